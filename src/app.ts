@@ -1,0 +1,56 @@
+/**
+ * Builds the platform-neutral application: dataset holder, command registry and core. The CLI and
+ * the composition root (main.ts) both start from here.
+ */
+import path from 'node:path';
+import { registry } from '../commands/index.js';
+import { clockFrom, systemClock, type Clock } from './clock.js';
+import { Core } from './core/dispatch.js';
+import type { CommandServices } from './core/command.js';
+import { DatasetHolder } from './dataset/dataset-holder.js';
+import { formatDatasetErrors, type DatasetError } from './dataset/errors.js';
+import { loadDataset } from './dataset/load-dataset.js';
+import type { Logger } from './logger.js';
+
+export interface AppOptions {
+	readonly dataDir: string;
+	readonly now?: string;
+	readonly logger: Logger;
+	readonly services?: CommandServices;
+	readonly botName?: string;
+}
+
+export interface App {
+	readonly core: Core;
+	readonly holder: DatasetHolder;
+	readonly clock: Clock;
+	readonly dataDir: string;
+}
+
+export class DatasetLoadError extends Error {
+	override readonly name = 'DatasetLoadError';
+	constructor(
+		readonly dir: string,
+		readonly errors: readonly DatasetError[],
+	) {
+		super(`The dataset in ${dir} is not valid:\n${formatDatasetErrors(errors).join('\n')}\nFix it, then check with: npx sitrep validate ${dir}`);
+	}
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+	const dataDir = path.resolve(options.dataDir);
+	const clock = options.now ? clockFrom(options.now) : systemClock;
+	const loaded = await loadDataset(dataDir, { now: clock() });
+	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
+	const holder = new DatasetHolder(loaded.snapshot);
+	const services: CommandServices = { registry, ...(options.services ?? {}) };
+	const core = new Core({
+		registry,
+		dataset: () => holder.current(),
+		clock,
+		logger: options.logger,
+		services,
+		...(options.botName ? { botName: options.botName } : {}),
+	});
+	return { core, holder, clock, dataDir };
+}

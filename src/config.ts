@@ -1,0 +1,116 @@
+/**
+ * Configuration: the only reader of process.env. `.env` is loaded with dotenv, then every value is
+ * validated once into a frozen Config; a bad value fails at start-up with the variable's name.
+ */
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+import { isTimeZone } from './dataset/schema.js';
+
+const optionalText = z
+	.string()
+	.trim()
+	.transform((v) => (v === '' ? undefined : v))
+	.optional();
+
+const url = (name: string) =>
+	optionalText.refine((v) => v === undefined || /^https?:\/\/\S+$/u.test(v), `${name} must be an http:// or https:// URL`);
+
+/** Owner ids as "platform:id" pairs, e.g. "telegram:12345,discord:67890". */
+const owners = optionalText.transform((v, ctx) => {
+	const out: { platform: 'discord' | 'telegram'; id: string }[] = [];
+	for (const part of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+		const m = /^(discord|telegram):(\d{1,25})$/u.exec(part);
+		if (!m) {
+			ctx.addIssue({ code: 'custom', message: `SITREP_OWNERS entry "${part}" must look like telegram:12345 or discord:67890` });
+			continue;
+		}
+		out.push({ platform: m[1] as 'discord' | 'telegram', id: m[2]! });
+	}
+	return out;
+});
+
+const envSchema = z.object({
+	DISCORD_TOKEN: optionalText,
+	DISCORD_APP_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/u.test(v), 'DISCORD_APP_ID is the numeric application id from the Developer Portal'),
+	DISCORD_API_ROOT: url('DISCORD_API_ROOT'),
+	TELEGRAM_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^\d+:[\w-]+$/u.test(v), 'TELEGRAM_BOT_TOKEN looks like 123456:ABC-DEF… (from @BotFather)'),
+	TELEGRAM_API_ROOT: url('TELEGRAM_API_ROOT'),
+	TELEGRAM_WEBHOOK_URL: url('TELEGRAM_WEBHOOK_URL'),
+	TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/u.test(v), 'TELEGRAM_WEBHOOK_SECRET is 1-256 characters of A-Z, a-z, 0-9, _ and -'),
+	TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
+	SITREP_DATA: optionalText.default('data'),
+	SITREP_DB: optionalText.default('var/sitrep.db'),
+	SITREP_NOW: optionalText.refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'SITREP_NOW is an ISO date-time such as 2025-06-30T09:00:00+04:00'),
+	SITREP_OWNERS: owners,
+	SITREP_WATCH: z.enum(['0', '1', '']).optional().transform((v) => v === '1'),
+	SITREP_CATCHUP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(120),
+	SITREP_DEFAULT_TIME: optionalText.default('08:00').refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/u.test(v), 'SITREP_DEFAULT_TIME is HH:MM, e.g. 08:00'),
+	SITREP_DEFAULT_TIMEZONE: optionalText.refine((v) => v === undefined || isTimeZone(v), 'SITREP_DEFAULT_TIMEZONE must be an IANA zone such as Asia/Baku'),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Validated configuration. */
+export interface Config {
+	readonly discord?: { readonly token: string; readonly appId: string; readonly apiRoot?: string };
+	readonly telegram?: { readonly token: string; readonly apiRoot?: string; readonly webhook?: { readonly url: string; readonly secret?: string; readonly port: number } };
+	readonly dataDir: string;
+	readonly dbPath: string;
+	readonly now?: string;
+	readonly owners: readonly { readonly platform: 'discord' | 'telegram'; readonly id: string }[];
+	readonly watch: boolean;
+	readonly catchupMinutes: number;
+	readonly defaultTime: string;
+	readonly defaultTimezone?: string;
+	readonly logLevel: string;
+	/** Every secret, for log redaction. */
+	readonly secrets: readonly string[];
+}
+
+export class ConfigError extends Error {
+	override readonly name = 'ConfigError';
+}
+
+/** Builds a Config from an environment-like record. Throws ConfigError listing every bad variable. */
+export function createConfig(env: Record<string, string | undefined>): Config {
+	const r = envSchema.safeParse(env);
+	if (!r.success) {
+		const lines = r.error.issues.map((i) => `- ${i.path.join('.') || 'environment'}: ${i.message}`);
+		throw new ConfigError(`Invalid configuration (check .env; .env.example documents every variable):\n${lines.join('\n')}`);
+	}
+	const e = r.data;
+	if (e.DISCORD_TOKEN && !e.DISCORD_APP_ID) throw new ConfigError('DISCORD_TOKEN is set but DISCORD_APP_ID is not; copy the Application ID from the Developer Portal into .env');
+	const config: Config = {
+		...(e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { discord: { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, ...(e.DISCORD_API_ROOT ? { apiRoot: e.DISCORD_API_ROOT } : {}) } } : {}),
+		...(e.TELEGRAM_BOT_TOKEN
+			? {
+					telegram: {
+						token: e.TELEGRAM_BOT_TOKEN,
+						...(e.TELEGRAM_API_ROOT ? { apiRoot: e.TELEGRAM_API_ROOT } : {}),
+						...(e.TELEGRAM_WEBHOOK_URL ? { webhook: { url: e.TELEGRAM_WEBHOOK_URL, port: e.TELEGRAM_WEBHOOK_PORT, ...(e.TELEGRAM_WEBHOOK_SECRET ? { secret: e.TELEGRAM_WEBHOOK_SECRET } : {}) } } : {}),
+					},
+				}
+			: {}),
+		dataDir: e.SITREP_DATA ?? 'data',
+		dbPath: e.SITREP_DB ?? 'var/sitrep.db',
+		...(e.SITREP_NOW ? { now: e.SITREP_NOW } : {}),
+		owners: e.SITREP_OWNERS,
+		watch: e.SITREP_WATCH,
+		catchupMinutes: e.SITREP_CATCHUP_MINUTES,
+		defaultTime: e.SITREP_DEFAULT_TIME ?? '08:00',
+		...(e.SITREP_DEFAULT_TIMEZONE ? { defaultTimezone: e.SITREP_DEFAULT_TIMEZONE } : {}),
+		logLevel: e.LOG_LEVEL,
+		secrets: [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET].filter((s): s is string => Boolean(s)),
+	};
+	return Object.freeze(config);
+}
+
+/** Loads `.env` (if present) into the environment, then validates it. */
+export function loadConfig(options: { envFile?: string } = {}): Config {
+	loadDotenv({ path: options.envFile ?? '.env', quiet: true });
+	return createConfig(process.env);
+}
+
+/** The environment as a plain record, for child processes in tests and the CLI. */
+export function currentEnv(): Record<string, string | undefined> {
+	return process.env;
+}

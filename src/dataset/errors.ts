@@ -1,0 +1,34 @@
+/** One problem in a dataset file, located as precisely as the parser allows. */
+export interface DatasetError {
+	/** Path relative to the dataset directory, with forward slashes. */
+	readonly file: string;
+	/** 1-based; 0 when the problem concerns the whole file or directory. */
+	readonly line: number;
+	readonly col: number;
+	/** Field path such as `events[0].actors[2].actor`; empty for file-level problems. */
+	readonly path: string;
+	/** What was wrong and what was expected. */
+	readonly message: string;
+}
+
+/** `FILE:LINE:COL  field.path  message`, the form `sitrep validate` prints. */
+export function formatDatasetError(e: DatasetError): string {
+	return `${e.file}:${e.line}:${e.col}  ${e.path || '(file)'}  ${e.message}`;
+}
+
+/** Formats errors the way `sitrep validate` and `/reload` show them: the first `limit`, then a count of the rest. */
+export function formatDatasetErrors(errors: readonly DatasetError[], limit = 20): string[] {
+	const lines = errors.slice(0, limit).map(formatDatasetError);
+	if (errors.length > limit) lines.push(`… and ${errors.length - limit} more`);
+	return lines;
+}
+
+/** Turns a path array into `events[0].actors[2].actor`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+	let out = '';
+	for (const p of path) {
+		if (typeof p === 'number') out += `[${p}]`;
+		else out += out ? `.${String(p)}` : String(p);
+	}
+	return out;
+}

@@ -1,0 +1,82 @@
+/**
+ * The records of a loaded dataset, resolved and frozen. Everything the bot shows comes from these.
+ */
+import type { PartialDate } from './partial-date.js';
+import type { actorTypes, eventStatuses, relationTypes, stances } from './schema.js';
+
+export type ActorType = (typeof actorTypes)[number];
+export type EventStatus = (typeof eventStatuses)[number];
+export type Stance = (typeof stances)[number];
+export type RelationType = (typeof relationTypes)[number];
+export type SourceAffiliation = 'independent' | 'state-affiliated' | 'party';
+
+export interface Story {
+	readonly title: string;
+	readonly summary: string;
+	readonly timezone: string;
+	readonly status: 'developing' | 'dormant' | 'concluded';
+	readonly updated?: PartialDate;
+	readonly languages: readonly string[];
+}
+
+export interface Actor {
+	readonly id: string;
+	readonly name: string;
+	readonly aliases: readonly string[];
+	readonly type: ActorType;
+	readonly country?: string;
+	readonly description: string;
+	readonly affiliations: readonly string[];
+	readonly wikidata?: string;
+	/** Names per language tag. */
+	readonly names: Readonly<Record<string, string>>;
+}
+
+export interface Source {
+	readonly id: string;
+	readonly publisher: string;
+	readonly url: string;
+	readonly title?: string;
+	readonly published?: PartialDate;
+	readonly language: string;
+	readonly affiliation: SourceAffiliation;
+}
+
+/** Who says what about an event. The bot repeats claims only with their attribution. */
+export interface Claim {
+	readonly id: string;
+	readonly eventId: string;
+	/** Actor id of the claimant. */
+	readonly by: string;
+	readonly stance: Stance;
+	readonly topic?: string;
+	readonly text: string;
+	readonly quote?: { readonly text: string; readonly lang: string };
+	readonly sourceId: string;
+	readonly date?: PartialDate;
+	readonly translations: Readonly<Record<string, string>>;
+}
+
+export interface EventActor {
+	readonly actorId: string;
+	readonly role?: string;
+}
+
+export interface StoryEvent {
+	readonly id: string;
+	readonly date: PartialDate;
+	readonly title: string;
+	readonly summary: string;
+	readonly location?: { readonly name: string; readonly country?: string };
+	readonly actors: readonly EventActor[];
+	readonly tags: readonly string[];
+	readonly sourceIds: readonly string[];
+	readonly status: EventStatus;
+	readonly note?: string;
+	readonly related: readonly { readonly eventId: string; readonly type: RelationType }[];
+	readonly claimIds: readonly string[];
+	readonly titles: Readonly<Record<string, string>>;
+	readonly summaries: Readonly<Record<string, string>>;
+	/** Dataset file the event came from, relative to the data directory. */
+	readonly file: string;
+}

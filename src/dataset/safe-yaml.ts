@@ -1,0 +1,262 @@
+/**
+ * Reads one dataset file as untrusted input: a size cap before reading, strict UTF-8, YAML with
+ * alias and depth limits, no prototype keys. JSON files go through the same parser (JSON is YAML
+ * 1.2), so both report line and column the same way.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { DatasetError } from './errors.js';
+
+export interface SafeYamlLimits {
+	/** Largest file accepted, in bytes. */
+	readonly maxFileBytes: number;
+	/** Deepest nesting of maps and sequences. */
+	readonly maxDepth: number;
+	/** Alias uses allowed per file (YAML anchors); bounds "billion laughs" expansion. */
+	readonly maxAliasCount: number;
+}
+
+export const DEFAULT_YAML_LIMITS: SafeYamlLimits = { maxFileBytes: 2 * 1024 * 1024, maxDepth: 24, maxAliasCount: 20 };
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A parsed file: its plain value, plus a way to find where a field path sits in the text. */
+export interface ParsedFile {
+	readonly value: unknown;
+	readonly locate: (path: readonly PropertyKey[], key?: string) => { line: number; col: number };
+	readonly bytes: Buffer;
+}
+
+/** Offset of the first byte that is not valid UTF-8, or -1. */
+export function firstInvalidUtf8(buf: Uint8Array): number {
+	let i = 0;
+	while (i < buf.length) {
+		const b = buf[i]!;
+		let n: number;
+		let min: number;
+		if (b < 0x80) {
+			i++;
+			continue;
+		} else if (b >= 0xc2 && b <= 0xdf) {
+			n = 1;
+			min = 0x80;
+		} else if (b >= 0xe0 && b <= 0xef) {
+			n = 2;
+			min = 0x800;
+		} else if (b >= 0xf0 && b <= 0xf4) {
+			n = 3;
+			min = 0x10000;
+		} else return i;
+		if (i + n >= buf.length) return i;
+		let cp = b & (0x3f >> n);
+		for (let k = 1; k <= n; k++) {
+			const c = buf[i + k];
+			if (c === undefined || (c & 0xc0) !== 0x80) return i;
+			cp = (cp << 6) | (c & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+		i += n + 1;
+	}
+	return -1;
+}
+
+function lineColAt(buf: Uint8Array, offset: number): { line: number; col: number } {
+	let line = 1;
+	let col = 1;
+	for (let i = 0; i < offset; i++) {
+		if (buf[i] === 0x0a) {
+			line++;
+			col = 1;
+		} else if ((buf[i]! & 0xc0) !== 0x80) col++;
+	}
+	return { line, col };
+}
+
+/**
+ * Reads and parses `absPath`. Returns the parsed file, or every problem found, each tagged with `file`
+ * (the name to show). Never throws for bad content.
+ */
+export async function readSafeYaml(
+	absPath: string,
+	file: string,
+	limits: SafeYamlLimits = DEFAULT_YAML_LIMITS,
+): Promise<{ ok: true; parsed: ParsedFile } | { ok: false; errors: DatasetError[] }> {
+	const fail = (message: string, line = 0, col = 0, path = ''): { ok: false; errors: DatasetError[] } => ({
+		ok: false,
+		errors: [{ file, line, col, path, message }],
+	});
+	let size: number;
+	try {
+		const st = await stat(absPath);
+		if (!st.isFile()) return fail('is not a regular file');
+		size = st.size;
+	} catch (err) {
+		return fail(`cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+	}
+	if (size > limits.maxFileBytes) {
+		return fail(`is ${size} bytes; the limit is ${limits.maxFileBytes} bytes. Split it into several files (e.g. one event per file in events/)`);
+	}
+	let bytes: Buffer;
+	try {
+		bytes = await readFile(absPath);
+	} catch (err) {
+		return fail(`cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+	}
+	if (bytes.length > limits.maxFileBytes) return fail(`grew past the limit of ${limits.maxFileBytes} bytes while being read`);
+	return parseSafeYaml(bytes, file, limits);
+}
+
+/** The parsing half of {@link readSafeYaml}, for content already in memory. */
+export function parseSafeYaml(
+	bytes: Buffer,
+	file: string,
+	limits: SafeYamlLimits = DEFAULT_YAML_LIMITS,
+): { ok: true; parsed: ParsedFile } | { ok: false; errors: DatasetError[] } {
+	const errors: DatasetError[] = [];
+	const bad = firstInvalidUtf8(bytes);
+	if (bad >= 0) {
+		const { line, col } = lineColAt(bytes, bad);
+		return { ok: false, errors: [{ file, line, col, path: '', message: `is not valid UTF-8 (byte 0x${bytes[bad]!.toString(16)} at offset ${bad}); save the file as UTF-8` }] };
+	}
+	let source = bytes.toString('utf8');
+	if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+	// Control characters other than tab and newlines have no business in an editor's file and
+	// can hide text from reviewers.
+	const ctl = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u.exec(source);
+	if (ctl) {
+		const before = source.slice(0, ctl.index);
+		const line = before.split('\n').length;
+		const col = ctl.index - before.lastIndexOf('\n');
+		return { ok: false, errors: [{ file, line, col, path: '', message: `contains the control character U+${ctl[0].charCodeAt(0).toString(16).padStart(4, '0')}; remove it` }] };
+	}
+	const depthProblem = flowDepthProblem(source, limits.maxDepth);
+	const lc = new LineCounter();
+	if (depthProblem >= 0) {
+		lc.addNewLine(0);
+		for (let i = 0; i < source.length; i++) if (source[i] === '\n') lc.addNewLine(i + 1);
+		const { line, col } = lc.linePos(depthProblem);
+		return { ok: false, errors: [{ file, line, col, path: '', message: `nests deeper than ${limits.maxDepth} levels` }] };
+	}
+	let doc: Document.Parsed;
+	try {
+		doc = parseDocument(source, {
+			lineCounter: lc,
+			uniqueKeys: true,
+			prettyErrors: false,
+			strict: true,
+			version: '1.2',
+			schema: 'core',
+			merge: false,
+			customTags: [],
+		});
+	} catch (err) {
+		return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: `cannot be parsed: ${err instanceof Error ? err.message : String(err)}` }] };
+	}
+	for (const e of doc.errors) {
+		const { line, col } = lc.linePos(e.pos[0]);
+		errors.push({ file, line, col, path: '', message: `YAML syntax: ${firstLine(e.message)}` });
+	}
+	if (errors.length) return { ok: false, errors };
+
+	// Walk the node tree: depth, forbidden keys, non-scalar keys, tags.
+	const walk = (node: unknown, depth: number, path: PropertyKey[]): void => {
+		if (depth > limits.maxDepth) {
+			const n = node as Node;
+			const { line, col } = lc.linePos(n.range?.[0] ?? 0);
+			errors.push({ file, line, col, path: formatPathLocal(path), message: `nests deeper than ${limits.maxDepth} levels` });
+			return;
+		}
+		if (isMap(node)) {
+			for (const pair of node.items) {
+				if (!isPair(pair)) continue;
+				const key = pair.key;
+				if (!isScalar(key)) {
+					const { line, col } = lc.linePos((key as Node | null)?.range?.[0] ?? node.range?.[0] ?? 0);
+					errors.push({ file, line, col, path: formatPathLocal(path), message: 'map keys must be plain text' });
+					continue;
+				}
+				const k = String(key.value);
+				if (FORBIDDEN_KEYS.has(k)) {
+					const { line, col } = lc.linePos(key.range?.[0] ?? 0);
+					errors.push({ file, line, col, path: formatPathLocal([...path, k]), message: `the key "${k}" is not allowed` });
+					continue;
+				}
+				walk(pair.value, depth + 1, [...path, k]);
+			}
+		} else if (isSeq(node)) {
+			node.items.forEach((item, i) => walk(item, depth + 1, [...path, i]));
+		} else if (isScalar(node) && node.tag && !node.tag.startsWith('tag:yaml.org,2002:')) {
+			const { line, col } = lc.linePos(node.range?.[0] ?? 0);
+			errors.push({ file, line, col, path: formatPathLocal(path), message: `custom tag ${node.tag} is not allowed` });
+		} else if (isAlias(node)) {
+			// Aliases are resolved (and counted) by toJS below.
+		}
+	};
+	walk(doc.contents, 0, []);
+	if (errors.length) return { ok: false, errors };
+
+	let value: unknown;
+	try {
+		value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+	} catch (err) {
+		const msg = err instanceof Error ? err.message : String(err);
+		return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: /alias/iu.test(msg) ? `uses too many YAML aliases (limit ${limits.maxAliasCount}); write the values out instead` : `cannot be read: ${firstLine(msg)}` }] };
+	}
+
+	const locate = (path: readonly PropertyKey[], key?: string): { line: number; col: number } => {
+		// Walk as far down the path as exists; report the deepest node found.
+		for (let len = path.length; len >= 0; len--) {
+			const sub = path.slice(0, len);
+			const node = (sub.length === 0 ? doc.contents : doc.getIn(sub as unknown[], true)) as Node | undefined;
+			if (!node || !node.range) continue;
+			if (key !== undefined && len === path.length && isMap(node)) {
+				const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+				const k = pair?.key as Node | undefined;
+				if (k?.range) return lc.linePos(k.range[0]);
+			}
+			if (len < path.length && isMap(node)) {
+				// The field is missing: point at the object that should hold it.
+				return lc.linePos(node.range[0]);
+			}
+			return lc.linePos(node.range[0]);
+		}
+		return { line: 1, col: 1 };
+	};
+	return { ok: true, parsed: { value, locate, bytes } };
+}
+
+function firstLine(s: string): string {
+	return s.split('\n')[0]!.trim();
+}
+
+function formatPathLocal(path: readonly PropertyKey[]): string {
+	let out = '';
+	for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+	return out;
+}
+
+/**
+ * Cheap pre-scan for flow-style nesting ("[[[[…" or "{{{{…") that could exhaust the parser's stack
+ * before the node walk runs. Returns the offset where the limit is passed, or -1.
+ */
+function flowDepthProblem(source: string, maxDepth: number): number {
+	let depth = 0;
+	let quote: string | null = null;
+	for (let i = 0; i < source.length; i++) {
+		const c = source[i];
+		if (quote) {
+			if (c === quote && source[i - 1] !== '\\') quote = null;
+			continue;
+		}
+		if (c === '"') quote = c;
+		else if (c === '#' && (i === 0 || /\s/u.test(source[i - 1]!))) {
+			const nl = source.indexOf('\n', i);
+			if (nl < 0) break;
+			i = nl;
+		} else if (c === '[' || c === '{') {
+			if (++depth > maxDepth * 2) return i;
+		} else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+		else if (c === '\n' && depth === 0) quote = null;
+	}
+	return -1;
+}

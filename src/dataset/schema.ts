@@ -1,0 +1,156 @@
+/**
+ * The dataset schema as editors write it. The loader validates every file against these zod
+ * schemas, and data/schema.json (for editors' YAML completion) is generated from them, so the two
+ * can never disagree.
+ */
+import { z } from 'zod';
+import { DATE_FORMS, parsePartialDate } from './partial-date.js';
+
+/** Editor-written ids: lowercase slugs, stable across edits. */
+export const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/u;
+const slug = z
+	.string()
+	.max(80, 'an id is at most 80 characters')
+	.regex(SLUG, 'an id is a lowercase slug: letters a-z, digits, "-" or "_" between them (e.g. "russian-mfa")');
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** A language tag such as "en", "ru", "az", "fa" (BCP 47, short form). */
+const lang = z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/u, 'a language tag such as "en", "ru", "az" or "fa"');
+
+/** A date in any of the accepted forms; checked for existence (no 2025-02-30). */
+export const dateField = z
+	.union([z.string(), z.number().int()])
+	.superRefine((value, ctx) => {
+		const r = parsePartialDate(value);
+		if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
+	})
+	.meta({ description: `A date at its precision: ${DATE_FORMS}. Examples: 2025-06-27, 2025-06, 2025, ~2025-10-20, 2025-07-03/2025-07-04` });
+
+const url = z
+	.string()
+	.max(2000)
+	.regex(/^https?:\/\/[^\s<>"]+$/u, 'must be an http:// or https:// URL without spaces');
+
+/** Per-language translations of a text field, keyed by language tag. */
+const translations = z.record(lang, text(2000)).meta({ description: 'Translations keyed by language tag, e.g. { ru: "…", az: "…" }' });
+
+export const actorTypes = ['state', 'government_body', 'person', 'media_org', 'security_force', 'court', 'parliament', 'igo', 'diaspora_org', 'group', 'company', 'other'] as const;
+
+export const storySchema = z
+	.object({
+		title: text(200),
+		summary: text(4000),
+		timezone: z
+			.string()
+			.refine((tz) => isTimeZone(tz), 'must be an IANA timezone such as "Asia/Baku" or "Europe/Moscow"')
+			.meta({ description: 'IANA timezone for "today" and daily briefings' }),
+		status: z.enum(['developing', 'dormant', 'concluded']),
+		updated: dateField.optional(),
+		languages: z.array(lang).optional(),
+	})
+	.strict();
+
+export const actorSchema = z
+	.object({
+		id: slug,
+		name: text(200),
+		aliases: z.array(text(200)).max(100).optional().meta({ description: 'Other names, spellings and transliterations (Səfərov, Сафаров, Guseyn)' }),
+		type: z.enum(actorTypes),
+		country: z.string().regex(/^[A-Z]{3}$/u, 'an ISO 3166-1 alpha-3 code such as "AZE", "RUS", "IRN"').optional(),
+		description: text(2000),
+		affiliations: z.array(slug).max(50).optional().meta({ description: 'Ids of actors this one belongs to or speaks for' }),
+		wikidata: z.string().regex(/^Q[1-9]\d*$/u, 'a Wikidata id such as "Q227"').optional(),
+		names: translations.optional(),
+	})
+	.strict();
+
+export const sourceSchema = z
+	.object({
+		id: slug,
+		publisher: text(200),
+		url,
+		title: text(500).optional(),
+		published: dateField.optional(),
+		language: lang,
+		affiliation: z.enum(['independent', 'state-affiliated', 'party']).meta({
+			description: 'independent; state-affiliated (state media of any country); party (a side in the story speaking for itself)',
+		}),
+	})
+	.strict();
+
+export const stances = ['asserts', 'denies', 'disputes'] as const;
+
+export const claimSchema = z
+	.object({
+		id: slug,
+		by: slug.meta({ description: 'Id of the actor who makes the claim' }),
+		stance: z.enum(stances),
+		topic: slug.optional().meta({ description: 'What the claim is about, shared by opposing claims: cause-of-death, detainee-count…' }),
+		text: text(2000),
+		quote: z.object({ text: text(2000), lang }).strict().optional(),
+		source: slug,
+		date: dateField.optional(),
+		translations: translations.optional(),
+	})
+	.strict();
+
+export const eventStatuses = ['confirmed', 'reported', 'disputed', 'corrected'] as const;
+export const relationTypes = ['response_to', 'caused_by', 'part_of', 'follows', 'context'] as const;
+
+export const eventSchema = z
+	.object({
+		id: slug,
+		date: dateField,
+		title: text(200),
+		summary: text(4000),
+		location: z
+			.object({ name: text(200), country: z.string().regex(/^[A-Z]{3}$/u, 'an ISO 3166-1 alpha-3 code such as "AZE"').optional() })
+			.strict()
+			.optional(),
+		actors: z
+			.array(z.object({ actor: slug, role: slug.optional() }).strict())
+			.min(1, 'an event names at least one actor')
+			.max(50),
+		tags: z.array(slug).max(30).optional(),
+		sources: z.array(slug).min(1, 'every event cites at least one source').max(50),
+		status: z.enum(eventStatuses),
+		note: text(2000).optional().meta({ description: 'Editorial note shown with disputed or corrected events' }),
+		related: z.array(z.object({ event: slug, type: z.enum(relationTypes) }).strict()).max(50).optional(),
+		claims: z.array(claimSchema).max(200).optional(),
+		titles: translations.optional(),
+		summaries: translations.optional(),
+	})
+	.strict();
+
+/** What a file in data/ may hold. */
+export const storyFileSchema = z.object({ story: storySchema }).strict();
+export const actorsFileSchema = z.object({ actors: z.array(actorSchema) }).strict();
+export const sourcesFileSchema = z.object({ sources: z.array(sourceSchema) }).strict();
+export const eventsFileSchema = z.object({ events: z.array(eventSchema) }).strict();
+
+export type StoryInput = z.infer<typeof storySchema>;
+export type ActorInput = z.infer<typeof actorSchema>;
+export type SourceInput = z.infer<typeof sourceSchema>;
+export type ClaimInput = z.infer<typeof claimSchema>;
+export type EventInput = z.infer<typeof eventSchema>;
+
+/** One JSON Schema for every dataset file: each file holds one or more of the top-level keys. */
+export const datasetFileSchema = z
+	.object({
+		story: storySchema.optional(),
+		actors: z.array(actorSchema).optional(),
+		sources: z.array(sourceSchema).optional(),
+		events: z.array(eventSchema).optional(),
+	})
+	.strict();
+
+export function isTimeZone(tz: string): boolean {
+	if (tz.length > 64) return false;
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone: tz });
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -1,0 +1,82 @@
+/**
+ * Text folding for matching names and words across scripts and spellings: Səfərov, Safarov and
+ * Сафаров fold to the same key; "Pezeshkiyan" is within a small edit distance of "pezeshkian".
+ */
+
+const CYRILLIC: Record<string, string> = {
+	а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
+	н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch',
+	ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya', і: 'i', ї: 'yi', є: 'ye', ґ: 'g', ә: 'e', ғ: 'g', қ: 'k', ң: 'n',
+	ө: 'o', ү: 'u', ұ: 'u', һ: 'h',
+};
+
+const LATIN_EXTRA: Record<string, string> = { ə: 'e', ı: 'i', ß: 'ss', æ: 'ae', ø: 'o', đ: 'd', ł: 'l', œ: 'oe', þ: 'th' };
+
+/** Lowercase, strip diacritics, fold Azerbaijani and Turkish letters, transliterate Cyrillic. */
+export function fold(input: string): string {
+	const lower = input.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+	let out = '';
+	for (const ch of lower) out += CYRILLIC[ch] ?? LATIN_EXTRA[ch] ?? ch;
+	return out;
+}
+
+/**
+ * Spelling variants that transliterations of the same name produce (Guseyn/Huseyn, Mamedali/Mammadali,
+ * Aliev/Aliyev). Applied after {@link fold} to build a looser "sound" key.
+ */
+export function soundKey(folded: string): string {
+	return folded
+		.replace(/[^\p{L}\p{N}]+/gu, '')
+		.replace(/kh/gu, 'h')
+		.replace(/g(?=u)/gu, 'h')
+		.replace(/iy/gu, 'i')
+		.replace(/yi/gu, 'i')
+		.replace(/ey/gu, 'e')
+		.replace(/ay/gu, 'a')
+		.replace(/([a-z])\1+/gu, '$1')
+		.replace(/sch/gu, 'sh')
+		.replace(/[aeiouy]/gu, '');
+}
+
+/** Words of a text, folded, for indexing and matching. Keeps letters and digits of every script. */
+export function tokenize(input: string): string[] {
+	const words = fold(input).match(/[\p{L}\p{N}]+/gu);
+	return words ? words : [];
+}
+
+const STOP = new Set(['the', 'a', 'an', 'of', 'in', 'on', 'and', 'or', 'to', 'for', 'by', 'at', 'with', 'is', 'was', 'as', 'from', 'its', 'it', 'be', 'that', 'this', 'are', 'his', 'her']);
+
+/** Tokens worth indexing: no stop words, no one-letter noise. */
+export function indexTokens(input: string): string[] {
+	return tokenize(input).filter((t) => t.length > 1 && !STOP.has(t));
+}
+
+/** Levenshtein distance with an early exit once `max` is exceeded. */
+export function editDistance(a: string, b: string, max = Infinity): number {
+	if (Math.abs(a.length - b.length) > max) return max + 1;
+	let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+	for (let i = 1; i <= a.length; i++) {
+		const cur = [i];
+		let best = i;
+		for (let j = 1; j <= b.length; j++) {
+			const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+			cur.push(v);
+			if (v < best) best = v;
+		}
+		if (best > max) return max + 1;
+		prev = cur;
+	}
+	return prev[b.length]!;
+}
+
+/** Closest candidates to `input` by edit distance on folded text, best first. */
+export function closest(input: string, candidates: Iterable<string>, limit = 3): string[] {
+	const f = fold(input);
+	const max = Math.max(2, Math.floor(f.length / 3));
+	const scored: [string, number][] = [];
+	for (const c of candidates) {
+		const d = editDistance(f, fold(c), max);
+		if (d <= max) scored.push([c, d]);
+	}
+	return scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0])).slice(0, limit).map(([c]) => c);
+}

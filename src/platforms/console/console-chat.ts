@@ -1,0 +1,58 @@
+/**
+ * The console platform: an interactive chat over the same core (prompt, history, /help). When
+ * stdin is not a terminal it answers each line and exits at the end of input.
+ */
+import readline from 'node:readline';
+import type { Core } from '../../core/dispatch.js';
+import type { CommandRequest } from '../../core/dispatch.js';
+import { renderPlainText } from '../../render/plain-text.js';
+
+export const CONSOLE_REQUESTER = { platform: 'console', userId: 'console', displayName: 'console', isChannelAdmin: true, isOwner: true } as const;
+export const CONSOLE_PLACE = { platform: 'console', channelId: 'console', kind: 'console' } as const;
+
+export interface ConsoleOptions {
+	readonly input: NodeJS.ReadableStream;
+	readonly output: NodeJS.WritableStream;
+	/** Interactive mode: a prompt and line editing. */
+	readonly interactive: boolean;
+	/** Writes a reply's images and returns their paths (optional). */
+	readonly saveImages?: (reply: Awaited<ReturnType<Core['handle']>>['reply']) => Promise<string[]>;
+}
+
+/** Runs the chat until end of input or /quit. Resolves when it ends. */
+export async function runConsoleChat(core: Core, options: ConsoleOptions): Promise<void> {
+	const out = options.output;
+	const rl = readline.createInterface({ input: options.input, output: options.interactive ? out : undefined, terminal: options.interactive, historySize: 200 });
+	const ds = core.dataset();
+	if (options.interactive) {
+		out.write(`sitrep — ${ds.story.title}\n${ds.counts.events} events, ${ds.counts.actors} actors, ${ds.counts.claims} claims. Type /help for commands, /quit to leave.\n`);
+		rl.setPrompt('sitrep> ');
+		rl.prompt();
+	}
+	// Answer lines strictly in order even when input arrives faster than answers.
+	let queue = Promise.resolve();
+	let closed = false;
+	const done = new Promise<void>((resolve) => {
+		rl.on('close', () => {
+			closed = true;
+			void queue.then(resolve);
+		});
+	});
+	rl.on('line', (line) => {
+		queue = queue.then(async () => {
+			const text = line.trim();
+			if (text === '') return;
+			if (text === '/quit' || text === '/exit') {
+				rl.close();
+				return;
+			}
+			const request: CommandRequest = { line: text.startsWith('/') ? text : `/${text}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE };
+			const result = await core.handle(request);
+			if (result.outcome.kind === 'ignored') return;
+			const images = options.saveImages ? await options.saveImages(result.reply) : [];
+			out.write(`${renderPlainText(result.reply, { imagePaths: images })}\n\n`);
+			if (options.interactive && !closed) rl.prompt();
+		});
+	});
+	await done;
+}

@@ -1,0 +1,66 @@
+/**
+ * Plain-text renderer for the console and the CLI. Dataset text is printed as text; control
+ * characters were removed at load and are removed again here, so nothing can drive the terminal.
+ */
+import type { EventStatus } from '../dataset/model.js';
+import type { Block, Reply, Span } from '../core/reply.js';
+
+export const STATUS_MARK: Record<EventStatus, string> = { confirmed: '', reported: ' ◌', disputed: ' ⚠', corrected: ' ✎' };
+
+const STANCE: Record<string, string> = { asserts: 'says', denies: 'denies', disputes: 'disputes' };
+
+function clean(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/gu, ' ');
+}
+
+function spans(list: readonly Span[]): string {
+	return list
+		.map((s) => {
+			const t = clean(s.text);
+			if (s.mark === 'bold' || s.mark === 'match') return `*${t}*`;
+			if (s.mark === 'italic') return `_${t}_`;
+			if (s.mark === 'code') return `\`${t}\``;
+			return s.href ? `${t} <${s.href}>` : t;
+		})
+		.join('');
+}
+
+export function renderBlock(b: Block): string {
+	switch (b.kind) {
+		case 'heading':
+			return `\n## ${clean(b.text)}`;
+		case 'paragraph':
+			return spans(b.spans);
+		case 'event': {
+			const title = b.titleSpans ? spans(b.titleSpans) : clean(b.title);
+			const actors = b.actors.length ? ` — ${b.actors.map(clean).join(', ')}` : '';
+			return `• ${clean(b.date)}  ${title}${actors}${STATUS_MARK[b.status]}  [${b.id}]`;
+		}
+		case 'claim': {
+			const quote = b.quote ? ` “${clean(b.quote.text)}” (${b.quote.lang})` : '';
+			const src = b.source ? ` (${clean(b.source.publisher)} <${b.source.url}>)` : '';
+			return `• ${clean(b.by)} ${STANCE[b.stance]}: ${spans(b.spans)}${quote}${src}`;
+		}
+		case 'fields':
+			return b.fields.map((f) => `${clean(f.name)}: ${clean(f.value)}`).join('\n');
+		case 'sources':
+			return b.sources
+				.map((s) => `- ${clean(s.publisher)}${s.title ? `: ${clean(s.title)}` : ''} <${s.url}>${s.affiliation === 'independent' ? '' : ` [${s.affiliation}]`}`)
+				.join('\n');
+		case 'divider':
+			return '—'.repeat(20);
+	}
+}
+
+/** The whole reply as text, with paging and attachments described at the end. */
+export function renderPlainText(reply: Reply, extras: { imagePaths?: readonly string[] } = {}): string {
+	const lines = reply.blocks.map(renderBlock);
+	if (reply.paging) {
+		const p = reply.paging;
+		const nav = [p.prev ? `previous: ${p.prev}` : '', p.next ? `next: ${p.next}` : ''].filter(Boolean).join(' · ');
+		lines.push(`\nPage ${p.page} of ${p.pages}${nav ? ` · ${nav}` : ''}`);
+	}
+	for (const path of extras.imagePaths ?? []) lines.push(`[image: ${path}]`);
+	return lines.join('\n').replace(/^\n+/u, '');
+}
