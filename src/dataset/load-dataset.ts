@@ -131,7 +131,7 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 				continue;
 			}
 			if (key === 'story') {
-				const r = storySchema.safeParse(value);
+				const r = storySchema.safeParse(value, { reportInput: true });
 				if (r.success) stories.push({ value: r.data, file, parsed, path: ['story'] });
 				else errors.push(...zodErrors(r.error, file, parsed, ['story']));
 				continue;
@@ -155,7 +155,7 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 					}
 					known.set(id, `${file}:${parsed.locate([key, i, 'id']).line}`);
 				}
-				const r = schema.safeParse(item);
+				const r = schema.safeParse(item, { reportInput: true });
 				if (r.success) target.push({ value: r.data, file, parsed, path: [key, i] });
 				else errors.push(...zodErrors(r.error, file, parsed, [key, i]));
 			});

@@ -18,6 +18,7 @@ export interface SafeYamlLimits {
 
 export const DEFAULT_YAML_LIMITS: SafeYamlLimits = { maxFileBytes: 2 * 1024 * 1024, maxDepth: 24, maxAliasCount: 20 };
 
+const SAFE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A parsed file: its plain value, plus a way to find where a field path sits in the text. */
@@ -152,7 +153,8 @@ export function parseSafeYaml(
 	} catch (err) {
 		return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: `cannot be parsed: ${err instanceof Error ? err.message : String(err)}` }] };
 	}
-	for (const e of doc.errors) {
+	// Unknown tags (!!js/function, !custom) are only warnings to the parser; here they are errors.
+	for (const e of [...doc.errors, ...doc.warnings]) {
 		const { line, col } = lc.linePos(e.pos[0]);
 		errors.push({ file, line, col, path: '', message: `YAML syntax: ${firstLine(e.message)}` });
 	}
@@ -164,6 +166,12 @@ export function parseSafeYaml(
 			const n = node as Node;
 			const { line, col } = lc.linePos(n.range?.[0] ?? 0);
 			errors.push({ file, line, col, path: formatPathLocal(path), message: `nests deeper than ${limits.maxDepth} levels` });
+			return;
+		}
+		const tag = (node as { tag?: string } | null)?.tag;
+		if (tag && !SAFE_TAGS.has(tag) && !isAlias(node)) {
+			const { line, col } = lc.linePos((node as Node).range?.[0] ?? 0);
+			errors.push({ file, line, col, path: formatPathLocal(path), message: `the YAML tag ${tag} is not allowed` });
 			return;
 		}
 		if (isMap(node)) {
@@ -185,11 +193,6 @@ export function parseSafeYaml(
 			}
 		} else if (isSeq(node)) {
 			node.items.forEach((item, i) => walk(item, depth + 1, [...path, i]));
-		} else if (isScalar(node) && node.tag && !node.tag.startsWith('tag:yaml.org,2002:')) {
-			const { line, col } = lc.linePos(node.range?.[0] ?? 0);
-			errors.push({ file, line, col, path: formatPathLocal(path), message: `custom tag ${node.tag} is not allowed` });
-		} else if (isAlias(node)) {
-			// Aliases are resolved (and counted) by toJS below.
 		}
 	};
 	walk(doc.contents, 0, []);
