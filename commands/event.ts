@@ -42,10 +42,8 @@ export default defineCommand({
 				blocks.push(para({ text: `${RELATION[r.type] ?? r.type}:`, mark: 'italic' }));
 				blocks.push(eventLine(dataset, ev));
 			}
-			for (const ev of incoming.slice(0, 5)) {
-				blocks.push(para({ text: 'Followed by:', mark: 'italic' }));
-				blocks.push(eventLine(dataset, ev));
-			}
+			if (incoming.length) blocks.push(para({ text: 'Followed by:', mark: 'italic' }));
+			for (const ev of incoming.slice(0, 5)) blocks.push(eventLine(dataset, ev));
 		}
 		return { blocks };
 	},

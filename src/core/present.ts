@@ -17,7 +17,15 @@ export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, titleSpans?: 
 	return { kind: 'event', date: formatHuman(e.date), title: e.title, actors, status: e.status, id: e.id, ...(titleSpans ? { titleSpans } : {}) };
 }
 
-export const STANCE_VERB: Record<Stance, string> = { asserts: 'says', denies: 'denies', disputes: 'disputes' };
+/**
+ * The lead-in of a claim, phrased without a verb so it reads right for a person, a body or
+ * "unnamed sources": "According to …", "Denial by …", "Counter-claim by …".
+ */
+export function claimLead(by: string, stance: Stance): string {
+	if (stance === 'denies') return `Denial by ${by}`;
+	if (stance === 'disputes') return `Counter-claim by ${by}`;
+	return `According to ${by}`;
+}
 
 /** A claim, always with who makes it and where it was reported. */
 export function claimBlock(dataset: DatasetSnapshot, c: Claim, spans?: readonly Span[]): Block {

@@ -3,11 +3,11 @@
  * characters were removed at load and are removed again here, so nothing can drive the terminal.
  */
 import type { EventStatus } from '../dataset/model.js';
+import { claimLead } from '../core/present.js';
 import type { Block, Reply, Span } from '../core/reply.js';
 
 export const STATUS_MARK: Record<EventStatus, string> = { confirmed: '', reported: ' ◌', disputed: ' ⚠', corrected: ' ✎' };
 
-const STANCE: Record<string, string> = { asserts: 'says', denies: 'denies', disputes: 'disputes' };
 
 function clean(text: string): string {
 	// eslint-disable-next-line no-control-regex
@@ -40,7 +40,7 @@ export function renderBlock(b: Block): string {
 		case 'claim': {
 			const quote = b.quote ? ` “${clean(b.quote.text)}” (${b.quote.lang})` : '';
 			const src = b.source ? ` (${clean(b.source.publisher)} <${b.source.url}>)` : '';
-			return `• ${clean(b.by)} ${STANCE[b.stance]}: ${spans(b.spans)}${quote}${src}`;
+			return `• ${claimLead(clean(b.by), b.stance)}: ${spans(b.spans)}${quote}${src}`;
 		}
 		case 'fields':
 			return b.fields.map((f) => `${clean(f.name)}: ${clean(f.value)}`).join('\n');

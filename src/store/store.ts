@@ -1,0 +1,160 @@
+/**
+ * The storage ports for daily briefings: subscriptions and the delivery ledger. SQLite implements
+ * them for one machine (src/store/sqlite/); the methods are asynchronous so that a PostgreSQL
+ * implementation can serve a deployment of several processes without changing any caller.
+ */
+import type { Platform } from '../core/command.js';
+
+export type SubscriptionStatus = 'active' | 'paused';
+
+/** One channel's daily briefing. There is at most one per (platform, channelId). */
+export interface Subscription {
+	/** Never reused, so old ledger rows can never be mistaken for a new subscription's. */
+	readonly id: number;
+	readonly platform: Platform;
+	/** Telegram chat ids are kept as text: they exceed 32 bits and must round-trip exactly. */
+	readonly channelId: string;
+	/** Discord guild, so removal from a guild can pause its subscriptions. */
+	readonly guildId?: string;
+	/** Local delivery time, "HH:MM" (24-hour). */
+	readonly time: string;
+	/** IANA timezone, e.g. "Asia/Baku". */
+	readonly timezone: string;
+	readonly actorId?: string;
+	readonly tag?: string;
+	/** Skip days without new events. */
+	readonly quiet: boolean;
+	readonly status: SubscriptionStatus;
+	readonly pauseReason?: string;
+	readonly createdBy: string;
+	/** ISO instants. */
+	readonly createdAt: string;
+	readonly updatedAt: string;
+	/**
+	 * Occurrences scheduled before this instant are neither sent nor reported skipped: subscribing at
+	 * 08:30 to an 08:00 briefing does not send one at once, and resuming does not replay the morning.
+	 * Set when the subscription is created, resumed, or its time or timezone changes.
+	 */
+	readonly effectiveFrom: string;
+}
+
+/** What /subscribe sets. */
+export interface SubscriptionInput {
+	readonly platform: Platform;
+	readonly channelId: string;
+	readonly guildId?: string;
+	readonly time: string;
+	readonly timezone: string;
+	readonly actorId?: string;
+	readonly tag?: string;
+	readonly quiet: boolean;
+	readonly createdBy: string;
+}
+
+export interface UpsertResult {
+	readonly subscription: Subscription;
+	/** The channel had no subscription before. */
+	readonly created: boolean;
+	/** It was paused and is active again. */
+	readonly resumed: boolean;
+	/** The previous settings, when it existed. */
+	readonly previous?: Subscription;
+}
+
+export type MoveResult = 'moved' | 'missing' | 'conflict';
+
+export interface SubscriptionStore {
+	/**
+	 * Creates the channel's subscription, or updates it in place (same id) when the channel already
+	 * has one; an update also resumes a paused subscription.
+	 */
+	upsert(input: SubscriptionInput, now: Date): Promise<UpsertResult>;
+	get(platform: Platform, channelId: string): Promise<Subscription | undefined>;
+	getById(id: number): Promise<Subscription | undefined>;
+	/** Ends the channel's subscription (an admin's /unsubscribe). Returns what was removed. */
+	remove(platform: Platform, channelId: string): Promise<Subscription | undefined>;
+	/** Every active subscription: what the scheduler reads each tick. */
+	listActive(): Promise<Subscription[]>;
+	/** All subscriptions, or those of one platform / channel, oldest first. */
+	list(filter?: { readonly platform?: Platform; readonly channelId?: string }): Promise<Subscription[]>;
+	/** Pauses with a reason shown by /subscriptions. Permanent errors pause; they never delete. */
+	pause(id: number, reason: string, now: Date): Promise<void>;
+	/** Pauses every active subscription of a guild (the bot was removed from it). Returns how many. */
+	pauseGuild(platform: Platform, guildId: string, reason: string, now: Date): Promise<number>;
+	/** Pauses the subscription of one channel (the bot was removed or blocked). Returns whether one was. */
+	pauseChannel(platform: Platform, channelId: string, reason: string, now: Date): Promise<boolean>;
+	/**
+	 * Moves a subscription to another channel id (Telegram group → supergroup). 'conflict' when the
+	 * target channel already has its own subscription; nothing changes then.
+	 */
+	move(id: number, newChannelId: string, now: Date): Promise<MoveResult>;
+	/** Like {@link move}, addressed by the old channel id (a migrate_to_chat_id service message). */
+	moveChannel(platform: Platform, fromChannelId: string, toChannelId: string, now: Date): Promise<MoveResult>;
+}
+
+/**
+ * An occurrence's life: 'sending' is written before anything is sent; then 'sent', 'failed'
+ * (retried while `retryable` and inside the catch-up window), 'uncertain' (may have reached the chat:
+ * never resent) or 'skipped' (too late, or a quiet day).
+ */
+export type DeliveryStatus = 'sending' | 'sent' | 'failed' | 'uncertain' | 'skipped';
+
+/** The occurrence key: one briefing per subscription per local date. */
+export interface OccurrenceKey {
+	readonly subscriptionId: number;
+	/** 'YYYY-MM-DD' in the subscription's timezone. */
+	readonly localDate: string;
+}
+
+export interface OccurrenceTarget extends OccurrenceKey {
+	/** ISO instant it was due. */
+	readonly scheduledAt: string;
+	readonly platform: Platform;
+	readonly channelId: string;
+}
+
+export interface DeliveryRecord extends OccurrenceTarget {
+	readonly status: DeliveryStatus;
+	readonly reason?: string;
+	readonly attempts: number;
+	readonly retryable: boolean;
+	readonly nextAttemptAt?: string;
+	readonly messageIds: readonly string[];
+	readonly createdAt: string;
+	readonly updatedAt: string;
+}
+
+/**
+ * The result of a claim: 'claimed' means this caller inserted the row (or took over a retryable
+ * failure) and alone may send; 'later' means a retry is not due yet; 'done' means someone else owns
+ * it or it is settled.
+ */
+export type ClaimResult = { readonly kind: 'claimed'; readonly attempt: number } | { readonly kind: 'later' } | { readonly kind: 'done'; readonly status: DeliveryStatus };
+
+/** How a claimed occurrence ended. */
+export type Settlement =
+	| { readonly status: 'sent'; readonly messageIds: readonly string[]; readonly channelId?: string }
+	| { readonly status: 'failed'; readonly reason: string; readonly retryable: boolean; readonly nextAttemptAt?: Date }
+	| { readonly status: 'uncertain'; readonly reason: string }
+	| { readonly status: 'skipped'; readonly reason: string };
+
+export interface DeliveryLedger {
+	/**
+	 * Claims occurrences before sending, atomically: a new key is inserted as 'sending'
+	 * (INSERT … ON CONFLICT DO NOTHING), a 'failed' retryable row whose next attempt is due is taken
+	 * over; anything else is left alone. Only a 'claimed' result may be sent. Results are in input order.
+	 */
+	claim(targets: readonly OccurrenceTarget[], now: Date): Promise<ClaimResult[]>;
+	/** Records occurrences that will not be sent (late, quiet) unless the key exists. Returns which were recorded. */
+	recordSkipped(targets: readonly OccurrenceTarget[], reason: string, now: Date): Promise<boolean[]>;
+	/** Records the outcome of claimed occurrences, in one transaction. */
+	settle(results: readonly { readonly key: OccurrenceKey; readonly settlement: Settlement }[], now: Date): Promise<void>;
+	/**
+	 * Marks rows left in 'sending' since before `olderThan` as 'uncertain': their process stopped
+	 * mid-send, so whether the chat received the briefing is unknown, and it is never resent.
+	 */
+	expireSending(olderThan: Date, now: Date): Promise<number>;
+	get(key: OccurrenceKey): Promise<DeliveryRecord | undefined>;
+	/** Rows for a subscription or a date, oldest first. */
+	list(filter?: { readonly subscriptionId?: number; readonly localDate?: string; readonly status?: DeliveryStatus }): Promise<DeliveryRecord[]>;
+}
