@@ -1,0 +1,98 @@
+/**
+ * Versioned schema migrations, applied in order at start-up. Append new versions; never edit one
+ * that has shipped. Each pending migration runs in the same transaction as its record in
+ * schema_migrations, so a crash leaves the schema at a known version.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+	readonly version: number;
+	readonly name: string;
+	readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'subscriptions and deliveries',
+		sql: `
+			CREATE TABLE subscriptions (
+				id INTEGER PRIMARY KEY AUTOINCREMENT,
+				platform TEXT NOT NULL CHECK (platform IN ('console', 'discord', 'telegram')),
+				channel_id TEXT NOT NULL,
+				guild_id TEXT,
+				time TEXT NOT NULL CHECK (time GLOB '[0-2][0-9]:[0-5][0-9]'),
+				timezone TEXT NOT NULL,
+				actor_id TEXT,
+				tag TEXT,
+				quiet INTEGER NOT NULL DEFAULT 0 CHECK (quiet IN (0, 1)),
+				status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
+				pause_reason TEXT,
+				created_by TEXT NOT NULL,
+				created_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL,
+				effective_from TEXT NOT NULL,
+				UNIQUE (platform, channel_id)
+			);
+			CREATE INDEX subscriptions_status ON subscriptions (status);
+			CREATE INDEX subscriptions_guild ON subscriptions (platform, guild_id);
+
+			CREATE TABLE deliveries (
+				subscription_id INTEGER NOT NULL,
+				local_date TEXT NOT NULL,
+				scheduled_at TEXT NOT NULL,
+				platform TEXT NOT NULL,
+				channel_id TEXT NOT NULL,
+				status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed', 'uncertain', 'skipped')),
+				reason TEXT,
+				attempts INTEGER NOT NULL DEFAULT 0,
+				retryable INTEGER NOT NULL DEFAULT 0 CHECK (retryable IN (0, 1)),
+				next_attempt_at TEXT,
+				message_ids TEXT NOT NULL DEFAULT '[]',
+				created_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL,
+				PRIMARY KEY (subscription_id, local_date)
+			) WITHOUT ROWID;
+			CREATE INDEX deliveries_status ON deliveries (status, updated_at);
+			CREATE INDEX deliveries_date ON deliveries (local_date);
+		`,
+	},
+];
+
+export class MigrationError extends Error {
+	override readonly name = 'MigrationError';
+}
+
+/** The highest version applied, 0 for a new database. */
+export function schemaVersion(db: Database.Database): number {
+	const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null } | undefined;
+	return row?.v ?? 0;
+}
+
+/**
+ * Applies every pending migration in one IMMEDIATE transaction, so two processes starting at once
+ * cannot both apply the same version. Returns the versions applied.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS, now: Date = new Date()): number[] {
+	for (let i = 1; i < migrations.length; i++) {
+		if (migrations[i]!.version <= migrations[i - 1]!.version) throw new MigrationError('migrations must be listed in increasing version order');
+	}
+	db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+	const apply = db.transaction(() => {
+		const current = schemaVersion(db);
+		const latest = migrations.at(-1)?.version ?? 0;
+		if (current > latest) {
+			throw new MigrationError(`the database is at schema version ${current}, newer than this build knows (${latest}); run a newer sitrep or use another SITREP_DB`);
+		}
+		const applied: number[] = [];
+		const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+		for (const m of migrations) {
+			if (m.version <= current) continue;
+			db.exec(m.sql);
+			record.run(m.version, m.name, now.toISOString());
+			applied.push(m.version);
+		}
+		return applied;
+	});
+	return apply.immediate();
+}

@@ -1,0 +1,169 @@
+/**
+ * SubscriptionStore on SQLite. better-sqlite3 is synchronous; the async interface is kept so that
+ * callers do not change when another database backs the store.
+ */
+import type { Platform } from '../../core/command.js';
+import type { MoveResult, Subscription, SubscriptionInput, SubscriptionStore, UpsertResult } from '../store.js';
+import type { SqliteDatabase } from './open-database.js';
+
+interface Row {
+	id: number;
+	platform: string;
+	channel_id: string;
+	guild_id: string | null;
+	time: string;
+	timezone: string;
+	actor_id: string | null;
+	tag: string | null;
+	quiet: number;
+	status: string;
+	pause_reason: string | null;
+	created_by: string;
+	created_at: string;
+	updated_at: string;
+	effective_from: string;
+}
+
+function fromRow(r: Row): Subscription {
+	return {
+		id: r.id,
+		platform: r.platform as Platform,
+		channelId: r.channel_id,
+		...(r.guild_id !== null ? { guildId: r.guild_id } : {}),
+		time: r.time,
+		timezone: r.timezone,
+		...(r.actor_id !== null ? { actorId: r.actor_id } : {}),
+		...(r.tag !== null ? { tag: r.tag } : {}),
+		quiet: r.quiet === 1,
+		status: r.status === 'paused' ? 'paused' : 'active',
+		...(r.pause_reason !== null ? { pauseReason: r.pause_reason } : {}),
+		createdBy: r.created_by,
+		createdAt: r.created_at,
+		updatedAt: r.updated_at,
+		effectiveFrom: r.effective_from,
+	};
+}
+
+export class SqliteSubscriptionStore implements SubscriptionStore {
+	private readonly q;
+
+	constructor(private readonly db: SqliteDatabase) {
+		this.q = {
+			byChannel: db.prepare<[string, string], Row>('SELECT * FROM subscriptions WHERE platform = ? AND channel_id = ?'),
+			byId: db.prepare<[number], Row>('SELECT * FROM subscriptions WHERE id = ?'),
+			insert: db.prepare(
+				`INSERT INTO subscriptions (platform, channel_id, guild_id, time, timezone, actor_id, tag, quiet, status, created_by, created_at, updated_at, effective_from)
+				 VALUES (@platform, @channelId, @guildId, @time, @timezone, @actorId, @tag, @quiet, 'active', @createdBy, @now, @now, @now)`,
+			),
+			update: db.prepare(
+				`UPDATE subscriptions SET guild_id = COALESCE(@guildId, guild_id), time = @time, timezone = @timezone, actor_id = @actorId, tag = @tag, quiet = @quiet,
+				 status = 'active', pause_reason = NULL, updated_at = @now, effective_from = @effectiveFrom WHERE id = @id`,
+			),
+			remove: db.prepare('DELETE FROM subscriptions WHERE id = ?'),
+			active: db.prepare<[], Row>("SELECT * FROM subscriptions WHERE status = 'active' ORDER BY id"),
+			pause: db.prepare("UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ? WHERE id = ?"),
+			pauseGuild: db.prepare("UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ? WHERE platform = ? AND guild_id = ? AND status = 'active'"),
+			pauseChannel: db.prepare("UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ? WHERE platform = ? AND channel_id = ? AND status = 'active'"),
+			move: db.prepare('UPDATE subscriptions SET channel_id = ?, updated_at = ? WHERE id = ?'),
+		};
+	}
+
+	upsert(input: SubscriptionInput, now: Date): Promise<UpsertResult> {
+		const iso = now.toISOString();
+		const run = this.db.transaction((): UpsertResult => {
+			const existing = this.q.byChannel.get(input.platform, input.channelId);
+			const params = {
+				platform: input.platform,
+				channelId: input.channelId,
+				guildId: input.guildId ?? null,
+				time: input.time,
+				timezone: input.timezone,
+				actorId: input.actorId ?? null,
+				tag: input.tag ?? null,
+				quiet: input.quiet ? 1 : 0,
+				createdBy: input.createdBy,
+				now: iso,
+			};
+			if (!existing) {
+				const info = this.q.insert.run(params);
+				return { subscription: fromRow(this.q.byId.get(Number(info.lastInsertRowid))!), created: true, resumed: false };
+			}
+			const previous = fromRow(existing);
+			const resumed = previous.status === 'paused';
+			const rescheduled = resumed || previous.time !== input.time || previous.timezone !== input.timezone;
+			this.q.update.run({ ...params, id: existing.id, effectiveFrom: rescheduled ? iso : existing.effective_from });
+			return { subscription: fromRow(this.q.byId.get(existing.id)!), created: false, resumed, previous };
+		});
+		return Promise.resolve(run.immediate());
+	}
+
+	get(platform: Platform, channelId: string): Promise<Subscription | undefined> {
+		const r = this.q.byChannel.get(platform, channelId);
+		return Promise.resolve(r ? fromRow(r) : undefined);
+	}
+
+	getById(id: number): Promise<Subscription | undefined> {
+		const r = this.q.byId.get(id);
+		return Promise.resolve(r ? fromRow(r) : undefined);
+	}
+
+	remove(platform: Platform, channelId: string): Promise<Subscription | undefined> {
+		const run = this.db.transaction(() => {
+			const r = this.q.byChannel.get(platform, channelId);
+			if (!r) return undefined;
+			this.q.remove.run(r.id);
+			return fromRow(r);
+		});
+		return Promise.resolve(run.immediate());
+	}
+
+	listActive(): Promise<Subscription[]> {
+		return Promise.resolve(this.q.active.all().map(fromRow));
+	}
+
+	list(filter: { readonly platform?: Platform; readonly channelId?: string } = {}): Promise<Subscription[]> {
+		const where: string[] = [];
+		const params: string[] = [];
+		if (filter.platform !== undefined) {
+			where.push('platform = ?');
+			params.push(filter.platform);
+		}
+		if (filter.channelId !== undefined) {
+			where.push('channel_id = ?');
+			params.push(filter.channelId);
+		}
+		const sql = `SELECT * FROM subscriptions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+		return Promise.resolve((this.db.prepare(sql).all(...params) as Row[]).map(fromRow));
+	}
+
+	pause(id: number, reason: string, now: Date): Promise<void> {
+		this.q.pause.run(reason, now.toISOString(), id);
+		return Promise.resolve();
+	}
+
+	pauseGuild(platform: Platform, guildId: string, reason: string, now: Date): Promise<number> {
+		return Promise.resolve(this.q.pauseGuild.run(reason, now.toISOString(), platform, guildId).changes);
+	}
+
+	pauseChannel(platform: Platform, channelId: string, reason: string, now: Date): Promise<boolean> {
+		return Promise.resolve(this.q.pauseChannel.run(reason, now.toISOString(), platform, channelId).changes > 0);
+	}
+
+	move(id: number, newChannelId: string, now: Date): Promise<MoveResult> {
+		const run = this.db.transaction((): MoveResult => {
+			const r = this.q.byId.get(id);
+			if (!r) return 'missing';
+			if (r.channel_id === newChannelId) return 'moved';
+			if (this.q.byChannel.get(r.platform, newChannelId)) return 'conflict';
+			this.q.move.run(newChannelId, now.toISOString(), id);
+			return 'moved';
+		});
+		return Promise.resolve(run.immediate());
+	}
+
+	async moveChannel(platform: Platform, fromChannelId: string, toChannelId: string, now: Date): Promise<MoveResult> {
+		const r = this.q.byChannel.get(platform, fromChannelId);
+		if (!r) return 'missing';
+		return this.move(r.id, toChannelId, now);
+	}
+}
