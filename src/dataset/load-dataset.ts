@@ -10,7 +10,7 @@ import { formatPath, type DatasetError } from './errors.js';
 import type { Actor, Claim, Source, Story, StoryEvent } from './model.js';
 import { parsePartialDate, type PartialDate } from './partial-date.js';
 import { DEFAULT_YAML_LIMITS, readSafeYaml, type ParsedFile, type SafeYamlLimits } from './safe-yaml.js';
-import { actorSchema, eventSchema, sourceSchema, storySchema, type ActorInput, type EventInput, type SourceInput, type StoryInput } from './schema.js';
+import { actorSchema, eventSchema, SLUG, sourceSchema, storySchema, type ActorInput, type EventInput, type SourceInput, type StoryInput } from './schema.js';
 import { DatasetSnapshot } from './snapshot.js';
 import { closest } from './text.js';
 
@@ -84,6 +84,10 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 	const knownActorIds = new Map<string, string>();
 	const knownSourceIds = new Map<string, string>();
 	const knownEventIds = new Map<string, string>();
+	// Records as written, valid or not: references are checked on these too, so that a bad date in an
+	// event does not hide its unknown actor.
+	const rawActors: Located<unknown>[] = [];
+	const rawEvents: Located<unknown>[] = [];
 
 	// Read files a few at a time: parallel enough to be quick, bounded so a huge tree cannot exhaust descriptors.
 	const parsedFiles: ({ file: string; parsed: ParsedFile } | { file: string; errors: DatasetError[] })[] = new Array(files.length);
@@ -156,6 +160,8 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 					known.set(id, `${file}:${parsed.locate([key, i, 'id']).line}`);
 				}
 				const r = schema.safeParse(item, { reportInput: true });
+				if (key === 'actors') rawActors.push({ value: item, file, parsed, path: [key, i] });
+				if (key === 'events') rawEvents.push({ value: item, file, parsed, path: [key, i] });
 				if (r.success) target.push({ value: r.data, file, parsed, path: [key, i] });
 				else errors.push(...zodErrors(r.error, file, parsed, [key, i]));
 			});
@@ -196,29 +202,31 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 	const ref = (loc: Located<unknown>, sub: PropertyKey[], id: string, map: Map<string, unknown>, kind: string): void => {
 		if (map.has(id)) return;
 		const known = kind === 'actor' ? knownActorIds : kind === 'source' ? knownSourceIds : knownEventIds;
-		if (known.has(id)) return;
+		if (known.has(id) || !SLUG.test(id)) return;
 		const near = closest(id, map.keys(), 1);
 		errors.push(at(loc, sub, `unknown ${kind} "${id}"${near.length ? `; did you mean "${near[0]!}"?` : `; define it in ${kind}s.yaml`}`));
 	};
 
-	for (const a of actors) {
-		a.value.affiliations?.forEach((id, i) => {
-			if (id === a.value.id) errors.push(at(a, ['affiliations', i], 'an actor cannot be affiliated with itself'));
+	for (const a of rawActors) {
+		const v = a.value as { id?: unknown; affiliations?: unknown };
+		strings(v.affiliations).forEach(([id, i]) => {
+			if (id === v.id) errors.push(at(a, ['affiliations', i], 'an actor cannot be affiliated with itself'));
 			else ref(a, ['affiliations', i], id, actorMap, 'actor');
 		});
 	}
+	for (const e of rawEvents) {
+		const v = e.value as { id?: unknown; actors?: unknown; sources?: unknown; related?: unknown; claims?: unknown };
+		fieldStrings(v.actors, 'actor').forEach(([id, i]) => ref(e, ['actors', i, 'actor'], id, actorMap, 'actor'));
+		strings(v.sources).forEach(([id, i]) => ref(e, ['sources', i], id, sourceMap, 'source'));
+		fieldStrings(v.related, 'event').forEach(([id, i]) => {
+			if (id === v.id) errors.push(at(e, ['related', i, 'event'], 'an event cannot be related to itself'));
+			else ref(e, ['related', i, 'event'], id, eventMap, 'event');
+		});
+		fieldStrings(v.claims, 'by').forEach(([id, i]) => ref(e, ['claims', i, 'by'], id, actorMap, 'actor'));
+		fieldStrings(v.claims, 'source').forEach(([id, i]) => ref(e, ['claims', i, 'source'], id, sourceMap, 'source'));
+	}
 	for (const e of events) {
 		const ev = e.value;
-		ev.actors.forEach((x, i) => ref(e, ['actors', i, 'actor'], x.actor, actorMap, 'actor'));
-		ev.sources.forEach((s, i) => ref(e, ['sources', i], s, sourceMap, 'source'));
-		ev.related?.forEach((r, i) => {
-			if (r.event === ev.id) errors.push(at(e, ['related', i, 'event'], 'an event cannot be related to itself'));
-			else ref(e, ['related', i, 'event'], r.event, eventMap, 'event');
-		});
-		ev.claims?.forEach((c, i) => {
-			ref(e, ['claims', i, 'by'], c.by, actorMap, 'actor');
-			ref(e, ['claims', i, 'source'], c.source, sourceMap, 'source');
-		});
 		// Accuracy rules: a dispute is shown as who-says-what, a correction says what was corrected.
 		if (ev.status === 'disputed' && (ev.claims?.length ?? 0) < 2) {
 			errors.push(at(e, ['status'], 'a disputed event records each side as a claim: add at least two claims (by, stance, text, source)'));
@@ -352,6 +360,20 @@ function describe(v: unknown): string {
 	if (typeof v === 'object') return 'a map';
 	if (typeof v === 'string') return `text "${v.length > 30 ? `${v.slice(0, 30)}…` : v}"`;
 	return `${typeof v} ${String(v)}`;
+}
+
+/** The string items of a list, with their indexes; anything else is the schema's to report. */
+function strings(list: unknown): [string, number][] {
+	return Array.isArray(list) ? list.flatMap((x, i): [string, number][] => (typeof x === 'string' ? [[x, i]] : [])) : [];
+}
+
+/** `field` of each map in a list, where it is a string. */
+function fieldStrings(list: unknown, field: string): [string, number][] {
+	if (!Array.isArray(list)) return [];
+	return list.flatMap((x, i): [string, number][] => {
+		const v = x && typeof x === 'object' ? (x as Record<string, unknown>)[field] : undefined;
+		return typeof v === 'string' ? [[v, i]] : [];
+	});
 }
 
 function sortErrors(errors: DatasetError[]): DatasetError[] {

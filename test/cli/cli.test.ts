@@ -1,0 +1,74 @@
+/** The `sitrep` command and `npm start`, run as a user would: child processes. */
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupDatasets, writeDataset } from '../helpers/dataset-fixture.js';
+
+afterAll(cleanupDatasets);
+
+function sitrep(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
+	const env = { ...process.env, LOG_LEVEL: 'silent', DISCORD_TOKEN: '', TELEGRAM_BOT_TOKEN: '', SITREP_NOW: '' };
+	const r = spawnSync(process.execPath, ['bin/sitrep.js', ...args], { encoding: 'utf8', input, env, timeout: 60_000 });
+	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('npx sitrep', () => {
+	it('--help lists the subcommands', () => {
+		const r = sitrep(['--help']);
+		expect(r.code).toBe(0);
+		for (const s of ['start', 'ask', 'validate']) expect(r.stdout).toContain(s);
+	});
+
+	it('validate prints one summary line for the demo story and exits 0', () => {
+		const r = sitrep(['validate']);
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/^data: valid — \d+ events, \d+ actors, \d+ sources, \d+ claims/);
+		expect(r.stdout.trim().split('\n')).toHaveLength(1);
+	});
+
+	it('validate prints every error as FILE:LINE:COL  path  message and exits 1', () => {
+		const dir = writeDataset({ 'events/2025-06-27-first.yaml': 'events:\n  - id: first\n    date: 2025-02-30\n    title: t\n    summary: s\n    actors: [{ actor: ghost }]\n    sources: [wire-1]\n    status: confirmed\n' });
+		const r = sitrep(['validate', dir]);
+		expect(r.code).toBe(1);
+		expect(r.stdout).toContain('events/2025-06-27-first.yaml:3:11  events[0].date  "2025-02-30" does not exist');
+		expect(r.stdout).toContain('events/2025-06-27-first.yaml:6:23  events[0].actors[0].actor  unknown actor "ghost"');
+		expect(r.stderr).toMatch(/2 errors/);
+	});
+
+	it('ask prints the reply and exits 0', () => {
+		const r = sitrep(['ask', '--now', '2025-07-01T09:00:00+04:00', '/timeline from:2025-06-27 to:2025-07-01 actor:kremlin limit:5']);
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/## Timeline: from 27 Jun 2025, to 1 Jul 2025, actor /);
+	});
+
+	it('ask with an unknown command or bad option exits 2 with the right form on stderr', () => {
+		const unknown = sitrep(['ask', '/timelin']);
+		expect(unknown.code).toBe(2);
+		expect(unknown.stderr).toMatch(/Did you mean \/timeline\?/);
+		const bad = sitrep(['ask', '/timeline limit:zero']);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/limit must be a whole number[\s\S]*Usage: \/timeline/);
+		expect(sitrep(['ask']).code).toBe(2);
+		expect(sitrep(['ask', '--now', 'soon', '/help']).code).toBe(2);
+	});
+
+	it('ask on a broken dataset exits 1 and says how to check it', () => {
+		const dir = writeDataset({ 'story.yaml': 'story: 1\n' });
+		const r = sitrep(['ask', '--data', dir, '/help']);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toMatch(/npx sitrep validate/);
+	});
+
+	it('an unknown subcommand exits 2', () => {
+		expect(sitrep(['frobnicate']).code).toBe(2);
+	});
+});
+
+describe('npm start with no tokens: the console chat', () => {
+	it('answers each line from a pipe and exits at end of input', () => {
+		const r = sitrep(['start', '--now', '2025-07-01T09:00:00+04:00'], '/help\n/actor kremlin\nnot a command\n/timeline limit:2\n');
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/\/timeline/);
+		expect(r.stdout).toMatch(/## (The )?Kremlin/);
+		expect(r.stdout).toMatch(/Page 1 of \d+ · next: \/timeline limit:2 page:2/);
+	});
+});
