@@ -1,4 +1,4 @@
-import { defineCommand } from '../src/core/command.js';
+import { defineCommand, type CommandDefinition } from '../src/core/command.js';
 import { usage } from '../src/core/dispatch.js';
 import { bold, code, heading, para, type Block } from '../src/core/reply.js';
 import { closest } from '../src/dataset/text.js';
@@ -14,7 +14,7 @@ export default defineCommand({
 		examples: ['/help', '/help timeline'],
 	},
 	execute({ args, services, dataset }) {
-		const registry = services['registry'] as ReadonlyMap<string, { data: import('../src/core/command.js').CommandDefinition }> | undefined;
+		const registry = services['registry'] as ReadonlyMap<string, { data: CommandDefinition }> | undefined;
 		const commands = registry ? [...registry.values()].map((m) => m.data) : [];
 		if (args.command) {
 			const name = args.command.replace(/^\//u, '').toLowerCase();

@@ -66,6 +66,7 @@ export function splitWords(input: string): { text: string; quoted: boolean; star
 
 /** Removes control characters (a pasted line may carry them) and normalises Unicode. */
 export function cleanInput(input: string): string {
+	// eslint-disable-next-line no-control-regex -- removing control characters is the point
 	return input.normalize('NFC').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ' ');
 }
 

@@ -4,7 +4,7 @@
  * 1.2), so both report line and column the same way.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { DatasetError } from './errors.js';
 
 export interface SafeYamlLimits {
@@ -123,6 +123,7 @@ export function parseSafeYaml(
 	if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
 	// Control characters other than tab and newlines have no business in an editor's file and
 	// can hide text from reviewers.
+	// eslint-disable-next-line no-control-regex -- finding control characters is the point
 	const ctl = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u.exec(source);
 	if (ctl) {
 		const before = source.slice(0, ctl.index);
