@@ -1,11 +1,17 @@
 /**
  * The `sitrep` command: start | ask | validate. Run it as `npx sitrep <subcommand>` in a checkout.
  */
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createApp, DatasetLoadError } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { formatDatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
+import { isTimeZone } from './dataset/schema.js';
+import { CsvError } from './interop/csv.js';
+import { writeDraft } from './interop/draft.js';
+import { EXPORT_FORMATS, exportDataset, IMPORT_FORMATS, ImportError, importFile, isEmptyDir, type ExportFormat, type ImportFormat } from './interop/index.js';
+import { TimelineJsError } from './interop/timelinejs.js';
 import { silentLogger } from './logger.js';
 import { CONSOLE_PLACE, CONSOLE_REQUESTER } from './platforms/console/console-chat.js';
 import { renderPlainText } from './render/plain-text.js';
@@ -18,6 +24,13 @@ Commands:
   start                      Run the bot. With no platform token in .env it opens the console chat.
   ask "<command line>"       Answer one command and print the reply, e.g. npx sitrep ask "/timeline actor:kremlin"
   validate [DIR]             Check a dataset directory (default: data/) and print every error.
+  import FORMAT FILE --out DIR
+                             Turn another tool's file into a dataset directory. FORMAT is
+                             timelinejs (JSON), timelinejs-csv (the Google Sheets template as CSV)
+                             or acled (ACLED CSV export, current or legacy columns).
+                             --source-url URL cites URL for events that link no source;
+                             --timezone ZONE sets the story's IANA timezone (default UTC).
+  export FORMAT [--out FILE] Write the dataset as timelinejs (JSON), ics (iCalendar) or csv.
 
 Options:
   --data DIR                 Dataset directory (default: SITREP_DATA or data/)
@@ -45,6 +58,10 @@ async function main(argv: string[]): Promise<void> {
 			return validate(rest);
 		case 'ask':
 			return ask(rest);
+		case 'import':
+			return importCommand(rest);
+		case 'export':
+			return exportCommand(rest);
 		case 'start': {
 			const { values } = parseArgs({ args: rest, options: { data: { type: 'string' }, now: { type: 'string' } }, strict: true });
 			const { startBot } = await import('./main.js');
@@ -69,6 +86,61 @@ async function validate(args: string[]): Promise<void> {
 	for (const e of r.errors) process.stdout.write(`${formatDatasetError(e)}\n`);
 	process.stderr.write(`${dir}: ${r.errors.length} ${r.errors.length === 1 ? 'error' : 'errors'}\n`);
 	process.exitCode = 1;
+}
+
+async function importCommand(args: string[]): Promise<void> {
+	let parsed;
+	try {
+		parsed = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, 'source-url': { type: 'string' }, timezone: { type: 'string' } } });
+	} catch (err) {
+		return fail(`${err instanceof Error ? err.message : String(err)}\n${IMPORT_USAGE}`, 2);
+	}
+	const [format, file] = parsed.positionals;
+	if (!format || !file || !parsed.values.out) return fail(IMPORT_USAGE, 2);
+	if (!(IMPORT_FORMATS as readonly string[]).includes(format)) return fail(`Unknown import format "${format}"; use one of ${IMPORT_FORMATS.join(', ')}.\n${IMPORT_USAGE}`, 2);
+	const out = parsed.values.out;
+	if (!(await isEmptyDir(out))) return fail(`${out} is not empty; import into a new directory so no existing data is overwritten.`, 2);
+	const tz = parsed.values.timezone;
+	if (tz && !isTimeZone(tz)) return fail(`--timezone "${tz}" is not an IANA timezone such as Asia/Baku or UTC.`, 2);
+	let result;
+	try {
+		result = await importFile(format as ImportFormat, file, { ...(parsed.values['source-url'] ? { sourceUrl: parsed.values['source-url'] } : {}), ...(tz ? { timezone: tz } : {}) });
+	} catch (err) {
+		if (err instanceof ImportError || err instanceof CsvError || err instanceof TimelineJsError) return fail(`${err instanceof CsvError ? `${file}:` : ''}${err.message}`, 1);
+		throw err;
+	}
+	const written = await writeDraft(result.draft, out);
+	for (const issue of result.report) process.stderr.write(`${file}: ${issue.where}: ${issue.message}\n`);
+	const check = await loadDataset(out);
+	if (!check.ok) {
+		for (const e of check.errors) process.stdout.write(`${formatDatasetError(e)}\n`);
+		return fail(`Wrote ${written.length} files to ${out}, but the result does not validate; fix the errors above (or the input) and run: npx sitrep validate ${out}`, 1);
+	}
+	const c = check.snapshot.counts;
+	process.stdout.write(`${out}: imported ${c.events} events, ${c.actors} actors, ${c.sources} sources from ${file}; ${result.report.length} ${result.report.length === 1 ? 'item' : 'items'} not mapped${result.report.length ? ' (listed on stderr)' : ''}.\n`);
+}
+
+const IMPORT_USAGE = 'Usage: npx sitrep import timelinejs|timelinejs-csv|acled FILE --out DIR [--source-url URL] [--timezone ZONE]';
+const EXPORT_USAGE = 'Usage: npx sitrep export timelinejs|ics|csv [--data DIR] [--out FILE]';
+
+async function exportCommand(args: string[]): Promise<void> {
+	let parsed;
+	try {
+		parsed = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, data: { type: 'string' } } });
+	} catch (err) {
+		return fail(`${err instanceof Error ? err.message : String(err)}\n${EXPORT_USAGE}`, 2);
+	}
+	const format = parsed.positionals[0];
+	if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format)) return fail(`${format ? `Unknown export format "${format}". ` : ''}${EXPORT_USAGE}`, 2);
+	const dir = parsed.values.data ?? loadConfig().dataDir;
+	const r = await loadDataset(dir);
+	if (!r.ok) return fail(new DatasetLoadError(dir, r.errors).message, 1);
+	const out = exportDataset(r.snapshot, format as ExportFormat);
+	for (const n of out.notes) process.stderr.write(`${n}\n`);
+	if (parsed.values.out) {
+		await writeFile(parsed.values.out, out.content);
+		process.stderr.write(`wrote ${parsed.values.out} (${r.snapshot.counts.events} events)\n`);
+	} else process.stdout.write(out.content);
 }
 
 async function ask(args: string[]): Promise<void> {

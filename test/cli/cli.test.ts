@@ -72,3 +72,26 @@ describe('npm start with no tokens: the console chat', () => {
 		expect(r.stdout).toMatch(/Page 1 of \d+ · next: \/timeline limit:2 page:2/);
 	});
 });
+
+describe('npx sitrep import and export', () => {
+	it('imports a TimelineJS file into a directory that validates, and reports what was not mapped', async () => {
+		const { mkdtempSync } = await import('node:fs');
+		const { tmpdir } = await import('node:os');
+		const out = `${mkdtempSync(`${tmpdir()}/sitrep-cli-`)}/ds`;
+		const r = sitrep(['import', 'timelinejs', 'test/fixtures/timelinejs/women_in_computing.json', '--out', out]);
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/imported 9 events/);
+		expect(r.stderr).toMatch(/events\[1\]: .*links no source URL/);
+		expect(sitrep(['validate', out]).code).toBe(0);
+		const again = sitrep(['import', 'timelinejs', 'test/fixtures/timelinejs/women_in_computing.json', '--out', out]);
+		expect(again.code).toBe(2);
+		expect(again.stderr).toMatch(/is not empty/);
+	});
+
+	it('exports each format to stdout', () => {
+		expect(sitrep(['export', 'ics']).stdout).toMatch(/^BEGIN:VCALENDAR/);
+		expect(sitrep(['export', 'csv']).stdout).toMatch(/^id,date,precision/);
+		expect(JSON.parse(sitrep(['export', 'timelinejs']).stdout).events.length).toBeGreaterThan(30);
+		expect(sitrep(['export', 'pdf']).code).toBe(2);
+	});
+});

@@ -1,0 +1,33 @@
+/** CSV export: one row per event, with a header row; lists are joined with "; ". */
+import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import { isoFromDay as isoOf } from '../dataset/partial-date.js';
+import { toCsv } from './csv.js';
+
+export const EVENT_CSV_HEADER = ['id', 'date', 'precision', 'approximate', 'start', 'end', 'title', 'summary', 'location', 'country', 'actors', 'actor_ids', 'tags', 'status', 'note', 'source_ids', 'source_urls', 'claims'] as const;
+
+export function exportCsv(dataset: DatasetSnapshot): string {
+	const rows = dataset.events.map((e) => {
+		const sources = e.sourceIds.map((id) => dataset.source(id)!);
+		return [
+			e.id,
+			e.date.text,
+			e.date.start.precision,
+			e.date.approximate ? 'yes' : 'no',
+			isoOf(e.date.earliestDay),
+			isoOf(e.date.latestDay),
+			e.title,
+			e.summary,
+			e.location?.name ?? '',
+			e.location?.country ?? '',
+			e.actors.map((a) => dataset.actor(a.actorId)?.name ?? a.actorId).join('; '),
+			e.actors.map((a) => a.actorId).join('; '),
+			e.tags.join('; '),
+			e.status,
+			e.note ?? '',
+			sources.map((s) => s.id).join('; '),
+			sources.map((s) => s.url).join('; '),
+			dataset.claimsOf(e).map((c) => `${dataset.actor(c.by)?.name ?? c.by} (${c.stance}): ${c.text}`).join(' | '),
+		];
+	});
+	return toCsv(EVENT_CSV_HEADER, rows);
+}
