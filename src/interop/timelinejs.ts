@@ -9,6 +9,7 @@
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { formatHuman, parsePartialDate, type DatePoint, type PartialDate } from '../dataset/partial-date.js';
 import type { EventInput, SourceInput } from '../dataset/schema.js';
+import { actorToInput as rawActor, eventToInput as rawEvent, sourceToInput as rawSource } from '../dataset/to-input.js';
 import { clip, IdAllocator, slugify, type DatasetDraft, type ImportIssue, type ImportResult } from './draft.js';
 import { htmlToText } from './html-to-text.js';
 
@@ -259,61 +260,9 @@ export function exportTimelineJs(dataset: DatasetSnapshot): { title: TimelineSli
 	};
 }
 
-/** A snapshot event back in the editors' input shape. */
-export function rawEvent(dataset: DatasetSnapshot, id: string): EventInput {
-	const e = dataset.event(id)!;
-	return {
-		id: e.id,
-		date: e.date.text,
-		title: e.title,
-		summary: e.summary,
-		...(e.location ? { location: { ...e.location } } : {}),
-		actors: e.actors.map((a) => ({ actor: a.actorId, ...(a.role ? { role: a.role } : {}) })),
-		...(e.tags.length ? { tags: [...e.tags] } : {}),
-		sources: [...e.sourceIds],
-		status: e.status,
-		...(e.note ? { note: e.note } : {}),
-		...(e.related.length ? { related: e.related.map((r) => ({ event: r.eventId, type: r.type })) } : {}),
-		...(e.claimIds.length
-			? {
-					claims: dataset.claimsOf(e).map((c) => ({
-						id: c.id,
-						by: c.by,
-						stance: c.stance,
-						...(c.topic ? { topic: c.topic } : {}),
-						text: c.text,
-						...(c.quote ? { quote: { ...c.quote } } : {}),
-						source: c.sourceId,
-						...(c.date ? { date: c.date.text } : {}),
-						...(Object.keys(c.translations).length ? { translations: { ...c.translations } } : {}),
-					})),
-				}
-			: {}),
-		...(Object.keys(e.titles).length ? { titles: { ...e.titles } } : {}),
-		...(Object.keys(e.summaries).length ? { summaries: { ...e.summaries } } : {}),
-	};
-}
-
-function rawActor(a: NonNullable<ReturnType<DatasetSnapshot['actor']>>): DatasetDraft['actors'][number] {
-	return {
-		id: a.id,
-		name: a.name,
-		...(a.aliases.length ? { aliases: [...a.aliases] } : {}),
-		type: a.type,
-		...(a.country ? { country: a.country } : {}),
-		description: a.description,
-		...(a.affiliations.length ? { affiliations: [...a.affiliations] } : {}),
-		...(a.wikidata ? { wikidata: a.wikidata } : {}),
-		...(Object.keys(a.names).length ? { names: { ...a.names } } : {}),
-	};
-}
-
-function rawSource(s: NonNullable<ReturnType<DatasetSnapshot['source']>>): SourceInput {
-	return { id: s.id, publisher: s.publisher, url: s.url, ...(s.title ? { title: s.title } : {}), ...(s.published ? { published: s.published.text } : {}), language: s.language, affiliation: s.affiliation };
-}
-
 function toJson(value: unknown): Json {
 	return JSON.parse(JSON.stringify(value)) as Json;
 }
 
+export { rawEvent };
 export type { PartialDate };

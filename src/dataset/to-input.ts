@@ -1,0 +1,62 @@
+/**
+ * Snapshot records back in the shape editors write them, for exports, diffs and round trips.
+ */
+import type { Actor, Source } from './model.js';
+import type { ActorInput, EventInput, SourceInput } from './schema.js';
+import type { DatasetSnapshot } from './snapshot.js';
+
+/** A snapshot event back in the editors' input shape. */
+export function eventToInput(dataset: DatasetSnapshot, id: string): EventInput {
+	const e = dataset.event(id)!;
+	return {
+		id: e.id,
+		date: e.date.text,
+		title: e.title,
+		summary: e.summary,
+		...(e.location ? { location: { ...e.location } } : {}),
+		actors: e.actors.map((a) => ({ actor: a.actorId, ...(a.role ? { role: a.role } : {}) })),
+		...(e.tags.length ? { tags: [...e.tags] } : {}),
+		sources: [...e.sourceIds],
+		status: e.status,
+		...(e.note ? { note: e.note } : {}),
+		...(e.related.length ? { related: e.related.map((r) => ({ event: r.eventId, type: r.type })) } : {}),
+		...(e.claimIds.length
+			? {
+					claims: dataset.claimsOf(e).map((c) => ({
+						id: c.id,
+						by: c.by,
+						stance: c.stance,
+						...(c.topic ? { topic: c.topic } : {}),
+						text: c.text,
+						...(c.quote ? { quote: { ...c.quote } } : {}),
+						source: c.sourceId,
+						...(c.date ? { date: c.date.text } : {}),
+						...(Object.keys(c.translations).length ? { translations: { ...c.translations } } : {}),
+					})),
+				}
+			: {}),
+		...(Object.keys(e.titles).length ? { titles: { ...e.titles } } : {}),
+		...(Object.keys(e.summaries).length ? { summaries: { ...e.summaries } } : {}),
+	};
+}
+
+/** A snapshot actor back in the editors' input shape. */
+export function actorToInput(a: Actor): ActorInput {
+	return {
+		id: a.id,
+		name: a.name,
+		...(a.aliases.length ? { aliases: [...a.aliases] } : {}),
+		type: a.type,
+		...(a.country ? { country: a.country } : {}),
+		description: a.description,
+		...(a.affiliations.length ? { affiliations: [...a.affiliations] } : {}),
+		...(a.wikidata ? { wikidata: a.wikidata } : {}),
+		...(Object.keys(a.names).length ? { names: { ...a.names } } : {}),
+	};
+}
+
+/** A snapshot source back in the editors' input shape. */
+export function sourceToInput(s: Source): SourceInput {
+	return { id: s.id, publisher: s.publisher, url: s.url, ...(s.title ? { title: s.title } : {}), ...(s.published ? { published: s.published.text } : {}), language: s.language, affiliation: s.affiliation };
+}
+

@@ -1,0 +1,105 @@
+/**
+ * Reloading the dataset without a restart: load and validate a new snapshot beside the live one,
+ * diff it, swap atomically on success, and record the attempt. A failed load leaves the live
+ * snapshot untouched; reloads run one at a time.
+ */
+import type { Platform } from '../core/command.js';
+import type { DatasetHolder } from '../dataset/dataset-holder.js';
+import { diffDatasets, type DatasetDiff } from '../dataset/diff.js';
+import type { DatasetError } from '../dataset/errors.js';
+import { loadDataset } from '../dataset/load-dataset.js';
+import type { DatasetCounts, DatasetSnapshot } from '../dataset/snapshot.js';
+import type { Logger } from '../logger.js';
+
+export type ReloadTrigger = 'command' | 'signal' | 'watch';
+
+/** Who asked for a reload. */
+export interface ReloadRequester {
+	readonly platform: Platform | 'system';
+	readonly userId: string;
+	readonly displayName: string;
+}
+
+/** One line of the reload audit log. */
+export interface ReloadAuditEntry {
+	readonly at: string;
+	readonly requester: ReloadRequester;
+	readonly trigger: ReloadTrigger;
+	readonly dryRun: boolean;
+	readonly result: 'swapped' | 'unchanged' | 'dry_run' | 'failed';
+	/** Version (content hash) of the dataset that was loaded, when it loaded. */
+	readonly version?: string;
+	readonly counts?: DatasetCounts;
+	readonly errorCount?: number;
+	readonly durationMs: number;
+}
+
+/** Where reloads are recorded. Implemented by the store. */
+export interface ReloadAuditLog {
+	record(entry: ReloadAuditEntry): void;
+	/** Most recent first. */
+	recent(limit: number): ReloadAuditEntry[];
+}
+
+export type ReloadOutcome =
+	| { readonly ok: true; readonly result: 'swapped' | 'unchanged' | 'dry_run'; readonly diff: DatasetDiff; readonly before: DatasetSnapshot; readonly after: DatasetSnapshot; readonly durationMs: number }
+	| { readonly ok: false; readonly errors: readonly DatasetError[]; readonly durationMs: number };
+
+export interface ReloaderOptions {
+	readonly holder: DatasetHolder;
+	readonly dataDir: string;
+	readonly logger: Logger;
+	readonly clock: () => Date;
+	readonly audit?: ReloadAuditLog;
+	/** Called after a swap, e.g. to record which event versions are new. */
+	readonly onSwap?: (next: DatasetSnapshot, previous: DatasetSnapshot, diff: DatasetDiff) => void;
+}
+
+export class Reloader {
+	private chain: Promise<unknown> = Promise.resolve();
+
+	constructor(private readonly options: ReloaderOptions) {}
+
+	get audit(): ReloadAuditLog | undefined {
+		return this.options.audit;
+	}
+
+	/** Reloads (or, with dryRun, only compares). Concurrent calls run one after another. */
+	reload(request: { requester: ReloadRequester; trigger: ReloadTrigger; dryRun?: boolean }): Promise<ReloadOutcome> {
+		const run = this.chain.then(() => this.run(request));
+		this.chain = run.catch(() => undefined);
+		return run;
+	}
+
+	private async run(request: { requester: ReloadRequester; trigger: ReloadTrigger; dryRun?: boolean }): Promise<ReloadOutcome> {
+		const { holder, dataDir, logger, clock, audit } = this.options;
+		const started = performance.now();
+		const dryRun = request.dryRun ?? false;
+		const loaded = await loadDataset(dataDir, { now: clock() });
+		const durationMs = Math.round(performance.now() - started);
+		const base = { at: clock().toISOString(), requester: request.requester, trigger: request.trigger, dryRun, durationMs };
+		if (!loaded.ok) {
+			logger.warn({ trigger: request.trigger, errors: loaded.errors.length, first: loaded.errors[0] }, 'Reload failed; the live dataset stays');
+			audit?.record({ ...base, result: 'failed', errorCount: loaded.errors.length });
+			return { ok: false, errors: loaded.errors, durationMs };
+		}
+		const before = holder.current();
+		const after = loaded.snapshot;
+		const diff = diffDatasets(before, after);
+		let result: 'swapped' | 'unchanged' | 'dry_run';
+		if (dryRun) result = 'dry_run';
+		else if (after.version === before.version) result = 'unchanged';
+		else {
+			holder.swap(after);
+			result = 'swapped';
+			try {
+				this.options.onSwap?.(after, before, diff);
+			} catch (err) {
+				logger.error({ err }, 'After-swap hook failed');
+			}
+		}
+		logger.info({ trigger: request.trigger, result, version: after.version, ...after.counts, ms: durationMs }, 'Reload');
+		audit?.record({ ...base, result, version: after.version, counts: after.counts });
+		return { ok: true, result, diff, before, after, durationMs };
+	}
+}

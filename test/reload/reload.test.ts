@@ -1,0 +1,167 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { registry } from '../../commands/index.js';
+import { Core } from '../../src/core/dispatch.js';
+import type { Requester } from '../../src/core/command.js';
+import { DatasetHolder } from '../../src/dataset/dataset-holder.js';
+import { diffDatasets } from '../../src/dataset/diff.js';
+import { loadDataset } from '../../src/dataset/load-dataset.js';
+import { silentLogger } from '../../src/logger.js';
+import { Reloader, type ReloadAuditEntry } from '../../src/reload/reloader.js';
+import { watchDataset } from '../../src/reload/watch-dataset.js';
+import { renderPlainText } from '../../src/render/plain-text.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function copyDemo(): string {
+	const d = path.join(mkdtempSync(path.join(tmpdir(), 'sitrep-reload-')), 'data');
+	dirs.push(path.dirname(d));
+	cpSync('data', d, { recursive: true });
+	return d;
+}
+
+const OWNER: Requester = { platform: 'console', userId: 'o', displayName: 'owner', isChannelAdmin: true, isOwner: true };
+const MEMBER: Requester = { platform: 'telegram', userId: 'm', displayName: 'member', isChannelAdmin: true, isOwner: false };
+
+async function setup() {
+	const dir = copyDemo();
+	const r = await loadDataset(dir);
+	if (!r.ok) throw new Error('demo invalid');
+	const holder = new DatasetHolder(r.snapshot);
+	const entries: ReloadAuditEntry[] = [];
+	const audit = { record: (e: ReloadAuditEntry) => entries.unshift(e), recent: (n: number) => entries.slice(0, n) };
+	const reloader = new Reloader({ holder, dataDir: dir, logger: silentLogger(), clock: () => new Date('2025-07-01T09:00:00Z'), audit });
+	const core = new Core({ registry, dataset: () => holder.current(), clock: () => new Date('2025-07-01T09:00:00Z'), logger: silentLogger(), services: { registry, reloader } });
+	const ask = async (line: string, who: Requester = OWNER) => {
+		const res = await core.handle({ line, requester: who, place: { platform: who.platform, channelId: 'c', kind: 'private' } });
+		return { ...res, text: renderPlainText(res.reply) };
+	};
+	return { dir, holder, reloader, core, ask, entries };
+}
+
+const EVENT = 'events/2025-06-30-sputnik-azerbaijan-raid.yaml';
+
+describe('/reload', () => {
+	let s: Awaited<ReturnType<typeof setup>>;
+	beforeEach(async () => {
+		s = await setup();
+	});
+
+	it('is refused to anyone but the bot owners, on every platform', async () => {
+		for (const platform of ['console', 'telegram', 'discord'] as const) {
+			const r = await s.ask('/reload', { ...MEMBER, platform });
+			expect(r.outcome.kind).toBe('denied');
+			expect(r.text).toMatch(/for the bot's owners only/);
+		}
+	});
+
+	it('swaps in the new dataset and lists exactly what changed', async () => {
+		const before = s.holder.current();
+		const f = path.join(s.dir, EVENT);
+		writeFileSync(f, readFileSync(f, 'utf8').replace(/title: .*/, 'title: Police raid the Baku office of Sputnik Azerbaijan (edited)'));
+		writeFileSync(path.join(s.dir, 'events/2025-12-31-new.yaml'), 'events:\n  - id: new-event\n    date: 2025-12-31\n    title: A new event\n    summary: New.\n    actors: [{ actor: kremlin }]\n    sources: [tass-1983207]\n    status: reported\n');
+		const r = await s.ask('/reload');
+		expect(r.outcome.kind).toBe('ok');
+		expect(r.text).toMatch(/Reloaded: version \w+ replaces \w+/);
+		expect(r.text).toMatch(/Events: \*1 added \(new-event\); 1 changed \(sputnik-azerbaijan-raid\)/);
+		expect(r.text).toMatch(/Actors: no change/);
+		expect(s.holder.current()).not.toBe(before);
+		expect(s.holder.current().event('new-event')).toBeDefined();
+	});
+
+	it('dry_run shows the diff without swapping', async () => {
+		const before = s.holder.current();
+		rmSync(path.join(s.dir, 'events/2025-12-30-mustafayev-galuzin-compensation.yaml'), { force: true });
+		const r = await s.ask('/reload dry_run:true');
+		expect(r.text).toMatch(/Dry run/);
+		expect(s.holder.current()).toBe(before);
+	});
+
+	it('a broken reload leaves the live dataset and every answer unchanged, and lists the errors like validate', async () => {
+		const answers = await Promise.all(['/timeline limit:25', '/actor kremlin', '/event yekaterinburg-raids', '/briefing date:2025-06-30'].map((l) => s.ask(l)));
+		writeFileSync(path.join(s.dir, EVENT), 'events:\n  - id: sputnik-azerbaijan-raid\n    date: 2025-02-30\n');
+		const r = await s.ask('/reload');
+		expect(r.text).toMatch(/Reload failed: \d+ errors?\. The live dataset is unchanged\./);
+		expect(r.text).toMatch(/events\/2025-06-30-sputnik-azerbaijan-raid\.yaml:3:11 {2}events\[0\]\.date {2}"2025-02-30" does not exist/);
+		const again = await Promise.all(['/timeline limit:25', '/actor kremlin', '/event yekaterinburg-raids', '/briefing date:2025-06-30'].map((l) => s.ask(l)));
+		expect(again.map((a) => a.text)).toEqual(answers.map((a) => a.text));
+		expect(s.entries[0]).toMatchObject({ result: 'failed', trigger: 'command', requester: { displayName: 'owner' } });
+	});
+
+	it('records every reload in the audit log, shown by history:true', async () => {
+		await s.ask('/reload');
+		await s.ask('/reload dry_run:true');
+		const r = await s.ask('/reload history:true');
+		expect(r.text).toMatch(/dry run by owner \(console, command\)/);
+		expect(r.text).toMatch(/unchanged by owner/);
+	});
+});
+
+describe('commands in flight during a reload', () => {
+	it('finish on the snapshot they started with: none fails, none sees a mix of two versions', async () => {
+		const s = await setup();
+		const f = path.join(s.dir, 'story.yaml');
+		const v1 = s.holder.current().version;
+		const results: { version: string; ok: boolean }[] = [];
+		const versionSeen = (): Promise<void> =>
+			s.core.handle({ line: '/briefing date:2025-06-30', requester: OWNER, place: { platform: 'console', channelId: 'c', kind: 'console' } }).then((r) => {
+				const text = renderPlainText(r.reply);
+				const m = /Dataset version (\w+)/.exec(text);
+				results.push({ version: m?.[1] ?? '?', ok: r.outcome.kind === 'ok' });
+			});
+		const stream: Promise<void>[] = [];
+		for (let round = 0; round < 5; round++) {
+			writeFileSync(f, readFileSync(f, 'utf8').replace(/title: .*/, `title: The 2025 Russia–Azerbaijan rift (rev ${round})`));
+			const reload = s.reloader.reload({ requester: { platform: 'system', userId: 't', displayName: 't' }, trigger: 'signal' });
+			for (let i = 0; i < 20; i++) stream.push(versionSeen());
+			await reload;
+		}
+		await Promise.all(stream);
+		expect(results.every((r) => r.ok)).toBe(true);
+		const versions = new Set(results.map((r) => r.version));
+		expect(versions.size).toBeGreaterThan(1);
+		expect(versions.has(v1) || versions.size >= 2).toBe(true);
+		// Every answer names exactly one version, and it is one that was live at some point.
+		expect([...versions].every((v) => v !== '?')).toBe(true);
+	});
+});
+
+describe('diffs', () => {
+	it('are exact for events, actors, sources and claims', async () => {
+		const dir = copyDemo();
+		const a = await loadDataset(dir);
+		writeFileSync(path.join(dir, 'actors.yaml'), readFileSync(path.join(dir, 'actors.yaml'), 'utf8').replace('name: Dmitry Peskov', 'name: Dmitry S. Peskov'));
+		const ev = path.join(dir, 'events/2025-06-27-yekaterinburg-raids.yaml');
+		writeFileSync(ev, readFileSync(ev, 'utf8').replace(/(text: )Six people were detained in total\./, '$1Six people in total were detained.'));
+		rmSync(path.join(dir, 'events/2025-12-30-mustafayev-galuzin-compensation.yaml'));
+		const b = await loadDataset(dir);
+		if (!a.ok || !b.ok) throw new Error('invalid');
+		const d = diffDatasets(a.snapshot, b.snapshot);
+		expect(d.actors).toEqual({ added: [], changed: ['dmitry-peskov'], removed: [] });
+		expect(d.events.removed).toEqual(['mustafayev-galuzin-compensation']);
+		expect(d.events.changed).toEqual([]);
+		expect(d.claims.changed).toHaveLength(1);
+		expect(d.sources).toEqual({ added: [], changed: [], removed: [] });
+	});
+});
+
+describe('the file watcher', () => {
+	it('turns an editor\'s burst of writes into one reload', async () => {
+		const s = await setup();
+		let calls = 0;
+		const w = watchDataset(s.dir, () => calls++, { debounceMs: 150, logger: silentLogger() });
+		const f = path.join(s.dir, EVENT);
+		const text = readFileSync(f, 'utf8');
+		// Truncate, write in pieces, and touch a swap file, as editors do.
+		writeFileSync(f, '');
+		writeFileSync(f, text.slice(0, 100));
+		writeFileSync(f, text);
+		writeFileSync(path.join(s.dir, 'events/.raid.yaml.swp'), 'x');
+		await new Promise((r) => setTimeout(r, 600));
+		w.close();
+		expect(calls).toBe(1);
+	});
+});
