@@ -81,9 +81,10 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 	const sources: Located<SourceInput>[] = [];
 	const events: Located<EventInput>[] = [];
 	// Ids of every record, valid or not, so a broken actor does not also make each event citing it an error.
-	const knownActorIds = new Map<string, string>();
-	const knownSourceIds = new Map<string, string>();
-	const knownEventIds = new Map<string, string>();
+	type Where = { file: string; parsed: ParsedFile; path: PropertyKey[] };
+	const knownActorIds = new Map<string, Where>();
+	const knownSourceIds = new Map<string, Where>();
+	const knownEventIds = new Map<string, Where>();
 	// Records as written, valid or not: references are checked on these too, so that a bad date in an
 	// event does not hide its unknown actor.
 	const rawActors: Located<unknown>[] = [];
@@ -135,9 +136,9 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 				continue;
 			}
 			if (key === 'story') {
-				const r = storySchema.safeParse(value, { reportInput: true });
+				const r = storySchema.safeParse(value);
 				if (r.success) stories.push({ value: r.data, file, parsed, path: ['story'] });
-				else errors.push(...zodErrors(r.error, file, parsed, ['story']));
+				else errors.push(...zodErrors(storySchema.safeParse(value, { reportInput: true }).error ?? r.error, file, parsed, ['story']));
 				continue;
 			}
 			if (!Array.isArray(value)) {
@@ -154,12 +155,15 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 					const first = known.get(id);
 					if (first) {
 						const { line, col } = parsed.locate([key, i, 'id']);
-						errors.push({ file, line, col, path: formatPath([key, i, 'id']), message: `duplicate ${key.slice(0, -1)} id "${id}"; it is already used at ${first}` });
+						errors.push({ file, line, col, path: formatPath([key, i, 'id']), message: `duplicate ${key.slice(0, -1)} id "${id}"; it is already used at ${first.file}:${first.parsed.locate(first.path).line}` });
 						return;
 					}
-					known.set(id, `${file}:${parsed.locate([key, i, 'id']).line}`);
+					// Located lazily: working out a position costs a parse, and only a duplicate needs it.
+					known.set(id, { file, parsed, path: [key, i, 'id'] });
 				}
-				const r = schema.safeParse(item, { reportInput: true });
+				// reportInput (for "expected X, got Y") costs a third of the time; only failures need it.
+				let r = schema.safeParse(item);
+				if (!r.success) r = schema.safeParse(item, { reportInput: true });
 				if (key === 'actors') rawActors.push({ value: item, file, parsed, path: [key, i] });
 				if (key === 'events') rawEvents.push({ value: item, file, parsed, path: [key, i] });
 				if (r.success) target.push({ value: r.data, file, parsed, path: [key, i] });

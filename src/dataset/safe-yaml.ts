@@ -131,6 +131,10 @@ export function parseSafeYaml(
 		const col = ctl.index - before.lastIndexOf('\n');
 		return { ok: false, errors: [{ file, line, col, path: '', message: `contains the control character U+${ctl[0].charCodeAt(0).toString(16).padStart(4, '0')}; remove it` }] };
 	}
+	if (file.toLowerCase().endsWith('.json')) {
+		const fast = parseJsonFast(source, bytes, file, limits);
+		if (fast) return fast;
+	}
 	const depthProblem = flowDepthProblem(source, limits.maxDepth);
 	const lc = new LineCounter();
 	if (depthProblem >= 0) {
@@ -227,6 +231,87 @@ export function parseSafeYaml(
 		return { line: 1, col: 1 };
 	};
 	return { ok: true, parsed: { value, locate, bytes } };
+}
+
+/**
+ * JSON files first go through JSON.parse, which is some fifty times faster than the YAML parser;
+ * positions are worked out with the YAML parser only when something needs locating. Returns
+ * undefined to fall back to the full YAML path (for example on a syntax error, to report its line).
+ */
+function parseJsonFast(source: string, bytes: Buffer, file: string, limits: SafeYamlLimits): { ok: true; parsed: ParsedFile } | { ok: false; errors: DatasetError[] } | undefined {
+	let value: unknown;
+	try {
+		value = JSON.parse(source);
+	} catch {
+		return undefined;
+	}
+	const dup = duplicateJsonKey(source, limits.maxDepth);
+	if (dup !== undefined) return undefined;
+	// Forbidden keys and depth, iteratively so a deep value cannot exhaust the stack.
+	const stack: [unknown, number][] = [[value, 0]];
+	while (stack.length) {
+		const [v, depth] = stack.pop()!;
+		if (v === null || typeof v !== 'object') continue;
+		if (depth > limits.maxDepth) return undefined;
+		if (Array.isArray(v)) for (const x of v) stack.push([x, depth + 1]);
+		else
+			for (const k of Object.keys(v)) {
+				if (FORBIDDEN_KEYS.has(k)) return undefined;
+				stack.push([(v as Record<string, unknown>)[k], depth + 1]);
+			}
+	}
+	let slow: ReturnType<typeof parseSafeYaml> | undefined;
+	const locate = (path: readonly PropertyKey[], key?: string): { line: number; col: number } => {
+		slow ??= parseSafeYaml(bytes, `${file}#positions`, { ...limits, maxAliasCount: 0 });
+		return slow.ok ? slow.parsed.locate(path, key) : { line: 1, col: 1 };
+	};
+	return { ok: true, parsed: { value, locate, bytes } };
+}
+
+/**
+ * Offset of a repeated key inside one JSON object, or undefined. JSON.parse keeps the last value
+ * silently; an editor deserves to hear about it.
+ */
+function duplicateJsonKey(src: string, maxDepth: number): number | undefined {
+	const stack: (Set<string> | null)[] = [];
+	let expectKey = false;
+	for (let i = 0; i < src.length; i++) {
+		const c = src.charCodeAt(i);
+		if (c === 0x22) {
+			// A string: find its end, honouring escapes.
+			let j = i + 1;
+			let hasEscape = false;
+			while (j < src.length && src.charCodeAt(j) !== 0x22) {
+				if (src.charCodeAt(j) === 0x5c) {
+					hasEscape = true;
+					j++;
+				}
+				j++;
+			}
+			const top = stack[stack.length - 1];
+			if (expectKey && top) {
+				const raw = src.slice(i + 1, j);
+				const key = hasEscape ? (JSON.parse(`"${raw}"`) as string) : raw;
+				if (top.has(key)) return i;
+				top.add(key);
+				expectKey = false;
+			}
+			i = j;
+		} else if (c === 0x7b) {
+			stack.push(new Set());
+			if (stack.length > maxDepth * 4) return undefined;
+			expectKey = true;
+		} else if (c === 0x5b) {
+			stack.push(null);
+			expectKey = false;
+		} else if (c === 0x7d || c === 0x5d) {
+			stack.pop();
+			expectKey = false;
+		} else if (c === 0x2c) {
+			expectKey = stack[stack.length - 1] instanceof Set;
+		}
+	}
+	return undefined;
 }
 
 function firstLine(s: string): string {

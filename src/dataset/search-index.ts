@@ -17,7 +17,8 @@ export interface SearchHit {
 }
 
 export class SearchIndex {
-	private readonly postings = new Map<string, Map<number, number>>();
+	/** token → [doc, weight, doc, weight, …] in document order (docs are indexed in order). */
+	private readonly postings = new Map<string, number[]>();
 	private readonly sortedTokens: string[];
 	private readonly lengths: number[] = [];
 	private readonly avgLength: number;
@@ -29,9 +30,10 @@ export class SearchIndex {
 			for (const f of d.fields) {
 				for (const t of indexTokens(f.text)) {
 					len++;
-					let p = this.postings.get(t);
-					if (!p) this.postings.set(t, (p = new Map()));
-					p.set(i, (p.get(i) ?? 0) + f.weight);
+					const p = this.postings.get(t);
+					if (!p) this.postings.set(t, [i, f.weight]);
+					else if (p[p.length - 2] === i) p[p.length - 1]! += f.weight;
+					else p.push(i, f.weight);
 				}
 			}
 			this.lengths.push(len);
@@ -76,9 +78,12 @@ export class SearchIndex {
 			const here = new Map<number, { score: number; matched: Set<string> }>();
 			for (const tok of expanded) {
 				const p = this.postings.get(tok)!;
-				const idf = Math.log(1 + (n - p.size + 0.5) / (p.size + 0.5));
+				const df = p.length / 2;
+				const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
 				const exact = tok === term ? 1 : 0.6;
-				for (const [doc, tf] of p) {
+				for (let k = 0; k < p.length; k += 2) {
+					const doc = p[k]!;
+					const tf = p[k + 1]!;
 					if (!first && !scores.has(doc)) continue;
 					const len = this.lengths[doc]!;
 					const s = (exact * idf * (tf * 2.2)) / (tf + 1.2 * (0.25 + 0.75 * (len / this.avgLength)));
