@@ -135,6 +135,7 @@ function packOne(rendered: readonly { html: string; heading: boolean }[], limit:
 		used++;
 	}
 	const end = tail(body.length - used);
+	if (body.length === 0) return end;
 	if (out === '') {
 		// Not even the first block fits next to the footer: cut it.
 		const first = body[0]?.html ?? '';
@@ -226,7 +227,7 @@ function findCut(html: string, limit: number): Cut | undefined {
 			}
 			stack.pop();
 		}
-		if (end + closers(stack).length > limit) continue;
+		if (end + closers(stack).length > limit || joinsNext(tok, html.codePointAt(end))) continue;
 		const cut = { at: end, stack: [...stack] };
 		any = cut;
 		if (tok === '\n') line = cut;
@@ -236,6 +237,16 @@ function findCut(html: string, limit: number): Cut | undefined {
 	const best = [line, space].find((c) => c !== undefined && c.at >= limit / 2) ?? any;
 	if (!best || openers(best.stack).length >= limit / 2) return undefined;
 	return best;
+}
+
+/** Whether cutting between `tok` and the next code point would break one visible character (emoji, accents). */
+function joinsNext(tok: string, next: number | undefined): boolean {
+	if (next === undefined) return false;
+	const n = String.fromCodePoint(next);
+	// Zero-width joiner, variation selector 16, skin tones, tag characters (subdivision flags).
+	const joiner = next === 0x200d || next === 0xfe0f || (next >= 0x1f3fb && next <= 0x1f3ff) || (next >= 0xe0020 && next <= 0xe007f);
+	if (tok === '\u200d' || joiner || /^\p{M}$/u.test(n)) return true;
+	return /^\p{Regional_Indicator}$/u.test(tok) && /^\p{Regional_Indicator}$/u.test(n);
 }
 
 /** Strips tags and decodes entities: the text a reader sees, for the plain-text fallback. */

@@ -1,0 +1,314 @@
+/**
+ * The Telegram platform: telegraf updates in, CommandRequests to the core, replies out through the
+ * paced sender. Works in private chats, groups, supergroups and channels; `/cmd@otherbot` is left to
+ * the other bot. Long polling by default, webhook mode when configured.
+ */
+import { randomBytes } from 'node:crypto';
+import { Telegraf, type Context } from 'telegraf';
+import type { BotCommand, BotCommandScope, Chat, Message, Update, User } from 'telegraf/types';
+import type { Access, Place, Requester } from '../../core/command.js';
+import type { PlatformSender } from '../../core/delivery.js';
+import { errorReply, GENERIC_FAILURE, type Core } from '../../core/dispatch.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import { renderPlainText } from '../../render/plain-text.js';
+import { NOOP_KEY, PAGE_KEY_PREFIX, PageKeyStore } from './page-keys.js';
+import { DEFAULT_PACING, Pacer, type PacingOptions } from './pacer.js';
+import { loggableError, retryAfterMs } from './send-errors.js';
+import { TelegramSender } from './telegram-sender.js';
+import { startWebhookServer, type WebhookServer } from './webhook-server.js';
+
+/** GroupAnonymousBot: the sender of messages an anonymous admin posts "as the group". */
+export const ANONYMOUS_ADMIN_ID = 1087968824;
+
+const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query'] as const;
+
+export const PAGE_EXPIRED = 'This page has expired. Send the command again for fresh results.';
+export const PAGE_FOREIGN = 'These buttons belong to someone else’s request. Send the command yourself to page through it.';
+
+/** Knobs for tests and unusual deployments; the defaults follow Telegram's guidance. */
+export interface TelegramTuning {
+	readonly pacing?: Partial<PacingOptions>;
+	/** How long paging buttons keep working. */
+	readonly pageTtlMs?: number;
+	/** Most pages remembered at once. */
+	readonly maxPages?: number;
+	/** Interface the webhook server binds (all when undefined). */
+	readonly webhookHost?: string;
+	/** How long stop() waits for replies still being sent. */
+	readonly drainMs?: number;
+	/** Clock for page expiry. */
+	readonly now?: () => number;
+}
+
+export interface TelegramPlatform {
+	readonly sender: PlatformSender;
+	/** The bot's @username, without the "@". */
+	readonly botUsername: string;
+	/** Stops receiving, lets replies in flight finish (bounded), then stops sending. Idempotent. */
+	stop(): Promise<void>;
+	/** Webhook mode: the port the update server listens on. */
+	readonly webhookPort?: number;
+}
+
+/** Starts the Telegram platform. Resolves once the bot is receiving updates. */
+export async function startTelegram(opts: { core: Core; config: Config; logger: Logger; tuning?: TelegramTuning }): Promise<TelegramPlatform> {
+	const tg = opts.config.telegram;
+	if (!tg) throw new Error('Telegram is not configured: set TELEGRAM_BOT_TOKEN in .env');
+	const tuning = opts.tuning ?? {};
+	const logger = opts.logger.child({ platform: 'telegram' });
+	const bot = new Telegraf(tg.token, { telegram: { ...(tg.apiRoot ? { apiRoot: tg.apiRoot } : {}), webhookReply: false }, handlerTimeout: 30_000 });
+	bot.botInfo = await bot.telegram.getMe();
+	const username = bot.botInfo.username;
+
+	const pacer = new Pacer({ ...DEFAULT_PACING, ...tuning.pacing }, retryAfterMs);
+	const pages = new PageKeyStore({ ttlMs: tuning.pageTtlMs ?? 6 * 60 * 60 * 1000, maxEntries: tuning.maxPages ?? 20_000, ...(tuning.now ? { now: tuning.now } : {}) });
+	const sender = new TelegramSender(bot.telegram, pacer, pages, logger, tg.token);
+	const owners = new Set(opts.config.owners.filter((o) => o.platform === 'telegram').map((o) => o.id));
+	const adapter = new TelegramAdapter(opts.core, bot, sender, pages, logger, tg.token, owners);
+	adapter.install();
+
+	for (const menu of commandMenus(opts.core, owners)) {
+		try {
+			await bot.telegram.setMyCommands(menu.commands, { scope: menu.scope });
+		} catch (err) {
+			// An owner who never opened a chat with the bot has no chat to scope a menu to.
+			const level = menu.scope.type === 'chat' ? 'debug' : 'warn';
+			logger[level]({ err: loggableError(err, tg.token), scope: menu.scope.type }, 'Could not publish a command menu (setMyCommands); the commands still work');
+		}
+	}
+
+	let webhook: WebhookServer | undefined;
+	let polling: Promise<void> | undefined;
+	if (tg.webhook) {
+		const secret = tg.webhook.secret ?? randomBytes(32).toString('base64url');
+		webhook = await startWebhookServer({
+			path: new URL(tg.webhook.url).pathname,
+			secret,
+			port: tg.webhook.port,
+			...(tuning.webhookHost ? { host: tuning.webhookHost } : {}),
+			logger,
+			onUpdate: (update) => adapter.track(bot.handleUpdate(update)),
+		});
+		try {
+			// Not bot.launch({ webhook }): it always registers an https:// URL built from a domain.
+			await bot.telegram.setWebhook(tg.webhook.url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+		} catch (err) {
+			await webhook.close();
+			throw err;
+		}
+		logger.info({ username, port: webhook.port }, 'Telegram bot receiving updates by webhook');
+	} else {
+		await new Promise<void>((resolve, reject) => {
+			// launch() resolves only when polling ends; the callback says it has started.
+			polling = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }, () => resolve());
+			polling.then(
+				() => logger.info('Telegram polling stopped'),
+				(err: unknown) => {
+					logger.error({ err: loggableError(err, tg.token) }, 'Telegram polling failed; the bot no longer receives updates');
+					reject(err);
+				},
+			);
+		});
+		logger.info({ username }, 'Telegram bot receiving updates by long polling');
+	}
+
+	let stopping: Promise<void> | undefined;
+	const stop = async () => {
+		if (webhook) await webhook.close();
+		if (polling) {
+			const ended = polling.then(
+				() => true,
+				() => true,
+			);
+			// launch() reports ready before it has created its poller; until then bot.stop() throws.
+			for (;;) {
+				try {
+					bot.stop('shutdown');
+					break;
+				} catch {
+					if (await Promise.race([ended, new Promise<false>((r) => setTimeout(() => r(false), 10))])) break;
+				}
+			}
+			// After a failed poll telegraf sleeps (5 s, or a 429's retry_after) before it sees the stop.
+			await Promise.race([ended, new Promise((r) => setTimeout(r, 1000).unref())]);
+		}
+		await adapter.drain(tuning.drainMs ?? 5000);
+		pacer.close();
+	};
+	return {
+		sender,
+		botUsername: username,
+		stop: () => (stopping ??= stop()),
+		...(webhook ? { webhookPort: webhook.port } : {}),
+	};
+}
+
+/**
+ * The command menus Telegram shows, from the same registry the core dispatches on. Everyone sees the
+ * commands anyone may run; chat admins (and everyone in a private chat, which they administer) also
+ * see admin commands; each owner's private chat lists every command. Access is still checked on
+ * every run: a menu only hides, it never grants.
+ */
+export function commandMenus(core: Core, ownerIds: Iterable<string>): { scope: BotCommandScope; commands: BotCommand[] }[] {
+	const list = (allowed: readonly Access[]) =>
+		[...core.registry.values()].filter((m) => allowed.includes(m.data.access)).map((m) => ({ command: m.data.name, description: m.data.description }));
+	const admin = list(['everyone', 'channel_admin']);
+	return [
+		{ scope: { type: 'default' }, commands: list(['everyone']) },
+		{ scope: { type: 'all_private_chats' }, commands: admin },
+		{ scope: { type: 'all_chat_administrators' }, commands: admin },
+		...[...ownerIds].map((id) => ({ scope: { type: 'chat', chat_id: Number(id) } as const, commands: list(['everyone', 'channel_admin', 'owner']) })),
+	];
+}
+
+type TextMessage = Message.TextMessage;
+
+class TelegramAdapter {
+	private readonly inFlight = new Set<Promise<unknown>>();
+
+	constructor(
+		private readonly core: Core,
+		private readonly bot: Telegraf,
+		private readonly sender: TelegramSender,
+		private readonly pages: PageKeyStore,
+		private readonly logger: Logger,
+		private readonly token: string,
+		private readonly owners: ReadonlySet<string>,
+	) {}
+
+	install(): void {
+		this.bot.on('message', (ctx) => (ctx.message && 'text' in ctx.message ? this.onText(ctx.message, ctx.update.update_id) : this.onService(ctx.message)));
+		this.bot.on('channel_post', (ctx) => ('text' in ctx.channelPost ? this.onText(ctx.channelPost, ctx.update.update_id) : undefined));
+		this.bot.on('callback_query', (ctx) => this.onPress(ctx));
+		this.bot.catch((err, ctx) => this.onError(err, ctx));
+	}
+
+	/** Keeps a reply in flight known, so stop() can let it finish. */
+	track(p: Promise<unknown>): void {
+		const safe = p.catch((err: unknown) => this.logger.error({ err: loggableError(err, this.token) }, 'Telegram task failed'));
+		this.inFlight.add(safe);
+		void safe.finally(() => this.inFlight.delete(safe));
+	}
+
+	async drain(ms: number): Promise<void> {
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<void>((resolve) => {
+			timer = setTimeout(resolve, ms);
+		});
+		await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
+		clearTimeout(timer);
+	}
+
+	private async onText(msg: TextMessage, updateId: number): Promise<void> {
+		const chat = msg.chat;
+		const command = this.parseHead(msg.text, chat.type === 'private');
+		if (!command) return;
+		const log = this.logger.child({ update_id: updateId, chat: chat.id, user: msg.from?.id });
+		const access = this.core.registry.get(command.name)?.data.access;
+		const requester = await this.requester(chat, msg.from, msg.sender_chat, access);
+		const result = await this.core.handle({ line: command.line, requester, place: placeOf(chat), ...(msg.from?.language_code ? { locale: msg.from.language_code } : {}) });
+		log.debug({ command: result.command, outcome: result.outcome.kind }, 'Telegram command answered');
+		if (result.outcome.kind === 'ignored') return;
+		const inGroup = chat.type === 'group' || chat.type === 'supergroup';
+		const shared = chat.type === 'channel' || msg.from === undefined || msg.from.id === ANONYMOUS_ADMIN_ID;
+		// Replies go through the pacer; waiting here would hold every other chat's updates behind this one.
+		this.track(this.sender.deliver(String(chat.id), result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.userId }) }));
+	}
+
+	private onService(msg: Message): void {
+		if ('migrate_to_chat_id' in msg) this.logger.info({ chat: msg.chat.id, to: msg.migrate_to_chat_id }, 'Telegram group upgraded to a supergroup');
+	}
+
+	/**
+	 * Reads "/cmd@bot args": undefined when the line is not for this bot. In groups an unknown command
+	 * not addressed to us is probably another bot's, so it is left alone.
+	 */
+	private parseHead(text: string, isPrivate: boolean): { name: string; line: string } | undefined {
+		const m = /^\/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)/u.exec(text);
+		if (!m) return undefined;
+		const name = m[1]!.toLowerCase();
+		const target = m[2]?.toLowerCase();
+		if (target !== undefined && target !== (this.bot.botInfo?.username ?? '').toLowerCase()) return undefined;
+		const rest = text.slice(m[0].length);
+		if (this.core.registry.has(name)) return { name, line: `/${name}${rest}` };
+		// Telegram sends /start when someone opens the bot; answer with the command list.
+		if (name === 'start' && !this.core.registry.has('start')) return { name: 'help', line: '/help' };
+		if (!isPrivate && target === undefined) return undefined;
+		return { name, line: `/${name}${rest}` };
+	}
+
+	/** Who asks, with admin status established here and now (never from the message text). */
+	private async requester(chat: Chat, from: User | undefined, senderChat: Chat | undefined, access: Access | undefined): Promise<Requester> {
+		const isOwner = from !== undefined && from.id !== ANONYMOUS_ADMIN_ID && this.owners.has(String(from.id));
+		let isChannelAdmin = knownAdmin(chat, from, senderChat);
+		if (isChannelAdmin === undefined) isChannelAdmin = access === 'channel_admin' && !isOwner && from !== undefined ? await this.fetchAdmin(chat.id, from.id) : false;
+		const title = 'title' in chat ? chat.title : undefined;
+		return {
+			platform: 'telegram',
+			userId: from && from.id !== ANONYMOUS_ADMIN_ID ? String(from.id) : `chat:${senderChat?.id ?? chat.id}`,
+			displayName: (from && from.id !== ANONYMOUS_ADMIN_ID ? (from.username ?? [from.first_name, from.last_name].filter(Boolean).join(' ')) : title) ?? 'unknown',
+			isChannelAdmin,
+			isOwner,
+		};
+	}
+
+	private async fetchAdmin(chatId: number, userId: number): Promise<boolean> {
+		const member = await this.bot.telegram.getChatMember(chatId, userId);
+		return member.status === 'creator' || member.status === 'administrator';
+	}
+
+	private async onPress(ctx: Context<Update.CallbackQueryUpdate>): Promise<void> {
+		const q = ctx.callbackQuery;
+		const data = 'data' in q ? q.data : undefined;
+		const answer = (text?: string, alert = false) =>
+			ctx.answerCbQuery(text, alert ? { show_alert: true } : {}).catch((err: unknown) => this.logger.warn({ err: loggableError(err, this.token) }, 'answerCallbackQuery failed'));
+		if (data === undefined || !data.startsWith(PAGE_KEY_PREFIX) || data === NOOP_KEY) return void (await answer());
+		const msg = q.message;
+		const found = msg ? this.pages.get(data, String(msg.chat.id), String(q.from.id)) : ({ kind: 'expired' } as const);
+		if (!msg || found.kind === 'expired') return void (await answer(PAGE_EXPIRED));
+		if (found.kind === 'foreign') return void (await answer(PAGE_FOREIGN));
+		const chat = msg.chat;
+		const access = this.core.registry.get(/^\/([a-z0-9_]+)/u.exec(found.entry.line)?.[1] ?? '')?.data.access;
+		const requester = await this.requester(chat, q.from, undefined, access);
+		const result = await this.core.handle({ line: found.entry.line, requester, place: placeOf(chat), ...(q.from.language_code ? { locale: q.from.language_code } : {}) });
+		if (result.outcome.kind !== 'ok') {
+			// Keep the page as it is for everyone else; tell only the presser why not.
+			return void (await answer(renderPlainText(result.reply).slice(0, 200), true));
+		}
+		await answer();
+		this.track(this.sender.editPage(String(chat.id), msg.message_id, result.reply, found.entry.userId));
+	}
+
+	/** bot.catch: log with context, answer generically, and never throw (a throw here would stop polling). */
+	private async onError(err: unknown, ctx: Context): Promise<void> {
+		try {
+			this.logger.error(
+				{ err: loggableError(err, this.token), update_id: ctx.update.update_id, update: ctx.updateType, chat: ctx.chat?.id, user: ctx.from?.id },
+				'Telegram update handler failed',
+			);
+			if (ctx.callbackQuery) await ctx.answerCbQuery('Something went wrong on our side; please try again.').catch(() => undefined);
+			else if (ctx.chat) this.track(this.sender.deliver(String(ctx.chat.id), errorReply(GENERIC_FAILURE), {}));
+		} catch (inner) {
+			this.logger.error({ err: loggableError(inner, this.token) }, 'Telegram error handler failed');
+		}
+	}
+}
+
+/**
+ * Admin status that needs no API call: in a private chat the user administers their own chat; only
+ * admins can post in a channel; an anonymous admin posts as the group itself. A message sent on
+ * behalf of another chat (a linked channel) is not an admin's. Undefined means "ask getChatMember".
+ */
+function knownAdmin(chat: Chat, from: User | undefined, senderChat: Chat | undefined): boolean | undefined {
+	if (chat.type === 'private') return from !== undefined && from.id === chat.id;
+	if (chat.type === 'channel') return true;
+	if (senderChat) return from?.id === ANONYMOUS_ADMIN_ID && senderChat.id === chat.id;
+	if (!from || from.is_bot) return false;
+	return undefined;
+}
+
+function placeOf(chat: Chat): Place {
+	const kind = chat.type === 'private' ? 'private' : chat.type === 'channel' ? 'channel' : 'group';
+	return { platform: 'telegram', channelId: String(chat.id), kind };
+}

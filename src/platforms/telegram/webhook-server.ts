@@ -1,0 +1,107 @@
+/**
+ * The webhook receiver: a plain HTTP server (TLS is the reverse proxy's job) that accepts Telegram's
+ * POSTs only with the right X-Telegram-Bot-Api-Secret-Token, answers 200 at once so Telegram does
+ * not redeliver a slow update, and ignores an update_id it has already seen (Telegram redelivers when
+ * an answer is lost).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Update } from 'telegraf/types';
+import type { Logger } from '../../logger.js';
+
+export interface WebhookServerOptions {
+	/** The path Telegram posts to (the pathname of the webhook URL). */
+	readonly path: string;
+	readonly secret: string;
+	readonly port: number;
+	/** Interface to bind; all interfaces when undefined. */
+	readonly host?: string;
+	readonly onUpdate: (update: Update) => void;
+	readonly logger: Logger;
+	/** Largest accepted body. */
+	readonly maxBodyBytes?: number;
+	/** How many recent update ids are remembered to drop redeliveries. */
+	readonly rememberUpdates?: number;
+}
+
+export interface WebhookServer {
+	readonly port: number;
+	close(): Promise<void>;
+}
+
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+	const expected = digest(options.secret);
+	const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+	const remember = options.rememberUpdates ?? 10_000;
+	const seen = new Set<number>();
+	const log = options.logger;
+
+	const server = http.createServer((req, res) => {
+		const done = (status: number) => {
+			if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain' }).end();
+		};
+		const url = new URL(req.url ?? '/', 'http://localhost');
+		if (req.method !== 'POST' || url.pathname !== options.path) return done(404);
+		const given = req.headers[SECRET_HEADER];
+		// Compare digests: equal length for timingSafeEqual, and no timing hint about the secret.
+		if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
+			log.warn({ remote: req.socket.remoteAddress }, 'Webhook request without the right secret token; refused');
+			req.resume();
+			return done(401);
+		}
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > maxBody) {
+				done(413);
+				req.destroy();
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => {
+			if (res.headersSent) return;
+			let update: Update;
+			try {
+				update = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Update;
+			} catch {
+				return done(400);
+			}
+			if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) return done(400);
+			if (seen.has(update.update_id)) {
+				log.info({ update_id: update.update_id }, 'Webhook redelivered an update already handled; ignored');
+				return done(200);
+			}
+			seen.add(update.update_id);
+			// Sets iterate in insertion order: drop the oldest id.
+			if (seen.size > remember) seen.delete(seen.values().next().value as number);
+			done(200);
+			options.onUpdate(update);
+		});
+		req.on('error', () => done(400));
+		return undefined;
+	});
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port, options.host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const port = (server.address() as AddressInfo).port;
+	return {
+		port,
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			}),
+	};
+}

@@ -1,0 +1,87 @@
+/**
+ * Webhook mode: the bot registers its URL with setWebhook, accepts updates only with the secret
+ * token, and handles a redelivered update_id once.
+ */
+import net from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTelegram, type TelegramPlatform } from '../../../src/platforms/telegram/telegram-adapter.js';
+import { captureLogger, people, places, TelegramStandIn, testConfig, testCore } from '../../helpers/telegram-stand-in.js';
+
+let standIn: TelegramStandIn;
+let platform: TelegramPlatform | undefined;
+
+async function freePort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as net.AddressInfo).port;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+async function start(secret: string | undefined): Promise<{ url: string; logs: ReturnType<typeof captureLogger> }> {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}/telegram/hook`;
+	const logs = captureLogger();
+	platform = await startTelegram({
+		core: await testCore(),
+		config: testConfig(standIn, { webhook: { url, port, ...(secret ? { secret } : {}) } }),
+		logger: logs.logger,
+		tuning: { webhookHost: '127.0.0.1', pacing: { perChatIntervalMs: 0 } },
+	});
+	return { url, logs };
+}
+
+const alice = places.private(people.alice);
+
+beforeEach(async () => {
+	standIn = await TelegramStandIn.start();
+	platform = undefined;
+});
+afterEach(async () => {
+	await platform?.stop();
+	await standIn.close();
+});
+
+describe('webhook mode', () => {
+	it('registers the URL and secret, never polls, and answers updates it receives', async () => {
+		const { url } = await start('s3cret_token-1');
+		expect(platform!.webhookPort).toBe(Number(new URL(url).port));
+		expect(standIn.webhook).toEqual({ url, secret: 's3cret_token-1' });
+		expect(standIn.calls.find((c) => c.method === 'setWebhook')!.params['allowed_updates']).toEqual(['message', 'channel_post', 'callback_query']);
+		const update = standIn.message(alice, people.alice, '/help');
+		expect(await standIn.deliverWebhook(update)).toBe(200);
+		await standIn.waitFor(() => standIn.ok('sendMessage', alice.id)[0]);
+		expect(standIn.calls.some((c) => c.method === 'getUpdates')).toBe(false);
+	});
+
+	it('refuses requests without the right secret token', async () => {
+		const { logs } = await start('s3cret_token-1');
+		const update = standIn.message(alice, people.alice, '/help');
+		expect(await standIn.deliverWebhook(update, 'wrong')).toBe(401);
+		expect(await standIn.deliverWebhook(update, '')).toBe(401);
+		await new Promise((r) => setTimeout(r, 100));
+		expect(standIn.ok('sendMessage')).toEqual([]);
+		expect(logs.records().filter((r) => r['msg'] === 'Webhook request without the right secret token; refused')).toHaveLength(2);
+		expect(logs.raw()).not.toContain('s3cret_token-1');
+	});
+
+	it('handles a redelivered update_id once', async () => {
+		await start('s3cret_token-1');
+		const update = standIn.message(alice, people.alice, '/timeline limit:1');
+		expect(await standIn.deliverWebhook(update)).toBe(200);
+		expect(await standIn.deliverWebhook(update)).toBe(200);
+		const second = standIn.message(alice, people.alice, '/help');
+		expect(await standIn.deliverWebhook(second)).toBe(200);
+		await standIn.waitFor(() => standIn.ok('sendMessage', alice.id)[1]);
+		await new Promise((r) => setTimeout(r, 100));
+		expect(standIn.ok('sendMessage', alice.id)).toHaveLength(2);
+	});
+
+	it('makes up a strong secret when none is configured', async () => {
+		const { url } = await start(undefined);
+		expect(standIn.webhook?.secret).toMatch(/^[A-Za-z0-9_-]{40,256}$/u);
+		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(standIn.message(alice, people.alice, '/help')) });
+		expect(res.status).toBe(401);
+		expect((await fetch(url.replace('/hook', '/other'), { method: 'POST', body: '{}' })).status).toBe(404);
+	});
+});
