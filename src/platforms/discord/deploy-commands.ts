@@ -80,7 +80,7 @@ export function compareCommands(
 	for (const d of desired) {
 		const e = have.get(d.name);
 		if (e === undefined) added.push(d.name);
-		else if (JSON.stringify(canonical(d, d)) !== JSON.stringify(canonical(e as Record<string, unknown>, d))) updated.push(d.name);
+		else if (JSON.stringify(canonical(d as unknown as Json, d)) !== JSON.stringify(canonical(e as Record<string, unknown>, d))) updated.push(d.name);
 	}
 	const wanted = new Set(desired.map((d) => d.name));
 	const removed = [...have.keys()].filter((n) => !wanted.has(n));

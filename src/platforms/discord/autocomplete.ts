@@ -1,0 +1,149 @@
+/**
+ * Autocomplete suggestions for actor, event and tag options: at most 25 choices, names of 1–100
+ * characters, values that are dataset ids. Pure and in-memory (per-snapshot folded names are cached),
+ * so an answer takes well under a millisecond on the demo story. Suggestions are only hints: the
+ * command re-validates whatever value arrives.
+ */
+import type { OptionType } from '../../core/command.js';
+import type { Actor, StoryEvent } from '../../dataset/model.js';
+import { formatHuman } from '../../dataset/partial-date.js';
+import type { DatasetSnapshot } from '../../dataset/snapshot.js';
+import { fold } from '../../dataset/text.js';
+
+export const MAX_CHOICES = 25;
+const MAX_NAME = 100;
+const MAX_VALUE = 100;
+
+export interface Choice {
+	readonly name: string;
+	readonly value: string;
+}
+
+interface ActorKeys {
+	readonly actor: Actor;
+	readonly keys: readonly string[];
+	readonly involvement: number;
+}
+
+const actorIndexes = new WeakMap<DatasetSnapshot, readonly ActorKeys[]>();
+
+function normal(text: string): string {
+	return fold(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+function actorIndex(dataset: DatasetSnapshot): readonly ActorKeys[] {
+	let index = actorIndexes.get(dataset);
+	if (!index) {
+		index = dataset.actors
+			.map((actor) => ({
+				actor,
+				keys: [...new Set([actor.id, actor.name, ...actor.aliases, ...Object.values(actor.names)].map(normal).filter(Boolean))],
+				involvement: dataset.eventsOf(actor.id).length,
+			}))
+			.sort((a, b) => b.involvement - a.involvement || a.actor.name.localeCompare(b.actor.name));
+		actorIndexes.set(dataset, index);
+	}
+	return index;
+}
+
+/** Cuts to `max` code points, never splitting a surrogate pair; control characters become spaces. */
+function cut(text: string, max: number): string {
+	// eslint-disable-next-line no-control-regex
+	const points = [...text.replace(/[\u0000-\u001f\u007f-\u009f]/gu, ' ').trim()];
+	return points.length <= max ? points.join('') : `${points.slice(0, max - 1).join('')}…`;
+}
+
+function choice(name: string, value: string): Choice | undefined {
+	const n = cut(name, MAX_NAME);
+	return n && value.length >= 1 && value.length <= MAX_VALUE ? { name: n, value } : undefined;
+}
+
+/** 0 best: the key starts with the query, then a word of it does, then it contains it. */
+function rank(keys: readonly string[], q: string): number {
+	let best = Infinity;
+	for (const k of keys) {
+		if (k === q) return 0;
+		if (k.startsWith(q)) best = Math.min(best, 1);
+		else if (k.includes(` ${q}`)) best = Math.min(best, 2);
+		else if (k.includes(q)) best = Math.min(best, 3);
+	}
+	return best;
+}
+
+function actorChoices(dataset: DatasetSnapshot, typed: string): Choice[] {
+	const q = normal(typed);
+	const index = actorIndex(dataset);
+	const picked: Actor[] = [];
+	if (!q) picked.push(...index.slice(0, MAX_CHOICES).map((x) => x.actor));
+	else {
+		const resolved = dataset.resolveActor(typed);
+		if (resolved.kind === 'found') picked.push(resolved.actor);
+		if (resolved.kind === 'ambiguous') picked.push(...resolved.candidates);
+		const ranked = index
+			.map((x) => ({ x, r: rank(x.keys, q) }))
+			.filter((y) => y.r < Infinity)
+			.sort((a, b) => a.r - b.r || b.x.involvement - a.x.involvement);
+		picked.push(...ranked.map((y) => y.x.actor));
+		// Spellings the prefix match misses (Guseyn for Huseyn) come from the resolver's suggestions.
+		if (resolved.kind === 'none') picked.push(...resolved.suggestions);
+	}
+	return unique(picked.map((a) => choice(`${a.name} (${a.id})`, a.id)));
+}
+
+function eventName(e: StoryEvent): string {
+	return `${formatHuman(e.date)} · ${e.title}`;
+}
+
+function eventChoices(dataset: DatasetSnapshot, typed: string): Choice[] {
+	const q = typed.trim().toLowerCase();
+	if (!q) return unique([...dataset.events].reverse().slice(0, MAX_CHOICES).map((e) => choice(eventName(e), e.id)));
+	const picked: StoryEvent[] = dataset.events.filter((e) => e.id.startsWith(q));
+	picked.push(...dataset.events.filter((e) => e.id.includes(q)));
+	if (picked.length < MAX_CHOICES) {
+		for (const r of dataset.search(typed, 60)) {
+			const ev = r.kind === 'event' ? r.event : r.kind === 'claim' ? dataset.event(r.claim.eventId) : undefined;
+			if (ev) picked.push(ev);
+		}
+	}
+	return unique(picked.map((e) => choice(eventName(e), e.id)));
+}
+
+function tagChoices(dataset: DatasetSnapshot, typed: string): Choice[] {
+	const q = normal(typed.replace(/^#/u, ''));
+	const tags = dataset.tags();
+	const ranked = q
+		? tags
+				.map((t) => ({ t, r: rank([normal(t.tag)], q) }))
+				.filter((y) => y.r < Infinity)
+				.sort((a, b) => a.r - b.r || b.t.count - a.t.count)
+				.map((y) => y.t)
+		: tags;
+	return unique(ranked.map((t) => choice(`${t.tag} (${t.count} ${t.count === 1 ? 'event' : 'events'})`, t.tag)));
+}
+
+function unique(list: readonly (Choice | undefined)[]): Choice[] {
+	const seen = new Set<string>();
+	const out: Choice[] = [];
+	for (const c of list) {
+		if (!c || seen.has(c.value)) continue;
+		seen.add(c.value);
+		out.push(c);
+		if (out.length === MAX_CHOICES) break;
+	}
+	return out;
+}
+
+/** Suggestions for what the user has typed so far into an option of `type`. */
+export function suggest(dataset: DatasetSnapshot, type: OptionType, typed: string): Choice[] {
+	const text = typed.slice(0, 200);
+	switch (type) {
+		case 'actor':
+			return actorChoices(dataset, text);
+		case 'event':
+			return eventChoices(dataset, text);
+		case 'tag':
+			return tagChoices(dataset, text);
+		default:
+			return [];
+	}
+}

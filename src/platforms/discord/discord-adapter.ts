@@ -1,0 +1,327 @@
+/**
+ * The Discord platform: a discord.js gateway client (Guilds intent only, no message content) that
+ * turns slash commands, autocomplete and paging buttons into core requests and core replies into
+ * embeds. Every interaction is acknowledged exactly once; mentions are disabled client-wide and on
+ * every payload; no single API error can take the process down.
+ */
+import {
+	Client,
+	Events,
+	GatewayIntentBits,
+	InteractionContextType,
+	MessageFlags,
+	Options,
+	PermissionFlagsBits,
+	RESTEvents,
+	Routes,
+	type AutocompleteInteraction,
+	type ButtonInteraction,
+	type ChatInputCommandInteraction,
+	type Interaction,
+	type InteractionReplyOptions,
+	type RESTGetAPIGatewayBotResult,
+	type APIActionRowComponent,
+	type APIButtonComponent,
+} from 'discord.js';
+import type { Config } from '../../config.js';
+import type { Place, Requester } from '../../core/command.js';
+import type { PlatformSender } from '../../core/delivery.js';
+import { GENERIC_FAILURE, type Core, type HandleResult } from '../../core/dispatch.js';
+import { para, type Reply } from '../../core/reply.js';
+import type { Logger } from '../../logger.js';
+import { suggest } from './autocomplete.js';
+import { restApiBase } from './deploy-commands.js';
+import { createDiscordSender, describeError } from './discord-sender.js';
+import { PageStore } from './page-buttons.js';
+import { renderDiscord, type DiscordMessage } from './render-discord.js';
+import { AUTOCOMPLETE_TYPES } from './to-slash-command-json.js';
+
+export interface DiscordOptions {
+	readonly core: Core;
+	readonly config: Config;
+	readonly logger: Logger;
+	/** Defer an answer that is not ready after this long (the hard deadline is 3 s). Default 1500. */
+	readonly deferAfterMs?: number;
+	/** Commands that are deferred at once because their work may approach the deadline. */
+	readonly deferImmediately?: readonly string[];
+	/** How long paging buttons work. Default 30 minutes. */
+	readonly pageTtlMs?: number;
+	/** A REST rate limit longer than this fails the call (the sender reports it transient) instead of waiting. */
+	readonly maxRateLimitWaitMs?: number;
+	/** Refuse to start when fewer gateway sessions than this remain today (Discord resets the token at 0). */
+	readonly minSessionStarts?: number;
+	/** Give up waiting for the gateway after this long. Default 30 s. */
+	readonly readyTimeoutMs?: number;
+}
+
+export interface DiscordPlatform {
+	readonly sender: PlatformSender;
+	readonly client: Client<true>;
+	/** Time from login to ClientReady, in milliseconds. */
+	readonly readyMs: number;
+	stop(): Promise<void>;
+}
+
+const NO_MENTIONS = { parse: [] as [] };
+
+const EXPIRED: Reply = { blocks: [para({ text: 'These page buttons have expired.', mark: 'bold' }), para('Run the command again to get fresh ones.')], ephemeral: true };
+const NOT_YOURS: Reply = {
+	blocks: [para({ text: 'Only the person who ran this command can turn its pages.', mark: 'bold' }), para('Run the command yourself to browse it.')],
+	ephemeral: true,
+};
+const FAILURE: Reply = { blocks: [para({ text: GENERIC_FAILURE, mark: 'bold' })], ephemeral: true };
+
+/** Starts the Discord platform and resolves once the gateway is ready. */
+export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatform> {
+	const discord = opts.config.discord;
+	if (!discord) throw new Error('Discord is not configured: set DISCORD_TOKEN and DISCORD_APP_ID in .env');
+	const logger = opts.logger.child({ platform: 'discord' });
+	const maxWait = opts.maxRateLimitWaitMs ?? 10_000;
+	const client = new Client({
+		intents: [GatewayIntentBits.Guilds],
+		allowedMentions: NO_MENTIONS,
+		rest: {
+			...(discord.apiRoot ? { api: restApiBase(discord.apiRoot) } : {}),
+			// A 429 without bucket headers reports its wait only in retryAfter.
+			rejectOnRateLimit: (limit) => Math.max(limit.timeToReset, limit.retryAfter) > maxWait,
+		},
+		// Nothing reads messages or members from the cache; keep memory flat in many guilds.
+		makeCache: Options.cacheWithLimits({
+			...Options.DefaultMakeCacheSettings,
+			MessageManager: 0,
+			ReactionManager: 0,
+			GuildMemberManager: { maxSize: 200, keepOverLimit: (m) => m.id === m.client.user.id },
+		}),
+	});
+
+	client.on(Events.Error, (err) => logger.error({ err: describeError(err) }, 'Discord client error'));
+	client.on(Events.ShardError, (err, shard) => logger.warn({ shard, err: describeError(err) }, 'Discord gateway error; reconnecting'));
+	client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, 'Discord gateway reconnecting'));
+	client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'Discord gateway resumed'));
+	client.on(Events.Invalidated, () => logger.error('Discord session invalidated and cannot reconnect; restart the bot'));
+	client.on(Events.Warn, (message) => logger.warn({ message }, 'Discord warning'));
+	client.rest.on(RESTEvents.RateLimited, (info) => logger.warn({ route: info.route, ms: info.timeToReset, global: info.global, scope: info.scope }, 'Discord rate limit'));
+
+	const handler = new InteractionHandler(opts.core, opts.config, logger, {
+		deferAfterMs: opts.deferAfterMs ?? 1500,
+		deferImmediately: new Set(opts.deferImmediately ?? ['briefing', 'search']),
+		pages: new PageStore({ ttlMs: opts.pageTtlMs ?? 30 * 60_000 }),
+	});
+	client.on(Events.InteractionCreate, (interaction) => void handler.route(interaction));
+
+	const started = performance.now();
+	const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+	try {
+		client.rest.setToken(discord.token);
+		await checkSessionBudget(client, opts.minSessionStarts ?? 50);
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error('the Discord gateway did not become ready in time')), opts.readyTimeoutMs ?? 30_000);
+		});
+		const login = client.login(discord.token).then(() => ready);
+		// If the timeout wins, a later login failure must not surface as an unhandled rejection.
+		login.catch(() => undefined);
+		try {
+			await Promise.race([login, timeout]);
+		} finally {
+			clearTimeout(timer);
+		}
+	} catch (err) {
+		await client.destroy().catch(() => undefined);
+		logger.error({ err: describeError(err) }, 'Discord login failed');
+		throw new Error(`Discord login failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+	}
+	const readyClient = await ready;
+	const readyMs = Math.round(performance.now() - started);
+	// Build the search index now so the first autocomplete is as fast as the rest.
+	opts.core.dataset().search('warm up', 1);
+	logger.info({ ms: readyMs, user: readyClient.user.id, guilds: readyClient.guilds.cache.size }, 'Discord ready');
+
+	return {
+		sender: createDiscordSender(client.rest, logger),
+		client: readyClient,
+		readyMs,
+		async stop() {
+			await client.destroy();
+			logger.info('Discord client stopped');
+		},
+	};
+}
+
+/** Refuses to start close to Discord's daily IDENTIFY budget: at zero Discord resets the token. */
+async function checkSessionBudget(client: Client, floor: number): Promise<void> {
+	if (floor <= 0) return;
+	const info = (await client.rest.get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult;
+	const limit = info.session_start_limit;
+	if (limit.remaining < floor) {
+		const hours = Math.ceil(limit.reset_after / 3_600_000);
+		throw new Error(`only ${limit.remaining} of ${limit.total} gateway sessions remain today (floor ${floor}); refusing to start to protect the token. The budget resets in about ${hours} h`);
+	}
+}
+
+interface HandlerSettings {
+	readonly deferAfterMs: number;
+	readonly deferImmediately: ReadonlySet<string>;
+	readonly pages: PageStore;
+}
+
+type Answerable = ChatInputCommandInteraction | ButtonInteraction;
+
+/** Routes interactions; every method answers the interaction or logs why it could not. */
+class InteractionHandler {
+	private readonly owners: ReadonlySet<string>;
+
+	constructor(
+		private readonly core: Core,
+		config: Config,
+		private readonly logger: Logger,
+		private readonly settings: HandlerSettings,
+	) {
+		this.owners = new Set(config.owners.filter((o) => o.platform === 'discord').map((o) => o.id));
+	}
+
+	async route(interaction: Interaction): Promise<void> {
+		try {
+			if (interaction.isAutocomplete()) await this.autocomplete(interaction);
+			else if (interaction.isChatInputCommand()) await this.command(interaction);
+			else if (interaction.isButton()) await this.button(interaction);
+		} catch (err) {
+			await this.fail(interaction, err);
+		}
+	}
+
+	private requester(i: Interaction): Requester {
+		const member = i.member && 'displayName' in i.member ? i.member.displayName : undefined;
+		return {
+			platform: 'discord',
+			userId: i.user.id,
+			displayName: member ?? i.user.displayName,
+			// Discord computes member.permissions for this channel at the moment of the interaction.
+			isChannelAdmin: i.inGuild() && i.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true,
+			isOwner: this.owners.has(i.user.id),
+		};
+	}
+
+	private place(i: Interaction): Place {
+		const kind = i.guildId ? 'guild' : i.context === InteractionContextType.PrivateChannel ? 'group' : 'private';
+		return { platform: 'discord', channelId: i.channelId ?? i.user.id, kind, ...(i.guildId ? { guildId: i.guildId } : {}) };
+	}
+
+	private async autocomplete(i: AutocompleteInteraction): Promise<void> {
+		const started = performance.now();
+		const focused = i.options.getFocused(true);
+		const def = this.core.registry.get(i.commandName)?.data.options.find((o) => o.name === focused.name);
+		let choices: { name: string; value: string }[] = [];
+		try {
+			if (def && AUTOCOMPLETE_TYPES.has(def.type)) choices = suggest(this.core.dataset(), def.type, String(focused.value));
+		} catch (err) {
+			this.logger.error({ err: describeError(err), command: i.commandName }, 'Autocomplete failed');
+		}
+		await i.respond(choices);
+		this.logger.debug({ command: i.commandName, option: focused.name, choices: choices.length, ms: Math.round(performance.now() - started) }, 'Autocomplete answered');
+	}
+
+	private async command(i: ChatInputCommandInteraction): Promise<void> {
+		const options: Record<string, string> = {};
+		for (const o of i.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = String(o.value);
+		const immediate = this.settings.deferImmediately.has(i.commandName);
+		await this.answer(i, 'reply', immediate, () =>
+			this.core.handle({ command: i.commandName, options, requester: this.requester(i), place: this.place(i), locale: i.locale }),
+		);
+	}
+
+	private async button(i: ButtonInteraction): Promise<void> {
+		const target = this.settings.pages.get(i.customId);
+		if (target === undefined) return this.send(i, 'reply', EXPIRED);
+		if (target === 'expired') return this.send(i, 'reply', EXPIRED);
+		if (target.userId !== i.user.id) {
+			this.logger.info({ user: i.user.id }, 'Page button pressed by someone else');
+			return this.send(i, 'reply', NOT_YOURS);
+		}
+		await this.answer(i, 'update', false, () => this.core.handle({ line: target.line, requester: this.requester(i), place: this.place(i), locale: i.locale }));
+	}
+
+	/**
+	 * Runs `work` and answers with its reply, deferring first when it is slow (or at once when
+	 * `immediate`). The acknowledgement is exactly one of reply / update / deferReply / deferUpdate;
+	 * everything after it is editReply, deleteReply or followUp.
+	 */
+	private async answer(i: Answerable, mode: 'reply' | 'update', immediate: boolean, work: () => Promise<HandleResult>): Promise<void> {
+		const started = performance.now();
+		let deferral: Promise<unknown> | undefined;
+		const defer = (): void => {
+			deferral ??= mode === 'update' && i.isButton() ? i.deferUpdate() : i.deferReply();
+			// Observed below; this keeps an early rejection from being reported as unhandled.
+			deferral.catch(() => undefined);
+		};
+		if (immediate) defer();
+		const timer = immediate ? undefined : setTimeout(defer, this.settings.deferAfterMs);
+		let result: HandleResult;
+		try {
+			result = await work();
+		} finally {
+			clearTimeout(timer);
+		}
+		if (deferral) await deferral;
+		await this.send(i, mode, result.reply, deferral !== undefined);
+		this.logger.debug({ command: result.command, outcome: result.outcome.kind, deferred: deferral !== undefined, ms: Math.round(performance.now() - started) }, 'Interaction answered');
+	}
+
+	/** Sends a rendered reply as the answer to `i`. */
+	private async send(i: Answerable, mode: 'reply' | 'update', reply: Reply, deferred = false): Promise<void> {
+		const ephemeral = reply.ephemeral === true;
+		const messages = renderDiscord(reply);
+		const row = reply.paging && !ephemeral ? this.settings.pages.row(reply.paging, i.user.id) : undefined;
+		const parts = messages.map((m, n) => toOptions(m, n === messages.length - 1 ? row : undefined, ephemeral));
+		const [first, ...rest] = parts;
+		if (!first) return;
+		if (mode === 'update' && i.isButton() && !ephemeral) {
+			// Edit the pressed message in place; its old buttons go unless this page is one message.
+			const edit = { ...first, flags: undefined, components: first.components ?? [], attachments: [] };
+			if (deferred) await i.editReply(edit);
+			else await i.update(edit);
+		} else if (!deferred) {
+			await i.reply(first);
+		} else if (mode === 'update') {
+			// deferUpdate acknowledged a press whose answer is an error: tell only the presser.
+			await i.followUp(first);
+		} else if (ephemeral) {
+			// A public "thinking…" was shown but the answer is private: remove it, answer privately.
+			await i.deleteReply().catch((err: unknown) => this.logger.warn({ err: describeError(err) }, 'Could not delete the deferred reply'));
+			await i.followUp(first);
+		} else {
+			await i.editReply({ ...first, flags: undefined });
+		}
+		for (const part of rest) await i.followUp(part);
+	}
+
+	/** Last resort: log, then answer privately with a generic line if the interaction allows it. */
+	private async fail(i: Interaction, err: unknown): Promise<void> {
+		this.logger.error({ err: describeError(err), type: i.type, command: 'commandName' in i ? i.commandName : undefined }, 'Interaction failed');
+		try {
+			if (i.isAutocomplete()) {
+				if (!i.responded) await i.respond([]);
+				return;
+			}
+			if (!i.isRepliable()) return;
+			const payload = toOptions(renderDiscord(FAILURE)[0]!, undefined, true);
+			if (i.replied || i.deferred) await i.followUp(payload);
+			else await i.reply(payload);
+		} catch (second) {
+			this.logger.warn({ err: describeError(second) }, 'Could not tell the user about the failure');
+		}
+	}
+}
+
+type Payload = InteractionReplyOptions & { components?: APIActionRowComponent<APIButtonComponent>[] };
+
+/** discord.js options for one rendered message; mentions are off on every single payload. */
+function toOptions(m: DiscordMessage, row: APIActionRowComponent<APIButtonComponent> | undefined, ephemeral: boolean): Payload {
+	return {
+		embeds: m.embeds,
+		allowedMentions: NO_MENTIONS,
+		...(row ? { components: [row] } : {}),
+		...(m.files.length ? { files: m.files.map((f) => ({ attachment: Buffer.from(f.data), name: f.name, ...(f.description ? { description: f.description } : {}) })) } : {}),
+		...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+	};
+}

@@ -1,0 +1,93 @@
+/**
+ * PlatformSender for Discord channels: posts a reply over REST (no gateway needed) and classifies
+ * every failure, so the scheduler can pause a subscription the bot lost access to and retry one
+ * that met a rate limit or an outage.
+ */
+import { createHash } from 'node:crypto';
+import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, type REST, type RawFile } from 'discord.js';
+import type { PlatformSender, SendOutcome } from '../../core/delivery.js';
+import type { Reply } from '../../core/reply.js';
+import type { Logger } from '../../logger.js';
+import { renderDiscord, type DiscordMessage } from './render-discord.js';
+
+/** Codes after which the same send can never succeed: Unknown Channel, Missing Access, Missing Permissions. */
+const PERMANENT_CODES = new Set([10003, 50001, 50013]);
+
+/**
+ * What can be logged about a REST failure. The request URL is left out on purpose: interaction
+ * routes carry the interaction token in their path.
+ */
+export function describeError(err: unknown): Record<string, unknown> {
+	if (err instanceof DiscordAPIError) return { kind: 'api', status: err.status, code: err.code, method: err.method, message: err.message.slice(0, 300) };
+	if (err instanceof HTTPError) return { kind: 'http', status: err.status, method: err.method };
+	if (err instanceof RateLimitError) return { kind: 'rate_limit', retryAfterMs: err.retryAfter, global: err.global, route: err.route };
+	if (err instanceof Error) return { kind: 'error', name: err.name, message: err.message.slice(0, 300) };
+	return { kind: 'unknown', message: String(err).slice(0, 300) };
+}
+
+/** Sorts a failed channel send into permanent (pause the subscription) or transient (retry later). */
+export function classifySendError(err: unknown): SendOutcome {
+	if (err instanceof RateLimitError) {
+		return { kind: 'transient', reason: 'rate limited by Discord', retryAfterMs: Math.max(err.retryAfter, err.timeToReset, 1000) };
+	}
+	if (err instanceof DiscordAPIError) {
+		const code = typeof err.code === 'number' ? err.code : Number(err.code);
+		const what = `Discord ${err.status} ${code}: ${err.message.slice(0, 200)}`;
+		if (PERMANENT_CODES.has(code) || err.status === 403 || err.status === 404) return { kind: 'permanent', reason: what };
+		// A rejected token is the bot's problem, not the channel's: never pause a subscription for it.
+		if (err.status === 401) return { kind: 'transient', reason: `${what} (check DISCORD_TOKEN)` };
+		if (err.status === 429) return { kind: 'transient', reason: what, retryAfterMs: 5000 };
+		if (err.status >= 500) return { kind: 'transient', reason: what, uncertain: true };
+		return { kind: 'permanent', reason: what };
+	}
+	// 5xx after discord.js' own retries, timeouts and network errors: the message may have arrived.
+	if (err instanceof HTTPError) return { kind: 'transient', reason: `Discord ${err.status}`, uncertain: true };
+	return { kind: 'transient', reason: err instanceof Error ? `${err.name}: ${err.message.slice(0, 200)}` : 'network error', uncertain: true };
+}
+
+/**
+ * A nonce derived from the channel and the exact payload, sent with enforce_nonce: a retry of the
+ * same message within Discord's dedup window (discord.js' own 5xx retries, or the scheduler sending
+ * the same briefing again) returns the existing message instead of posting a duplicate.
+ */
+export function messageNonce(channelId: string, message: DiscordMessage, part: number): string {
+	const h = createHash('sha256').update(channelId).update('\n').update(String(part)).update('\n').update(JSON.stringify(message.embeds));
+	for (const f of message.files) h.update(f.name).update(f.data);
+	return h.digest('base64url').slice(0, 25);
+}
+
+/** The REST body and files for one channel message. allowed_mentions is set on every one. */
+export function channelMessageBody(channelId: string, message: DiscordMessage, part: number): { body: Record<string, unknown>; files?: RawFile[] } {
+	const body: Record<string, unknown> = {
+		embeds: message.embeds,
+		allowed_mentions: { parse: [] },
+		nonce: messageNonce(channelId, message, part),
+		enforce_nonce: true,
+	};
+	if (message.files.length === 0) return { body };
+	body['attachments'] = message.files.map((f, i) => ({ id: i, filename: f.name, ...(f.description ? { description: f.description } : {}) }));
+	return { body, files: message.files.map((f) => ({ name: f.name, data: Buffer.from(f.data) })) };
+}
+
+export function createDiscordSender(rest: REST, logger: Logger): PlatformSender {
+	return {
+		platform: 'discord',
+		async send(channelId: string, reply: Reply): Promise<SendOutcome> {
+			if (!/^\d{5,25}$/u.test(channelId)) return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
+			const messageIds: string[] = [];
+			try {
+				const messages = renderDiscord(reply, { paging: 'text' });
+				for (const [part, message] of messages.entries()) {
+					const { body, files } = channelMessageBody(channelId, message, part);
+					const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage;
+					messageIds.push(sent.id);
+				}
+				return { kind: 'sent', messageIds };
+			} catch (err) {
+				const outcome = classifySendError(err);
+				logger.warn({ channel: channelId, delivered: messageIds.length, outcome: outcome.kind, err: describeError(err) }, 'Discord channel send failed');
+				return outcome;
+			}
+		},
+	};
+}
