@@ -31,6 +31,9 @@ Commands:
                              --source-url URL cites URL for events that link no source;
                              --timezone ZONE sets the story's IANA timezone (default UTC).
   export FORMAT [--out FILE] Write the dataset as timelinejs (JSON), ics (iCalendar) or csv.
+  deploy-commands [--guild ID]
+                             Register the slash commands with Discord: in one server (instant,
+                             for development) or globally. Running it twice changes nothing.
 
 Options:
   --data DIR                 Dataset directory (default: SITREP_DATA or data/)
@@ -60,6 +63,8 @@ async function main(argv: string[]): Promise<void> {
 			return ask(rest);
 		case 'import':
 			return importCommand(rest);
+		case 'deploy-commands':
+			return deployCommandsCommand(rest);
 		case 'export':
 			return exportCommand(rest);
 		case 'start': {
@@ -118,6 +123,33 @@ async function importCommand(args: string[]): Promise<void> {
 	}
 	const c = check.snapshot.counts;
 	process.stdout.write(`${out}: imported ${c.events} events, ${c.actors} actors, ${c.sources} sources from ${file}; ${result.report.length} ${result.report.length === 1 ? 'item' : 'items'} not mapped${result.report.length ? ' (listed on stderr)' : ''}.\n`);
+}
+
+async function deployCommandsCommand(args: string[]): Promise<void> {
+	let parsed;
+	try {
+		parsed = parseArgs({ args, options: { guild: { type: 'string' } } });
+	} catch (err) {
+		return fail(`${err instanceof Error ? err.message : String(err)}\nUsage: npx sitrep deploy-commands [--guild ID]`, 2);
+	}
+	let config;
+	try {
+		config = loadConfig();
+	} catch (err) {
+		return fail(err instanceof ConfigError ? err.message : String(err), 1);
+	}
+	if (!config.discord) return fail('Discord is not configured: set DISCORD_TOKEN and DISCORD_APP_ID in .env (see .env.example).', 1);
+	// Loaded only here: the core never imports a platform SDK, and nor does the rest of the CLI.
+	const { deployCommands } = await import('./platforms/discord/deploy-commands.js');
+	const { registry } = await import('../commands/index.js');
+	try {
+		const r = await deployCommands({ config, registry, ...(parsed.values.guild ? { guildId: parsed.values.guild } : {}) });
+		const where = r.scope === 'guild' ? `server ${r.guildId}` : 'all servers (global; may take up to an hour to appear)';
+		if (!r.changed) process.stdout.write(`${r.commands.length} commands already registered for ${where}; nothing changed.\n`);
+		else process.stdout.write(`Registered ${r.commands.length} commands for ${where}: added ${r.added.join(', ') || 'none'}; updated ${r.updated.join(', ') || 'none'}; removed ${r.removed.join(', ') || 'none'}.\n`);
+	} catch (err) {
+		return fail(`deploy-commands failed: ${err instanceof Error ? err.message : String(err)}`, 1);
+	}
 }
 
 const IMPORT_USAGE = 'Usage: npx sitrep import timelinejs|timelinejs-csv|acled FILE --out DIR [--source-url URL] [--timezone ZONE]';
