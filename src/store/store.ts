@@ -147,7 +147,10 @@ export interface DeliveryLedger {
 	claim(targets: readonly OccurrenceTarget[], now: Date): Promise<ClaimResult[]>;
 	/** Records occurrences that will not be sent (late, quiet) unless the key exists. Returns which were recorded. */
 	recordSkipped(targets: readonly OccurrenceTarget[], reason: string, now: Date): Promise<boolean[]>;
-	/** Records the outcome of claimed occurrences, in one transaction. */
+	/**
+	 * Records the outcome of claimed occurrences, in one transaction. Only the claimer settles; it may
+	 * overwrite 'uncertain' set by {@link expireSending} when its send outlived the timeout.
+	 */
 	settle(results: readonly { readonly key: OccurrenceKey; readonly settlement: Settlement }[], now: Date): Promise<void>;
 	/**
 	 * Marks rows left in 'sending' since before `olderThan` as 'uncertain': their process stopped

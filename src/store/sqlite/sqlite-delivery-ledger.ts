@@ -61,7 +61,7 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 			settle: db.prepare(
 				`UPDATE deliveries SET status = @status, reason = @reason, retryable = @retryable, next_attempt_at = @nextAttemptAt,
 				 message_ids = @messageIds, channel_id = COALESCE(@channelId, channel_id), updated_at = @now
-				 WHERE subscription_id = @subscriptionId AND local_date = @localDate AND status = 'sending'`,
+				 WHERE subscription_id = @subscriptionId AND local_date = @localDate AND status IN ('sending', 'uncertain')`,
 			),
 			expire: db.prepare(
 				`UPDATE deliveries SET status = 'uncertain', reason = 'the process stopped while sending; not resent to avoid a double post', updated_at = ?
@@ -91,6 +91,8 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 		return Promise.resolve(run.immediate());
 	}
 
+	// 'uncertain' too: a very slow send may have been marked uncertain by expireSending meanwhile, and
+	// its owner, who alone can settle it, knows better.
 	settle(results: readonly { readonly key: OccurrenceKey; readonly settlement: Settlement }[], now: Date): Promise<void> {
 		const iso = now.toISOString();
 		const run = this.db.transaction(() => {

@@ -1,0 +1,284 @@
+/**
+ * One scheduler tick: find the due occurrences, claim each in the delivery ledger before sending,
+ * compose each distinct briefing once, send it to every subscriber that shares it, and record how
+ * every send ended. Safe to run twice at once, in two processes, or again after a crash: the ledger's
+ * unique key decides who sends.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { composeBriefing, type Briefing, type BriefingRequest } from '../briefing/compose-briefing.js';
+import type { Platform } from '../core/command.js';
+import type { PlatformSender, SendOutcome } from '../core/delivery.js';
+import { toError } from '../core/errors.js';
+import type { Reply } from '../core/reply.js';
+import { dayNumber } from '../dataset/partial-date.js';
+import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { Logger } from '../logger.js';
+import type { DeliveryLedger, OccurrenceKey, OccurrenceTarget, Settlement, SubscriptionStore } from '../store/store.js';
+import { dueOccurrences, type Occurrence } from './due-occurrences.js';
+import { parseLocalDate } from './zoned-time.js';
+
+export interface TickOptions {
+	readonly store: SubscriptionStore;
+	readonly ledger: DeliveryLedger;
+	/** One sender per platform; subscriptions of a platform without one are left for later. */
+	readonly senders: ReadonlyMap<Platform, PlatformSender>;
+	/** The live dataset, read once per tick. */
+	readonly dataset: () => DatasetSnapshot;
+	readonly logger: Logger;
+	/** A missed occurrence is still sent this many minutes late (same local date). */
+	readonly catchupMinutes: number;
+	/** Sends in flight at once; the loop yields to the event loop between chunks. Default 25. */
+	readonly concurrency?: number;
+	/** A row still 'sending' after this long belongs to a dead process: marked uncertain. Default 10. */
+	readonly staleSendingMinutes?: number;
+	/** Attempts for a transient failure before giving up. Default 5. */
+	readonly maxAttempts?: number;
+	/** Composition, replaceable to count calls in tests. */
+	readonly compose?: (dataset: DatasetSnapshot, request: BriefingRequest) => Briefing;
+}
+
+/** What a tick did, for logs and tests. */
+export interface TickReport {
+	readonly due: number;
+	/** Recorded skipped now because they are too late. */
+	readonly late: number;
+	readonly quiet: number;
+	readonly claimed: number;
+	readonly sent: number;
+	readonly failed: number;
+	readonly uncertain: number;
+	readonly paused: number;
+	readonly moved: number;
+	/** Distinct briefings composed. */
+	readonly compositions: number;
+	/** Times the fan-out yielded to the event loop. */
+	readonly yields: number;
+	/** Due occurrences another tick or process owns, or that were settled earlier. */
+	readonly taken: number;
+	/** Due occurrences whose platform has no sender in this process. */
+	readonly noSender: number;
+	/** 'sending' rows of a dead process turned uncertain. */
+	readonly expired: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const RETRY_BASE_MS = 60_000;
+const RETRY_MAX_MS = 30 * 60_000;
+
+export interface TickRunner {
+	/** Runs one tick as of `now`. Never throws for a failed send; store errors propagate. */
+	runTick(now: Date): Promise<TickReport>;
+}
+
+export function createTickRunner(options: TickOptions): TickRunner {
+	const concurrency = Math.max(1, options.concurrency ?? 25);
+	const staleMs = (options.staleSendingMinutes ?? 10) * 60_000;
+	const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+	const compose = options.compose ?? composeBriefing;
+	const log = options.logger;
+	// Keys this process has seen settled, so a steady tick does not re-ask the ledger all day.
+	// Only an optimisation: the ledger stays the judge.
+	const settled = new Map<string, Set<number>>();
+	const isSettled = (o: OccurrenceKey) => settled.get(o.localDate)?.has(o.subscriptionId) ?? false;
+	const markSettled = (o: OccurrenceKey) => {
+		let set = settled.get(o.localDate);
+		if (!set) {
+			set = new Set();
+			settled.set(o.localDate, set);
+			for (const d of [...settled.keys()].sort().slice(0, -4)) settled.delete(d);
+		}
+		set.add(o.subscriptionId);
+	};
+	const warnedNoSender = new Set<Platform>();
+	const warnedInvalid = new Set<number>();
+
+	async function runTick(now: Date): Promise<TickReport> {
+		const started = performance.now();
+		const stamp = () => new Date(now.getTime() + (performance.now() - started));
+		const report: Mutable<TickReport> = { due: 0, late: 0, quiet: 0, claimed: 0, sent: 0, failed: 0, uncertain: 0, paused: 0, moved: 0, compositions: 0, yields: 0, taken: 0, noSender: 0, expired: 0 };
+
+		report.expired = await options.ledger.expireSending(new Date(now.getTime() - staleMs), now);
+		if (report.expired) log.warn({ count: report.expired }, 'Briefings left in "sending" by a stopped process marked uncertain; they are not resent');
+
+		const subs = await options.store.listActive();
+		const { due, skipped, invalid } = dueOccurrences(subs, now, options.catchupMinutes);
+		for (const x of invalid) {
+			if (warnedInvalid.has(x.subscription.id)) continue;
+			warnedInvalid.add(x.subscription.id);
+			log.error({ subscription: x.subscription.id, timezone: x.subscription.timezone, time: x.subscription.time, reason: x.reason }, 'Subscription cannot be scheduled; skipping it');
+		}
+
+		const late = skipped.filter((o) => !isSettled(key(o)));
+		if (late.length) {
+			const recorded = await options.ledger.recordSkipped(late.map(target), `late: missed by more than the ${options.catchupMinutes}-minute catch-up window or past its local date`, stamp());
+			late.forEach((o, i) => {
+				markSettled(key(o));
+				if (!recorded[i]) return;
+				report.late++;
+				log.warn({ subscription: o.subscription.id, platform: o.subscription.platform, channel: o.subscription.channelId, localDate: o.localDate, scheduledAt: o.scheduledInstant.toISOString(), lateMinutes: Math.round((now.getTime() - o.scheduledInstant.getTime()) / 60_000) }, 'Briefing skipped: too late to send');
+			});
+		}
+
+		const work: Occurrence[] = [];
+		for (const o of due) {
+			if (isSettled(key(o))) continue;
+			if (!options.senders.has(o.subscription.platform)) {
+				report.noSender++;
+				if (!warnedNoSender.has(o.subscription.platform)) {
+					warnedNoSender.add(o.subscription.platform);
+					log.warn({ platform: o.subscription.platform }, 'Briefings are due on a platform this process cannot send to; leaving them to a process that can');
+				}
+				continue;
+			}
+			work.push(o);
+		}
+		report.due = work.length;
+		if (!work.length) {
+			log.debug({ subscriptions: subs.length, late: report.late, expired: report.expired }, 'Briefing tick: nothing due');
+			return report;
+		}
+
+		const dataset = options.dataset();
+		const briefings = new Map<string, Briefing>();
+		const briefingFor = (o: Occurrence): Briefing => {
+			const k = briefingKey(o, dataset.version);
+			let b = briefings.get(k);
+			if (!b) {
+				const d = parseLocalDate(o.localDate);
+				const sub = o.subscription;
+				b = compose(dataset, { day: dayNumber(d.year, d.month, d.day), ...(sub.actorId ? { actorId: sub.actorId } : {}), ...(sub.tag ? { tag: sub.tag } : {}) });
+				briefings.set(k, b);
+				report.compositions++;
+			}
+			return b;
+		};
+		// Subscribers of one briefing go out together, so each composition is used while it is fresh.
+		const order = new Map(work.map((o) => [o, briefingKey(o, dataset.version)]));
+		work.sort((a, b) => {
+			const ka = order.get(a)!;
+			const kb = order.get(b)!;
+			return ka < kb ? -1 : ka > kb ? 1 : a.subscription.id - b.subscription.id;
+		});
+
+		for (let i = 0; i < work.length; i += concurrency) {
+			const chunk = work.slice(i, i + concurrency);
+			// Claim right before sending this chunk: a crash leaves at most one chunk in 'sending'.
+			const claims = await options.ledger.claim(chunk.map(target), stamp());
+			const jobs: Promise<{ key: OccurrenceKey; settlement: Settlement }>[] = [];
+			chunk.forEach((o, j) => {
+				const c = claims[j]!;
+				if (c.kind !== 'claimed') {
+					report.taken++;
+					if (c.kind === 'done') markSettled(key(o));
+					return;
+				}
+				report.claimed++;
+				jobs.push(deliver(o, c.attempt));
+			});
+			const results = await Promise.all(jobs);
+			await options.ledger.settle(results, stamp());
+			for (const r of results) {
+				if (!(r.settlement.status === 'failed' && r.settlement.retryable)) markSettled(r.key);
+			}
+			await yieldToLoop();
+			report.yields++;
+		}
+		log.info({ ...report, ms: Math.round(performance.now() - started) }, 'Briefing tick');
+		return report;
+
+		async function deliver(o: Occurrence, attempt: number): Promise<{ key: OccurrenceKey; settlement: Settlement }> {
+			const sub = o.subscription;
+			const k = key(o);
+			let briefing: Briefing;
+			try {
+				briefing = briefingFor(o);
+			} catch (err) {
+				log.error({ err: toError(err), subscription: sub.id, localDate: o.localDate }, 'Briefing could not be composed');
+				report.failed++;
+				return { key: k, settlement: { status: 'failed', reason: 'the briefing could not be composed', retryable: false } };
+			}
+			if (sub.quiet && briefing.newEvents.length === 0) {
+				report.quiet++;
+				return { key: k, settlement: { status: 'skipped', reason: 'quiet: no new events' } };
+			}
+			const sender = options.senders.get(sub.platform)!;
+			let channelId = sub.channelId;
+			let outcome = await safeSend(sender, channelId, briefing.reply);
+			if (outcome.kind === 'migrated') {
+				const to = outcome.newChannelId;
+				const moved = await options.store.move(sub.id, to, stamp());
+				if (moved !== 'moved') {
+					const reason = moved === 'conflict' ? `the chat moved to ${to}, which has its own subscription` : 'the subscription was removed';
+					if (moved === 'conflict') {
+						await options.store.pause(sub.id, reason, stamp());
+						report.paused++;
+					}
+					report.failed++;
+					return { key: k, settlement: { status: 'failed', reason, retryable: false } };
+				}
+				report.moved++;
+				log.info({ subscription: sub.id, from: channelId, to }, 'Subscription moved to the migrated chat');
+				channelId = to;
+				outcome = await safeSend(sender, channelId, briefing.reply);
+				if (outcome.kind === 'migrated') outcome = { kind: 'permanent', reason: `the chat migrated twice (to ${outcome.newChannelId})` };
+			}
+			switch (outcome.kind) {
+				case 'sent':
+					report.sent++;
+					return { key: k, settlement: { status: 'sent', messageIds: outcome.messageIds, ...(channelId !== sub.channelId ? { channelId } : {}) } };
+				case 'permanent':
+					await options.store.pause(sub.id, outcome.reason, stamp());
+					report.paused++;
+					report.failed++;
+					log.warn({ subscription: sub.id, platform: sub.platform, channel: channelId, reason: outcome.reason }, 'Subscription paused after a permanent error');
+					return { key: k, settlement: { status: 'failed', reason: outcome.reason, retryable: false } };
+				case 'transient': {
+					if (outcome.uncertain) {
+						report.uncertain++;
+						log.warn({ subscription: sub.id, localDate: o.localDate, reason: outcome.reason }, 'Briefing may or may not have arrived; not resending');
+						return { key: k, settlement: { status: 'uncertain', reason: outcome.reason } };
+					}
+					report.failed++;
+					if (attempt >= maxAttempts) {
+						log.warn({ subscription: sub.id, localDate: o.localDate, reason: outcome.reason, attempt }, 'Briefing failed; giving up');
+						return { key: k, settlement: { status: 'failed', reason: `gave up after ${attempt} attempts: ${outcome.reason}`, retryable: false } };
+					}
+					const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
+					const nextAttemptAt = new Date(now.getTime() + Math.max(backoff, outcome.retryAfterMs ?? 0));
+					log.info({ subscription: sub.id, localDate: o.localDate, reason: outcome.reason, attempt, nextAttemptAt: nextAttemptAt.toISOString() }, 'Briefing failed; will retry');
+					return { key: k, settlement: { status: 'failed', reason: outcome.reason, retryable: true, nextAttemptAt } };
+				}
+			}
+		}
+	}
+
+	async function safeSend(sender: PlatformSender, channelId: string, reply: Reply): Promise<SendOutcome> {
+		try {
+			return await sender.send(channelId, reply);
+		} catch (err) {
+			// The contract says senders never throw; if one does, the message may have left.
+			log.error({ err: toError(err), platform: sender.platform, channel: channelId }, 'Sender threw; marking the briefing uncertain');
+			return { kind: 'transient', reason: `the sender failed: ${toError(err).message}`, uncertain: true };
+		}
+	}
+
+	return { runTick };
+}
+
+function key(o: Occurrence): OccurrenceKey {
+	return { subscriptionId: o.subscription.id, localDate: o.localDate };
+}
+
+function target(o: Occurrence): OccurrenceTarget {
+	return { subscriptionId: o.subscription.id, localDate: o.localDate, scheduledAt: o.scheduledInstant.toISOString(), platform: o.subscription.platform, channelId: o.subscription.channelId };
+}
+
+/**
+ * What makes two briefings identical. The zone is part of it as the design specifies, so that showing
+ * local times in a briefing later cannot make subscribers in different zones share one.
+ */
+export function briefingKey(o: Occurrence, datasetVersion: string): string {
+	const s = o.subscription;
+	return `${o.localDate}|${s.timezone}|${s.actorId ?? ''}|${s.tag ?? ''}|${datasetVersion}`;
+}

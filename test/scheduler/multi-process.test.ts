@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TickReport } from '../../src/scheduler/tick.js';
+import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
+import { countLines, seedSubscriptions, tempDir } from './helpers/fixtures.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const AT_0900 = '2025-07-01T05:00:00.000Z';
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+	while (cleanups.length) cleanups.pop()!();
+});
+
+function worker(args: Record<string, unknown>): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; reports: TickReport[] }> } {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'test/scheduler/helpers/tick-worker.ts', JSON.stringify(args)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+	let out = '';
+	let err = '';
+	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+	child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+	cleanups.push(() => {
+		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+	});
+	const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; reports: TickReport[] }>((resolve, reject) => {
+		child.on('error', reject);
+		child.on('exit', (code, signal) => {
+			if (code !== 0 && signal === null) reject(new Error(`worker exited ${code}: ${err}`));
+			else resolve({ code, signal, reports: out ? (JSON.parse(out) as TickReport[]) : [] });
+		});
+	});
+	return { child, done };
+}
+
+async function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+	const end = Date.now() + timeoutMs;
+	while (!predicate()) {
+		if (Date.now() > end) throw new Error('timed out waiting');
+		await sleep(2);
+	}
+}
+
+function seed(n: number) {
+	const t = tempDir();
+	cleanups.push(t.cleanup);
+	const db = path.join(t.dir, 'shared.db');
+	const log = path.join(t.dir, 'sends.log');
+	writeFileSync(log, '');
+	const stores = openSqliteStores(db);
+	seedSubscriptions(stores.db, Array.from({ length: n }, (_, i) => ({ channelId: `chat-${i + 1}` })));
+	stores.close();
+	return { dir: t.dir, db, log };
+}
+
+describe('two processes on one database', () => {
+	it('post each occurrence exactly once', async () => {
+		const { dir, db, log } = seed(500);
+		const go = path.join(dir, 'go');
+		const workers = [1, 2].map((n) => worker({ db, log, now: AT_0900, ticks: 3, delayMs: 1, concurrency: 10, ready: path.join(dir, `ready-${n}`), go }));
+		await until(() => existsSync(path.join(dir, 'ready-1')) && existsSync(path.join(dir, 'ready-2')));
+		writeFileSync(go, '');
+		const results = await Promise.all(workers.map((w) => w.done));
+		const claimed = results.map((r) => r.reports.reduce((n, x) => n + x.claimed, 0));
+		process.stdout.write(`two processes claimed ${claimed.join(' + ')} of 500\n`);
+		expect(claimed[0]! + claimed[1]!).toBe(500);
+		const counts = countLines(readFileSync(log, 'utf8'));
+		expect(counts.size).toBe(500);
+		expect([...counts.values()].every((c) => c === 1)).toBe(true);
+	});
+});
+
+describe('kill -9 in the middle of a fan-out to 500, then a restart', () => {
+	it('never posts twice; only what was in flight is left uncertain', async () => {
+		const { db, log } = seed(500);
+		const first = worker({ db, log, now: AT_0900, delayMs: 15, concurrency: 10 });
+		await until(() => readFileSync(log, 'utf8').split('\n').length > 200);
+		first.child.kill('SIGKILL');
+		const killed = await first.done;
+		expect(killed.signal).toBe('SIGKILL');
+		const beforeRestart = countLines(readFileSync(log, 'utf8'));
+		expect(beforeRestart.size).toBeLessThan(500);
+
+		// The restarted process ticks a minute later, then again after the stale-'sending' timeout.
+		await worker({ db, log, now: '2025-07-01T05:01:00.000Z', ticks: 2, stepMinutes: 11 }).done;
+		const counts = countLines(readFileSync(log, 'utf8'));
+		expect([...counts.values()].every((c) => c === 1)).toBe(true);
+
+		const stores = openSqliteStores(db);
+		cleanups.push(() => stores.close());
+		const rows = await stores.ledger.list({ localDate: '2025-07-01' });
+		expect(rows).toHaveLength(500);
+		const uncertain = rows.filter((r) => r.status === 'uncertain');
+		expect(rows.filter((r) => r.status === 'sent').length + uncertain.length).toBe(500);
+		// At most one chunk was in flight when the process died.
+		expect(uncertain.length).toBeLessThanOrEqual(10);
+		const missing = rows.filter((r) => !counts.has(r.channelId));
+		expect(missing.length).toBeLessThanOrEqual(uncertain.length);
+		process.stdout.write(`kill -9 after ${beforeRestart.size} sends: ${uncertain.length} left uncertain, ${missing.length} subscribers without a briefing, 0 duplicates\n`);
+	});
+});
