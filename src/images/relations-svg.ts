@@ -1,0 +1,181 @@
+/**
+ * The relations image: an actor in the centre, the actors it shares the most events with on an
+ * ellipse around it (most shared at the top, then clockwise), and an edge to each whose width is
+ * proportional to the number of shared events, labelled with that number.
+ */
+import type { Actor } from '../dataset/model.js';
+import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import { actorCountry, chooseSides, OTHER_SIDE, sideColours, sideName } from './sides.js';
+import { el, escapeXml, FONT_FAMILY, fontExtents, num, textWidth, truncateToWidth, wrapText } from './svg.js';
+import type { Box } from './timeline-layout.js';
+
+export interface RelationsOptions {
+	/** Most neighbours drawn (default 12). */
+	readonly limit?: number;
+	readonly width?: number;
+	readonly height?: number;
+}
+
+export interface RelationNode {
+	readonly actor: Actor;
+	readonly shared: number;
+	readonly x: number;
+	readonly y: number;
+	readonly r: number;
+	readonly colour: string;
+	/** The name, wrapped and truncated. */
+	readonly lines: readonly string[];
+	readonly anchor: 'start' | 'middle' | 'end';
+	readonly labelX: number;
+	/** Baseline of the first line. */
+	readonly labelY: number;
+	readonly labelBox: Box;
+	/** Edge stroke width, proportional to `shared`. */
+	readonly edgeWidth: number;
+	/** Where the shared-event count sits on the edge. */
+	readonly countX: number;
+	readonly countY: number;
+}
+
+export interface RelationsLayout {
+	readonly width: number;
+	readonly height: number;
+	readonly title: string;
+	readonly subtitle: string;
+	readonly centre: { readonly actor: Actor; readonly x: number; readonly y: number; readonly r: number; readonly colour: string; readonly lines: readonly string[] };
+	readonly nodes: readonly RelationNode[];
+	readonly sides: readonly { readonly name: string; readonly colour: string }[];
+	readonly maxShared: number;
+}
+
+const FONT = { title: 26, subtitle: 15, name: 15, centre: 16, count: 14, legend: 14 } as const;
+const LINE = 18;
+const MAX_EDGE = 18;
+const MIN_EDGE = 1.5;
+const NAME_WIDTH = 170;
+const CENTRE_R = 72;
+
+/**
+ * Lays out the relations image for `actorId`. Throws a RangeError for an unknown actor.
+ * Deterministic: neighbours come in {@link DatasetSnapshot.coActors} order (most shared, then id).
+ */
+export function layoutRelations(dataset: DatasetSnapshot, actorId: string, opts: RelationsOptions = {}): RelationsLayout {
+	const actor = dataset.actor(actorId);
+	if (!actor) throw new RangeError(`unknown actor "${actorId}"`);
+	const width = opts.width ?? 1200;
+	const height = opts.height ?? 960;
+	const limit = opts.limit ?? 12;
+	const all = dataset.coActors(actorId, Infinity);
+	const shown = all.slice(0, limit);
+	const maxShared = shown.reduce((m, c) => Math.max(m, c.shared), 0);
+	const countries = [actor, ...shown.map((c) => c.actor)].map((a) => actorCountry(dataset, a));
+	const sideList = chooseSides(countries, 5);
+	const colours = sideColours(sideList);
+	const colourOf = (country: string | undefined): string => colours.get(country !== undefined && sideList.includes(country) ? country : OTHER_SIDE)!;
+
+	const cx = width / 2;
+	const cy = 120 + (height - 120) / 2;
+	const rx = width / 2 - NAME_WIDTH - 70;
+	const ry = (height - 120) / 2 - 75;
+	const { ascent, descent } = fontExtents(FONT.name);
+	const nodes: RelationNode[] = shown.map(({ actor: a, shared }, i) => {
+		const angle = -Math.PI / 2 + (i * 2 * Math.PI) / Math.max(shown.length, 1);
+		const cos = Math.cos(angle);
+		const sin = Math.sin(angle);
+		const x = cx + rx * cos;
+		const y = cy + ry * sin;
+		const r = 9 + 9 * (shared / maxShared);
+		const lines = wrapText(a.name, NAME_WIDTH, FONT.name, 2);
+		const anchor = cos > 0.35 ? 'start' : cos < -0.35 ? 'end' : 'middle';
+		const gap = r + 8;
+		const labelX = anchor === 'start' ? x + gap : anchor === 'end' ? x - gap : x;
+		const block = (lines.length - 1) * LINE;
+		// Above the node at the top, below it at the bottom, centred beside it on the sides.
+		const labelY = anchor !== 'middle' ? y + FONT.name * 0.36 - block / 2 : sin < 0 ? y - gap - descent - block : y + gap + ascent;
+		const w = Math.max(0, ...lines.map((l) => textWidth(l, FONT.name)));
+		const lx0 = anchor === 'start' ? labelX : anchor === 'end' ? labelX - w : labelX - w / 2;
+		const t = 0.55;
+		return {
+			actor: a, shared, x, y, r, colour: colourOf(countries[i + 1]), lines, anchor, labelX, labelY,
+			labelBox: { x0: lx0, y0: labelY - ascent, x1: lx0 + w, y1: labelY + block + descent },
+			edgeWidth: Math.max(MIN_EDGE, (MAX_EDGE * shared) / maxShared),
+			countX: cx + (x - cx) * t, countY: cy + (y - cy) * t,
+		};
+	});
+	const name = truncateToWidth(actor.name, width - 300, FONT.title, 'bold');
+	const total = all.length;
+	const subtitle = total === 0
+		? 'No other actor appears in an event with this actor'
+		: `${total} actor${total === 1 ? '' : 's'} share${total === 1 ? 's' : ''} events with ${actor.name}${total > shown.length ? `; the ${shown.length} with the most are shown` : ''}`;
+	const used = new Set(countries.map((c) => (c !== undefined && sideList.includes(c) ? c : OTHER_SIDE)));
+	return {
+		width, height, title: `Relations: ${name}`, subtitle: truncateToWidth(subtitle, width - 40, FONT.subtitle), maxShared,
+		centre: { actor, x: cx, y: cy, r: CENTRE_R, colour: colourOf(countries[0]), lines: wrapText(actor.name, CENTRE_R * 2 - 22, FONT.centre, 3, 'bold') },
+		nodes,
+		sides: [...sideList, OTHER_SIDE].filter((s) => used.has(s)).map((s) => ({ name: s === OTHER_SIDE ? 'Other or unknown' : sideName(s), colour: colours.get(s)! })),
+	};
+}
+
+/**
+ * SVG text of the relations image for `actorId` (1200 × 960 px by default). Names are escaped
+ * and truncated; the output is byte-identical for the same input.
+ */
+export function relationsSvg(dataset: DatasetSnapshot, actorId: string, opts: RelationsOptions = {}): string {
+	return drawRelations(layoutRelations(dataset, actorId, opts));
+}
+
+/** Draws a computed relations layout. */
+export function drawRelations(l: RelationsLayout): string {
+	const p: string[] = [];
+	p.push(el('rect', { x: 0, y: 0, width: l.width, height: l.height, fill: '#ffffff' }));
+	p.push(el('text', { x: 20, y: 44, 'font-size': FONT.title, 'font-weight': 'bold' }, escapeXml(l.title)));
+	p.push(el('text', { x: 20, y: 70, 'font-size': FONT.subtitle, fill: '#57606a' }, escapeXml(l.subtitle)));
+	p.push(legend(l));
+	const { centre: c } = l;
+	// Widest edges first, so thin ones stay visible on top.
+	for (const n of [...l.nodes].reverse()) {
+		p.push(el('line', { x1: c.x, y1: c.y, x2: n.x, y2: n.y, stroke: '#8c959f', 'stroke-opacity': 0.75, 'stroke-width': n.edgeWidth, 'stroke-linecap': 'round' }));
+	}
+	for (const n of l.nodes) {
+		const label = String(n.shared);
+		const w = Math.max(26, textWidth(label, FONT.count, 'bold') + 12);
+		p.push(el('rect', { x: n.countX - w / 2, y: n.countY - 12, width: w, height: 24, rx: 12, fill: '#ffffff', stroke: '#8c959f', 'stroke-width': 1.5 }));
+		p.push(el('text', { x: n.countX, y: n.countY + 5, 'font-size': FONT.count, 'font-weight': 'bold', 'text-anchor': 'middle' }, escapeXml(label)));
+	}
+	for (const n of l.nodes) {
+		p.push(el('circle', { cx: n.x, cy: n.y, r: n.r, fill: n.colour, stroke: '#ffffff', 'stroke-width': 2 }));
+		const tspans = n.lines.map((line, i) => el('tspan', { x: n.labelX, y: n.labelY + i * LINE }, escapeXml(line))).join('');
+		p.push(el('text', { 'font-size': FONT.name, 'text-anchor': n.anchor === 'start' ? undefined : n.anchor }, tspans));
+	}
+	p.push(el('circle', { cx: c.x, cy: c.y, r: c.r, fill: c.colour, stroke: '#ffffff', 'stroke-width': 3 }));
+	const top = c.y + FONT.centre * 0.36 - ((c.lines.length - 1) * LINE) / 2;
+	const centreText = c.lines.map((line, i) => el('tspan', { x: c.x, y: top + i * LINE }, escapeXml(line))).join('');
+	p.push(el('text', { 'font-size': FONT.centre, 'font-weight': 'bold', fill: '#ffffff', 'text-anchor': 'middle' }, centreText));
+	return (
+		`<svg xmlns="http://www.w3.org/2000/svg" width="${num(l.width)}" height="${num(l.height)}" viewBox="0 0 ${num(l.width)} ${num(l.height)}" ` +
+		`font-family="${FONT_FAMILY}" font-size="${FONT.name}" fill="#1f2328">\n${p.join('\n')}\n</svg>\n`
+	);
+}
+
+function legend(l: RelationsLayout): string {
+	const out: string[] = [];
+	let x = 20;
+	const y = 100;
+	if (l.nodes.length > 0) {
+		const samples = l.maxShared > 1 ? [1, l.maxShared] : [1];
+		for (const s of samples) {
+			const w = Math.max(MIN_EDGE, (MAX_EDGE * s) / l.maxShared);
+			out.push(el('line', { x1: x + w / 2, y1: y - 5, x2: x + 36 - w / 2, y2: y - 5, stroke: '#8c959f', 'stroke-opacity': 0.75, 'stroke-width': w, 'stroke-linecap': 'round' }));
+			const text = `${s} shared event${s === 1 ? '' : 's'}`;
+			out.push(el('text', { x: x + 46, y, 'font-size': FONT.legend, fill: '#57606a' }, escapeXml(text)));
+			x += 46 + textWidth(text, FONT.legend) + 24;
+		}
+	}
+	for (const s of l.sides) {
+		if (x + 30 + textWidth(s.name, FONT.legend) > l.width - 20) break;
+		out.push(el('circle', { cx: x + 8, cy: y - 5, r: 7, fill: s.colour }));
+		out.push(el('text', { x: x + 22, y, 'font-size': FONT.legend, fill: '#57606a' }, escapeXml(s.name)));
+		x += 22 + textWidth(s.name, FONT.legend) + 20;
+	}
+	return out.join('\n');
+}

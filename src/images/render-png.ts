@@ -1,0 +1,137 @@
+/**
+ * SVG to PNG with resvg and only the shipped DejaVu Sans (no system fonts), so a given SVG gives the
+ * same bytes on every machine. Rendering takes tens of milliseconds of CPU, so the bot renders in a
+ * small worker pool and the event loop stays free.
+ */
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+import { Worker } from 'node:worker_threads';
+import { FONT_FAMILY, FONT_FILES } from './svg.js';
+
+const RESVG_OPTIONS: ResvgRenderOptions = {
+	font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+	fitTo: { mode: 'original' },
+	logLevel: 'off',
+};
+
+/** Renders SVG text to PNG bytes on the calling thread. Throws when resvg cannot parse the SVG. */
+export function renderPng(svg: string): Uint8Array {
+	const png = new Resvg(svg, RESVG_OPTIONS).render().asPng();
+	return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+}
+
+interface Job {
+	readonly id: number;
+	readonly svg: string;
+	readonly crash?: boolean;
+	readonly resolve: (png: Uint8Array) => void;
+	readonly reject: (err: Error) => void;
+	timer?: NodeJS.Timeout;
+}
+
+interface Slot {
+	readonly worker: Worker;
+	job?: Job;
+}
+
+type WorkerReply = { id: number; ok: true; png: Uint8Array } | { id: number; ok: false; message: string };
+
+const WORKER_URL = new URL('./render-worker.mjs', import.meta.url);
+let poolSize = 2;
+let timeoutMs = 20_000;
+let slots: Slot[] = [];
+const queue: Job[] = [];
+let nextId = 1;
+
+/**
+ * Sets the worker pool size (1 or 2) and the per-render time limit. Takes effect for workers
+ * started afterwards; call {@link closeImageWorkers} first to apply it to running ones.
+ */
+export function configureImageWorkers(options: { readonly size?: 1 | 2; readonly timeoutMs?: number }): void {
+	if (options.size !== undefined) poolSize = options.size;
+	if (options.timeoutMs !== undefined) timeoutMs = options.timeoutMs;
+}
+
+/**
+ * Renders SVG text to PNG bytes in a worker thread; the result is byte-identical to {@link renderPng}.
+ * Rejects when resvg fails, the worker dies (it is then replaced) or the render exceeds its time limit.
+ */
+export function renderPngOffThread(svg: string): Promise<Uint8Array> {
+	return enqueue(svg, false);
+}
+
+/** Makes the next worker that takes a job throw, to exercise crash recovery in tests. */
+export function crashImageWorkerForTests(): Promise<Uint8Array> {
+	return enqueue('', true);
+}
+
+function enqueue(svg: string, crash: boolean): Promise<Uint8Array> {
+	return new Promise<Uint8Array>((resolve, reject) => {
+		queue.push({ id: nextId++, svg, resolve, reject, ...(crash ? { crash } : {}) });
+		pump();
+	});
+}
+
+/** Stops every worker and rejects renders still waiting. Later renders start fresh workers. */
+export async function closeImageWorkers(): Promise<void> {
+	const closing = slots;
+	slots = [];
+	const err = new Error('image workers closed');
+	for (const job of queue.splice(0)) job.reject(err);
+	for (const slot of closing) settle(slot, err);
+	await Promise.all(closing.map((s) => s.worker.terminate()));
+}
+
+function pump(): void {
+	while (queue.length > 0) {
+		let slot = slots.find((s) => !s.job);
+		if (!slot) {
+			if (slots.length >= poolSize) return;
+			slot = spawn();
+		}
+		const job = queue.shift()!;
+		slot.job = job;
+		const busy = slot;
+		job.timer = setTimeout(() => fail(busy, new Error(`image render timed out after ${timeoutMs} ms`)), timeoutMs);
+		job.timer.unref();
+		slot.worker.ref();
+		slot.worker.postMessage(job.crash ? { id: job.id, crash: true } : { id: job.id, svg: job.svg });
+	}
+}
+
+function spawn(): Slot {
+	const worker = new Worker(WORKER_URL, { workerData: { options: RESVG_OPTIONS } });
+	const slot: Slot = { worker };
+	worker.on('message', (reply: WorkerReply) => {
+		const job = slot.job;
+		if (!job || job.id !== reply.id) return;
+		if (reply.ok) settle(slot, undefined, reply.png);
+		else settle(slot, new Error(`resvg could not render the image: ${reply.message}`));
+		pump();
+	});
+	worker.on('error', (err) => fail(slot, err));
+	worker.on('exit', (code) => fail(slot, new Error(`image worker exited with code ${code}`)));
+	// An idle worker must not keep the process alive; pump() refs it while it has a job.
+	worker.unref();
+	slots.push(slot);
+	return slot;
+}
+
+/** Finishes a slot's current job, if any, and marks the slot idle. */
+function settle(slot: Slot, err: Error | undefined, png?: Uint8Array): void {
+	const job = slot.job;
+	slot.job = undefined;
+	slot.worker.unref();
+	if (!job) return;
+	clearTimeout(job.timer);
+	if (err) job.reject(err);
+	else job.resolve(png!);
+}
+
+/** A worker died or hung: reject its job, drop it, and let the queue start a replacement. */
+function fail(slot: Slot, err: Error): void {
+	if (!slots.includes(slot)) return;
+	slots = slots.filter((s) => s !== slot);
+	settle(slot, err);
+	void slot.worker.terminate();
+	pump();
+}
