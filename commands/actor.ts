@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.js';
+import { relationsAttachment } from '../src/images/attach.js';
 import { actorName, claimBlock, describeActorType, eventLine } from '../src/core/present.js';
 import { bold, heading, para, type Block } from '../src/core/reply.js';
 
@@ -13,7 +14,8 @@ export default defineCommand({
 		options: [{ name: 'name', type: 'actor', description: 'A name, alias or spelling: Pezeshkian, Пезешкиан, kremlin', required: true }],
 		examples: ['/actor Pezeshkian', '/actor "Ilham Aliyev"', '/actor kremlin'],
 	},
-	execute({ args, dataset }) {
+	async execute(ctx) {
+		const { args, dataset } = ctx;
 		const a = args.name;
 		const blocks: Block[] = [heading(a.name), para(a.description)];
 		const fields = [{ name: 'Type', value: describeActorType(a) }];
@@ -44,6 +46,7 @@ export default defineCommand({
 			blocks.push(heading('Appears most with'));
 			blocks.push(para(...co.flatMap((c, i) => [...(i ? [{ text: ', ' }] : []), bold(c.actor.name), { text: ` (${c.shared} ${c.shared === 1 ? 'event' : 'events'})` }])));
 		}
-		return { blocks };
+		const images = await relationsAttachment(ctx, a.id);
+		return { blocks, ...(images.length ? { images } : {}) };
 	},
 });

@@ -1,7 +1,8 @@
 import { composeBriefing } from '../src/briefing/compose-briefing.js';
 import { defineCommand } from '../src/core/command.js';
 import { para } from '../src/core/reply.js';
-import { localDayNumber } from '../src/dataset/partial-date.js';
+import { isoFromDay, localDayNumber } from '../src/dataset/partial-date.js';
+import { timelineAttachment } from '../src/images/attach.js';
 
 export default defineCommand({
 	data: {
@@ -16,7 +17,8 @@ export default defineCommand({
 		],
 		examples: ['/briefing', '/briefing date:2025-06-30', '/briefing date:2025-07-04 since:2025-06-27'],
 	},
-	execute({ args, dataset, now }) {
+	async execute(ctx) {
+		const { args, dataset, now } = ctx;
 		if (args.date && args.date.start.precision !== 'day') {
 			return { blocks: [para({ text: 'A briefing is for one day: give a full date such as date:2025-06-30.', mark: 'bold' })], ephemeral: true };
 		}
@@ -25,11 +27,16 @@ export default defineCommand({
 		if (sinceDay !== undefined && sinceDay > day) {
 			return { blocks: [para({ text: '"since" is after the briefing date; give an earlier date.', mark: 'bold' })], ephemeral: true };
 		}
-		return composeBriefing(dataset, {
+		const briefing = composeBriefing(dataset, {
 			day,
 			...(sinceDay !== undefined ? { sinceDay } : {}),
 			...(args.actor ? { actorId: args.actor.id } : {}),
 			...(args.tag ? { tag: args.tag } : {}),
-		}).reply;
+		});
+		// The picture shows the events the briefing lists, in date order.
+		const ids = new Set(briefing.reply.blocks.flatMap((b) => (b.kind === 'event' ? [b.id] : [])));
+		const events = dataset.events.filter((e) => ids.has(e.id));
+		const images = await timelineAttachment(ctx, events, `Briefing, ${isoFromDay(day)}`);
+		return images.length ? { ...briefing.reply, images } : briefing.reply;
 	},
 });

@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/core/command.js';
+import { timelineAttachment } from '../src/images/attach.js';
 import { eventLine } from '../src/core/present.js';
 import { heading, para } from '../src/core/reply.js';
 import { eventStatuses } from '../src/dataset/schema.js';
@@ -21,7 +22,8 @@ export default defineCommand({
 		],
 		examples: ['/timeline from:2025-06-27 to:2025-07-01', '/timeline actor:kremlin limit:5', '/timeline tag:sputnik status:disputed'],
 	},
-	execute({ args, dataset, commandLine }) {
+	async execute(ctx) {
+		const { args, dataset, commandLine } = ctx;
 		const fromDay = args.from?.earliestDay;
 		const toDay = args.to?.latestDay;
 		if (fromDay !== undefined && toDay !== undefined && toDay < fromDay) {
@@ -58,8 +60,11 @@ export default defineCommand({
 		const range = `${events.length} ${events.length === 1 ? 'event' : 'events'}, ${formatHuman(events[0]!.date)} to ${formatHuman(events.at(-1)!.date)}`;
 		const blocks = [heading(title), para({ text: range, mark: 'italic' }), ...shown.map((e) => eventLine(dataset, e))];
 		blocks.push(para({ text: 'Details of one event: /event ID. Markers: ⚠ disputed, ✎ corrected, ◌ single source.', mark: 'italic' }));
+		// The picture shows the whole result, on the first page only: later pages edit the same message.
+		const images = page === 1 ? await timelineAttachment(ctx, events, title) : [];
 		return {
 			blocks,
+			...(images.length ? { images } : {}),
 			...(pages > 1
 				? {
 						paging: {

@@ -5,12 +5,13 @@
 import path from 'node:path';
 import { registry } from '../commands/index.js';
 import { clockFrom, systemClock, type Clock } from './clock.js';
-import { Core } from './core/dispatch.js';
+import { Core, type CoreOptions } from './core/dispatch.js';
 import type { CommandServices } from './core/command.js';
 import { DatasetHolder } from './dataset/dataset-holder.js';
 import { formatDatasetErrors, type DatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
 import type { Logger } from './logger.js';
+import { Reloader, type ReloaderOptions } from './reload/reloader.js';
 
 export interface AppOptions {
 	readonly dataDir: string;
@@ -18,6 +19,9 @@ export interface AppOptions {
 	readonly logger: Logger;
 	readonly services?: CommandServices;
 	readonly botName?: string;
+	readonly onHandled?: CoreOptions['onHandled'];
+	/** Where reloads are recorded, and what to do after a swap. */
+	readonly reload?: Pick<ReloaderOptions, 'audit' | 'onSwap'>;
 }
 
 export interface App {
@@ -25,6 +29,7 @@ export interface App {
 	readonly holder: DatasetHolder;
 	readonly clock: Clock;
 	readonly dataDir: string;
+	readonly reloader: Reloader;
 }
 
 export class DatasetLoadError extends Error {
@@ -43,7 +48,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 	const loaded = await loadDataset(dataDir, { now: clock() });
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
 	const holder = new DatasetHolder(loaded.snapshot);
-	const services: CommandServices = { registry, ...(options.services ?? {}) };
+	const reloader = new Reloader({ holder, dataDir, logger: options.logger, clock, ...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}) });
+	const services: CommandServices = { registry, reloader, ...(options.services ?? {}) };
 	const core = new Core({
 		registry,
 		dataset: () => holder.current(),
@@ -51,6 +57,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 		logger: options.logger,
 		services,
 		...(options.botName ? { botName: options.botName } : {}),
+		...(options.onHandled ? { onHandled: options.onHandled } : {}),
 	});
-	return { core, holder, clock, dataDir };
+	return { core, holder, clock, dataDir, reloader };
 }

@@ -15,6 +15,8 @@ import { TimelineJsError } from './interop/timelinejs.js';
 import { silentLogger } from './logger.js';
 import { CONSOLE_PLACE, CONSOLE_REQUESTER } from './platforms/console/console-chat.js';
 import { renderPlainText } from './render/plain-text.js';
+import { closeImageWorkers } from './images/index.js';
+import { saveReplyAttachments } from './platforms/console/save-images.js';
 
 const HELP = `sitrep — a briefing bot for a developing story, on Discord, Telegram and the console.
 
@@ -23,6 +25,7 @@ Usage: npx sitrep <command> [options]
 Commands:
   start                      Run the bot. With no platform token in .env it opens the console chat.
   ask "<command line>"       Answer one command and print the reply, e.g. npx sitrep ask "/timeline actor:kremlin"
+                             --images DIR also draws the reply's pictures and writes them to DIR.
   validate [DIR]             Check a dataset directory (default: data/) and print every error.
   import FORMAT FILE --out DIR
                              Turn another tool's file into a dataset directory. FORMAT is
@@ -194,12 +197,14 @@ async function ask(args: string[]): Promise<void> {
 	if (now !== undefined && Number.isNaN(Date.parse(now))) return fail(`--now "${now}" is not a date-time; use ISO 8601, e.g. 2025-06-30T09:00:00+04:00`, 2);
 	let app;
 	try {
-		app = await createApp({ dataDir: parsed.values.data ?? config.dataDir, ...(now ? { now } : {}), logger: silentLogger() });
+		app = await createApp({ dataDir: parsed.values.data ?? config.dataDir, ...(now ? { now } : {}), logger: silentLogger(), services: { images: Boolean(parsed.values.images) } });
 	} catch (err) {
 		return fail(err instanceof DatasetLoadError ? err.message : String(err), 1);
 	}
 	const result = await app.core.handle({ line: line.startsWith('/') ? line : `/${line}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE });
-	const text = renderPlainText(result.reply);
+	const saved = parsed.values.images ? await saveReplyAttachments(result.reply, parsed.values.images) : [];
+	await closeImageWorkers();
+	const text = renderPlainText(result.reply, { imagePaths: saved });
 	if (result.outcome.kind === 'ok') {
 		process.stdout.write(`${text}\n`);
 		return;

@@ -40,12 +40,15 @@ const envSchema = z.object({
 	TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
 	SITREP_DATA: optionalText.default('data'),
 	SITREP_DB: optionalText.default('var/sitrep.db'),
+	SITREP_IMAGE_DIR: optionalText.default('var/images'),
 	SITREP_NOW: optionalText.refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'SITREP_NOW is an ISO date-time such as 2025-06-30T09:00:00+04:00'),
 	SITREP_OWNERS: owners,
 	SITREP_WATCH: z.enum(['0', '1', '']).optional().transform((v) => v === '1'),
 	SITREP_CATCHUP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(120),
 	SITREP_DEFAULT_TIME: optionalText.default('08:00').refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/u.test(v), 'SITREP_DEFAULT_TIME is HH:MM, e.g. 08:00'),
 	SITREP_DEFAULT_TIMEZONE: optionalText.refine((v) => v === undefined || isTimeZone(v), 'SITREP_DEFAULT_TIMEZONE must be an IANA zone such as Asia/Baku'),
+	SITREP_OPS_PORT: z.coerce.number().int().min(0).max(65535).optional().or(z.literal('').transform(() => undefined)),
+	SITREP_OPS_HOST: optionalText.default('127.0.0.1'),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -55,6 +58,8 @@ export interface Config {
 	readonly telegram?: { readonly token: string; readonly apiRoot?: string; readonly webhook?: { readonly url: string; readonly secret?: string; readonly port: number } };
 	readonly dataDir: string;
 	readonly dbPath: string;
+	/** Where the console writes pictures and exported files. */
+	readonly imageDir: string;
 	readonly now?: string;
 	readonly owners: readonly { readonly platform: 'discord' | 'telegram'; readonly id: string }[];
 	readonly watch: boolean;
@@ -62,6 +67,8 @@ export interface Config {
 	readonly defaultTime: string;
 	readonly defaultTimezone?: string;
 	readonly logLevel: string;
+	/** /healthz and /metrics: off unless a port is set. */
+	readonly ops?: { readonly port: number; readonly host: string };
 	/** Every secret, for log redaction. */
 	readonly secrets: readonly string[];
 }
@@ -92,6 +99,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 			: {}),
 		dataDir: e.SITREP_DATA ?? 'data',
 		dbPath: e.SITREP_DB ?? 'var/sitrep.db',
+		imageDir: e.SITREP_IMAGE_DIR ?? 'var/images',
 		...(e.SITREP_NOW ? { now: e.SITREP_NOW } : {}),
 		owners: e.SITREP_OWNERS,
 		watch: e.SITREP_WATCH,
@@ -99,6 +107,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		defaultTime: e.SITREP_DEFAULT_TIME ?? '08:00',
 		...(e.SITREP_DEFAULT_TIMEZONE ? { defaultTimezone: e.SITREP_DEFAULT_TIMEZONE } : {}),
 		logLevel: e.LOG_LEVEL,
+		...(e.SITREP_OPS_PORT !== undefined ? { ops: { port: e.SITREP_OPS_PORT, host: e.SITREP_OPS_HOST ?? '127.0.0.1' } } : {}),
 		secrets: [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET].filter((s): s is string => Boolean(s)),
 	};
 	return Object.freeze(config);

@@ -1,16 +1,24 @@
 /**
- * Composition root: config → logger → dataset → core → platforms. With no platform token it runs
- * the console chat on the demo story.
+ * Composition root: config → logger → store → dataset and core → platforms → scheduler → ops.
+ * With no platform token it runs the console chat on the demo story.
+ *
+ * Lifecycle: SIGHUP reloads the dataset; SIGINT/SIGTERM stop taking work, finish in-flight sends,
+ * stop the platforms and close the store; an unhandled rejection is logged and exits non-zero so
+ * that a supervisor restarts the process.
  */
-import { createApp, DatasetLoadError } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
-import { runConsoleChat } from './platforms/console/console-chat.js';
-// Daily briefings (issue #6).
-import type { PlatformSender } from './core/delivery.js';
+import { createApp, DatasetLoadError, type App } from './app.js';
 import type { Platform } from './core/command.js';
+import type { PlatformSender } from './core/delivery.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { startOpsServer, type OpsServer } from './ops/ops-server.js';
+import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleSender } from './platforms/console/console-sender.js';
-import { startScheduler } from './scheduler/briefing-scheduler.js';
+import { saveReplyAttachments } from './platforms/console/save-images.js';
+import { closeImageWorkers } from './images/index.js';
+import { watchDataset, type DatasetWatcher } from './reload/watch-dataset.js';
+import { startScheduler, type BriefingScheduler } from './scheduler/briefing-scheduler.js';
 import { openSqliteStores, type SqliteStores } from './store/sqlite/sqlite-stores.js';
 
 export interface StartOptions {
@@ -18,8 +26,16 @@ export interface StartOptions {
 	readonly now?: string;
 }
 
+/** Something to stop at shutdown, in reverse order of starting. */
+interface Stoppable {
+	readonly name: string;
+	stop(): Promise<void> | void;
+}
+
+const SYSTEM = { platform: 'system', userId: 'system', displayName: 'system' } as const;
+
 export async function startBot(options: StartOptions = {}): Promise<void> {
-	let config;
+	let config: Config;
 	try {
 		config = loadConfig();
 	} catch (err) {
@@ -28,8 +44,23 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		return;
 	}
 	const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
-	const now = options.now ?? config.now;
-	// Daily briefings: subscriptions and the delivery ledger live in one SQLite file.
+	const consoleMode = !config.discord && !config.telegram;
+	const interactive = consoleMode && Boolean(process.stdin.isTTY);
+	// In the interactive console, log lines would tear through the chat; warnings still show.
+	if (interactive && config.logLevel === 'info') logger.level = 'warn';
+	installCrashHandlers(logger);
+
+	const stack: Stoppable[] = [];
+	const stopAll = async (): Promise<void> => {
+		for (const s of stack.splice(0).reverse()) {
+			try {
+				await s.stop();
+			} catch (err) {
+				logger.error({ err, part: s.name }, 'Error while stopping');
+			}
+		}
+	};
+
 	let stores: SqliteStores;
 	try {
 		stores = openSqliteStores(config.dbPath);
@@ -38,12 +69,24 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		process.exitCode = 1;
 		return;
 	}
-	const services = { subscriptions: stores.subscriptions, defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) } };
-	let app;
+	stack.push({ name: 'store', stop: () => stores.close() });
+
+	stack.push({ name: 'image workers', stop: () => closeImageWorkers() });
+	const metrics = createMetrics();
+	stack.push({ name: 'metrics', stop: () => metrics.close() });
+
+	let app: App;
 	try {
-		app = await createApp({ dataDir: options.dataDir ?? config.dataDir, ...(now ? { now } : {}), logger, services });
+		app = await createApp({
+			dataDir: options.dataDir ?? config.dataDir,
+			...((options.now ?? config.now) ? { now: (options.now ?? config.now)! } : {}),
+			logger,
+			services: { images: true, subscriptions: stores.subscriptions, defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) } },
+			onHandled: (i) => metrics.commandHandled(i.platform, i.command, i.outcome, i.seconds),
+			reload: storesReloadHooks(stores),
+		});
 	} catch (err) {
-		stores.close();
+		await stopAll();
 		process.stderr.write(`${err instanceof DatasetLoadError ? err.message : String(err)}\n`);
 		process.exitCode = 1;
 		return;
@@ -51,29 +94,126 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	const ds = app.holder.current();
 	logger.info({ version: ds.version, ...ds.counts }, 'Dataset loaded');
 
-	if (!config.discord && !config.telegram) {
-		const interactive = Boolean(process.stdin.isTTY);
-		if (interactive) logger.level = 'warn';
-		// Discord and Telegram senders join this map when their platforms are wired.
-		const senders = new Map<Platform, PlatformSender>([['console', createConsoleSender(process.stdout)]]);
-		const scheduler = startScheduler({
-			store: stores.subscriptions,
-			ledger: stores.ledger,
-			senders,
-			dataset: () => app.holder.current(),
-			clock: app.clock,
+	const senders = new Map<Platform, PlatformSender>();
+	try {
+		if (consoleMode) senders.set('console', createConsoleSender(process.stdout));
+		if (config.telegram) {
+			const { startTelegram } = await import('./platforms/telegram/telegram-adapter.js');
+			const tg = await startTelegram({ core: app.core, config, logger: logger.child({ platform: 'telegram' }) });
+			stack.push({ name: 'telegram', stop: () => tg.stop() });
+			senders.set('telegram', tg.sender);
+			logger.info({ bot: tg.botUsername }, 'Telegram platform started');
+		}
+		if (config.discord) {
+			const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
+			const dc = await startDiscord({ core: app.core, config, logger: logger.child({ platform: 'discord' }) });
+			stack.push({ name: 'discord', stop: () => dc.stop() });
+			senders.set('discord', dc.sender);
+			logger.info('Discord platform started');
+		}
+	} catch (err) {
+		logger.fatal({ err }, 'A platform failed to start');
+		await stopAll();
+		process.exitCode = 1;
+		return;
+	}
+
+	const scheduler: BriefingScheduler = startScheduler({
+		store: stores.subscriptions,
+		ledger: stores.ledger,
+		senders: countingSenders(senders, metrics),
+		dataset: () => app.holder.current(),
+		clock: app.clock,
+		logger: logger.child({ job: 'briefings' }),
+		catchupMinutes: config.catchupMinutes,
+	});
+	// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
+	stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
+
+	const reload = (trigger: 'signal' | 'watch'): void => {
+		app.reloader.reload({ requester: SYSTEM, trigger }).catch((err: unknown) => logger.error({ err }, 'Reload failed'));
+	};
+	process.on('SIGHUP', () => reload('signal'));
+	let watcher: DatasetWatcher | undefined;
+	if (config.watch) {
+		watcher = watchDataset(app.dataDir, () => reload('watch'), { logger });
+		stack.push({ name: 'watcher', stop: () => watcher?.close() });
+	}
+
+	let ops: OpsServer | undefined;
+	if (config.ops) {
+		const started = Date.now();
+		ops = await startOpsServer({
+			port: config.ops.port,
+			host: config.ops.host,
+			metrics,
 			logger,
-			catchupMinutes: config.catchupMinutes,
+			health: () => {
+				const snap = app.holder.current();
+				return { ok: true, uptimeSeconds: Math.round((Date.now() - started) / 1000), dataset: { version: snap.version, ...snap.counts }, platforms: [...senders.keys()] };
+			},
 		});
+		const server = ops;
+		stack.push({ name: 'ops', stop: () => server.close() });
+	}
+
+	let stopping = false;
+	const shutdown = async (signal: string): Promise<void> => {
+		if (stopping) return;
+		stopping = true;
+		logger.info({ signal }, 'Shutting down: finishing in-flight sends');
+		await stopAll();
+		logger.info('Stopped');
+		logger.flush();
+	};
+
+	if (consoleMode) {
 		try {
-			await runConsoleChat(app.core, { input: process.stdin, output: process.stdout, interactive });
+			await runConsoleChat(app.core, { input: process.stdin, output: process.stdout, interactive, saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir) });
 		} finally {
-			await scheduler.stop();
-			stores.close();
+			await shutdown('end of input');
 		}
 		return;
 	}
-	stores.close();
-	process.stderr.write('Discord and Telegram platforms are not wired yet in this build; unset the tokens to use the console chat.\n');
-	process.exitCode = 1;
+	await new Promise<void>((resolve) => {
+		for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal).then(resolve));
+	});
+}
+
+/** Counts deliveries and 429s for /metrics without the scheduler knowing about metrics. */
+function countingSenders(senders: ReadonlyMap<Platform, PlatformSender>, metrics: Metrics): Map<Platform, PlatformSender> {
+	const out = new Map<Platform, PlatformSender>();
+	for (const [platform, sender] of senders) {
+		out.set(platform, {
+			platform,
+			async send(channelId, reply) {
+				const outcome = await sender.send(channelId, reply);
+				metrics.delivery(platform, outcome.kind);
+				if (outcome.kind === 'transient' && /429|too many requests|rate limit/iu.test(outcome.reason)) metrics.rateLimited(platform);
+				return outcome;
+			},
+		});
+	}
+	return out;
+}
+
+/** The store's reload audit and event-version hooks, where this store has them. */
+function storesReloadHooks(stores: SqliteStores): NonNullable<Parameters<typeof createApp>[0]['reload']> {
+	const s = stores as SqliteStores & { reloadAudit?: NonNullable<Parameters<typeof createApp>[0]['reload']>['audit'] };
+	return s.reloadAudit ? { audit: s.reloadAudit } : {};
+}
+
+/**
+ * An unhandled rejection or exception leaves the process in an unknown state: log it with the
+ * stack and exit non-zero so the supervisor (systemd, Docker, pm2) starts a clean one.
+ */
+function installCrashHandlers(logger: Logger): void {
+	const die = (kind: string) => (err: unknown) => {
+		logger.fatal({ err }, `${kind}; exiting so a supervisor can restart the bot`);
+		logger.flush();
+		process.exitCode = 1;
+		setTimeout(() => process.exit(1), 100).unref();
+	};
+	process.on('unhandledRejection', die('Unhandled promise rejection'));
+	process.on('uncaughtException', die('Uncaught exception'));
 }

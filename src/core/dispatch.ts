@@ -48,6 +48,8 @@ export interface CoreOptions {
 	readonly services?: CommandServices;
 	/** Lowercased bot username: `/cmd@otherbot` lines are ignored. */
 	readonly botName?: string;
+	/** Called after every answered request, e.g. for metrics. Must not throw. */
+	readonly onHandled?: (info: { platform: string; command: string; outcome: Outcome['kind']; seconds: number }) => void;
 }
 
 /** Longest value one option accepts. */
@@ -74,6 +76,18 @@ export class Core {
 	/** Answers one request. Never throws. */
 	async handle(request: CommandRequest): Promise<HandleResult> {
 		const started = performance.now();
+		const result = await this.answer(request, started);
+		if (this.options.onHandled && result.outcome.kind !== 'ignored') {
+			try {
+				this.options.onHandled({ platform: request.place.platform, command: result.command ?? 'unknown', outcome: result.outcome.kind, seconds: (performance.now() - started) / 1000 });
+			} catch (err) {
+				this.options.logger.warn({ err }, 'onHandled hook failed');
+			}
+		}
+		return result;
+	}
+
+	private async answer(request: CommandRequest, started: number): Promise<HandleResult> {
 		let log = this.options.logger.child({ platform: request.place.platform, channel: request.place.channelId });
 		let commandName: string | undefined;
 		try {

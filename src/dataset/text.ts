@@ -15,7 +15,7 @@ const LATIN_EXTRA: Record<string, string> = { ə: 'e', ı: 'i', ß: 'ss', æ: 'a
 /** Lowercase, strip diacritics, fold Azerbaijani and Turkish letters, transliterate Cyrillic. */
 export function fold(input: string): string {
 	// Most text is ASCII: nothing to strip or transliterate.
-	if (/^[\x00-\x7f]*$/u.test(input)) return input.toLowerCase();
+	if (!/[^\u0020-\u007e]/u.test(input)) return input.toLowerCase();
 	const lower = input.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
 	let out = '';
 	for (const ch of lower) out += CYRILLIC[ch] ?? LATIN_EXTRA[ch] ?? ch;

@@ -61,6 +61,6 @@ export function renderPlainText(reply: Reply, extras: { imagePaths?: readonly st
 		const nav = [p.prev ? `previous: ${p.prev}` : '', p.next ? `next: ${p.next}` : ''].filter(Boolean).join(' · ');
 		lines.push(`\nPage ${p.page} of ${p.pages}${nav ? ` · ${nav}` : ''}`);
 	}
-	for (const path of extras.imagePaths ?? []) lines.push(`[image: ${path}]`);
+	for (const path of extras.imagePaths ?? []) lines.push(`[${/\.png$/u.test(path) ? 'image' : 'file'} saved: ${path}]`);
 	return lines.join('\n').replace(/^\n+/u, '');
 }

@@ -377,6 +377,7 @@ export function testConfig(standIn: TelegramStandIn, telegram: Partial<NonNullab
 		telegram: { token: TOKEN, apiRoot: standIn.apiRoot, ...telegram },
 		dataDir: 'data',
 		dbPath: ':memory:',
+		imageDir: 'var/images',
 		owners,
 		watch: false,
 		catchupMinutes: 120,

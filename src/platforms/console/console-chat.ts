@@ -16,7 +16,7 @@ export interface ConsoleOptions {
 	/** Interactive mode: a prompt and line editing. */
 	readonly interactive: boolean;
 	/** Writes a reply's images and returns their paths (optional). */
-	readonly saveImages?: (reply: Awaited<ReturnType<Core['handle']>>['reply']) => Promise<string[]>;
+	readonly saveAttachments?: (reply: Awaited<ReturnType<Core['handle']>>['reply']) => Promise<string[]>;
 }
 
 /** Runs the chat until end of input or /quit. Resolves when it ends. */
@@ -49,7 +49,7 @@ export async function runConsoleChat(core: Core, options: ConsoleOptions): Promi
 			const request: CommandRequest = { line: text.startsWith('/') ? text : `/${text}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE };
 			const result = await core.handle(request);
 			if (result.outcome.kind === 'ignored') return;
-			const images = options.saveImages ? await options.saveImages(result.reply) : [];
+			const images = options.saveAttachments ? await options.saveAttachments(result.reply) : [];
 			out.write(`${renderPlainText(result.reply, { imagePaths: images })}\n\n`);
 			if (options.interactive && !closed) rl.prompt();
 		});

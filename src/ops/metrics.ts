@@ -1,0 +1,57 @@
+/**
+ * Prometheus metrics (prom-client): commands and their latency, deliveries by status, platform
+ * 429s, and the event-loop delay. One registry per process, created by the composition root.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
+export interface Metrics {
+	readonly registry: Registry;
+	commandHandled(platform: string, command: string, outcome: string, seconds: number): void;
+	delivery(platform: string, status: string): void;
+	rateLimited(platform: string): void;
+	/** Stops the event-loop monitor. */
+	close(): void;
+}
+
+export function createMetrics(): Metrics {
+	const registry = new Registry();
+	collectDefaultMetrics({ register: registry, prefix: 'sitrep_process_' });
+	const commands = new Counter({ name: 'sitrep_commands_total', help: 'Commands answered, by platform, command and outcome', labelNames: ['platform', 'command', 'outcome'] as const, registers: [registry] });
+	const latency = new Histogram({
+		name: 'sitrep_command_duration_seconds',
+		help: 'Time from a command request to its reply, in the core',
+		labelNames: ['platform', 'command'] as const,
+		buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+		registers: [registry],
+	});
+	const deliveries = new Counter({ name: 'sitrep_deliveries_total', help: 'Briefing deliveries by platform and ledger status', labelNames: ['platform', 'status'] as const, registers: [registry] });
+	const limited = new Counter({ name: 'sitrep_platform_429_total', help: 'Rate-limit (429) answers from a platform', labelNames: ['platform'] as const, registers: [registry] });
+	const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+	loop.enable();
+	new Gauge({
+		name: 'sitrep_event_loop_delay_p99_seconds',
+		help: 'Event-loop delay, 99th percentile since the previous scrape',
+		registers: [registry],
+		collect() {
+			this.set(loop.percentile(99) / 1e9);
+			loop.reset();
+		},
+	});
+	return {
+		registry,
+		commandHandled(platform, command, outcome, seconds) {
+			commands.inc({ platform, command, outcome });
+			latency.observe({ platform, command }, seconds);
+		},
+		delivery(platform, status) {
+			deliveries.inc({ platform, status });
+		},
+		rateLimited(platform) {
+			limited.inc({ platform });
+		},
+		close() {
+			loop.disable();
+		},
+	};
+}
