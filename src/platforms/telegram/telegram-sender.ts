@@ -6,11 +6,11 @@
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { PlatformSender, SendOutcome } from '../../core/delivery.js';
-import type { Paging, Reply } from '../../core/reply.js';
+import type { ImageAttachment, Paging, Reply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
 import { NOOP_KEY, type PageKeyStore } from './page-keys.js';
 import type { Pacer } from './pacer.js';
-import { captionHtml, htmlToPlain, renderTelegram } from './render-telegram.js';
+import { captionHtml, htmlToPlain, renderTelegram, TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from './render-telegram.js';
 import { classifySendError, isCantParseEntities, isNotModified, loggableError } from './send-errors.js';
 
 export interface DeliverOptions {
@@ -48,21 +48,28 @@ export class TelegramSender implements PlatformSender {
 	async deliver(chatId: string, reply: Reply, options: DeliverOptions): Promise<SendOutcome> {
 		const ids: string[] = [];
 		try {
-			const messages = renderTelegram(reply, { singleMessage: reply.paging !== undefined });
+			const images = [...(reply.images ?? [])];
+			// A picture with a short answer: the answer is the photo's caption (Telegram allows 1024
+			// characters), and whatever does not fit follows as text. A paged answer stays a text
+			// message, because only text can be edited in place by the page buttons.
+			const first = !reply.paging ? images.shift() : undefined;
+			let messages: string[];
+			if (first) {
+				const pieces = renderTelegram(reply, { limit: TELEGRAM_CAPTION_LIMIT });
+				const caption = pieces.shift() ?? '';
+				const photoId = await this.sendPhoto(chatId, first, caption, options.replyTo);
+				ids.push(String(photoId));
+				messages = packPieces(pieces, TELEGRAM_TEXT_LIMIT);
+			} else messages = renderTelegram(reply, { singleMessage: reply.paging !== undefined });
 			for (const [i, html] of messages.entries()) {
 				const last = i === messages.length - 1;
 				const extra: TextExtra = {
 					...(last && reply.paging ? { reply_markup: this.keyboard(chatId, reply.paging, options.pageOwner) } : {}),
-					...(i === 0 && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
+					...(i === 0 && !first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
 				};
 				ids.push(String(await this.sendHtml(chatId, html, extra)));
 			}
-			for (const image of reply.images ?? []) {
-				const sent = await this.pacer.run(chatId, isGroupChat(chatId), () =>
-					this.telegram.sendPhoto(chatId, { source: Buffer.from(image.png), filename: image.name }, { caption: captionHtml(image.alt), parse_mode: 'HTML' }),
-				);
-				ids.push(String(sent.message_id));
-			}
+			for (const image of images) ids.push(String(await this.sendPhoto(chatId, image, captionHtml(image.alt))));
 			if (reply.file) {
 				const file = reply.file;
 				const sent = await this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name }));
@@ -116,6 +123,25 @@ export class TelegramSender implements PlatformSender {
 		}
 	}
 
+	/** A photo with an HTML caption; a caption Telegram cannot parse is resent as plain text. */
+	private async sendPhoto(chatId: string, image: ImageAttachment, caption: string, replyTo?: number): Promise<number> {
+		const send = (text: string, parse: boolean) =>
+			this.pacer.run(chatId, isGroupChat(chatId), () =>
+				this.telegram.sendPhoto(chatId, { source: Buffer.from(image.png), filename: image.name }, {
+					caption: text,
+					...(parse ? { parse_mode: 'HTML' as const } : {}),
+					...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+				}),
+			);
+		try {
+			return (await send(caption, true)).message_id;
+		} catch (err) {
+			if (!isCantParseEntities(err)) throw err;
+			this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: caption.slice(0, 300) }, 'Telegram rejected our caption HTML; resending as plain text');
+			return (await send(htmlToPlain(caption), false)).message_id;
+		}
+	}
+
 	private keyboard(chatId: string, paging: Paging, owner: string | undefined): InlineKeyboardMarkup {
 		const key = (line: string) => this.pages.put({ line, chatId, ...(owner !== undefined ? { userId: owner } : {}) });
 		const row: InlineKeyboardButton[] = [];
@@ -124,4 +150,19 @@ export class TelegramSender implements PlatformSender {
 		if (paging.next) row.push({ text: 'Next ›', callback_data: key(paging.next) });
 		return { inline_keyboard: [row] };
 	}
+}
+
+/** Joins well-formed HTML pieces into as few messages of at most `limit` characters as possible. */
+function packPieces(pieces: readonly string[], limit: number): string[] {
+	const out: string[] = [];
+	let current = '';
+	for (const p of pieces) {
+		if (current && current.length + 1 + p.length <= limit) current += `\n${p}`;
+		else {
+			if (current) out.push(current);
+			current = p;
+		}
+	}
+	if (current) out.push(current);
+	return out;
 }

@@ -124,11 +124,34 @@ describe('send outcomes', () => {
 		const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 		const reply: Reply = { blocks: [para('Map')], images: [{ name: 'map.png', png, alt: '<map> & @everyone' }], file: { name: 'events.csv', content: new TextEncoder().encode('id,title\n'), mime: 'text/csv' } };
 		const outcome = await p.sender.send(String(alice.id), reply);
-		expect(outcome.kind === 'sent' && outcome.messageIds).toHaveLength(3);
+		expect(outcome.kind === 'sent' && outcome.messageIds).toHaveLength(2);
 		const [photo] = standIn.ok('sendPhoto', alice.id);
 		expect(photo!.files['photo']).toMatchObject({ name: 'map.png', size: png.length });
-		expect(photo!.params['caption']).toBe('&lt;map&gt; &amp; @\u2060everyone');
+		// A short answer travels as the photo's caption.
+		expect(photo!.params['caption']).toBe('Map');
+		expect(standIn.ok('sendMessage', alice.id)).toHaveLength(0);
 		expect(standIn.ok('sendDocument', alice.id)[0]!.files['document']).toMatchObject({ name: 'events.csv', size: 9 });
+	});
+
+	it('puts the first 1024 characters of a long answer in the caption and sends the rest as text', async () => {
+		const p = await start();
+		const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+		const blocks = Array.from({ length: 60 }, (_, i) => para(`Line ${i}: <b>${'x'.repeat(60)}</b> & more`));
+		const outcome = await p.sender.send(String(alice.id), { blocks, images: [{ name: 't.png', png, alt: 'timeline' }] });
+		expect(outcome.kind).toBe('sent');
+		const caption = String(standIn.ok('sendPhoto', alice.id)[0]!.params['caption']);
+		expect(caption.length).toBeLessThanOrEqual(1024);
+		expect(caption).toMatch(/^Line 0: &lt;b&gt;x+&lt;\/b&gt; &amp; more/);
+		const rest = standIn.ok('sendMessage', alice.id).map((c) => String(c.params['text'])).join('\n');
+		for (let i = 0; i < 60; i++) expect(`${caption}\n${rest}`).toContain(`Line ${i}:`);
+	});
+
+	it('keeps a paged answer as an editable text message and sends the picture after it', async () => {
+		const p = await start();
+		const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+		await p.sender.send(String(alice.id), { blocks: [para('Page one')], paging: { page: 1, pages: 2, next: '/timeline page:2' }, images: [{ name: 't.png', png, alt: 'A timeline' }] });
+		expect(standIn.ok('sendMessage', alice.id)).toHaveLength(1);
+		expect(standIn.ok('sendPhoto', alice.id)[0]!.params['caption']).toBe('A timeline');
 	});
 });
 
