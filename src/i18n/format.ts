@@ -1,0 +1,86 @@
+/**
+ * Message formatting: `{name}` placeholders and ICU-style plurals,
+ * `{count, plural, one {# event} few {# события} many {# событий} other {# events}}`, with the
+ * plural category chosen by Intl.PluralRules for the locale and `#` written as the locale's number.
+ */
+
+export type Params = Readonly<Record<string, string | number>>;
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function rulesFor(locale: string): Intl.PluralRules {
+	let r = pluralRules.get(locale);
+	if (!r) pluralRules.set(locale, (r = new Intl.PluralRules(locale)));
+	return r;
+}
+
+export function formatNumber(locale: string, n: number): string {
+	let f = numberFormats.get(locale);
+	if (!f) numberFormats.set(locale, (f = new Intl.NumberFormat(locale)));
+	return f.format(n);
+}
+
+/** Finds the matching close brace of the group opening at `open`, honouring nesting. */
+function matchBrace(s: string, open: number): number {
+	let depth = 0;
+	for (let i = open; i < s.length; i++) {
+		if (s[i] === '{') depth++;
+		else if (s[i] === '}' && --depth === 0) return i;
+	}
+	return -1;
+}
+
+function pluralBranch(body: string, locale: string, n: number): string {
+	// body: "one {…} few {…} other {…}" (also "=0 {…}")
+	const branches = new Map<string, string>();
+	let i = 0;
+	while (i < body.length) {
+		const m = /^\s*(=\d+|zero|one|two|few|many|other)\s*\{/u.exec(body.slice(i));
+		if (!m) break;
+		const open = i + m[0].length - 1;
+		const close = matchBrace(body, open);
+		if (close < 0) break;
+		branches.set(m[1]!, body.slice(open + 1, close));
+		i = close + 1;
+	}
+	const chosen = branches.get(`=${n}`) ?? branches.get(rulesFor(locale).select(n)) ?? branches.get('other') ?? '';
+	return chosen.replace(/#/gu, formatNumber(locale, n));
+}
+
+/** Fills a template. Unknown placeholders are left visible rather than silently dropped. */
+export function formatMessage(template: string, params: Params, locale: string): string {
+	let out = '';
+	let i = 0;
+	while (i < template.length) {
+		const open = template.indexOf('{', i);
+		if (open < 0) {
+			out += template.slice(i);
+			break;
+		}
+		out += template.slice(i, open);
+		const close = matchBrace(template, open);
+		if (close < 0) {
+			out += template.slice(open);
+			break;
+		}
+		const inner = template.slice(open + 1, close);
+		const plural = /^\s*(\w+)\s*,\s*plural\s*,([\s\S]*)$/u.exec(inner);
+		if (plural) {
+			const v = params[plural[1]!];
+			out += typeof v === 'number' ? formatMessage(pluralBranch(plural[2]!, locale, v), params, locale) : `{${inner}}`;
+		} else {
+			const v = params[inner.trim()];
+			out += v === undefined ? `{${inner}}` : typeof v === 'number' ? formatNumber(locale, v) : v;
+		}
+		i = close + 1;
+	}
+	return out;
+}
+
+/** Placeholder names a template uses, for catalog consistency tests. */
+export function placeholders(template: string): string[] {
+	const names = new Set<string>();
+	for (const m of template.matchAll(/\{\s*(\w+)\s*(?:,\s*plural\s*,|\})/gu)) names.add(m[1]!);
+	return [...names].sort();
+}
