@@ -39,7 +39,7 @@ export default defineCommand({
 		const reloader = services['reloader'] as Reloader | undefined;
 		if (!reloader) throw new UserFacingError('UNAVAILABLE', 'Reloading is not available in this mode.', 'Restart the bot to pick up dataset changes.');
 		if (args.history) {
-			const entries = reloader.audit?.recent(10) ?? [];
+			const entries = (await reloader.audit?.recent(10)) ?? [];
 			if (!entries.length) return { blocks: [para('No reloads have been recorded yet.')], ephemeral: true };
 			return {
 				blocks: [

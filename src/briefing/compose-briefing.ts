@@ -1,6 +1,7 @@
 /**
- * Composes the briefing for a day: a pure function of (dataset, day, window, filter), so the
- * scheduler can compose each distinct briefing once and send it to every subscriber that shares it.
+ * Composes the briefing for a day: a pure function of (dataset, day, window, filter, what was
+ * updated since the previous delivery), so the scheduler can compose each distinct briefing once
+ * and send it to every subscriber that shares it.
  */
 import { claimBlock, claimsByClaimant, eventLine, actorName } from '../core/present.js';
 import { bold, heading, para, type Block, type Reply } from '../core/reply.js';
@@ -17,12 +18,37 @@ export interface BriefingRequest {
 	readonly tag?: string;
 	/** How many events the "new" section lists before pointing at /timeline. */
 	readonly maxNew?: number;
+	/** Adds the section "Updated since your last briefing"; without it there is none. */
+	readonly updatedSince?: UpdatedSince;
+}
+
+/**
+ * What the store knows of event versions (EventVersionStore.firstSeen and .introduced), relative to
+ * the channel's previous delivery.
+ */
+export interface UpdatedSince {
+	/** ISO instant of the previous delivery: events whose current version was first seen after it are listed. */
+	readonly at: string;
+	/** Event id → when its current version was first seen (ISO). Events without an entry are not listed. */
+	readonly firstSeen: ReadonlyMap<string, string>;
+	/**
+	 * Event id → when any version of it was first seen (ISO). An event already known at `at` is
+	 * "changed"; one that appeared after `at`, whatever its edits since, is "added".
+	 */
+	readonly introduced: ReadonlyMap<string, string>;
+}
+
+export interface UpdatedEvent {
+	readonly event: StoryEvent;
+	readonly change: 'added' | 'changed';
 }
 
 export interface Briefing {
 	readonly reply: Reply;
 	/** Events in the window: zero means a quiet day. */
 	readonly newEvents: readonly StoryEvent[];
+	/** Events listed under "Updated since your last briefing", in timeline order. */
+	readonly updatedEvents: readonly UpdatedEvent[];
 }
 
 const MAX_DISPUTES = 4;
@@ -53,6 +79,19 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 			blocks.push(para(bold('Most recent events')));
 			for (const e of recent) blocks.push(eventLine(dataset, e));
 		}
+	}
+
+	const updated = req.updatedSince ? updatedEvents(upToToday, fresh, req.updatedSince) : [];
+	if (updated.length) {
+		blocks.push(heading('Updated since your last briefing'));
+		const shown = updated.slice(0, maxNew);
+		for (const change of ['added', 'changed'] as const) {
+			const list = shown.filter((u) => u.change === change);
+			if (!list.length) continue;
+			blocks.push(para(bold(change === 'added' ? 'Added' : 'Changed')));
+			for (const u of list) blocks.push(eventLine(dataset, u.event));
+		}
+		if (updated.length > maxNew) blocks.push(para(`… and ${updated.length - maxNew} more.`));
 	}
 
 	// Open disputes: the latest disputed events up to today, with what is disputed.
@@ -86,7 +125,20 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 		for (const e of onThisDay.slice(0, 5)) blocks.push(eventLine(dataset, e));
 	}
 	blocks.push(para({ text: `Dataset version ${dataset.version}. Every claim is attributed; the bot takes no side.`, mark: 'italic' }));
-	return { reply: { blocks }, newEvents: fresh };
+	return { reply: { blocks }, newEvents: fresh, updatedEvents: updated };
+}
+
+// Events already in the window section are news there; listing them again would say it twice.
+function updatedEvents(candidates: readonly StoryEvent[], fresh: readonly StoryEvent[], u: UpdatedSince): UpdatedEvent[] {
+	const listed = new Set(fresh.map((e) => e.id));
+	const out: UpdatedEvent[] = [];
+	for (const event of candidates) {
+		const seen = u.firstSeen.get(event.id);
+		if (seen === undefined || seen <= u.at || listed.has(event.id)) continue;
+		const since = u.introduced.get(event.id) ?? seen;
+		out.push({ event, change: since <= u.at ? 'changed' : 'added' });
+	}
+	return out;
 }
 
 function parsePartialDateOrThrow(text: string) {

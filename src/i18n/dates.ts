@@ -5,7 +5,7 @@
  * The Date built here is a carrier for Intl only, at noon UTC and formatted in UTC, so no
  * timezone can move the day.
  */
-import type { DatePoint, PartialDate } from '../dataset/partial-date.js';
+import { formatHuman, type DatePoint, type PartialDate } from '../dataset/partial-date.js';
 import type { Locale } from './locale.js';
 
 const APPROX: Record<Locale, string> = { en: 'c. ', ru: 'ок. ', az: 'təq. ', fa: 'حدود ' };
@@ -37,6 +37,8 @@ function point(p: DatePoint, locale: Locale): string {
 
 /** "27 Jun 2025", "27 июн. 2025 г.", "February 2025", "c. 20 Oct 2025", "3 Jul 2025 – 4 Jul 2025". */
 export function formatDateLocalized(date: PartialDate, locale: Locale): string {
+	// English keeps the compact form used across the bot and its tests ("Feb 2025").
+	if (locale === 'en') return formatHuman(date);
 	const prefix = date.approximate ? APPROX[locale] : '';
 	const start = point(date.start, locale);
 	return date.end ? `${prefix}${start} – ${point(date.end, locale)}` : `${prefix}${start}`;

@@ -34,11 +34,15 @@ export interface ReloadAuditEntry {
 	readonly durationMs: number;
 }
 
-/** Where reloads are recorded. Implemented by the store. */
+/**
+ * Where reloads are recorded. Implemented by the store (SqliteReloadAudit); asynchronous so that a
+ * PostgreSQL store can implement it without changing the callers.
+ */
 export interface ReloadAuditLog {
-	record(entry: ReloadAuditEntry): void;
-	/** Most recent first. */
-	recent(limit: number): ReloadAuditEntry[];
+	/** Appends one entry. A rejection is logged by the Reloader and never fails the reload. */
+	record(entry: ReloadAuditEntry): Promise<void>;
+	/** The latest `limit` entries, most recent first. */
+	recent(limit: number): Promise<ReloadAuditEntry[]>;
 }
 
 export type ReloadOutcome =
@@ -51,8 +55,11 @@ export interface ReloaderOptions {
 	readonly logger: Logger;
 	readonly clock: () => Date;
 	readonly audit?: ReloadAuditLog;
-	/** Called after a swap, e.g. to record which event versions are new. */
-	readonly onSwap?: (next: DatasetSnapshot, previous: DatasetSnapshot, diff: DatasetDiff) => void;
+	/**
+	 * Called after a swap, e.g. to record which event versions are new (EventVersionStore.recordSnapshot).
+	 * Awaited before the reload answers; a throw or rejection is logged and does not undo the swap.
+	 */
+	readonly onSwap?: (next: DatasetSnapshot, previous: DatasetSnapshot, diff: DatasetDiff) => void | Promise<void>;
 }
 
 export class Reloader {
@@ -72,7 +79,7 @@ export class Reloader {
 	}
 
 	private async run(request: { requester: ReloadRequester; trigger: ReloadTrigger; dryRun?: boolean }): Promise<ReloadOutcome> {
-		const { holder, dataDir, logger, clock, audit } = this.options;
+		const { holder, dataDir, logger, clock } = this.options;
 		const started = performance.now();
 		const dryRun = request.dryRun ?? false;
 		const loaded = await loadDataset(dataDir, { now: clock() });
@@ -80,7 +87,7 @@ export class Reloader {
 		const base = { at: clock().toISOString(), requester: request.requester, trigger: request.trigger, dryRun, durationMs };
 		if (!loaded.ok) {
 			logger.warn({ trigger: request.trigger, errors: loaded.errors.length, first: loaded.errors[0] }, 'Reload failed; the live dataset stays');
-			audit?.record({ ...base, result: 'failed', errorCount: loaded.errors.length });
+			await this.record({ ...base, result: 'failed', errorCount: loaded.errors.length });
 			return { ok: false, errors: loaded.errors, durationMs };
 		}
 		const before = holder.current();
@@ -93,13 +100,25 @@ export class Reloader {
 			holder.swap(after);
 			result = 'swapped';
 			try {
-				this.options.onSwap?.(after, before, diff);
+				await this.options.onSwap?.(after, before, diff);
 			} catch (err) {
 				logger.error({ err }, 'After-swap hook failed');
 			}
 		}
 		logger.info({ trigger: request.trigger, result, version: after.version, ...after.counts, ms: durationMs }, 'Reload');
-		audit?.record({ ...base, result, version: after.version, counts: after.counts });
+		await this.record({ ...base, result, version: after.version, counts: after.counts });
 		return { ok: true, result, diff, before, after, durationMs };
+	}
+
+	// The audit log is a record of reloads, not a precondition: a store outage must not stop an
+	// owner from fixing the dataset.
+	private async record(entry: ReloadAuditEntry): Promise<void> {
+		const { audit, logger } = this.options;
+		if (!audit) return;
+		try {
+			await audit.record(entry);
+		} catch (err) {
+			logger.error({ err, result: entry.result, trigger: entry.trigger }, 'Could not record the reload in the audit log');
+		}
 	}
 }

@@ -2,10 +2,11 @@
  * One scheduler tick: find the due occurrences, claim each in the delivery ledger before sending,
  * compose each distinct briefing once, send it to every subscriber that shares it, and record how
  * every send ended. Safe to run twice at once, in two processes, or again after a crash: the ledger's
- * unique key decides who sends.
+ * unique key decides who sends. With an event-version store, each briefing also lists what was added
+ * or changed since that channel's previous delivery.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { composeBriefing, type Briefing, type BriefingRequest } from '../briefing/compose-briefing.js';
+import { composeBriefing, type Briefing, type BriefingRequest, type UpdatedSince } from '../briefing/compose-briefing.js';
 import type { Platform } from '../core/command.js';
 import type { PlatformSender, SendOutcome } from '../core/delivery.js';
 import { toError } from '../core/errors.js';
@@ -13,7 +14,7 @@ import type { Reply } from '../core/reply.js';
 import { dayNumber } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
-import type { DeliveryLedger, OccurrenceKey, OccurrenceTarget, Settlement, SubscriptionStore } from '../store/store.js';
+import type { DeliveryLedger, EventVersionStore, OccurrenceKey, OccurrenceTarget, Settlement, SubscriptionStore } from '../store/store.js';
 import { dueOccurrences, type Occurrence } from './due-occurrences.js';
 import { parseLocalDate } from './zoned-time.js';
 
@@ -35,6 +36,12 @@ export interface TickOptions {
 	readonly maxAttempts?: number;
 	/** Composition, replaceable to count calls in tests. */
 	readonly compose?: (dataset: DatasetSnapshot, request: BriefingRequest) => Briefing;
+	/**
+	 * When each event version was first seen. With it, briefings gain the section "Updated since your
+	 * last briefing"; without it they have none. The tick records the live snapshot in it (a no-op when
+	 * start-up or a reload already did), so that no version goes unrecorded.
+	 */
+	readonly eventVersions?: EventVersionStore;
 }
 
 /** What a tick did, for logs and tests. */
@@ -140,21 +147,28 @@ export function createTickRunner(options: TickOptions): TickRunner {
 		}
 
 		const dataset = options.dataset();
+		const updates = options.eventVersions ? await updatesSince(options.eventVersions, dataset, work) : undefined;
+		const updatedSince = (o: Occurrence): UpdatedSince | undefined => {
+			const at = updates?.since.get(o);
+			return updates && at !== undefined ? { at, firstSeen: updates.firstSeen, introduced: updates.introduced } : undefined;
+		};
+		const keyOf = (o: Occurrence) => briefingKey(o, dataset.version, updates?.since.get(o));
 		const briefings = new Map<string, Briefing>();
 		const briefingFor = (o: Occurrence): Briefing => {
-			const k = briefingKey(o, dataset.version);
+			const k = keyOf(o);
 			let b = briefings.get(k);
 			if (!b) {
 				const d = parseLocalDate(o.localDate);
 				const sub = o.subscription;
-				b = compose(dataset, { day: dayNumber(d.year, d.month, d.day), ...(sub.actorId ? { actorId: sub.actorId } : {}), ...(sub.tag ? { tag: sub.tag } : {}) });
+				const u = updatedSince(o);
+				b = compose(dataset, { day: dayNumber(d.year, d.month, d.day), ...(sub.actorId ? { actorId: sub.actorId } : {}), ...(sub.tag ? { tag: sub.tag } : {}), ...(u ? { updatedSince: u } : {}) });
 				briefings.set(k, b);
 				report.compositions++;
 			}
 			return b;
 		};
 		// Subscribers of one briefing go out together, so each composition is used while it is fresh.
-		const order = new Map(work.map((o) => [o, briefingKey(o, dataset.version)]));
+		const order = new Map(work.map((o) => [o, keyOf(o)]));
 		work.sort((a, b) => {
 			const ka = order.get(a)!;
 			const kb = order.get(b)!;
@@ -186,6 +200,33 @@ export function createTickRunner(options: TickOptions): TickRunner {
 		}
 		log.info({ ...report, ms: Math.round(performance.now() - started) }, 'Briefing tick');
 		return report;
+
+		/**
+		 * The "updated since" instant of each occurrence, reduced to the latest recorded first-seen time
+		 * not after it: that is all the section depends on, so subscribers whose previous briefings went
+		 * out at slightly different moments still share one composition.
+		 */
+		async function updatesSince(store: EventVersionStore, ds: DatasetSnapshot, occurrences: readonly Occurrence[]): Promise<{ since: Map<Occurrence, string>; firstSeen: ReadonlyMap<string, string>; introduced: ReadonlyMap<string, string> } | undefined> {
+			try {
+				await store.recordSnapshot(ds, now);
+				const [firstSeen, introduced, tracking] = await Promise.all([store.firstSeen(ds), store.introduced(ds), store.trackingSince()]);
+				if (tracking === undefined) return undefined;
+				const marks = [...new Set([tracking, ...firstSeen.values(), ...introduced.values()])].sort();
+				const since = new Map<Occurrence, string>();
+				for (let i = 0; i < occurrences.length; i++) {
+					const o = occurrences[i]!;
+					const prev = await options.ledger.lastSent(o.subscription.id, o.localDate);
+					// A first briefing has nothing to compare with. A delivery from before recording began
+					// compares with its start: what was there then is not known to be news.
+					if (prev !== undefined) since.set(o, latestAtOrBefore(marks, prev < tracking ? tracking : prev));
+					if (i % 1000 === 999) await yieldToLoop();
+				}
+				return { since, firstSeen, introduced };
+			} catch (err) {
+				log.error({ err: toError(err) }, 'Event versions unavailable; briefings go out without "Updated since your last briefing"');
+				return undefined;
+			}
+		}
 
 		async function deliver(o: Occurrence, attempt: number): Promise<{ key: OccurrenceKey; settlement: Settlement }> {
 			const sub = o.subscription;
@@ -277,8 +318,21 @@ function target(o: Occurrence): OccurrenceTarget {
 /**
  * What makes two briefings identical. The zone is part of it as the design specifies, so that showing
  * local times in a briefing later cannot make subscribers in different zones share one.
+ * `updatedSince` is the (reduced) previous-delivery instant its "Updated since" section starts from.
  */
-export function briefingKey(o: Occurrence, datasetVersion: string): string {
+export function briefingKey(o: Occurrence, datasetVersion: string, updatedSince?: string): string {
 	const s = o.subscription;
-	return `${o.localDate}|${s.timezone}|${s.actorId ?? ''}|${s.tag ?? ''}|${datasetVersion}`;
+	return `${o.localDate}|${s.timezone}|${s.actorId ?? ''}|${s.tag ?? ''}|${datasetVersion}|${updatedSince ?? ''}`;
+}
+
+/** The greatest of the sorted `marks` that is ≤ `at`; `marks[0]` when none is (callers keep `at` ≥ marks[0]). */
+function latestAtOrBefore(marks: readonly string[], at: string): string {
+	let lo = 0;
+	let hi = marks.length - 1;
+	while (lo < hi) {
+		const mid = (lo + hi + 1) >> 1;
+		if (marks[mid]! <= at) lo = mid;
+		else hi = mid - 1;
+	}
+	return marks[lo] ?? at;
 }

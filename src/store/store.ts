@@ -1,9 +1,11 @@
 /**
- * The storage ports for daily briefings: subscriptions and the delivery ledger. SQLite implements
- * them for one machine (src/store/sqlite/); the methods are asynchronous so that a PostgreSQL
- * implementation can serve a deployment of several processes without changing any caller.
+ * The storage ports for daily briefings: subscriptions, the delivery ledger and event versions.
+ * SQLite implements them for one machine (src/store/sqlite/); the methods are asynchronous so that a
+ * PostgreSQL implementation can serve a deployment of several processes without changing any caller.
+ * (The reload audit log's port, ReloadAuditLog, lives beside its user in src/reload/reloader.ts.)
  */
 import type { Platform } from '../core/command.js';
+import type { DatasetSnapshot } from '../dataset/snapshot.js';
 
 export type SubscriptionStatus = 'active' | 'paused';
 
@@ -158,6 +160,38 @@ export interface DeliveryLedger {
 	 */
 	expireSending(olderThan: Date, now: Date): Promise<number>;
 	get(key: OccurrenceKey): Promise<DeliveryRecord | undefined>;
+	/**
+	 * When the subscription's previous briefing was delivered: the updated_at (ISO) of its latest
+	 * 'sent' row, only among occurrences before `beforeLocalDate` when given; undefined if none.
+	 */
+	lastSent(subscriptionId: number, beforeLocalDate?: string): Promise<string | undefined>;
 	/** Rows for a subscription or a date, oldest first. */
 	list(filter?: { readonly subscriptionId?: number; readonly localDate?: string; readonly status?: DeliveryStatus }): Promise<DeliveryRecord[]>;
+}
+
+/**
+ * When each version of each event was first seen, so that a briefing can list what was added or
+ * changed since a channel's previous delivery. A version is identified by its fingerprint: the
+ * SHA-256 of the event's canonical JSON, its claims included (see eventVersionFingerprints). Rows are
+ * never deleted, so an event's history survives its removal and return.
+ */
+export interface EventVersionStore {
+	/**
+	 * Records the snapshot's event versions: each (event id, fingerprint) not known yet is inserted
+	 * with first_seen_at = `at`; known pairs keep their first time. Idempotent: call it at start-up
+	 * and after every swap.
+	 */
+	recordSnapshot(snapshot: DatasetSnapshot, at: Date): Promise<void>;
+	/** Event id → when the snapshot's current version of the event was first seen (ISO), for each recorded one. */
+	firstSeen(snapshot: DatasetSnapshot): Promise<Map<string, string>>;
+	/**
+	 * Event id → when any version of the event was first seen (ISO), for the snapshot's recorded
+	 * events. Earlier than {@link firstSeen} when the event has changed since it appeared.
+	 */
+	introduced(snapshot: DatasetSnapshot): Promise<Map<string, string>>;
+	/**
+	 * When recording began: the earliest first_seen_at of any row, undefined while none is recorded.
+	 * Versions first seen then were already there before recording began, so they are nobody's news.
+	 */
+	trackingSince(): Promise<string | undefined>;
 }

@@ -67,6 +67,23 @@ export interface StandInOptions {
 	readonly botId?: string;
 	readonly guildIds?: readonly string[];
 	readonly sessionsRemaining?: number;
+	/** The `shards` GET /gateway/bot recommends (default 1). */
+	readonly recommendedShards?: number;
+}
+
+/** A gateway connection's [shard id, shard count], as its IDENTIFY gave it ([0, 1] when absent). */
+export type ShardTuple = readonly [id: number, count: number];
+
+/** The shard a guild's events go to: (guild_id >> 22) % count, as Discord routes them. */
+export function shardOfGuild(guildId: string, count: number): number {
+	return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** The first guild id at or after `from` that Discord routes to `shard` of `count`. */
+export function guildForShard(shard: number, count: number, from = GUILD): string {
+	let id = BigInt(from);
+	while (shardOfGuild(id.toString(), count) !== shard) id += 1n << 22n;
+	return id.toString();
 }
 
 export const TEXT_CHANNEL = '300000000000000001';
@@ -84,6 +101,8 @@ type DmBase = Omit<APIChatInputApplicationCommandDMInteraction, 'type' | 'data'>
 export class DiscordStandIn {
 	readonly calls: RecordedCall[] = [];
 	readonly identifies: Json[] = [];
+	/** The shard each open, identified gateway connection serves. */
+	private readonly shardOf = new Map<WebSocket, ShardTuple>();
 	resumes = 0;
 	readonly commands = new Map<string, Json[]>();
 	readonly messages = new Map<string, APIMessage>();
@@ -101,6 +120,8 @@ export class DiscordStandIn {
 	readonly bot: APIUser;
 	readonly guildIds: readonly string[];
 	sessionsRemaining: number;
+	/** What GET /gateway/bot answers as `shards`; settable between tests. */
+	recommendedShards: number;
 
 	private constructor(
 		private readonly server: Server,
@@ -111,6 +132,7 @@ export class DiscordStandIn {
 		this.bot = { ...user(options.botId ?? '100000000000000002', 'sitrep'), bot: true };
 		this.guildIds = options.guildIds ?? [GUILD];
 		this.sessionsRemaining = options.sessionsRemaining ?? 1000;
+		this.recommendedShards = options.recommendedShards ?? 1;
 	}
 
 	static async start(options: StandInOptions = {}): Promise<DiscordStandIn> {
@@ -171,10 +193,32 @@ export class DiscordStandIn {
 		ws.send(JSON.stringify(payload));
 	}
 
-	/** Sends a dispatch event to every connected client. */
-	dispatch(t: string, d: unknown): void {
+	/**
+	 * Sends a dispatch event to every connected client, or with `shard` only to the connection(s)
+	 * that identified as that shard id (throws when none is connected, so a test cannot pass by
+	 * accident).
+	 */
+	dispatch(t: string, d: unknown, options: { shard?: number } = {}): void {
 		this.seq += 1;
-		for (const ws of this.sockets) this.send(ws, { op: GatewayOpcodes.Dispatch, t, s: this.seq, d });
+		const targets = options.shard === undefined ? [...this.sockets] : [...this.shardOf].filter(([, s]) => s[0] === options.shard).map(([ws]) => ws);
+		if (targets.length === 0 && options.shard !== undefined) throw new Error(`no gateway connection identified as shard ${options.shard}`);
+		for (const ws of targets) this.send(ws, { op: GatewayOpcodes.Dispatch, t, s: this.seq, d });
+	}
+
+	/** The [id, count] of every open, identified gateway connection. */
+	connectedShards(): ShardTuple[] {
+		return [...this.shardOf.values()];
+	}
+
+	/** Resolves once an IDENTIFY matching `match` has arrived (past or future). */
+	async waitForIdentify(match: (identify: Json) => boolean, timeoutMs = 20_000): Promise<Json> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const hit = this.identifies.find(match);
+			if (hit) return hit;
+			if (Date.now() > deadline) throw new Error(`no matching IDENTIFY within ${timeoutMs} ms; got ${JSON.stringify(this.identifies.map((i) => i['shard'] ?? null))}`);
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		}
 	}
 
 	/** Asks the client to reconnect (op 7); it should come back with RESUME. */
@@ -189,7 +233,10 @@ export class DiscordStandIn {
 
 	private onSocket(ws: WebSocket): void {
 		this.sockets.add(ws);
-		ws.on('close', () => this.sockets.delete(ws));
+		ws.on('close', () => {
+			this.sockets.delete(ws);
+			this.shardOf.delete(ws);
+		});
 		ws.on('message', (raw) => {
 			const msg = JSON.parse(String(raw)) as { op: number; d: Json };
 			if (msg.op === GatewayOpcodes.Heartbeat) this.send(ws, { op: GatewayOpcodes.HeartbeatAck });
@@ -205,18 +252,23 @@ export class DiscordStandIn {
 
 	private onIdentify(ws: WebSocket, d: Json): void {
 		this.identifies.push({ ...d, token: d['token'] ? '[present]' : undefined });
+		const raw = d['shard'];
+		const shard: [number, number] = Array.isArray(raw) && raw.length === 2 ? [Number(raw[0]), Number(raw[1])] : [0, 1];
+		this.shardOf.set(ws, shard);
+		// Like Discord, a shard is only told about (and only gets events for) its own guilds.
+		const guildIds = this.guildIds.filter((id) => shard[1] === 1 || shardOfGuild(id, shard[1]) === shard[0]);
 		const ready: GatewayReadyDispatchData = {
 			v: 10,
 			user: { ...this.bot, verified: true, mfa_enabled: false, flags: 0 as UserFlags },
-			guilds: this.guildIds.map((id) => ({ id, unavailable: true })),
+			guilds: guildIds.map((id) => ({ id, unavailable: true })),
 			session_id: `session-${this.identifies.length}`,
 			resume_gateway_url: `ws://127.0.0.1:${this.port}`,
-			shard: [0, 1],
+			shard,
 			application: { id: this.appId, flags: 0 as ApplicationFlags, flags_new: '0' },
 		};
 		this.seq += 1;
 		this.send(ws, { op: GatewayOpcodes.Dispatch, t: GatewayDispatchEvents.Ready, s: this.seq, d: ready });
-		for (const id of this.guildIds) {
+		for (const id of guildIds) {
 			this.seq += 1;
 			this.send(ws, { op: GatewayOpcodes.Dispatch, t: GatewayDispatchEvents.GuildCreate, s: this.seq, d: this.guild(id) });
 		}
@@ -291,6 +343,8 @@ export class DiscordStandIn {
 		permissions?: bigint;
 		/** DM when null. */
 		guildId?: string | null;
+		/** Deliver on this shard's connection only (default: every connection). */
+		shard?: number;
 	}): { id: string; token: string; sentAt: number } {
 		const options: APIApplicationCommandInteractionDataBasicOption[] = Object.entries(spec.options ?? {}).map(([name, value]) =>
 			typeof value === 'number'
@@ -304,7 +358,7 @@ export class DiscordStandIn {
 		const payload: APIChatInputApplicationCommandGuildInteraction | APIChatInputApplicationCommandDMInteraction = guildId
 			? { ...this.guildBase(spec.user, guildId, spec.permissions ?? BASIC), type: InteractionType.ApplicationCommand, data }
 			: { ...this.dmBase(spec.user), type: InteractionType.ApplicationCommand, data };
-		return this.deliver(payload);
+		return this.deliver(payload, spec.shard);
 	}
 
 	/** Sends an autocomplete request with one focused option. */
@@ -334,9 +388,9 @@ export class DiscordStandIn {
 		return this.deliver(payload);
 	}
 
-	private deliver(payload: { id: string; token: string }): { id: string; token: string; sentAt: number } {
+	private deliver(payload: { id: string; token: string }, shard?: number): { id: string; token: string; sentAt: number } {
 		const sentAt = performance.now();
-		this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+		this.dispatch(GatewayDispatchEvents.InteractionCreate, payload, shard === undefined ? {} : { shard });
 		return { id: payload.id, token: payload.token, sentAt };
 	}
 
@@ -420,7 +474,7 @@ export class DiscordStandIn {
 	private route(method: string, path: string, body: Json | undefined, query: URLSearchParams): [number, unknown] {
 		let m: RegExpExecArray | null;
 		if (method === 'GET' && path === '/gateway/bot') {
-			return [200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: this.sessionsRemaining, reset_after: 14_400_000, max_concurrency: 1 } }];
+			return [200, { url: `ws://127.0.0.1:${this.port}`, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: this.sessionsRemaining, reset_after: 14_400_000, max_concurrency: 1 } }];
 		}
 		if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/u.exec(path)) && method === 'POST') {
 			const [, id, token] = m as unknown as [string, string, string];

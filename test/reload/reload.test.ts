@@ -8,10 +8,11 @@ import type { Requester } from '../../src/core/command.js';
 import { DatasetHolder } from '../../src/dataset/dataset-holder.js';
 import { diffDatasets } from '../../src/dataset/diff.js';
 import { loadDataset } from '../../src/dataset/load-dataset.js';
-import { silentLogger } from '../../src/logger.js';
-import { Reloader, type ReloadAuditEntry } from '../../src/reload/reloader.js';
+import { createLogger, silentLogger } from '../../src/logger.js';
+import { Reloader, type ReloadAuditEntry, type ReloadAuditLog } from '../../src/reload/reloader.js';
 import { watchDataset } from '../../src/reload/watch-dataset.js';
 import { renderPlainText } from '../../src/render/plain-text.js';
+import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -32,7 +33,12 @@ async function setup() {
 	if (!r.ok) throw new Error('demo invalid');
 	const holder = new DatasetHolder(r.snapshot);
 	const entries: ReloadAuditEntry[] = [];
-	const audit = { record: (e: ReloadAuditEntry) => entries.unshift(e), recent: (n: number) => entries.slice(0, n) };
+	const audit: ReloadAuditLog = {
+		record: async (e) => {
+			entries.unshift(e);
+		},
+		recent: async (n) => entries.slice(0, n),
+	};
 	const reloader = new Reloader({ holder, dataDir: dir, logger: silentLogger(), clock: () => new Date('2025-07-01T09:00:00Z'), audit });
 	const core = new Core({ registry, dataset: () => holder.current(), clock: () => new Date('2025-07-01T09:00:00Z'), logger: silentLogger(), services: { registry, reloader } });
 	const ask = async (line: string, who: Requester = OWNER) => {
@@ -97,6 +103,73 @@ describe('/reload', () => {
 		const r = await s.ask('/reload history:true');
 		expect(r.text).toMatch(/dry run by owner \(console, command\)/);
 		expect(r.text).toMatch(/unchanged by owner/);
+	});
+});
+
+describe('the audit log', () => {
+	it('a failing audit write is logged and never fails the reload, nor a failed one', async () => {
+		const dir = copyDemo();
+		const r = await loadDataset(dir);
+		if (!r.ok) throw new Error('demo invalid');
+		const holder = new DatasetHolder(r.snapshot);
+		const lines: string[] = [];
+		const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+		const audit: ReloadAuditLog = { record: () => Promise.reject(new Error('disk full')), recent: () => Promise.resolve([]) };
+		const reloader = new Reloader({ holder, dataDir: dir, logger, clock: () => new Date('2025-07-01T09:00:00Z'), audit });
+		writeFileSync(path.join(dir, 'events/2025-12-31-new.yaml'), 'events:\n  - id: new-event\n    date: 2025-12-31\n    title: A new event\n    summary: New.\n    actors: [{ actor: kremlin }]\n    sources: [tass-1983207]\n    status: reported\n');
+		const ok = await reloader.reload({ requester: { platform: 'system', userId: 's', displayName: 's' }, trigger: 'signal' });
+		expect(ok.ok && ok.result).toBe('swapped');
+		expect(holder.current().event('new-event')).toBeDefined();
+		writeFileSync(path.join(dir, EVENT), 'events:\n  - id: sputnik-azerbaijan-raid\n    date: 2025-02-30\n');
+		const bad = await reloader.reload({ requester: { platform: 'system', userId: 's', displayName: 's' }, trigger: 'signal' });
+		expect(bad.ok).toBe(false);
+		const failures = lines.map((l) => JSON.parse(l) as { msg: string; result?: string; err?: { message: string } }).filter((l) => l.msg === 'Could not record the reload in the audit log');
+		expect(failures.map((f) => [f.result, f.err?.message])).toEqual([
+			['swapped', 'disk full'],
+			['failed', 'disk full'],
+		]);
+	});
+
+	it('awaits an asynchronous after-swap hook, and survives its rejection', async () => {
+		const dir = copyDemo();
+		const r = await loadDataset(dir);
+		if (!r.ok) throw new Error('demo invalid');
+		const holder = new DatasetHolder(r.snapshot);
+		const seen: string[] = [];
+		const reloader = new Reloader({
+			holder,
+			dataDir: dir,
+			logger: silentLogger(),
+			clock: () => new Date('2025-07-01T09:00:00Z'),
+			onSwap: async (next) => {
+				await new Promise((res) => setTimeout(res, 20));
+				seen.push(next.version);
+				throw new Error('hook failed');
+			},
+		});
+		const f = path.join(dir, EVENT);
+		writeFileSync(f, readFileSync(f, 'utf8').replace(/title: .*/, 'title: Edited'));
+		const out = await reloader.reload({ requester: { platform: 'system', userId: 's', displayName: 's' }, trigger: 'watch' });
+		expect(out.ok && out.result).toBe('swapped');
+		expect(seen).toEqual([holder.current().version]);
+	});
+
+	it('is kept in SQLite and shown by /reload history:true', async () => {
+		const s = await setup();
+		const stores = openSqliteStores(':memory:');
+		try {
+			const reloader = new Reloader({ holder: s.holder, dataDir: s.dir, logger: silentLogger(), clock: () => new Date('2025-07-01T09:00:00Z'), audit: stores.reloadAudit });
+			const core = new Core({ registry, dataset: () => s.holder.current(), clock: () => new Date('2025-07-01T09:00:00Z'), logger: silentLogger(), services: { registry, reloader } });
+			const ask = async (line: string) => renderPlainText((await core.handle({ line, requester: OWNER, place: { platform: 'console', channelId: 'c', kind: 'private' } })).reply);
+			expect(await ask('/reload history:true')).toMatch(/No reloads have been recorded yet/);
+			await ask('/reload dry_run:true');
+			await ask('/reload');
+			const text = await ask('/reload history:true');
+			expect(text).toMatch(/2025-07-01 09:00:00 UTC — unchanged by owner \(console, command\) — version \w+, \d+ events[\s\S]*dry run by owner/);
+			expect(await stores.reloadAudit.recent(10)).toMatchObject([{ result: 'unchanged' }, { result: 'dry_run', dryRun: true }]);
+		} finally {
+			stores.close();
+		}
 	});
 });
 

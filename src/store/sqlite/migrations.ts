@@ -57,6 +57,38 @@ export const MIGRATIONS: readonly Migration[] = [
 			CREATE INDEX deliveries_date ON deliveries (local_date);
 		`,
 	},
+	{
+		version: 2,
+		name: 'reload audit and event versions',
+		sql: `
+			CREATE TABLE reload_audit (
+				id INTEGER PRIMARY KEY AUTOINCREMENT,
+				at TEXT NOT NULL,
+				platform TEXT NOT NULL,
+				user_id TEXT NOT NULL,
+				display_name TEXT NOT NULL,
+				trigger TEXT NOT NULL CHECK (trigger IN ('command', 'signal', 'watch')),
+				dry_run INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+				result TEXT NOT NULL CHECK (result IN ('swapped', 'unchanged', 'dry_run', 'failed')),
+				version TEXT,
+				events INTEGER,
+				actors INTEGER,
+				sources INTEGER,
+				claims INTEGER,
+				error_count INTEGER,
+				duration_ms INTEGER NOT NULL
+			);
+			CREATE INDEX reload_audit_at ON reload_audit (at);
+
+			CREATE TABLE event_versions (
+				event_id TEXT NOT NULL,
+				fingerprint TEXT NOT NULL,
+				first_seen_at TEXT NOT NULL,
+				PRIMARY KEY (event_id, fingerprint)
+			) WITHOUT ROWID;
+			CREATE INDEX event_versions_first_seen ON event_versions (first_seen_at);
+		`,
+	},
 ];
 
 export class MigrationError extends Error {

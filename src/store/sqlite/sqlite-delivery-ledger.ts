@@ -67,6 +67,9 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 				`UPDATE deliveries SET status = 'uncertain', reason = 'the process stopped while sending; not resent to avoid a double post', updated_at = ?
 				 WHERE status = 'sending' AND updated_at < ?`,
 			),
+			lastSent: db.prepare<[number, string], { at: string | null }>(
+				"SELECT MAX(updated_at) AS at FROM deliveries WHERE subscription_id = ? AND local_date < ? AND status = 'sent'",
+			),
 		};
 	}
 
@@ -121,6 +124,11 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 	get(key: OccurrenceKey): Promise<DeliveryRecord | undefined> {
 		const r = this.q.get.get(key.subscriptionId, key.localDate);
 		return Promise.resolve(r ? fromRow(r) : undefined);
+	}
+
+	lastSent(subscriptionId: number, beforeLocalDate?: string): Promise<string | undefined> {
+		// '~' sorts after every 'YYYY-MM-DD', so no bound means every date.
+		return Promise.resolve(this.q.lastSent.get(subscriptionId, beforeLocalDate ?? '~')?.at ?? undefined);
 	}
 
 	list(filter: { readonly subscriptionId?: number; readonly localDate?: string; readonly status?: DeliveryStatus } = {}): Promise<DeliveryRecord[]> {
