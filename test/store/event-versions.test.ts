@@ -1,0 +1,165 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, schemaVersion } from '../../src/store/sqlite/migrations.js';
+import { openDatabase } from '../../src/store/sqlite/open-database.js';
+import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
+import { eventVersionFingerprints } from '../../src/store/event-fingerprints.js';
+import type { OccurrenceTarget } from '../../src/store/store.js';
+import { copyDemo, newEventYaml, type DemoCopy } from '../helpers/demo-copy.js';
+import { tempDir } from '../scheduler/helpers/fixtures.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+	while (cleanups.length) cleanups.pop()!();
+});
+
+function dbFile(): string {
+	const t = tempDir('sitrep-versions-');
+	cleanups.push(t.cleanup);
+	return path.join(t.dir, 'sitrep.db');
+}
+
+function open(file: string) {
+	const stores = openSqliteStores(file);
+	cleanups.push(() => stores.close());
+	return stores;
+}
+
+function demo(): DemoCopy {
+	const d = copyDemo();
+	cleanups.push(d.cleanup);
+	return d;
+}
+
+const T1 = new Date('2025-07-01T00:00:00.000Z');
+const T2 = new Date('2025-07-02T00:00:00.000Z');
+const T3 = new Date('2025-07-03T00:00:00.000Z');
+const RAID = 'events/2025-06-30-sputnik-azerbaijan-raid.yaml';
+const REGRETS = 'events/2025-06-30-kremlin-regrets-azerbaijan-decisions.yaml';
+
+describe('event version fingerprints', () => {
+	it('are SHA-256 hex, one per event, stable across loads of the same files', async () => {
+		const d = demo();
+		const a = eventVersionFingerprints(await d.load());
+		const b = eventVersionFingerprints(await d.load());
+		expect(a.size).toBeGreaterThan(30);
+		expect([...a.values()].every((f) => /^[0-9a-f]{64}$/u.test(f))).toBe(true);
+		expect(b).toEqual(a);
+	});
+
+	it('change with the event, and with one of its claims, and with nothing else', async () => {
+		const d = demo();
+		const a = eventVersionFingerprints(await d.load());
+		d.edit(RAID, (t) => t.replace(/title: .*/u, 'title: Police raid the Sputnik Azerbaijan office (edited)'));
+		d.edit(REGRETS, (t) => t.replace('wants good relations with Azerbaijan.', 'wants good relations with Azerbaijan (edited).'));
+		const b = eventVersionFingerprints(await d.load());
+		const changed = [...b.keys()].filter((id) => a.get(id) !== b.get(id));
+		expect(changed.sort()).toEqual(['kremlin-regrets-azerbaijan-decisions', 'sputnik-azerbaijan-raid']);
+	});
+});
+
+describe('SqliteEventVersions', () => {
+	it('records when each version was first seen, and keeps the first time', async () => {
+		const d = demo();
+		const { eventVersions: ev } = open(dbFile());
+		expect(await ev.trackingSince()).toBeUndefined();
+		const v1 = await d.load();
+		await ev.recordSnapshot(v1, T1);
+		await ev.recordSnapshot(await d.load(), T2); // the same files again: nothing new
+		const seen1 = await ev.firstSeen(v1);
+		expect(seen1.size).toBe(v1.events.length);
+		expect(new Set(seen1.values())).toEqual(new Set([T1.toISOString()]));
+		expect(await ev.trackingSince()).toBe(T1.toISOString());
+
+		d.edit(RAID, (t) => t.replace(/title: .*/u, 'title: Police raid the Sputnik Azerbaijan office (edited)'));
+		d.write('events/2025-07-02-late.yaml', newEventYaml('late-report', '2025-07-02'));
+		const v2 = await d.load();
+		await ev.recordSnapshot(v2, T3);
+		const seen2 = await ev.firstSeen(v2);
+		const introduced2 = await ev.introduced(v2);
+		expect(seen2.get('sputnik-azerbaijan-raid')).toBe(T3.toISOString());
+		expect(introduced2.get('sputnik-azerbaijan-raid')).toBe(T1.toISOString());
+		expect(seen2.get('late-report')).toBe(T3.toISOString());
+		expect(introduced2.get('late-report')).toBe(T3.toISOString());
+		expect([...seen2].filter(([, at]) => at !== T1.toISOString()).map(([id]) => id).sort()).toEqual(['late-report', 'sputnik-azerbaijan-raid']);
+		// The old snapshot's versions are still known with their own times.
+		expect((await ev.firstSeen(v1)).get('sputnik-azerbaijan-raid')).toBe(T1.toISOString());
+		expect((await ev.firstSeen(v1)).has('late-report')).toBe(false);
+		expect(await ev.trackingSince()).toBe(T1.toISOString());
+	});
+
+	it('is idempotent across connections, as two processes on one file are', async () => {
+		const d = demo();
+		const file = dbFile();
+		const a = open(file);
+		const b = open(file);
+		const v1 = await d.load();
+		await a.eventVersions.recordSnapshot(v1, T1);
+		await b.eventVersions.recordSnapshot(v1, T2);
+		expect(new Set((await b.eventVersions.firstSeen(v1)).values())).toEqual(new Set([T1.toISOString()]));
+		const rows = a.db.prepare('SELECT COUNT(*) AS n FROM event_versions').get() as { n: number };
+		expect(rows.n).toBe(v1.events.length);
+	});
+
+	it('leaves out events whose current version was never recorded', async () => {
+		const d = demo();
+		const { eventVersions: ev } = open(dbFile());
+		await ev.recordSnapshot(await d.load(), T1);
+		d.edit(RAID, (t) => t.replace(/title: .*/u, 'title: Edited, not recorded'));
+		const v2 = await d.load();
+		expect((await ev.firstSeen(v2)).has('sputnik-azerbaijan-raid')).toBe(false);
+		expect((await ev.introduced(v2)).has('sputnik-azerbaijan-raid')).toBe(false);
+		expect((await ev.firstSeen(v2)).size).toBe(v2.events.length - 1);
+	});
+});
+
+describe('DeliveryLedger.lastSent', () => {
+	it('is the updated_at of the latest sent row before the given local date, ignoring other statuses and subscriptions', async () => {
+		const { ledger, db } = open(dbFile());
+		const t = (subscriptionId: number, localDate: string): OccurrenceTarget => ({ subscriptionId, localDate, scheduledAt: `${localDate}T05:00:00.000Z`, platform: 'telegram', channelId: `c${subscriptionId}` });
+		const sent = async (target: OccurrenceTarget, at: string) => {
+			await ledger.claim([target], new Date(at));
+			await ledger.settle([{ key: target, settlement: { status: 'sent', messageIds: ['m'] } }], new Date(at));
+		};
+		db.prepare("INSERT INTO subscriptions (id, platform, channel_id, time, timezone, created_by, created_at, updated_at, effective_from) VALUES (1, 'telegram', 'c1', '09:00', 'Asia/Baku', 't', '', '', ''), (2, 'telegram', 'c2', '09:00', 'Asia/Baku', 't', '', '', '')").run();
+		expect(await ledger.lastSent(1)).toBeUndefined();
+		await sent(t(1, '2025-07-01'), '2025-07-01T05:00:03.000Z');
+		await sent(t(1, '2025-07-02'), '2025-07-02T05:00:04.000Z');
+		await ledger.recordSkipped([t(1, '2025-07-03')], 'quiet', new Date('2025-07-03T05:00:00.000Z'));
+		await ledger.claim([t(1, '2025-07-04')], new Date('2025-07-04T05:00:00.000Z'));
+		await ledger.settle([{ key: t(1, '2025-07-04'), settlement: { status: 'failed', reason: 'x', retryable: false } }], new Date('2025-07-04T05:00:01.000Z'));
+		await sent(t(2, '2025-07-04'), '2025-07-04T05:00:02.000Z');
+		expect(await ledger.lastSent(1)).toBe('2025-07-02T05:00:04.000Z');
+		expect(await ledger.lastSent(1, '2025-07-05')).toBe('2025-07-02T05:00:04.000Z');
+		expect(await ledger.lastSent(1, '2025-07-02')).toBe('2025-07-01T05:00:03.000Z');
+		expect(await ledger.lastSent(1, '2025-07-01')).toBeUndefined();
+		expect(await ledger.lastSent(2)).toBe('2025-07-04T05:00:02.000Z');
+	});
+});
+
+describe('migration 2', () => {
+	it('upgrades an existing version-1 database in place, keeping its rows', async () => {
+		const file = dbFile();
+		const v1 = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version === 1) });
+		expect(schemaVersion(v1)).toBe(1);
+		v1.prepare("INSERT INTO subscriptions (platform, channel_id, time, timezone, created_by, created_at, updated_at, effective_from) VALUES ('telegram', '-100', '09:00', 'Asia/Baku', 't', 'a', 'a', 'a')").run();
+		v1.prepare("INSERT INTO deliveries (subscription_id, local_date, scheduled_at, platform, channel_id, status, created_at, updated_at) VALUES (1, '2025-06-30', 's', 'telegram', '-100', 'sent', '2025-06-30T05:00:00.000Z', '2025-06-30T05:00:01.000Z')").run();
+		const tables = (db: typeof v1) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+		expect(tables(v1)).not.toContain('event_versions');
+		v1.close();
+
+		const stores = open(file);
+		expect(schemaVersion(stores.db)).toBe(2);
+		expect(tables(stores.db)).toEqual(expect.arrayContaining(['deliveries', 'event_versions', 'reload_audit', 'subscriptions']));
+		expect((await stores.subscriptions.list()).map((s) => s.channelId)).toEqual(['-100']);
+		expect(await stores.ledger.lastSent(1)).toBe('2025-06-30T05:00:01.000Z');
+		const d = demo();
+		const snapshot = await d.load();
+		await stores.eventVersions.recordSnapshot(snapshot, T1);
+		expect((await stores.eventVersions.firstSeen(snapshot)).size).toBe(snapshot.events.length);
+		await stores.reloadAudit.record({ at: T1.toISOString(), requester: { platform: 'console', userId: 'o', displayName: 'o' }, trigger: 'command', dryRun: false, result: 'unchanged', durationMs: 1 });
+		expect(await stores.reloadAudit.recent(5)).toHaveLength(1);
+		// Migration 1 is untouched; version 2 is recorded once.
+		expect(stores.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+	});
+});
