@@ -83,7 +83,11 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			logger,
 			services: { images: true, subscriptions: stores.subscriptions, defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) } },
 			onHandled: (i) => metrics.commandHandled(i.platform, i.command, i.outcome, i.seconds),
-			reload: storesReloadHooks(stores),
+			reload: {
+				audit: stores.reloadAudit,
+				// Remember when each version of each event was first seen, for "Updated since your last briefing".
+				onSwap: (next) => stores.eventVersions.recordSnapshot(next, new Date()),
+			},
 		});
 	} catch (err) {
 		await stopAll();
@@ -93,6 +97,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	}
 	const ds = app.holder.current();
 	logger.info({ version: ds.version, ...ds.counts }, 'Dataset loaded');
+	await stores.eventVersions.recordSnapshot(ds, new Date()).catch((err: unknown) => logger.error({ err }, 'Could not record event versions'));
 
 	const senders = new Map<Platform, PlatformSender>();
 	try {
@@ -126,6 +131,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		clock: app.clock,
 		logger: logger.child({ job: 'briefings' }),
 		catchupMinutes: config.catchupMinutes,
+		eventVersions: stores.eventVersions,
 	});
 	// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
 	stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
@@ -195,12 +201,6 @@ function countingSenders(senders: ReadonlyMap<Platform, PlatformSender>, metrics
 		});
 	}
 	return out;
-}
-
-/** The store's reload audit and event-version hooks, where this store has them. */
-function storesReloadHooks(stores: SqliteStores): NonNullable<Parameters<typeof createApp>[0]['reload']> {
-	const s = stores as SqliteStores & { reloadAudit?: NonNullable<Parameters<typeof createApp>[0]['reload']>['audit'] };
-	return s.reloadAudit ? { audit: s.reloadAudit } : {};
 }
 
 /**
