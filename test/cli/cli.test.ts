@@ -5,8 +5,8 @@ import { cleanupDatasets, writeDataset } from '../helpers/dataset-fixture.js';
 
 afterAll(cleanupDatasets);
 
-function sitrep(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
-	const env = { ...process.env, LOG_LEVEL: 'silent', DISCORD_TOKEN: '', TELEGRAM_BOT_TOKEN: '', SITREP_NOW: '' };
+function sitrep(args: string[], input?: string, extraEnv: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+	const env = { ...process.env, LOG_LEVEL: 'silent', DISCORD_TOKEN: '', TELEGRAM_BOT_TOKEN: '', SITREP_NOW: '', ...extraEnv };
 	const r = spawnSync(process.execPath, ['bin/sitrep.js', ...args], { encoding: 'utf8', input, env, timeout: 60_000 });
 	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -56,6 +56,11 @@ describe('npx sitrep', () => {
 		const r = sitrep(['ask', '--data', dir, '/help']);
 		expect(r.code).toBe(1);
 		expect(r.stderr).toMatch(/npx sitrep validate/);
+	});
+
+	it('replays the story as of SITREP_NOW (and --now overrides it)', () => {
+		expect(sitrep(['ask', '/briefing'], undefined, { SITREP_NOW: '2025-06-30T09:00:00+04:00' }).stdout).toMatch(/Briefing for 30 Jun 2025/);
+		expect(sitrep(['ask', '--now', '2025-07-04T09:00:00+04:00', '/briefing'], undefined, { SITREP_NOW: '2025-06-30T09:00:00+04:00' }).stdout).toMatch(/Briefing for 4 Jul 2025/);
 	});
 
 	it('an unknown subcommand exits 2', () => {
