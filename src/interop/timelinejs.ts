@@ -245,7 +245,7 @@ export function exportTimelineJs(dataset: DatasetSnapshot): { title: TimelineSli
 			...(e.date.end ? { end_date: pointToTimeline(e.date.end) } : {}),
 			...(e.date.approximate || e.status !== 'confirmed' ? { display_date: `${formatHuman(e.date)}${e.status === 'disputed' ? ' (disputed)' : e.status === 'corrected' ? ' (corrected)' : ''}` } : {}),
 			text: { headline: escapeHtml(e.title), text },
-			...(first ? { group: first.country ?? first.name } : {}),
+			...(first ? { group: groupName(dataset, first) } : {}),
 			sitrep: toJson({ event: raw }),
 		};
 	});
@@ -258,6 +258,12 @@ export function exportTimelineJs(dataset: DatasetSnapshot): { title: TimelineSli
 		},
 		events,
 	};
+}
+
+/** TimelineJS rows by side: the state an event's first actor belongs to, by name ("Azerbaijan", not "AZE"). */
+function groupName(dataset: DatasetSnapshot, actor: NonNullable<ReturnType<DatasetSnapshot['actor']>>): string {
+	if (!actor.country) return actor.name;
+	return dataset.actors.find((a) => a.type === 'state' && a.country === actor.country)?.name ?? actor.country;
 }
 
 function toJson(value: unknown): Json {
