@@ -2,7 +2,7 @@
  * Typed access to the subscription services that the composition root puts in ctx.services.
  */
 import type { CommandServices } from '../core/command.js';
-import { UserFacingError } from '../core/errors.js';
+import { msg, UserFacingError } from '../core/errors.js';
 import type { SubscriptionStore } from './store.js';
 
 /** Defaults for /subscribe; the timezone falls back to the story's when absent. */
@@ -25,7 +25,7 @@ function isStore(v: unknown): v is SubscriptionStore {
 export function subscriptionStoreOf(services: CommandServices): SubscriptionStore {
 	const store = services['subscriptions'];
 	if (!isStore(store)) {
-		throw new UserFacingError('UNAVAILABLE', 'Daily briefings are not available here: this instance runs without a subscription store.', 'Start the bot with `npm start` to use /subscribe.');
+		throw new UserFacingError('UNAVAILABLE', msg('error.noSubscriptionStore'), msg('error.noSubscriptionStore.hint'));
 	}
 	return store;
 }

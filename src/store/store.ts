@@ -1,10 +1,12 @@
 /**
- * The storage ports for daily briefings: subscriptions, the delivery ledger and event versions.
- * SQLite implements them for one machine (src/store/sqlite/); the methods are asynchronous so that a
- * PostgreSQL implementation can serve a deployment of several processes without changing any caller.
+ * The storage ports for daily briefings: subscriptions, the delivery ledger, event versions and
+ * seen update ids. SQLite implements them for one machine (src/store/sqlite/), PostgreSQL for a
+ * deployment of several processes (src/store/postgres/); the methods are asynchronous so that no
+ * caller changes with the backend, and src/store/open-stores.ts picks one from the configuration.
  * (The reload audit log's port, ReloadAuditLog, lives beside its user in src/reload/reloader.ts.)
  */
 import type { Platform } from '../core/command.js';
+import type { Locale } from '../i18n/locale.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 
 export type SubscriptionStatus = 'active' | 'paused';
@@ -26,6 +28,8 @@ export interface Subscription {
 	readonly tag?: string;
 	/** Skip days without new events. */
 	readonly quiet: boolean;
+	/** The language the briefing is composed in (/subscribe language:ru); English when absent. */
+	readonly language?: Locale;
 	readonly status: SubscriptionStatus;
 	readonly pauseReason?: string;
 	readonly createdBy: string;
@@ -50,6 +54,8 @@ export interface SubscriptionInput {
 	readonly actorId?: string;
 	readonly tag?: string;
 	readonly quiet: boolean;
+	/** Pinned briefing language; absent means English (and clears an earlier pin). */
+	readonly language?: Locale;
 	readonly createdBy: string;
 }
 
@@ -64,6 +70,22 @@ export interface UpsertResult {
 }
 
 export type MoveResult = 'moved' | 'missing' | 'conflict';
+
+/**
+ * A language pinned for a whole channel (/language set:ru). It beats the platform's hint for every
+ * answer in that channel and is the language of the channel's daily briefing unless the subscription
+ * pins its own. Optional: a store without it (PostgreSQL, for now) simply has no channel pins.
+ */
+export interface ChannelLanguages {
+	channelLanguage(platform: Platform, channelId: string): Promise<Locale | undefined>;
+	/** Pins `language` for the channel, or removes the pin when undefined. */
+	setChannelLanguage(platform: Platform, channelId: string, language: Locale | undefined, setBy: string, now: Date): Promise<void>;
+}
+
+/** Whether a store (ctx.services.subscriptions) also keeps channel languages. */
+export function hasChannelLanguages(store: unknown): store is ChannelLanguages {
+	return typeof store === 'object' && store !== null && typeof (store as ChannelLanguages).channelLanguage === 'function' && typeof (store as ChannelLanguages).setChannelLanguage === 'function';
+}
 
 export interface SubscriptionStore {
 	/**
@@ -195,3 +217,22 @@ export interface EventVersionStore {
 	 */
 	trackingSince(): Promise<string | undefined>;
 }
+
+/**
+ * Remembers which platform updates (Telegram's update_id) have been handled, so that a redelivered
+ * update is handled once even when it reaches another process behind a load balancer. Entries older
+ * than a day are pruned now and then: Telegram stops redelivering long before that.
+ */
+export interface UpdateDeduplicator {
+	/**
+	 * Records the update as seen at `at`. True only for the first caller, in any process sharing the
+	 * store; false for every later call with the same (platform, updateId).
+	 */
+	firstSeen(platform: string, updateId: string, at: Date): Promise<boolean>;
+}
+
+/** How long an update id is remembered before it may be pruned. */
+export const UPDATE_ID_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** How often (by the caller's clock) a deduplicator deletes expired update ids. */
+export const UPDATE_ID_PRUNE_INTERVAL_MS = 60 * 60 * 1000;

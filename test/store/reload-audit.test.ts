@@ -3,6 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ReloadAuditEntry } from '../../src/reload/reloader.js';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 import { tempDir } from '../scheduler/helpers/fixtures.js';
+import { titled, useStoreBackends } from '../helpers/store-backends.js';
+
+const backends = useStoreBackends();
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -51,31 +54,33 @@ const dryRun: ReloadAuditEntry = {
 	durationMs: 40,
 };
 
-describe('SqliteReloadAudit', () => {
-	it('round-trips every field, newest first, and honours the limit', async () => {
-		const { reloadAudit } = open(dbFile());
+describe.each(titled(backends))('ReloadAuditLog on %s', (_title, backend) => {
+	it.skipIf(backend.skip)('round-trips every field, newest first, and honours the limit', async () => {
+		const { reloadAudit } = await (await backend.fresh()).open();
 		for (const e of [swapped, failed, dryRun]) await reloadAudit.record(e);
 		expect(await reloadAudit.recent(10)).toEqual([dryRun, failed, swapped]);
 		expect(await reloadAudit.recent(2)).toEqual([dryRun, failed]);
 		expect(await reloadAudit.recent(0)).toEqual([]);
 	});
 
-	it('keeps the order of reloads recorded in the same millisecond', async () => {
-		const { reloadAudit } = open(dbFile());
+	it.skipIf(backend.skip)('keeps the order of reloads recorded in the same millisecond', async () => {
+		const { reloadAudit } = await (await backend.fresh()).open();
 		await reloadAudit.record({ ...swapped, version: 'first' });
 		await reloadAudit.record({ ...swapped, version: 'second' });
 		expect((await reloadAudit.recent(2)).map((e) => e.version)).toEqual(['second', 'first']);
 	});
 
-	it('survives a restart: the log is in the file', async () => {
-		const file = dbFile();
-		const a = open(file);
+	it.skipIf(backend.skip)('survives a restart: the log is in the database', async () => {
+		const fresh = await backend.fresh();
+		const a = await fresh.open();
 		await a.reloadAudit.record(swapped);
-		a.close();
-		const b = open(file);
+		await a.close();
+		const b = await fresh.open();
 		expect(await b.reloadAudit.recent(10)).toEqual([swapped]);
 	});
+});
 
+describe('SqliteReloadAudit', () => {
 	it('stores the columns the issue lists', () => {
 		const { db } = open(dbFile());
 		const cols = (db.prepare("SELECT name FROM pragma_table_info('reload_audit') ORDER BY cid").all() as { name: string }[]).map((c) => c.name);

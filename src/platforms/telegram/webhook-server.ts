@@ -2,13 +2,15 @@
  * The webhook receiver: a plain HTTP server (TLS is the reverse proxy's job) that accepts Telegram's
  * POSTs only with the right X-Telegram-Bot-Api-Secret-Token, answers 200 at once so Telegram does
  * not redeliver a slow update, and ignores an update_id it has already seen (Telegram redelivers when
- * an answer is lost).
+ * an answer is lost). Behind a load balancer the redelivery may reach another process: with a
+ * deduplicator from the shared store, the first process to record the update_id handles it.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Update } from 'telegraf/types';
 import type { Logger } from '../../logger.js';
+import type { UpdateDeduplicator } from '../../store/store.js';
 
 export interface WebhookServerOptions {
 	/** The path Telegram posts to (the pathname of the webhook URL). */
@@ -21,8 +23,15 @@ export interface WebhookServerOptions {
 	readonly logger: Logger;
 	/** Largest accepted body. */
 	readonly maxBodyBytes?: number;
-	/** How many recent update ids are remembered to drop redeliveries. */
+	/** How many recent update ids this process remembers to drop redeliveries. */
 	readonly rememberUpdates?: number;
+	/**
+	 * Update ids shared with the other processes behind the same webhook URL (the store's). Without
+	 * one, or while it fails, only this process's memory of recent ids is used.
+	 */
+	readonly deduplicator?: UpdateDeduplicator;
+	/** Clock for the deduplicator's timestamps. */
+	readonly now?: () => Date;
 }
 
 export interface WebhookServer {
@@ -40,6 +49,24 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 	const remember = options.rememberUpdates ?? 10_000;
 	const seen = new Set<number>();
 	const log = options.logger;
+	const now = options.now ?? (() => new Date());
+	const pending = new Set<Promise<void>>();
+
+	/** Whether this update is new to this process and, when shared, to every process. */
+	const firstSeen = async (updateId: number): Promise<boolean> => {
+		if (seen.has(updateId)) return false;
+		seen.add(updateId);
+		// Sets iterate in insertion order: drop the oldest id.
+		if (seen.size > remember) seen.delete(seen.values().next().value as number);
+		if (!options.deduplicator) return true;
+		try {
+			return await options.deduplicator.firstSeen('telegram', String(updateId), now());
+		} catch (err) {
+			// Handling an update twice in a rare redelivery beats dropping it while the store is down.
+			log.error({ err, update_id: updateId }, 'Could not check the update id in the store; handling the update');
+			return true;
+		}
+	};
 
 	const server = http.createServer((req, res) => {
 		const done = (status: number) => {
@@ -74,15 +101,17 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 				return done(400);
 			}
 			if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) return done(400);
-			if (seen.has(update.update_id)) {
-				log.info({ update_id: update.update_id }, 'Webhook redelivered an update already handled; ignored');
-				return done(200);
-			}
-			seen.add(update.update_id);
-			// Sets iterate in insertion order: drop the oldest id.
-			if (seen.size > remember) seen.delete(seen.values().next().value as number);
+			// Answer at once: whether the update is new changes what we do, not what Telegram hears.
 			done(200);
-			options.onUpdate(update);
+			const check = firstSeen(update.update_id)
+				.then((first) => {
+					if (first) options.onUpdate(update);
+					else log.info({ update_id: update.update_id }, 'Webhook redelivered an update already handled; ignored');
+				})
+				.catch((err: unknown) => log.error({ err, update_id: update.update_id }, 'Webhook update handler failed'));
+			pending.add(check);
+			void check.finally(() => pending.delete(check));
+			return undefined;
 		});
 		req.on('error', () => done(400));
 		return undefined;
@@ -98,10 +127,13 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 	const port = (server.address() as AddressInfo).port;
 	return {
 		port,
-		close: () =>
-			new Promise<void>((resolve) => {
+		// Updates already answered are still checked and handed on before close resolves.
+		close: async () => {
+			await new Promise<void>((resolve) => {
 				server.close(() => resolve());
 				server.closeAllConnections();
-			}),
+			});
+			await Promise.allSettled([...pending]);
+		},
 	};
 }

@@ -89,6 +89,40 @@ export const MIGRATIONS: readonly Migration[] = [
 			CREATE INDEX event_versions_first_seen ON event_versions (first_seen_at);
 		`,
 	},
+	{
+		version: 3,
+		name: 'handled update ids',
+		sql: `
+			CREATE TABLE update_ids (
+				platform TEXT NOT NULL,
+				update_id TEXT NOT NULL,
+				seen_at TEXT NOT NULL,
+				PRIMARY KEY (platform, update_id)
+			) WITHOUT ROWID;
+			CREATE INDEX update_ids_seen_at ON update_ids (seen_at);
+		`,
+	},
+	{
+		version: 4,
+		name: 'subscription language',
+		// NULL: no pin. Checked against the interface languages (src/i18n/locale.ts).
+		sql: `ALTER TABLE subscriptions ADD COLUMN language TEXT CHECK (language IS NULL OR language IN ('en', 'ru', 'az', 'fa'));`,
+	},
+	{
+		version: 5,
+		name: 'channel language',
+		// /language set:ru; NULL or no row: each reader's app language.
+		sql: `
+			CREATE TABLE channel_settings (
+				platform TEXT NOT NULL,
+				channel_id TEXT NOT NULL,
+				language TEXT CHECK (language IS NULL OR language IN ('en', 'ru', 'az', 'fa')),
+				updated_by TEXT NOT NULL,
+				updated_at TEXT NOT NULL,
+				PRIMARY KEY (platform, channel_id)
+			) WITHOUT ROWID;
+		`,
+	},
 ];
 
 export class MigrationError extends Error {

@@ -1,22 +1,18 @@
 /**
- * One SQLite file holding subscriptions, the delivery ledger, the reload audit log and event versions.
+ * One SQLite file holding subscriptions, the delivery ledger, the reload audit log, event versions
+ * and handled update ids.
  */
-import type { ReloadAuditLog } from '../../reload/reloader.js';
-import type { DeliveryLedger, EventVersionStore, SubscriptionStore } from '../store.js';
+import type { Stores } from '../stores.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open-database.js';
 import { SqliteDeliveryLedger } from './sqlite-delivery-ledger.js';
 import { SqliteEventVersions } from './sqlite-event-versions.js';
 import { SqliteReloadAudit } from './sqlite-reload-audit.js';
 import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
+import { SqliteUpdateDeduplicator } from './sqlite-update-dedup.js';
 
-export interface SqliteStores {
+/** The SQLite stores, with the database itself for tests and maintenance. */
+export interface SqliteStores extends Stores {
 	readonly db: SqliteDatabase;
-	readonly subscriptions: SubscriptionStore;
-	readonly ledger: DeliveryLedger;
-	/** For Reloader's `audit` option. */
-	readonly reloadAudit: ReloadAuditLog;
-	/** For the scheduler's `eventVersions` option; record the live snapshot at start-up and on every swap. */
-	readonly eventVersions: EventVersionStore;
 	close(): void;
 }
 
@@ -29,6 +25,7 @@ export function openSqliteStores(file: string, options: OpenOptions = {}): Sqlit
 		ledger: new SqliteDeliveryLedger(db),
 		reloadAudit: new SqliteReloadAudit(db),
 		eventVersions: new SqliteEventVersions(db),
+		updates: new SqliteUpdateDeduplicator(db),
 		close: () => {
 			if (db.open) db.close();
 		},

@@ -3,7 +3,9 @@
  * callers do not change when another database backs the store.
  */
 import type { Platform } from '../../core/command.js';
-import type { MoveResult, Subscription, SubscriptionInput, SubscriptionStore, UpsertResult } from '../store.js';
+import { isLocale } from '../../i18n/locale.js';
+import type { Locale } from '../../i18n/locale.js';
+import type { ChannelLanguages, MoveResult, Subscription, SubscriptionInput, SubscriptionStore, UpsertResult } from '../store.js';
 import type { SqliteDatabase } from './open-database.js';
 
 interface Row {
@@ -16,6 +18,7 @@ interface Row {
 	actor_id: string | null;
 	tag: string | null;
 	quiet: number;
+	language: string | null;
 	status: string;
 	pause_reason: string | null;
 	created_by: string;
@@ -37,6 +40,7 @@ function fromRow(r: Row): Subscription {
 		actorId: r.actor_id ?? undefined,
 		tag: r.tag ?? undefined,
 		quiet: r.quiet === 1,
+		language: r.language !== null && isLocale(r.language) ? r.language : undefined,
 		status: r.status === 'paused' ? 'paused' : 'active',
 		pauseReason: r.pause_reason ?? undefined,
 		createdBy: r.created_by,
@@ -46,7 +50,8 @@ function fromRow(r: Row): Subscription {
 	};
 }
 
-export class SqliteSubscriptionStore implements SubscriptionStore {
+/** Subscriptions, and the channel languages that go with them (migration 4). */
+export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLanguages {
 	private readonly q;
 
 	constructor(private readonly db: SqliteDatabase) {
@@ -54,11 +59,11 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 			byChannel: db.prepare<[string, string], Row>('SELECT * FROM subscriptions WHERE platform = ? AND channel_id = ?'),
 			byId: db.prepare<[number], Row>('SELECT * FROM subscriptions WHERE id = ?'),
 			insert: db.prepare(
-				`INSERT INTO subscriptions (platform, channel_id, guild_id, time, timezone, actor_id, tag, quiet, status, created_by, created_at, updated_at, effective_from)
-				 VALUES (@platform, @channelId, @guildId, @time, @timezone, @actorId, @tag, @quiet, 'active', @createdBy, @now, @now, @now)`,
+				`INSERT INTO subscriptions (platform, channel_id, guild_id, time, timezone, actor_id, tag, quiet, language, status, created_by, created_at, updated_at, effective_from)
+				 VALUES (@platform, @channelId, @guildId, @time, @timezone, @actorId, @tag, @quiet, @language, 'active', @createdBy, @now, @now, @now)`,
 			),
 			update: db.prepare(
-				`UPDATE subscriptions SET guild_id = COALESCE(@guildId, guild_id), time = @time, timezone = @timezone, actor_id = @actorId, tag = @tag, quiet = @quiet,
+				`UPDATE subscriptions SET guild_id = COALESCE(@guildId, guild_id), time = @time, timezone = @timezone, actor_id = @actorId, tag = @tag, quiet = @quiet, language = @language,
 				 status = 'active', pause_reason = NULL, updated_at = @now, effective_from = @effectiveFrom WHERE id = @id`,
 			),
 			remove: db.prepare('DELETE FROM subscriptions WHERE id = ?'),
@@ -67,6 +72,14 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 			pauseGuild: db.prepare("UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ? WHERE platform = ? AND guild_id = ? AND status = 'active'"),
 			pauseChannel: db.prepare("UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ? WHERE platform = ? AND channel_id = ? AND status = 'active'"),
 			move: db.prepare('UPDATE subscriptions SET channel_id = ?, updated_at = ? WHERE id = ?'),
+			moveLanguage: db.prepare(
+				'UPDATE channel_settings SET channel_id = ? WHERE platform = ? AND channel_id = ? AND NOT EXISTS (SELECT 1 FROM channel_settings WHERE platform = ? AND channel_id = ?)',
+			),
+			channelLanguage: db.prepare<[string, string], { language: string | null }>('SELECT language FROM channel_settings WHERE platform = ? AND channel_id = ?'),
+			setChannelLanguage: db.prepare(
+				`INSERT INTO channel_settings (platform, channel_id, language, updated_by, updated_at) VALUES (@platform, @channelId, @language, @by, @now)
+				 ON CONFLICT (platform, channel_id) DO UPDATE SET language = excluded.language, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+			),
 		};
 	}
 
@@ -83,6 +96,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 				actorId: input.actorId ?? null,
 				tag: input.tag ?? null,
 				quiet: input.quiet ? 1 : 0,
+				language: input.language ?? null,
 				createdBy: input.createdBy,
 				now: iso,
 			};
@@ -158,9 +172,21 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 			if (r.channel_id === newChannelId) return 'moved';
 			if (this.q.byChannel.get(r.platform, newChannelId)) return 'conflict';
 			this.q.move.run(newChannelId, now.toISOString(), id);
+			// The chat's pinned language moves with it (Telegram group → supergroup).
+			this.q.moveLanguage.run(newChannelId, r.platform, r.channel_id, r.platform, newChannelId);
 			return 'moved';
 		});
 		return Promise.resolve(run.immediate());
+	}
+
+	channelLanguage(platform: Platform, channelId: string): Promise<Locale | undefined> {
+		const language = this.q.channelLanguage.get(platform, channelId)?.language;
+		return Promise.resolve(language && isLocale(language) ? language : undefined);
+	}
+
+	setChannelLanguage(platform: Platform, channelId: string, language: Locale | undefined, setBy: string, now: Date): Promise<void> {
+		this.q.setChannelLanguage.run({ platform, channelId, language: language ?? null, by: setBy, now: now.toISOString() });
+		return Promise.resolve();
 	}
 
 	async moveChannel(platform: Platform, fromChannelId: string, toChannelId: string, now: Date): Promise<MoveResult> {

@@ -3,8 +3,10 @@
  * token, and handles a redelivered update_id once.
  */
 import net from 'node:net';
+import type { Update } from 'telegraf/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTelegram, type TelegramPlatform } from '../../../src/platforms/telegram/telegram-adapter.js';
+import type { UpdateDeduplicator } from '../../../src/store/store.js';
 import { captureLogger, people, places, TelegramStandIn, testConfig, testCore } from '../../helpers/telegram-stand-in.js';
 
 let standIn: TelegramStandIn;
@@ -18,7 +20,7 @@ async function freePort(): Promise<number> {
 	return port;
 }
 
-async function start(secret: string | undefined): Promise<{ url: string; logs: ReturnType<typeof captureLogger> }> {
+async function start(secret: string | undefined, updates?: UpdateDeduplicator): Promise<{ url: string; logs: ReturnType<typeof captureLogger> }> {
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}/telegram/hook`;
 	const logs = captureLogger();
@@ -27,6 +29,7 @@ async function start(secret: string | undefined): Promise<{ url: string; logs: R
 		config: testConfig(standIn, { webhook: { url, port, ...(secret ? { secret } : {}) } }),
 		logger: logs.logger,
 		tuning: { webhookHost: '127.0.0.1', pacing: { perChatIntervalMs: 0 } },
+		...(updates ? { updates } : {}),
 	});
 	return { url, logs };
 }
@@ -75,6 +78,30 @@ describe('webhook mode', () => {
 		await standIn.waitFor(() => standIn.ok('sendMessage', alice.id)[1]);
 		await new Promise((r) => setTimeout(r, 100));
 		expect(standIn.ok('sendMessage', alice.id)).toHaveLength(2);
+	});
+
+	it('checks update ids in the shared store when given one (several instances behind a load balancer)', async () => {
+		const seen = new Set<string>(['telegram:41']);
+		const asked: string[] = [];
+		// As if another instance had already handled update 41.
+		const shared: UpdateDeduplicator = {
+			firstSeen: (platform, id) => {
+				asked.push(id);
+				const key = `${platform}:${id}`;
+				const first = !seen.has(key);
+				seen.add(key);
+				return Promise.resolve(first);
+			},
+		};
+		await start('s3cret_token-1', shared);
+		const handledElsewhere = { ...standIn.message(alice, people.alice, '/timeline limit:1'), update_id: 41 } as Update;
+		expect(await standIn.deliverWebhook(handledElsewhere)).toBe(200);
+		const fresh = standIn.message(alice, people.alice, '/help');
+		expect(await standIn.deliverWebhook(fresh)).toBe(200);
+		await standIn.waitFor(() => standIn.ok('sendMessage', alice.id)[0]);
+		await new Promise((r) => setTimeout(r, 100));
+		expect(standIn.ok('sendMessage', alice.id)).toHaveLength(1);
+		expect(asked).toEqual(['41', String(fresh.update_id)]);
 	});
 
 	it('makes up a strong secret when none is configured', async () => {

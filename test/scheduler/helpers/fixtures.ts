@@ -10,8 +10,11 @@ import type { Reply } from '../../../src/core/reply.js';
 import type { Actor, StoryEvent } from '../../../src/dataset/model.js';
 import { parsePartialDate } from '../../../src/dataset/partial-date.js';
 import { DatasetSnapshot } from '../../../src/dataset/snapshot.js';
+import type { PostgresStores } from '../../../src/store/postgres/postgres-stores.js';
 import type { SqliteDatabase } from '../../../src/store/sqlite/open-database.js';
+import type { SqliteStores } from '../../../src/store/sqlite/sqlite-stores.js';
 import type { Subscription } from '../../../src/store/store.js';
+import type { Stores } from '../../../src/store/stores.js';
 
 const date = (text: string) => {
 	const r = parsePartialDate(text);
@@ -97,6 +100,31 @@ export function seedSubscriptions(db: SqliteDatabase, rows: readonly SeedRow[], 
 	db.transaction(() => {
 		rows.forEach((r, i) => insert.run(r.platform ?? 'telegram', r.channelId ?? `chat-${i + 1}`, r.time ?? '09:00', r.timezone ?? 'Asia/Baku', r.actorId ?? null, r.tag ?? null, r.quiet ? 1 : 0, { since }));
 	})();
+}
+
+/** Like {@link seedSubscriptions}, into PostgreSQL: one INSERT for all rows. */
+export async function seedPostgresSubscriptions(stores: PostgresStores, rows: readonly SeedRow[], since = '2025-07-01T00:00:00.000Z'): Promise<void> {
+	await stores.pool.query(
+		`INSERT INTO subscriptions (platform, channel_id, time, timezone, actor_id, tag, quiet, status, created_by, created_at, updated_at, effective_from)
+		 SELECT p, c, t, z, a, g, q, 'active', 'test', $8, $8, $8 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[]) AS r(p, c, t, z, a, g, q)`,
+		[
+			rows.map((r) => r.platform ?? 'telegram'),
+			rows.map((r, i) => r.channelId ?? `chat-${i + 1}`),
+			rows.map((r) => r.time ?? '09:00'),
+			rows.map((r) => r.timezone ?? 'Asia/Baku'),
+			rows.map((r) => r.actorId ?? null),
+			rows.map((r) => r.tag ?? null),
+			rows.map((r) => r.quiet ?? false),
+			since,
+		],
+	);
+}
+
+/** Seeds subscriptions into whichever backend `stores` is. */
+export async function seedStore(stores: Stores, rows: readonly SeedRow[], since?: string): Promise<void> {
+	if ('db' in stores) seedSubscriptions((stores as SqliteStores).db, rows, since);
+	else if ('pool' in stores) await seedPostgresSubscriptions(stores as PostgresStores, rows, since);
+	else throw new Error('seedStore: unknown store backend');
 }
 
 /** A sender that records every send and answers with `outcome` (a function of the channel). */

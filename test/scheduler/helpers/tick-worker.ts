@@ -1,7 +1,8 @@
 /**
- * A scheduler process for the multi-process tests: opens the shared database, optionally waits for
- * a start signal, runs ticks, and logs every send (one channel id per line) to a shared file.
- * Argument: JSON { db, log, now, ticks?, stepMinutes?, delayMs?, concurrency?, ready?, go? }.
+ * A scheduler process for the multi-process tests: opens the shared database (the SQLite file `db`,
+ * or PostgreSQL at `databaseUrl`), optionally waits for a start signal, runs ticks, and logs every
+ * send (one channel id per line) to a shared file.
+ * Argument: JSON { db | databaseUrl, log, now, ticks?, stepMinutes?, delayMs?, concurrency?, ready?, go? }.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,11 +10,14 @@ import type { Platform } from '../../../src/core/command.js';
 import type { PlatformSender } from '../../../src/core/delivery.js';
 import { silentLogger } from '../../../src/logger.js';
 import { createTickRunner } from '../../../src/scheduler/tick.js';
+import { openPostgresStores } from '../../../src/store/postgres/postgres-stores.js';
 import { openSqliteStores } from '../../../src/store/sqlite/sqlite-stores.js';
+import type { Stores } from '../../../src/store/stores.js';
 import { FakeSender, makeDataset } from './fixtures.js';
 
 interface Args {
-	db: string;
+	db?: string;
+	databaseUrl?: string;
 	log: string;
 	now: string;
 	ticks?: number;
@@ -25,7 +29,7 @@ interface Args {
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
-const stores = openSqliteStores(args.db);
+const stores: Stores = args.databaseUrl ? await openPostgresStores(args.databaseUrl) : openSqliteStores(args.db!);
 const sender = new FakeSender(
 	'telegram',
 	async () => {
@@ -50,5 +54,5 @@ const reports = [];
 for (let i = 0; i < (args.ticks ?? 1); i++) {
 	reports.push(await runner.runTick(new Date(Date.parse(args.now) + i * (args.stepMinutes ?? 1) * 60_000)));
 }
-stores.close();
+await stores.close();
 process.stdout.write(JSON.stringify(reports));

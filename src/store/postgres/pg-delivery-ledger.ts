@@ -1,0 +1,176 @@
+/**
+ * DeliveryLedger on PostgreSQL, for several processes on one database. The PRIMARY KEY
+ * (subscription_id, local_date) is the fence against double posts, exactly as in SQLite: a claim
+ * inserts with ON CONFLICT DO NOTHING … RETURNING, so of two processes inserting the same key one
+ * gets the row and the other waits for its commit and then gets nothing; a retryable failure is
+ * taken over by an UPDATE whose WHERE re-checks the status after the row lock, so only one taker
+ * matches. Keys are inserted in sorted order, so two overlapping claims queue rather than deadlock.
+ */
+import type { Pool } from 'pg';
+import type { Platform } from '../../core/command.js';
+import type { ClaimResult, DeliveryLedger, DeliveryRecord, DeliveryStatus, OccurrenceKey, OccurrenceTarget, Settlement } from '../store.js';
+import { iso, isoOrUndefined, rows, transaction } from './pg-util.js';
+
+interface Row {
+	subscription_id: number;
+	local_date: string;
+	scheduled_at: Date;
+	platform: string;
+	channel_id: string;
+	status: string;
+	reason: string | null;
+	attempts: number;
+	retryable: boolean;
+	next_attempt_at: Date | null;
+	message_ids: string[];
+	created_at: Date;
+	updated_at: Date;
+}
+
+function fromRow(r: Row): DeliveryRecord {
+	return {
+		subscriptionId: r.subscription_id,
+		localDate: r.local_date,
+		scheduledAt: iso(r.scheduled_at),
+		platform: r.platform as Platform,
+		channelId: r.channel_id,
+		status: r.status as DeliveryStatus,
+		...(r.reason !== null ? { reason: r.reason } : {}),
+		attempts: r.attempts,
+		retryable: r.retryable,
+		...(r.next_attempt_at !== null ? { nextAttemptAt: iso(r.next_attempt_at) } : {}),
+		messageIds: r.message_ids,
+		createdAt: iso(r.created_at),
+		updatedAt: iso(r.updated_at),
+	};
+}
+
+const keyOf = (k: OccurrenceKey) => `${k.subscriptionId}\u0000${k.localDate}`;
+
+/** The targets as parallel arrays for unnest(): one round trip for a whole chunk. */
+function columns(targets: readonly OccurrenceTarget[]): unknown[] {
+	return [targets.map((t) => t.subscriptionId), targets.map((t) => t.localDate), targets.map((t) => t.scheduledAt), targets.map((t) => t.platform), targets.map((t) => t.channelId)];
+}
+
+const TARGETS = 'unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::text[]) AS t(subscription_id, local_date, scheduled_at, platform, channel_id)';
+
+// ORDER BY: every process inserts keys in the same order, so none waits for a key another holds
+// while holding one the other waits for.
+const INSERT = (status: 'sending' | 'skipped') => `
+	INSERT INTO deliveries (subscription_id, local_date, scheduled_at, platform, channel_id, status, reason, attempts, created_at, updated_at)
+	SELECT t.subscription_id, t.local_date, t.scheduled_at, t.platform, t.channel_id, '${status}', $7, ${status === 'sending' ? 1 : 0}, $6, $6
+	FROM ${TARGETS}
+	ORDER BY t.subscription_id, t.local_date
+	ON CONFLICT (subscription_id, local_date) DO NOTHING
+	RETURNING subscription_id, local_date`;
+
+export class PgDeliveryLedger implements DeliveryLedger {
+	constructor(private readonly pool: Pool) {}
+
+	async claim(targets: readonly OccurrenceTarget[], now: Date): Promise<ClaimResult[]> {
+		if (!targets.length) return [];
+		const at = now.toISOString();
+		const byKey = await transaction(this.pool, async (c) => {
+			const out = new Map<string, ClaimResult>();
+			for (const r of await rows<Row>(c, INSERT('sending'), [...columns(targets), at, null])) out.set(keyOf({ subscriptionId: r.subscription_id, localDate: r.local_date }), { kind: 'claimed', attempt: 1 });
+			const rest = targets.filter((t) => !out.has(keyOf(t)));
+			if (!rest.length) return out;
+			// Take over retryable failures that are due. The row lock makes a second taker re-check the
+			// WHERE against the first one's 'sending' and skip the row.
+			const retaken = await rows<Row>(
+				c,
+				`UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, channel_id = t.channel_id, updated_at = $6
+				 FROM ${TARGETS}
+				 WHERE d.subscription_id = t.subscription_id AND d.local_date = t.local_date AND d.status = 'failed' AND d.retryable
+				 AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $6)
+				 RETURNING d.subscription_id, d.local_date, d.attempts`,
+				[...columns(rest), at],
+			);
+			for (const r of retaken) out.set(keyOf({ subscriptionId: r.subscription_id, localDate: r.local_date }), { kind: 'claimed', attempt: r.attempts });
+			const others = rest.filter((t) => !out.has(keyOf(t)));
+			if (!others.length) return out;
+			const found = await rows<Row>(
+				c,
+				`SELECT d.subscription_id, d.local_date, d.status, d.retryable FROM deliveries d
+				 JOIN unnest($1::int[], $2::text[]) AS t(subscription_id, local_date) USING (subscription_id, local_date)`,
+				[others.map((t) => t.subscriptionId), others.map((t) => t.localDate)],
+			);
+			for (const r of found) {
+				out.set(keyOf({ subscriptionId: r.subscription_id, localDate: r.local_date }), r.status === 'failed' && r.retryable ? { kind: 'later' } : { kind: 'done', status: r.status as DeliveryStatus });
+			}
+			return out;
+		});
+		// A key missing here was deleted between the statements; nobody may send it in this tick.
+		return targets.map((t) => byKey.get(keyOf(t)) ?? { kind: 'later' });
+	}
+
+	async recordSkipped(targets: readonly OccurrenceTarget[], reason: string, now: Date): Promise<boolean[]> {
+		if (!targets.length) return [];
+		const inserted = await transaction(this.pool, async (c) => rows<Row>(c, INSERT('skipped'), [...columns(targets), now.toISOString(), reason]));
+		const keys = new Set(inserted.map((r) => keyOf({ subscriptionId: r.subscription_id, localDate: r.local_date })));
+		return targets.map((t) => keys.has(keyOf(t)));
+	}
+
+	// 'uncertain' too: a very slow send may have been marked uncertain by expireSending meanwhile, and
+	// its owner, who alone can settle it, knows better.
+	async settle(results: readonly { readonly key: OccurrenceKey; readonly settlement: Settlement }[], now: Date): Promise<void> {
+		if (!results.length) return;
+		const s = results.map((r) => r.settlement);
+		// In a retried transaction: expireSending on another process may lock the same stale rows.
+		await transaction(this.pool, (c) =>
+			c.query(
+				`UPDATE deliveries d SET status = u.status, reason = u.reason, retryable = u.retryable, next_attempt_at = u.next_attempt_at,
+				 message_ids = u.message_ids::jsonb, channel_id = COALESCE(u.channel_id, d.channel_id), updated_at = $9
+				 FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::timestamptz[], $7::text[], $8::text[])
+				   AS u(subscription_id, local_date, status, reason, retryable, next_attempt_at, message_ids, channel_id)
+				 WHERE d.subscription_id = u.subscription_id AND d.local_date = u.local_date AND d.status IN ('sending', 'uncertain')`,
+				[
+					results.map((r) => r.key.subscriptionId),
+					results.map((r) => r.key.localDate),
+					s.map((x) => x.status),
+					s.map((x) => (x.status === 'sent' ? null : x.reason)),
+					s.map((x) => x.status === 'failed' && x.retryable),
+					s.map((x) => (x.status === 'failed' && x.nextAttemptAt ? x.nextAttemptAt.toISOString() : null)),
+					s.map((x) => JSON.stringify(x.status === 'sent' ? x.messageIds : [])),
+					s.map((x) => (x.status === 'sent' ? (x.channelId ?? null) : null)),
+					now.toISOString(),
+				],
+			),
+		);
+	}
+
+	async expireSending(olderThan: Date, now: Date): Promise<number> {
+		const r = await transaction(this.pool, (c) =>
+			c.query(
+				`UPDATE deliveries SET status = 'uncertain', reason = 'the process stopped while sending; not resent to avoid a double post', updated_at = $1
+				 WHERE status = 'sending' AND updated_at < $2`,
+				[now.toISOString(), olderThan.toISOString()],
+			),
+		);
+		return r.rowCount ?? 0;
+	}
+
+	async get(key: OccurrenceKey): Promise<DeliveryRecord | undefined> {
+		const r = (await rows<Row>(this.pool, 'SELECT * FROM deliveries WHERE subscription_id = $1 AND local_date = $2', [key.subscriptionId, key.localDate]))[0];
+		return r ? fromRow(r) : undefined;
+	}
+
+	async lastSent(subscriptionId: number, beforeLocalDate?: string): Promise<string | undefined> {
+		const r = await rows<{ at: Date | null }>(
+			this.pool,
+			"SELECT MAX(updated_at) AS at FROM deliveries WHERE subscription_id = $1 AND ($2::text IS NULL OR local_date < $2) AND status = 'sent'",
+			[subscriptionId, beforeLocalDate ?? null],
+		);
+		return isoOrUndefined(r[0]?.at ?? null);
+	}
+
+	async list(filter: { readonly subscriptionId?: number; readonly localDate?: string; readonly status?: DeliveryStatus } = {}): Promise<DeliveryRecord[]> {
+		const r = await rows<Row>(
+			this.pool,
+			`SELECT * FROM deliveries WHERE ($1::int IS NULL OR subscription_id = $1) AND ($2::text IS NULL OR local_date = $2) AND ($3::text IS NULL OR status = $3)
+			 ORDER BY created_at, subscription_id, local_date`,
+			[filter.subscriptionId ?? null, filter.localDate ?? null, filter.status ?? null],
+		);
+		return r.map(fromRow);
+	}
+}

@@ -1,0 +1,69 @@
+/**
+ * EventVersionStore on PostgreSQL. The PRIMARY KEY (event_id, fingerprint) makes recording
+ * idempotent across processes: whoever inserts a version first sets its first_seen_at.
+ */
+import type { Pool } from 'pg';
+import type { DatasetSnapshot } from '../../dataset/snapshot.js';
+import { eventVersionFingerprints } from '../event-fingerprints.js';
+import type { EventVersionStore } from '../store.js';
+import { iso, isoOrUndefined, rows, transaction } from './pg-util.js';
+
+interface Row {
+	event_id: string;
+	fingerprint: string;
+	first_seen_at: Date;
+}
+
+export class PgEventVersions implements EventVersionStore {
+	// Rows are never deleted, so a snapshot recorded once needs no second pass.
+	private readonly recorded = new WeakSet<DatasetSnapshot>();
+
+	constructor(private readonly pool: Pool) {}
+
+	async recordSnapshot(snapshot: DatasetSnapshot, at: Date): Promise<void> {
+		if (this.recorded.has(snapshot)) return;
+		const fingerprints = [...eventVersionFingerprints(snapshot)];
+		if (fingerprints.length) {
+			// Sorted, so two processes recording the same snapshot queue instead of deadlocking.
+			await transaction(this.pool, (c) =>
+				c.query(
+					`INSERT INTO event_versions (event_id, fingerprint, first_seen_at)
+					 SELECT e, f, $3 FROM unnest($1::text[], $2::text[]) AS t(e, f) ORDER BY e, f
+					 ON CONFLICT (event_id, fingerprint) DO NOTHING`,
+					[fingerprints.map(([id]) => id), fingerprints.map(([, fp]) => fp), at.toISOString()],
+				),
+			);
+		}
+		this.recorded.add(snapshot);
+	}
+
+	async firstSeen(snapshot: DatasetSnapshot): Promise<Map<string, string>> {
+		return (await this.scan(snapshot)).firstSeen;
+	}
+
+	async introduced(snapshot: DatasetSnapshot): Promise<Map<string, string>> {
+		return (await this.scan(snapshot)).introduced;
+	}
+
+	async trackingSince(): Promise<string | undefined> {
+		const r = await rows<{ at: Date | null }>(this.pool, 'SELECT MIN(first_seen_at) AS at FROM event_versions');
+		return isoOrUndefined(r[0]?.at ?? null);
+	}
+
+	// The versions of the snapshot's events, in one query.
+	private async scan(snapshot: DatasetSnapshot): Promise<{ firstSeen: Map<string, string>; introduced: Map<string, string> }> {
+		const current = eventVersionFingerprints(snapshot);
+		const firstSeen = new Map<string, string>();
+		const earliest = new Map<string, Date>();
+		const found = await rows<Row>(this.pool, 'SELECT event_id, fingerprint, first_seen_at FROM event_versions WHERE event_id = ANY($1::text[])', [[...current.keys()]]);
+		for (const r of found) {
+			if (current.get(r.event_id) === r.fingerprint) firstSeen.set(r.event_id, iso(r.first_seen_at));
+			const e = earliest.get(r.event_id);
+			if (e === undefined || r.first_seen_at < e) earliest.set(r.event_id, r.first_seen_at);
+		}
+		// An event whose current version is not recorded yet has no first-seen time: both maps leave it out.
+		const introduced = new Map<string, string>();
+		for (const [id, at] of earliest) if (firstSeen.has(id)) introduced.set(id, iso(at));
+		return { firstSeen, introduced };
+	}
+}

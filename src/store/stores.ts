@@ -1,0 +1,19 @@
+/**
+ * Everything the bot keeps, behind the store ports: what openSqliteStores and openPostgresStores
+ * both return, and what the composition root uses without knowing which database is underneath.
+ */
+import type { ReloadAuditLog } from '../reload/reloader.js';
+import type { DeliveryLedger, EventVersionStore, SubscriptionStore, UpdateDeduplicator } from './store.js';
+
+export interface Stores {
+	readonly subscriptions: SubscriptionStore;
+	readonly ledger: DeliveryLedger;
+	/** For Reloader's `audit` option. */
+	readonly reloadAudit: ReloadAuditLog;
+	/** For the scheduler's `eventVersions` option; record the live snapshot at start-up and on every swap. */
+	readonly eventVersions: EventVersionStore;
+	/** Handled update ids, for the Telegram webhook server behind a load balancer. */
+	readonly updates: UpdateDeduplicator;
+	/** Releases the database (file handle or connection pool). Idempotent. */
+	close(): Promise<void> | void;
+}
