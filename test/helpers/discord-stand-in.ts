@@ -71,19 +71,9 @@ export interface StandInOptions {
 	readonly recommendedShards?: number;
 }
 
-/** A gateway connection's [shard id, shard count], as its IDENTIFY gave it ([0, 1] when absent). */
-export type ShardTuple = readonly [id: number, count: number];
-
 /** The shard a guild's events go to: (guild_id >> 22) % count, as Discord routes them. */
 export function shardOfGuild(guildId: string, count: number): number {
 	return Number((BigInt(guildId) >> 22n) % BigInt(count));
-}
-
-/** The first guild id at or after `from` that Discord routes to `shard` of `count`. */
-export function guildForShard(shard: number, count: number, from = GUILD): string {
-	let id = BigInt(from);
-	while (shardOfGuild(id.toString(), count) !== shard) id += 1n << 22n;
-	return id.toString();
 }
 
 export const TEXT_CHANNEL = '300000000000000001';
@@ -101,8 +91,8 @@ type DmBase = Omit<APIChatInputApplicationCommandDMInteraction, 'type' | 'data'>
 export class DiscordStandIn {
 	readonly calls: RecordedCall[] = [];
 	readonly identifies: Json[] = [];
-	/** The shard each open, identified gateway connection serves. */
-	private readonly shardOf = new Map<WebSocket, ShardTuple>();
+	/** The [shard id, shard count] each open gateway connection identified with ([0, 1] without a shard). */
+	readonly shardOf = new Map<WebSocket, readonly [number, number]>();
 	resumes = 0;
 	readonly commands = new Map<string, Json[]>();
 	readonly messages = new Map<string, APIMessage>();
@@ -205,22 +195,6 @@ export class DiscordStandIn {
 		for (const ws of targets) this.send(ws, { op: GatewayOpcodes.Dispatch, t, s: this.seq, d });
 	}
 
-	/** The [id, count] of every open, identified gateway connection. */
-	connectedShards(): ShardTuple[] {
-		return [...this.shardOf.values()];
-	}
-
-	/** Resolves once an IDENTIFY matching `match` has arrived (past or future). */
-	async waitForIdentify(match: (identify: Json) => boolean, timeoutMs = 20_000): Promise<Json> {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const hit = this.identifies.find(match);
-			if (hit) return hit;
-			if (Date.now() > deadline) throw new Error(`no matching IDENTIFY within ${timeoutMs} ms; got ${JSON.stringify(this.identifies.map((i) => i['shard'] ?? null))}`);
-			await new Promise((resolve) => setTimeout(resolve, 10));
-		}
-	}
-
 	/** Asks the client to reconnect (op 7); it should come back with RESUME. */
 	requestReconnect(): void {
 		for (const ws of this.sockets) this.send(ws, { op: GatewayOpcodes.Reconnect, d: null });
@@ -233,10 +207,7 @@ export class DiscordStandIn {
 
 	private onSocket(ws: WebSocket): void {
 		this.sockets.add(ws);
-		ws.on('close', () => {
-			this.sockets.delete(ws);
-			this.shardOf.delete(ws);
-		});
+		ws.on('close', () => [this.sockets, this.shardOf].forEach((s) => s.delete(ws)));
 		ws.on('message', (raw) => {
 			const msg = JSON.parse(String(raw)) as { op: number; d: Json };
 			if (msg.op === GatewayOpcodes.Heartbeat) this.send(ws, { op: GatewayOpcodes.HeartbeatAck });
@@ -252,8 +223,7 @@ export class DiscordStandIn {
 
 	private onIdentify(ws: WebSocket, d: Json): void {
 		this.identifies.push({ ...d, token: d['token'] ? '[present]' : undefined });
-		const raw = d['shard'];
-		const shard: [number, number] = Array.isArray(raw) && raw.length === 2 ? [Number(raw[0]), Number(raw[1])] : [0, 1];
+		const shard: [number, number] = Array.isArray(d['shard']) ? [Number(d['shard'][0]), Number(d['shard'][1])] : [0, 1];
 		this.shardOf.set(ws, shard);
 		// Like Discord, a shard is only told about (and only gets events for) its own guilds.
 		const guildIds = this.guildIds.filter((id) => shard[1] === 1 || shardOfGuild(id, shard[1]) === shard[0]);
@@ -516,7 +486,8 @@ export class DiscordStandIn {
 		}
 		if ((m = /^\/applications\/(\d+)\/(?:guilds\/(\d+)\/)?commands$/u.exec(path))) {
 			const key = m[2] ? `guild:${m[2]}` : 'global';
-			if (method === 'GET') return [200, this.commands.get(key) ?? []];
+			// Like Discord: the full localization maps only with with_localizations=true.
+			if (method === 'GET') return [200, (this.commands.get(key) ?? []).map((c) => (query.get('with_localizations') === 'true' ? c : withoutLocalizations(c)))];
 			if (method === 'PUT') {
 				const list = ((body as unknown as Json[] | undefined) ?? []).map((c) => echoCommand(c, this.appId, m![2], this.snowflake()));
 				this.commands.set(key, list);
@@ -537,10 +508,13 @@ export class DiscordStandIn {
 /** Basic member permissions: view, send, use commands. */
 export const BASIC = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.UseApplicationCommands;
 
-/** A command as Discord echoes it back: ids added, false flags dropped, localizations null. */
+/** A command as Discord lists it without with_localizations: the maps left out. */
+const withoutLocalizations = (c: Json): Json => JSON.parse(JSON.stringify(c, (k, v: unknown) => (k.endsWith('_localizations') ? undefined : v))) as Json;
+
+/** A command as Discord echoes it back: ids added, false flags dropped, missing localizations null. */
 function echoCommand(c: Json, appId: string, guildId: string | undefined, id: string): Json {
 	const options = ((c['options'] as Json[] | undefined) ?? []).map((o) => {
-		const out: Json = { ...o, name_localizations: null, description_localizations: null };
+		const out: Json = { ...o, name_localizations: o['name_localizations'] ?? null, description_localizations: o['description_localizations'] ?? null };
 		if (out['required'] === false) delete out['required'];
 		if (out['autocomplete'] === false) delete out['autocomplete'];
 		return out;
@@ -551,9 +525,9 @@ function echoCommand(c: Json, appId: string, guildId: string | undefined, id: st
 		version: id,
 		type: c['type'] ?? 1,
 		name: c['name'],
-		name_localizations: null,
+		name_localizations: c['name_localizations'] ?? null,
 		description: c['description'],
-		description_localizations: null,
+		description_localizations: c['description_localizations'] ?? null,
 		default_member_permissions: c['default_member_permissions'] ?? null,
 		dm_permission: true,
 		nsfw: c['nsfw'] ?? false,
