@@ -1,7 +1,8 @@
 import { defineCommand } from '../src/core/command.js';
 import { relationsAttachment } from '../src/images/attach.js';
 import { actorName, claimBlock, describeActorType, eventLine } from '../src/core/present.js';
-import { bold, heading, para, type Block } from '../src/core/reply.js';
+import { heading, para, type Block, type Span } from '../src/core/reply.js';
+import { en } from '../src/i18n/messages/index.js';
 
 const MAX_EVENTS = 8;
 const MAX_CLAIMS = 4;
@@ -9,42 +10,47 @@ const MAX_CLAIMS = 4;
 export default defineCommand({
 	data: {
 		name: 'actor',
-		description: 'Who an actor is, their events, the claims they made and who they appear with',
+		description: en['cmd.actor.description'],
 		access: 'everyone',
-		options: [{ name: 'name', type: 'actor', description: 'A name, alias or spelling: Pezeshkian, Пезешкиан, kremlin', required: true }],
+		options: [{ name: 'name', type: 'actor', description: en['cmd.actor.opt.name'], required: true }],
 		examples: ['/actor Pezeshkian', '/actor "Ilham Aliyev"', '/actor kremlin'],
 	},
 	async execute(ctx) {
-		const { args, dataset } = ctx;
+		const { args, dataset, i18n } = ctx;
 		const a = args.name;
-		const blocks: Block[] = [heading(a.name), para(a.description)];
-		const fields = [{ name: 'Type', value: describeActorType(a) }];
-		if (a.country) fields.push({ name: 'Country', value: a.country });
-		if (a.aliases.length) fields.push({ name: 'Also written', value: a.aliases.slice(0, 12).join(', ') });
-		if (a.affiliations.length) fields.push({ name: 'Affiliated with', value: a.affiliations.map((id) => actorName(dataset, id)).join(', ') });
+		const name = (x: { name: string; names: Readonly<Record<string, string>> }) => i18n.name(x.name, x.names);
+		const blocks: Block[] = [heading(name(a)), para(i18n.content(a.description))];
+		const fields = [{ name: i18n.t('actor.type'), value: describeActorType(a, i18n) }];
+		if (a.country) fields.push({ name: i18n.t('actor.country'), value: a.country });
+		if (a.aliases.length) fields.push({ name: i18n.t('actor.aliases'), value: i18n.list(a.aliases.slice(0, 12)) });
+		if (a.affiliations.length) fields.push({ name: i18n.t('actor.affiliations'), value: i18n.list(a.affiliations.map((id) => actorName(dataset, id, i18n))) });
 		const members = dataset.actors.filter((x) => x.affiliations.includes(a.id));
-		if (members.length) fields.push({ name: 'Linked actors', value: members.slice(0, 10).map((m) => m.name).join(', ') + (members.length > 10 ? ` and ${members.length - 10} more` : '') });
-		if (a.wikidata) fields.push({ name: 'Wikidata', value: a.wikidata });
-		fields.push({ name: 'Id', value: a.id });
+		if (members.length) {
+			const names = i18n.list(members.slice(0, 10).map(name));
+			fields.push({ name: i18n.t('actor.members'), value: members.length > 10 ? i18n.t('actor.membersMore', { names, n: members.length - 10 }) : names });
+		}
+		if (a.wikidata) fields.push({ name: i18n.t('actor.wikidata'), value: a.wikidata });
+		fields.push({ name: i18n.t('field.id'), value: a.id });
 		blocks.push({ kind: 'fields', fields });
 
 		const events = dataset.eventsOf(a.id);
 		if (events.length) {
-			blocks.push(heading(`Events (${events.length})`));
-			for (const e of events.slice(0, MAX_EVENTS)) blocks.push(eventLine(dataset, e));
-			if (events.length > MAX_EVENTS) blocks.push(para(`… ${events.length - MAX_EVENTS} more: /timeline actor:${a.id}`));
-		} else blocks.push(para('No events in the dataset involve this actor directly.'));
+			blocks.push(heading(i18n.t('actor.events', { n: events.length })));
+			for (const e of events.slice(0, MAX_EVENTS)) blocks.push(eventLine(dataset, e, i18n));
+			if (events.length > MAX_EVENTS) blocks.push(para(i18n.t('actor.eventsMore', { n: events.length - MAX_EVENTS, command: `/timeline actor:${a.id}` })));
+		} else blocks.push(para(i18n.t('actor.noEvents')));
 
 		const claims = dataset.claimsBy(a.id);
 		if (claims.length) {
-			blocks.push(heading(`Claims made (${claims.length})`));
-			for (const c of claims.slice(0, MAX_CLAIMS)) blocks.push(claimBlock(dataset, c));
-			if (claims.length > MAX_CLAIMS) blocks.push(para(`… ${claims.length - MAX_CLAIMS} more: /search ${a.id}`));
+			blocks.push(heading(i18n.t('actor.claims', { n: claims.length })));
+			for (const c of claims.slice(0, MAX_CLAIMS)) blocks.push(claimBlock(dataset, c, i18n));
+			if (claims.length > MAX_CLAIMS) blocks.push(para(i18n.t('actor.claimsMore', { n: claims.length - MAX_CLAIMS, command: `/search ${a.id}` })));
 		}
 		const co = dataset.coActors(a.id);
 		if (co.length) {
-			blocks.push(heading('Appears most with'));
-			blocks.push(para(...co.flatMap((c, i) => [...(i ? [{ text: ', ' }] : []), bold(c.actor.name), { text: ` (${c.shared} ${c.shared === 1 ? 'event' : 'events'})` }])));
+			blocks.push(heading(i18n.t('actor.coActors')));
+			const separator: Span = { text: i18n.t('list.separator') };
+			blocks.push(para(...co.flatMap((c, i) => [...(i ? [separator] : []), ...i18n.spans('actor.coActor', { name: name(c.actor), n: c.shared })])));
 		}
 		const images = await relationsAttachment(ctx, a.id);
 		return { blocks, ...(images.length ? { images } : {}) };

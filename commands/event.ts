@@ -1,49 +1,52 @@
 import { defineCommand } from '../src/core/command.js';
-import { actorName, claimBlock, claimsByClaimant, eventLine, sourcesBlock, STATUS_LABEL } from '../src/core/present.js';
-import { heading, para, type Block } from '../src/core/reply.js';
-import { formatHuman } from '../src/dataset/partial-date.js';
-
-const RELATION: Record<string, string> = { response_to: 'In response to', caused_by: 'Caused by', part_of: 'Part of', follows: 'Follows', context: 'Context' };
+import { actorName, claimBlock, claimsByClaimant, eventLine, eventSummary, eventTitle, sourcesBlock, statusLabel } from '../src/core/present.js';
+import { heading, italic, para, type Block } from '../src/core/reply.js';
+import { en } from '../src/i18n/messages/index.js';
 
 export default defineCommand({
 	data: {
 		name: 'event',
-		description: 'One event in full: date, place, actors, summary, claims by side, sources',
+		description: en['cmd.event.description'],
 		access: 'everyone',
-		options: [{ name: 'id', type: 'event', description: 'The event id shown in /timeline, or words from its title', required: true }],
+		options: [{ name: 'id', type: 'event', description: en['cmd.event.opt.id'], required: true }],
 		examples: ['/event yekaterinburg-raids', '/event sputnik-azerbaijan-raid'],
 	},
-	execute({ args, dataset }) {
+	execute({ args, dataset, i18n }) {
 		const e = args.id;
-		const blocks: Block[] = [heading(e.title)];
+		const blocks: Block[] = [heading(eventTitle(e, i18n))];
+		const place = e.location ? (e.location.country ? i18n.t('event.placeCountry', { place: e.location.name, country: e.location.country }) : e.location.name) : undefined;
+		const actors = e.actors.map((a) => {
+			const name = actorName(dataset, a.actorId, i18n);
+			return a.role ? i18n.t('event.actorRole', { name, role: a.role.replace(/[-_]/gu, ' ') }) : name;
+		});
 		const fields = [
-			{ name: 'Date', value: formatHuman(e.date) },
-			...(e.location ? [{ name: 'Place', value: e.location.name + (e.location.country ? ` (${e.location.country})` : '') }] : []),
-			{ name: 'Status', value: STATUS_LABEL[e.status] },
-			{ name: 'Actors', value: e.actors.map((a) => `${actorName(dataset, a.actorId)}${a.role ? ` (${a.role.replace(/[-_]/gu, ' ')})` : ''}`).join(', ') },
-			...(e.tags.length ? [{ name: 'Tags', value: e.tags.join(', ') }] : []),
-			{ name: 'Id', value: e.id },
+			{ name: i18n.t('event.date'), value: i18n.date(e.date) },
+			...(place !== undefined ? [{ name: i18n.t('event.place'), value: place }] : []),
+			{ name: i18n.t('event.status'), value: statusLabel(e.status, i18n) },
+			{ name: i18n.t('event.actors'), value: i18n.list(actors) },
+			...(e.tags.length ? [{ name: i18n.t('event.tags'), value: i18n.list(e.tags) }] : []),
+			{ name: i18n.t('field.id'), value: e.id },
 		];
 		blocks.push({ kind: 'fields', fields });
-		blocks.push(para(e.summary));
-		if (e.note) blocks.push(para({ text: 'Editor’s note: ', mark: 'bold' }, { text: e.note, mark: 'italic' }));
+		blocks.push(para(eventSummary(e, i18n)));
+		if (e.note) blocks.push(para(...i18n.spans('event.note', { note: i18n.content(e.note) })));
 		const claims = dataset.claimsOf(e);
 		if (claims.length) {
-			blocks.push(heading('Who says what'));
-			for (const [, list] of claimsByClaimant(claims)) for (const c of list) blocks.push(claimBlock(dataset, c));
+			blocks.push(heading(i18n.t('event.claims')));
+			for (const [, list] of claimsByClaimant(claims)) for (const c of list) blocks.push(claimBlock(dataset, c, i18n));
 		}
-		blocks.push(heading('Sources'));
+		blocks.push(heading(i18n.t('event.sources')));
 		blocks.push(sourcesBlock(dataset, e.sourceIds));
 		const related = e.related.map((r) => ({ r, ev: dataset.event(r.eventId)! }));
 		const incoming = dataset.events.filter((x) => x.related.some((r) => r.eventId === e.id));
 		if (related.length || incoming.length) {
-			blocks.push(heading('Related events'));
+			blocks.push(heading(i18n.t('event.related')));
 			for (const { r, ev } of related) {
-				blocks.push(para({ text: `${RELATION[r.type] ?? r.type}:`, mark: 'italic' }));
-				blocks.push(eventLine(dataset, ev));
+				blocks.push(para(italic(i18n.t(`event.relation.${r.type}`))));
+				blocks.push(eventLine(dataset, ev, i18n));
 			}
-			if (incoming.length) blocks.push(para({ text: 'Followed by:', mark: 'italic' }));
-			for (const ev of incoming.slice(0, 5)) blocks.push(eventLine(dataset, ev));
+			if (incoming.length) blocks.push(para(italic(i18n.t('event.followedBy'))));
+			for (const ev of incoming.slice(0, 5)) blocks.push(eventLine(dataset, ev, i18n));
 		}
 		return { blocks };
 	},

@@ -1,19 +1,19 @@
 import { defineCommand, type CommandDefinition } from '../src/core/command.js';
-import { usage } from '../src/core/dispatch.js';
+import { usageText } from '../src/core/dispatch.js';
 import { bold, code, heading, para, type Block } from '../src/core/reply.js';
 import { closest } from '../src/dataset/text.js';
-
-const ACCESS: Record<string, string> = { everyone: '', channel_admin: ' (admins of the chat)', owner: ' (bot owners)' };
+import { commandDescription, optionDescription } from '../src/i18n/command-text.js';
+import { en } from '../src/i18n/messages/index.js';
 
 export default defineCommand({
 	data: {
 		name: 'help',
-		description: 'Every command with its options and an example; /help timeline for one',
+		description: en['cmd.help.description'],
 		access: 'everyone',
-		options: [{ name: 'command', type: 'text', description: 'A command to explain in detail, e.g. timeline' }],
+		options: [{ name: 'command', type: 'text', description: en['cmd.help.opt.command'] }],
 		examples: ['/help', '/help timeline'],
 	},
-	execute({ args, services, dataset }) {
+	execute({ args, services, dataset, i18n }) {
 		const registry = services['registry'] as ReadonlyMap<string, { data: CommandDefinition }> | undefined;
 		const commands = registry ? [...registry.values()].map((m) => m.data) : [];
 		if (args.command) {
@@ -21,19 +21,36 @@ export default defineCommand({
 			const def = commands.find((c) => c.name === name);
 			if (!def) {
 				const near = closest(name, commands.map((c) => c.name), 1);
-				return { blocks: [para({ text: `There is no command /${name.slice(0, 40)}.${near.length ? ` Did you mean /${near[0]!}?` : ''}`, mark: 'bold' }), para('Type /help for the list.')], ephemeral: true };
+				const command = `/${name.slice(0, 40)}`;
+				const message = near.length ? i18n.t('error.unknownCommand.suggest', { command, suggestion: `/${near[0]!}` }) : i18n.t('error.unknownCommand', { command });
+				return { blocks: [para({ text: message, mark: 'bold' }), para(i18n.t('help.listHint'))], ephemeral: true };
 			}
-			const blocks: Block[] = [heading(`/${def.name}${ACCESS[def.access]}`), para(def.description), para(code(usage({ data: def, execute: () => ({ blocks: [] }) })))];
-			if (def.options.length) blocks.push({ kind: 'fields', fields: def.options.map((o) => ({ name: `${o.name}${o.required ? ' (required)' : ''}`, value: o.description + (o.choices ? `: ${o.choices.join(', ')}` : '') })) });
-			blocks.push(para(bold('Examples')));
+			const blocks: Block[] = [
+				heading(i18n.t(`help.heading.${def.access}`, { command: `/${def.name}` })),
+				para(commandDescription(i18n, def)),
+				para(code(usageText({ data: def }, i18n))),
+			];
+			if (def.options.length) {
+				blocks.push({
+					kind: 'fields',
+					fields: def.options.map((o) => {
+						const description = optionDescription(i18n, def, o);
+						return {
+							name: o.required ? i18n.t('help.required', { option: o.name }) : o.name,
+							value: o.choices ? i18n.t('help.choices', { description, choices: i18n.list(o.choices) }) : description,
+						};
+					}),
+				});
+			}
+			blocks.push(para(bold(i18n.t('help.examples'))));
 			for (const ex of def.examples) blocks.push(para(code(ex)));
 			return { blocks };
 		}
-		const blocks: Block[] = [heading(`sitrep: ${dataset.story.title}`), para('A briefing on a developing story. Every event cites its sources; contested facts are shown as attributed claims.')];
+		const blocks: Block[] = [heading(i18n.t('help.title', { title: i18n.content(dataset.story.title) })), para(i18n.t('help.intro'))];
 		for (const def of commands) {
-			blocks.push(para(bold(`/${def.name}`), { text: `${ACCESS[def.access]} ${def.description}. ` }, { text: 'e.g. ' }, code(def.examples[0]!)));
+			blocks.push(para(...i18n.spans(`help.line.${def.access}`, { command: `/${def.name}`, description: commandDescription(i18n, def), example: def.examples[0]! })));
 		}
-		blocks.push(para('Options are written name:value; quote values with spaces: /actor "Ilham Aliyev". /help COMMAND explains one command.'));
+		blocks.push(para(i18n.t('help.footer')));
 		return { blocks };
 	},
 });

@@ -8,6 +8,7 @@ import briefing from './briefing.js';
 import event from './event.js';
 import exportCommand from './export.js';
 import help from './help.js';
+import language from './language.js';
 import reload from './reload.js';
 import search from './search.js';
 import subscribe from './subscribe.js';
@@ -15,6 +16,6 @@ import subscriptions from './subscriptions.js';
 import timeline from './timeline.js';
 import unsubscribe from './unsubscribe.js';
 
-export const commandModules = [timeline, actor, event, search, briefing, exportCommand, subscribe, unsubscribe, subscriptions, reload, help] as const;
+export const commandModules = [timeline, actor, event, search, briefing, exportCommand, subscribe, unsubscribe, subscriptions, language, reload, help] as const;
 
 export const registry = createRegistry(commandModules as unknown as Parameters<typeof createRegistry>[0]);

@@ -1,56 +1,76 @@
 import { defineCommand } from '../src/core/command.js';
-import { UserFacingError } from '../src/core/errors.js';
+import { msg, UserFacingError } from '../src/core/errors.js';
 import { bold, heading, para, type Block } from '../src/core/reply.js';
 import { formatDatasetErrors } from '../src/dataset/errors.js';
 import type { DatasetDiff, KindDiff } from '../src/dataset/diff.js';
+import { en } from '../src/i18n/messages/index.js';
+import { createTranslator, type Translator } from '../src/i18n/translator.js';
 import type { Reloader } from '../src/reload/reloader.js';
 
 const LIST = 8;
 
-function kindLine(name: string, k: KindDiff): Block[] {
+function kindLine(i18n: Translator, kind: 'events' | 'actors' | 'sources' | 'claims', k: KindDiff): Block[] {
+	const name = i18n.t(`reload.kind.${kind}`);
 	const n = k.added.length + k.changed.length + k.removed.length;
-	if (n === 0) return [para(`${name}: no change`)];
-	const part = (label: string, ids: readonly string[]) => (ids.length ? `${ids.length} ${label}${ids.length ? ` (${ids.slice(0, LIST).join(', ')}${ids.length > LIST ? `, … ${ids.length - LIST} more` : ''})` : ''}` : '');
-	return [para(bold(`${name}: `), { text: [part('added', k.added), part('changed', k.changed), part('removed', k.removed)].filter(Boolean).join('; ') })];
+	if (n === 0) return [para(i18n.t('reload.noChange', { kind: name }))];
+	const ids = (list: readonly string[]) => {
+		const shown = i18n.list(list.slice(0, LIST));
+		return list.length > LIST ? i18n.t('reload.idsMore', { ids: shown, n: list.length - LIST }) : shown;
+	};
+	const parts = [
+		...(k.added.length ? [i18n.t('reload.added', { n: k.added.length, ids: ids(k.added) })] : []),
+		...(k.changed.length ? [i18n.t('reload.changed', { n: k.changed.length, ids: ids(k.changed) })] : []),
+		...(k.removed.length ? [i18n.t('reload.removed', { n: k.removed.length, ids: ids(k.removed) })] : []),
+	];
+	return [para(...i18n.spans('reload.kindLine', { kind: name, changes: i18n.list(parts, 'semicolon') }))];
 }
 
-export function diffBlocks(diff: DatasetDiff): Block[] {
+/** What a reload changed, one line per kind of record. */
+export function diffBlocks(diff: DatasetDiff, i18n: Translator = createTranslator('en')): Block[] {
 	return [
-		...kindLine('Events', diff.events),
-		...kindLine('Actors', diff.actors),
-		...kindLine('Sources', diff.sources),
-		...kindLine('Claims', diff.claims),
-		...(diff.storyChanged ? [para('The story record changed.')] : []),
+		...kindLine(i18n, 'events', diff.events),
+		...kindLine(i18n, 'actors', diff.actors),
+		...kindLine(i18n, 'sources', diff.sources),
+		...kindLine(i18n, 'claims', diff.claims),
+		...(diff.storyChanged ? [para(i18n.t('reload.storyChanged'))] : []),
 	];
 }
 
 export default defineCommand({
 	data: {
 		name: 'reload',
-		description: 'Reload the dataset from disk and show what changed (bot owners)',
+		description: en['cmd.reload.description'],
 		access: 'owner',
 		options: [
-			{ name: 'dry_run', type: 'boolean', description: 'Show what would change without switching to it' },
-			{ name: 'history', type: 'boolean', description: 'Show the last 10 reloads instead' },
+			{ name: 'dry_run', type: 'boolean', description: en['cmd.reload.opt.dry_run'] },
+			{ name: 'history', type: 'boolean', description: en['cmd.reload.opt.history'] },
 		],
 		examples: ['/reload', '/reload dry_run:true', '/reload history:true'],
 	},
-	async execute({ args, services, requester }) {
+	async execute({ args, services, requester, i18n }) {
 		const reloader = services['reloader'] as Reloader | undefined;
-		if (!reloader) throw new UserFacingError('UNAVAILABLE', 'Reloading is not available in this mode.', 'Restart the bot to pick up dataset changes.');
+		if (!reloader) throw new UserFacingError('UNAVAILABLE', msg('reload.unavailable'), msg('reload.unavailable.hint'));
 		if (args.history) {
 			const entries = (await reloader.audit?.recent(10)) ?? [];
-			if (!entries.length) return { blocks: [para('No reloads have been recorded yet.')], ephemeral: true };
+			if (!entries.length) return { blocks: [para(i18n.t('reload.noHistory'))], ephemeral: true };
 			return {
 				blocks: [
-					heading('Last reloads'),
-					...entries.map((e) =>
-						para(
-							`${e.at.replace('T', ' ').slice(0, 19)} UTC — ${e.result.replace('_', ' ')} by ${e.requester.displayName} (${e.requester.platform}, ${e.trigger})`,
-							e.version ? ` — version ${e.version}, ${e.counts?.events ?? 0} events` : '',
-							e.errorCount ? ` — ${e.errorCount} errors` : '',
-						),
-					),
+					heading(i18n.t('reload.historyTitle')),
+					...entries.map((e) => {
+						const line = i18n.t('reload.history.line', {
+							at: e.at.replace('T', ' ').slice(0, 19),
+							result: i18n.t(`reload.result.${e.result}`),
+							who: e.requester.displayName,
+							platform: e.requester.platform,
+							trigger: i18n.t(`reload.trigger.${e.trigger}`),
+						});
+						const parts = [
+							line,
+							...(e.version ? [i18n.t('reload.history.version', { version: e.version, n: e.counts?.events ?? 0 })] : []),
+							...(e.errorCount ? [i18n.t('reload.history.errors', { n: e.errorCount })] : []),
+						];
+						return para(parts.join(' '));
+					}),
 				],
 				ephemeral: true,
 			};
@@ -58,19 +78,20 @@ export default defineCommand({
 		const outcome = await reloader.reload({ requester: { platform: requester.platform, userId: requester.userId, displayName: requester.displayName }, trigger: 'command', dryRun: args.dry_run ?? false });
 		if (!outcome.ok) {
 			return {
-				blocks: [para(bold(`Reload failed: ${outcome.errors.length} ${outcome.errors.length === 1 ? 'error' : 'errors'}. The live dataset is unchanged.`)), para({ text: formatDatasetErrors(outcome.errors).join('\n'), mark: 'code' })],
+				// The dataset errors themselves (file, line, field) are for the editors and stay in English.
+				blocks: [para(bold(i18n.t('reload.failed', { n: outcome.errors.length }))), para({ text: formatDatasetErrors(outcome.errors).join('\n'), mark: 'code' })],
 				ephemeral: true,
 			};
 		}
 		const title =
 			outcome.result === 'dry_run'
-				? `Dry run: version ${outcome.after.version} would replace ${outcome.before.version}. Nothing was switched.`
+				? i18n.t('reload.dryRun', { after: outcome.after.version, before: outcome.before.version })
 				: outcome.result === 'unchanged'
-					? `The files are unchanged (version ${outcome.after.version}).`
-					: `Reloaded: version ${outcome.after.version} replaces ${outcome.before.version}.`;
+					? i18n.t('reload.unchanged', { version: outcome.after.version })
+					: i18n.t('reload.swapped', { after: outcome.after.version, before: outcome.before.version });
 		const c = outcome.after.counts;
 		return {
-			blocks: [para(bold(title)), para(`${c.events} events, ${c.actors} actors, ${c.sources} sources, ${c.claims} claims; loaded in ${outcome.durationMs} ms.`), ...diffBlocks(outcome.diff)],
+			blocks: [para(bold(title)), para(i18n.t('reload.counts', { events: c.events, actors: c.actors, sources: c.sources, claims: c.claims, ms: outcome.durationMs })), ...diffBlocks(outcome.diff, i18n)],
 			ephemeral: true,
 		};
 	},

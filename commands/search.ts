@@ -1,34 +1,37 @@
 import { defineCommand } from '../src/core/command.js';
-import { claimBlock, eventLine } from '../src/core/present.js';
-import { bold, heading, markMatches, para, type Block } from '../src/core/reply.js';
+import { claimBlock, claimText, eventLine, eventTitle } from '../src/core/present.js';
+import { heading, italic, markMatches, para, type Block } from '../src/core/reply.js';
 import { fold } from '../src/dataset/text.js';
+import { en } from '../src/i18n/messages/index.js';
 
 export default defineCommand({
 	data: {
 		name: 'search',
-		description: 'Ranked full-text search over events, claims and actors',
+		description: en['cmd.search.description'],
 		access: 'everyone',
 		options: [
-			{ name: 'query', type: 'text', description: 'Words to find, in any spelling: sputnik raid, heart failure', required: true },
-			{ name: 'limit', type: 'integer', description: 'Most results to show (1-25, default 8)', min: 1, max: 25 },
+			{ name: 'query', type: 'text', description: en['cmd.search.opt.query'], required: true },
+			{ name: 'limit', type: 'integer', description: en['cmd.search.opt.limit'], min: 1, max: 25 },
 		],
 		examples: ['/search heart failure', '/search sputnik', '/search Сафаров'],
 	},
-	execute({ args, dataset }) {
+	execute({ args, dataset, i18n }) {
 		const results = dataset.search(args.query);
 		if (results.length === 0) {
-			return { blocks: [para(`Nothing matches "${args.query}". Search needs every word to match: try fewer words, another spelling, or /timeline to browse.`)] };
+			return { blocks: [para(i18n.t('search.none', { query: args.query }))] };
 		}
 		const limit = args.limit ?? 8;
-		const blocks: Block[] = [heading(`Search: ${args.query}`), para({ text: `${results.length} ${results.length === 1 ? 'result' : 'results'}, best first${results.length > limit ? `; showing ${limit}` : ''}`, mark: 'italic' })];
+		const count = results.length > limit ? i18n.t('search.countShown', { n: results.length, limit }) : i18n.t('search.count', { n: results.length });
+		const blocks: Block[] = [heading(i18n.t('search.title', { query: args.query })), para(italic(count))];
 		for (const r of results.slice(0, limit)) {
 			const matched = new Set(r.matched);
 			if (r.kind === 'event') {
-				blocks.push(eventLine(dataset, r.event, markMatches(r.event.title, matched, fold)));
+				blocks.push(eventLine(dataset, r.event, i18n, markMatches(eventTitle(r.event, i18n), matched, fold)));
 			} else if (r.kind === 'claim') {
-				blocks.push(claimBlock(dataset, r.claim, markMatches(r.claim.text, matched, fold)));
+				blocks.push(claimBlock(dataset, r.claim, i18n, markMatches(claimText(r.claim, i18n), matched, fold)));
 			} else {
-				blocks.push(para(bold(r.actor.name), { text: ` (actor, /actor ${r.actor.id}): ` }, ...markMatches(r.actor.description, matched, fold)));
+				const name = i18n.name(r.actor.name, r.actor.names);
+				blocks.push(para(...i18n.spans('search.actor', { name, command: `/actor ${r.actor.id}` }), ...markMatches(i18n.content(r.actor.description), matched, fold)));
 			}
 		}
 		return { blocks };

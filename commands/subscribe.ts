@@ -1,25 +1,28 @@
 import { defineCommand } from '../src/core/command.js';
 import { actorName } from '../src/core/present.js';
 import { heading, para } from '../src/core/reply.js';
+import { LOCALES } from '../src/i18n/locale.js';
+import { en } from '../src/i18n/messages/index.js';
 import { describeSubscription, parseTime, parseTimeZone } from '../src/scheduler/schedule-input.js';
 import { subscriptionDefaultsOf, subscriptionStoreOf } from '../src/store/services.js';
 
 export default defineCommand({
 	data: {
 		name: 'subscribe',
-		description: 'Get the briefing in this chat every day at a set local time; again to change it',
+		description: en['cmd.subscribe.description'],
 		access: 'channel_admin',
 		options: [
-			{ name: 'time', type: 'text', description: 'Local time, HH:MM in 24-hour form (default 08:00), e.g. 18:30' },
-			{ name: 'timezone', type: 'text', description: "IANA timezone, e.g. Europe/London (default: the story's)" },
-			{ name: 'actor', type: 'actor', description: 'Only events involving this actor' },
-			{ name: 'tag', type: 'tag', description: 'Only events with this tag' },
-			{ name: 'quiet', type: 'boolean', description: 'Skip days without new events (true or false)' },
-			{ name: 'reset', type: 'boolean', description: 'Start from the defaults instead of keeping earlier settings' },
+			{ name: 'time', type: 'text', description: en['cmd.subscribe.opt.time'] },
+			{ name: 'timezone', type: 'text', description: en['cmd.subscribe.opt.timezone'] },
+			{ name: 'actor', type: 'actor', description: en['cmd.subscribe.opt.actor'] },
+			{ name: 'tag', type: 'tag', description: en['cmd.subscribe.opt.tag'] },
+			{ name: 'quiet', type: 'boolean', description: en['cmd.subscribe.opt.quiet'] },
+			{ name: 'reset', type: 'boolean', description: en['cmd.subscribe.opt.reset'] },
+			{ name: 'language', type: 'choice', description: en['cmd.subscribe.opt.language'], choices: LOCALES },
 		],
-		examples: ['/subscribe', '/subscribe time:18:30 timezone:Europe/London', '/subscribe time:07:00 actor:kremlin quiet:true'],
+		examples: ['/subscribe', '/subscribe time:18:30 timezone:Europe/London', '/subscribe time:07:00 actor:kremlin quiet:true', '/subscribe language:ru'],
 	},
-	async execute({ args, services, place, requester, now, dataset }) {
+	async execute({ args, services, place, requester, now, dataset, i18n }) {
 		const store = subscriptionStoreOf(services);
 		const defaults = subscriptionDefaultsOf(services);
 		const time = args.time !== undefined ? parseTime(args.time) : undefined;
@@ -28,6 +31,8 @@ export default defineCommand({
 		const existing = args.reset ? undefined : await store.get(place.platform, place.channelId);
 		const actorId = args.actor?.id ?? existing?.actorId;
 		const tag = args.tag ?? existing?.tag;
+		// English is the default: pinning it stores nothing, so the column stays "no pin".
+		const language = args.language ?? existing?.language;
 		const result = await store.upsert(
 			{
 				platform: place.platform,
@@ -38,17 +43,18 @@ export default defineCommand({
 				...(actorId ? { actorId } : {}),
 				...(tag ? { tag } : {}),
 				quiet: args.quiet ?? existing?.quiet ?? false,
+				...(language && language !== 'en' ? { language } : {}),
 				createdBy: `${requester.platform}:${requester.userId}`,
 			},
 			now,
 		);
 		const sub = result.subscription;
-		const title = result.created ? 'Subscribed: a daily briefing in this chat' : result.resumed ? 'Resumed: the daily briefing in this chat' : 'Updated: the daily briefing in this chat';
+		const title = i18n.t(result.created ? 'subscribe.created' : result.resumed ? 'subscribe.resumed' : 'subscribe.updated');
 		return {
 			blocks: [
 				heading(title),
-				{ kind: 'fields', fields: describeSubscription(sub, now, (id) => actorName(dataset, id)) },
-				para('Change it with /subscribe again, see it with /subscriptions, stop it with /unsubscribe.'),
+				{ kind: 'fields', fields: describeSubscription(sub, now, (id) => actorName(dataset, id, i18n), i18n) },
+				para(i18n.t('subscribe.footer')),
 			],
 		};
 	},

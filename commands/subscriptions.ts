@@ -1,7 +1,8 @@
 import { defineCommand } from '../src/core/command.js';
-import { UserFacingError } from '../src/core/errors.js';
+import { msg, UserFacingError } from '../src/core/errors.js';
 import { actorName } from '../src/core/present.js';
 import { heading, para, type Block } from '../src/core/reply.js';
+import { en } from '../src/i18n/messages/index.js';
 import { describeSubscription } from '../src/scheduler/schedule-input.js';
 import { subscriptionStoreOf } from '../src/store/services.js';
 
@@ -11,30 +12,37 @@ const MAX_LISTED = 20;
 export default defineCommand({
 	data: {
 		name: 'subscriptions',
-		description: "This chat's daily briefing: when, what, and whether it is paused",
+		description: en['cmd.subscriptions.description'],
 		access: 'everyone',
-		options: [{ name: 'all', type: 'boolean', description: 'Every subscription on every platform (bot owners only)' }],
+		options: [{ name: 'all', type: 'boolean', description: en['cmd.subscriptions.opt.all'] }],
 		examples: ['/subscriptions', '/subscriptions all:true'],
 	},
-	async execute({ args, services, place, requester, now, dataset }) {
+	async execute({ args, services, place, requester, now, dataset, i18n }) {
 		const store = subscriptionStoreOf(services);
-		const name = (id: string) => actorName(dataset, id);
+		const name = (id: string) => actorName(dataset, id, i18n);
 		if (args.all) {
-			if (!requester.isOwner) throw new UserFacingError('FORBIDDEN', 'Only the bot’s owners can list every subscription.', 'Use /subscriptions to see this chat’s.');
+			if (!requester.isOwner) throw new UserFacingError('FORBIDDEN', msg('subscriptions.ownersOnly'), msg('subscriptions.ownersOnly.hint'));
 			const all = await store.list();
 			const paused = all.filter((s) => s.status === 'paused').length;
-			const blocks: Block[] = [heading(`All subscriptions: ${all.length} (${all.length - paused} active, ${paused} paused)`)];
+			const blocks: Block[] = [heading(i18n.t('subscriptions.allTitle', { n: all.length, active: all.length - paused, paused }))];
 			for (const s of all.slice(0, MAX_LISTED)) {
-				const filter = [s.actorId ? `actor ${name(s.actorId)}` : '', s.tag ? `tag ${s.tag}` : ''].filter(Boolean).join(', ');
-				blocks.push(para(`• ${s.platform} ${s.channelId}: ${s.time} ${s.timezone}${filter ? `, ${filter}` : ''}${s.quiet ? ', quiet' : ''}${s.status === 'paused' ? ` — paused: ${s.pauseReason ?? 'no reason'}` : ''}`));
+				const parts = [
+					i18n.t('subscriptions.line', { platform: s.platform, channel: s.channelId, time: s.time, zone: s.timezone }),
+					...(s.actorId ? [i18n.t('filter.actor', { name: name(s.actorId) })] : []),
+					...(s.tag ? [i18n.t('filter.tag', { tag: s.tag })] : []),
+					...(s.quiet ? [i18n.t('subscriptions.quiet')] : []),
+					...(s.language ? [i18n.t('subscriptions.language', { language: i18n.t(`lang.${s.language}`) })] : []),
+				];
+				const line = i18n.list(parts);
+				blocks.push(para(s.status === 'paused' ? `${line} ${i18n.t('subscriptions.paused', { reason: s.pauseReason ?? i18n.t('subscriptions.noReason') })}` : line));
 			}
-			if (all.length > MAX_LISTED) blocks.push(para(`… and ${all.length - MAX_LISTED} more.`));
+			if (all.length > MAX_LISTED) blocks.push(para(i18n.t('subscriptions.more', { n: all.length - MAX_LISTED })));
 			return { blocks, ephemeral: true };
 		}
 		const sub = await store.get(place.platform, place.channelId);
-		if (!sub) return { blocks: [para({ text: 'This chat has no daily briefing.', mark: 'bold' }), para('An admin can start one with /subscribe, e.g. /subscribe time:08:00')] };
+		if (!sub) return { blocks: [para({ text: i18n.t('subscriptions.none'), mark: 'bold' }), para(i18n.t('subscriptions.none.hint'))] };
 		return {
-			blocks: [heading(sub.status === 'paused' ? 'Daily briefing in this chat: paused' : 'Daily briefing in this chat'), { kind: 'fields', fields: describeSubscription(sub, now, name) }],
+			blocks: [heading(i18n.t(sub.status === 'paused' ? 'subscriptions.title.paused' : 'subscriptions.title')), { kind: 'fields', fields: describeSubscription(sub, now, name, i18n) }],
 		};
 	},
 });

@@ -1,19 +1,20 @@
 import { defineCommand } from '../src/core/command.js';
 import { para } from '../src/core/reply.js';
+import { en } from '../src/i18n/messages/index.js';
 import { subscriptionStoreOf } from '../src/store/services.js';
 
 export default defineCommand({
 	data: {
 		name: 'unsubscribe',
-		description: 'Stop the daily briefing in this chat',
+		description: en['cmd.unsubscribe.description'],
 		access: 'channel_admin',
 		options: [],
 		examples: ['/unsubscribe'],
 	},
-	async execute({ services, place }) {
+	async execute({ services, place, i18n }) {
 		const store = subscriptionStoreOf(services);
 		const removed = await store.remove(place.platform, place.channelId);
-		if (!removed) return { blocks: [para({ text: 'This chat has no daily briefing to stop.', mark: 'bold' }), para('Start one with /subscribe')], ephemeral: true };
-		return { blocks: [para({ text: `Stopped: this chat no longer gets the daily briefing at ${removed.time} (${removed.timezone}).`, mark: 'bold' }), para('/subscribe starts it again.')] };
+		if (!removed) return { blocks: [para({ text: i18n.t('unsubscribe.none'), mark: 'bold' }), para(i18n.t('unsubscribe.none.hint'))], ephemeral: true };
+		return { blocks: [para({ text: i18n.t('unsubscribe.done', { time: removed.time, zone: removed.timezone }), mark: 'bold' }), para(i18n.t('unsubscribe.done.hint'))] };
 	},
 });

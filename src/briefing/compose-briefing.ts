@@ -3,11 +3,13 @@
  * updated since the previous delivery), so the scheduler can compose each distinct briefing once
  * and send it to every subscriber that shares it.
  */
-import { claimBlock, claimsByClaimant, eventLine, actorName } from '../core/present.js';
-import { bold, heading, para, type Block, type Reply } from '../core/reply.js';
+import { claimBlock, claimsByClaimant, eventLine, actorName, withUntranslatedNote } from '../core/present.js';
+import { bold, heading, italic, para, type Block, type Reply } from '../core/reply.js';
 import type { Claim, StoryEvent } from '../dataset/model.js';
-import { civilFromDay, formatHuman, isoFromDay, parsePartialDate } from '../dataset/partial-date.js';
+import { civilFromDay, isoFromDay, parsePartialDate } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { Locale } from '../i18n/locale.js';
+import { createTranslator } from '../i18n/translator.js';
 
 export interface BriefingRequest {
 	/** The briefing's local day (day number, see partial-date.ts). */
@@ -20,6 +22,8 @@ export interface BriefingRequest {
 	readonly maxNew?: number;
 	/** Adds the section "Updated since your last briefing"; without it there is none. */
 	readonly updatedSince?: UpdatedSince;
+	/** The language to compose in (a subscription's pinned language, the reader's); English by default. */
+	readonly locale?: Locale;
 }
 
 /**
@@ -54,54 +58,60 @@ export interface Briefing {
 const MAX_DISPUTES = 4;
 
 export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest): Briefing {
+	const i18n = createTranslator(req.locale);
 	const since = req.sinceDay ?? req.day - 1;
 	const maxNew = req.maxNew ?? 10;
-	const dayText = formatHuman(parsePartialDateOrThrow(isoFromDay(req.day)));
+	const dayText = i18n.date(parsePartialDateOrThrow(isoFromDay(req.day)));
 	const filter = { ...(req.actorId ? { actorId: req.actorId } : {}), ...(req.tag ? { tag: req.tag } : {}) };
 	const upToToday = dataset.timeline({ ...filter, toDay: req.day });
 	// "New" means the event began inside the window; a month-long event is news once, not all month.
 	const fresh = upToToday.filter((e) => e.date.earliestDay >= since && e.date.earliestDay <= req.day);
-	const blocks: Block[] = [heading(`Briefing for ${dayText}: ${dataset.story.title}`)];
-	const scope = [req.actorId ? `actor ${actorName(dataset, req.actorId)}` : '', req.tag ? `tag ${req.tag}` : ''].filter(Boolean).join(', ');
-	if (scope) blocks.push(para({ text: `Filtered to ${scope}.`, mark: 'italic' }));
+	const blocks: Block[] = [heading(i18n.t('briefing.title', { day: dayText, title: i18n.content(dataset.story.title) }))];
+	const scope = [
+		...(req.actorId ? [i18n.t('filter.actor', { name: actorName(dataset, req.actorId, i18n) })] : []),
+		...(req.tag ? [i18n.t('filter.tag', { tag: req.tag })] : []),
+	];
+	if (scope.length) blocks.push(para(italic(i18n.t('briefing.filtered', { scope: i18n.list(scope) }))));
 
-	const windowText = since === req.day - 1 ? 'In the last 24 hours' : `Since ${formatHuman(parsePartialDateOrThrow(isoFromDay(since)))}`;
+	const last24 = since === req.day - 1;
+	const sinceText = last24 ? '' : i18n.date(parsePartialDateOrThrow(isoFromDay(since)));
 	if (fresh.length) {
-		blocks.push(heading(`${windowText}: ${fresh.length} ${fresh.length === 1 ? 'event' : 'events'}`));
-		for (const e of fresh.slice(0, maxNew)) blocks.push(eventLine(dataset, e));
-		if (fresh.length > maxNew) blocks.push(para(`… and ${fresh.length - maxNew} more: /timeline from:${isoFromDay(since)} to:${isoFromDay(req.day)}`));
+		blocks.push(heading(last24 ? i18n.t('briefing.last24.count', { n: fresh.length }) : i18n.t('briefing.since.count', { date: sinceText, n: fresh.length })));
+		for (const e of fresh.slice(0, maxNew)) blocks.push(eventLine(dataset, e, i18n));
+		if (fresh.length > maxNew) blocks.push(para(i18n.t('briefing.more', { n: fresh.length - maxNew, command: `/timeline from:${isoFromDay(since)} to:${isoFromDay(req.day)}` })));
 	} else {
-		blocks.push(heading(`${windowText}: nothing new`));
-		blocks.push(para('No new events are recorded in the dataset for this period. Where the story stands:'));
-		blocks.push(para(dataset.story.summary));
+		blocks.push(heading(last24 ? i18n.t('briefing.last24.none') : i18n.t('briefing.since.none', { date: sinceText })));
+		blocks.push(para(i18n.t('briefing.quiet')));
+		blocks.push(para(i18n.content(dataset.story.summary)));
 		const recent = upToToday.slice(-3);
 		if (recent.length) {
-			blocks.push(para(bold('Most recent events')));
-			for (const e of recent) blocks.push(eventLine(dataset, e));
+			blocks.push(para(bold(i18n.t('briefing.recent'))));
+			for (const e of recent) blocks.push(eventLine(dataset, e, i18n));
 		}
 	}
 
 	const updated = req.updatedSince ? updatedEvents(upToToday, fresh, req.updatedSince) : [];
 	if (updated.length) {
-		blocks.push(heading('Updated since your last briefing'));
+		blocks.push(heading(i18n.t('briefing.updated')));
 		const shown = updated.slice(0, maxNew);
 		for (const change of ['added', 'changed'] as const) {
 			const list = shown.filter((u) => u.change === change);
 			if (!list.length) continue;
-			blocks.push(para(bold(change === 'added' ? 'Added' : 'Changed')));
-			for (const u of list) blocks.push(eventLine(dataset, u.event));
+			blocks.push(para(bold(i18n.t(change === 'added' ? 'briefing.added' : 'briefing.changed'))));
+			for (const u of list) blocks.push(eventLine(dataset, u.event, i18n));
 		}
-		if (updated.length > maxNew) blocks.push(para(`… and ${updated.length - maxNew} more.`));
+		if (updated.length > maxNew) blocks.push(para(i18n.t('briefing.moreUpdated', { n: updated.length - maxNew })));
 	}
 
 	// Open disputes: the latest disputed events up to today, with what is disputed.
 	const disputes = upToToday.filter((e) => e.status === 'disputed').slice(-MAX_DISPUTES).reverse();
 	if (disputes.length) {
-		blocks.push(heading('Open disputes'));
+		blocks.push(heading(i18n.t('briefing.disputes')));
 		for (const e of disputes) {
-			blocks.push(eventLine(dataset, e));
+			blocks.push(eventLine(dataset, e, i18n));
+			// Topics are dataset slugs ("detainee-count"), shown as words.
 			const topics = [...new Set(dataset.claimsOf(e).map((c) => c.topic).filter((t): t is string => t !== undefined))];
-			if (topics.length) blocks.push(para({ text: `Disputed: ${topics.map((t) => t.replace(/-/gu, ' ')).join('; ')}`, mark: 'italic' }));
+			if (topics.length) blocks.push(para(italic(i18n.t('briefing.disputed', { topics: i18n.list(topics.map((t) => t.replace(/-/gu, ' ')), 'semicolon') }))));
 		}
 	}
 
@@ -109,9 +119,9 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	const claimSource: readonly StoryEvent[] = fresh.length ? fresh : disputes.slice(0, 2);
 	const claims: Claim[] = claimSource.flatMap((e) => dataset.claimsOf(e));
 	if (claims.length) {
-		blocks.push(heading('Key claims, by who makes them'));
+		blocks.push(heading(i18n.t('briefing.claims')));
 		for (const [, list] of [...claimsByClaimant(claims)].slice(0, 6)) {
-			for (const c of list.slice(0, 2)) blocks.push(claimBlock(dataset, c));
+			for (const c of list.slice(0, 2)) blocks.push(claimBlock(dataset, c, i18n));
 		}
 	}
 
@@ -121,11 +131,12 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 		(e) => e.date.start.precision === 'day' && e.date.start.month === month && e.date.start.day === day && e.date.start.year < year && !e.date.end,
 	);
 	if (onThisDay.length) {
-		blocks.push(heading('On this day in earlier years'));
-		for (const e of onThisDay.slice(0, 5)) blocks.push(eventLine(dataset, e));
+		blocks.push(heading(i18n.t('briefing.onThisDay')));
+		for (const e of onThisDay.slice(0, 5)) blocks.push(eventLine(dataset, e, i18n));
 	}
-	blocks.push(para({ text: `Dataset version ${dataset.version}. Every claim is attributed; the bot takes no side.`, mark: 'italic' }));
-	return { reply: { blocks }, newEvents: fresh, updatedEvents: updated };
+	blocks.push(para(italic(i18n.t('briefing.footer', { version: dataset.version }))));
+	const reply: Reply = withUntranslatedNote({ blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) }, i18n);
+	return { reply, newEvents: fresh, updatedEvents: updated };
 }
 
 // Events already in the window section are news there; listing them again would say it twice.

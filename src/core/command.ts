@@ -6,6 +6,7 @@
 import type { Actor, StoryEvent } from '../dataset/model.js';
 import type { PartialDate } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { Reply } from './reply.js';
 
@@ -89,7 +90,14 @@ export interface CommandContext<A = Record<string, unknown>> {
 	readonly now: Date;
 	readonly requester: Requester;
 	readonly place: Place;
+	/** The platform's language hint as given (Discord's interaction locale, Telegram's language_code), or "en". */
 	readonly locale: string;
+	/**
+	 * The reader's language: a pinned language, else the platform's hint, else English. Every string
+	 * the command puts in its reply comes from here (ctx.i18n.t), and dataset text goes through
+	 * ctx.i18n.content so that a missing translation is noted once in the reply.
+	 */
+	readonly i18n: Translator;
 	readonly logger: Logger;
 	/** The command line that produced this request, without paging, for building page links. */
 	readonly commandLine: (overrides: Record<string, string | undefined>) => string;

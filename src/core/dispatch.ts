@@ -7,10 +7,15 @@
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { localDayNumber, parsePartialDate, isoFromDay, type PartialDate } from '../dataset/partial-date.js';
 import { closest } from '../dataset/text.js';
+import { optionDescription } from '../i18n/command-text.js';
+import { toLocale, type Locale } from '../i18n/locale.js';
+import { createTranslator, english, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
+import { hasChannelLanguages } from '../store/store.js';
 import type { CommandContext, CommandModule, CommandServices, OptionDefinition, Place, Requester } from './command.js';
-import { toError, UserFacingError, type UserErrorCode } from './errors.js';
+import { msg, toError, UserFacingError, type ErrorText, type UserErrorCode } from './errors.js';
 import { parseLine, quoteValue } from './parse-line.js';
+import { withUntranslatedNote } from './present.js';
 import type { Registry } from './registry.js';
 import { para, type Reply } from './reply.js';
 
@@ -23,6 +28,7 @@ export interface CommandRequest {
 	readonly options?: Readonly<Record<string, string>>;
 	readonly requester: Requester;
 	readonly place: Place;
+	/** The platform's language hint: Discord's interaction locale (else the guild's), Telegram's language_code. */
 	readonly locale?: string;
 }
 
@@ -48,6 +54,12 @@ export interface CoreOptions {
 	readonly services?: CommandServices;
 	/** Lowercased bot username: `/cmd@otherbot` lines are ignored. */
 	readonly botName?: string;
+	/**
+	 * A language pinned for the place (a channel setting), which beats the platform's hint. Failures
+	 * are logged and the hint is used. By default, the channel languages of the subscription store in
+	 * `services.subscriptions` when it keeps them (/language set:ru).
+	 */
+	readonly localePin?: (place: Place) => Promise<Locale | undefined> | Locale | undefined;
 	/** Called after every answered request, e.g. for metrics. Must not throw. */
 	readonly onHandled?: (info: { platform: string; command: string; outcome: Outcome['kind']; seconds: number }) => void;
 }
@@ -55,7 +67,14 @@ export interface CoreOptions {
 /** Longest value one option accepts. */
 export const MAX_VALUE = 500;
 
-export const GENERIC_FAILURE = 'Something went wrong on our side while answering that. It has been logged; please try again in a moment.';
+/** The generic failure line in English; {@link genericFailure} gives it in any language. */
+export const GENERIC_FAILURE = english('error.generic');
+
+/** The generic failure answer in the reader's language. */
+export function genericFailure(locale?: string): Reply {
+	const i18n = createTranslator(locale);
+	return errorReply(i18n.t('error.generic'), undefined, i18n.locale);
+}
 
 export class Core {
 	constructor(private readonly options: CoreOptions) {}
@@ -87,9 +106,24 @@ export class Core {
 		return result;
 	}
 
+	/** The reader's language: the place's pinned language, else the platform's hint, else English. */
+	private async translator(request: CommandRequest): Promise<Translator> {
+		let pinned: Locale | undefined;
+		try {
+			const channels = this.options.services?.['subscriptions'];
+			const pin = this.options.localePin ?? (hasChannelLanguages(channels) ? (p: Place) => channels.channelLanguage(p.platform, p.channelId) : undefined);
+			pinned = await pin?.(request.place);
+		} catch (err) {
+			this.options.logger.warn({ err: toError(err), channel: request.place.channelId }, 'Could not read the pinned language; using the platform hint');
+		}
+		return createTranslator(pinned ?? toLocale(request.locale));
+	}
+
 	private async answer(request: CommandRequest, started: number): Promise<HandleResult> {
 		let log = this.options.logger.child({ platform: request.place.platform, channel: request.place.channelId });
 		let commandName: string | undefined;
+		const i18n = await this.translator(request);
+		const lang = i18n.locale;
 		try {
 			const { module, raw } = this.parse(request);
 			if (!module) return { reply: { blocks: [] }, outcome: { kind: 'ignored' } };
@@ -98,12 +132,12 @@ export class Core {
 			const access = module.data.access;
 			if (access === 'owner' && !request.requester.isOwner) {
 				log.info({ user: request.requester.userId }, 'Denied: owner-only command');
-				return { reply: errorReply(`/${commandName} is for the bot's owners only.`), outcome: { kind: 'denied' }, command: commandName };
+				return { reply: errorReply(i18n.t('error.ownerOnly', { command: `/${commandName}` }), undefined, lang), outcome: { kind: 'denied' }, command: commandName };
 			}
 			if (access === 'channel_admin' && !request.requester.isChannelAdmin && !request.requester.isOwner) {
 				log.info({ user: request.requester.userId }, 'Denied: admin-only command');
 				return {
-					reply: errorReply(`/${commandName} is for admins of this chat only.`, 'Ask an admin of this chat to run it.'),
+					reply: errorReply(i18n.t('error.adminOnly', { command: `/${commandName}` }), i18n.t('error.adminOnly.hint'), lang),
 					outcome: { kind: 'denied' },
 					command: commandName,
 				};
@@ -118,20 +152,21 @@ export class Core {
 				requester: request.requester,
 				place: request.place,
 				locale: request.locale ?? 'en',
+				i18n,
 				logger: log,
 				services: this.options.services ?? {},
 				commandLine: (overrides) => commandLine(module.data.name, { ...raw, ...overrides }),
 			};
-			const reply = await (module.execute as (c: CommandContext) => Reply | Promise<Reply>)(ctx);
+			const reply = withUntranslatedNote(await (module.execute as (c: CommandContext) => Reply | Promise<Reply>)(ctx), i18n);
 			log.debug({ ms: Math.round(performance.now() - started) }, 'Answered command');
-			return { reply, outcome: { kind: 'ok' }, command: commandName };
+			return { reply: reply.locale === undefined && lang !== 'en' ? { ...reply, locale: lang } : reply, outcome: { kind: 'ok' }, command: commandName };
 		} catch (err) {
 			if (err instanceof UserFacingError) {
 				log.debug({ code: err.code }, 'User error');
-				return { reply: errorReply(err.message, err.hint), outcome: { kind: 'user_error', code: err.code }, ...(commandName ? { command: commandName } : {}) };
+				return { reply: errorReply(err.messageText(i18n), err.hintText(i18n), lang), outcome: { kind: 'user_error', code: err.code }, ...(commandName ? { command: commandName } : {}) };
 			}
 			log.error({ err: toError(err), line: request.line?.slice(0, 200) }, 'Command failed');
-			return { reply: errorReply(GENERIC_FAILURE), outcome: { kind: 'internal_error' }, ...(commandName ? { command: commandName } : {}) };
+			return { reply: errorReply(i18n.t('error.generic'), undefined, lang), outcome: { kind: 'internal_error' }, ...(commandName ? { command: commandName } : {}) };
 		}
 	}
 
@@ -145,8 +180,8 @@ export class Core {
 			const raw: Record<string, string> = Object.fromEntries(parsed.named);
 			if (parsed.positional.length) {
 				const first = module.data.options[0];
-				if (!first) throw new UserFacingError('BAD_SYNTAX', `/${module.data.name} takes no arguments.`, `Type just /${module.data.name}`);
-				if (raw[first.name] !== undefined) throw new UserFacingError('BAD_SYNTAX', `The option ${first.name} is given twice (once without its name).`, usage(module));
+				if (!first) throw new UserFacingError('BAD_SYNTAX', msg('error.noArguments', { command: `/${module.data.name}` }), msg('error.noArguments.hint', { command: `/${module.data.name}` }));
+				if (raw[first.name] !== undefined) throw new UserFacingError('BAD_SYNTAX', msg('error.optionTwiceUnnamed', { option: first.name }), usageOf(module));
 				raw[first.name] = parsed.positional.join(' ');
 			}
 			return { module, raw };
@@ -154,7 +189,7 @@ export class Core {
 		const module = this.find(request.command ?? '');
 		const raw: Record<string, string> = {};
 		for (const [k, v] of Object.entries(request.options ?? {})) {
-			if (!module.data.options.some((o) => o.name === k)) throw new UserFacingError('UNKNOWN_OPTION', `/${module.data.name} has no option "${k}".`, usage(module));
+			if (!module.data.options.some((o) => o.name === k)) throw new UserFacingError('UNKNOWN_OPTION', msg('error.noSuchOption', { command: `/${module.data.name}`, option: k }), usageOf(module));
 			raw[k] = v;
 		}
 		return { module, raw };
@@ -164,10 +199,11 @@ export class Core {
 		const module = this.options.registry.get(name.toLowerCase());
 		if (module) return module;
 		const near = closest(name, this.options.registry.keys(), 1);
+		const command = `/${name.slice(0, 40)}`;
 		throw new UserFacingError(
 			'UNKNOWN_COMMAND',
-			`There is no command /${name.slice(0, 40)}.${near.length ? ` Did you mean /${near[0]!}?` : ''}`,
-			`Commands: ${[...this.options.registry.keys()].map((k) => `/${k}`).join(' ')}`,
+			near.length ? msg('error.unknownCommand.suggest', { command, suggestion: `/${near[0]!}` }) : msg('error.unknownCommand', { command }),
+			msg('error.unknownCommand.hint', { commands: [...this.options.registry.keys()].map((k) => `/${k}`).join(' ') }),
 		);
 	}
 
@@ -176,11 +212,17 @@ export class Core {
 		for (const opt of module.data.options) {
 			const value = raw[opt.name]?.trim();
 			if (value === undefined || value === '') {
-				if (opt.required) throw new UserFacingError('MISSING_OPTION', `/${module.data.name} needs ${opt.name}: ${opt.description}.`, usage(module));
+				if (opt.required) {
+					throw new UserFacingError(
+						'MISSING_OPTION',
+						(i18n) => i18n.t('error.missingOption', { command: `/${module.data.name}`, option: opt.name, description: optionDescription(i18n, module.data, opt) }),
+						usageOf(module),
+					);
+				}
 				args[opt.name] = undefined;
 				continue;
 			}
-			if (value.length > MAX_VALUE) throw new UserFacingError('BAD_VALUE', `${opt.name} is ${value.length} characters long; the limit is ${MAX_VALUE}.`);
+			if (value.length > MAX_VALUE) throw new UserFacingError('BAD_VALUE', msg('error.tooLong', { option: opt.name, length: value.length, limit: MAX_VALUE }));
 			args[opt.name] = convertValue(module, opt, value, dataset, now);
 		}
 		return args;
@@ -188,28 +230,29 @@ export class Core {
 }
 
 function convertValue(module: CommandModule, opt: OptionDefinition, value: string, dataset: DatasetSnapshot, now: Date): unknown {
-	const bad = (message: string, hint?: string): never => {
-		throw new UserFacingError('BAD_VALUE', message, hint ?? usage(module));
+	const bad = (message: ErrorText, hint?: ErrorText): never => {
+		throw new UserFacingError('BAD_VALUE', message, hint ?? usageOf(module));
 	};
+	const option = opt.name;
 	switch (opt.type) {
 		case 'text':
 			return value;
 		case 'integer': {
-			if (!/^-?\d{1,15}$/u.test(value)) return bad(`${opt.name} must be a whole number, not "${value.slice(0, 40)}".`);
+			if (!/^-?\d{1,15}$/u.test(value)) return bad(msg('error.notInteger', { option, value: value.slice(0, 40) }));
 			const n = Number(value);
-			if (opt.min !== undefined && n < opt.min) return bad(`${opt.name} must be at least ${opt.min}.`);
-			if (opt.max !== undefined && n > opt.max) return bad(`${opt.name} must be at most ${opt.max}.`);
+			if (opt.min !== undefined && n < opt.min) return bad(msg('error.atLeast', { option, min: opt.min }));
+			if (opt.max !== undefined && n > opt.max) return bad(msg('error.atMost', { option, max: opt.max }));
 			return n;
 		}
 		case 'boolean': {
 			const v = value.toLowerCase();
 			if (['true', 'yes', 'on', '1'].includes(v)) return true;
 			if (['false', 'no', 'off', '0'].includes(v)) return false;
-			return bad(`${opt.name} is true or false, not "${value.slice(0, 40)}".`);
+			return bad(msg('error.notBoolean', { option, value: value.slice(0, 40) }));
 		}
 		case 'choice': {
 			const found = opt.choices?.find((c) => c.toLowerCase() === value.toLowerCase());
-			if (found === undefined) return bad(`${opt.name} is one of ${opt.choices?.join(', ')}; "${value.slice(0, 40)}" is not.`);
+			if (found === undefined) return bad((i18n) => i18n.t('error.notChoice', { option, choices: i18n.list(opt.choices ?? []), value: value.slice(0, 40) }));
 			return found;
 		}
 		case 'date':
@@ -218,15 +261,39 @@ function convertValue(module: CommandModule, opt: OptionDefinition, value: strin
 			const tag = value.toLowerCase().replace(/^#/u, '');
 			if (dataset.hasTag(tag)) return tag;
 			const near = closest(tag, dataset.tags().map((t) => t.tag), 3);
-			throw new UserFacingError('NOT_FOUND', `No event is tagged "${value.slice(0, 40)}".${near.length ? ` Did you mean ${near.map((t) => `"${t}"`).join(', ')}?` : ''}`, `Tags in use: ${dataset.tags().slice(0, 15).map((t) => t.tag).join(', ')}`);
+			const shown = value.slice(0, 40);
+			throw new UserFacingError(
+				'NOT_FOUND',
+				(i18n) =>
+					near.length
+						? i18n.t('error.noTag.suggest', { tag: shown, suggestions: i18n.list(near.map((t) => i18n.t('list.quoted', { text: t }))) })
+						: i18n.t('error.noTag', { tag: shown }),
+				(i18n) => i18n.t('error.noTag.hint', { tags: i18n.list(dataset.tags().slice(0, 15).map((t) => t.tag)) }),
+			);
 		}
 		case 'actor': {
 			const m = dataset.resolveActor(value);
 			if (m.kind === 'found') return m.actor;
+			const shown = value.slice(0, 60);
 			if (m.kind === 'ambiguous') {
-				throw new UserFacingError('AMBIGUOUS', `"${value.slice(0, 60)}" could be ${m.candidates.slice(0, 5).map((a) => `${a.name} (${a.id})`).join(', ')}.`, `Give the id, e.g. ${opt.name}:${m.candidates[0]!.id}`);
+				throw new UserFacingError(
+					'AMBIGUOUS',
+					(i18n) =>
+						i18n.t('error.ambiguousActor', {
+							value: shown,
+							candidates: i18n.list(m.candidates.slice(0, 5).map((a) => i18n.t('error.ambiguousActor.candidate', { name: i18n.name(a.name, a.names), id: a.id }))),
+						}),
+					msg('error.ambiguousActor.hint', { example: `${opt.name}:${m.candidates[0]!.id}` }),
+				);
 			}
-			throw new UserFacingError('NOT_FOUND', `No actor matches "${value.slice(0, 60)}".${m.suggestions.length ? ` Did you mean ${m.suggestions.map((a) => a.name).join(', ')}?` : ''}`, 'Search by any spelling, e.g. /actor Pezeshkian, or list actors with /search');
+			throw new UserFacingError(
+				'NOT_FOUND',
+				(i18n) =>
+					m.suggestions.length
+						? i18n.t('error.noActor.suggest', { value: shown, suggestions: i18n.list(m.suggestions.map((a) => i18n.name(a.name, a.names))) })
+						: i18n.t('error.noActor', { value: shown }),
+				msg('error.noActor.hint'),
+			);
 		}
 		case 'event': {
 			const byId = dataset.event(value.toLowerCase());
@@ -235,31 +302,63 @@ function convertValue(module: CommandModule, opt: OptionDefinition, value: strin
 			if (hits.length === 1 && hits[0]!.kind === 'event') return hits[0]!.event;
 			const near = closest(value, dataset.events.map((e) => e.id), 3);
 			const ids = near.length ? near : hits.slice(0, 3).map((h) => (h.kind === 'event' ? h.event.id : ''));
-			throw new UserFacingError('NOT_FOUND', `No event has the id "${value.slice(0, 60)}".${ids.length ? ` Did you mean ${ids.join(', ')}?` : ''}`, 'Event ids are shown at the end of each /timeline line.');
+			const shown = value.slice(0, 60);
+			throw new UserFacingError(
+				'NOT_FOUND',
+				(i18n) => (ids.length ? i18n.t('error.noEvent.suggest', { value: shown, suggestions: i18n.list(ids) }) : i18n.t('error.noEvent', { value: shown })),
+				msg('error.noEvent.hint'),
+			);
 		}
 	}
 }
 
+/** "today" and "yesterday" as readers of each interface language type them (input, not output). */
+const TODAY = new Set(['today', 'сегодня', 'bugün', 'bu gün', 'امروز']);
+const YESTERDAY = new Set(['yesterday', 'вчера', 'dünən', 'دیروز']);
+
 /** Parses a date option: a dataset date form, or "today" / "yesterday" in the story's timezone. */
 export function parseCommandDate(name: string, value: string, timeZone: string, now: Date): PartialDate {
-	const v = value.toLowerCase();
-	if (v === 'today' || v === 'yesterday') {
-		const day = localDayNumber(now, timeZone) - (v === 'yesterday' ? 1 : 0);
+	const v = value.toLowerCase().trim();
+	if (TODAY.has(v) || YESTERDAY.has(v)) {
+		const day = localDayNumber(now, timeZone) - (YESTERDAY.has(v) ? 1 : 0);
 		const r = parsePartialDate(isoFromDay(day));
 		if (r.ok) return r.value;
 	}
 	const r = parsePartialDate(value);
-	if (!r.ok) throw new UserFacingError('BAD_VALUE', `${name}: ${r.message}.`, `For example ${name}:2025-06-27, ${name}:2025-06 or ${name}:today`);
+	if (!r.ok) {
+		const shown = value.slice(0, 40);
+		throw new UserFacingError(
+			'BAD_VALUE',
+			// The parser explains in English; other languages get a plain "cannot read this date".
+			(i18n) => i18n.t('error.badDate', { option: name, problem: i18n.locale === 'en' ? r.message : i18n.t('date.problem', { value: shown }) }),
+			msg('error.badDate.hint', { a: `${name}:2025-06-27`, b: `${name}:2025-06`, c: `${name}:today` }),
+		);
+	}
 	return r.value;
 }
 
-/** `/timeline [from:DATE] [to:DATE] …` */
-export function usage(module: CommandModule): string {
+/** The command's syntax, `/timeline [from:DATE] [to:DATE] …`, with value names in the reader's language. */
+export function syntax(module: Pick<CommandModule, 'data'>, i18n: Translator): string {
 	const parts = module.data.options.map((o) => {
-		const v = o.type === 'choice' ? (o.choices ?? []).join('|') : o.type.toUpperCase();
+		const v = o.type === 'choice' ? (o.choices ?? []).join('|') : i18n.t(`usage.type.${o.type}` as const);
 		return o.required ? `${o.name}:${v}` : `[${o.name}:${v}]`;
 	});
-	return `Usage: /${module.data.name}${parts.length ? ` ${parts.join(' ')}` : ''}`;
+	return `/${module.data.name}${parts.length ? ` ${parts.join(' ')}` : ''}`;
+}
+
+/** "Usage: /timeline [from:DATE] …" in the reader's language. */
+export function usageText(module: Pick<CommandModule, 'data'>, i18n: Translator): string {
+	return i18n.t('usage', { line: syntax(module, i18n) });
+}
+
+/** The usage line in English. */
+export function usage(module: Pick<CommandModule, 'data'>): string {
+	return usageText(module, createTranslator('en'));
+}
+
+/** The usage line as an error hint, put into the reader's language when shown. */
+function usageOf(module: CommandModule): ErrorText {
+	return (i18n) => usageText(module, i18n);
 }
 
 /** Rebuilds a canonical command line from option values. */
@@ -271,8 +370,8 @@ export function commandLine(name: string, values: Record<string, string | undefi
 }
 
 /** An error answer: shown only to the requester where the platform allows. */
-export function errorReply(message: string, hint?: string): Reply {
+export function errorReply(message: string, hint?: string, locale?: Locale): Reply {
 	const blocks = [para({ text: message, mark: 'bold' })];
 	if (hint) blocks.push(para(hint));
-	return { blocks, ephemeral: true };
+	return { blocks, ephemeral: true, ...(locale && locale !== 'en' ? { locale } : {}) };
 }

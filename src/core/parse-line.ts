@@ -6,7 +6,7 @@
  * Values may be quoted ("…", '…', “…”, «…»); words that are not `name:value` are positional and,
  * joined, fill the command's first option.
  */
-import { UserFacingError } from './errors.js';
+import { msg, UserFacingError } from './errors.js';
 
 export interface ParsedLine {
 	readonly command: string;
@@ -53,7 +53,7 @@ export function splitWords(input: string): { text: string; quoted: boolean; star
 					text += c;
 					i++;
 				}
-				if (!closed) throw new UserFacingError('BAD_SYNTAX', `A quote (${ch}) is not closed.`, `Close it: /actor "Masoud Pezeshkian"`);
+				if (!closed) throw new UserFacingError('BAD_SYNTAX', msg('error.quoteOpen', { quote: ch }), msg('error.quoteOpen.hint', { example: '/actor "Masoud Pezeshkian"' }));
 			} else {
 				text += ch;
 				i++;
@@ -64,7 +64,11 @@ export function splitWords(input: string): { text: string; quoted: boolean; star
 	return words;
 }
 
-/** Removes control characters (a pasted line may carry them) and normalises Unicode. */
+/**
+ * Removes control characters (a pasted line may carry them), bidi marks and isolates included, and
+ * normalises Unicode. Input only: replies may carry isolates and marks for right-to-left layout
+ * (src/i18n/bidi.ts), and a line pasted back from a reply is read as if they were not there.
+ */
 export function cleanInput(input: string): string {
 	// eslint-disable-next-line no-control-regex -- removing control characters is the point
 	return input.normalize('NFC').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ' ');
@@ -75,12 +79,12 @@ export function cleanInput(input: string): string {
  * that a URL or a word with a colon is still positional text.
  */
 export function parseLine(input: string, isOption: (command: string, name: string) => boolean): ParsedLine {
-	if (input.length > MAX_LINE) throw new UserFacingError('BAD_SYNTAX', `That line is ${input.length} characters long; the limit is ${MAX_LINE}.`);
+	if (input.length > MAX_LINE) throw new UserFacingError('BAD_SYNTAX', msg('error.lineTooLong', { length: input.length, limit: MAX_LINE }));
 	const line = cleanInput(input).trim();
-	if (!line.startsWith('/')) throw new UserFacingError('BAD_SYNTAX', 'Commands start with "/".', 'Try /help');
+	if (!line.startsWith('/')) throw new UserFacingError('BAD_SYNTAX', msg('error.noSlash'), msg('error.tryHelp', { help: '/help' }));
 	const words = splitWords(line.slice(1));
 	const head = words.shift();
-	if (!head || head.quoted) throw new UserFacingError('BAD_SYNTAX', 'A command name must follow "/".', 'Try /help');
+	if (!head || head.quoted) throw new UserFacingError('BAD_SYNTAX', msg('error.noName'), msg('error.tryHelp', { help: '/help' }));
 	const at = head.text.indexOf('@');
 	const command = (at >= 0 ? head.text.slice(0, at) : head.text).toLowerCase();
 	const botName = at >= 0 ? head.text.slice(at + 1).toLowerCase() : undefined;
@@ -91,11 +95,11 @@ export function parseLine(input: string, isOption: (command: string, name: strin
 		if (m && !m[2]!.startsWith('//')) {
 			const name = m[1]!;
 			if (isOption(command, name)) {
-				if (named.has(name)) throw new UserFacingError('BAD_SYNTAX', `The option ${name} is given twice.`);
+				if (named.has(name)) throw new UserFacingError('BAD_SYNTAX', msg('error.optionTwice', { option: name }));
 				named.set(name, m[2]!);
 				continue;
 			}
-			throw new UserFacingError('UNKNOWN_OPTION', `/${command} has no option "${name}".`, `See /help ${command}`);
+			throw new UserFacingError('UNKNOWN_OPTION', msg('error.noSuchOption', { command: `/${command}`, option: name }), msg('error.noSuchOption.hint', { help: `/help ${command}` }));
 		}
 		positional.push(w.text);
 	}

@@ -1,40 +1,59 @@
 /**
  * Turning dataset records into reply blocks, shared by the commands and the briefing so an event or
- * a claim looks the same wherever it appears.
+ * a claim looks the same wherever it appears. Dataset text goes through the reader's Translator: a
+ * translation when the dataset has one, else the English original, noted once per reply.
  */
 import type { Actor, Claim, Stance, StoryEvent } from '../dataset/model.js';
-import { formatHuman } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
-import type { Block, Span } from './reply.js';
+import { createTranslator, type Translator } from '../i18n/translator.js';
+import { italic, para, type Block, type Reply, type Span } from './reply.js';
 
-export function actorName(dataset: DatasetSnapshot, id: string): string {
-	return dataset.actor(id)?.name ?? id;
+const EN = createTranslator('en');
+
+/** An actor's name in the reader's language (its `names` entry), else as written; the id when unknown. */
+export function actorName(dataset: DatasetSnapshot, id: string, i18n: Translator = EN): string {
+	const a = dataset.actor(id);
+	return a ? i18n.name(a.name, a.names) : id;
 }
 
-/** One timeline line: date at its precision, title, actors, status marker, id. */
-export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, titleSpans?: readonly Span[]): Block {
-	const actors = [...new Set(e.actors.map((a) => a.actorId))].slice(0, 4).map((id) => actorName(dataset, id));
-	return { kind: 'event', date: formatHuman(e.date), title: e.title, actors, status: e.status, id: e.id, ...(titleSpans ? { titleSpans } : {}) };
+/** An event's title in the reader's language when the dataset has it. */
+export function eventTitle(e: StoryEvent, i18n: Translator): string {
+	return i18n.content(e.title, e.titles);
+}
+
+export function eventSummary(e: StoryEvent, i18n: Translator): string {
+	return i18n.content(e.summary, e.summaries);
+}
+
+export function claimText(c: Claim, i18n: Translator): string {
+	return i18n.content(c.text, c.translations);
 }
 
 /**
- * The lead-in of a claim, phrased without a verb so it reads right for a person, a body or
- * "unnamed sources": "According to …", "Denial by …", "Counter-claim by …".
+ * One timeline line: date at its precision, title, actors, status marker, id. `titleSpans` (search
+ * matches) must mark the title as {@link eventTitle} gives it.
  */
-export function claimLead(by: string, stance: Stance): string {
-	if (stance === 'denies') return `Denial by ${by}`;
-	if (stance === 'disputes') return `Counter-claim by ${by}`;
-	return `According to ${by}`;
+export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Translator, titleSpans?: readonly Span[]): Block {
+	const actors = [...new Set(e.actors.map((a) => a.actorId))].slice(0, 4).map((id) => actorName(dataset, id, i18n));
+	return { kind: 'event', date: i18n.date(e.date), title: eventTitle(e, i18n), actors, status: e.status, id: e.id, ...(titleSpans ? { titleSpans } : {}) };
+}
+
+/**
+ * The lead-in of a claim, phrased so it reads right for a person, a body or "unnamed sources":
+ * "According to …", "Denial by …", "Counter-claim by …" (and their equivalents in the catalog).
+ */
+export function claimLead(by: string, stance: Stance, i18n: Translator = EN): string {
+	return i18n.t(`claim.${stance}`, { by: by.trim() || i18n.t('claim.unnamed') });
 }
 
 /** A claim, always with who makes it and where it was reported. */
-export function claimBlock(dataset: DatasetSnapshot, c: Claim, spans?: readonly Span[]): Block {
+export function claimBlock(dataset: DatasetSnapshot, c: Claim, i18n: Translator, spans?: readonly Span[]): Block {
 	const src = dataset.source(c.sourceId);
 	return {
 		kind: 'claim',
-		by: actorName(dataset, c.by),
+		by: actorName(dataset, c.by, i18n),
 		stance: c.stance,
-		spans: spans ?? [{ text: c.text }],
+		spans: spans ?? [{ text: claimText(c, i18n) }],
 		...(c.quote ? { quote: c.quote } : {}),
 		...(src ? { source: { publisher: src.publisher, url: src.url } } : {}),
 		eventId: c.eventId,
@@ -62,13 +81,22 @@ export function claimsByClaimant(claims: readonly Claim[]): Map<string, Claim[]>
 	return out;
 }
 
-export const STATUS_LABEL: Record<StoryEvent['status'], string> = {
-	confirmed: 'confirmed',
-	reported: 'reported (single source)',
-	disputed: 'disputed: sources disagree',
-	corrected: 'corrected',
-};
+/** "confirmed", "reported (single source)", "disputed: sources disagree", "corrected". */
+export function statusLabel(status: StoryEvent['status'], i18n: Translator): string {
+	return i18n.t(`statusLabel.${status}`);
+}
 
-export function describeActorType(a: Actor): string {
-	return a.type.replace(/_/gu, ' ');
+export function describeActorType(a: Actor, i18n: Translator = EN): string {
+	return i18n.t(`actorType.${a.type}`);
+}
+
+/**
+ * Adds, once, the note that some dataset text is shown in English for want of a translation into
+ * the reader's language. Nothing changes for English readers or when everything was translated.
+ */
+export function withUntranslatedNote(reply: Reply, i18n: Translator): Reply {
+	if (i18n.locale === 'en' || i18n.untranslated === 0) return reply;
+	const note = i18n.t('content.untranslated');
+	if (reply.blocks.some((b) => b.kind === 'paragraph' && b.spans.some((s) => s.text === note))) return reply;
+	return { ...reply, blocks: [...reply.blocks, para(italic(note))] };
 }

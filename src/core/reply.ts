@@ -4,6 +4,7 @@
  * renderer's job, so no command can forget it.
  */
 import type { EventStatus, SourceAffiliation, Stance } from '../dataset/model.js';
+import type { Locale } from '../i18n/locale.js';
 
 /** A run of text, optionally marked. `match` marks words that matched a search. */
 export type Span = { readonly text: string; readonly mark?: 'bold' | 'italic' | 'code' | 'match'; readonly href?: string };
@@ -61,6 +62,11 @@ export interface Reply {
 	readonly ephemeral?: boolean;
 	/** A file to send with the reply (exports). */
 	readonly file?: { readonly name: string; readonly content: Uint8Array; readonly mime: string };
+	/**
+	 * The language of the reply's interface text. Renderers write their own words (claim lead-ins,
+	 * page footers, button labels) in it and lay right-to-left languages out as such. English when absent.
+	 */
+	readonly locale?: Locale;
 }
 
 export const heading = (text: string): Block => ({ kind: 'heading', text });

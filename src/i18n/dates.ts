@@ -18,7 +18,12 @@ function fmt(locale: Locale, precision: DatePoint['precision']): Intl.DateTimeFo
 	let f = cache.get(key);
 	if (!f) {
 		const opts: Intl.DateTimeFormatOptions =
-			precision === 'day' ? { day: 'numeric', month: 'short', year: 'numeric' } : precision === 'month' ? { month: 'long', year: 'numeric' } : { year: 'numeric' };
+			precision === 'day'
+				? // Azerbaijani abbreviations ("iyn", "iyl") are not what readers write; its month names are short anyway.
+					{ day: 'numeric', month: locale === 'az' ? 'long' : 'short', year: 'numeric' }
+				: precision === 'month'
+					? { month: 'long', year: 'numeric' }
+					: { year: 'numeric' };
 		cache.set(key, (f = new Intl.DateTimeFormat(TAG[locale], { ...opts, timeZone: 'UTC', calendar: 'gregory' })));
 	}
 	return f;

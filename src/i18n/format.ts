@@ -15,9 +15,14 @@ function rulesFor(locale: string): Intl.PluralRules {
 	return r;
 }
 
+/**
+ * A number in the locale's digits and grouping. Four-digit numbers are not grouped ("4096", not
+ * "4,096" or "4 096"), as Russian and Persian typography prefer and as English text has always shown
+ * limits and years here.
+ */
 export function formatNumber(locale: string, n: number): string {
 	let f = numberFormats.get(locale);
-	if (!f) numberFormats.set(locale, (f = new Intl.NumberFormat(locale)));
+	if (!f) numberFormats.set(locale, (f = new Intl.NumberFormat(locale, { useGrouping: 'min2' } as Intl.NumberFormatOptions)));
 	return f.format(n);
 }
 

@@ -7,6 +7,7 @@ import type { CommandServices } from '../core/command.js';
 import type { ImageAttachment } from '../core/reply.js';
 import type { StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import { stripBidiMarks } from '../i18n/bidi.js';
 import type { Logger } from '../logger.js';
 import { relationsImage, timelineImage } from './index.js';
 
@@ -21,7 +22,8 @@ export function imagesEnabled(services: CommandServices): boolean {
 export async function timelineAttachment(ctx: { services: CommandServices; dataset: DatasetSnapshot; logger: Logger }, events: readonly StoryEvent[], title: string): Promise<ImageAttachment[]> {
 	if (!imagesEnabled(ctx.services) || events.length === 0) return [];
 	try {
-		return [await timelineImage(ctx.dataset, events.slice(0, MAX_IMAGE_EVENTS), title)];
+		// The picture lays its title out itself; direction marks meant for chat clients are left out.
+		return [await timelineImage(ctx.dataset, events.slice(0, MAX_IMAGE_EVENTS), stripBidiMarks(title))];
 	} catch (err) {
 		ctx.logger.error({ err }, 'Timeline image failed; answering with text only');
 		return [];

@@ -2,15 +2,13 @@
  * Reading and describing a subscription's schedule as people type it: a 24-hour time and an IANA
  * timezone, with errors that show the right form and suggest the zone that was probably meant.
  */
-import { UserFacingError } from '../core/errors.js';
+import { msg, UserFacingError } from '../core/errors.js';
 import { isTimeZone } from '../dataset/schema.js';
 import { closest, fold } from '../dataset/text.js';
+import { createTranslator, type Translator } from '../i18n/translator.js';
 import type { Subscription } from '../store/store.js';
 import { nextOccurrence } from './due-occurrences.js';
 import { formatLocalDate, formatWallClock, wallTimeAt } from './zoned-time.js';
-
-export const TIME_HINT = 'time is HH:MM in 24-hour form, like 08:00 or 18:30';
-export const ZONE_HINT = 'timezone is an IANA zone name, like Europe/London, America/New_York or Asia/Baku';
 
 /** "8:00" or "08:00" → "08:00". Throws a UserFacingError that shows the form. */
 export function parseTime(value: string): string {
@@ -21,9 +19,9 @@ export function parseTime(value: string): string {
 	if (ampm && Number(ampm[1]) >= 1 && Number(ampm[1]) <= 12 && Number(ampm[2] ?? 0) <= 59) {
 		const h = (Number(ampm[1]) % 12) + (ampm[3]!.toLowerCase() === 'p' ? 12 : 0);
 		const suggestion = `${String(h).padStart(2, '0')}:${ampm[2] ?? '00'}`;
-		throw new UserFacingError('BAD_VALUE', `${TIME_HINT}; for "${v.slice(0, 20)}" write ${suggestion}.`, `For example /subscribe time:${suggestion}`);
+		throw new UserFacingError('BAD_VALUE', msg('schedule.time.ampm', { value: v.slice(0, 20), suggestion }), msg('schedule.time.ampm.hint', { example: `/subscribe time:${suggestion}` }));
 	}
-	throw new UserFacingError('BAD_VALUE', `${TIME_HINT}; "${v.slice(0, 20)}" is not.`, 'For example /subscribe time:08:00 or /subscribe time:18:30 timezone:Europe/London');
+	throw new UserFacingError('BAD_VALUE', msg('schedule.time.bad', { value: v.slice(0, 20) }), msg('schedule.time.bad.hint'));
 }
 
 let zoneList: readonly string[] | undefined;
@@ -38,7 +36,7 @@ const cityKey = (s: string) => fold(s.split('/').at(-1) ?? s).replace(/[\s_-]+/g
 export function parseTimeZone(value: string): string {
 	const v = value.trim();
 	if (/^(?:utc|gmt)?\s*[+\-−]\s*\d/iu.test(v)) {
-		throw new UserFacingError('BAD_VALUE', `"${v.slice(0, 20)}" is an offset, which does not follow daylight saving time. Give the zone's name instead.`, `${ZONE_HINT}.`);
+		throw new UserFacingError('BAD_VALUE', msg('schedule.zone.offset', { value: v.slice(0, 20) }), msg('schedule.zone.hint'));
 	}
 	if (/[A-Za-z]/u.test(v) && isTimeZone(v)) {
 		const exact = zones().find((z) => z.toLowerCase() === v.toLowerCase());
@@ -47,10 +45,11 @@ export function parseTimeZone(value: string): string {
 		return /[A-Z]/u.test(v) ? v : new Intl.DateTimeFormat('en-US', { timeZone: v }).resolvedOptions().timeZone;
 	}
 	const suggestions = suggestZones(v);
+	const shown = v.slice(0, 40);
 	throw new UserFacingError(
 		'BAD_VALUE',
-		`"${v.slice(0, 40)}" is not a timezone I know.${suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ''}`,
-		`${ZONE_HINT}. For example /subscribe time:08:00 timezone:Asia/Baku`,
+		(i18n) => (suggestions.length ? i18n.t('schedule.zone.unknown.suggest', { value: shown, suggestions: i18n.list(suggestions) }) : i18n.t('schedule.zone.unknown', { value: shown })),
+		msg('schedule.zone.unknown.hint'),
 	);
 }
 
@@ -65,21 +64,24 @@ export function suggestZones(input: string, limit = 3): string[] {
 	return closest(city, cities.keys(), limit).map((c) => cities.get(c)!);
 }
 
-/** One line per field, for /subscribe and /subscriptions replies. */
-export function describeSubscription(sub: Subscription, now: Date, actorName: (id: string) => string): { name: string; value: string }[] {
+/** One line per field, for /subscribe and /subscriptions replies, in the reader's language. */
+export function describeSubscription(sub: Subscription, now: Date, actorName: (id: string) => string, i18n: Translator = createTranslator('en')): { name: string; value: string }[] {
+	const filter = [...(sub.actorId ? [i18n.t('filter.actor', { name: actorName(sub.actorId) })] : []), ...(sub.tag ? [i18n.t('filter.tag', { tag: sub.tag })] : [])];
 	const fields = [
-		{ name: 'When', value: `every day at ${sub.time} (${sub.timezone})` },
-		{ name: 'Filter', value: [sub.actorId ? `actor ${actorName(sub.actorId)}` : '', sub.tag ? `tag ${sub.tag}` : ''].filter(Boolean).join(', ') || 'none: the whole story' },
-		{ name: 'Days without news', value: sub.quiet ? 'skipped (quiet)' : 'still sent, with where the story stands' },
+		{ name: i18n.t('subscription.when'), value: i18n.t('subscription.when.value', { time: sub.time, zone: sub.timezone }) },
+		{ name: i18n.t('subscription.filter'), value: filter.length ? i18n.list(filter) : i18n.t('subscription.filter.none') },
+		{ name: i18n.t('subscription.quiet'), value: i18n.t(sub.quiet ? 'subscription.quiet.yes' : 'subscription.quiet.no') },
+		...(sub.language ? [{ name: i18n.t('subscription.language'), value: i18n.t(`lang.${sub.language}`) }] : []),
 	];
 	if (sub.status === 'paused') {
-		fields.push({ name: 'Status', value: `paused since ${sub.updatedAt.slice(0, 16).replace('T', ' ')} UTC: ${sub.pauseReason ?? 'no reason recorded'}. /subscribe resumes it.` });
+		// The pause reason is recorded from the platform's error, in English.
+		fields.push({ name: i18n.t('subscription.status'), value: i18n.t('subscription.paused', { at: sub.updatedAt.slice(0, 16).replace('T', ' '), reason: sub.pauseReason ?? i18n.t('subscription.noReason') }) });
 	} else {
 		const next = nextOccurrence(sub, now);
 		if (next) {
 			const local = wallTimeAt(next.instant, sub.timezone);
-			const note = next.resolution === 'gap' ? ` (${sub.time} does not exist that day: clocks go forward)` : '';
-			fields.push({ name: 'Next', value: `${formatLocalDate(local)} ${formatWallClock(local)} ${sub.timezone}${note}` });
+			const params = { date: formatLocalDate(local), time: formatWallClock(local), zone: sub.timezone };
+			fields.push({ name: i18n.t('subscription.next'), value: next.resolution === 'gap' ? i18n.t('subscription.next.gap', { ...params, wanted: sub.time }) : i18n.t('subscription.next.value', params) });
 		}
 	}
 	return fields;

@@ -14,7 +14,8 @@ import type { Reply } from '../core/reply.js';
 import { dayNumber } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
-import type { DeliveryLedger, EventVersionStore, OccurrenceKey, OccurrenceTarget, Settlement, SubscriptionStore } from '../store/store.js';
+import type { Locale } from '../i18n/locale.js';
+import { hasChannelLanguages, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type Settlement, type SubscriptionStore } from '../store/store.js';
 import { dueOccurrences, type Occurrence } from './due-occurrences.js';
 import { parseLocalDate } from './zoned-time.js';
 
@@ -152,7 +153,10 @@ export function createTickRunner(options: TickOptions): TickRunner {
 			const at = updates?.since.get(o);
 			return updates && at !== undefined ? { at, firstSeen: updates.firstSeen, introduced: updates.introduced } : undefined;
 		};
-		const keyOf = (o: Occurrence) => briefingKey(o, dataset.version, updates?.since.get(o));
+		// A subscription's pinned language, else its channel's (/language), else English.
+		const channelLanguages = await channelLanguagesOf(work);
+		const languageOf = (o: Occurrence): Locale | undefined => o.subscription.language ?? channelLanguages.get(o.subscription.id);
+		const keyOf = (o: Occurrence) => briefingKey(o, dataset.version, updates?.since.get(o), languageOf(o));
 		const briefings = new Map<string, Briefing>();
 		const briefingFor = (o: Occurrence): Briefing => {
 			const k = keyOf(o);
@@ -161,7 +165,14 @@ export function createTickRunner(options: TickOptions): TickRunner {
 				const d = parseLocalDate(o.localDate);
 				const sub = o.subscription;
 				const u = updatedSince(o);
-				b = compose(dataset, { day: dayNumber(d.year, d.month, d.day), ...(sub.actorId ? { actorId: sub.actorId } : {}), ...(sub.tag ? { tag: sub.tag } : {}), ...(u ? { updatedSince: u } : {}) });
+				const locale = languageOf(o);
+				b = compose(dataset, {
+					day: dayNumber(d.year, d.month, d.day),
+					...(sub.actorId ? { actorId: sub.actorId } : {}),
+					...(sub.tag ? { tag: sub.tag } : {}),
+					...(u ? { updatedSince: u } : {}),
+					...(locale ? { locale } : {}),
+				});
 				briefings.set(k, b);
 				report.compositions++;
 			}
@@ -226,6 +237,25 @@ export function createTickRunner(options: TickOptions): TickRunner {
 				log.error({ err: toError(err) }, 'Event versions unavailable; briefings go out without "Updated since your last briefing"');
 				return undefined;
 			}
+		}
+
+		/** Channel languages of the due subscriptions that pin none themselves (stores that keep them). */
+		async function channelLanguagesOf(occurrences: readonly Occurrence[]): Promise<Map<number, Locale>> {
+			const out = new Map<number, Locale>();
+			const store = options.store;
+			if (!hasChannelLanguages(store)) return out;
+			try {
+				for (let i = 0; i < occurrences.length; i++) {
+					const o = occurrences[i]!;
+					if (i % 1000 === 999) await yieldToLoop();
+					if (o.subscription.language) continue;
+					const l = await store.channelLanguage(o.subscription.platform, o.subscription.channelId);
+					if (l) out.set(o.subscription.id, l);
+				}
+			} catch (err) {
+				log.error({ err: toError(err) }, 'Channel languages unavailable; briefings go out in their subscriptions\' languages');
+			}
+			return out;
 		}
 
 		async function deliver(o: Occurrence, attempt: number): Promise<{ key: OccurrenceKey; settlement: Settlement }> {
@@ -318,11 +348,12 @@ function target(o: Occurrence): OccurrenceTarget {
 /**
  * What makes two briefings identical. The zone is part of it as the design specifies, so that showing
  * local times in a briefing later cannot make subscribers in different zones share one.
- * `updatedSince` is the (reduced) previous-delivery instant its "Updated since" section starts from.
+ * `updatedSince` is the (reduced) previous-delivery instant its "Updated since" section starts from;
+ * `language` is the one it is composed in: the subscription's pin, else its channel's, else English.
  */
-export function briefingKey(o: Occurrence, datasetVersion: string, updatedSince?: string): string {
+export function briefingKey(o: Occurrence, datasetVersion: string, updatedSince?: string, language: Locale | undefined = o.subscription.language): string {
 	const s = o.subscription;
-	return `${o.localDate}|${s.timezone}|${s.actorId ?? ''}|${s.tag ?? ''}|${datasetVersion}|${updatedSince ?? ''}`;
+	return `${o.localDate}|${s.timezone}|${s.actorId ?? ''}|${s.tag ?? ''}|${datasetVersion}|${updatedSince ?? ''}|${language ?? 'en'}`;
 }
 
 /** The greatest of the sorted `marks` that is ≤ `at`; `marks[0]` when none is (callers keep `at` ≥ marks[0]). */

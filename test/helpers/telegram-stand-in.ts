@@ -112,7 +112,7 @@ export class TelegramStandIn {
 	readonly calls: Call[] = [];
 	readonly messages = new Map<string, StoredMessage>();
 	webhook?: { url: string; secret?: string };
-	/** setMyCommands menus by scope type ('chat:<id>' for one chat). */
+	/** setMyCommands menus by scope type ('chat:<id>' for one chat), with '@<language_code>' appended when one is given. */
 	readonly commands = new Map<string, unknown[]>();
 	private readonly server: http.Server;
 	private updates: Update[] = [];
@@ -277,7 +277,8 @@ export class TelegramStandIn {
 			case 'setMyCommands': {
 				const scope = (p['scope'] ?? { type: 'default' }) as { type: string; chat_id?: number };
 				if (scope.type === 'chat' && !this.chats.has(String(scope.chat_id))) return bad('chat not found');
-				this.commands.set(scope.type === 'chat' ? `chat:${scope.chat_id}` : scope.type, p['commands'] as unknown[]);
+				const language = typeof p['language_code'] === 'string' ? `@${p['language_code']}` : '';
+				this.commands.set(`${scope.type === 'chat' ? `chat:${scope.chat_id}` : scope.type}${language}`, p['commands'] as unknown[]);
 				return true;
 			}
 			case 'answerCallbackQuery':

@@ -5,6 +5,7 @@
 import readline from 'node:readline';
 import type { Core } from '../../core/dispatch.js';
 import type { CommandRequest } from '../../core/dispatch.js';
+import { createTranslator } from '../../i18n/translator.js';
 import { renderPlainText } from '../../render/plain-text.js';
 
 export const CONSOLE_REQUESTER = { platform: 'console', userId: 'console', displayName: 'console', isChannelAdmin: true, isOwner: true } as const;
@@ -15,6 +16,11 @@ export interface ConsoleOptions {
 	readonly output: NodeJS.WritableStream;
 	/** Interactive mode: a prompt and line editing. */
 	readonly interactive: boolean;
+	/**
+	 * The reader's language ("ru", "fa_IR.UTF-8", …): the composition root may pass SITREP_LOCALE or
+	 * LANG. English when absent or not an interface language.
+	 */
+	readonly locale?: string;
 	/** Writes a reply's images and returns their paths (optional). */
 	readonly saveAttachments?: (reply: Awaited<ReturnType<Core['handle']>>['reply']) => Promise<string[]>;
 }
@@ -25,7 +31,8 @@ export async function runConsoleChat(core: Core, options: ConsoleOptions): Promi
 	const rl = readline.createInterface({ input: options.input, output: options.interactive ? out : undefined, terminal: options.interactive, historySize: 200 });
 	const ds = core.dataset();
 	if (options.interactive) {
-		out.write(`sitrep — ${ds.story.title}\n${ds.counts.events} events, ${ds.counts.actors} actors, ${ds.counts.claims} claims. Type /help for commands, /quit to leave.\n`);
+		const i18n = createTranslator(options.locale);
+		out.write(`${i18n.t('console.banner', { title: i18n.content(ds.story.title), events: ds.counts.events, actors: ds.counts.actors, claims: ds.counts.claims })}\n`);
 		rl.setPrompt('sitrep> ');
 		rl.prompt();
 	}
@@ -46,7 +53,7 @@ export async function runConsoleChat(core: Core, options: ConsoleOptions): Promi
 				rl.close();
 				return;
 			}
-			const request: CommandRequest = { line: text.startsWith('/') ? text : `/${text}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE };
+			const request: CommandRequest = { line: text.startsWith('/') ? text : `/${text}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE, ...(options.locale ? { locale: options.locale } : {}) };
 			const result = await core.handle(request);
 			if (result.outcome.kind === 'ignored') return;
 			const images = options.saveAttachments ? await options.saveAttachments(result.reply) : [];

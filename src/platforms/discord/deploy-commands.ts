@@ -53,7 +53,8 @@ export async function deployCommands(options: DeployOptions): Promise<DeployResu
 	const rest = options.rest ?? createRest(options.config);
 	const route = options.guildId ? Routes.applicationGuildCommands(discord.appId, options.guildId) : Routes.applicationCommands(discord.appId);
 	const desired = registryToJson([...options.registry.values()].map((m) => m.data), scope);
-	const existing = (await rest.get(route)) as RESTGetAPIApplicationCommandsResult;
+	// With the full localization dictionaries, so that a changed translation is seen as a change.
+	const existing = (await rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as RESTGetAPIApplicationCommandsResult;
 	const diff = compareCommands(desired, existing);
 	const base = { scope, ...(options.guildId ? { guildId: options.guildId } : {}), commands: desired.map((c) => c.name) };
 	if (diff.added.length + diff.updated.length + diff.removed.length === 0) {
@@ -89,16 +90,26 @@ export function compareCommands(
 
 type Json = Record<string, unknown>;
 
+/** A localization map in a comparable form: keys sorted, null when empty or absent. */
+function localized(v: unknown): Json | null {
+	if (v === null || typeof v !== 'object') return null;
+	const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+	return entries.length ? Object.fromEntries(entries) : null;
+}
+
 /**
  * The managed fields of a command with Discord's defaults filled in. Discord echoes commands back
- * with extra fields (id, version, localizations) and drops false/empty ones, so a plain deep-equal
- * would always differ. Fields sitrep did not send (`shape`) are not compared.
+ * with extra fields (id, version) and drops false/empty ones, so a plain deep-equal would always
+ * differ. Localizations are compared (read with with_localizations=true), an empty map being none.
+ * Fields sitrep did not send (`shape`) are not compared.
  */
 function canonical(c: Json, shape: RESTPostAPIChatInputApplicationCommandsJSONBody): Json {
 	const out: Json = {
 		type: c['type'] ?? 1,
 		name: c['name'],
+		name_localizations: localized(c['name_localizations']),
 		description: c['description'],
+		description_localizations: localized(c['description_localizations']),
 		default_member_permissions: c['default_member_permissions'] ?? null,
 		nsfw: c['nsfw'] ?? false,
 		options: ((c['options'] as Json[] | undefined) ?? []).map(canonicalOption),
@@ -112,7 +123,9 @@ function canonicalOption(o: Json): Json {
 	return {
 		type: o['type'],
 		name: o['name'],
+		name_localizations: localized(o['name_localizations']),
 		description: o['description'],
+		description_localizations: localized(o['description_localizations']),
 		required: o['required'] ?? false,
 		autocomplete: o['autocomplete'] ?? false,
 		choices: ((o['choices'] as Json[] | undefined) ?? []).map((ch) => ({ name: ch['name'], value: ch['value'] })),

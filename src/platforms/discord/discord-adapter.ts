@@ -26,8 +26,10 @@ import {
 import type { Config } from '../../config.js';
 import type { Place, Requester } from '../../core/command.js';
 import type { PlatformSender } from '../../core/delivery.js';
-import { GENERIC_FAILURE, type Core, type HandleResult } from '../../core/dispatch.js';
+import { genericFailure, type Core, type HandleResult } from '../../core/dispatch.js';
 import { para, type Reply } from '../../core/reply.js';
+import { toLocale } from '../../i18n/locale.js';
+import { createTranslator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
 import { suggest } from './autocomplete.js';
 import { restApiBase } from './deploy-commands.js';
@@ -64,12 +66,26 @@ export interface DiscordPlatform {
 
 const NO_MENTIONS = { parse: [] as [] };
 
-const EXPIRED: Reply = { blocks: [para({ text: 'These page buttons have expired.', mark: 'bold' }), para('Run the command again to get fresh ones.')], ephemeral: true };
-const NOT_YOURS: Reply = {
-	blocks: [para({ text: 'Only the person who ran this command can turn its pages.', mark: 'bold' }), para('Run the command yourself to browse it.')],
-	ephemeral: true,
-};
-const FAILURE: Reply = { blocks: [para({ text: GENERIC_FAILURE, mark: 'bold' })], ephemeral: true };
+/** The answer to a page button that no longer works, in the presser's language. */
+function expired(locale: string | undefined): Reply {
+	const i18n = createTranslator(locale);
+	return { blocks: [para({ text: i18n.t('discord.expired'), mark: 'bold' }), para(i18n.t('discord.expired.hint'))], ephemeral: true, locale: i18n.locale };
+}
+
+/** The answer to someone pressing another person's page buttons, in the presser's language. */
+function notYours(locale: string | undefined): Reply {
+	const i18n = createTranslator(locale);
+	return { blocks: [para({ text: i18n.t('discord.notYours'), mark: 'bold' }), para(i18n.t('discord.notYours.hint'))], ephemeral: true, locale: i18n.locale };
+}
+
+/**
+ * The reader's language hint for an interaction: the user's client language when sitrep speaks it,
+ * else the server's (guild_locale). Discord has no Azerbaijani or Persian client locale, so those
+ * readers are reached through a pinned language (/subscribe language:…).
+ */
+export function interactionLocale(i: { locale: string; guildLocale?: string | null }): string {
+	return toLocale(i.locale) ?? toLocale(i.guildLocale) ?? i.locale;
+}
 
 /** Starts the Discord platform and resolves once the gateway is ready. */
 export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatform> {
@@ -226,19 +242,19 @@ class InteractionHandler {
 		for (const o of i.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = String(o.value);
 		const immediate = this.settings.deferImmediately.has(i.commandName);
 		await this.answer(i, 'reply', immediate, () =>
-			this.core.handle({ command: i.commandName, options, requester: this.requester(i), place: this.place(i), locale: i.locale }),
+			this.core.handle({ command: i.commandName, options, requester: this.requester(i), place: this.place(i), locale: interactionLocale(i) }),
 		);
 	}
 
 	private async button(i: ButtonInteraction): Promise<void> {
 		const target = this.settings.pages.get(i.customId);
-		if (target === undefined) return this.send(i, 'reply', EXPIRED);
-		if (target === 'expired') return this.send(i, 'reply', EXPIRED);
+		const locale = interactionLocale(i);
+		if (target === undefined || target === 'expired') return this.send(i, 'reply', expired(locale));
 		if (target.userId !== i.user.id) {
 			this.logger.info({ user: i.user.id }, 'Page button pressed by someone else');
-			return this.send(i, 'reply', NOT_YOURS);
+			return this.send(i, 'reply', notYours(locale));
 		}
-		await this.answer(i, 'update', false, () => this.core.handle({ line: target.line, requester: this.requester(i), place: this.place(i), locale: i.locale }));
+		await this.answer(i, 'update', false, () => this.core.handle({ line: target.line, requester: this.requester(i), place: this.place(i), locale }));
 	}
 
 	/**
@@ -271,7 +287,7 @@ class InteractionHandler {
 	private async send(i: Answerable, mode: 'reply' | 'update', reply: Reply, deferred = false): Promise<void> {
 		const ephemeral = reply.ephemeral === true;
 		const messages = renderDiscord(reply);
-		const row = reply.paging && !ephemeral ? this.settings.pages.row(reply.paging, i.user.id) : undefined;
+		const row = reply.paging && !ephemeral ? this.settings.pages.row(reply.paging, i.user.id, reply.locale) : undefined;
 		const parts = messages.map((m, n) => toOptions(m, n === messages.length - 1 ? row : undefined, ephemeral));
 		const [first, ...rest] = parts;
 		if (!first) return;
@@ -304,7 +320,7 @@ class InteractionHandler {
 				return;
 			}
 			if (!i.isRepliable()) return;
-			const payload = toOptions(renderDiscord(FAILURE)[0]!, undefined, true);
+			const payload = toOptions(renderDiscord(genericFailure(interactionLocale(i)))[0]!, undefined, true);
 			if (i.replied || i.deferred) await i.followUp(payload);
 			else await i.reply(payload);
 		} catch (second) {

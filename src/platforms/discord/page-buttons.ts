@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 import type { Paging } from '../../core/reply.js';
+import { createTranslator } from '../../i18n/translator.js';
 
 export const PAGE_PREFIX = 'sitrep:page:';
 /** custom_id of the disabled "2 / 5" label; never pressed. */
@@ -73,8 +74,9 @@ export class PageStore {
 		return { line: e.line, userId: e.userId };
 	}
 
-	/** The button row for a page: ◀ Previous · "2 / 5" · Next ▶. */
-	row(paging: Paging, userId: string): APIActionRowComponent<APIButtonComponent> {
+	/** The button row for a page: ◀ Previous · "2 / 5" · Next ▶, labelled in the reply's language. */
+	row(paging: Paging, userId: string, locale?: string): APIActionRowComponent<APIButtonComponent> {
+		const i18n = createTranslator(locale);
 		// A disabled button still needs a custom_id unique within the message.
 		const button = (label: string, line: string | undefined, off: string): APIButtonComponent =>
 			line
@@ -83,9 +85,9 @@ export class PageStore {
 		return {
 			type: ComponentType.ActionRow,
 			components: [
-				button('◀ Previous', paging.prev, 'sitrep:page-prev-off'),
-				{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: `${paging.page} / ${paging.pages}`, custom_id: LABEL_ID, disabled: true },
-				button('Next ▶', paging.next, 'sitrep:page-next-off'),
+				button(i18n.t('paging.discord.previous'), paging.prev, 'sitrep:page-prev-off'),
+				{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: i18n.t('paging.label', { page: paging.page, pages: paging.pages }), custom_id: LABEL_ID, disabled: true },
+				button(i18n.t('paging.discord.next'), paging.next, 'sitrep:page-next-off'),
 			],
 		};
 	}

@@ -3,10 +3,17 @@
  * 4096, 25 fields (name 256, value 1024), footer 2048, 10 embeds and 6000 characters summed over a
  * whole message. A reply that does not fit becomes several messages. Dataset and user text is
  * markdown-escaped and every mention form is neutralised here, so no command can forget it.
+ *
+ * The renderer's own words are in the reply's language. A Persian reply is laid out right-to-left:
+ * dataset names, titles and ids are isolated (FSI … PDI) and every line, title, field and footer that
+ * holds Persian but would start with a Latin token begins with an RLM. Both are added before the
+ * limits are applied, so they count toward them.
  */
 import type { APIEmbed, APIEmbedField } from 'discord.js';
 import { claimLead } from '../../core/present.js';
 import type { Block, Reply, Span } from '../../core/reply.js';
+import { isolate, markRtlLines } from '../../i18n/bidi.js';
+import { createTranslator, type Translator } from '../../i18n/translator.js';
 import { STATUS_MARK } from '../../render/plain-text.js';
 
 export const LIMITS = {
@@ -45,7 +52,15 @@ export interface RenderOptions {
 
 const COLOR = 0x3b6ea5;
 const ZWSP = '\u200b';
-const AFFILIATION: Record<string, string> = { independent: '', 'state-affiliated': ' · state-affiliated', party: ' · party to the story' };
+
+function affiliation(a: string, i18n: Translator): string {
+	return a === 'state-affiliated' || a === 'party' ? ` · ${escapeMarkdown(i18n.t(`affiliation.long.${a}`))}` : '';
+}
+
+/** Text with its Persian-bearing lines marked RLM (right-to-left replies only). */
+function directed(text: string, i18n: Translator): string {
+	return i18n.dir === 'rtl' ? markRtlLines(text) : text;
+}
 
 /** Removes what Discord would strip or choke on: control characters and lone surrogates. */
 function clean(text: string): string {
@@ -122,27 +137,32 @@ function linkUrl(url: string): string {
 }
 
 /** One block as description lines; null for blocks that are not lines (fields, headings). */
-function blockLines(b: Block): string | null {
+function blockLines(b: Block, i18n: Translator): string | null {
+	const text = blockText(b, i18n, i18n.dir === 'rtl' ? isolate : (t) => t);
+	return text === null ? null : directed(text, i18n);
+}
+
+function blockText(b: Block, i18n: Translator, iso: (text: string) => string): string | null {
 	switch (b.kind) {
 		case 'paragraph':
 			return spansText(b.spans);
 		case 'event': {
-			const title = b.titleSpans ? spansText(b.titleSpans) : escapeMarkdown(b.title);
-			const actors = b.actors.length ? ` — ${b.actors.map(escapeMarkdown).join(', ')}` : '';
-			return `• **${escapeMarkdown(b.date)}**  ${title}${actors}${STATUS_MARK[b.status]}  \`${b.id.replace(/`/gu, '')}\``;
+			const title = b.titleSpans ? iso(spansText(b.titleSpans)) : escapeMarkdown(iso(b.title));
+			const actors = b.actors.length ? ` — ${b.actors.map((a) => escapeMarkdown(iso(a))).join(i18n.t('list.separator'))}` : '';
+			return `• **${escapeMarkdown(iso(b.date))}**  ${title}${actors}${STATUS_MARK[b.status]}  ${iso(`\`${b.id.replace(/`/gu, '')}\``)}`;
 		}
 		case 'claim': {
 			// The claimant always leads the line: the bot never speaks for anyone.
-			const lead = escapeMarkdown(claimLead(b.by.trim() || 'an unnamed source', b.stance));
-			const quote = b.quote ? ` “${escapeMarkdown(b.quote.text)}” (${escapeMarkdown(b.quote.lang)})` : '';
-			const src = b.source ? ` — [${escapeMarkdown(b.source.publisher)}](${linkUrl(b.source.url)})` : '';
-			return `• **${lead}:** ${spansText(b.spans)}${quote}${src}`;
+			const lead = escapeMarkdown(claimLead(b.by, b.stance, i18n));
+			const quote = b.quote ? ` “${escapeMarkdown(iso(b.quote.text))}” (${escapeMarkdown(b.quote.lang)})` : '';
+			const src = b.source ? ` — [${escapeMarkdown(iso(b.source.publisher))}](${linkUrl(b.source.url)})` : '';
+			return `• **${lead}:** ${iso(spansText(b.spans))}${quote}${src}`;
 		}
 		case 'sources':
 			return b.sources
 				.map((s) => {
-					const label = escapeMarkdown(s.title ? `${s.publisher}: ${s.title}` : s.publisher);
-					return `• [${label}](${linkUrl(s.url)})${AFFILIATION[s.affiliation] ?? ''}`;
+					const label = escapeMarkdown(iso(s.title ? `${s.publisher}: ${s.title}` : s.publisher));
+					return `• [${label}](${linkUrl(s.url)})${affiliation(s.affiliation, i18n)}`;
 				})
 				.join('\n');
 		case 'divider':
@@ -188,8 +208,8 @@ class Packer {
 		this.message.push({ lines: [], descLength: 0, fields: [] });
 	}
 
-	title(text: string): void {
-		const t = fitEscaped(text, LIMITS.title);
+	title(text: string, rtl = false): void {
+		const t = rtl ? markRtlLines(fitEscaped(text, LIMITS.title - 1)) : fitEscaped(text, LIMITS.title);
 		this.embed.title = t;
 		this.total += t.length;
 	}
@@ -232,15 +252,15 @@ function splitLong(text: string, max: number): string[] {
 }
 
 /** The footer line, if the reply pages. */
-function footerText(reply: Reply, mode: 'buttons' | 'text'): string | undefined {
+function footerText(reply: Reply, mode: 'buttons' | 'text', i18n: Translator): string | undefined {
 	const p = reply.paging;
 	if (!p) return undefined;
-	let text = `Page ${p.page} of ${p.pages}`;
+	const parts = [i18n.t('paging.footer', { page: p.page, pages: p.pages })];
 	if (mode === 'text') {
-		if (p.prev) text += ` · previous: ${p.prev}`;
-		if (p.next) text += ` · next: ${p.next}`;
+		if (p.prev) parts.push(i18n.t('paging.previous', { line: p.prev }));
+		if (p.next) parts.push(i18n.t('paging.next', { line: p.next }));
 	}
-	return cutRendered(neutraliseMentions(clean(text)), LIMITS.footer);
+	return cutRendered(neutraliseMentions(clean(directed(parts.join(' · '), i18n))), LIMITS.footer);
 }
 
 function safeFileName(name: string, fallback: string): string {
@@ -250,29 +270,38 @@ function safeFileName(name: string, fallback: string): string {
 
 /** Renders a reply as one or more messages, each within every Discord limit. Never empty. */
 export function renderDiscord(reply: Reply, options: RenderOptions = {}): DiscordMessage[] {
-	const footer = footerText(reply, options.paging ?? 'buttons');
+	const i18n = createTranslator(reply.locale);
+	const rtl = i18n.dir === 'rtl';
+	// In a right-to-left reply a dataset value is isolated, and a title or field that needs it gets an
+	// RLM; one character is kept in reserve for the mark.
+	const iso = (t: string) => (rtl ? isolate(t) : t);
+	const fit = (text: string, max: number) => directed(fitEscaped(text, max - (rtl ? 1 : 0)), i18n);
+	const footer = footerText(reply, options.paging ?? 'buttons', i18n);
 	const packer = new Packer(LIMITS.total - (footer?.length ?? 0));
 	let first = true;
 	for (const b of reply.blocks) {
 		const isFirst = first;
 		first = false;
 		if (b.kind === 'heading') {
-			if (isFirst) packer.title(b.text);
-			else packer.line(`**${fitEscaped(b.text, LIMITS.title)}**`, true);
+			if (isFirst) packer.title(b.text, rtl);
+			else packer.line(directed(`**${fitEscaped(b.text, LIMITS.title)}**`, i18n), true);
 			continue;
 		}
 		if (b.kind === 'fields') {
 			for (const f of b.fields.slice(0, 200)) {
-				const value = f.value.trim() ? fitEscaped(f.value, LIMITS.fieldValue) : '—';
-				packer.field(f.name.trim() ? fitEscaped(f.name, LIMITS.fieldName) : '—', value, value.length <= 60);
+				const value = f.value.trim() ? fit(iso(f.value), LIMITS.fieldValue) : '—';
+				packer.field(f.name.trim() ? fit(f.name, LIMITS.fieldName) : '—', value, value.length <= 60);
 			}
 			continue;
 		}
-		const text = blockLines(b);
+		const text = blockLines(b, i18n);
 		if (text === null || text === '') continue;
 		// A paragraph may be split; an event, claim or source line is cut instead, so a claim never
 		// loses its attribution to a page break.
-		const pieces = b.kind === 'paragraph' ? splitLong(text, LIMITS.description) : text.split('\n').map((l) => cutRendered(l, LIMITS.description));
+		const pieces =
+			b.kind === 'paragraph'
+				? splitLong(text, LIMITS.description - (rtl ? 1 : 0)).map((p) => directed(p, i18n))
+				: text.split('\n').map((l) => cutRendered(l, LIMITS.description));
 		for (const piece of pieces) packer.line(piece);
 	}
 
@@ -289,7 +318,7 @@ export function renderDiscord(reply: Reply, options: RenderOptions = {}): Discor
 		)
 		.filter((embeds) => embeds.length > 0)
 		.map((embeds) => ({ embeds, files: [] as DiscordFile[] }));
-	if (messages.length === 0) messages.push({ embeds: [{ color: COLOR, description: 'Nothing to show.' }], files: [] });
+	if (messages.length === 0) messages.push({ embeds: [{ color: COLOR, description: escapeMarkdown(i18n.t('discord.nothing')) }], files: [] });
 	if (footer) {
 		const lastEmbeds = messages.at(-1)!.embeds;
 		lastEmbeds[lastEmbeds.length - 1] = { ...lastEmbeds.at(-1)!, footer: { text: footer } };

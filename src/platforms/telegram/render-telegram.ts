@@ -3,9 +3,15 @@
  * and user text is escaped, only Telegram's documented tags are produced, and messages are split at
  * {@link TELEGRAM_TEXT_LIMIT} on block boundaries; a block too long for one message is cut between
  * characters with its open tags closed and reopened, so no message ever carries a broken tag.
+ *
+ * The renderer's own words (claim lead-ins, page footers) are in the reply's language. A Persian
+ * reply is laid out right-to-left: dataset names, titles and ids are isolated (FSI … PDI) and every
+ * line that holds Persian but would start with a Latin or Cyrillic token begins with an RLM.
  */
 import { claimLead } from '../../core/present.js';
 import type { Block, Reply, Span } from '../../core/reply.js';
+import { isolate, markRtlLines } from '../../i18n/bidi.js';
+import { createTranslator, type Translator } from '../../i18n/translator.js';
 import { STATUS_MARK } from '../../render/plain-text.js';
 
 /** sendMessage's text limit. Counted here on the HTML source, which is never shorter than the parsed text. */
@@ -55,29 +61,41 @@ function spans(list: readonly Span[]): string {
 		.join('');
 }
 
-const AFFILIATION: Record<string, string> = { independent: '', 'state-affiliated': ' <i>[state-affiliated]</i>', party: ' <i>[party]</i>' };
+const EN = createTranslator('en');
 
-/** One block as Telegram HTML (no trailing newline). */
-export function renderBlockHtml(b: Block): string {
+function affiliation(a: string, i18n: Translator): string {
+	return a === 'state-affiliated' || a === 'party' ? ` <i>[${escapeHtml(i18n.t(`affiliation.short.${a}`))}]</i>` : '';
+}
+
+/** What a reader sees of one line of our HTML, for finding its direction. */
+const visible = (line: string) => htmlToPlain(line);
+
+/** One block as Telegram HTML (no trailing newline), in the language of `i18n`. */
+export function renderBlockHtml(b: Block, i18n: Translator = EN): string {
+	if (i18n.dir === 'rtl') return markRtlLines(blockHtml(b, i18n, isolate), visible);
+	return blockHtml(b, i18n, (t) => t);
+}
+
+function blockHtml(b: Block, i18n: Translator, iso: (text: string) => string): string {
 	switch (b.kind) {
 		case 'heading':
 			return `<b>${escapeHtml(b.text)}</b>`;
 		case 'paragraph':
 			return spans(b.spans);
 		case 'event': {
-			const title = b.titleSpans ? spans(b.titleSpans) : escapeHtml(b.title);
-			const actors = b.actors.length ? ` — ${b.actors.map(escapeHtml).join(', ')}` : '';
-			return `• <b>${escapeHtml(b.date)}</b>  ${title}${actors}${STATUS_MARK[b.status]}  <code>${escapeHtml(b.id)}</code>`;
+			const title = b.titleSpans ? iso(spans(b.titleSpans)) : escapeHtml(iso(b.title));
+			const actors = b.actors.length ? ` — ${b.actors.map((a) => escapeHtml(iso(a))).join(escapeHtml(i18n.t('list.separator')))}` : '';
+			return `• <b>${escapeHtml(iso(b.date))}</b>  ${title}${actors}${STATUS_MARK[b.status]}  <code>${escapeHtml(iso(b.id))}</code>`;
 		}
 		case 'claim': {
-			const quote = b.quote ? ` “<i>${escapeHtml(b.quote.text)}</i>” (${escapeHtml(b.quote.lang)})` : '';
-			const src = b.source ? ` — ${link(b.source.publisher, b.source.url)}` : '';
-			return `• <b>${escapeHtml(claimLead(b.by, b.stance))}</b>: ${spans(b.spans)}${quote}${src}`;
+			const quote = b.quote ? ` “<i>${escapeHtml(iso(b.quote.text))}</i>” (${escapeHtml(b.quote.lang)})` : '';
+			const src = b.source ? ` — ${link(iso(b.source.publisher), b.source.url)}` : '';
+			return `• <b>${escapeHtml(claimLead(b.by, b.stance, i18n))}</b>: ${iso(spans(b.spans))}${quote}${src}`;
 		}
 		case 'fields':
-			return b.fields.map((f) => `<b>${escapeHtml(f.name)}</b>: ${escapeHtml(f.value)}`).join('\n');
+			return b.fields.map((f) => `<b>${escapeHtml(f.name)}</b>: ${escapeHtml(iso(f.value))}`).join('\n');
 		case 'sources':
-			return b.sources.map((s) => `– ${link(s.publisher, s.url)}${s.title ? `: ${escapeHtml(s.title)}` : ''}${AFFILIATION[s.affiliation] ?? ''}`).join('\n');
+			return b.sources.map((s) => `– ${link(iso(s.publisher), s.url)}${s.title ? `: ${escapeHtml(iso(s.title))}` : ''}${affiliation(s.affiliation, i18n)}`).join('\n');
 		case 'divider':
 			return '—'.repeat(12);
 	}
@@ -95,12 +113,20 @@ export interface RenderOptions {
 
 /** The reply as one or more HTML messages, each at most `limit` characters. Never empty. */
 export function renderTelegram(reply: Reply, options: RenderOptions = {}): string[] {
-	const limit = options.limit ?? TELEGRAM_TEXT_LIMIT;
-	const rendered = reply.blocks.map((b) => ({ html: renderBlockHtml(b), heading: b.kind === 'heading' })).filter((b) => b.html !== '');
-	const footer = reply.paging ? `<i>Page ${reply.paging.page} of ${reply.paging.pages}</i>` : undefined;
+	const i18n = createTranslator(reply.locale);
+	const rtl = i18n.dir === 'rtl';
+	const messages = pack(reply, i18n, (options.limit ?? TELEGRAM_TEXT_LIMIT) - (rtl ? 1 : 0), options);
+	// A cut inside a line leaves the next message starting mid-line: mark it too (the one character
+	// kept in reserve above).
+	return rtl ? messages.map((m) => markRtlLines(m, visible)) : messages;
+}
+
+function pack(reply: Reply, i18n: Translator, limit: number, options: RenderOptions): string[] {
+	const rendered = reply.blocks.map((b) => ({ html: renderBlockHtml(b, i18n), heading: b.kind === 'heading' })).filter((b) => b.html !== '');
+	const footer = reply.paging ? `<i>${escapeHtml(i18n.t('paging.footer', { page: reply.paging.page, pages: reply.paging.pages }))}</i>` : undefined;
 	if (footer) rendered.push({ html: footer, heading: false });
-	if (rendered.length === 0) return ['(no answer)'];
-	if (options.singleMessage) return [packOne(rendered, limit, footer)];
+	if (rendered.length === 0) return [escapeHtml(i18n.t('telegram.noAnswer'))];
+	if (options.singleMessage) return [packOne(rendered, limit, footer, i18n)];
 	const messages: string[] = [];
 	let current = '';
 	for (const b of rendered) {
@@ -122,9 +148,9 @@ export function renderTelegram(reply: Reply, options: RenderOptions = {}): strin
 	return messages;
 }
 
-function packOne(rendered: readonly { html: string; heading: boolean }[], limit: number, footer: string | undefined): string {
+function packOne(rendered: readonly { html: string; heading: boolean }[], limit: number, footer: string | undefined, i18n: Translator): string {
 	const body = footer ? rendered.slice(0, -1) : rendered;
-	const tail = (dropped: number) => [dropped ? `<i>… ${dropped} more ${dropped === 1 ? 'line does' : 'lines do'} not fit in one message.</i>` : '', footer ?? ''].filter(Boolean).join('\n');
+	const tail = (dropped: number) => [dropped ? `<i>${escapeHtml(i18n.t('telegram.moreLines', { n: dropped }))}</i>` : '', footer ?? ''].filter(Boolean).join('\n');
 	let out = '';
 	let used = 0;
 	for (const b of body) {

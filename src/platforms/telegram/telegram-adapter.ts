@@ -8,9 +8,13 @@ import { Telegraf, type Context } from 'telegraf';
 import type { BotCommand, BotCommandScope, Chat, Message, Update, User } from 'telegraf/types';
 import type { Access, Place, Requester } from '../../core/command.js';
 import type { PlatformSender } from '../../core/delivery.js';
-import { errorReply, GENERIC_FAILURE, type Core } from '../../core/dispatch.js';
+import { genericFailure, type Core } from '../../core/dispatch.js';
 import type { Config } from '../../config.js';
+import { rawCommandDescription } from '../../i18n/command-text.js';
+import { LOCALES, type Locale } from '../../i18n/locale.js';
+import { createTranslator, english } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
+import type { UpdateDeduplicator } from '../../store/store.js';
 import { renderPlainText } from '../../render/plain-text.js';
 import { NOOP_KEY, PAGE_KEY_PREFIX, PageKeyStore } from './page-keys.js';
 import { DEFAULT_PACING, Pacer, type PacingOptions } from './pacer.js';
@@ -23,8 +27,9 @@ export const ANONYMOUS_ADMIN_ID = 1087968824;
 
 const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query'] as const;
 
-export const PAGE_EXPIRED = 'This page has expired. Send the command again for fresh results.';
-export const PAGE_FOREIGN = 'These buttons belong to someone else’s request. Send the command yourself to page through it.';
+/** The answers to a stale or foreign page button, in English; the presser gets them in their language. */
+export const PAGE_EXPIRED = english('telegram.pageExpired');
+export const PAGE_FOREIGN = english('telegram.pageForeign');
 
 /** Knobs for tests and unusual deployments; the defaults follow Telegram's guidance. */
 export interface TelegramTuning {
@@ -51,8 +56,11 @@ export interface TelegramPlatform {
 	readonly webhookPort?: number;
 }
 
-/** Starts the Telegram platform. Resolves once the bot is receiving updates. */
-export async function startTelegram(opts: { core: Core; config: Config; logger: Logger; tuning?: TelegramTuning }): Promise<TelegramPlatform> {
+/**
+ * Starts the Telegram platform. Resolves once the bot is receiving updates. In webhook mode,
+ * `updates` (the store's) lets several processes behind one webhook URL handle each update once.
+ */
+export async function startTelegram(opts: { core: Core; config: Config; logger: Logger; tuning?: TelegramTuning; updates?: UpdateDeduplicator }): Promise<TelegramPlatform> {
 	const tg = opts.config.telegram;
 	if (!tg) throw new Error('Telegram is not configured: set TELEGRAM_BOT_TOKEN in .env');
 	const tuning = opts.tuning ?? {};
@@ -70,11 +78,11 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 
 	for (const menu of commandMenus(opts.core, owners)) {
 		try {
-			await bot.telegram.setMyCommands(menu.commands, { scope: menu.scope });
+			await bot.telegram.setMyCommands(menu.commands, { scope: menu.scope, ...(menu.language_code ? { language_code: menu.language_code } : {}) });
 		} catch (err) {
 			// An owner who never opened a chat with the bot has no chat to scope a menu to.
 			const level = menu.scope.type === 'chat' ? 'debug' : 'warn';
-			logger[level]({ err: loggableError(err, tg.token), scope: menu.scope.type }, 'Could not publish a command menu (setMyCommands); the commands still work');
+			logger[level]({ err: loggableError(err, tg.token), scope: menu.scope.type, language: menu.language_code }, 'Could not publish a command menu (setMyCommands); the commands still work');
 		}
 	}
 
@@ -88,6 +96,7 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 			port: tg.webhook.port,
 			...(tuning.webhookHost ? { host: tuning.webhookHost } : {}),
 			logger,
+			...(opts.updates ? { deduplicator: opts.updates } : {}),
 			onUpdate: (update) => adapter.track(bot.handleUpdate(update)),
 		});
 		try {
@@ -149,17 +158,24 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
  * commands anyone may run; chat admins (and everyone in a private chat, which they administer) also
  * see admin commands; each owner's private chat lists every command. Access is still checked on
  * every run: a menu only hides, it never grants.
+ *
+ * Each menu is published once without a language (English, for everyone else) and once per other
+ * interface language with its `language_code`, the descriptions taken from the message catalog.
  */
-export function commandMenus(core: Core, ownerIds: Iterable<string>): { scope: BotCommandScope; commands: BotCommand[] }[] {
-	const list = (allowed: readonly Access[]) =>
-		[...core.registry.values()].filter((m) => allowed.includes(m.data.access)).map((m) => ({ command: m.data.name, description: m.data.description }));
-	const admin = list(['everyone', 'channel_admin']);
-	return [
-		{ scope: { type: 'default' }, commands: list(['everyone']) },
-		{ scope: { type: 'all_private_chats' }, commands: admin },
-		{ scope: { type: 'all_chat_administrators' }, commands: admin },
-		...[...ownerIds].map((id) => ({ scope: { type: 'chat', chat_id: Number(id) } as const, commands: list(['everyone', 'channel_admin', 'owner']) })),
-	];
+export function commandMenus(core: Core, ownerIds: Iterable<string>): { scope: BotCommandScope; commands: BotCommand[]; language_code?: Locale }[] {
+	const owners = [...ownerIds];
+	return LOCALES.flatMap((locale) => {
+		const list = (allowed: readonly Access[]) =>
+			[...core.registry.values()].filter((m) => allowed.includes(m.data.access)).map((m) => ({ command: m.data.name, description: rawCommandDescription(locale, m.data) }));
+		const admin = list(['everyone', 'channel_admin']);
+		const language = locale === 'en' ? {} : { language_code: locale };
+		return [
+			{ scope: { type: 'default' } as const, commands: list(['everyone']), ...language },
+			{ scope: { type: 'all_private_chats' } as const, commands: admin, ...language },
+			{ scope: { type: 'all_chat_administrators' } as const, commands: admin, ...language },
+			...owners.map((id) => ({ scope: { type: 'chat', chat_id: Number(id) } as const, commands: list(['everyone', 'channel_admin', 'owner']), ...language })),
+		];
+	});
 }
 
 type TextMessage = Message.TextMessage;
@@ -266,8 +282,9 @@ class TelegramAdapter {
 		if (data === undefined || !data.startsWith(PAGE_KEY_PREFIX) || data === NOOP_KEY) return void (await answer());
 		const msg = q.message;
 		const found = msg ? this.pages.get(data, String(msg.chat.id), String(q.from.id)) : ({ kind: 'expired' } as const);
-		if (!msg || found.kind === 'expired') return void (await answer(PAGE_EXPIRED));
-		if (found.kind === 'foreign') return void (await answer(PAGE_FOREIGN));
+		const i18n = createTranslator(q.from.language_code);
+		if (!msg || found.kind === 'expired') return void (await answer(i18n.t('telegram.pageExpired')));
+		if (found.kind === 'foreign') return void (await answer(i18n.t('telegram.pageForeign')));
 		const chat = msg.chat;
 		const access = this.core.registry.get(/^\/([a-z0-9_]+)/u.exec(found.entry.line)?.[1] ?? '')?.data.access;
 		const requester = await this.requester(chat, q.from, undefined, access);
@@ -287,8 +304,9 @@ class TelegramAdapter {
 				{ err: loggableError(err, this.token), update_id: ctx.update.update_id, update: ctx.updateType, chat: ctx.chat?.id, user: ctx.from?.id },
 				'Telegram update handler failed',
 			);
-			if (ctx.callbackQuery) await ctx.answerCbQuery('Something went wrong on our side; please try again.').catch(() => undefined);
-			else if (ctx.chat) this.track(this.sender.deliver(String(ctx.chat.id), errorReply(GENERIC_FAILURE), {}));
+			const language = ctx.from?.language_code;
+			if (ctx.callbackQuery) await ctx.answerCbQuery(createTranslator(language).t('error.generic.short')).catch(() => undefined);
+			else if (ctx.chat) this.track(this.sender.deliver(String(ctx.chat.id), genericFailure(language), {}));
 		} catch (inner) {
 			this.logger.error({ err: loggableError(inner, this.token) }, 'Telegram error handler failed');
 		}

@@ -7,6 +7,7 @@ import type { Telegram } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { PlatformSender, SendOutcome } from '../../core/delivery.js';
 import type { ImageAttachment, Paging, Reply } from '../../core/reply.js';
+import { createTranslator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
 import { NOOP_KEY, type PageKeyStore } from './page-keys.js';
 import type { Pacer } from './pacer.js';
@@ -64,7 +65,7 @@ export class TelegramSender implements PlatformSender {
 			for (const [i, html] of messages.entries()) {
 				const last = i === messages.length - 1;
 				const extra: TextExtra = {
-					...(last && reply.paging ? { reply_markup: this.keyboard(chatId, reply.paging, options.pageOwner) } : {}),
+					...(last && reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, options.pageOwner) } : {}),
 					...(i === 0 && !first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
 				};
 				ids.push(String(await this.sendHtml(chatId, html, extra)));
@@ -88,7 +89,7 @@ export class TelegramSender implements PlatformSender {
 	/** Replaces a paged message with another page (a button press). Never throws. */
 	async editPage(chatId: string, messageId: number, reply: Reply, pageOwner: string | undefined): Promise<SendOutcome> {
 		const html = renderTelegram(reply, { singleMessage: true })[0] ?? '';
-		const extra = { link_preview_options: { is_disabled: true }, ...(reply.paging ? { reply_markup: this.keyboard(chatId, reply.paging, pageOwner) } : {}) };
+		const extra = { link_preview_options: { is_disabled: true }, ...(reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, pageOwner) } : {}) };
 		const edit = (text: string, parse: boolean) =>
 			this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.editMessageText(chatId, messageId, undefined, text, { ...extra, ...(parse ? { parse_mode: 'HTML' as const } : {}) }));
 		try {
@@ -142,12 +143,14 @@ export class TelegramSender implements PlatformSender {
 		}
 	}
 
-	private keyboard(chatId: string, paging: Paging, owner: string | undefined): InlineKeyboardMarkup {
+	/** Paging buttons, labelled in the reply's language. */
+	private keyboard(chatId: string, reply: Reply, paging: Paging, owner: string | undefined): InlineKeyboardMarkup {
+		const i18n = createTranslator(reply.locale);
 		const key = (line: string) => this.pages.put({ line, chatId, ...(owner !== undefined ? { userId: owner } : {}) });
 		const row: InlineKeyboardButton[] = [];
-		if (paging.prev) row.push({ text: '‹ Previous', callback_data: key(paging.prev) });
-		row.push({ text: `${paging.page} / ${paging.pages}`, callback_data: NOOP_KEY });
-		if (paging.next) row.push({ text: 'Next ›', callback_data: key(paging.next) });
+		if (paging.prev) row.push({ text: i18n.t('paging.telegram.previous'), callback_data: key(paging.prev) });
+		row.push({ text: i18n.t('paging.label', { page: paging.page, pages: paging.pages }), callback_data: NOOP_KEY });
+		if (paging.next) row.push({ text: i18n.t('paging.telegram.next'), callback_data: key(paging.next) });
 		return { inline_keyboard: [row] };
 	}
 }

@@ -133,11 +133,11 @@ describe('deployCommands', () => {
 
 	it('compares on the fields sitrep manages, with Discord defaults filled in', () => {
 		const desired = registryToJson([registry.get('search')!.data]);
+		// As Discord lists them with with_localizations=true: the localization maps come back as sent.
 		const echoed = desired.map((c) => ({
 			...c,
 			id: '1',
 			version: '2',
-			name_localizations: null,
 			options: (c.options ?? []).map((o) => {
 				const { required, ...rest } = o as { required?: boolean };
 				return required ? o : rest;
@@ -146,6 +146,10 @@ describe('deployCommands', () => {
 		expect(compareCommands(desired, echoed)).toEqual({ added: [], updated: [], removed: [] });
 		const edited = echoed.map((c) => ({ ...c, description: 'different' }));
 		expect(compareCommands(desired, edited).updated).toEqual(['search']);
+		// A translation is managed too: a changed or missing localization is a change.
+		const retranslated = echoed.map((c) => ({ ...c, description_localizations: { ru: 'другое' } }));
+		expect(compareCommands(desired, retranslated).updated).toEqual(['search']);
+		expect(compareCommands(desired, echoed.map((c) => ({ ...c, name_localizations: null }))).updated).toEqual(['search']);
 	});
 
 	it('points REST at the configured root', () => {
