@@ -1,6 +1,7 @@
 /**
  * The `sitrep` command: start | ask | validate. Run it as `npx sitrep <subcommand>` in a checkout.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createApp, DatasetLoadError } from './app.js';
@@ -26,6 +27,7 @@ Commands:
   start                      Run the bot. With no platform token in .env it opens the console chat.
   ask "<command line>"       Answer one command and print the reply, e.g. npx sitrep ask "/timeline actor:kremlin"
                              --images DIR also draws the reply's pictures and writes them to DIR.
+                             --lang ru answers in Russian (en, ru, az or fa).
   validate [DIR]             Check a dataset directory (default: data/) and print every error.
   import FORMAT FILE --out DIR
                              Turn another tool's file into a dataset directory. FORMAT is
@@ -37,6 +39,10 @@ Commands:
   deploy-commands [--guild ID]
                              Register the slash commands with Discord: in one server (instant,
                              for development) or globally. Running it twice changes nothing.
+  migrate-sqlite-to-postgres [--from FILE]
+                             Copy subscriptions, the delivery ledger, the reload audit log and event
+                             versions from the SQLite file (default: SITREP_DB) into the empty
+                             PostgreSQL database at DATABASE_URL. Stop the bot first.
 
 Options:
   --data DIR                 Dataset directory (default: SITREP_DATA or data/)
@@ -70,6 +76,8 @@ async function main(argv: string[]): Promise<void> {
 			return deployCommandsCommand(rest);
 		case 'export':
 			return exportCommand(rest);
+		case 'migrate-sqlite-to-postgres':
+			return migrateSqliteToPostgresCommand(rest);
 		case 'start': {
 			const { values } = parseArgs({ args: rest, options: { data: { type: 'string' }, now: { type: 'string' } }, strict: true });
 			const { startBot } = await import('./main.js');
@@ -155,6 +163,33 @@ async function deployCommandsCommand(args: string[]): Promise<void> {
 	}
 }
 
+async function migrateSqliteToPostgresCommand(args: string[]): Promise<void> {
+	const usage = 'Usage: npx sitrep migrate-sqlite-to-postgres [--from FILE]   (the target is DATABASE_URL)';
+	let parsed;
+	try {
+		parsed = parseArgs({ args, options: { from: { type: 'string' } } });
+	} catch (err) {
+		return fail(`${err instanceof Error ? err.message : String(err)}\n${usage}`, 2);
+	}
+	let config;
+	try {
+		config = loadConfig();
+	} catch (err) {
+		return fail(err instanceof ConfigError ? err.message : String(err), 1);
+	}
+	// The URL comes from the environment only: on the command line its password would show in `ps`.
+	if (!config.databaseUrl) return fail(`DATABASE_URL is not set: point it at the PostgreSQL database to copy into.\n${usage}`, 2);
+	const from = parsed.values.from ?? config.dbPath;
+	if (!existsSync(from)) return fail(`No SQLite database at ${from}.`, 1);
+	const { copySqliteToPostgres } = await import('./store/copy-sqlite-to-postgres.js');
+	try {
+		const r = await copySqliteToPostgres(from, config.databaseUrl);
+		process.stdout.write(`Copied ${from} to PostgreSQL: ${r.subscriptions} subscriptions, ${r.deliveries} deliveries, ${r.reloadAudit} reload audit entries, ${r.eventVersions} event versions.\n`);
+	} catch (err) {
+		return fail(`migrate-sqlite-to-postgres failed; no rows were copied: ${err instanceof Error ? err.message : String(err)}`, 1);
+	}
+}
+
 const IMPORT_USAGE = 'Usage: npx sitrep import timelinejs|timelinejs-csv|acled FILE --out DIR [--source-url URL] [--timezone ZONE]';
 const EXPORT_USAGE = 'Usage: npx sitrep export timelinejs|ics|csv [--data DIR] [--out FILE]';
 
@@ -181,7 +216,7 @@ async function exportCommand(args: string[]): Promise<void> {
 async function ask(args: string[]): Promise<void> {
 	let parsed;
 	try {
-		parsed = parseArgs({ args, allowPositionals: true, options: { data: { type: 'string' }, now: { type: 'string' }, images: { type: 'string' } } });
+		parsed = parseArgs({ args, allowPositionals: true, options: { data: { type: 'string' }, now: { type: 'string' }, images: { type: 'string' }, lang: { type: 'string' } } });
 	} catch (err) {
 		return fail(`${err instanceof Error ? err.message : String(err)}\nUsage: npx sitrep ask [--data DIR] [--now ISO-DATETIME] "/timeline actor:kremlin"`, 2);
 	}
@@ -201,7 +236,7 @@ async function ask(args: string[]): Promise<void> {
 	} catch (err) {
 		return fail(err instanceof DatasetLoadError ? err.message : String(err), 1);
 	}
-	const result = await app.core.handle({ line: line.startsWith('/') ? line : `/${line}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE });
+	const result = await app.core.handle({ line: line.startsWith('/') ? line : `/${line}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE, ...(parsed.values.lang ? { locale: parsed.values.lang } : {}) });
 	const saved = parsed.values.images ? await saveReplyAttachments(result.reply, parsed.values.images) : [];
 	await closeImageWorkers();
 	const text = renderPlainText(result.reply, { imagePaths: saved });

@@ -12,6 +12,16 @@ const optionalText = z
 	.transform((v) => (v === '' ? undefined : v))
 	.optional();
 
+/** A parsable postgres:// or postgresql:// URL with a host. */
+function isPostgresUrl(v: string): boolean {
+	if (!/^postgres(?:ql)?:\/\/\S+$/u.test(v)) return false;
+	try {
+		return new URL(v).hostname !== '';
+	} catch {
+		return false;
+	}
+}
+
 const url = (name: string) =>
 	optionalText.refine((v) => v === undefined || /^https?:\/\/\S+$/u.test(v), `${name} must be an http:// or https:// URL`);
 
@@ -40,6 +50,7 @@ const envSchema = z.object({
 	TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
 	SITREP_DATA: optionalText.default('data'),
 	SITREP_DB: optionalText.default('var/sitrep.db'),
+	DATABASE_URL: optionalText.refine((v) => v === undefined || isPostgresUrl(v), 'DATABASE_URL must be a postgres:// or postgresql:// URL, e.g. postgres://sitrep:password@db.internal:5432/sitrep'),
 	SITREP_IMAGE_DIR: optionalText.default('var/images'),
 	SITREP_NOW: optionalText.refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'SITREP_NOW is an ISO date-time such as 2025-06-30T09:00:00+04:00'),
 	SITREP_OWNERS: owners,
@@ -49,6 +60,8 @@ const envSchema = z.object({
 	SITREP_DEFAULT_TIMEZONE: optionalText.refine((v) => v === undefined || isTimeZone(v), 'SITREP_DEFAULT_TIMEZONE must be an IANA zone such as Asia/Baku'),
 	SITREP_OPS_PORT: z.coerce.number().int().min(0).max(65535).optional().or(z.literal('').transform(() => undefined)),
 	SITREP_OPS_HOST: optionalText.default('127.0.0.1'),
+	SITREP_LOCALE: optionalText.refine((v) => v === undefined || ['en', 'ru', 'az', 'fa'].includes(v), 'SITREP_LOCALE is en, ru, az or fa'),
+	SITREP_SHARDS: optionalText.refine((v) => v === undefined || v === 'auto' || /^[1-9]\d{0,3}$/u.test(v), 'SITREP_SHARDS is "auto" or a number of Discord shards such as 2'),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -58,6 +71,12 @@ export interface Config {
 	readonly telegram?: { readonly token: string; readonly apiRoot?: string; readonly webhook?: { readonly url: string; readonly secret?: string; readonly port: number } };
 	readonly dataDir: string;
 	readonly dbPath: string;
+	/** PostgreSQL instead of the SQLite file at dbPath: set for several processes sharing one store. */
+	readonly databaseUrl?: string;
+	/** The console's language (en, ru, az, fa); the platforms take each reader's own. */
+	readonly locale?: string;
+	/** Run Discord through discord.js's ShardingManager: "auto" or a shard count. Off: one in-process client. */
+	readonly shards?: 'auto' | number;
 	/** Where the console writes pictures and exported files. */
 	readonly imageDir: string;
 	readonly now?: string;
@@ -71,6 +90,17 @@ export interface Config {
 	readonly ops?: { readonly port: number; readonly host: string };
 	/** Every secret, for log redaction. */
 	readonly secrets: readonly string[];
+}
+
+/** The password in a database URL, as written and decoded, so that logs redact it on its own too. */
+function databasePasswords(v: string | undefined): string[] {
+	if (!v) return [];
+	try {
+		const password = new URL(v).password;
+		return password ? [password, decodeURIComponent(password)] : [];
+	} catch {
+		return [];
+	}
 }
 
 export class ConfigError extends Error {
@@ -99,6 +129,9 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 			: {}),
 		dataDir: e.SITREP_DATA ?? 'data',
 		dbPath: e.SITREP_DB ?? 'var/sitrep.db',
+		...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+		...(e.SITREP_LOCALE ? { locale: e.SITREP_LOCALE } : {}),
+		...(e.SITREP_SHARDS ? { shards: e.SITREP_SHARDS === 'auto' ? ('auto' as const) : Number(e.SITREP_SHARDS) } : {}),
 		imageDir: e.SITREP_IMAGE_DIR ?? 'var/images',
 		...(e.SITREP_NOW ? { now: e.SITREP_NOW } : {}),
 		owners: e.SITREP_OWNERS,
@@ -108,7 +141,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		...(e.SITREP_DEFAULT_TIMEZONE ? { defaultTimezone: e.SITREP_DEFAULT_TIMEZONE } : {}),
 		logLevel: e.LOG_LEVEL,
 		...(e.SITREP_OPS_PORT !== undefined ? { ops: { port: e.SITREP_OPS_PORT, host: e.SITREP_OPS_HOST ?? '127.0.0.1' } } : {}),
-		secrets: [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET].filter((s): s is string => Boolean(s)),
+		secrets: [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DATABASE_URL, ...databasePasswords(e.DATABASE_URL)].filter((s): s is string => Boolean(s)),
 	};
 	return Object.freeze(config);
 }

@@ -19,7 +19,8 @@ import { saveReplyAttachments } from './platforms/console/save-images.js';
 import { closeImageWorkers } from './images/index.js';
 import { watchDataset, type DatasetWatcher } from './reload/watch-dataset.js';
 import { startScheduler, type BriefingScheduler } from './scheduler/briefing-scheduler.js';
-import { openSqliteStores, type SqliteStores } from './store/sqlite/sqlite-stores.js';
+import { describeStore, openStores } from './store/open-stores.js';
+import type { Stores } from './store/stores.js';
 
 export interface StartOptions {
 	readonly dataDir?: string;
@@ -61,11 +62,11 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		}
 	};
 
-	let stores: SqliteStores;
+	let stores: Stores;
 	try {
-		stores = openSqliteStores(config.dbPath);
+		stores = await openStores(config, logger);
 	} catch (err) {
-		process.stderr.write(`Cannot open the database ${config.dbPath} (SITREP_DB): ${err instanceof Error ? err.message : String(err)}\n`);
+		process.stderr.write(`Cannot open the database ${describeStore(config)}: ${err instanceof Error ? err.message : String(err)}\n`);
 		process.exitCode = 1;
 		return;
 	}
@@ -100,16 +101,36 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	await stores.eventVersions.recordSnapshot(ds, new Date()).catch((err: unknown) => logger.error({ err }, 'Could not record event versions'));
 
 	const senders = new Map<Platform, PlatformSender>();
+	const reloadHere = (trigger: 'signal' | 'watch'): void => {
+		app.reloader.reload({ requester: SYSTEM, trigger }).catch((err: unknown) => logger.error({ err }, 'Reload failed'));
+	};
+	let reloadShards = (): void => {};
 	try {
 		if (consoleMode) senders.set('console', createConsoleSender(process.stdout));
 		if (config.telegram) {
 			const { startTelegram } = await import('./platforms/telegram/telegram-adapter.js');
-			const tg = await startTelegram({ core: app.core, config, logger: logger.child({ platform: 'telegram' }) });
+			const tg = await startTelegram({ core: app.core, config, logger: logger.child({ platform: 'telegram' }), updates: stores.updates });
 			stack.push({ name: 'telegram', stop: () => tg.stop() });
 			senders.set('telegram', tg.sender);
 			logger.info({ bot: tg.botUsername }, 'Telegram platform started');
 		}
-		if (config.discord) {
+		if (config.discord && config.shards !== undefined) {
+			// Shards run the gateway and interactions in child processes; this process keeps the
+			// scheduler, Telegram and the ops endpoints, and posts briefings through REST.
+			const { startDiscordShards } = await import('./platforms/discord/sharding.js');
+			const shards = await startDiscordShards({
+				config,
+				logger: logger.child({ platform: 'discord' }),
+				shards: config.shards,
+				dataDir: app.dataDir,
+				...((options.now ?? config.now) ? { now: (options.now ?? config.now)! } : {}),
+				onShardReload: () => reloadHere('signal'),
+			});
+			stack.push({ name: 'discord shards', stop: () => shards.stop() });
+			senders.set('discord', shards.sender);
+			reloadShards = () => void shards.reload();
+			logger.info({ shards: shards.shardCount }, 'Discord shards started');
+		} else if (config.discord) {
 			const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
 			const dc = await startDiscord({ core: app.core, config, logger: logger.child({ platform: 'discord' }) });
 			stack.push({ name: 'discord', stop: () => dc.stop() });
@@ -137,7 +158,8 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
 
 	const reload = (trigger: 'signal' | 'watch'): void => {
-		app.reloader.reload({ requester: SYSTEM, trigger }).catch((err: unknown) => logger.error({ err }, 'Reload failed'));
+		reloadHere(trigger);
+		reloadShards();
 	};
 	process.on('SIGHUP', () => reload('signal'));
 	let watcher: DatasetWatcher | undefined;
@@ -175,7 +197,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 
 	if (consoleMode) {
 		try {
-			await runConsoleChat(app.core, { input: process.stdin, output: process.stdout, interactive, saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir) });
+			await runConsoleChat(app.core, { input: process.stdin, output: process.stdout, interactive, ...(config.locale ? { locale: config.locale } : {}), saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir) });
 		} finally {
 			await shutdown('end of input');
 		}
