@@ -79,12 +79,23 @@ export function generateStory(n: number, seed = 1): SyntheticStory {
 	return { story: { title: `Synthetic story of ${n} events`, summary: sentence(20), timezone: 'Asia/Baku', status: 'developing' }, actors, sources, events };
 }
 
-/** Writes a story as a dataset directory: events in files of `perFile`, as YAML or JSON. */
-export function writeStory(story: SyntheticStory, dir: string, format: 'yaml' | 'json' = 'yaml', perFile = 500): void {
+/**
+ * Writes a story as a dataset directory: events in files of `perFile`, as YAML or JSON. Actors and
+ * sources go in actors.<ext> and sources.<ext>, or, past `listPerFile` records, in files of that many
+ * under actors/ and sources/, so that every file stays under the loader's 2 MB default cap.
+ */
+export function writeStory(story: SyntheticStory, dir: string, format: 'yaml' | 'json' = 'yaml', perFile = 500, listPerFile = 5000): void {
 	mkdirSync(path.join(dir, 'events'), { recursive: true });
-	const put = (rel: string, value: unknown): void => writeFileSync(path.join(dir, `${rel}.${format}`), format === 'json' ? JSON.stringify(value) : stringify(value, { lineWidth: 0 }));
+	const put = (rel: string, value: unknown): void => {
+		mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+		writeFileSync(path.join(dir, `${rel}.${format}`), format === 'json' ? JSON.stringify(value) : stringify(value, { lineWidth: 0 }));
+	};
+	const chunks = <T>(key: 'actors' | 'sources', list: T[], size: number): void => {
+		if (list.length <= size) return put(key, { [key]: list });
+		for (let i = 0; i < list.length; i += size) put(`${key}/${String(i / size).padStart(4, '0')}`, { [key]: list.slice(i, i + size) });
+	};
 	put('story', { story: story.story });
-	put('actors', { actors: story.actors });
-	put('sources', { sources: story.sources });
+	chunks('actors', story.actors, listPerFile);
+	chunks('sources', story.sources, listPerFile);
 	for (let i = 0; i < story.events.length; i += perFile) put(`events/${String(i / perFile).padStart(4, '0')}`, { events: story.events.slice(i, i + perFile) });
 }

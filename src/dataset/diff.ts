@@ -3,6 +3,9 @@
  * sources and claims. Records are compared in the editors' own shape, so a change is exactly a
  * change an editor made.
  */
+import { fileRecords, type FileRecords } from './file-records.js';
+import type { Actor, Claim, Source, StoryEvent } from './model.js';
+import type { EventInput } from './schema.js';
 import type { DatasetSnapshot } from './snapshot.js';
 import { actorToInput, eventToInput, sourceToInput } from './to-input.js';
 
@@ -51,6 +54,8 @@ export function recordFingerprints(ds: DatasetSnapshot): { events: Map<string, s
 }
 
 export function diffDatasets(before: DatasetSnapshot, after: DatasetSnapshot): DatasetDiff {
+	const files = changedFiles(before, after);
+	if (files) return diffChangedFiles(before, after, files.before, files.after);
 	const a = recordFingerprints(before);
 	const b = recordFingerprints(after);
 	return {
@@ -64,4 +69,139 @@ export function diffDatasets(before: DatasetSnapshot, after: DatasetSnapshot): D
 
 export function isEmptyDiff(d: DatasetDiff): boolean {
 	return !d.storyChanged && [d.events, d.actors, d.sources, d.claims].every((k) => k.added.length + k.changed.length + k.removed.length === 0);
+}
+
+/**
+ * For two snapshots made by loadDataset: the records of files whose bytes differ (or that exist on
+ * one side only). A file with the same bytes holds the same records — same ids, same canonical JSON
+ * — so only these need comparing. Undefined when either snapshot was built another way.
+ */
+function changedFiles(before: DatasetSnapshot, after: DatasetSnapshot): { before: FileRecords[]; after: FileRecords[] } | undefined {
+	const a = fileRecords(before);
+	const b = fileRecords(after);
+	if (!a || !b) return undefined;
+	const out = { before: [] as FileRecords[], after: [] as FileRecords[] };
+	for (const [file, r] of a) if (b.get(file)?.digest !== r.digest) out.before.push(r);
+	for (const [file, r] of b) if (a.get(file)?.digest !== r.digest) out.after.push(r);
+	return out;
+}
+
+/**
+ * {@link diffDatasets} from the records of changed files only; the result is the same as comparing
+ * every record. A record whose id is in an unchanged file on one side is in that same file on the
+ * other (ids are unique in a loaded snapshot), so every added, removed or changed id is among these.
+ * Records are first compared field by field: equal fields make equal canonical JSON, so only records
+ * that differ there pay for the JSON comparison (which decides, e.g. an empty note and none).
+ */
+function diffChangedFiles(before: DatasetSnapshot, after: DatasetSnapshot, was: readonly FileRecords[], now: readonly FileRecords[]): DatasetDiff {
+	const inputs = new Map<DatasetSnapshot, Map<string, EventInput>>([
+		[before, new Map()],
+		[after, new Map()],
+	]);
+	const inputOf = (ds: DatasetSnapshot, id: string): EventInput => {
+		const cache = inputs.get(ds)!;
+		let input = cache.get(id);
+		if (!input) cache.set(id, (input = eventToInput(ds, id)));
+		return input;
+	};
+	const eventJson = (ds: DatasetSnapshot, e: StoryEvent): string => JSON.stringify({ ...inputOf(ds, e.id), claims: undefined });
+	const claimJson = (ds: DatasetSnapshot, c: Claim): string => JSON.stringify({ ...inputOf(ds, c.eventId).claims!.find((x) => x.id === c.id)!, event: c.eventId });
+	const kind = <T extends { id: string }>(
+		records: (ds: DatasetSnapshot, f: FileRecords) => readonly T[],
+		find: (ds: DatasetSnapshot, id: string) => T | undefined,
+		same: (a: T, b: T) => boolean,
+		json: (ds: DatasetSnapshot, r: T) => string,
+	): KindDiff => {
+		const added: string[] = [];
+		const changed: string[] = [];
+		const removed: string[] = [];
+		for (const f of now) {
+			for (const r of records(after, f)) {
+				const old = find(before, r.id);
+				if (old === undefined) added.push(r.id);
+				else if (!same(old, r) && json(before, old) !== json(after, r)) changed.push(r.id);
+			}
+		}
+		for (const f of was) for (const r of records(before, f)) if (find(after, r.id) === undefined) removed.push(r.id);
+		return { added: added.sort(), changed: changed.sort(), removed: removed.sort() };
+	};
+	return {
+		events: kind<StoryEvent>((_, f) => f.events, (ds, id) => ds.event(id), sameEvent, eventJson),
+		actors: kind<Actor>((_, f) => f.actors, (ds, id) => ds.actor(id), sameActor, (_, a) => JSON.stringify(actorToInput(a))),
+		sources: kind<Source>((_, f) => f.sources, (ds, id) => ds.source(id), sameSource, (_, x) => JSON.stringify(sourceToInput(x))),
+		claims: kind<Claim>((ds, f) => f.events.flatMap((e) => ds.claimsOf(e)), (ds, id) => ds.claim(id), sameClaim, claimJson),
+		storyChanged: JSON.stringify(before.story) !== JSON.stringify(after.story),
+	};
+}
+
+/** Every field actorToInput reads is identical. */
+function sameActor(a: Actor, b: Actor): boolean {
+	return (
+		a.id === b.id &&
+		a.name === b.name &&
+		sameList(a.aliases, b.aliases) &&
+		a.type === b.type &&
+		a.country === b.country &&
+		a.description === b.description &&
+		sameList(a.affiliations, b.affiliations) &&
+		a.wikidata === b.wikidata &&
+		sameRecord(a.names, b.names)
+	);
+}
+
+/** Every field sourceToInput reads is identical. */
+function sameSource(a: Source, b: Source): boolean {
+	return a.id === b.id && a.publisher === b.publisher && a.url === b.url && a.title === b.title && a.published?.text === b.published?.text && a.language === b.language && a.affiliation === b.affiliation;
+}
+
+/** Equal lists of strings. */
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
+}
+
+/** Equal maps of strings, keys in the same order (JSON.stringify keeps the order). */
+function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+	const ka = Object.keys(a);
+	return sameList(ka, Object.keys(b)) && ka.every((k) => a[k] === b[k]);
+}
+
+/** Every field eventToInput reads, except claims (compared on their own), is identical. */
+function sameEvent(a: StoryEvent, b: StoryEvent): boolean {
+	return (
+		a.id === b.id &&
+		a.date.text === b.date.text &&
+		a.title === b.title &&
+		a.summary === b.summary &&
+		a.location?.name === b.location?.name &&
+		a.location?.country === b.location?.country &&
+		a.actors.length === b.actors.length &&
+		a.actors.every((x, i) => x.actorId === b.actors[i]!.actorId && x.role === b.actors[i]!.role) &&
+		sameList(a.tags, b.tags) &&
+		sameList(a.sourceIds, b.sourceIds) &&
+		a.status === b.status &&
+		a.note === b.note &&
+		a.related.length === b.related.length &&
+		a.related.every((x, i) => x.eventId === b.related[i]!.eventId && x.type === b.related[i]!.type) &&
+		sameRecord(a.titles, b.titles) &&
+		sameRecord(a.summaries, b.summaries)
+	);
+}
+
+/** Every field of the claim's input shape, and its event, is identical. */
+function sameClaim(a: Claim, b: Claim): boolean {
+	return (
+		a.id === b.id &&
+		a.eventId === b.eventId &&
+		a.by === b.by &&
+		a.stance === b.stance &&
+		a.topic === b.topic &&
+		a.text === b.text &&
+		a.quote?.text === b.quote?.text &&
+		a.quote?.lang === b.quote?.lang &&
+		a.sourceId === b.sourceId &&
+		a.date?.text === b.date?.text &&
+		sameRecord(a.translations, b.translations)
+	);
 }

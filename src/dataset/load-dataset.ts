@@ -7,11 +7,16 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { formatPath, type DatasetError } from './errors.js';
+import { createFastValidator } from './fast-validate.js';
+import { setFileRecords, type FileRecords } from './file-records.js';
 import type { Actor, Claim, Source, Story, StoryEvent } from './model.js';
-import { parsePartialDate, type PartialDate } from './partial-date.js';
-import { DEFAULT_YAML_LIMITS, readSafeYaml, type ParsedFile, type SafeYamlLimits } from './safe-yaml.js';
-import { actorSchema, eventSchema, SLUG, sourceSchema, storySchema, type ActorInput, type EventInput, type SourceInput, type StoryInput } from './schema.js';
-import { DatasetSnapshot } from './snapshot.js';
+import { DEFAULT_YAML_LIMITS, parseSafeYaml, type ParsedFile, type SafeYamlLimits } from './safe-yaml.js';
+import { actorSchema, eventSchema, SLUG, sourceSchema, storySchema, type StoryInput } from './schema.js';
+import { Places, ReadAhead } from './load-files.js';
+import { PendingRefs, Ref, REF_PATH, REF_TARGET } from './references.js';
+import { Slicer } from './slices.js';
+import { toActor, toClaim, toEvent, toSource } from './records.js';
+import { DatasetSnapshot, SnapshotTables } from './snapshot.js';
 import { closest } from './text.js';
 
 export interface LoadOptions extends Partial<SafeYamlLimits> {
@@ -29,13 +34,6 @@ const TOP_KEYS = ['story', 'actors', 'sources', 'events'] as const;
 const DATA_EXT = new Set(['.yaml', '.yml', '.json']);
 /** Files in data/ that are not records: the generated JSON Schema. */
 const IGNORED = new Set(['schema.json']);
-
-interface Located<T> {
-	readonly value: T;
-	readonly file: string;
-	readonly parsed: ParsedFile;
-	readonly path: readonly PropertyKey[];
-}
 
 /** Lists dataset files under `dir`, depth-first and sorted so the order (and hash) is stable. */
 async function listFiles(dir: string, rel = '', depth = 0): Promise<string[]> {
@@ -76,46 +74,54 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 
 	const hash = createHash('sha256');
 	let total = 0;
-	const stories: Located<StoryInput>[] = [];
-	const actors: Located<ActorInput>[] = [];
-	const sources: Located<SourceInput>[] = [];
-	const events: Located<EventInput>[] = [];
-	// Ids of every record, valid or not, so a broken actor does not also make each event citing it an error.
-	type Where = { file: string; parsed: ParsedFile; path: PropertyKey[] };
-	const knownActorIds = new Map<string, Where>();
-	const knownSourceIds = new Map<string, Where>();
-	const knownEventIds = new Map<string, Where>();
-	// Records as written, valid or not: references are checked on these too, so that a bad date in an
-	// event does not hide its unknown actor.
-	const rawActors: Located<unknown>[] = [];
-	const rawEvents: Located<unknown>[] = [];
+	// Gives the event loop a turn every few ms: a reload runs while the bot answers commands.
+	const slicer = new Slicer();
+	const fast = createFastValidator();
+	const places = new Places(dir, files, limits);
+	const stories: { value: StoryInput; file: number }[] = [];
+	// Records become snapshot records as soon as they validate, and each file's parsed value is let go
+	// once its records are done: the loader never holds the parsed dataset and the snapshot at once.
+	const actorList: Actor[] = [];
+	const sourceList: Source[] = [];
+	const eventList: StoryEvent[] = [];
+	const claimList: Claim[] = [];
+	// Every actor, source and event record but repeated ids, valid or not, numbered in file order:
+	// where it is (file, index), and its id → its number.
+	const kinds = { actors: new Records(), sources: new Records(), events: new Records() };
+	// Claims of valid events: id → number of its first occurrence, and where each is (event record, index).
+	const claimIds = new Map<string, number>();
+	const claimEvent: number[] = [];
+	const claimIndex: number[] = [];
+	const claimDuplicates: { claim: number; first: number; id: string }[] = [];
+	const accuracy: { event: number; field: 'status' | 'tags'; message: string }[] = [];
+	// References are checked on every record, valid or not, so that a bad date in an event does not
+	// hide its unknown actor. One defined by then is checked at once, while the record is at hand;
+	// the rest wait here, in order, until every id is known.
+	const refs = new PendingRefs();
+	const byFile = new Map<string, FileRecords>();
+	// The snapshot's tables and search index are fed each record as it is made (see SnapshotTables),
+	// sharing the id maps kept here: when the load succeeds, record numbers are list positions.
+	const tables = new SnapshotTables(true, { actors: kinds.actors.known, sources: kinds.sources.known, events: kinds.events.known, claims: claimIds });
+	const reader = new ReadAhead(dir, files, limits);
 
-	// Read files a few at a time: parallel enough to be quick, bounded so a huge tree cannot exhaust descriptors.
-	const parsedFiles: ({ file: string; parsed: ParsedFile } | { file: string; errors: DatasetError[] })[] = new Array(files.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.min(16, files.length) }, async () => {
-			while (next < files.length) {
-				const i = next++;
-				const file = files[i]!;
-				const r = await readSafeYaml(path.join(dir, file), file, limits);
-				parsedFiles[i] = r.ok ? { file, parsed: r.parsed } : { file, errors: r.errors };
-			}
-		}),
-	);
-
-	for (const pf of parsedFiles) {
-		if ('errors' in pf) {
-			errors.push(...pf.errors);
+	for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+		const file = files[fileIndex]!;
+		const read = await reader.get(fileIndex);
+		const r = read.ok ? parseSafeYaml(read.bytes, file, limits) : read;
+		if (!r.ok) {
+			errors.push(...r.errors);
 			continue;
 		}
-		const { file, parsed } = pf;
+		const parsed = r.parsed;
 		total += parsed.bytes.length;
 		if (total > maxTotal) {
 			errors.push({ file, line: 0, col: 0, path: '', message: `the dataset passes ${maxTotal} bytes in all here; the limit is ${maxTotal}` });
 			break;
 		}
 		hash.update(file).update('\0').update(parsed.bytes).update('\0');
+		const digest = places.enter(fileIndex, parsed);
+		const records: FileRecords = { digest, events: [], actors: [], sources: [] };
+		byFile.set(file, records);
 		if (parsed.value === null || parsed.value === undefined) {
 			errors.push({ file, line: 1, col: 1, path: '', message: 'is empty; a dataset file holds one or more of the keys story, actors, sources, events' });
 			continue;
@@ -137,7 +143,7 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 			}
 			if (key === 'story') {
 				const r = storySchema.safeParse(value);
-				if (r.success) stories.push({ value: r.data, file, parsed, path: ['story'] });
+				if (r.success) stories.push({ value: r.data, file: fileIndex });
 				else errors.push(...zodErrors(storySchema.safeParse(value, { reportInput: true }).error ?? r.error, file, parsed, ['story']));
 				continue;
 			}
@@ -146,188 +152,171 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 				errors.push({ file, line, col, path: key, message: `expected a list of ${key}, got ${describe(value)}` });
 				continue;
 			}
-			const schema = key === 'actors' ? actorSchema : key === 'sources' ? sourceSchema : eventSchema;
-			const target = (key === 'actors' ? actors : key === 'sources' ? sources : events) as Located<unknown>[];
-			const known = key === 'actors' ? knownActorIds : key === 'sources' ? knownSourceIds : knownEventIds;
-			value.forEach((item: unknown, i: number) => {
+			const kind = kinds[key as 'actors' | 'sources' | 'events'];
+			for (let i = 0; i < value.length; i++) {
+				if ((i & 63) === 63) await slicer.maybeYield();
+				const item: unknown = value[i];
 				const id = (item as { id?: unknown } | null)?.id;
+				const n = kind.file.length;
 				if (typeof id === 'string') {
-					const first = known.get(id);
-					if (first) {
+					const first = kind.known.get(id);
+					if (first !== undefined) {
 						const { line, col } = parsed.locate([key, i, 'id']);
-						errors.push({ file, line, col, path: formatPath([key, i, 'id']), message: `duplicate ${key.slice(0, -1)} id "${id}"; it is already used at ${first.file}:${first.parsed.locate(first.path).line}` });
-						return;
+						const firstAt = places.locate(kind.file[first]!, [key, kind.index[first]!, 'id']);
+						errors.push({ file, line, col, path: formatPath([key, i, 'id']), message: `duplicate ${key.slice(0, -1)} id "${id}"; it is already used at ${files[kind.file[first]!]!}:${firstAt.line}` });
+						continue;
 					}
 					// Located lazily: working out a position costs a parse, and only a duplicate needs it.
-					known.set(id, { file, parsed, path: [key, i, 'id'] });
+					kind.known.set(id, n);
 				}
-				// reportInput (for "expected X, got Y") costs a third of the time; only failures need it.
-				let r = schema.safeParse(item);
-				if (!r.success) r = schema.safeParse(item, { reportInput: true });
-				if (key === 'actors') rawActors.push({ value: item, file, parsed, path: [key, i] });
-				if (key === 'events') rawEvents.push({ value: item, file, parsed, path: [key, i] });
-				if (r.success) target.push({ value: r.data, file, parsed, path: [key, i] });
-				else errors.push(...zodErrors(r.error, file, parsed, [key, i]));
-			});
+				kind.file.push(fileIndex);
+				kind.index.push(i);
+				if (key === 'actors') {
+					const v = valid(fast.actor(item), item, actorSchema, file, parsed, key, i, errors);
+					if (v === undefined) {
+						refs.actorRaw(n, item);
+						continue;
+					}
+					const a = toActor(v);
+					actorList.push(a);
+					records.actors.push(a);
+					tables.addActor(a);
+					for (let k = 0; k < a.affiliations.length; k++) refs.ref(Ref.Affiliation, n, k, a.affiliations[k]!, a.id, kinds.actors.known);
+				} else if (key === 'sources') {
+					const v = valid(fast.source(item), item, sourceSchema, file, parsed, key, i, errors);
+					if (v === undefined) continue;
+					const x = toSource(v, fast);
+					sourceList.push(x);
+					records.sources.push(x);
+					tables.addSource(x);
+				} else {
+					const v = valid(fast.event(item), item, eventSchema, file, parsed, key, i, errors);
+					if (v === undefined) {
+						refs.eventRaw(n, item);
+						continue;
+					}
+					const claims = v.claims ?? [];
+					for (let k = 0; k < claims.length; k++) {
+						const c = claims[k]!;
+						const first = claimIds.get(c.id);
+						const number = claimEvent.push(n) - 1;
+						claimIndex.push(k);
+						if (first === undefined) claimIds.set(c.id, number);
+						else claimDuplicates.push({ claim: number, first, id: c.id });
+						const claim = toClaim(c, v.id, fast);
+						claimList.push(claim);
+						tables.addClaim(claim);
+					}
+					const e = toEvent(v, file, fast);
+					eventList.push(e);
+					records.events.push(e);
+					tables.addEvent(e);
+					// The ids as written, in the order the reference errors are listed.
+					const { actors: actorIds, sources: sourceIds, events: eventIds } = { actors: kinds.actors.known, sources: kinds.sources.known, events: kinds.events.known };
+					for (let k = 0; k < e.actors.length; k++) refs.ref(Ref.Actor, n, k, e.actors[k]!.actorId, undefined, actorIds);
+					for (let k = 0; k < e.sourceIds.length; k++) refs.ref(Ref.Source, n, k, e.sourceIds[k]!, undefined, sourceIds);
+					for (let k = 0; k < e.related.length; k++) refs.ref(Ref.Related, n, k, e.related[k]!.eventId, e.id, eventIds);
+					for (let k = 0; k < claims.length; k++) refs.ref(Ref.ClaimBy, n, k, claims[k]!.by, undefined, actorIds);
+					for (let k = 0; k < claims.length; k++) refs.ref(Ref.ClaimSource, n, k, claims[k]!.source, undefined, sourceIds);
+					// Accuracy rules: a dispute is shown as who-says-what, a correction says what was corrected.
+					if (e.status === 'disputed' && e.claimIds.length < 2) {
+						accuracy.push({ event: n, field: 'status', message: 'a disputed event records each side as a claim: add at least two claims (by, stance, text, source)' });
+					}
+					if (e.status === 'corrected' && !e.note) accuracy.push({ event: n, field: 'status', message: 'a corrected event says what was corrected: add a note' });
+					const dupTag = repeated(e.tags);
+					if (dupTag !== undefined) accuracy.push({ event: n, field: 'tags', message: `the tag "${dupTag}" is listed twice` });
+				}
+			}
 		}
+		places.leave();
+		await slicer.maybeYield();
 	}
 
-	const at = (loc: Located<unknown>, sub: readonly PropertyKey[], message: string): DatasetError => {
-		const full = [...loc.path, ...sub];
-		const { line, col } = loc.parsed.locate(full);
-		return { file: loc.file, line, col, path: formatPath(full), message };
+	const at = (kind: 'actors' | 'events' | 'story', n: number, sub: readonly PropertyKey[], message: string): DatasetError => {
+		const fileIndex = kind === 'story' ? stories[n]!.file : kinds[kind].file[n]!;
+		const full = kind === 'story' ? ['story', ...sub] : [kind, kinds[kind].index[n]!, ...sub];
+		const { line, col } = places.locate(fileIndex, full);
+		return { file: files[fileIndex]!, line, col, path: formatPath(full), message };
 	};
 
 	// Story: exactly one.
 	if (stories.length === 0 && errors.length === 0) {
 		errors.push({ file: 'story.yaml', line: 0, col: 0, path: 'story', message: 'no story record; add story.yaml with story: { title, summary, timezone, status }' });
 	}
-	for (const extra of stories.slice(1)) errors.push(at(extra, [], `a second story record; the first is in ${stories[0]!.file}`));
+	for (let n = 1; n < stories.length; n++) errors.push(at('story', n, [], `a second story record; the first is in ${files[stories[0]!.file]!}`));
 
-	// Unique ids per kind, and claims across all events.
-	const uniq = <T extends { id: string }>(list: Located<T>[], kind: string): Map<string, Located<T>> => {
-		const seen = new Map<string, Located<T>>();
-		for (const item of list) {
-			const first = seen.get(item.value.id);
-			if (first) {
-				const { line } = first.parsed.locate([...first.path, 'id']);
-				errors.push(at(item, ['id'], `duplicate ${kind} id "${item.value.id}"; it is already used at ${first.file}:${line}`));
-			} else seen.set(item.value.id, item);
-		}
-		return seen;
-	};
-	const actorMap = new Map(actors.map((a) => [a.value.id, a]));
-	const sourceMap = new Map(sources.map((x) => [x.value.id, x]));
-	const eventMap = new Map(events.map((e) => [e.value.id, e]));
-	const claimLocs: Located<NonNullable<EventInput['claims']>[number]>[] = [];
-	for (const e of events) e.value.claims?.forEach((c, i) => claimLocs.push({ value: c, file: e.file, parsed: e.parsed, path: [...e.path, 'claims', i] }));
-	uniq(claimLocs, 'claim');
+	// Claim ids are unique across all events.
+	for (const d of claimDuplicates) {
+		const firstEvent = claimEvent[d.first]!;
+		const { line } = places.locate(kinds.events.file[firstEvent]!, ['events', kinds.events.index[firstEvent]!, 'claims', claimIndex[d.first]!, 'id']);
+		errors.push(at('events', claimEvent[d.claim]!, ['claims', claimIndex[d.claim]!, 'id'], `duplicate claim id "${d.id}"; it is already used at ${files[kinds.events.file[firstEvent]!]!}:${line}`));
+	}
 
-	const ref = (loc: Located<unknown>, sub: PropertyKey[], id: string, map: Map<string, unknown>, kind: string): void => {
-		if (map.has(id)) return;
-		const known = kind === 'actor' ? knownActorIds : kind === 'source' ? knownSourceIds : knownEventIds;
-		if (known.has(id) || !SLUG.test(id)) return;
-		const near = closest(id, map.keys(), 1);
-		errors.push(at(loc, sub, `unknown ${kind} "${id}"${near.length ? `; did you mean "${near[0]!}"?` : `; define it in ${kind}s.yaml`}`));
-	};
-
-	for (const a of rawActors) {
-		const v = a.value as { id?: unknown; affiliations?: unknown };
-		strings(v.affiliations).forEach(([id, i]) => {
-			if (id === v.id) errors.push(at(a, ['affiliations', i], 'an actor cannot be affiliated with itself'));
-			else ref(a, ['affiliations', i], id, actorMap, 'actor');
-		});
-	}
-	for (const e of rawEvents) {
-		const v = e.value as { id?: unknown; actors?: unknown; sources?: unknown; related?: unknown; claims?: unknown };
-		fieldStrings(v.actors, 'actor').forEach(([id, i]) => ref(e, ['actors', i, 'actor'], id, actorMap, 'actor'));
-		strings(v.sources).forEach(([id, i]) => ref(e, ['sources', i], id, sourceMap, 'source'));
-		fieldStrings(v.related, 'event').forEach(([id, i]) => {
-			if (id === v.id) errors.push(at(e, ['related', i, 'event'], 'an event cannot be related to itself'));
-			else ref(e, ['related', i, 'event'], id, eventMap, 'event');
-		});
-		fieldStrings(v.claims, 'by').forEach(([id, i]) => ref(e, ['claims', i, 'by'], id, actorMap, 'actor'));
-		fieldStrings(v.claims, 'source').forEach(([id, i]) => ref(e, ['claims', i, 'source'], id, sourceMap, 'source'));
-	}
-	for (const e of events) {
-		const ev = e.value;
-		// Accuracy rules: a dispute is shown as who-says-what, a correction says what was corrected.
-		if (ev.status === 'disputed' && (ev.claims?.length ?? 0) < 2) {
-			errors.push(at(e, ['status'], 'a disputed event records each side as a claim: add at least two claims (by, stance, text, source)'));
+	// References not defined when their record was read. Only a miss costs more than a lookup: the
+	// suggestions come from the valid records.
+	const validIds = { actor: lazyIds(actorList), source: lazyIds(sourceList), event: lazyIds(eventList) };
+	await refs.check(slicer, (r, n, k, id) => {
+		const target = REF_TARGET[r];
+		if (r === Ref.SelfAffiliation) errors.push(at('actors', n, ['affiliations', k], 'an actor cannot be affiliated with itself'));
+		else if (r === Ref.SelfRelated) errors.push(at('events', n, ['related', k, 'event'], 'an event cannot be related to itself'));
+		// Every valid record's id is among the known ones (a repeated id is never validated), so one
+		// lookup answers both "is it defined" and "is it defined but broken".
+		else if (!kinds[`${target}s`].known.has(id) && SLUG.test(id)) {
+			const near = closest(id, validIds[target](), 1);
+			errors.push(at(r === Ref.Affiliation ? 'actors' : 'events', n, REF_PATH[r]!(k), `unknown ${target} "${id}"${near.length ? `; did you mean "${near[0]!}"?` : `; define it in ${target}s.yaml`}`));
 		}
-		if (ev.status === 'corrected' && !ev.note) {
-			errors.push(at(e, ['status'], 'a corrected event says what was corrected: add a note'));
-		}
-		const dupTag = ev.tags?.find((t, i) => ev.tags!.indexOf(t) !== i);
-		if (dupTag) errors.push(at(e, ['tags'], `the tag "${dupTag}" is listed twice`));
-	}
+	});
+	for (const a of accuracy) errors.push(at('events', a.event, [a.field], a.message));
 
 	if (errors.length) return { ok: false, errors: sortErrors(errors) };
 
-	const date = (v: string | number): PartialDate => {
-		const r = parsePartialDate(v);
-		if (!r.ok) throw new Error(`date passed the schema but not the parser: ${String(v)}`);
-		return r.value;
-	};
 	const s = stories[0]!.value;
 	const story: Story = deepFreeze({
 		title: s.title,
 		summary: s.summary,
 		timezone: s.timezone,
 		status: s.status,
-		...(s.updated !== undefined ? { updated: date(s.updated) } : {}),
+		...(s.updated !== undefined ? { updated: fast.date(s.updated) } : {}),
 		languages: s.languages ?? ['en'],
 	});
-	const actorList: Actor[] = actors.map(({ value: a }) =>
-		deepFreeze({
-			id: a.id,
-			name: a.name,
-			aliases: a.aliases ?? [],
-			type: a.type,
-			...(a.country ? { country: a.country } : {}),
-			description: a.description,
-			affiliations: a.affiliations ?? [],
-			...(a.wikidata ? { wikidata: a.wikidata } : {}),
-			names: nullProto(a.names),
-		}),
-	);
-	const sourceList: Source[] = sources.map(({ value: x }) =>
-		deepFreeze({
-			id: x.id,
-			publisher: x.publisher,
-			url: x.url,
-			...(x.title ? { title: x.title } : {}),
-			...(x.published !== undefined ? { published: date(x.published) } : {}),
-			language: x.language,
-			affiliation: x.affiliation,
-		}),
-	);
-	const claimList: Claim[] = [];
-	const eventList: StoryEvent[] = events.map(({ value: ev, file }) => {
-		for (const c of ev.claims ?? []) {
-			claimList.push(
-				deepFreeze({
-					id: c.id,
-					eventId: ev.id,
-					by: c.by,
-					stance: c.stance,
-					...(c.topic ? { topic: c.topic } : {}),
-					text: c.text,
-					...(c.quote ? { quote: { text: c.quote.text, lang: c.quote.lang } } : {}),
-					sourceId: c.source,
-					...(c.date !== undefined ? { date: date(c.date) } : {}),
-					translations: nullProto(c.translations),
-				}),
-			);
-		}
-		return deepFreeze({
-			id: ev.id,
-			date: date(ev.date),
-			title: ev.title,
-			summary: ev.summary,
-			...(ev.location ? { location: { name: ev.location.name, ...(ev.location.country ? { country: ev.location.country } : {}) } } : {}),
-			actors: ev.actors.map((a) => ({ actorId: a.actor, ...(a.role ? { role: a.role } : {}) })),
-			tags: ev.tags ?? [],
-			sourceIds: ev.sources,
-			status: ev.status,
-			...(ev.note ? { note: ev.note } : {}),
-			related: (ev.related ?? []).map((r) => ({ eventId: r.event, type: r.type })),
-			claimIds: (ev.claims ?? []).map((c) => c.id),
-			titles: nullProto(ev.titles),
-			summaries: nullProto(ev.summaries),
-			file,
-		});
-	});
-	const snapshot = new DatasetSnapshot(
-		story,
-		Object.freeze(actorList),
-		Object.freeze(sourceList),
-		eventList,
-		Object.freeze(claimList),
-		hash.digest('hex').slice(0, 16),
-		(options.now ?? new Date()).toISOString(),
-	);
+	const prepared = await slicer.run(tables.finish());
+	const snapshot = new DatasetSnapshot(story, Object.freeze(actorList), Object.freeze(sourceList), eventList, Object.freeze(claimList), hash.digest('hex').slice(0, 16), (options.now ?? new Date()).toISOString(), prepared);
+	setFileRecords(snapshot, byFile);
 	return { ok: true, snapshot };
+}
+
+/** The first value that appears twice in a short list. */
+function repeated(list: readonly string[]): string | undefined {
+	for (let i = 1; i < list.length; i++) for (let j = 0; j < i; j++) if (list[j] === list[i]) return list[i];
+	return undefined;
+}
+
+/** The actor, source or event records of a load: where each is, and which ids are taken. */
+class Records {
+	/** Id → record number (file order). */
+	readonly known = new Map<string, number>();
+	/** Per record number: file index and index in the file's list. */
+	readonly file: number[] = [];
+	readonly index: number[] = [];
+}
+
+/**
+ * The parsed value of a record: the record itself when the fast check passed (zod would return an
+ * equal value), else zod's output, else undefined after adding zod's errors.
+ */
+function valid<S extends z.ZodType>(fastOk: boolean, item: unknown, schema: S, file: string, parsed: ParsedFile, key: string, i: number, errors: DatasetError[]): z.output<S> | undefined {
+	if (fastOk) return item as z.output<S>;
+	// reportInput (for "expected X, got Y") costs a third of the time; only failures need it.
+	let r = schema.safeParse(item);
+	if (!r.success) r = schema.safeParse(item, { reportInput: true });
+	if (r.success) return r.data;
+	errors.push(...zodErrors(r.error, file, parsed, [key, i]));
+	return undefined;
+}
+
+function lazyIds(list: readonly { id: string }[]): () => string[] {
+	let ids: string[] | undefined;
+	return () => (ids ??= list.map((x) => x.id));
 }
 
 function zodErrors(error: z.ZodError, file: string, parsed: ParsedFile, prefix: PropertyKey[]): DatasetError[] {
@@ -366,29 +355,8 @@ function describe(v: unknown): string {
 	return `${typeof v} ${String(v)}`;
 }
 
-/** The string items of a list, with their indexes; anything else is the schema's to report. */
-function strings(list: unknown): [string, number][] {
-	return Array.isArray(list) ? list.flatMap((x, i): [string, number][] => (typeof x === 'string' ? [[x, i]] : [])) : [];
-}
-
-/** `field` of each map in a list, where it is a string. */
-function fieldStrings(list: unknown, field: string): [string, number][] {
-	if (!Array.isArray(list)) return [];
-	return list.flatMap((x, i): [string, number][] => {
-		const v = x && typeof x === 'object' ? (x as Record<string, unknown>)[field] : undefined;
-		return typeof v === 'string' ? [[v, i]] : [];
-	});
-}
-
 function sortErrors(errors: DatasetError[]): DatasetError[] {
 	return errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
-}
-
-/** A record without a prototype, so a translation keyed "constructor" can never reach Object.prototype. */
-function nullProto(input: Record<string, string> | undefined): Readonly<Record<string, string>> {
-	const out = Object.create(null) as Record<string, string>;
-	if (input) for (const [k, v] of Object.entries(input)) out[k] = v;
-	return Object.freeze(out);
 }
 
 function deepFreeze<T>(value: T): T {

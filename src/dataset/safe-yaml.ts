@@ -3,6 +3,7 @@
  * alias and depth limits, no prototype keys. JSON files go through the same parser (JSON is YAML
  * 1.2), so both report line and column the same way.
  */
+import { isUtf8 } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { DatasetError } from './errors.js';
@@ -82,6 +83,16 @@ export async function readSafeYaml(
 	file: string,
 	limits: SafeYamlLimits = DEFAULT_YAML_LIMITS,
 ): Promise<{ ok: true; parsed: ParsedFile } | { ok: false; errors: DatasetError[] }> {
+	const read = await readLimited(absPath, file, limits);
+	return read.ok ? parseSafeYaml(read.bytes, file, limits) : read;
+}
+
+/**
+ * The reading half of {@link readSafeYaml}: the size cap, then the bytes. The loader reads a few
+ * files ahead with this and parses each only when it gets to it, so that at most one file's parsed
+ * value is alive at a time.
+ */
+export async function readLimited(absPath: string, file: string, limits: SafeYamlLimits = DEFAULT_YAML_LIMITS): Promise<{ ok: true; bytes: Buffer } | { ok: false; errors: DatasetError[] }> {
 	const fail = (message: string, line = 0, col = 0, path = ''): { ok: false; errors: DatasetError[] } => ({
 		ok: false,
 		errors: [{ file, line, col, path, message }],
@@ -104,7 +115,7 @@ export async function readSafeYaml(
 		return fail(`cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
 	}
 	if (bytes.length > limits.maxFileBytes) return fail(`grew past the limit of ${limits.maxFileBytes} bytes while being read`);
-	return parseSafeYaml(bytes, file, limits);
+	return { ok: true, bytes };
 }
 
 /** The parsing half of {@link readSafeYaml}, for content already in memory. */
@@ -114,25 +125,38 @@ export function parseSafeYaml(
 	limits: SafeYamlLimits = DEFAULT_YAML_LIMITS,
 ): { ok: true; parsed: ParsedFile } | { ok: false; errors: DatasetError[] } {
 	const errors: DatasetError[] = [];
-	const bad = firstInvalidUtf8(bytes);
+	// The native check (simdutf, same rules: no overlongs, no surrogates, nothing past U+10FFFF) is
+	// some fifty times faster; the scan runs only to say where a bad byte is.
+	const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
 	if (bad >= 0) {
 		const { line, col } = lineColAt(bytes, bad);
 		return { ok: false, errors: [{ file, line, col, path: '', message: `is not valid UTF-8 (byte 0x${bytes[bad]!.toString(16)} at offset ${bad}); save the file as UTF-8` }] };
 	}
 	let source = bytes.toString('utf8');
 	if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+	// JSON first: text JSON.parse accepts holds no raw control character but DEL (JSON allows it
+	// inside strings only, and its whitespace is tab, CR, LF and space), so the regex scan below —
+	// the slowest step after the parse itself — is needed only for DEL or when the parse fails.
+	let json: { value: unknown } | undefined;
+	if (file.toLowerCase().endsWith('.json')) {
+		try {
+			json = { value: JSON.parse(source) };
+		} catch {
+			json = undefined;
+		}
+	}
 	// Control characters other than tab and newlines have no business in an editor's file and
 	// can hide text from reviewers.
 	// eslint-disable-next-line no-control-regex -- finding control characters is the point
-	const ctl = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u.exec(source);
+	const ctl = json && !source.includes('\u007f') ? null : /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u.exec(source);
 	if (ctl) {
 		const before = source.slice(0, ctl.index);
 		const line = before.split('\n').length;
 		const col = ctl.index - before.lastIndexOf('\n');
 		return { ok: false, errors: [{ file, line, col, path: '', message: `contains the control character U+${ctl[0].charCodeAt(0).toString(16).padStart(4, '0')}; remove it` }] };
 	}
-	if (file.toLowerCase().endsWith('.json')) {
-		const fast = parseJsonFast(source, bytes, file, limits);
+	if (json) {
+		const fast = parseJsonFast(json.value, source, bytes, file, limits);
 		if (fast) return fast;
 	}
 	const depthProblem = flowDepthProblem(source, limits.maxDepth);
@@ -236,82 +260,70 @@ export function parseSafeYaml(
 /**
  * JSON files first go through JSON.parse, which is some fifty times faster than the YAML parser;
  * positions are worked out with the YAML parser only when something needs locating. Returns
- * undefined to fall back to the full YAML path (for example on a syntax error, to report its line).
+ * undefined to fall back to the full YAML path (for example on a duplicate key, to report its line).
  */
-function parseJsonFast(source: string, bytes: Buffer, file: string, limits: SafeYamlLimits): { ok: true; parsed: ParsedFile } | { ok: false; errors: DatasetError[] } | undefined {
-	let value: unknown;
-	try {
-		value = JSON.parse(source);
-	} catch {
-		return undefined;
-	}
-	const dup = duplicateJsonKey(source, limits.maxDepth);
-	if (dup !== undefined) return undefined;
-	// Forbidden keys and depth, iteratively so a deep value cannot exhaust the stack.
-	const stack: [unknown, number][] = [[value, 0]];
-	while (stack.length) {
-		const [v, depth] = stack.pop()!;
-		if (v === null || typeof v !== 'object') continue;
-		if (depth > limits.maxDepth) return undefined;
-		if (Array.isArray(v)) for (const x of v) stack.push([x, depth + 1]);
-		else
-			for (const k of Object.keys(v)) {
-				if (FORBIDDEN_KEYS.has(k)) return undefined;
-				stack.push([(v as Record<string, unknown>)[k], depth + 1]);
-			}
-	}
-	let slow: ReturnType<typeof parseSafeYaml> | undefined;
-	const locate = (path: readonly PropertyKey[], key?: string): { line: number; col: number } => {
-		slow ??= parseSafeYaml(bytes, `${file}#positions`, { ...limits, maxAliasCount: 0 });
-		return slow.ok ? slow.parsed.locate(path, key) : { line: 1, col: 1 };
-	};
-	return { ok: true, parsed: { value, locate, bytes } };
+function parseJsonFast(value: unknown, source: string, bytes: Buffer, file: string, limits: SafeYamlLimits): { ok: true; parsed: ParsedFile } | undefined {
+	// JSON.parse keeps the last of two equal keys silently; an editor deserves to hear about it. Each
+	// key of the text is followed by the only colons outside strings, so fewer keys in the value than
+	// colons in the text means a repeated key — counted without the Set and the slice per key of
+	// comparing names.
+	if (jsonKeys(value, 0, limits.maxDepth) !== jsonColons(source)) return undefined;
+	return { ok: true, parsed: { value, locate: jsonLocate(bytes, file, limits), bytes } };
 }
 
 /**
- * Offset of a repeated key inside one JSON object, or undefined. JSON.parse keeps the last value
- * silently; an editor deserves to hear about it.
+ * Keys in a parsed JSON value found at `depth`, or -1 if it holds a forbidden key or nests past
+ * `maxDepth`. Recursion is safe: it stops one level past maxDepth.
  */
-function duplicateJsonKey(src: string, maxDepth: number): number | undefined {
-	const stack: (Set<string> | null)[] = [];
-	let expectKey = false;
+function jsonKeys(v: unknown, depth: number, maxDepth: number): number {
+	if (v === null || typeof v !== 'object') return 0;
+	if (depth > maxDepth) return -1;
+	let keys = 0;
+	if (Array.isArray(v)) {
+		for (let i = 0; i < v.length; i++) {
+			const k = jsonKeys(v[i], depth + 1, maxDepth);
+			if (k < 0) return -1;
+			keys += k;
+		}
+		return keys;
+	}
+	for (const k in v) {
+		if (FORBIDDEN_KEYS.has(k)) return -1;
+		const inner = jsonKeys((v as Record<string, unknown>)[k], depth + 1, maxDepth);
+		if (inner < 0) return -1;
+		keys += 1 + inner;
+	}
+	return keys;
+}
+
+/** Positions in a JSON file, worked out with the YAML parser the first time one is needed. */
+function jsonLocate(bytes: Buffer, file: string, limits: SafeYamlLimits): ParsedFile['locate'] {
+	let slow: ReturnType<typeof parseSafeYaml> | undefined;
+	return (path, key) => {
+		slow ??= parseSafeYaml(bytes, `${file}#positions`, { ...limits, maxAliasCount: 0 });
+		return slow.ok ? slow.parsed.locate(path, key) : { line: 1, col: 1 };
+	};
+}
+
+/** Colons outside strings in text JSON.parse accepted: one per key. */
+function jsonColons(src: string): number {
+	let n = 0;
 	for (let i = 0; i < src.length; i++) {
 		const c = src.charCodeAt(i);
-		if (c === 0x22) {
-			// A string: find its end, honouring escapes.
-			let j = i + 1;
-			let hasEscape = false;
-			while (j < src.length && src.charCodeAt(j) !== 0x22) {
-				if (src.charCodeAt(j) === 0x5c) {
-					hasEscape = true;
-					j++;
-				}
-				j++;
-			}
-			const top = stack[stack.length - 1];
-			if (expectKey && top) {
-				const raw = src.slice(i + 1, j);
-				const key = hasEscape ? (JSON.parse(`"${raw}"`) as string) : raw;
-				if (top.has(key)) return i;
-				top.add(key);
-				expectKey = false;
+		if (c === 0x3a) n++;
+		else if (c === 0x22) {
+			// Skip the string: to the next quote not escaped by an odd run of backslashes.
+			let j = src.indexOf('"', i + 1);
+			for (;;) {
+				let b = 0;
+				while (src.charCodeAt(j - 1 - b) === 0x5c) b++;
+				if (b % 2 === 0) break;
+				j = src.indexOf('"', j + 1);
 			}
 			i = j;
-		} else if (c === 0x7b) {
-			stack.push(new Set());
-			if (stack.length > maxDepth * 4) return undefined;
-			expectKey = true;
-		} else if (c === 0x5b) {
-			stack.push(null);
-			expectKey = false;
-		} else if (c === 0x7d || c === 0x5d) {
-			stack.pop();
-			expectKey = false;
-		} else if (c === 0x2c) {
-			expectKey = stack[stack.length - 1] instanceof Set;
 		}
 	}
-	return undefined;
+	return n;
 }
 
 function firstLine(s: string): string {

@@ -3,8 +3,9 @@
  * new one never changes what a command in flight sees.
  */
 import type { Actor, Claim, EventStatus, Source, Story, StoryEvent } from './model.js';
-import { compareDates } from './partial-date.js';
-import { SearchIndex } from './search-index.js';
+import type { SearchIndex } from './search-index.js';
+import { runToEnd } from './slices.js';
+import { searchIndexSteps, SnapshotTables, STATUS_CODE, type EventPositions, type IdLookup, type SnapshotIndexes } from './snapshot-tables.js';
 import { closest, editDistance, fold, soundKey } from './text.js';
 
 /** Filters for {@link DatasetSnapshot.timeline}; all optional, combined with AND. */
@@ -35,22 +36,26 @@ export interface DatasetCounts {
 	readonly claims: number;
 }
 
-type Doc = { kind: 'event'; id: string } | { kind: 'claim'; id: string } | { kind: 'actor'; id: string };
+export type { EventPositions, IdLookup, SharedIds, SnapshotIndexes } from './snapshot-tables.js';
+export { SnapshotTables } from './snapshot-tables.js';
+
+const NONE: readonly number[] = Object.freeze([]);
 
 export class DatasetSnapshot {
 	/** Events in date order. */
 	readonly events: readonly StoryEvent[];
-	private readonly eventById: ReadonlyMap<string, StoryEvent>;
-	private readonly actorById: ReadonlyMap<string, Actor>;
-	private readonly sourceById: ReadonlyMap<string, Source>;
-	private readonly claimById: ReadonlyMap<string, Claim>;
-	private readonly eventsByActor = new Map<string, StoryEvent[]>();
-	private readonly eventsByTag = new Map<string, StoryEvent[]>();
-	private readonly claimsByActor = new Map<string, Claim[]>();
-	private readonly nameKeys = new Map<string, Set<string>>();
-	private readonly soundKeys = new Map<string, Set<string>>();
-	private readonly eventPosition = new Map<string, number>();
+	private readonly eventById: IdLookup<StoryEvent>;
+	private readonly actorById: IdLookup<Actor>;
+	private readonly sourceById: IdLookup<Source>;
+	private readonly claimById: IdLookup<Claim>;
+	private readonly eventsByActor: ReadonlyMap<string, readonly StoryEvent[]>;
+	private readonly eventsByTag: ReadonlyMap<string, readonly StoryEvent[]>;
+	private readonly claimsByActor: ReadonlyMap<string, readonly Claim[]>;
+	private readonly nameKeys: ReadonlyMap<string, ReadonlySet<string>>;
+	private readonly soundKeys: ReadonlyMap<string, ReadonlySet<string>>;
+	private readonly eventPosition: IdLookup<number>;
 	private readonly maxSpan: number;
+	private readonly positions: EventPositions;
 
 	constructor(
 		readonly story: Story,
@@ -62,30 +67,24 @@ export class DatasetSnapshot {
 		readonly version: string,
 		/** When it was loaded (ISO instant). */
 		readonly loadedAt: string,
+		/** Made ahead by {@link SnapshotTables} from these same records (the loader does). */
+		prepared?: SnapshotIndexes,
 	) {
-		this.events = Object.freeze([...events].sort((a, b) => compareDates(a.date, b.date) || a.id.localeCompare(b.id)));
-		this.eventById = new Map(this.events.map((e) => [e.id, e]));
-		this.actorById = new Map(actors.map((a) => [a.id, a]));
-		this.sourceById = new Map(sources.map((s) => [s.id, s]));
-		this.claimById = new Map(claims.map((c) => [c.id, c]));
-		let maxSpan = 0;
-		this.events.forEach((e, i) => {
-			this.eventPosition.set(e.id, i);
-			maxSpan = Math.max(maxSpan, e.date.latestDay - e.date.earliestDay);
-			for (const a of new Set(e.actors.map((x) => x.actorId))) push(this.eventsByActor, a, e);
-			for (const t of e.tags) push(this.eventsByTag, t, e);
-		});
-		this.maxSpan = maxSpan;
-		for (const c of claims) push(this.claimsByActor, c.by, c);
-		for (const a of actors) {
-			for (const n of [a.id, a.name, ...a.aliases, ...Object.values(a.names)]) {
-				const key = fold(n).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-				addKey(this.nameKeys, key, a.id);
-				addKey(this.soundKeys, soundKey(key), a.id);
-				// Surnames and single words of a name resolve too ("aliyev", "pezeshkian").
-				for (const w of key.split(' ')) if (w.length >= 4) addKey(this.nameKeys, w, a.id);
-			}
-		}
+		const ix = prepared ?? SnapshotTables.of(actors, sources, events, claims);
+		this.events = ix.events;
+		this.eventById = ix.eventById;
+		this.actorById = ix.actorById;
+		this.sourceById = ix.sourceById;
+		this.claimById = ix.claimById;
+		this.eventsByActor = ix.eventsByActor;
+		this.eventsByTag = ix.eventsByTag;
+		this.claimsByActor = ix.claimsByActor;
+		this.nameKeys = ix.nameKeys;
+		this.soundKeys = ix.soundKeys;
+		this.eventPosition = ix.eventPosition;
+		this.maxSpan = ix.maxSpan;
+		this.positions = ix.positions;
+		if (ix.search) lazyIndexes.set(this, ix.search);
 		Object.freeze(this);
 	}
 
@@ -94,16 +93,16 @@ export class DatasetSnapshot {
 	}
 
 	event(id: string): StoryEvent | undefined {
-		return this.eventById.get(id);
+		return this.eventById(id);
 	}
 	actor(id: string): Actor | undefined {
-		return this.actorById.get(id);
+		return this.actorById(id);
 	}
 	source(id: string): Source | undefined {
-		return this.sourceById.get(id);
+		return this.sourceById(id);
 	}
 	claim(id: string): Claim | undefined {
-		return this.claimById.get(id);
+		return this.claimById(id);
 	}
 
 	/** All tags in use, with how many events carry each, most used first. */
@@ -116,7 +115,7 @@ export class DatasetSnapshot {
 	}
 
 	claimsOf(event: StoryEvent): Claim[] {
-		return event.claimIds.map((id) => this.claimById.get(id)!);
+		return event.claimIds.map((id) => this.claimById(id)!);
 	}
 
 	claimsBy(actorId: string): readonly Claim[] {
@@ -127,47 +126,69 @@ export class DatasetSnapshot {
 		return this.eventsByActor.get(actorId) ?? [];
 	}
 
-	/** Events in date order that pass every filter. */
+	/**
+	 * Events in date order that pass every filter. Works on event positions (see EventPositions):
+	 * the smallest of the actor's and the tag's lists, else the date range found by binary search,
+	 * is walked in order and every other filter is an array lookup.
+	 */
 	timeline(filter: TimelineFilter = {}): StoryEvent[] {
-		let candidates: readonly StoryEvent[] = this.events;
-		if (filter.actorId !== undefined) candidates = this.eventsByActor.get(filter.actorId) ?? [];
+		const P = this.positions;
+		const { fromDay, toDay } = filter;
+		let source: readonly number[] | undefined;
+		let actorMarks: Uint8Array | undefined;
+		let tagMarks: Uint8Array | undefined;
+		if (filter.actorId !== undefined) source = P.actors.get(filter.actorId) ?? NONE;
 		if (filter.tag !== undefined) {
-			const byTag = this.eventsByTag.get(filter.tag) ?? [];
-			if (byTag.length < candidates.length) candidates = byTag;
+			const byTag = P.tags.get(filter.tag) ?? NONE;
+			if (source === undefined || byTag.length < source.length) {
+				if (source) actorMarks = this.marks(source);
+				source = byTag;
+			} else tagMarks = this.marks(byTag);
 		}
-		if (candidates === this.events && (filter.fromDay !== undefined || filter.toDay !== undefined)) {
-			candidates = this.slice(filter.fromDay, filter.toDay);
-		}
-		let textIds: Set<string> | undefined;
+		let textMarks: Uint8Array | undefined;
 		if (filter.text !== undefined) {
-			textIds = new Set(
-				this.search(filter.text)
-					.map((r) => (r.kind === 'event' ? r.event.id : r.kind === 'claim' ? r.claim.eventId : undefined))
-					.filter((x): x is string => x !== undefined),
-			);
+			// Only which events match matters here, not their rank: no scoring, no sorting.
+			textMarks = new Uint8Array(this.events.length);
+			const nEvents = this.events.length;
+			const nClaims = this.claims.length;
+			for (const doc of this.ensureIndex().matchingDocs(filter.text)) {
+				if (doc < nEvents) textMarks[doc] = 1;
+				else if (doc < nEvents + nClaims) {
+					const p = P.claimEvent[doc - nEvents]!;
+					if (p >= 0) textMarks[p] = 1;
+				}
+			}
 		}
-		return candidates.filter(
-			(e) =>
-				(filter.fromDay === undefined || e.date.latestDay >= filter.fromDay) &&
-				(filter.toDay === undefined || e.date.earliestDay <= filter.toDay) &&
-				(filter.actorId === undefined || e.actors.some((a) => a.actorId === filter.actorId)) &&
-				(filter.tag === undefined || e.tags.includes(filter.tag)) &&
-				(filter.status === undefined || e.status === filter.status) &&
-				(textIds === undefined || textIds.has(e.id)),
-		);
+		const status = filter.status === undefined ? -1 : (STATUS_CODE.get(filter.status) ?? 254);
+		const pass = (p: number): boolean =>
+			(fromDay === undefined || P.lastDay[p]! >= fromDay) &&
+			(toDay === undefined || P.firstDay[p]! <= toDay) &&
+			(status < 0 || P.status[p] === status) &&
+			(actorMarks === undefined || actorMarks[p] === 1) &&
+			(tagMarks === undefined || tagMarks[p] === 1) &&
+			(textMarks === undefined || textMarks[p] === 1);
+		const out: StoryEvent[] = [];
+		if (source) {
+			for (const p of source) if (pass(p)) out.push(this.events[p]!);
+			return out;
+		}
+		// Events whose span may overlap [from, to]: binary search on the first days.
+		const lowKey = fromDay === undefined ? -Infinity : fromDay - this.maxSpan;
+		const lo = fromDay === undefined ? 0 : lowerBound(P.firstDay, (d) => d >= lowKey);
+		const hi = toDay === undefined ? this.events.length : lowerBound(P.firstDay, (d) => d > toDay);
+		for (let p = lo; p < hi; p++) if (pass(p)) out.push(this.events[p]!);
+		return out;
 	}
 
-	/** Events whose span may overlap [from, to], found by binary search on the sorted list. */
-	private slice(fromDay?: number, toDay?: number): readonly StoryEvent[] {
-		const lowKey = fromDay === undefined ? -Infinity : fromDay - this.maxSpan;
-		const lo = lowerBound(this.events, (e) => e.date.earliestDay >= lowKey);
-		const hi = toDay === undefined ? this.events.length : lowerBound(this.events, (e) => e.date.earliestDay > toDay);
-		return this.events.slice(lo, hi);
+	private marks(positions: readonly number[]): Uint8Array {
+		const m = new Uint8Array(this.events.length);
+		for (const p of positions) m[p] = 1;
+		return m;
 	}
 
 	/** Position of an event in date order, for "related" and paging. */
 	positionOf(eventId: string): number | undefined {
-		return this.eventPosition.get(eventId);
+		return this.eventPosition(eventId);
 	}
 
 	/** Actors who share the most events with `actorId`, with the count of shared events. */
@@ -179,7 +200,7 @@ export class DatasetSnapshot {
 		return [...counts]
 			.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
 			.slice(0, limit)
-			.map(([id, shared]) => ({ actor: this.actorById.get(id)!, shared }));
+			.map(([id, shared]) => ({ actor: this.actorById(id)!, shared }));
 	}
 
 	/**
@@ -188,7 +209,7 @@ export class DatasetSnapshot {
 	 */
 	resolveActor(query: string): ActorMatch {
 		const raw = query.trim();
-		const byId = this.actorById.get(raw.toLowerCase());
+		const byId = this.actorById(raw.toLowerCase());
 		if (byId) return { kind: 'found', actor: byId, via: 'id' };
 		const key = fold(raw).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 		if (!key) return { kind: 'none', suggestions: [] };
@@ -211,11 +232,11 @@ export class DatasetSnapshot {
 		const names = new Map<string, string>();
 		for (const a of this.actors) for (const n of [a.name, ...a.aliases]) names.set(n, a.id);
 		const suggestions = [...new Set(closest(raw, names.keys(), 10).map((n) => names.get(n)!))].slice(0, 3);
-		return { kind: 'none', suggestions: suggestions.map((id) => this.actorById.get(id)!) };
+		return { kind: 'none', suggestions: suggestions.map((id) => this.actorById(id)!) };
 	}
 
-	private pick(ids: Set<string>, key: string, via: 'alias' | 'spelling'): ActorMatch {
-		const actors = [...ids].map((id) => this.actorById.get(id)!);
+	private pick(ids: ReadonlySet<string>, key: string, via: 'alias' | 'spelling'): ActorMatch {
+		const actors = [...ids].map((id) => this.actorById(id)!);
 		if (actors.length === 1) {
 			const a = actors[0]!;
 			return { kind: 'found', actor: a, via: fold(a.name) === key ? 'name' : via };
@@ -226,65 +247,38 @@ export class DatasetSnapshot {
 		return { kind: 'ambiguous', candidates: actors.sort((a, b) => a.name.localeCompare(b.name)) };
 	}
 
-	/** Ranked full-text search over events, claims and actors. The index is built on first use. */
+	/**
+	 * Ranked full-text search over events, claims and actors. The index is built on first use, or by
+	 * the loader. Document numbers: events in date order, then claims, then actors.
+	 */
 	search(query: string, limit = Infinity): SearchResult[] {
-		const { index, docs } = this.ensureIndex();
-		return index.search(query, limit).map((h) => {
-			const d = docs[h.doc]!;
-			if (d.kind === 'event') return { kind: 'event', event: this.eventById.get(d.id)!, score: h.score, matched: h.matched };
-			if (d.kind === 'claim') return { kind: 'claim', claim: this.claimById.get(d.id)!, score: h.score, matched: h.matched };
-			return { kind: 'actor', actor: this.actorById.get(d.id)!, score: h.score, matched: h.matched };
-		});
+		const nEvents = this.events.length;
+		const nClaims = this.claims.length;
+		const { docs, scores, matched } = this.ensureIndex().rank(query, limit);
+		const out: SearchResult[] = new Array<SearchResult>(docs.length);
+		for (let i = 0; i < docs.length; i++) {
+			const doc = docs[i]!;
+			const score = scores[i]!;
+			if (doc < nEvents) out[i] = { kind: 'event', event: this.events[doc]!, score, matched: matched[i]! };
+			else if (doc < nEvents + nClaims) out[i] = { kind: 'claim', claim: this.claims[doc - nEvents]!, score, matched: matched[i]! };
+			else out[i] = { kind: 'actor', actor: this.actors[doc - nEvents - nClaims]!, score, matched: matched[i]! };
+		}
+		return out;
 	}
 
-	private ensureIndex(): { index: SearchIndex; docs: Doc[] } {
+	private ensureIndex(): SearchIndex {
 		const existing = lazyIndexes.get(this);
 		if (existing) return existing;
-		const docs: Doc[] = [];
-		const inputs: { fields: { text: string; weight: number }[] }[] = [];
-		for (const e of this.events) {
-			docs.push({ kind: 'event', id: e.id });
-			inputs.push({
-				fields: [
-					{ text: e.title, weight: 3 },
-					{ text: e.summary, weight: 1 },
-					{ text: e.tags.join(' '), weight: 2 },
-					{ text: e.location?.name ?? '', weight: 1 },
-					{ text: Object.values(e.titles).join(' '), weight: 2 },
-				],
-			});
-		}
-		for (const c of this.claims) {
-			docs.push({ kind: 'claim', id: c.id });
-			inputs.push({ fields: [{ text: c.text, weight: 1 }, { text: c.quote?.text ?? '', weight: 1 }] });
-		}
-		for (const a of this.actors) {
-			docs.push({ kind: 'actor', id: a.id });
-			inputs.push({ fields: [{ text: [a.name, ...a.aliases].join(' '), weight: 3 }, { text: a.description, weight: 1 }] });
-		}
+		const built = runToEnd(searchIndexSteps(this.events, this.claims, this.actors));
 		// The snapshot is frozen; the lazily built index lives in a side table keyed by the instance.
-		const built = { index: new SearchIndex(inputs), docs };
 		lazyIndexes.set(this, built);
 		return built;
 	}
 }
 
-const lazyIndexes = new WeakMap<DatasetSnapshot, { index: SearchIndex; docs: Doc[] }>();
+const lazyIndexes = new WeakMap<DatasetSnapshot, SearchIndex>();
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-	const list = map.get(key);
-	if (list) list.push(value);
-	else map.set(key, [value]);
-}
-
-function addKey(map: Map<string, Set<string>>, key: string, id: string): void {
-	if (!key) return;
-	const set = map.get(key);
-	if (set) set.add(id);
-	else map.set(key, new Set([id]));
-}
-
-function lowerBound<T>(list: readonly T[], pred: (x: T) => boolean): number {
+function lowerBound(list: ArrayLike<number>, pred: (x: number) => boolean): number {
 	let lo = 0;
 	let hi = list.length;
 	while (lo < hi) {

@@ -50,39 +50,11 @@ const STOP = new Set(['the', 'a', 'an', 'of', 'in', 'on', 'and', 'or', 'to', 'fo
 
 /** Tokens worth indexing: no stop words, no one-letter noise. */
 export function indexTokens(input: string): string[] {
-	const out: string[] = [];
-	indexTokensInto(input, out);
-	return out;
+	return tokenize(input).filter((t) => t.length > 1 && !STOP.has(t));
 }
 
-/**
- * {@link indexTokens}, appended to `out`. Building the search index tokenises every title, summary
- * and claim, millions of words at 100k events, so ASCII text (most of it) takes a scanner that
- * allocates only the tokens: for ASCII, fold is toLowerCase and `[\p{L}\p{N}]+` is `[A-Za-z0-9]+`.
- * Any other character sends the whole string down the general path.
- */
-export function indexTokensInto(input: string, out: string[]): void {
-	const mark = out.length;
-	const lower = input.toLowerCase();
-	let start = -1;
-	for (let i = 0, n = input.length; i <= n; i++) {
-		const c = i < n ? input.charCodeAt(i) : 0x20;
-		if (c > 0x7f) {
-			out.length = mark;
-			for (const t of tokenize(input)) if (t.length > 1 && !STOP.has(t)) out.push(t);
-			return;
-		}
-		if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) {
-			if (start < 0) start = i;
-		} else if (start >= 0) {
-			if (i - start > 1) {
-				const t = lower.slice(start, i);
-				if (!STOP.has(t)) out.push(t);
-			}
-			start = -1;
-		}
-	}
-}
+/** The words {@link indexTokens} leaves out. */
+export const STOP_WORDS: ReadonlySet<string> = STOP;
 
 /** Levenshtein distance with an early exit once `max` is exceeded. */
 export function editDistance(a: string, b: string, max = Infinity): number {

@@ -1,0 +1,124 @@
+/**
+ * Shared pieces of the benchmarks: statistics, child processes, synthetic datasets on disk.
+ */
+import { fork } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateStory, writeStory } from './generate.js';
+
+export interface Stats {
+	readonly n: number;
+	readonly medianMs: number;
+	readonly p99Ms: number;
+	readonly maxMs: number;
+}
+
+/** Nearest-rank quantile of sorted values. */
+function quantile(sorted: readonly number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+export function stats(samples: readonly number[]): Stats {
+	const s = [...samples].sort((a, b) => a - b);
+	return { n: s.length, medianMs: round(quantile(s, 0.5)), p99Ms: round(quantile(s, 0.99)), maxMs: round(s[s.length - 1] ?? 0) };
+}
+
+export function median(samples: readonly number[]): number {
+	return quantile([...samples].sort((a, b) => a - b), 0.5);
+}
+
+export function round(x: number, digits = 2): number {
+	const f = 10 ** digits;
+	return Math.round(x * f) / f;
+}
+
+/** Peak resident set size of this process so far, in MB. */
+export function peakRssMb(): number {
+	return round(process.resourceUsage().maxRSS / 1024, 1);
+}
+
+/** Process CPU time (all threads) since `since`, in ms. */
+export function cpuMs(since: NodeJS.CpuUsage): number {
+	const d = process.cpuUsage(since);
+	return (d.user + d.system) / 1000;
+}
+
+/** Where synthetic datasets are kept between runs (regenerated when missing). */
+export const BENCH_DIR = path.join(os.tmpdir(), 'sitrep-bench');
+
+/**
+ * A JSON dataset of `n` events from the seeded generator, in files of 500 events (about 470 KB,
+ * under the loader's 2 MB cap), written once and reused.
+ */
+export function datasetDir(n: number, seed = 1): string {
+	const dir = path.join(BENCH_DIR, `story-${n}-seed${seed}`);
+	const done = path.join(dir, '.complete');
+	if (existsSync(done)) return dir;
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	writeStory(generateStory(n, seed), dir, 'json', 500);
+	writeFileSync(done, new Date().toISOString());
+	return dir;
+}
+
+/** Every file of a dataset directory, sorted, with absolute paths. */
+export function datasetFiles(dir: string): string[] {
+	const out: string[] = [];
+	const walk = (d: string): void => {
+		for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+			if (e.name.startsWith('.')) continue;
+			const p = path.join(d, e.name);
+			if (e.isDirectory()) walk(p);
+			else out.push(p);
+		}
+	};
+	walk(dir);
+	return out;
+}
+
+/**
+ * Runs a benchmark script in a fresh Node process (clean heap, clean peak RSS) and resolves with
+ * the one message it sends back. Its console output goes to this process's stderr.
+ */
+export function runChild<T>(script: string, args: readonly string[], execArgv: readonly string[] = []): Promise<T> {
+	return new Promise((resolve, reject) => {
+		const child = fork(new URL(script, import.meta.url).pathname, [...args], {
+			execArgv: ['--import', 'tsx', ...execArgv],
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		});
+		let result: T | undefined;
+		child.on('message', (m) => {
+			result = m as T;
+		});
+		child.on('error', reject);
+		child.on('exit', (code) => {
+			if (result !== undefined) resolve(result);
+			else reject(new Error(`${script} ${args.join(' ')} exited with ${code} and no result`));
+		});
+	});
+}
+
+/** Sends the child's result to the parent and lets the process end. */
+export function reply(result: unknown): void {
+	if (process.send) process.send(result, () => process.disconnect());
+	else console.log(JSON.stringify(result, null, 2));
+}
+
+export function arg(name: string, fallback?: string): string {
+	const i = process.argv.indexOf(`--${name}`);
+	const v = i >= 0 ? process.argv[i + 1] : undefined;
+	if (v === undefined) {
+		if (fallback === undefined) throw new Error(`--${name} is required`);
+		return fallback;
+	}
+	return v;
+}
+
+export function flag(name: string): boolean {
+	return process.argv.includes(`--${name}`);
+}
+
+export function log(...parts: unknown[]): void {
+	console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
+}

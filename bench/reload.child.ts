@@ -1,0 +1,111 @@
+/**
+ * A reload while commands stream: a copy of the dataset is loaded and served; one events file is
+ * edited (a title changed, an event added) and the real Reloader loads, diffs and swaps it while
+ * commands arrive every `--every` ms, open loop. A command's wait is from when it was due to when
+ * it started (time the event loop spent on the reload, or on earlier commands, counts); its
+ * response time runs on to when its answer was ready. The same stream without a reload gives the
+ * baseline.
+ *
+ *   tsx bench/reload.child.ts --dir DIR --every 2
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { DatasetHolder } from '../src/dataset/dataset-holder.js';
+import { loadDataset } from '../src/dataset/load-dataset.js';
+import { silentLogger } from '../src/logger.js';
+import { Reloader } from '../src/reload/reloader.js';
+import { ask, BENCH_NOW, benchCore, commandCases } from './commands.js';
+import { arg, log, peakRssMb, reply, round, stats, type Stats } from './lib.js';
+
+export interface ReloadResult {
+	readonly events: number;
+	readonly everyMs: number;
+	/** Command waits with no reload running. */
+	readonly idle: Stats;
+	/** Command waits while the reload ran, from its start to the swap. */
+	readonly duringReload: Stats;
+	/** Response times (due → answered), the same two ways. */
+	readonly idleResponse: Stats;
+	readonly duringReloadResponse: Stats;
+	readonly reloadMs: number;
+	readonly result: string;
+	readonly changed: { readonly added: number; readonly changed: number };
+	readonly peakRssMb: number;
+}
+
+const source = arg('dir');
+const every = Number(arg('every', '2'));
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'sitrep-reload-'));
+const dir = path.join(tmp, 'data');
+cpSync(source, dir, { recursive: true });
+
+const first = await loadDataset(dir, { maxFiles: 1_000_000 });
+if (!first.ok) throw new Error('the synthetic dataset does not load');
+const holder = new DatasetHolder(first.snapshot);
+const core = benchCore(() => holder.current());
+const reloader = new Reloader({ holder, dataDir: dir, logger: silentLogger(), clock: () => BENCH_NOW });
+// Commands that are quick on their own, so that a wait measures the reload, not a slow command
+// ahead in the queue (/briefing, /event and full-text ones are measured on their own).
+const cases = commandCases(first.snapshot).filter((c) => !/text|common|briefing|event/u.test(c.name));
+
+/** Sends a command every `every` ms until `until` resolves; returns each command's wait and response time. */
+async function stream(until: Promise<unknown>): Promise<{ waits: number[]; responses: number[] }> {
+	let done = false;
+	void until.then(() => (done = true));
+	const waits: number[] = [];
+	const responses: number[] = [];
+	const inFlight: Promise<void>[] = [];
+	const t0 = performance.now();
+	let i = 0;
+	while (!done) {
+		const next = t0 + i * every;
+		const now = performance.now();
+		if (next > now) await sleep(next - now);
+		else await nextTurn();
+		// Every command due by now starts in this turn, as requests queued while the loop was busy
+		// would all be read in one poll.
+		for (; t0 + i * every <= performance.now(); i++) {
+			const due = t0 + i * every;
+			const c = cases[i % cases.length]!;
+			waits.push(performance.now() - due);
+			inFlight.push(ask(core, c.line(i)).then(() => void responses.push(performance.now() - due)));
+		}
+	}
+	await Promise.all(inFlight);
+	return { waits, responses };
+}
+
+log(`reload: ${first.snapshot.events.length} events, a command every ${every} ms`);
+const idle = await stream(sleep(3000));
+
+// An editor's change: one title edited and one event added, in the first events file.
+const file = path.join(dir, 'events', '0000.json');
+const doc = JSON.parse(readFileSync(file, 'utf8')) as { events: Record<string, unknown>[] };
+doc.events[0]!['title'] = `${String(doc.events[0]!['title'])} (edited)`;
+doc.events.push({ ...doc.events[1]!, id: 'event-added-by-bench', status: 'confirmed', claims: undefined, note: undefined });
+writeFileSync(file, JSON.stringify(doc));
+
+const started = performance.now();
+const reload = reloader.reload({ requester: { platform: 'system', userId: 'bench', displayName: 'bench' }, trigger: 'signal' });
+const during = await stream(reload);
+const outcome = await reload;
+const reloadMs = performance.now() - started;
+if (!outcome.ok) throw new Error(`the reload failed: ${JSON.stringify(outcome.errors.slice(0, 3))}`);
+
+const result: ReloadResult = {
+	events: holder.current().events.length,
+	everyMs: every,
+	idle: stats(idle.waits),
+	duringReload: stats(during.waits),
+	idleResponse: stats(idle.responses),
+	duringReloadResponse: stats(during.responses),
+	reloadMs: round(reloadMs),
+	result: outcome.result,
+	changed: { added: outcome.diff.events.added.length, changed: outcome.diff.events.changed.length },
+	peakRssMb: peakRssMb(),
+};
+log(`reload: ${outcome.result} in ${reloadMs.toFixed(0)} ms; command wait p99 ${result.duringReload.p99Ms} ms (idle ${result.idle.p99Ms} ms)`);
+rmSync(tmp, { recursive: true, force: true });
+reply(result);

@@ -1,0 +1,28 @@
+/**
+ * The Telegram Bot API stand-in of the tests (test/helpers/telegram-stand-in.ts) in its own process,
+ * so that answering thousands of calls does not load the event loop being measured. It knows
+ * `--chats` private chats with ids from `--first-chat`, and answers messages from the parent:
+ * 'stats' → the delivered sendMessage calls, timed where they arrive.
+ *
+ *   tsx bench/stand-in.child.ts --chats 10000 --first-chat 500000
+ */
+import type { Chat } from 'telegraf/types';
+import { TelegramStandIn } from '../test/helpers/telegram-stand-in.js';
+import { arg } from './lib.js';
+
+const chats = Number(arg('chats'));
+const first = Number(arg('first-chat'));
+const standIn = await TelegramStandIn.start();
+for (let i = 0; i < chats; i++) standIn.addChat({ id: first + i, type: 'private', first_name: `Reader ${i}` } as Chat);
+
+process.on('message', (m: { kind: string }) => {
+	if (m.kind === 'stats') {
+		const ok = standIn.ok('sendMessage');
+		const at = ok.map((c) => c.at).sort((a, b) => a - b);
+		// Arrivals per 1-second window, to see the pacing from the receiving side.
+		process.send?.({ kind: 'stats', delivered: ok.length, failed: standIn.calls.filter((c) => c.error).length, chats: new Set(ok.map((c) => String(c.params['chat_id']))).size, firstAt: at[0] ?? 0, lastAt: at.at(-1) ?? 0, arrivals: at });
+	} else if (m.kind === 'stop') {
+		void standIn.close().then(() => process.exit(0));
+	}
+});
+process.send?.({ kind: 'ready', apiRoot: standIn.apiRoot });

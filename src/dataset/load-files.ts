@@ -1,0 +1,81 @@
+/**
+ * The loader's file access: reading ahead, and positions in files already let go.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseSafeYaml, readLimited, type ParsedFile, type SafeYamlLimits } from './safe-yaml.js';
+
+/** Reads a few files ahead of the one being processed: the disk works while the CPU validates. */
+export class ReadAhead {
+	private readonly pending: (ReturnType<typeof readLimited> | undefined)[] = [];
+	private started = 0;
+
+	constructor(
+		private readonly dir: string,
+		private readonly files: readonly string[],
+		private readonly limits: SafeYamlLimits,
+		private readonly depth = 8,
+	) {}
+
+	get(i: number): ReturnType<typeof readLimited> {
+		while (this.started < this.files.length && this.started <= i + this.depth) {
+			const file = this.files[this.started]!;
+			this.pending[this.started++] = readLimited(path.join(this.dir, file), file, this.limits);
+		}
+		const p = this.pending[i]!;
+		this.pending[i] = undefined;
+		return p;
+	}
+}
+
+/**
+ * Positions of fields in files. The file being processed answers directly. An earlier file — only a
+ * duplicate id or a reference error points back at one — is read again and parsed for positions,
+ * provided its bytes still have the digest they had when loaded; otherwise its positions are
+ * reported as 0:0. Keeping every file's bytes instead would hold the whole dataset's text (94 MB at
+ * 100k events) for the rare load that fails.
+ */
+export class Places {
+	private readonly digests: string[] = [];
+	private current: { index: number; parsed: ParsedFile } | undefined;
+	private readonly reparsed = new Map<number, ParsedFile | null>();
+
+	constructor(
+		private readonly dir: string,
+		private readonly files: readonly string[],
+		private readonly limits: SafeYamlLimits,
+	) {}
+
+	/** The file now being processed; returns its digest. */
+	enter(index: number, parsed: ParsedFile): string {
+		this.current = { index, parsed };
+		const digest = createHash('sha256').update(parsed.bytes).digest('hex');
+		this.digests[index] = digest;
+		return digest;
+	}
+
+	leave(): void {
+		this.current = undefined;
+	}
+
+	locate(index: number, at: readonly PropertyKey[], key?: string): { line: number; col: number } {
+		if (this.current?.index === index) return this.current.parsed.locate(at, key);
+		let parsed = this.reparsed.get(index);
+		if (parsed === undefined) {
+			parsed = null;
+			const file = this.files[index]!;
+			try {
+				const bytes = readFileSync(path.join(this.dir, file));
+				if (createHash('sha256').update(bytes).digest('hex') === this.digests[index]) {
+					const r = parseSafeYaml(bytes, file, this.limits);
+					if (r.ok) parsed = r.parsed;
+				}
+			} catch {
+				parsed = null;
+			}
+			this.reparsed.set(index, parsed);
+		}
+		return parsed ? parsed.locate(at, key) : { line: 0, col: 0 };
+	}
+}

@@ -1,0 +1,87 @@
+/**
+ * The loader's reference checks: every id an actor or event record names, checked against the ids
+ * defined anywhere in the dataset.
+ */
+import type { Slicer } from './slices.js';
+
+/** Kinds of reference, in the order their errors are listed for one record. */
+export const Ref = { Affiliation: 0, SelfAffiliation: 1, Actor: 2, Source: 3, Related: 4, SelfRelated: 5, ClaimBy: 6, ClaimSource: 7 } as const;
+export type Ref = (typeof Ref)[keyof typeof Ref];
+
+export const REF_TARGET = ['actor', 'actor', 'actor', 'source', 'event', 'event', 'actor', 'source'] as const;
+export const REF_PATH: readonly ((k: number) => PropertyKey[])[] = [
+	(k) => ['affiliations', k],
+	(k) => ['affiliations', k],
+	(k) => ['actors', k, 'actor'],
+	(k) => ['sources', k],
+	(k) => ['related', k, 'event'],
+	(k) => ['related', k, 'event'],
+	(k) => ['claims', k, 'by'],
+	(k) => ['claims', k, 'source'],
+];
+
+/** References left to check once every id is known, in the order their errors would be listed. */
+export class PendingRefs {
+	private readonly kind: Ref[] = [];
+	private readonly record: number[] = [];
+	private readonly index: number[] = [];
+	private readonly id: string[] = [];
+
+	/**
+	 * A reference from record `n` (its `k`th of this kind) to `id`: fine at once when `known` has it,
+	 * an error when it is the record's own id (`self`), else left for {@link check}.
+	 */
+	ref(kind: Ref, n: number, k: number, id: string, self: string | undefined, known: ReadonlyMap<string, number>): void {
+		if (self !== undefined && id === self) this.add(kind === Ref.Affiliation ? Ref.SelfAffiliation : Ref.SelfRelated, n, k, id);
+		else if (!known.has(id)) this.add(kind, n, k, id);
+	}
+
+	/** An actor that failed validation: its references as written, all checked at the end. */
+	actorRaw(n: number, raw: unknown): void {
+		const v = raw as { id?: unknown; affiliations?: unknown };
+		for (const [id, k] of strings(v.affiliations)) this.add(id === v.id ? Ref.SelfAffiliation : Ref.Affiliation, n, k, id);
+	}
+
+	/** An event that failed validation: its references as written, all checked at the end. */
+	eventRaw(n: number, raw: unknown): void {
+		const v = raw as { id?: unknown; actors?: unknown; sources?: unknown; related?: unknown; claims?: unknown };
+		for (const [id, k] of fieldStrings(v.actors, 'actor')) this.add(Ref.Actor, n, k, id);
+		for (const [id, k] of strings(v.sources)) this.add(Ref.Source, n, k, id);
+		for (const [id, k] of fieldStrings(v.related, 'event')) this.add(id === v.id ? Ref.SelfRelated : Ref.Related, n, k, id);
+		for (const [id, k] of fieldStrings(v.claims, 'by')) this.add(Ref.ClaimBy, n, k, id);
+		for (const [id, k] of fieldStrings(v.claims, 'source')) this.add(Ref.ClaimSource, n, k, id);
+	}
+
+	/** Calls `check` for each, actors' before events', each kind's in record order. */
+	async check(slicer: Slicer, check: (kind: Ref, n: number, k: number, id: string) => void): Promise<void> {
+		for (const actors of [true, false]) {
+			for (let p = 0; p < this.kind.length; p++) {
+				const kind = this.kind[p]!;
+				if ((kind === Ref.Affiliation || kind === Ref.SelfAffiliation) !== actors) continue;
+				check(kind, this.record[p]!, this.index[p]!, this.id[p]!);
+				if ((p & 1023) === 1023) await slicer.maybeYield();
+			}
+		}
+	}
+
+	private add(kind: Ref, n: number, k: number, id: string): void {
+		this.kind.push(kind);
+		this.record.push(n);
+		this.index.push(k);
+		this.id.push(id);
+	}
+}
+
+/** The string items of a list, with their indexes; anything else is the schema's to report. */
+function strings(list: unknown): [string, number][] {
+	return Array.isArray(list) ? list.flatMap((x, i): [string, number][] => (typeof x === 'string' ? [[x, i]] : [])) : [];
+}
+
+/** `field` of each map in a list, where it is a string. */
+function fieldStrings(list: unknown, field: string): [string, number][] {
+	if (!Array.isArray(list)) return [];
+	return list.flatMap((x, i): [string, number][] => {
+		const v = x && typeof x === 'object' ? (x as Record<string, unknown>)[field] : undefined;
+		return typeof v === 'string' ? [[v, i]] : [];
+	});
+}
