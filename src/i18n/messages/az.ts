@@ -172,7 +172,7 @@ export const az = {
 	'cmd.subscriptions.opt.all': 'Bütün platformalarda bütün abunəliklər (yalnız bot sahibləri)',
 	'cmd.subscriptions.opt.all.label': 'all',
 	'cmd.reload.label': 'reload',
-	'cmd.reload.description': 'Məlumatları diskdən yenidən yüklə və nəyin dəyişdiyini göstər (bot sahibləri)',
+	'cmd.reload.description': 'Məlumatları diskdən yenidən yüklə və nəyin dəyişdiyini göstər',
 	'cmd.reload.opt.dry_run': 'Keçid etmədən nəyin dəyişəcəyini göstər',
 	'cmd.reload.opt.dry_run.label': 'dry_run',
 	'cmd.reload.opt.history': 'Bunun əvəzinə son 10 yenidən yükləməni göstər',

@@ -181,7 +181,7 @@ export const en = {
 	'cmd.subscriptions.opt.all': 'Every subscription on every platform (bot owners only)',
 	'cmd.subscriptions.opt.all.label': 'all',
 	'cmd.reload.label': 'reload',
-	'cmd.reload.description': 'Reload the dataset from disk and show what changed (bot owners)',
+	'cmd.reload.description': 'Reload the dataset from disk and show what changed',
 	'cmd.reload.opt.dry_run': 'Show what would change without switching to it',
 	'cmd.reload.opt.dry_run.label': 'dry_run',
 	'cmd.reload.opt.history': 'Show the last 10 reloads instead',

@@ -177,7 +177,7 @@ export const fa = {
 	'cmd.subscriptions.opt.all': 'همهٔ اشتراک‌ها در همهٔ سکوها (فقط مالکان ربات)',
 	'cmd.subscriptions.opt.all.label': 'all',
 	'cmd.reload.label': 'reload',
-	'cmd.reload.description': 'بارگذاری دوبارهٔ داده‌ها از دیسک و نمایش تغییرات (مالکان ربات)',
+	'cmd.reload.description': 'بارگذاری دوبارهٔ داده‌ها از دیسک و نمایش تغییرات',
 	'cmd.reload.opt.dry_run': 'نشان بده چه چیزی تغییر می‌کند، بی‌آنکه داده‌ها عوض شوند',
 	'cmd.reload.opt.dry_run.label': 'dry_run',
 	'cmd.reload.opt.history': 'به جای آن، ۱۰ بارگذاری آخر را نشان بده',

@@ -173,7 +173,7 @@ export const ru = {
 	'cmd.subscriptions.opt.all': 'Все подписки на всех платформах (только владельцы бота)',
 	'cmd.subscriptions.opt.all.label': 'все',
 	'cmd.reload.label': 'перезагрузить',
-	'cmd.reload.description': 'Перечитать данные с диска и показать, что изменилось (владельцы бота)',
+	'cmd.reload.description': 'Перечитать данные с диска и показать, что изменилось',
 	'cmd.reload.opt.dry_run': 'Показать, что изменится, не переключаясь на новые данные',
 	'cmd.reload.opt.dry_run.label': 'пробно',
 	'cmd.reload.opt.history': 'Вместо этого показать 10 последних перезагрузок',
