@@ -29,7 +29,7 @@ export interface TickOptions {
 	readonly logger: Logger;
 	/** A missed occurrence is still sent this many minutes late (same local date). */
 	readonly catchupMinutes: number;
-	/** Sends in flight at once; the loop yields to the event loop between chunks. Default 25. */
+	/** Sends in flight at once (a sliding window); the loop yields to the event loop after each refill. Default 25. */
 	readonly concurrency?: number;
 	/** A row still 'sending' after this long belongs to a dead process: marked uncertain. Default 10. */
 	readonly staleSendingMinutes?: number;
@@ -186,29 +186,55 @@ export function createTickRunner(options: TickOptions): TickRunner {
 			return ka < kb ? -1 : ka > kb ? 1 : a.subscription.id - b.subscription.id;
 		});
 
-		for (let i = 0; i < work.length; i += concurrency) {
-			const chunk = work.slice(i, i + concurrency);
-			// Claim right before sending this chunk: a crash leaves at most one chunk in 'sending'.
-			const claims = await options.ledger.claim(chunk.map(target), stamp());
-			const jobs: Promise<{ key: OccurrenceKey; settlement: Settlement }>[] = [];
-			chunk.forEach((o, j) => {
-				const c = claims[j]!;
-				if (c.kind !== 'claimed') {
-					report.taken++;
-					if (c.kind === 'done') markSettled(key(o));
-					return;
-				}
-				report.claimed++;
-				jobs.push(deliver(o, c.attempt));
-			});
-			const results = await Promise.all(jobs);
+		// A sliding window of `concurrency` deliveries: as sends finish, their results are settled and
+		// the next few are claimed, in one transaction each, so the pacer never waits on a whole chunk's
+		// slowest send or on a commit. Rows in 'sending' (claimed, not yet settled) never exceed
+		// `concurrency`: a crash leaves at most that many uncertain.
+		const refillAt = Math.max(1, Math.ceil(concurrency / 5));
+		const running = new Set<Promise<void>>();
+		let finished: { key: OccurrenceKey; settlement: Settlement }[] = [];
+		let failure: { err: unknown } | undefined;
+		const settleFinished = async (): Promise<void> => {
+			if (!finished.length) return;
+			const results = finished;
+			finished = [];
 			await options.ledger.settle(results, stamp());
 			for (const r of results) {
 				if (!(r.settlement.status === 'failed' && r.settlement.retryable)) markSettled(r.key);
 			}
-			await yieldToLoop();
-			report.yields++;
+		};
+		let next = 0;
+		while ((next < work.length && !failure) || running.size > 0) {
+			const free = concurrency - running.size;
+			const remaining = failure ? 0 : work.length - next;
+			if (remaining > 0 && free >= Math.min(refillAt, remaining)) {
+				await settleFinished();
+				const batch = work.slice(next, next + free);
+				next += batch.length;
+				// Claimed right before sending: another process that claimed first keeps its rows.
+				const claims = await options.ledger.claim(batch.map(target), stamp());
+				batch.forEach((o, j) => {
+					const c = claims[j]!;
+					if (c.kind !== 'claimed') {
+						report.taken++;
+						if (c.kind === 'done') markSettled(key(o));
+						return;
+					}
+					report.claimed++;
+					const job: Promise<void> = deliver(o, c.attempt).then(
+						(r) => void finished.push(r),
+						(err: unknown) => void (failure ??= { err }),
+					).finally(() => running.delete(job));
+					running.add(job);
+				});
+				await yieldToLoop();
+				report.yields++;
+				continue;
+			}
+			await Promise.race(running);
 		}
+		await settleFinished();
+		if (failure) throw failure.err;
 		log.info({ ...report, ms: Math.round(performance.now() - started) }, 'Briefing tick');
 		return report;
 

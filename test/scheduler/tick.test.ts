@@ -265,6 +265,34 @@ describe('runTick', () => {
 		expect([...byReply.values()].sort((a, b) => a - b)).toEqual([333, 333, 334]);
 	});
 
+	it('keeps a sliding window of sends: refills before the window drains, never more than `concurrency` in sending', async () => {
+		let inFlight = 0;
+		let maxInFlight = 0;
+		const inFlightAtStart: number[] = [];
+		let maxSending = 0;
+		let s: Setup | undefined;
+		// Sends of uneven length (1–12 ms), as a paced platform's are.
+		const sender = new FakeSender('telegram', async (_channel, n) => {
+			inFlight++;
+			maxInFlight = Math.max(maxInFlight, inFlight);
+			inFlightAtStart.push(inFlight);
+			maxSending = Math.max(maxSending, (await s!.stores.ledger.list({ status: 'sending' })).length);
+			await new Promise((r) => setTimeout(r, 1 + ((n * 7) % 12)));
+			inFlight--;
+			return { kind: 'sent', messageIds: [`m${n}`] };
+		});
+		s = setup(many(200), sender);
+		const r = await s.runner({ concurrency: 10 }).runTick(AT_0900);
+		expect(r).toMatchObject({ due: 200, claimed: 200, sent: 200 });
+		expect(maxInFlight).toBe(10);
+		expect(maxSending).toBeLessThanOrEqual(10);
+		// A chunked loop would start each chunk of 10 from an empty window (in flight 1, 2, …, 10); a
+		// sliding window starts most sends with others still running.
+		expect(inFlightAtStart.filter((x) => x >= 8).length).toBeGreaterThan(100);
+		expect(r.yields).toBeGreaterThan(20);
+		expect((await s.stores.ledger.list({ status: 'sent' })).length).toBe(200);
+	});
+
 	it('keeps the event loop free during a 5,000-subscriber fan-out', async () => {
 		const s = setup(many(5000, (i) => ({ timezone: ['Asia/Baku', 'Asia/Dubai', 'Europe/Samara'][i % 3]! })));
 		const runner = s.runner({ concurrency: 25 });
