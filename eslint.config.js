@@ -22,6 +22,11 @@ export default tseslint.config(
 		},
 	},
 	{
+		// The message catalogs are one long table per language; splitting them would not help a reader.
+		files: ['src/i18n/messages/*.ts'],
+		rules: { 'max-lines': 'off' },
+	},
+	{
 		// The architecture rule: only src/platforms/<name>/ may import a platform SDK.
 		files: ['src/**/*.ts', 'commands/**/*.ts'],
 		ignores: ['src/platforms/discord/**', 'src/platforms/telegram/**'],

@@ -4,6 +4,7 @@ import { bold, code, heading, para, type Block } from '../src/core/reply.js';
 import { closest } from '../src/dataset/text.js';
 import { commandDescription, optionDescription } from '../src/i18n/command-text.js';
 import { en } from '../src/i18n/messages/index.js';
+import { storyTitle } from '../src/i18n/story-text.js';
 
 export default defineCommand({
 	data: {
@@ -46,7 +47,7 @@ export default defineCommand({
 			for (const ex of def.examples) blocks.push(para(code(ex)));
 			return { blocks };
 		}
-		const blocks: Block[] = [heading(i18n.t('help.title', { title: i18n.content(dataset.story.title) })), para(i18n.t('help.intro'))];
+		const blocks: Block[] = [heading(i18n.t('help.title', { title: storyTitle(i18n, dataset.story) })), para(i18n.t('help.intro'))];
 		for (const def of commands) {
 			blocks.push(para(...i18n.spans(`help.line.${def.access}`, { command: `/${def.name}`, description: commandDescription(i18n, def), example: def.examples[0]! })));
 		}

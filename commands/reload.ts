@@ -1,13 +1,16 @@
 import { defineCommand } from '../src/core/command.js';
 import { msg, UserFacingError } from '../src/core/errors.js';
 import { bold, heading, para, type Block } from '../src/core/reply.js';
-import { formatDatasetErrors } from '../src/dataset/errors.js';
+import { formatDatasetError, type DatasetError } from '../src/dataset/errors.js';
 import type { DatasetDiff, KindDiff } from '../src/dataset/diff.js';
+import { localDigits } from '../src/i18n/format.js';
 import { en } from '../src/i18n/messages/index.js';
 import { createTranslator, type Translator } from '../src/i18n/translator.js';
 import type { Reloader } from '../src/reload/reloader.js';
 
 const LIST = 8;
+/** Dataset errors a failed reload lists before counting the rest (as `sitrep validate`). */
+const MAX_ERRORS = 20;
 
 function kindLine(i18n: Translator, kind: 'events' | 'actors' | 'sources' | 'claims', k: KindDiff): Block[] {
 	const name = i18n.t(`reload.kind.${kind}`);
@@ -23,6 +26,22 @@ function kindLine(i18n: Translator, kind: 'events' | 'actors' | 'sources' | 'cla
 		...(k.removed.length ? [i18n.t('reload.removed', { n: k.removed.length, ids: ids(k.removed) })] : []),
 	];
 	return [para(...i18n.spans('reload.kindLine', { kind: name, changes: i18n.list(parts, 'semicolon') }))];
+}
+
+/**
+ * A failed reload: the count and the files in the reader's language, then the errors themselves.
+ * Each error line (FILE:LINE:COL  field  problem) is the loader's, in English, exactly as
+ * `sitrep validate` prints it: it is for the dataset's editors, quotes the file and is what they
+ * search for, and the loader's messages are not in the catalog.
+ */
+export function errorBlocks(errors: readonly DatasetError[], i18n: Translator = createTranslator('en')): Block[] {
+	const lines = errors.slice(0, MAX_ERRORS).map(formatDatasetError);
+	if (errors.length > MAX_ERRORS) lines.push(i18n.t('reload.errorsMore', { n: errors.length - MAX_ERRORS }));
+	return [
+		para(bold(i18n.t('reload.failed', { n: errors.length }))),
+		para(i18n.t('reload.errorsIn', { files: new Set(errors.map((e) => e.file)).size })),
+		para({ text: lines.join('\n'), mark: 'code' }),
+	];
 }
 
 /** What a reload changed, one line per kind of record. */
@@ -58,7 +77,7 @@ export default defineCommand({
 					heading(i18n.t('reload.historyTitle')),
 					...entries.map((e) => {
 						const line = i18n.t('reload.history.line', {
-							at: e.at.replace('T', ' ').slice(0, 19),
+							at: localDigits(i18n.locale, e.at.replace('T', ' ').slice(0, 19)),
 							result: i18n.t(`reload.result.${e.result}`),
 							who: e.requester.displayName,
 							platform: e.requester.platform,
@@ -77,11 +96,7 @@ export default defineCommand({
 		}
 		const outcome = await reloader.reload({ requester: { platform: requester.platform, userId: requester.userId, displayName: requester.displayName }, trigger: 'command', dryRun: args.dry_run ?? false });
 		if (!outcome.ok) {
-			return {
-				// The dataset errors themselves (file, line, field) are for the editors and stay in English.
-				blocks: [para(bold(i18n.t('reload.failed', { n: outcome.errors.length }))), para({ text: formatDatasetErrors(outcome.errors).join('\n'), mark: 'code' })],
-				ephemeral: true,
-			};
+			return { blocks: errorBlocks(outcome.errors, i18n), ephemeral: true };
 		}
 		const title =
 			outcome.result === 'dry_run'

@@ -3,6 +3,7 @@ import { msg, UserFacingError } from '../src/core/errors.js';
 import { actorName } from '../src/core/present.js';
 import { heading, para, type Block } from '../src/core/reply.js';
 import { en } from '../src/i18n/messages/index.js';
+import { pauseReason } from '../src/i18n/pause-reasons.js';
 import { describeSubscription } from '../src/scheduler/schedule-input.js';
 import { subscriptionStoreOf } from '../src/store/services.js';
 
@@ -34,15 +35,17 @@ export default defineCommand({
 					...(s.language ? [i18n.t('subscriptions.language', { language: i18n.t(`lang.${s.language}`) })] : []),
 				];
 				const line = i18n.list(parts);
-				blocks.push(para(s.status === 'paused' ? `${line} ${i18n.t('subscriptions.paused', { reason: s.pauseReason ?? i18n.t('subscriptions.noReason') })}` : line));
+				blocks.push(para(s.status === 'paused' ? `${line} ${i18n.t('subscriptions.paused', { reason: s.pauseReason ? pauseReason(i18n, s.platform, s.pauseReason) : i18n.t('subscriptions.noReason') })}` : line));
 			}
 			if (all.length > MAX_LISTED) blocks.push(para(i18n.t('subscriptions.more', { n: all.length - MAX_LISTED })));
 			return { blocks, ephemeral: true };
 		}
 		const sub = await store.get(place.platform, place.channelId);
 		if (!sub) return { blocks: [para({ text: i18n.t('subscriptions.none'), mark: 'bold' }), para(i18n.t('subscriptions.none.hint'))] };
+		// The stored reason is the platform's English; describeSubscription shows it as given.
+		const shown = sub.pauseReason ? { ...sub, pauseReason: pauseReason(i18n, sub.platform, sub.pauseReason) } : sub;
 		return {
-			blocks: [heading(i18n.t(sub.status === 'paused' ? 'subscriptions.title.paused' : 'subscriptions.title')), { kind: 'fields', fields: describeSubscription(sub, now, name, i18n) }],
+			blocks: [heading(i18n.t(sub.status === 'paused' ? 'subscriptions.title.paused' : 'subscriptions.title')), { kind: 'fields', fields: describeSubscription(shown, now, name, i18n) }],
 		};
 	},
 });

@@ -17,6 +17,9 @@ export interface Story {
 	readonly status: 'developing' | 'dormant' | 'concluded';
 	readonly updated?: PartialDate;
 	readonly languages: readonly string[];
+	/** Translated titles and summaries by language code (the English ones are `title` and `summary`). */
+	readonly titles?: Readonly<Record<string, string>>;
+	readonly summaries?: Readonly<Record<string, string>>;
 }
 
 export interface Actor {

@@ -37,6 +37,13 @@ const translations = z.record(lang, text(2000)).meta({ description: 'Translation
 
 export const actorTypes = ['state', 'government_body', 'person', 'media_org', 'security_force', 'court', 'parliament', 'igo', 'diaspora_org', 'group', 'company', 'other'] as const;
 
+/**
+ * The story's title or summary in other languages, each held to the English field's length (events'
+ * `titles` and `summaries` use {@link translations}, which the loader's fast path mirrors).
+ */
+const storyTranslations = (max: number) =>
+	z.record(lang, text(max)).meta({ description: `Translations keyed by language tag, e.g. { ru: "…", az: "…" }; each at most ${max} characters` });
+
 export const storySchema = z
 	.object({
 		title: text(200),
@@ -48,6 +55,8 @@ export const storySchema = z
 		status: z.enum(['developing', 'dormant', 'concluded']),
 		updated: dateField.optional(),
 		languages: z.array(lang).optional(),
+		titles: storyTranslations(200).optional(),
+		summaries: storyTranslations(4000).optional(),
 	})
 	.strict();
 

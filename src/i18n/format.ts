@@ -26,6 +26,22 @@ export function formatNumber(locale: string, n: number): string {
 	return f.format(n);
 }
 
+const digitTables = new Map<string, readonly string[]>();
+
+/**
+ * `text` with its ASCII digits written in the locale's digits ("2025-07-01 09:00" → "۲۰۲۵-۰۷-۰۱ ۰۹:۰۰"
+ * in Persian), for timestamps and other digit strings that are not one number.
+ */
+export function localDigits(locale: string, text: string): string {
+	let table = digitTables.get(locale);
+	if (!table) {
+		const f = new Intl.NumberFormat(locale, { useGrouping: false });
+		digitTables.set(locale, (table = Array.from({ length: 10 }, (_, d) => f.format(d))));
+	}
+	const digits = table;
+	return digits[0] === '0' ? text : text.replace(/[0-9]/gu, (d) => digits[Number(d)]!);
+}
+
 /** Finds the matching close brace of the group opening at `open`, honouring nesting. */
 function matchBrace(s: string, open: number): number {
 	let depth = 0;

@@ -1,13 +1,19 @@
 /**
  * The images commands attach: a timeline of events and an actor's relations, as PNG attachments
- * with alt text that says in words what the picture shows.
+ * with alt text that says in words what the picture shows, all in the reader's language. Text that
+ * needs no shaping is blended in from cached glyph masks rather than laid out by resvg (see glyphs.ts
+ * and glyph-raster.mjs), and the last few pictures are kept per dataset snapshot, so asking the same
+ * question again costs no render.
  */
+import { createHash } from 'node:crypto';
 import type { ImageAttachment } from '../core/reply.js';
 import type { StoryEvent } from '../dataset/model.js';
-import { formatHuman } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { Translator } from '../i18n/translator.js';
+import { GlyphSink } from './glyphs.js';
 import { drawRelations, layoutRelations } from './relations-svg.js';
 import { renderPngOffThread } from './render-png.js';
+import { ENGLISH } from './sides.js';
 import { oneLine } from './svg.js';
 import { layoutTimeline } from './timeline-layout.js';
 import { drawTimeline } from './timeline-svg.js';
@@ -16,27 +22,81 @@ export { closeImageWorkers, configureImageWorkers, renderPng, renderPngOffThread
 export { relationsSvg } from './relations-svg.js';
 export { timelineSvg } from './timeline-svg.js';
 
+export interface TimelineImageOptions {
+	/** Most events drawn, the earliest first; the picture and its alt text say how many more there are. */
+	readonly maxEvents?: number;
+}
+
+/** Pictures kept, across snapshots; a picture is 50–250 kB. */
+const CACHE_SIZE = 32;
+const cache = new Map<string, Promise<ImageAttachment>>();
+const snapshotIds = new WeakMap<DatasetSnapshot, number>();
+let nextSnapshotId = 1;
+
+/** Forgets every cached picture (tests, or to measure rendering). */
+export function clearImageCache(): void {
+	cache.clear();
+}
+
+/**
+ * The picture for `key` in `dataset`: the cached one, else `make()`'s, kept (least recently used
+ * goes first). A render that fails is not kept, so the next request tries again.
+ */
+function cached(dataset: DatasetSnapshot, key: string, make: () => Promise<ImageAttachment>): Promise<ImageAttachment> {
+	let id = snapshotIds.get(dataset);
+	if (id === undefined) snapshotIds.set(dataset, (id = nextSnapshotId++));
+	const full = `${id}\u0000${key}`;
+	const hit = cache.get(full);
+	if (hit) {
+		cache.delete(full);
+		cache.set(full, hit);
+		return hit;
+	}
+	const made = make();
+	cache.set(full, made);
+	made.catch(() => {
+		if (cache.get(full) === made) cache.delete(full);
+	});
+	while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+	return made;
+}
+
 /**
  * A PNG timeline of `events` under `title`, rendered off the event loop. Alt text example:
- * "Timeline of 12 events from 27 Jun 2025 to 10 Jul 2025: Azerbaijan 7, Russia 5; 3 disputed."
+ * "Timeline of 12 events from 27 Jun 2025 to 10 Jul 2025 by side of the first actor: Azerbaijan 7,
+ * Russia 5; 3 disputed."
  */
-export async function timelineImage(dataset: DatasetSnapshot, events: readonly StoryEvent[], title: string): Promise<ImageAttachment> {
-	const layout = layoutTimeline(dataset, events, { title });
-	const png = await renderPngOffThread(drawTimeline(layout));
+export function timelineImage(
+	dataset: DatasetSnapshot, events: readonly StoryEvent[], title: string, i18n: Translator = ENGLISH, opts: TimelineImageOptions = {},
+): Promise<ImageAttachment> {
+	const ids = createHash('sha1').update(events.map((e) => e.id).join('\n')).digest('base64');
+	const key = ['timeline', i18n.locale, title, opts.maxEvents ?? '', ids].join('\u0000');
+	return cached(dataset, key, () => drawTimelineImage(dataset, events, title, i18n, opts));
+}
+
+async function drawTimelineImage(
+	dataset: DatasetSnapshot, events: readonly StoryEvent[], title: string, i18n: Translator, opts: TimelineImageOptions,
+): Promise<ImageAttachment> {
+	const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}) });
+	const glyphs = new GlyphSink();
+	const svg = drawTimeline(layout, glyphs);
+	const png = await renderPngOffThread({ svg, glyphs: glyphs.job(), opaque: true });
 	const marks = layout.marks;
-	let alt = `Timeline: ${oneLine(title)}. No events.`;
+	let alt = i18n.t('image.alt.timeline.empty', { title: oneLine(title) });
 	if (marks.length > 0) {
 		const first = marks.reduce((a, b) => (b.event.date.earliestDay < a.event.date.earliestDay ? b : a)).event.date;
 		const last = marks.reduce((a, b) => (b.event.date.latestDay > a.event.date.latestDay ? b : a)).event.date;
-		const n = marks.length;
-		const lanes = layout.lanes.map((l) => `${l.name} ${l.events}`).join(', ');
+		const lanes = i18n.list(layout.lanes.map((l) => i18n.t('image.alt.lane', { name: l.name, n: l.events })));
 		const disputed = marks.filter((m) => m.event.status === 'disputed').length;
 		const corrected = marks.filter((m) => m.event.status === 'corrected').length;
-		const status = [disputed > 0 ? `${disputed} disputed` : '', corrected > 0 ? `${corrected} corrected` : ''].filter(Boolean).join(', ');
-		alt =
-			`Timeline of ${n} event${n === 1 ? '' : 's'} from ${formatHuman(first)} to ${formatHuman(last)}` +
-			` by side of the first actor: ${lanes}${status ? `; ${status}` : ''}.`;
+		const flags = [
+			...(disputed > 0 ? [i18n.t('image.alt.disputed', { n: disputed })] : []),
+			...(corrected > 0 ? [i18n.t('image.alt.corrected', { n: corrected })] : []),
+		];
+		const params = { n: marks.length, from: i18n.date(first), to: i18n.date(last), lanes };
+		alt = flags.length > 0 ? i18n.t('image.alt.timeline.flagged', { ...params, flags: i18n.list(flags) }) : i18n.t('image.alt.timeline', params);
 	}
+	if (layout.omitted > 0) alt += ` ${i18n.t('image.alt.more', { n: layout.omitted })}`;
 	return { name: 'timeline.png', png, alt };
 }
 
@@ -44,13 +104,16 @@ export async function timelineImage(dataset: DatasetSnapshot, events: readonly S
  * A PNG of the actors `actorId` shares events with, rendered off the event loop. Throws a
  * RangeError for an unknown actor. Alt text lists the neighbours with their shared-event counts.
  */
-export async function relationsImage(dataset: DatasetSnapshot, actorId: string): Promise<ImageAttachment> {
-	const layout = layoutRelations(dataset, actorId);
-	const png = await renderPngOffThread(drawRelations(layout));
-	const who = oneLine(layout.centre.actor.name);
-	const list = layout.nodes.map((n) => `${oneLine(n.actor.name)} (${n.shared})`).join(', ');
-	const alt = list
-		? `Relations of ${who}: actors who share events with them, with the number of shared events: ${list}.`
-		: `Relations of ${who}: no other actor shares an event with them.`;
-	return { name: `relations-${actorId.replace(/[^a-z0-9-]+/giu, '_')}.png`, png, alt };
+export function relationsImage(dataset: DatasetSnapshot, actorId: string, i18n: Translator = ENGLISH): Promise<ImageAttachment> {
+	if (!dataset.actor(actorId)) return Promise.reject(new RangeError(`unknown actor "${actorId}"`));
+	return cached(dataset, ['relations', i18n.locale, actorId].join('\u0000'), async () => {
+		const layout = layoutRelations(dataset, actorId, { i18n });
+		const glyphs = new GlyphSink();
+		const svg = drawRelations(layout, glyphs);
+		const png = await renderPngOffThread({ svg, glyphs: glyphs.job(), opaque: true });
+		const name = oneLine(layout.centre.name);
+		const list = i18n.list(layout.nodes.map((n) => i18n.t('image.alt.neighbour', { name: oneLine(n.name), n: n.shared })));
+		const alt = layout.nodes.length > 0 ? i18n.t('image.alt.relations', { name, list }) : i18n.t('image.alt.relations.none', { name });
+		return { name: `relations-${actorId.replace(/[^a-z0-9-]+/giu, '_')}.png`, png, alt };
+	});
 }

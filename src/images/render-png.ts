@@ -1,27 +1,48 @@
 /**
  * SVG to PNG with resvg and only the shipped DejaVu Sans (no system fonts), so a given SVG gives the
- * same bytes on every machine. Rendering takes tens of milliseconds of CPU, so the bot renders in a
- * small worker pool and the event loop stays free.
+ * same bytes on every machine. resvg draws the pixels; glyph-raster.mjs blends in the plain text a
+ * picture hands over as glyph draws; png-encode.mjs writes the PNG (resvg's own encoder compresses
+ * hard and took as long as the drawing). Rendering takes tens of milliseconds of CPU, so the bot
+ * renders in a small worker pool and the event loop stays free.
  */
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { Worker } from 'node:worker_threads';
-import { FONT_FAMILY, FONT_FILES } from './svg.js';
+import { drawGlyphs, type GlyphJob } from './glyph-raster.mjs';
+import { encodePng } from './png-encode.mjs';
+import { ARABIC_FONT_FILES, FONT_FAMILY, FONT_FILES } from './svg.js';
+
+/** A picture to render: its SVG, and its plain text as glyph draws (see glyphs.ts GlyphSink), blended in after. */
+export interface PictureJob {
+	readonly svg: string;
+	readonly glyphs?: GlyphJob;
+	/** The picture covers its whole canvas with opaque colour (a background rect), so no pixel is translucent. */
+	readonly opaque?: boolean;
+}
 
 const RESVG_OPTIONS: ResvgRenderOptions = {
-	font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+	font: {
+		fontFiles: [FONT_FILES.normal, FONT_FILES.bold, ARABIC_FONT_FILES.normal, ARABIC_FONT_FILES.bold],
+		loadSystemFonts: false,
+		defaultFontFamily: FONT_FAMILY,
+		sansSerifFamily: FONT_FAMILY,
+	},
 	fitTo: { mode: 'original' },
 	logLevel: 'off',
 };
 
-/** Renders SVG text to PNG bytes on the calling thread. Throws when resvg cannot parse the SVG. */
-export function renderPng(svg: string): Uint8Array {
-	const png = new Resvg(svg, RESVG_OPTIONS).render().asPng();
+/** Renders SVG text (or a picture job) to PNG bytes on the calling thread. Throws when resvg cannot parse the SVG. */
+export function renderPng(input: string | PictureJob): Uint8Array {
+	const job = typeof input === 'string' ? { svg: input } : input;
+	const img = new Resvg(job.svg, RESVG_OPTIONS).render();
+	const pixels = img.pixels;
+	if (job.glyphs) drawGlyphs(pixels, img.width, img.height, job.glyphs, RESVG_OPTIONS);
+	const png = encodePng(pixels, img.width, img.height, { opaque: job.opaque === true });
 	return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
 
 interface Job {
 	readonly id: number;
-	readonly svg: string;
+	readonly picture: PictureJob;
 	readonly crash?: boolean;
 	readonly resolve: (png: Uint8Array) => void;
 	readonly reject: (err: Error) => void;
@@ -55,18 +76,18 @@ export function configureImageWorkers(options: { readonly size?: 1 | 2; readonly
  * Renders SVG text to PNG bytes in a worker thread; the result is byte-identical to {@link renderPng}.
  * Rejects when resvg fails, the worker dies (it is then replaced) or the render exceeds its time limit.
  */
-export function renderPngOffThread(svg: string): Promise<Uint8Array> {
-	return enqueue(svg, false);
+export function renderPngOffThread(input: string | PictureJob): Promise<Uint8Array> {
+	return enqueue(typeof input === 'string' ? { svg: input } : input, false);
 }
 
 /** Makes the next worker that takes a job throw, to exercise crash recovery in tests. */
 export function crashImageWorkerForTests(): Promise<Uint8Array> {
-	return enqueue('', true);
+	return enqueue({ svg: '' }, true);
 }
 
-function enqueue(svg: string, crash: boolean): Promise<Uint8Array> {
+function enqueue(picture: PictureJob, crash: boolean): Promise<Uint8Array> {
 	return new Promise<Uint8Array>((resolve, reject) => {
-		queue.push({ id: nextId++, svg, resolve, reject, ...(crash ? { crash } : {}) });
+		queue.push({ id: nextId++, picture, resolve, reject, ...(crash ? { crash } : {}) });
 		pump();
 	});
 }
@@ -94,7 +115,7 @@ function pump(): void {
 		job.timer = setTimeout(() => fail(busy, new Error(`image render timed out after ${timeoutMs} ms`)), timeoutMs);
 		job.timer.unref();
 		slot.worker.ref();
-		slot.worker.postMessage(job.crash ? { id: job.id, crash: true } : { id: job.id, svg: job.svg });
+		slot.worker.postMessage(job.crash ? { id: job.id, crash: true } : { id: job.id, ...job.picture });
 	}
 }
 

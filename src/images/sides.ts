@@ -4,6 +4,11 @@
  */
 import type { Actor, StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { Locale } from '../i18n/locale.js';
+import { createTranslator, type Translator } from '../i18n/translator.js';
+
+/** The pictures' language when a caller names none. */
+export const ENGLISH: Translator = createTranslator('en');
 
 /** The side of events and actors with no country, or of countries beyond the lanes shown. */
 export const OTHER_SIDE = 'other';
@@ -16,18 +21,31 @@ export const OTHER_COLOUR = '#5f6b78';
 export const DISPUTED_COLOUR = '#ef6c00';
 export const CORRECTED_COLOUR = '#8e24aa';
 
-// Names for the codes a story is likely to use; any other code is shown as written.
-const COUNTRY_NAMES: Readonly<Record<string, string>> = {
-	AZE: 'Azerbaijan', RUS: 'Russia', IRN: 'Iran', ARM: 'Armenia', TUR: 'Türkiye', GEO: 'Georgia', KAZ: 'Kazakhstan',
-	TJK: 'Tajikistan', UZB: 'Uzbekistan', TKM: 'Turkmenistan', KGZ: 'Kyrgyzstan', BLR: 'Belarus', UKR: 'Ukraine',
-	PAK: 'Pakistan', CHN: 'China', USA: 'United States', GBR: 'United Kingdom', FRA: 'France', DEU: 'Germany',
-	ISR: 'Israel', ARE: 'UAE', SAU: 'Saudi Arabia', QAT: 'Qatar', IND: 'India', POL: 'Poland', ITA: 'Italy', ESP: 'Spain',
+// ISO 3166 alpha-3 codes a story is likely to use, to alpha-2 for Intl.DisplayNames; any other code
+// (or an alpha-2 one) is looked up as written, and shown as written when Intl has no name for it.
+const ALPHA2: Readonly<Record<string, string>> = {
+	AZE: 'AZ', RUS: 'RU', IRN: 'IR', ARM: 'AM', TUR: 'TR', GEO: 'GE', KAZ: 'KZ', TJK: 'TJ', UZB: 'UZ', TKM: 'TM', KGZ: 'KG',
+	BLR: 'BY', UKR: 'UA', PAK: 'PK', CHN: 'CN', USA: 'US', GBR: 'GB', FRA: 'FR', DEU: 'DE', ISR: 'IL', ARE: 'AE', SAU: 'SA',
+	QAT: 'QA', IND: 'IN', POL: 'PL', ITA: 'IT', ESP: 'ES', AFG: 'AF', IRQ: 'IQ', SYR: 'SY', EGY: 'EG', JPN: 'JP', KOR: 'KR',
+	MDA: 'MD', LTU: 'LT', LVA: 'LV', EST: 'EE', FIN: 'FI', SWE: 'SE', NOR: 'NO', NLD: 'NL', BEL: 'BE', CHE: 'CH', AUT: 'AT',
+	HUN: 'HU', CZE: 'CZ', SVK: 'SK', ROU: 'RO', BGR: 'BG', SRB: 'RS', GRC: 'GR', CAN: 'CA', BRA: 'BR', VAT: 'VA', OMN: 'OM',
 };
 
-/** A reader's name for a side key: a country name, the code itself, or "Other". */
-export function sideName(side: string): string {
-	if (side === OTHER_SIDE) return 'Other';
-	return COUNTRY_NAMES[side] ?? side;
+const regionNames = new Map<Locale, Intl.DisplayNames>();
+
+/** A reader's name for a country code: the locale's name for it (Intl.DisplayNames), else the code itself. */
+export function countryName(code: string, locale: Locale = 'en'): string {
+	const alpha2 = ALPHA2[code] ?? (/^[A-Z]{2}$/u.test(code) ? code : undefined);
+	if (alpha2 === undefined) return code;
+	let names = regionNames.get(locale);
+	if (!names) regionNames.set(locale, (names = new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' })));
+	return names.of(alpha2) ?? code;
+}
+
+/** A reader's name for a side key: a country name, the code itself, or "Other" in the reader's language. */
+export function sideName(side: string, i18n: Translator = ENGLISH): string {
+	if (side === OTHER_SIDE) return i18n.t('image.side.other');
+	return countryName(side, i18n.locale);
 }
 
 /**

@@ -3,6 +3,10 @@
  * Works on day numbers (partial-date.ts), so no JS Date and no timezone is involved.
  */
 import { civilFromDay, dayNumber } from '../dataset/partial-date.js';
+import { formatNumber } from '../i18n/format.js';
+import type { Locale } from '../i18n/locale.js';
+import type { Translator } from '../i18n/translator.js';
+import { ENGLISH } from './sides.js';
 
 export type TickUnit = 'day' | 'week' | 'month' | 'year';
 
@@ -24,16 +28,64 @@ const YEAR_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 500
 /** Most ticks on an axis; at ~1150 px that leaves ≥ 80 px per label. */
 const MAX_TICKS = 14;
 
-function yearText(year: number): string {
-	return year <= 0 ? `${1 - year} BCE` : String(year);
+// Intl tags as src/i18n/dates.ts uses them: Gregorian months for every locale, Persian digits for Persian.
+const TAG: Record<Locale, string> = { en: 'en-GB', ru: 'ru', az: 'az-Latn', fa: 'fa-u-ca-gregory' };
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Tick label writers for one locale. English keeps its compact fixed forms ("27 Jun 2025", "Sep"). */
+interface Labels {
+	year(year: number): string;
+	month(year: number, month: number, withYear: boolean): string;
+	day(year: number, month: number, day: number, withYear: boolean): string;
+}
+
+function labelsFor(i18n: Translator): Labels {
+	const locale = i18n.locale;
+	const year = (y: number): string => (y <= 0 ? i18n.t('image.axis.bce', { year: 1 - y }) : locale === 'en' ? String(y) : formatNumber(locale, y));
+	if (locale === 'en') {
+		return {
+			year,
+			month: (y, m, withYear) => (withYear ? `${MONTHS[m - 1]!} ${year(y)}` : MONTHS[m - 1]!),
+			day: (y, m, d, withYear) => (withYear ? `${d} ${MONTHS[m - 1]!} ${year(y)}` : `${d} ${MONTHS[m - 1]!}`),
+		};
+	}
+	// Azerbaijani abbreviations ("iyn") are not what readers write; its month names are short anyway.
+	const month = locale === 'az' ? 'long' : 'short';
+	const intl = (y: number, m: number, d: number, opts: Intl.DateTimeFormatOptions): string => {
+		const key = `${locale}:${JSON.stringify(opts)}`;
+		let f = formats.get(key);
+		if (!f) formats.set(key, (f = new Intl.DateTimeFormat(TAG[locale], { ...opts, timeZone: 'UTC', calendar: 'gregory' })));
+		// A carrier for Intl only, at noon UTC and formatted in UTC, so no timezone can move the day.
+		const date = new Date(0);
+		date.setUTCFullYear(y, m - 1, d);
+		date.setUTCHours(12);
+		return f.format(date);
+	};
+	// Intl writes years 1 to 9999; beyond them the year is written on its own.
+	const inRange = (y: number): boolean => y >= 1 && y <= 9999;
+	return {
+		year,
+		month: (y, m, withYear) =>
+			!inRange(y) ? (withYear ? `${intl(2000, m, 1, { month })} ${year(y)}` : intl(2000, m, 1, { month })) : intl(y, m, 1, withYear ? { month, year: 'numeric' } : { month }),
+		day: (y, m, d, withYear) =>
+			!inRange(y)
+				? `${intl(2000, m, d, { day: 'numeric', month })}${withYear ? ` ${year(y)}` : ''}`
+				: intl(y, m, d, withYear ? { day: 'numeric', month, year: 'numeric' } : { day: 'numeric', month }),
+	};
 }
 
 /**
  * Picks the tick unit and step for the inclusive day range [fromDay, toDay] and lists the ticks
  * inside it. Up to three weeks: days; up to four months: weeks (Mondays); up to four years: months;
- * beyond that: years.
+ * beyond that: years. Labels are in the translator's language ("27 Jun", "27 июн.", "۲۷ ژوئن"); the
+ * first tick and every 1 January carry the year.
  */
-export function chooseScale(fromDay: number, toDay: number): AxisScale {
+export function chooseScale(fromDay: number, toDay: number, i18n: Translator = ENGLISH): AxisScale {
+	const labels = labelsFor(i18n);
+	const dayLabel = (day: number, first: boolean): string => {
+		const { year, month, day: dom } = civilFromDay(day);
+		return labels.day(year, month, dom, first || (month === 1 && dom === 1));
+	};
 	const span = Math.max(1, toDay - fromDay + 1);
 	if (span <= 21) {
 		const step = span <= MAX_TICKS ? 1 : 2;
@@ -59,7 +111,7 @@ export function chooseScale(fromDay: number, toDay: number): AxisScale {
 		while ((m - 1) % step !== 0) [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
 		const ticks: Tick[] = [];
 		for (let d = dayNumber(y, m, 1); d <= toDay; d = dayNumber(y, m, 1)) {
-			ticks.push({ day: d, label: m === 1 || ticks.length === 0 ? `${MONTHS[m - 1]!} ${yearText(y)}` : MONTHS[m - 1]! });
+			ticks.push({ day: d, label: labels.month(y, m, m === 1 || ticks.length === 0) });
 			for (let i = 0; i < step; i++) [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
 		}
 		return { unit: 'month', step, ticks };
@@ -70,13 +122,6 @@ export function chooseScale(fromDay: number, toDay: number): AxisScale {
 	let y = first.month === 1 && first.day === 1 ? first.year : first.year + 1;
 	y = Math.ceil(y / step) * step;
 	const ticks: Tick[] = [];
-	for (let d = dayNumber(y, 1, 1); d <= toDay; y += step, d = dayNumber(y, 1, 1)) ticks.push({ day: d, label: yearText(y) });
+	for (let d = dayNumber(y, 1, 1); d <= toDay; y += step, d = dayNumber(y, 1, 1)) ticks.push({ day: d, label: labels.year(y) });
 	return { unit: 'year', step, ticks };
-}
-
-/** "27 Jun"; the first tick and every 1 January carry the year. */
-function dayLabel(day: number, first: boolean): string {
-	const { year, month, day: dom } = civilFromDay(day);
-	const base = `${dom} ${MONTHS[month - 1]!}`;
-	return first || (month === 1 && dom === 1) ? `${base} ${yearText(year)}` : base;
 }

@@ -4,9 +4,11 @@
  * where neither touches anything else (greedy interval packing with measured text widths).
  */
 import type { StoryEvent } from '../dataset/model.js';
-import { compareDates, formatHuman } from '../dataset/partial-date.js';
+import { compareDates } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
-import { chooseSides, eventCountry, OTHER_SIDE, sideColours, sideName } from './sides.js';
+import { RTL } from '../i18n/locale.js';
+import { pick, type Translator } from '../i18n/translator.js';
+import { chooseSides, ENGLISH, eventCountry, OTHER_SIDE, sideColours, sideName } from './sides.js';
 import { fontExtents, shortLabeller, textWidth, truncateToWidth } from './svg.js';
 import { chooseScale, type AxisScale } from './time-scale.js';
 
@@ -21,6 +23,13 @@ export interface TimelineOptions {
 	readonly labelMaxWidth?: number;
 	/** Label rows per lane before further events are drawn as marks only. */
 	readonly maxRowsPerLane?: number;
+	/**
+	 * Most events drawn: the earliest ones, in date order; the picture says how many more there are
+	 * and from which date. Unlimited by default. Events past the cap are counted, not deduplicated.
+	 */
+	readonly maxEvents?: number;
+	/** The reader's language for every word and date drawn (English by default); titles are shown in it when the dataset has them. */
+	readonly i18n?: Translator;
 }
 
 export interface Box {
@@ -60,6 +69,8 @@ export interface EventMark {
 export interface Lane {
 	readonly side: string;
 	readonly name: string;
+	/** What follows the name: "19 events", "40 events, 12 unlabelled". */
+	readonly head: string;
 	readonly colour: string;
 	readonly top: number;
 	readonly height: number;
@@ -85,8 +96,15 @@ export interface TimelineLayout {
 	readonly lanes: readonly Lane[];
 	readonly marks: readonly EventMark[];
 	readonly legend: { readonly y: number; readonly items: readonly LegendItem[] };
-	readonly footer?: { readonly y: number; readonly text: string };
+	/** Notes under the plot: events drawn unlabelled, events left out by {@link TimelineOptions.maxEvents}. */
+	readonly footer?: { readonly y: number; readonly lines: readonly string[] };
+	/** Events left out by {@link TimelineOptions.maxEvents}. */
+	readonly omitted: number;
 	readonly empty: boolean;
+	/** Text direction of the picture's language: right-to-left text is drawn as such. */
+	readonly dir: 'ltr' | 'rtl';
+	/** Between a lane's name and its head. */
+	readonly separator: string;
 }
 
 export type LegendKind = 'point' | 'bar' | 'approximate' | 'disputed' | 'corrected';
@@ -112,19 +130,20 @@ const LABEL_GAP = 5;
 /** Space between a long bar's ends and the label drawn inside it. */
 const BAND_PAD = 7;
 
-const LEGEND_TEXT: Readonly<Record<LegendKind, string>> = {
-	point: 'exact day',
-	bar: 'month, year or range',
-	approximate: 'approximate date',
-	disputed: 'disputed',
-	corrected: 'corrected',
-};
 /** Width of a legend item's symbol before its text. */
 export const LEGEND_SWATCH = 30;
+/** Gap between the footer's lines. */
+export const FOOTER_LINE = 22;
 
 /** A legend item's text as drawn: disputed and corrected carry their label symbol. */
-export function legendText(kind: LegendKind): string {
-	return kind === 'disputed' ? `⚠ ${LEGEND_TEXT[kind]}` : kind === 'corrected' ? `✎ ${LEGEND_TEXT[kind]}` : LEGEND_TEXT[kind];
+export function legendText(kind: LegendKind, i18n: Translator = ENGLISH): string {
+	const text = i18n.t(`image.legend.${kind}`);
+	return kind === 'disputed' ? `⚠ ${text}` : kind === 'corrected' ? `✎ ${text}` : text;
+}
+
+/** An event's title in the reader's language when the dataset has it, else as written. */
+export function eventTitle(e: StoryEvent, i18n: Translator): string {
+	return i18n.locale === 'en' ? e.title : (pick(e.titles, i18n.locale) ?? e.title);
 }
 
 function isBar(e: StoryEvent): boolean {
@@ -147,10 +166,33 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 	const width = opts.width ?? 1200;
 	const labelMax = opts.labelMaxWidth ?? 300;
 	const maxRows = opts.maxRowsPerLane ?? 16;
+	const i18n = opts.i18n ?? ENGLISH;
 	const seen = new Set<string>();
-	const list = [...events]
-		.sort((a, b) => compareDates(a.date, b.date) || a.id.localeCompare(b.id))
-		.filter((e) => !seen.has(e.id) && seen.add(e.id));
+	const order = (a: StoryEvent, b: StoryEvent): number => compareDates(a.date, b.date) || a.id.localeCompare(b.id);
+	const cap = Math.max(0, opts.maxEvents ?? Infinity);
+	// Callers pass results in date order. Then only the head the cap keeps is sorted (with the whole
+	// run of events on the date where it ends, for the tie order): sorting and copying a large
+	// result only to draw its first few would waste time. Otherwise everything is sorted.
+	let byDate = true;
+	for (let i = 1; i < events.length && byDate; i++) byDate = compareDates(events[i - 1]!.date, events[i]!.date) <= 0;
+	let headEnd = events.length;
+	if (byDate && cap < events.length) {
+		headEnd = cap;
+		while (headEnd < events.length && headEnd > 0 && compareDates(events[headEnd - 1]!.date, events[headEnd]!.date) === 0) headEnd++;
+	}
+	const head = events.slice(0, headEnd).sort(order);
+	const list: StoryEvent[] = [];
+	let next = 0;
+	for (; next < head.length && list.length < cap; next++) {
+		const e = head[next]!;
+		if (seen.has(e.id)) continue;
+		seen.add(e.id);
+		list.push(e);
+	}
+	while (next < head.length && seen.has(head[next]!.id)) next++;
+	const omittedFrom = head[next] ?? events[headEnd];
+	// Events past the cap are counted as given (duplicates among them are not looked for).
+	const omitted = head.length - next + (events.length - headEnd);
 	const title = truncateToWidth(opts.title ?? dataset.story.title, width - 2 * MARGIN, FONT.title, 'bold');
 	const plotLeft = MARGIN + 10;
 	const plotRight = width - MARGIN - 10;
@@ -161,16 +203,12 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 	const pad = Math.ceil((to - from + 1) * 0.02);
 	const fromDay = from - pad;
 	const toDay = to + pad;
-	const scale = chooseScale(fromDay, toDay);
+	const scale = chooseScale(fromDay, toDay, i18n);
 	const xOf = (day: number): number => plotLeft + ((day - fromDay) / (toDay + 1 - fromDay)) * (plotRight - plotLeft);
 	const last = list.reduce<StoryEvent | undefined>((m, e) => (!m || e.date.latestDay > m.date.latestDay ? e : m), undefined);
 	const subtitle = first && last
-		? truncateToWidth(
-				`${list.length} event${list.length === 1 ? '' : 's'} · ${formatHuman(first.date)} – ${formatHuman(last.date)} · lanes by the country of each event's first actor`,
-				width - 2 * MARGIN,
-				FONT.subtitle,
-			)
-		: 'No events to show';
+		? truncateToWidth(i18n.t('image.timeline.subtitle', { n: list.length, from: i18n.date(first.date), to: i18n.date(last.date) }), width - 2 * MARGIN, FONT.subtitle)
+		: i18n.t('image.timeline.empty');
 
 	const present = new Set<LegendKind>(list.length > 0 ? ['point'] : []);
 	for (const e of list) {
@@ -184,9 +222,10 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 	let ly = 98;
 	for (const kind of ['point', 'bar', 'approximate', 'disputed', 'corrected'] as const) {
 		if (!present.has(kind)) continue;
-		const w = LEGEND_SWATCH + 8 + textWidth(legendText(kind), FONT.legend) + 28;
+		const text = legendText(kind, i18n);
+		const w = LEGEND_SWATCH + 8 + textWidth(text, FONT.legend) + 28;
 		if (lx + w > width - MARGIN && lx > MARGIN) [lx, ly] = [MARGIN, ly + 24];
-		legendItems.push({ kind, text: legendText(kind), x: lx, y: ly });
+		legendItems.push({ kind, text, x: lx, y: ly });
 		lx += w;
 	}
 	const axisTop = ly + 46;
@@ -218,7 +257,7 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 			const ring = symbol ? RING_R - POINT_R + 1 : 1;
 			const mx0 = m.x0 - ring;
 			const mx1 = m.x1 + ring;
-			const options = placements(m.event.title, symbol, m.shape === 'bar' ? [m.x0, m.x1] : undefined, mx0, mx1, labelMax, MARGIN, width - MARGIN);
+			const options = placements(eventTitle(m.event, i18n), symbol, m.shape === 'bar' ? [m.x0, m.x1] : undefined, mx0, mx1, labelMax, MARGIN, width - MARGIN);
 			let chosen: { row: number; p: Placement } | undefined;
 			for (let r = 0; r < maxRows && !chosen; r++) {
 				const row = rows[r];
@@ -247,18 +286,25 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 				...(m.row >= 0 ? { labelBox: { x0: s.lx0, y0: baseline - ascent, x1: s.lx1, y1: baseline + descent } } : {}),
 			});
 		});
-		lanes.push({ side, name: sideName(side), colour, top, height, rows: rows.length, events: placed.length, unlabelled });
+		const head = unlabelled > 0 ? i18n.t('image.lane.head.unlabelled', { n: placed.length, unlabelled }) : i18n.t('image.lane.head', { n: placed.length });
+		lanes.push({ side, name: sideName(side, i18n), head, colour, top, height, rows: rows.length, events: placed.length, unlabelled });
 		top += height;
 	}
 	const tall = top - axisTop > 420;
 	const axisBottom = tall ? top + 4 : undefined;
 	const unlabelled = lanes.reduce((n, l) => n + l.unlabelled, 0);
 	const footerY = (axisBottom ?? top) + (tall ? 50 : 28);
-	const footer = unlabelled > 0 ? { y: footerY, text: `${unlabelled} event${unlabelled === 1 ? '' : 's'} shown as marks only: too many to label at this scale` } : undefined;
-	const height = list.length === 0 ? 96 : Math.ceil((footer ? footerY : (axisBottom ?? top) + (tall ? 24 : 0)) + MARGIN);
+	const notes = [
+		...(unlabelled > 0 ? [i18n.t('image.timeline.unlabelled', { n: unlabelled })] : []),
+		...(omittedFrom ? [i18n.t('image.timeline.more', { n: omitted, date: i18n.date(omittedFrom.date) })] : []),
+	].map((line) => truncateToWidth(line, width - 2 * MARGIN, FONT.legend));
+	const footer = notes.length > 0 ? { y: footerY, lines: notes } : undefined;
+	const bottom = footer ? footerY + (notes.length - 1) * FOOTER_LINE : (axisBottom ?? top) + (tall ? 24 : 0);
+	const height = list.length === 0 ? 96 : Math.ceil(bottom + MARGIN);
 	return {
 		width, height, title, subtitle, scale, fromDay, toDay, plotLeft, plotRight, axisTop, lanes, marks,
-		legend: { y: legendItems[0]?.y ?? 98, items: legendItems }, empty: list.length === 0,
+		legend: { y: legendItems[0]?.y ?? 98, items: legendItems }, empty: list.length === 0, omitted,
+		dir: RTL.has(i18n.locale) ? 'rtl' : 'ltr', separator: i18n.t('image.separator'),
 		...(axisBottom !== undefined ? { axisBottom } : {}),
 		...(footer ? { footer } : {}),
 	};

@@ -4,11 +4,17 @@
  */
 import type { StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import { drawText, isolate, type GlyphSink, type TextAnchor, type TextMode, type TextSpan } from './glyphs.js';
 import { CORRECTED_COLOUR, DISPUTED_COLOUR } from './sides.js';
-import { el, escapeXml, FONT_FAMILY, num, textWidth } from './svg.js';
-import { FONT, labelBaselineShift, layoutTimeline, LEGEND_SWATCH, type EventMark, type LegendItem, type TimelineLayout, type TimelineOptions } from './timeline-layout.js';
+import { el, FONT_FAMILY, num, textWidth } from './svg.js';
+import { FONT, FOOTER_LINE, labelBaselineShift, layoutTimeline, LEGEND_SWATCH, type EventMark, type LegendItem, type TimelineLayout, type TimelineOptions } from './timeline-layout.js';
 
 export type { TimelineOptions } from './timeline-layout.js';
+
+export interface TimelineSvgOptions extends TimelineOptions {
+	/** 'svg' (default) writes <text> elements; 'outlines' draws what it can as glyph paths, for fast PNG rendering. */
+	readonly text?: TextMode;
+}
 
 const INK = '#1f2328';
 const MUTED = '#57606a';
@@ -19,17 +25,27 @@ const BAND = '#f4f6f8';
  * SVG text of a timeline of `events` (about 1200 px wide; the height follows the content).
  * All dataset text is escaped; the output is byte-identical for the same input.
  */
-export function timelineSvg(dataset: DatasetSnapshot, events: readonly StoryEvent[], opts: TimelineOptions = {}): string {
-	return drawTimeline(layoutTimeline(dataset, events, opts));
+export function timelineSvg(dataset: DatasetSnapshot, events: readonly StoryEvent[], opts: TimelineSvgOptions = {}): string {
+	return drawTimeline(layoutTimeline(dataset, events, opts), opts.text);
 }
 
-/** Draws a computed layout. */
-export function drawTimeline(l: TimelineLayout): string {
+/**
+ * Draws a computed layout, its text as <text> elements, or where it can as glyph outlines (in the SVG,
+ * or as glyph draws in a {@link GlyphSink} for the renderer to blend in).
+ */
+export function drawTimeline(l: TimelineLayout, mode: TextMode | GlyphSink = 'svg'): string {
+	const text = (x: number, y: number, content: string | readonly TextSpan[], s: TextStyle): string => {
+		const spans = typeof content === 'string' ? [{ text: content }] : content;
+		return drawText({ x, y, size: s.size, weight: s.weight, fill: s.fill, anchor: s.anchor, spans: isolate(l, spans) }, mode, { size: FONT.label, fill: INK });
+	};
+	// Right-to-left pictures set their heading against the right edge.
+	const headX = l.dir === 'rtl' ? l.width - 20 : 20;
+	const headAnchor: TextAnchor | undefined = l.dir === 'rtl' ? 'end' : undefined;
 	const parts: string[] = [];
 	parts.push(el('rect', { x: 0, y: 0, width: l.width, height: l.height, fill: '#ffffff' }));
-	parts.push(text(20, 44, l.title, { size: FONT.title, weight: 'bold' }));
-	parts.push(text(20, 70, l.subtitle, { size: FONT.subtitle, fill: MUTED }));
-	for (const item of l.legend.items) parts.push(legendItem(item));
+	parts.push(text(headX, 44, l.title, { size: FONT.title, weight: 'bold', anchor: headAnchor }));
+	parts.push(text(headX, 70, l.subtitle, { size: FONT.subtitle, fill: MUTED, anchor: headAnchor }));
+	for (const item of l.legend.items) parts.push(legendItem(item, text));
 	// The subtitle already says there is nothing to show.
 	if (l.empty) return wrap(l, parts);
 	const lanesBottom = l.lanes.reduce((m, lane) => Math.max(m, lane.top + lane.height), l.axisTop);
@@ -57,15 +73,11 @@ export function drawTimeline(l: TimelineLayout): string {
 	if (l.axisBottom !== undefined) parts.push(el('path', { d: `M${num(l.plotLeft)} ${num(l.axisBottom)}H${num(l.plotRight)}`, stroke: MUTED, 'stroke-width': 1.5 }));
 	parts.push(...tickText);
 	for (const lane of l.lanes) {
-		const head = `${lane.events} event${lane.events === 1 ? '' : 's'}${lane.unlabelled > 0 ? `, ${lane.unlabelled} unlabelled` : ''}`;
-		parts.push(
-			el('text', { x: 20, y: lane.top + 21, 'font-size': FONT.lane, fill: lane.colour },
-				`${el('tspan', { 'font-weight': 'bold' }, escapeXml(lane.name))}${el('tspan', { fill: MUTED, 'font-size': FONT.tick }, ` · ${escapeXml(head)}`)}`),
-		);
+		parts.push(text(20, lane.top + 21, [{ text: lane.name, weight: 'bold' }, { text: `${l.separator}${lane.head}`, fill: MUTED, size: FONT.tick }], { size: FONT.lane, fill: lane.colour }));
 	}
 	for (const m of l.marks) parts.push(drawMark(m));
-	for (const m of l.marks) if (m.label) parts.push(drawLabel(m));
-	if (l.footer) parts.push(text(20, l.footer.y, l.footer.text, { size: FONT.legend, fill: MUTED }));
+	for (const m of l.marks) if (m.label) parts.push(drawLabel(m, text));
+	l.footer?.lines.forEach((line, i) => parts.push(text(headX, l.footer!.y + i * FOOTER_LINE, line, { size: FONT.legend, fill: MUTED, anchor: headAnchor })));
 	return wrap(l, parts);
 }
 
@@ -77,14 +89,14 @@ function wrap(l: TimelineLayout, parts: string[]): string {
 }
 
 interface TextStyle {
-	readonly size: number;
+	readonly size?: number;
 	readonly weight?: 'bold';
 	readonly fill?: string;
+	readonly anchor?: TextAnchor | undefined;
 }
 
-function text(x: number, y: number, content: string, s: TextStyle): string {
-	return el('text', { x, y, 'font-size': s.size, 'font-weight': s.weight, fill: s.fill }, escapeXml(content));
-}
+type TextFn = (x: number, y: number, content: string | readonly TextSpan[], s: TextStyle) => string;
+
 
 /** The shape of one event at (x0..x1, y): filled for a known date, hollow and dashed for an approximate one. */
 function shape(kind: 'point' | 'bar', x0: number, x1: number, y: number, colour: string, approximate: boolean): string {
@@ -117,12 +129,12 @@ function band(x0: number, x1: number, y: number, colour: string, approximate: bo
 	});
 }
 
-function drawLabel(m: EventMark): string {
-	const symbol = m.symbol ? el('tspan', { fill: m.symbol === '⚠' ? DISPUTED_COLOUR : CORRECTED_COLOUR, 'font-weight': 'bold' }, `${m.symbol} `) : '';
-	return el('text', { x: m.labelX, y: m.y + labelBaselineShift(), 'text-anchor': m.labelAnchor === 'end' ? 'end' : undefined }, symbol + escapeXml(m.label));
+function drawLabel(m: EventMark, text: TextFn): string {
+	const symbol: TextSpan[] = m.symbol ? [{ text: `${m.symbol} `, fill: m.symbol === '⚠' ? DISPUTED_COLOUR : CORRECTED_COLOUR, weight: 'bold' }] : [];
+	return text(m.labelX, m.y + labelBaselineShift(), [...symbol, { text: m.label }], { anchor: m.labelAnchor === 'end' ? 'end' : undefined });
 }
 
-function legendItem({ kind, text: label, x, y }: LegendItem): string {
+function legendItem({ kind, text: label, x, y }: LegendItem, text: TextFn): string {
 	const cy = y - 5;
 	const sx = x + 4;
 	let swatch: string;
@@ -142,8 +154,8 @@ function legendItem({ kind, text: label, x, y }: LegendItem): string {
 			break;
 	}
 	const symbol = kind === 'disputed' || kind === 'corrected' ? label.slice(0, 2) : '';
-	const inner = symbol
-		? el('tspan', { fill: kind === 'disputed' ? DISPUTED_COLOUR : CORRECTED_COLOUR, 'font-weight': 'bold' }, symbol) + escapeXml(label.slice(2))
-		: escapeXml(label);
-	return swatch + el('text', { x: x + LEGEND_SWATCH + 8, y, 'font-size': FONT.legend, fill: MUTED }, inner);
+	const spans: TextSpan[] = symbol
+		? [{ text: symbol, fill: kind === 'disputed' ? DISPUTED_COLOUR : CORRECTED_COLOUR, weight: 'bold' }, { text: label.slice(2) }]
+		: [{ text: label }];
+	return swatch + text(x + LEGEND_SWATCH + 8, y, spans, { size: FONT.legend, fill: MUTED });
 }

@@ -3,6 +3,7 @@
  * ends the next day; month- and year-precision events span their whole month or year and say so,
  * because a calendar has no way to show "some day in February".
  */
+import type { StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { civilFromDay, formatHuman } from '../dataset/partial-date.js';
 
@@ -46,15 +47,23 @@ export interface IcsResult {
 	readonly skipped: readonly string[];
 }
 
+/** Whether an event falls outside the years 1–9999, which iCalendar dates cannot write. */
+function outsideCalendar(e: StoryEvent): boolean {
+	return civilFromDay(e.date.earliestDay).year < 1 || civilFromDay(e.date.latestDay + 1).year > 9999;
+}
+
+/** Ids of the events exportIcs leaves out, for the note /export shows in the reader's language. */
+export function icsSkipped(dataset: DatasetSnapshot): string[] {
+	return dataset.events.filter(outsideCalendar).map((e) => e.id);
+}
+
 export function exportIcs(dataset: DatasetSnapshot, options: { stamp?: string; domain?: string } = {}): IcsResult {
 	const stamp = icsStamp(options.stamp ?? dataset.loadedAt);
 	const domain = options.domain ?? 'sitrep';
 	const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//sitrep//sitrep briefing bot//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${icsText(dataset.story.title)}`];
 	const skipped: string[] = [];
 	for (const e of dataset.events) {
-		const first = civilFromDay(e.date.earliestDay).year;
-		const last = civilFromDay(e.date.latestDay + 1).year;
-		if (first < 1 || last > 9999) {
+		if (outsideCalendar(e)) {
 			skipped.push(e.id);
 			continue;
 		}

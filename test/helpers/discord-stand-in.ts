@@ -315,6 +315,8 @@ export class DiscordStandIn {
 		guildId?: string | null;
 		/** Deliver on this shard's connection only (default: every connection). */
 		shard?: number;
+		/** The user's client locale (default en-US). */
+		locale?: Locale;
 	}): { id: string; token: string; sentAt: number } {
 		const options: APIApplicationCommandInteractionDataBasicOption[] = Object.entries(spec.options ?? {}).map(([name, value]) =>
 			typeof value === 'number'
@@ -325,9 +327,10 @@ export class DiscordStandIn {
 		);
 		const guildId = spec.guildId === null ? undefined : (spec.guildId ?? this.guildIds[0]);
 		const data = { id: this.snowflake(), name: spec.name, type: ApplicationCommandType.ChatInput as const, options };
-		const payload: APIChatInputApplicationCommandGuildInteraction | APIChatInputApplicationCommandDMInteraction = guildId
-			? { ...this.guildBase(spec.user, guildId, spec.permissions ?? BASIC), type: InteractionType.ApplicationCommand, data }
-			: { ...this.dmBase(spec.user), type: InteractionType.ApplicationCommand, data };
+		const base = guildId
+			? { ...this.guildBase(spec.user, guildId, spec.permissions ?? BASIC), type: InteractionType.ApplicationCommand as const, data }
+			: { ...this.dmBase(spec.user), type: InteractionType.ApplicationCommand as const, data };
+		const payload: APIChatInputApplicationCommandGuildInteraction | APIChatInputApplicationCommandDMInteraction = spec.locale ? { ...base, locale: spec.locale } : base;
 		return this.deliver(payload, spec.shard);
 	}
 

@@ -1,5 +1,6 @@
 /** Checks shared by the image tests: PNG header, pixels, XML well-formedness, box overlap. */
 import { Resvg } from '@resvg/resvg-js';
+import { inflateSync } from 'node:zlib';
 import { FONT_FAMILY, FONT_FILES } from '../../src/images/svg.js';
 import type { Box } from '../../src/images/timeline-layout.js';
 
@@ -68,4 +69,81 @@ export function overlaps(boxes: readonly Box[]): [number, number][] {
 		}
 	}
 	return out;
+}
+
+/** A decoded PNG: straight (not premultiplied) RGBA rows, top to bottom. */
+export interface DecodedPng {
+	readonly width: number;
+	readonly height: number;
+	readonly rgba: Buffer;
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+	let c = n;
+	for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+	return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+	let c = 0xffffffff;
+	for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+	return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * A small independent PNG decoder for the tests: 8-bit RGB or RGBA, not interlaced, all five
+ * filter types, every chunk CRC checked. Enough to read both resvg's PNGs and ours.
+ */
+export function decodePng(png: Uint8Array): DecodedPng {
+	const { width, height } = pngSize(png);
+	const buf = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+	let p = 8;
+	let depth = 0;
+	let type = 0;
+	let interlace = 0;
+	const idat: Buffer[] = [];
+	let ended = false;
+	while (p < buf.length) {
+		const len = buf.readUInt32BE(p);
+		const kind = buf.toString('latin1', p + 4, p + 8);
+		const data = buf.subarray(p + 8, p + 8 + len);
+		if (crc32(buf.subarray(p + 4, p + 8 + len)) !== buf.readUInt32BE(p + 8 + len)) throw new Error(`bad CRC in ${kind}`);
+		if (kind === 'IHDR') [depth, type, interlace] = [data[8]!, data[9]!, data[12]!];
+		else if (kind === 'IDAT') idat.push(data);
+		else if (kind === 'IEND') ended = true;
+		p += 12 + len;
+	}
+	if (!ended) throw new Error('no IEND');
+	if (depth !== 8 || (type !== 6 && type !== 2) || interlace !== 0) throw new Error(`unsupported PNG: depth ${depth}, colour type ${type}, interlace ${interlace}`);
+	const bpp = type === 6 ? 4 : 3;
+	const stride = width * bpp;
+	const raw = inflateSync(Buffer.concat(idat));
+	if (raw.length !== (stride + 1) * height) throw new Error(`IDAT holds ${raw.length} bytes, not ${(stride + 1) * height}`);
+	const out = Buffer.alloc(width * height * 4);
+	let prev = Buffer.alloc(stride);
+	for (let y = 0; y < height; y++) {
+		const filter = raw[y * (stride + 1)]!;
+		const line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+		for (let i = 0; i < stride; i++) {
+			const a = i >= bpp ? line[i - bpp]! : 0;
+			const b = prev[i]!;
+			const c = i >= bpp ? prev[i - bpp]! : 0;
+			let pred = 0;
+			if (filter === 1) pred = a;
+			else if (filter === 2) pred = b;
+			else if (filter === 3) pred = (a + b) >> 1;
+			else if (filter === 4) {
+				const e = a + b - c;
+				const [pa, pb, pc] = [Math.abs(e - a), Math.abs(e - b), Math.abs(e - c)];
+				pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+			} else if (filter !== 0) throw new Error(`unknown filter ${filter}`);
+			line[i] = (line[i]! + pred) & 0xff;
+		}
+		for (let x = 0; x < width; x++) {
+			for (let k = 0; k < 3; k++) out[(y * width + x) * 4 + k] = line[x * bpp + k]!;
+			out[(y * width + x) * 4 + 3] = bpp === 4 ? line[x * 4 + 3]! : 255;
+		}
+		prev = line;
+	}
+	return { width, height, rgba: out };
 }

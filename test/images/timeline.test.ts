@@ -148,7 +148,7 @@ describe('timeline of synthetic stories', () => {
 		expect(l.marks).toHaveLength(200);
 		expectNoOverlaps(l);
 		const unlabelled = l.marks.filter((m) => m.row < 0).length;
-		if (unlabelled > 0) expect(l.footer?.text).toContain(`${unlabelled} event`);
+		if (unlabelled > 0) expect(l.footer?.lines[0]).toContain(`${unlabelled} event`);
 		expect(l.height).toBeLessThan(2800);
 		assertWellFormedXml(timelineSvg(ds, ds.events));
 	});

@@ -5,6 +5,7 @@
 import readline from 'node:readline';
 import type { Core } from '../../core/dispatch.js';
 import type { CommandRequest } from '../../core/dispatch.js';
+import { storyTitle } from '../../i18n/story-text.js';
 import { createTranslator } from '../../i18n/translator.js';
 import { renderPlainText } from '../../render/plain-text.js';
 
@@ -32,7 +33,7 @@ export async function runConsoleChat(core: Core, options: ConsoleOptions): Promi
 	const ds = core.dataset();
 	if (options.interactive) {
 		const i18n = createTranslator(options.locale);
-		out.write(`${i18n.t('console.banner', { title: i18n.content(ds.story.title), events: ds.counts.events, actors: ds.counts.actors, claims: ds.counts.claims })}\n`);
+		out.write(`${i18n.t('console.banner', { title: storyTitle(i18n, ds.story), events: ds.counts.events, actors: ds.counts.actors, claims: ds.counts.claims })}\n`);
 		rl.setPrompt('sitrep> ');
 		rl.prompt();
 	}

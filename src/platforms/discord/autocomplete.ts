@@ -2,13 +2,15 @@
  * Autocomplete suggestions for actor, event and tag options: at most 25 choices, names of 1–100
  * characters, values that are dataset ids. Pure and in-memory (per-snapshot folded names are cached),
  * so an answer takes well under a millisecond on the demo story. Suggestions are only hints: the
- * command re-validates whatever value arrives.
+ * command re-validates whatever value arrives. Names are in the reader's language (the interaction's
+ * locale): translated actor names and event titles where the dataset has them, localized dates and
+ * counts; a choice list has no room for a note, so an untranslated title is shown in English as is.
  */
 import type { OptionType } from '../../core/command.js';
 import type { Actor, StoryEvent } from '../../dataset/model.js';
-import { formatHuman } from '../../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../../dataset/snapshot.js';
 import { fold } from '../../dataset/text.js';
+import { createTranslator, type Translator } from '../../i18n/translator.js';
 
 export const MAX_CHOICES = 25;
 const MAX_NAME = 100;
@@ -70,7 +72,7 @@ function rank(keys: readonly string[], q: string): number {
 	return best;
 }
 
-function actorChoices(dataset: DatasetSnapshot, typed: string): Choice[] {
+function actorChoices(dataset: DatasetSnapshot, typed: string, i18n: Translator): Choice[] {
 	const q = normal(typed);
 	const index = actorIndex(dataset);
 	const picked: Actor[] = [];
@@ -87,16 +89,16 @@ function actorChoices(dataset: DatasetSnapshot, typed: string): Choice[] {
 		// Spellings the prefix match misses (Guseyn for Huseyn) come from the resolver's suggestions.
 		if (resolved.kind === 'none') picked.push(...resolved.suggestions);
 	}
-	return unique(picked.map((a) => choice(`${a.name} (${a.id})`, a.id)));
+	return unique(picked.map((a) => choice(i18n.t('autocomplete.actor', { name: i18n.name(a.name, a.names), id: a.id }), a.id)));
 }
 
-function eventName(e: StoryEvent): string {
-	return `${formatHuman(e.date)} · ${e.title}`;
+function eventName(e: StoryEvent, i18n: Translator): string {
+	return i18n.t('autocomplete.event', { date: i18n.date(e.date), title: i18n.content(e.title, e.titles) });
 }
 
-function eventChoices(dataset: DatasetSnapshot, typed: string): Choice[] {
+function eventChoices(dataset: DatasetSnapshot, typed: string, i18n: Translator): Choice[] {
 	const q = typed.trim().toLowerCase();
-	if (!q) return unique([...dataset.events].reverse().slice(0, MAX_CHOICES).map((e) => choice(eventName(e), e.id)));
+	if (!q) return unique([...dataset.events].reverse().slice(0, MAX_CHOICES).map((e) => choice(eventName(e, i18n), e.id)));
 	const picked: StoryEvent[] = dataset.events.filter((e) => e.id.startsWith(q));
 	picked.push(...dataset.events.filter((e) => e.id.includes(q)));
 	if (picked.length < MAX_CHOICES) {
@@ -105,10 +107,10 @@ function eventChoices(dataset: DatasetSnapshot, typed: string): Choice[] {
 			if (ev) picked.push(ev);
 		}
 	}
-	return unique(picked.map((e) => choice(eventName(e), e.id)));
+	return unique(picked.map((e) => choice(eventName(e, i18n), e.id)));
 }
 
-function tagChoices(dataset: DatasetSnapshot, typed: string): Choice[] {
+function tagChoices(dataset: DatasetSnapshot, typed: string, i18n: Translator): Choice[] {
 	const q = normal(typed.replace(/^#/u, ''));
 	const tags = dataset.tags();
 	const ranked = q
@@ -118,7 +120,7 @@ function tagChoices(dataset: DatasetSnapshot, typed: string): Choice[] {
 				.sort((a, b) => a.r - b.r || b.t.count - a.t.count)
 				.map((y) => y.t)
 		: tags;
-	return unique(ranked.map((t) => choice(`${t.tag} (${t.count} ${t.count === 1 ? 'event' : 'events'})`, t.tag)));
+	return unique(ranked.map((t) => choice(i18n.t('autocomplete.tag', { tag: t.tag, n: t.count }), t.tag)));
 }
 
 function unique(list: readonly (Choice | undefined)[]): Choice[] {
@@ -133,16 +135,17 @@ function unique(list: readonly (Choice | undefined)[]): Choice[] {
 	return out;
 }
 
-/** Suggestions for what the user has typed so far into an option of `type`. */
-export function suggest(dataset: DatasetSnapshot, type: OptionType, typed: string): Choice[] {
+/** Suggestions for what the user has typed so far into an option of `type`, named for the reader of `locale`. */
+export function suggest(dataset: DatasetSnapshot, type: OptionType, typed: string, locale?: string): Choice[] {
 	const text = typed.slice(0, 200);
+	const i18n = createTranslator(locale);
 	switch (type) {
 		case 'actor':
-			return actorChoices(dataset, text);
+			return actorChoices(dataset, text, i18n);
 		case 'event':
-			return eventChoices(dataset, text);
+			return eventChoices(dataset, text, i18n);
 		case 'tag':
-			return tagChoices(dataset, text);
+			return tagChoices(dataset, text, i18n);
 		default:
 			return [];
 	}

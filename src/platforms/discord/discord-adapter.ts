@@ -29,6 +29,7 @@ import type { PlatformSender } from '../../core/delivery.js';
 import { genericFailure, type Core, type HandleResult } from '../../core/dispatch.js';
 import { para, type Reply } from '../../core/reply.js';
 import { toLocale } from '../../i18n/locale.js';
+import { localizeReplyCommands } from '../../i18n/command-text.js';
 import { createTranslator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
 import { suggest } from './autocomplete.js';
@@ -229,7 +230,7 @@ class InteractionHandler {
 		const def = this.core.registry.get(i.commandName)?.data.options.find((o) => o.name === focused.name);
 		let choices: { name: string; value: string }[] = [];
 		try {
-			if (def && AUTOCOMPLETE_TYPES.has(def.type)) choices = suggest(this.core.dataset(), def.type, String(focused.value));
+			if (def && AUTOCOMPLETE_TYPES.has(def.type)) choices = suggest(this.core.dataset(), def.type, String(focused.value), interactionLocale(i));
 		} catch (err) {
 			this.logger.error({ err: describeError(err), command: i.commandName }, 'Autocomplete failed');
 		}
@@ -286,7 +287,8 @@ class InteractionHandler {
 	/** Sends a rendered reply as the answer to `i`. */
 	private async send(i: Answerable, mode: 'reply' | 'update', reply: Reply, deferred = false): Promise<void> {
 		const ephemeral = reply.ephemeral === true;
-		const messages = renderDiscord(reply);
+		// Command names in the text as the reader's Discord client shows them (its locale, not the reply's).
+		const messages = renderDiscord(localizeReplyCommands(reply, i.locale));
 		const row = reply.paging && !ephemeral ? this.settings.pages.row(reply.paging, i.user.id, reply.locale) : undefined;
 		const parts = messages.map((m, n) => toOptions(m, n === messages.length - 1 ? row : undefined, ephemeral));
 		const [first, ...rest] = parts;

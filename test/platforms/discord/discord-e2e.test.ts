@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComponentType, MessageFlags, PermissionFlagsBits, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import { ComponentType, Locale, MessageFlags, PermissionFlagsBits, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import { commandModules } from '../../../commands/index.js';
 import { createConfig } from '../../../src/config.js';
 import { defineCommand, type CommandModule } from '../../../src/core/command.js';
@@ -237,6 +237,14 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 		expect(embedsText(dataOf(allowed)!.embeds)).toContain('admin work done');
 		const dm = await callback(standIn.command({ name: 'admin_only', user: ALICE, guildId: null }));
 		expect(dataOf(dm)!.flags).toBe(MessageFlags.Ephemeral);
+	});
+
+	it('names commands in the text as a Russian client shows them (its localized command names)', async () => {
+		const ru = embedsText(dataOf(await callback(standIn.command({ name: 'help', user: ALICE, locale: Locale.Russian })))!.embeds);
+		const en = embedsText(dataOf(await callback(standIn.command({ name: 'help', user: ALICE })))!.embeds);
+		expect(en).toContain('/timeline');
+		expect(ru).toContain('/хронология');
+		expect(ru).not.toMatch(/\/timeline\b/u);
 	});
 
 	it('lets only configured owners run owner commands', async () => {
