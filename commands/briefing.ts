@@ -39,7 +39,8 @@ export default defineCommand({
 		});
 		// The picture shows the events the briefing lists, in date order.
 		const ids = new Set(briefing.reply.blocks.flatMap((b) => (b.kind === 'event' ? [b.id] : [])));
-		const events = dataset.events.filter((e) => ids.has(e.id));
+		const positions = [...ids].flatMap((id) => dataset.positionOf(id) ?? []).sort((x, y) => x - y);
+		const events = positions.map((p) => dataset.events[p]!);
 		const images = await timelineAttachment(ctx, events, i18n.t('briefing.imageTitle', { date: isoFromDay(day) }));
 		return images.length ? { ...briefing.reply, images } : briefing.reply;
 	},

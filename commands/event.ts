@@ -1,7 +1,9 @@
 import { defineCommand } from '../src/core/command.js';
 import { actorName, claimBlock, claimsByClaimant, eventLine, eventSummary, eventTitle, sourcesBlock, statusLabel } from '../src/core/present.js';
 import { heading, italic, para, type Block } from '../src/core/reply.js';
+import { eventsRelatedTo } from '../src/dataset/reverse-links.js';
 import { en } from '../src/i18n/messages/index.js';
+import { roleLabel } from '../src/i18n/slugs.js';
 
 export default defineCommand({
 	data: {
@@ -17,7 +19,7 @@ export default defineCommand({
 		const place = e.location ? (e.location.country ? i18n.t('event.placeCountry', { place: e.location.name, country: e.location.country }) : e.location.name) : undefined;
 		const actors = e.actors.map((a) => {
 			const name = actorName(dataset, a.actorId, i18n);
-			return a.role ? i18n.t('event.actorRole', { name, role: a.role.replace(/[-_]/gu, ' ') }) : name;
+			return a.role ? i18n.t('event.actorRole', { name, role: roleLabel(i18n, a.role) }) : name;
 		});
 		const fields = [
 			{ name: i18n.t('event.date'), value: i18n.date(e.date) },
@@ -38,7 +40,7 @@ export default defineCommand({
 		blocks.push(heading(i18n.t('event.sources')));
 		blocks.push(sourcesBlock(dataset, e.sourceIds));
 		const related = e.related.map((r) => ({ r, ev: dataset.event(r.eventId)! }));
-		const incoming = dataset.events.filter((x) => x.related.some((r) => r.eventId === e.id));
+		const incoming = eventsRelatedTo(dataset, e.id);
 		if (related.length || incoming.length) {
 			blocks.push(heading(i18n.t('event.related')));
 			for (const { r, ev } of related) {

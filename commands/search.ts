@@ -16,14 +16,15 @@ export default defineCommand({
 		examples: ['/search heart failure', '/search sputnik', '/search Сафаров'],
 	},
 	execute({ args, dataset, i18n }) {
-		const results = dataset.search(args.query);
-		if (results.length === 0) {
+		const limit = args.limit ?? 8;
+		// Only the results shown are ranked in order; the rest are counted.
+		const { results, total } = dataset.searchPage(args.query, limit);
+		if (total === 0) {
 			return { blocks: [para(i18n.t('search.none', { query: args.query }))] };
 		}
-		const limit = args.limit ?? 8;
-		const count = results.length > limit ? i18n.t('search.countShown', { n: results.length, limit }) : i18n.t('search.count', { n: results.length });
+		const count = total > limit ? i18n.t('search.countShown', { n: total, limit }) : i18n.t('search.count', { n: total });
 		const blocks: Block[] = [heading(i18n.t('search.title', { query: args.query })), para(italic(count))];
-		for (const r of results.slice(0, limit)) {
+		for (const r of results) {
 			const matched = new Set(r.matched);
 			if (r.kind === 'event') {
 				blocks.push(eventLine(dataset, r.event, i18n, markMatches(eventTitle(r.event, i18n), matched, fold)));

@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/core/command.js';
-import { timelineAttachment } from '../src/images/attach.js';
+import { imagesEnabled, timelineAttachment } from '../src/images/attach.js';
 import { eventLine } from '../src/core/present.js';
 import { heading, italic, para } from '../src/core/reply.js';
 import { eventStatuses } from '../src/dataset/schema.js';
@@ -32,14 +32,17 @@ export default defineCommand({
 				ephemeral: true,
 			};
 		}
-		const events = dataset.timeline({
+		const filter = {
 			...(fromDay !== undefined ? { fromDay } : {}),
 			...(toDay !== undefined ? { toDay } : {}),
 			...(args.actor ? { actorId: args.actor.id } : {}),
 			...(args.tag ? { tag: args.tag } : {}),
 			...(args.status ? { status: args.status } : {}),
 			...(args.text ? { text: args.text } : {}),
-		});
+		};
+		// One page: a long result is counted and paged without making the list of all its events.
+		const limit = args.limit ?? 10;
+		const { total, page, pages, events: shown, first: earliest, last: latest } = dataset.timelinePage(filter, args.page ?? 1, limit);
 		const filters = [
 			args.text && i18n.t('timeline.filter.text', { text: args.text }),
 			args.from && i18n.t('timeline.filter.from', { date: i18n.date(args.from) }),
@@ -48,7 +51,7 @@ export default defineCommand({
 			args.tag && i18n.t('filter.tag', { tag: args.tag }),
 			args.status && i18n.t('timeline.filter.status', { status: i18n.t(`status.${args.status}`) }),
 		].filter((x): x is string => Boolean(x));
-		if (events.length === 0) {
+		if (total === 0) {
 			const first = dataset.events[0];
 			const last = dataset.events.at(-1);
 			const sentences = [
@@ -58,16 +61,12 @@ export default defineCommand({
 			];
 			return { blocks: [para(sentences.join(' '))] };
 		}
-		const limit = args.limit ?? 10;
-		const pages = Math.ceil(events.length / limit);
-		const page = Math.min(args.page ?? 1, pages);
-		const shown = events.slice((page - 1) * limit, page * limit);
 		const title = filters.length ? i18n.t('timeline.title.filtered', { filters: i18n.list(filters) }) : i18n.t('timeline.title');
-		const range = i18n.t('timeline.range', { n: events.length, first: i18n.date(events[0]!.date), last: i18n.date(events.at(-1)!.date) });
+		const range = i18n.t('timeline.range', { n: total, first: i18n.date(earliest!.date), last: i18n.date(latest!.date) });
 		const blocks = [heading(title), para(italic(range)), ...shown.map((e) => eventLine(dataset, e, i18n))];
 		blocks.push(para(italic(i18n.t('timeline.legend'))));
 		// The picture shows the whole result, on the first page only: later pages edit the same message.
-		const images = page === 1 ? await timelineAttachment(ctx, events, title) : [];
+		const images = page === 1 && imagesEnabled(ctx.services) ? await timelineAttachment(ctx, dataset.timeline(filter), title) : [];
 		return {
 			blocks,
 			...(images.length ? { images } : {}),

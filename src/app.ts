@@ -10,6 +10,7 @@ import type { CommandServices } from './core/command.js';
 import { DatasetHolder } from './dataset/dataset-holder.js';
 import { formatDatasetErrors, type DatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
+import { warmIndexes } from './dataset/warm-indexes.js';
 import type { Logger } from './logger.js';
 import { Reloader, type ReloaderOptions } from './reload/reloader.js';
 
@@ -47,6 +48,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 	const clock = options.now ? clockFrom(options.now) : systemClock;
 	const loaded = await loadDataset(dataDir, { now: clock() });
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
+	await warmIndexes(loaded.snapshot);
 	const holder = new DatasetHolder(loaded.snapshot);
 	const reloader = new Reloader({ holder, dataDir, logger: options.logger, clock, ...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}) });
 	const services: CommandServices = { registry, reloader, ...(options.services ?? {}) };

@@ -7,9 +7,12 @@ import { claimBlock, claimsByClaimant, eventLine, actorName, withUntranslatedNot
 import { bold, heading, italic, para, type Block, type Reply } from '../core/reply.js';
 import type { Claim, StoryEvent } from '../dataset/model.js';
 import { civilFromDay, isoFromDay, parsePartialDate } from '../dataset/partial-date.js';
-import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { DatasetSnapshot, EventFilter } from '../dataset/snapshot.js';
 import type { Locale } from '../i18n/locale.js';
+import { topicLabel } from '../i18n/slugs.js';
+import { storySummary, storyTitle } from '../i18n/story-text.js';
 import { createTranslator } from '../i18n/translator.js';
+import { updatedEvents } from './updated-since.js';
 
 export interface BriefingRequest {
 	/** The briefing's local day (day number, see partial-date.ts). */
@@ -62,11 +65,12 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	const since = req.sinceDay ?? req.day - 1;
 	const maxNew = req.maxNew ?? 10;
 	const dayText = i18n.date(parsePartialDateOrThrow(isoFromDay(req.day)));
-	const filter = { ...(req.actorId ? { actorId: req.actorId } : {}), ...(req.tag ? { tag: req.tag } : {}) };
-	const upToToday = dataset.timeline({ ...filter, toDay: req.day });
+	const filter: EventFilter = { ...(req.actorId ? { actorId: req.actorId } : {}), ...(req.tag ? { tag: req.tag } : {}) };
+	// Every part reads the timeline up to today (with the filter) through the snapshot's indexes,
+	// without making that list: at 100k events it is most of them.
 	// "New" means the event began inside the window; a month-long event is news once, not all month.
-	const fresh = upToToday.filter((e) => e.date.earliestDay >= since && e.date.earliestDay <= req.day);
-	const blocks: Block[] = [heading(i18n.t('briefing.title', { day: dayText, title: i18n.content(dataset.story.title) }))];
+	const fresh = dataset.startingBetween(since, req.day, filter);
+	const blocks: Block[] = [heading(i18n.t('briefing.title', { day: dayText, title: storyTitle(i18n, dataset.story) }))];
 	const scope = [
 		...(req.actorId ? [i18n.t('filter.actor', { name: actorName(dataset, req.actorId, i18n) })] : []),
 		...(req.tag ? [i18n.t('filter.tag', { tag: req.tag })] : []),
@@ -82,15 +86,15 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	} else {
 		blocks.push(heading(last24 ? i18n.t('briefing.last24.none') : i18n.t('briefing.since.none', { date: sinceText })));
 		blocks.push(para(i18n.t('briefing.quiet')));
-		blocks.push(para(i18n.content(dataset.story.summary)));
-		const recent = upToToday.slice(-3);
+		blocks.push(para(storySummary(i18n, dataset.story)));
+		const recent = dataset.lastStartingBy(req.day, 3, filter);
 		if (recent.length) {
 			blocks.push(para(bold(i18n.t('briefing.recent'))));
 			for (const e of recent) blocks.push(eventLine(dataset, e, i18n));
 		}
 	}
 
-	const updated = req.updatedSince ? updatedEvents(upToToday, fresh, req.updatedSince) : [];
+	const updated = req.updatedSince ? updatedEvents(dataset, req.day, filter, fresh, req.updatedSince) : [];
 	if (updated.length) {
 		blocks.push(heading(i18n.t('briefing.updated')));
 		const shown = updated.slice(0, maxNew);
@@ -104,14 +108,14 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	}
 
 	// Open disputes: the latest disputed events up to today, with what is disputed.
-	const disputes = upToToday.filter((e) => e.status === 'disputed').slice(-MAX_DISPUTES).reverse();
+	const disputes = dataset.lastStartingBy(req.day, MAX_DISPUTES, { ...filter, status: 'disputed' }).reverse();
 	if (disputes.length) {
 		blocks.push(heading(i18n.t('briefing.disputes')));
 		for (const e of disputes) {
 			blocks.push(eventLine(dataset, e, i18n));
 			// Topics are dataset slugs ("detainee-count"), shown as words.
 			const topics = [...new Set(dataset.claimsOf(e).map((c) => c.topic).filter((t): t is string => t !== undefined))];
-			if (topics.length) blocks.push(para(italic(i18n.t('briefing.disputed', { topics: i18n.list(topics.map((t) => t.replace(/-/gu, ' ')), 'semicolon') }))));
+			if (topics.length) blocks.push(para(italic(i18n.t('briefing.disputed', { topics: i18n.list(topics.map((t) => topicLabel(i18n, t)), 'semicolon') }))));
 		}
 	}
 
@@ -127,9 +131,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 
 	// On this day in earlier years.
 	const { year, month, day } = civilFromDay(req.day);
-	const onThisDay = dataset.events.filter(
-		(e) => e.date.start.precision === 'day' && e.date.start.month === month && e.date.start.day === day && e.date.start.year < year && !e.date.end,
-	);
+	const onThisDay = dataset.onThisDay(month, day, year);
 	if (onThisDay.length) {
 		blocks.push(heading(i18n.t('briefing.onThisDay')));
 		for (const e of onThisDay.slice(0, 5)) blocks.push(eventLine(dataset, e, i18n));
@@ -137,19 +139,6 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	blocks.push(para(italic(i18n.t('briefing.footer', { version: dataset.version }))));
 	const reply: Reply = withUntranslatedNote({ blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) }, i18n);
 	return { reply, newEvents: fresh, updatedEvents: updated };
-}
-
-// Events already in the window section are news there; listing them again would say it twice.
-function updatedEvents(candidates: readonly StoryEvent[], fresh: readonly StoryEvent[], u: UpdatedSince): UpdatedEvent[] {
-	const listed = new Set(fresh.map((e) => e.id));
-	const out: UpdatedEvent[] = [];
-	for (const event of candidates) {
-		const seen = u.firstSeen.get(event.id);
-		if (seen === undefined || seen <= u.at || listed.has(event.id)) continue;
-		const since = u.introduced.get(event.id) ?? seen;
-		out.push({ event, change: since <= u.at ? 'changed' : 'added' });
-	}
-	return out;
 }
 
 function parsePartialDateOrThrow(text: string) {

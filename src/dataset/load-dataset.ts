@@ -14,6 +14,7 @@ import { DEFAULT_YAML_LIMITS, parseSafeYaml, type ParsedFile, type SafeYamlLimit
 import { actorSchema, eventSchema, SLUG, sourceSchema, storySchema, type StoryInput } from './schema.js';
 import { Places, ReadAhead } from './load-files.js';
 import { PendingRefs, Ref, REF_PATH, REF_TARGET } from './references.js';
+import { SearchFeed } from './search-feed.js';
 import { Slicer } from './slices.js';
 import { toActor, toClaim, toEvent, toSource } from './records.js';
 import { DatasetSnapshot, SnapshotTables } from './snapshot.js';
@@ -26,6 +27,11 @@ export interface LoadOptions extends Partial<SafeYamlLimits> {
 	readonly maxTotalBytes?: number;
 	/** Instant recorded as the snapshot's load time. */
 	readonly now?: Date;
+	/**
+	 * Build the search index in a worker thread: 'auto' (the default) does so for big datasets only
+	 * (see search-feed.ts); `false` never, `true` always.
+	 */
+	readonly searchOffThread?: 'auto' | boolean;
 }
 
 export type LoadResult = { ok: true; snapshot: DatasetSnapshot } | { ok: false; errors: DatasetError[] };
@@ -50,6 +56,16 @@ async function listFiles(dir: string, rel = '', depth = 0): Promise<string[]> {
 }
 
 export async function loadDataset(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+	const feed = new SearchFeed({ offThread: options.searchOffThread ?? 'auto' });
+	try {
+		return await load(dir, options, feed);
+	} finally {
+		// A load that failed, or threw, never asked for its index: stop the worker if one started.
+		feed.close();
+	}
+}
+
+async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promise<LoadResult> {
 	const limits: SafeYamlLimits = {
 		maxFileBytes: options.maxFileBytes ?? DEFAULT_YAML_LIMITS.maxFileBytes,
 		maxDepth: options.maxDepth ?? DEFAULT_YAML_LIMITS.maxDepth,
@@ -101,7 +117,7 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 	const byFile = new Map<string, FileRecords>();
 	// The snapshot's tables and search index are fed each record as it is made (see SnapshotTables),
 	// sharing the id maps kept here: when the load succeeds, record numbers are list positions.
-	const tables = new SnapshotTables(true, { actors: kinds.actors.known, sources: kinds.sources.known, events: kinds.events.known, claims: claimIds });
+	const tables = new SnapshotTables(feed, { actors: kinds.actors.known, sources: kinds.sources.known, events: kinds.events.known, claims: claimIds });
 	const reader = new ReadAhead(dir, files, limits);
 
 	for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
@@ -278,6 +294,8 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
 		status: s.status,
 		...(s.updated !== undefined ? { updated: fast.date(s.updated) } : {}),
 		languages: s.languages ?? ['en'],
+		...(s.titles ? { titles: s.titles } : {}),
+		...(s.summaries ? { summaries: s.summaries } : {}),
 	});
 	const prepared = await slicer.run(tables.finish());
 	const snapshot = new DatasetSnapshot(story, Object.freeze(actorList), Object.freeze(sourceList), eventList, Object.freeze(claimList), hash.digest('hex').slice(0, 16), (options.now ?? new Date()).toISOString(), prepared);

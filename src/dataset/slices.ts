@@ -20,21 +20,28 @@ export class Slicer {
 		this.last = performance.now();
 	}
 
-	/** Runs a stepwise generator to its end, yielding between steps when the slice is used up. */
-	async run<T>(gen: Generator<void, T>): Promise<T> {
+	/**
+	 * Runs a stepwise generator to its end, yielding between steps when the slice is used up. A step
+	 * may hand over a promise (work done elsewhere, e.g. in a worker): it is awaited before the next.
+	 */
+	async run<T>(gen: Generator<void | Promise<unknown>, T>): Promise<T> {
 		for (;;) {
 			const r = gen.next();
 			if (r.done) return r.value;
-			if (performance.now() - this.last >= this.sliceMs) await this.maybeYield();
+			if (r.value) {
+				await r.value;
+				this.last = performance.now();
+			} else if (performance.now() - this.last >= this.sliceMs) await this.maybeYield();
 		}
 	}
 }
 
-/** Runs a stepwise generator to its end, without stopping. */
-export function runToEnd<T>(gen: Generator<void, T>): T {
+/** Runs a stepwise generator to its end, without stopping. It must not hand over promises (see Slicer.run). */
+export function runToEnd<T>(gen: Generator<void | Promise<unknown>, T>): T {
 	for (;;) {
 		const r = gen.next();
 		if (r.done) return r.value;
+		if (r.value) throw new Error('a step handed over a promise: run this generator with Slicer.run');
 	}
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Actor, Claim, Source, StoryEvent } from './model.js';
 import { eventStatuses } from './schema.js';
+import { SearchFeed, type BuildStep, type SearchSink } from './search-feed.js';
 import { SearchIndexBuilder, type SearchIndex } from './search-index.js';
 import { mergeSortSteps, runToEnd } from './slices.js';
 import { fold, soundKey } from './text.js';
@@ -88,18 +89,19 @@ export class SnapshotTables {
 	private readonly nameKeys = new Map<string, Set<string>>();
 	private readonly soundKeys = new Map<string, Set<string>>();
 	private maxSpan = 0;
-	private readonly search?: SearchIndexBuilder;
+	private readonly search?: SearchSink;
 	private readonly eventDocs: number[] = [];
 	private readonly claimDocs: number[] = [];
 	private readonly actorDocs: number[] = [];
 
 	/**
-	 * `withSearch`: index the records for search as well. `ids`: id → position of each record in the
-	 * order it is added, kept by the caller (the loader has these maps anyway, to find repeated ids);
-	 * without them the tables keep their own.
+	 * `withSearch`: index the records for search as well — `true` for a {@link SearchFeed} with its
+	 * defaults, or the sink to use. `ids`: id → position of each record in the order it is added, kept
+	 * by the caller (the loader has these maps anyway, to find repeated ids); without them the tables
+	 * keep their own.
 	 */
-	constructor(withSearch: boolean, ids?: SharedIds) {
-		if (withSearch) this.search = new SearchIndexBuilder();
+	constructor(withSearch: boolean | SearchSink, ids?: SharedIds) {
+		if (withSearch) this.search = withSearch === true ? new SearchFeed() : withSearch;
 		this.ownIds = !ids;
 		this.ids = ids ?? { actors: new Map(), sources: new Map(), events: new Map(), claims: new Map() };
 	}
@@ -160,8 +162,8 @@ export class SnapshotTables {
 		if (this.search) this.claimDocs.push(indexClaim(this.search, c));
 	}
 
-	/** The tables, stopping every few hundred items. */
-	*finish(): Generator<void, SnapshotIndexes> {
+	/** The tables, stopping every few hundred items (and once, with a promise, to wait for an off-thread search index). */
+	*finish(): Generator<BuildStep, SnapshotIndexes> {
 		const { events, firstDay, lastDay } = this;
 		// Date order, ties by id, stable: the order of compareDates(a.date, b.date) || a.id.localeCompare(b.id).
 		const order = yield* mergeSortSteps(
@@ -262,8 +264,10 @@ export function* searchIndexSteps(events: readonly StoryEvent[], claims: readonl
 	return yield* b.buildSteps();
 }
 
+type DocSink = Pick<SearchSink, 'beginDoc' | 'addField'>;
+
 /** An event's search document: title ×3, summary, tags ×2, place, translated titles ×2. */
-function indexEvent(b: SearchIndexBuilder, e: StoryEvent): number {
+function indexEvent(b: DocSink, e: StoryEvent): number {
 	const doc = b.beginDoc();
 	b.addField(e.title, 3);
 	b.addField(e.summary, 1);
@@ -274,7 +278,7 @@ function indexEvent(b: SearchIndexBuilder, e: StoryEvent): number {
 }
 
 /** A claim's search document: its text and quote. */
-function indexClaim(b: SearchIndexBuilder, c: Claim): number {
+function indexClaim(b: DocSink, c: Claim): number {
 	const doc = b.beginDoc();
 	b.addField(c.text, 1);
 	if (c.quote) b.addField(c.quote.text, 1);
@@ -282,7 +286,7 @@ function indexClaim(b: SearchIndexBuilder, c: Claim): number {
 }
 
 /** An actor's search document: names ×3, description. */
-function indexActor(b: SearchIndexBuilder, a: Actor): number {
+function indexActor(b: DocSink, a: Actor): number {
 	const doc = b.beginDoc();
 	b.addField(a.name, 3);
 	for (const alias of a.aliases) b.addField(alias, 3);

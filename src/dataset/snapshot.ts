@@ -2,7 +2,9 @@
  * An immutable, indexed dataset. Commands read only from a snapshot, so a reload that swaps in a
  * new one never changes what a command in flight sees.
  */
+import { bucketOf, dayBuckets, type DayBuckets } from './day-index.js';
 import type { Actor, Claim, EventStatus, Source, Story, StoryEvent } from './model.js';
+import { inAll, lowerBound, statusPositions } from './position-lists.js';
 import type { SearchIndex } from './search-index.js';
 import { runToEnd } from './slices.js';
 import { searchIndexSteps, SnapshotTables, STATUS_CODE, type EventPositions, type IdLookup, type SnapshotIndexes } from './snapshot-tables.js';
@@ -28,6 +30,32 @@ export type SearchResult =
 	| { readonly kind: 'event'; readonly event: StoryEvent; readonly score: number; readonly matched: readonly string[] }
 	| { readonly kind: 'claim'; readonly claim: Claim; readonly score: number; readonly matched: readonly string[] }
 	| { readonly kind: 'actor'; readonly actor: Actor; readonly score: number; readonly matched: readonly string[] };
+
+/** The first results of a search, and how many there are in all. */
+export interface SearchPage {
+	readonly results: SearchResult[];
+	readonly total: number;
+}
+
+/** A page of the timeline (see {@link DatasetSnapshot.timelinePage}). */
+export interface TimelinePage {
+	/** How many events pass the filter. */
+	readonly total: number;
+	readonly pages: number;
+	/** The page given: the one asked for, or the last when that is past the end. */
+	readonly page: number;
+	readonly events: StoryEvent[];
+	/** The first and the last event that pass, in date order (when any does). */
+	readonly first?: StoryEvent;
+	readonly last?: StoryEvent;
+}
+
+/** The filters a briefing applies (see {@link DatasetSnapshot.startingBetween}). */
+export interface EventFilter {
+	readonly actorId?: string;
+	readonly tag?: string;
+	readonly status?: EventStatus;
+}
 
 export interface DatasetCounts {
 	readonly events: number;
@@ -127,63 +155,209 @@ export class DatasetSnapshot {
 	}
 
 	/**
-	 * Events in date order that pass every filter. Works on event positions (see EventPositions):
-	 * the smallest of the actor's and the tag's lists, else the date range found by binary search,
-	 * is walked in order and every other filter is an array lookup.
+	 * Events in date order that pass every filter: the events at {@link timelinePositions}.
 	 */
 	timeline(filter: TimelineFilter = {}): StoryEvent[] {
+		const n = this.collect(filter);
+		const { found } = scratchOf(this);
+		const out: StoryEvent[] = new Array<StoryEvent>(n);
+		for (let i = 0; i < n; i++) out[i] = this.events[found[i]!]!;
+		return out;
+	}
+
+	/** {@link timeline} as event positions (see {@link positionOf}), ascending. */
+	timelinePositions(filter: TimelineFilter = {}): Int32Array {
+		return scratchOf(this).found.slice(0, this.collect(filter));
+	}
+
+	/**
+	 * One page of {@link timeline} — `perPage` events of page `page` (1-based; the last page when it is
+	 * past the end) — with how many events there are in all and the first and last of them: a long
+	 * result is counted and paged without making the list of its events.
+	 */
+	timelinePage(filter: TimelineFilter, page: number, perPage: number): TimelinePage {
+		const total = this.collect(filter);
+		const { found } = scratchOf(this);
+		const pages = Math.ceil(total / perPage);
+		const shown = Math.min(page, pages);
+		const events: StoryEvent[] = [];
+		for (let i = Math.max(0, (shown - 1) * perPage); i < Math.min(total, shown * perPage); i++) events.push(this.events[found[i]!]!);
+		return {
+			total,
+			pages,
+			page: shown,
+			events,
+			...(total ? { first: this.events[found[0]!]!, last: this.events[found[total - 1]!]! } : {}),
+		};
+	}
+
+	/**
+	 * The positions of the events that pass the filter, ascending, into the snapshot's `found` work
+	 * array; returns how many. The shortest of the actor's, the tag's, the status's and the text's
+	 * position lists, else the date range found by binary search, is walked in order, and every other
+	 * filter is an array lookup.
+	 */
+	private collect(filter: TimelineFilter): number {
 		const P = this.positions;
 		const { fromDay, toDay } = filter;
-		let source: readonly number[] | undefined;
-		let actorMarks: Uint8Array | undefined;
-		let tagMarks: Uint8Array | undefined;
-		if (filter.actorId !== undefined) source = P.actors.get(filter.actorId) ?? NONE;
-		if (filter.tag !== undefined) {
-			const byTag = P.tags.get(filter.tag) ?? NONE;
-			if (source === undefined || byTag.length < source.length) {
-				if (source) actorMarks = this.marks(source);
-				source = byTag;
-			} else tagMarks = this.marks(byTag);
-		}
-		let textMarks: Uint8Array | undefined;
-		if (filter.text !== undefined) {
-			// Only which events match matters here, not their rank: no scoring, no sorting.
-			textMarks = new Uint8Array(this.events.length);
-			const nEvents = this.events.length;
-			const nClaims = this.claims.length;
-			for (const doc of this.ensureIndex().matchingDocs(filter.text)) {
-				if (doc < nEvents) textMarks[doc] = 1;
-				else if (doc < nEvents + nClaims) {
-					const p = P.claimEvent[doc - nEvents]!;
-					if (p >= 0) textMarks[p] = 1;
-				}
-			}
-		}
+		const { marks, found } = scratchOf(this);
 		const status = filter.status === undefined ? -1 : (STATUS_CODE.get(filter.status) ?? 254);
-		const pass = (p: number): boolean =>
-			(fromDay === undefined || P.lastDay[p]! >= fromDay) &&
-			(toDay === undefined || P.firstDay[p]! <= toDay) &&
-			(status < 0 || P.status[p] === status) &&
-			(actorMarks === undefined || actorMarks[p] === 1) &&
-			(tagMarks === undefined || tagMarks[p] === 1) &&
-			(textMarks === undefined || textMarks[p] === 1);
-		const out: StoryEvent[] = [];
-		if (source) {
-			for (const p of source) if (pass(p)) out.push(this.events[p]!);
-			return out;
+		const lists: ArrayLike<number>[] = [];
+		if (filter.actorId !== undefined) lists.push(P.actors.get(filter.actorId) ?? NONE);
+		if (filter.tag !== undefined) lists.push(P.tags.get(filter.tag) ?? NONE);
+		// Only which events match matters for the text, not their rank: no scoring, no sorting.
+		if (filter.text !== undefined) lists.push(this.textPositions(filter.text));
+		// The status is checked by position; its list is only a place to start from.
+		const byStatus = status < 0 ? undefined : (statusPositions(P.status)[status] ?? NONE);
+		if (byStatus) lists.push(byStatus);
+		lists.sort((a, b) => a.length - b.length);
+		// One list and nothing else to check: the list is the answer.
+		if (lists.length === 1 && fromDay === undefined && toDay === undefined) {
+			found.set(lists[0]!);
+			return lists[0]!.length;
 		}
 		// Events whose span may overlap [from, to]: binary search on the first days.
 		const lowKey = fromDay === undefined ? -Infinity : fromDay - this.maxSpan;
 		const lo = fromDay === undefined ? 0 : lowerBound(P.firstDay, (d) => d >= lowKey);
 		const hi = toDay === undefined ? this.events.length : lowerBound(P.firstDay, (d) => d > toDay);
-		for (let p = lo; p < hi; p++) if (pass(p)) out.push(this.events[p]!);
+		// Walk the shortest list, or the date range when that is shorter; look the others up.
+		const source = lists.length && lists[0]!.length < hi - lo ? lists.shift()! : undefined;
+		if (byStatus && byStatus !== source) lists.splice(lists.indexOf(byStatus), 1);
+		// Against a long source, the other lists are marked (a bit each); against a short one, searched.
+		const marked = source && source.length * 16 < this.events.length ? [] : lists;
+		const searched = marked === lists ? [] : lists;
+		marked.forEach((list, c) => {
+			for (let i = 0; i < list.length; i++) marks[list[i]!]! |= 1 << c;
+		});
+		const all = (1 << marked.length) - 1;
+		const pass = (p: number): boolean =>
+			(fromDay === undefined || P.lastDay[p]! >= fromDay) &&
+			(toDay === undefined || P.firstDay[p]! <= toDay) &&
+			(status < 0 || P.status[p] === status) &&
+			(all === 0 || marks[p] === all) &&
+			inAll(searched, p);
+		let n = 0;
+		if (source) {
+			for (let i = 0; i < source.length; i++) {
+				const p = source[i]!;
+				if (pass(p)) found[n++] = p;
+			}
+		} else for (let p = lo; p < hi; p++) if (pass(p)) found[n++] = p;
+		for (const list of marked) for (let i = 0; i < list.length; i++) marks[list[i]!] = 0;
+		return n;
+	}
+
+	/**
+	 * Positions of the events whose search document, or one of whose claims', matches `text`,
+	 * ascending: a view of the snapshot's `text` work array.
+	 */
+	private textPositions(text: string): Int32Array {
+		const index = this.ensureIndex();
+		const work = scratchOf(this);
+		work.bits ??= new Uint32Array(index.bitWords);
+		// Documents: events in date order, then claims, then actors. As bits, an event's bit is at its position.
+		const bits = index.matchingBits(text, work.bits);
+		const nEvents = this.events.length;
+		const end = nEvents + this.claims.length;
+		// A matching claim sets its event's bit (below nEvents, so never one still to be read here).
+		for (let w = nEvents >>> 5; w << 5 < end; w++) {
+			let x = bits[w]!;
+			if (w << 5 < nEvents) x &= ~((1 << (nEvents & 31)) - 1);
+			while (x !== 0) {
+				const bit = x & -x;
+				x ^= bit;
+				const doc = (w << 5) + 31 - Math.clz32(bit);
+				if (doc >= end) break;
+				const p = this.positions.claimEvent[doc - nEvents]!;
+				if (p >= 0) bits[p >>> 5]! |= 1 << (p & 31);
+			}
+		}
+		if ((nEvents & 31) !== 0) bits[nEvents >>> 5]! &= (1 << (nEvents & 31)) - 1;
+		const out = work.text;
+		let n = 0;
+		for (let w = 0; w << 5 < nEvents; w++) {
+			let x = bits[w]!;
+			while (x !== 0) {
+				const bit = x & -x;
+				x ^= bit;
+				out[n++] = (w << 5) + 31 - Math.clz32(bit);
+			}
+		}
+		return out.subarray(0, n);
+	}
+
+	/**
+	 * Events that begin (by their earliest day) in [fromDay, toDay], in date order, that pass the
+	 * filters: what {@link timeline} up to `toDay` keeps of them, without walking the events before.
+	 */
+	startingBetween(fromDay: number, toDay: number, filter: EventFilter = {}): StoryEvent[] {
+		const P = this.positions;
+		const lo = lowerBound(P.firstDay, (d) => d >= fromDay);
+		const hi = lowerBound(P.firstDay, (d) => d > toDay);
+		const out: StoryEvent[] = [];
+		if (lo >= hi) return out;
+		const { source, others } = this.filterLists(filter);
+		if (!source) {
+			for (let p = lo; p < hi; p++) if (inAll(others, p)) out.push(this.events[p]!);
+			return out;
+		}
+		for (let i = lowerBound(source, (p) => p >= lo); i < source.length && source[i]! < hi; i++) {
+			const p = source[i]!;
+			if (inAll(others, p)) out.push(this.events[p]!);
+		}
 		return out;
 	}
 
-	private marks(positions: readonly number[]): Uint8Array {
-		const m = new Uint8Array(this.events.length);
-		for (const p of positions) m[p] = 1;
-		return m;
+	/**
+	 * The last `count` events, in date order, that begin on or before `day` and pass the filters: the
+	 * tail of {@link timeline} up to `day`, found by walking back from its end.
+	 */
+	lastStartingBy(day: number, count: number, filter: EventFilter = {}): StoryEvent[] {
+		const hi = lowerBound(this.positions.firstDay, (d) => d > day);
+		const { source, others } = this.filterLists(filter);
+		const found: StoryEvent[] = [];
+		const take = (p: number): boolean => {
+			if (inAll(others, p)) found.push(this.events[p]!);
+			return found.length >= count;
+		};
+		if (count > 0) {
+			if (!source) {
+				for (let p = hi - 1; p >= 0; p--) if (take(p)) break;
+			} else for (let i = lowerBound(source, (p) => p >= hi) - 1; i >= 0; i--) if (take(source[i]!)) break;
+		}
+		return found.reverse();
+	}
+
+	/**
+	 * Events dated to exactly `month`-`day` (day precision, not a range) of a year before
+	 * `beforeYear`, in date order: "on this day in earlier years". The events are bucketed by day of
+	 * the year on first use (from the day numbers, without visiting them).
+	 */
+	onThisDay(month: number, day: number, beforeYear: number): StoryEvent[] {
+		let buckets = dayIndexes.get(this);
+		if (!buckets) dayIndexes.set(this, (buckets = dayBuckets(this.positions.firstDay, this.positions.lastDay)));
+		const out: StoryEvent[] = [];
+		for (const p of bucketOf(buckets, month, day)) {
+			const e = this.events[p]!;
+			const s = e.date.start;
+			if (s.precision === 'day' && !e.date.end && s.month === month && s.day === day && s.year < beforeYear) out.push(e);
+		}
+		return out;
+	}
+
+	/** The positions lists of a filter's parts: the shortest to walk, the others to look positions up in. */
+	private filterLists(filter: EventFilter): { source?: ArrayLike<number>; others: ArrayLike<number>[] } {
+		const P = this.positions;
+		const lists: ArrayLike<number>[] = [];
+		if (filter.actorId !== undefined) lists.push(P.actors.get(filter.actorId) ?? NONE);
+		if (filter.tag !== undefined) lists.push(P.tags.get(filter.tag) ?? NONE);
+		if (filter.status !== undefined) {
+			const code = STATUS_CODE.get(filter.status);
+			lists.push(code === undefined ? NONE : (statusPositions(P.status)[code] ?? NONE));
+		}
+		if (lists.length === 0) return { others: [] };
+		lists.sort((a, b) => a.length - b.length);
+		return { source: lists[0]!, others: lists.slice(1) };
 	}
 
 	/** Position of an event in date order, for "related" and paging. */
@@ -252,9 +426,17 @@ export class DatasetSnapshot {
 	 * the loader. Document numbers: events in date order, then claims, then actors.
 	 */
 	search(query: string, limit = Infinity): SearchResult[] {
+		return this.searchPage(query, limit).results;
+	}
+
+	/**
+	 * The first `limit` results of {@link search} and how many there are in all: only those first ones
+	 * are ranked in order and made into results.
+	 */
+	searchPage(query: string, limit: number): SearchPage {
 		const nEvents = this.events.length;
 		const nClaims = this.claims.length;
-		const { docs, scores, matched } = this.ensureIndex().rank(query, limit);
+		const { docs, scores, matched, total } = this.ensureIndex().top(query, limit);
 		const out: SearchResult[] = new Array<SearchResult>(docs.length);
 		for (let i = 0; i < docs.length; i++) {
 			const doc = docs[i]!;
@@ -263,7 +445,7 @@ export class DatasetSnapshot {
 			else if (doc < nEvents + nClaims) out[i] = { kind: 'claim', claim: this.claims[doc - nEvents]!, score, matched: matched[i]! };
 			else out[i] = { kind: 'actor', actor: this.actors[doc - nEvents - nClaims]!, score, matched: matched[i]! };
 		}
-		return out;
+		return { results: out, total };
 	}
 
 	private ensureIndex(): SearchIndex {
@@ -277,14 +459,24 @@ export class DatasetSnapshot {
 }
 
 const lazyIndexes = new WeakMap<DatasetSnapshot, SearchIndex>();
+const dayIndexes = new WeakMap<DatasetSnapshot, DayBuckets>();
 
-function lowerBound(list: ArrayLike<number>, pred: (x: number) => boolean): number {
-	let lo = 0;
-	let hi = list.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >> 1;
-		if (pred(list[mid]!)) hi = mid;
-		else lo = mid + 1;
-	}
-	return lo;
+/**
+ * Per-snapshot work arrays of the timeline, made on first use and reused (the timeline is
+ * synchronous): a byte of marks and two positions per event, and a bit per search document.
+ */
+interface Work {
+	readonly marks: Uint8Array;
+	readonly found: Int32Array;
+	readonly text: Int32Array;
+	bits?: Uint32Array;
+}
+
+const work = new WeakMap<DatasetSnapshot, Work>();
+
+function scratchOf(s: DatasetSnapshot): Work {
+	let x = work.get(s);
+	const n = s.events.length;
+	if (!x) work.set(s, (x = { marks: new Uint8Array(n), found: new Int32Array(n), text: new Int32Array(n) }));
+	return x;
 }

@@ -8,6 +8,7 @@ import type { DatasetHolder } from '../dataset/dataset-holder.js';
 import { diffDatasets, type DatasetDiff } from '../dataset/diff.js';
 import type { DatasetError } from '../dataset/errors.js';
 import { loadDataset } from '../dataset/load-dataset.js';
+import { warmIndexes } from '../dataset/warm-indexes.js';
 import type { DatasetCounts, DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
 
@@ -92,6 +93,8 @@ export class Reloader {
 		}
 		const before = holder.current();
 		const after = loaded.snapshot;
+		// Before the swap, so that no command after it pays for building them.
+		await warmIndexes(after);
 		const diff = diffDatasets(before, after);
 		let result: 'swapped' | 'unchanged' | 'dry_run';
 		if (dryRun) result = 'dry_run';

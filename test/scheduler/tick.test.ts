@@ -270,18 +270,18 @@ describe('runTick', () => {
 		let maxInFlight = 0;
 		const inFlightAtStart: number[] = [];
 		let maxSending = 0;
-		let s: Setup | undefined;
+		const box: { s?: Setup } = {};
 		// Sends of uneven length (1–12 ms), as a paced platform's are.
 		const sender = new FakeSender('telegram', async (_channel, n) => {
 			inFlight++;
 			maxInFlight = Math.max(maxInFlight, inFlight);
 			inFlightAtStart.push(inFlight);
-			maxSending = Math.max(maxSending, (await s!.stores.ledger.list({ status: 'sending' })).length);
+			maxSending = Math.max(maxSending, (await box.s!.stores.ledger.list({ status: 'sending' })).length);
 			await new Promise((r) => setTimeout(r, 1 + ((n * 7) % 12)));
 			inFlight--;
 			return { kind: 'sent', messageIds: [`m${n}`] };
 		});
-		s = setup(many(200), sender);
+		const s = (box.s = setup(many(200), sender));
 		const r = await s.runner({ concurrency: 10 }).runTick(AT_0900);
 		expect(r).toMatchObject({ due: 200, claimed: 200, sent: 200 });
 		expect(maxInFlight).toBe(10);

@@ -1,0 +1,62 @@
+/**
+ * The "Updated since your last briefing" section's events, found from the store's first-seen times
+ * rather than by checking every event: the times are sorted once per map (the scheduler composes
+ * many briefings from the one map a tick reads), and a briefing reads only the entries after its
+ * previous delivery.
+ */
+import type { StoryEvent } from '../dataset/model.js';
+import type { DatasetSnapshot, EventFilter } from '../dataset/snapshot.js';
+import type { UpdatedEvent, UpdatedSince } from './compose-briefing.js';
+
+interface BySeen {
+	readonly size: number;
+	/** Event ids, ascending by first-seen time. */
+	readonly ids: readonly string[];
+	readonly seen: readonly string[];
+}
+
+const sorted = new WeakMap<ReadonlyMap<string, string>, BySeen>();
+
+/**
+ * Events of the timeline up to `day` (with the filter) whose current version was first seen after
+ * `u.at`, in timeline order, leaving out those in `fresh` (already news in the window section).
+ */
+export function updatedEvents(dataset: DatasetSnapshot, day: number, filter: EventFilter, fresh: readonly StoryEvent[], u: UpdatedSince): UpdatedEvent[] {
+	const { ids, seen } = bySeen(u.firstSeen);
+	// The first entry seen after `at` (ISO instants compare as strings).
+	let lo = 0;
+	let hi = seen.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (seen[mid]! <= u.at) lo = mid + 1;
+		else hi = mid;
+	}
+	const listed = new Set(fresh.map((e) => e.id));
+	const positions: number[] = [];
+	for (let i = lo; i < ids.length; i++) {
+		const id = ids[i]!;
+		const p = dataset.positionOf(id);
+		if (p === undefined || listed.has(id)) continue;
+		const e = dataset.events[p]!;
+		if (e.date.earliestDay > day) continue;
+		if (filter.actorId !== undefined && !e.actors.some((a) => a.actorId === filter.actorId)) continue;
+		if (filter.tag !== undefined && !e.tags.includes(filter.tag)) continue;
+		positions.push(p);
+	}
+	positions.sort((a, b) => a - b);
+	return positions.map((p) => {
+		const event = dataset.events[p]!;
+		const since = u.introduced.get(event.id) ?? u.firstSeen.get(event.id)!;
+		return { event, change: since <= u.at ? 'changed' : 'added' };
+	});
+}
+
+function bySeen(firstSeen: ReadonlyMap<string, string>): BySeen {
+	const known = sorted.get(firstSeen);
+	// A map changed after it was sorted (a store that hands out a live map) is sorted again.
+	if (known && known.size === firstSeen.size) return known;
+	const entries = [...firstSeen].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+	const made = { size: firstSeen.size, ids: entries.map((e) => e[0]), seen: entries.map((e) => e[1]) };
+	sorted.set(firstSeen, made);
+	return made;
+}
