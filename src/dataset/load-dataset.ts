@@ -3,7 +3,7 @@
  * immutable snapshot — or the complete list of errors. Never a half-loaded dataset.
  */
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { formatPath, type DatasetError } from './errors.js';
@@ -32,6 +32,8 @@ export interface LoadOptions extends Partial<SafeYamlLimits> {
 	 * (see search-feed.ts); `false` never, `true` always.
 	 */
 	readonly searchOffThread?: 'auto' | boolean;
+	/** The dataset size from which 'auto' builds the search index off thread (default 16 MiB). */
+	readonly searchOffThreadBytes?: number;
 }
 
 export type LoadResult = { ok: true; snapshot: DatasetSnapshot } | { ok: false; errors: DatasetError[] };
@@ -56,7 +58,7 @@ async function listFiles(dir: string, rel = '', depth = 0): Promise<string[]> {
 }
 
 export async function loadDataset(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
-	const feed = new SearchFeed({ offThread: options.searchOffThread ?? 'auto' });
+	const feed = new SearchFeed({ offThread: options.searchOffThread ?? 'auto', ...(options.searchOffThreadBytes !== undefined ? { minBytes: options.searchOffThreadBytes } : {}) });
 	try {
 		return await load(dir, options, feed);
 	} finally {
@@ -87,6 +89,8 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 	if (files.length > maxFiles) {
 		return { ok: false, errors: [{ file: dir, line: 0, col: 0, path: '', message: `holds ${files.length} files; the limit is ${maxFiles}` }] };
 	}
+	// The size decides, before the first record, whether the search index is built off thread.
+	feed.expect(await totalSize(dir, files));
 
 	const hash = createHash('sha256');
 	let total = 0;
@@ -301,6 +305,16 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 	const snapshot = new DatasetSnapshot(story, Object.freeze(actorList), Object.freeze(sourceList), eventList, Object.freeze(claimList), hash.digest('hex').slice(0, 16), (options.now ?? new Date()).toISOString(), prepared);
 	setFileRecords(snapshot, byFile);
 	return { ok: true, snapshot };
+}
+
+/** Bytes in all the files, as stat sees them now (a file that cannot be stat'ed counts 0; reading it reports why). */
+async function totalSize(dir: string, files: readonly string[]): Promise<number> {
+	let total = 0;
+	for (let i = 0; i < files.length; i += 256) {
+		const sizes = await Promise.all(files.slice(i, i + 256).map((f) => stat(path.join(dir, f)).then((s) => s.size, () => 0)));
+		for (const s of sizes) total += s;
+	}
+	return total;
 }
 
 /** The first value that appears twice in a short list. */

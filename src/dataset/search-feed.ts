@@ -6,15 +6,17 @@
  * the records' own strings: this side keeps only references to them, and sends them over in
  * batches (a copy of some hundreds of kilobytes each).
  *
- * Small loads (the demo story, tests) never start a worker: below {@link OFF_THREAD_DOCS} documents
- * the index is built here, exactly as before. A worker that fails to start or dies makes the index
+ * Small loads (the demo story, tests) never start a worker: starting one costs about 300 ms (the
+ * thread, tsx, the modules), more than indexing 10k events here. The loader knows the dataset's size
+ * before it reads a record; from {@link OFF_THREAD_BYTES} on it starts the worker at once, so the
+ * start overlaps the reading and validating. A worker that fails to start or dies makes the index
  * be built here too, from the same references, so the result never depends on the worker.
  */
 import { Worker } from 'node:worker_threads';
 import { searchIndexFromParts, SearchIndexBuilder, type SearchIndex, type SearchIndexParts } from './search-index.js';
 
-/** Documents (events + claims + actors) past which the index is built off the main thread. */
-export const OFF_THREAD_DOCS = 8_000;
+/** Dataset size (all files) from which the index is built off the main thread: about 17k events. */
+export const OFF_THREAD_BYTES = 16 * 1024 * 1024;
 /** Documents per message to the worker. */
 const BATCH_DOCS = 2_000;
 
@@ -34,8 +36,10 @@ export interface SearchSink {
 }
 
 export interface SearchFeedOptions {
-	/** 'auto' (the default): off the main thread past {@link OFF_THREAD_DOCS} documents. */
+	/** 'auto' (the default): off the main thread when {@link SearchFeed.expect} is told of a big dataset. */
 	readonly offThread?: 'auto' | boolean;
+	/** The size from which 'auto' goes off thread; default {@link OFF_THREAD_BYTES}. */
+	readonly minBytes?: number;
 	/** Called once if the worker fails and the index is built here instead. */
 	readonly onFallback?: (err: Error) => void;
 	/** The worker script; tests point it at a broken one to see the fallback. */
@@ -63,23 +67,44 @@ export class SearchFeed implements SearchSink {
 	private worker?: Worker;
 	private reply?: Promise<WorkerReply>;
 	private failed?: Error;
+	/** The builder when this load indexes on its own thread from the start. */
+	private local?: SearchIndexBuilder;
 
 	constructor(private readonly options: SearchFeedOptions = {}) {}
 
+	/**
+	 * Told the dataset's total size before the first record: in 'auto' mode a big one starts the
+	 * worker now, so that its start-up runs while this thread reads and validates.
+	 */
+	expect(totalBytes: number): void {
+		const mode = this.options.offThread ?? 'auto';
+		if (mode === true || (mode === 'auto' && totalBytes >= (this.options.minBytes ?? OFF_THREAD_BYTES))) {
+			if (!this.worker && !this.failed) this.start();
+		}
+	}
+
 	beginDoc(): number {
+		if (this.local) return this.local.beginDoc();
+		if (this.firsts.length === 0) {
+			if (this.options.offThread === true && !this.worker && !this.failed) this.start();
+			// No worker for this load: index each record as it comes, while it is in the CPU cache.
+			if (!this.worker) return (this.local = new SearchIndexBuilder()).beginDoc();
+		}
 		const doc = this.firsts.push(this.texts.length) - 1;
 		if (doc - this.sent >= BATCH_DOCS) this.flush(doc);
 		return doc;
 	}
 
 	addField(text: string, weight: number): void {
+		if (this.local) return this.local.addField(text, weight);
 		this.texts.push(text);
 		this.weights.push(weight);
 	}
 
 	*buildSteps(order?: ArrayLike<number>): Generator<BuildStep, SearchIndex> {
+		if (this.local) return yield* this.local.buildSteps(order);
 		const mode = this.options.offThread ?? 'auto';
-		if (mode === true && !this.worker) this.start();
+		if (mode === true && !this.worker && !this.failed) this.start();
 		if (this.worker && !this.failed) {
 			this.flush(this.firsts.length);
 			const ord = order ? Int32Array.from(order) : Int32Array.from(this.firsts, (_, i) => i);
@@ -99,15 +124,9 @@ export class SearchFeed implements SearchSink {
 		return yield* this.buildHere(order);
 	}
 
-	/** Sends documents [sent, upTo) to the worker, starting it once the load is big enough. */
+	/** Sends documents [sent, upTo) to the worker, if there is one. */
 	private flush(upTo: number): void {
-		if (this.failed) return;
-		if (!this.worker) {
-			if ((this.options.offThread ?? 'auto') !== 'auto' || upTo < OFF_THREAD_DOCS) return;
-			this.start();
-			if (!this.worker) return;
-		}
-		if (upTo <= this.sent) return;
+		if (this.failed || !this.worker || upTo <= this.sent) return;
 		const from = this.firsts[this.sent]!;
 		const to = upTo < this.firsts.length ? this.firsts[upTo]! : this.texts.length;
 		const firsts = this.firsts.slice(this.sent, upTo).map((f) => f - from);

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateStory, writeStory } from '../../bench/generate.js';
 import { loadDataset, type LoadOptions } from '../../src/dataset/load-dataset.js';
-import { OFF_THREAD_DOCS, SearchFeed, searchWorkerCounts } from '../../src/dataset/search-feed.js';
+import { SearchFeed, searchWorkerCounts } from '../../src/dataset/search-feed.js';
 import { SearchIndexBuilder } from '../../src/dataset/search-index.js';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { Slicer } from '../../src/dataset/slices.js';
@@ -46,15 +46,17 @@ describe('search index off the main thread', () => {
 		expect(answers(here, queries).filter((a) => a.length > 0).length).toBeGreaterThanOrEqual(6);
 	});
 
-	it('starts the worker by itself past the threshold and agrees with the loading thread', async () => {
+	it('starts the worker by itself for a dataset past the size threshold and agrees with the loading thread', async () => {
 		const dir = path.join(root, 'big');
 		const story = generateStory(6_000, 7);
 		writeStory(story, dir, 'json');
 		const here = await load(dir, { searchOffThread: false });
-		// 6,000 events + their claims + 600 actors: past OFF_THREAD_DOCS, so 'auto' goes off thread.
-		expect(here.counts.events + here.counts.claims + here.counts.actors).toBeGreaterThan(OFF_THREAD_DOCS);
+		// About 5.6 MB: under the default 16 MiB nothing starts; with a 4 MiB threshold 'auto' goes off thread.
 		const before = searchWorkerCounts();
-		const auto = await load(dir, {});
+		await load(dir, {});
+		expect(searchWorkerCounts().started).toBe(before.started);
+		const auto = await load(dir, { searchOffThreadBytes: 4 * 1024 * 1024 });
+		expect(searchWorkerCounts().started).toBe(before.started + 1);
 		expect(searchWorkerCounts().built).toBe(before.built + 1);
 		expect(searchWorkerCounts().fellBack).toBe(before.fellBack);
 		const words = here.events.slice(0, 40).map((e) => e.title.split(' ').slice(0, 2).join(' '));
@@ -93,7 +95,10 @@ describe('search index off the main thread', () => {
 		writeStory(story, dir, 'json');
 		// A broken reference in the last file: found only after every record was fed.
 		writeFileSync(path.join(dir, 'zz-bad.json'), JSON.stringify({ events: [{ ...story.events[0], id: 'bad-event', actors: [{ actor: 'no-such-actor', role: 'subject' }] }] }));
-		const r = await loadDataset(dir, {});
+		const before = searchWorkerCounts();
+		const r = await loadDataset(dir, { searchOffThreadBytes: 1024 });
+		expect(searchWorkerCounts().started).toBe(before.started + 1);
+		expect(searchWorkerCounts().built).toBe(before.built);
 		expect(r.ok).toBe(false);
 		if (!r.ok) expect(r.errors.some((e) => /no-such-actor/u.test(e.message))).toBe(true);
 	}, 60_000);
