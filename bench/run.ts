@@ -131,8 +131,11 @@ const targets: { name: string; value: string; target: string; met: boolean }[] =
 	{ name: `worst command p99 at ${largest} (${worstCommand[0]})`, value: ms(worstCommand[1].p99Ms), target: `≤ ${TARGETS.commandP99Ms} ms`, met: worstCommand[1].p99Ms <= TARGETS.commandP99Ms },
 ];
 if (images) {
-	const worst = Math.max(...images.cases.map((c) => c.svgBuild.p99Ms + c.pngRender.p99Ms));
-	targets.push({ name: 'worst image p99 (SVG + PNG)', value: ms(worst), target: `≤ ${TARGETS.imageP99Ms} ms`, met: worst <= TARGETS.imageP99Ms });
+	// The "old pipeline" case is there for comparison; the bot no longer draws that way.
+	const sent = images.cases.filter((c) => !c.name.startsWith('old pipeline'));
+	const worstCase = sent.reduce((a, c) => (c.svgBuild.p99Ms + c.pngRender.p99Ms > a.svgBuild.p99Ms + a.pngRender.p99Ms ? c : a));
+	const worst = worstCase.svgBuild.p99Ms + worstCase.pngRender.p99Ms;
+	targets.push({ name: `worst image p99, SVG + PNG (${worstCase.name})`, value: ms(worst), target: `≤ ${TARGETS.imageP99Ms} ms`, met: worst <= TARGETS.imageP99Ms });
 }
 if (reload) targets.push({ name: `command wait p99 during a reload at ${reload.events}`, value: ms(reload.duringReload.p99Ms), target: `≤ ${TARGETS.reloadWaitP99Ms} ms`, met: reload.duringReload.p99Ms <= TARGETS.reloadWaitP99Ms });
 const f0 = fanouts[0];
