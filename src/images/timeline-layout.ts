@@ -7,6 +7,7 @@ import type { StoryEvent } from '../dataset/model.js';
 import { compareDates } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { RTL } from '../i18n/locale.js';
+import { storyTitle } from '../i18n/story-text.js';
 import { pick, type Translator } from '../i18n/translator.js';
 import { chooseSides, ENGLISH, eventCountry, OTHER_SIDE, sideColours, sideName } from './sides.js';
 import { fontExtents, shortLabeller, textWidth, truncateToWidth } from './svg.js';
@@ -193,7 +194,7 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 	const omittedFrom = head[next] ?? events[headEnd];
 	// Events past the cap are counted as given (duplicates among them are not looked for).
 	const omitted = head.length - next + (events.length - headEnd);
-	const title = truncateToWidth(opts.title ?? dataset.story.title, width - 2 * MARGIN, FONT.title, 'bold');
+	const title = truncateToWidth(opts.title ?? storyTitle(i18n, dataset.story), width - 2 * MARGIN, FONT.title, 'bold');
 	const plotLeft = MARGIN + 10;
 	const plotRight = width - MARGIN - 10;
 

@@ -53,6 +53,11 @@ describe('localized axis and sides', () => {
 describe('a timeline picture in Russian and Persian', async () => {
 	const ds = await demoDataset();
 
+	it('heads an untitled picture with the story title in the reader’s language, English where none is written', () => {
+		expect(layoutTimeline(ds, ds.events, { i18n: ru }).title).toBe('Российско-азербайджанский разлад 2025 года');
+		expect(layoutTimeline(ds, ds.events, { i18n: fa }).title).toBe(ds.story.title);
+	});
+
 	it('draws Russian labels, months, lanes and titles', () => {
 		const layout = layoutTimeline(ds, ds.events, { title: 'Хронология', i18n: ru });
 		const svg = timelineSvg(ds, ds.events, { title: 'Хронология', i18n: ru });
