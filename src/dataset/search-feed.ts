@@ -13,7 +13,8 @@
  * be built here too, from the same references, so the result never depends on the worker.
  */
 import { Worker } from 'node:worker_threads';
-import { searchIndexFromParts, SearchIndexBuilder, type SearchIndex, type SearchIndexParts } from './search-index.js';
+import { SearchIndexBuilder } from './search-index-builder.js';
+import { searchIndexFromParts, type SearchIndex, type SearchIndexParts } from './search-index.js';
 
 /** Dataset size (all files) from which the index is built off the main thread: about 17k events. */
 export const OFF_THREAD_BYTES = 16 * 1024 * 1024;

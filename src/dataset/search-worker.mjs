@@ -11,7 +11,7 @@ import { parentPort } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { SearchIndexBuilder } = await import('./search-index.ts');
+const { SearchIndexBuilder } = await import('./search-index-builder.ts');
 const { runToEnd } = await import('./slices.ts');
 
 const builder = new SearchIndexBuilder();

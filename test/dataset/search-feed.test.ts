@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateStory, writeStory } from '../../bench/generate.js';
 import { loadDataset, type LoadOptions } from '../../src/dataset/load-dataset.js';
 import { SearchFeed, searchWorkerCounts } from '../../src/dataset/search-feed.js';
-import { SearchIndexBuilder } from '../../src/dataset/search-index.js';
+import { SearchIndexBuilder } from '../../src/dataset/search-index-builder.js';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { Slicer } from '../../src/dataset/slices.js';
 

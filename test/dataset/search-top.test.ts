@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../bench/generate.js';
-import { SearchIndex, type IndexedDoc, type SearchHit } from '../../src/dataset/search-index.js';
+import { indexDocs } from '../../src/dataset/search-index-builder.js';
+import type { IndexedDoc, SearchHit, SearchIndex } from '../../src/dataset/search-index.js';
 import { indexTokens } from '../../src/dataset/text.js';
 
 interface Counted {
@@ -116,7 +117,7 @@ describe('SearchIndex ranking', () => {
 	] as const) {
 		it(`equals the reference on ${n} documents, in full and as its first k, with the total`, () => {
 			const docs = corpus(n, seed);
-			const index = SearchIndex.of(docs);
+			const index = indexDocs(docs);
 			const counted = count(docs);
 			let matches = 0;
 			for (const q of QUERIES) {
@@ -138,7 +139,7 @@ describe('SearchIndex ranking', () => {
 
 	it('gives the same answers asked again, in any order (the query scratch is reused)', () => {
 		const docs = corpus(3000, 4);
-		const index = SearchIndex.of(docs);
+		const index = indexDocs(docs);
 		const first = QUERIES.map((q) => index.search(q, 10));
 		const again = [...QUERIES].reverse().map((q) => index.search(q, 10)).reverse();
 		expect(again).toEqual(first);
