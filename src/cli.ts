@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createApp, DatasetLoadError } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig, tryLoadConfig } from './config.js';
 import { formatDatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
 import { isTimeZone } from './dataset/schema.js';
@@ -143,12 +143,9 @@ async function deployCommandsCommand(args: string[]): Promise<void> {
 	} catch (err) {
 		return fail(`${err instanceof Error ? err.message : String(err)}\nUsage: npx sitrep deploy-commands [--guild ID]`, 2);
 	}
-	let config;
-	try {
-		config = loadConfig();
-	} catch (err) {
-		return fail(err instanceof ConfigError ? err.message : String(err), 1);
-	}
+	const loaded = tryLoadConfig();
+	if (!loaded.ok) return fail(loaded.message, 1);
+	const config = loaded.config;
 	if (!config.discord) return fail('Discord is not configured: set DISCORD_TOKEN and DISCORD_APP_ID in .env (see .env.example).', 1);
 	// Loaded only here: the core never imports a platform SDK, and nor does the rest of the CLI.
 	const { deployCommands } = await import('./platforms/discord/deploy-commands.js');
@@ -171,12 +168,9 @@ async function migrateSqliteToPostgresCommand(args: string[]): Promise<void> {
 	} catch (err) {
 		return fail(`${err instanceof Error ? err.message : String(err)}\n${usage}`, 2);
 	}
-	let config;
-	try {
-		config = loadConfig();
-	} catch (err) {
-		return fail(err instanceof ConfigError ? err.message : String(err), 1);
-	}
+	const loaded = tryLoadConfig();
+	if (!loaded.ok) return fail(loaded.message, 1);
+	const config = loaded.config;
 	// The URL comes from the environment only: on the command line its password would show in `ps`.
 	if (!config.databaseUrl) return fail(`DATABASE_URL is not set: point it at the PostgreSQL database to copy into.\n${usage}`, 2);
 	const from = parsed.values.from ?? config.dbPath;
@@ -222,12 +216,9 @@ async function ask(args: string[]): Promise<void> {
 	}
 	const line = parsed.positionals.join(' ').trim();
 	if (!line) return fail('Give a command line to answer, e.g.: npx sitrep ask "/timeline from:2025-06-27 to:2025-07-01"', 2);
-	let config;
-	try {
-		config = loadConfig();
-	} catch (err) {
-		return fail(err instanceof ConfigError ? err.message : String(err), 1);
-	}
+	const loaded = tryLoadConfig();
+	if (!loaded.ok) return fail(loaded.message, 1);
+	const config = loaded.config;
 	const now = parsed.values.now ?? config.now;
 	if (now !== undefined && Number.isNaN(Date.parse(now))) return fail(`--now "${now}" is not a date-time; use ISO 8601, e.g. 2025-06-30T09:00:00+04:00`, 2);
 	let app;

@@ -152,6 +152,18 @@ export function loadConfig(options: { envFile?: string } = {}): Config {
 	return createConfig(process.env);
 }
 
+/**
+ * {@link loadConfig} for entry points: an invalid environment comes back as the message to show the
+ * operator (a ConfigError's says what to fix), not as an exception.
+ */
+export function tryLoadConfig(): { ok: true; config: Config } | { ok: false; message: string } {
+	try {
+		return { ok: true, config: loadConfig() };
+	} catch (err) {
+		return { ok: false, message: err instanceof ConfigError ? err.message : String(err) };
+	}
+}
+
 /** The environment as a plain record, for child processes in tests and the CLI. */
 export function currentEnv(): Record<string, string | undefined> {
 	return process.env;

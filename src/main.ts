@@ -9,7 +9,7 @@
 import { createApp, DatasetLoadError, type App } from './app.js';
 import type { Platform } from './core/command.js';
 import type { PlatformSender } from './core/delivery.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { tryLoadConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { startOpsServer, type OpsServer } from './ops/ops-server.js';
@@ -36,14 +36,13 @@ interface Stoppable {
 const SYSTEM = { platform: 'system', userId: 'system', displayName: 'system' } as const;
 
 export async function startBot(options: StartOptions = {}): Promise<void> {
-	let config: Config;
-	try {
-		config = loadConfig();
-	} catch (err) {
-		process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+	const loaded = tryLoadConfig();
+	if (!loaded.ok) {
+		process.stderr.write(`${loaded.message}\n`);
 		process.exitCode = 1;
 		return;
 	}
+	const config = loaded.config;
 	const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
 	const consoleMode = !config.discord && !config.telegram;
 	const interactive = consoleMode && Boolean(process.stdin.isTTY);

@@ -89,8 +89,8 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 	if (files.length > maxFiles) {
 		return { ok: false, errors: [{ file: dir, line: 0, col: 0, path: '', message: `holds ${files.length} files; the limit is ${maxFiles}` }] };
 	}
-	// The size decides, before the first record, whether the search index is built off thread.
-	feed.expect(await totalSize(dir, files));
+	// In 'auto' mode the size decides, before the first record, whether the search index is built off thread.
+	if ((options.searchOffThread ?? 'auto') === 'auto') feed.expect(await totalSize(dir, files));
 
 	const hash = createHash('sha256');
 	let total = 0;

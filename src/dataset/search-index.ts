@@ -98,18 +98,12 @@ export class SearchIndex {
 	 * result empty, so that "sputnik raid" does not return every raid.
 	 */
 	search(query: string, limit = Infinity): SearchHit[] {
-		const r = this.rank(query, limit);
+		const r = this.top(query, limit);
 		return r.docs.map((doc, i) => ({ doc, score: r.scores[i]!, matched: r.matched[i]! }));
 	}
 
-	/** {@link search} as parallel lists, for callers that make their own result objects. */
-	rank(query: string, limit = Infinity): { docs: number[]; scores: number[]; matched: (readonly string[])[] } {
-		const { docs, scores, matched } = this.top(query, limit);
-		return { docs, scores, matched };
-	}
-
 	/**
-	 * The first `limit` results of {@link rank}, and how many there are in all. Every match is scored,
+	 * The first `limit` results of {@link search} as parallel lists, and how many there are in all. Every match is scored,
 	 * but only the best `limit` are sorted (a bounded heap) and only they get matched-token lists: for
 	 * the 40,000 matches of two common words at 100k events, scoring is what it costs.
 	 */

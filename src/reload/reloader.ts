@@ -93,13 +93,14 @@ export class Reloader {
 		}
 		const before = holder.current();
 		const after = loaded.snapshot;
-		// Before the swap, so that no command after it pays for building them.
-		await warmIndexes(after);
 		const diff = diffDatasets(before, after);
 		let result: 'swapped' | 'unchanged' | 'dry_run';
 		if (dryRun) result = 'dry_run';
 		else if (after.version === before.version) result = 'unchanged';
 		else {
+			// Before the swap, so that no command after it pays for building them (a dry run or an
+			// unchanged dataset is never served, so it needs none).
+			await warmIndexes(after);
 			holder.swap(after);
 			result = 'swapped';
 			try {

@@ -3,7 +3,7 @@
  * process layout there). It holds one gateway connection and answers interactions; it never starts
  * the briefing scheduler (it does not even import it), Telegram or the ops endpoints.
  *
- * It reads its settings with loadConfig() from the environment the parent prepared, opens the shared
+ * It reads its settings with tryLoadConfig() from the environment the parent prepared, opens the shared
  * store for the subscription commands, builds its own app and starts the Discord client. The client
  * learns which shard it is from the environment ShardingManager sets (SHARDS, SHARD_COUNT,
  * SHARDING_MANAGER) and reports ready / disconnect to the parent over IPC by itself (ShardClientUtil).
@@ -13,7 +13,7 @@
  * (the parent respawns it). An IPC { sitrep: 'reload' } reloads the dataset, as SIGHUP does.
  */
 import { createApp } from '../../app.js';
-import { ConfigError, loadConfig, type Config } from '../../config.js';
+import { tryLoadConfig } from '../../config.js';
 import { closeImageWorkers } from '../../images/index.js';
 import { createLogger, type Logger } from '../../logger.js';
 import { watchDataset, type DatasetWatcher } from '../../reload/watch-dataset.js';
@@ -47,14 +47,13 @@ async function main(): Promise<void> {
 		process.exitCode = 2;
 		return;
 	}
-	let config: Config;
-	try {
-		config = loadConfig();
-	} catch (err) {
-		process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+	const loaded = tryLoadConfig();
+	if (!loaded.ok) {
+		process.stderr.write(`${loaded.message}\n`);
 		process.exitCode = 1;
 		return;
 	}
+	const config = loaded.config;
 	const logger = createLogger({ level: config.logLevel, secrets: config.secrets }).child({ shard: shards.ids.length === 1 ? shards.ids[0] : shards.ids, shardCount: shards.count });
 	installCrashHandlers(logger);
 	const started = performance.now();
