@@ -39,8 +39,10 @@ export interface SnapshotIndexes {
 	readonly eventsByActor: ReadonlyMap<string, readonly StoryEvent[]>;
 	readonly eventsByTag: ReadonlyMap<string, readonly StoryEvent[]>;
 	readonly claimsByActor: ReadonlyMap<string, readonly Claim[]>;
-	readonly nameKeys: ReadonlyMap<string, ReadonlySet<string>>;
-	readonly soundKeys: ReadonlyMap<string, ReadonlySet<string>>;
+	/** Folded name, alias or word of one → the actor id, or ids when several share it. */
+	readonly nameKeys: ReadonlyMap<string, ActorIds>;
+	/** The same keys by sound (see text.ts soundKey). */
+	readonly soundKeys: ReadonlyMap<string, ActorIds>;
 	readonly maxSpan: number;
 	readonly positions: EventPositions;
 	/** Built here or, when absent, on the first search. */
@@ -65,6 +67,17 @@ export interface EventPositions {
 	readonly claimEvent: Int32Array;
 }
 
+/**
+ * One actor id, or the ids of the actors that share a key. Most keys belong to one actor: a string
+ * there instead of a Set saves some 200 bytes a key (tens of MB for the 70,000 keys of 10k actors).
+ */
+export type ActorIds = string | readonly string[];
+
+/** The ids of an {@link ActorIds}, as a list. */
+export function actorIdList(ids: ActorIds): readonly string[] {
+	return typeof ids === 'string' ? [ids] : ids;
+}
+
 export const STATUS_CODE: ReadonlyMap<string, number> = new Map(eventStatuses.map((s, i) => [s, i]));
 
 /**
@@ -87,8 +100,8 @@ export class SnapshotTables {
 	private readonly claimsByActor = new Map<string, Claim[]>();
 	private readonly ids: SharedIds;
 	private readonly ownIds: boolean;
-	private readonly nameKeys = new Map<string, Set<string>>();
-	private readonly soundKeys = new Map<string, Set<string>>();
+	private readonly nameKeys = new Map<string, ActorIds>();
+	private readonly soundKeys = new Map<string, ActorIds>();
 	private maxSpan = 0;
 	private readonly search?: SearchSink;
 	private readonly eventDocs: number[] = [];
@@ -219,12 +232,6 @@ export class SnapshotTables {
 			if ((c & 4095) === 4095) yield;
 		}
 		const { ids, actors, sources, claims } = this;
-		const lookup =
-			<T>(map: ReadonlyMap<string, number>, list: readonly T[]): IdLookup<T> =>
-			(id) => {
-				const i = map.get(id);
-				return i === undefined ? undefined : list[i];
-			};
 		let search: SearchIndex | undefined;
 		if (this.search) {
 			const docs = [...order.map((i) => this.eventDocs[i]!), ...this.claimDocs, ...this.actorDocs];
@@ -247,6 +254,18 @@ export class SnapshotTables {
 			...(search ? { search } : {}),
 		};
 	}
+}
+
+/**
+ * A lookup by id through an id → position map. Made at module level on purpose: a closure made
+ * inside {@link SnapshotTables.finish} would keep the generator's context, and with it the builder
+ * and every scratch array it holds, alive as long as the snapshot (tens of MB at 100k events).
+ */
+function lookup<T>(map: ReadonlyMap<string, number>, list: readonly T[]): IdLookup<T> {
+	return (id) => {
+		const i = map.get(id);
+		return i === undefined ? undefined : list[i];
+	};
 }
 
 /** Work between two stops of the generators here: small enough to keep a slice to a few ms. */
@@ -301,9 +320,11 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 	else map.set(key, [value]);
 }
 
-function addKey(map: Map<string, Set<string>>, key: string, id: string): void {
+function addKey(map: Map<string, ActorIds>, key: string, id: string): void {
 	if (!key) return;
-	const set = map.get(key);
-	if (set) set.add(id);
-	else map.set(key, new Set([id]));
+	const ids = map.get(key);
+	if (ids === undefined) map.set(key, id);
+	else if (typeof ids === 'string') {
+		if (ids !== id) map.set(key, [ids, id]);
+	} else if (!ids.includes(id)) (ids as string[]).push(id);
 }

@@ -7,7 +7,7 @@ import type { Actor, Claim, EventStatus, Source, Story, StoryEvent } from './mod
 import { inAll, lowerBound, statusPositions } from './position-lists.js';
 import type { SearchIndex } from './search-index.js';
 import { runToEnd } from './slices.js';
-import { searchIndexSteps, SnapshotTables, STATUS_CODE, type EventPositions, type IdLookup, type SnapshotIndexes } from './snapshot-tables.js';
+import { actorIdList, searchIndexSteps, SnapshotTables, STATUS_CODE, type ActorIds, type EventPositions, type IdLookup, type SnapshotIndexes } from './snapshot-tables.js';
 import { closest, editDistance, fold, soundKey } from './text.js';
 
 /** Filters for {@link DatasetSnapshot.timeline}; all optional, combined with AND. */
@@ -79,8 +79,8 @@ export class DatasetSnapshot {
 	private readonly eventsByActor: ReadonlyMap<string, readonly StoryEvent[]>;
 	private readonly eventsByTag: ReadonlyMap<string, readonly StoryEvent[]>;
 	private readonly claimsByActor: ReadonlyMap<string, readonly Claim[]>;
-	private readonly nameKeys: ReadonlyMap<string, ReadonlySet<string>>;
-	private readonly soundKeys: ReadonlyMap<string, ReadonlySet<string>>;
+	private readonly nameKeys: ReadonlyMap<string, ActorIds>;
+	private readonly soundKeys: ReadonlyMap<string, ActorIds>;
 	private readonly eventPosition: IdLookup<number>;
 	private readonly maxSpan: number;
 	private readonly positions: EventPositions;
@@ -388,9 +388,9 @@ export class DatasetSnapshot {
 		const key = fold(raw).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 		if (!key) return { kind: 'none', suggestions: [] };
 		const exact = this.nameKeys.get(key);
-		if (exact) return this.pick(exact, key, 'alias');
+		if (exact) return this.pick(actorIdList(exact), key, 'alias');
 		const sound = this.soundKeys.get(soundKey(key));
-		if (sound) return this.pick(sound, key, 'spelling');
+		if (sound) return this.pick(actorIdList(sound), key, 'spelling');
 		// Near-miss spellings: edit distance on folded names.
 		const max = Math.max(1, Math.floor(key.length / 4));
 		let best = Infinity;
@@ -399,8 +399,8 @@ export class DatasetSnapshot {
 			const d = editDistance(key, name, Math.min(max, best));
 			if (d < best) {
 				best = d;
-				ids = new Set(owners);
-			} else if (d === best) for (const o of owners) ids.add(o);
+				ids = new Set(actorIdList(owners));
+			} else if (d === best) for (const o of actorIdList(owners)) ids.add(o);
 		}
 		if (best <= max) return this.pick(ids, key, 'spelling');
 		const names = new Map<string, string>();
@@ -409,7 +409,7 @@ export class DatasetSnapshot {
 		return { kind: 'none', suggestions: suggestions.map((id) => this.actorById(id)!) };
 	}
 
-	private pick(ids: ReadonlySet<string>, key: string, via: 'alias' | 'spelling'): ActorMatch {
+	private pick(ids: Iterable<string>, key: string, via: 'alias' | 'spelling'): ActorMatch {
 		const actors = [...ids].map((id) => this.actorById(id)!);
 		if (actors.length === 1) {
 			const a = actors[0]!;
