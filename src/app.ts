@@ -18,6 +18,8 @@ export interface AppOptions {
 	readonly dataDir: string;
 	readonly now?: string;
 	readonly logger: Logger;
+	/** Whether loads and reloads build the search index in a worker thread (see LoadOptions.searchOffThread); default 'auto'. */
+	readonly searchWorker?: 'auto' | boolean;
 	readonly services?: CommandServices;
 	readonly botName?: string;
 	readonly onHandled?: CoreOptions['onHandled'];
@@ -46,11 +48,12 @@ export class DatasetLoadError extends Error {
 export async function createApp(options: AppOptions): Promise<App> {
 	const dataDir = path.resolve(options.dataDir);
 	const clock = options.now ? clockFrom(options.now) : systemClock;
-	const loaded = await loadDataset(dataDir, { now: clock() });
+	const load = { searchOffThread: options.searchWorker ?? 'auto' } as const;
+	const loaded = await loadDataset(dataDir, { ...load, now: clock() });
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
 	await warmIndexes(loaded.snapshot);
 	const holder = new DatasetHolder(loaded.snapshot);
-	const reloader = new Reloader({ holder, dataDir, logger: options.logger, clock, ...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}) });
+	const reloader = new Reloader({ holder, dataDir, logger: options.logger, clock, load, ...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}) });
 	const services: CommandServices = { registry, reloader, ...(options.services ?? {}) };
 	const core = new Core({
 		registry,

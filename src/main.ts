@@ -79,6 +79,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	try {
 		app = await createApp({
 			dataDir: options.dataDir ?? config.dataDir,
+			searchWorker: config.searchWorker,
 			...((options.now ?? config.now) ? { now: (options.now ?? config.now)! } : {}),
 			logger,
 			services: { images: true, subscriptions: stores.subscriptions, defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) } },

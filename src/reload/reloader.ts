@@ -7,7 +7,7 @@ import type { Platform } from '../core/command.js';
 import type { DatasetHolder } from '../dataset/dataset-holder.js';
 import { diffDatasets, type DatasetDiff } from '../dataset/diff.js';
 import type { DatasetError } from '../dataset/errors.js';
-import { loadDataset } from '../dataset/load-dataset.js';
+import { loadDataset, type LoadOptions } from '../dataset/load-dataset.js';
 import { warmIndexes } from '../dataset/warm-indexes.js';
 import type { DatasetCounts, DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
@@ -55,6 +55,8 @@ export interface ReloaderOptions {
 	readonly dataDir: string;
 	readonly logger: Logger;
 	readonly clock: () => Date;
+	/** How each reload loads the dataset (its time is taken from `clock`). */
+	readonly load?: Pick<LoadOptions, 'searchOffThread' | 'searchOffThreadBytes'>;
 	readonly audit?: ReloadAuditLog;
 	/**
 	 * Called after a swap, e.g. to record which event versions are new (EventVersionStore.recordSnapshot).
@@ -83,7 +85,7 @@ export class Reloader {
 		const { holder, dataDir, logger, clock } = this.options;
 		const started = performance.now();
 		const dryRun = request.dryRun ?? false;
-		const loaded = await loadDataset(dataDir, { now: clock() });
+		const loaded = await loadDataset(dataDir, { ...this.options.load, now: clock() });
 		const durationMs = Math.round(performance.now() - started);
 		const base = { at: clock().toISOString(), requester: request.requester, trigger: request.trigger, dryRun, durationMs };
 		if (!loaded.ok) {

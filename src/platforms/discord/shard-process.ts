@@ -93,6 +93,7 @@ async function main(): Promise<void> {
 		let external = 0;
 		const app = await createApp({
 			dataDir: config.dataDir,
+			searchWorker: config.searchWorker,
 			...(config.now ? { now: config.now } : {}),
 			logger,
 			services: { images: true, subscriptions: stores.subscriptions, defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) } },
