@@ -3,7 +3,7 @@
  * commands answered, command latencies, then repeated loads interleaved with the JSON.parse baseline
  * (so that a busy machine slows both alike) for the ratio.
  *
- *   tsx bench/load.child.ts --dir DIR --runs 5 --commands 300
+ *   tsx bench/load.child.ts --dir DIR --runs 5 --commands 300 [--search-worker auto|on|off]
  */
 import { readFile } from 'node:fs/promises';
 import { loadDataset } from '../src/dataset/load-dataset.js';
@@ -41,6 +41,9 @@ export interface LoadResult {
 const dir = arg('dir');
 const runs = Number(arg('runs', '5'));
 const commandRuns = Number(arg('commands', '300'));
+// As SITREP_SEARCH_WORKER: where the search index is built during the load.
+const worker = arg('search-worker', 'auto');
+const searchOffThread = worker === 'on' ? true : worker === 'off' ? false : 'auto';
 const files = datasetFiles(dir);
 
 async function parseAll(): Promise<unknown[]> {
@@ -50,7 +53,7 @@ async function parseAll(): Promise<unknown[]> {
 }
 
 async function load(): Promise<DatasetSnapshot> {
-	const r = await loadDataset(dir, { maxFiles: 1_000_000 });
+	const r = await loadDataset(dir, { maxFiles: 1_000_000, searchOffThread });
 	if (!r.ok) throw new Error(`the synthetic dataset does not load: ${JSON.stringify(r.errors.slice(0, 3))}`);
 	return r.snapshot;
 }

@@ -39,6 +39,9 @@ for (const n of sizes) {
 	const parseOnly = await runChild<{ peakRssMb: number }>('./parse-rss.child.ts', ['--dir', dir]);
 	loads[String(n)] = { ...r, parseOnlyPeakRssMb: parseOnly.peakRssMb };
 }
+// The other side of SITREP_SEARCH_WORKER at the largest size: the index built on the loading thread.
+let withoutWorker: LoadResult | undefined;
+if (!quick) withoutWorker = await runChild<LoadResult>('./load.child.ts', ['--dir', dirs.get(largest)!, '--runs', '3', '--commands', '20', '--search-worker', 'off']);
 
 let reload: ReloadResult | undefined;
 if (!flag('no-reload')) reload = await runChild<ReloadResult>('./reload.child.ts', ['--dir', dirs.get(largest)!, '--every', arg('every', '20')]);
@@ -93,6 +96,9 @@ for (const [n, r] of Object.entries(loads)) {
 }
 out('  ratio: median load ÷ median parse (wall clock, interleaved runs); cpu ×: the same in process CPU time. peak RSS: after the first load;');
 out('  parse RSS: reading and JSON.parse-ing the files alone, keeping the values; +commands: peak RSS after every command case ran.');
+if (withoutWorker) {
+	out(`  With SITREP_SEARCH_WORKER=off at ${largest} (the search index built on the loading thread): load median ${ms(withoutWorker.load.medianMs)}, ratio ${withoutWorker.ratio.toFixed(2)}×, peak RSS ${withoutWorker.peakRssMb} MB.`);
+}
 out();
 out(`Command latency through Core.handle (median / p99, ms; ${commandRuns} runs each, 150 at 100k)`);
 const names = Object.keys(Object.values(loads)[0]?.commands ?? {});
@@ -153,6 +159,6 @@ out(`Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 console.log(lines.join('\n'));
 writeFileSync(
 	new URL('./results.json', import.meta.url),
-	`${JSON.stringify({ machine, quick, options: { sizes, runs: Number(runs), commandRuns: Number(commandRuns), subscriptions: subs, speedup: Number(speedup) }, targets, loads, reload, fanouts, images }, null, '\t')}\n`,
+	`${JSON.stringify({ machine, quick, options: { sizes, runs: Number(runs), commandRuns: Number(commandRuns), subscriptions: subs, speedup: Number(speedup) }, targets, loads, withoutWorker, reload, fanouts, images }, null, '\t')}\n`,
 );
 console.log('wrote bench/results.json');
