@@ -35,13 +35,13 @@ const dirs = new Map(sizes.map((n) => [n, datasetDir(n)]));
 const loads: Record<string, LoadResult & { parseOnlyPeakRssMb: number }> = {};
 for (const n of sizes) {
 	const dir = dirs.get(n)!;
-	const r = await runChild<LoadResult>('./load.child.ts', ['--dir', dir, '--runs', scaled(runs, n, '3'), '--commands', scaled(commandRuns, n, '150')]);
+	const r = await runChild<LoadResult>('./load.child.ts', ['--dir', dir, '--runs', scaled(runs, n, '3'), '--commands', scaled(commandRuns, n, '150')], ['--expose-gc']);
 	const parseOnly = await runChild<{ peakRssMb: number }>('./parse-rss.child.ts', ['--dir', dir]);
 	loads[String(n)] = { ...r, parseOnlyPeakRssMb: parseOnly.peakRssMb };
 }
 // The other side of SITREP_SEARCH_WORKER at the largest size: the index built on the loading thread.
 let withoutWorker: LoadResult | undefined;
-if (!quick) withoutWorker = await runChild<LoadResult>('./load.child.ts', ['--dir', dirs.get(largest)!, '--runs', '3', '--commands', '20', '--search-worker', 'off']);
+if (!quick) withoutWorker = await runChild<LoadResult>('./load.child.ts', ['--dir', dirs.get(largest)!, '--runs', '3', '--commands', '20', '--search-worker', 'off'], ['--expose-gc']);
 
 let reload: ReloadResult | undefined;
 if (!flag('no-reload')) reload = await runChild<ReloadResult>('./reload.child.ts', ['--dir', dirs.get(largest)!, '--every', arg('every', '20')]);
@@ -100,7 +100,7 @@ if (withoutWorker) {
 	out(`  With SITREP_SEARCH_WORKER=off at ${largest} (the search index built on the loading thread): load median ${ms(withoutWorker.load.medianMs)}, ratio ${withoutWorker.ratio.toFixed(2)}×, peak RSS ${withoutWorker.peakRssMb} MB.`);
 }
 out();
-out(`Command latency through Core.handle (median / p99, ms; ${commandRuns} runs each, 150 at 100k)`);
+out(`Command latency through Core.handle, steady state: the load's garbage collected (median / p99, ms; ${commandRuns} runs each, 150 at 100k)`);
 const names = Object.keys(Object.values(loads)[0]?.commands ?? {});
 const w2 = [32, ...sizes.map(() => 18)];
 out(row(['command', ...sizes.map((n) => `${n} events`)], w2));
@@ -108,6 +108,11 @@ for (const name of names) out(row([name, ...sizes.map((n) => {
 	const s = loads[String(n)]!.commands[name]!;
 	return `${s.medianMs.toFixed(2)} / ${s.p99Ms.toFixed(2)}`;
 })], w2));
+out(row(['right after the load (all cases)', ...sizes.map((n) => {
+	const s = loads[String(n)]!.afterLoad;
+	return `${s.medianMs.toFixed(2)} / ${s.p99Ms.toFixed(2)}`;
+})], w2));
+out('  right after the load: every case in turn, ten rounds, before the collector has finished with the load\'s garbage.');
 if (images) {
 	out();
 	out(`Images (bench/images.bench.ts, measured ${images.measuredAt}): median / p99`);

@@ -84,7 +84,8 @@ export interface FastValidator {
 	date(v: string | number): PartialDate;
 	/**
 	 * One copy, per load, of a short value that many records repeat (a source id, a role, a place):
-	 * the JSON parser makes a new string for each occurrence of one longer than ten characters.
+	 * a parser makes a new string for each occurrence (V8's JSON.parse shares only strings of up to
+	 * ten characters; the YAML parser none).
 	 */
 	shared(v: string): string;
 }

@@ -17,6 +17,11 @@ export function andInto(words: Uint32Array, bits: Uint32Array): void {
 	for (let w = 0; w < words.length; w++) words[w]! &= bits[w]!;
 }
 
+/** words |= bits. */
+export function orInto(words: Uint32Array, bits: Uint32Array): void {
+	for (let w = 0; w < words.length; w++) words[w]! |= bits[w]!;
+}
+
 /** The documents whose bits are set, ascending, into `out`; returns how many. */
 export function bitsOf(words: Uint32Array, out: Int32Array): number {
 	let count = 0;
