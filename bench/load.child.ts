@@ -89,11 +89,15 @@ for (let i = 0; i < AFTER_LOAD_ROUNDS; i++) {
 }
 // Then the steady state, as a few seconds after a start or a reload: the load's garbage collected.
 // run.ts starts this child with --expose-gc; without it the first cases below still meet that work.
+// A full collection also throws away optimized code that refers to objects it freed (V8's "weak
+// objects" deoptimization: the loader's functions, and some search kernels), so each case warms up
+// again after it, as it would within a few queries in a running bot.
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc) gc();
 else log('no --expose-gc: the first command cases below may meet the collection of the load\'s garbage');
 const commands: Record<string, Stats> = {};
 for (const c of cases) {
+	for (let i = 0; i < 5; i++) await ask(core, c.line(i)); // warm-up after the collection
 	const samples: number[] = [];
 	for (let i = 0; i < commandRuns; i++) {
 		const line = c.line(i);
