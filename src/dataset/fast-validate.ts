@@ -82,18 +82,11 @@ export interface FastValidator {
 	 * same text: the snapshot holds one frozen object per distinct date instead of one per record.
 	 */
 	date(v: string | number): PartialDate;
-	/**
-	 * One copy, per load, of a short value that many records repeat (a source id, a role, a place):
-	 * a parser makes a new string for each occurrence (V8's JSON.parse shares only strings of up to
-	 * ten characters; the YAML parser none).
-	 */
-	shared(v: string): string;
 }
 
 /** One validator per load: it carries the load's cache of parsed dates. */
 export function createFastValidator(): FastValidator {
 	const dates = new Map<string | number, PartialDate | null>();
-	const strings = new Map<string, string>();
 
 	const parsedDate = (v: string | number): PartialDate | null => {
 		let d = dates.get(v);
@@ -237,20 +230,8 @@ export function createFastValidator(): FastValidator {
 			if (!d) throw new Error(`date passed the schema but not the parser: ${String(v)}`);
 			return d;
 		},
-
-		shared(v: string): string {
-			// Texts are unique: keeping them in the map would only cost memory.
-			if (v.length > SHARED_MAX) return v;
-			const s = strings.get(v);
-			if (s !== undefined) return s;
-			strings.set(v, v);
-			return v;
-		},
 	};
 }
-
-/** Longest value {@link FastValidator.shared} keeps one copy of: ids, roles, places, not texts. */
-const SHARED_MAX = 48;
 
 function freezeDate(d: PartialDate): PartialDate {
 	Object.freeze(d.start);

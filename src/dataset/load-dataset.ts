@@ -197,7 +197,7 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 						refs.actorRaw(n, item);
 						continue;
 					}
-					const a = toActor(v, fast);
+					const a = toActor(v);
 					actorList.push(a);
 					records.actors.push(a);
 					tables.addActor(a);
