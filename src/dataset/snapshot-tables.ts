@@ -326,5 +326,8 @@ function addKey(map: Map<string, ActorIds>, key: string, id: string): void {
 	if (ids === undefined) map.set(key, id);
 	else if (typeof ids === 'string') {
 		if (ids !== id) map.set(key, [ids, id]);
-	} else if (!ids.includes(id)) (ids as string[]).push(id);
+	}
+	// Actors are added one at a time, each with all its keys: an id already in the list is its last.
+	// (A search of the whole list would be quadratic in a word thousands of names share.)
+	else if (ids[ids.length - 1] !== id) (ids as string[]).push(id);
 }
