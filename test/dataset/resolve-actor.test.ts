@@ -11,7 +11,7 @@ import { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 const story: Story = { title: 'T', summary: 'S', timezone: 'UTC', status: 'developing', languages: ['en'] };
 
 function actor(id: string, name: string, aliases: string[] = [], names: Record<string, string> = {}): Actor {
-	return { id, name, aliases, type: 'organization', description: '', affiliations: [], names };
+	return { id, name, aliases, type: 'government_body', description: '', affiliations: [], names };
 }
 
 function snapshot(actors: Actor[]): DatasetSnapshot {
@@ -38,7 +38,7 @@ describe('resolveActor', () => {
 
 	it('lists every actor sharing a word once each, by name, even when several of its names hold it', () => {
 		// "ministry" is in the name and the alias of both foreign ministries.
-		expect(s.resolveActor('ministry')).toEqual({ kind: 'ambiguous', candidates: [s.actorById('mfa-azerbaijan'), s.actorById('ministry-of-culture'), s.actorById('mfa-russia')] });
+		expect(s.resolveActor('ministry')).toEqual({ kind: 'ambiguous', candidates: [s.actor('mfa-azerbaijan'), s.actor('ministry-of-culture'), s.actor('mfa-russia')] });
 		expect(ids(s.resolveActor('foreign'))).toEqual(['mfa-azerbaijan', 'mfa-russia']);
 	});
 
