@@ -128,6 +128,7 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 		const file = files[fileIndex]!;
 		const read = await reader.get(fileIndex);
 		const r = read.ok ? parseSafeYaml(read.bytes, file, limits) : read;
+		const digest = read.ok ? read.digest : '';
 		if (!r.ok) {
 			errors.push(...r.errors);
 			continue;
@@ -138,8 +139,9 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 			errors.push({ file, line: 0, col: 0, path: '', message: `the dataset passes ${maxTotal} bytes in all here; the limit is ${maxTotal}` });
 			break;
 		}
-		hash.update(file).update('\0').update(parsed.bytes).update('\0');
-		const digest = places.enter(fileIndex, parsed);
+		// The version: every file's name and digest (the digests are computed off this thread as files arrive).
+		hash.update(file).update('\0').update(digest).update('\0');
+		places.enter(fileIndex, parsed, digest);
 		const records: FileRecords = { digest, events: [], actors: [], sources: [] };
 		byFile.set(file, records);
 		if (parsed.value === null || parsed.value === undefined) {
