@@ -14,6 +14,7 @@ import path from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { DatasetHolder } from '../src/dataset/dataset-holder.js';
 import { loadDataset } from '../src/dataset/load-dataset.js';
+import { warmIndexes } from '../src/dataset/warm-indexes.js';
 import { silentLogger } from '../src/logger.js';
 import { Reloader } from '../src/reload/reloader.js';
 import { ask, BENCH_NOW, benchCore, commandCases } from './commands.js';
@@ -43,6 +44,8 @@ cpSync(source, dir, { recursive: true });
 
 const first = await loadDataset(dir, { maxFiles: 1_000_000 });
 if (!first.ok) throw new Error('the synthetic dataset does not load');
+// As the bot does at start (app.ts): the on-first-use indexes are built before anyone asks.
+await warmIndexes(first.snapshot);
 const holder = new DatasetHolder(first.snapshot);
 const core = benchCore(() => holder.current());
 const reloader = new Reloader({ holder, dataDir: dir, logger: silentLogger(), clock: () => BENCH_NOW });

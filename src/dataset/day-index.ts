@@ -5,6 +5,7 @@
  * (day precision, not a range, an earlier year) — a few hundred at 100k events.
  */
 import { civilFromDay } from './partial-date.js';
+import { runToEnd } from './slices.js';
 
 /** Positions of single-day events, grouped by month × 32 + day: `positions[starts[key]..starts[key + 1])`, ascending. */
 export interface DayBuckets {
@@ -16,6 +17,11 @@ const KEYS = 13 * 32;
 
 /** The buckets of events whose first and last day are the same day. */
 export function dayBuckets(firstDay: Int32Array, lastDay: Int32Array): DayBuckets {
+	return runToEnd(dayBucketSteps(firstDay, lastDay));
+}
+
+/** {@link dayBuckets}, stopping every 16,384 events (see slices.ts). */
+export function* dayBucketSteps(firstDay: Int32Array, lastDay: Int32Array): Generator<void, DayBuckets> {
 	const n = firstDay.length;
 	const keys = new Int16Array(n).fill(-1);
 	const starts = new Int32Array(KEYS + 1);
@@ -23,6 +29,7 @@ export function dayBuckets(firstDay: Int32Array, lastDay: Int32Array): DayBucket
 	let day = NaN;
 	let key = -1;
 	for (let p = 0; p < n; p++) {
+		if ((p & 16383) === 16383) yield;
 		if (firstDay[p] !== lastDay[p]) continue;
 		if (firstDay[p] !== day) {
 			day = firstDay[p]!;

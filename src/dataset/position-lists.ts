@@ -1,3 +1,5 @@
+import { runToEnd } from './slices.js';
+
 /**
  * Sorted lists of event positions (date order, see EventPositions): binary searches over them, and
  * the events of each status as such a list, made on first use per snapshot.
@@ -43,13 +45,23 @@ const byStatus = new WeakMap<Uint8Array, readonly Int32Array[]>();
  * event — and kept as long as they are.
  */
 export function statusPositions(status: Uint8Array): readonly Int32Array[] {
+	return byStatus.get(status) ?? runToEnd(statusPositionSteps(status));
+}
+
+/** {@link statusPositions}, stopping every 32,768 events (see slices.ts); nothing to do when they are made. */
+export function* statusPositionSteps(status: Uint8Array): Generator<void, readonly Int32Array[]> {
 	const known = byStatus.get(status);
 	if (known) return known;
-	const counts: number[] = [];
-	for (let p = 0; p < status.length; p++) counts[status[p]!] = (counts[status[p]!] ?? 0) + 1;
-	const lists = Array.from(counts, (n) => new Int32Array(n ?? 0));
-	const fill = lists.map(() => 0);
+	// Codes are bytes: a counter each, in a typed array (an array with holes up to 255 is slow).
+	const counts = new Int32Array(256);
+	for (let p = 0; p < status.length; p++) counts[status[p]!]!++;
+	let codes = 0;
+	for (let c = 0; c < 256; c++) if (counts[c]! > 0) codes = c + 1;
+	yield;
+	const lists = Array.from({ length: codes }, (_, c) => new Int32Array(counts[c]!));
+	const fill = new Int32Array(codes);
 	for (let p = 0; p < status.length; p++) {
+		if ((p & 32767) === 32767) yield;
 		const code = status[p]!;
 		lists[code]![fill[code]!++] = p;
 	}

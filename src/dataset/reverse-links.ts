@@ -5,6 +5,7 @@
  * instead of scanning every record.
  */
 import type { Actor, StoryEvent } from './model.js';
+import { runToEnd } from './slices.js';
 import type { DatasetSnapshot } from './snapshot.js';
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -14,28 +15,43 @@ const members = new WeakMap<DatasetSnapshot, ReadonlyMap<string, readonly Actor[
 
 /** Events whose `related` list names `eventId`, in date order, each once. */
 export function eventsRelatedTo(dataset: DatasetSnapshot, eventId: string): readonly StoryEvent[] {
-	let table = incoming.get(dataset);
-	if (!table) {
-		table = groupBy(dataset.events, (e) => e.related, (r) => r.eventId);
-		incoming.set(dataset, table);
-	}
+	const table = incoming.get(dataset) ?? runToEnd(incomingSteps(dataset));
 	return table.get(eventId) ?? NONE;
 }
 
 /** Actors that list `actorId` among their affiliations, in dataset order, each once. */
 export function membersOf(dataset: DatasetSnapshot, actorId: string): readonly Actor[] {
-	let table = members.get(dataset);
-	if (!table) {
-		table = groupBy(dataset.actors, (a) => a.affiliations, (id) => id);
-		members.set(dataset, table);
-	}
+	const table = members.get(dataset) ?? runToEnd(memberSteps(dataset));
 	return table.get(actorId) ?? NONE;
 }
 
+/**
+ * Both tables of a snapshot, made now if they are not yet, stopping every thousand records: at 100k
+ * events the related-events table takes a few hundred ms the first time (see warm-indexes.ts).
+ */
+export function* reverseLinkSteps(dataset: DatasetSnapshot): Generator<void, void> {
+	if (!incoming.has(dataset)) yield* incomingSteps(dataset);
+	if (!members.has(dataset)) yield* memberSteps(dataset);
+}
+
+function* incomingSteps(dataset: DatasetSnapshot): Generator<void, ReadonlyMap<string, readonly StoryEvent[]>> {
+	const table = yield* groupBySteps(dataset.events, (e) => e.related, (r) => r.eventId);
+	incoming.set(dataset, table);
+	return table;
+}
+
+function* memberSteps(dataset: DatasetSnapshot): Generator<void, ReadonlyMap<string, readonly Actor[]>> {
+	const table = yield* groupBySteps(dataset.actors, (a) => a.affiliations, (id) => id);
+	members.set(dataset, table);
+	return table;
+}
+
 /** Each record under every key it names, in the order of `records`, once per key however often it names it. */
-function groupBy<T, L>(records: readonly T[], links: (record: T) => readonly L[], key: (link: L) => string): Map<string, T[]> {
+function* groupBySteps<T, L>(records: readonly T[], links: (record: T) => readonly L[], key: (link: L) => string): Generator<void, Map<string, T[]>> {
 	const out = new Map<string, T[]>();
-	for (const record of records) {
+	for (let r = 0; r < records.length; r++) {
+		if ((r & 1023) === 1023) yield;
+		const record = records[r]!;
 		const named = links(record);
 		for (let i = 0; i < named.length; i++) {
 			const k = key(named[i]!);

@@ -2,9 +2,9 @@
  * An immutable, indexed dataset. Commands read only from a snapshot, so a reload that swaps in a
  * new one never changes what a command in flight sees.
  */
-import { bucketOf, dayBuckets, type DayBuckets } from './day-index.js';
+import { bucketOf, dayBuckets, dayBucketSteps, type DayBuckets } from './day-index.js';
 import type { Actor, Claim, EventStatus, Source, Story, StoryEvent } from './model.js';
-import { inAll, lowerBound, statusPositions } from './position-lists.js';
+import { inAll, lowerBound, statusPositions, statusPositionSteps } from './position-lists.js';
 import type { SearchIndex } from './search-index.js';
 import { runToEnd } from './slices.js';
 import { actorIdList, searchIndexSteps, SnapshotTables, STATUS_CODE, type ActorIds, type EventPositions, type IdLookup, type SnapshotIndexes } from './snapshot-tables.js';
@@ -114,6 +114,15 @@ export class DatasetSnapshot {
 		this.positions = ix.positions;
 		if (ix.search) lazyIndexes.set(this, ix.search);
 		Object.freeze(this);
+	}
+
+	/**
+	 * Makes the on-first-use indexes of the timeline and the briefing (day-of-year buckets, per-status
+	 * position lists) now, stopping every few thousand events; see warm-indexes.ts.
+	 */
+	*warmSteps(): Generator<void, void> {
+		if (!dayIndexes.has(this)) dayIndexes.set(this, yield* dayBucketSteps(this.positions.firstDay, this.positions.lastDay));
+		yield* statusPositionSteps(this.positions.status);
 	}
 
 	get counts(): DatasetCounts {

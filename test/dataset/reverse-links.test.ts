@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateStory, rng, writeStory } from '../../bench/generate.js';
 import { loadDataset } from '../../src/dataset/load-dataset.js';
 import { eventsRelatedTo, membersOf } from '../../src/dataset/reverse-links.js';
+import { eventStatuses } from '../../src/dataset/schema.js';
+import { Slicer } from '../../src/dataset/slices.js';
+import { warmIndexes } from '../../src/dataset/warm-indexes.js';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'sitrep-links-'));
@@ -74,6 +77,41 @@ describe('reverse links', () => {
 
 		it('give the same lists when asked again', () => {
 			expect(eventsRelatedTo(ds, 'event-1')).toBe(eventsRelatedTo(ds, 'event-1'));
+		});
+
+		it('built ahead in slices (warmIndexes, as a start and a reload do), they and the day and status indexes equal those built on first use', async () => {
+			const warmed = await load(path.join(root, 'generated'));
+			let turns = 0;
+			let stop = false;
+			const tick = (): void => {
+				if (stop) return;
+				turns++;
+				setImmediate(tick);
+			};
+			setImmediate(tick);
+			await warmIndexes(warmed, new Slicer(0));
+			stop = true;
+			// The event loop ran between slices.
+			expect(turns).toBeGreaterThan(0);
+			const counts = expectScanResults(warmed);
+			expect(counts.incoming).toBeGreaterThan(500);
+			// ds built its day and status indexes on first use.
+			let days = 0;
+			for (let month = 1; month <= 12; month++) {
+				for (const day of [1, 9, 14, 28]) {
+					const ids = warmed.onThisDay(month, day, 3000).map((e) => e.id);
+					expect(ids).toEqual(ds.onThisDay(month, day, 3000).map((e) => e.id));
+					days += ids.length;
+				}
+			}
+			expect(days).toBeGreaterThan(0);
+			let byStatus = 0;
+			for (const status of eventStatuses) {
+				const ids = warmed.lastStartingBy(Number.MAX_SAFE_INTEGER, 40, { status }).map((e) => e.id);
+				expect(ids).toEqual(ds.lastStartingBy(Number.MAX_SAFE_INTEGER, 40, { status }).map((e) => e.id));
+				byStatus += ids.length;
+			}
+			expect(byStatus).toBeGreaterThan(40);
 		});
 	});
 });
