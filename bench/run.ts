@@ -19,7 +19,8 @@ import type { ReloadResult } from './reload.child.js';
 const quick = flag('quick');
 const sizes = arg('sizes', quick ? '1000,10000' : '1000,10000,100000').split(',').map(Number);
 const runs = arg('runs', quick ? '3' : '7');
-const commandRuns = arg('commands', quick ? '100' : '300');
+// Enough samples that a p99 is the tail of the command, not two hiccups of a shared machine.
+const commandRuns = arg('commands', quick ? '100' : '1000');
 /** Fewer repeated loads and command runs at 100k events, where one load takes seconds. */
 const scaled = (value: string, n: number, big: string): string => (n >= 100_000 && !process.argv.includes('--runs') && !process.argv.includes('--commands') ? big : value);
 const subs = Number(arg('subs', quick ? '2000' : '10000'));
@@ -35,7 +36,7 @@ const dirs = new Map(sizes.map((n) => [n, datasetDir(n)]));
 const loads: Record<string, LoadResult & { parseOnlyPeakRssMb: number }> = {};
 for (const n of sizes) {
 	const dir = dirs.get(n)!;
-	const r = await runChild<LoadResult>('./load.child.ts', ['--dir', dir, '--runs', scaled(runs, n, '3'), '--commands', scaled(commandRuns, n, '150')], ['--expose-gc']);
+	const r = await runChild<LoadResult>('./load.child.ts', ['--dir', dir, '--runs', scaled(runs, n, '3'), '--commands', commandRuns], ['--expose-gc']);
 	const parseOnly = await runChild<{ peakRssMb: number }>('./parse-rss.child.ts', ['--dir', dir]);
 	loads[String(n)] = { ...r, parseOnlyPeakRssMb: parseOnly.peakRssMb };
 }
@@ -100,7 +101,7 @@ if (withoutWorker) {
 	out(`  With SITREP_SEARCH_WORKER=off at ${largest} (the search index built on the loading thread): load median ${ms(withoutWorker.load.medianMs)}, ratio ${withoutWorker.ratio.toFixed(2)}×, peak RSS ${withoutWorker.peakRssMb} MB.`);
 }
 out();
-out(`Command latency through Core.handle, steady state: the load's garbage collected (median / p99, ms; ${commandRuns} runs each, 150 at 100k)`);
+out(`Command latency through Core.handle, steady state: the load's garbage collected (median / p99, ms; ${commandRuns} runs each)`);
 const names = Object.keys(Object.values(loads)[0]?.commands ?? {});
 const w2 = [32, ...sizes.map(() => 18)];
 out(row(['command', ...sizes.map((n) => `${n} events`)], w2));
