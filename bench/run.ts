@@ -45,7 +45,7 @@ let withoutWorker: LoadResult | undefined;
 if (!quick) withoutWorker = await runChild<LoadResult>('./load.child.ts', ['--dir', dirs.get(largest)!, '--runs', '3', '--commands', '20', '--search-worker', 'off'], ['--expose-gc']);
 
 let reload: ReloadResult | undefined;
-if (!flag('no-reload')) reload = await runChild<ReloadResult>('./reload.child.ts', ['--dir', dirs.get(largest)!, '--every', arg('every', '20')]);
+if (!flag('no-reload')) reload = await runChild<ReloadResult>('./reload.child.ts', ['--dir', dirs.get(largest)!, '--every', arg('every', '20')], ['--expose-gc']);
 
 const fanouts: FanoutResult[] = [];
 if (!flag('no-fanout')) {
@@ -124,6 +124,7 @@ if (reload) {
 	out();
 	out(`Reload at ${reload.events} events while a command arrives every ${reload.everyMs} ms: ${reload.result} in ${ms(reload.reloadMs)}, peak RSS ${reload.peakRssMb} MB`);
 	out(`  command wait (due → started) during the reload: median ${ms(reload.duringReload.medianMs)}, p99 ${ms(reload.duringReload.p99Ms)}, max ${ms(reload.duringReload.maxMs)} (n=${reload.duringReload.n}); without a reload p99 ${ms(reload.idle.p99Ms)}`);
+	out(`  command wait in the 3 s after the swap (the previous snapshot collected): median ${ms(reload.afterSwap.medianMs)}, p99 ${ms(reload.afterSwap.p99Ms)}, max ${ms(reload.afterSwap.maxMs)}`);
 	out(`  response (due → answered) during the reload: median ${ms(reload.duringReloadResponse.medianMs)}, p99 ${ms(reload.duringReloadResponse.p99Ms)}; without a reload p99 ${ms(reload.idleResponse.p99Ms)}`);
 }
 for (const f of fanouts) {
