@@ -27,7 +27,7 @@ export function membersOf(dataset: DatasetSnapshot, actorId: string): readonly A
 
 /**
  * Both tables of a snapshot, made now if they are not yet, stopping every thousand records: at 100k
- * events the related-events table takes a few hundred ms the first time (see warm-indexes.ts).
+ * events the related-events table took up to 180 ms in one piece the first time (see warm-indexes.ts).
  */
 export function* reverseLinkSteps(dataset: DatasetSnapshot): Generator<void, void> {
 	if (!incoming.has(dataset)) yield* incomingSteps(dataset);
