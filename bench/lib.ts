@@ -5,6 +5,7 @@ import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { generateStory, writeStory } from './generate.js';
 
 export interface Stats {
@@ -34,6 +35,19 @@ export function round(x: number, digits = 2): number {
 }
 
 /** Peak resident set size of this process so far, in MB. */
+/**
+ * A settled heap, as a bot has a little after a load: a forced full collection (the child must run
+ * with --expose-gc; returns false without it), then a second of idle time for the collector's helper
+ * threads to finish sweeping (an allocation that needs a page before then sweeps on the main thread).
+ */
+export async function settle(): Promise<boolean> {
+	const gc = (globalThis as { gc?: () => void }).gc;
+	if (!gc) return false;
+	gc();
+	await sleep(1000);
+	return true;
+}
+
 export function peakRssMb(): number {
 	return round(process.resourceUsage().maxRSS / 1024, 1);
 }

@@ -6,12 +6,11 @@
  *   node --expose-gc --import tsx bench/load.child.ts --dir DIR --runs 5 --commands 300 [--search-worker auto|on|off]
  */
 import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadDataset } from '../src/dataset/load-dataset.js';
 import { warmIndexes } from '../src/dataset/warm-indexes.js';
 import type { DatasetSnapshot } from '../src/dataset/snapshot.js';
 import { ask, benchCore, commandCases } from './commands.js';
-import { arg, cpuMs, datasetFiles, log, median, peakRssMb, reply, round, stats, type Stats } from './lib.js';
+import { arg, cpuMs, datasetFiles, log, median, peakRssMb, reply, round, settle, stats, type Stats } from './lib.js';
 
 export interface LoadResult {
 	readonly events: number;
@@ -96,13 +95,7 @@ for (let i = 0; i < AFTER_LOAD_ROUNDS; i++) {
 // A full collection also throws away optimized code that refers to objects it freed (V8's "weak
 // objects" deoptimization: the loader's functions, and some search kernels), so each case warms up
 // again after it, as it would within a few queries in a running bot.
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc) {
-	gc();
-	// The collector frees pages on helper threads after its pause, and an allocation that needs a page
-	// before they are done sweeps on this thread. A bot has idle time after a load; so does this.
-	await sleep(1000);
-} else log('no --expose-gc: the first command cases below may meet the collection of the load\'s garbage');
+if (!(await settle())) log('no --expose-gc: the first command cases below may meet the collection of the load\'s garbage');
 const commands: Record<string, Stats> = {};
 for (const c of cases) {
 	for (let i = 0; i < 5; i++) await ask(core, c.line(i)); // warm-up after the collection

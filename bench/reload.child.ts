@@ -18,7 +18,7 @@ import { warmIndexes } from '../src/dataset/warm-indexes.js';
 import { silentLogger } from '../src/logger.js';
 import { Reloader } from '../src/reload/reloader.js';
 import { ask, BENCH_NOW, benchCore, commandCases } from './commands.js';
-import { arg, log, peakRssMb, reply, round, stats, type Stats } from './lib.js';
+import { arg, log, peakRssMb, reply, round, settle, stats, type Stats } from './lib.js';
 
 export interface ReloadResult {
 	readonly events: number;
@@ -49,9 +49,8 @@ if (!first.ok) throw new Error('the synthetic dataset does not load');
 // As the bot does at start (app.ts): the on-first-use indexes are built before anyone asks.
 await warmIndexes(first.snapshot);
 // The baseline is a settled bot, not one still collecting its first load's garbage (run.ts starts
-// this child with --expose-gc; the helper threads get a second to finish sweeping).
-(globalThis as { gc?: () => void }).gc?.();
-await sleep(1000);
+// this child with --expose-gc).
+await settle();
 const holder = new DatasetHolder(first.snapshot);
 const core = benchCore(() => holder.current());
 const reloader = new Reloader({ holder, dataDir: dir, logger: silentLogger(), clock: () => BENCH_NOW });

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSnapshot } from '../helpers/dataset-fixture.js';
 import { generateStory, rng, writeStory } from '../../bench/generate.js';
 import { composeBriefing, type UpdatedEvent, type UpdatedSince } from '../../src/briefing/compose-briefing.js';
 import { updatedEvents } from '../../src/briefing/updated-since.js';
-import { loadDataset } from '../../src/dataset/load-dataset.js';
 import type { StoryEvent } from '../../src/dataset/model.js';
 import { civilFromDay } from '../../src/dataset/partial-date.js';
 import type { DatasetSnapshot, EventFilter } from '../../src/dataset/snapshot.js';
@@ -18,11 +18,7 @@ import type { DatasetSnapshot, EventFilter } from '../../src/dataset/snapshot.js
 const root = mkdtempSync(path.join(tmpdir(), 'sitrep-briefing-ix-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function load(dir: string): Promise<DatasetSnapshot> {
-	const r = await loadDataset(dir);
-	if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
-	return r.snapshot;
-}
+const load = loadSnapshot;
 
 const ids = (events: readonly StoryEvent[]) => events.map((e) => e.id);
 

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSnapshot } from '../helpers/dataset-fixture.js';
 import { generateStory, rng, writeStory } from '../../bench/generate.js';
-import { loadDataset } from '../../src/dataset/load-dataset.js';
 import { eventsRelatedTo, membersOf } from '../../src/dataset/reverse-links.js';
 import { eventStatuses } from '../../src/dataset/schema.js';
 import { Slicer } from '../../src/dataset/slices.js';
@@ -18,11 +18,7 @@ import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 const root = mkdtempSync(path.join(tmpdir(), 'sitrep-links-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function load(dir: string): Promise<DatasetSnapshot> {
-	const r = await loadDataset(dir);
-	if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
-	return r.snapshot;
-}
+const load = loadSnapshot;
 
 function expectScanResults(ds: DatasetSnapshot): { incoming: number; members: number } {
 	let incoming = 0;

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadSnapshot } from '../helpers/dataset-fixture.js';
 import { generateStory, writeStory } from '../../bench/generate.js';
-import { loadDataset, type LoadOptions } from '../../src/dataset/load-dataset.js';
+import { loadDataset } from '../../src/dataset/load-dataset.js';
 import { SearchFeed, searchWorkerCounts } from '../../src/dataset/search-feed.js';
 import { SearchIndexBuilder } from '../../src/dataset/search-index-builder.js';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
@@ -18,11 +19,7 @@ import { Slicer } from '../../src/dataset/slices.js';
 const root = mkdtempSync(path.join(tmpdir(), 'sitrep-feed-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function load(dir: string, options: LoadOptions): Promise<DatasetSnapshot> {
-	const r = await loadDataset(dir, options);
-	if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
-	return r.snapshot;
-}
+const load = loadSnapshot;
 
 /** Every result of each query, as comparable text: kind, id, score to the bit, matched tokens. */
 function answers(s: DatasetSnapshot, queries: readonly string[]): string[] {

@@ -8,20 +8,16 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSnapshot } from '../helpers/dataset-fixture.js';
 import { generateStory, writeStory } from '../../bench/generate.js';
 import { diffDatasets } from '../../src/dataset/diff.js';
-import { loadDataset } from '../../src/dataset/load-dataset.js';
 import type { StoryEvent } from '../../src/dataset/model.js';
 import { DatasetSnapshot, type TimelineFilter } from '../../src/dataset/snapshot.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'sitrep-tables-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function load(dir: string): Promise<DatasetSnapshot> {
-	const r = await loadDataset(dir);
-	if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
-	return r.snapshot;
-}
+const load = loadSnapshot;
 
 /** The same records, through the constructor alone (no loader tables, no file records). */
 function rebuilt(s: DatasetSnapshot): DatasetSnapshot {

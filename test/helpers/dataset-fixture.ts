@@ -2,7 +2,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadDataset } from '../../src/dataset/load-dataset.js';
+import { loadDataset, type LoadOptions } from '../../src/dataset/load-dataset.js';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 
 export const BASE_FILES: Readonly<Record<string, string>> = {
@@ -60,6 +60,13 @@ export function writeDataset(files: Record<string, string | Buffer | null> = {})
 		writeFileSync(p, content);
 	}
 	return dir;
+}
+
+/** The snapshot of a dataset directory that must load; throws with its first errors otherwise. */
+export async function loadSnapshot(dir: string, options?: LoadOptions): Promise<DatasetSnapshot> {
+	const r = await loadDataset(dir, options);
+	if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
+	return r.snapshot;
 }
 
 export async function loadFixture(files: Record<string, string | Buffer | null> = {}): Promise<DatasetSnapshot> {
