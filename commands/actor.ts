@@ -20,7 +20,7 @@ export default defineCommand({
 		const { args, dataset, i18n } = ctx;
 		const a = args.name;
 		const name = (x: { name: string; names: Readonly<Record<string, string>> }) => i18n.name(x.name, x.names);
-		const blocks: Block[] = [heading(name(a)), para(i18n.content(a.description))];
+		const blocks: Block[] = [heading(name(a)), para(i18n.content(a.description, a.descriptions))];
 		const fields = [{ name: i18n.t('actor.type'), value: describeActorType(a, i18n) }];
 		if (a.country) fields.push({ name: i18n.t('actor.country'), value: a.country });
 		if (a.aliases.length) fields.push({ name: i18n.t('actor.aliases'), value: i18n.list(a.aliases.slice(0, 12)) });

@@ -31,7 +31,7 @@ export default defineCommand({
 		];
 		blocks.push({ kind: 'fields', fields });
 		blocks.push(para(eventSummary(e, i18n)));
-		if (e.note) blocks.push(para(...i18n.spans('event.note', { note: i18n.content(e.note) })));
+		if (e.note) blocks.push(para(...i18n.spans('event.note', { note: i18n.content(e.note, e.notes) })));
 		const claims = dataset.claimsOf(e);
 		if (claims.length) {
 			blocks.push(heading(i18n.t('event.claims')));

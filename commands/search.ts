@@ -32,7 +32,7 @@ export default defineCommand({
 				blocks.push(claimBlock(dataset, r.claim, i18n, markMatches(claimText(r.claim, i18n), matched, fold)));
 			} else {
 				const name = i18n.name(r.actor.name, r.actor.names);
-				blocks.push(para(...i18n.spans('search.actor', { name, command: `/actor ${r.actor.id}` }), ...markMatches(i18n.content(r.actor.description), matched, fold)));
+				blocks.push(para(...i18n.spans('search.actor', { name, command: `/actor ${r.actor.id}` }), ...markMatches(i18n.content(r.actor.description, r.actor.descriptions), matched, fold)));
 			}
 		}
 		return { blocks };

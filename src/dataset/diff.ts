@@ -145,7 +145,8 @@ function sameActor(a: Actor, b: Actor): boolean {
 		a.description === b.description &&
 		sameList(a.affiliations, b.affiliations) &&
 		a.wikidata === b.wikidata &&
-		sameRecord(a.names, b.names)
+		sameRecord(a.names, b.names) &&
+		sameRecord(a.descriptions, b.descriptions)
 	);
 }
 
@@ -185,7 +186,8 @@ function sameEvent(a: StoryEvent, b: StoryEvent): boolean {
 		a.related.length === b.related.length &&
 		a.related.every((x, i) => x.eventId === b.related[i]!.eventId && x.type === b.related[i]!.type) &&
 		sameRecord(a.titles, b.titles) &&
-		sameRecord(a.summaries, b.summaries)
+		sameRecord(a.summaries, b.summaries) &&
+		sameRecord(a.notes, b.notes)
 	);
 }
 

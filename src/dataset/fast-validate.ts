@@ -152,6 +152,10 @@ export function createFastValidator(): FastValidator {
 				if (!translations(a['names'])) return false;
 				n++;
 			}
+			if (a['descriptions'] !== undefined) {
+				if (!translations(a['descriptions'])) return false;
+				n++;
+			}
 			return keyCount(a) === n;
 		},
 
@@ -220,6 +224,10 @@ export function createFastValidator(): FastValidator {
 			}
 			if (e['summaries'] !== undefined) {
 				if (!translations(e['summaries'])) return false;
+				n++;
+			}
+			if (e['notes'] !== undefined) {
+				if (!translations(e['notes'])) return false;
 				n++;
 			}
 			return keyCount(e) === n;

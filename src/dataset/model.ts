@@ -33,6 +33,8 @@ export interface Actor {
 	readonly wikidata?: string;
 	/** Names per language tag. */
 	readonly names: Readonly<Record<string, string>>;
+	/** The description per language tag (the English one is `description`). */
+	readonly descriptions: Readonly<Record<string, string>>;
 }
 
 export interface Source {
@@ -80,6 +82,8 @@ export interface StoryEvent {
 	readonly claimIds: readonly string[];
 	readonly titles: Readonly<Record<string, string>>;
 	readonly summaries: Readonly<Record<string, string>>;
+	/** The note per language tag (the English one is `note`). */
+	readonly notes: Readonly<Record<string, string>>;
 	/** Dataset file the event came from, relative to the data directory. */
 	readonly file: string;
 }

@@ -23,6 +23,7 @@ export function toActor(a: ActorInput): Actor {
 		affiliations: frozenList(a.affiliations),
 		...(a.wikidata ? { wikidata: a.wikidata } : {}),
 		names: nullProto(a.names),
+		descriptions: nullProto(a.descriptions),
 	});
 }
 
@@ -70,6 +71,7 @@ export function toEvent(ev: EventInput, file: string, fast: FastValidator): Stor
 		claimIds: claims?.length ? Object.freeze(claims.map((c) => c.id)) : EMPTY_LIST,
 		titles: nullProto(ev.titles),
 		summaries: nullProto(ev.summaries),
+		notes: nullProto(ev.notes),
 		file,
 	});
 }

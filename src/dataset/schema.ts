@@ -71,6 +71,7 @@ export const actorSchema = z
 		affiliations: z.array(slug).max(50).optional().meta({ description: 'Ids of actors this one belongs to or speaks for' }),
 		wikidata: z.string().regex(/^Q[1-9]\d*$/u, 'a Wikidata id such as "Q227"').optional(),
 		names: translations.optional(),
+		descriptions: translations.optional().meta({ description: 'The short description in other languages, keyed by language tag' }),
 	})
 	.strict();
 
@@ -129,6 +130,7 @@ export const eventSchema = z
 		claims: z.array(claimSchema).max(200).optional(),
 		titles: translations.optional(),
 		summaries: translations.optional(),
+		notes: translations.optional().meta({ description: 'The editorial note in other languages, keyed by language tag' }),
 	})
 	.strict();
 

@@ -37,6 +37,7 @@ export function eventToInput(dataset: DatasetSnapshot, id: string): EventInput {
 			: {}),
 		...(Object.keys(e.titles).length ? { titles: { ...e.titles } } : {}),
 		...(Object.keys(e.summaries).length ? { summaries: { ...e.summaries } } : {}),
+		...(Object.keys(e.notes).length ? { notes: { ...e.notes } } : {}),
 	};
 }
 
@@ -52,6 +53,7 @@ export function actorToInput(a: Actor): ActorInput {
 		...(a.affiliations.length ? { affiliations: [...a.affiliations] } : {}),
 		...(a.wikidata ? { wikidata: a.wikidata } : {}),
 		...(Object.keys(a.names).length ? { names: { ...a.names } } : {}),
+		...(Object.keys(a.descriptions).length ? { descriptions: { ...a.descriptions } } : {}),
 	};
 }
 

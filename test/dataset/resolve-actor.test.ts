@@ -11,7 +11,7 @@ import { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 const story: Story = { title: 'T', summary: 'S', timezone: 'UTC', status: 'developing', languages: ['en'] };
 
 function actor(id: string, name: string, aliases: string[] = [], names: Record<string, string> = {}): Actor {
-	return { id, name, aliases, type: 'government_body', description: '', affiliations: [], names };
+	return { id, name, aliases, type: 'government_body', description: '', affiliations: [], names, descriptions: {} };
 }
 
 function snapshot(actors: Actor[]): DatasetSnapshot {

@@ -38,8 +38,9 @@ export function syntheticDataset(count: number, spanDays = 730, seed = 42): Data
 		description: 'Synthetic.',
 		affiliations: [],
 		names: {},
+		descriptions: {},
 	}));
-	actors.push({ id: 'actor-child', name: 'Affiliated person', aliases: [], type: 'person', description: 'Synthetic.', affiliations: ['actor-1'], names: {} });
+	actors.push({ id: 'actor-child', name: 'Affiliated person', aliases: [], type: 'person', description: 'Synthetic.', affiliations: ['actor-1'], names: {}, descriptions: {} });
 	const start = 19723; // 2024-01-01
 	const clusters = [0.2, 0.5, 0.52, 0.9].map((f) => start + Math.floor(f * spanDays));
 	const events: StoryEvent[] = [];
@@ -66,6 +67,7 @@ export function syntheticDataset(count: number, spanDays = 730, seed = 42): Data
 			claimIds: [],
 			titles: {},
 			summaries: {},
+			notes: {},
 			file: 'synthetic.yaml',
 		});
 	}

@@ -40,6 +40,7 @@ function event(id: string, day: string, actors: string[], tags: string[]): Story
 		claimIds: [],
 		titles: {},
 		summaries: {},
+		notes: {},
 		file: `events/${id}.yaml`,
 	};
 }
