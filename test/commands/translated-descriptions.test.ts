@@ -53,7 +53,7 @@ describe('translated descriptions and notes', () => {
   - id: first
     date: 2025-06-27
     title: First event
-    titles: { fa: رویداد نخست }
+    titles: { fa: رویداد نخست, ru: Первое событие }
     summary: Something happened.
     summaries: { fa: چیزی رخ داد. }
     actors: [{ actor: alpha-ministry }]
