@@ -11,6 +11,7 @@ import { FONT_FAMILY, FONT_FILES, fontCovers } from '../../src/images/svg.js';
 import { chooseScale } from '../../src/images/time-scale.js';
 import { layoutTimeline } from '../../src/images/timeline-layout.js';
 import { timelineSvg } from '../../src/images/timeline-svg.js';
+import { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { demoDataset } from '../helpers/dataset-fixture.js';
 import { assertWellFormedXml, pixelStats, pngSize } from './helpers.js';
 
@@ -55,7 +56,10 @@ describe('a timeline picture in Russian and Persian', async () => {
 
 	it('heads an untitled picture with the story title in the reader’s language, English where none is written', () => {
 		expect(layoutTimeline(ds, ds.events, { i18n: ru }).title).toBe('Российско-азербайджанский разлад 2025 года');
-		expect(layoutTimeline(ds, ds.events, { i18n: fa }).title).toBe(ds.story.title);
+		expect(layoutTimeline(ds, ds.events, { i18n: fa }).title).toBe('شکاف روسیه و جمهوری آذربایجان در سال ۲۰۲۵');
+		// A story with no Persian title is headed in English.
+		const noFa = new DatasetSnapshot({ ...ds.story, titles: { ru: ds.story.titles!['ru']! } }, ds.actors, ds.sources, ds.events, ds.claims, ds.version, ds.loadedAt);
+		expect(layoutTimeline(noFa, noFa.events, { i18n: fa }).title).toBe(ds.story.title);
 	});
 
 	it('draws Russian labels, months, lanes and titles', () => {
@@ -72,7 +76,10 @@ describe('a timeline picture in Russian and Persian', async () => {
 	});
 
 	it('draws Persian text right to left, as text resvg shapes, and renders it', () => {
-		const svg = timelineSvg(ds, ds.events, { title: 'گاه‌شمار', i18n: fa, text: 'outlines' });
+		// The demo story is all in Persian; one event left with its English title shows how Latin
+		// labels are drawn in a Persian picture.
+		const mixed = ds.events.map((e, i) => (i === 0 ? { ...e, titles: {} } : e));
+		const svg = timelineSvg(ds, mixed, { title: 'گاه‌شمار', i18n: fa, text: 'outlines' });
 		assertWellFormedXml(svg);
 		// Persian stays <text> (shaped by resvg), set as a right-to-left paragraph; the English labels are outlines.
 		expect(svg).toMatch(/<text[^>]*>\u2067گاه‌شمار\u2069<\/text>/u);
