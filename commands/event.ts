@@ -38,7 +38,7 @@ export default defineCommand({
 			for (const [, list] of claimsByClaimant(claims)) for (const c of list) blocks.push(claimBlock(dataset, c, i18n));
 		}
 		blocks.push(heading(i18n.t('event.sources')));
-		blocks.push(sourcesBlock(dataset, e.sourceIds));
+		blocks.push(sourcesBlock(dataset, e.sourceIds, i18n));
 		const related = e.related.map((r) => ({ r, ev: dataset.event(r.eventId)! }));
 		const incoming = eventsRelatedTo(dataset, e.id);
 		if (related.length || incoming.length) {

@@ -151,7 +151,7 @@ function sameActor(a: Actor, b: Actor): boolean {
 
 /** Every field sourceToInput reads is identical. */
 function sameSource(a: Source, b: Source): boolean {
-	return a.id === b.id && a.publisher === b.publisher && a.url === b.url && a.title === b.title && a.published?.text === b.published?.text && a.language === b.language && a.affiliation === b.affiliation;
+	return a.id === b.id && a.outlet === b.outlet && a.publisher === b.publisher && a.url === b.url && a.title === b.title && a.published?.text === b.published?.text && a.language === b.language && a.affiliation === b.affiliation;
 }
 
 /** Equal lists of strings. */

@@ -77,7 +77,7 @@ const VALUES: readonly unknown[] = [
 
 const FIELDS: Record<Kind, readonly string[]> = {
 	actor: ['id', 'name', 'aliases', 'type', 'country', 'description', 'affiliations', 'wikidata', 'names', 'unknown'],
-	source: ['id', 'publisher', 'url', 'title', 'published', 'language', 'affiliation', 'unknown'],
+	source: ['id', 'outlet', 'publisher', 'url', 'title', 'published', 'language', 'affiliation', 'unknown'],
 	event: ['id', 'date', 'title', 'summary', 'location', 'actors', 'tags', 'sources', 'status', 'note', 'related', 'claims', 'titles', 'summaries', 'unknown'],
 };
 
