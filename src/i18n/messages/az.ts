@@ -310,6 +310,7 @@ export const az = {
 	'reload.removed': '{n} silinib ({ids})',
 	'reload.idsMore': '{ids}, … daha {n}',
 	'reload.storyChanged': 'Hekayənin ümumi qeydi dəyişib.',
+	'reload.vocabularyChanged': 'Nəşrlər və ya mövzu, teq və rol adları dəyişib.',
 
 	'subscribe.created': 'Abunə olundu: bu çatda gündəlik brifinq',
 	'subscribe.resumed': 'Bərpa olundu: bu çatda gündəlik brifinq',

@@ -327,6 +327,7 @@ export const en = {
 	'reload.removed': '{n} removed ({ids})',
 	'reload.idsMore': '{ids}, … {n} more',
 	'reload.storyChanged': 'The story record changed.',
+	'reload.vocabularyChanged': 'Outlets, or the labels of topics, tags or roles, changed.',
 
 	// ── /subscribe, /unsubscribe, /subscriptions ──────────────────────────────────────────────
 	'subscribe.created': 'Subscribed: a daily briefing in this chat',

@@ -315,6 +315,7 @@ export const fa = {
 	'reload.removed': '{n} حذف‌شده ({ids})',
 	'reload.idsMore': '{ids}، … {n} مورد دیگر',
 	'reload.storyChanged': 'رکورد کلی ماجرا تغییر کرد.',
+	'reload.vocabularyChanged': 'رسانه‌ها یا نام‌های نمایشی موضوع‌ها، برچسب‌ها یا نقش‌ها تغییر کرد.',
 
 	'subscribe.created': 'اشتراک فعال شد: گزارش روزانه در این گفت‌وگو',
 	'subscribe.resumed': 'از سر گرفته شد: گزارش روزانه در این گفت‌وگو',

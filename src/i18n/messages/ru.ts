@@ -312,6 +312,7 @@ export const ru = {
 	'reload.removed': 'удалено {n} ({ids})',
 	'reload.idsMore': '{ids}, … ещё {n}',
 	'reload.storyChanged': 'Изменилась общая запись об истории.',
+	'reload.vocabularyChanged': 'Изменились издания или подписи тем, тегов или ролей.',
 
 	'subscribe.created': 'Подписка оформлена: ежедневная сводка в этом чате',
 	'subscribe.resumed': 'Возобновлено: ежедневная сводка в этом чате',
