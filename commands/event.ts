@@ -3,7 +3,7 @@ import { actorName, claimBlock, claimsByClaimant, eventLine, eventSummary, event
 import { heading, italic, para, type Block } from '../src/core/reply.js';
 import { eventsRelatedTo } from '../src/dataset/reverse-links.js';
 import { en } from '../src/i18n/messages/index.js';
-import { roleLabel } from '../src/i18n/slugs.js';
+import { roleLabel, tagLabel } from '../src/i18n/slugs.js';
 
 export default defineCommand({
 	data: {
@@ -19,14 +19,14 @@ export default defineCommand({
 		const place = e.location ? (e.location.country ? i18n.t('event.placeCountry', { place: e.location.name, country: e.location.country }) : e.location.name) : undefined;
 		const actors = e.actors.map((a) => {
 			const name = actorName(dataset, a.actorId, i18n);
-			return a.role ? i18n.t('event.actorRole', { name, role: roleLabel(i18n, a.role) }) : name;
+			return a.role ? i18n.t('event.actorRole', { name, role: roleLabel(i18n, a.role, dataset) }) : name;
 		});
 		const fields = [
 			{ name: i18n.t('event.date'), value: i18n.date(e.date) },
 			...(place !== undefined ? [{ name: i18n.t('event.place'), value: place }] : []),
 			{ name: i18n.t('event.status'), value: statusLabel(e.status, i18n) },
 			{ name: i18n.t('event.actors'), value: i18n.list(actors) },
-			...(e.tags.length ? [{ name: i18n.t('event.tags'), value: i18n.list(e.tags) }] : []),
+			...(e.tags.length ? [{ name: i18n.t('event.tags'), value: i18n.list(e.tags.map((t) => tagLabel(i18n, t, dataset))) }] : []),
 			{ name: i18n.t('field.id'), value: e.id },
 		];
 		blocks.push({ kind: 'fields', fields });
@@ -38,7 +38,7 @@ export default defineCommand({
 			for (const [, list] of claimsByClaimant(claims)) for (const c of list) blocks.push(claimBlock(dataset, c, i18n));
 		}
 		blocks.push(heading(i18n.t('event.sources')));
-		blocks.push(sourcesBlock(dataset, e.sourceIds));
+		blocks.push(sourcesBlock(dataset, e.sourceIds, i18n));
 		const related = e.related.map((r) => ({ r, ev: dataset.event(r.eventId)! }));
 		const incoming = eventsRelatedTo(dataset, e.id);
 		if (related.length || incoming.length) {

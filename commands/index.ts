@@ -11,11 +11,12 @@ import help from './help.js';
 import language from './language.js';
 import reload from './reload.js';
 import search from './search.js';
+import source from './source.js';
 import subscribe from './subscribe.js';
 import subscriptions from './subscriptions.js';
 import timeline from './timeline.js';
 import unsubscribe from './unsubscribe.js';
 
-export const commandModules = [timeline, actor, event, search, briefing, exportCommand, subscribe, unsubscribe, subscriptions, language, reload, help] as const;
+export const commandModules = [timeline, actor, event, source, search, briefing, exportCommand, subscribe, unsubscribe, subscriptions, language, reload, help] as const;
 
 export const registry = createRegistry(commandModules as unknown as Parameters<typeof createRegistry>[0]);

@@ -52,6 +52,7 @@ export function diffBlocks(diff: DatasetDiff, i18n: Translator = createTranslato
 		...kindLine(i18n, 'sources', diff.sources),
 		...kindLine(i18n, 'claims', diff.claims),
 		...(diff.storyChanged ? [para(i18n.t('reload.storyChanged'))] : []),
+		...(diff.vocabularyChanged ? [para(i18n.t('reload.vocabularyChanged'))] : []),
 	];
 }
 

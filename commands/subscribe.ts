@@ -3,6 +3,7 @@ import { actorName } from '../src/core/present.js';
 import { heading, para } from '../src/core/reply.js';
 import { LOCALES } from '../src/i18n/locale.js';
 import { en } from '../src/i18n/messages/index.js';
+import { tagLabel } from '../src/i18n/slugs.js';
 import { describeSubscription, parseTime, parseTimeZone } from '../src/scheduler/schedule-input.js';
 import { subscriptionDefaultsOf, subscriptionStoreOf } from '../src/store/services.js';
 
@@ -53,7 +54,7 @@ export default defineCommand({
 		return {
 			blocks: [
 				heading(title),
-				{ kind: 'fields', fields: describeSubscription(sub, now, (id) => actorName(dataset, id, i18n), i18n) },
+				{ kind: 'fields', fields: describeSubscription(sub, now, (id) => actorName(dataset, id, i18n), i18n, (tag) => tagLabel(i18n, tag, dataset)) },
 				para(i18n.t('subscribe.footer')),
 			],
 		};

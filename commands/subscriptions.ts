@@ -4,6 +4,7 @@ import { actorName } from '../src/core/present.js';
 import { heading, para, type Block } from '../src/core/reply.js';
 import { en } from '../src/i18n/messages/index.js';
 import { pauseReason } from '../src/i18n/pause-reasons.js';
+import { tagLabel } from '../src/i18n/slugs.js';
 import { describeSubscription } from '../src/scheduler/schedule-input.js';
 import { subscriptionStoreOf } from '../src/store/services.js';
 
@@ -21,6 +22,7 @@ export default defineCommand({
 	async execute({ args, services, place, requester, now, dataset, i18n }) {
 		const store = subscriptionStoreOf(services);
 		const name = (id: string) => actorName(dataset, id, i18n);
+		const tagName = (tag: string) => tagLabel(i18n, tag, dataset);
 		if (args.all) {
 			if (!requester.isOwner) throw new UserFacingError('FORBIDDEN', msg('subscriptions.ownersOnly'), msg('subscriptions.ownersOnly.hint'));
 			const all = await store.list();
@@ -30,7 +32,7 @@ export default defineCommand({
 				const parts = [
 					i18n.t('subscriptions.line', { platform: s.platform, channel: s.channelId, time: s.time, zone: s.timezone }),
 					...(s.actorId ? [i18n.t('filter.actor', { name: name(s.actorId) })] : []),
-					...(s.tag ? [i18n.t('filter.tag', { tag: s.tag })] : []),
+					...(s.tag ? [i18n.t('filter.tag', { tag: tagName(s.tag) })] : []),
 					...(s.quiet ? [i18n.t('subscriptions.quiet')] : []),
 					...(s.language ? [i18n.t('subscriptions.language', { language: i18n.t(`lang.${s.language}`) })] : []),
 				];
@@ -45,7 +47,7 @@ export default defineCommand({
 		// The stored reason is the platform's English; describeSubscription shows it as given.
 		const shown = sub.pauseReason ? { ...sub, pauseReason: pauseReason(i18n, sub.platform, sub.pauseReason) } : sub;
 		return {
-			blocks: [heading(i18n.t(sub.status === 'paused' ? 'subscriptions.title.paused' : 'subscriptions.title')), { kind: 'fields', fields: describeSubscription(shown, now, name, i18n) }],
+			blocks: [heading(i18n.t(sub.status === 'paused' ? 'subscriptions.title.paused' : 'subscriptions.title')), { kind: 'fields', fields: describeSubscription(shown, now, name, i18n, tagName) }],
 		};
 	},
 });

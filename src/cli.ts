@@ -9,6 +9,7 @@ import { loadConfig, tryLoadConfig } from './config.js';
 import { formatDatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
 import { isTimeZone } from './dataset/schema.js';
+import { missingTranslations, type MissingTranslation } from './i18n/coverage.js';
 import { CsvError } from './interop/csv.js';
 import { writeDraft } from './interop/draft.js';
 import { EXPORT_FORMATS, exportDataset, IMPORT_FORMATS, ImportError, importFile, isEmptyDir, type ExportFormat, type ImportFormat } from './interop/index.js';
@@ -29,6 +30,8 @@ Commands:
                              --images DIR also draws the reply's pictures and writes them to DIR.
                              --lang ru answers in Russian (en, ru, az or fa).
   validate [DIR]             Check a dataset directory (default: data/) and print every error.
+                             --languages ru,az,fa also lists every text without a translation
+                             into those languages (a report; --require-translations makes it fail).
   import FORMAT FILE --out DIR
                              Turn another tool's file into a dataset directory. FORMAT is
                              timelinejs (JSON), timelinejs-csv (the Google Sheets template as CSV)
@@ -89,19 +92,36 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function validate(args: string[]): Promise<void> {
-	const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+	const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { languages: { type: 'string' }, 'require-translations': { type: 'boolean' } } });
 	const dir = positionals[0] ?? 'data';
+	const languages = values.languages === undefined ? [] : values.languages.split(',').map((l) => l.trim()).filter(Boolean);
+	const badLang = languages.find((l) => !/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/u.test(l));
+	if (badLang !== undefined || (values.languages !== undefined && languages.length === 0)) {
+		return fail(`--languages takes language tags separated by commas, e.g. --languages ru,az,fa; got "${values.languages ?? ''}"`, 2);
+	}
 	const started = performance.now();
 	const r = await loadDataset(dir);
 	const ms = Math.round(performance.now() - started);
 	if (r.ok) {
 		const c = r.snapshot.counts;
 		process.stdout.write(`${dir}: valid — ${c.events} events, ${c.actors} actors, ${c.sources} sources, ${c.claims} claims (version ${r.snapshot.version}, ${ms} ms)\n`);
+		if (languages.length) reportTranslations(dir, missingTranslations(r.snapshot, languages), languages, values['require-translations'] === true);
 		return;
 	}
 	for (const e of r.errors) process.stdout.write(`${formatDatasetError(e)}\n`);
 	process.stderr.write(`${dir}: ${r.errors.length} ${r.errors.length === 1 ? 'error' : 'errors'}\n`);
 	process.exitCode = 1;
+}
+
+/**
+ * The missing translations, one per line (language, what, id, the field to add, the file), then a
+ * count per language. A report, not an error, unless --require-translations asks for exit code 1.
+ */
+function reportTranslations(dir: string, missing: readonly MissingTranslation[], languages: readonly string[], required: boolean): void {
+	for (const m of missing) process.stdout.write(`${m.lang}  ${m.kind} ${m.id}: add ${m.field}${m.file ? `  (${m.file})` : ''}\n`);
+	const counts = languages.filter((l) => l !== 'en').map((l) => `${l} ${missing.filter((m) => m.lang === l).length}`);
+	process.stdout.write(`${dir}: ${missing.length ? `${missing.length} missing ${missing.length === 1 ? 'translation' : 'translations'} (${counts.join(', ')})` : `translated into ${languages.join(', ')}`}\n`);
+	if (missing.length && required) process.exitCode = 1;
 }
 
 async function importCommand(args: string[]): Promise<void> {

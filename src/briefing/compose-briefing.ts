@@ -9,7 +9,7 @@ import type { Claim, StoryEvent } from '../dataset/model.js';
 import { civilFromDay, isoFromDay, parsePartialDate } from '../dataset/partial-date.js';
 import type { DatasetSnapshot, EventFilter } from '../dataset/snapshot.js';
 import type { Locale } from '../i18n/locale.js';
-import { topicLabel } from '../i18n/slugs.js';
+import { tagLabel, topicLabel } from '../i18n/slugs.js';
 import { storySummary, storyTitle } from '../i18n/story-text.js';
 import { createTranslator } from '../i18n/translator.js';
 import { updatedEvents } from './updated-since.js';
@@ -73,7 +73,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	const blocks: Block[] = [heading(i18n.t('briefing.title', { day: dayText, title: storyTitle(i18n, dataset.story) }))];
 	const scope = [
 		...(req.actorId ? [i18n.t('filter.actor', { name: actorName(dataset, req.actorId, i18n) })] : []),
-		...(req.tag ? [i18n.t('filter.tag', { tag: req.tag })] : []),
+		...(req.tag ? [i18n.t('filter.tag', { tag: tagLabel(i18n, req.tag, dataset) })] : []),
 	];
 	if (scope.length) blocks.push(para(italic(i18n.t('briefing.filtered', { scope: i18n.list(scope) }))));
 
@@ -115,7 +115,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 			blocks.push(eventLine(dataset, e, i18n));
 			// Topics are dataset slugs ("detainee-count"), shown as words.
 			const topics = [...new Set(dataset.claimsOf(e).map((c) => c.topic).filter((t): t is string => t !== undefined))];
-			if (topics.length) blocks.push(para(italic(i18n.t('briefing.disputed', { topics: i18n.list(topics.map((t) => topicLabel(i18n, t)), 'semicolon') }))));
+			if (topics.length) blocks.push(para(italic(i18n.t('briefing.disputed', { topics: i18n.list(topics.map((t) => topicLabel(i18n, t, dataset)), 'semicolon') }))));
 		}
 	}
 

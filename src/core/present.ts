@@ -3,8 +3,9 @@
  * a claim looks the same wherever it appears. Dataset text goes through the reader's Translator: a
  * translation when the dataset has one, else the English original, noted once per reply.
  */
-import type { Actor, Claim, Stance, StoryEvent } from '../dataset/model.js';
+import type { Actor, Claim, Source, Stance, StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import { sourceByline } from '../i18n/outlets.js';
 import { createTranslator, type Translator } from '../i18n/translator.js';
 import { italic, para, type Block, type Reply, type Span } from './reply.js';
 
@@ -55,18 +56,24 @@ export function claimBlock(dataset: DatasetSnapshot, c: Claim, i18n: Translator,
 		stance: c.stance,
 		spans: spans ?? [{ text: claimText(c, i18n) }],
 		...(c.quote ? { quote: c.quote } : {}),
-		...(src ? { source: { publisher: src.publisher, url: src.url } } : {}),
+		...(src ? { source: { ...bylineOf(dataset, src, i18n), url: src.url } } : {}),
 		eventId: c.eventId,
 	};
 }
 
-export function sourcesBlock(dataset: DatasetSnapshot, ids: readonly string[]): Block {
+function bylineOf(dataset: DatasetSnapshot, s: Source, i18n: Translator): { publisher: string; label: string } {
+	const b = sourceByline(dataset, s, i18n);
+	return { publisher: b.publisher, label: b.label };
+}
+
+/** The sources of an event (or any list of source ids), each with its outlet's name and label. */
+export function sourcesBlock(dataset: DatasetSnapshot, ids: readonly string[], i18n: Translator): Block {
 	return {
 		kind: 'sources',
 		sources: ids
 			.map((id) => dataset.source(id))
 			.filter((s) => s !== undefined)
-			.map((s) => ({ publisher: s.publisher, url: s.url, affiliation: s.affiliation, ...(s.title ? { title: s.title } : {}) })),
+			.map((s) => ({ ...bylineOf(dataset, s, i18n), url: s.url, ...(s.title ? { title: s.title } : {}) })),
 	};
 }
 

@@ -3,7 +3,7 @@
  * embeds, Telegram HTML, plain text). Blocks carry raw dataset and user text; escaping is the
  * renderer's job, so no command can forget it.
  */
-import type { EventStatus, SourceAffiliation, Stance } from '../dataset/model.js';
+import type { EventStatus, Stance } from '../dataset/model.js';
 import type { Locale } from '../i18n/locale.js';
 
 /** A run of text, optionally marked. `match` marks words that matched a search. */
@@ -30,13 +30,15 @@ export type Block =
 			readonly stance: Stance;
 			readonly spans: readonly Span[];
 			readonly quote?: { readonly text: string; readonly lang: string };
-			readonly source?: { readonly publisher: string; readonly url: string };
+			/** Where it was reported: the outlet's name and label ("TASS", "Russian state media"). */
+			readonly source?: { readonly publisher: string; readonly label: string; readonly url: string };
 			readonly eventId?: string;
 	  }
 	| { readonly kind: 'fields'; readonly fields: readonly { readonly name: string; readonly value: string }[] }
 	| {
 			readonly kind: 'sources';
-			readonly sources: readonly { readonly publisher: string; readonly title?: string; readonly url: string; readonly affiliation: SourceAffiliation }[];
+			/** Each with its outlet's name and label, so readers can weigh it. */
+			readonly sources: readonly { readonly publisher: string; readonly label: string; readonly title?: string; readonly url: string }[];
 	  }
 	| { readonly kind: 'divider' };
 

@@ -7,7 +7,7 @@ import { fileRecords, type FileRecords } from './file-records.js';
 import type { Actor, Claim, Source, StoryEvent } from './model.js';
 import type { EventInput } from './schema.js';
 import type { DatasetSnapshot } from './snapshot.js';
-import { actorToInput, eventToInput, sourceToInput } from './to-input.js';
+import { actorToInput, eventToInput, labelToInput, outletToInput, sourceToInput } from './to-input.js';
 
 export interface KindDiff {
 	readonly added: readonly string[];
@@ -21,6 +21,8 @@ export interface DatasetDiff {
 	readonly sources: KindDiff;
 	readonly claims: KindDiff;
 	readonly storyChanged: boolean;
+	/** Outlets, or the labels of topics, tags or roles, changed. */
+	readonly vocabularyChanged: boolean;
 }
 
 function diffMaps(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): KindDiff {
@@ -64,11 +66,18 @@ export function diffDatasets(before: DatasetSnapshot, after: DatasetSnapshot): D
 		sources: diffMaps(a.sources, b.sources),
 		claims: diffMaps(a.claims, b.claims),
 		storyChanged: JSON.stringify(before.story) !== JSON.stringify(after.story),
+		vocabularyChanged: vocabularyJson(before) !== vocabularyJson(after),
 	};
 }
 
+/** Outlets and labels in the editors' shape; a few dozen records, compared whole. */
+function vocabularyJson(ds: DatasetSnapshot): string {
+	const v = ds.vocabulary;
+	return JSON.stringify([[...v.outlets.values()].map(outletToInput), ...[v.topics, v.tags, v.roles].map((m) => [...m.values()].map(labelToInput))]);
+}
+
 export function isEmptyDiff(d: DatasetDiff): boolean {
-	return !d.storyChanged && [d.events, d.actors, d.sources, d.claims].every((k) => k.added.length + k.changed.length + k.removed.length === 0);
+	return !d.storyChanged && !d.vocabularyChanged && [d.events, d.actors, d.sources, d.claims].every((k) => k.added.length + k.changed.length + k.removed.length === 0);
 }
 
 /**
@@ -131,6 +140,7 @@ function diffChangedFiles(before: DatasetSnapshot, after: DatasetSnapshot, was: 
 		sources: kind<Source>((_, f) => f.sources, (ds, id) => ds.source(id), sameSource, (_, x) => JSON.stringify(sourceToInput(x))),
 		claims: kind<Claim>((ds, f) => f.events.flatMap((e) => ds.claimsOf(e)), (ds, id) => ds.claim(id), sameClaim, claimJson),
 		storyChanged: JSON.stringify(before.story) !== JSON.stringify(after.story),
+		vocabularyChanged: vocabularyJson(before) !== vocabularyJson(after),
 	};
 }
 
@@ -152,7 +162,7 @@ function sameActor(a: Actor, b: Actor): boolean {
 
 /** Every field sourceToInput reads is identical. */
 function sameSource(a: Source, b: Source): boolean {
-	return a.id === b.id && a.publisher === b.publisher && a.url === b.url && a.title === b.title && a.published?.text === b.published?.text && a.language === b.language && a.affiliation === b.affiliation;
+	return a.id === b.id && a.outlet === b.outlet && a.publisher === b.publisher && a.url === b.url && a.title === b.title && a.published?.text === b.published?.text && a.language === b.language && a.affiliation === b.affiliation;
 }
 
 /** Equal lists of strings. */

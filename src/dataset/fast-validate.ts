@@ -10,13 +10,13 @@
  * test/dataset/fast-validate.test.ts checks the two agree on generated and mutated records.
  */
 import { parsePartialDate, type PartialDate } from './partial-date.js';
-import { actorTypes, eventStatuses, relationTypes, SLUG, stances } from './schema.js';
+import { actorTypes, eventStatuses, relationTypes, SLUG, sourceAffiliations, stances } from './schema.js';
 
 const ACTOR_TYPES: ReadonlySet<string> = new Set(actorTypes);
 const EVENT_STATUSES: ReadonlySet<string> = new Set(eventStatuses);
 const RELATION_TYPES: ReadonlySet<string> = new Set(relationTypes);
 const STANCES: ReadonlySet<string> = new Set(stances);
-const AFFILIATIONS: ReadonlySet<string> = new Set(['independent', 'state-affiliated', 'party']);
+const AFFILIATIONS: ReadonlySet<string> = new Set(sourceAffiliations);
 // The same patterns as schema.ts.
 const LANG = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/u;
 const COUNTRY = /^[A-Z]{3}$/u;
@@ -161,10 +161,17 @@ export function createFastValidator(): FastValidator {
 
 		source(s: unknown): boolean {
 			if (!plain(s)) return false;
-			let n = 5;
+			let n = 3;
 			const url = s['url'];
-			if (!slug(s['id']) || !text(s['publisher'], 200) || typeof url !== 'string' || url.length > 2000 || !URL.test(url) || !lang(s['language'])) return false;
-			if (typeof s['affiliation'] !== 'string' || !AFFILIATIONS.has(s['affiliation'])) return false;
+			if (!slug(s['id']) || typeof url !== 'string' || url.length > 2000 || !URL.test(url) || !lang(s['language'])) return false;
+			// Either outlet: alone, or the older publisher: + affiliation: (schema.ts's superRefine).
+			if (s['outlet'] !== undefined) {
+				if (!slug(s['outlet']) || s['publisher'] !== undefined || s['affiliation'] !== undefined) return false;
+				n++;
+			} else {
+				if (!text(s['publisher'], 200) || typeof s['affiliation'] !== 'string' || !AFFILIATIONS.has(s['affiliation'])) return false;
+				n += 2;
+			}
 			if (s['title'] !== undefined) {
 				if (!text(s['title'], 500)) return false;
 				n++;

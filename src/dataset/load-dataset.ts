@@ -9,14 +9,14 @@ import type { z } from 'zod';
 import { formatPath, type DatasetError } from './errors.js';
 import { createFastValidator } from './fast-validate.js';
 import { setFileRecords, type FileRecords } from './file-records.js';
-import type { Actor, Claim, Source, Story, StoryEvent } from './model.js';
+import type { Actor, Claim, Label, Outlet, Source, Story, StoryEvent, Vocabulary } from './model.js';
 import { DEFAULT_YAML_LIMITS, parseSafeYaml, type ParsedFile, type SafeYamlLimits } from './safe-yaml.js';
-import { actorSchema, eventSchema, SLUG, sourceSchema, storySchema, type StoryInput } from './schema.js';
+import { actorSchema, eventSchema, labelSchema, outletSchema, SLUG, sourceSchema, storySchema, type StoryInput } from './schema.js';
 import { Places, ReadAhead } from './load-files.js';
 import { PendingRefs, Ref, REF_PATH, REF_TARGET } from './references.js';
 import { SearchFeed } from './search-feed.js';
 import { Slicer } from './slices.js';
-import { toActor, toClaim, toEvent, toSource } from './records.js';
+import { toActor, toClaim, toEvent, toLabel, toOutlet, toSource } from './records.js';
 import { DatasetSnapshot, SnapshotTables } from './snapshot.js';
 import { closest } from './text.js';
 
@@ -38,7 +38,10 @@ export interface LoadOptions extends Partial<SafeYamlLimits> {
 
 export type LoadResult = { ok: true; snapshot: DatasetSnapshot } | { ok: false; errors: DatasetError[] };
 
-const TOP_KEYS = ['story', 'actors', 'sources', 'events'] as const;
+const TOP_KEYS = ['story', 'actors', 'sources', 'events', 'outlets', 'topics', 'tags', 'roles'] as const;
+/** The small keys: a few dozen records each, validated by zod alone and kept in maps by id. */
+const VOCABULARY_KEYS = ['outlets', 'topics', 'tags', 'roles'] as const;
+type VocabularyKey = (typeof VOCABULARY_KEYS)[number];
 const DATA_EXT = new Set(['.yaml', '.yml', '.json']);
 /** Files in data/ that are not records: the generated JSON Schema. */
 const IGNORED = new Set(['schema.json']);
@@ -114,6 +117,11 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 	const claimIndex: number[] = [];
 	const claimDuplicates: { claim: number; first: number; id: string }[] = [];
 	const accuracy: { event: number; field: 'status' | 'tags'; message: string }[] = [];
+	// Outlets and labels by id, with where each was defined (for a repeated id's message).
+	const vocabulary = { outlets: new Map<string, Outlet>(), topics: new Map<string, Label>(), tags: new Map<string, Label>(), roles: new Map<string, Label>() };
+	const vocabularyAt = new Map<string, string>();
+	// Sources that name an outlet: record number and outlet id, checked once every outlet is known.
+	const outletRefs: { source: number; outlet: string }[] = [];
 	// References are checked on every record, valid or not, so that a bad date in an event does not
 	// hide its unknown actor. One defined by then is checked at once, while the record is at hand;
 	// the rest wait here, in order, until every id is known.
@@ -145,7 +153,7 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 		const records: FileRecords = { digest, events: [], actors: [], sources: [] };
 		byFile.set(file, records);
 		if (parsed.value === null || parsed.value === undefined) {
-			errors.push({ file, line: 1, col: 1, path: '', message: 'is empty; a dataset file holds one or more of the keys story, actors, sources, events' });
+			errors.push({ file, line: 1, col: 1, path: '', message: `is empty; a dataset file holds one or more of the keys ${TOP_KEYS.join(', ')}` });
 			continue;
 		}
 		// Validate record by record, so one bad event does not hide the errors of the others.
@@ -172,6 +180,10 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 			if (!Array.isArray(value)) {
 				const { line, col } = parsed.locate([key]);
 				errors.push({ file, line, col, path: key, message: `expected a list of ${key}, got ${describe(value)}` });
+				continue;
+			}
+			if ((VOCABULARY_KEYS as readonly string[]).includes(key)) {
+				loadVocabulary(key as VocabularyKey, value, file, parsed, errors, vocabulary, vocabularyAt);
 				continue;
 			}
 			const kind = kinds[key as 'actors' | 'sources' | 'events'];
@@ -208,6 +220,7 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 					const v = valid(fast.source(item), item, sourceSchema, file, parsed, key, i, errors);
 					if (v === undefined) continue;
 					const x = toSource(v, fast);
+					if (x.outlet !== undefined) outletRefs.push({ source: n, outlet: x.outlet });
 					sourceList.push(x);
 					records.sources.push(x);
 					tables.addSource(x);
@@ -289,6 +302,14 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 		}
 	});
 	for (const a of accuracy) errors.push(at('events', a.event, [a.field], a.message));
+	for (const r of outletRefs) {
+		if (vocabulary.outlets.has(r.outlet)) continue;
+		const fileIndex = kinds.sources.file[r.source]!;
+		const full = ['sources', kinds.sources.index[r.source]!, 'outlet'];
+		const { line, col } = places.locate(fileIndex, full);
+		const near = closest(r.outlet, [...vocabulary.outlets.keys()], 1);
+		errors.push({ file: files[fileIndex]!, line, col, path: formatPath(full), message: `unknown outlet "${r.outlet}"${near.length ? `; did you mean "${near[0]!}"?` : '; define it in outlets.yaml (outlets: - id, name, kind, note)'}` });
+	}
 
 	if (errors.length) return { ok: false, errors: sortErrors(errors) };
 
@@ -304,9 +325,46 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 		...(s.summaries ? { summaries: s.summaries } : {}),
 	});
 	const prepared = await slicer.run(tables.finish());
-	const snapshot = new DatasetSnapshot(story, Object.freeze(actorList), Object.freeze(sourceList), eventList, Object.freeze(claimList), hash.digest('hex').slice(0, 16), (options.now ?? new Date()).toISOString(), prepared);
+	const vocab: Vocabulary = Object.freeze(vocabulary);
+	const snapshot = new DatasetSnapshot(story, Object.freeze(actorList), Object.freeze(sourceList), eventList, Object.freeze(claimList), hash.digest('hex').slice(0, 16), (options.now ?? new Date()).toISOString(), prepared, vocab);
 	setFileRecords(snapshot, byFile);
 	return { ok: true, snapshot };
+}
+
+/**
+ * One list of outlets or labels: each record validated (zod; they are few), a repeated id reported
+ * with where it was first defined.
+ */
+function loadVocabulary(
+	key: VocabularyKey,
+	list: readonly unknown[],
+	file: string,
+	parsed: ParsedFile,
+	errors: DatasetError[],
+	into: { outlets: Map<string, Outlet>; topics: Map<string, Label>; tags: Map<string, Label>; roles: Map<string, Label> },
+	firstAt: Map<string, string>,
+): void {
+	const what = key === 'outlets' ? 'outlet' : key.slice(0, -1);
+	for (let i = 0; i < list.length; i++) {
+		const item: unknown = list[i];
+		const id = (item as { id?: unknown } | null)?.id;
+		if (typeof id === 'string') {
+			const first = firstAt.get(`${key}\0${id}`);
+			if (first !== undefined) {
+				const { line, col } = parsed.locate([key, i, 'id']);
+				errors.push({ file, line, col, path: formatPath([key, i, 'id']), message: `duplicate ${what} id "${id}"; it is already used at ${first}` });
+				continue;
+			}
+			firstAt.set(`${key}\0${id}`, `${file}:${parsed.locate([key, i, 'id']).line}`);
+		}
+		if (key === 'outlets') {
+			const v = valid(false, item, outletSchema, file, parsed, key, i, errors);
+			if (v !== undefined) into.outlets.set(v.id, toOutlet(v));
+		} else {
+			const v = valid(false, item, labelSchema, file, parsed, key, i, errors);
+			if (v !== undefined) into[key].set(v.id, toLabel(v));
+		}
+	}
 }
 
 /** Bytes in all the files, as stat sees them now (a file that cannot be stat'ed counts 0; reading it reports why). */

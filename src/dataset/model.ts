@@ -2,13 +2,14 @@
  * The records of a loaded dataset, resolved and frozen. Everything the bot shows comes from these.
  */
 import type { PartialDate } from './partial-date.js';
-import type { actorTypes, eventStatuses, relationTypes, stances } from './schema.js';
+import type { actorTypes, eventStatuses, outletKinds, relationTypes, sourceAffiliations, stances } from './schema.js';
 
 export type ActorType = (typeof actorTypes)[number];
 export type EventStatus = (typeof eventStatuses)[number];
 export type Stance = (typeof stances)[number];
 export type RelationType = (typeof relationTypes)[number];
-export type SourceAffiliation = 'independent' | 'state-affiliated' | 'party';
+export type SourceAffiliation = (typeof sourceAffiliations)[number];
+export type OutletKind = (typeof outletKinds)[number];
 
 export interface Story {
 	readonly title: string;
@@ -39,12 +40,48 @@ export interface Actor {
 
 export interface Source {
 	readonly id: string;
-	readonly publisher: string;
+	/** Id of the outlet that published it; absent in the older form, which gives publisher and affiliation. */
+	readonly outlet?: string;
+	readonly publisher?: string;
 	readonly url: string;
 	readonly title?: string;
 	readonly published?: PartialDate;
 	readonly language: string;
-	readonly affiliation: SourceAffiliation;
+	readonly affiliation?: SourceAffiliation;
+}
+
+/** A news outlet, agency or official channel, with what readers weigh its reports by. */
+export interface Outlet {
+	readonly id: string;
+	readonly name: string;
+	/** The name in other languages where it has an established form. */
+	readonly names: Readonly<Record<string, string>>;
+	readonly country?: string;
+	readonly kind: OutletKind;
+	/** The state whose media or body it is (state, pro-government, public, official). */
+	readonly state?: string;
+	/** The party or movement an affiliated outlet speaks for, and that name in other languages. */
+	readonly party?: string;
+	readonly parties: Readonly<Record<string, string>>;
+	/** Why it has this kind, in a line. */
+	readonly note: string;
+	readonly notes: Readonly<Record<string, string>>;
+	readonly url?: string;
+}
+
+/** The readable label of a topic, tag or role slug. */
+export interface Label {
+	readonly id: string;
+	readonly label: string;
+	readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The dataset's outlets and its labels for the slugs readers see. */
+export interface Vocabulary {
+	readonly outlets: ReadonlyMap<string, Outlet>;
+	readonly topics: ReadonlyMap<string, Label>;
+	readonly tags: ReadonlyMap<string, Label>;
+	readonly roles: ReadonlyMap<string, Label>;
 }
 
 /** Who says what about an event. The bot repeats claims only with their attribution. */

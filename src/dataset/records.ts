@@ -2,8 +2,8 @@
  * Snapshot records made from validated input records (the loader's last step for each record).
  */
 import type { FastValidator } from './fast-validate.js';
-import type { Actor, Claim, Source, StoryEvent } from './model.js';
-import type { ActorInput, ClaimInput, EventInput, SourceInput } from './schema.js';
+import type { Actor, Claim, Label, Outlet, Source, StoryEvent } from './model.js';
+import type { ActorInput, ClaimInput, EventInput, LabelInput, OutletInput, SourceInput } from './schema.js';
 
 /**
  * Snapshot records. Each object is frozen as it is made: the shape is known, so there is no need
@@ -30,13 +30,34 @@ export function toActor(a: ActorInput): Actor {
 export function toSource(x: SourceInput, fast: FastValidator): Source {
 	return Object.freeze({
 		id: x.id,
-		publisher: x.publisher,
+		...(x.outlet ? { outlet: x.outlet } : {}),
+		...(x.publisher ? { publisher: x.publisher } : {}),
 		url: x.url,
 		...(x.title ? { title: x.title } : {}),
 		...(x.published !== undefined ? { published: fast.date(x.published) } : {}),
 		language: x.language,
-		affiliation: x.affiliation,
+		...(x.affiliation ? { affiliation: x.affiliation } : {}),
 	});
+}
+
+export function toOutlet(o: OutletInput): Outlet {
+	return Object.freeze({
+		id: o.id,
+		name: o.name,
+		names: nullProto(o.names),
+		...(o.country ? { country: o.country } : {}),
+		kind: o.kind,
+		...(o.state ? { state: o.state } : {}),
+		...(o.party ? { party: o.party } : {}),
+		parties: nullProto(o.parties),
+		note: o.note,
+		notes: nullProto(o.notes),
+		...(o.url ? { url: o.url } : {}),
+	});
+}
+
+export function toLabel(l: LabelInput): Label {
+	return Object.freeze({ id: l.id, label: l.label, labels: nullProto(l.labels) });
 }
 
 export function toClaim(c: ClaimInput, eventId: string, fast: FastValidator): Claim {

@@ -75,17 +75,76 @@ export const actorSchema = z
 	})
 	.strict();
 
+export const outletKinds = ['state', 'pro-government', 'public', 'private', 'affiliated', 'independent', 'official', 'wire', 'unknown'] as const;
+/** The older, coarse source label; a source that names no outlet still gives one. */
+export const sourceAffiliations = ['independent', 'state-affiliated', 'party'] as const;
+
+const country = z.string().regex(/^[A-Z]{3}$/u, 'an ISO 3166-1 alpha-3 code such as "AZE", "RUS", "IRN"');
+
+/**
+ * A news outlet, agency or official channel that sources are published by. Its kind and note are
+ * what readers weigh a source by, so every source line shows them ("TASS — Russian state media").
+ */
+export const outletSchema = z
+	.object({
+		id: slug,
+		name: text(200),
+		names: translations.optional().meta({ description: "The outlet's name where another language has an established form (ТАСС, «Коммерсантъ»)" }),
+		country: country.optional().meta({ description: 'Where the outlet is based' }),
+		kind: z.enum(outletKinds).meta({
+			description:
+				'state (state-owned or state-run media of `state`); pro-government (privately owned, follows the government of `state`); public (publicly funded, independent by statute, of `state`); private (privately owned); affiliated (speaks for the party or movement `party`); independent; official (an official body of `state` publishing for itself); wire (a news agency); unknown (ownership not established)',
+		}),
+		state: country.optional().meta({ description: 'For state, pro-government, public and official outlets: the state whose media or body it is' }),
+		party: text(200).optional().meta({ description: 'For affiliated outlets: the party or movement (Hezbollah)' }),
+		parties: translations.optional().meta({ description: 'The party or movement in other languages' }),
+		note: text(300).meta({ description: 'One line giving the reason for the kind: owner, funder or who appoints the editor' }),
+		notes: translations.optional(),
+		url: url.optional().meta({ description: "The outlet's home page" }),
+	})
+	.strict()
+	.superRefine((o, ctx) => {
+		const needsState = o.kind === 'state' || o.kind === 'pro-government' || o.kind === 'public' || o.kind === 'official';
+		if (needsState && o.state === undefined) ctx.addIssue({ code: 'custom', path: ['kind'], message: `a ${o.kind} outlet names its state: add state: with an ISO 3166-1 alpha-3 code such as "RUS"` });
+		if (!needsState && o.state !== undefined) ctx.addIssue({ code: 'custom', path: ['state'], message: `state: is for state, pro-government, public and official outlets, not ${o.kind}; remove it or change the kind` });
+		if (o.kind === 'affiliated' && o.party === undefined) ctx.addIssue({ code: 'custom', path: ['kind'], message: 'an affiliated outlet names the party or movement it speaks for: add party: (e.g. "Hezbollah")' });
+		if (o.kind !== 'affiliated' && (o.party !== undefined || o.parties !== undefined)) ctx.addIssue({ code: 'custom', path: [o.party !== undefined ? 'party' : 'parties'], message: `party: is for affiliated outlets, not ${o.kind}; remove it or change the kind` });
+	});
+
+/**
+ * A source: one article or document. It names its outlet (an id from outlets.yaml); the older form,
+ * a publisher name and a coarse affiliation, is still read for datasets written before outlets.
+ */
 export const sourceSchema = z
 	.object({
 		id: slug,
-		publisher: text(200),
+		outlet: slug.optional().meta({ description: 'Id of the outlet that published it (outlets.yaml)' }),
+		publisher: text(200).optional().meta({ description: 'Older form, without outlet: the publisher name' }),
 		url,
 		title: text(500).optional(),
 		published: dateField.optional(),
 		language: lang,
-		affiliation: z.enum(['independent', 'state-affiliated', 'party']).meta({
-			description: 'independent; state-affiliated (state media of any country); party (a side in the story speaking for itself)',
+		affiliation: z.enum(sourceAffiliations).optional().meta({
+			description: 'Older form, without outlet: independent; state-affiliated (state media of any country); party (a side in the story speaking for itself)',
 		}),
+	})
+	.strict()
+	.superRefine((x, ctx) => {
+		if (x.outlet !== undefined) {
+			for (const k of ['publisher', 'affiliation'] as const) {
+				if (x[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `a source with outlet: takes its name and label from the outlet; remove ${k}:` });
+			}
+		} else if (x.publisher === undefined || x.affiliation === undefined) {
+			ctx.addIssue({ code: 'custom', path: ['outlet'], message: 'a source names its outlet: add outlet: with an id from outlets.yaml (or, in the older form, both publisher: and affiliation:)' });
+		}
+	});
+
+/** A readable label for a slug readers see (a dispute topic, a tag, a role), in other languages too. */
+export const labelSchema = z
+	.object({
+		id: slug,
+		label: text(120),
+		labels: translations.optional().meta({ description: 'The label in other languages, e.g. { ru: "причина смерти" }' }),
 	})
 	.strict();
 
@@ -139,12 +198,15 @@ export const storyFileSchema = z.object({ story: storySchema }).strict();
 export const actorsFileSchema = z.object({ actors: z.array(actorSchema) }).strict();
 export const sourcesFileSchema = z.object({ sources: z.array(sourceSchema) }).strict();
 export const eventsFileSchema = z.object({ events: z.array(eventSchema) }).strict();
+export const outletsFileSchema = z.object({ outlets: z.array(outletSchema) }).strict();
 
 export type StoryInput = z.infer<typeof storySchema>;
 export type ActorInput = z.infer<typeof actorSchema>;
 export type SourceInput = z.infer<typeof sourceSchema>;
 export type ClaimInput = z.infer<typeof claimSchema>;
 export type EventInput = z.infer<typeof eventSchema>;
+export type OutletInput = z.infer<typeof outletSchema>;
+export type LabelInput = z.infer<typeof labelSchema>;
 
 /** One JSON Schema for every dataset file: each file holds one or more of the top-level keys. */
 export const datasetFileSchema = z
@@ -153,6 +215,10 @@ export const datasetFileSchema = z
 		actors: z.array(actorSchema).optional(),
 		sources: z.array(sourceSchema).optional(),
 		events: z.array(eventSchema).optional(),
+		outlets: z.array(outletSchema).optional(),
+		topics: z.array(labelSchema).optional().meta({ description: 'Labels of the dispute topics claims name (topic: cause-of-death)' }),
+		tags: z.array(labelSchema).optional().meta({ description: 'Labels of the tags events carry' }),
+		roles: z.array(labelSchema).optional().meta({ description: 'Labels of the roles actors play in events (role: speaker), beyond the built-in ones' }),
 	})
 	.strict();
 

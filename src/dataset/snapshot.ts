@@ -3,7 +3,7 @@
  * new one never changes what a command in flight sees.
  */
 import { bucketOf, dayBuckets, dayBucketSteps, type DayBuckets } from './day-index.js';
-import type { Actor, Claim, EventStatus, Source, Story, StoryEvent } from './model.js';
+import type { Actor, Claim, EventStatus, Label, Outlet, Source, Story, StoryEvent, Vocabulary } from './model.js';
 import { inAll, lowerBound, statusPositions, statusPositionSteps } from './position-lists.js';
 import type { SearchIndex } from './search-index.js';
 import { runToEnd } from './slices.js';
@@ -68,6 +68,7 @@ export type { EventPositions, IdLookup, SharedIds, SnapshotIndexes } from './sna
 export { SnapshotTables } from './snapshot-tables.js';
 
 const NONE: readonly number[] = Object.freeze([]);
+const EMPTY_VOCABULARY: Vocabulary = Object.freeze({ outlets: new Map(), topics: new Map(), tags: new Map(), roles: new Map() });
 
 export class DatasetSnapshot {
 	/** Events in date order. */
@@ -97,6 +98,8 @@ export class DatasetSnapshot {
 		readonly loadedAt: string,
 		/** Made ahead by {@link SnapshotTables} from these same records (the loader does). */
 		prepared?: SnapshotIndexes,
+		/** Outlets and the labels of topics, tags and roles; none when not given. */
+		readonly vocabulary: Vocabulary = EMPTY_VOCABULARY,
 	) {
 		const ix = prepared ?? SnapshotTables.of(actors, sources, events, claims);
 		this.events = ix.events;
@@ -137,6 +140,14 @@ export class DatasetSnapshot {
 	}
 	source(id: string): Source | undefined {
 		return this.sourceById(id);
+	}
+	/** An outlet by id (outlets.yaml). */
+	outlet(id: string): Outlet | undefined {
+		return this.vocabulary.outlets.get(id);
+	}
+	/** The label an editor gave a topic, tag or role slug, if any. */
+	label(kind: 'topic' | 'tag' | 'role', id: string): Label | undefined {
+		return this.vocabulary[`${kind}s`].get(id);
 	}
 	claim(id: string): Claim | undefined {
 		return this.claimById(id);

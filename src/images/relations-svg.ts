@@ -201,21 +201,34 @@ export function drawRelations(l: RelationsLayout, mode: TextMode | GlyphSink = '
 
 function legend(l: RelationsLayout, text: TextFn): string {
 	const out: string[] = [];
-	let x = 20;
+	const rtl = l.dir === 'rtl';
+	// Items run from the left margin, or for a right-to-left reader from the right edge, each symbol
+	// before its text in reading order. `x` is where the next item begins, `w` its width.
+	let x = rtl ? l.width - 20 : 20;
 	const y = 100;
+	const place = (w: number): number => (rtl ? x - w : x);
+	const advance = (w: number): void => {
+		x += rtl ? -w : w;
+	};
 	if (l.nodes.length > 0) {
 		for (const { n: s, text: label } of l.sharedLabels) {
-			const w = Math.max(MIN_EDGE, (MAX_EDGE * s) / l.maxShared);
-			out.push(el('line', { x1: x + w / 2, y1: y - 5, x2: x + 36 - w / 2, y2: y - 5, stroke: '#8c959f', 'stroke-opacity': 0.75, 'stroke-width': w, 'stroke-linecap': 'round' }));
-			out.push(text([{ text: label }], { x: x + 46, y, size: FONT.legend, fill: '#57606a' }));
-			x += 46 + textWidth(label, FONT.legend) + 24;
+			const ew = Math.max(MIN_EDGE, (MAX_EDGE * s) / l.maxShared);
+			const tw = textWidth(label, FONT.legend);
+			const left = place(46 + tw);
+			const lineX = rtl ? left + tw + 10 : left;
+			out.push(el('line', { x1: lineX + ew / 2, y1: y - 5, x2: lineX + 36 - ew / 2, y2: y - 5, stroke: '#8c959f', 'stroke-opacity': 0.75, 'stroke-width': ew, 'stroke-linecap': 'round' }));
+			out.push(text([{ text: label }], rtl ? { x: lineX - 10, y, size: FONT.legend, fill: '#57606a', anchor: 'end' } : { x: left + 46, y, size: FONT.legend, fill: '#57606a' }));
+			advance(46 + tw + 24);
 		}
 	}
 	for (const s of l.sides) {
-		if (x + 30 + textWidth(s.name, FONT.legend) > l.width - 20) break;
-		out.push(el('circle', { cx: x + 8, cy: y - 5, r: 7, fill: s.colour }));
-		out.push(text([{ text: s.name }], { x: x + 22, y, size: FONT.legend, fill: '#57606a' }));
-		x += 22 + textWidth(s.name, FONT.legend) + 20;
+		const tw = textWidth(s.name, FONT.legend);
+		if (rtl ? x - 30 - tw < 20 : x + 30 + tw > l.width - 20) break;
+		const left = place(22 + tw);
+		const dotX = rtl ? left + tw + 14 : left + 8;
+		out.push(el('circle', { cx: dotX, cy: y - 5, r: 7, fill: s.colour }));
+		out.push(text([{ text: s.name }], rtl ? { x: dotX - 14, y, size: FONT.legend, fill: '#57606a', anchor: 'end' } : { x: left + 22, y, size: FONT.legend, fill: '#57606a' }));
+		advance(22 + tw + 20);
 	}
 	return out.join('\n');
 }

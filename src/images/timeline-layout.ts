@@ -113,8 +113,12 @@ export interface LegendItem {
 	readonly kind: LegendKind;
 	/** The text as drawn, symbol included. */
 	readonly text: string;
+	/** Left edge of the swatch. */
 	readonly x: number;
 	readonly y: number;
+	/** Where the text is anchored: after the swatch (start), or before it in a right-to-left picture (end). */
+	readonly textX: number;
+	readonly textAnchor: 'start' | 'end';
 }
 
 /** Font sizes in px at 1200 px width: nothing below 14, so a phone showing the image at a third stays readable. */
@@ -219,15 +223,26 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 		if (e.status === 'corrected') present.add('corrected');
 	}
 	const legendItems: LegendItem[] = [];
+	const rtl = RTL.has(i18n.locale);
+	// Left to right from the left margin; a right-to-left reader starts at the right edge, each swatch
+	// before (right of) its text.
 	let lx = MARGIN;
+	let rx = width - MARGIN;
 	let ly = 98;
 	for (const kind of ['point', 'bar', 'approximate', 'disputed', 'corrected'] as const) {
 		if (!present.has(kind)) continue;
 		const text = legendText(kind, i18n);
 		const w = LEGEND_SWATCH + 8 + textWidth(text, FONT.legend) + 28;
-		if (lx + w > width - MARGIN && lx > MARGIN) [lx, ly] = [MARGIN, ly + 24];
-		legendItems.push({ kind, text, x: lx, y: ly });
-		lx += w;
+		if (rtl) {
+			if (rx - w < MARGIN && rx < width - MARGIN) [rx, ly] = [width - MARGIN, ly + 24];
+			const x = rx - LEGEND_SWATCH;
+			legendItems.push({ kind, text, x, y: ly, textX: x - 8, textAnchor: 'end' });
+			rx -= w;
+		} else {
+			if (lx + w > width - MARGIN && lx > MARGIN) [lx, ly] = [MARGIN, ly + 24];
+			legendItems.push({ kind, text, x: lx, y: ly, textX: lx + LEGEND_SWATCH + 8, textAnchor: 'start' });
+			lx += w;
+		}
 	}
 	const axisTop = ly + 46;
 

@@ -7,7 +7,7 @@ import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { drawText, isolate, type GlyphSink, type TextAnchor, type TextMode, type TextSpan } from './glyphs.js';
 import { CORRECTED_COLOUR, DISPUTED_COLOUR } from './sides.js';
 import { el, FONT_FAMILY, num, textWidth } from './svg.js';
-import { FONT, FOOTER_LINE, labelBaselineShift, layoutTimeline, LEGEND_SWATCH, type EventMark, type LegendItem, type TimelineLayout, type TimelineOptions } from './timeline-layout.js';
+import { FONT, FOOTER_LINE, labelBaselineShift, layoutTimeline, type EventMark, type LegendItem, type TimelineLayout, type TimelineOptions } from './timeline-layout.js';
 
 export type { TimelineOptions } from './timeline-layout.js';
 
@@ -72,8 +72,9 @@ export function drawTimeline(l: TimelineLayout, mode: TextMode | GlyphSink = 'sv
 	parts.push(el('path', { d: `M${num(l.plotLeft)} ${num(l.axisTop)}H${num(l.plotRight)}`, stroke: MUTED, 'stroke-width': 1.5 }));
 	if (l.axisBottom !== undefined) parts.push(el('path', { d: `M${num(l.plotLeft)} ${num(l.axisBottom)}H${num(l.plotRight)}`, stroke: MUTED, 'stroke-width': 1.5 }));
 	parts.push(...tickText);
+	// Lane heads sit where the reader starts: the right edge in a right-to-left picture.
 	for (const lane of l.lanes) {
-		parts.push(text(20, lane.top + 21, [{ text: lane.name, weight: 'bold' }, { text: `${l.separator}${lane.head}`, fill: MUTED, size: FONT.tick }], { size: FONT.lane, fill: lane.colour }));
+		parts.push(text(headX, lane.top + 21, [{ text: lane.name, weight: 'bold' }, { text: `${l.separator}${lane.head}`, fill: MUTED, size: FONT.tick }], { size: FONT.lane, fill: lane.colour, anchor: headAnchor }));
 	}
 	for (const m of l.marks) parts.push(drawMark(m));
 	for (const m of l.marks) if (m.label) parts.push(drawLabel(m, text));
@@ -134,7 +135,7 @@ function drawLabel(m: EventMark, text: TextFn): string {
 	return text(m.labelX, m.y + labelBaselineShift(), [...symbol, { text: m.label }], { anchor: m.labelAnchor === 'end' ? 'end' : undefined });
 }
 
-function legendItem({ kind, text: label, x, y }: LegendItem, text: TextFn): string {
+function legendItem({ kind, text: label, x, y, textX, textAnchor }: LegendItem, text: TextFn): string {
 	const cy = y - 5;
 	const sx = x + 4;
 	let swatch: string;
@@ -157,5 +158,5 @@ function legendItem({ kind, text: label, x, y }: LegendItem, text: TextFn): stri
 	const spans: TextSpan[] = symbol
 		? [{ text: symbol, fill: kind === 'disputed' ? DISPUTED_COLOUR : CORRECTED_COLOUR, weight: 'bold' }, { text: label.slice(2) }]
 		: [{ text: label }];
-	return swatch + text(x + LEGEND_SWATCH + 8, y, spans, { size: FONT.legend, fill: MUTED });
+	return swatch + text(textX, y, spans, { size: FONT.legend, fill: MUTED, anchor: textAnchor === 'end' ? 'end' : undefined });
 }

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { ActorInput, EventInput, SourceInput, StoryInput } from '../dataset/schema.js';
+import type { ActorInput, EventInput, LabelInput, OutletInput, SourceInput, StoryInput } from '../dataset/schema.js';
 import { fold } from '../dataset/text.js';
 
 export interface DatasetDraft {
@@ -13,6 +13,11 @@ export interface DatasetDraft {
 	actors: ActorInput[];
 	sources: SourceInput[];
 	events: EventInput[];
+	/** Outlets the sources name, and labels of topics, tags and roles (a sitrep export carries them). */
+	outlets?: OutletInput[];
+	topics?: LabelInput[];
+	tags?: LabelInput[];
+	roles?: LabelInput[];
 }
 
 export interface ImportIssue {
@@ -56,8 +61,8 @@ export function clip(text: string, max: number): string {
 }
 
 /**
- * Writes a draft as a dataset directory in the demo's layout: story.yaml, actors.yaml, sources.yaml
- * and one file per event under events/. Refuses to write into a directory that already has a story.
+ * Writes a draft as a dataset directory in the demo's layout: story.yaml, actors.yaml, sources.yaml,
+ * outlets.yaml and vocabulary.yaml when there are any, and one file per event under events/. Refuses to write into a directory that already has a story.
  */
 export async function writeDraft(draft: DatasetDraft, dir: string): Promise<string[]> {
 	await mkdir(path.join(dir, 'events'), { recursive: true });
@@ -69,6 +74,9 @@ export async function writeDraft(draft: DatasetDraft, dir: string): Promise<stri
 	await put('story.yaml', { story: draft.story });
 	await put('actors.yaml', { actors: draft.actors });
 	await put('sources.yaml', { sources: draft.sources });
+	if (draft.outlets?.length) await put('outlets.yaml', { outlets: draft.outlets });
+	const labels = { ...(draft.topics?.length ? { topics: draft.topics } : {}), ...(draft.tags?.length ? { tags: draft.tags } : {}), ...(draft.roles?.length ? { roles: draft.roles } : {}) };
+	if (Object.keys(labels).length) await put('vocabulary.yaml', labels);
 	for (const e of draft.events) {
 		const date = String(e.date).replace(/^~/u, '').split('/')[0]!.replace(/[^0-9-]/gu, '');
 		await put(`events/${date}-${e.id}.yaml`.replace(/\/-/u, '/'), { events: [e] });

@@ -6,6 +6,11 @@
 import type { StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { civilFromDay, formatHuman } from '../dataset/partial-date.js';
+import { bylineText, sourceByline } from '../i18n/outlets.js';
+import { createTranslator } from '../i18n/translator.js';
+
+/** The export's own words are English, like the rest of its text. */
+const EN = createTranslator('en');
 
 /** Escapes a TEXT value: backslash, semicolon, comma and newlines. */
 export function icsText(s: string): string {
@@ -74,7 +79,7 @@ export function exportIcs(dataset: DatasetSnapshot, options: { stamp?: string; d
 			precise ? '' : `Date known only as ${formatHuman(e.date)}: the calendar entry spans the whole period.`,
 			e.status === 'disputed' ? 'Disputed: sources disagree. See the claims with /event.' : '',
 			e.note ? `Note: ${e.note}` : '',
-			`Sources: ${sources.map((s) => `${s.publisher} ${s.url}`).join('; ')}`,
+			`Sources: ${sources.map((s) => `${bylineText(sourceByline(dataset, s, EN), EN)} ${s.url}`).join('; ')}`,
 		].filter(Boolean).join('\n\n');
 		lines.push(
 			'BEGIN:VEVENT',

@@ -9,7 +9,9 @@
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { formatHuman, parsePartialDate, type DatePoint, type PartialDate } from '../dataset/partial-date.js';
 import type { EventInput, SourceInput } from '../dataset/schema.js';
-import { actorToInput as rawActor, eventToInput as rawEvent, sourceToInput as rawSource } from '../dataset/to-input.js';
+import { actorToInput as rawActor, eventToInput as rawEvent, labelToInput as rawLabel, outletToInput as rawOutlet, sourceToInput as rawSource } from '../dataset/to-input.js';
+import { bylineText, sourceByline } from '../i18n/outlets.js';
+import { createTranslator } from '../i18n/translator.js';
 import { clip, IdAllocator, slugify, type DatasetDraft, type ImportIssue, type ImportResult } from './draft.js';
 import { htmlToText } from './html-to-text.js';
 
@@ -119,9 +121,10 @@ export function importTimelineJs(input: unknown, options: TimelineImportOptions 
 		events: [],
 	};
 	// A sitrep export carries the story, every actor and every source on its title slide.
-	const titleExt = title?.sitrep as { story?: DatasetDraft['story']; actors?: DatasetDraft['actors']; sources?: SourceInput[] } | undefined;
+	const titleExt = title?.sitrep as Pick<DatasetDraft, 'outlets' | 'topics' | 'tags' | 'roles'> & { story?: DatasetDraft['story']; actors?: DatasetDraft['actors']; sources?: SourceInput[] } | undefined;
 	if (titleExt && typeof titleExt === 'object') {
 		if (titleExt.story) draft.story = titleExt.story;
+		for (const k of ['outlets', 'topics', 'tags', 'roles'] as const) if (Array.isArray(titleExt[k]) && titleExt[k].length) (draft[k] as unknown[]) = [...titleExt[k]];
 		for (const a of titleExt.actors ?? []) {
 			draft.actors.push(a);
 			actorIds.take(a.id);
@@ -227,6 +230,15 @@ function escapeHtml(s: string): string {
 	return s.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;').replace(/"/gu, '&quot;');
 }
 
+/** The export's own words are English, like the rest of its text. */
+const EN = createTranslator('en');
+
+/** " (via TASS — Russian state media)" after a claim. */
+function claimVia(dataset: DatasetSnapshot, sourceId: string): string {
+	const s = dataset.source(sourceId);
+	return s ? ` (via ${escapeHtml(bylineText(sourceByline(dataset, s, EN), EN))})` : '';
+}
+
 /** The snapshot as TimelineJS3 JSON. */
 export function exportTimelineJs(dataset: DatasetSnapshot): { title: TimelineSlide; events: TimelineSlide[] } {
 	const events = dataset.events.map((e): TimelineSlide => {
@@ -234,9 +246,10 @@ export function exportTimelineJs(dataset: DatasetSnapshot): { title: TimelineSli
 		const actors = e.actors.map((a) => dataset.actor(a.actorId)!);
 		const claims = dataset.claimsOf(e);
 		const claimHtml = claims.length
-			? `<p><b>Claims</b></p><ul>${claims.map((c) => `<li>${escapeHtml(dataset.actor(c.by)?.name ?? c.by)} (${c.stance}): ${escapeHtml(c.text)}</li>`).join('')}</ul>`
+			? `<p><b>Claims</b></p><ul>${claims.map((c) => `<li>${escapeHtml(dataset.actor(c.by)?.name ?? c.by)} (${c.stance}): ${escapeHtml(c.text)}${claimVia(dataset, c.sourceId)}</li>`).join('')}</ul>`
 			: '';
-		const text = `<p>${escapeHtml(e.summary)}</p>${e.note ? `<p><i>${escapeHtml(e.note)}</i></p>` : ''}${claimHtml}<p>Sources: ${sources.map((s) => `<a href="${escapeHtml(s.url)}">${escapeHtml(s.publisher)}</a>`).join(', ')}</p>`;
+		// Each source with its outlet's label, as the bot shows it: readers weigh a report by its outlet.
+		const text = `<p>${escapeHtml(e.summary)}</p>${e.note ? `<p><i>${escapeHtml(e.note)}</i></p>` : ''}${claimHtml}<p>Sources: ${sources.map((s) => { const b = sourceByline(dataset, s, EN); return `<a href="${escapeHtml(s.url)}">${escapeHtml(b.publisher)}</a> (${escapeHtml(b.label)})`; }).join(', ')}</p>`;
 		const first = actors[0];
 		const raw = rawEvent(dataset, e.id);
 		return {
@@ -254,7 +267,15 @@ export function exportTimelineJs(dataset: DatasetSnapshot): { title: TimelineSli
 	return {
 		title: {
 			text: { headline: escapeHtml(s.title), text: `<p>${escapeHtml(s.summary)}</p>` },
-			sitrep: toJson({ story, actors: dataset.actors.map(rawActor), sources: dataset.sources.map(rawSource) }),
+			sitrep: toJson({
+				story,
+				actors: dataset.actors.map(rawActor),
+				sources: dataset.sources.map(rawSource),
+				outlets: [...dataset.vocabulary.outlets.values()].map(rawOutlet),
+				topics: [...dataset.vocabulary.topics.values()].map(rawLabel),
+				tags: [...dataset.vocabulary.tags.values()].map(rawLabel),
+				roles: [...dataset.vocabulary.roles.values()].map(rawLabel),
+			}),
 		},
 		events,
 	};

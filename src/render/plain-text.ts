@@ -29,8 +29,9 @@ function spans(list: readonly Span[]): string {
 
 const EN = createTranslator('en');
 
-function affiliation(a: string, i18n: Translator): string {
-	return a === 'state-affiliated' || a === 'party' ? ` [${i18n.t(`affiliation.short.${a}`)}]` : '';
+/** "TASS — Russian state media": every source is shown with its outlet's label. */
+function byline(s: { publisher: string; label: string }, i18n: Translator): string {
+	return clean(i18n.t('outlet.byline', { publisher: s.publisher, label: s.label }));
 }
 
 /** One block as plain text; the renderer's own words in the language of `i18n`. */
@@ -47,14 +48,14 @@ export function renderBlock(b: Block, i18n: Translator = EN): string {
 		}
 		case 'claim': {
 			const quote = b.quote ? ` “${clean(b.quote.text)}” (${b.quote.lang})` : '';
-			const src = b.source ? ` (${clean(b.source.publisher)} <${b.source.url}>)` : '';
+			const src = b.source ? ` (${byline(b.source, i18n)} <${b.source.url}>)` : '';
 			return `• ${claimLead(clean(b.by), b.stance, i18n)}: ${spans(b.spans)}${quote}${src}`;
 		}
 		case 'fields':
 			return b.fields.map((f) => `${clean(f.name)}: ${clean(f.value)}`).join('\n');
 		case 'sources':
 			return b.sources
-				.map((s) => `- ${clean(s.publisher)}${s.title ? `: ${clean(s.title)}` : ''} <${s.url}>${affiliation(s.affiliation, i18n)}`)
+				.map((s) => `- ${byline(s, i18n)}${s.title ? `: ${clean(s.title)}` : ''} <${s.url}>`)
 				.join('\n');
 		case 'divider':
 			return '—'.repeat(20);

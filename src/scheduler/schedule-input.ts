@@ -65,8 +65,15 @@ export function suggestZones(input: string, limit = 3): string[] {
 }
 
 /** One line per field, for /subscribe and /subscriptions replies, in the reader's language. */
-export function describeSubscription(sub: Subscription, now: Date, actorName: (id: string) => string, i18n: Translator = createTranslator('en')): { name: string; value: string }[] {
-	const filter = [...(sub.actorId ? [i18n.t('filter.actor', { name: actorName(sub.actorId) })] : []), ...(sub.tag ? [i18n.t('filter.tag', { tag: sub.tag })] : [])];
+export function describeSubscription(
+	sub: Subscription,
+	now: Date,
+	actorName: (id: string) => string,
+	i18n: Translator = createTranslator('en'),
+	/** A tag as readers see it (the dataset's label); the slug by default. */
+	tagName: (tag: string) => string = (tag) => tag,
+): { name: string; value: string }[] {
+	const filter = [...(sub.actorId ? [i18n.t('filter.actor', { name: actorName(sub.actorId) })] : []), ...(sub.tag ? [i18n.t('filter.tag', { tag: tagName(sub.tag) })] : [])];
 	const fields = [
 		{ name: i18n.t('subscription.when'), value: i18n.t('subscription.when.value', { time: sub.time, zone: sub.timezone }) },
 		{ name: i18n.t('subscription.filter'), value: filter.length ? i18n.list(filter) : i18n.t('subscription.filter.none') },

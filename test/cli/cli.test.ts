@@ -34,6 +34,25 @@ describe('npx sitrep', () => {
 		expect(r.stderr).toMatch(/2 errors/);
 	});
 
+	it('validate --languages lists every missing translation, exits 0 unless --require-translations', () => {
+		const dir = writeDataset({
+			'events/2025-06-27-first.yaml': 'events:\n  - id: first\n    date: 2025-06-27\n    title: First event\n    titles: { ru: Первое событие }\n    summary: s\n    actors: [{ actor: alpha-ministry, role: speaker }]\n    tags: [diplomacy]\n    sources: [wire-1]\n    status: confirmed\n',
+		});
+		const r = sitrep(['validate', dir, '--languages', 'ru,fa']);
+		expect(r.code).toBe(0);
+		expect(r.stdout).toContain('ru  event first: add summaries  (events/2025-06-27-first.yaml)');
+		expect(r.stdout).not.toContain('ru  event first: add titles');
+		expect(r.stdout).toContain('fa  event first: add titles  (events/2025-06-27-first.yaml)');
+		expect(r.stdout).toContain('fa  story story: add summaries');
+		expect(r.stdout).toContain('fa  tag diplomacy: add tags: (no label yet)');
+		expect(r.stdout).not.toMatch(/role speaker/u);
+		expect(r.stdout).toMatch(/missing translations \(ru \d+, fa \d+\)\n$/u);
+		expect(sitrep(['validate', dir, '--languages', 'ru', '--require-translations']).code).toBe(1);
+		const bad = sitrep(['validate', dir, '--languages', 'ru,,Russian!']);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/--languages takes language tags separated by commas, e\.g\. --languages ru,az,fa/u);
+	});
+
 	it('ask prints the reply and exits 0', () => {
 		const r = sitrep(['ask', '--now', '2025-07-01T09:00:00+04:00', '/timeline from:2025-06-27 to:2025-07-01 actor:kremlin limit:5']);
 		expect(r.code).toBe(0);

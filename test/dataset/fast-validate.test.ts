@@ -77,7 +77,7 @@ const VALUES: readonly unknown[] = [
 
 const FIELDS: Record<Kind, readonly string[]> = {
 	actor: ['id', 'name', 'aliases', 'type', 'country', 'description', 'affiliations', 'wikidata', 'names', 'unknown'],
-	source: ['id', 'publisher', 'url', 'title', 'published', 'language', 'affiliation', 'unknown'],
+	source: ['id', 'outlet', 'publisher', 'url', 'title', 'published', 'language', 'affiliation', 'unknown'],
 	event: ['id', 'date', 'title', 'summary', 'location', 'actors', 'tags', 'sources', 'status', 'note', 'related', 'claims', 'titles', 'summaries', 'unknown'],
 };
 
@@ -99,6 +99,8 @@ describe('fast record validation', () => {
 		const v = createFastValidator();
 		for (const a of story.actors) expect(v.actor(a)).toBe(true);
 		for (const s of story.sources) expect(v.source(s)).toBe(true);
+		expect(v.source({ id: 's', outlet: 'tass', url: 'https://tass.com/1', language: 'en' })).toBe(true);
+		agrees('source', { id: 's', outlet: 'tass', url: 'https://tass.com/1', language: 'en' });
 		for (const e of story.events) expect(v.event(e)).toBe(true);
 		for (const a of story.actors) agrees('actor', a);
 		for (const e of story.events.slice(0, 50)) agrees('event', e);
@@ -106,7 +108,9 @@ describe('fast record validation', () => {
 
 	it('never says valid where zod disagrees or would change the record', () => {
 		const r = rng(11);
-		const base: Record<Kind, readonly Record<string, unknown>[]> = { actor: story.actors, source: story.sources, event: [...story.events.slice(0, 30), ...claimed] };
+		// Sources in both forms: the older publisher + affiliation, and outlet alone.
+		const outletForm = story.sources.slice(0, 50).map(({ publisher: _p, affiliation: _a, ...rest }) => ({ ...rest, outlet: 'ok-slug' }));
+		const base: Record<Kind, readonly Record<string, unknown>[]> = { actor: story.actors, source: [...story.sources, ...outletForm], event: [...story.events.slice(0, 30), ...claimed] };
 		let checked = 0;
 		for (const kind of ['actor', 'source', 'event'] as const) {
 			for (let n = 0; n < 1500; n++) {

@@ -32,7 +32,7 @@ const event = (i: number): Block => ({
 	status: 'disputed',
 	id: `raid-${i}`,
 });
-const claim: Block = { kind: 'claim', by: 'МИД России & <Co>', stance: 'disputes', spans: [{ text: 'The detentions are unfriendly <i>actions</i>.' }], source: { publisher: 'TASS <state>', url: 'https://tass.com/politics/1?a=1&b=2' } };
+const claim: Block = { kind: 'claim', by: 'МИД России & <Co>', stance: 'disputes', spans: [{ text: 'The detentions are unfriendly <i>actions</i>.' }], source: { publisher: 'TASS <state>', label: 'state <b>media</b>', url: 'https://tass.com/politics/1?a=1&b=2' } };
 const persianReply = (n: number): Reply => ({
 	locale: 'fa',
 	blocks: [heading('گاه‌شمار: Sputnik'), para(bold('۳۸ رویداد')), ...Array.from({ length: n }, (_, i) => event(i)), claim, { kind: 'fields', fields: [{ name: 'شناسه', value: 'sputnik-azerbaijan-raid' }] }],
@@ -134,10 +134,10 @@ describe('Discord, Persian and mixed scripts', () => {
 	});
 
 	it('writes its own words in Persian and keeps mentions inert', () => {
-		const [m] = renderDiscord({ locale: 'fa', blocks: [claim, { kind: 'sources', sources: [{ publisher: '@everyone TASS', url: 'https://tass.com/x', affiliation: 'state-affiliated' }] }] });
+		const [m] = renderDiscord({ locale: 'fa', blocks: [claim, { kind: 'sources', sources: [{ publisher: '@everyone TASS', url: 'https://tass.com/x', label: 'رسانهٔ دولتی روسیه' }] }] });
 		const d = m!.embeds[0]!.description!;
 		expect(d).toContain('ادعای مخالف از سوی');
-		expect(d).toContain('وابسته به دولت');
+		expect(d).toContain('رسانهٔ دولتی روسیه');
 		expect(d).not.toMatch(/@everyone/u);
 	});
 });

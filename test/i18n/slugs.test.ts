@@ -1,9 +1,12 @@
-/** Actor roles and claim topics through the catalog, humanized (and counted as English) when unknown. */
+/**
+ * Actor roles, claim topics and tags: the dataset's own labels first, then the catalog, humanized (and
+ * counted as English) when neither has one.
+ */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
-import { humanizeSlug, roleLabel, topicLabel } from '../../src/i18n/slugs.js';
+import { humanizeSlug, roleLabel, tagLabel, topicLabel } from '../../src/i18n/slugs.js';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { demoDataset } from '../helpers/dataset-fixture.js';
+import { cleanupDatasets, demoDataset, loadFixture } from '../helpers/dataset-fixture.js';
 
 let ds: DatasetSnapshot;
 beforeAll(async () => {
@@ -35,6 +38,31 @@ describe('role and topic slugs', () => {
 		for (const locale of ['ru', 'az', 'fa'] as const) {
 			const i18n = createTranslator(locale);
 			for (const r of roles) roleLabel(i18n, r);
+			expect(i18n.untranslated, locale).toBe(0);
+		}
+	});
+
+	it('take the dataset\'s labels first, in the reader\'s language, then the catalog', async () => {
+		const own = await loadFixture({ 'vocabulary.yaml': 'topics:\n  - id: cause-of-death\n    label: how they died\n    labels: { ru: как они погибли }\nroles:\n  - id: envoy\n    label: envoy\n' });
+		cleanupDatasets();
+		expect(topicLabel(createTranslator('en'), 'cause-of-death', own)).toBe('how they died');
+		expect(topicLabel(createTranslator('ru'), 'cause-of-death', own)).toBe('как они погибли');
+		// No Persian label in the dataset: the catalog's, not the dataset's English.
+		expect(topicLabel(createTranslator('fa'), 'cause-of-death', own)).toBe('علت مرگ');
+		const az = createTranslator('az');
+		expect(roleLabel(az, 'envoy', own)).toBe('envoy');
+		expect(az.untranslated).toBe(1);
+	});
+
+	it('cover every topic and tag of the demo story in every language, readable (not slugs)', () => {
+		const topics = new Set(ds.claims.map((c) => c.topic).filter((t): t is string => t !== undefined));
+		const tags = new Set(ds.events.flatMap((e) => e.tags));
+		expect(topicLabel(createTranslator('en'), 'sputnik-raid-grounds', ds)).toBe('grounds for the Sputnik Azerbaijan raid');
+		expect(tagLabel(createTranslator('ru'), 'yekaterinburg', ds)).toBe('Екатеринбург');
+		for (const locale of ['ru', 'az', 'fa'] as const) {
+			const i18n = createTranslator(locale);
+			for (const t of topics) expect(topicLabel(i18n, t, ds), `${locale} ${t}`).not.toBe(humanizeSlug(t));
+			for (const t of tags) tagLabel(i18n, t, ds);
 			expect(i18n.untranslated, locale).toBe(0);
 		}
 	});

@@ -147,3 +147,21 @@ export function decodePng(png: Uint8Array): DecodedPng {
 	}
 	return { width, height, rgba: out };
 }
+
+/** The leftmost and rightmost inked (non-white) columns of the rendered SVG between rows y0 and y1. */
+export function inkedColumns(svg: string, y0: number, y1: number): { left: number; right: number } {
+	const img = new Resvg(svg, { font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY } }).render();
+	const px = img.pixels;
+	let left = Infinity;
+	let right = -Infinity;
+	for (let y = Math.max(0, y0); y < Math.min(img.height, y1); y++) {
+		for (let x = 0; x < img.width; x++) {
+			const i = (y * img.width + x) * 4;
+			if (px[i]! < 200 || px[i + 1]! < 200 || px[i + 2]! < 200) {
+				if (x < left) left = x;
+				if (x > right) right = x;
+			}
+		}
+	}
+	return { left, right };
+}

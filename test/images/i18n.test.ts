@@ -13,7 +13,7 @@ import { layoutTimeline } from '../../src/images/timeline-layout.js';
 import { timelineSvg } from '../../src/images/timeline-svg.js';
 import { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { demoDataset } from '../helpers/dataset-fixture.js';
-import { assertWellFormedXml, pixelStats, pngSize } from './helpers.js';
+import { assertWellFormedXml, inkedColumns, pixelStats, pngSize } from './helpers.js';
 
 afterAll(closeImageWorkers);
 
@@ -94,6 +94,49 @@ describe('a timeline picture in Russian and Persian', async () => {
 		const png = renderPng(svg);
 		expect(pngSize(png)).toEqual({ width: 1200, height: layout.height });
 		expect(pixelStats(svg).inked).toBeGreaterThan(0.03);
+	});
+
+	it('lays a Persian picture out right to left: title, legend (first item rightmost, swatch before text) and lane heads against the right edge', () => {
+		for (const [i18n, rtl] of [[fa, true], [createTranslator('en'), false]] as const) {
+			const layout = layoutTimeline(ds, ds.events, { i18n });
+			const items = layout.legend.items.filter((it) => it.y === layout.legend.items[0]!.y);
+			expect(items.length).toBeGreaterThan(2);
+			for (let k = 1; k < items.length; k++) expect(rtl ? items[k]!.x < items[k - 1]!.x : items[k]!.x > items[k - 1]!.x, i18n.locale).toBe(true);
+			for (const it of items) {
+				expect(it.textAnchor).toBe(rtl ? 'end' : 'start');
+				expect(rtl ? it.textX < it.x : it.textX > it.x).toBe(true);
+			}
+			// Look at the rendered picture: where the ink is in the title, legend and first lane-head rows.
+			const svg = timelineSvg(ds, ds.events, { title: rtl ? 'گاه‌شمار' : 'Timeline', i18n });
+			const w = layout.width;
+			const title = inkedColumns(svg, 18, 50);
+			const legend = inkedColumns(svg, layout.legend.y - 14, layout.legend.y + 6);
+			const lane = layout.lanes[0]!;
+			const head = inkedColumns(svg, lane.top + 6, lane.top + 27);
+			if (rtl) {
+				expect(title.right).toBeGreaterThan(w - 30);
+				expect(title.left).toBeGreaterThan(w / 2);
+				expect(legend.right).toBeGreaterThan(w - 30);
+				expect(head.right).toBeGreaterThan(w - 30);
+				expect(head.left).toBeGreaterThan(w / 2);
+			} else {
+				expect(title.left).toBeLessThan(30);
+				expect(legend.left).toBeLessThan(30);
+				expect(head.left).toBeLessThan(30);
+				expect(head.right).toBeLessThan(w / 2);
+			}
+		}
+	});
+
+	it('mirrors the relations picture\'s legend for a Persian reader', () => {
+		const aliyev = ds.actor('ilham-aliyev')!;
+		const faSvg = relationsSvg(ds, aliyev.id, { i18n: fa });
+		const enSvg = relationsSvg(ds, aliyev.id, { i18n: createTranslator('en') });
+		const faLegend = inkedColumns(faSvg, 85, 105);
+		const enLegend = inkedColumns(enSvg, 85, 105);
+		expect(faLegend.right).toBeGreaterThan(1200 - 30);
+		expect(enLegend.left).toBeLessThan(30);
+		expect(1200 - faLegend.left).toBeGreaterThan(faLegend.right - faLegend.left);
 	});
 
 	it('shapes Persian: joined letters take less room than the same letters apart', () => {

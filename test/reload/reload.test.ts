@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { registry } from '../../commands/index.js';
+import { diffBlocks } from '../../commands/reload.js';
 import { Core } from '../../src/core/dispatch.js';
 import type { Requester } from '../../src/core/command.js';
 import { DatasetHolder } from '../../src/dataset/dataset-holder.js';
@@ -218,6 +219,22 @@ describe('diffs', () => {
 		expect(d.events.changed).toEqual([]);
 		expect(d.claims.changed).toHaveLength(1);
 		expect(d.sources).toEqual({ added: [], changed: [], removed: [] });
+		expect(d.vocabularyChanged).toBe(false);
+	});
+
+	it('say when outlets or labels changed, and when a source moved to another outlet', async () => {
+		const dir = copyDemo();
+		const a = await loadDataset(dir);
+		writeFileSync(path.join(dir, 'outlets.yaml'), readFileSync(path.join(dir, 'outlets.yaml'), 'utf8').replace("Russia's federal news agency", "Russia's state news agency"));
+		const b = await loadDataset(dir);
+		writeFileSync(path.join(dir, 'sources.yaml'), readFileSync(path.join(dir, 'sources.yaml'), 'utf8').replace('outlet: tengri-times', 'outlet: intellinews'));
+		const c = await loadDataset(dir);
+		if (!a.ok || !b.ok || !c.ok) throw new Error('invalid');
+		const d = diffDatasets(a.snapshot, b.snapshot);
+		expect(d.vocabularyChanged).toBe(true);
+		expect(d.sources.changed).toEqual([]);
+		expect(renderPlainText({ blocks: diffBlocks(d) })).toContain('Outlets, or the labels of topics, tags or roles, changed.');
+		expect(diffDatasets(b.snapshot, c.snapshot).sources.changed).toEqual(['tengritimes-putin-aliyev-dushanbe']);
 	});
 });
 

@@ -327,6 +327,7 @@ export const en = {
 	'reload.removed': '{n} removed ({ids})',
 	'reload.idsMore': '{ids}, … {n} more',
 	'reload.storyChanged': 'The story record changed.',
+	'reload.vocabularyChanged': 'Outlets, or the labels of topics, tags or roles, changed.',
 
 	// ── /subscribe, /unsubscribe, /subscriptions ──────────────────────────────────────────────
 	'subscribe.created': 'Subscribed: a daily briefing in this chat',
@@ -503,6 +504,52 @@ export const en = {
 	'image.alt.neighbour': '{name} ({n})',
 	// Between a lane's name and its count; Persian avoids the middle dot, which reads as its zero (۰).
 	'image.separator': ' · ',
+	// ── Outlets: what kind of outlet published a source (src/i18n/outlets.ts) ───────────────────
+	'outlet.byline': '{publisher} — {label}',
+	'outlet.kind.state': '{state} state media',
+	'outlet.kind.pro-government': '{state} pro-government media',
+	'outlet.kind.public': '{state} public broadcaster',
+	'outlet.kind.official': '{state} official source',
+	'outlet.kind.private': 'privately owned media',
+	'outlet.kind.private.country': '{country} privately owned media',
+	'outlet.kind.wire': 'news agency',
+	'outlet.kind.wire.country': '{country} news agency',
+	'outlet.kind.affiliated': '{party}-affiliated media',
+	'outlet.kind.independent': 'independent media',
+	'outlet.kind.unknown': 'outlet of unknown ownership',
+	'affiliation.long.independent': 'independent',
+	// Countries in the form the outlet labels take: here an adjective ("Russian state media").
+	'country.RUS': 'Russian',
+	'country.AZE': 'Azerbaijani',
+	'country.TUR': 'Turkish',
+	'country.IRN': 'Iranian',
+	'country.DEU': 'German',
+	'country.LVA': 'Latvian',
+	'country.KAZ': 'Kazakh',
+	'country.ARM': 'Armenian',
+	'country.UKR': 'Ukrainian',
+	'country.GEO': 'Georgian',
+	'country.LBN': 'Lebanese',
+	'country.USA': 'US',
+	'country.NLD': 'Dutch',
+
+	// ── /source ─────────────────────────────────────────────────────────────────────────────────
+	'cmd.source.label': 'source',
+	'cmd.source.description': 'An outlet: what kind it is and why, and the claims and events that cite it',
+	'cmd.source.opt.name': 'An outlet name or id: TASS, ТАСС, Meduza, report-az',
+	'cmd.source.opt.name.label': 'name',
+	'source.kind': 'Kind',
+	'source.country': 'Based in',
+	'source.site': 'Website',
+	'source.claims': 'Claims it reports ({n})',
+	'source.claimsMore': '… {n} more',
+	'source.events': 'Events that cite it ({n})',
+	'source.eventsMore': '… {n} more',
+	'source.articles': 'Its reports in this dataset ({n})',
+	'source.none': 'No event or claim in this dataset cites it.',
+	'error.noOutlet': 'No outlet matches "{value}".',
+	'error.noOutlet.suggest': 'No outlet matches "{value}". Did you mean {suggestions}?',
+	'error.noOutlet.hint': 'Give the name as the sources list shows it, e.g. /source TASS, or an id such as report-az',
 } as const;
 
 /** A key of the message catalog. */

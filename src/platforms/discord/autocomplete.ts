@@ -6,6 +6,7 @@
  * locale): translated actor names and event titles where the dataset has them, localized dates and
  * counts; a choice list has no room for a note, so an untranslated title is shown in English as is.
  */
+import { tagLabel } from '../../i18n/slugs.js';
 import type { OptionType } from '../../core/command.js';
 import type { Actor, StoryEvent } from '../../dataset/model.js';
 import type { DatasetSnapshot } from '../../dataset/snapshot.js';
@@ -115,12 +116,13 @@ function tagChoices(dataset: DatasetSnapshot, typed: string, i18n: Translator): 
 	const tags = dataset.tags();
 	const ranked = q
 		? tags
-				.map((t) => ({ t, r: rank([normal(t.tag)], q) }))
+				.map((t) => ({ t, r: rank([normal(t.tag), normal(tagLabel(i18n, t.tag, dataset))], q) }))
 				.filter((y) => y.r < Infinity)
 				.sort((a, b) => a.r - b.r || b.t.count - a.t.count)
 				.map((y) => y.t)
 		: tags;
-	return unique(ranked.map((t) => choice(i18n.t('autocomplete.tag', { tag: t.tag, n: t.count }), t.tag)));
+	// The editors' label in the reader's language; the value stays the slug the filter takes.
+	return unique(ranked.map((t) => choice(i18n.t('autocomplete.tag', { tag: tagLabel(i18n, t.tag, dataset), n: t.count }), t.tag)));
 }
 
 function unique(list: readonly (Choice | undefined)[]): Choice[] {

@@ -53,9 +53,6 @@ export interface RenderOptions {
 const COLOR = 0x3b6ea5;
 const ZWSP = '\u200b';
 
-function affiliation(a: string, i18n: Translator): string {
-	return a === 'state-affiliated' || a === 'party' ? ` · ${escapeMarkdown(i18n.t(`affiliation.long.${a}`))}` : '';
-}
 
 /** Text with its Persian-bearing lines marked RLM (right-to-left replies only). */
 function directed(text: string, i18n: Translator): string {
@@ -155,14 +152,14 @@ function blockText(b: Block, i18n: Translator, iso: (text: string) => string): s
 			// The claimant always leads the line: the bot never speaks for anyone.
 			const lead = escapeMarkdown(claimLead(b.by, b.stance, i18n));
 			const quote = b.quote ? ` “${escapeMarkdown(iso(b.quote.text))}” (${escapeMarkdown(b.quote.lang)})` : '';
-			const src = b.source ? ` — [${escapeMarkdown(iso(b.source.publisher))}](${linkUrl(b.source.url)})` : '';
+			const src = b.source ? ` — [${escapeMarkdown(iso(b.source.publisher))}](${linkUrl(b.source.url)}) (${escapeMarkdown(iso(b.source.label))})` : '';
 			return `• **${lead}:** ${iso(spansText(b.spans))}${quote}${src}`;
 		}
 		case 'sources':
 			return b.sources
 				.map((s) => {
 					const label = escapeMarkdown(iso(s.title ? `${s.publisher}: ${s.title}` : s.publisher));
-					return `• [${label}](${linkUrl(s.url)})${affiliation(s.affiliation, i18n)}`;
+					return `• [${label}](${linkUrl(s.url)}) — ${escapeMarkdown(iso(s.label))}`;
 				})
 				.join('\n');
 		case 'divider':

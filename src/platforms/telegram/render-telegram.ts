@@ -63,9 +63,6 @@ function spans(list: readonly Span[]): string {
 
 const EN = createTranslator('en');
 
-function affiliation(a: string, i18n: Translator): string {
-	return a === 'state-affiliated' || a === 'party' ? ` <i>[${escapeHtml(i18n.t(`affiliation.short.${a}`))}]</i>` : '';
-}
 
 /** What a reader sees of one line of our HTML, for finding its direction. */
 const visible = (line: string) => htmlToPlain(line);
@@ -89,13 +86,13 @@ function blockHtml(b: Block, i18n: Translator, iso: (text: string) => string): s
 		}
 		case 'claim': {
 			const quote = b.quote ? ` “<i>${escapeHtml(iso(b.quote.text))}</i>” (${escapeHtml(b.quote.lang)})` : '';
-			const src = b.source ? ` — ${link(iso(b.source.publisher), b.source.url)}` : '';
+			const src = b.source ? ` — ${link(iso(b.source.publisher), b.source.url)} <i>(${escapeHtml(iso(b.source.label))})</i>` : '';
 			return `• <b>${escapeHtml(claimLead(b.by, b.stance, i18n))}</b>: ${iso(spans(b.spans))}${quote}${src}`;
 		}
 		case 'fields':
 			return b.fields.map((f) => `<b>${escapeHtml(f.name)}</b>: ${escapeHtml(iso(f.value))}`).join('\n');
 		case 'sources':
-			return b.sources.map((s) => `– ${link(iso(s.publisher), s.url)}${s.title ? `: ${escapeHtml(iso(s.title))}` : ''}${affiliation(s.affiliation, i18n)}`).join('\n');
+			return b.sources.map((s) => `– ${link(iso(s.publisher), s.url)} <i>— ${escapeHtml(iso(s.label))}</i>${s.title ? `: ${escapeHtml(iso(s.title))}` : ''}`).join('\n');
 		case 'divider':
 			return '—'.repeat(12);
 	}

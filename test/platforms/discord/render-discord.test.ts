@@ -68,7 +68,7 @@ describe('renderDiscord', () => {
 			blocks: [
 				{ kind: 'heading', text: evil },
 				{ kind: 'paragraph', spans: [{ text: evil }] },
-				{ kind: 'claim', by: '@everyone', stance: 'asserts', spans: [{ text: evil }], source: { publisher: '<@&1>', url: 'https://example.org/a_(b)' } },
+				{ kind: 'claim', by: '@everyone', stance: 'asserts', spans: [{ text: evil }], source: { publisher: '<@&1>', label: '@everyone', url: 'https://example.org/a_(b)' } },
 				{ kind: 'fields', fields: [{ name: evil, value: evil }] },
 			],
 			paging: { page: 1, pages: 2, next: '/search q:@everyone page:2' },

@@ -39,10 +39,12 @@ describe('escaping', () => {
 	});
 
 	it('makes links only of http(s) URLs and escapes them', () => {
-		const [html] = renderTelegram({ blocks: [{ kind: 'sources', sources: [{ publisher: 'A&B <News>', url: 'https://example.org/?a=1&b=2', affiliation: 'state-affiliated' }, { publisher: 'Evil', url: 'javascript:alert(1)', affiliation: 'independent' }] }] });
+		const [html] = renderTelegram({ blocks: [{ kind: 'sources', sources: [{ publisher: 'A&B <News>', url: 'https://example.org/?a=1&b=2', label: 'state <b>media</b>' }, { publisher: 'Evil', url: 'javascript:alert(1)', label: 'independent' }] }] });
 		expect(html).toContain('<a href="https://example.org/?a=1&amp;b=2">A&amp;B &lt;News&gt;</a>');
 		expect(html).not.toContain('href="javascript');
 		expect(visible(html!)).toContain('Evil (javascript:alert(1))');
+		// The outlet's label is text, escaped like the rest.
+		expect(html).toContain('— state &lt;b&gt;media&lt;/b&gt;');
 	});
 
 	it('keeps Cyrillic, Persian (RTL) and emoji text intact', () => {

@@ -1,0 +1,60 @@
+import { defineCommand } from '../src/core/command.js';
+import { UserFacingError, msg } from '../src/core/errors.js';
+import { claimBlock, eventLine, sourcesBlock } from '../src/core/present.js';
+import { heading, para, type Block } from '../src/core/reply.js';
+import { outletCitations, resolveOutlet } from '../src/dataset/outlet-lookup.js';
+import { en } from '../src/i18n/messages/index.js';
+import { outletLabel, outletName } from '../src/i18n/outlets.js';
+
+const MAX_EVENTS = 8;
+const MAX_CLAIMS = 6;
+const MAX_SOURCES = 10;
+
+export default defineCommand({
+	data: {
+		name: 'source',
+		description: en['cmd.source.description'],
+		access: 'everyone',
+		options: [{ name: 'name', type: 'text', description: en['cmd.source.opt.name'], required: true }],
+		examples: ['/source TASS', '/source "The Moscow Times"', '/source report-az'],
+	},
+	execute({ args, dataset, i18n }) {
+		const m = resolveOutlet(dataset, args.name);
+		if (m.kind === 'none') {
+			const shown = args.name.slice(0, 60);
+			throw new UserFacingError(
+				'NOT_FOUND',
+				(t) =>
+					m.suggestions.length
+						? t.t('error.noOutlet.suggest', { value: shown, suggestions: t.list(m.suggestions.map((o) => outletName(o, t))) })
+						: t.t('error.noOutlet', { value: shown }),
+				msg('error.noOutlet.hint'),
+			);
+		}
+		const o = m.outlet;
+		const blocks: Block[] = [heading(outletName(o, i18n)), para(i18n.content(o.note, o.notes))];
+		const fields = [{ name: i18n.t('source.kind'), value: outletLabel(o, i18n) }];
+		if (o.country) fields.push({ name: i18n.t('source.country'), value: o.country });
+		if (o.url) fields.push({ name: i18n.t('source.site'), value: o.url });
+		fields.push({ name: i18n.t('field.id'), value: o.id });
+		blocks.push({ kind: 'fields', fields });
+
+		const cited = outletCitations(dataset, o.id);
+		if (!cited.events.length && !cited.claims.length) blocks.push(para(i18n.t('source.none')));
+		if (cited.claims.length) {
+			blocks.push(heading(i18n.t('source.claims', { n: cited.claims.length })));
+			for (const c of cited.claims.slice(0, MAX_CLAIMS)) blocks.push(claimBlock(dataset, c, i18n));
+			if (cited.claims.length > MAX_CLAIMS) blocks.push(para(i18n.t('source.claimsMore', { n: cited.claims.length - MAX_CLAIMS })));
+		}
+		if (cited.events.length) {
+			blocks.push(heading(i18n.t('source.events', { n: cited.events.length })));
+			for (const e of cited.events.slice(0, MAX_EVENTS)) blocks.push(eventLine(dataset, e, i18n));
+			if (cited.events.length > MAX_EVENTS) blocks.push(para(i18n.t('source.eventsMore', { n: cited.events.length - MAX_EVENTS })));
+		}
+		if (cited.sources.length) {
+			blocks.push(heading(i18n.t('source.articles', { n: cited.sources.length })));
+			blocks.push(sourcesBlock(dataset, cited.sources.slice(0, MAX_SOURCES).map((s) => s.id), i18n));
+		}
+		return { blocks };
+	},
+});
