@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
+import { missingTranslations } from '../../src/i18n/coverage.js';
 import { loadSnapshot } from '../helpers/dataset-fixture.js';
 
 const LANGS = ['ru', 'az', 'fa'] as const;
@@ -76,5 +77,11 @@ describe('the demo dataset in Russian, Azerbaijani and Persian', () => {
 		expect(names('ilham-aliyev')).toMatchObject({ ru: 'Ильхам Алиев', az: 'İlham Əliyev', fa: 'الهام علی‌اف' });
 		expect(names('masoud-pezeshkian')).toMatchObject({ ru: 'Масуд Пезешкиан', az: 'Məsud Pezeşkian', fa: 'مسعود پزشکیان' });
 		expect(names('vladimir-putin')).toMatchObject({ ru: 'Владимир Путин', fa: 'ولادیمیر پوتین' });
+	});
+});
+
+describe('the demo dataset as `sitrep validate --languages ru,az,fa` sees it', () => {
+	it('lacks no translation: outlets, dispute topics, tags and roles included', () => {
+		expect(missingTranslations(data, [...LANGS]).map((m) => `${m.lang} ${m.kind} ${m.id}: ${m.field}`)).toEqual([]);
 	});
 });
