@@ -151,12 +151,32 @@ export class SearchIndexBuilder {
 		}
 	}
 
+	/**
+	 * Adds `key` to the current document as one token, untokenized and not counted in the document's
+	 * length: the actor keys (see {@link actorKey}) by which a name in any script finds the actor's
+	 * records. A key never equals a word: words are letters and digits only.
+	 */
+	addKey(key: string, weight: number): void {
+		this.fieldWeight = weight;
+		this.fieldOpen = false;
+		this.token(this.table.findString(key), false);
+	}
+
+	/**
+	 * {@link addField}, or {@link addKey} for an entry that {@link encodeKeyWeight} marked as a key:
+	 * how the search feed and its worker pass both through one list of texts and weights.
+	 */
+	addEntry(text: string, weight: number): void {
+		if (weight < 0) this.addKey(text, -1 - weight);
+		else this.addField(text, weight);
+	}
+
 	add(doc: IndexedDoc): void {
 		this.beginDoc();
 		for (const f of doc.fields) this.addField(f.text, f.weight);
 	}
 
-	private token(id: number): void {
+	private token(id: number, counted = true): void {
 		if (id < this.table.stops) return;
 		if (!this.fieldOpen) {
 			// A field's weight goes into the stream once, before its first token.
@@ -172,7 +192,7 @@ export class SearchIndexBuilder {
 			this.postings++;
 		}
 		this.emit(id);
-		this.lengths[this.doc]!++;
+		if (counted) this.lengths[this.doc]!++;
 	}
 
 	build(order?: ArrayLike<number>): SearchIndex {
@@ -259,6 +279,24 @@ export class SearchIndexBuilder {
 		last.set(this.lastDoc);
 		this.lastDoc = last;
 	}
+}
+
+/** The weight under which an entry of a search feed is a key (see SearchIndexBuilder.addEntry): below zero. */
+export function encodeKeyWeight(weight: number): number {
+	return -1 - weight;
+}
+
+/**
+ * The search key of an actor: added to the documents of the actor's events, claims and own entry, and
+ * looked up for a query word that names the actor in any script. `@` keeps it apart from every word.
+ */
+export function actorKey(actorId: string): string {
+	return `@${actorId}`;
+}
+
+/** Whether an index token is a key (see {@link actorKey}) rather than a word. */
+export function isKey(token: string): boolean {
+	return token.charCodeAt(0) === 0x40;
 }
 
 /** Indexes `docs` in one go; {@link SearchIndexBuilder} does the same a document at a time. */
