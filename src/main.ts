@@ -144,18 +144,23 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		return;
 	}
 
-	const scheduler: BriefingScheduler = startScheduler({
-		store: stores.subscriptions,
-		ledger: stores.ledger,
-		senders: countingSenders(senders, metrics),
-		dataset: () => app.holder.current(),
-		clock: app.clock,
-		logger: logger.child({ job: 'briefings' }),
-		catchupMinutes: config.catchupMinutes,
-		eventVersions: stores.eventVersions,
-	});
-	// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
-	stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
+	if (config.scheduler === false) {
+		// One machine of a bot shared by shard ranges: the machine with shard 0 (or SITREP_SCHEDULER=on) posts briefings.
+		logger.info({ shards: config.shards }, 'Briefing scheduler off on this machine (SITREP_SCHEDULER / shard range); another machine posts briefings');
+	} else {
+		const scheduler: BriefingScheduler = startScheduler({
+			store: stores.subscriptions,
+			ledger: stores.ledger,
+			senders: countingSenders(senders, metrics),
+			dataset: () => app.holder.current(),
+			clock: app.clock,
+			logger: logger.child({ job: 'briefings' }),
+			catchupMinutes: config.catchupMinutes,
+			eventVersions: stores.eventVersions,
+		});
+		// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
+		stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
+	}
 
 	const reload = (trigger: 'signal' | 'watch'): void => {
 		reloadHere(trigger);
