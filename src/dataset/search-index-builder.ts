@@ -153,7 +153,7 @@ export class SearchIndexBuilder {
 
 	/**
 	 * Adds `key` to the current document as one token, untokenized and not counted in the document's
-	 * length: the actor keys (see {@link actorKey}) by which a name in any script finds the actor's
+	 * length: the actor keys (see search-index.ts actorKey) by which a name in any script finds the actor's
 	 * records. A key never equals a word: words are letters and digits only.
 	 */
 	addKey(key: string, weight: number): void {
@@ -284,19 +284,6 @@ export class SearchIndexBuilder {
 /** The weight under which an entry of a search feed is a key (see SearchIndexBuilder.addEntry): below zero. */
 export function encodeKeyWeight(weight: number): number {
 	return -1 - weight;
-}
-
-/**
- * The search key of an actor: added to the documents of the actor's events, claims and own entry, and
- * looked up for a query word that names the actor in any script. `@` keeps it apart from every word.
- */
-export function actorKey(actorId: string): string {
-	return `@${actorId}`;
-}
-
-/** Whether an index token is a key (see {@link actorKey}) rather than a word. */
-export function isKey(token: string): boolean {
-	return token.charCodeAt(0) === 0x40;
 }
 
 /** Indexes `docs` in one go; {@link SearchIndexBuilder} does the same a document at a time. */

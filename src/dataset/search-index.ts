@@ -17,8 +17,21 @@ export interface IndexedDoc {
 }
 
 /**
+ * The search key of an actor: added to the documents of the actor's events, claims and own entry, and
+ * looked up for a query word that names the actor in any script. `@` keeps it apart from every word.
+ */
+export function actorKey(actorId: string): string {
+	return `@${actorId}`;
+}
+
+/** Whether an index token is a key (see {@link actorKey}) rather than a word. */
+export function isKey(token: string): boolean {
+	return token.charCodeAt(0) === 0x40;
+}
+
+/**
  * Index tokens that a query term stands for besides itself and the words it begins: keys (see
- * search-index-builder.ts actorKey) and words of actors it names in another script. They match and
+ * {@link actorKey}) and words of actors it names in another script. They match and
  * rank like the term's prefix expansions.
  */
 export type TermKeys = (term: string) => readonly string[];
@@ -491,7 +504,7 @@ export class SearchIndex {
 					}
 					// A key is no word of the text: nothing to show as matched.
 					const token = this.tokens[tok]!;
-					if (token.charCodeAt(0) !== 0x40) node = lists.add(node, tok, token);
+					if (!isKey(token)) node = lists.add(node, tok, token);
 				}
 			}
 			return lists.list(node);

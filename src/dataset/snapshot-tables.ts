@@ -6,8 +6,8 @@
 import type { Actor, Claim, Source, StoryEvent } from './model.js';
 import { eventStatuses } from './schema.js';
 import { SearchFeed, type BuildStep, type SearchSink } from './search-feed.js';
-import { actorKey, SearchIndexBuilder } from './search-index-builder.js';
-import type { SearchIndex } from './search-index.js';
+import { SearchIndexBuilder } from './search-index-builder.js';
+import { actorKey, type SearchIndex } from './search-index.js';
 import { mergeSortSteps, runToEnd } from './slices.js';
 import { fold, soundKey } from './text.js';
 

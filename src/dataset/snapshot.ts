@@ -5,8 +5,7 @@
 import { bucketOf, dayBuckets, dayBucketSteps, type DayBuckets } from './day-index.js';
 import type { Actor, Claim, EventStatus, Source, Story, StoryEvent } from './model.js';
 import { inAll, lowerBound, statusPositions, statusPositionSteps } from './position-lists.js';
-import { actorKey } from './search-index-builder.js';
-import type { SearchIndex, TermKeys } from './search-index.js';
+import { actorKey, type SearchIndex, type TermKeys } from './search-index.js';
 import { runToEnd } from './slices.js';
 import { actorIdList, searchIndexSteps, SnapshotTables, STATUS_CODE, type ActorIds, type EventPositions, type IdLookup, type SnapshotIndexes } from './snapshot-tables.js';
 import { closest, editDistance, fold, indexTokens, soundKey } from './text.js';
