@@ -6,7 +6,7 @@
  *   npm run bench                 1k, 10k and 100k events; fan-out of 10,000 subscriptions
  *   npm run bench -- --quick      1k and 10k, fewer runs, fan-out of 2,000: under a minute
  *
- * Options: --sizes 1000,10000  --runs N  --commands N  --subs N  --speedup N  --no-fanout  --no-reload
+ * Options: --sizes 1000,10000  --runs N  --commands N  --subs N  --speedup N  --no-fanout  --no-reload  --no-users
  * See bench/README.md for what each number means.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import type { FanoutResult } from './fanout.child.js';
 import { arg, datasetDir, flag, log, round, runChild, type Stats } from './lib.js';
 import type { LoadResult } from './load.child.js';
 import type { ReloadResult } from './reload.child.js';
+import type { UsersResult } from './users.child.js';
 
 const quick = flag('quick');
 const sizes = arg('sizes', quick ? '1000,10000' : '1000,10000,100000').split(',').map(Number);
@@ -46,6 +47,10 @@ if (!quick) withoutWorker = await runChild<LoadResult>('./load.child.ts', ['--di
 
 let reload: ReloadResult | undefined;
 if (!flag('no-reload')) reload = await runChild<ReloadResult>('./reload.child.ts', ['--dir', dirs.get(largest)!, '--every', arg('every', '20')], ['--expose-gc']);
+
+// The bot as users meet it (console platform, pictures on) at the largest size.
+let users: UsersResult | undefined;
+if (!flag('no-users')) users = await runChild<UsersResult>('./users.child.ts', ['--dir', dirs.get(largest)!, '--commands', quick ? '30' : '100'], ['--expose-gc']);
 
 const fanouts: FanoutResult[] = [];
 if (!flag('no-fanout')) {
@@ -127,6 +132,14 @@ if (reload) {
 	out(`  command wait in the 3 s after the swap (the previous snapshot collected): median ${ms(reload.afterSwap.medianMs)}, p99 ${ms(reload.afterSwap.p99Ms)}, max ${ms(reload.afterSwap.maxMs)}`);
 	out(`  response (due → answered) during the reload: median ${ms(reload.duringReloadResponse.medianMs)}, p99 ${ms(reload.duringReloadResponse.p99Ms)}; without a reload p99 ${ms(reload.idleResponse.p99Ms)}`);
 }
+if (users) {
+	out();
+	out(`As users meet it: the console bot (createApp, pictures ${users.pictures ? 'on' : 'off'}) at ${users.events} events, line written → answer printed (median / p99, ms; share within 5 ms)`);
+	out(`  ready (first answer printed) in ${ms(users.readyMs)}; steady RSS ${users.steadyRssMb} MB, peak ${users.peakRssMb} MB; ${users.picturesWritten} pictures written`);
+	for (const [name, c] of Object.entries(users.commands)) out(`  ${name.padEnd(32)} ${c.medianMs.toFixed(2).padStart(8)} / ${c.p99Ms.toFixed(2).padStart(8)}   ${String(c.within5msPercent).padStart(5)}%`);
+	out(`  ${'all'.padEnd(32)} ${users.all.medianMs.toFixed(2).padStart(8)} / ${users.all.p99Ms.toFixed(2).padStart(8)}   ${String(users.all.within5msPercent).padStart(5)}%`);
+	out('  Cases rotate their arguments, so most pictures are drawn (tens of ms off the event loop); the "again" cases ask for a cached one.');
+}
 for (const f of fanouts) {
 	out();
 	out(`Fan-out: ${f.subscriptions} subscriptions due at once, ${f.datasetEvents}-event dataset, Telegram pacing ÷${f.speedup} (${f.allowedPerSecond} msg/s allowed), concurrency ${f.concurrency ?? 'default (25)'}`);
@@ -166,6 +179,6 @@ out(`Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 console.log(lines.join('\n'));
 writeFileSync(
 	new URL('./results.json', import.meta.url),
-	`${JSON.stringify({ machine, quick, options: { sizes, runs: Number(runs), commandRuns: Number(commandRuns), subscriptions: subs, speedup: Number(speedup) }, targets, loads, withoutWorker, reload, fanouts, images }, null, '\t')}\n`,
+	`${JSON.stringify({ machine, quick, options: { sizes, runs: Number(runs), commandRuns: Number(commandRuns), subscriptions: subs, speedup: Number(speedup) }, targets, loads, withoutWorker, reload, users, fanouts, images }, null, '\t')}\n`,
 );
 console.log('wrote bench/results.json');

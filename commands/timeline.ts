@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/core/command.js';
-import { imagesEnabled, timelineAttachment } from '../src/images/attach.js';
+import { timelineFilterAttachment } from '../src/images/attach.js';
 import { eventLine } from '../src/core/present.js';
 import { heading, italic, para } from '../src/core/reply.js';
 import { eventStatuses } from '../src/dataset/schema.js';
@@ -66,7 +66,8 @@ export default defineCommand({
 		const blocks = [heading(title), para(italic(range)), ...shown.map((e) => eventLine(dataset, e, i18n))];
 		blocks.push(para(italic(i18n.t('timeline.legend'))));
 		// The picture shows the whole result, on the first page only: later pages edit the same message.
-		const images = page === 1 && imagesEnabled(ctx.services) ? await timelineAttachment(ctx, dataset.timeline(filter), title) : [];
+		// Asked by the question, so that a picture already drawn is found before any event is listed.
+		const images = page === 1 ? await timelineFilterAttachment(ctx, filter, title) : [];
 		return {
 			blocks,
 			...(images.length ? { images } : {}),

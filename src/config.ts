@@ -61,10 +61,38 @@ const envSchema = z.object({
 	SITREP_OPS_PORT: z.coerce.number().int().min(0).max(65535).optional().or(z.literal('').transform(() => undefined)),
 	SITREP_OPS_HOST: optionalText.default('127.0.0.1'),
 	SITREP_LOCALE: optionalText.refine((v) => v === undefined || ['en', 'ru', 'az', 'fa'].includes(v), 'SITREP_LOCALE is en, ru, az or fa'),
-	SITREP_SHARDS: optionalText.refine((v) => v === undefined || v === 'auto' || /^[1-9]\d{0,3}$/u.test(v), 'SITREP_SHARDS is "auto" or a number of Discord shards such as 2'),
+	SITREP_SHARDS: optionalText.superRefine((v, ctx) => {
+		const parsed = v === undefined ? undefined : parseShards(v);
+		if (typeof parsed === 'object' && 'error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+	}),
+	SITREP_SCHEDULER: optionalText.refine((v) => v === undefined || ['auto', 'on', 'off'].includes(v), 'SITREP_SCHEDULER is auto (on, unless SITREP_SHARDS is a range without shard 0), on or off'),
 	SITREP_SEARCH_WORKER: optionalText.refine((v) => v === undefined || ['auto', 'on', 'off'].includes(v), 'SITREP_SEARCH_WORKER is auto (a worker thread for datasets of 16 MiB and more), on or off'),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/** Shards `first`..`last` (inclusive) of a bot of `total` shards: this machine's share of a bot several run. */
+export interface ShardRange {
+	readonly first: number;
+	readonly last: number;
+	readonly total: number;
+}
+
+/**
+ * SITREP_SHARDS: "auto", a count ("2"), or a range of a total ("0-3/8", one shard "4/8"); or what is
+ * wrong with it, for the configuration error.
+ */
+export function parseShards(v: string): 'auto' | number | ShardRange | { readonly error: string } {
+	if (v === 'auto') return 'auto';
+	if (/^[1-9]\d{0,3}$/u.test(v)) return Number(v);
+	const m = /^(\d{1,4})(?:-(\d{1,4}))?\/([1-9]\d{0,3})$/u.exec(v);
+	if (!m) return { error: `SITREP_SHARDS is "auto", a number of Discord shards such as 2, or this machine's shards of a total such as 0-3/8 (shards 0 to 3 of 8), not "${v.slice(0, 40)}"` };
+	const first = Number(m[1]);
+	const last = m[2] === undefined ? first : Number(m[2]);
+	const total = Number(m[3]);
+	if (last < first) return { error: `SITREP_SHARDS ${v}: the range runs backwards; write the lower shard first, e.g. ${last}-${first}/${total}` };
+	if (last >= total) return { error: `SITREP_SHARDS ${v}: shard ids run from 0 to ${total - 1} for ${total} shards; ${last} is past the end` };
+	return { first, last, total };
+}
 
 /** Validated configuration. */
 export interface Config {
@@ -76,8 +104,17 @@ export interface Config {
 	readonly databaseUrl?: string;
 	/** The console's language (en, ru, az, fa); the platforms take each reader's own. */
 	readonly locale?: string;
-	/** Run Discord through discord.js's ShardingManager: "auto" or a shard count. Off: one in-process client. */
-	readonly shards?: 'auto' | number;
+	/**
+	 * Run Discord through discord.js's ShardingManager: "auto", a shard count, or a range of the shards
+	 * of a bot that several machines share (SITREP_SHARDS=0-3/8). Off: one in-process client.
+	 */
+	readonly shards?: 'auto' | number | ShardRange;
+	/**
+	 * Whether this process runs the briefing scheduler. False on the machines of a shared bot whose
+	 * shard range leaves out shard 0 (SITREP_SCHEDULER=auto), so that exactly one machine posts
+	 * briefings; SITREP_SCHEDULER=on|off decides outright. Absent: true.
+	 */
+	readonly scheduler?: boolean;
 	/**
 	 * Build the search index in a worker thread while the dataset loads: 'auto' for datasets of 16 MiB
 	 * and more. The worker makes a big load faster and costs memory while it runs (at 100k events
@@ -123,6 +160,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 	}
 	const e = r.data;
 	if (e.DISCORD_TOKEN && !e.DISCORD_APP_ID) throw new ConfigError('DISCORD_TOKEN is set but DISCORD_APP_ID is not; copy the Application ID from the Developer Portal into .env');
+	const shards = e.SITREP_SHARDS === undefined ? undefined : (parseShards(e.SITREP_SHARDS) as Exclude<ReturnType<typeof parseShards>, { readonly error: string }>);
 	const config: Config = {
 		...(e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { discord: { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, ...(e.DISCORD_API_ROOT ? { apiRoot: e.DISCORD_API_ROOT } : {}) } } : {}),
 		...(e.TELEGRAM_BOT_TOKEN
@@ -138,7 +176,8 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		dbPath: e.SITREP_DB ?? 'var/sitrep.db',
 		...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
 		...(e.SITREP_LOCALE ? { locale: e.SITREP_LOCALE } : {}),
-		...(e.SITREP_SHARDS ? { shards: e.SITREP_SHARDS === 'auto' ? ('auto' as const) : Number(e.SITREP_SHARDS) } : {}),
+		...(shards !== undefined ? { shards } : {}),
+		scheduler: e.SITREP_SCHEDULER === 'on' ? true : e.SITREP_SCHEDULER === 'off' ? false : !(typeof shards === 'object' && shards.first > 0),
 		searchWorker: e.SITREP_SEARCH_WORKER === 'on' ? true : e.SITREP_SEARCH_WORKER === 'off' ? false : 'auto',
 		imageDir: e.SITREP_IMAGE_DIR ?? 'var/images',
 		...(e.SITREP_NOW ? { now: e.SITREP_NOW } : {}),

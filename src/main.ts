@@ -109,7 +109,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		if (consoleMode) senders.set('console', createConsoleSender(process.stdout));
 		if (config.telegram) {
 			const { startTelegram } = await import('./platforms/telegram/telegram-adapter.js');
-			const tg = await startTelegram({ core: app.core, config, logger: logger.child({ platform: 'telegram' }), updates: stores.updates });
+			const tg = await startTelegram({ core: app.core, config, logger: logger.child({ platform: 'telegram' }), updates: stores.updates, pages: stores.pages });
 			stack.push({ name: 'telegram', stop: () => tg.stop() });
 			senders.set('telegram', tg.sender);
 			logger.info({ bot: tg.botUsername }, 'Telegram platform started');
@@ -132,7 +132,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			logger.info({ shards: shards.shardCount }, 'Discord shards started');
 		} else if (config.discord) {
 			const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
-			const dc = await startDiscord({ core: app.core, config, logger: logger.child({ platform: 'discord' }) });
+			const dc = await startDiscord({ core: app.core, config, logger: logger.child({ platform: 'discord' }), pages: stores.pages });
 			stack.push({ name: 'discord', stop: () => dc.stop() });
 			senders.set('discord', dc.sender);
 			logger.info('Discord platform started');
@@ -144,18 +144,23 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		return;
 	}
 
-	const scheduler: BriefingScheduler = startScheduler({
-		store: stores.subscriptions,
-		ledger: stores.ledger,
-		senders: countingSenders(senders, metrics),
-		dataset: () => app.holder.current(),
-		clock: app.clock,
-		logger: logger.child({ job: 'briefings' }),
-		catchupMinutes: config.catchupMinutes,
-		eventVersions: stores.eventVersions,
-	});
-	// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
-	stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
+	if (config.scheduler === false) {
+		// One machine of a bot shared by shard ranges: the machine with shard 0 (or SITREP_SCHEDULER=on) posts briefings.
+		logger.info({ shards: config.shards }, 'Briefing scheduler off on this machine (SITREP_SCHEDULER / shard range); another machine posts briefings');
+	} else {
+		const scheduler: BriefingScheduler = startScheduler({
+			store: stores.subscriptions,
+			ledger: stores.ledger,
+			senders: countingSenders(senders, metrics),
+			dataset: () => app.holder.current(),
+			clock: app.clock,
+			logger: logger.child({ job: 'briefings' }),
+			catchupMinutes: config.catchupMinutes,
+			eventVersions: stores.eventVersions,
+		});
+		// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
+		stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
+	}
 
 	const reload = (trigger: 'signal' | 'watch'): void => {
 		reloadHere(trigger);

@@ -13,7 +13,7 @@
  * be built here too, from the same references, so the result never depends on the worker.
  */
 import { Worker } from 'node:worker_threads';
-import { SearchIndexBuilder } from './search-index-builder.js';
+import { encodeKeyWeight, SearchIndexBuilder } from './search-index-builder.js';
 import { searchIndexFromParts, type SearchIndex, type SearchIndexParts } from './search-index.js';
 
 /** Dataset size (all files) from which the index is built off the main thread: about 17k events. */
@@ -32,6 +32,8 @@ export interface SearchSink {
 	/** Starts the next document; returns its number. */
 	beginDoc(): number;
 	addField(text: string, weight: number): void;
+	/** Adds a key (see SearchIndexBuilder.addKey). */
+	addKey(key: string, weight: number): void;
 	/** The index, with documents renumbered by `order` (see SearchIndexBuilder.buildSteps). */
 	buildSteps(order?: ArrayLike<number>): Generator<BuildStep, SearchIndex>;
 }
@@ -102,6 +104,12 @@ export class SearchFeed implements SearchSink {
 		this.weights.push(weight);
 	}
 
+	addKey(key: string, weight: number): void {
+		if (this.local) return this.local.addKey(key, weight);
+		this.texts.push(key);
+		this.weights.push(encodeKeyWeight(weight));
+	}
+
 	*buildSteps(order?: ArrayLike<number>): Generator<BuildStep, SearchIndex> {
 		if (this.local) return yield* this.local.buildSteps(order);
 		const mode = this.options.offThread ?? 'auto';
@@ -168,7 +176,7 @@ export class SearchFeed implements SearchSink {
 		for (let d = 0; d < firsts.length; d++) {
 			b.beginDoc();
 			const end = d + 1 < firsts.length ? firsts[d + 1]! : texts.length;
-			for (let f = firsts[d]!; f < end; f++) b.addField(texts[f]!, weights[f]!);
+			for (let f = firsts[d]!; f < end; f++) b.addEntry(texts[f]!, weights[f]!);
 			if ((d & 1023) === 1023) yield;
 		}
 		return yield* b.buildSteps(order);

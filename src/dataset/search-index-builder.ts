@@ -151,12 +151,32 @@ export class SearchIndexBuilder {
 		}
 	}
 
+	/**
+	 * Adds `key` to the current document as one token, untokenized and not counted in the document's
+	 * length: the actor keys (see search-index.ts actorKey) by which a name in any script finds the actor's
+	 * records. A key never equals a word: words are letters and digits only.
+	 */
+	addKey(key: string, weight: number): void {
+		this.fieldWeight = weight;
+		this.fieldOpen = false;
+		this.token(this.table.findString(key), false);
+	}
+
+	/**
+	 * {@link addField}, or {@link addKey} for an entry that {@link encodeKeyWeight} marked as a key:
+	 * how the search feed and its worker pass both through one list of texts and weights.
+	 */
+	addEntry(text: string, weight: number): void {
+		if (weight < 0) this.addKey(text, -1 - weight);
+		else this.addField(text, weight);
+	}
+
 	add(doc: IndexedDoc): void {
 		this.beginDoc();
 		for (const f of doc.fields) this.addField(f.text, f.weight);
 	}
 
-	private token(id: number): void {
+	private token(id: number, counted = true): void {
 		if (id < this.table.stops) return;
 		if (!this.fieldOpen) {
 			// A field's weight goes into the stream once, before its first token.
@@ -172,7 +192,7 @@ export class SearchIndexBuilder {
 			this.postings++;
 		}
 		this.emit(id);
-		this.lengths[this.doc]!++;
+		if (counted) this.lengths[this.doc]!++;
 	}
 
 	build(order?: ArrayLike<number>): SearchIndex {
@@ -259,6 +279,11 @@ export class SearchIndexBuilder {
 		last.set(this.lastDoc);
 		this.lastDoc = last;
 	}
+}
+
+/** The weight under which an entry of a search feed is a key (see SearchIndexBuilder.addEntry): below zero. */
+export function encodeKeyWeight(weight: number): number {
+	return -1 - weight;
 }
 
 /** Indexes `docs` in one go; {@link SearchIndexBuilder} does the same a document at a time. */

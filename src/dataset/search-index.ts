@@ -16,6 +16,26 @@ export interface IndexedDoc {
 	readonly fields: readonly { readonly text: string; readonly weight: number }[];
 }
 
+/**
+ * The search key of an actor: added to the documents of the actor's events, claims and own entry, and
+ * looked up for a query word that names the actor in any script. `@` keeps it apart from every word.
+ */
+export function actorKey(actorId: string): string {
+	return `@${actorId}`;
+}
+
+/** Whether an index token is a key (see {@link actorKey}) rather than a word. */
+export function isKey(token: string): boolean {
+	return token.charCodeAt(0) === 0x40;
+}
+
+/**
+ * Index tokens that a query term stands for besides itself and the words it begins: keys (see
+ * {@link actorKey}) and words of actors it names in another script. They match and
+ * rank like the term's prefix expansions.
+ */
+export type TermKeys = (term: string) => readonly string[];
+
 export interface SearchHit {
 	readonly doc: number;
 	readonly score: number;
@@ -97,8 +117,8 @@ export class SearchIndex {
 	 * Documents matching every query term (AND), ranked by BM25. A term with no match at all makes the
 	 * result empty, so that "sputnik raid" does not return every raid.
 	 */
-	search(query: string, limit = Infinity): SearchHit[] {
-		const r = this.top(query, limit);
+	search(query: string, limit = Infinity, keys?: TermKeys): SearchHit[] {
+		const r = this.top(query, limit, keys);
 		return r.docs.map((doc, i) => ({ doc, score: r.scores[i]!, matched: r.matched[i]! }));
 	}
 
@@ -107,8 +127,8 @@ export class SearchIndex {
 	 * but only the best `limit` are sorted (a bounded heap) and only they get matched-token lists: for
 	 * the 40,000 matches of two common words at 100k events, scoring is what it costs.
 	 */
-	top(query: string, limit = Infinity): RankedHits {
-		let m = this.match(query, true);
+	top(query: string, limit = Infinity, keys?: TermKeys): RankedHits {
+		let m = this.match(query, true, keys);
 		if (!m) return NO_HITS;
 		if (m.bits) {
 			// Every term is frequent: count the AND's bits; when each is one token and few of the matches
@@ -141,14 +161,14 @@ export class SearchIndex {
 	}
 
 	/** The documents {@link search} would return, unranked and in document order: for filters that only ask which. */
-	matchingDocs(query: string): number[] {
-		const m = this.match(query);
+	matchingDocs(query: string, keys?: TermKeys): number[] {
+		const m = this.match(query, false, keys);
 		return m ? Array.from(m.alive.subarray(0, m.count)) : [];
 	}
 
 	/** {@link matchingDocs} as a typed array (the caller's to keep). */
-	matchingDocList(query: string): Int32Array {
-		const m = this.match(query);
+	matchingDocList(query: string, keys?: TermKeys): Int32Array {
+		const m = this.match(query, false, keys);
 		return m ? m.alive.slice(0, m.count) : new Int32Array(0);
 	}
 
@@ -157,9 +177,9 @@ export class SearchIndex {
 	 * and change), in `out` when given (of {@link bitWords} words). For two common words at 100k events
 	 * it is a few thousand words ANDed, where the list holds tens of thousands of documents.
 	 */
-	matchingBits(query: string, out: Uint32Array = new Uint32Array(this.bitWords)): Uint32Array {
+	matchingBits(query: string, out: Uint32Array = new Uint32Array(this.bitWords), keys?: TermKeys): Uint32Array {
 		out.fill(0);
-		const m = this.match(query, true);
+		const m = this.match(query, true, keys);
 		if (m?.bits) out.set(m.bits);
 		else if (m) {
 			for (let i = 0; i < m.count; i++) {
@@ -176,8 +196,8 @@ export class SearchIndex {
 	}
 
 	/** How many documents {@link search} would return. */
-	count(query: string): number {
-		return this.match(query)?.count ?? 0;
+	count(query: string, keys?: TermKeys): number {
+		return this.match(query, false, keys)?.count ?? 0;
 	}
 
 	/**
@@ -187,12 +207,22 @@ export class SearchIndex {
 	 * other terms filter — by a merge with their postings (docs ascend within a token), or by looking
 	 * each candidate up (a galloping search) when the candidates are few. Where each match sits in the
 	 * postings of a rare one-token term is kept too, for scoring. `asBits`: when every term is a bit
-	 * set, stop at their AND (`bits`, with `count` -1) instead of listing its documents.
+	 * set, stop at their AND (`bits`, with `count` -1) instead of listing its documents. `keys`: what
+	 * else each term stands for, after its words (see {@link TermKeys}).
 	 */
-	private match(query: string, asBits = false): Match | undefined {
+	private match(query: string, asBits = false, keys?: TermKeys): Match | undefined {
 		const terms = [...new Set(indexTokens(query))];
 		if (terms.length === 0) return undefined;
-		const expansions = terms.map((t) => this.expand(t).map((tok) => this.ids.get(tok)!));
+		const expansions = terms.map((t) => {
+			const toks = this.expand(t).map((tok) => this.ids.get(tok)!);
+			if (keys) {
+				for (const key of keys(t)) {
+					const id = this.ids.get(key);
+					if (id !== undefined && !toks.includes(id)) toks.push(id);
+				}
+			}
+			return toks;
+		});
 		if (expansions.some((e) => e.length === 0)) return undefined;
 		const { offsets, docs } = this;
 		const cost = expansions.map((e) => e.reduce((sum, tok) => sum + offsets[tok + 1]! - offsets[tok]!, 0));
@@ -472,7 +502,9 @@ export class SearchIndex {
 						const p = seek(docs, offsets[tok]!, end, doc);
 						if (p === end || docs[p] !== doc) continue;
 					}
-					node = lists.add(node, tok, this.tokens[tok]!);
+					// A key is no word of the text: nothing to show as matched.
+					const token = this.tokens[tok]!;
+					if (!isKey(token)) node = lists.add(node, tok, token);
 				}
 			}
 			return lists.list(node);

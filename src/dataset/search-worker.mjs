@@ -4,6 +4,7 @@
  * registers tsx itself to import the builder.
  *
  * Messages in:  { docs: { firsts: number[], texts: string[], weights: number[] } }  — a batch;
+ *               (a weight below zero marks a key: SearchIndexBuilder.addEntry)
  *               { build: Int32Array }                                           — the final order.
  * Message out:  { ok: true, parts } (typed arrays transferred) or { ok: false, message }.
  */
@@ -23,7 +24,7 @@ parentPort.on('message', (message) => {
 			for (let d = 0; d < firsts.length; d++) {
 				builder.beginDoc();
 				const end = d + 1 < firsts.length ? firsts[d + 1] : texts.length;
-				for (let f = firsts[d]; f < end; f++) builder.addField(texts[f], weights[f]);
+				for (let f = firsts[d]; f < end; f++) builder.addEntry(texts[f], weights[f]);
 			}
 			return;
 		}

@@ -7,7 +7,7 @@ import type { Actor, Claim, Source, StoryEvent } from './model.js';
 import { eventStatuses } from './schema.js';
 import { SearchFeed, type BuildStep, type SearchSink } from './search-feed.js';
 import { SearchIndexBuilder } from './search-index-builder.js';
-import type { SearchIndex } from './search-index.js';
+import { actorKey, type SearchIndex } from './search-index.js';
 import { mergeSortSteps, runToEnd } from './slices.js';
 import { fold, soundKey } from './text.js';
 
@@ -284,9 +284,12 @@ export function* searchIndexSteps(events: readonly StoryEvent[], claims: readonl
 	return yield* b.buildSteps();
 }
 
-type DocSink = Pick<SearchSink, 'beginDoc' | 'addField'>;
+type DocSink = Pick<SearchSink, 'beginDoc' | 'addField' | 'addKey'>;
 
-/** An event's search document: title ×3, summary, tags ×2, place, translated titles ×2. */
+/**
+ * An event's search document: title ×3, summary, tags ×2, place, translated titles ×2, and the key
+ * of each of its actors ×2 (so that a name in another script finds it: see DatasetSnapshot.search).
+ */
 function indexEvent(b: DocSink, e: StoryEvent): number {
 	const doc = b.beginDoc();
 	b.addField(e.title, 3);
@@ -294,23 +297,33 @@ function indexEvent(b: DocSink, e: StoryEvent): number {
 	for (const t of e.tags) b.addField(t, 2);
 	if (e.location) b.addField(e.location.name, 1);
 	for (const k in e.titles) b.addField(e.titles[k]!, 2);
+	const as = e.actors;
+	for (let k = 0; k < as.length; k++) {
+		const id = as[k]!.actorId;
+		// Once per actor (an actor may appear in two roles).
+		let again = false;
+		for (let j = 0; j < k; j++) if (as[j]!.actorId === id) again = true;
+		if (!again) b.addKey(actorKey(id), 2);
+	}
 	return doc;
 }
 
-/** A claim's search document: its text and quote. */
+/** A claim's search document: its text and quote, and the key of who made it. */
 function indexClaim(b: DocSink, c: Claim): number {
 	const doc = b.beginDoc();
 	b.addField(c.text, 1);
 	if (c.quote) b.addField(c.quote.text, 1);
+	b.addKey(actorKey(c.by), 1);
 	return doc;
 }
 
-/** An actor's search document: names ×3, description. */
+/** An actor's search document: names ×3, description, and its own key ×3. */
 function indexActor(b: DocSink, a: Actor): number {
 	const doc = b.beginDoc();
 	b.addField(a.name, 3);
 	for (const alias of a.aliases) b.addField(alias, 3);
 	b.addField(a.description, 1);
+	b.addKey(actorKey(a.id), 3);
 	return doc;
 }
 

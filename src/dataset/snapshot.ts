@@ -5,10 +5,10 @@
 import { bucketOf, dayBuckets, dayBucketSteps, type DayBuckets } from './day-index.js';
 import type { Actor, Claim, EventStatus, Label, Outlet, Source, Story, StoryEvent, Vocabulary } from './model.js';
 import { inAll, lowerBound, statusPositions, statusPositionSteps } from './position-lists.js';
-import type { SearchIndex } from './search-index.js';
+import { actorKey, type SearchIndex, type TermKeys } from './search-index.js';
 import { runToEnd } from './slices.js';
 import { actorIdList, searchIndexSteps, SnapshotTables, STATUS_CODE, type ActorIds, type EventPositions, type IdLookup, type SnapshotIndexes } from './snapshot-tables.js';
-import { closest, editDistance, fold, soundKey } from './text.js';
+import { closest, editDistance, fold, indexTokens, soundKey } from './text.js';
 
 /** Filters for {@link DatasetSnapshot.timeline}; all optional, combined with AND. */
 export interface TimelineFilter {
@@ -276,7 +276,7 @@ export class DatasetSnapshot {
 		const work = scratchOf(this);
 		work.bits ??= new Uint32Array(index.bitWords);
 		// Documents: events in date order, then claims, then actors. As bits, an event's bit is at its position.
-		const bits = index.matchingBits(text, work.bits);
+		const bits = index.matchingBits(text, work.bits, this.termKeys());
 		const nEvents = this.events.length;
 		const end = nEvents + this.claims.length;
 		// A matching claim sets its event's bit (below nEvents, so never one still to be read here).
@@ -443,7 +443,9 @@ export class DatasetSnapshot {
 
 	/**
 	 * Ranked full-text search over events, claims and actors. The index is built on first use, or by
-	 * the loader. Document numbers: events in date order, then claims, then actors.
+	 * the loader. Document numbers: events in date order, then claims, then actors. A query word that
+	 * names an actor in any script (see {@link termKeys}) also matches the actor's events, claims and
+	 * entry, ranked like a longer word the query word begins.
 	 */
 	search(query: string, limit = Infinity): SearchResult[] {
 		return this.searchPage(query, limit).results;
@@ -456,7 +458,7 @@ export class DatasetSnapshot {
 	searchPage(query: string, limit: number): SearchPage {
 		const nEvents = this.events.length;
 		const nClaims = this.claims.length;
-		const { docs, scores, matched, total } = this.ensureIndex().top(query, limit);
+		const { docs, scores, matched, total } = this.ensureIndex().top(query, limit, this.termKeys());
 		const out: SearchResult[] = new Array<SearchResult>(docs.length);
 		for (let i = 0; i < docs.length; i++) {
 			const doc = docs[i]!;
@@ -466,6 +468,50 @@ export class DatasetSnapshot {
 			else out[i] = { kind: 'actor', actor: this.actors[doc - nEvents - nClaims]!, score, matched: matched[i]! };
 		}
 		return { results: out, total };
+	}
+
+	/**
+	 * What a query word stands for besides itself: the keys of the actors one of whose names, aliases
+	 * or transliterations is that one word ("Pezeshkiyan", "پزشکیان", "MID"), or, for people, holds it
+	 * as a word of four letters or more ("Сафаров", "Səfərov"); and the word of the actor's own name
+	 * in the same place, where a transliteration has as many words ("Səfərov" → "safarov", "ایران" →
+	 * "iran"). So a name in Cyrillic, Azerbaijani Latin or Persian finds records that spell it only in
+	 * English. A word more than {@link MAX_TERM_ACTORS} actors share is no name to search by (and
+	 * would make a query's work grow with the actors). Made on first use.
+	 */
+	private termKeys(): TermKeys {
+		let fn = termKeyFns.get(this);
+		if (fn) return fn;
+		const byTerm = new Map<string, { actors: Set<string>; words: Set<string> }>();
+		const entry = (term: string): { actors: Set<string>; words: Set<string> } => {
+			let e = byTerm.get(term);
+			if (!e) byTerm.set(term, (e = { actors: new Set(), words: new Set() }));
+			return e;
+		};
+		for (const a of this.actors) {
+			const own = indexTokens(a.name);
+			for (const n of [a.name, ...a.aliases, ...Object.values(a.names)]) {
+				const words = indexTokens(n);
+				const person = a.type === 'person';
+				if (words.length === 1) entry(words[0]!).actors.add(a.id);
+				else if (person) for (const w of words) if (w.length >= 4) entry(w).actors.add(a.id);
+				// Word for word, where the order of the words is not in doubt: a person's names, or one word.
+				if (words.length === own.length && (person || words.length === 1)) {
+					words.forEach((w, i) => {
+						if (w !== own[i]! && (words.length === 1 || w.length >= 4)) entry(w).words.add(own[i]!);
+					});
+				}
+			}
+		}
+		const keys = new Map<string, readonly string[]>();
+		for (const [term, { actors, words }] of byTerm) {
+			if (actors.size > MAX_TERM_ACTORS) continue;
+			keys.set(term, [...words, ...[...actors].map(actorKey)]);
+		}
+		const none: readonly string[] = [];
+		fn = (term) => keys.get(term) ?? none;
+		termKeyFns.set(this, fn);
+		return fn;
 	}
 
 	private ensureIndex(): SearchIndex {
@@ -479,6 +525,9 @@ export class DatasetSnapshot {
 }
 
 const lazyIndexes = new WeakMap<DatasetSnapshot, SearchIndex>();
+const termKeyFns = new WeakMap<DatasetSnapshot, TermKeys>();
+/** Actors past which a shared word no longer stands for them in a search (see DatasetSnapshot.termKeys). */
+const MAX_TERM_ACTORS = 12;
 const dayIndexes = new WeakMap<DatasetSnapshot, DayBuckets>();
 
 /**

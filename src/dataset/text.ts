@@ -12,13 +12,45 @@ const CYRILLIC: Record<string, string> = {
 
 const LATIN_EXTRA: Record<string, string> = { ə: 'e', ı: 'i', ß: 'ss', æ: 'ae', ø: 'o', đ: 'd', ł: 'l', œ: 'oe', þ: 'th' };
 
-/** Lowercase, strip diacritics, fold Azerbaijani and Turkish letters, transliterate Cyrillic. */
+/**
+ * Arabic-script letters that Persian and Arabic keyboards (and writers) use for one another, folded
+ * to the Persian form: Arabic yeh and alef maksura to Persian yeh, Arabic kaf to keheh, teh marbuta
+ * and heh variants to heh, hamza seats to their bare letter (the hamza itself is a mark NFKD splits
+ * off); Arabic-Indic and Persian digits to ASCII ones. Tatweel (a stretching stroke), zero-width
+ * joiners/non-joiners and direction marks are dropped, so "می‌شود" and "میشود" are one word.
+ */
+const ARABIC_SCRIPT: Record<string, string> = {
+	'\u064a': '\u06cc', // ي → ی
+	'\u0649': '\u06cc', // ى → ی
+	'\u06d2': '\u06cc', // ے → ی
+	'\u0643': '\u06a9', // ك → ک
+	'\u0629': '\u0647', // ة → ه
+	'\u06c1': '\u0647', // ہ → ه
+	'\u06d5': '\u0647', // ە (what NFKD leaves of ۀ) → ه
+	'\u0671': '\u0627', // ٱ → ا
+	'\u0640': '', // tatweel
+	'\u200c': '', // zero-width non-joiner
+	'\u200d': '', // zero-width joiner
+	'\u200e': '', // left-to-right mark
+	'\u200f': '', // right-to-left mark
+};
+for (let d = 0; d < 10; d++) {
+	ARABIC_SCRIPT[String.fromCharCode(0x660 + d)] = String(d);
+	ARABIC_SCRIPT[String.fromCharCode(0x6f0 + d)] = String(d);
+}
+
+/**
+ * Lowercase, strip diacritics and vowel marks (harakat), fold Azerbaijani and Turkish letters (ə, ı,
+ * İ), transliterate Cyrillic (ё with е), and fold Arabic-script letter variants (see
+ * {@link ARABIC_SCRIPT}). Indexed text and queries both go through it, so each fold holds both ways.
+ */
 export function fold(input: string): string {
 	// Most text is ASCII: nothing to strip or transliterate.
 	if (!/[^\u0020-\u007e]/u.test(input)) return input.toLowerCase();
+	// NFKD splits accents, hamzas and madda off their letters and maps presentation forms to letters.
 	const lower = input.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
 	let out = '';
-	for (const ch of lower) out += CYRILLIC[ch] ?? LATIN_EXTRA[ch] ?? ch;
+	for (const ch of lower) out += CYRILLIC[ch] ?? LATIN_EXTRA[ch] ?? ARABIC_SCRIPT[ch] ?? ch;
 	return out;
 }
 

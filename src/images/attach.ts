@@ -6,11 +6,11 @@
 import type { CommandServices } from '../core/command.js';
 import type { ImageAttachment } from '../core/reply.js';
 import type { StoryEvent } from '../dataset/model.js';
-import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { DatasetSnapshot, TimelineFilter } from '../dataset/snapshot.js';
 import { stripBidiMarks } from '../i18n/bidi.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
-import { relationsImage, timelineImage } from './index.js';
+import { relationsImage, timelineImage, timelineImageOf } from './index.js';
 
 /**
  * Most events drawn in one timeline picture: the earliest of the result, as its first page of text
@@ -37,6 +37,27 @@ export async function timelineAttachment(ctx: AttachContext, events: readonly St
 	try {
 		// The picture lays its title out itself; direction marks meant for chat clients are left out.
 		return [await timelineImage(ctx.dataset, events, stripBidiMarks(title), ctx.i18n, { maxEvents: MAX_IMAGE_EVENTS })];
+	} catch (err) {
+		ctx.logger.error({ err }, 'Timeline image failed; answering with text only');
+		return [];
+	}
+}
+
+/**
+ * The timeline picture of a /timeline question: the cached picture when the same question was asked
+ * of this snapshot, else one drawn from the result's first {@link MAX_IMAGE_EVENTS} events (and the
+ * next, for the "more from …" note) and its count — never the list of every matching event.
+ */
+export async function timelineFilterAttachment(ctx: AttachContext, filter: TimelineFilter, title: string): Promise<ImageAttachment[]> {
+	if (!imagesEnabled(ctx.services)) return [];
+	const key = JSON.stringify(Object.entries(filter).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+	const head = () => {
+		// The snapshot's date order is the picture's (date, then id), so the result's first events are the ones it draws.
+		const page = ctx.dataset.timelinePage(filter, 1, MAX_IMAGE_EVENTS + 1);
+		return { events: page.events, total: page.total };
+	};
+	try {
+		return [await timelineImageOf(ctx.dataset, { key, head }, stripBidiMarks(title), ctx.i18n, { maxEvents: MAX_IMAGE_EVENTS })];
 	} catch (err) {
 		ctx.logger.error({ err }, 'Timeline image failed; answering with text only');
 		return [];

@@ -27,6 +27,18 @@ export interface TimelineImageOptions {
 	readonly maxEvents?: number;
 }
 
+/**
+ * A timeline picture's events named by a key rather than listed: a question's result, listed only
+ * when its picture is not cached. A long result costs its listing (and the old key, a hash of every
+ * event id) on every ask otherwise, though the picture draws only its first few events.
+ */
+export interface TimelineQuery {
+	/** What identifies the result within one snapshot, e.g. the filter as JSON. */
+	readonly key: string;
+	/** The result's first events in date order (at least maxEvents + 1 when there are as many) and how many it has in all. */
+	readonly head: () => { readonly events: readonly StoryEvent[]; readonly total: number };
+}
+
 /** Pictures kept, across snapshots; a picture is 50–250 kB. */
 const CACHE_SIZE = 32;
 const cache = new Map<string, Promise<ImageAttachment>>();
@@ -74,10 +86,24 @@ export function timelineImage(
 	return cached(dataset, key, () => drawTimelineImage(dataset, events, title, i18n, opts));
 }
 
-async function drawTimelineImage(
-	dataset: DatasetSnapshot, events: readonly StoryEvent[], title: string, i18n: Translator, opts: TimelineImageOptions,
+/**
+ * {@link timelineImage} of a query's result: the cache is asked first, by the query's key, and the
+ * result's head is listed only to draw a picture not yet cached.
+ */
+export function timelineImageOf(
+	dataset: DatasetSnapshot, query: TimelineQuery, title: string, i18n: Translator = ENGLISH, opts: TimelineImageOptions = {},
 ): Promise<ImageAttachment> {
-	const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}) });
+	const key = ['timeline-query', i18n.locale, title, opts.maxEvents ?? '', query.key].join('\u0000');
+	return cached(dataset, key, () => {
+		const { events, total } = query.head();
+		return drawTimelineImage(dataset, events, title, i18n, opts, total);
+	});
+}
+
+async function drawTimelineImage(
+	dataset: DatasetSnapshot, events: readonly StoryEvent[], title: string, i18n: Translator, opts: TimelineImageOptions, total?: number,
+): Promise<ImageAttachment> {
+	const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}), ...(total !== undefined ? { total } : {}) });
 	const glyphs = new GlyphSink();
 	const svg = drawTimeline(layout, glyphs);
 	const png = await renderPngOffThread({ svg, glyphs: glyphs.job(), opaque: true });

@@ -29,6 +29,11 @@ export interface TimelineOptions {
 	 * and from which date. Unlimited by default. Events past the cap are counted, not deduplicated.
 	 */
 	readonly maxEvents?: number;
+	/**
+	 * How many events the result has in all, when `events` is only its head (the first ones, in date
+	 * order): the rest count as omitted. Default: `events.length`.
+	 */
+	readonly total?: number;
 	/** The reader's language for every word and date drawn (English by default); titles are shown in it when the dataset has them. */
 	readonly i18n?: Translator;
 }
@@ -197,7 +202,7 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 	while (next < head.length && seen.has(head[next]!.id)) next++;
 	const omittedFrom = head[next] ?? events[headEnd];
 	// Events past the cap are counted as given (duplicates among them are not looked for).
-	const omitted = head.length - next + (events.length - headEnd);
+	const omitted = head.length - next + (events.length - headEnd) + Math.max(0, (opts.total ?? events.length) - events.length);
 	const title = truncateToWidth(opts.title ?? storyTitle(i18n, dataset.story), width - 2 * MARGIN, FONT.title, 'bold');
 	const plotLeft = MARGIN + 10;
 	const plotRight = width - MARGIN - 10;

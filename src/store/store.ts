@@ -236,3 +236,40 @@ export const UPDATE_ID_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** How often (by the caller's clock) a deduplicator deletes expired update ids. */
 export const UPDATE_ID_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Where a paging button leads: the command line of its page, and who may press it. Kept under an
+ * opaque random key (the button carries only that), in the store every process shares, so a press
+ * that reaches another process (a Telegram webhook behind a load balancer, another Discord shard
+ * group) turns the page as well.
+ */
+export interface PageRecord {
+	/** The complete command line that produces the page. */
+	readonly line: string;
+	/** The chat the page was shown in (Telegram checks the press comes from it). */
+	readonly chatId?: string;
+	/** Only this user may turn the page; undefined when anyone in the chat may. */
+	readonly userId?: string;
+	/** Milliseconds since the epoch after which the button answers "expired". */
+	readonly expiresAt: number;
+}
+
+/**
+ * Paging-button keys by platform. Bounded: past {@link PAGE_KEYS_MAX} (or the table's own limit)
+ * the oldest keys go first, whatever their expiry, so no member can make it grow without end.
+ */
+export interface PageKeyTable {
+	/** Stores a key (a key already taken keeps its record); `now` (ms) is the clock expired keys are pruned by. */
+	put(platform: Platform, key: string, record: PageRecord, now: number): Promise<void>;
+	/** The record, or undefined when the key is unknown, evicted or expired at `now` (ms). */
+	get(platform: Platform, key: string, now: number): Promise<PageRecord | undefined>;
+}
+
+/** The most paging keys a table keeps, over all platforms. */
+export const PAGE_KEYS_MAX = 50_000;
+
+/** How often (by the caller's clock) a page key table deletes expired keys. */
+export const PAGE_KEY_PRUNE_INTERVAL_MS = 60 * 1000;
+
+/** The longest command line a page key keeps; longer lines are cut (the dispatcher limits lines far below). */
+export const PAGE_LINE_MAX = 2000;

@@ -85,10 +85,10 @@ describe('Discord slash commands', () => {
 		expect(createTranslator(interactionLocale({ locale: 'tr', guildLocale: null })).locale).toBe('en');
 	});
 
-	it('label page buttons in the reply’s language', () => {
-		const row = new PageStore().row({ page: 2, pages: 5, prev: '/timeline page:1', next: '/timeline page:3' }, 'u1', 'ru');
+	it('label page buttons in the reply’s language', async () => {
+		const row = await new PageStore().row({ page: 2, pages: 5, prev: '/timeline page:1', next: '/timeline page:3' }, 'u1', 'ru');
 		expect(row.components.map((b) => ('label' in b ? b.label : ''))).toEqual(['◀ Назад', '2 / 5', 'Вперёд ▶']);
-		const fa = new PageStore().row({ page: 2, pages: 5, prev: '/timeline page:1' }, 'u1', 'fa');
+		const fa = await new PageStore().row({ page: 2, pages: 5, prev: '/timeline page:1' }, 'u1', 'fa');
 		expect(fa.components.map((b) => ('label' in b ? b.label : ''))).toEqual(['◀ قبلی', '۲ / ۵', 'بعدی ▶']);
 	});
 });

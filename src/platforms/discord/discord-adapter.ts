@@ -27,11 +27,12 @@ import type { Config } from '../../config.js';
 import type { Place, Requester } from '../../core/command.js';
 import type { PlatformSender } from '../../core/delivery.js';
 import { genericFailure, type Core, type HandleResult } from '../../core/dispatch.js';
-import { para, type Reply } from '../../core/reply.js';
+import { para, type Paging, type Reply } from '../../core/reply.js';
 import { toLocale } from '../../i18n/locale.js';
 import { localizeReplyCommands } from '../../i18n/command-text.js';
 import { createTranslator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
+import type { PageKeyTable } from '../../store/store.js';
 import { suggest } from './autocomplete.js';
 import { restApiBase } from './deploy-commands.js';
 import { createDiscordSender, describeError } from './discord-sender.js';
@@ -49,6 +50,8 @@ export interface DiscordOptions {
 	readonly deferImmediately?: readonly string[];
 	/** How long paging buttons work. Default 30 minutes. */
 	readonly pageTtlMs?: number;
+	/** Where paging keys live: the shared store's, so a press reaching another process turns the page. Default: memory. */
+	readonly pages?: PageKeyTable;
 	/** A REST rate limit longer than this fails the call (the sender reports it transient) instead of waiting. */
 	readonly maxRateLimitWaitMs?: number;
 	/** Refuse to start when fewer gateway sessions than this remain today (Discord resets the token at 0). */
@@ -122,7 +125,7 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatfor
 	const handler = new InteractionHandler(opts.core, opts.config, logger, {
 		deferAfterMs: opts.deferAfterMs ?? 1500,
 		deferImmediately: new Set(opts.deferImmediately ?? ['briefing', 'search']),
-		pages: new PageStore({ ttlMs: opts.pageTtlMs ?? 30 * 60_000 }),
+		pages: new PageStore({ ttlMs: opts.pageTtlMs ?? 30 * 60_000, ...(opts.pages ? { table: opts.pages } : {}) }),
 	});
 	client.on(Events.InteractionCreate, (interaction) => void handler.route(interaction));
 
@@ -248,7 +251,7 @@ class InteractionHandler {
 	}
 
 	private async button(i: ButtonInteraction): Promise<void> {
-		const target = this.settings.pages.get(i.customId);
+		const target = await this.settings.pages.get(i.customId);
 		const locale = interactionLocale(i);
 		if (target === undefined || target === 'expired') return this.send(i, 'reply', expired(locale));
 		if (target.userId !== i.user.id) {
@@ -284,12 +287,22 @@ class InteractionHandler {
 		this.logger.debug({ command: result.command, outcome: result.outcome.kind, deferred: deferral !== undefined, ms: Math.round(performance.now() - started) }, 'Interaction answered');
 	}
 
+	/** The paging buttons of a reply; none (the page's words still go out) when the key store fails. */
+	private async pageRow(paging: Paging, userId: string, locale: string | undefined): Promise<APIActionRowComponent<APIButtonComponent> | undefined> {
+		try {
+			return await this.settings.pages.row(paging, userId, locale);
+		} catch (err) {
+			this.logger.warn({ err: describeError(err) }, 'Could not store the paging keys; sending the page without buttons');
+			return undefined;
+		}
+	}
+
 	/** Sends a rendered reply as the answer to `i`. */
 	private async send(i: Answerable, mode: 'reply' | 'update', reply: Reply, deferred = false): Promise<void> {
 		const ephemeral = reply.ephemeral === true;
 		// Command names in the text as the reader's Discord client shows them (its locale, not the reply's).
 		const messages = renderDiscord(localizeReplyCommands(reply, i.locale));
-		const row = reply.paging && !ephemeral ? this.settings.pages.row(reply.paging, i.user.id, reply.locale) : undefined;
+		const row = reply.paging && !ephemeral ? await this.pageRow(reply.paging, i.user.id, reply.locale) : undefined;
 		const parts = messages.map((m, n) => toOptions(m, n === messages.length - 1 ? row : undefined, ephemeral));
 		const [first, ...rest] = parts;
 		if (!first) return;

@@ -1,13 +1,16 @@
 /**
  * Paging buttons. A button's custom_id carries only an opaque random key (custom_id is at most 100
- * characters and visible to clients); the key maps, in a bounded in-memory table with an expiry, to
- * the command line of that page and the user who may press it. A restart or expiry simply makes
- * old buttons answer "expired".
+ * characters and visible to clients); the key maps to the command line of that page and the user
+ * who may press it, with an expiry, in a bounded {@link PageKeyTable}: the shared store's, so that a
+ * press reaching another process (another shard group on another machine) turns the page too, or
+ * this process's memory. A restart (memory only) or expiry simply makes old buttons answer "expired".
  */
 import { randomBytes } from 'node:crypto';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 import type { Paging } from '../../core/reply.js';
 import { createTranslator } from '../../i18n/translator.js';
+import { MemoryPageKeyTable } from '../../store/memory-page-keys.js';
+import type { PageKeyTable } from '../../store/store.js';
 
 export const PAGE_PREFIX = 'sitrep:page:';
 /** custom_id of the disabled "2 / 5" label; never pressed. */
@@ -20,74 +23,57 @@ export interface PageTarget {
 	readonly userId: string;
 }
 
-interface Entry extends PageTarget {
-	readonly expiresAt: number;
-}
-
 export interface PageStoreOptions {
 	/** How long a button works. */
 	readonly ttlMs?: number;
-	/** Most live keys; the oldest go first. */
+	/** Most live keys in the in-memory table (when no `table` is given); the oldest go first. */
 	readonly maxEntries?: number;
 	readonly now?: () => number;
+	/** Where the keys live; the store's for several processes. Default: this process's memory. */
+	readonly table?: PageKeyTable;
 }
 
 export class PageStore {
-	private readonly entries = new Map<string, Entry>();
+	private readonly table: PageKeyTable;
 	private readonly ttlMs: number;
-	private readonly maxEntries: number;
 	private readonly now: () => number;
 
 	constructor(options: PageStoreOptions = {}) {
 		this.ttlMs = options.ttlMs ?? 30 * 60_000;
-		this.maxEntries = options.maxEntries ?? 5000;
 		this.now = options.now ?? Date.now;
-	}
-
-	get size(): number {
-		return this.entries.size;
+		this.table = options.table ?? new MemoryPageKeyTable(options.maxEntries ?? 5000);
 	}
 
 	/** Stores a target and returns its custom_id. */
-	put(target: PageTarget): string {
-		const now = this.now();
-		// Insertion order is expiry order (one TTL for all), so expired entries sit at the front.
-		for (const [k, e] of this.entries) {
-			if (e.expiresAt > now && this.entries.size < this.maxEntries) break;
-			this.entries.delete(k);
-		}
+	async put(target: PageTarget): Promise<string> {
 		const key = randomBytes(12).toString('base64url');
-		this.entries.set(key, { line: target.line.slice(0, 2000), userId: target.userId, expiresAt: now + this.ttlMs });
+		const now = this.now();
+		await this.table.put('discord', key, { line: target.line, userId: target.userId, expiresAt: now + this.ttlMs }, now);
 		return `${PAGE_PREFIX}${key}`;
 	}
 
 	/** The target of a custom_id: 'expired' when unknown or too old, undefined when not a page button. */
-	get(customId: string): PageTarget | 'expired' | undefined {
+	async get(customId: string): Promise<PageTarget | 'expired' | undefined> {
 		if (!customId.startsWith(PAGE_PREFIX)) return undefined;
-		const key = customId.slice(PAGE_PREFIX.length);
-		const e = this.entries.get(key);
-		if (!e) return 'expired';
-		if (e.expiresAt <= this.now()) {
-			this.entries.delete(key);
-			return 'expired';
-		}
-		return { line: e.line, userId: e.userId };
+		const found = await this.table.get('discord', customId.slice(PAGE_PREFIX.length), this.now());
+		if (!found || found.userId === undefined) return 'expired';
+		return { line: found.line, userId: found.userId };
 	}
 
 	/** The button row for a page: ◀ Previous · "2 / 5" · Next ▶, labelled in the reply's language. */
-	row(paging: Paging, userId: string, locale?: string): APIActionRowComponent<APIButtonComponent> {
+	async row(paging: Paging, userId: string, locale?: string): Promise<APIActionRowComponent<APIButtonComponent>> {
 		const i18n = createTranslator(locale);
 		// A disabled button still needs a custom_id unique within the message.
-		const button = (label: string, line: string | undefined, off: string): APIButtonComponent =>
+		const button = async (label: string, line: string | undefined, off: string): Promise<APIButtonComponent> =>
 			line
-				? { type: ComponentType.Button, style: ButtonStyle.Secondary, label, custom_id: this.put({ line, userId }) }
+				? { type: ComponentType.Button, style: ButtonStyle.Secondary, label, custom_id: await this.put({ line, userId }) }
 				: { type: ComponentType.Button, style: ButtonStyle.Secondary, label, custom_id: off, disabled: true };
 		return {
 			type: ComponentType.ActionRow,
 			components: [
-				button(i18n.t('paging.discord.previous'), paging.prev, 'sitrep:page-prev-off'),
+				await button(i18n.t('paging.discord.previous'), paging.prev, 'sitrep:page-prev-off'),
 				{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: i18n.t('paging.label', { page: paging.page, pages: paging.pages }), custom_id: LABEL_ID, disabled: true },
-				button(i18n.t('paging.discord.next'), paging.next, 'sitrep:page-next-off'),
+				await button(i18n.t('paging.discord.next'), paging.next, 'sitrep:page-next-off'),
 			],
 		};
 	}

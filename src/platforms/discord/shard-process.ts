@@ -119,7 +119,7 @@ async function main(): Promise<void> {
 			if (isMessage(message, RELOAD_MESSAGE)) reload('signal');
 		});
 		if (config.watch) watcher = watchDataset(app.dataDir, () => reload('watch'), { logger });
-		discord = await startDiscord({ core: app.core, config, logger });
+		discord = await startDiscord({ core: app.core, config, logger, pages: stores.pages });
 		const ds = app.holder.current();
 		logger.info({ ms: Math.round(performance.now() - started), version: ds.version, gatewayMs: discord.readyMs }, 'Shard ready');
 	} catch (err) {

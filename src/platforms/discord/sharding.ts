@@ -1,5 +1,6 @@
 /**
- * Discord sharding: `SITREP_SHARDS=auto|N` runs discord.js' ShardingManager.
+ * Discord sharding: `SITREP_SHARDS=auto|N` runs discord.js' ShardingManager; `SITREP_SHARDS=0-3/8`
+ * runs only shards 0..3 of a bot of 8, so that several machines share one bot, each with its range.
  *
  * Process layout
  * ──────────────
@@ -16,6 +17,15 @@
  * Shards open the same store as the parent (SQLite in WAL mode is shared between processes) so that
  * /subscribe, /subscriptions and /unsubscribe work on every shard.
  *
+ * Several machines (shard ranges)
+ * ───────────────────────────────
+ *   machine A: SITREP_SHARDS=0-3/8  → shards 0..3, identifying as [n, 8]; runs the scheduler
+ *   machine B: SITREP_SHARDS=4-7/8  → shards 4..7; SITREP_SCHEDULER=auto turns its scheduler off
+ * Discord routes each guild to shard (guild_id >> 22) % 8, so together the ranges must cover 0..7
+ * once each (nothing here can see the other machines' settings). All of them use one PostgreSQL
+ * store (DATABASE_URL): subscriptions, the delivery ledger and paging keys are shared, so a page
+ * sent by one machine turns on another and the one scheduler posts every guild's briefing over REST.
+ *
  * Lifecycle: shards are spawned one after another (Discord allows one IDENTIFY per 5 s per
  * max_concurrency bucket). A shard that crashes (non-zero exit or killed by a signal) is spawned
  * again after a back-off (1 s, doubling to 60 s; reset once a shard has stayed up for 60 s).
@@ -31,7 +41,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult, type Shard } from 'discord.js';
-import type { Config } from '../../config.js';
+import type { Config, ShardRange } from '../../config.js';
 import type { PlatformSender } from '../../core/delivery.js';
 import type { Logger } from '../../logger.js';
 import { restApiBase } from './deploy-commands.js';
@@ -48,8 +58,11 @@ export const SHARD_RELOADED_MESSAGE = { sitrep: 'reloaded' } as const;
 export interface DiscordShardsOptions {
 	readonly config: Config;
 	readonly logger: Logger;
-	/** SITREP_SHARDS: a shard count, or 'auto' for the count GET /gateway/bot recommends. */
-	readonly shards: 'auto' | number;
+	/**
+	 * SITREP_SHARDS: a shard count, 'auto' for the count GET /gateway/bot recommends, or this
+	 * machine's range of a bot's shards.
+	 */
+	readonly shards: 'auto' | number | ShardRange;
 	/** The dataset directory each shard loads (main.ts: --data or SITREP_DATA). */
 	readonly dataDir: string;
 	/** Replay instant (--now / SITREP_NOW) for the shards' clocks. */
@@ -87,8 +100,10 @@ export interface ShardStatus {
 export interface DiscordShards {
 	/** REST-only sender for channel posts (the scheduler's); it needs no gateway connection. */
 	readonly sender: PlatformSender;
-	/** How many shards run (the resolved count for 'auto'). */
+	/** How many shards the bot has in all (the resolved count for 'auto'; a range's total). */
 	readonly shardCount: number;
+	/** The ids of the shards this process group runs: 0..shardCount-1, or a range's. */
+	readonly shardIds: readonly number[];
 	/** Milliseconds from spawning each shard's process to its ready, by shard id. */
 	readonly readyMs: readonly number[];
 	/** Where each shard is, e.g. for a health endpoint. */
@@ -111,7 +126,11 @@ const STABLE_MS = 60_000;
 export async function startDiscordShards(opts: DiscordShardsOptions): Promise<DiscordShards> {
 	const discord = opts.config.discord;
 	if (!discord) throw new Error('Discord is not configured: set DISCORD_TOKEN and DISCORD_APP_ID in .env');
-	if (opts.shards !== 'auto' && !(Number.isInteger(opts.shards) && opts.shards >= 1)) {
+	const range = typeof opts.shards === 'object' ? opts.shards : undefined;
+	if (range) {
+		const ok = [range.first, range.last, range.total].every(Number.isInteger) && range.first >= 0 && range.first <= range.last && range.last < range.total;
+		if (!ok) throw new Error(`SITREP_SHARDS must be a range of shard ids within the total, such as 0-3/8, not ${range.first}-${range.last}/${range.total}`);
+	} else if (opts.shards !== 'auto' && !(typeof opts.shards === 'number' && Number.isInteger(opts.shards) && opts.shards >= 1)) {
 		throw new Error(`SITREP_SHARDS must be "auto" or a whole number of at least 1, not ${String(opts.shards)}`);
 	}
 	const logger = opts.logger.child({ platform: 'discord', component: 'shards' });
@@ -129,14 +148,15 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 
 	let shardCount: number;
 	try {
-		shardCount = opts.shards === 'auto' ? await recommendedShards(rest) : opts.shards;
+		shardCount = opts.shards === 'auto' ? await recommendedShards(rest) : range ? range.total : (opts.shards as number);
 	} catch (err) {
 		closeRest();
 		throw new Error(`Could not ask Discord for the recommended shard count: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 	}
-	logger.info({ shards: shardCount, requested: opts.shards }, 'Starting Discord shards');
+	const shardIds = range ? Array.from({ length: range.last - range.first + 1 }, (_, i) => range.first + i) : Array.from({ length: shardCount }, (_, i) => i);
+	logger.info({ shards: shardCount, ids: range ? `${range.first}-${range.last}` : 'all', requested: opts.shards }, 'Starting Discord shards');
 
-	const manager = createManager(discord.token, shardCount);
+	const manager = createManager(discord.token, shardCount, shardIds);
 	const env = { ...shardEnv(opts.config, opts.dataDir, opts.now), ...(opts.env ?? {}) };
 	const spawnedAt = new Map<number, number>();
 	const readyMs: number[] = [];
@@ -230,12 +250,13 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 		await stop();
 		throw new Error(`Discord shards failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 	}
-	logger.info({ shards: shardCount, ms: Math.round(performance.now() - started), readyMs }, 'Discord shards ready');
+	logger.info({ shards: shardCount, ids: shardIds.length === shardCount ? 'all' : `${shardIds[0]}-${shardIds.at(-1)}`, ms: Math.round(performance.now() - started), readyMs }, 'Discord shards ready');
 
 	let stopped: Promise<void> | undefined;
 	return {
 		sender: createDiscordSender(rest, logger),
 		shardCount,
+		shardIds,
 		readyMs,
 		status: () =>
 			[...manager.shards.values()].map((s) => ({ id: s.id, pid: s.process?.pid, ready: s.ready, deaths: deaths.get(s.id) ?? 0 })),
@@ -265,7 +286,7 @@ async function recommendedShards(rest: REST): Promise<number> {
  * The count is always resolved here first: the manager's own 'auto' asks discord.com directly,
  * ignoring DISCORD_API_ROOT.
  */
-function createManager(token: string, totalShards: number): ShardingManager {
+function createManager(token: string, totalShards: number, shardList: number[]): ShardingManager {
 	/* eslint-disable no-restricted-properties -- undoing ShardingManager's writes to process.env (see above) */
 	const keys = ['SHARDING_MANAGER', 'SHARDING_MANAGER_MODE', 'DISCORD_TOKEN'] as const;
 	const saved = keys.map((k) => [k, process.env[k]] as const);
@@ -273,6 +294,8 @@ function createManager(token: string, totalShards: number): ShardingManager {
 		return new ShardingManager(SHARD_PROCESS_FILE, {
 			token,
 			totalShards,
+			// Only this machine's shards; each identifies as [id, totalShards].
+			shardList,
 			mode: 'process',
 			// Respawning is ours, with a back-off (see the top of this file).
 			respawn: false,

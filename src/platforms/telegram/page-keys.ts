@@ -1,10 +1,14 @@
 /**
  * Paging buttons carry only an opaque key (callback_data is at most 64 bytes and is sent by the
- * client, so it must not carry anything we would trust). The key maps, in memory, to the command
- * line of the page, the chat it was shown in and the user it was for; entries expire and the map
- * is bounded, so a forgotten chat cannot grow it.
+ * client, so it must not carry anything we would trust). The key maps to the command line of the
+ * page, the chat it was shown in and the user it was for, in a {@link PageKeyTable}: the shared
+ * store's (so a press that reaches another process behind the webhook's load balancer turns the
+ * page too), or this process's memory. Entries expire and the table is bounded, so a forgotten chat
+ * cannot grow it.
  */
 import { randomBytes } from 'node:crypto';
+import { MemoryPageKeyTable } from '../../store/memory-page-keys.js';
+import type { PageKeyTable } from '../../store/store.js';
 
 export interface PageEntry {
 	/** The complete command line that produces the page. */
@@ -24,43 +28,35 @@ export const NOOP_KEY = 'pg:-';
 
 export interface PageKeyOptions {
 	readonly ttlMs: number;
+	/** The bound of the in-memory table when no `table` is given. */
 	readonly maxEntries: number;
 	readonly now?: () => number;
+	/** Where the keys live; the store's for several processes. Default: this process's memory. */
+	readonly table?: PageKeyTable;
 }
 
 export class PageKeyStore {
-	private readonly entries = new Map<string, PageEntry>();
+	private readonly table: PageKeyTable;
 	private readonly now: () => number;
 
 	constructor(private readonly options: PageKeyOptions) {
 		this.now = options.now ?? Date.now;
-	}
-
-	get size(): number {
-		return this.entries.size;
+		this.table = options.table ?? new MemoryPageKeyTable(options.maxEntries);
 	}
 
 	/** Stores a page and returns its key: "pg:" and 16 URL-safe characters, well under 64 bytes. */
-	put(entry: Omit<PageEntry, 'expiresAt'>): string {
+	async put(entry: Omit<PageEntry, 'expiresAt'>): Promise<string> {
 		const key = `${PAGE_KEY_PREFIX}${randomBytes(12).toString('base64url')}`;
-		this.entries.set(key, { ...entry, expiresAt: this.now() + this.options.ttlMs });
-		// Maps iterate in insertion order, so the first keys are the oldest.
-		while (this.entries.size > this.options.maxEntries) {
-			const oldest = this.entries.keys().next();
-			if (oldest.done) break;
-			this.entries.delete(oldest.value);
-		}
+		const now = this.now();
+		await this.table.put('telegram', key, { line: entry.line, chatId: entry.chatId, ...(entry.userId !== undefined ? { userId: entry.userId } : {}), expiresAt: now + this.options.ttlMs }, now);
 		return key;
 	}
 
 	/** Looks a press up: the entry, or why it cannot be honoured. */
-	get(key: string, chatId: string, userId: string | undefined): PageLookup {
-		const entry = this.entries.get(key);
-		if (!entry || entry.chatId !== chatId) return { kind: 'expired' };
-		if (entry.expiresAt <= this.now()) {
-			this.entries.delete(key);
-			return { kind: 'expired' };
-		}
+	async get(key: string, chatId: string, userId: string | undefined): Promise<PageLookup> {
+		const found = await this.table.get('telegram', key, this.now());
+		if (!found || found.chatId !== chatId) return { kind: 'expired' };
+		const entry: PageEntry = { line: found.line, chatId, ...(found.userId !== undefined ? { userId: found.userId } : {}), expiresAt: found.expiresAt };
 		if (entry.userId !== undefined && entry.userId !== userId) return { kind: 'foreign', entry };
 		return { kind: 'ok', entry };
 	}

@@ -14,7 +14,7 @@ import { rawCommandDescription } from '../../i18n/command-text.js';
 import { LOCALES, type Locale } from '../../i18n/locale.js';
 import { createTranslator, english } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
-import type { UpdateDeduplicator } from '../../store/store.js';
+import type { PageKeyTable, UpdateDeduplicator } from '../../store/store.js';
 import { renderPlainText } from '../../render/plain-text.js';
 import { NOOP_KEY, PAGE_KEY_PREFIX, PageKeyStore } from './page-keys.js';
 import { DEFAULT_PACING, Pacer, type PacingOptions } from './pacer.js';
@@ -58,9 +58,10 @@ export interface TelegramPlatform {
 
 /**
  * Starts the Telegram platform. Resolves once the bot is receiving updates. In webhook mode,
- * `updates` (the store's) lets several processes behind one webhook URL handle each update once.
+ * `updates` (the store's) lets several processes behind one webhook URL handle each update once, and
+ * `pages` (the store's) lets any of them turn a page whose buttons another one sent.
  */
-export async function startTelegram(opts: { core: Core; config: Config; logger: Logger; tuning?: TelegramTuning; updates?: UpdateDeduplicator }): Promise<TelegramPlatform> {
+export async function startTelegram(opts: { core: Core; config: Config; logger: Logger; tuning?: TelegramTuning; updates?: UpdateDeduplicator; pages?: PageKeyTable }): Promise<TelegramPlatform> {
 	const tg = opts.config.telegram;
 	if (!tg) throw new Error('Telegram is not configured: set TELEGRAM_BOT_TOKEN in .env');
 	const tuning = opts.tuning ?? {};
@@ -70,7 +71,7 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 	const username = bot.botInfo.username;
 
 	const pacer = new Pacer({ ...DEFAULT_PACING, ...tuning.pacing }, retryAfterMs);
-	const pages = new PageKeyStore({ ttlMs: tuning.pageTtlMs ?? 6 * 60 * 60 * 1000, maxEntries: tuning.maxPages ?? 20_000, ...(tuning.now ? { now: tuning.now } : {}) });
+	const pages = new PageKeyStore({ ttlMs: tuning.pageTtlMs ?? 6 * 60 * 60 * 1000, maxEntries: tuning.maxPages ?? 20_000, ...(tuning.now ? { now: tuning.now } : {}), ...(opts.pages ? { table: opts.pages } : {}) });
 	const sender = new TelegramSender(bot.telegram, pacer, pages, logger, tg.token);
 	const owners = new Set(opts.config.owners.filter((o) => o.platform === 'telegram').map((o) => o.id));
 	const adapter = new TelegramAdapter(opts.core, bot, sender, pages, logger, tg.token, owners);
@@ -281,7 +282,7 @@ class TelegramAdapter {
 			ctx.answerCbQuery(text, alert ? { show_alert: true } : {}).catch((err: unknown) => this.logger.warn({ err: loggableError(err, this.token) }, 'answerCallbackQuery failed'));
 		if (data === undefined || !data.startsWith(PAGE_KEY_PREFIX) || data === NOOP_KEY) return void (await answer());
 		const msg = q.message;
-		const found = msg ? this.pages.get(data, String(msg.chat.id), String(q.from.id)) : ({ kind: 'expired' } as const);
+		const found = msg ? await this.pages.get(data, String(msg.chat.id), String(q.from.id)) : ({ kind: 'expired' } as const);
 		const i18n = createTranslator(q.from.language_code);
 		if (!msg || found.kind === 'expired') return void (await answer(i18n.t('telegram.pageExpired')));
 		if (found.kind === 'foreign') return void (await answer(i18n.t('telegram.pageForeign')));

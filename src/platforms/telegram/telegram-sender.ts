@@ -62,10 +62,11 @@ export class TelegramSender implements PlatformSender {
 				ids.push(String(photoId));
 				messages = packPieces(pieces, TELEGRAM_TEXT_LIMIT);
 			} else messages = renderTelegram(reply, { singleMessage: reply.paging !== undefined });
+			const markup = reply.paging ? await this.keyboard(chatId, reply, reply.paging, options.pageOwner) : undefined;
 			for (const [i, html] of messages.entries()) {
 				const last = i === messages.length - 1;
 				const extra: TextExtra = {
-					...(last && reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, options.pageOwner) } : {}),
+					...(last && markup ? { reply_markup: markup } : {}),
 					...(i === 0 && !first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
 				};
 				ids.push(String(await this.sendHtml(chatId, html, extra)));
@@ -89,7 +90,8 @@ export class TelegramSender implements PlatformSender {
 	/** Replaces a paged message with another page (a button press). Never throws. */
 	async editPage(chatId: string, messageId: number, reply: Reply, pageOwner: string | undefined): Promise<SendOutcome> {
 		const html = renderTelegram(reply, { singleMessage: true })[0] ?? '';
-		const extra = { link_preview_options: { is_disabled: true }, ...(reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, pageOwner) } : {}) };
+		const markup = reply.paging ? await this.keyboard(chatId, reply, reply.paging, pageOwner) : undefined;
+		const extra = { link_preview_options: { is_disabled: true }, ...(markup ? { reply_markup: markup } : {}) };
 		const edit = (text: string, parse: boolean) =>
 			this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.editMessageText(chatId, messageId, undefined, text, { ...extra, ...(parse ? { parse_mode: 'HTML' as const } : {}) }));
 		try {
@@ -143,15 +145,23 @@ export class TelegramSender implements PlatformSender {
 		}
 	}
 
-	/** Paging buttons, labelled in the reply's language. */
-	private keyboard(chatId: string, reply: Reply, paging: Paging, owner: string | undefined): InlineKeyboardMarkup {
+	/**
+	 * Paging buttons, labelled in the reply's language; none when their keys cannot be stored (the
+	 * shared store is down): the page's words still go out.
+	 */
+	private async keyboard(chatId: string, reply: Reply, paging: Paging, owner: string | undefined): Promise<InlineKeyboardMarkup | undefined> {
 		const i18n = createTranslator(reply.locale);
 		const key = (line: string) => this.pages.put({ line, chatId, ...(owner !== undefined ? { userId: owner } : {}) });
-		const row: InlineKeyboardButton[] = [];
-		if (paging.prev) row.push({ text: i18n.t('paging.telegram.previous'), callback_data: key(paging.prev) });
-		row.push({ text: i18n.t('paging.label', { page: paging.page, pages: paging.pages }), callback_data: NOOP_KEY });
-		if (paging.next) row.push({ text: i18n.t('paging.telegram.next'), callback_data: key(paging.next) });
-		return { inline_keyboard: [row] };
+		try {
+			const row: InlineKeyboardButton[] = [];
+			if (paging.prev) row.push({ text: i18n.t('paging.telegram.previous'), callback_data: await key(paging.prev) });
+			row.push({ text: i18n.t('paging.label', { page: paging.page, pages: paging.pages }), callback_data: NOOP_KEY });
+			if (paging.next) row.push({ text: i18n.t('paging.telegram.next'), callback_data: await key(paging.next) });
+			return { inline_keyboard: [row] };
+		} catch (err) {
+			this.logger.warn({ chat: chatId, err: loggableError(err, this.token) }, 'Could not store the paging keys; sending the page without buttons');
+			return undefined;
+		}
 	}
 }
 

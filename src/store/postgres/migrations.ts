@@ -126,6 +126,26 @@ export const PG_MIGRATIONS: readonly Migration[] = [
 			);
 		`,
 	},
+	{
+		version: 9,
+		name: 'paging keys',
+		// Versions 6-8 are other changes of the same round; migratePostgres applies whatever is missing, in order.
+		// Paging buttons' targets, shared by every process (src/store/postgres/pg-page-keys.ts).
+		// expires_at: milliseconds since the epoch; seq: arrival order, for the size bound.
+		sql: `
+			CREATE TABLE page_keys (
+				seq BIGSERIAL PRIMARY KEY,
+				platform TEXT NOT NULL,
+				key TEXT NOT NULL,
+				line TEXT NOT NULL,
+				chat_id TEXT,
+				user_id TEXT,
+				expires_at BIGINT NOT NULL,
+				UNIQUE (platform, key)
+			);
+			CREATE INDEX page_keys_expires_at ON page_keys (expires_at);
+		`,
+	},
 ];
 
 /** The highest version applied in the current schema, 0 for a new one. */

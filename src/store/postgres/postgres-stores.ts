@@ -1,9 +1,10 @@
 /**
  * One PostgreSQL database holding subscriptions, the delivery ledger, the reload audit log, event
- * versions and handled update ids, shared by every sitrep process pointed at it (DATABASE_URL).
+ * versions, handled update ids and paging keys, shared by every sitrep process pointed at it (DATABASE_URL).
  */
 import { Pool } from 'pg';
 import type { Stores } from '../stores.js';
+import { PgPageKeys } from './pg-page-keys.js';
 import { migratePostgres, PG_MIGRATIONS, type Migration } from './migrations.js';
 import { PgDeliveryLedger } from './pg-delivery-ledger.js';
 import { PgEventVersions } from './pg-event-versions.js';
@@ -50,6 +51,7 @@ export async function openPostgresStores(url: string, options: PostgresOpenOptio
 		ledger: new PgDeliveryLedger(pool),
 		reloadAudit: new PgReloadAudit(pool),
 		eventVersions: new PgEventVersions(pool),
+		pages: new PgPageKeys(pool),
 		updates: new PgUpdateDeduplicator(pool),
 		close: () => (closing ??= pool.end()),
 	};

@@ -123,6 +123,26 @@ export const MIGRATIONS: readonly Migration[] = [
 			) WITHOUT ROWID;
 		`,
 	},
+	{
+		version: 9,
+		name: 'paging keys',
+		// Versions 6-8 are other changes of the same round; migrate() applies whatever is missing, in order.
+		// Paging buttons' targets, shared by the processes on this file (src/store/sqlite/sqlite-page-keys.ts).
+		// expires_at: milliseconds since the epoch; seq: arrival order, for the size bound.
+		sql: `
+			CREATE TABLE page_keys (
+				seq INTEGER PRIMARY KEY AUTOINCREMENT,
+				platform TEXT NOT NULL,
+				key TEXT NOT NULL,
+				line TEXT NOT NULL,
+				chat_id TEXT,
+				user_id TEXT,
+				expires_at INTEGER NOT NULL,
+				UNIQUE (platform, key)
+			);
+			CREATE INDEX page_keys_expires_at ON page_keys (expires_at);
+		`,
+	},
 ];
 
 export class MigrationError extends Error {

@@ -3,6 +3,7 @@
  * and handled update ids.
  */
 import type { Stores } from '../stores.js';
+import { SqlitePageKeys } from './sqlite-page-keys.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open-database.js';
 import { SqliteDeliveryLedger } from './sqlite-delivery-ledger.js';
 import { SqliteEventVersions } from './sqlite-event-versions.js';
@@ -25,6 +26,7 @@ export function openSqliteStores(file: string, options: OpenOptions = {}): Sqlit
 		ledger: new SqliteDeliveryLedger(db),
 		reloadAudit: new SqliteReloadAudit(db),
 		eventVersions: new SqliteEventVersions(db),
+		pages: new SqlitePageKeys(db),
 		updates: new SqliteUpdateDeduplicator(db),
 		close: () => {
 			if (db.open) db.close();

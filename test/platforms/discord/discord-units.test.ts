@@ -7,6 +7,7 @@ import type { DatasetSnapshot } from '../../../src/dataset/snapshot.js';
 import { suggest } from '../../../src/platforms/discord/autocomplete.js';
 import { classifySendError, describeError, messageNonce } from '../../../src/platforms/discord/discord-sender.js';
 import { PAGE_PREFIX, PageStore } from '../../../src/platforms/discord/page-buttons.js';
+import { MemoryPageKeyTable } from '../../../src/store/memory-page-keys.js';
 
 let dataset: DatasetSnapshot;
 beforeAll(async () => {
@@ -49,29 +50,33 @@ describe('autocomplete', () => {
 });
 
 describe('PageStore', () => {
-	it('makes custom_ids of at most 100 characters that resolve to the line and user', () => {
+	it('makes custom_ids of at most 100 characters that resolve to the line and user', async () => {
 		const store = new PageStore();
-		const id = store.put({ line: `/timeline text:"${'x'.repeat(500)}" page:2`, userId: '42' });
+		const id = await store.put({ line: `/timeline text:"${'x'.repeat(500)}" page:2`, userId: '42' });
 		expect(id.length).toBeLessThanOrEqual(100);
 		expect(id.startsWith(PAGE_PREFIX)).toBe(true);
-		expect(store.get(id)).toMatchObject({ userId: '42' });
-		expect(store.get('someone-else:button')).toBeUndefined();
-		expect(store.get(`${PAGE_PREFIX}forged`)).toBe('expired');
+		expect(await store.get(id)).toMatchObject({ userId: '42' });
+		expect(await store.get('someone-else:button')).toBeUndefined();
+		expect(await store.get(`${PAGE_PREFIX}forged`)).toBe('expired');
 	});
 
-	it('expires entries and stays bounded', () => {
+	it('expires entries and stays bounded', async () => {
 		let now = 0;
-		const store = new PageStore({ ttlMs: 1000, maxEntries: 10, now: () => now });
-		const first = store.put({ line: '/timeline page:2', userId: '1' });
+		const table = new MemoryPageKeyTable(10);
+		const store = new PageStore({ ttlMs: 1000, table, now: () => now });
+		const first = await store.put({ line: '/timeline page:2', userId: '1' });
 		now = 1500;
-		expect(store.get(first)).toBe('expired');
-		for (let i = 0; i < 100; i++) store.put({ line: `/timeline page:${i}`, userId: '1' });
-		expect(store.size).toBeLessThanOrEqual(10);
+		expect(await store.get(first)).toBe('expired');
+		const ids: string[] = [];
+		for (let i = 0; i < 100; i++) ids.push(await store.put({ line: `/timeline page:${i}`, userId: '1' }));
+		expect(table.size).toBeLessThanOrEqual(10);
+		expect(await store.get(ids[0]!)).toBe('expired');
+		expect(await store.get(ids[99]!)).toMatchObject({ line: '/timeline page:99' });
 	});
 
-	it('builds a row of three buttons with unique custom_ids and disabled ends', () => {
+	it('builds a row of three buttons with unique custom_ids and disabled ends', async () => {
 		const store = new PageStore();
-		const row = store.row({ page: 1, pages: 3, next: '/timeline page:2' }, '1');
+		const row = await store.row({ page: 1, pages: 3, next: '/timeline page:2' }, '1');
 		const ids = row.components.map((b) => ('custom_id' in b ? b.custom_id : ''));
 		expect(new Set(ids).size).toBe(3);
 		expect(row.components[0]).toMatchObject({ disabled: true });

@@ -1,6 +1,7 @@
 import { TelegramError } from 'telegraf';
 import { describe, expect, it } from 'vitest';
 import { PageKeyStore } from '../../../src/platforms/telegram/page-keys.js';
+import { MemoryPageKeyTable } from '../../../src/store/memory-page-keys.js';
 import { DEFAULT_PACING, Pacer, PacerClosedError } from '../../../src/platforms/telegram/pacer.js';
 import { classifySendError, retryAfterMs, scrub } from '../../../src/platforms/telegram/send-errors.js';
 
@@ -58,26 +59,30 @@ describe('Pacer', () => {
 });
 
 describe('PageKeyStore', () => {
-	it('makes short opaque keys that expire, stay in their chat and belong to their user', () => {
+	it('makes short opaque keys that expire, stay in their chat and belong to their user', async () => {
 		let now = 0;
 		const store = new PageKeyStore({ ttlMs: 1000, maxEntries: 10, now: () => now });
-		const key = store.put({ line: `/timeline text:"${'Кремль '.repeat(50)}" page:2`, chatId: '-100', userId: '7' });
+		const key = await store.put({ line: `/timeline text:"${'Кремль '.repeat(50)}" page:2`, chatId: '-100', userId: '7' });
 		expect(Buffer.byteLength(key)).toBeLessThanOrEqual(64);
 		expect(key).toMatch(/^pg:[A-Za-z0-9_-]{16}$/u);
-		expect(store.get(key, '-100', '7').kind).toBe('ok');
-		expect(store.get(key, '-100', '8').kind).toBe('foreign');
-		expect(store.get(key, '-200', '7').kind).toBe('expired');
-		const shared = store.put({ line: '/timeline page:2', chatId: '-100' });
-		expect(store.get(shared, '-100', '8').kind).toBe('ok');
+		expect((await store.get(key, '-100', '7')).kind).toBe('ok');
+		expect((await store.get(key, '-100', '8')).kind).toBe('foreign');
+		expect((await store.get(key, '-200', '7')).kind).toBe('expired');
+		const shared = await store.put({ line: '/timeline page:2', chatId: '-100' });
+		expect((await store.get(shared, '-100', '8')).kind).toBe('ok');
 		now = 1000;
-		expect(store.get(key, '-100', '7').kind).toBe('expired');
+		expect((await store.get(key, '-100', '7')).kind).toBe('expired');
 	});
 
-	it('is bounded: the oldest pages go first', () => {
-		const store = new PageKeyStore({ ttlMs: 60_000, maxEntries: 3 });
-		const keys = Array.from({ length: 5 }, (_, i) => store.put({ line: `/timeline page:${i}`, chatId: '1' }));
-		expect(store.size).toBe(3);
-		expect(keys.map((k) => store.get(k, '1', undefined).kind)).toEqual(['expired', 'expired', 'ok', 'ok', 'ok']);
+	it('is bounded: the oldest pages go first', async () => {
+		const table = new MemoryPageKeyTable(3);
+		const store = new PageKeyStore({ ttlMs: 60_000, maxEntries: 3, table });
+		const keys: string[] = [];
+		for (let i = 0; i < 5; i++) keys.push(await store.put({ line: `/timeline page:${i}`, chatId: '1' }));
+		expect(table.size).toBe(3);
+		const kinds: string[] = [];
+		for (const k of keys) kinds.push((await store.get(k, '1', undefined)).kind);
+		expect(kinds).toEqual(['expired', 'expired', 'ok', 'ok', 'ok']);
 	});
 });
 

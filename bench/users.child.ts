@@ -1,0 +1,129 @@
+/**
+ * Commands as users meet them: the bot as `sitrep chat` composes it (createApp, the console
+ * platform, pictures on, PNGs written to a directory), one line at a time through the console's own
+ * input and output streams, timed from the line written to its answer printed. The command mix is
+ * commands.ts' plus the cases whose picture a reader asks for again (cached pictures), where the
+ * answer's cost is everything but the render.
+ *
+ *   node --expose-gc --import tsx bench/users.child.ts --events 100000 [--commands 200] [--pictures off]
+ *   (or --dir DIR for a dataset directory)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { createApp } from '../src/app.js';
+import { closeImageWorkers } from '../src/images/index.js';
+import { silentLogger } from '../src/logger.js';
+import { runConsoleChat } from '../src/platforms/console/console-chat.js';
+import { saveReplyAttachments } from '../src/platforms/console/save-images.js';
+import { BENCH_NOW, commandCases, type CommandCase } from './commands.js';
+import { arg, datasetDir, log, peakRssMb, reply, round, settle, stats, type Stats } from './lib.js';
+
+export interface UsersResult {
+	readonly events: number;
+	readonly pictures: boolean;
+	/** From createApp's start to the first answer printed, ms. */
+	readonly readyMs: number;
+	readonly commands: Record<string, Stats & { readonly within5msPercent: number }>;
+	/** Every answer of every case. */
+	readonly all: Stats & { readonly within5msPercent: number };
+	readonly steadyRssMb: number;
+	readonly peakRssMb: number;
+	readonly picturesWritten: number;
+}
+
+const events = arg('events', '');
+const dir = arg('dir', events ? datasetDir(Number(events)) : '');
+if (!dir) throw new Error('--events N or --dir DIR is required');
+const runs = Number(arg('commands', '200'));
+const pictures = arg('pictures', 'on') !== 'off';
+const imageDir = mkdtempSync(path.join(os.tmpdir(), 'sitrep-bench-images-'));
+
+const t0 = performance.now();
+const app = await createApp({ dataDir: dir, now: BENCH_NOW.toISOString(), logger: silentLogger(), services: { images: pictures } });
+
+// The console chat, fed a line at a time; each answer ends with a blank line.
+const input = new PassThrough();
+let waiting: ((text: string) => void) | undefined;
+let buffered = '';
+let written = 0;
+const output = new Writable({
+	write(chunk: Buffer, _enc, done) {
+		buffered += chunk.toString();
+		if (buffered.endsWith('\n\n') && waiting) {
+			const text = buffered;
+			buffered = '';
+			const w = waiting;
+			waiting = undefined;
+			w(text);
+		}
+		done();
+	},
+});
+const chat = runConsoleChat(app.core, {
+	input,
+	output,
+	interactive: false,
+	saveAttachments: async (r) => {
+		const paths = await saveReplyAttachments(r, imageDir);
+		written += paths.length;
+		return paths;
+	},
+});
+
+function ask(line: string): Promise<string> {
+	return new Promise((resolve) => {
+		waiting = resolve;
+		input.write(`${line}\n`);
+	});
+}
+
+const first = await ask('/timeline limit:5');
+const readyMs = performance.now() - t0;
+if (!first.includes('\n')) throw new Error('no answer from the console');
+log(`${app.holder.current().events.length} events: ready (first answer printed) in ${readyMs.toFixed(0)} ms, pictures ${pictures ? 'on' : 'off'}`);
+
+const ds = app.holder.current();
+const cases: CommandCase[] = [
+	...commandCases(ds),
+	// Asked again by the next reader: the picture is in the cache, the rest of the answer is not.
+	{ name: '/timeline (whole story, again)', line: () => '/timeline' },
+	{ name: '/timeline text (again)', line: (i) => `/timeline text:"${['police raid', 'embassy protest'][i % 2]!}"` },
+];
+await settle();
+const commands: Record<string, Stats & { within5msPercent: number }> = {};
+const everything: number[] = [];
+const within = (samples: readonly number[]): number => round((100 * samples.filter((s) => s <= 5).length) / samples.length, 1);
+for (const c of cases) {
+	for (let i = 0; i < 3; i++) await ask(c.line(i)); // warm-up
+	const samples: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		const line = c.line(i);
+		const s = performance.now();
+		const text = await ask(line);
+		samples.push(performance.now() - s);
+		if (/went wrong|error/iu.test(text.slice(0, 200)) && i === 0) log(`${c.name}: ${text.slice(0, 200)}`);
+	}
+	everything.push(...samples);
+	commands[c.name] = { ...stats(samples), within5msPercent: within(samples) };
+	log(`${c.name}: median ${commands[c.name]!.medianMs} ms, p99 ${commands[c.name]!.p99Ms} ms, ${commands[c.name]!.within5msPercent}% within 5 ms`);
+}
+await settle();
+const steadyRssMb = round(process.memoryUsage().rss / 1048576, 1);
+input.end();
+await chat;
+await closeImageWorkers();
+rmSync(imageDir, { recursive: true, force: true });
+
+const result: UsersResult = {
+	events: ds.events.length,
+	pictures,
+	readyMs: round(readyMs, 0),
+	commands,
+	all: { ...stats(everything), within5msPercent: within(everything) },
+	steadyRssMb,
+	peakRssMb: peakRssMb(),
+	picturesWritten: written,
+};
+reply(result);

@@ -1,0 +1,59 @@
+/**
+ * fold() and the tokens made from it: each spelling and script variant a reader or an editor may
+ * type folds to one form, and the same in indexed text and in a query (both go through fold).
+ */
+import { describe, expect, it } from 'vitest';
+import { indexDocs } from '../../src/dataset/search-index-builder.js';
+import { fold, indexTokens, tokenize } from '../../src/dataset/text.js';
+
+/** Each pair folds alike; and a document holding one is found by a query holding the other. */
+const PAIRS: readonly (readonly [string, string, string])[] = [
+	['Azerbaijani schwa ə/e', 'Səfərov', 'Seferov'],
+	['dotless ı/i', 'Bakı', 'Baki'],
+	['dotted İ/i', 'İlham', 'ilham'],
+	['ё/е', 'Королёв', 'Королев'],
+	['Latin diacritics', 'Peseschkián', 'peseschkian'],
+	['Arabic yeh / Persian yeh', 'پزشكيان', 'پزشکیان'],
+	['Arabic kaf / Persian keheh', 'كرملين', 'کرملين'],
+	['alef maksura / Persian yeh', 'مصطفى', 'مصطفی'],
+	['teh marbuta / heh', 'جمهورية', 'جمهوریه'],
+	['heh with yeh above / heh', 'خانۀ', 'خانه'],
+	['hamza on alef', 'أحمد', 'احمد'],
+	['hamza below alef', 'إيران', 'ایران'],
+	['madda on alef', 'آذربایجان', 'اذربایجان'],
+	['hamza on waw', 'مؤسسه', 'موسسه'],
+	['hamza on yeh', 'مسئول', 'مسیول'],
+	['alef wasla', 'ٱلله', 'الله'],
+	['tatweel', 'ایـــران', 'ایران'],
+	['zero-width non-joiner', 'می\u200cشود', 'میشود'],
+	['harakat (vowel marks)', 'مُحَمَّد', 'محمد'],
+	['superscript alef', 'هٰذا', 'هذا'],
+	['Persian digits', '۱۴۰۴', '1404'],
+	['Arabic-Indic digits', '٢٠٢٥', '2025'],
+	['Cyrillic to Latin', 'Сафаров', 'safarov'],
+	['Arabic presentation forms', '\ufe8e\ufedf', 'ال'],
+];
+
+describe('fold', () => {
+	for (const [what, a, b] of PAIRS) {
+		it(`folds ${what}: ${a} ~ ${b}`, () => {
+			expect(fold(a)).toBe(fold(b));
+			const index = indexDocs([{ fields: [{ text: `before ${a} after`, weight: 1 }] }, { fields: [{ text: 'unrelated words', weight: 1 }] }]);
+			expect(index.search(b).map((h) => h.doc)).toEqual([0]);
+			const reverse = indexDocs([{ fields: [{ text: `before ${b} after`, weight: 1 }] }, { fields: [{ text: 'unrelated words', weight: 1 }] }]);
+			expect(reverse.search(a).map((h) => h.doc)).toEqual([0]);
+		});
+	}
+
+	it('keeps a word with vowel marks or a ZWNJ in it one word', () => {
+		expect(tokenize('مُحَمَّد می\u200cشود')).toEqual(['محمد', 'میشود']);
+		expect(indexTokens('رئیس\u200cجمهور پزشكيان')).toEqual(['رییسجمهور', 'پزشکیان']);
+	});
+
+	it('leaves letters that are not variants of one another apart', () => {
+		expect(fold('ک')).not.toBe(fold('گ'));
+		expect(fold('ی')).not.toBe(fold('ن'));
+		expect(fold('ه')).not.toBe(fold('ح'));
+		expect(fold('a')).not.toBe(fold('e'));
+	});
+});

@@ -1,0 +1,113 @@
+/**
+ * One Discord bot on two "machines": two `node bin/sitrep.js start` processes with SITREP_SHARDS=1/2
+ * and 0/2, on one store, against the Discord stand-in. A briefing is due from the start; the machine
+ * without shard 0 runs no scheduler, so nothing is posted until the machine with shard 0 starts, and
+ * then it is posted once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
+import { DiscordStandIn, GUILD, shardOfGuild, TEXT_CHANNEL, user } from '../helpers/discord-stand-in.js';
+
+const TOKEN = 'two-machines-discord-token-0123456789';
+const ALICE = user('600000000000000001', 'alice');
+/** 08:30 in Baku: the seeded 08:00 briefing is due (catch-up window 120 minutes). */
+const NOW = '2025-07-10T08:30:00+04:00';
+
+function guildForShard(shard: number, count: number): string {
+	let id = BigInt(GUILD);
+	while (shardOfGuild(id.toString(), count) !== shard) id += 1n << 22n;
+	return id.toString();
+}
+const G0 = guildForShard(0, 2);
+const G1 = guildForShard(1, 2);
+
+interface Machine {
+	readonly proc: ChildProcess;
+	logs: string;
+}
+
+let standIn: DiscordStandIn;
+let dir: string;
+const machines: Machine[] = [];
+
+function start(shards: string): Machine {
+	const env = {
+		...process.env,
+		DISCORD_TOKEN: TOKEN,
+		DISCORD_APP_ID: standIn.appId,
+		DISCORD_API_ROOT: standIn.apiRoot,
+		TELEGRAM_BOT_TOKEN: '',
+		DATABASE_URL: '',
+		SITREP_DATA: path.join(dir, 'data'),
+		SITREP_DB: path.join(dir, 'sitrep.db'),
+		SITREP_NOW: NOW,
+		SITREP_SHARDS: shards,
+		SITREP_SCHEDULER: '',
+		LOG_LEVEL: 'info',
+	};
+	const proc = spawn(process.execPath, ['bin/sitrep.js', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const m: Machine = { proc, logs: '' };
+	proc.stdout!.on('data', (d: Buffer) => (m.logs += d.toString()));
+	proc.stderr!.on('data', (d: Buffer) => (m.logs += d.toString()));
+	machines.push(m);
+	return m;
+}
+
+async function waitForLog(m: Machine, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+	const end = Date.now() + timeoutMs;
+	while (!pattern.test(m.logs)) {
+		if (Date.now() > end || m.proc.exitCode !== null) throw new Error(`no log line matching ${pattern} in:\n${m.logs.slice(-3000)}`);
+		await sleep(50);
+	}
+}
+
+const posts = () => standIn.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${TEXT_CHANNEL}/messages`);
+
+beforeAll(async () => {
+	standIn = await DiscordStandIn.start({ guildIds: [G0, G1] });
+	dir = mkdtempSync(path.join(tmpdir(), 'sitrep-machines-'));
+	cpSync('test/fixtures/discord', path.join(dir, 'data'), { recursive: true });
+	const stores = openSqliteStores(path.join(dir, 'sitrep.db'));
+	await stores.subscriptions.upsert({ platform: 'discord', channelId: TEXT_CHANNEL, guildId: G0, time: '08:00', timezone: 'Asia/Baku', quiet: false, createdBy: `discord:${ALICE.id}` }, new Date('2025-07-09T00:00:00Z'));
+	stores.close();
+});
+
+afterAll(async () => {
+	for (const m of machines) {
+		if (m.proc.exitCode !== null) continue;
+		const exited = new Promise((resolve) => m.proc.once('exit', resolve));
+		m.proc.kill('SIGTERM');
+		await Promise.race([exited, sleep(15_000)]);
+		if (m.proc.exitCode === null) m.proc.kill('SIGKILL');
+	}
+	await standIn?.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+describe('two machines sharing one bot by shard ranges', () => {
+	it('the machine without shard 0 runs its shard and no scheduler; the one with shard 0 posts the due briefing once', async () => {
+		const b = start('1/2');
+		await waitForLog(b, /"msg":"Discord shards started"/);
+		expect(b.logs).toMatch(/"msg":"Briefing scheduler off on this machine/u);
+		expect(standIn.identifies.map((i) => i['shard'])).toEqual([[1, 2]]);
+		// A scheduler ticks at start; the due briefing would be posted within moments.
+		await sleep(2000);
+		expect(posts()).toHaveLength(0);
+
+		const a = start('0/2');
+		await waitForLog(a, /"msg":"Discord shards started"/);
+		expect(a.logs).not.toMatch(/Briefing scheduler off/u);
+		await standIn.waitFor((c) => c.method === 'POST' && c.path === `/channels/${TEXT_CHANNEL}/messages`, 20_000);
+		expect(standIn.identifies.map((i) => i['shard'])).toEqual([
+			[1, 2],
+			[0, 2],
+		]);
+		await sleep(1000);
+		expect(posts()).toHaveLength(1);
+	}, 180_000);
+});
