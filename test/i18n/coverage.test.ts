@@ -35,7 +35,9 @@ describe('missing translations', () => {
 		expect(ru).toEqual([
 			'ru claim c2 translations',
 			'ru actor alpha-ministry names',
+			'ru actor alpha-ministry descriptions',
 			'ru actor beta-agency names',
+			'ru actor beta-agency descriptions',
 			'ru tag diplomacy tags: (no label yet)',
 			'ru role envoy roles: (no label yet)',
 		]);
