@@ -60,6 +60,8 @@ export interface Injection {
 	readonly headers?: Readonly<Record<string, string>>;
 	/** How many matching calls fail (default 1). */
 	times?: number;
+	/** Only calls this accepts match (e.g. a channel that refuses uploads: calls with files). */
+	readonly when?: (call: { readonly body: Record<string, unknown> | undefined; readonly files: readonly { readonly name: string }[] }) => boolean;
 }
 
 export interface StandInOptions {
@@ -431,7 +433,7 @@ export class DiscordStandIn {
 			res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
 		};
 
-		const injected = this.injections.find((i) => (i.method ?? method) === method && i.path.test(path) && (i.times ?? 0) > 0);
+		const injected = this.injections.find((i) => (i.method ?? method) === method && i.path.test(path) && (i.times ?? 0) > 0 && (i.when?.({ body, files }) ?? true));
 		if (injected) {
 			injected.times = (injected.times ?? 1) - 1;
 			return reply(injected.status, injected.body, { ...(injected.headers ?? {}) });

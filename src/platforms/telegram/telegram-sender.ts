@@ -12,7 +12,7 @@ import type { Logger } from '../../logger.js';
 import { NOOP_KEY, type PageKeyStore } from './page-keys.js';
 import type { Pacer } from './pacer.js';
 import { captionHtml, htmlToPlain, renderTelegram, TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from './render-telegram.js';
-import { classifySendError, isCantParseEntities, isNotModified, loggableError } from './send-errors.js';
+import { classifySendError, isCantParseEntities, isNotModified, isPictureRefused, loggableError } from './send-errors.js';
 
 export interface DeliverOptions {
 	/** Answer this message (groups), so the reply is visibly tied to its command. */
@@ -40,8 +40,11 @@ class ProgressError extends Error {
 	}
 }
 
-/** One message of a reply, sent when its turn comes; `wire` is called inside the pacing slot, right before the request. */
-type PlannedPart = (wire: () => Promise<void>) => Promise<number>;
+/**
+ * One part of a reply, sent when its turn comes; `wire` is called inside the pacing slot, right
+ * before each request. Returns the message ids it produced (none for a picture Telegram refused).
+ */
+type PlannedPart = (wire: () => Promise<void>) => Promise<number[]>;
 
 export class TelegramSender implements PlatformSender {
 	readonly platform = 'telegram' as const;
@@ -81,9 +84,9 @@ export class TelegramSender implements PlatformSender {
 						throw new ProgressError(err, false);
 					}
 				};
-				const id = String(await send(wire));
-				const sent: SentPart = { part, parts: plan.length, messageIds: [id] };
-				ids.push(id);
+				const messageIds = (await send(wire)).map(String);
+				const sent: SentPart = { part, parts: plan.length, messageIds };
+				ids.push(...messageIds);
 				parts.push(sent);
 				try {
 					await progress.onSent?.(sent);
@@ -119,7 +122,17 @@ export class TelegramSender implements PlatformSender {
 		if (first) {
 			const pieces = renderTelegram(reply, { limit: TELEGRAM_CAPTION_LIMIT });
 			const caption = pieces.shift() ?? '';
-			plan.push((wire) => this.sendPhoto(chatId, first, caption, wire, options.replyTo));
+			plan.push(async (wire) => {
+				try {
+					return [await this.sendPhoto(chatId, first, caption, wire, options.replyTo)];
+				} catch (err) {
+					if (!isPictureRefused(err)) throw err;
+					// The words never wait on a picture: the caption goes out as a text message.
+					this.logger.warn({ chat: chatId, err: loggableError(err, this.token) }, 'Telegram refused the picture; sending its caption as text');
+					const extra: TextExtra = options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {};
+					return [await this.sendHtml(chatId, caption, extra, wire)];
+				}
+			});
 			messages = packPieces(pieces, TELEGRAM_TEXT_LIMIT);
 		} else messages = renderTelegram(reply, { singleMessage: reply.paging !== undefined });
 		for (const [i, html] of messages.entries()) {
@@ -129,10 +142,21 @@ export class TelegramSender implements PlatformSender {
 					...(last && reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, options.pageOwner) } : {}),
 					...(i === 0 && !first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
 				};
-				return this.sendHtml(chatId, html, extra, wire);
+				return this.sendHtml(chatId, html, extra, wire).then((id) => [id]);
 			});
 		}
-		for (const image of images) plan.push((wire) => this.sendPhoto(chatId, image, captionHtml(image.alt), wire));
+		for (const image of images) {
+			plan.push(async (wire) => {
+				try {
+					return [await this.sendPhoto(chatId, image, captionHtml(image.alt), wire)];
+				} catch (err) {
+					// The words went out already; a further picture is let go, said in the log.
+					if (!isPictureRefused(err)) throw err;
+					this.logger.warn({ chat: chatId, err: loggableError(err, this.token) }, 'Telegram refused a further picture; the answer went out without it');
+					return [];
+				}
+			});
+		}
 		if (reply.file) {
 			const file = reply.file;
 			plan.push(async (wire) => {
@@ -140,7 +164,7 @@ export class TelegramSender implements PlatformSender {
 					await wire();
 					return this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name });
 				});
-				return sent.message_id;
+				return [sent.message_id];
 			});
 		}
 		return plan;
