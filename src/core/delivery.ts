@@ -59,4 +59,18 @@ export interface PlatformSender {
 	 * skipping the parts `progress.skipParts` says were delivered. Never throws.
 	 */
 	send(channelId: string, reply: Reply, progress?: SendProgress): Promise<SendOutcome>;
+	/**
+	 * Sends a direct message to a user (the bot's owners are told of paused subscriptions this
+	 * way). Absent on platforms without direct messages. Never throws.
+	 */
+	sendToUser?(userId: string, reply: Reply): Promise<SendOutcome>;
+}
+
+/** A platform connection (gateway, polling) as its adapter sees it, for /healthz and /metrics. */
+export interface ConnectionState {
+	readonly up: boolean;
+	/** Epoch milliseconds of the last change (when it went down, when it came up). */
+	readonly since: number;
+	/** Why it is down, for the operator (never a token or a URL carrying one). */
+	readonly reason?: string;
 }

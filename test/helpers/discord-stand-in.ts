@@ -480,6 +480,8 @@ export class DiscordStandIn {
 			if (method === 'GET') return [200, this.messages.get(id)];
 		}
 		if ((m = /^\/webhooks\/(\d+)\/([^/]+)$/u.exec(path)) && method === 'POST') return [200, this.message(TEXT_CHANNEL, body)];
+		// A DM channel with a user: the same one each time, as Discord answers.
+		if (path === '/users/@me/channels' && method === 'POST') return [200, { id: `9${String(body?.['recipient_id'] ?? '').slice(1)}`, type: ChannelType.DM, recipients: [user(String(body?.['recipient_id']))] }];
 		if ((m = /^\/channels\/(\d+)\/messages$/u.exec(path)) && method === 'POST') {
 			const channel = m[1]!;
 			const nonce = body?.['enforce_nonce'] === true && typeof body['nonce'] === 'string' ? `${channel}:${body['nonce']}` : undefined;

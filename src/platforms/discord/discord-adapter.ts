@@ -25,7 +25,7 @@ import {
 } from 'discord.js';
 import type { Config } from '../../config.js';
 import type { Place, Requester } from '../../core/command.js';
-import type { PlatformSender } from '../../core/delivery.js';
+import type { ConnectionState, PlatformSender } from '../../core/delivery.js';
 import { genericFailure, type Core, type HandleResult } from '../../core/dispatch.js';
 import { para, type Reply } from '../../core/reply.js';
 import { toLocale } from '../../i18n/locale.js';
@@ -59,6 +59,8 @@ export interface DiscordOptions {
 
 export interface DiscordPlatform {
 	readonly sender: PlatformSender;
+	/** The gateway connection: down from a disconnect until it is ready or resumed again. */
+	connection(): ConnectionState;
 	readonly client: Client<true>;
 	/** Time from login to ClientReady, in milliseconds. */
 	readonly readyMs: number;
@@ -88,6 +90,14 @@ export function interactionLocale(i: { locale: string; guildLocale?: string | nu
 	return toLocale(i.locale) ?? toLocale(i.guildLocale) ?? i.locale;
 }
 
+type GatewayTrouble = 'starting' | 'closed' | 'reconnecting' | 'invalidated';
+
+/** The gateway's state while it is down, worded for the operator (/healthz), not for readers. */
+function gatewayDown(why: GatewayTrouble, code?: number): ConnectionState {
+	const reason = { starting: 'not connected yet', closed: `gateway closed with code ${code ?? '?'}`, reconnecting: 'gateway reconnecting', invalidated: 'session invalidated' }[why];
+	return { up: false, since: Date.now(), reason };
+}
+
 /** Starts the Discord platform and resolves once the gateway is ready. */
 export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatform> {
 	const discord = opts.config.discord;
@@ -113,8 +123,27 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatfor
 
 	client.on(Events.Error, (err) => logger.error({ err: describeError(err) }, 'Discord client error'));
 	client.on(Events.ShardError, (err, shard) => logger.warn({ shard, err: describeError(err) }, 'Discord gateway error; reconnecting'));
-	client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, 'Discord gateway reconnecting'));
-	client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'Discord gateway resumed'));
+	let connection: ConnectionState = gatewayDown('starting');
+	const down = (why: GatewayTrouble, code?: number) => {
+		if (connection.up) connection = gatewayDown(why, code);
+	};
+	const up = () => {
+		if (!connection.up) connection = { up: true, since: Date.now() };
+	};
+	client.on(Events.ShardDisconnect, (event, shard) => {
+		logger.warn({ shard, code: event.code }, 'Discord gateway disconnected');
+		down('closed', event.code);
+	});
+	client.on(Events.ShardReconnecting, (shard) => {
+		logger.info({ shard }, 'Discord gateway reconnecting');
+		down('reconnecting');
+	});
+	client.on(Events.ShardResume, (shard, replayed) => {
+		logger.info({ shard, replayed }, 'Discord gateway resumed');
+		up();
+	});
+	client.on(Events.ShardReady, () => up());
+	client.on(Events.Invalidated, () => down('invalidated'));
 	client.on(Events.Invalidated, () => logger.error('Discord session invalidated and cannot reconnect; restart the bot'));
 	client.on(Events.Warn, (message) => logger.warn({ message }, 'Discord warning'));
 	client.rest.on(RESTEvents.RateLimited, (info) => logger.warn({ route: info.route, ms: info.timeToReset, global: info.global, scope: info.scope }, 'Discord rate limit'));
@@ -156,6 +185,7 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatfor
 
 	return {
 		sender: createDiscordSender(client.rest, logger),
+		connection: () => connection,
 		client: readyClient,
 		readyMs,
 		async stop() {

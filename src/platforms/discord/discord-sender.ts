@@ -146,9 +146,21 @@ async function postPart(rest: REST, logger: Logger, channelId: string, message: 
 }
 
 export function createDiscordSender(rest: REST, logger: Logger): PlatformSender {
-	return {
+	const sender: PlatformSender = {
 		platform: 'discord',
 		tracksParts: true,
+		async sendToUser(userId: string, reply: Reply): Promise<SendOutcome> {
+			if (!/^\d{5,25}$/u.test(userId)) return { kind: 'permanent', reason: `"${userId.slice(0, 40)}" is not a Discord user id` };
+			try {
+				// The DM channel (created once, then the same one is returned).
+				const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+				return await sender.send(dm.id, reply);
+			} catch (err) {
+				const outcome = classifySendError(err);
+				logger.warn({ user: userId, outcome: outcome.kind, err: describeError(err) }, 'Discord direct message failed');
+				return outcome;
+			}
+		},
 		async send(channelId: string, reply: Reply, progress: SendProgress = {}): Promise<SendOutcome> {
 			if (!/^\d{5,25}$/u.test(channelId)) return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
 			const messageIds: string[] = [];
@@ -183,4 +195,5 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 			}
 		},
 	};
+	return sender;
 }

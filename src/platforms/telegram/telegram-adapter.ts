@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Telegraf, type Context } from 'telegraf';
 import type { BotCommand, BotCommandScope, Chat, Message, Update, User } from 'telegraf/types';
 import type { Access, Place, Requester } from '../../core/command.js';
-import type { PlatformSender } from '../../core/delivery.js';
+import type { ConnectionState, PlatformSender } from '../../core/delivery.js';
 import { genericFailure, type Core } from '../../core/dispatch.js';
 import type { Config } from '../../config.js';
 import { rawCommandDescription } from '../../i18n/command-text.js';
@@ -48,12 +48,19 @@ export interface TelegramTuning {
 
 export interface TelegramPlatform {
 	readonly sender: PlatformSender;
+	/** Whether updates are arriving: polling that stopped for good is down; a webhook is up while its server listens. */
+	connection(): ConnectionState;
 	/** The bot's @username, without the "@". */
 	readonly botUsername: string;
 	/** Stops receiving, lets replies in flight finish (bounded), then stops sending. Idempotent. */
 	stop(): Promise<void>;
 	/** Webhook mode: the port the update server listens on. */
 	readonly webhookPort?: number;
+}
+
+/** Polling that ended with an error, worded for the operator (/healthz), not for readers. */
+function pollingStopped(message: string): ConnectionState {
+	return { up: false, since: Date.now(), reason: `polling stopped: ${message.slice(0, 200)}` };
 }
 
 /**
@@ -88,6 +95,7 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 
 	let webhook: WebhookServer | undefined;
 	let polling: Promise<void> | undefined;
+	let connection: ConnectionState = { up: true, since: Date.now() };
 	if (tg.webhook) {
 		const secret = tg.webhook.secret ?? randomBytes(32).toString('base64url');
 		webhook = await startWebhookServer({
@@ -115,6 +123,7 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 				() => logger.info('Telegram polling stopped'),
 				(err: unknown) => {
 					logger.error({ err: loggableError(err, tg.token) }, 'Telegram polling failed; the bot no longer receives updates');
+					connection = pollingStopped(loggableError(err, tg.token).message);
 					reject(err);
 				},
 			);
@@ -147,6 +156,7 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 	};
 	return {
 		sender,
+		connection: () => connection,
 		botUsername: username,
 		stop: () => (stopping ??= stop()),
 		...(webhook ? { webhookPort: webhook.port } : {}),

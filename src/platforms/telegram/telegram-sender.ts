@@ -36,8 +36,13 @@ class ProgressError extends Error {
 		override readonly cause: unknown,
 		readonly afterSend: boolean,
 	) {
-		super(`could not record the delivery's progress: ${cause instanceof Error ? cause.message : String(cause)}`);
+		super(progressFailure(cause));
 	}
+}
+
+/** Why a send stopped when its progress could not be recorded: for the ledger and the operator. */
+function progressFailure(cause: unknown): string {
+	return `could not record the delivery's progress: ${cause instanceof Error ? cause.message : String(cause)}`;
 }
 
 /**
@@ -62,6 +67,11 @@ export class TelegramSender implements PlatformSender {
 	/** PlatformSender: a briefing or any other unprompted message. Never throws. */
 	send(channelId: string, reply: Reply, progress?: SendProgress): Promise<SendOutcome> {
 		return this.deliver(channelId, reply, {}, progress);
+	}
+
+	/** A user's private chat with the bot has the user's id (they must have started the bot). */
+	sendToUser(userId: string, reply: Reply): Promise<SendOutcome> {
+		return this.deliver(userId, reply, {});
 	}
 
 	/**

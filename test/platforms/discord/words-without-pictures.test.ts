@@ -74,3 +74,13 @@ describe('the words never wait on a picture (Discord)', () => {
 		expect(await sender.send(TEXT_CHANNEL, picture)).toMatchObject({ kind: 'permanent', reason: expect.stringContaining('50013') });
 	});
 });
+
+describe('direct messages (owners told of a pause)', () => {
+	it('opens the DM channel and posts to it', async () => {
+		const outcome = await sender.sendToUser!('100000000000000042', { blocks: [para('Daily briefing paused')] });
+		expect(outcome.kind).toBe('sent');
+		const calls = standIn.calls.filter((c) => c.method === 'POST');
+		expect(calls.map((c) => c.path)).toEqual(['/users/@me/channels', '/channels/900000000000000042/messages']);
+		expect(calls[0]!.body).toEqual({ recipient_id: '100000000000000042' });
+	});
+});
