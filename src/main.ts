@@ -15,6 +15,7 @@ import { DeliveryHealth } from './ops/delivery-health.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { pauseCategory } from './i18n/pause-reasons.js';
 import { ownerNotifier } from './scheduler/tell-owners.js';
+import { createMembership } from './scheduler/membership.js';
 import { startOpsServer, type OpsServer } from './ops/ops-server.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleSender } from './platforms/console/console-sender.js';
@@ -115,11 +116,13 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		app.reloader.reload({ requester: SYSTEM, trigger }).catch((err: unknown) => logger.error({ err }, 'Reload failed'));
 	};
 	let reloadShards = (): void => {};
+	const tellOwners = ownerNotifier({ owners: config.owners, senders, logger: logger.child({ job: 'owners' }), ...(config.locale ? { locale: config.locale } : {}) });
+	const membership = createMembership({ subscriptions: stores.subscriptions, logger: logger.child({ job: 'membership' }), onPaused: tellOwners });
 	try {
 		if (consoleMode) senders.set('console', createConsoleSender(process.stdout));
 		if (config.telegram) {
 			const { startTelegram } = await import('./platforms/telegram/telegram-adapter.js');
-			const tg = await startTelegram({ core: app.core, config, logger: logger.child({ platform: 'telegram' }), updates: stores.updates });
+			const tg = await startTelegram({ core: app.core, config, logger: logger.child({ platform: 'telegram' }), updates: stores.updates, membership });
 			stack.push({ name: 'telegram', stop: () => tg.stop() });
 			senders.set('telegram', tg.sender);
 			health.watch('telegram', () => tg.connection());
@@ -143,7 +146,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			logger.info({ shards: shards.shardCount }, 'Discord shards started');
 		} else if (config.discord) {
 			const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
-			const dc = await startDiscord({ core: app.core, config, logger: logger.child({ platform: 'discord' }) });
+			const dc = await startDiscord({ core: app.core, config, logger: logger.child({ platform: 'discord' }), membership });
 			stack.push({ name: 'discord', stop: () => dc.stop() });
 			senders.set('discord', dc.sender);
 			health.watch('discord', () => dc.connection());
@@ -180,7 +183,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 				resumed: report.resumed,
 			});
 		},
-		onPaused: ownerNotifier({ owners: config.owners, senders, logger: logger.child({ job: 'owners' }), ...(config.locale ? { locale: config.locale } : {}) }),
+		onPaused: tellOwners,
 	});
 	// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
 	stack.push({ name: 'scheduler', stop: () => scheduler.stop() });

@@ -26,6 +26,7 @@ import {
 import type { Config } from '../../config.js';
 import type { Place, Requester } from '../../core/command.js';
 import type { ConnectionState, PlatformSender } from '../../core/delivery.js';
+import type { Membership } from '../../scheduler/membership.js';
 import { genericFailure, type Core, type HandleResult } from '../../core/dispatch.js';
 import { para, type Reply } from '../../core/reply.js';
 import { toLocale } from '../../i18n/locale.js';
@@ -43,6 +44,8 @@ export interface DiscordOptions {
 	readonly core: Core;
 	readonly config: Config;
 	readonly logger: Logger;
+	/** Pauses the subscriptions of a server the bot is removed from, when Discord says so. */
+	readonly membership?: Membership;
 	/** Defer an answer that is not ready after this long (the hard deadline is 3 s). Default 1500. */
 	readonly deferAfterMs?: number;
 	/** Commands that are deferred at once because their work may approach the deadline. */
@@ -154,6 +157,13 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatfor
 		pages: new PageStore({ ttlMs: opts.pageTtlMs ?? 30 * 60_000 }),
 	});
 	client.on(Events.InteractionCreate, (interaction) => void handler.route(interaction));
+	// Removed from a server (an outage is GuildUnavailable, not this): its subscriptions pause now.
+	const membership = opts.membership;
+	if (membership) {
+		client.on(Events.GuildDelete, (guild) => {
+			membership.removedFromGuild('discord', guild.id).catch((err: unknown) => logger.error({ err: describeError(err), guild: guild.id }, 'Could not pause the subscriptions of a server the bot left'));
+		});
+	}
 
 	const started = performance.now();
 	const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));

@@ -15,6 +15,7 @@ import { LOCALES, type Locale } from '../../i18n/locale.js';
 import { createTranslator, english } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
 import type { UpdateDeduplicator } from '../../store/store.js';
+import type { Membership } from '../../scheduler/membership.js';
 import { renderPlainText } from '../../render/plain-text.js';
 import { NOOP_KEY, PAGE_KEY_PREFIX, PageKeyStore } from './page-keys.js';
 import { DEFAULT_PACING, Pacer, type PacingOptions } from './pacer.js';
@@ -25,7 +26,8 @@ import { startWebhookServer, type WebhookServer } from './webhook-server.js';
 /** GroupAnonymousBot: the sender of messages an anonymous admin posts "as the group". */
 export const ANONYMOUS_ADMIN_ID = 1087968824;
 
-const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query'] as const;
+// my_chat_member: the bot added to or removed from a chat, so a removal pauses its subscription at once.
+const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query', 'my_chat_member'] as const;
 
 /** The answers to a stale or foreign page button, in English; the presser gets them in their language. */
 export const PAGE_EXPIRED = english('telegram.pageExpired');
@@ -67,7 +69,7 @@ function pollingStopped(message: string): ConnectionState {
  * Starts the Telegram platform. Resolves once the bot is receiving updates. In webhook mode,
  * `updates` (the store's) lets several processes behind one webhook URL handle each update once.
  */
-export async function startTelegram(opts: { core: Core; config: Config; logger: Logger; tuning?: TelegramTuning; updates?: UpdateDeduplicator }): Promise<TelegramPlatform> {
+export async function startTelegram(opts: { core: Core; config: Config; logger: Logger; tuning?: TelegramTuning; updates?: UpdateDeduplicator; membership?: Membership }): Promise<TelegramPlatform> {
 	const tg = opts.config.telegram;
 	if (!tg) throw new Error('Telegram is not configured: set TELEGRAM_BOT_TOKEN in .env');
 	const tuning = opts.tuning ?? {};
@@ -80,7 +82,7 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 	const pages = new PageKeyStore({ ttlMs: tuning.pageTtlMs ?? 6 * 60 * 60 * 1000, maxEntries: tuning.maxPages ?? 20_000, ...(tuning.now ? { now: tuning.now } : {}) });
 	const sender = new TelegramSender(bot.telegram, pacer, pages, logger, tg.token);
 	const owners = new Set(opts.config.owners.filter((o) => o.platform === 'telegram').map((o) => o.id));
-	const adapter = new TelegramAdapter(opts.core, bot, sender, pages, logger, tg.token, owners);
+	const adapter = new TelegramAdapter(opts.core, bot, sender, pages, logger, tg.token, owners, opts.membership);
 	adapter.install();
 
 	for (const menu of commandMenus(opts.core, owners)) {
@@ -201,12 +203,20 @@ class TelegramAdapter {
 		private readonly logger: Logger,
 		private readonly token: string,
 		private readonly owners: ReadonlySet<string>,
+		private readonly membership?: Membership,
 	) {}
 
 	install(): void {
 		this.bot.on('message', (ctx) => (ctx.message && 'text' in ctx.message ? this.onText(ctx.message, ctx.update.update_id) : this.onService(ctx.message)));
 		this.bot.on('channel_post', (ctx) => ('text' in ctx.channelPost ? this.onText(ctx.channelPost, ctx.update.update_id) : undefined));
 		this.bot.on('callback_query', (ctx) => this.onPress(ctx));
+		this.bot.on('my_chat_member', (ctx) => {
+			const u = ctx.myChatMember;
+			// 'left' and 'kicked': removed (or, in a private chat, blocked); the subscription there pauses now.
+			if (u.new_chat_member.status === 'left' || u.new_chat_member.status === 'kicked') {
+				if (this.membership) this.track(this.membership.removedFromChannel('telegram', String(u.chat.id)));
+			}
+		});
 		this.bot.catch((err, ctx) => this.onError(err, ctx));
 	}
 
@@ -243,7 +253,14 @@ class TelegramAdapter {
 	}
 
 	private onService(msg: Message): void {
-		if ('migrate_to_chat_id' in msg) this.logger.info({ chat: msg.chat.id, to: msg.migrate_to_chat_id }, 'Telegram group upgraded to a supergroup');
+		// Telegram sends both: migrate_to_chat_id in the old group, migrate_from_chat_id in the new
+		// supergroup. Whichever arrives first moves the subscription; the other finds nothing to move.
+		let move: { from: string; to: string } | undefined;
+		if ('migrate_to_chat_id' in msg) move = { from: String(msg.chat.id), to: String(msg.migrate_to_chat_id) };
+		else if ('migrate_from_chat_id' in msg) move = { from: String(msg.migrate_from_chat_id), to: String(msg.chat.id) };
+		if (!move) return;
+		this.logger.info({ chat: move.from, to: move.to }, 'Telegram group upgraded to a supergroup');
+		if (this.membership) this.track(this.membership.chatMigrated('telegram', move.from, move.to));
 	}
 
 	/**
