@@ -284,8 +284,8 @@ function countingSenders(senders: ReadonlyMap<Platform, PlatformSender>, metrics
 			platform,
 			...(sender.tracksParts ? { tracksParts: true } : {}),
 			...(sender.sendToUser ? { sendToUser: (userId: string, reply: Reply) => sender.sendToUser!(userId, reply) } : {}),
-			async send(channelId, reply, progress) {
-				const outcome = await sender.send(channelId, reply, progress);
+			async send(channelId, reply, progress, threadId) {
+				const outcome = await sender.send(channelId, reply, progress, threadId);
 				metrics.delivery(platform, outcome.kind);
 				if (outcome.kind === 'transient' && /429|too many requests|rate limit/iu.test(outcome.reason)) metrics.rateLimited(platform);
 				return outcome;

@@ -56,9 +56,10 @@ export interface PlatformSender {
 	readonly tracksParts?: boolean;
 	/**
 	 * Sends `reply` to `channelId`, split within the platform's limits, part by part in order,
-	 * skipping the parts `progress.skipParts` says were delivered. Never throws.
+	 * skipping the parts `progress.skipParts` says were delivered; into the forum topic `threadId`
+	 * when given (Telegram; a Discord thread is a channel of its own). Never throws.
 	 */
-	send(channelId: string, reply: Reply, progress?: SendProgress): Promise<SendOutcome>;
+	send(channelId: string, reply: Reply, progress?: SendProgress, threadId?: string): Promise<SendOutcome>;
 	/**
 	 * Sends a direct message to a user (the bot's owners are told of paused subscriptions this
 	 * way). Absent on platforms without direct messages. Never throws.

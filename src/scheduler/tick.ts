@@ -332,7 +332,7 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 							onSent: (sent) => options.ledger.partSent(k, sent, channelId, stamp()),
 						}
 					: {};
-			let outcome = await safeSend(sender, channelId, briefing.reply, progress());
+			let outcome = await safeSend(sender, channelId, briefing.reply, progress(), sub.threadId);
 			if (outcome.kind === 'migrated') {
 				const to = outcome.newChannelId;
 				const moved = await options.store.move(sub.id, to, stamp());
@@ -349,6 +349,7 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 				report.moved++;
 				log.info({ subscription: sub.id, from: channelId, to }, 'Subscription moved to the migrated chat');
 				channelId = to;
+				// A supergroup made from a group has no topics of the old one: post to the chat itself.
 				outcome = await safeSend(sender, channelId, briefing.reply, progress());
 				if (outcome.kind === 'migrated') outcome = { kind: 'permanent', reason: `the chat migrated twice (to ${outcome.newChannelId})` };
 			}
@@ -410,9 +411,9 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 		}
 	}
 
-	async function safeSend(sender: PlatformSender, channelId: string, reply: Reply, progress: SendProgress): Promise<SendOutcome> {
+	async function safeSend(sender: PlatformSender, channelId: string, reply: Reply, progress: SendProgress, threadId?: string): Promise<SendOutcome> {
 		try {
-			return await sender.send(channelId, reply, progress);
+			return await (threadId !== undefined ? sender.send(channelId, reply, progress, threadId) : sender.send(channelId, reply, progress));
 		} catch (err) {
 			// The contract says senders never throw; if one does, the message may have left.
 			log.error({ err: toError(err), platform: sender.platform, channel: channelId }, 'Sender threw; marking the briefing uncertain');

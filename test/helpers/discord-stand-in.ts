@@ -319,6 +319,8 @@ export class DiscordStandIn {
 		shard?: number;
 		/** The user's client locale (default en-US). */
 		locale?: Locale;
+		/** Asked in this thread or forum post of the guild's text channel (default: the text channel itself). */
+		thread?: { id: string; type: ChannelType.PublicThread | ChannelType.PrivateThread | ChannelType.AnnouncementThread };
 	}): { id: string; token: string; sentAt: number } {
 		const options: APIApplicationCommandInteractionDataBasicOption[] = Object.entries(spec.options ?? {}).map(([name, value]) =>
 			typeof value === 'number'
@@ -332,7 +334,8 @@ export class DiscordStandIn {
 		const base = guildId
 			? { ...this.guildBase(spec.user, guildId, spec.permissions ?? BASIC), type: InteractionType.ApplicationCommand as const, data }
 			: { ...this.dmBase(spec.user), type: InteractionType.ApplicationCommand as const, data };
-		const payload: APIChatInputApplicationCommandGuildInteraction | APIChatInputApplicationCommandDMInteraction = spec.locale ? { ...base, locale: spec.locale } : base;
+		const located = spec.thread && guildId ? { ...base, channel_id: spec.thread.id, channel: { id: spec.thread.id, type: spec.thread.type, guild_id: guildId, name: 'thread', parent_id: TEXT_CHANNEL } } : base;
+		const payload = (spec.locale ? { ...located, locale: spec.locale } : located) as APIChatInputApplicationCommandGuildInteraction | APIChatInputApplicationCommandDMInteraction;
 		return this.deliver(payload, spec.shard);
 	}
 

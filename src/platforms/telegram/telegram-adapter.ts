@@ -243,13 +243,15 @@ class TelegramAdapter {
 		const log = this.logger.child({ update_id: updateId, chat: chat.id, user: msg.from?.id });
 		const access = this.core.registry.get(command.name)?.data.access;
 		const requester = await this.requester(chat, msg.from, msg.sender_chat, access);
-		const result = await this.core.handle({ line: command.line, requester, place: placeOf(chat), ...(msg.from?.language_code ? { locale: msg.from.language_code } : {}) });
+		const topic = topicOf(msg);
+		const result = await this.core.handle({ line: command.line, requester, place: placeOf(chat, topic), ...(msg.from?.language_code ? { locale: msg.from.language_code } : {}) });
 		log.debug({ command: result.command, outcome: result.outcome.kind }, 'Telegram command answered');
 		if (result.outcome.kind === 'ignored') return;
 		const inGroup = chat.type === 'group' || chat.type === 'supergroup';
 		const shared = chat.type === 'channel' || msg.from === undefined || msg.from.id === ANONYMOUS_ADMIN_ID;
 		// Replies go through the pacer; waiting here would hold every other chat's updates behind this one.
-		this.track(this.sender.deliver(String(chat.id), result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.userId }) }));
+		// Every message of the answer goes to the topic the command was asked in, not only the first (a reply).
+		this.track(this.sender.deliver(String(chat.id), result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.userId }), ...(topic !== undefined ? { threadId: topic } : {}) }));
 	}
 
 	private onService(msg: Message): void {
@@ -353,7 +355,12 @@ function knownAdmin(chat: Chat, from: User | undefined, senderChat: Chat | undef
 	return undefined;
 }
 
-function placeOf(chat: Chat): Place {
+function placeOf(chat: Chat, threadId?: number): Place {
 	const kind = chat.type === 'private' ? 'private' : chat.type === 'channel' ? 'channel' : 'group';
-	return { platform: 'telegram', channelId: String(chat.id), kind };
+	return { platform: 'telegram', channelId: String(chat.id), kind, ...(threadId !== undefined ? { threadId: String(threadId) } : {}) };
+}
+
+/** The forum topic a message was written in: only is_topic_message marks one (a plain reply thread is not a topic). */
+function topicOf(msg: { is_topic_message?: boolean; message_thread_id?: number }): number | undefined {
+	return msg.is_topic_message === true && msg.message_thread_id !== undefined ? msg.message_thread_id : undefined;
 }

@@ -19,9 +19,12 @@ export interface DeliverOptions {
 	readonly replyTo?: number;
 	/** The user whose request this is: only they may turn its pages. Undefined lets anyone in the chat. */
 	readonly pageOwner?: string;
+	/** A forum topic (message_thread_id): every message of the reply goes there. */
+	readonly threadId?: number;
 }
 
 interface TextExtra {
+	readonly message_thread_id?: number;
 	readonly reply_markup?: InlineKeyboardMarkup;
 	readonly reply_parameters?: { readonly message_id: number; readonly allow_sending_without_reply: boolean };
 }
@@ -65,8 +68,9 @@ export class TelegramSender implements PlatformSender {
 	) {}
 
 	/** PlatformSender: a briefing or any other unprompted message. Never throws. */
-	send(channelId: string, reply: Reply, progress?: SendProgress): Promise<SendOutcome> {
-		return this.deliver(channelId, reply, {}, progress);
+	send(channelId: string, reply: Reply, progress?: SendProgress, threadId?: string): Promise<SendOutcome> {
+		const topic = threadId !== undefined && /^\d+$/u.test(threadId) ? Number(threadId) : undefined;
+		return this.deliver(channelId, reply, topic !== undefined ? { threadId: topic } : {}, progress);
 	}
 
 	/** A user's private chat with the bot has the user's id (they must have started the bot). */
@@ -126,6 +130,7 @@ export class TelegramSender implements PlatformSender {
 	 */
 	private plan(chatId: string, reply: Reply, options: DeliverOptions): PlannedPart[] {
 		const plan: PlannedPart[] = [];
+		const thread = options.threadId !== undefined ? { message_thread_id: options.threadId } : {};
 		const images = [...(reply.images ?? [])];
 		const first = !reply.paging ? images.shift() : undefined;
 		let messages: string[];
@@ -134,12 +139,12 @@ export class TelegramSender implements PlatformSender {
 			const caption = pieces.shift() ?? '';
 			plan.push(async (wire) => {
 				try {
-					return [await this.sendPhoto(chatId, first, caption, wire, options.replyTo)];
+					return [await this.sendPhoto(chatId, first, caption, wire, options.replyTo, options.threadId)];
 				} catch (err) {
 					if (!isPictureRefused(err)) throw err;
 					// The words never wait on a picture: the caption goes out as a text message.
 					this.logger.warn({ chat: chatId, err: loggableError(err, this.token) }, 'Telegram refused the picture; sending its caption as text');
-					const extra: TextExtra = options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {};
+					const extra: TextExtra = { ...thread, ...(options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}) };
 					return [await this.sendHtml(chatId, caption, extra, wire)];
 				}
 			});
@@ -149,6 +154,7 @@ export class TelegramSender implements PlatformSender {
 			const last = i === messages.length - 1;
 			plan.push((wire) => {
 				const extra: TextExtra = {
+					...thread,
 					...(last && reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, options.pageOwner) } : {}),
 					...(i === 0 && !first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
 				};
@@ -158,7 +164,7 @@ export class TelegramSender implements PlatformSender {
 		for (const image of images) {
 			plan.push(async (wire) => {
 				try {
-					return [await this.sendPhoto(chatId, image, captionHtml(image.alt), wire)];
+					return [await this.sendPhoto(chatId, image, captionHtml(image.alt), wire, undefined, options.threadId)];
 				} catch (err) {
 					// The words went out already; a further picture is let go, said in the log.
 					if (!isPictureRefused(err)) throw err;
@@ -172,7 +178,7 @@ export class TelegramSender implements PlatformSender {
 			plan.push(async (wire) => {
 				const sent = await this.pacer.run(chatId, isGroupChat(chatId), async () => {
 					await wire();
-					return this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name });
+					return this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name }, thread);
 				});
 				return [sent.message_id];
 			});
@@ -222,12 +228,13 @@ export class TelegramSender implements PlatformSender {
 	}
 
 	/** A photo with an HTML caption; a caption Telegram cannot parse is resent as plain text. */
-	private async sendPhoto(chatId: string, image: ImageAttachment, caption: string, wire: () => Promise<void>, replyTo?: number): Promise<number> {
+	private async sendPhoto(chatId: string, image: ImageAttachment, caption: string, wire: () => Promise<void>, replyTo?: number, threadId?: number): Promise<number> {
 		const send = (text: string, parse: boolean) =>
 			this.pacer.run(chatId, isGroupChat(chatId), async () => {
 				await wire();
 				return this.telegram.sendPhoto(chatId, { source: Buffer.from(image.png), filename: image.name }, {
 					caption: text,
+					...(threadId !== undefined ? { message_thread_id: threadId } : {}),
 					...(parse ? { parse_mode: 'HTML' as const } : {}),
 					...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
 				});
