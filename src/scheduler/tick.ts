@@ -8,14 +8,14 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { composeBriefing, type Briefing, type BriefingRequest, type UpdatedSince } from '../briefing/compose-briefing.js';
 import type { Platform } from '../core/command.js';
-import type { PlatformSender, SendOutcome } from '../core/delivery.js';
+import type { PlatformSender, SendOutcome, SendProgress } from '../core/delivery.js';
 import { toError } from '../core/errors.js';
 import type { Reply } from '../core/reply.js';
 import { dayNumber } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
 import type { Locale } from '../i18n/locale.js';
-import { hasChannelLanguages, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type Settlement, type SubscriptionStore } from '../store/store.js';
+import { hasChannelLanguages, resumePoint, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type Settlement, type Subscription, type SubscriptionStore } from '../store/store.js';
 import { dueOccurrences, type Occurrence } from './due-occurrences.js';
 import { parseLocalDate } from './zoned-time.js';
 
@@ -43,6 +43,13 @@ export interface TickOptions {
 	 * start-up or a reload already did), so that no version goes unrecorded.
 	 */
 	readonly eventVersions?: EventVersionStore;
+	/** Called as deliveries settle during a tick: a long fan-out shows it is alive. */
+	readonly onProgress?: () => void;
+	/**
+	 * Called once when the tick pauses a subscription (bot kicked, blocked, missing access, chat
+	 * gone), after the pause is stored: the bot's owners are told. Its failure is logged, never thrown.
+	 */
+	readonly onPaused?: (subscription: Subscription, reason: string) => Promise<void>;
 }
 
 /** What a tick did, for logs and tests. */
@@ -67,6 +74,12 @@ export interface TickReport {
 	readonly noSender: number;
 	/** 'sending' rows of a dead process turned uncertain. */
 	readonly expired: number;
+	/** 'sending' rows of a dead process whose sender records parts, made ready to resume after them. */
+	readonly resumable: number;
+	/** Claimed deliveries that resumed after parts an earlier attempt had sent. */
+	readonly resumed: number;
+	/** Recorded skipped because the platform's retry_after (or the back-off) went past the catch-up window. */
+	readonly rateLimited: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -104,10 +117,13 @@ export function createTickRunner(options: TickOptions): TickRunner {
 	async function runTick(now: Date): Promise<TickReport> {
 		const started = performance.now();
 		const stamp = () => new Date(now.getTime() + (performance.now() - started));
-		const report: Mutable<TickReport> = { due: 0, late: 0, quiet: 0, claimed: 0, sent: 0, failed: 0, uncertain: 0, paused: 0, moved: 0, compositions: 0, yields: 0, taken: 0, noSender: 0, expired: 0 };
+		const report: Mutable<TickReport> = { due: 0, late: 0, quiet: 0, claimed: 0, sent: 0, failed: 0, uncertain: 0, paused: 0, moved: 0, compositions: 0, yields: 0, taken: 0, noSender: 0, expired: 0, resumable: 0, resumed: 0, rateLimited: 0 };
 
-		report.expired = await options.ledger.expireSending(new Date(now.getTime() - staleMs), now);
-		if (report.expired) log.warn({ count: report.expired }, 'Briefings left in "sending" by a stopped process marked uncertain; they are not resent');
+		const expiry = await options.ledger.expireSending(new Date(now.getTime() - staleMs), now);
+		report.expired = expiry.uncertain;
+		report.resumable = expiry.resumable;
+		if (expiry.uncertain) log.warn({ count: expiry.uncertain }, 'Briefings left in "sending" by a stopped process marked uncertain; they are not resent');
+		if (expiry.resumable) log.warn({ count: expiry.resumable }, 'Briefings cut by a stopped process will be resumed after the parts that went out; a part that was on the wire is marked uncertain');
 
 		const subs = await options.store.listActive();
 		const { due, skipped, invalid } = dueOccurrences(subs, now, options.catchupMinutes);
@@ -119,7 +135,7 @@ export function createTickRunner(options: TickOptions): TickRunner {
 
 		const late = skipped.filter((o) => !isSettled(key(o)));
 		if (late.length) {
-			const recorded = await options.ledger.recordSkipped(late.map(target), `late: missed by more than the ${options.catchupMinutes}-minute catch-up window or past its local date`, stamp());
+const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), `late: missed by more than the ${options.catchupMinutes}-minute catch-up window or past its local date`, stamp());
 			late.forEach((o, i) => {
 				markSettled(key(o));
 				if (!recorded[i]) return;
@@ -199,6 +215,7 @@ export function createTickRunner(options: TickOptions): TickRunner {
 			const results = finished;
 			finished = [];
 			await options.ledger.settle(results, stamp());
+			options.onProgress?.();
 			for (const r of results) {
 				if (!(r.settlement.status === 'failed' && r.settlement.retryable)) markSettled(r.key);
 			}
@@ -212,12 +229,14 @@ export function createTickRunner(options: TickOptions): TickRunner {
 				const batch = work.slice(next, next + free);
 				next += batch.length;
 				// Claimed right before sending: another process that claimed first keeps its rows.
-				const claims = await options.ledger.claim(batch.map(target), stamp());
+				const claims = await options.ledger.claim(batch.map((o) => target(o, options.senders.get(o.subscription.platform)?.tracksParts === true)), stamp());
 				batch.forEach((o, j) => {
 					const c = claims[j]!;
 					if (c.kind !== 'claimed') {
 						report.taken++;
-						if (c.kind === 'done') markSettled(key(o));
+						// A row another process is still sending is not settled: if that process died, a later
+						// tick resumes or expires it.
+						if (c.kind === 'done' && c.status !== 'sending') markSettled(key(o));
 						return;
 					}
 					report.claimed++;
@@ -301,7 +320,19 @@ export function createTickRunner(options: TickOptions): TickRunner {
 			}
 			const sender = options.senders.get(sub.platform)!;
 			let channelId = sub.channelId;
-			let outcome = await safeSend(sender, channelId, briefing.reply);
+			// A retaken delivery may have parts out already (a crash, a 429 after part 1): those are
+			// never sent again, and a part that was on the wire at a crash stays uncertain.
+			const resume = sender.tracksParts && attempt > 1 ? resumePoint(await options.ledger.parts(k)) : undefined;
+			if (resume?.skip) report.resumed++;
+			const progress = (): SendProgress =>
+				sender.tracksParts
+					? {
+							...(resume?.skip ? { skipParts: resume.skip } : {}),
+							onWire: (part, parts) => options.ledger.partOnWire(k, part, parts, channelId, stamp()),
+							onSent: (sent) => options.ledger.partSent(k, sent, channelId, stamp()),
+						}
+					: {};
+			let outcome = await safeSend(sender, channelId, briefing.reply, progress(), sub.threadId);
 			if (outcome.kind === 'migrated') {
 				const to = outcome.newChannelId;
 				const moved = await options.store.move(sub.id, to, stamp());
@@ -310,6 +341,7 @@ export function createTickRunner(options: TickOptions): TickRunner {
 					if (moved === 'conflict') {
 						await options.store.pause(sub.id, reason, stamp());
 						report.paused++;
+						await paused(sub, reason);
 					}
 					report.failed++;
 					return { key: k, settlement: { status: 'failed', reason, retryable: false } };
@@ -317,18 +349,27 @@ export function createTickRunner(options: TickOptions): TickRunner {
 				report.moved++;
 				log.info({ subscription: sub.id, from: channelId, to }, 'Subscription moved to the migrated chat');
 				channelId = to;
-				outcome = await safeSend(sender, channelId, briefing.reply);
+				// A supergroup made from a group has no topics of the old one: post to the chat itself.
+				outcome = await safeSend(sender, channelId, briefing.reply, progress());
 				if (outcome.kind === 'migrated') outcome = { kind: 'permanent', reason: `the chat migrated twice (to ${outcome.newChannelId})` };
+			}
+			if (outcome.kind === 'sent' && resume?.uncertain.length) {
+				// Everything else is there; whether the part on the wire at the crash arrived is unknown.
+				const which = resume.uncertain.map((p) => `${p.part} of ${p.parts}`).join(', ');
+				report.uncertain++;
+				log.warn({ subscription: sub.id, localDate: o.localDate, parts: which }, 'Briefing completed after a crash; a part that was on the wire then may or may not have arrived');
+				return { key: k, settlement: { status: 'uncertain', reason: `part ${which} was being sent when the process stopped and may not have arrived; the other parts were delivered` } };
 			}
 			switch (outcome.kind) {
 				case 'sent':
 					report.sent++;
-					return { key: k, settlement: { status: 'sent', messageIds: outcome.messageIds, ...(channelId !== sub.channelId ? { channelId } : {}) } };
+					return { key: k, settlement: { status: 'sent', messageIds: [...(resume?.sent.flatMap((p) => p.messageIds) ?? []), ...outcome.messageIds], ...(channelId !== sub.channelId ? { channelId } : {}) } };
 				case 'permanent':
 					await options.store.pause(sub.id, outcome.reason, stamp());
 					report.paused++;
 					report.failed++;
 					log.warn({ subscription: sub.id, platform: sub.platform, channel: channelId, reason: outcome.reason }, 'Subscription paused after a permanent error');
+					await paused(sub, outcome.reason);
 					return { key: k, settlement: { status: 'failed', reason: outcome.reason, retryable: false } };
 				case 'transient': {
 					if (outcome.uncertain) {
@@ -343,6 +384,17 @@ export function createTickRunner(options: TickOptions): TickRunner {
 					}
 					const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
 					const nextAttemptAt = new Date(now.getTime() + Math.max(backoff, outcome.retryAfterMs ?? 0));
+					// A retry that could only come after the catch-up window would never be due: say so now
+					// rather than leave the row waiting forever.
+					const windowEnds = o.scheduledInstant.getTime() + options.catchupMinutes * 60_000;
+					if (nextAttemptAt.getTime() > windowEnds) {
+						report.failed--;
+						report.rateLimited++;
+						const wait = outcome.retryAfterMs !== undefined && outcome.retryAfterMs >= backoff ? `the platform asked to wait ${Math.round(outcome.retryAfterMs / 1000)} s` : `the next retry (in ${Math.round(backoff / 1000)} s)`;
+						const reason = `${outcome.retryAfterMs !== undefined ? 'rate limited' : 'failed'}: ${wait}, past the ${options.catchupMinutes}-minute catch-up window (${outcome.reason})`;
+						log.warn({ subscription: sub.id, platform: sub.platform, channel: channelId, localDate: o.localDate, reason }, 'Briefing skipped: it could not be sent within the catch-up window');
+						return { key: k, settlement: { status: 'skipped', reason } };
+					}
 					log.info({ subscription: sub.id, localDate: o.localDate, reason: outcome.reason, attempt, nextAttemptAt: nextAttemptAt.toISOString() }, 'Briefing failed; will retry');
 					return { key: k, settlement: { status: 'failed', reason: outcome.reason, retryable: true, nextAttemptAt } };
 				}
@@ -350,9 +402,18 @@ export function createTickRunner(options: TickOptions): TickRunner {
 		}
 	}
 
-	async function safeSend(sender: PlatformSender, channelId: string, reply: Reply): Promise<SendOutcome> {
+	async function paused(sub: Subscription, reason: string): Promise<void> {
+		if (!options.onPaused) return;
 		try {
-			return await sender.send(channelId, reply);
+			await options.onPaused(sub, reason);
+		} catch (err) {
+			log.error({ err: toError(err), subscription: sub.id }, 'Could not tell the owners about a paused subscription');
+		}
+	}
+
+	async function safeSend(sender: PlatformSender, channelId: string, reply: Reply, progress: SendProgress, threadId?: string): Promise<SendOutcome> {
+		try {
+			return await (threadId !== undefined ? sender.send(channelId, reply, progress, threadId) : sender.send(channelId, reply, progress));
 		} catch (err) {
 			// The contract says senders never throw; if one does, the message may have left.
 			log.error({ err: toError(err), platform: sender.platform, channel: channelId }, 'Sender threw; marking the briefing uncertain');
@@ -367,8 +428,8 @@ function key(o: Occurrence): OccurrenceKey {
 	return { subscriptionId: o.subscription.id, localDate: o.localDate };
 }
 
-function target(o: Occurrence): OccurrenceTarget {
-	return { subscriptionId: o.subscription.id, localDate: o.localDate, scheduledAt: o.scheduledInstant.toISOString(), platform: o.subscription.platform, channelId: o.subscription.channelId };
+function target(o: Occurrence, tracksParts = false): OccurrenceTarget {
+	return { subscriptionId: o.subscription.id, localDate: o.localDate, scheduledAt: o.scheduledInstant.toISOString(), platform: o.subscription.platform, channelId: o.subscription.channelId, ...(tracksParts ? { tracksParts } : {}) };
 }
 
 /**

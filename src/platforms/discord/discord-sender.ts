@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, type REST, type RawFile } from 'discord.js';
-import type { PlatformSender, SendOutcome } from '../../core/delivery.js';
+import type { PlatformSender, SendOutcome, SendProgress, SentPart } from '../../core/delivery.js';
 import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
 import { renderDiscord, type DiscordMessage } from './render-discord.js';
@@ -69,25 +69,131 @@ export function channelMessageBody(channelId: string, message: DiscordMessage, p
 	return { body, files: message.files.map((f) => ({ name: f.name, data: Buffer.from(f.data) })) };
 }
 
+/** The most characters of one message's content. */
+const CONTENT_LIMIT = 2000;
+
+/** 50013 Missing Permissions: here, Attach Files or Embed Links (Send Messages missing fails the plain text too). */
+function isMissingPermissions(err: unknown): boolean {
+	return err instanceof DiscordAPIError && Number(err.code) === 50013;
+}
+
+/** The message without its pictures and files: the embeds that carry the words. */
+export function withoutAttachments(message: DiscordMessage): DiscordMessage {
+	return { embeds: message.embeds.filter((e) => !e.image?.url?.startsWith('attachment://') || e.title || e.description || e.fields?.length).map((e) => (e.image?.url?.startsWith('attachment://') ? { ...e, image: undefined } : e)), files: [] };
+}
+
+/** The words of a message's embeds as plain content, in pieces of at most 2,000 characters. */
+export function plainContent(message: DiscordMessage): string[] {
+	const lines: string[] = [];
+	for (const e of message.embeds) {
+		if (e.title) lines.push(`**${e.title}**`);
+		if (e.description) lines.push(...e.description.split('\n'));
+		for (const f of e.fields ?? []) lines.push(`**${f.name}**: ${f.value}`);
+		if (e.footer?.text) lines.push(`-# ${e.footer.text}`);
+	}
+	const out: string[] = [];
+	let current = '';
+	for (const raw of lines) {
+		// A line longer than a message (never from the renderer's own limits, but kept safe) is cut.
+		for (let line = raw; line.length > 0; line = line.slice(CONTENT_LIMIT)) {
+			const piece = line.slice(0, CONTENT_LIMIT);
+			if (current && current.length + 1 + piece.length > CONTENT_LIMIT) {
+				out.push(current);
+				current = '';
+			}
+			current = current ? `${current}\n${piece}` : piece;
+		}
+	}
+	if (current) out.push(current);
+	return out;
+}
+
+/** A nonce for a plain-content message, as {@link messageNonce} is for embeds. */
+function contentNonce(channelId: string, content: string, part: number, piece: number): string {
+	return createHash('sha256').update(channelId).update('\n').update(`${part}.${piece}`).update('\n').update(content).digest('base64url').slice(0, 25);
+}
+
+/**
+ * Posts one part. A channel where the bot may not attach files or embed links (50013) still gets
+ * the words: first without the pictures, then as plain content. Returns the message ids.
+ */
+async function postPart(rest: REST, logger: Logger, channelId: string, message: DiscordMessage, index: number): Promise<string[]> {
+	const post = async (body: Record<string, unknown>, files?: RawFile[]): Promise<string> => ((await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage).id;
+	const full = channelMessageBody(channelId, message, index);
+	try {
+		return [await post(full.body, full.files)];
+	} catch (err) {
+		if (!isMissingPermissions(err)) throw err;
+	}
+	if (message.files.length) {
+		const bare = withoutAttachments(message);
+		if (bare.embeds.length) {
+			try {
+				const id = await post(channelMessageBody(channelId, bare, index).body);
+				logger.warn({ channel: channelId, part: index + 1 }, 'Discord refused the attachments (Attach Files missing?); sent the words without them');
+				return [id];
+			} catch (err) {
+				if (!isMissingPermissions(err)) throw err;
+			}
+		}
+	}
+	const ids: string[] = [];
+	for (const [piece, content] of plainContent(message).entries()) {
+		ids.push(await post({ content, allowed_mentions: { parse: [] }, nonce: contentNonce(channelId, content, index, piece), enforce_nonce: true }));
+	}
+	logger.warn({ channel: channelId, part: index + 1, messages: ids.length }, 'Discord refused embeds (Embed Links missing?); sent the words as plain content');
+	return ids;
+}
+
 export function createDiscordSender(rest: REST, logger: Logger): PlatformSender {
-	return {
+	const sender: PlatformSender = {
 		platform: 'discord',
-		async send(channelId: string, reply: Reply): Promise<SendOutcome> {
+		tracksParts: true,
+		async sendToUser(userId: string, reply: Reply): Promise<SendOutcome> {
+			if (!/^\d{5,25}$/u.test(userId)) return { kind: 'permanent', reason: `"${userId.slice(0, 40)}" is not a Discord user id` };
+			try {
+				// The DM channel (created once, then the same one is returned).
+				const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+				return await sender.send(dm.id, reply);
+			} catch (err) {
+				const outcome = classifySendError(err);
+				logger.warn({ user: userId, outcome: outcome.kind, err: describeError(err) }, 'Discord direct message failed');
+				return outcome;
+			}
+		},
+		async send(channelId: string, reply: Reply, progress: SendProgress = {}): Promise<SendOutcome> {
 			if (!/^\d{5,25}$/u.test(channelId)) return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
 			const messageIds: string[] = [];
+			const parts: SentPart[] = [];
+			let stage: 'wire' | 'post' | 'record' = 'wire';
 			try {
 				const messages = renderDiscord(reply, { paging: 'text' });
-				for (const [part, message] of messages.entries()) {
-					const { body, files } = channelMessageBody(channelId, message, part);
-					const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage;
-					messageIds.push(sent.id);
+				const skip = Math.max(0, progress.skipParts ?? 0);
+				for (const [index, message] of messages.entries()) {
+					const part = index + 1;
+					if (part <= skip) continue;
+					stage = 'wire';
+					await progress.onWire?.(part, messages.length);
+					stage = 'post';
+					const ids = await postPart(rest, logger, channelId, message, index);
+					const done: SentPart = { part, parts: messages.length, messageIds: ids };
+					messageIds.push(...ids);
+					parts.push(done);
+					stage = 'record';
+					await progress.onSent?.(done);
 				}
-				return { kind: 'sent', messageIds };
+				return { kind: 'sent', messageIds, parts };
 			} catch (err) {
+				if (stage !== 'post') {
+					// The ledger, not Discord, failed: before the request nothing went out; after it, the part did.
+					logger.error({ channel: channelId, delivered: messageIds.length, err: describeError(err) }, "Could not record a Discord delivery's progress; stopping it");
+					return { kind: 'transient', reason: `could not record the delivery's progress: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`, ...(stage === 'record' ? { uncertain: true } : {}) };
+				}
 				const outcome = classifySendError(err);
 				logger.warn({ channel: channelId, delivered: messageIds.length, outcome: outcome.kind, err: describeError(err) }, 'Discord channel send failed');
 				return outcome;
 			}
 		},
 	};
+	return sender;
 }

@@ -127,9 +127,30 @@ export const PG_MIGRATIONS: readonly Migration[] = [
 		`,
 	},
 	{
+		version: 6,
+		name: 'delivery parts and forum topics',
+		// As in SQLite: each message of a delivery, 'sending' right before its request, 'sent' after.
+		sql: `
+			ALTER TABLE deliveries ADD COLUMN tracks_parts BOOLEAN NOT NULL DEFAULT FALSE;
+			ALTER TABLE subscriptions ADD COLUMN thread_id TEXT;
+			CREATE TABLE delivery_parts (
+				subscription_id INTEGER NOT NULL,
+				local_date TEXT COLLATE "C" NOT NULL,
+				part INTEGER NOT NULL CHECK (part >= 1),
+				parts INTEGER NOT NULL CHECK (parts >= part),
+				channel_id TEXT NOT NULL,
+				status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'uncertain')),
+				message_ids JSONB NOT NULL DEFAULT '[]',
+				updated_at TIMESTAMPTZ NOT NULL,
+				PRIMARY KEY (subscription_id, local_date, part)
+			);
+			CREATE INDEX delivery_parts_date ON delivery_parts (local_date);
+		`,
+	},
+	{
 		version: 9,
 		name: 'paging keys',
-		// Versions 6-8 are other changes of the same round; migratePostgres applies whatever is missing, in order.
+
 		// Paging buttons' targets, shared by every process (src/store/postgres/pg-page-keys.ts).
 		// expires_at: milliseconds since the epoch; seq: arrival order, for the size bound.
 		sql: `
