@@ -43,8 +43,6 @@ export const az = {
 	'actorType.group': 'qrup',
 	'actorType.company': 'şirkət',
 	'actorType.other': 'digər',
-	'affiliation.short.state-affiliated': 'dövlətə bağlı',
-	'affiliation.short.party': 'tərəf',
 	'affiliation.long.state-affiliated': 'dövlətə bağlı',
 	'affiliation.long.party': 'hadisələrin tərəfi',
 

@@ -48,8 +48,6 @@ export const fa = {
 	'actorType.group': 'گروه',
 	'actorType.company': 'شرکت',
 	'actorType.other': 'سایر',
-	'affiliation.short.state-affiliated': 'وابسته به دولت',
-	'affiliation.short.party': 'طرف ماجرا',
 	'affiliation.long.state-affiliated': 'وابسته به دولت',
 	'affiliation.long.party': 'یکی از طرف‌های ماجرا',
 

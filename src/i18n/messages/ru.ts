@@ -45,8 +45,6 @@ export const ru = {
 	'actorType.group': 'группа',
 	'actorType.company': 'компания',
 	'actorType.other': 'другое',
-	'affiliation.short.state-affiliated': 'связано с государством',
-	'affiliation.short.party': 'сторона',
 	'affiliation.long.state-affiliated': 'связано с государством',
 	'affiliation.long.party': 'одна из сторон',
 
