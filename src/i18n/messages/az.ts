@@ -97,6 +97,7 @@ export const az = {
 	'usage.type.actor': 'İŞTİRAKÇI',
 	'usage.type.event': 'HADİSƏ',
 	'usage.type.tag': 'TEQ',
+	'usage.type.outlet': 'NƏŞR',
 	'usage.type.boolean': 'BƏLİ_XEYR',
 	'usage.type.choice': 'SEÇİM',
 

@@ -106,6 +106,7 @@ export const en = {
 	'usage.type.actor': 'ACTOR',
 	'usage.type.event': 'EVENT',
 	'usage.type.tag': 'TAG',
+	'usage.type.outlet': 'OUTLET',
 	'usage.type.boolean': 'BOOLEAN',
 	'usage.type.choice': 'CHOICE',
 

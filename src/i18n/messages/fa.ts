@@ -102,6 +102,7 @@ export const fa = {
 	'usage.type.actor': 'کنشگر',
 	'usage.type.event': 'رویداد',
 	'usage.type.tag': 'برچسب',
+	'usage.type.outlet': 'رسانه',
 	'usage.type.boolean': 'بله_خیر',
 	'usage.type.choice': 'گزینه',
 

@@ -99,6 +99,7 @@ export const ru = {
 	'usage.type.actor': 'УЧАСТНИК',
 	'usage.type.event': 'СОБЫТИЕ',
 	'usage.type.tag': 'ТЕГ',
+	'usage.type.outlet': 'ИЗДАНИЕ',
 	'usage.type.boolean': 'ДА_НЕТ',
 	'usage.type.choice': 'ВАРИАНТ',
 
