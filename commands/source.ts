@@ -1,8 +1,7 @@
 import { defineCommand } from '../src/core/command.js';
-import { UserFacingError, msg } from '../src/core/errors.js';
 import { claimBlock, eventLine, sourcesBlock } from '../src/core/present.js';
 import { heading, para, type Block } from '../src/core/reply.js';
-import { outletCitations, resolveOutlet } from '../src/dataset/outlet-lookup.js';
+import { outletCitations } from '../src/dataset/outlet-lookup.js';
 import { en } from '../src/i18n/messages/index.js';
 import { outletLabel, outletName } from '../src/i18n/outlets.js';
 
@@ -15,23 +14,11 @@ export default defineCommand({
 		name: 'source',
 		description: en['cmd.source.description'],
 		access: 'everyone',
-		options: [{ name: 'name', type: 'text', description: en['cmd.source.opt.name'], required: true }],
+		options: [{ name: 'name', type: 'outlet', description: en['cmd.source.opt.name'], required: true }],
 		examples: ['/source TASS', '/source "The Moscow Times"', '/source report-az'],
 	},
 	execute({ args, dataset, i18n }) {
-		const m = resolveOutlet(dataset, args.name);
-		if (m.kind === 'none') {
-			const shown = args.name.slice(0, 60);
-			throw new UserFacingError(
-				'NOT_FOUND',
-				(t) =>
-					m.suggestions.length
-						? t.t('error.noOutlet.suggest', { value: shown, suggestions: t.list(m.suggestions.map((o) => outletName(o, t))) })
-						: t.t('error.noOutlet', { value: shown }),
-				msg('error.noOutlet.hint'),
-			);
-		}
-		const o = m.outlet;
+		const o = args.name;
 		const blocks: Block[] = [heading(outletName(o, i18n)), para(i18n.content(o.note, o.notes))];
 		const fields = [{ name: i18n.t('source.kind'), value: outletLabel(o, i18n) }];
 		if (o.country) fields.push({ name: i18n.t('source.country'), value: o.country });

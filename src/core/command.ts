@@ -3,15 +3,15 @@
  * platform-neutral data from which Discord slash commands, Telegram's command menu, /help and the
  * argument parser are all derived.
  */
-import type { Actor, StoryEvent } from '../dataset/model.js';
+import type { Actor, Outlet, StoryEvent } from '../dataset/model.js';
 import type { PartialDate } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { Reply } from './reply.js';
 
-/** Option types. actor, event and tag values are resolved against the dataset before execute runs. */
-export type OptionType = 'text' | 'integer' | 'date' | 'actor' | 'event' | 'tag' | 'choice' | 'boolean';
+/** Option types. actor, event, tag and outlet values are resolved against the dataset before execute runs. */
+export type OptionType = 'text' | 'integer' | 'date' | 'actor' | 'event' | 'tag' | 'outlet' | 'choice' | 'boolean';
 
 export interface OptionDefinition {
 	/** `^[a-z0-9_]{1,32}$`, valid on Discord and Telegram. */
@@ -49,13 +49,15 @@ type ValueOf<O extends OptionDefinition> = O['type'] extends 'integer'
 			? Actor
 			: O['type'] extends 'event'
 				? StoryEvent
-				: O['type'] extends 'boolean'
-					? boolean
-					: O['type'] extends 'choice'
-						? O['choices'] extends readonly (infer C)[]
-							? C
-							: string
-						: string;
+				: O['type'] extends 'outlet'
+					? Outlet
+					: O['type'] extends 'boolean'
+						? boolean
+						: O['type'] extends 'choice'
+							? O['choices'] extends readonly (infer C)[]
+								? C
+								: string
+							: string;
 
 /** The parsed arguments of a command, typed from its definition: required options are never undefined. */
 export type ArgsOf<D extends CommandDefinition> = {

@@ -4,6 +4,7 @@
  * every failure into an answer: a user error says how to fix the input, anything else is logged and
  * answered with a generic line.
  */
+import { resolveOutlet } from '../dataset/outlet-lookup.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { localDayNumber, parsePartialDate, isoFromDay, type PartialDate } from '../dataset/partial-date.js';
 import { closest } from '../dataset/text.js';
@@ -293,6 +294,19 @@ function convertValue(module: CommandModule, opt: OptionDefinition, value: strin
 						? i18n.t('error.noActor.suggest', { value: shown, suggestions: i18n.list(m.suggestions.map((a) => i18n.name(a.name, a.names))) })
 						: i18n.t('error.noActor', { value: shown }),
 				msg('error.noActor.hint'),
+			);
+		}
+		case 'outlet': {
+			const m = resolveOutlet(dataset, value);
+			if (m.kind === 'found') return m.outlet;
+			const shown = value.slice(0, 60);
+			throw new UserFacingError(
+				'NOT_FOUND',
+				(i18n) =>
+					m.suggestions.length
+						? i18n.t('error.noOutlet.suggest', { value: shown, suggestions: i18n.list(m.suggestions.map((o) => i18n.name(o.name, o.names))) })
+						: i18n.t('error.noOutlet', { value: shown }),
+				msg('error.noOutlet.hint'),
 			);
 		}
 		case 'event': {

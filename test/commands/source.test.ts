@@ -68,6 +68,11 @@ describe('every source line carries its outlet label', () => {
 		for (const line of r.text.split('\n').filter((l) => l.startsWith('• According to') || l.startsWith('• Counter-claim'))) expect(line).toMatch(/\(.+ — .+ <https?:\/\/\S+>\)$/u);
 	});
 
+	it('for a source in the older form, with the coarse label of its affiliation', async () => {
+		const r = await ask(testCore(await loadFixture()), '/event first');
+		expect(r.text).toContain('- Wire — independent <https://example.org/1>');
+	});
+
 	it('in Russian and Persian too', async () => {
 		expect(await askIn('/event yekaterinburg-raids', 'ru')).toContain('- ТАСС — государственное СМИ России <https://tass.com/society/1983403>');
 		expect(await askIn('/event yekaterinburg-raids', 'fa')).toContain('تاس — رسانهٔ دولتی روسیه');

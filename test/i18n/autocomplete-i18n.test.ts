@@ -33,14 +33,21 @@ describe('autocomplete labels', () => {
 	it('count a tag’s events with the language’s plural', () => {
 		const n = ds.tags().find((t) => t.tag === 'diplomacy')!.count;
 		const form = { one: 'событие', few: 'события', many: 'событий', other: 'события' }[new Intl.PluralRules('ru').select(n) as 'one' | 'few' | 'many' | 'other'];
-		expect(suggest(ds, 'tag', 'diplomacy', 'ru')[0]?.name).toBe(`diplomacy (${n} ${form})`);
+		// The tag's label in the reader's language (data/vocabulary.yaml); the value stays the slug.
+		expect(suggest(ds, 'tag', 'diplomacy', 'ru')[0]).toMatchObject({ name: `дипломатия (${n} ${form})`, value: 'diplomacy' });
 		expect(suggest(ds, 'tag', 'diplomacy', 'en')[0]?.name).toBe(`diplomacy (${n} events)`);
-		expect(stripBidiMarks(suggest(ds, 'tag', 'diplomacy', 'fa')[0]!.name)).toMatch(/^diplomacy \([۰-۹]+ رویداد\)$/u);
+		expect(stripBidiMarks(suggest(ds, 'tag', 'diplomacy', 'fa')[0]!.name)).toMatch(/^دیپلماسی \([۰-۹]+ رویداد\)$/u);
+		// Outlets by any of their names, each with its label in the reader's language.
+		expect(suggest(ds, 'outlet', 'ТАСС', 'ru')[0]).toEqual({ name: 'ТАСС — государственное СМИ России', value: 'tass' });
+		expect(suggest(ds, 'outlet', 'meduz', 'en')[0]).toEqual({ name: 'Meduza — independent media', value: 'meduza' });
+		expect(suggest(ds, 'outlet', '', 'fa').length).toBe(25);
+		// Typed in the reader's language, the label finds the tag too.
+		expect(suggest(ds, 'tag', 'Екатерин', 'ru')[0]?.value).toBe('yekaterinburg');
 	});
 
 	it('stay within Discord’s limits in every language', () => {
 		for (const locale of ['en', 'ru', 'az', 'fa']) {
-			for (const type of ['actor', 'event', 'tag'] as const) {
+			for (const type of ['actor', 'event', 'tag', 'outlet'] as const) {
 				const choices = suggest(ds, type, '', locale);
 				expect(choices.length).toBeLessThanOrEqual(MAX_CHOICES);
 				for (const c of choices) expect([...c.name].length, `${locale} ${c.name}`).toBeLessThanOrEqual(100);

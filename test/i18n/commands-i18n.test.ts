@@ -21,6 +21,7 @@ const LINES: Record<string, readonly string[]> = {
 	timeline: ['/timeline', '/timeline from:2025-06-27 to:2025-07-01', '/timeline actor:kremlin limit:3', '/timeline tag:sputnik status:disputed', '/timeline from:2030', '/timeline from:2025-07-02 to:2025-06-01', '/timeline from:bogus', '/timeline limit:99', '/timeline limit:abc', '/timeline status:maybe', '/timeline from:сегодня'],
 	actor: ['/actor Pezeshkian', '/actor kremlin', '/actor nobody-at-all-xyz', '/actor'],
 	event: ['/event yekaterinburg-raids', '/event sputnik-azerbaijan-raid', '/event no-such-event-here'],
+	source: ['/source TASS', '/source Medusa', '/source al-ahed', '/source tass-1983533', '/source zzzzzzzzzz'],
 	search: ['/search sputnik', '/search heart failure', '/search qqqzzzxxy'],
 	briefing: ['/briefing', '/briefing date:2025-06-30', '/briefing date:2025-06', '/briefing date:2025-07-04 since:2025-06-27', '/briefing date:2025-07-04 since:2025-08-01', '/briefing date:2025-08-20', '/briefing tag:nosuchtag'],
 	export: ['/export format:ics', '/export format:csv', '/export format:nope'],

@@ -43,8 +43,6 @@ export const az = {
 	'actorType.group': 'qrup',
 	'actorType.company': 'şirkət',
 	'actorType.other': 'digər',
-	'affiliation.short.state-affiliated': 'dövlətə bağlı',
-	'affiliation.short.party': 'tərəf',
 	'affiliation.long.state-affiliated': 'dövlətə bağlı',
 	'affiliation.long.party': 'hadisələrin tərəfi',
 
@@ -99,6 +97,7 @@ export const az = {
 	'usage.type.actor': 'İŞTİRAKÇI',
 	'usage.type.event': 'HADİSƏ',
 	'usage.type.tag': 'TEQ',
+	'usage.type.outlet': 'NƏŞR',
 	'usage.type.boolean': 'BƏLİ_XEYR',
 	'usage.type.choice': 'SEÇİM',
 

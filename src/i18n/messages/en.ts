@@ -51,8 +51,6 @@ export const en = {
 	'actorType.group': 'group',
 	'actorType.company': 'company',
 	'actorType.other': 'other',
-	'affiliation.short.state-affiliated': 'state-affiliated',
-	'affiliation.short.party': 'party',
 	'affiliation.long.state-affiliated': 'state-affiliated',
 	'affiliation.long.party': 'party to the story',
 
@@ -108,6 +106,7 @@ export const en = {
 	'usage.type.actor': 'ACTOR',
 	'usage.type.event': 'EVENT',
 	'usage.type.tag': 'TAG',
+	'usage.type.outlet': 'OUTLET',
 	'usage.type.boolean': 'BOOLEAN',
 	'usage.type.choice': 'CHOICE',
 

@@ -48,8 +48,6 @@ export const fa = {
 	'actorType.group': 'گروه',
 	'actorType.company': 'شرکت',
 	'actorType.other': 'سایر',
-	'affiliation.short.state-affiliated': 'وابسته به دولت',
-	'affiliation.short.party': 'طرف ماجرا',
 	'affiliation.long.state-affiliated': 'وابسته به دولت',
 	'affiliation.long.party': 'یکی از طرف‌های ماجرا',
 
@@ -104,6 +102,7 @@ export const fa = {
 	'usage.type.actor': 'کنشگر',
 	'usage.type.event': 'رویداد',
 	'usage.type.tag': 'برچسب',
+	'usage.type.outlet': 'رسانه',
 	'usage.type.boolean': 'بله_خیر',
 	'usage.type.choice': 'گزینه',
 

@@ -45,8 +45,6 @@ export const ru = {
 	'actorType.group': 'группа',
 	'actorType.company': 'компания',
 	'actorType.other': 'другое',
-	'affiliation.short.state-affiliated': 'связано с государством',
-	'affiliation.short.party': 'сторона',
 	'affiliation.long.state-affiliated': 'связано с государством',
 	'affiliation.long.party': 'одна из сторон',
 
@@ -101,6 +99,7 @@ export const ru = {
 	'usage.type.actor': 'УЧАСТНИК',
 	'usage.type.event': 'СОБЫТИЕ',
 	'usage.type.tag': 'ТЕГ',
+	'usage.type.outlet': 'ИЗДАНИЕ',
 	'usage.type.boolean': 'ДА_НЕТ',
 	'usage.type.choice': 'ВАРИАНТ',
 

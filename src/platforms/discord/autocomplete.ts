@@ -1,5 +1,5 @@
 /**
- * Autocomplete suggestions for actor, event and tag options: at most 25 choices, names of 1–100
+ * Autocomplete suggestions for actor, event, tag and outlet options: at most 25 choices, names of 1–100
  * characters, values that are dataset ids. Pure and in-memory (per-snapshot folded names are cached),
  * so an answer takes well under a millisecond on the demo story. Suggestions are only hints: the
  * command re-validates whatever value arrives. Names are in the reader's language (the interaction's
@@ -8,7 +8,9 @@
  */
 import { tagLabel } from '../../i18n/slugs.js';
 import type { OptionType } from '../../core/command.js';
-import type { Actor, StoryEvent } from '../../dataset/model.js';
+import type { Actor, Outlet, StoryEvent } from '../../dataset/model.js';
+import { resolveOutlet } from '../../dataset/outlet-lookup.js';
+import { outletLabel, outletName } from '../../i18n/outlets.js';
 import type { DatasetSnapshot } from '../../dataset/snapshot.js';
 import { fold } from '../../dataset/text.js';
 import { createTranslator, type Translator } from '../../i18n/translator.js';
@@ -125,6 +127,25 @@ function tagChoices(dataset: DatasetSnapshot, typed: string, i18n: Translator): 
 	return unique(ranked.map((t) => choice(i18n.t('autocomplete.tag', { tag: tagLabel(i18n, t.tag, dataset), n: t.count }), t.tag)));
 }
 
+/** Outlets by any of their names (or id), each shown with its label: "TASS — Russian state media". */
+function outletChoices(dataset: DatasetSnapshot, typed: string, i18n: Translator): Choice[] {
+	const q = normal(typed);
+	const outlets = [...dataset.vocabulary.outlets.values()];
+	const picked: Outlet[] = [];
+	if (!q) picked.push(...outlets);
+	else {
+		const resolved = resolveOutlet(dataset, typed);
+		if (resolved.kind === 'found') picked.push(resolved.outlet);
+		const ranked = outlets
+			.map((o) => ({ o, r: rank([o.id, o.name, ...Object.values(o.names)].map(normal), q) }))
+			.filter((y) => y.r < Infinity)
+			.sort((a, b) => a.r - b.r);
+		picked.push(...ranked.map((y) => y.o));
+		if (resolved.kind === 'none') picked.push(...resolved.suggestions);
+	}
+	return unique(picked.map((o) => choice(i18n.t('outlet.byline', { publisher: outletName(o, i18n), label: outletLabel(o, i18n) }), o.id)));
+}
+
 function unique(list: readonly (Choice | undefined)[]): Choice[] {
 	const seen = new Set<string>();
 	const out: Choice[] = [];
@@ -148,6 +169,8 @@ export function suggest(dataset: DatasetSnapshot, type: OptionType, typed: strin
 			return eventChoices(dataset, text, i18n);
 		case 'tag':
 			return tagChoices(dataset, text, i18n);
+		case 'outlet':
+			return outletChoices(dataset, text, i18n);
 		default:
 			return [];
 	}

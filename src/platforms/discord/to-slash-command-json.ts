@@ -20,7 +20,7 @@ import type { Locale } from '../../i18n/locale.js';
 export type CommandScope = 'global' | 'guild';
 
 /** Option types whose values are looked up in the dataset as the user types. */
-export const AUTOCOMPLETE_TYPES: ReadonlySet<OptionType> = new Set<OptionType>(['actor', 'event', 'tag']);
+export const AUTOCOMPLETE_TYPES: ReadonlySet<OptionType> = new Set<OptionType>(['actor', 'event', 'tag', 'outlet']);
 
 /** Manage Guild (1 << 5) as Discord expects it: a decimal string. */
 export const MANAGE_GUILD = PermissionFlagsBits.ManageGuild.toString();
@@ -81,6 +81,7 @@ function optionJson(def: CommandDefinition, o: OptionDefinition): APIApplication
 		case 'actor':
 		case 'event':
 		case 'tag':
+		case 'outlet':
 			// Autocomplete is a suggestion only: Discord accepts any typed value, and the core re-validates it.
 			return { ...base, type: ApplicationCommandOptionType.String, autocomplete: true, max_length: REFERENCE_MAX };
 		case 'text':

@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 describe('autocomplete', () => {
 	it('suggests at most 25 choices with names of 1-100 characters, in well under 3 s', () => {
-		for (const type of ['actor', 'event', 'tag'] as const) {
+		for (const type of ['actor', 'event', 'tag', 'outlet'] as const) {
 			for (const typed of ['', 'e', 'pesk', 'Песков', '@everyone', 'x'.repeat(300)]) {
 				const t0 = performance.now();
 				const choices = suggest(dataset, type, typed);

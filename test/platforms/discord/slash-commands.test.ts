@@ -32,10 +32,10 @@ describe('toSlashCommandJson', () => {
 			expect(o.description.length).toBeLessThanOrEqual(100);
 			if (o.required) expect(optionalSeen, `${def.name} ${o.name}: required after optional`).toBe(false);
 			else optionalSeen = true;
-			const expected = { text: ApplicationCommandOptionType.String, date: ApplicationCommandOptionType.String, actor: ApplicationCommandOptionType.String, event: ApplicationCommandOptionType.String, tag: ApplicationCommandOptionType.String, choice: ApplicationCommandOptionType.String, integer: ApplicationCommandOptionType.Integer, boolean: ApplicationCommandOptionType.Boolean }[src.type];
+			const expected = { text: ApplicationCommandOptionType.String, date: ApplicationCommandOptionType.String, actor: ApplicationCommandOptionType.String, event: ApplicationCommandOptionType.String, tag: ApplicationCommandOptionType.String, outlet: ApplicationCommandOptionType.String, choice: ApplicationCommandOptionType.String, integer: ApplicationCommandOptionType.Integer, boolean: ApplicationCommandOptionType.Boolean }[src.type];
 			expect(o.type, `${def.name} ${o.name}`).toBe(expected);
 			const auto = 'autocomplete' in o ? o.autocomplete : undefined;
-			expect(auto === true, `${def.name} ${o.name} autocomplete`).toBe(['actor', 'event', 'tag'].includes(src.type));
+			expect(auto === true, `${def.name} ${o.name} autocomplete`).toBe(['actor', 'event', 'tag', 'outlet'].includes(src.type));
 			if (src.type === 'choice') {
 				const choices = 'choices' in o ? (o.choices ?? []) : [];
 				expect(choices.map((c) => c.value)).toEqual(src.choices);
