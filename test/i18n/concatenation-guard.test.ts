@@ -31,7 +31,6 @@ export const GUARDED = [
 	'src/platforms/discord/render-discord.ts',
 	'src/platforms/discord/discord-adapter.ts',
 	'src/platforms/discord/page-buttons.ts',
-	'src/platforms/discord/autocomplete.ts',
 	'src/platforms/discord/to-slash-command-json.ts',
 ];
 

@@ -32,7 +32,7 @@ import { toLocale } from '../../i18n/locale.js';
 import { localizeReplyCommands } from '../../i18n/command-text.js';
 import { createTranslator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
-import { suggest } from './autocomplete.js';
+import { suggest } from '../../core/complete.js';
 import { restApiBase } from './deploy-commands.js';
 import { createDiscordSender, describeError } from './discord-sender.js';
 import { PageStore } from './page-buttons.js';
