@@ -63,6 +63,15 @@ const envSchema = z.object({
 	SITREP_LOCALE: optionalText.refine((v) => v === undefined || ['en', 'ru', 'az', 'fa'].includes(v), 'SITREP_LOCALE is en, ru, az or fa'),
 	SITREP_SHARDS: optionalText.refine((v) => v === undefined || v === 'auto' || /^[1-9]\d{0,3}$/u.test(v), 'SITREP_SHARDS is "auto" or a number of Discord shards such as 2'),
 	SITREP_SEARCH_WORKER: optionalText.refine((v) => v === undefined || ['auto', 'on', 'off'].includes(v), 'SITREP_SEARCH_WORKER is auto (a worker thread for datasets of 16 MiB and more), on or off'),
+	SITREP_PAGER: optionalText,
+	SITREP_CONSOLE_HISTORY: optionalText.default('var/console-history'),
+	PAGER: optionalText,
+	NO_COLOR: optionalText,
+	TERM: optionalText,
+	TERM_PROGRAM: optionalText,
+	KITTY_WINDOW_ID: optionalText,
+	TMUX: optionalText,
+	STY: optionalText,
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -95,8 +104,46 @@ export interface Config {
 	readonly logLevel: string;
 	/** /healthz and /metrics: off unless a port is set. */
 	readonly ops?: { readonly port: number; readonly host: string };
+	/** The interactive console in a terminal (createConfig always sets it; a Config built by hand may leave it out). */
+	readonly console?: ConsoleConfig;
 	/** Every secret, for log redaction. */
 	readonly secrets: readonly string[];
+}
+
+/** The console chat's terminal settings: paging, history and what the terminal says it is. */
+export interface ConsoleConfig {
+	/**
+	 * The pager for long answers, when SITREP_PAGER asks for paging: its command ("less -R"), or
+	 * PAGER's (else less -R) when SITREP_PAGER is "on". `--pager` turns paging on with the same command.
+	 */
+	readonly pager?: string;
+	/** The pager `--pager` uses: SITREP_PAGER's command, else PAGER, else less -R. */
+	readonly pagerCommand: string;
+	/** File of the command history kept across runs; absent when SITREP_CONSOLE_HISTORY is "off". */
+	readonly historyFile?: string;
+	readonly terminal: { readonly noColor: boolean; readonly term?: string; readonly termProgram?: string; readonly kittyWindowId?: string; readonly multiplexer: boolean };
+}
+
+const PAGER_ON = new Set(['1', 'on', 'true', 'yes']);
+const PAGER_OFF = new Set(['0', 'off', 'false', 'no']);
+
+function consoleConfig(e: z.infer<typeof envSchema>): ConsoleConfig {
+	const sitrepPager = e.SITREP_PAGER?.toLowerCase();
+	const named = e.SITREP_PAGER && !PAGER_ON.has(sitrepPager!) && !PAGER_OFF.has(sitrepPager!) ? e.SITREP_PAGER : undefined;
+	const pagerCommand = named ?? e.PAGER ?? 'less -R';
+	const history = e.SITREP_CONSOLE_HISTORY;
+	return {
+		...(sitrepPager && !PAGER_OFF.has(sitrepPager) ? { pager: pagerCommand } : {}),
+		pagerCommand,
+		...(history && history.toLowerCase() !== 'off' ? { historyFile: history } : {}),
+		terminal: {
+			noColor: Boolean(e.NO_COLOR),
+			...(e.TERM ? { term: e.TERM } : {}),
+			...(e.TERM_PROGRAM ? { termProgram: e.TERM_PROGRAM } : {}),
+			...(e.KITTY_WINDOW_ID ? { kittyWindowId: e.KITTY_WINDOW_ID } : {}),
+			multiplexer: Boolean(e.TMUX || e.STY || e.TERM?.startsWith('screen') || e.TERM?.startsWith('tmux')),
+		},
+	};
 }
 
 /** The password in a database URL, as written and decoded, so that logs redact it on its own too. */
@@ -149,6 +196,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		...(e.SITREP_DEFAULT_TIMEZONE ? { defaultTimezone: e.SITREP_DEFAULT_TIMEZONE } : {}),
 		logLevel: e.LOG_LEVEL,
 		...(e.SITREP_OPS_PORT !== undefined ? { ops: { port: e.SITREP_OPS_PORT, host: e.SITREP_OPS_HOST ?? '127.0.0.1' } } : {}),
+		console: consoleConfig(e),
 		secrets: [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DATABASE_URL, ...databasePasswords(e.DATABASE_URL)].filter((s): s is string => Boolean(s)),
 	};
 	return Object.freeze(config);
