@@ -81,6 +81,22 @@ describe('the console in a terminal', () => {
 		expect((await s.exited).exitCode).toBe(0);
 	}, 180_000);
 
+	it('keeps Persian in order: each wrapped line a whole right-to-left paragraph', async () => {
+		const s = open({ cols: 60, env: { SITREP_LOCALE: 'fa' } });
+		const { answer } = await ask(s, '/timeline limit:3', await s.waitFor(PROMPT));
+		const lines = stripVTControlCharacters(answer).replace(/\r/gu, '').split('\n');
+		expect(lines.some((l) => l.includes('\u2068Azerbaijan Airlines Embraer 190'))).toBe(true);
+		for (const l of lines) {
+			expect([...l].filter((c) => c === '\u2068').length, JSON.stringify(l)).toBe([...l].filter((c) => c === '\u2069').length);
+			// Only a word wider than the window (the saved picture's path) may overrun it, alone on its line.
+			if (l.replace(/[\u200f\u2066-\u2069]/gu, '').trim().includes(' ')) expect(stringWidth(l), l).toBeLessThanOrEqual(60);
+			// Lines of a Persian answer that begin with a Latin run start with a right-to-left mark.
+			if (/^[\s\u2068•]*[A-Za-z]/u.test(l) && /[\u0600-\u06ff]/u.test(l)) expect(l.startsWith('\u200f'), JSON.stringify(l)).toBe(true);
+		}
+		s.type('/quit\r');
+		expect((await s.exited).exitCode).toBe(0);
+	}, 180_000);
+
 	it('completes /act⇥ to /actor and /actor Pezesh⇥ to the actor id, then answers', async () => {
 		const s = open();
 		let at = await s.waitFor(PROMPT);
