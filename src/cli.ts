@@ -27,6 +27,7 @@ Usage: npx sitrep <command> [options]
 
 Commands:
   start                      Run the bot. With no platform token in .env it opens the console chat.
+                             --pager pages long answers in the console (SITREP_PAGER, PAGER or less -R).
   ask "<command line>"       Answer one command and print the reply, e.g. npx sitrep ask "/timeline actor:kremlin"
                              --images DIR also draws the reply's pictures and writes them to DIR.
                              --lang ru answers in Russian (en, ru, az or fa).
@@ -89,9 +90,14 @@ async function main(argv: string[]): Promise<void> {
 		case 'migrate-sqlite-to-postgres':
 			return migrateSqliteToPostgresCommand(rest);
 		case 'start': {
-			const { values } = parseArgs({ args: rest, options: { data: { type: 'string' }, now: { type: 'string' } }, strict: true });
+			let values;
+			try {
+				({ values } = parseArgs({ args: rest, options: { data: { type: 'string' }, now: { type: 'string' }, pager: { type: 'boolean' } }, strict: true }));
+			} catch (err) {
+				return fail(`${err instanceof Error ? err.message : String(err)}\nUsage: npx sitrep start [--data DIR] [--now ISO-DATETIME] [--pager]`, 2);
+			}
 			const { startBot } = await import('./main.js');
-			return startBot({ ...(values.data ? { dataDir: values.data } : {}), ...(values.now ? { now: values.now } : {}) });
+			return startBot({ ...(values.data ? { dataDir: values.data } : {}), ...(values.now ? { now: values.now } : {}), ...(values.pager ? { pager: true } : {}) });
 		}
 		default:
 			fail(`Unknown command "${sub}".\n\n${HELP}`, 2);

@@ -68,6 +68,15 @@ const envSchema = z.object({
 	}),
 	SITREP_SCHEDULER: optionalText.refine((v) => v === undefined || ['auto', 'on', 'off'].includes(v), 'SITREP_SCHEDULER is auto (on, unless SITREP_SHARDS is a range without shard 0), on or off'),
 	SITREP_SEARCH_WORKER: optionalText.refine((v) => v === undefined || ['auto', 'on', 'off'].includes(v), 'SITREP_SEARCH_WORKER is auto (a worker thread for datasets of 16 MiB and more), on or off'),
+	SITREP_PAGER: optionalText,
+	SITREP_CONSOLE_HISTORY: optionalText.default('var/console-history'),
+	PAGER: optionalText,
+	NO_COLOR: optionalText,
+	TERM: optionalText,
+	TERM_PROGRAM: optionalText,
+	KITTY_WINDOW_ID: optionalText,
+	TMUX: optionalText,
+	STY: optionalText,
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -135,8 +144,46 @@ export interface Config {
 	readonly ops?: { readonly port: number; readonly host: string };
 	/** /healthz answers 503 once a platform connection has been down this long (seconds). Default 300. */
 	readonly platformDownSeconds?: number;
+	/** The interactive console in a terminal (createConfig always sets it; a Config built by hand may leave it out). */
+	readonly console?: ConsoleConfig;
 	/** Every secret, for log redaction. */
 	readonly secrets: readonly string[];
+}
+
+/** The console chat's terminal settings: paging, history and what the terminal says it is. */
+export interface ConsoleConfig {
+	/**
+	 * The pager for long answers, when SITREP_PAGER asks for paging: its command ("less -R"), or
+	 * PAGER's (else less -R) when SITREP_PAGER is "on". `--pager` turns paging on with the same command.
+	 */
+	readonly pager?: string;
+	/** The pager `--pager` uses: SITREP_PAGER's command, else PAGER, else less -R. */
+	readonly pagerCommand: string;
+	/** File of the command history kept across runs; absent when SITREP_CONSOLE_HISTORY is "off". */
+	readonly historyFile?: string;
+	readonly terminal: { readonly noColor: boolean; readonly term?: string; readonly termProgram?: string; readonly kittyWindowId?: string; readonly multiplexer: boolean };
+}
+
+const PAGER_ON = new Set(['1', 'on', 'true', 'yes']);
+const PAGER_OFF = new Set(['0', 'off', 'false', 'no']);
+
+function consoleConfig(e: z.infer<typeof envSchema>): ConsoleConfig {
+	const sitrepPager = e.SITREP_PAGER?.toLowerCase();
+	const named = e.SITREP_PAGER && !PAGER_ON.has(sitrepPager!) && !PAGER_OFF.has(sitrepPager!) ? e.SITREP_PAGER : undefined;
+	const pagerCommand = named ?? e.PAGER ?? 'less -R';
+	const history = e.SITREP_CONSOLE_HISTORY;
+	return {
+		...(sitrepPager && !PAGER_OFF.has(sitrepPager) ? { pager: pagerCommand } : {}),
+		pagerCommand,
+		...(history && history.toLowerCase() !== 'off' ? { historyFile: history } : {}),
+		terminal: {
+			noColor: Boolean(e.NO_COLOR),
+			...(e.TERM ? { term: e.TERM } : {}),
+			...(e.TERM_PROGRAM ? { termProgram: e.TERM_PROGRAM } : {}),
+			...(e.KITTY_WINDOW_ID ? { kittyWindowId: e.KITTY_WINDOW_ID } : {}),
+			multiplexer: Boolean(e.TMUX || e.STY || e.TERM?.startsWith('screen') || e.TERM?.startsWith('tmux')),
+		},
+	};
 }
 
 /** The password in a database URL, as written and decoded, so that logs redact it on its own too. */
@@ -192,6 +239,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		logLevel: e.LOG_LEVEL,
 		...(e.SITREP_OPS_PORT !== undefined ? { ops: { port: e.SITREP_OPS_PORT, host: e.SITREP_OPS_HOST ?? '127.0.0.1' } } : {}),
 		platformDownSeconds: e.SITREP_PLATFORM_DOWN_SECONDS,
+		console: consoleConfig(e),
 		secrets: [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DATABASE_URL, ...databasePasswords(e.DATABASE_URL)].filter((s): s is string => Boolean(s)),
 	};
 	return Object.freeze(config);

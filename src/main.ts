@@ -20,6 +20,7 @@ import { startOpsServer, type OpsServer } from './ops/ops-server.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleSender } from './platforms/console/console-sender.js';
 import { saveReplyAttachments } from './platforms/console/save-images.js';
+import { detectTerminal } from './platforms/console/terminal.js';
 import { closeImageWorkers } from './images/index.js';
 import { watchDataset, type DatasetWatcher } from './reload/watch-dataset.js';
 import { startScheduler, type BriefingScheduler } from './scheduler/briefing-scheduler.js';
@@ -31,6 +32,8 @@ import type { Reply } from './core/reply.js';
 export interface StartOptions {
 	readonly dataDir?: string;
 	readonly now?: string;
+	/** Page long console answers (`--pager`), with SITREP_PAGER's command, else PAGER's, else less -R. */
+	readonly pager?: boolean;
 }
 
 /** Something to stop at shutdown, in reverse order of starting. */
@@ -244,7 +247,19 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 
 	if (consoleMode) {
 		try {
-			await runConsoleChat(app.core, { input: process.stdin, output: process.stdout, interactive, ...(config.locale ? { locale: config.locale } : {}), saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir) });
+			const term = config.console;
+			const pager = options.pager ? term?.pagerCommand : term?.pager;
+			await runConsoleChat(app.core, {
+				input: process.stdin,
+				output: process.stdout,
+				interactive,
+				...(config.locale ? { locale: config.locale } : {}),
+				saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir),
+				...(term ? { terminal: detectTerminal(process.stdout, term.terminal) } : {}),
+				...(interactive && term?.historyFile ? { historyFile: term.historyFile } : {}),
+				// Paging needs the keyboard and the screen: a terminal on both sides.
+				...(interactive && pager && process.stdout.isTTY ? { pager } : {}),
+			});
 		} finally {
 			await shutdown('end of input');
 		}

@@ -9,8 +9,8 @@ import { createTranslator, type Translator } from '../i18n/translator.js';
 
 export const STATUS_MARK: Record<EventStatus, string> = { confirmed: '', reported: ' ◌', disputed: ' ⚠', corrected: ' ✎' };
 
-
-function clean(text: string): string {
+/** Dataset text with control characters (escape sequences included) turned into spaces. */
+export function cleanText(text: string): string {
 	// eslint-disable-next-line no-control-regex
 	return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/gu, ' ');
 }
@@ -18,7 +18,7 @@ function clean(text: string): string {
 function spans(list: readonly Span[]): string {
 	return list
 		.map((s) => {
-			const t = clean(s.text);
+			const t = cleanText(s.text);
 			if (s.mark === 'bold' || s.mark === 'match') return `*${t}*`;
 			if (s.mark === 'italic') return `_${t}_`;
 			if (s.mark === 'code') return `\`${t}\``;
@@ -31,31 +31,31 @@ const EN = createTranslator('en');
 
 /** "TASS — Russian state media": every source is shown with its outlet's label. */
 function byline(s: { publisher: string; label: string }, i18n: Translator): string {
-	return clean(i18n.t('outlet.byline', { publisher: s.publisher, label: s.label }));
+	return cleanText(i18n.t('outlet.byline', { publisher: s.publisher, label: s.label }));
 }
 
 /** One block as plain text; the renderer's own words in the language of `i18n`. */
 export function renderBlock(b: Block, i18n: Translator = EN): string {
 	switch (b.kind) {
 		case 'heading':
-			return `\n## ${clean(b.text)}`;
+			return `\n## ${cleanText(b.text)}`;
 		case 'paragraph':
 			return spans(b.spans);
 		case 'event': {
-			const title = b.titleSpans ? spans(b.titleSpans) : clean(b.title);
-			const actors = b.actors.length ? ` — ${b.actors.map(clean).join(i18n.t('list.separator'))}` : '';
-			return `• ${clean(b.date)}  ${title}${actors}${STATUS_MARK[b.status]}  [${b.id}]`;
+			const title = b.titleSpans ? spans(b.titleSpans) : cleanText(b.title);
+			const actors = b.actors.length ? ` — ${b.actors.map(cleanText).join(i18n.t('list.separator'))}` : '';
+			return `• ${cleanText(b.date)}  ${title}${actors}${STATUS_MARK[b.status]}  [${b.id}]`;
 		}
 		case 'claim': {
-			const quote = b.quote ? ` “${clean(b.quote.text)}” (${b.quote.lang})` : '';
+			const quote = b.quote ? ` “${cleanText(b.quote.text)}” (${b.quote.lang})` : '';
 			const src = b.source ? ` (${byline(b.source, i18n)} <${b.source.url}>)` : '';
-			return `• ${claimLead(clean(b.by), b.stance, i18n)}: ${spans(b.spans)}${quote}${src}`;
+			return `• ${claimLead(cleanText(b.by), b.stance, i18n)}: ${spans(b.spans)}${quote}${src}`;
 		}
 		case 'fields':
-			return b.fields.map((f) => `${clean(f.name)}: ${clean(f.value)}`).join('\n');
+			return b.fields.map((f) => `${cleanText(f.name)}: ${cleanText(f.value)}`).join('\n');
 		case 'sources':
 			return b.sources
-				.map((s) => `- ${byline(s, i18n)}${s.title ? `: ${clean(s.title)}` : ''} <${s.url}>`)
+				.map((s) => `- ${byline(s, i18n)}${s.title ? `: ${cleanText(s.title)}` : ''} <${s.url}>`)
 				.join('\n');
 		case 'divider':
 			return '—'.repeat(20);

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { stripBidiMarks } from '../../src/i18n/bidi.js';
-import { MAX_CHOICES, suggest } from '../../src/platforms/discord/autocomplete.js';
+import { MAX_CHOICES, suggest } from '../../src/core/complete.js';
 import { demoDataset } from '../helpers/dataset-fixture.js';
 
 let ds: DatasetSnapshot;

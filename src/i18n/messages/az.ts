@@ -383,6 +383,7 @@ export const az = {
 	'discord.expired.hint': 'Yenilərini almaq üçün əmri yenidən işlədin.',
 	'discord.notYours': 'Səhifələri yalnız əmri işlədən şəxs vərəqləyə bilər.',
 	'discord.notYours.hint': 'Baxmaq üçün əmri özünüz işlədin.',
+	'console.pagerFailed': '“{command}” səhifələyicisi bu cavabı göstərə bilmədi ({reason}), ona görə cavab buradadır. SITREP_PAGER-də işləyən səhifələyici göstərin, məsələn, less -R.',
 	'console.banner': 'sitrep — {title}\n{events} hadisə, {actors} iştirakçı, {claims} iddia. Əmrlər üçün /help, çıxmaq üçün /quit yazın.',
 
 	// ── Export ────────────────────────────────────────────────────────────────────────────────

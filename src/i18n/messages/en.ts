@@ -402,6 +402,7 @@ export const en = {
 	'discord.expired.hint': 'Run the command again to get fresh ones.',
 	'discord.notYours': 'Only the person who ran this command can turn its pages.',
 	'discord.notYours.hint': 'Run the command yourself to browse it.',
+	'console.pagerFailed': 'The pager “{command}” could not show this answer ({reason}), so here it is. Set SITREP_PAGER to a pager that works, such as less -R.',
 	'console.banner': 'sitrep — {title}\n{events, plural, one {# event} other {# events}}, {actors, plural, one {# actor} other {# actors}}, {claims, plural, one {# claim} other {# claims}}. Type /help for commands, /quit to leave.',
 
 	// ── Export ────────────────────────────────────────────────────────────────────────────────

@@ -385,6 +385,7 @@ export const ru = {
 	'discord.expired.hint': 'Выполните команду ещё раз, чтобы получить новые.',
 	'discord.notYours': 'Листать страницы может только тот, кто выполнил команду.',
 	'discord.notYours.hint': 'Выполните команду сами, чтобы просмотреть результаты.',
+	'console.pagerFailed': 'Программа постраничного просмотра «{command}» не смогла показать ответ ({reason}), поэтому он выведен здесь. Укажите в SITREP_PAGER работающую программу, например less -R.',
 	'console.banner':
 		'sitrep — {title}\n{events, plural, one {# событие} few {# события} many {# событий} other {# события}}, {actors, plural, one {# участник} few {# участника} many {# участников} other {# участника}}, {claims, plural, one {# заявление} few {# заявления} many {# заявлений} other {# заявления}}. Список команд — /help, выход — /quit.',
 

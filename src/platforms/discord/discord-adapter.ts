@@ -34,7 +34,7 @@ import { localizeReplyCommands } from '../../i18n/command-text.js';
 import { createTranslator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
 import type { PageKeyTable } from '../../store/store.js';
-import { suggest } from './autocomplete.js';
+import { suggest } from '../../core/complete.js';
 import { restApiBase } from './deploy-commands.js';
 import { createDiscordSender, describeError } from './discord-sender.js';
 import { PageStore } from './page-buttons.js';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { loadDataset } from '../../../src/dataset/load-dataset.js';
 import type { DatasetSnapshot } from '../../../src/dataset/snapshot.js';
-import { suggest } from '../../../src/platforms/discord/autocomplete.js';
+import { suggest } from '../../../src/core/complete.js';
 import { classifySendError, describeError, messageNonce } from '../../../src/platforms/discord/discord-sender.js';
 import { PAGE_PREFIX, PageStore } from '../../../src/platforms/discord/page-buttons.js';
 import { MemoryPageKeyTable } from '../../../src/store/memory-page-keys.js';

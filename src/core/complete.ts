@@ -1,19 +1,24 @@
 /**
- * Autocomplete suggestions for actor, event, tag and outlet options: at most 25 choices, names of 1–100
+ * Completion, one implementation for every front end: Discord's autocomplete, the console's Tab key
+ * and any later text interface rank actors, events, tags and outlets here.
+ *
+ * Suggestions for actor, event, tag and outlet options: at most 25 choices, names of 1–100
  * characters, values that are dataset ids. Pure and in-memory (per-snapshot folded names are cached),
  * so an answer takes well under a millisecond on the demo story. Suggestions are only hints: the
  * command re-validates whatever value arrives. Names are in the reader's language (the interaction's
  * locale): translated actor names and event titles where the dataset has them, localized dates and
  * counts; a choice list has no room for a note, so an untranslated title is shown in English as is.
  */
-import { tagLabel } from '../../i18n/slugs.js';
-import type { OptionType } from '../../core/command.js';
-import type { Actor, Outlet, StoryEvent } from '../../dataset/model.js';
-import { resolveOutlet } from '../../dataset/outlet-lookup.js';
-import { outletLabel, outletName } from '../../i18n/outlets.js';
-import type { DatasetSnapshot } from '../../dataset/snapshot.js';
-import { fold } from '../../dataset/text.js';
-import { createTranslator, type Translator } from '../../i18n/translator.js';
+import type { OptionDefinition, OptionType } from './command.js';
+import { quoteValue } from './parse-line.js';
+import type { Registry } from './registry.js';
+import type { Actor, Outlet, StoryEvent } from '../dataset/model.js';
+import { resolveOutlet } from '../dataset/outlet-lookup.js';
+import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import { fold } from '../dataset/text.js';
+import { outletLabel, outletName } from '../i18n/outlets.js';
+import { tagLabel } from '../i18n/slugs.js';
+import { createTranslator, type Translator } from '../i18n/translator.js';
 
 export const MAX_CHOICES = 25;
 const MAX_NAME = 100;
@@ -174,4 +179,58 @@ export function suggest(dataset: DatasetSnapshot, type: OptionType, typed: strin
 		default:
 			return [];
 	}
+}
+
+/** What a Tab press may put in place of the text from `from` to the cursor. */
+export interface LineCompletion {
+	/** Where the replaced text starts in the line (the cursor is its end). */
+	readonly from: number;
+	/** Candidates in ranking order; each replaces the text from `from`. */
+	readonly candidates: readonly string[];
+}
+
+const NONE = (at: number): LineCompletion => ({ from: at, candidates: [] });
+
+function valueCandidates(dataset: DatasetSnapshot, option: OptionDefinition, typed: string, locale?: string): string[] {
+	if (option.type === 'choice') return (option.choices ?? []).filter((c) => c.startsWith(typed.toLowerCase()));
+	if (option.type === 'boolean') return ['true', 'false'].filter((c) => c.startsWith(typed.toLowerCase()));
+	return suggest(dataset, option.type, typed, locale).map((c) => quoteValue(c.value));
+}
+
+/**
+ * Completes a text command line (`/timeline actor:kre`) up to its cursor: command names after the
+ * slash, then option names (`actor:`) and option values ranked as {@link suggest} ranks them. Words
+ * that are not `name:value` fill a command's first option, so `/actor Pezesh` completes that option
+ * with the whole positional text. Pure; an unknown command or option completes to nothing.
+ */
+export function completeLine(registry: Registry, dataset: DatasetSnapshot, line: string, locale?: string): LineCompletion {
+	const text = line.slice(0, 600);
+	const head = /^\s*\/([a-z0-9_]*)$/u.exec(text);
+	if (head) {
+		const typed = head[1]!;
+		return { from: text.length - typed.length - 1, candidates: [...registry.keys()].filter((n) => n.startsWith(typed)).map((n) => `/${n} `) };
+	}
+	const cmd = /^\s*\/([a-z0-9_]+)(?:@\S*)?\s/u.exec(text);
+	const module = cmd ? registry.get(cmd[1]!) : undefined;
+	if (!cmd || !module) return NONE(text.length);
+	const options = module.data.options;
+	const rest = text.slice(cmd[0].length);
+	const word = /\S*$/u.exec(rest)![0];
+	const wordAt = text.length - word.length;
+	const named = /^([a-z][a-z0-9_]*):(.*)$/su.exec(word);
+	if (named) {
+		const option = options.find((o) => o.name === named[1]);
+		if (!option) return NONE(text.length);
+		return { from: text.length - named[2]!.length, candidates: valueCandidates(dataset, option, named[2]!, locale) };
+	}
+	const used = new Set([...rest.matchAll(/(?:^|\s)([a-z][a-z0-9_]*):/gu)].map((m) => m[1]!));
+	const names = options.filter((o) => !used.has(o.name) && o.name.startsWith(word)).map((o) => `${o.name}:`);
+	// Positional words fill the first option; they complete only while no option has been named,
+	// because after one the positional text is no longer one run at the cursor.
+	const first = options[0];
+	const positional = used.size === 0 ? rest.trimStart() : word;
+	if (!first || positional === '' || used.has(first.name) || (used.size > 0 && word === '')) return { from: wordAt, candidates: names };
+	const values = valueCandidates(dataset, first, positional, locale);
+	if (positional !== word) return values.length ? { from: text.length - positional.length, candidates: values } : { from: wordAt, candidates: names };
+	return { from: wordAt, candidates: [...names, ...values] };
 }
