@@ -8,6 +8,7 @@ import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, ty
 import type { PlatformSender, SendOutcome } from '../../core/delivery.js';
 import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
+import { linkRow } from './page-buttons.js';
 import { renderDiscord, type DiscordMessage } from './render-discord.js';
 
 /** Codes after which the same send can never succeed: Unknown Channel, Missing Access, Missing Permissions. */
@@ -79,6 +80,9 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 				const messages = renderDiscord(reply, { paging: 'text' });
 				for (const [part, message] of messages.entries()) {
 					const { body, files } = channelMessageBody(channelId, message, part);
+					// The last message carries the "Open on the web" button, when the reply has a page.
+					const links = part === messages.length - 1 ? linkRow(reply) : [];
+					if (links.length) body['components'] = links;
 					const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage;
 					messageIds.push(sent.id);
 				}

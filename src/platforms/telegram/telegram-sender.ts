@@ -58,14 +58,17 @@ export class TelegramSender implements PlatformSender {
 			if (first) {
 				const pieces = renderTelegram(reply, { limit: TELEGRAM_CAPTION_LIMIT });
 				const caption = pieces.shift() ?? '';
-				const photoId = await this.sendPhoto(chatId, first, caption, options.replyTo);
+				// With nothing after the photo, the photo carries the "Open on the web" button.
+				const photoMarkup = pieces.length === 0 ? this.markup(chatId, reply, options.pageOwner) : undefined;
+				const photoId = await this.sendPhoto(chatId, first, caption, options.replyTo, photoMarkup);
 				ids.push(String(photoId));
 				messages = packPieces(pieces, TELEGRAM_TEXT_LIMIT);
 			} else messages = renderTelegram(reply, { singleMessage: reply.paging !== undefined });
 			for (const [i, html] of messages.entries()) {
 				const last = i === messages.length - 1;
+				const markup = last ? this.markup(chatId, reply, options.pageOwner) : undefined;
 				const extra: TextExtra = {
-					...(last && reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, options.pageOwner) } : {}),
+					...(markup ? { reply_markup: markup } : {}),
 					...(i === 0 && !first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
 				};
 				ids.push(String(await this.sendHtml(chatId, html, extra)));
@@ -89,7 +92,8 @@ export class TelegramSender implements PlatformSender {
 	/** Replaces a paged message with another page (a button press). Never throws. */
 	async editPage(chatId: string, messageId: number, reply: Reply, pageOwner: string | undefined): Promise<SendOutcome> {
 		const html = renderTelegram(reply, { singleMessage: true })[0] ?? '';
-		const extra = { link_preview_options: { is_disabled: true }, ...(reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, pageOwner) } : {}) };
+		const markup = this.markup(chatId, reply, pageOwner);
+		const extra = { link_preview_options: { is_disabled: true }, ...(markup ? { reply_markup: markup } : {}) };
 		const edit = (text: string, parse: boolean) =>
 			this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.editMessageText(chatId, messageId, undefined, text, { ...extra, ...(parse ? { parse_mode: 'HTML' as const } : {}) }));
 		try {
@@ -125,13 +129,14 @@ export class TelegramSender implements PlatformSender {
 	}
 
 	/** A photo with an HTML caption; a caption Telegram cannot parse is resent as plain text. */
-	private async sendPhoto(chatId: string, image: ImageAttachment, caption: string, replyTo?: number): Promise<number> {
+	private async sendPhoto(chatId: string, image: ImageAttachment, caption: string, replyTo?: number, markup?: InlineKeyboardMarkup): Promise<number> {
 		const send = (text: string, parse: boolean) =>
 			this.pacer.run(chatId, isGroupChat(chatId), () =>
 				this.telegram.sendPhoto(chatId, { source: Buffer.from(image.png), filename: image.name }, {
 					caption: text,
 					...(parse ? { parse_mode: 'HTML' as const } : {}),
 					...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+					...(markup ? { reply_markup: markup } : {}),
 				}),
 			);
 		try {
@@ -141,6 +146,13 @@ export class TelegramSender implements PlatformSender {
 			this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: caption.slice(0, 300) }, 'Telegram rejected our caption HTML; resending as plain text');
 			return (await send(htmlToPlain(caption), false)).message_id;
 		}
+	}
+
+	/** The reply's buttons: paging, and a URL button to its web page; undefined when it has neither. */
+	private markup(chatId: string, reply: Reply, owner: string | undefined): InlineKeyboardMarkup | undefined {
+		const rows = [...(reply.paging ? this.keyboard(chatId, reply, reply.paging, owner).inline_keyboard : [])];
+		if (reply.link && /^https?:\/\/\S+$/iu.test(reply.link.url)) rows.push([{ text: reply.link.label, url: reply.link.url }]);
+		return rows.length ? { inline_keyboard: rows } : undefined;
 	}
 
 	/** Paging buttons, labelled in the reply's language. */
