@@ -189,6 +189,12 @@ export function createSite(options: SiteOptions): Hono {
 		return out;
 	};
 
+	// Browsers ask for an icon on their own; the site has none, and says so without a 404.
+	app.get('/favicon.ico', (c) => {
+		c.header('Cache-Control', 'public, max-age=86400');
+		return c.body(null, 204);
+	});
+
 	app.get('/', (c) => c.redirect(`/timeline${new URL(c.req.url).search}`, 302));
 
 	const timelineParams = Object.values(PAGE_PARAMS.timeline);
