@@ -197,6 +197,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		logger: logger.child({ job: 'briefings' }),
 		catchupMinutes: config.catchupMinutes,
 		eventVersions: stores.eventVersions,
+		...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 	});
 	// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
 	stack.push({ name: 'scheduler', stop: () => scheduler.stop() });

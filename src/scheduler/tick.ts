@@ -15,6 +15,8 @@ import { dayNumber } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
 import type { Locale } from '../i18n/locale.js';
+import { createTranslator } from '../i18n/translator.js';
+import { webPathFor, withWebLinks } from '../core/web-links.js';
 import { hasChannelLanguages, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type Settlement, type SubscriptionStore } from '../store/store.js';
 import { dueOccurrences, type Occurrence } from './due-occurrences.js';
 import { parseLocalDate } from './zoned-time.js';
@@ -43,6 +45,8 @@ export interface TickOptions {
 	 * start-up or a reload already did), so that no version goes unrecorded.
 	 */
 	readonly eventVersions?: EventVersionStore;
+	/** SITREP_PUBLIC_URL: each briefing links to its page on the web site, and its event lines to theirs. */
+	readonly publicUrl?: string;
 }
 
 /** What a tick did, for logs and tests. */
@@ -173,6 +177,10 @@ export function createTickRunner(options: TickOptions): TickRunner {
 					...(u ? { updatedSince: u } : {}),
 					...(locale ? { locale } : {}),
 				});
+				if (options.publicUrl) {
+					const path = webPathFor('briefing', { date: o.localDate, actor: sub.actorId, tag: sub.tag }, locale);
+					b = { ...b, reply: withWebLinks(b.reply, options.publicUrl, path, createTranslator(locale)) };
+				}
 				briefings.set(k, b);
 				report.compositions++;
 			}
