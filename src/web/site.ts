@@ -79,7 +79,9 @@ export function createSite(options: SiteOptions): Hono {
 	const app = new Hono();
 	const { core, logger } = options;
 	let cacheVersion = '';
-	const cache = new Map<string, Page>();
+	// Promises, so that concurrent requests for a page not built yet wait for one build (an export
+	// of a big dataset takes a while) instead of each starting their own.
+	const cache = new Map<string, Promise<Page>>();
 	const history = new HistoryCache(options.eventVersions, logger);
 
 	app.use('*', async (c, next) => {
@@ -103,7 +105,7 @@ export function createSite(options: SiteOptions): Hono {
 	 * Serves a page of the site: checks the request, picks the language, answers from the cache or
 	 * builds the page. `allowed` lists the query parameters the page takes besides `lang`.
 	 */
-	const serve = (allowed: readonly string[], build: (r: PageRequest) => Promise<Page>) => async (c: Context) => {
+	const serve = (allowed: readonly string[], build: (r: PageRequest) => Promise<Page>, sameInEveryLanguage = false) => async (c: Context) => {
 		const url = new URL(c.req.url);
 		const dataset = core.dataset();
 		let i18n: Translator = createTranslator(chooseLocale(c.req.header('accept-language')));
@@ -122,13 +124,18 @@ export function createSite(options: SiteOptions): Hono {
 				cache.clear();
 				cacheVersion = dataset.version;
 			}
-			const key = `${lang} ${day} ${url.pathname}?${params.toString()}`;
-			let page = cache.get(key);
-			if (!page) {
-				page = await build({ url, params, lang, i18n, dataset, href: siteHref(lang) });
-				cache.set(key, page);
+			// The origin is part of the key: without a public URL the feed's links follow the Host header,
+			// and one reader's Host must not end up in another's feed.
+			const key = `${sameInEveryLanguage ? '*' : lang} ${day} ${url.origin}${url.pathname}?${params.toString()}`;
+			let pending = cache.get(key);
+			if (!pending) {
+				pending = build({ url, params, lang, i18n, dataset, href: siteHref(lang) });
+				cache.set(key, pending);
+				// A failed build is not kept: the next request tries again.
+				pending.catch(() => cache.get(key) === pending && cache.delete(key));
 				while (cache.size > PAGE_CACHE) cache.delete(cache.keys().next().value!);
 			}
+			const page = await pending;
 			if (page.location) return c.redirect(page.location, 301);
 			if (page.status === 200) {
 				c.header('ETag', etag);
@@ -214,7 +221,7 @@ export function createSite(options: SiteOptions): Hono {
 	app.get(
 		'/events/:id',
 		serve([], async (r) => {
-			const id = decodeURIComponent(r.url.pathname.slice('/events/'.length));
+			const id = decodePathId(r.url.pathname.slice('/events/'.length), r.i18n);
 			const event = r.dataset.event(id);
 			if (!event) {
 				// A title or an old spelling that the command resolves to one event: send the reader to its address.
@@ -232,7 +239,7 @@ export function createSite(options: SiteOptions): Hono {
 	app.get(
 		'/actors/:id',
 		serve([], async (r) => {
-			const id = decodeURIComponent(r.url.pathname.slice('/actors/'.length));
+			const id = decodePathId(r.url.pathname.slice('/actors/'.length), r.i18n);
 			if (!r.dataset.actor(id)) {
 				const m = r.dataset.resolveActor(id);
 				if (m.kind === 'found') return { status: 301, body: '', type: HTML, location: r.href(actorPath(m.actor.id)) };
@@ -294,7 +301,7 @@ export function createSite(options: SiteOptions): Hono {
 		serve([], (r) => {
 			const ex = exportDataset(r.dataset, 'ics');
 			return Promise.resolve({ status: 200, type: 'text/calendar; charset=utf-8', body: ex.content });
-		}),
+		}, true),
 	);
 
 	app.get(
@@ -302,7 +309,7 @@ export function createSite(options: SiteOptions): Hono {
 		serve([], (r) => {
 			const ex = exportDataset(r.dataset, 'timelinejs');
 			return Promise.resolve({ status: 200, type: 'application/json; charset=utf-8', body: ex.content });
-		}),
+		}, true),
 	);
 
 	app.notFound((c) => {
@@ -318,6 +325,15 @@ export function createSite(options: SiteOptions): Hono {
 	});
 
 	return app;
+}
+
+/** The id in a page's path; a malformed escape is a 404 like any unknown id. */
+function decodePathId(raw: string, i18n: Translator): string {
+	try {
+		return decodeURIComponent(raw);
+	} catch {
+		throw new PageError(404, i18n.t('web.error.notFound'), i18n.t('web.error.notFound.hint', { url: '/timeline' }));
+	}
 }
 
 /** In-site links that keep the page's language. */

@@ -167,6 +167,16 @@ describe('safety', () => {
 		expect(body).not.toMatch(/\bat .*\.ts:\d+/u);
 	});
 
+	it('answers HEAD without a body, and a malformed escape in a path with a 404', async () => {
+		const head = await fetch(`${site.base}/events/sputnik-azerbaijan-raid`, { method: 'HEAD' });
+		expect(head.status).toBe(200);
+		expect(head.headers.get('etag')).toBeTruthy();
+		expect(await head.text()).toBe('');
+		const bad = await get(site, '/events/%E0%A4%A');
+		expect(bad.status).toBe(404);
+		expect(await bad.text()).toContain('There is no page at this address.');
+	});
+
 	it('is read-only and shows no stack trace on an internal error', async () => {
 		const post = await fetch(`${site.base}/timeline`, { method: 'POST', body: 'x' });
 		expect(post.status).toBe(405);
