@@ -91,7 +91,7 @@ export function createSite(options: SiteOptions): Hono {
 		c.header('X-Frame-Options', 'DENY');
 		if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
 			c.header('Allow', 'GET, HEAD');
-			return c.text(createTranslator(chooseLocale(c.req.header('accept-language'))).t('web.error.method'), 405);
+			return c.text(createTranslator(acceptLanguage(c.req.header('accept-language'))).t('web.error.method'), 405);
 		}
 		return next();
 	});
@@ -108,7 +108,7 @@ export function createSite(options: SiteOptions): Hono {
 	const serve = (allowed: readonly string[], build: (r: PageRequest) => Promise<Page>, sameInEveryLanguage = false) => async (c: Context) => {
 		const url = new URL(c.req.url);
 		const dataset = core.dataset();
-		let i18n: Translator = createTranslator(chooseLocale(c.req.header('accept-language')));
+		let i18n: Translator = createTranslator(acceptLanguage(c.req.header('accept-language')));
 		const day = core.now().toISOString().slice(0, 10);
 		try {
 			const params = checkParams(url, allowed, i18n);
@@ -313,18 +313,37 @@ export function createSite(options: SiteOptions): Hono {
 	);
 
 	app.notFound((c) => {
-		const i18n = createTranslator(chooseLocale(new URL(c.req.url).searchParams.get('lang'), c.req.header('accept-language')));
+		const i18n = createTranslator(chooseLocale(new URL(c.req.url).searchParams.get('lang'), acceptLanguage(c.req.header('accept-language'))));
 		return c.html(errorPage(i18n, i18n.t('web.error.notFound'), i18n.t('web.error.notFound.hint', { url: '/timeline' }), core.dataset(), new URL(c.req.url)), 404);
 	});
 
 	app.onError((err, c) => {
 		// The reader gets the generic line; the details go to the log only.
 		logger.error({ err, path: new URL(c.req.url).pathname }, 'Web page failed');
-		const i18n = createTranslator(chooseLocale(c.req.header('accept-language')));
+		const i18n = createTranslator(acceptLanguage(c.req.header('accept-language')));
 		return c.text(i18n.t('error.generic'), 500);
 	});
 
 	return app;
+}
+
+/**
+ * The reader's language from Accept-Language: the supported language with the highest q, in the
+ * header's order among equals (`de-DE, ru;q=0.9, en;q=0.8` is Russian); English when none is.
+ */
+export function acceptLanguage(header: string | undefined): Locale {
+	if (!header) return 'en';
+	let best: { locale: Locale; q: number } | undefined;
+	for (const part of header.slice(0, 500).split(',').slice(0, 20)) {
+		const [tag, ...params] = part.trim().split(';');
+		const locale = toLocale(tag?.trim());
+		if (!locale) continue;
+		const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+		const q = qParam ? Number(qParam.slice(2)) : 1;
+		if (!Number.isFinite(q) || q <= 0) continue;
+		if (!best || q > best.q) best = { locale, q };
+	}
+	return best?.locale ?? 'en';
 }
 
 /** The id in a page's path; a malformed escape is a 404 like any unknown id. */

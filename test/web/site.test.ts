@@ -12,7 +12,7 @@ import { opsRequestHandler } from '../../src/ops/ops-server.js';
 import { silentLogger } from '../../src/logger.js';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
-import { CSP } from '../../src/web/site.js';
+import { acceptLanguage, CSP } from '../../src/web/site.js';
 import { ask, testCore } from '../helpers/core.js';
 import { cleanupDatasets, demoDataset, loadFixture } from '../helpers/dataset-fixture.js';
 import { startTestSite, WEB_NOW, type TestSite } from '../helpers/web.js';
@@ -103,6 +103,15 @@ describe('pages answer what the commands answer', () => {
 });
 
 describe('languages', () => {
+	it('Accept-Language: the supported language with the highest q', () => {
+		expect(acceptLanguage('de-DE,ru;q=0.9,en;q=0.8')).toBe('ru');
+		expect(acceptLanguage('en;q=0.5, fa-IR')).toBe('fa');
+		expect(acceptLanguage('az-Latn-AZ;q=0.7,ru;q=0.7')).toBe('az');
+		expect(acceptLanguage('de, fr;q=0.5')).toBe('en');
+		expect(acceptLanguage('ru;q=0')).toBe('en');
+		expect(acceptLanguage(undefined)).toBe('en');
+	});
+
 	it('?lang=fa is Persian, right to left; Accept-Language picks Russian; ?lang= wins over the header', async () => {
 		const fa = await (await get(site, '/events/sputnik-azerbaijan-raid?lang=fa')).text();
 		expect(fa).toMatch(/<html lang="fa" dir="rtl">/u);
