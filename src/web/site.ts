@@ -15,7 +15,9 @@ import type { Core, HandleResult } from '../core/dispatch.js';
 import type { Place, Requester } from '../core/command.js';
 import { UserFacingError } from '../core/errors.js';
 import { PAGE_PARAMS, actorPath, eventPath } from '../core/web-links.js';
+import { parsePartialDate } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import { localDigits } from '../i18n/format.js';
 import { chooseLocale, isLocale, toLocale, type Locale } from '../i18n/locale.js';
 import { createTranslator, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
@@ -431,7 +433,11 @@ function historySection(i18n: Translator, times: FeedEntryTimes | undefined, id:
 	const introduced = times?.introduced.get(id);
 	const current = times?.current.get(id);
 	if (!introduced) return html``;
-	const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+	// The day as the bot writes dates, then the UTC time, in the reader's digits.
+	const when = (iso: string) => {
+		const day = parsePartialDate(iso.slice(0, 10));
+		return `${day.ok ? i18n.date(day.value) : iso.slice(0, 10)} ${localDigits(i18n.locale, iso.slice(11, 16))} UTC`;
+	};
 	return html`<h2>${i18n.t('web.history')}</h2><ul class="history">
 <li>${i18n.t('web.history.introduced', { time: when(introduced) })}</li>
 <li>${current && current !== introduced ? i18n.t('web.history.changed', { time: when(current) }) : i18n.t('web.history.unchanged')}</li>

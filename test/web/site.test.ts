@@ -264,7 +264,8 @@ describe('feeds and caching', () => {
 			const s = await startTestSite(demo, { eventVersions: stores.eventVersions });
 			try {
 				const page = await (await get(s, '/events/sputnik-azerbaijan-raid')).text();
-				expect(page).toContain('First published here: 2025-06-30 10:00 UTC');
+				expect(page).toContain('First published here: 30 Jun 2025 10:00 UTC');
+				expect(await (await get(s, '/events/sputnik-azerbaijan-raid?lang=fa')).text()).toContain('۱۰:۰۰ UTC');
 				expect(page).toContain('Not changed since');
 			} finally {
 				await s.close();
