@@ -42,6 +42,8 @@ export interface SiteOptions {
 	readonly publicUrl?: string;
 }
 
+const UTF8 = new TextEncoder();
+
 /** Longest accepted request target (path and query). */
 export const MAX_URL = 1024;
 /** Rendered pages kept per dataset version. */
@@ -62,6 +64,8 @@ const WEB_PLACE: Place = { platform: 'console', channelId: 'web', kind: 'console
 interface Page {
 	readonly status: 200 | 301 | 400 | 404 | 500;
 	readonly body: string;
+	/** The body as UTF-8, once cached. */
+	readonly bytes?: Uint8Array<ArrayBuffer>;
 	readonly type: string;
 	readonly location?: string;
 }
@@ -131,7 +135,8 @@ export function createSite(options: SiteOptions): Hono {
 			const key = `${sameInEveryLanguage ? '*' : lang} ${day} ${url.origin}${url.pathname}?${params.toString()}`;
 			let pending = cache.get(key);
 			if (!pending) {
-				pending = build({ url, params, lang, i18n, dataset, href: siteHref(lang) });
+				// Kept encoded: a cached page is sent as bytes, not re-encoded on every request.
+				pending = build({ url, params, lang, i18n, dataset, href: siteHref(lang) }).then((p) => ({ ...p, bytes: UTF8.encode(p.body) }));
 				cache.set(key, pending);
 				// A failed build is not kept: the next request tries again.
 				pending.catch(() => cache.get(key) === pending && cache.delete(key));
@@ -143,7 +148,8 @@ export function createSite(options: SiteOptions): Hono {
 				c.header('ETag', etag);
 				c.header('Cache-Control', 'public, max-age=0, must-revalidate');
 			}
-			return c.body(page.body, page.status, { 'Content-Type': page.type });
+			const bytes = page.bytes ?? UTF8.encode(page.body);
+			return c.body(bytes, page.status, { 'Content-Type': page.type, 'Content-Length': String(bytes.byteLength) });
 		} catch (err) {
 			if (err instanceof PageError) return c.html(errorPage(i18n, err.text, err.hint, dataset, url), err.status);
 			throw err;
