@@ -32,4 +32,11 @@ log(`web server on 127.0.0.1:${server.port} over ${snapshot.events.length} event
 const eventIds = snapshot.events.filter((_, i) => i % Math.max(1, Math.floor(snapshot.events.length / 2000)) === 0).map((e) => e.id);
 const actorIds = snapshot.actors.filter((a, i) => i % 10 === 0 && snapshot.eventsOf(a.id).length > 0).slice(0, 200).map((a) => a.id);
 process.send?.({ port: server.port, events: snapshot.events.length, eventIds, actorIds } satisfies WebServerReady);
+// The server's own CPU time on request, so the parent can say what a page costs whatever else runs.
+process.on('message', (m) => {
+	if (m === 'cpu') {
+		const u = process.cpuUsage();
+		process.send?.({ cpuMs: (u.user + u.system) / 1000 });
+	}
+});
 process.on('disconnect', () => void server.close().then(() => process.exit(0)));

@@ -10,7 +10,8 @@
  * The paced runs send one request every 1/rate s on a keep-alive pool, open loop (a slow answer does
  * not delay the next request), and time each one: autocannon's own rate limit releases each second's
  * requests in one burst, which measures the queue of a burst rather than latency at a steady rate.
- * The flat-out runs are autocannon's, 10 connections. Writes bench/web-results.json. Only 127.0.0.1
+ * The flat-out runs are autocannon's, 10 connections; autocannon walks the list from the start on
+ * every connection, so connections often ask for the same page at once and share one build. Writes bench/web-results.json. Only 127.0.0.1
  * is contacted.
  */
 import { fork } from 'node:child_process';
@@ -36,12 +37,19 @@ interface CaseResult {
 	readonly maxMs: number;
 	readonly non2xx: number;
 	readonly errors: number;
+	/** The server's CPU time per request, ms (user + system): what a page costs, however busy the machine. */
+	cpuMsPerRequest?: number;
 }
 
-function startServer(dir: string): Promise<{ ready: WebServerReady; stop: () => void }> {
+function startServer(dir: string): Promise<{ ready: WebServerReady; stop: () => void; cpuMs: () => Promise<number> }> {
 	return new Promise((resolve, reject) => {
 		const child = fork(new URL('./web-server.child.ts', import.meta.url).pathname, ['--dir', dir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-		child.once('message', (m) => resolve({ ready: m as WebServerReady, stop: () => child.disconnect() }));
+		const cpuMs = () =>
+			new Promise<number>((done) => {
+				child.once('message', (m) => done((m as { cpuMs: number }).cpuMs));
+				child.send('cpu');
+			});
+		child.once('message', (m) => resolve({ ready: m as WebServerReady, stop: () => child.disconnect(), cpuMs }));
 		child.once('error', reject);
 		child.once('exit', (code) => reject(new Error(`web server child exited with ${code}`)));
 	});
@@ -115,7 +123,15 @@ async function paced(port: number, name: string, mode: string, paths: readonly s
 const all: Record<string, CaseResult[]> = {};
 for (const n of sizes) {
 	const dir = datasetDir(n);
-	const { ready, stop } = await startServer(dir);
+	const { ready, stop, cpuMs } = await startServer(dir);
+	/** Runs a case and adds the server's CPU time per request. */
+	const measured = async (make: () => Promise<CaseResult>, requests: (r: CaseResult) => number): Promise<CaseResult> => {
+		const before = await cpuMs();
+		const r = await make();
+		r.cpuMsPerRequest = round((await cpuMs() - before) / Math.max(1, requests(r)), 2);
+		log(`${r.name} ${r.mode}: server CPU ${r.cpuMsPerRequest} ms a request`);
+		return r;
+	};
 	try {
 		const spreadTimeline = Array.from({ length: 2000 }, (_, i) => (i % 2 === 0 ? `/timeline?page=${1 + i}` : `/timeline?actor=${encodeURIComponent(ready.actorIds[i % ready.actorIds.length]!)}&page=${1 + (i % 3)}`));
 		const spreadEvents = ready.eventIds.map((id) => `/events/${encodeURIComponent(id)}`);
@@ -127,9 +143,10 @@ for (const n of sizes) {
 		for (const [name, repeat, spread] of cases) {
 			// A short warm-up so that the JIT, not the first requests, is measured.
 			await run(ready.port, name, 'warm-up', spread.slice(0, 200), 2);
-			results.push(await paced(ready.port, name, `repeat at ${rate}/s`, repeat, rate));
-			results.push(await paced(ready.port, name, `spread at ${rate}/s`, spread, rate));
-			results.push(await run(ready.port, name, 'spread flat out', spread, Math.max(3, Math.round(seconds / 2))));
+			const flatSeconds = Math.max(3, Math.round(seconds / 2));
+			results.push(await measured(() => paced(ready.port, name, `repeat at ${rate}/s`, repeat, rate), () => rate * seconds));
+			results.push(await measured(() => paced(ready.port, name, `spread at ${rate}/s`, spread, rate), () => rate * seconds));
+			results.push(await measured(() => run(ready.port, name, 'spread flat out', spread, flatSeconds), (r) => r.requestsPerSecond * flatSeconds));
 		}
 		all[String(ready.events)] = results;
 	} finally {
@@ -146,10 +163,10 @@ const out = {
 	results: all,
 };
 writeFileSync(new URL('./web-results.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
-console.log('\nevents   page      mode                    req/s    p50    p99    max  non-2xx');
+console.log('\nevents   page      mode                    req/s    p50    p99    max  non-2xx  cpu ms/req');
 for (const [n, rows] of Object.entries(all)) {
 	for (const r of rows) {
 		const flagged = r.mode.includes(`${rate}/s`) && r.p99Ms > TARGET_P99_MS ? '  ← over the p99 target' : '';
-		console.log(`${n.padStart(7)}  ${r.name.padEnd(8)}  ${r.mode.padEnd(22)} ${String(r.requestsPerSecond).padStart(6)} ${String(r.p50Ms).padStart(6)} ${String(r.p99Ms).padStart(6)} ${String(r.maxMs).padStart(6)} ${String(r.non2xx).padStart(8)}${flagged}`);
+		console.log(`${n.padStart(7)}  ${r.name.padEnd(8)}  ${r.mode.padEnd(22)} ${String(r.requestsPerSecond).padStart(6)} ${String(r.p50Ms).padStart(6)} ${String(r.p99Ms).padStart(6)} ${String(r.maxMs).padStart(6)} ${String(r.non2xx).padStart(8)} ${String(r.cpuMsPerRequest ?? '').padStart(10)}${flagged}`);
 	}
 }
