@@ -143,6 +143,8 @@ export function createSite(options: SiteOptions): Hono {
 				while (cache.size > PAGE_CACHE) cache.delete(cache.keys().next().value!);
 			}
 			const page = await pending;
+			// An internal failure may be passing: it is answered, not kept.
+			if (page.status >= 500 && cache.get(key) === pending) cache.delete(key);
 			if (page.location) return c.redirect(page.location, 301);
 			if (page.status === 200) {
 				c.header('ETag', etag);
