@@ -4,6 +4,23 @@ import { eventLine } from '../src/core/present.js';
 import { heading, italic, para } from '../src/core/reply.js';
 import { eventStatuses } from '../src/dataset/schema.js';
 import { en } from '../src/i18n/messages/index.js';
+import type { Actor, EventStatus } from '../src/dataset/model.js';
+import type { PartialDate } from '../src/dataset/partial-date.js';
+import type { TimelineFilter } from '../src/dataset/snapshot.js';
+
+/** The snapshot filter of a /timeline request's arguments (also the web site's Atom feed's selection). */
+export function timelineFilter(args: { readonly from?: PartialDate | undefined; readonly to?: PartialDate | undefined; readonly actor?: Actor | undefined; readonly tag?: string | undefined; readonly status?: EventStatus | undefined; readonly text?: string | undefined }): TimelineFilter {
+	const fromDay = args.from?.earliestDay;
+	const toDay = args.to?.latestDay;
+	return {
+		...(fromDay !== undefined ? { fromDay } : {}),
+		...(toDay !== undefined ? { toDay } : {}),
+		...(args.actor ? { actorId: args.actor.id } : {}),
+		...(args.tag ? { tag: args.tag } : {}),
+		...(args.status ? { status: args.status } : {}),
+		...(args.text ? { text: args.text } : {}),
+	};
+}
 
 export default defineCommand({
 	data: {
@@ -32,14 +49,7 @@ export default defineCommand({
 				ephemeral: true,
 			};
 		}
-		const filter = {
-			...(fromDay !== undefined ? { fromDay } : {}),
-			...(toDay !== undefined ? { toDay } : {}),
-			...(args.actor ? { actorId: args.actor.id } : {}),
-			...(args.tag ? { tag: args.tag } : {}),
-			...(args.status ? { status: args.status } : {}),
-			...(args.text ? { text: args.text } : {}),
-		};
+		const filter = timelineFilter(args);
 		// One page: a long result is counted and paged without making the list of all its events.
 		const limit = args.limit ?? 10;
 		const { total, page, pages, events: shown, first: earliest, last: latest } = dataset.timelinePage(filter, args.page ?? 1, limit);

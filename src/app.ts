@@ -23,6 +23,8 @@ export interface AppOptions {
 	readonly services?: CommandServices;
 	readonly botName?: string;
 	readonly onHandled?: CoreOptions['onHandled'];
+	/** SITREP_PUBLIC_URL: answers link to their page on the web site. */
+	readonly publicUrl?: string;
 	/** Where reloads are recorded, and what to do after a swap. */
 	readonly reload?: Pick<ReloaderOptions, 'audit' | 'onSwap'>;
 }
@@ -45,6 +47,15 @@ export class DatasetLoadError extends Error {
 	}
 }
 
+/**
+ * The Core the web site answers with: the same registry, dataset and clock as the bot's, pictures as
+ * SVG to inline, no chat settings (a web reader has no channel) and no public-URL links (the site
+ * links within itself).
+ */
+export function createWebCore(app: App, logger: Logger): Core {
+	return new Core({ registry, dataset: () => app.holder.current(), clock: app.clock, logger: logger.child({ platform: 'web' }), services: { registry, images: 'svg' }, localePin: () => undefined });
+}
+
 export async function createApp(options: AppOptions): Promise<App> {
 	const dataDir = path.resolve(options.dataDir);
 	const clock = options.now ? clockFrom(options.now) : systemClock;
@@ -63,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 		services,
 		...(options.botName ? { botName: options.botName } : {}),
 		...(options.onHandled ? { onHandled: options.onHandled } : {}),
+		...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
 	});
 	return { core, holder, clock, dataDir, reloader };
 }

@@ -61,6 +61,15 @@ const envSchema = z.object({
 	SITREP_OPS_PORT: z.coerce.number().int().min(0).max(65535).optional().or(z.literal('').transform(() => undefined)),
 	SITREP_OPS_HOST: optionalText.default('127.0.0.1'),
 	SITREP_PLATFORM_DOWN_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(300),
+	SITREP_WEB_PORT: z.coerce.number().int().min(0).max(65535).optional().or(z.literal('').transform(() => undefined)),
+	SITREP_WEB_HOST: optionalText.default('127.0.0.1'),
+	SITREP_WEB_ROUTES: optionalText.default('site').transform((v, ctx) => {
+		const parts = (v ?? 'site').split(',').map((s) => s.trim()).filter(Boolean);
+		const bad = parts.filter((p) => !(WEB_ROUTES as readonly string[]).includes(p));
+		if (bad.length) ctx.addIssue({ code: 'custom', message: `SITREP_WEB_ROUTES lists ${bad.map((b) => `"${b}"`).join(', ')}; use a comma-separated list of ${WEB_ROUTES.join(', ')}` });
+		return new Set(parts as WebRoute[]);
+	}),
+	SITREP_PUBLIC_URL: url('SITREP_PUBLIC_URL'),
 	SITREP_LOCALE: optionalText.refine((v) => v === undefined || ['en', 'ru', 'az', 'fa'].includes(v), 'SITREP_LOCALE is en, ru, az or fa'),
 	SITREP_SHARDS: optionalText.superRefine((v, ctx) => {
 		const parsed = v === undefined ? undefined : parseShards(v);
@@ -103,6 +112,9 @@ export function parseShards(v: string): 'auto' | number | ShardRange | { readonl
 	if (last >= total) return { error: `SITREP_SHARDS ${v}: shard ids run from 0 to ${total - 1} for ${total} shards; ${last} is past the end` };
 	return { first, last, total };
 }
+/** What the web server (SITREP_WEB_PORT) can carry, each mounted only when listed in SITREP_WEB_ROUTES. */
+export const WEB_ROUTES = ['site', 'healthz', 'metrics', 'webhook'] as const;
+export type WebRoute = (typeof WEB_ROUTES)[number];
 
 /** Validated configuration. */
 export interface Config {
@@ -146,6 +158,13 @@ export interface Config {
 	readonly platformDownSeconds?: number;
 	/** The interactive console in a terminal (createConfig always sets it; a Config built by hand may leave it out). */
 	readonly console?: ConsoleConfig;
+	/**
+	 * The one HTTP listener (SITREP_WEB_PORT, SITREP_WEB_HOST) and what it carries: the site, /healthz,
+	 * /metrics, the Telegram webhook. Off unless a port is set.
+	 */
+	readonly web?: { readonly port: number; readonly host: string; readonly routes: ReadonlySet<WebRoute> };
+	/** The site's address as readers reach it (SITREP_PUBLIC_URL): replies link to their pages when set. */
+	readonly publicUrl?: string;
 	/** Every secret, for log redaction. */
 	readonly secrets: readonly string[];
 }
@@ -240,6 +259,8 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		...(e.SITREP_OPS_PORT !== undefined ? { ops: { port: e.SITREP_OPS_PORT, host: e.SITREP_OPS_HOST ?? '127.0.0.1' } } : {}),
 		platformDownSeconds: e.SITREP_PLATFORM_DOWN_SECONDS,
 		console: consoleConfig(e),
+		...(e.SITREP_WEB_PORT !== undefined ? { web: { port: e.SITREP_WEB_PORT, host: e.SITREP_WEB_HOST ?? '127.0.0.1', routes: e.SITREP_WEB_ROUTES } } : {}),
+		...(e.SITREP_PUBLIC_URL ? { publicUrl: e.SITREP_PUBLIC_URL.replace(/\/+$/u, '') } : {}),
 		secrets: [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DATABASE_URL, ...databasePasswords(e.DATABASE_URL)].filter((s): s is string => Boolean(s)),
 	};
 	return Object.freeze(config);

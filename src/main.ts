@@ -6,7 +6,7 @@
  * stop the platforms and close the store; an unhandled rejection is logged and exits non-zero so
  * that a supervisor restarts the process.
  */
-import { createApp, DatasetLoadError, type App } from './app.js';
+import { createApp, createWebCore, DatasetLoadError, type App } from './app.js';
 import type { Platform } from './core/command.js';
 import type { PlatformSender } from './core/delivery.js';
 import { tryLoadConfig } from './config.js';
@@ -16,7 +16,10 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { pauseCategory } from './i18n/pause-reasons.js';
 import { ownerNotifier } from './scheduler/tell-owners.js';
 import { createMembership } from './scheduler/membership.js';
-import { startOpsServer, type OpsServer } from './ops/ops-server.js';
+import { opsRequestHandler, startOpsServer, type Health, type OpsServer } from './ops/ops-server.js';
+import { createWebhookHandler, type StartWebhook } from './platforms/telegram/webhook-server.js';
+import { startWebServer, type WebServer } from './web/server.js';
+import { createSite } from './web/site.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleSender } from './platforms/console/console-sender.js';
 import { saveReplyAttachments } from './platforms/console/save-images.js';
@@ -98,6 +101,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			logger,
 			services: { images: true, subscriptions: stores.subscriptions, defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) } },
 			onHandled: (i) => metrics.commandHandled(i.platform, i.command, i.outcome, i.seconds),
+			...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 			reload: {
 				audit: stores.reloadAudit,
 				// Remember when each version of each event was first seen, for "Updated since your last briefing".
@@ -115,6 +119,56 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	await stores.eventVersions.recordSnapshot(ds, new Date()).catch((err: unknown) => logger.error({ err }, 'Could not record event versions'));
 
 	const senders = new Map<Platform, PlatformSender>();
+	const started = Date.now();
+	const healthReport = (): Health => {
+		const snap = app.holder.current();
+		const h = health.healthStatus();
+		const last = health.lastTickAt;
+		return {
+			ok: h.status === 'ok',
+			status: h.status,
+			reasons: h.reasons,
+			uptimeSeconds: Math.round((Date.now() - started) / 1000),
+			dataset: { version: snap.version, ...snap.counts },
+			platforms: [...senders.keys()],
+			...(last !== undefined ? { lastTick: new Date(last).toISOString() } : {}),
+		};
+	};
+
+	// The one HTTP listener: the site, and /healthz, /metrics and the webhook as routes when asked.
+	let web: WebServer | undefined;
+	if (config.web) {
+		const routes = config.web.routes;
+		const ops = opsRequestHandler({ metrics, health: healthReport, logger });
+		try {
+			web = await startWebServer({
+				port: config.web.port,
+				host: config.web.host,
+				logger,
+				...(routes.has('site') ? { site: createSite({ core: createWebCore(app, logger), logger, eventVersions: stores.eventVersions, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }) } : {}),
+				...(routes.has('healthz') ? { healthz: ops } : {}),
+				...(routes.has('metrics') ? { metrics: ops } : {}),
+			});
+		} catch (err) {
+			logger.fatal({ err }, 'The web server could not start');
+			await stopAll();
+			process.exitCode = 1;
+			return;
+		}
+		const server = web;
+		stack.push({ name: 'web', stop: () => server.close() });
+	}
+	const webServer = web;
+	const startWebhook: StartWebhook | undefined =
+		webServer && config.web?.routes.has('webhook')
+			? async (o) => {
+					const handler = createWebhookHandler(o);
+					const unmount = webServer.mountPost(o.path, (req, res) => handler.handle(req, res));
+					logger.info({ path: o.path, port: webServer.port }, 'Telegram webhook mounted on the web server');
+					return { port: webServer.port, close: async () => (unmount(), await handler.drain()) };
+				}
+			: undefined;
+
 	const reloadHere = (trigger: 'signal' | 'watch'): void => {
 		app.reloader.reload({ requester: SYSTEM, trigger }).catch((err: unknown) => logger.error({ err }, 'Reload failed'));
 	};
@@ -125,7 +179,15 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		if (consoleMode) senders.set('console', createConsoleSender(process.stdout));
 		if (config.telegram) {
 			const { startTelegram } = await import('./platforms/telegram/telegram-adapter.js');
-			const tg = await startTelegram({ core: app.core, config, logger: logger.child({ platform: 'telegram' }), updates: stores.updates, pages: stores.pages, membership });
+			const tg = await startTelegram({
+				core: app.core,
+				config,
+				logger: logger.child({ platform: 'telegram' }),
+				updates: stores.updates,
+				pages: stores.pages,
+				membership,
+				...(startWebhook ? { startWebhook } : {}),
+			});
 			stack.push({ name: 'telegram', stop: () => tg.stop() });
 			senders.set('telegram', tg.sender);
 			health.watch('telegram', () => tg.connection());
@@ -192,6 +254,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 				});
 			},
 			onPaused: tellOwners,
+			...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 		});
 		// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
 		stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
@@ -210,27 +273,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 
 	let ops: OpsServer | undefined;
 	if (config.ops) {
-		const started = Date.now();
-		ops = await startOpsServer({
-			port: config.ops.port,
-			host: config.ops.host,
-			metrics,
-			logger,
-			health: () => {
-				const snap = app.holder.current();
-				const h = health.healthStatus();
-				const last = health.lastTickAt;
-				return {
-					ok: h.status === 'ok',
-					status: h.status,
-					reasons: h.reasons,
-					uptimeSeconds: Math.round((Date.now() - started) / 1000),
-					dataset: { version: snap.version, ...snap.counts },
-					platforms: [...senders.keys()],
-					...(last !== undefined ? { lastTick: new Date(last).toISOString() } : {}),
-				};
-			},
-		});
+		ops = await startOpsServer({ port: config.ops.port, host: config.ops.host, metrics, logger, health: healthReport });
 		const server = ops;
 		stack.push({ name: 'ops', stop: () => server.close() });
 	}

@@ -19,6 +19,7 @@ import { parseLine, quoteValue } from './parse-line.js';
 import { withUntranslatedNote } from './present.js';
 import type { Registry } from './registry.js';
 import { para, type Reply } from './reply.js';
+import { webPathFor, withWebLinks } from './web-links.js';
 
 /** What a platform adapter hands the core. Either a text line or structured options (Discord). */
 export interface CommandRequest {
@@ -63,7 +64,16 @@ export interface CoreOptions {
 	readonly localePin?: (place: Place) => Promise<Locale | undefined> | Locale | undefined;
 	/** Called after every answered request, e.g. for metrics. Must not throw. */
 	readonly onHandled?: (info: { platform: string; command: string; outcome: Outcome['kind']; seconds: number }) => void;
+	/**
+	 * The web site's address as readers reach it (SITREP_PUBLIC_URL). When set, answers carry an
+	 * "Open on the web" link to the page for exactly what was asked, and event lines link to theirs.
+	 */
+	readonly publicUrl?: string;
 }
+
+/** Who and where for {@link Core.resolveArgs}, which runs no command. */
+const NOBODY: Requester = { platform: 'console', userId: '', displayName: '', isChannelAdmin: false, isOwner: false };
+const NOWHERE: Place = { platform: 'console', channelId: '', kind: 'console' };
 
 /** Longest value one option accepts. */
 export const MAX_VALUE = 500;
@@ -158,7 +168,8 @@ export class Core {
 				services: this.options.services ?? {},
 				commandLine: (overrides) => commandLine(module.data.name, { ...raw, ...overrides }),
 			};
-			const reply = withUntranslatedNote(await (module.execute as (c: CommandContext) => Reply | Promise<Reply>)(ctx), i18n);
+			let reply = withUntranslatedNote(await (module.execute as (c: CommandContext) => Reply | Promise<Reply>)(ctx), i18n);
+			if (this.options.publicUrl) reply = withWebLinks(reply, this.options.publicUrl, webPathFor(module.data.name, args, lang), i18n);
 			log.debug({ ms: Math.round(performance.now() - started) }, 'Answered command');
 			return { reply: reply.locale === undefined && lang !== 'en' ? { ...reply, locale: lang } : reply, outcome: { kind: 'ok' }, command: commandName };
 		} catch (err) {
@@ -169,6 +180,17 @@ export class Core {
 			log.error({ err: toError(err), line: request.line?.slice(0, 200) }, 'Command failed');
 			return { reply: errorReply(i18n.t('error.generic'), undefined, lang), outcome: { kind: 'internal_error' }, ...(commandName ? { command: commandName } : {}) };
 		}
+	}
+
+	/**
+	 * The arguments `command` would receive for these option values, resolved against `dataset`
+	 * exactly as {@link handle} resolves them (the web site's feeds select events with them).
+	 * Throws a UserFacingError for input the command would refuse.
+	 */
+	resolveArgs(command: string, options: Readonly<Record<string, string>>, dataset: DatasetSnapshot): Record<string, unknown> {
+		const { module, raw } = this.parse({ command, options, requester: NOBODY, place: NOWHERE });
+		if (!module) throw new UserFacingError('UNKNOWN_COMMAND', msg('error.unknownCommand', { command: `/${command}` }));
+		return this.convert(module, raw, dataset, this.options.clock());
 	}
 
 	/** Finds the command and gathers its raw option values. */

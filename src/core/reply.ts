@@ -22,6 +22,8 @@ export type Block =
 			readonly id: string;
 			/** Title with search matches marked, when the line answers a search. */
 			readonly titleSpans?: readonly Span[];
+			/** The event's page on the web site, when a public URL is configured. */
+			readonly url?: string;
 	  }
 	| {
 			readonly kind: 'claim';
@@ -44,8 +46,11 @@ export type Block =
 
 export interface ImageAttachment {
 	readonly name: string;
+	/** The picture as PNG; empty when the deployment asked for SVG instead (the web site's core). */
 	readonly png: Uint8Array;
 	readonly alt: string;
+	/** The picture as SVG text, when asked for (`images: 'svg'`); the web site inlines it. */
+	readonly svg?: string;
 }
 
 /** Page navigation: each direction is a complete command line that produces that page. */
@@ -69,6 +74,11 @@ export interface Reply {
 	 * page footers, button labels) in it and lay right-to-left languages out as such. English when absent.
 	 */
 	readonly locale?: Locale;
+	/**
+	 * The page on the web site for exactly what was asked, when a public URL is configured: Discord
+	 * shows it as a link button, Telegram as a URL button, the console as a plain line.
+	 */
+	readonly link?: { readonly url: string; readonly label: string };
 }
 
 export const heading = (text: string): Block => ({ kind: 'heading', text });

@@ -10,7 +10,7 @@ import type { DatasetSnapshot, TimelineFilter } from '../dataset/snapshot.js';
 import { stripBidiMarks } from '../i18n/bidi.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
-import { relationsImage, timelineImage, timelineImageOf } from './index.js';
+import { relationsImage, relationsSvgImage, timelineImage, timelineImageOf, timelineSvgImage, timelineSvgImageOf } from './index.js';
 
 /**
  * Most events drawn in one timeline picture: the earliest of the result, as its first page of text
@@ -28,7 +28,12 @@ export interface AttachContext {
 }
 
 export function imagesEnabled(services: CommandServices): boolean {
-	return services['images'] === true;
+	return services['images'] === true || services['images'] === 'svg';
+}
+
+/** Whether the deployment wants SVG text rather than PNG (the web site's core, which inlines pictures). */
+function wantsSvg(services: CommandServices): boolean {
+	return services['images'] === 'svg';
 }
 
 /** A timeline picture, or nothing when images are off or rendering fails (the text answer still goes out). */
@@ -36,7 +41,8 @@ export async function timelineAttachment(ctx: AttachContext, events: readonly St
 	if (!imagesEnabled(ctx.services) || events.length === 0) return [];
 	try {
 		// The picture lays its title out itself; direction marks meant for chat clients are left out.
-		return [await timelineImage(ctx.dataset, events, stripBidiMarks(title), ctx.i18n, { maxEvents: MAX_IMAGE_EVENTS })];
+		const draw = wantsSvg(ctx.services) ? timelineSvgImage : timelineImage;
+		return [await draw(ctx.dataset, events, stripBidiMarks(title), ctx.i18n, { maxEvents: MAX_IMAGE_EVENTS })];
 	} catch (err) {
 		ctx.logger.error({ err }, 'Timeline image failed; answering with text only');
 		return [];
@@ -57,7 +63,8 @@ export async function timelineFilterAttachment(ctx: AttachContext, filter: Timel
 		return { events: page.events, total: page.total };
 	};
 	try {
-		return [await timelineImageOf(ctx.dataset, { key, head }, stripBidiMarks(title), ctx.i18n, { maxEvents: MAX_IMAGE_EVENTS })];
+		const draw = wantsSvg(ctx.services) ? timelineSvgImageOf : timelineImageOf;
+		return [await draw(ctx.dataset, { key, head }, stripBidiMarks(title), ctx.i18n, { maxEvents: MAX_IMAGE_EVENTS })];
 	} catch (err) {
 		ctx.logger.error({ err }, 'Timeline image failed; answering with text only');
 		return [];
@@ -67,7 +74,7 @@ export async function timelineFilterAttachment(ctx: AttachContext, filter: Timel
 export async function relationsAttachment(ctx: AttachContext, actorId: string): Promise<ImageAttachment[]> {
 	if (!imagesEnabled(ctx.services) || ctx.dataset.eventsOf(actorId).length === 0) return [];
 	try {
-		return [await relationsImage(ctx.dataset, actorId, ctx.i18n)];
+		return [await (wantsSvg(ctx.services) ? relationsSvgImage : relationsImage)(ctx.dataset, actorId, ctx.i18n)];
 	} catch (err) {
 		ctx.logger.error({ err }, 'Relations image failed; answering with text only');
 		return [];

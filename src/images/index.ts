@@ -11,11 +11,11 @@ import type { StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Translator } from '../i18n/translator.js';
 import { GlyphSink } from './glyphs.js';
-import { drawRelations, layoutRelations } from './relations-svg.js';
+import { drawRelations, layoutRelations, type RelationsLayout } from './relations-svg.js';
 import { renderPngOffThread } from './render-png.js';
 import { ENGLISH } from './sides.js';
 import { oneLine } from './svg.js';
-import { layoutTimeline } from './timeline-layout.js';
+import { layoutTimeline, type TimelineLayout } from './timeline-layout.js';
 import { drawTimeline } from './timeline-svg.js';
 
 export { closeImageWorkers, configureImageWorkers, renderPng, renderPngOffThread } from './render-png.js';
@@ -107,6 +107,11 @@ async function drawTimelineImage(
 	const glyphs = new GlyphSink();
 	const svg = drawTimeline(layout, glyphs);
 	const png = await renderPngOffThread({ svg, glyphs: glyphs.job(), opaque: true });
+	return { name: 'timeline.png', png, alt: timelineAlt(layout, title, i18n) };
+}
+
+/** What a timeline picture shows, in words: its alt text. */
+function timelineAlt(layout: TimelineLayout, title: string, i18n: Translator): string {
 	const marks = layout.marks;
 	let alt = i18n.t('image.alt.timeline.empty', { title: oneLine(title) });
 	if (marks.length > 0) {
@@ -123,7 +128,50 @@ async function drawTimelineImage(
 		alt = flags.length > 0 ? i18n.t('image.alt.timeline.flagged', { ...params, flags: i18n.list(flags) }) : i18n.t('image.alt.timeline', params);
 	}
 	if (layout.omitted > 0) alt += ` ${i18n.t('image.alt.more', { n: layout.omitted })}`;
-	return { name: 'timeline.png', png, alt };
+	return alt;
+}
+
+/** What a relations picture shows, in words: its alt text. */
+function relationsAlt(layout: RelationsLayout, i18n: Translator): string {
+	const name = oneLine(layout.centre.name);
+	const list = i18n.list(layout.nodes.map((n) => i18n.t('image.alt.neighbour', { name: oneLine(n.name), n: n.shared })));
+	return layout.nodes.length > 0 ? i18n.t('image.alt.relations', { name, list }) : i18n.t('image.alt.relations.none', { name });
+}
+
+/**
+ * The timeline picture as SVG text with its alt text (`png` empty), for the web site to inline:
+ * the same layout and words as {@link timelineImage}, with no rendering off the event loop.
+ */
+export function timelineSvgImage(
+	dataset: DatasetSnapshot, events: readonly StoryEvent[], title: string, i18n: Translator = ENGLISH, opts: TimelineImageOptions = {},
+): Promise<ImageAttachment> {
+	const ids = createHash('sha1').update(events.map((e) => e.id).join('\n')).digest('base64');
+	const key = ['timeline-svg', i18n.locale, title, opts.maxEvents ?? '', ids].join('\u0000');
+	return cached(dataset, key, async () => {
+		const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}) });
+		return { name: 'timeline.svg', png: new Uint8Array(0), svg: drawTimeline(layout, 'svg'), alt: timelineAlt(layout, title, i18n) };
+	});
+}
+
+/** {@link timelineImageOf} as SVG text with its alt text (`png` empty), for the web site to inline. */
+export function timelineSvgImageOf(
+	dataset: DatasetSnapshot, query: TimelineQuery, title: string, i18n: Translator = ENGLISH, opts: TimelineImageOptions = {},
+): Promise<ImageAttachment> {
+	const key = ['timeline-query-svg', i18n.locale, title, opts.maxEvents ?? '', query.key].join('\u0000');
+	return cached(dataset, key, async () => {
+		const { events, total } = query.head();
+		const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}), total });
+		return { name: 'timeline.svg', png: new Uint8Array(0), svg: drawTimeline(layout, 'svg'), alt: timelineAlt(layout, title, i18n) };
+	});
+}
+
+/** The relations picture as SVG text with its alt text (`png` empty), for the web site to inline. */
+export function relationsSvgImage(dataset: DatasetSnapshot, actorId: string, i18n: Translator = ENGLISH): Promise<ImageAttachment> {
+	if (!dataset.actor(actorId)) return Promise.reject(new RangeError(`unknown actor "${actorId}"`));
+	return cached(dataset, ['relations-svg', i18n.locale, actorId].join('\u0000'), async () => {
+		const layout = layoutRelations(dataset, actorId, { i18n });
+		return { name: 'relations.svg', png: new Uint8Array(0), svg: drawRelations(layout, 'svg'), alt: relationsAlt(layout, i18n) };
+	});
 }
 
 /**
@@ -137,9 +185,6 @@ export function relationsImage(dataset: DatasetSnapshot, actorId: string, i18n: 
 		const glyphs = new GlyphSink();
 		const svg = drawRelations(layout, glyphs);
 		const png = await renderPngOffThread({ svg, glyphs: glyphs.job(), opaque: true });
-		const name = oneLine(layout.centre.name);
-		const list = i18n.list(layout.nodes.map((n) => i18n.t('image.alt.neighbour', { name: oneLine(n.name), n: n.shared })));
-		const alt = layout.nodes.length > 0 ? i18n.t('image.alt.relations', { name, list }) : i18n.t('image.alt.relations.none', { name });
-		return { name: `relations-${actorId.replace(/[^a-z0-9-]+/giu, '_')}.png`, png, alt };
+		return { name: `relations-${actorId.replace(/[^a-z0-9-]+/giu, '_')}.png`, png, alt: relationsAlt(layout, i18n) };
 	});
 }

@@ -2,7 +2,7 @@
  * The operator's HTTP endpoints: GET /healthz (is the bot up, which dataset, which platforms) and
  * GET /metrics (Prometheus text format). Binds to the configured host and port only.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
@@ -17,8 +17,19 @@ export interface OpsServer {
 	close(): Promise<void>;
 }
 
-export async function startOpsServer(options: { port: number; host?: string; metrics: Metrics; health: () => Health; logger: Logger }): Promise<OpsServer> {
-	const server: Server = createServer((req, res) => {
+/** What the ops endpoints read. */
+export interface OpsHandlerOptions {
+	readonly metrics: Metrics;
+	readonly health: () => Health;
+	readonly logger: Logger;
+}
+
+/**
+ * The ops endpoints as a plain Node request handler (GET /healthz, GET /metrics, 404 otherwise),
+ * for this module's own listener or for mounting on the web server (src/web/server.ts).
+ */
+export function opsRequestHandler(options: OpsHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+	return (req, res) => {
 		const url = (req.url ?? '/').split('?')[0];
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
 			res.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -46,7 +57,11 @@ export async function startOpsServer(options: { port: number; host?: string; met
 			return;
 		}
 		res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found. Try /healthz or /metrics.\n');
-	});
+	};
+}
+
+export async function startOpsServer(options: { port: number; host?: string; metrics: Metrics; health: () => Health; logger: Logger }): Promise<OpsServer> {
+	const server: Server = createServer(opsRequestHandler(options));
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

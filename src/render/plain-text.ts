@@ -75,6 +75,8 @@ export function renderPlainText(reply: Reply, extras: { imagePaths?: readonly st
 		];
 		lines.push(`\n${nav.join(' · ')}`);
 	}
+	// The web page for what was asked: a plain line, the console has no buttons.
+	if (reply.link) lines.push(`\n${reply.link.label}: ${reply.link.url}`);
 	for (const path of extras.imagePaths ?? []) lines.push(i18n.t(/\.png$/u.test(path) ? 'plain.imageSaved' : 'plain.fileSaved', { path }));
 	return lines.join('\n').replace(/^\n+/u, '');
 }

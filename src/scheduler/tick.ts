@@ -15,6 +15,8 @@ import { dayNumber } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
 import type { Locale } from '../i18n/locale.js';
+import { createTranslator } from '../i18n/translator.js';
+import { webPathFor, withWebLinks } from '../core/web-links.js';
 import { hasChannelLanguages, resumePoint, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type Settlement, type Subscription, type SubscriptionStore } from '../store/store.js';
 import { dueOccurrences, type Occurrence } from './due-occurrences.js';
 import { parseLocalDate } from './zoned-time.js';
@@ -50,6 +52,8 @@ export interface TickOptions {
 	 * gone), after the pause is stored: the bot's owners are told. Its failure is logged, never thrown.
 	 */
 	readonly onPaused?: (subscription: Subscription, reason: string) => Promise<void>;
+	/** SITREP_PUBLIC_URL: each briefing links to its page on the web site, and its event lines to theirs. */
+	readonly publicUrl?: string;
 }
 
 /** What a tick did, for logs and tests. */
@@ -189,6 +193,10 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 					...(u ? { updatedSince: u } : {}),
 					...(locale ? { locale } : {}),
 				});
+				if (options.publicUrl) {
+					const path = webPathFor('briefing', { date: o.localDate, actor: sub.actorId, tag: sub.tag }, locale);
+					b = { ...b, reply: withWebLinks(b.reply, options.publicUrl, path, createTranslator(locale)) };
+				}
 				briefings.set(k, b);
 				report.compositions++;
 			}

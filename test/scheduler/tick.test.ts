@@ -334,3 +334,23 @@ describe('startScheduler', () => {
 });
 
 export type { SendOutcome };
+
+describe('links to the web site', () => {
+	it('with a public URL, each briefing links to its page and its event lines to theirs', async () => {
+		const s = setup(many(2));
+		await s.runner({ publicUrl: 'https://sitrep.example.org' }).runTick(AT_0900);
+		expect(s.sender.sends).toHaveLength(2);
+		for (const { reply } of s.sender.sends) {
+			expect(reply.link).toEqual({ url: 'https://sitrep.example.org/briefing?date=2025-07-01', label: 'Open on the web' });
+			const events = reply.blocks.filter((b) => b.kind === 'event');
+			expect(events.length).toBeGreaterThan(0);
+			for (const e of events) expect(e.kind === 'event' && e.url).toBe(`https://sitrep.example.org/events/${e.kind === 'event' ? e.id : ''}`);
+		}
+	});
+
+	it('without one, briefings carry no link', async () => {
+		const s = setup(many(1));
+		await s.runner().runTick(AT_0900);
+		expect(s.sender.sends[0]!.reply.link).toBeUndefined();
+	});
+});

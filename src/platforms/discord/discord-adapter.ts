@@ -37,7 +37,7 @@ import type { PageKeyTable } from '../../store/store.js';
 import { suggest } from '../../core/complete.js';
 import { restApiBase } from './deploy-commands.js';
 import { createDiscordSender, describeError } from './discord-sender.js';
-import { PageStore } from './page-buttons.js';
+import { linkRow, PageStore } from './page-buttons.js';
 import { renderDiscord, type DiscordMessage } from './render-discord.js';
 import { AUTOCOMPLETE_TYPES } from './to-slash-command-json.js';
 
@@ -342,8 +342,9 @@ class InteractionHandler {
 		const ephemeral = reply.ephemeral === true;
 		// Command names in the text as the reader's Discord client shows them (its locale, not the reply's).
 		const messages = renderDiscord(localizeReplyCommands(reply, i.locale));
-		const row = reply.paging && !ephemeral ? await this.pageRow(reply.paging, i.user.id, reply.locale) : undefined;
-		const parts = messages.map((m, n) => toOptions(m, n === messages.length - 1 ? row : undefined, ephemeral));
+		const pageRow = reply.paging && !ephemeral ? await this.pageRow(reply.paging, i.user.id, reply.locale) : undefined;
+		const rows = [...(pageRow ? [pageRow] : []), ...linkRow(reply)];
+		const parts = messages.map((m, n) => toOptions(m, n === messages.length - 1 ? rows : [], ephemeral));
 		const [first, ...rest] = parts;
 		if (!first) return;
 		if (mode === 'update' && i.isButton() && !ephemeral) {
@@ -375,7 +376,7 @@ class InteractionHandler {
 				return;
 			}
 			if (!i.isRepliable()) return;
-			const payload = toOptions(renderDiscord(genericFailure(interactionLocale(i)))[0]!, undefined, true);
+			const payload = toOptions(renderDiscord(genericFailure(interactionLocale(i)))[0]!, [], true);
 			if (i.replied || i.deferred) await i.followUp(payload);
 			else await i.reply(payload);
 		} catch (second) {
@@ -387,11 +388,11 @@ class InteractionHandler {
 type Payload = InteractionReplyOptions & { components?: APIActionRowComponent<APIButtonComponent>[] };
 
 /** discord.js options for one rendered message; mentions are off on every single payload. */
-function toOptions(m: DiscordMessage, row: APIActionRowComponent<APIButtonComponent> | undefined, ephemeral: boolean): Payload {
+function toOptions(m: DiscordMessage, rows: readonly APIActionRowComponent<APIButtonComponent>[], ephemeral: boolean): Payload {
 	return {
 		embeds: m.embeds,
 		allowedMentions: NO_MENTIONS,
-		...(row ? { components: [row] } : {}),
+		...(rows.length ? { components: [...rows] } : {}),
 		...(m.files.length ? { files: m.files.map((f) => ({ attachment: Buffer.from(f.data), name: f.name, ...(f.description ? { description: f.description } : {}) })) } : {}),
 		...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
 	};

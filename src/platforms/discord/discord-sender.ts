@@ -8,6 +8,7 @@ import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, ty
 import type { PlatformSender, SendOutcome, SendProgress, SentPart } from '../../core/delivery.js';
 import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
+import { linkRow } from './page-buttons.js';
 import { renderDiscord, type DiscordMessage } from './render-discord.js';
 
 /** Codes after which the same send can never succeed: Unknown Channel, Missing Access, Missing Permissions. */
@@ -117,8 +118,12 @@ function contentNonce(channelId: string, content: string, part: number, piece: n
  * Posts one part. A channel where the bot may not attach files or embed links (50013) still gets
  * the words: first without the pictures, then as plain content. Returns the message ids.
  */
-async function postPart(rest: REST, logger: Logger, channelId: string, message: DiscordMessage, index: number): Promise<string[]> {
-	const post = async (body: Record<string, unknown>, files?: RawFile[]): Promise<string> => ((await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage).id;
+async function postPart(rest: REST, logger: Logger, channelId: string, message: DiscordMessage, index: number, components: readonly unknown[] = []): Promise<string[]> {
+	// The last message carries the "Open on the web" button, when the reply has a page.
+	const post = async (body: Record<string, unknown>, files?: RawFile[]): Promise<string> => {
+		if (components.length) body['components'] = components;
+		return ((await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage).id;
+	};
 	const full = channelMessageBody(channelId, message, index);
 	try {
 		return [await post(full.body, full.files)];
@@ -175,7 +180,7 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 					stage = 'wire';
 					await progress.onWire?.(part, messages.length);
 					stage = 'post';
-					const ids = await postPart(rest, logger, channelId, message, index);
+					const ids = await postPart(rest, logger, channelId, message, index, index === messages.length - 1 ? linkRow(reply) : []);
 					const done: SentPart = { part, parts: messages.length, messageIds: ids };
 					messageIds.push(...ids);
 					parts.push(done);

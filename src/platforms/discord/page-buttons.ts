@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
-import type { Paging } from '../../core/reply.js';
+import type { Paging, Reply } from '../../core/reply.js';
 import { createTranslator } from '../../i18n/translator.js';
 import { MemoryPageKeyTable } from '../../store/memory-page-keys.js';
 import type { PageKeyTable } from '../../store/store.js';
@@ -77,4 +77,14 @@ export class PageStore {
 			],
 		};
 	}
+}
+
+/** Discord's longest button URL. */
+const MAX_BUTTON_URL = 512;
+
+/** A link button to the reply's web page, when it has one ("Open on the web"). */
+export function linkRow(reply: Reply): APIActionRowComponent<APIButtonComponent>[] {
+	const link = reply.link;
+	if (!link || link.url.length > MAX_BUTTON_URL || !/^https?:\/\/\S+$/iu.test(link.url)) return [];
+	return [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Link, label: link.label.slice(0, 80), url: link.url }] }];
 }

@@ -146,7 +146,10 @@ function blockText(b: Block, i18n: Translator, iso: (text: string) => string): s
 		case 'event': {
 			const title = b.titleSpans ? iso(spansText(b.titleSpans)) : escapeMarkdown(iso(b.title));
 			const actors = b.actors.length ? ` — ${b.actors.map((a) => escapeMarkdown(iso(a))).join(i18n.t('list.separator'))}` : '';
-			return `• **${escapeMarkdown(iso(b.date))}**  ${title}${actors}${STATUS_MARK[b.status]}  ${iso(`\`${b.id.replace(/`/gu, '')}\``)}`;
+			const code = `\`${b.id.replace(/`/gu, '')}\``;
+			// The id links to the event's page when the site has a public address (a masked link).
+			const id = b.url && /^https?:\/\/[^\s()<>]+$/iu.test(b.url) ? `[${code}](${b.url})` : code;
+			return `• **${escapeMarkdown(iso(b.date))}**  ${title}${actors}${STATUS_MARK[b.status]}  ${iso(id)}`;
 		}
 		case 'claim': {
 			// The claimant always leads the line: the bot never speaks for anyone.

@@ -95,6 +95,8 @@ async function main(): Promise<void> {
 			dataDir: config.dataDir,
 			searchWorker: config.searchWorker,
 			...(config.now ? { now: config.now } : {}),
+			// Shards read the same environment: their answers link to the web site too.
+			...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 			logger,
 			services: { images: true, subscriptions: stores.subscriptions, defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) } },
 			reload: {

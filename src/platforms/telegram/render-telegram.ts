@@ -82,7 +82,9 @@ function blockHtml(b: Block, i18n: Translator, iso: (text: string) => string): s
 		case 'event': {
 			const title = b.titleSpans ? iso(spans(b.titleSpans)) : escapeHtml(iso(b.title));
 			const actors = b.actors.length ? ` — ${b.actors.map((a) => escapeHtml(iso(a))).join(escapeHtml(i18n.t('list.separator')))}` : '';
-			return `• <b>${escapeHtml(iso(b.date))}</b>  ${title}${actors}${STATUS_MARK[b.status]}  <code>${escapeHtml(iso(b.id))}</code>`;
+			// The id links to the event's page when the site has a public address.
+			const id = b.url && safeHref(b.url) ? `<a href="${safeHref(b.url)!}">${escapeHtml(iso(b.id))}</a>` : `<code>${escapeHtml(iso(b.id))}</code>`;
+			return `• <b>${escapeHtml(iso(b.date))}</b>  ${title}${actors}${STATUS_MARK[b.status]}  ${id}`;
 		}
 		case 'claim': {
 			const quote = b.quote ? ` “<i>${escapeHtml(iso(b.quote.text))}</i>” (${escapeHtml(b.quote.lang)})` : '';

@@ -21,7 +21,7 @@ import { NOOP_KEY, PAGE_KEY_PREFIX, PageKeyStore } from './page-keys.js';
 import { DEFAULT_PACING, Pacer, type PacingOptions } from './pacer.js';
 import { loggableError, retryAfterMs } from './send-errors.js';
 import { TelegramSender } from './telegram-sender.js';
-import { startWebhookServer, type WebhookServer } from './webhook-server.js';
+import { startWebhookServer, type StartWebhook, type WebhookServer } from './webhook-server.js';
 
 /** GroupAnonymousBot: the sender of messages an anonymous admin posts "as the group". */
 export const ANONYMOUS_ADMIN_ID = 1087968824;
@@ -78,6 +78,7 @@ export async function startTelegram(opts: {
 	updates?: UpdateDeduplicator;
 	pages?: PageKeyTable;
 	membership?: Membership;
+	startWebhook?: StartWebhook;
 }): Promise<TelegramPlatform> {
 	const tg = opts.config.telegram;
 	if (!tg) throw new Error('Telegram is not configured: set TELEGRAM_BOT_TOKEN in .env');
@@ -109,7 +110,8 @@ export async function startTelegram(opts: {
 	let connection: ConnectionState = { up: true, since: Date.now() };
 	if (tg.webhook) {
 		const secret = tg.webhook.secret ?? randomBytes(32).toString('base64url');
-		webhook = await startWebhookServer({
+		// Its own listener, unless the composition root mounts it on the web server.
+		webhook = await (opts.startWebhook ?? startWebhookServer)({
 			path: new URL(tg.webhook.url).pathname,
 			secret,
 			port: tg.webhook.port,

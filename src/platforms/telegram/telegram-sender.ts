@@ -139,7 +139,9 @@ export class TelegramSender implements PlatformSender {
 			const caption = pieces.shift() ?? '';
 			plan.push(async (wire) => {
 				try {
-					return [await this.sendPhoto(chatId, first, caption, wire, options.replyTo, options.threadId)];
+					// With nothing after the photo, the photo carries the "Open on the web" button.
+					const photoMarkup = messages.length === 0 ? await this.markup(chatId, reply, options.pageOwner) : undefined;
+					return [await this.sendPhoto(chatId, first, caption, wire, options.replyTo, options.threadId, photoMarkup)];
 				} catch (err) {
 					if (!isPictureRefused(err)) throw err;
 					// The words never wait on a picture: the caption goes out as a text message.
@@ -153,7 +155,7 @@ export class TelegramSender implements PlatformSender {
 		for (const [i, html] of messages.entries()) {
 			const last = i === messages.length - 1;
 			plan.push(async (wire) => {
-				const markup = last && reply.paging ? await this.keyboard(chatId, reply, reply.paging, options.pageOwner) : undefined;
+				const markup = last ? await this.markup(chatId, reply, options.pageOwner) : undefined;
 				const extra: TextExtra = {
 					...thread,
 					...(markup ? { reply_markup: markup } : {}),
@@ -190,7 +192,7 @@ export class TelegramSender implements PlatformSender {
 	/** Replaces a paged message with another page (a button press). Never throws. */
 	async editPage(chatId: string, messageId: number, reply: Reply, pageOwner: string | undefined): Promise<SendOutcome> {
 		const html = renderTelegram(reply, { singleMessage: true })[0] ?? '';
-		const markup = reply.paging ? await this.keyboard(chatId, reply, reply.paging, pageOwner) : undefined;
+		const markup = await this.markup(chatId, reply, pageOwner);
 		const extra = { link_preview_options: { is_disabled: true }, ...(markup ? { reply_markup: markup } : {}) };
 		const edit = (text: string, parse: boolean) =>
 			this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.editMessageText(chatId, messageId, undefined, text, { ...extra, ...(parse ? { parse_mode: 'HTML' as const } : {}) }));
@@ -230,7 +232,9 @@ export class TelegramSender implements PlatformSender {
 	}
 
 	/** A photo with an HTML caption; a caption Telegram cannot parse is resent as plain text. */
-	private async sendPhoto(chatId: string, image: ImageAttachment, caption: string, wire: () => Promise<void>, replyTo?: number, threadId?: number): Promise<number> {
+	private async sendPhoto(
+		chatId: string, image: ImageAttachment, caption: string, wire: () => Promise<void>, replyTo?: number, threadId?: number, markup?: InlineKeyboardMarkup,
+	): Promise<number> {
 		const send = (text: string, parse: boolean) =>
 			this.pacer.run(chatId, isGroupChat(chatId), async () => {
 				await wire();
@@ -239,6 +243,7 @@ export class TelegramSender implements PlatformSender {
 					...(threadId !== undefined ? { message_thread_id: threadId } : {}),
 					...(parse ? { parse_mode: 'HTML' as const } : {}),
 					...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+					...(markup ? { reply_markup: markup } : {}),
 				});
 			});
 		try {
@@ -248,6 +253,13 @@ export class TelegramSender implements PlatformSender {
 			this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: caption.slice(0, 300) }, 'Telegram rejected our caption HTML; resending as plain text');
 			return (await send(htmlToPlain(caption), false)).message_id;
 		}
+	}
+
+	/** The reply's buttons: paging, and a URL button to its web page; undefined when it has neither. */
+	private async markup(chatId: string, reply: Reply, owner: string | undefined): Promise<InlineKeyboardMarkup | undefined> {
+		const rows = [...((reply.paging ? await this.keyboard(chatId, reply, reply.paging, owner) : undefined)?.inline_keyboard ?? [])];
+		if (reply.link && /^https?:\/\/\S+$/iu.test(reply.link.url)) rows.push([{ text: reply.link.label, url: reply.link.url }]);
+		return rows.length ? { inline_keyboard: rows } : undefined;
 	}
 
 	/**

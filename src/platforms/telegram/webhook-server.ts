@@ -43,7 +43,41 @@ const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/** The receiver without a listener: what the web server mounts as its webhook route (src/web/server.ts). */
+export interface WebhookHandler {
+	handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+	/** Resolves once every update already answered has been checked and handed on. */
+	drain(): Promise<void>;
+}
+
+/** A function that starts the receiver: its own listener by default, or a route on the web server. */
+export type StartWebhook = (options: WebhookServerOptions) => Promise<WebhookServer>;
+
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+	const handler = createWebhookHandler(options);
+	const server = http.createServer((req, res) => handler.handle(req, res));
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port, options.host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const port = (server.address() as AddressInfo).port;
+	return {
+		port,
+		// Updates already answered are still checked and handed on before close resolves.
+		close: async () => {
+			await new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			});
+			await handler.drain();
+		},
+	};
+}
+
+export function createWebhookHandler(options: Omit<WebhookServerOptions, 'port' | 'host'>): WebhookHandler {
 	const expected = digest(options.secret);
 	const maxBody = options.maxBodyBytes ?? 1024 * 1024;
 	const remember = options.rememberUpdates ?? 10_000;
@@ -68,7 +102,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 		}
 	};
 
-	const server = http.createServer((req, res) => {
+	const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
 		const done = (status: number) => {
 			if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain' }).end();
 		};
@@ -115,25 +149,6 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 		});
 		req.on('error', () => done(400));
 		return undefined;
-	});
-
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port, options.host, () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	const port = (server.address() as AddressInfo).port;
-	return {
-		port,
-		// Updates already answered are still checked and handed on before close resolves.
-		close: async () => {
-			await new Promise<void>((resolve) => {
-				server.close(() => resolve());
-				server.closeAllConnections();
-			});
-			await Promise.allSettled([...pending]);
-		},
 	};
+	return { handle, drain: async () => void (await Promise.allSettled([...pending])) };
 }

@@ -1,0 +1,84 @@
+/**
+ * The Atom feed (RFC 4287) of new and corrected events: the timeline's selection, newest version
+ * first. An entry's `published` is when the event first appeared here and its `updated` when its
+ * current version did, so a correction brings the entry back to the top of a reader's feed.
+ * Without an event-versions store, every entry carries the dataset's load time.
+ */
+import type { StoryEvent } from '../dataset/model.js';
+import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import { eventPath, joinUrl } from '../core/web-links.js';
+import { eventSummary, eventTitle } from '../core/present.js';
+import type { Translator } from '../i18n/translator.js';
+import { escapeHtml } from './html.js';
+
+/** Most entries in one feed. */
+export const FEED_ENTRIES = 50;
+
+/** Event id → ISO instant: when any version appeared (`introduced`) and when the current one did (`current`). */
+export interface FeedEntryTimes {
+	readonly introduced: ReadonlyMap<string, string>;
+	readonly current: ReadonlyMap<string, string>;
+}
+
+export interface AtomInput {
+	readonly dataset: DatasetSnapshot;
+	/** The selection, in timeline order. */
+	readonly events: readonly StoryEvent[];
+	readonly i18n: Translator;
+	/** Absolute base URL of the site. */
+	readonly base: string;
+	/** The feed's own path and query. */
+	readonly self: string;
+	readonly times?: FeedEntryTimes | undefined;
+}
+
+/** XML escaping; characters XML 1.0 forbids are dropped. */
+function xml(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return escapeHtml(text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/gu, ''));
+}
+
+export function atomFeed(input: AtomInput): string {
+	const { dataset, i18n, base, times } = input;
+	const fallback = dataset.loadedAt;
+	const updatedOf = (e: StoryEvent) => times?.current.get(e.id) ?? fallback;
+	const publishedOf = (e: StoryEvent) => times?.introduced.get(e.id) ?? updatedOf(e);
+	// Newest version first; among equal times, the later event first (the timeline's reverse).
+	const entries = input.events
+		.map((e, i) => ({ e, i, updated: updatedOf(e) }))
+		.sort((a, b) => (a.updated === b.updated ? b.i - a.i : a.updated < b.updated ? 1 : -1))
+		.slice(0, FEED_ENTRIES);
+	const feedUpdated = entries.reduce((max, x) => (x.updated > max ? x.updated : max), fallback);
+	const lang = i18n.locale !== 'en' ? `?lang=${i18n.locale}` : '';
+	const storyTitle = i18n.content(dataset.story.title, dataset.story.titles);
+	const lines = [
+		'<?xml version="1.0" encoding="utf-8"?>',
+		`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${i18n.locale}">`,
+		`<title>${xml(i18n.t('web.feed.title', { story: storyTitle }))}</title>`,
+		`<id>${xml(joinUrl(base, '/feed.atom'))}</id>`,
+		`<link rel="self" type="application/atom+xml" href="${xml(joinUrl(base, input.self))}"/>`,
+		`<link rel="alternate" type="text/html" href="${xml(joinUrl(base, `/timeline${lang}`))}"/>`,
+		`<updated>${xml(feedUpdated)}</updated>`,
+		'<author><name>sitrep</name></author>',
+		'<generator>sitrep</generator>',
+	];
+	for (const { e, updated } of entries) {
+		const title = eventTitle(e, i18n);
+		const corrected = e.status === 'corrected' || (times !== undefined && publishedOf(e) !== updated);
+		lines.push(
+			'<entry>',
+			`<title>${xml(corrected ? i18n.t('web.feed.corrected', { title }) : title)}</title>`,
+			// The id stays the same across corrections: it names the event, not the version.
+			`<id>${xml(joinUrl(base, eventPath(e.id)))}</id>`,
+			`<link rel="alternate" type="text/html" href="${xml(joinUrl(base, `${eventPath(e.id)}${lang}`))}"/>`,
+			`<published>${xml(publishedOf(e))}</published>`,
+			`<updated>${xml(updated)}</updated>`,
+			`<summary type="text">${xml(`${i18n.date(e.date)} — ${eventSummary(e, i18n)}`)}</summary>`,
+			...e.tags.map((t) => `<category term="${xml(t)}"/>`),
+			`<category term="status:${e.status}"/>`,
+			'</entry>',
+		);
+	}
+	lines.push('</feed>', '');
+	return lines.join('\n');
+}
