@@ -109,7 +109,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		if (consoleMode) senders.set('console', createConsoleSender(process.stdout));
 		if (config.telegram) {
 			const { startTelegram } = await import('./platforms/telegram/telegram-adapter.js');
-			const tg = await startTelegram({ core: app.core, config, logger: logger.child({ platform: 'telegram' }), updates: stores.updates });
+			const tg = await startTelegram({ core: app.core, config, logger, updates: stores.updates, onDrop: (p, reason) => metrics.floodDropped(p, reason) });
 			stack.push({ name: 'telegram', stop: () => tg.stop() });
 			senders.set('telegram', tg.sender);
 			logger.info({ bot: tg.botUsername }, 'Telegram platform started');
@@ -132,7 +132,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			logger.info({ shards: shards.shardCount }, 'Discord shards started');
 		} else if (config.discord) {
 			const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
-			const dc = await startDiscord({ core: app.core, config, logger: logger.child({ platform: 'discord' }) });
+			const dc = await startDiscord({ core: app.core, config, logger, onDrop: (p, reason) => metrics.floodDropped(p, reason) });
 			stack.push({ name: 'discord', stop: () => dc.stop() });
 			senders.set('discord', dc.sender);
 			logger.info('Discord platform started');

@@ -76,6 +76,12 @@ export function genericFailure(locale?: string): Reply {
 	return errorReply(i18n.t('error.generic'), undefined, i18n.locale);
 }
 
+/** The one polite answer to a member who sends commands faster than the flood bound allows. */
+export function slowDownReply(locale?: string): Reply {
+	const i18n = createTranslator(locale);
+	return errorReply(i18n.t('error.slowDown'), undefined, i18n.locale);
+}
+
 export class Core {
 	constructor(private readonly options: CoreOptions) {}
 

@@ -10,6 +10,8 @@ export interface Metrics {
 	commandHandled(platform: string, command: string, outcome: string, seconds: number): void;
 	delivery(platform: string, status: string): void;
 	rateLimited(platform: string): void;
+	/** A command refused or a reply dropped by the flood bounds (src/core/flood.ts), by reason. */
+	floodDropped(platform: string, reason: string): void;
 	/** Stops the event-loop monitor. */
 	close(): void;
 }
@@ -27,6 +29,12 @@ export function createMetrics(): Metrics {
 	});
 	const deliveries = new Counter({ name: 'sitrep_deliveries_total', help: 'Briefing deliveries by platform and ledger status', labelNames: ['platform', 'status'] as const, registers: [registry] });
 	const limited = new Counter({ name: 'sitrep_platform_429_total', help: 'Rate-limit (429) answers from a platform', labelNames: ['platform'] as const, registers: [registry] });
+	const flood = new Counter({
+		name: 'sitrep_flood_dropped_total',
+		help: 'Commands refused (rate_limited) and replies dropped (queue_full, stale, superseded, stopped) by the flood bounds',
+		labelNames: ['platform', 'reason'] as const,
+		registers: [registry],
+	});
 	const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
 	loop.enable();
 	new Gauge({
@@ -49,6 +57,9 @@ export function createMetrics(): Metrics {
 		},
 		rateLimited(platform) {
 			limited.inc({ platform });
+		},
+		floodDropped(platform, reason) {
+			flood.inc({ platform, reason });
 		},
 		close() {
 			loop.disable();

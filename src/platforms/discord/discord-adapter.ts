@@ -26,7 +26,8 @@ import {
 import type { Config } from '../../config.js';
 import type { Place, Requester } from '../../core/command.js';
 import type { PlatformSender } from '../../core/delivery.js';
-import { genericFailure, type Core, type HandleResult } from '../../core/dispatch.js';
+import { genericFailure, slowDownReply, type Core, type HandleResult } from '../../core/dispatch.js';
+import { CommandRateLimiter, DEFAULT_FLOOD_LIMITS, type FloodLimits, type OnDrop } from '../../core/flood.js';
 import { para, type Reply } from '../../core/reply.js';
 import { toLocale } from '../../i18n/locale.js';
 import { localizeReplyCommands } from '../../i18n/command-text.js';
@@ -55,6 +56,10 @@ export interface DiscordOptions {
 	readonly minSessionStarts?: number;
 	/** Give up waiting for the gateway after this long. Default 30 s. */
 	readonly readyTimeoutMs?: number;
+	/** The per-user command rate (the reply queue does not apply: each answer is its interaction's response). */
+	readonly flood?: Partial<FloodLimits>;
+	/** Counts commands refused by the flood bounds. */
+	readonly onDrop?: OnDrop;
 }
 
 export interface DiscordPlatform {
@@ -123,6 +128,7 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatfor
 		deferAfterMs: opts.deferAfterMs ?? 1500,
 		deferImmediately: new Set(opts.deferImmediately ?? ['briefing', 'search']),
 		pages: new PageStore({ ttlMs: opts.pageTtlMs ?? 30 * 60_000 }),
+		limiter: new CommandRateLimiter({ ...DEFAULT_FLOOD_LIMITS, ...opts.flood }, 'discord', opts.onDrop),
 	});
 	client.on(Events.InteractionCreate, (interaction) => void handler.route(interaction));
 
@@ -180,6 +186,7 @@ interface HandlerSettings {
 	readonly deferAfterMs: number;
 	readonly deferImmediately: ReadonlySet<string>;
 	readonly pages: PageStore;
+	readonly limiter: CommandRateLimiter;
 }
 
 type Answerable = ChatInputCommandInteraction | ButtonInteraction;
@@ -238,7 +245,20 @@ class InteractionHandler {
 		this.logger.debug({ command: i.commandName, option: focused.name, choices: choices.length, ms: Math.round(performance.now() - started) }, 'Autocomplete answered');
 	}
 
+	/**
+	 * The per-user rate, asked before any work. Discord needs every interaction acknowledged, so a
+	 * refused one is still answered, privately and cheaply: the "slow down" line, never the command.
+	 */
+	private async refused(i: Answerable): Promise<boolean> {
+		const admission = this.settings.limiter.admit(i.user.id);
+		if (admission === 'run') return false;
+		this.logger.info({ user: i.user.id, admission }, 'Discord interaction refused: over the per-user rate');
+		await this.send(i, 'reply', slowDownReply(interactionLocale(i)));
+		return true;
+	}
+
 	private async command(i: ChatInputCommandInteraction): Promise<void> {
+		if (await this.refused(i)) return;
 		const options: Record<string, string> = {};
 		for (const o of i.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = String(o.value);
 		const immediate = this.settings.deferImmediately.has(i.commandName);
@@ -248,6 +268,7 @@ class InteractionHandler {
 	}
 
 	private async button(i: ButtonInteraction): Promise<void> {
+		if (await this.refused(i)) return;
 		const target = this.settings.pages.get(i.customId);
 		const locale = interactionLocale(i);
 		if (target === undefined || target === 'expired') return this.send(i, 'reply', expired(locale));

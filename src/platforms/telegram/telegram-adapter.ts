@@ -8,7 +8,9 @@ import { Telegraf, type Context } from 'telegraf';
 import type { BotCommand, BotCommandScope, Chat, Message, Update, User } from 'telegraf/types';
 import type { Access, Place, Requester } from '../../core/command.js';
 import type { PlatformSender } from '../../core/delivery.js';
-import { genericFailure, type Core } from '../../core/dispatch.js';
+import type { Reply } from '../../core/reply.js';
+import { genericFailure, slowDownReply, type Core } from '../../core/dispatch.js';
+import { CommandRateLimiter, DEFAULT_FLOOD_LIMITS, ReplyQueue, type FloodLimits, type OnDrop } from '../../core/flood.js';
 import type { Config } from '../../config.js';
 import { rawCommandDescription } from '../../i18n/command-text.js';
 import { LOCALES, type Locale } from '../../i18n/locale.js';
@@ -19,7 +21,7 @@ import { renderPlainText } from '../../render/plain-text.js';
 import { NOOP_KEY, PAGE_KEY_PREFIX, PageKeyStore } from './page-keys.js';
 import { DEFAULT_PACING, Pacer, type PacingOptions } from './pacer.js';
 import { loggableError, retryAfterMs } from './send-errors.js';
-import { TelegramSender } from './telegram-sender.js';
+import { TelegramSender, type DeliverOptions } from './telegram-sender.js';
 import { startWebhookServer, type WebhookServer } from './webhook-server.js';
 
 /** GroupAnonymousBot: the sender of messages an anonymous admin posts "as the group". */
@@ -44,6 +46,8 @@ export interface TelegramTuning {
 	readonly drainMs?: number;
 	/** Clock for page expiry. */
 	readonly now?: () => number;
+	/** The per-user command rate and per-chat reply queue bounds. */
+	readonly flood?: Partial<FloodLimits>;
 }
 
 export interface TelegramPlatform {
@@ -54,13 +58,23 @@ export interface TelegramPlatform {
 	stop(): Promise<void>;
 	/** Webhook mode: the port the update server listens on. */
 	readonly webhookPort?: number;
+	/** Replies waiting to be sent (bounded by the per-chat queue cap). */
+	waitingReplies(): number;
 }
 
 /**
  * Starts the Telegram platform. Resolves once the bot is receiving updates. In webhook mode,
  * `updates` (the store's) lets several processes behind one webhook URL handle each update once.
  */
-export async function startTelegram(opts: { core: Core; config: Config; logger: Logger; tuning?: TelegramTuning; updates?: UpdateDeduplicator }): Promise<TelegramPlatform> {
+export async function startTelegram(opts: {
+	core: Core;
+	config: Config;
+	logger: Logger;
+	tuning?: TelegramTuning;
+	updates?: UpdateDeduplicator;
+	/** Counts commands refused and replies dropped by the flood bounds. */
+	onDrop?: OnDrop;
+}): Promise<TelegramPlatform> {
 	const tg = opts.config.telegram;
 	if (!tg) throw new Error('Telegram is not configured: set TELEGRAM_BOT_TOKEN in .env');
 	const tuning = opts.tuning ?? {};
@@ -73,7 +87,10 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 	const pages = new PageKeyStore({ ttlMs: tuning.pageTtlMs ?? 6 * 60 * 60 * 1000, maxEntries: tuning.maxPages ?? 20_000, ...(tuning.now ? { now: tuning.now } : {}) });
 	const sender = new TelegramSender(bot.telegram, pacer, pages, logger, tg.token);
 	const owners = new Set(opts.config.owners.filter((o) => o.platform === 'telegram').map((o) => o.id));
-	const adapter = new TelegramAdapter(opts.core, bot, sender, pages, logger, tg.token, owners);
+	const flood = { ...DEFAULT_FLOOD_LIMITS, ...tuning.flood };
+	const limiter = new CommandRateLimiter(flood, 'telegram', opts.onDrop);
+	const replies = new ReplyQueue(flood, 'telegram', logger, opts.onDrop);
+	const adapter = new TelegramAdapter(opts.core, bot, sender, pages, logger, tg.token, owners, limiter, replies);
 	adapter.install();
 
 	for (const menu of commandMenus(opts.core, owners)) {
@@ -143,12 +160,14 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 			await Promise.race([ended, new Promise((r) => setTimeout(r, 1000).unref())]);
 		}
 		await adapter.drain(tuning.drainMs ?? 5000);
+		replies.close();
 		pacer.close();
 	};
 	return {
 		sender,
 		botUsername: username,
 		stop: () => (stopping ??= stop()),
+		waitingReplies: () => replies.waiting(),
 		...(webhook ? { webhookPort: webhook.port } : {}),
 	};
 }
@@ -191,6 +210,8 @@ class TelegramAdapter {
 		private readonly logger: Logger,
 		private readonly token: string,
 		private readonly owners: ReadonlySet<string>,
+		private readonly limiter: CommandRateLimiter,
+		private readonly replies: ReplyQueue,
 	) {}
 
 	install(): void {
@@ -221,6 +242,13 @@ class TelegramAdapter {
 		const command = this.parseHead(msg.text, chat.type === 'private');
 		if (!command) return;
 		const log = this.logger.child({ update_id: updateId, chat: chat.id, user: msg.from?.id });
+		// Before any work for the command (even the admin lookup): a flood costs one Map entry per member.
+		const admission = this.limiter.admit(msg.from && msg.from.id !== ANONYMOUS_ADMIN_ID ? String(msg.from.id) : `chat:${msg.sender_chat?.id ?? chat.id}`);
+		if (admission !== 'run') {
+			log.info({ command: command.name, admission }, 'Telegram command refused: over the per-user rate');
+			if (admission === 'slow_down') this.reply(chat, slowDownReply(msg.from?.language_code), chat.type === 'group' || chat.type === 'supergroup' ? { replyTo: msg.message_id } : {});
+			return;
+		}
 		const access = this.core.registry.get(command.name)?.data.access;
 		const requester = await this.requester(chat, msg.from, msg.sender_chat, access);
 		const result = await this.core.handle({ line: command.line, requester, place: placeOf(chat), ...(msg.from?.language_code ? { locale: msg.from.language_code } : {}) });
@@ -229,7 +257,13 @@ class TelegramAdapter {
 		const inGroup = chat.type === 'group' || chat.type === 'supergroup';
 		const shared = chat.type === 'channel' || msg.from === undefined || msg.from.id === ANONYMOUS_ADMIN_ID;
 		// Replies go through the pacer; waiting here would hold every other chat's updates behind this one.
-		this.track(this.sender.deliver(String(chat.id), result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.userId }) }));
+		this.reply(chat, result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.userId }) });
+	}
+
+	/** Queues a reply in the chat's bounded queue; stop() waits for it like any task. */
+	private reply(chat: Chat, reply: Reply, options: DeliverOptions): void {
+		const chatId = String(chat.id);
+		this.track(this.replies.enqueue(chatId, async () => void (await this.sender.deliver(chatId, reply, options))));
 	}
 
 	private onService(msg: Message): void {
@@ -294,7 +328,9 @@ class TelegramAdapter {
 			return void (await answer(renderPlainText(result.reply).slice(0, 200), true));
 		}
 		await answer();
-		this.track(this.sender.editPage(String(chat.id), msg.message_id, result.reply, found.entry.userId));
+		const chatId = String(chat.id);
+		// A newer press on the same message replaces an edit still waiting: the reader moved past that page.
+		this.track(this.replies.enqueue(chatId, async () => void (await this.sender.editPage(chatId, msg.message_id, result.reply, found.entry.userId)), `edit:${msg.message_id}`));
 	}
 
 	/** bot.catch: log with context, answer generically, and never throw (a throw here would stop polling). */
@@ -306,7 +342,7 @@ class TelegramAdapter {
 			);
 			const language = ctx.from?.language_code;
 			if (ctx.callbackQuery) await ctx.answerCbQuery(createTranslator(language).t('error.generic.short')).catch(() => undefined);
-			else if (ctx.chat) this.track(this.sender.deliver(String(ctx.chat.id), genericFailure(language), {}));
+			else if (ctx.chat) this.reply(ctx.chat, genericFailure(language), {});
 		} catch (inner) {
 			this.logger.error({ err: loggableError(inner, this.token) }, 'Telegram error handler failed');
 		}
