@@ -7,6 +7,7 @@ import { localDigits } from '../src/i18n/format.js';
 import { en } from '../src/i18n/messages/index.js';
 import { createTranslator, type Translator } from '../src/i18n/translator.js';
 import type { Reloader } from '../src/reload/reloader.js';
+import type { Shrink } from '../src/reload/shrink-guard.js';
 
 const LIST = 8;
 /** Dataset errors a failed reload lists before counting the rest (as `sitrep validate`). */
@@ -44,6 +45,15 @@ export function errorBlocks(errors: readonly DatasetError[], i18n: Translator = 
 	];
 }
 
+/** What a reload would remove beyond the allowed share, one line per kind. */
+export function shrinkBlocks(shrink: readonly Shrink[], i18n: Translator = createTranslator('en')): Block[] {
+	return shrink.map((s) => {
+		const shown = i18n.list(s.removed.slice(0, LIST));
+		const ids = s.removed.length > LIST ? i18n.t('reload.idsMore', { ids: shown, n: s.removed.length - LIST }) : shown;
+		return para(i18n.t('reload.shrinkLine', { kind: i18n.t(`reload.kind.${s.kind}`), n: s.removed.length, before: s.before, ids }));
+	});
+}
+
 /** What a reload changed, one line per kind of record. */
 export function diffBlocks(diff: DatasetDiff, i18n: Translator = createTranslator('en')): Block[] {
 	return [
@@ -63,8 +73,9 @@ export default defineCommand({
 		options: [
 			{ name: 'dry_run', type: 'boolean', description: en['cmd.reload.opt.dry_run'] },
 			{ name: 'history', type: 'boolean', description: en['cmd.reload.opt.history'] },
+			{ name: 'confirm', type: 'boolean', description: en['cmd.reload.opt.confirm'] },
 		],
-		examples: ['/reload', '/reload dry_run:true', '/reload history:true'],
+		examples: ['/reload', '/reload dry_run:true', '/reload history:true', '/reload confirm:true'],
 	},
 	async execute({ args, services, requester, i18n }) {
 		const reloader = services['reloader'] as Reloader | undefined;
@@ -94,7 +105,10 @@ export default defineCommand({
 				ephemeral: true,
 			};
 		}
-		const outcome = await reloader.reload({ requester: { platform: requester.platform, userId: requester.userId, displayName: requester.displayName }, trigger: 'command', dryRun: args.dry_run ?? false });
+		const outcome = await reloader.reload({ requester: { platform: requester.platform, userId: requester.userId, displayName: requester.displayName }, trigger: 'command', dryRun: args.dry_run ?? false, confirm: args.confirm ?? false });
+		if (!outcome.ok && outcome.shrink?.length) {
+			return { blocks: [para(bold(i18n.t('reload.refusedShrink'))), ...shrinkBlocks(outcome.shrink, i18n), para(i18n.t('reload.refusedShrink.hint'))], ephemeral: true };
+		}
 		if (!outcome.ok) {
 			return { blocks: errorBlocks(outcome.errors, i18n), ephemeral: true };
 		}
@@ -106,7 +120,12 @@ export default defineCommand({
 					: i18n.t('reload.swapped', { after: outcome.after.version, before: outcome.before.version });
 		const c = outcome.after.counts;
 		return {
-			blocks: [para(bold(title)), para(i18n.t('reload.counts', { events: c.events, actors: c.actors, sources: c.sources, claims: c.claims, ms: outcome.durationMs })), ...diffBlocks(outcome.diff, i18n)],
+			blocks: [
+				para(bold(title)),
+				para(i18n.t('reload.counts', { events: c.events, actors: c.actors, sources: c.sources, claims: c.claims, ms: outcome.durationMs })),
+				...diffBlocks(outcome.diff, i18n),
+				...(outcome.result === 'dry_run' && outcome.shrink.length ? [para(bold(i18n.t('reload.dryRunShrink')))] : []),
+			],
 			ephemeral: true,
 		};
 	},

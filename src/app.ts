@@ -24,7 +24,7 @@ export interface AppOptions {
 	readonly botName?: string;
 	readonly onHandled?: CoreOptions['onHandled'];
 	/** Where reloads are recorded, and what to do after a swap. */
-	readonly reload?: Pick<ReloaderOptions, 'audit' | 'onSwap'>;
+	readonly reload?: Pick<ReloaderOptions, 'audit' | 'onSwap' | 'maxRemovedShare'>;
 }
 
 export interface App {
@@ -53,7 +53,15 @@ export async function createApp(options: AppOptions): Promise<App> {
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
 	await warmIndexes(loaded.snapshot);
 	const holder = new DatasetHolder(loaded.snapshot);
-	const reloader = new Reloader({ holder, dataDir, logger: options.logger, clock, load, ...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}) });
+	const reloader = new Reloader({
+		holder,
+		dataDir,
+		logger: options.logger,
+		clock,
+		load,
+		...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}),
+		...(options.reload?.maxRemovedShare !== undefined ? { maxRemovedShare: options.reload.maxRemovedShare } : {}),
+	});
 	const services: CommandServices = { registry, reloader, ...(options.services ?? {}) };
 	const core = new Core({
 		registry,

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createApp, DatasetLoadError } from './app.js';
 import { loadConfig, tryLoadConfig } from './config.js';
+import { diffDatasets } from './dataset/diff.js';
 import { formatDatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
 import { isTimeZone } from './dataset/schema.js';
@@ -15,6 +16,7 @@ import { EXPORT_FORMATS, exportDataset, IMPORT_FORMATS, ImportError, importFile,
 import { TimelineJsError } from './interop/timelinejs.js';
 import { silentLogger } from './logger.js';
 import { CONSOLE_PLACE, CONSOLE_REQUESTER } from './platforms/console/console-chat.js';
+import { DEFAULT_MAX_REMOVED_SHARE, shrinkBeyond } from './reload/shrink-guard.js';
 import { renderPlainText } from './render/plain-text.js';
 import { closeImageWorkers } from './images/index.js';
 import { saveReplyAttachments } from './platforms/console/save-images.js';
@@ -29,6 +31,9 @@ Commands:
                              --images DIR also draws the reply's pictures and writes them to DIR.
                              --lang ru answers in Russian (en, ru, az or fa).
   validate [DIR]             Check a dataset directory (default: data/) and print every error.
+                             --against LIVE_DIR also says what a reload from LIVE_DIR to DIR would
+                             remove, and whether it needs /reload confirm:true (more than
+                             SITREP_RELOAD_MAX_REMOVED_PERCENT, default 50%, of events, actors or claims).
   import FORMAT FILE --out DIR
                              Turn another tool's file into a dataset directory. FORMAT is
                              timelinejs (JSON), timelinejs-csv (the Google Sheets template as CSV)
@@ -89,19 +94,44 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function validate(args: string[]): Promise<void> {
-	const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-	const dir = positionals[0] ?? 'data';
+	let parsed;
+	try {
+		parsed = parseArgs({ args, allowPositionals: true, options: { against: { type: 'string' } } });
+	} catch (err) {
+		return fail(`${err instanceof Error ? err.message : String(err)}\nUsage: npx sitrep validate [DIR] [--against LIVE_DIR]`, 2);
+	}
+	const dir = parsed.positionals[0] ?? 'data';
 	const started = performance.now();
 	const r = await loadDataset(dir);
 	const ms = Math.round(performance.now() - started);
 	if (r.ok) {
 		const c = r.snapshot.counts;
 		process.stdout.write(`${dir}: valid — ${c.events} events, ${c.actors} actors, ${c.sources} sources, ${c.claims} claims (version ${r.snapshot.version}, ${ms} ms)\n`);
+		if (parsed.values.against !== undefined) await compareWithLive(parsed.values.against, dir, r.snapshot);
 		return;
 	}
 	for (const e of r.errors) process.stdout.write(`${formatDatasetError(e)}\n`);
 	process.stderr.write(`${dir}: ${r.errors.length} ${r.errors.length === 1 ? 'error' : 'errors'}\n`);
 	process.exitCode = 1;
+}
+
+/** What a reload from `liveDir` to the validated dataset would remove, and whether it needs confirming. */
+async function compareWithLive(liveDir: string, dir: string, next: Extract<Awaited<ReturnType<typeof loadDataset>>, { ok: true }>['snapshot']): Promise<void> {
+	const live = await loadDataset(liveDir);
+	if (!live.ok) return fail(`${liveDir} (--against) is not a valid dataset itself (${live.errors.length} errors); check it with: npx sitrep validate ${liveDir}`, 1);
+	const config = tryLoadConfig();
+	const share = config.ok ? (config.config.reloadMaxRemovedShare ?? DEFAULT_MAX_REMOVED_SHARE) : DEFAULT_MAX_REMOVED_SHARE;
+	const diff = diffDatasets(live.snapshot, next);
+	for (const kind of ['events', 'actors', 'sources', 'claims'] as const) {
+		const removed = diff[kind].removed;
+		if (removed.length) process.stdout.write(`would remove ${removed.length} of ${live.snapshot.counts[kind]} ${kind}: ${removed.join(', ')}\n`);
+	}
+	const shrink = shrinkBeyond(diff, live.snapshot.counts, share);
+	if (shrink.length) {
+		process.stdout.write(
+			`${dir}: a reload from ${liveDir} removes more than ${Math.round(share * 100)}% of the ${shrink.map((s) => s.kind).join(', ')}; the bot refuses it (the file watch always) until an owner runs /reload confirm:true\n`,
+		);
+	} else process.stdout.write(`${dir}: a reload from ${liveDir} needs no confirmation\n`);
 }
 
 async function importCommand(args: string[]): Promise<void> {

@@ -55,6 +55,7 @@ const envSchema = z.object({
 	SITREP_NOW: optionalText.refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'SITREP_NOW is an ISO date-time such as 2025-06-30T09:00:00+04:00'),
 	SITREP_OWNERS: owners,
 	SITREP_WATCH: z.enum(['0', '1', '']).optional().transform((v) => v === '1'),
+	SITREP_RELOAD_MAX_REMOVED_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
 	SITREP_CATCHUP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(120),
 	SITREP_DEFAULT_TIME: optionalText.default('08:00').refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/u.test(v), 'SITREP_DEFAULT_TIME is HH:MM, e.g. 08:00'),
 	SITREP_DEFAULT_TIMEZONE: optionalText.refine((v) => v === undefined || isTimeZone(v), 'SITREP_DEFAULT_TIMEZONE must be an IANA zone such as Asia/Baku'),
@@ -89,6 +90,11 @@ export interface Config {
 	readonly now?: string;
 	readonly owners: readonly { readonly platform: 'discord' | 'telegram'; readonly id: string }[];
 	readonly watch: boolean;
+	/**
+	 * The share (0-1) of events, actors or claims a reload may remove before an owner must confirm it
+	 * with /reload confirm:true; the file watch never confirms.
+	 */
+	readonly reloadMaxRemovedShare?: number;
 	readonly catchupMinutes: number;
 	readonly defaultTime: string;
 	readonly defaultTimezone?: string;
@@ -144,6 +150,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		...(e.SITREP_NOW ? { now: e.SITREP_NOW } : {}),
 		owners: e.SITREP_OWNERS,
 		watch: e.SITREP_WATCH,
+		reloadMaxRemovedShare: e.SITREP_RELOAD_MAX_REMOVED_PERCENT / 100,
 		catchupMinutes: e.SITREP_CATCHUP_MINUTES,
 		defaultTime: e.SITREP_DEFAULT_TIME ?? '08:00',
 		...(e.SITREP_DEFAULT_TIMEZONE ? { defaultTimezone: e.SITREP_DEFAULT_TIMEZONE } : {}),

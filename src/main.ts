@@ -86,6 +86,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			onHandled: (i) => metrics.commandHandled(i.platform, i.command, i.outcome, i.seconds),
 			reload: {
 				audit: stores.reloadAudit,
+				...(config.reloadMaxRemovedShare !== undefined ? { maxRemovedShare: config.reloadMaxRemovedShare } : {}),
 				// Remember when each version of each event was first seen, for "Updated since your last briefing".
 				onSwap: (next) => stores.eventVersions.recordSnapshot(next, new Date()),
 			},

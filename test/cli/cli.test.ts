@@ -1,5 +1,7 @@
 /** The `sitrep` command and `npm start`, run as a user would: child processes. */
 import { spawnSync } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupDatasets, writeDataset } from '../helpers/dataset-fixture.js';
 
@@ -32,6 +34,19 @@ describe('npx sitrep', () => {
 		expect(r.stdout).toContain('events/2025-06-27-first.yaml:3:11  events[0].date  "2025-02-30" does not exist');
 		expect(r.stdout).toContain('events/2025-06-27-first.yaml:6:23  events[0].actors[0].actor  unknown actor "ghost"');
 		expect(r.stderr).toMatch(/2 errors/);
+	});
+
+	it('validate --against says what a reload would remove and that it needs /reload confirm:true', () => {
+		const emptied = path.join(writeDataset(), 'data');
+		cpSync('data', emptied, { recursive: true });
+		rmSync(path.join(emptied, 'events'), { recursive: true });
+		const r = sitrep(['validate', emptied, '--against', 'data']);
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/^would remove 38 of 38 events: aliyev-birthday-call-putin, /mu);
+		expect(r.stdout).toMatch(/removes more than 50% of the events, claims; the bot refuses it \(the file watch always\) until an owner runs \/reload confirm:true/u);
+		const lenient = sitrep(['validate', emptied, '--against', 'data'], undefined, { SITREP_RELOAD_MAX_REMOVED_PERCENT: '100' });
+		expect(lenient.stdout).toMatch(/needs no confirmation/u);
+		expect(sitrep(['validate', 'data', '--against', 'data']).stdout).toMatch(/needs no confirmation/u);
 	});
 
 	it('ask prints the reply and exits 0', () => {

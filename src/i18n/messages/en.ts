@@ -187,6 +187,8 @@ export const en = {
 	'cmd.reload.opt.dry_run.label': 'dry_run',
 	'cmd.reload.opt.history': 'Show the last 10 reloads instead',
 	'cmd.reload.opt.history.label': 'history',
+	'cmd.reload.opt.confirm': 'Confirm a reload that removes more than the allowed share of events, actors or claims',
+	'cmd.reload.opt.confirm.label': 'confirm',
 	'cmd.help.label': 'help',
 	'cmd.help.description': 'Every command with its options and an example; /help timeline for one',
 	'cmd.help.opt.command': 'A command to explain in detail, e.g. timeline',
@@ -328,6 +330,10 @@ export const en = {
 	'reload.removed': '{n} removed ({ids})',
 	'reload.idsMore': '{ids}, … {n} more',
 	'reload.storyChanged': 'The story record changed.',
+	'reload.refusedShrink': 'Not reloaded: the files on disk would remove more than the allowed share of the story. The live dataset is unchanged.',
+	'reload.shrinkLine': '{kind}: {n} of {before} would be removed ({ids})',
+	'reload.refusedShrink.hint': 'If that is intended, run /reload confirm:true. The file watch never confirms such a reload.',
+	'reload.dryRunShrink': 'This reload removes more than the allowed share of the story: it would need /reload confirm:true.',
 
 	// ── /subscribe, /unsubscribe, /subscriptions ──────────────────────────────────────────────
 	'subscribe.created': 'Subscribed: a daily briefing in this chat',
