@@ -1,7 +1,7 @@
 import { defineCommand } from '../src/core/command.js';
 import { msg, UserFacingError } from '../src/core/errors.js';
 import { bold, heading, para, type Block } from '../src/core/reply.js';
-import { formatDatasetError, type DatasetError } from '../src/dataset/errors.js';
+import { formatDatasetErrorWithoutValues, type DatasetError } from '../src/dataset/errors.js';
 import type { DatasetDiff, KindDiff } from '../src/dataset/diff.js';
 import { localDigits } from '../src/i18n/format.js';
 import { en } from '../src/i18n/messages/index.js';
@@ -31,12 +31,12 @@ function kindLine(i18n: Translator, kind: 'events' | 'actors' | 'sources' | 'cla
 
 /**
  * A failed reload: the count and the files in the reader's language, then the errors themselves.
- * Each error line (FILE:LINE:COL  field  problem) is the loader's, in English, exactly as
- * `sitrep validate` prints it: it is for the dataset's editors, quotes the file and is what they
- * search for, and the loader's messages are not in the catalog.
+ * Each error line (FILE:LINE:COL  field  problem) is the loader's, in English, as `sitrep validate`
+ * prints it but with the values from the files left out: a chat may be read by anyone in it, and a
+ * file's text may be anything. The loader's messages are not in the catalog.
  */
 export function errorBlocks(errors: readonly DatasetError[], i18n: Translator = createTranslator('en')): Block[] {
-	const lines = errors.slice(0, MAX_ERRORS).map(formatDatasetError);
+	const lines = errors.slice(0, MAX_ERRORS).map(formatDatasetErrorWithoutValues);
 	if (errors.length > MAX_ERRORS) lines.push(i18n.t('reload.errorsMore', { n: errors.length - MAX_ERRORS }));
 	return [
 		para(bold(i18n.t('reload.failed', { n: errors.length }))),

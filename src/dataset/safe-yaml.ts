@@ -4,7 +4,8 @@
  * 1.2), so both report line and column the same way.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { DatasetError } from './errors.js';
 
@@ -92,13 +93,25 @@ export async function readSafeYaml(
  * files ahead with this and parses each only when it gets to it, so that at most one file's parsed
  * value is alive at a time.
  */
-export async function readLimited(absPath: string, file: string, limits: SafeYamlLimits = DEFAULT_YAML_LIMITS): Promise<{ ok: true; bytes: Buffer } | { ok: false; errors: DatasetError[] }> {
+export async function readLimited(
+	absPath: string,
+	file: string,
+	limits: SafeYamlLimits = DEFAULT_YAML_LIMITS,
+	/** The data directory's real path: a file whose real path lies outside it is refused unread. */
+	root?: string,
+): Promise<{ ok: true; bytes: Buffer } | { ok: false; errors: DatasetError[] }> {
 	const fail = (message: string, line = 0, col = 0, path = ''): { ok: false; errors: DatasetError[] } => ({
 		ok: false,
 		errors: [{ file, line, col, path, message }],
 	});
 	let size: number;
 	try {
+		if (root !== undefined) {
+			// A symbolic link may point anywhere (a token file, /etc/passwd): read only what really lies inside.
+			const real = await realpath(absPath);
+			if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) return fail('is a link to a file outside the data directory; only files inside it are read (copy the file in instead)');
+			absPath = real;
+		}
 		const st = await stat(absPath);
 		if (!st.isFile()) return fail('is not a regular file');
 		size = st.size;

@@ -6,7 +6,7 @@
 import type { Platform } from '../core/command.js';
 import type { DatasetHolder } from '../dataset/dataset-holder.js';
 import { diffDatasets, type DatasetDiff } from '../dataset/diff.js';
-import type { DatasetError } from '../dataset/errors.js';
+import { formatDatasetErrorWithoutValues, type DatasetError } from '../dataset/errors.js';
 import { loadDataset, type LoadOptions } from '../dataset/load-dataset.js';
 import { warmIndexes } from '../dataset/warm-indexes.js';
 import type { DatasetCounts, DatasetSnapshot } from '../dataset/snapshot.js';
@@ -113,7 +113,7 @@ export class Reloader {
 		const durationMs = Math.round(performance.now() - started);
 		const base = { at: clock().toISOString(), requester: request.requester, trigger: request.trigger, dryRun, durationMs };
 		if (!loaded.ok) {
-			logger.warn({ trigger: request.trigger, errors: loaded.errors.length, first: loaded.errors[0] }, 'Reload failed; the live dataset stays');
+			logger.warn({ trigger: request.trigger, errors: loaded.errors.length, first: loaded.errors[0] && formatDatasetErrorWithoutValues(loaded.errors[0]) }, 'Reload failed; the live dataset stays');
 			await this.record({ ...base, result: 'failed', errorCount: loaded.errors.length });
 			return { ok: false, errors: loaded.errors, durationMs };
 		}

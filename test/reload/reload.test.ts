@@ -86,12 +86,13 @@ describe('/reload', () => {
 		expect(s.holder.current()).toBe(before);
 	});
 
-	it('a broken reload leaves the live dataset and every answer unchanged, and lists the errors like validate', async () => {
+	it('a broken reload leaves the live dataset and every answer unchanged, and lists the errors like validate, without the values', async () => {
 		const answers = await Promise.all(['/timeline limit:25', '/actor kremlin', '/event yekaterinburg-raids', '/briefing date:2025-06-30'].map((l) => s.ask(l)));
 		writeFileSync(path.join(s.dir, EVENT), 'events:\n  - id: sputnik-azerbaijan-raid\n    date: 2025-02-30\n');
 		const r = await s.ask('/reload');
 		expect(r.text).toMatch(/Reload failed: \d+ errors?\. The live dataset is unchanged\./);
-		expect(r.text).toMatch(/events\/2025-06-30-sputnik-azerbaijan-raid\.yaml:3:11 {2}events\[0\]\.date {2}"2025-02-30" does not exist/);
+		expect(r.text).toMatch(/events\/2025-06-30-sputnik-azerbaijan-raid\.yaml:3:11 {2}events\[0\]\.date {2}"…" does not exist/);
+		expect(r.text).not.toContain('2025-02-30');
 		const again = await Promise.all(['/timeline limit:25', '/actor kremlin', '/event yekaterinburg-raids', '/briefing date:2025-06-30'].map((l) => s.ask(l)));
 		expect(again.map((a) => a.text)).toEqual(answers.map((a) => a.text));
 		expect(s.entries[0]).toMatchObject({ result: 'failed', trigger: 'command', requester: { displayName: 'owner' } });

@@ -398,7 +398,7 @@ export const az = {
 	'export.note.idsMore': '{ids}, … və daha {n}',
 
 	// ── Reload ────────────────────────────────────────────────────────────────────────────────
-	'reload.errorsIn': '{files} faylda. Hər sətirdə yer (FILE:LINE:COL), sahə və problem ingiliscə verilir — sitrep validate onları məlumat redaktorları üçün necə çap edirsə, elə:',
+	'reload.errorsIn': '{files} faylda. Hər sətirdə yer (FILE:LINE:COL), sahə və problem ingiliscə verilir, fayllardakı dəyərlər isə buraxılır (…); npx sitrep validate onları məlumat redaktorları üçün tam çap edir:',
 	'reload.errorsMore': '… və daha {n}',
 
 	// ── Pause reasons ─────────────────────────────────────────────────────────────────────────

@@ -417,7 +417,7 @@ export const en = {
 	'export.note.idsMore': '{ids}, … {n} more',
 
 	// ── Reload ────────────────────────────────────────────────────────────────────────────────
-	'reload.errorsIn': 'In {files, plural, one {# file} other {# files}}. Each line gives the place (FILE:LINE:COL), the field and the problem in English, as sitrep validate prints them for the dataset’s editors:',
+	'reload.errorsIn': 'In {files, plural, one {# file} other {# files}}. Each line gives the place (FILE:LINE:COL), the field and the problem in English, with the values from the files left out (…); npx sitrep validate prints them in full for the dataset’s editors:',
 	'reload.errorsMore': '… and {n} more',
 
 	// ── Pause reasons (a subscription paused after a platform error; see src/i18n/pause-reasons.ts) ──
