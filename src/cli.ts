@@ -258,7 +258,13 @@ async function ask(args: string[]): Promise<void> {
 		return fail(err instanceof DatasetLoadError ? err.message : String(err), 1);
 	}
 	const result = await app.core.handle({ line: line.startsWith('/') ? line : `/${line}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE, ...(parsed.values.lang ? { locale: parsed.values.lang } : {}) });
-	const saved = parsed.values.images ? await saveReplyAttachments(result.reply, parsed.values.images) : [];
+	let saved: string[] = [];
+	try {
+		saved = parsed.values.images ? await saveReplyAttachments(result.reply, parsed.values.images) : [];
+	} catch (err) {
+		// The picture is lost, not the answer: say why on stderr and print the words.
+		process.stderr.write(`sitrep: could not write the pictures to ${parsed.values.images}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+	}
 	await closeImageWorkers();
 	const text = renderPlainText(result.reply, { imagePaths: saved });
 	if (result.outcome.kind === 'ok') {

@@ -198,7 +198,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 
 	if (consoleMode) {
 		try {
-			await runConsoleChat(app.core, { input: process.stdin, output: process.stdout, interactive, ...(config.locale ? { locale: config.locale } : {}), saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir) });
+			await runConsoleChat(app.core, { input: process.stdin, output: process.stdout, interactive, ...(config.locale ? { locale: config.locale } : {}), saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir), logger });
 		} finally {
 			await shutdown('end of input');
 		}

@@ -91,6 +91,22 @@ describe('npm start with no tokens: the console chat', () => {
 		expect(r.stdout).toMatch(/## (The )?Kremlin/);
 		expect(r.stdout).toMatch(/Page 1 of \d+ · next: \/timeline limit:2 page:2/);
 	});
+
+	it('keeps answering when it cannot write a picture: the words go out, the failure is logged', () => {
+		// A directory under a regular file cannot be made, whoever runs the test (root included).
+		const blocker = path.join(writeDataset(), 'story.yaml');
+		const r = sitrep(['start', '--now', '2025-07-01T09:00:00+04:00'], '/timeline limit:2\n/actor kremlin\n', { SITREP_IMAGE_DIR: path.join(blocker, 'images'), LOG_LEVEL: 'warn' });
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/## Timeline/u);
+		expect(r.stdout).toMatch(/The picture could not be saved \(ENOTDIR\)/u);
+		expect(r.stdout).toMatch(/## (The )?Kremlin/u);
+		expect(r.stderr).toMatch(/Could not save the reply’s pictures/u);
+		expect(r.stderr).not.toMatch(/Unhandled|unhandled/u);
+		const ask = sitrep(['ask', '--images', path.join(blocker, 'images'), '/timeline limit:2']);
+		expect(ask.code).toBe(0);
+		expect(ask.stdout).toMatch(/## Timeline/u);
+		expect(ask.stderr).toMatch(/could not write the pictures to .*ENOTDIR/u);
+	});
 });
 
 describe('npx sitrep import and export', () => {

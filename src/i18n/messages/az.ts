@@ -51,6 +51,7 @@ export const az = {
 	'error.generic': 'Bizim tərəfdə nəsə səhv getdi. Xəta qeydə alınıb; bir az sonra yenidən cəhd edin.',
 	'error.generic.short': 'Bizim tərəfdə nəsə səhv getdi; yenidən cəhd edin.',
 	'error.slowDown': 'Əmrləri mənim cavab verə biləcəyimdən daha tez göndərirsiniz. Bir dəqiqə gözləyin; o vaxta qədər əmrlərinizi buraxacağam.',
+	'attachment.notSaved': '(Şəkli saxlamaq alınmadı ({reason}); yuxarıdakı cavab onsuz da tamdır.)',
 	'error.ownerOnly': '{command} əmri yalnız botun sahibləri üçündür.',
 	'error.adminOnly': '{command} əmri yalnız bu çatın adminləri üçündür.',
 	'error.adminOnly.hint': 'Bu çatın adminindən onu işə salmasını xahiş edin.',

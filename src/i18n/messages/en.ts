@@ -60,6 +60,7 @@ export const en = {
 	'error.generic': 'Something went wrong on our side while answering that. It has been logged; please try again in a moment.',
 	'error.generic.short': 'Something went wrong on our side; please try again.',
 	'error.slowDown': 'You are sending commands faster than I can answer. Please wait a minute; I will skip your commands until then.',
+	'attachment.notSaved': '(The picture could not be saved ({reason}); the answer above is complete without it.)',
 	'error.ownerOnly': '{command} is for the bot\'s owners only.',
 	'error.adminOnly': '{command} is for admins of this chat only.',
 	'error.adminOnly.hint': 'Ask an admin of this chat to run it.',

@@ -7,6 +7,7 @@ import type { Core } from '../../core/dispatch.js';
 import type { CommandRequest } from '../../core/dispatch.js';
 import { storyTitle } from '../../i18n/story-text.js';
 import { createTranslator } from '../../i18n/translator.js';
+import type { Logger } from '../../logger.js';
 import { renderPlainText } from '../../render/plain-text.js';
 
 export const CONSOLE_REQUESTER = { platform: 'console', userId: 'console', displayName: 'console', isChannelAdmin: true, isOwner: true } as const;
@@ -24,6 +25,8 @@ export interface ConsoleOptions {
 	readonly locale?: string;
 	/** Writes a reply's images and returns their paths (optional). */
 	readonly saveAttachments?: (reply: Awaited<ReturnType<Core['handle']>>['reply']) => Promise<string[]>;
+	/** Where a failure to save a picture (or anything else that goes wrong with one line) is logged. */
+	readonly logger?: Logger;
 }
 
 /** Runs the chat until end of input or /quit. Resolves when it ends. */
@@ -57,10 +60,20 @@ export async function runConsoleChat(core: Core, options: ConsoleOptions): Promi
 			const request: CommandRequest = { line: text.startsWith('/') ? text : `/${text}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE, ...(options.locale ? { locale: options.locale } : {}) };
 			const result = await core.handle(request);
 			if (result.outcome.kind === 'ignored') return;
-			const images = options.saveAttachments ? await options.saveAttachments(result.reply) : [];
-			out.write(`${renderPlainText(result.reply, { imagePaths: images })}\n\n`);
+			let images: string[] = [];
+			let note = '';
+			try {
+				images = options.saveAttachments ? await options.saveAttachments(result.reply) : [];
+			} catch (err) {
+				// An unwritable picture directory costs the picture, never the answer or the chat.
+				options.logger?.warn({ err }, 'Could not save the reply’s pictures; the words go out without them');
+				note = `${createTranslator(result.reply.locale ?? options.locale).t('attachment.notSaved', { reason: (err as NodeJS.ErrnoException).code ?? 'error' })}\n`;
+			}
+			out.write(`${renderPlainText(result.reply, { imagePaths: images })}\n${note}\n`);
 			if (options.interactive && !closed) rl.prompt();
 		});
+		// One line's failure is logged; the lines after it are still answered.
+		queue = queue.catch((err: unknown) => options.logger?.error({ err }, 'Console line failed'));
 	});
 	await done;
 }

@@ -316,22 +316,42 @@ class InteractionHandler {
 		if (!first) return;
 		if (mode === 'update' && i.isButton() && !ephemeral) {
 			// Edit the pressed message in place; its old buttons go unless this page is one message.
-			const edit = { ...first, flags: undefined, components: first.components ?? [], attachments: [] };
-			if (deferred) await i.editReply(edit);
-			else await i.update(edit);
+			await this.orWithoutFiles(first, (m) => {
+				const edit = { ...m, flags: undefined, components: m.components ?? [], attachments: [] };
+				return deferred ? i.editReply(edit) : i.update(edit);
+			});
 		} else if (!deferred) {
-			await i.reply(first);
+			await this.orWithoutFiles(first, (m) => i.reply(m));
 		} else if (mode === 'update') {
 			// deferUpdate acknowledged a press whose answer is an error: tell only the presser.
-			await i.followUp(first);
+			await this.orWithoutFiles(first, (m) => i.followUp(m));
 		} else if (ephemeral) {
 			// A public "thinking…" was shown but the answer is private: remove it, answer privately.
 			await i.deleteReply().catch((err: unknown) => this.logger.warn({ err: describeError(err) }, 'Could not delete the deferred reply'));
-			await i.followUp(first);
+			await this.orWithoutFiles(first, (m) => i.followUp(m));
 		} else {
-			await i.editReply({ ...first, flags: undefined });
+			await this.orWithoutFiles(first, (m) => i.editReply({ ...m, flags: undefined }));
 		}
-		for (const part of rest) await i.followUp(part);
+		for (const part of rest) await this.orWithoutFiles(part, (m) => i.followUp(m));
+	}
+
+	/**
+	 * Sends one message; when it carries files and Discord refuses it with a 4xx other than "unknown
+	 * interaction" or missing access (a file too large, a bad attachment), logs that and sends the
+	 * same message without its files, so the words still go out.
+	 */
+	private async orWithoutFiles<M extends { readonly files?: readonly unknown[] }>(message: M, send: (m: M) => Promise<unknown>): Promise<void> {
+		try {
+			await send(message);
+		} catch (err) {
+			const status = (err as { status?: unknown }).status;
+			const code = (err as { code?: unknown }).code;
+			const attachmentProblem = typeof status === 'number' && status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status) && code !== 10062 && code !== 40060;
+			if (!message.files?.length || !attachmentProblem) throw err;
+			this.logger.warn({ err: describeError(err), files: message.files.length }, 'Discord refused an attachment; the words go out without it');
+			const { files: _files, ...rest } = message;
+			await send(rest as M);
+		}
 	}
 
 	/** Last resort: log, then answer privately with a generic line if the interaction allows it. */

@@ -3,7 +3,7 @@
  * buttons, fall back to plain text when Telegram cannot parse our HTML, and report the result as a
  * SendOutcome. Used for command answers and, through PlatformSender, for scheduled briefings.
  */
-import type { Telegram } from 'telegraf';
+import { TelegramError, type Telegram } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { PlatformSender, SendOutcome } from '../../core/delivery.js';
 import type { ImageAttachment, Paging, Reply } from '../../core/reply.js';
@@ -54,27 +54,35 @@ export class TelegramSender implements PlatformSender {
 			// characters), and whatever does not fit follows as text. A paged answer stays a text
 			// message, because only text can be edited in place by the page buttons.
 			const first = !reply.paging ? images.shift() : undefined;
-			let messages: string[];
+			let messages: string[] | undefined;
+			let captioned = false;
 			if (first) {
 				const pieces = renderTelegram(reply, { limit: TELEGRAM_CAPTION_LIMIT });
 				const caption = pieces.shift() ?? '';
-				const photoId = await this.sendPhoto(chatId, first, caption, options.replyTo);
-				ids.push(String(photoId));
-				messages = packPieces(pieces, TELEGRAM_TEXT_LIMIT);
-			} else messages = renderTelegram(reply, { singleMessage: reply.paging !== undefined });
+				const photoId = await this.attachment(chatId, 'photo', () => this.sendPhoto(chatId, first, caption, options.replyTo));
+				if (photoId !== undefined) {
+					ids.push(String(photoId));
+					captioned = true;
+					messages = packPieces(pieces, TELEGRAM_TEXT_LIMIT);
+				}
+			}
+			messages ??= renderTelegram(reply, { singleMessage: reply.paging !== undefined });
 			for (const [i, html] of messages.entries()) {
 				const last = i === messages.length - 1;
 				const extra: TextExtra = {
 					...(last && reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, options.pageOwner) } : {}),
-					...(i === 0 && !first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
+					...(i === 0 && !captioned && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
 				};
 				ids.push(String(await this.sendHtml(chatId, html, extra)));
 			}
-			for (const image of images) ids.push(String(await this.sendPhoto(chatId, image, captionHtml(image.alt))));
+			for (const image of images) {
+				const id = await this.attachment(chatId, 'photo', () => this.sendPhoto(chatId, image, captionHtml(image.alt)));
+				if (id !== undefined) ids.push(String(id));
+			}
 			if (reply.file) {
 				const file = reply.file;
-				const sent = await this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name }));
-				ids.push(String(sent.message_id));
+				const id = await this.attachment(chatId, 'document', async () => (await this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name }))).message_id);
+				if (id !== undefined) ids.push(String(id));
 			}
 			return { kind: 'sent', messageIds: ids };
 		} catch (err) {
@@ -124,6 +132,22 @@ export class TelegramSender implements PlatformSender {
 		}
 	}
 
+	/**
+	 * Sends an attachment; when Telegram refuses the attachment itself (a picture it cannot process,
+	 * a file too large, no right to send media in this chat), logs it and returns undefined so the
+	 * words still go out. A failure of the chat as a whole (blocked, gone, moved, rate-limited) is
+	 * rethrown: words would fail the same way.
+	 */
+	private async attachment(chatId: string, kind: 'photo' | 'document', send: () => Promise<number>): Promise<number | undefined> {
+		try {
+			return await send();
+		} catch (err) {
+			if (!attachmentRefused(err)) throw err;
+			this.logger.warn({ chat: chatId, kind, err: loggableError(err, this.token) }, 'Telegram refused an attachment; the words go out without it');
+			return undefined;
+		}
+	}
+
 	/** A photo with an HTML caption; a caption Telegram cannot parse is resent as plain text. */
 	private async sendPhoto(chatId: string, image: ImageAttachment, caption: string, replyTo?: number): Promise<number> {
 		const send = (text: string, parse: boolean) =>
@@ -168,4 +192,11 @@ function packPieces(pieces: readonly string[], limit: number): string[] {
 	}
 	if (current) out.push(current);
 	return out;
+}
+
+/** Telegram refused an attachment, not the chat: a 400 or 413 about the media, with no move to a supergroup. */
+function attachmentRefused(err: unknown): boolean {
+	if (!(err instanceof TelegramError) || err.parameters?.migrate_to_chat_id !== undefined) return false;
+	if (err.code === 413) return true;
+	return err.code === 400 && /photo|image|media|document|file|dimensions|too (?:big|large)/iu.test(err.description) && !/chat not found|blocked|kicked|deactivated|upgraded/iu.test(err.description);
 }

@@ -1,7 +1,8 @@
 /**
- * The per-user command rate on Discord, through the real discord.js client against the stand-in:
- * a flood runs the command at most `burst` times; every refused interaction is still acknowledged,
- * privately, with the "slow down" line.
+ * Issue #18 on Discord, through the real discord.js client against the stand-in: the per-user
+ * command rate (a flood runs the command at most `burst` times; every refused interaction is still
+ * acknowledged, privately, with the "slow down" line), and a refused attachment that costs the
+ * picture, not the words.
  */
 import path from 'node:path';
 import pino from 'pino';
@@ -30,19 +31,25 @@ const counted = defineCommand({
 	},
 }) as unknown as CommandModule;
 
-describe('Discord flood bound', () => {
+const pictured = defineCommand({
+	data: { name: 'pictured', description: 'Answers with a picture', access: 'everyone', options: [], examples: ['/pictured'] },
+	execute: () => ({ blocks: [para('the words with a picture')], images: [{ name: 'p.png', png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), alt: 'picture' }] }),
+}) as unknown as CommandModule;
+
+describe('Discord flood bound and attachments', () => {
 	let standIn: DiscordStandIn;
 	let platform: DiscordPlatform;
 	let dataset: DatasetSnapshot;
+	const logLines: string[] = [];
 
 	beforeAll(async () => {
 		const loaded = await loadDataset(path.resolve('test/fixtures/discord'));
 		if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
 		dataset = loaded.snapshot;
 		standIn = await DiscordStandIn.start();
-		const logger = pino({ level: 'silent' });
+		const logger = pino({ level: 'warn' }, { write: (s: string) => void logLines.push(s) });
 		const config = createConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot });
-		const core = new Core({ registry: createRegistry([counted]), dataset: () => dataset, clock: () => new Date('2025-07-10T09:00:00+04:00'), logger });
+		const core = new Core({ registry: createRegistry([counted, pictured]), dataset: () => dataset, clock: () => new Date('2025-07-10T09:00:00+04:00'), logger });
 		platform = await startDiscord({ core, config, logger, flood: { burst: 3, refillMs: 60_000 } });
 	});
 
@@ -65,5 +72,13 @@ describe('Discord flood bound', () => {
 		const b = standIn.command({ name: 'counted', user: BOB });
 		await standIn.waitFor((c) => c.path === `/interactions/${b.id}/${b.token}/callback` && c.status < 300);
 		expect(runs).toBe(4);
+	});
+
+	it('sends the words without the picture when Discord refuses the upload, and logs it', async () => {
+		standIn.inject({ method: 'POST', path: /\/callback$/u, status: 413, body: { message: 'Request entity too large', code: 40005 } });
+		const i = standIn.command({ name: 'pictured', user: BOB });
+		const cb = await standIn.waitFor((c) => c.path === `/interactions/${i.id}/${i.token}/callback` && c.status < 300);
+		expect(JSON.stringify(cb.body)).toContain('the words with a picture');
+		expect(logLines.join('')).toContain('Discord refused an attachment; the words go out without it');
 	});
 });
