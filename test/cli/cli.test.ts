@@ -49,6 +49,15 @@ describe('npx sitrep', () => {
 		expect(sitrep(['validate', 'data', '--against', 'data']).stdout).toMatch(/needs no confirmation/u);
 	});
 
+	it('ask exits 2 for a user error that a command itself finds (issue #18)', () => {
+		for (const line of ['/timeline from:2025-07-01 to:2025-06-27', '/briefing date:2025', '/help nosuch']) {
+			const r = sitrep(['ask', line]);
+			expect(r.code, line).toBe(2);
+			expect(r.stdout, line).toBe('');
+			expect(r.stderr.length, line).toBeGreaterThan(10);
+		}
+	});
+
 	it('ask prints the reply and exits 0', () => {
 		const r = sitrep(['ask', '--now', '2025-07-01T09:00:00+04:00', '/timeline from:2025-06-27 to:2025-07-01 actor:kremlin limit:5']);
 		expect(r.code).toBe(0);
