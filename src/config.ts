@@ -48,6 +48,8 @@ const envSchema = z.object({
 	TELEGRAM_WEBHOOK_URL: url('TELEGRAM_WEBHOOK_URL'),
 	TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/u.test(v), 'TELEGRAM_WEBHOOK_SECRET is 1-256 characters of A-Z, a-z, 0-9, _ and -'),
 	TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
+	// Loopback by default: the listener sits behind a TLS proxy, like the ops server.
+	TELEGRAM_WEBHOOK_HOST: optionalText.default('127.0.0.1'),
 	SITREP_DATA: optionalText.default('data'),
 	SITREP_DB: optionalText.default('var/sitrep.db'),
 	DATABASE_URL: optionalText.refine((v) => v === undefined || isPostgresUrl(v), 'DATABASE_URL must be a postgres:// or postgresql:// URL, e.g. postgres://sitrep:password@db.internal:5432/sitrep'),
@@ -70,7 +72,7 @@ const envSchema = z.object({
 /** Validated configuration. */
 export interface Config {
 	readonly discord?: { readonly token: string; readonly appId: string; readonly apiRoot?: string };
-	readonly telegram?: { readonly token: string; readonly apiRoot?: string; readonly webhook?: { readonly url: string; readonly secret?: string; readonly port: number } };
+	readonly telegram?: { readonly token: string; readonly apiRoot?: string; readonly webhook?: { readonly url: string; readonly secret?: string; readonly port: number; readonly host?: string } };
 	readonly dataDir: string;
 	readonly dbPath: string;
 	/** PostgreSQL instead of the SQLite file at dbPath: set for several processes sharing one store. */
@@ -136,7 +138,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 					telegram: {
 						token: e.TELEGRAM_BOT_TOKEN,
 						...(e.TELEGRAM_API_ROOT ? { apiRoot: e.TELEGRAM_API_ROOT } : {}),
-						...(e.TELEGRAM_WEBHOOK_URL ? { webhook: { url: e.TELEGRAM_WEBHOOK_URL, port: e.TELEGRAM_WEBHOOK_PORT, ...(e.TELEGRAM_WEBHOOK_SECRET ? { secret: e.TELEGRAM_WEBHOOK_SECRET } : {}) } } : {}),
+						...(e.TELEGRAM_WEBHOOK_URL ? { webhook: { url: e.TELEGRAM_WEBHOOK_URL, port: e.TELEGRAM_WEBHOOK_PORT, host: e.TELEGRAM_WEBHOOK_HOST ?? '127.0.0.1', ...(e.TELEGRAM_WEBHOOK_SECRET ? { secret: e.TELEGRAM_WEBHOOK_SECRET } : {}) } } : {}),
 					},
 				}
 			: {}),

@@ -40,7 +40,7 @@ export interface TelegramTuning {
 	readonly pageTtlMs?: number;
 	/** Most pages remembered at once. */
 	readonly maxPages?: number;
-	/** Interface the webhook server binds (all when undefined). */
+	/** Interface the webhook server binds, over TELEGRAM_WEBHOOK_HOST (127.0.0.1 when neither is set). */
 	readonly webhookHost?: string;
 	/** How long stop() waits for replies still being sent. */
 	readonly drainMs?: number;
@@ -58,6 +58,8 @@ export interface TelegramPlatform {
 	stop(): Promise<void>;
 	/** Webhook mode: the port the update server listens on. */
 	readonly webhookPort?: number;
+	/** Webhook mode: the interface it listens on. */
+	readonly webhookAddress?: string;
 	/** Replies waiting to be sent (bounded by the per-chat queue cap). */
 	waitingReplies(): number;
 }
@@ -111,7 +113,8 @@ export async function startTelegram(opts: {
 			path: new URL(tg.webhook.url).pathname,
 			secret,
 			port: tg.webhook.port,
-			...(tuning.webhookHost ? { host: tuning.webhookHost } : {}),
+			// The configured interface (TELEGRAM_WEBHOOK_HOST, loopback by default); never all of them unasked.
+			host: tuning.webhookHost ?? tg.webhook.host ?? '127.0.0.1',
 			logger,
 			...(opts.updates ? { deduplicator: opts.updates } : {}),
 			onUpdate: (update) => adapter.track(bot.handleUpdate(update)),
@@ -123,7 +126,7 @@ export async function startTelegram(opts: {
 			await webhook.close();
 			throw err;
 		}
-		logger.info({ username, port: webhook.port }, 'Telegram bot receiving updates by webhook');
+		logger.info({ username, host: webhook.address, port: webhook.port }, 'Telegram bot receiving updates by webhook');
 	} else {
 		await new Promise<void>((resolve, reject) => {
 			// launch() resolves only when polling ends; the callback says it has started.
@@ -168,7 +171,7 @@ export async function startTelegram(opts: {
 		botUsername: username,
 		stop: () => (stopping ??= stop()),
 		waitingReplies: () => replies.waiting(),
-		...(webhook ? { webhookPort: webhook.port } : {}),
+		...(webhook ? { webhookPort: webhook.port, webhookAddress: webhook.address } : {}),
 	};
 }
 
