@@ -14,6 +14,7 @@ import { CsvError } from './interop/csv.js';
 import { writeDraft } from './interop/draft.js';
 import { EXPORT_FORMATS, exportDataset, IMPORT_FORMATS, ImportError, importFile, isEmptyDir, type ExportFormat, type ImportFormat } from './interop/index.js';
 import { TimelineJsError } from './interop/timelinejs.js';
+import { hasBidiControl } from './i18n/bidi.js';
 import { silentLogger } from './logger.js';
 import { CONSOLE_PLACE, CONSOLE_REQUESTER } from './platforms/console/console-chat.js';
 import { DEFAULT_MAX_REMOVED_SHARE, shrinkBeyond } from './reload/shrink-guard.js';
@@ -107,12 +108,34 @@ async function validate(args: string[]): Promise<void> {
 	if (r.ok) {
 		const c = r.snapshot.counts;
 		process.stdout.write(`${dir}: valid — ${c.events} events, ${c.actors} actors, ${c.sources} sources, ${c.claims} claims (version ${r.snapshot.version}, ${ms} ms)\n`);
+		for (const w of bidiWarnings(r.snapshot)) process.stdout.write(`warning: ${w}\n`);
 		if (parsed.values.against !== undefined) await compareWithLive(parsed.values.against, dir, r.snapshot);
 		return;
 	}
 	for (const e of r.errors) process.stdout.write(`${formatDatasetError(e)}\n`);
 	process.stderr.write(`${dir}: ${r.errors.length} ${r.errors.length === 1 ? 'error' : 'errors'}\n`);
 	process.exitCode = 1;
+}
+
+/**
+ * Text fields holding an explicit bidi control (U+202A–U+202E, U+2066–U+2069): a warning, not an
+ * error — the bot isolates such text in every reply — since an override can make a title read
+ * differently from what the editors reviewed.
+ */
+function bidiWarnings(snapshot: Extract<Awaited<ReturnType<typeof loadDataset>>, { ok: true }>['snapshot']): string[] {
+	const out: string[] = [];
+	const walk = (where: string, value: unknown): void => {
+		if (typeof value === 'string') {
+			const ch = /[\u202a-\u202e\u2066-\u2069]/u.exec(value)?.[0];
+			if (ch) out.push(`${where} contains the bidi control U+${ch.charCodeAt(0).toString(16).toUpperCase()}; replies isolate it, but check that the text reads as meant, and remove it if it was pasted by accident`);
+		} else if (Array.isArray(value)) value.forEach((v, i) => walk(`${where}[${i}]`, v));
+		else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(`${where}.${k}`, v);
+	};
+	walk('story', snapshot.story);
+	for (const [kind, list] of [['events', snapshot.events], ['actors', snapshot.actors], ['sources', snapshot.sources], ['claims', snapshot.claims]] as const) {
+		for (const record of list) if (hasBidiControl(JSON.stringify(record))) walk(`${kind}[id=${record.id}]`, record);
+	}
+	return out.slice(0, 50);
 }
 
 /** What a reload from `liveDir` to the validated dataset would remove, and whether it needs confirming. */

@@ -18,7 +18,7 @@ import { cleanValue, stripInvisible } from './invisible.js';
 import { parseLine, quoteValue } from './parse-line.js';
 import { withUntranslatedNote } from './present.js';
 import type { Registry } from './registry.js';
-import { para, type Reply } from './reply.js';
+import { containBidiControls, para, type Reply } from './reply.js';
 
 /** What a platform adapter hands the core. Either a text line or structured options (Discord). */
 export interface CommandRequest {
@@ -164,7 +164,7 @@ export class Core {
 				services: this.options.services ?? {},
 				commandLine: (overrides) => commandLine(module.data.name, { ...raw, ...overrides }),
 			};
-			const reply = withUntranslatedNote(await (module.execute as (c: CommandContext) => Reply | Promise<Reply>)(ctx), i18n);
+			const reply = containBidiControls(withUntranslatedNote(await (module.execute as (c: CommandContext) => Reply | Promise<Reply>)(ctx), i18n));
 			log.debug({ ms: Math.round(performance.now() - started) }, 'Answered command');
 			return { reply: reply.locale === undefined && lang !== 'en' ? { ...reply, locale: lang } : reply, outcome: { kind: 'ok' }, command: commandName };
 		} catch (err) {
