@@ -320,6 +320,12 @@ class TelegramAdapter {
 		const msg = q.message;
 		const found = msg ? this.pages.get(data, String(msg.chat.id), String(q.from.id)) : ({ kind: 'expired' } as const);
 		const i18n = createTranslator(q.from.language_code);
+		// Page turns run commands too: the same per-member rate, told in the button's own popup.
+		const admission = this.limiter.admit(String(q.from.id));
+		if (admission !== 'run') {
+			this.logger.info({ user: q.from.id, admission }, 'Telegram page turn refused: over the per-user rate');
+			return void (await answer(admission === 'slow_down' ? i18n.t('error.slowDown').slice(0, 200) : undefined, admission === 'slow_down'));
+		}
 		if (!msg || found.kind === 'expired') return void (await answer(i18n.t('telegram.pageExpired')));
 		if (found.kind === 'foreign') return void (await answer(i18n.t('telegram.pageForeign')));
 		const chat = msg.chat;

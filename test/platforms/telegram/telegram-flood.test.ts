@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from 'telegraf/types';
 import { startTelegram, type TelegramPlatform, type TelegramTuning } from '../../../src/platforms/telegram/telegram-adapter.js';
-import { captureLogger, checkTelegramHtml, people, places, TelegramStandIn, testConfig, testCore, type Call } from '../../helpers/telegram-stand-in.js';
+import { captureLogger, checkTelegramHtml, people, places, TelegramStandIn, testConfig, testCore, type Call, type StoredMessage } from '../../helpers/telegram-stand-in.js';
 
 const FAST: TelegramTuning = { pacing: { perChatIntervalMs: 5, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 } } };
 
@@ -69,5 +69,23 @@ describe('flood bounds', () => {
 		const dropped = logs.records().filter((r) => r['msg'] === 'Reply dropped: no longer useful or too many waiting');
 		expect(dropped.length).toBeGreaterThanOrEqual(30);
 		expect(dropped[0]).toMatchObject({ reason: 'queue_full', platform: 'telegram' });
+	});
+
+	it('bounds page turns by the same rate: one popup says slow down, no edit runs beyond it', async () => {
+		const logs = captureLogger();
+		platform = await startTelegram({ core: await testCore(), config: testConfig(standIn), logger: logs.logger, tuning: { ...FAST, flood: { burst: 3, refillMs: 60_000 } } });
+		const alice = places.private(people.alice);
+		standIn.message(alice, people.alice, '/timeline limit:2');
+		const call = await standIn.waitFor(() => standIn.ok('sendMessage', alice.id)[0]);
+		const page = [...standIn.messages.values()].filter((m) => m.chat.id === alice.id && m.text === call.params['text']).at(-1)! as StoredMessage;
+		const next = page.reply_markup!.inline_keyboard.flat().find((b) => b.text === 'Next ›')!.callback_data!;
+		for (let i = 0; i < 8; i++) standIn.press(alice, people.alice, page.message_id, next);
+		await standIn.waitFor(() => standIn.ok('answerCallbackQuery').length >= 8 || undefined);
+		await new Promise((r) => setTimeout(r, 200));
+		// Two presses were within the allowance (the command took the third token).
+		expect(standIn.ok('editMessageText', alice.id).length).toBeLessThanOrEqual(2);
+		const alerts = standIn.ok('answerCallbackQuery').filter((c) => c.params['show_alert'] === true);
+		expect(alerts).toHaveLength(1);
+		expect(String(alerts[0]!.params['text'])).toMatch(/faster than I can answer/u);
 	});
 });
