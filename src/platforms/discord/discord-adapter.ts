@@ -336,9 +336,9 @@ class InteractionHandler {
 	}
 
 	/**
-	 * Sends one message; when it carries files and Discord refuses it with a 4xx other than "unknown
-	 * interaction" or missing access (a file too large, a bad attachment), logs that and sends the
-	 * same message without its files, so the words still go out.
+	 * Sends one message; when it carries files and Discord refuses what it carries (too large, no
+	 * Attach Files permission, a bad attachment), logs that and sends the same message without its
+	 * files, so the words still go out.
 	 */
 	private async orWithoutFiles<M extends { readonly files?: readonly unknown[] }>(message: M, send: (m: M) => Promise<unknown>): Promise<void> {
 		try {
@@ -346,7 +346,7 @@ class InteractionHandler {
 		} catch (err) {
 			const status = (err as { status?: unknown }).status;
 			const code = (err as { code?: unknown }).code;
-			const attachmentProblem = typeof status === 'number' && status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status) && code !== 10062 && code !== 40060;
+			const attachmentProblem = status === 413 || (typeof code === 'number' && [40005, 50013, 50035].includes(code));
 			if (!message.files?.length || !attachmentProblem) throw err;
 			this.logger.warn({ err: describeError(err), files: message.files.length }, 'Discord refused an attachment; the words go out without it');
 			const { files: _files, ...rest } = message;

@@ -69,6 +69,16 @@ export function channelMessageBody(channelId: string, message: DiscordMessage, p
 	return { body, files: message.files.map((f) => ({ name: f.name, data: Buffer.from(f.data) })) };
 }
 
+/**
+ * Discord refused what a message carries rather than the channel: a body too large (413, 40005),
+ * no Attach Files permission (50013, asked once more without files), a rejected attachment (50035).
+ */
+function attachmentRefused(err: unknown): boolean {
+	if (!(err instanceof DiscordAPIError)) return false;
+	const code = typeof err.code === 'number' ? err.code : Number(err.code);
+	return err.status === 413 || [40005, 50013, 50035].includes(code);
+}
+
 export function createDiscordSender(rest: REST, logger: Logger): PlatformSender {
 	return {
 		platform: 'discord',
@@ -78,8 +88,20 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 			try {
 				const messages = renderDiscord(reply, { paging: 'text' });
 				for (const [part, message] of messages.entries()) {
-					const { body, files } = channelMessageBody(channelId, message, part);
-					const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage;
+					const post = (m: DiscordMessage) => {
+						const { body, files } = channelMessageBody(channelId, m, part);
+						return rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) }) as Promise<APIMessage>;
+					};
+					let sent: APIMessage;
+					try {
+						sent = await post(message);
+					} catch (err) {
+						// A picture Discord refuses (too large, no Attach Files permission) costs the picture,
+						// not the words: the same message goes once more without files; a second failure is the channel's.
+						if (message.files.length === 0 || !attachmentRefused(err)) throw err;
+						logger.warn({ channel: channelId, files: message.files.length, err: describeError(err) }, 'Discord refused an attachment; the words go out without it');
+						sent = await post({ ...message, files: [] });
+					}
 					messageIds.push(sent.id);
 				}
 				return { kind: 'sent', messageIds };

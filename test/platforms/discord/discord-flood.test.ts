@@ -16,7 +16,7 @@ import { createRegistry } from '../../../src/core/registry.js';
 import { loadDataset } from '../../../src/dataset/load-dataset.js';
 import type { DatasetSnapshot } from '../../../src/dataset/snapshot.js';
 import { startDiscord, type DiscordPlatform } from '../../../src/platforms/discord/discord-adapter.js';
-import { DiscordStandIn, user } from '../../helpers/discord-stand-in.js';
+import { DiscordStandIn, TEXT_CHANNEL, user } from '../../helpers/discord-stand-in.js';
 
 const TOKEN = 'stand-in-token-abcdefghijklmnop';
 const ALICE = user('600000000000000001', 'alice');
@@ -80,5 +80,15 @@ describe('Discord flood bound and attachments', () => {
 		const cb = await standIn.waitFor((c) => c.path === `/interactions/${i.id}/${i.token}/callback` && c.status < 300);
 		expect(JSON.stringify(cb.body)).toContain('the words with a picture');
 		expect(logLines.join('')).toContain('Discord refused an attachment; the words go out without it');
+	});
+
+	it('posts a briefing’s words to a channel when Discord refuses its picture', async () => {
+		standIn.inject({ method: 'POST', path: /^\/channels\/\d+\/messages$/u, status: 413, body: { message: 'Request entity too large', code: 40005 } });
+		const before = standIn.calls.length;
+		const outcome = await platform.sender.send(TEXT_CHANNEL, { blocks: [para('briefing words')], images: [{ name: 'p.png', png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), alt: 'picture' }] });
+		expect(outcome).toMatchObject({ kind: 'sent' });
+		const posts = standIn.calls.slice(before).filter((c) => c.path.startsWith('/channels/'));
+		expect(posts.map((c) => c.status)).toEqual([413, 200]);
+		expect(JSON.stringify(posts[1]!.body)).toContain('briefing words');
 	});
 });
