@@ -2,12 +2,13 @@
  * The Telegram Bot API stand-in of the tests (test/helpers/telegram-stand-in.ts) in its own process,
  * so that answering thousands of calls does not load the event loop being measured. It knows
  * `--chats` private chats with ids from `--first-chat`, and answers messages from the parent:
- * 'stats' → the delivered sendMessage calls, timed where they arrive.
+ * 'stats' → the delivered sendMessage calls, timed where they arrive; 'flood' → the given command
+ * lines sent as one member's messages in the stand-in's supergroup (bench/flood.ts).
  *
  *   tsx bench/stand-in.child.ts --chats 10000 --first-chat 500000
  */
 import type { Chat } from 'telegraf/types';
-import { TelegramStandIn } from '../test/helpers/telegram-stand-in.js';
+import { people, places, TelegramStandIn } from '../test/helpers/telegram-stand-in.js';
 import { arg } from './lib.js';
 
 const chats = Number(arg('chats'));
@@ -15,8 +16,10 @@ const first = Number(arg('first-chat'));
 const standIn = await TelegramStandIn.start();
 for (let i = 0; i < chats; i++) standIn.addChat({ id: first + i, type: 'private', first_name: `Reader ${i}` } as Chat);
 
-process.on('message', (m: { kind: string }) => {
-	if (m.kind === 'stats') {
+process.on('message', (m: { kind: string; lines?: string[] }) => {
+	if (m.kind === 'flood') {
+		for (const line of m.lines ?? []) standIn.message(places.supergroup, people.alice, line);
+	} else if (m.kind === 'stats') {
 		const ok = standIn.ok('sendMessage');
 		const at = ok.map((c) => c.at).sort((a, b) => a - b);
 		// Arrivals per 1-second window, to see the pacing from the receiving side.

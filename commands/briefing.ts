@@ -1,6 +1,6 @@
 import { composeBriefing } from '../src/briefing/compose-briefing.js';
+import { msg, UserFacingError } from '../src/core/errors.js';
 import { defineCommand } from '../src/core/command.js';
-import { para } from '../src/core/reply.js';
 import { isoFromDay, localDayNumber } from '../src/dataset/partial-date.js';
 import { en } from '../src/i18n/messages/index.js';
 import { timelineAttachment } from '../src/images/attach.js';
@@ -21,12 +21,12 @@ export default defineCommand({
 	async execute(ctx) {
 		const { args, dataset, now, i18n } = ctx;
 		if (args.date && args.date.start.precision !== 'day') {
-			return { blocks: [para({ text: i18n.t('briefing.oneDay'), mark: 'bold' })], ephemeral: true };
+			throw new UserFacingError('BAD_VALUE', msg('briefing.oneDay'));
 		}
 		const day = args.date ? args.date.earliestDay : localDayNumber(now, dataset.story.timezone);
 		const sinceDay = args.since?.earliestDay;
 		if (sinceDay !== undefined && sinceDay > day) {
-			return { blocks: [para({ text: i18n.t('briefing.sinceAfter'), mark: 'bold' })], ephemeral: true };
+			throw new UserFacingError('BAD_VALUE', msg('briefing.sinceAfter'));
 		}
 		// The briefing keeps its own Translator (it is composed the same way for the scheduler) and
 		// notes untranslated text itself.

@@ -1,3 +1,4 @@
+import { msg, UserFacingError } from '../src/core/errors.js';
 import { defineCommand, type CommandDefinition } from '../src/core/command.js';
 import { usageText } from '../src/core/dispatch.js';
 import { bold, code, heading, para, type Block } from '../src/core/reply.js';
@@ -23,8 +24,7 @@ export default defineCommand({
 			if (!def) {
 				const near = closest(name, commands.map((c) => c.name), 1);
 				const command = `/${name.slice(0, 40)}`;
-				const message = near.length ? i18n.t('error.unknownCommand.suggest', { command, suggestion: `/${near[0]!}` }) : i18n.t('error.unknownCommand', { command });
-				return { blocks: [para({ text: message, mark: 'bold' }), para(i18n.t('help.listHint'))], ephemeral: true };
+				throw new UserFacingError('UNKNOWN_COMMAND', near.length ? msg('error.unknownCommand.suggest', { command, suggestion: `/${near[0]!}` }) : msg('error.unknownCommand', { command }), msg('help.listHint'));
 			}
 			const blocks: Block[] = [
 				heading(i18n.t(`help.heading.${def.access}`, { command: `/${def.name}` })),

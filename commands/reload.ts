@@ -1,12 +1,13 @@
 import { defineCommand } from '../src/core/command.js';
 import { msg, UserFacingError } from '../src/core/errors.js';
 import { bold, heading, para, type Block } from '../src/core/reply.js';
-import { formatDatasetError, type DatasetError } from '../src/dataset/errors.js';
+import { formatDatasetErrorWithoutValues, type DatasetError } from '../src/dataset/errors.js';
 import type { DatasetDiff, KindDiff } from '../src/dataset/diff.js';
 import { localDigits } from '../src/i18n/format.js';
 import { en } from '../src/i18n/messages/index.js';
 import { createTranslator, type Translator } from '../src/i18n/translator.js';
 import type { Reloader } from '../src/reload/reloader.js';
+import type { Shrink } from '../src/reload/shrink-guard.js';
 
 const LIST = 8;
 /** Dataset errors a failed reload lists before counting the rest (as `sitrep validate`). */
@@ -30,18 +31,27 @@ function kindLine(i18n: Translator, kind: 'events' | 'actors' | 'sources' | 'cla
 
 /**
  * A failed reload: the count and the files in the reader's language, then the errors themselves.
- * Each error line (FILE:LINE:COL  field  problem) is the loader's, in English, exactly as
- * `sitrep validate` prints it: it is for the dataset's editors, quotes the file and is what they
- * search for, and the loader's messages are not in the catalog.
+ * Each error line (FILE:LINE:COL  field  problem) is the loader's, in English, as `sitrep validate`
+ * prints it but with the values from the files left out: a chat may be read by anyone in it, and a
+ * file's text may be anything. The loader's messages are not in the catalog.
  */
 export function errorBlocks(errors: readonly DatasetError[], i18n: Translator = createTranslator('en')): Block[] {
-	const lines = errors.slice(0, MAX_ERRORS).map(formatDatasetError);
+	const lines = errors.slice(0, MAX_ERRORS).map(formatDatasetErrorWithoutValues);
 	if (errors.length > MAX_ERRORS) lines.push(i18n.t('reload.errorsMore', { n: errors.length - MAX_ERRORS }));
 	return [
 		para(bold(i18n.t('reload.failed', { n: errors.length }))),
 		para(i18n.t('reload.errorsIn', { files: new Set(errors.map((e) => e.file)).size })),
 		para({ text: lines.join('\n'), mark: 'code' }),
 	];
+}
+
+/** What a reload would remove beyond the allowed share, one line per kind. */
+export function shrinkBlocks(shrink: readonly Shrink[], i18n: Translator = createTranslator('en')): Block[] {
+	return shrink.map((s) => {
+		const shown = i18n.list(s.removed.slice(0, LIST));
+		const ids = s.removed.length > LIST ? i18n.t('reload.idsMore', { ids: shown, n: s.removed.length - LIST }) : shown;
+		return para(i18n.t('reload.shrinkLine', { kind: i18n.t(`reload.kind.${s.kind}`), n: s.removed.length, before: s.before, ids }));
+	});
 }
 
 /** What a reload changed, one line per kind of record. */
@@ -64,8 +74,9 @@ export default defineCommand({
 		options: [
 			{ name: 'dry_run', type: 'boolean', description: en['cmd.reload.opt.dry_run'] },
 			{ name: 'history', type: 'boolean', description: en['cmd.reload.opt.history'] },
+			{ name: 'confirm', type: 'boolean', description: en['cmd.reload.opt.confirm'] },
 		],
-		examples: ['/reload', '/reload dry_run:true', '/reload history:true'],
+		examples: ['/reload', '/reload dry_run:true', '/reload history:true', '/reload confirm:true'],
 	},
 	async execute({ args, services, requester, i18n }) {
 		const reloader = services['reloader'] as Reloader | undefined;
@@ -95,7 +106,10 @@ export default defineCommand({
 				ephemeral: true,
 			};
 		}
-		const outcome = await reloader.reload({ requester: { platform: requester.platform, userId: requester.userId, displayName: requester.displayName }, trigger: 'command', dryRun: args.dry_run ?? false });
+		const outcome = await reloader.reload({ requester: { platform: requester.platform, userId: requester.userId, displayName: requester.displayName }, trigger: 'command', dryRun: args.dry_run ?? false, confirm: args.confirm ?? false });
+		if (!outcome.ok && outcome.shrink?.length) {
+			return { blocks: [para(bold(i18n.t('reload.refusedShrink'))), ...shrinkBlocks(outcome.shrink, i18n), para(i18n.t('reload.refusedShrink.hint'))], ephemeral: true };
+		}
 		if (!outcome.ok) {
 			return { blocks: errorBlocks(outcome.errors, i18n), ephemeral: true };
 		}
@@ -107,7 +121,12 @@ export default defineCommand({
 					: i18n.t('reload.swapped', { after: outcome.after.version, before: outcome.before.version });
 		const c = outcome.after.counts;
 		return {
-			blocks: [para(bold(title)), para(i18n.t('reload.counts', { events: c.events, actors: c.actors, sources: c.sources, claims: c.claims, ms: outcome.durationMs })), ...diffBlocks(outcome.diff, i18n)],
+			blocks: [
+				para(bold(title)),
+				para(i18n.t('reload.counts', { events: c.events, actors: c.actors, sources: c.sources, claims: c.claims, ms: outcome.durationMs })),
+				...diffBlocks(outcome.diff, i18n),
+				...(outcome.result === 'dry_run' && outcome.shrink.length ? [para(bold(i18n.t('reload.dryRunShrink')))] : []),
+			],
 			ephemeral: true,
 		};
 	},

@@ -1,3 +1,4 @@
+import { msg, UserFacingError } from '../src/core/errors.js';
 import { defineCommand } from '../src/core/command.js';
 import { timelineFilterAttachment } from '../src/images/attach.js';
 import { eventLine } from '../src/core/present.js';
@@ -44,10 +45,8 @@ export default defineCommand({
 		const fromDay = args.from?.earliestDay;
 		const toDay = args.to?.latestDay;
 		if (fromDay !== undefined && toDay !== undefined && toDay < fromDay) {
-			return {
-				blocks: [para({ text: i18n.t('timeline.fromAfterTo', { from: args.from!.text, to: args.to!.text }), mark: 'bold' }), para(i18n.t('timeline.fromAfterTo.hint'))],
-				ephemeral: true,
-			};
+			// A user error, not an answer: `ask` exits 2 and the metrics count it as one.
+			throw new UserFacingError('BAD_VALUE', msg('timeline.fromAfterTo', { from: args.from!.text, to: args.to!.text }), msg('timeline.fromAfterTo.hint'));
 		}
 		const filter = timelineFilter(args);
 		// One page: a long result is counted and paged without making the list of all its events.

@@ -26,7 +26,7 @@ export interface AppOptions {
 	/** SITREP_PUBLIC_URL: answers link to their page on the web site. */
 	readonly publicUrl?: string;
 	/** Where reloads are recorded, and what to do after a swap. */
-	readonly reload?: Pick<ReloaderOptions, 'audit' | 'onSwap'>;
+	readonly reload?: Pick<ReloaderOptions, 'audit' | 'onSwap' | 'maxRemovedShare'>;
 }
 
 export interface App {
@@ -64,7 +64,15 @@ export async function createApp(options: AppOptions): Promise<App> {
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
 	await warmIndexes(loaded.snapshot);
 	const holder = new DatasetHolder(loaded.snapshot);
-	const reloader = new Reloader({ holder, dataDir, logger: options.logger, clock, load, ...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}) });
+	const reloader = new Reloader({
+		holder,
+		dataDir,
+		logger: options.logger,
+		clock,
+		load,
+		...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}),
+		...(options.reload?.maxRemovedShare !== undefined ? { maxRemovedShare: options.reload.maxRemovedShare } : {}),
+	});
 	const services: CommandServices = { registry, reloader, ...(options.services ?? {}) };
 	const core = new Core({
 		registry,

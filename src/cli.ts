@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { createApp, DatasetLoadError } from './app.js';
 import { previewBriefing } from './cli-briefing.js';
 import { loadConfig, tryLoadConfig } from './config.js';
+import { diffDatasets } from './dataset/diff.js';
 import { formatDatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
 import { isTimeZone } from './dataset/schema.js';
@@ -15,8 +16,10 @@ import { CsvError } from './interop/csv.js';
 import { writeDraft } from './interop/draft.js';
 import { EXPORT_FORMATS, exportDataset, IMPORT_FORMATS, ImportError, importFile, isEmptyDir, type ExportFormat, type ImportFormat } from './interop/index.js';
 import { TimelineJsError } from './interop/timelinejs.js';
+import { hasBidiControl } from './i18n/bidi.js';
 import { silentLogger } from './logger.js';
 import { CONSOLE_PLACE, CONSOLE_REQUESTER } from './platforms/console/console-chat.js';
+import { DEFAULT_MAX_REMOVED_SHARE, shrinkBeyond } from './reload/shrink-guard.js';
 import { renderPlainText } from './render/plain-text.js';
 import { closeImageWorkers } from './images/index.js';
 import { saveReplyAttachments } from './platforms/console/save-images.js';
@@ -38,6 +41,9 @@ Commands:
   validate [DIR]             Check a dataset directory (default: data/) and print every error.
                              --languages ru,az,fa also lists every text without a translation
                              into those languages (a report; --require-translations makes it fail).
+                             --against LIVE_DIR also says what a reload from LIVE_DIR to DIR would
+                             remove, and whether it needs /reload confirm:true (more than
+                             SITREP_RELOAD_MAX_REMOVED_PERCENT, default 50%, of events, actors or claims).
   import FORMAT FILE --out DIR
                              Turn another tool's file into a dataset directory. FORMAT is
                              timelinejs (JSON), timelinejs-csv (the Google Sheets template as CSV)
@@ -114,7 +120,13 @@ async function briefingCommand(args: string[]): Promise<void> {
 }
 
 async function validate(args: string[]): Promise<void> {
-	const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { languages: { type: 'string' }, 'require-translations': { type: 'boolean' } } });
+	let parsed;
+	try {
+		parsed = parseArgs({ args, allowPositionals: true, options: { against: { type: 'string' }, languages: { type: 'string' }, 'require-translations': { type: 'boolean' } } });
+	} catch (err) {
+		return fail(`${err instanceof Error ? err.message : String(err)}\nUsage: npx sitrep validate [DIR] [--against LIVE_DIR] [--languages ru,az,fa] [--require-translations]`, 2);
+	}
+	const { positionals, values } = parsed;
 	const dir = positionals[0] ?? 'data';
 	const languages = values.languages === undefined ? [] : values.languages.split(',').map((l) => l.trim()).filter(Boolean);
 	const badLang = languages.find((l) => !/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/u.test(l));
@@ -127,6 +139,8 @@ async function validate(args: string[]): Promise<void> {
 	if (r.ok) {
 		const c = r.snapshot.counts;
 		process.stdout.write(`${dir}: valid — ${c.events} events, ${c.actors} actors, ${c.sources} sources, ${c.claims} claims (version ${r.snapshot.version}, ${ms} ms)\n`);
+		for (const w of bidiWarnings(r.snapshot)) process.stdout.write(`warning: ${w}\n`);
+		if (parsed.values.against !== undefined) await compareWithLive(parsed.values.against, dir, r.snapshot);
 		if (languages.length) reportTranslations(dir, missingTranslations(r.snapshot, languages), languages, values['require-translations'] === true);
 		return;
 	}
@@ -144,6 +158,46 @@ function reportTranslations(dir: string, missing: readonly MissingTranslation[],
 	const counts = languages.filter((l) => l !== 'en').map((l) => `${l} ${missing.filter((m) => m.lang === l).length}`);
 	process.stdout.write(`${dir}: ${missing.length ? `${missing.length} missing ${missing.length === 1 ? 'translation' : 'translations'} (${counts.join(', ')})` : `translated into ${languages.join(', ')}`}\n`);
 	if (missing.length && required) process.exitCode = 1;
+}
+
+/**
+ * Text fields holding an explicit bidi control (U+202A–U+202E, U+2066–U+2069): a warning, not an
+ * error — the bot isolates such text in every reply — since an override can make a title read
+ * differently from what the editors reviewed.
+ */
+function bidiWarnings(snapshot: Extract<Awaited<ReturnType<typeof loadDataset>>, { ok: true }>['snapshot']): string[] {
+	const out: string[] = [];
+	const walk = (where: string, value: unknown): void => {
+		if (typeof value === 'string') {
+			const ch = /[\u202a-\u202e\u2066-\u2069]/u.exec(value)?.[0];
+			if (ch) out.push(`${where} contains the bidi control U+${ch.charCodeAt(0).toString(16).toUpperCase()}; replies isolate it, but check that the text reads as meant, and remove it if it was pasted by accident`);
+		} else if (Array.isArray(value)) value.forEach((v, i) => walk(`${where}[${i}]`, v));
+		else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(`${where}.${k}`, v);
+	};
+	walk('story', snapshot.story);
+	for (const [kind, list] of [['events', snapshot.events], ['actors', snapshot.actors], ['sources', snapshot.sources], ['claims', snapshot.claims]] as const) {
+		for (const record of list) if (hasBidiControl(JSON.stringify(record))) walk(`${kind}[id=${record.id}]`, record);
+	}
+	return out.slice(0, 50);
+}
+
+/** What a reload from `liveDir` to the validated dataset would remove, and whether it needs confirming. */
+async function compareWithLive(liveDir: string, dir: string, next: Extract<Awaited<ReturnType<typeof loadDataset>>, { ok: true }>['snapshot']): Promise<void> {
+	const live = await loadDataset(liveDir);
+	if (!live.ok) return fail(`${liveDir} (--against) is not a valid dataset itself (${live.errors.length} errors); check it with: npx sitrep validate ${liveDir}`, 1);
+	const config = tryLoadConfig();
+	const share = config.ok ? (config.config.reloadMaxRemovedShare ?? DEFAULT_MAX_REMOVED_SHARE) : DEFAULT_MAX_REMOVED_SHARE;
+	const diff = diffDatasets(live.snapshot, next);
+	for (const kind of ['events', 'actors', 'sources', 'claims'] as const) {
+		const removed = diff[kind].removed;
+		if (removed.length) process.stdout.write(`would remove ${removed.length} of ${live.snapshot.counts[kind]} ${kind}: ${removed.join(', ')}\n`);
+	}
+	const shrink = shrinkBeyond(diff, live.snapshot.counts, share);
+	if (shrink.length) {
+		process.stdout.write(
+			`${dir}: a reload from ${liveDir} removes more than ${Math.round(share * 100)}% of the ${shrink.map((s) => s.kind).join(', ')}; the bot refuses it (the file watch always) until an owner runs /reload confirm:true\n`,
+		);
+	} else process.stdout.write(`${dir}: a reload from ${liveDir} needs no confirmation\n`);
 }
 
 async function importCommand(args: string[]): Promise<void> {
@@ -270,7 +324,13 @@ async function ask(args: string[]): Promise<void> {
 		return fail(err instanceof DatasetLoadError ? err.message : String(err), 1);
 	}
 	const result = await app.core.handle({ line: line.startsWith('/') ? line : `/${line}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE, ...(parsed.values.lang ? { locale: parsed.values.lang } : {}) });
-	const saved = parsed.values.images ? await saveReplyAttachments(result.reply, parsed.values.images) : [];
+	let saved: string[] = [];
+	try {
+		saved = parsed.values.images ? await saveReplyAttachments(result.reply, parsed.values.images) : [];
+	} catch (err) {
+		// The picture is lost, not the answer: say why on stderr and print the words.
+		process.stderr.write(`sitrep: could not write the pictures to ${parsed.values.images}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+	}
 	await closeImageWorkers();
 	const text = renderPlainText(result.reply, { imagePaths: saved });
 	if (result.outcome.kind === 'ok') {

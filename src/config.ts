@@ -48,6 +48,8 @@ const envSchema = z.object({
 	TELEGRAM_WEBHOOK_URL: url('TELEGRAM_WEBHOOK_URL'),
 	TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/u.test(v), 'TELEGRAM_WEBHOOK_SECRET is 1-256 characters of A-Z, a-z, 0-9, _ and -'),
 	TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
+	// Loopback by default: the listener sits behind a TLS proxy, like the ops server.
+	TELEGRAM_WEBHOOK_HOST: optionalText.default('127.0.0.1'),
 	SITREP_DATA: optionalText.default('data'),
 	SITREP_DB: optionalText.default('var/sitrep.db'),
 	DATABASE_URL: optionalText.refine((v) => v === undefined || isPostgresUrl(v), 'DATABASE_URL must be a postgres:// or postgresql:// URL, e.g. postgres://sitrep:password@db.internal:5432/sitrep'),
@@ -55,6 +57,7 @@ const envSchema = z.object({
 	SITREP_NOW: optionalText.refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'SITREP_NOW is an ISO date-time such as 2025-06-30T09:00:00+04:00'),
 	SITREP_OWNERS: owners,
 	SITREP_WATCH: z.enum(['0', '1', '']).optional().transform((v) => v === '1'),
+	SITREP_RELOAD_MAX_REMOVED_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
 	SITREP_CATCHUP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(120),
 	SITREP_DEFAULT_TIME: optionalText.default('08:00').refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/u.test(v), 'SITREP_DEFAULT_TIME is HH:MM, e.g. 08:00'),
 	SITREP_DEFAULT_TIMEZONE: optionalText.refine((v) => v === undefined || isTimeZone(v), 'SITREP_DEFAULT_TIMEZONE must be an IANA zone such as Asia/Baku'),
@@ -119,7 +122,7 @@ export type WebRoute = (typeof WEB_ROUTES)[number];
 /** Validated configuration. */
 export interface Config {
 	readonly discord?: { readonly token: string; readonly appId: string; readonly apiRoot?: string };
-	readonly telegram?: { readonly token: string; readonly apiRoot?: string; readonly webhook?: { readonly url: string; readonly secret?: string; readonly port: number } };
+	readonly telegram?: { readonly token: string; readonly apiRoot?: string; readonly webhook?: { readonly url: string; readonly secret?: string; readonly port: number; readonly host?: string } };
 	readonly dataDir: string;
 	readonly dbPath: string;
 	/** PostgreSQL instead of the SQLite file at dbPath: set for several processes sharing one store. */
@@ -148,6 +151,11 @@ export interface Config {
 	readonly now?: string;
 	readonly owners: readonly { readonly platform: 'discord' | 'telegram'; readonly id: string }[];
 	readonly watch: boolean;
+	/**
+	 * The share (0-1) of events, actors or claims a reload may remove before an owner must confirm it
+	 * with /reload confirm:true; the file watch never confirms.
+	 */
+	readonly reloadMaxRemovedShare?: number;
 	readonly catchupMinutes: number;
 	readonly defaultTime: string;
 	readonly defaultTimezone?: string;
@@ -237,7 +245,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 					telegram: {
 						token: e.TELEGRAM_BOT_TOKEN,
 						...(e.TELEGRAM_API_ROOT ? { apiRoot: e.TELEGRAM_API_ROOT } : {}),
-						...(e.TELEGRAM_WEBHOOK_URL ? { webhook: { url: e.TELEGRAM_WEBHOOK_URL, port: e.TELEGRAM_WEBHOOK_PORT, ...(e.TELEGRAM_WEBHOOK_SECRET ? { secret: e.TELEGRAM_WEBHOOK_SECRET } : {}) } } : {}),
+						...(e.TELEGRAM_WEBHOOK_URL ? { webhook: { url: e.TELEGRAM_WEBHOOK_URL, port: e.TELEGRAM_WEBHOOK_PORT, host: e.TELEGRAM_WEBHOOK_HOST ?? '127.0.0.1', ...(e.TELEGRAM_WEBHOOK_SECRET ? { secret: e.TELEGRAM_WEBHOOK_SECRET } : {}) } } : {}),
 					},
 				}
 			: {}),
@@ -252,6 +260,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		...(e.SITREP_NOW ? { now: e.SITREP_NOW } : {}),
 		owners: e.SITREP_OWNERS,
 		watch: e.SITREP_WATCH,
+		reloadMaxRemovedShare: e.SITREP_RELOAD_MAX_REMOVED_PERCENT / 100,
 		catchupMinutes: e.SITREP_CATCHUP_MINUTES,
 		defaultTime: e.SITREP_DEFAULT_TIME ?? '08:00',
 		...(e.SITREP_DEFAULT_TIMEZONE ? { defaultTimezone: e.SITREP_DEFAULT_TIMEZONE } : {}),

@@ -17,19 +17,46 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-	const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
+	const secrets = [...new Set((options.secrets ?? []).filter((s) => s.length > 0))];
 	return pino(
 		{
 			level: options.level,
 			redact: { paths: REDACT, censor: '[redacted]' },
 			hooks: secrets.length
 				? {
-						streamWrite: (line: string) => redactSecrets(line, secrets),
+						streamWrite: (line: string) => redactLine(line, secrets),
 					}
 				: {},
 		},
 		options.destination ?? pino.destination(2),
 	);
+}
+
+/** A secret this short may also be part of the record's own text (a key, a level, JSON syntax). */
+const SHORT = 8;
+
+/**
+ * Redacts every secret in one JSON log line. Long secrets are replaced anywhere in the line; a
+ * short one only inside the record's string values and keys (the line is parsed for it), so that a
+ * two-letter secret is still hidden without breaking the JSON around it.
+ */
+function redactLine(line: string, secrets: readonly string[]): string {
+	const long = secrets.filter((s) => s.length >= SHORT);
+	const short = secrets.filter((s) => s.length < SHORT);
+	const out = redactSecrets(line, long);
+	if (short.length === 0 || !short.some((s) => out.includes(s) || out.includes(encodeURIComponent(s)))) return out;
+	try {
+		const walk = (v: unknown): unknown => {
+			if (typeof v === 'string') return redactSecrets(v, short);
+			if (Array.isArray(v)) return v.map(walk);
+			if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactSecrets(k, short), walk(x)]));
+			return v;
+		};
+		return `${JSON.stringify(walk(JSON.parse(out)))}\n`;
+	} catch {
+		// Not JSON (a pretty transport): blunt replacement is still better than a leak.
+		return redactSecrets(out, short);
+	}
 }
 
 /** Replaces each secret (and its URL-encoded form) in `text`. */

@@ -104,6 +104,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 			reload: {
 				audit: stores.reloadAudit,
+				...(config.reloadMaxRemovedShare !== undefined ? { maxRemovedShare: config.reloadMaxRemovedShare } : {}),
 				// Remember when each version of each event was first seen, for "Updated since your last briefing".
 				onSwap: (next) => stores.eventVersions.recordSnapshot(next, new Date()),
 			},
@@ -165,7 +166,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 					const handler = createWebhookHandler(o);
 					const unmount = webServer.mountPost(o.path, (req, res) => handler.handle(req, res));
 					logger.info({ path: o.path, port: webServer.port }, 'Telegram webhook mounted on the web server');
-					return { port: webServer.port, close: async () => (unmount(), await handler.drain()) };
+					return { port: webServer.port, address: config.web?.host ?? '127.0.0.1', close: async () => (unmount(), await handler.drain()) };
 				}
 			: undefined;
 
@@ -182,11 +183,12 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			const tg = await startTelegram({
 				core: app.core,
 				config,
-				logger: logger.child({ platform: 'telegram' }),
+				logger,
 				updates: stores.updates,
 				pages: stores.pages,
 				membership,
 				...(startWebhook ? { startWebhook } : {}),
+				onDrop: (p, reason) => metrics.floodDropped(p, reason),
 			});
 			stack.push({ name: 'telegram', stop: () => tg.stop() });
 			senders.set('telegram', tg.sender);
@@ -211,7 +213,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			logger.info({ shards: shards.shardCount }, 'Discord shards started');
 		} else if (config.discord) {
 			const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
-			const dc = await startDiscord({ core: app.core, config, logger: logger.child({ platform: 'discord' }), pages: stores.pages, membership });
+			const dc = await startDiscord({ core: app.core, config, logger, pages: stores.pages, membership, onDrop: (p, reason) => metrics.floodDropped(p, reason) });
 			stack.push({ name: 'discord', stop: () => dc.stop() });
 			senders.set('discord', dc.sender);
 			health.watch('discord', () => dc.connection());
@@ -298,6 +300,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 				interactive,
 				...(config.locale ? { locale: config.locale } : {}),
 				saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir),
+				logger,
 				...(term ? { terminal: detectTerminal(process.stdout, term.terminal) } : {}),
 				...(interactive && term?.historyFile ? { historyFile: term.historyFile } : {}),
 				// Paging needs the keyboard and the screen: a terminal on both sides.

@@ -4,7 +4,7 @@
  * and send it to every subscriber that shares it.
  */
 import { claimBlock, claimsByClaimant, eventLine, actorName, withUntranslatedNote } from '../core/present.js';
-import { bold, heading, italic, para, type Block, type Reply } from '../core/reply.js';
+import { bold, containBidiControls, heading, italic, para, type Block, type Reply } from '../core/reply.js';
 import type { Claim, StoryEvent } from '../dataset/model.js';
 import { civilFromDay, isoFromDay, parsePartialDate } from '../dataset/partial-date.js';
 import type { DatasetSnapshot, EventFilter } from '../dataset/snapshot.js';
@@ -137,7 +137,8 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 		for (const e of onThisDay.slice(0, 5)) blocks.push(eventLine(dataset, e, i18n));
 	}
 	blocks.push(para(italic(i18n.t('briefing.footer', { version: dataset.version }))));
-	const reply: Reply = withUntranslatedNote({ blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) }, i18n);
+	// Briefings reach the platforms without the core: dataset text is contained here as in Core.handle.
+	const reply: Reply = containBidiControls(withUntranslatedNote({ blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) }, i18n));
 	return { reply, newEvents: fresh, updatedEvents: updated };
 }
 

@@ -15,10 +15,11 @@ import type { Logger } from '../logger.js';
 import { hasChannelLanguages } from '../store/store.js';
 import type { CommandContext, CommandModule, CommandServices, OptionDefinition, Place, Requester } from './command.js';
 import { msg, toError, UserFacingError, type ErrorText, type UserErrorCode } from './errors.js';
+import { cleanValue, stripInvisible } from './invisible.js';
 import { parseLine, quoteValue } from './parse-line.js';
 import { withUntranslatedNote } from './present.js';
 import type { Registry } from './registry.js';
-import { para, type Reply } from './reply.js';
+import { containBidiControls, para, type Reply } from './reply.js';
 import { webPathFor, withWebLinks } from './web-links.js';
 
 /** What a platform adapter hands the core. Either a text line or structured options (Discord). */
@@ -85,6 +86,12 @@ export const GENERIC_FAILURE = english('error.generic');
 export function genericFailure(locale?: string): Reply {
 	const i18n = createTranslator(locale);
 	return errorReply(i18n.t('error.generic'), undefined, i18n.locale);
+}
+
+/** The one polite answer to a member who sends commands faster than the flood bound allows. */
+export function slowDownReply(locale?: string): Reply {
+	const i18n = createTranslator(locale);
+	return errorReply(i18n.t('error.slowDown'), undefined, i18n.locale);
 }
 
 export class Core {
@@ -168,7 +175,7 @@ export class Core {
 				services: this.options.services ?? {},
 				commandLine: (overrides) => commandLine(module.data.name, { ...raw, ...overrides }),
 			};
-			let reply = withUntranslatedNote(await (module.execute as (c: CommandContext) => Reply | Promise<Reply>)(ctx), i18n);
+			let reply = containBidiControls(withUntranslatedNote(await (module.execute as (c: CommandContext) => Reply | Promise<Reply>)(ctx), i18n));
 			if (this.options.publicUrl) reply = withWebLinks(reply, this.options.publicUrl, webPathFor(module.data.name, args, lang), i18n);
 			log.debug({ ms: Math.round(performance.now() - started) }, 'Answered command');
 			return { reply: reply.locale === undefined && lang !== 'en' ? { ...reply, locale: lang } : reply, outcome: { kind: 'ok' }, command: commandName };
@@ -197,7 +204,7 @@ export class Core {
 	private parse(request: CommandRequest): { module?: CommandModule; raw: Record<string, string> } {
 		const registry = this.options.registry;
 		if (request.line !== undefined) {
-			const parsed = parseLine(request.line, (cmd, name) => registry.get(cmd)?.data.options.some((o) => o.name === name) ?? false);
+			const parsed = parseLine(stripInvisible(request.line), (cmd, name) => registry.get(cmd)?.data.options.some((o) => o.name === name) ?? false);
 			if (parsed.botName && this.options.botName && parsed.botName !== this.options.botName) return { raw: {} };
 			const module = this.find(parsed.command);
 			const raw: Record<string, string> = Object.fromEntries(parsed.named);
@@ -209,7 +216,7 @@ export class Core {
 			}
 			return { module, raw };
 		}
-		const module = this.find(request.command ?? '');
+		const module = this.find(stripInvisible(request.command ?? ''));
 		const raw: Record<string, string> = {};
 		for (const [k, v] of Object.entries(request.options ?? {})) {
 			if (!module.data.options.some((o) => o.name === k)) throw new UserFacingError('UNKNOWN_OPTION', msg('error.noSuchOption', { command: `/${module.data.name}`, option: k }), usageOf(module));
@@ -233,7 +240,8 @@ export class Core {
 	private convert(module: CommandModule, raw: Record<string, string>, dataset: DatasetSnapshot, now: Date): Record<string, unknown> {
 		const args: Record<string, unknown> = {};
 		for (const opt of module.data.options) {
-			const value = raw[opt.name]?.trim();
+			const given = raw[opt.name];
+			const value = given === undefined ? undefined : cleanValue(given, opt.type === 'text').trim();
 			if (value === undefined || value === '') {
 				if (opt.required) {
 					throw new UserFacingError(
@@ -335,7 +343,10 @@ function convertValue(module: CommandModule, opt: OptionDefinition, value: strin
 			const byId = dataset.event(value.toLowerCase());
 			if (byId) return byId;
 			const hits = dataset.search(value, 20).filter((r) => r.kind === 'event');
-			if (hits.length === 1 && hits[0]!.kind === 'event') return hits[0]!.event;
+			// Words may find the one event they describe; an id that is not exact asks "did you mean"
+			// rather than answering with whichever event shares a word with it.
+			const idShaped = /^[\p{L}\p{N}]+(?:[-_][\p{L}\p{N}]+)+$/u.test(value);
+			if (!idShaped && hits.length === 1 && hits[0]!.kind === 'event') return hits[0]!.event;
 			const near = closest(value, dataset.events.map((e) => e.id), 3);
 			const ids = near.length ? near : hits.slice(0, 3).map((h) => (h.kind === 'event' ? h.event.id : ''));
 			const shown = value.slice(0, 60);

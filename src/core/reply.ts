@@ -4,6 +4,7 @@
  * renderer's job, so no command can forget it.
  */
 import type { EventStatus, Stance } from '../dataset/model.js';
+import { containBidi, hasBidiControl } from '../i18n/bidi.js';
 import type { Locale } from '../i18n/locale.js';
 
 /** A run of text, optionally marked. `match` marks words that matched a search. */
@@ -103,4 +104,23 @@ export function markMatches(text: string, matched: ReadonlySet<string>, fold: (s
 	}
 	if (last < text.length) spans.push({ text: text.slice(last) });
 	return spans;
+}
+
+/** Keys of a block that are markup, not text. */
+const MARKUP_KEYS = new Set(['kind', 'mark', 'href']);
+
+function containIn(value: unknown): unknown {
+	if (typeof value === 'string') return containBidi(value);
+	if (Array.isArray(value)) return value.map(containIn);
+	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, MARKUP_KEYS.has(k) ? v : containIn(v)]));
+	return value;
+}
+
+/**
+ * The reply with every text that holds an explicit bidi control (a U+202E in a dataset title)
+ * isolated, for every platform's renderer alike. A reply without one is returned as is.
+ */
+export function containBidiControls(reply: Reply): Reply {
+	if (!reply.blocks.some((b) => hasBidiControl(JSON.stringify(b)))) return reply;
+	return { ...reply, blocks: reply.blocks.map((b) => containIn(b) as Block) };
 }

@@ -16,6 +16,20 @@ export function formatDatasetError(e: DatasetError): string {
 	return `${e.file}:${e.line}:${e.col}  ${e.path || '(file)'}  ${e.message}`;
 }
 
+/**
+ * An error as shown in a chat (/reload) or a log: the place, the field and the problem, with every
+ * quoted value from the file left out, since a file's text may be anything (a pasted token, the
+ * target of a link). `sitrep validate`, run by the editor on their own files, shows it in full.
+ */
+export function formatDatasetErrorWithoutValues(e: DatasetError): string {
+	return `${e.file}:${e.line}:${e.col}  ${e.path || '(file)'}  ${withoutValues(e.message)}`;
+}
+
+/** The message with each quoted run ("…", '…', «…», `…`) replaced by an ellipsis. */
+export function withoutValues(message: string): string {
+	return message.replace(/"[^"\n]*"|(?<!\p{L})'[^'\n]*'(?!\p{L})|«[^»\n]*»|`[^`\n]*`/gu, (q) => `${q[0]}…${q.at(-1)}`).replace(/\n[\s\S]*$/u, '');
+}
+
 /** Formats errors the way `sitrep validate` and `/reload` show them: the first `limit`, then a count of the rest. */
 export function formatDatasetErrors(errors: readonly DatasetError[], limit = 20): string[] {
 	const lines = errors.slice(0, limit).map(formatDatasetError);

@@ -21,7 +21,8 @@ const AFFILIATIONS: ReadonlySet<string> = new Set(sourceAffiliations);
 const LANG = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/u;
 const COUNTRY = /^[A-Z]{3}$/u;
 const WIKIDATA = /^Q[1-9]\d*$/u;
-const URL = /^https?:\/\/[^\s<>"]+$/u;
+/** schema.ts's URL: http(s), no spaces, no user:password@ (anything else goes to zod for the message). */
+const URL = /^https?:\/\/(?![^/?#]*@)[^\s<>"]+$/u;
 
 type Obj = Record<string, unknown>;
 

@@ -3,6 +3,7 @@
  */
 import { createHash, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parseSafeYaml, readLimited, type ParsedFile, type SafeYamlLimits } from './safe-yaml.js';
 
@@ -22,6 +23,8 @@ export function fileDigest(bytes: Uint8Array): string {
 export class ReadAhead {
 	private readonly pending: (Promise<ReadFile> | undefined)[] = [];
 	private started = 0;
+	/** The directory's real path, once: files must really lie inside it. */
+	private root: Promise<string | undefined> | undefined;
 
 	constructor(
 		private readonly dir: string,
@@ -33,9 +36,11 @@ export class ReadAhead {
 	get(i: number): Promise<ReadFile> {
 		while (this.started < this.files.length && this.started <= i + this.depth) {
 			const file = this.files[this.started]!;
-			this.pending[this.started++] = readLimited(path.join(this.dir, file), file, this.limits).then(async (r) =>
-				r.ok ? { ok: true as const, bytes: r.bytes, digest: Buffer.from(await webcrypto.subtle.digest('SHA-256', r.bytes)).toString('hex') } : r,
-			);
+			// An unreadable directory is reported by the read of each file, as before.
+			this.root ??= realpath(this.dir).catch(() => undefined);
+			this.pending[this.started++] = this.root
+				.then((root) => readLimited(path.join(this.dir, file), file, this.limits, root ?? path.resolve(this.dir)))
+				.then(async (r) => (r.ok ? { ok: true as const, bytes: r.bytes, digest: Buffer.from(await webcrypto.subtle.digest('SHA-256', r.bytes)).toString('hex') } : r));
 		}
 		const p = this.pending[i]!;
 		this.pending[i] = undefined;

@@ -4,7 +4,8 @@
  * 1.2), so both report line and column the same way.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { DatasetError } from './errors.js';
 
@@ -92,13 +93,25 @@ export async function readSafeYaml(
  * files ahead with this and parses each only when it gets to it, so that at most one file's parsed
  * value is alive at a time.
  */
-export async function readLimited(absPath: string, file: string, limits: SafeYamlLimits = DEFAULT_YAML_LIMITS): Promise<{ ok: true; bytes: Buffer } | { ok: false; errors: DatasetError[] }> {
+export async function readLimited(
+	absPath: string,
+	file: string,
+	limits: SafeYamlLimits = DEFAULT_YAML_LIMITS,
+	/** The data directory's real path: a file whose real path lies outside it is refused unread. */
+	root?: string,
+): Promise<{ ok: true; bytes: Buffer } | { ok: false; errors: DatasetError[] }> {
 	const fail = (message: string, line = 0, col = 0, path = ''): { ok: false; errors: DatasetError[] } => ({
 		ok: false,
 		errors: [{ file, line, col, path, message }],
 	});
 	let size: number;
 	try {
+		if (root !== undefined) {
+			// A symbolic link may point anywhere (a token file, /etc/passwd): read only what really lies inside.
+			const real = await realpath(absPath);
+			if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) return fail('is a link to a file outside the data directory; only files inside it are read (copy the file in instead)');
+			absPath = real;
+		}
 		const st = await stat(absPath);
 		if (!st.isFile()) return fail('is not a regular file');
 		size = st.size;
@@ -159,6 +172,8 @@ export function parseSafeYaml(
 		const fast = parseJsonFast(json.value, source, bytes, file, limits);
 		if (fast) return fast;
 	}
+	const blockProblem = blockDepthProblem(source, limits.maxDepth);
+	if (blockProblem) return { ok: false, errors: [{ file, line: blockProblem.line, col: blockProblem.col, path: '', message: `nests deeper than ${limits.maxDepth} levels` }] };
 	const depthProblem = flowDepthProblem(source, limits.maxDepth);
 	const lc = new LineCounter();
 	if (depthProblem >= 0) {
@@ -180,12 +195,15 @@ export function parseSafeYaml(
 			customTags: [],
 		});
 	} catch (err) {
+		if (err instanceof RangeError) return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: `nests deeper than ${limits.maxDepth} levels` }] };
 		return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: `cannot be parsed: ${err instanceof Error ? err.message : String(err)}` }] };
 	}
 	// Unknown tags (!!js/function, !custom) are only warnings to the parser; here they are errors.
 	for (const e of [...doc.errors, ...doc.warnings]) {
 		const { line, col } = lc.linePos(e.pos[0]);
-		errors.push({ file, line, col, path: '', message: `YAML syntax: ${firstLine(e.message)}` });
+		// The parser reports its own stack overflow as a syntax error; it is nesting the pre-scans missed.
+		const overflow = /Maximum call stack size exceeded/u.test(e.message);
+		errors.push({ file, line, col, path: '', message: overflow ? `nests deeper than ${limits.maxDepth} levels` : `YAML syntax: ${firstLine(e.message)}` });
 	}
 	if (errors.length) return { ok: false, errors };
 
@@ -334,6 +352,40 @@ function formatPathLocal(path: readonly PropertyKey[]): string {
 	let out = '';
 	for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
 	return out;
+}
+
+/**
+ * Cheap pre-scan for block-style nesting (ever deeper indentation, or "- - - …" compact sequences)
+ * that would exhaust the parser's stack. It counts indentation levels plus compact "- " / "? "
+ * markers per line: at most one more than the real depth, and at least half of it (a sequence may
+ * sit at its key's indentation). So the limit here is set well above `maxDepth` — the node walk
+ * enforces the exact limit — and well below where the parser's stack gives out.
+ */
+function blockDepthProblem(source: string, maxDepth: number): { line: number; col: number } | undefined {
+	const limit = maxDepth * 4 + 32;
+	const indents: number[] = [];
+	let line = 0;
+	for (let start = 0; start < source.length; ) {
+		let end = source.indexOf('\n', start);
+		if (end < 0) end = source.length;
+		line++;
+		let i = start;
+		while (i < end && source.charCodeAt(i) === 32) i++;
+		if (i < end && source[i] !== '#' && source[i] !== '\r') {
+			const indent = i - start;
+			while (indents.length && indents[indents.length - 1]! >= indent) indents.pop();
+			indents.push(indent);
+			let depth = indents.length;
+			while (i + 1 < end && (source[i] === '-' || source[i] === '?') && source[i + 1] === ' ') {
+				depth++;
+				i += 2;
+				while (i < end && source.charCodeAt(i) === 32) i++;
+			}
+			if (depth > limit) return { line, col: i - start + 1 };
+		}
+		start = end + 1;
+	}
+	return undefined;
 }
 
 /**

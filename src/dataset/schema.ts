@@ -30,7 +30,9 @@ export const dateField = z
 const url = z
 	.string()
 	.max(2000)
-	.regex(/^https?:\/\/[^\s<>"]+$/u, 'must be an http:// or https:// URL without spaces');
+	.regex(/^https?:\/\/[^\s<>"]+$/u, 'must be an http:// or https:// URL without spaces')
+	// The URL is published in /event and the .ics export: a user name or password in it would be too.
+	.refine((v) => !/^https?:\/\/[^/?#]*@/iu.test(v), 'must not contain a user name or password before the host (…@); remove them, as the URL is published with every event that cites it');
 
 /** Per-language translations of a text field, keyed by language tag. */
 const translations = z.record(lang, text(2000)).meta({ description: 'Translations keyed by language tag, e.g. { ru: "…", az: "…" }' });

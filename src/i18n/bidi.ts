@@ -69,3 +69,20 @@ export function markRtlLines(text: string, visible: (line: string) => string = (
 export function stripBidiMarks(text: string): string {
 	return text.replace(/[\u2066-\u2069\u200e\u200f]/gu, '');
 }
+
+/** Explicit bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069). */
+const EXPLICIT_BIDI = /[\u202a-\u202e\u2066-\u2069]/u;
+
+/** Whether `text` holds an explicit bidi control that could reorder what follows it. */
+export function hasBidiControl(text: string): boolean {
+	return EXPLICIT_BIDI.test(text);
+}
+
+/**
+ * Dataset text holding an explicit bidi control, isolated: the closing PDI ends every embedding
+ * and override opened inside (UAX #9), so a stray U+202E in a title cannot reverse the rest of the
+ * line it is shown on. Text without one is returned unchanged.
+ */
+export function containBidi(text: string): string {
+	return hasBidiControl(text) ? isolate(text) : text;
+}

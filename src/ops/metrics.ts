@@ -12,6 +12,8 @@ export interface Metrics {
 	rateLimited(platform: string): void;
 	/** A finished scheduler tick: its time and what became of the deliveries it handled. */
 	tick(at: Date, outcomes: Readonly<Record<string, number>>): void;
+	/** A command refused or a reply dropped by the flood bounds (src/core/flood.ts), by reason. */
+	floodDropped(platform: string, reason: string): void;
 	/** Stops the event-loop monitor. */
 	close(): void;
 }
@@ -82,6 +84,12 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
 			},
 		});
 	}
+	const flood = new Counter({
+		name: 'sitrep_flood_dropped_total',
+		help: 'Commands refused (rate_limited) and replies dropped (queue_full, stale, superseded, stopped) by the flood bounds',
+		labelNames: ['platform', 'reason'] as const,
+		registers: [registry],
+	});
 	const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
 	loop.enable();
 	new Gauge({
@@ -108,6 +116,9 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
 		tick(at, outcomes) {
 			lastTick.set(at.getTime() / 1000);
 			for (const [outcome, n] of Object.entries(outcomes)) if (n > 0) settled.inc({ outcome }, n);
+		},
+		floodDropped(platform, reason) {
+			flood.inc({ platform, reason });
 		},
 		close() {
 			loop.disable();

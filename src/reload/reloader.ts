@@ -6,11 +6,12 @@
 import type { Platform } from '../core/command.js';
 import type { DatasetHolder } from '../dataset/dataset-holder.js';
 import { diffDatasets, type DatasetDiff } from '../dataset/diff.js';
-import type { DatasetError } from '../dataset/errors.js';
+import { formatDatasetErrorWithoutValues, type DatasetError } from '../dataset/errors.js';
 import { loadDataset, type LoadOptions } from '../dataset/load-dataset.js';
 import { warmIndexes } from '../dataset/warm-indexes.js';
 import type { DatasetCounts, DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
+import { DEFAULT_MAX_REMOVED_SHARE, shrinkBeyond, type Shrink } from './shrink-guard.js';
 
 export type ReloadTrigger = 'command' | 'signal' | 'watch';
 
@@ -46,9 +47,30 @@ export interface ReloadAuditLog {
 	recent(limit: number): Promise<ReloadAuditEntry[]>;
 }
 
+/**
+ * What a reload did. `shrink` lists the kinds it removes (or would remove) more of than the
+ * configured share: a refusal when not confirmed (`errors` is then empty), a warning on a dry run.
+ */
 export type ReloadOutcome =
-	| { readonly ok: true; readonly result: 'swapped' | 'unchanged' | 'dry_run'; readonly diff: DatasetDiff; readonly before: DatasetSnapshot; readonly after: DatasetSnapshot; readonly durationMs: number }
-	| { readonly ok: false; readonly errors: readonly DatasetError[]; readonly durationMs: number };
+	| {
+			readonly ok: true;
+			readonly result: 'swapped' | 'unchanged' | 'dry_run';
+			readonly diff: DatasetDiff;
+			readonly before: DatasetSnapshot;
+			readonly after: DatasetSnapshot;
+			readonly durationMs: number;
+			readonly shrink: readonly Shrink[];
+	  }
+	| { readonly ok: false; readonly errors: readonly DatasetError[]; readonly durationMs: number; readonly shrink?: readonly Shrink[] };
+
+/** One reload request. */
+export interface ReloadRequest {
+	readonly requester: ReloadRequester;
+	readonly trigger: ReloadTrigger;
+	readonly dryRun?: boolean;
+	/** An owner's confirmation of a reload that removes more than the allowed share; only a command can give it. */
+	readonly confirm?: boolean;
+}
 
 export interface ReloaderOptions {
 	readonly holder: DatasetHolder;
@@ -63,6 +85,8 @@ export interface ReloaderOptions {
 	 * Awaited before the reload answers; a throw or rejection is logged and does not undo the swap.
 	 */
 	readonly onSwap?: (next: DatasetSnapshot, previous: DatasetSnapshot, diff: DatasetDiff) => void | Promise<void>;
+	/** The share (0-1) of events, actors or claims a reload may remove without confirmation. Default 0.5. */
+	readonly maxRemovedShare?: number;
 }
 
 export class Reloader {
@@ -75,13 +99,13 @@ export class Reloader {
 	}
 
 	/** Reloads (or, with dryRun, only compares). Concurrent calls run one after another. */
-	reload(request: { requester: ReloadRequester; trigger: ReloadTrigger; dryRun?: boolean }): Promise<ReloadOutcome> {
+	reload(request: ReloadRequest): Promise<ReloadOutcome> {
 		const run = this.chain.then(() => this.run(request));
 		this.chain = run.catch(() => undefined);
 		return run;
 	}
 
-	private async run(request: { requester: ReloadRequester; trigger: ReloadTrigger; dryRun?: boolean }): Promise<ReloadOutcome> {
+	private async run(request: ReloadRequest): Promise<ReloadOutcome> {
 		const { holder, dataDir, logger, clock } = this.options;
 		const started = performance.now();
 		const dryRun = request.dryRun ?? false;
@@ -89,13 +113,23 @@ export class Reloader {
 		const durationMs = Math.round(performance.now() - started);
 		const base = { at: clock().toISOString(), requester: request.requester, trigger: request.trigger, dryRun, durationMs };
 		if (!loaded.ok) {
-			logger.warn({ trigger: request.trigger, errors: loaded.errors.length, first: loaded.errors[0] }, 'Reload failed; the live dataset stays');
+			logger.warn({ trigger: request.trigger, errors: loaded.errors.length, first: loaded.errors[0] && formatDatasetErrorWithoutValues(loaded.errors[0]) }, 'Reload failed; the live dataset stays');
 			await this.record({ ...base, result: 'failed', errorCount: loaded.errors.length });
 			return { ok: false, errors: loaded.errors, durationMs };
 		}
 		const before = holder.current();
 		const after = loaded.snapshot;
 		const diff = diffDatasets(before, after);
+		const shrink = shrinkBeyond(diff, before.counts, this.options.maxRemovedShare ?? DEFAULT_MAX_REMOVED_SHARE);
+		// The file watch and a signal never confirm: an emptied folder must wait for an owner.
+		if (shrink.length && !dryRun && !(request.confirm === true && request.trigger === 'command')) {
+			logger.warn(
+				{ trigger: request.trigger, removed: Object.fromEntries(shrink.map((s) => [s.kind, `${s.removed.length}/${s.before}`])) },
+				'Reload refused: it removes more than the allowed share; an owner can confirm it with /reload confirm:true',
+			);
+			await this.record({ ...base, result: 'failed', version: after.version, counts: after.counts, errorCount: 0 });
+			return { ok: false, errors: [], durationMs, shrink };
+		}
 		let result: 'swapped' | 'unchanged' | 'dry_run';
 		if (dryRun) result = 'dry_run';
 		else if (after.version === before.version) result = 'unchanged';
@@ -113,7 +147,7 @@ export class Reloader {
 		}
 		logger.info({ trigger: request.trigger, result, version: after.version, ...after.counts, ms: durationMs }, 'Reload');
 		await this.record({ ...base, result, version: after.version, counts: after.counts });
-		return { ok: true, result, diff, before, after, durationMs };
+		return { ok: true, result, diff, before, after, durationMs, shrink };
 	}
 
 	// The audit log is a record of reloads, not a precondition: a store outage must not stop an

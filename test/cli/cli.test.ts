@@ -1,5 +1,7 @@
 /** The `sitrep` command and `npm start`, run as a user would: child processes. */
 import { spawnSync } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupDatasets, writeDataset } from '../helpers/dataset-fixture.js';
 
@@ -53,6 +55,28 @@ describe('npx sitrep', () => {
 		expect(bad.stderr).toMatch(/--languages takes language tags separated by commas, e\.g\. --languages ru,az,fa/u);
 	});
 
+	it('validate --against says what a reload would remove and that it needs /reload confirm:true', () => {
+		const emptied = path.join(writeDataset(), 'data');
+		cpSync('data', emptied, { recursive: true });
+		rmSync(path.join(emptied, 'events'), { recursive: true });
+		const r = sitrep(['validate', emptied, '--against', 'data']);
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/^would remove 38 of 38 events: aliyev-birthday-call-putin, /mu);
+		expect(r.stdout).toMatch(/removes more than 50% of the events, claims; the bot refuses it \(the file watch always\) until an owner runs \/reload confirm:true/u);
+		const lenient = sitrep(['validate', emptied, '--against', 'data'], undefined, { SITREP_RELOAD_MAX_REMOVED_PERCENT: '100' });
+		expect(lenient.stdout).toMatch(/needs no confirmation/u);
+		expect(sitrep(['validate', 'data', '--against', 'data']).stdout).toMatch(/needs no confirmation/u);
+	});
+
+	it('ask exits 2 for a user error that a command itself finds (issue #18)', () => {
+		for (const line of ['/timeline from:2025-07-01 to:2025-06-27', '/briefing date:2025', '/help nosuch']) {
+			const r = sitrep(['ask', line]);
+			expect(r.code, line).toBe(2);
+			expect(r.stdout, line).toBe('');
+			expect(r.stderr.length, line).toBeGreaterThan(10);
+		}
+	});
+
 	it('ask prints the reply and exits 0', () => {
 		const r = sitrep(['ask', '--now', '2025-07-01T09:00:00+04:00', '/timeline from:2025-06-27 to:2025-07-01 actor:kremlin limit:5']);
 		expect(r.code).toBe(0);
@@ -94,6 +118,22 @@ describe('npm start with no tokens: the console chat', () => {
 		expect(r.stdout).toMatch(/\/timeline/);
 		expect(r.stdout).toMatch(/## (The )?Kremlin/);
 		expect(r.stdout).toMatch(/Page 1 of \d+ · next: \/timeline limit:2 page:2/);
+	});
+
+	it('keeps answering when it cannot write a picture: the words go out, the failure is logged', () => {
+		// A directory under a regular file cannot be made, whoever runs the test (root included).
+		const blocker = path.join(writeDataset(), 'story.yaml');
+		const r = sitrep(['start', '--now', '2025-07-01T09:00:00+04:00'], '/timeline limit:2\n/actor kremlin\n', { SITREP_IMAGE_DIR: path.join(blocker, 'images'), LOG_LEVEL: 'warn' });
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/## Timeline/u);
+		expect(r.stdout).toMatch(/The picture could not be saved \(ENOTDIR\)/u);
+		expect(r.stdout).toMatch(/## (The )?Kremlin/u);
+		expect(r.stderr).toMatch(/Could not save the reply’s pictures/u);
+		expect(r.stderr).not.toMatch(/Unhandled|unhandled/u);
+		const ask = sitrep(['ask', '--images', path.join(blocker, 'images'), '/timeline limit:2']);
+		expect(ask.code).toBe(0);
+		expect(ask.stdout).toMatch(/## Timeline/u);
+		expect(ask.stderr).toMatch(/could not write the pictures to .*ENOTDIR/u);
 	});
 });
 

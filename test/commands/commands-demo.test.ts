@@ -239,3 +239,20 @@ describe('bad input never crashes anything', () => {
 		expect((await ask(core, '/timelin')).text).toMatch(/Did you mean \/timeline\?/);
 	});
 });
+
+describe('user errors are counted as user errors (issue #18)', () => {
+	it('/timeline from after to, /briefing date:2025 and /help nosuch: outcome user_error, the same words', async () => {
+		const cases: [string, RegExp][] = [
+			['/timeline from:2025-07-01 to:2025-06-27', /from.*after|after.*to/iu],
+			['/briefing date:2025', /one day|a day/iu],
+			['/briefing date:2025-06-27 since:2025-07-01', /since/iu],
+			['/help nosuch', /There is no command \/nosuch/u],
+		];
+		for (const [line, words] of cases) {
+			const r = await ask(core, line);
+			expect(r.outcome.kind, line).toBe('user_error');
+			expect(r.text, line).toMatch(words);
+			expect(r.reply.ephemeral, line).toBe(true);
+		}
+	});
+});

@@ -1,7 +1,7 @@
 /**
  * /reload in the reader's language: the frame around dataset errors (count, files, "… and N more"),
  * the history list with the locale's digits. The error lines themselves stay the loader's English,
- * exactly as `sitrep validate` prints them.
+ * as `sitrep validate` prints them but with the values from the files left out.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { registry } from '../../commands/index.js';
 import type { Requester } from '../../src/core/command.js';
 import { Core } from '../../src/core/dispatch.js';
 import { DatasetHolder } from '../../src/dataset/dataset-holder.js';
-import { formatDatasetError } from '../../src/dataset/errors.js';
+import { formatDatasetErrorWithoutValues } from '../../src/dataset/errors.js';
 import { loadDataset } from '../../src/dataset/load-dataset.js';
 import { stripBidiMarks } from '../../src/i18n/bidi.js';
 import { silentLogger } from '../../src/logger.js';
@@ -42,7 +42,7 @@ async function setup(history: ReloadAuditEntry[] = []) {
 }
 
 describe('/reload with dataset errors', () => {
-	it('frames the errors in Azerbaijani and keeps each error line as the loader wrote it', async () => {
+	it('frames the errors in Azerbaijani and keeps each error line as the loader wrote it, without the values', async () => {
 		const { dir, ask, breakIt } = await setup();
 		breakIt();
 		const loaded = await loadDataset(dir);
@@ -54,8 +54,8 @@ describe('/reload with dataset errors', () => {
 		const text = await ask('/reload', 'az');
 		expect(text).toContain(`Yenidən yükləmə alınmadı: ${errors.length} xəta. İşlək məlumatlar dəyişməyib.`);
 		expect(text).toContain('2 faylda. Hər sətirdə yer (FILE:LINE:COL), sahə və problem ingiliscə verilir');
-		for (const e of errors.slice(0, 20)) expect(text).toContain(formatDatasetError(e));
-		expect(text).not.toContain(formatDatasetError(errors[20]!));
+		for (const e of errors.slice(0, 20)) expect(text).toContain(formatDatasetErrorWithoutValues(e));
+		expect(text).not.toContain(formatDatasetErrorWithoutValues(errors[20]!));
 		expect(text).toContain(`… və daha ${errors.length - 20}`);
 		expect(text).not.toMatch(/… and \d+ more/u);
 	});

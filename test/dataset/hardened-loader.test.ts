@@ -23,6 +23,20 @@ describe('dataset files are untrusted input', () => {
 		expect(ms).toBeLessThan(1000);
 	});
 
+	it('rejects deep block nesting with a depth error, not the parser\'s stack overflow', async () => {
+		const mapping = ['events:', ...Array.from({ length: 1200 }, (_, i) => `${' '.repeat(i + 1)}a:`), `${' '.repeat(1202)}v`].join('\n');
+		const compact = `events:\n${'- '.repeat(20_000)}x`;
+		for (const text of [mapping, compact]) {
+			const r = await loadDataset(writeDataset({ 'deep.yaml': `${text}\n` }));
+			expect(r.ok).toBe(false);
+			if (r.ok) continue;
+			const e = r.errors.find((x) => x.file === 'deep.yaml');
+			expect(e?.message).toMatch(/^nests deeper than 24 levels$/u);
+			expect(e?.line).toBeGreaterThan(1);
+			expect(JSON.stringify(r.errors)).not.toMatch(/call stack/iu);
+		}
+	});
+
 	it('rejects deep nesting without exhausting the stack', async () => {
 		const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
 		const r = await loadDataset(writeDataset({ 'deep.yaml': `events: ${deep}\n` }));

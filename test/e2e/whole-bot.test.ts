@@ -103,6 +103,12 @@ describe('the bot process', () => {
 		expect(logs).not.toContain(TELEGRAM_TOKEN.split(':')[1]);
 	});
 
+	it('names the platform once in each log line (issue #18)', () => {
+		const lines = logs.split('\n').filter((l) => l.startsWith('{'));
+		expect(lines.filter((l) => l.includes('"platform":"telegram"')).length).toBeGreaterThan(0);
+		for (const l of lines) expect(l.match(/"platform":/gu)?.length ?? 0, l).toBeLessThanOrEqual(1);
+	});
+
 	it('stops cleanly on SIGTERM: exit code 0, store closed', async () => {
 		const exited = new Promise<number | null>((resolve) => bot.once('exit', (code) => resolve(code)));
 		bot.kill('SIGTERM');

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -87,12 +87,13 @@ describe('/reload', () => {
 		expect(s.holder.current()).toBe(before);
 	});
 
-	it('a broken reload leaves the live dataset and every answer unchanged, and lists the errors like validate', async () => {
+	it('a broken reload leaves the live dataset and every answer unchanged, and lists the errors like validate, without the values', async () => {
 		const answers = await Promise.all(['/timeline limit:25', '/actor kremlin', '/event yekaterinburg-raids', '/briefing date:2025-06-30'].map((l) => s.ask(l)));
 		writeFileSync(path.join(s.dir, EVENT), 'events:\n  - id: sputnik-azerbaijan-raid\n    date: 2025-02-30\n');
 		const r = await s.ask('/reload');
 		expect(r.text).toMatch(/Reload failed: \d+ errors?\. The live dataset is unchanged\./);
-		expect(r.text).toMatch(/events\/2025-06-30-sputnik-azerbaijan-raid\.yaml:3:11 {2}events\[0\]\.date {2}"2025-02-30" does not exist/);
+		expect(r.text).toMatch(/events\/2025-06-30-sputnik-azerbaijan-raid\.yaml:3:11 {2}events\[0\]\.date {2}"…" does not exist/);
+		expect(r.text).not.toContain('2025-02-30');
 		const again = await Promise.all(['/timeline limit:25', '/actor kremlin', '/event yekaterinburg-raids', '/briefing date:2025-06-30'].map((l) => s.ask(l)));
 		expect(again.map((a) => a.text)).toEqual(answers.map((a) => a.text));
 		expect(s.entries[0]).toMatchObject({ result: 'failed', trigger: 'command', requester: { displayName: 'owner' } });
@@ -253,5 +254,53 @@ describe('the file watcher', () => {
 		await new Promise((r) => setTimeout(r, 600));
 		w.close();
 		expect(calls).toBe(1);
+	});
+});
+
+describe('a reload that removes too much of the story', () => {
+	let s: Awaited<ReturnType<typeof setup>>;
+	beforeEach(async () => {
+		s = await setup();
+	});
+
+	it('is refused when events/ is deleted, says what would go and how to confirm; confirm:true swaps', async () => {
+		const before = s.holder.current();
+		const events = before.counts.events;
+		rmSync(path.join(s.dir, 'events'), { recursive: true });
+		const refused = await s.ask('/reload');
+		expect(refused.text).toMatch(/Not reloaded: the files on disk would remove more than the allowed share/);
+		expect(refused.text).toContain(`Events: ${events} of ${events} would be removed (`);
+		expect(refused.text).toContain('/reload confirm:true');
+		expect(s.holder.current()).toBe(before);
+		expect(s.entries[0]).toMatchObject({ result: 'failed', errorCount: 0 });
+		const dry = await s.ask('/reload dry_run:true');
+		expect(dry.text).toMatch(/would need \/reload confirm:true/);
+		expect(s.holder.current()).toBe(before);
+		const confirmed = await s.ask('/reload confirm:true');
+		expect(confirmed.text).toMatch(/Reloaded: version/);
+		expect(s.holder.current().counts.events).toBe(0);
+	});
+
+	it('is never confirmed by the file watch or a signal, even when asked to', async () => {
+		const before = s.holder.current();
+		rmSync(path.join(s.dir, 'events'), { recursive: true });
+		for (const trigger of ['watch', 'signal'] as const) {
+			const r = await s.reloader.reload({ requester: { platform: 'system', userId: 'system', displayName: 'system' }, trigger, confirm: true });
+			expect(r.ok).toBe(false);
+			expect(r.ok ? [] : r.shrink?.map((x) => x.kind)).toContain('events');
+		}
+		expect(s.holder.current()).toBe(before);
+	});
+
+	it('accepts removing up to the configured share without confirmation', async () => {
+		const all = readdirSync(path.join(s.dir, 'events')).sort();
+		// The latest two fifths of the event files (nothing earlier refers to them): under the
+		// default half, over a configured quarter.
+		for (const f of all.slice(all.length - Math.floor((all.length * 2) / 5))) rmSync(path.join(s.dir, 'events', f));
+		const strict = new Reloader({ holder: s.holder, dataDir: s.dir, logger: silentLogger(), clock: () => new Date('2025-07-01T09:00:00Z'), maxRemovedShare: 0.25 });
+		const refused = await strict.reload({ requester: { platform: 'system', userId: 'system', displayName: 'system' }, trigger: 'watch' });
+		expect(refused.ok).toBe(false);
+		const r = await s.ask('/reload');
+		expect(r.text).toMatch(/Reloaded: version/);
 	});
 });

@@ -48,6 +48,8 @@ export const az = {
 
 	'error.generic': 'Bizim tərəfdə nəsə səhv getdi. Xəta qeydə alınıb; bir az sonra yenidən cəhd edin.',
 	'error.generic.short': 'Bizim tərəfdə nəsə səhv getdi; yenidən cəhd edin.',
+	'error.slowDown': 'Əmrləri mənim cavab verə biləcəyimdən daha tez göndərirsiniz. Bir dəqiqə gözləyin; o vaxta qədər əmrlərinizi buraxacağam.',
+	'attachment.notSaved': '(Şəkli saxlamaq alınmadı ({reason}); yuxarıdakı cavab onsuz da tamdır.)',
 	'error.ownerOnly': '{command} əmri yalnız botun sahibləri üçündür.',
 	'error.adminOnly': '{command} əmri yalnız bu çatın adminləri üçündür.',
 	'error.adminOnly.hint': 'Bu çatın adminindən onu işə salmasını xahiş edin.',
@@ -176,6 +178,8 @@ export const az = {
 	'cmd.reload.opt.dry_run.label': 'dry_run',
 	'cmd.reload.opt.history': 'Bunun əvəzinə son 10 yenidən yükləməni göstər',
 	'cmd.reload.opt.history.label': 'history',
+	'cmd.reload.opt.confirm': 'Hadisələrin, aktorların və ya iddiaların icazə veriləndən çox hissəsini silən yenidən yükləməni təsdiqlə',
+	'cmd.reload.opt.confirm.label': 'confirm',
 	'cmd.help.label': 'help',
 	'cmd.help.description': 'Bütün əmrlər parametrləri və nümunəsi ilə; bir əmr üçün /help timeline',
 	'cmd.help.opt.command': 'Ətraflı izah ediləcək əmr, məsələn timeline',
@@ -310,6 +314,10 @@ export const az = {
 	'reload.idsMore': '{ids}, … daha {n}',
 	'reload.storyChanged': 'Hekayənin ümumi qeydi dəyişib.',
 	'reload.vocabularyChanged': 'Nəşrlər və ya mövzu, teq və rol adları dəyişib.',
+	'reload.refusedShrink': 'Yenidən yüklənmədi: diskdəki fayllar hekayənin icazə veriləndən çox hissəsini silərdi. İşlək məlumatlar dəyişməyib.',
+	'reload.shrinkLine': '{kind}: {before} qeyddən {n} silinəcək ({ids})',
+	'reload.refusedShrink.hint': 'Əgər bu qəsdəndirsə, /reload confirm:true işə salın. Faylların izlənməsi belə yenidən yükləməni heç vaxt təsdiqləmir.',
+	'reload.dryRunShrink': 'Bu yenidən yükləmə hekayənin icazə veriləndən çox hissəsini silir: onun üçün /reload confirm:true lazım olacaq.',
 
 	'subscribe.created': 'Abunə olundu: bu çatda gündəlik brifinq',
 	'subscribe.resumed': 'Bərpa olundu: bu çatda gündəlik brifinq',
@@ -392,7 +400,7 @@ export const az = {
 	'export.note.idsMore': '{ids}, … və daha {n}',
 
 	// ── Reload ────────────────────────────────────────────────────────────────────────────────
-	'reload.errorsIn': '{files} faylda. Hər sətirdə yer (FILE:LINE:COL), sahə və problem ingiliscə verilir — sitrep validate onları məlumat redaktorları üçün necə çap edirsə, elə:',
+	'reload.errorsIn': '{files} faylda. Hər sətirdə yer (FILE:LINE:COL), sahə və problem ingiliscə verilir, fayllardakı dəyərlər isə buraxılır (…); npx sitrep validate onları məlumat redaktorları üçün tam çap edir:',
 	'reload.errorsMore': '… və daha {n}',
 
 	// ── Pause reasons ─────────────────────────────────────────────────────────────────────────

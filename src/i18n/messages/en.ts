@@ -57,6 +57,8 @@ export const en = {
 	// ── Errors and usage (dispatch, parse-line) ───────────────────────────────────────────────
 	'error.generic': 'Something went wrong on our side while answering that. It has been logged; please try again in a moment.',
 	'error.generic.short': 'Something went wrong on our side; please try again.',
+	'error.slowDown': 'You are sending commands faster than I can answer. Please wait a minute; I will skip your commands until then.',
+	'attachment.notSaved': '(The picture could not be saved ({reason}); the answer above is complete without it.)',
 	'error.ownerOnly': '{command} is for the bot\'s owners only.',
 	'error.adminOnly': '{command} is for admins of this chat only.',
 	'error.adminOnly.hint': 'Ask an admin of this chat to run it.',
@@ -185,6 +187,8 @@ export const en = {
 	'cmd.reload.opt.dry_run.label': 'dry_run',
 	'cmd.reload.opt.history': 'Show the last 10 reloads instead',
 	'cmd.reload.opt.history.label': 'history',
+	'cmd.reload.opt.confirm': 'Confirm a reload that removes more than the allowed share of events, actors or claims',
+	'cmd.reload.opt.confirm.label': 'confirm',
 	'cmd.help.label': 'help',
 	'cmd.help.description': 'Every command with its options and an example; /help timeline for one',
 	'cmd.help.opt.command': 'A command to explain in detail, e.g. timeline',
@@ -327,6 +331,10 @@ export const en = {
 	'reload.idsMore': '{ids}, … {n} more',
 	'reload.storyChanged': 'The story record changed.',
 	'reload.vocabularyChanged': 'Outlets, or the labels of topics, tags or roles, changed.',
+	'reload.refusedShrink': 'Not reloaded: the files on disk would remove more than the allowed share of the story. The live dataset is unchanged.',
+	'reload.shrinkLine': '{kind}: {n} of {before} would be removed ({ids})',
+	'reload.refusedShrink.hint': 'If that is intended, run /reload confirm:true. The file watch never confirms such a reload.',
+	'reload.dryRunShrink': 'This reload removes more than the allowed share of the story: it would need /reload confirm:true.',
 
 	// ── /subscribe, /unsubscribe, /subscriptions ──────────────────────────────────────────────
 	'subscribe.created': 'Subscribed: a daily briefing in this chat',
@@ -411,7 +419,7 @@ export const en = {
 	'export.note.idsMore': '{ids}, … {n} more',
 
 	// ── Reload ────────────────────────────────────────────────────────────────────────────────
-	'reload.errorsIn': 'In {files, plural, one {# file} other {# files}}. Each line gives the place (FILE:LINE:COL), the field and the problem in English, as sitrep validate prints them for the dataset’s editors:',
+	'reload.errorsIn': 'In {files, plural, one {# file} other {# files}}. Each line gives the place (FILE:LINE:COL), the field and the problem in English, with the values from the files left out (…); npx sitrep validate prints them in full for the dataset’s editors:',
 	'reload.errorsMore': '… and {n} more',
 
 	// ── Pause reasons (a subscription paused after a platform error; see src/i18n/pause-reasons.ts) ──

@@ -53,6 +53,8 @@ export const fa = {
 
 	'error.generic': 'مشکلی در سمت ما پیش آمد. خطا ثبت شد؛ لطفاً چند لحظهٔ دیگر دوباره امتحان کنید.',
 	'error.generic.short': 'مشکلی در سمت ما پیش آمد؛ لطفاً دوباره امتحان کنید.',
+	'error.slowDown': 'شما فرمان‌ها را سریع‌تر از آنچه بتوانم پاسخ دهم می‌فرستید. لطفاً یک دقیقه صبر کنید؛ تا آن موقع از فرمان‌های شما می‌گذرم.',
+	'attachment.notSaved': '(تصویر ذخیره نشد ({reason})؛ پاسخ بالا بدون آن هم کامل است.)',
 	'error.ownerOnly': 'فرمان {command} فقط برای مالکان ربات است.',
 	'error.adminOnly': 'فرمان {command} فقط برای مدیران این گفت‌وگو است.',
 	'error.adminOnly.hint': 'از یکی از مدیران این گفت‌وگو بخواهید آن را اجرا کند.',
@@ -181,6 +183,8 @@ export const fa = {
 	'cmd.reload.opt.dry_run.label': 'dry_run',
 	'cmd.reload.opt.history': 'به جای آن، ۱۰ بارگذاری آخر را نشان بده',
 	'cmd.reload.opt.history.label': 'history',
+	'cmd.reload.opt.confirm': 'تأیید بارگذاری‌ای که بیش از سهم مجاز رویدادها، بازیگران یا ادعاها را حذف می‌کند',
+	'cmd.reload.opt.confirm.label': 'confirm',
 	'cmd.help.label': 'help',
 	'cmd.help.description': `همهٔ فرمان‌ها با گزینه‌ها و یک نمونه؛ برای یک فرمان: ${L('/help timeline')}`,
 	'cmd.help.opt.command': `فرمانی برای توضیح مفصل، مثلاً ${L('timeline')}`,
@@ -315,6 +319,10 @@ export const fa = {
 	'reload.idsMore': '{ids}، … {n} مورد دیگر',
 	'reload.storyChanged': 'رکورد کلی ماجرا تغییر کرد.',
 	'reload.vocabularyChanged': 'رسانه‌ها یا نام‌های نمایشی موضوع‌ها، برچسب‌ها یا نقش‌ها تغییر کرد.',
+	'reload.refusedShrink': 'بارگذاری انجام نشد: پرونده‌های روی دیسک بیش از سهم مجاز از روایت را حذف می‌کردند. داده‌های فعلی تغییری نکرده‌اند.',
+	'reload.shrinkLine': '{kind}: {n} از {before} حذف می‌شود ({ids})',
+	'reload.refusedShrink.hint': `اگر عمداً چنین است، ${L('/reload confirm:true')} را اجرا کنید. پایش پرونده‌ها هرگز چنین بارگذاری‌ای را تأیید نمی‌کند.`,
+	'reload.dryRunShrink': `این بارگذاری بیش از سهم مجاز از روایت را حذف می‌کند: به ${L('/reload confirm:true')} نیاز خواهد داشت.`,
 
 	'subscribe.created': 'اشتراک فعال شد: گزارش روزانه در این گفت‌وگو',
 	'subscribe.resumed': 'از سر گرفته شد: گزارش روزانه در این گفت‌وگو',
@@ -397,7 +405,7 @@ export const fa = {
 	'export.note.idsMore': '{ids}، … و {n} مورد دیگر',
 
 	// ── Reload ────────────────────────────────────────────────────────────────────────────────
-	'reload.errorsIn': `در {files} فایل. هر سطر جای خطا (${L('FILE:LINE:COL')})، فیلد و مشکل را به انگلیسی می‌آورد، همان‌طور که ${L('sitrep validate')} برای ویراستاران داده‌ها چاپ می‌کند:`,
+	'reload.errorsIn': `در {files} فایل. هر سطر جای خطا (${L('FILE:LINE:COL')})، فیلد و مشکل را به انگلیسی می‌آورد، بی‌آنکه مقدارهای درون فایل‌ها را نشان دهد (…)؛ ${L('npx sitrep validate')} آن‌ها را به‌طور کامل برای ویراستاران داده‌ها چاپ می‌کند:`,
 	'reload.errorsMore': '… و {n} مورد دیگر',
 
 	// ── Pause reasons ─────────────────────────────────────────────────────────────────────────

@@ -11,6 +11,7 @@ import type { Reply } from '../../core/reply.js';
 import { completeLine } from '../../core/complete.js';
 import { storyTitle } from '../../i18n/story-text.js';
 import { createTranslator } from '../../i18n/translator.js';
+import type { Logger } from '../../logger.js';
 import { renderPlainText } from '../../render/plain-text.js';
 import { renderTerminal } from '../../render/terminal-text.js';
 import { loadHistory, saveHistory } from './history.js';
@@ -44,6 +45,8 @@ export interface ConsoleOptions {
 	 * is a terminal; never by default.
 	 */
 	readonly pager?: string;
+	/** Where a failure to save a picture (or anything else that goes wrong with one line) is logged. */
+	readonly logger?: Logger;
 }
 
 /** Runs the chat until end of input, /quit, Ctrl-D or Ctrl-C. Resolves when it ends. */
@@ -104,22 +107,34 @@ export async function runConsoleChat(core: Core, options: ConsoleOptions): Promi
 			const request: CommandRequest = { line: text.startsWith('/') ? text : `/${text}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE, ...(options.locale ? { locale: options.locale } : {}) };
 			const result = await core.handle(request);
 			if (result.outcome.kind === 'ignored') return;
-			const images = options.saveAttachments ? await options.saveAttachments(result.reply) : [];
-			await show(result.reply, images, rl, options);
+			let images: string[] = [];
+			let note = '';
+			try {
+				images = options.saveAttachments ? await options.saveAttachments(result.reply) : [];
+			} catch (err) {
+				// An unwritable picture directory costs the picture, never the answer or the chat.
+				options.logger?.warn({ err }, 'Could not save the reply’s pictures; the words go out without them');
+				note = `${createTranslator(result.reply.locale ?? options.locale).t('attachment.notSaved', { reason: (err as NodeJS.ErrnoException).code ?? 'error' })}\n`;
+			}
+			await show(result.reply, images, rl, options, note);
 			if (options.interactive && !closed) rl.prompt();
 		});
+		// One line's failure is logged; the lines after it are still answered.
+		queue = queue.catch((err: unknown) => options.logger?.error({ err }, 'Console line failed'));
 	});
 	await done;
 }
 
 /** Writes one answer: plain, or styled and wrapped with pictures inline, paged when asked and long. */
-async function show(reply: Reply, imagePaths: readonly string[], rl: readline.Interface, options: ConsoleOptions): Promise<void> {
+/** One answer on the console; `note` (ending in a newline) says what went wrong with its pictures. */
+async function show(reply: Reply, imagePaths: readonly string[], rl: readline.Interface, options: ConsoleOptions, note = ''): Promise<void> {
 	const out = options.output;
 	const style = options.terminal?.style;
 	if (!style) {
-		out.write(`${renderPlainText(reply, { imagePaths })}\n\n`);
+		out.write(`${renderPlainText(reply, { imagePaths })}\n${note}\n`);
 		return;
 	}
+	if (note) out.write(note);
 	const columns = columnsOf(out);
 	const protocol = options.terminal?.images;
 	const pictures = protocol ? (reply.images ?? []).map((img) => `${inlineImage(img.png, protocol, Math.min(columns, MAX_IMAGE_COLUMNS))}\n`).join('') : '';

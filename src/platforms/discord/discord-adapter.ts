@@ -27,7 +27,8 @@ import type { Config } from '../../config.js';
 import type { Place, Requester } from '../../core/command.js';
 import type { ConnectionState, PlatformSender } from '../../core/delivery.js';
 import type { Membership } from '../../scheduler/membership.js';
-import { genericFailure, type Core, type HandleResult } from '../../core/dispatch.js';
+import { genericFailure, slowDownReply, type Core, type HandleResult } from '../../core/dispatch.js';
+import { CommandRateLimiter, DEFAULT_FLOOD_LIMITS, type FloodLimits, type OnDrop } from '../../core/flood.js';
 import { para, type Paging, type Reply } from '../../core/reply.js';
 import { toLocale } from '../../i18n/locale.js';
 import { localizeReplyCommands } from '../../i18n/command-text.js';
@@ -61,6 +62,10 @@ export interface DiscordOptions {
 	readonly minSessionStarts?: number;
 	/** Give up waiting for the gateway after this long. Default 30 s. */
 	readonly readyTimeoutMs?: number;
+	/** The per-user command rate (the reply queue does not apply: each answer is its interaction's response). */
+	readonly flood?: Partial<FloodLimits>;
+	/** Counts commands refused by the flood bounds. */
+	readonly onDrop?: OnDrop;
 }
 
 export interface DiscordPlatform {
@@ -158,6 +163,7 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatfor
 		deferAfterMs: opts.deferAfterMs ?? 1500,
 		deferImmediately: new Set(opts.deferImmediately ?? ['briefing', 'search']),
 		pages: new PageStore({ ttlMs: opts.pageTtlMs ?? 30 * 60_000, ...(opts.pages ? { table: opts.pages } : {}) }),
+		limiter: new CommandRateLimiter({ ...DEFAULT_FLOOD_LIMITS, ...opts.flood }, 'discord', opts.onDrop),
 	});
 	client.on(Events.InteractionCreate, (interaction) => void handler.route(interaction));
 	// Removed from a server (an outage is GuildUnavailable, not this): its subscriptions pause now.
@@ -223,6 +229,7 @@ interface HandlerSettings {
 	readonly deferAfterMs: number;
 	readonly deferImmediately: ReadonlySet<string>;
 	readonly pages: PageStore;
+	readonly limiter: CommandRateLimiter;
 }
 
 type Answerable = ChatInputCommandInteraction | ButtonInteraction;
@@ -281,7 +288,20 @@ class InteractionHandler {
 		this.logger.debug({ command: i.commandName, option: focused.name, choices: choices.length, ms: Math.round(performance.now() - started) }, 'Autocomplete answered');
 	}
 
+	/**
+	 * The per-user rate, asked before any work. Discord needs every interaction acknowledged, so a
+	 * refused one is still answered, privately and cheaply: the "slow down" line, never the command.
+	 */
+	private async refused(i: Answerable): Promise<boolean> {
+		const admission = this.settings.limiter.admit(i.user.id);
+		if (admission === 'run') return false;
+		this.logger.info({ user: i.user.id, admission }, 'Discord interaction refused: over the per-user rate');
+		await this.send(i, 'reply', slowDownReply(interactionLocale(i)));
+		return true;
+	}
+
 	private async command(i: ChatInputCommandInteraction): Promise<void> {
+		if (await this.refused(i)) return;
 		const options: Record<string, string> = {};
 		for (const o of i.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = String(o.value);
 		const immediate = this.settings.deferImmediately.has(i.commandName);
@@ -291,6 +311,7 @@ class InteractionHandler {
 	}
 
 	private async button(i: ButtonInteraction): Promise<void> {
+		if (await this.refused(i)) return;
 		const target = await this.settings.pages.get(i.customId);
 		const locale = interactionLocale(i);
 		if (target === undefined || target === 'expired') return this.send(i, 'reply', expired(locale));
@@ -349,22 +370,42 @@ class InteractionHandler {
 		if (!first) return;
 		if (mode === 'update' && i.isButton() && !ephemeral) {
 			// Edit the pressed message in place; its old buttons go unless this page is one message.
-			const edit = { ...first, flags: undefined, components: first.components ?? [], attachments: [] };
-			if (deferred) await i.editReply(edit);
-			else await i.update(edit);
+			await this.orWithoutFiles(first, (m) => {
+				const edit = { ...m, flags: undefined, components: m.components ?? [], attachments: [] };
+				return deferred ? i.editReply(edit) : i.update(edit);
+			});
 		} else if (!deferred) {
-			await i.reply(first);
+			await this.orWithoutFiles(first, (m) => i.reply(m));
 		} else if (mode === 'update') {
 			// deferUpdate acknowledged a press whose answer is an error: tell only the presser.
-			await i.followUp(first);
+			await this.orWithoutFiles(first, (m) => i.followUp(m));
 		} else if (ephemeral) {
 			// A public "thinking…" was shown but the answer is private: remove it, answer privately.
 			await i.deleteReply().catch((err: unknown) => this.logger.warn({ err: describeError(err) }, 'Could not delete the deferred reply'));
-			await i.followUp(first);
+			await this.orWithoutFiles(first, (m) => i.followUp(m));
 		} else {
-			await i.editReply({ ...first, flags: undefined });
+			await this.orWithoutFiles(first, (m) => i.editReply({ ...m, flags: undefined }));
 		}
-		for (const part of rest) await i.followUp(part);
+		for (const part of rest) await this.orWithoutFiles(part, (m) => i.followUp(m));
+	}
+
+	/**
+	 * Sends one message; when it carries files and Discord refuses what it carries (too large, no
+	 * Attach Files permission, a bad attachment), logs that and sends the same message without its
+	 * files, so the words still go out.
+	 */
+	private async orWithoutFiles<M extends { readonly files?: readonly unknown[] }>(message: M, send: (m: M) => Promise<unknown>): Promise<void> {
+		try {
+			await send(message);
+		} catch (err) {
+			const status = (err as { status?: unknown }).status;
+			const code = (err as { code?: unknown }).code;
+			const attachmentProblem = status === 413 || (typeof code === 'number' && [40005, 50013, 50035].includes(code));
+			if (!message.files?.length || !attachmentProblem) throw err;
+			this.logger.warn({ err: describeError(err), files: message.files.length }, 'Discord refused an attachment; the words go out without it');
+			const { files: _files, ...rest } = message;
+			await send(rest as M);
+		}
 	}
 
 	/** Last resort: log, then answer privately with a generic line if the interaction allows it. */

@@ -128,7 +128,8 @@ async function postPart(rest: REST, logger: Logger, channelId: string, message: 
 	try {
 		return [await post(full.body, full.files)];
 	} catch (err) {
-		if (!isMissingPermissions(err)) throw err;
+		// A picture Discord refuses (too large, a rejected attachment) costs the picture, not the words.
+		if (!isMissingPermissions(err) && !(message.files.length && attachmentRefused(err))) throw err;
 	}
 	if (message.files.length) {
 		const bare = withoutAttachments(message);
@@ -148,6 +149,16 @@ async function postPart(rest: REST, logger: Logger, channelId: string, message: 
 	}
 	logger.warn({ channel: channelId, part: index + 1, messages: ids.length }, 'Discord refused embeds (Embed Links missing?); sent the words as plain content');
 	return ids;
+}
+
+/**
+ * Discord refused what a message carries rather than the channel: a body too large (413, 40005),
+ * no Attach Files permission (50013, asked once more without files), a rejected attachment (50035).
+ */
+function attachmentRefused(err: unknown): boolean {
+	if (!(err instanceof DiscordAPIError)) return false;
+	const code = typeof err.code === 'number' ? err.code : Number(err.code);
+	return err.status === 413 || [40005, 50013, 50035].includes(code);
 }
 
 export function createDiscordSender(rest: REST, logger: Logger): PlatformSender {

@@ -101,6 +101,7 @@ async function main(): Promise<void> {
 			services: { images: true, subscriptions: stores.subscriptions, defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) } },
 			reload: {
 				audit: stores.reloadAudit,
+				...(config.reloadMaxRemovedShare !== undefined ? { maxRemovedShare: config.reloadMaxRemovedShare } : {}),
 				// An owner's /reload reached only this shard: tell the parent, which reloads itself and the
 				// rest. A reload that came from outside is not reported back, or every change would echo.
 				onSwap: () => {

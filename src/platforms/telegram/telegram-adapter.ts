@@ -8,7 +8,9 @@ import { Telegraf, type Context } from 'telegraf';
 import type { BotCommand, BotCommandScope, Chat, Message, Update, User } from 'telegraf/types';
 import type { Access, Place, Requester } from '../../core/command.js';
 import type { ConnectionState, PlatformSender } from '../../core/delivery.js';
-import { genericFailure, type Core } from '../../core/dispatch.js';
+import type { Reply } from '../../core/reply.js';
+import { genericFailure, slowDownReply, type Core } from '../../core/dispatch.js';
+import { CommandRateLimiter, DEFAULT_FLOOD_LIMITS, ReplyQueue, type FloodLimits, type OnDrop } from '../../core/flood.js';
 import type { Config } from '../../config.js';
 import { rawCommandDescription } from '../../i18n/command-text.js';
 import { LOCALES, type Locale } from '../../i18n/locale.js';
@@ -20,7 +22,7 @@ import { renderPlainText } from '../../render/plain-text.js';
 import { NOOP_KEY, PAGE_KEY_PREFIX, PageKeyStore } from './page-keys.js';
 import { DEFAULT_PACING, Pacer, type PacingOptions } from './pacer.js';
 import { loggableError, retryAfterMs } from './send-errors.js';
-import { TelegramSender } from './telegram-sender.js';
+import { TelegramSender, type DeliverOptions } from './telegram-sender.js';
 import { startWebhookServer, type StartWebhook, type WebhookServer } from './webhook-server.js';
 
 /** GroupAnonymousBot: the sender of messages an anonymous admin posts "as the group". */
@@ -40,12 +42,14 @@ export interface TelegramTuning {
 	readonly pageTtlMs?: number;
 	/** Most pages remembered at once. */
 	readonly maxPages?: number;
-	/** Interface the webhook server binds (all when undefined). */
+	/** Interface the webhook server binds, over TELEGRAM_WEBHOOK_HOST (127.0.0.1 when neither is set). */
 	readonly webhookHost?: string;
 	/** How long stop() waits for replies still being sent. */
 	readonly drainMs?: number;
 	/** Clock for page expiry. */
 	readonly now?: () => number;
+	/** The per-user command rate and per-chat reply queue bounds. */
+	readonly flood?: Partial<FloodLimits>;
 }
 
 export interface TelegramPlatform {
@@ -58,6 +62,10 @@ export interface TelegramPlatform {
 	stop(): Promise<void>;
 	/** Webhook mode: the port the update server listens on. */
 	readonly webhookPort?: number;
+	/** Webhook mode: the interface it listens on. */
+	readonly webhookAddress?: string;
+	/** Replies waiting to be sent (bounded by the per-chat queue cap). */
+	waitingReplies(): number;
 }
 
 /** Polling that ended with an error, worded for the operator (/healthz), not for readers. */
@@ -79,6 +87,8 @@ export async function startTelegram(opts: {
 	pages?: PageKeyTable;
 	membership?: Membership;
 	startWebhook?: StartWebhook;
+	/** Counts commands refused and replies dropped by the flood bounds. */
+	onDrop?: OnDrop;
 }): Promise<TelegramPlatform> {
 	const tg = opts.config.telegram;
 	if (!tg) throw new Error('Telegram is not configured: set TELEGRAM_BOT_TOKEN in .env');
@@ -92,7 +102,10 @@ export async function startTelegram(opts: {
 	const pages = new PageKeyStore({ ttlMs: tuning.pageTtlMs ?? 6 * 60 * 60 * 1000, maxEntries: tuning.maxPages ?? 20_000, ...(tuning.now ? { now: tuning.now } : {}), ...(opts.pages ? { table: opts.pages } : {}) });
 	const sender = new TelegramSender(bot.telegram, pacer, pages, logger, tg.token);
 	const owners = new Set(opts.config.owners.filter((o) => o.platform === 'telegram').map((o) => o.id));
-	const adapter = new TelegramAdapter(opts.core, bot, sender, pages, logger, tg.token, owners, opts.membership);
+	const flood = { ...DEFAULT_FLOOD_LIMITS, ...tuning.flood };
+	const limiter = new CommandRateLimiter(flood, 'telegram', opts.onDrop);
+	const replies = new ReplyQueue(flood, 'telegram', logger, opts.onDrop);
+	const adapter = new TelegramAdapter(opts.core, bot, sender, pages, logger, tg.token, owners, limiter, replies, opts.membership);
 	adapter.install();
 
 	for (const menu of commandMenus(opts.core, owners)) {
@@ -115,7 +128,8 @@ export async function startTelegram(opts: {
 			path: new URL(tg.webhook.url).pathname,
 			secret,
 			port: tg.webhook.port,
-			...(tuning.webhookHost ? { host: tuning.webhookHost } : {}),
+			// The configured interface (TELEGRAM_WEBHOOK_HOST, loopback by default); never all of them unasked.
+			host: tuning.webhookHost ?? tg.webhook.host ?? '127.0.0.1',
 			logger,
 			...(opts.updates ? { deduplicator: opts.updates } : {}),
 			onUpdate: (update) => adapter.track(bot.handleUpdate(update)),
@@ -127,7 +141,7 @@ export async function startTelegram(opts: {
 			await webhook.close();
 			throw err;
 		}
-		logger.info({ username, port: webhook.port }, 'Telegram bot receiving updates by webhook');
+		logger.info({ username, host: webhook.address, port: webhook.port }, 'Telegram bot receiving updates by webhook');
 	} else {
 		await new Promise<void>((resolve, reject) => {
 			// launch() resolves only when polling ends; the callback says it has started.
@@ -165,6 +179,7 @@ export async function startTelegram(opts: {
 			await Promise.race([ended, new Promise((r) => setTimeout(r, 1000).unref())]);
 		}
 		await adapter.drain(tuning.drainMs ?? 5000);
+		replies.close();
 		pacer.close();
 	};
 	return {
@@ -172,7 +187,8 @@ export async function startTelegram(opts: {
 		connection: () => connection,
 		botUsername: username,
 		stop: () => (stopping ??= stop()),
-		...(webhook ? { webhookPort: webhook.port } : {}),
+		waitingReplies: () => replies.waiting(),
+		...(webhook ? { webhookPort: webhook.port, webhookAddress: webhook.address } : {}),
 	};
 }
 
@@ -214,6 +230,8 @@ class TelegramAdapter {
 		private readonly logger: Logger,
 		private readonly token: string,
 		private readonly owners: ReadonlySet<string>,
+		private readonly limiter: CommandRateLimiter,
+		private readonly replies: ReplyQueue,
 		private readonly membership?: Membership,
 	) {}
 
@@ -252,6 +270,13 @@ class TelegramAdapter {
 		const command = this.parseHead(msg.text, chat.type === 'private');
 		if (!command) return;
 		const log = this.logger.child({ update_id: updateId, chat: chat.id, user: msg.from?.id });
+		// Before any work for the command (even the admin lookup): a flood costs one Map entry per member.
+		const admission = this.limiter.admit(msg.from && msg.from.id !== ANONYMOUS_ADMIN_ID ? String(msg.from.id) : `chat:${msg.sender_chat?.id ?? chat.id}`);
+		if (admission !== 'run') {
+			log.info({ command: command.name, admission }, 'Telegram command refused: over the per-user rate');
+			if (admission === 'slow_down') this.reply(chat, slowDownReply(msg.from?.language_code), chat.type === 'group' || chat.type === 'supergroup' ? { replyTo: msg.message_id } : {});
+			return;
+		}
 		const access = this.core.registry.get(command.name)?.data.access;
 		const requester = await this.requester(chat, msg.from, msg.sender_chat, access);
 		const topic = topicOf(msg);
@@ -262,7 +287,13 @@ class TelegramAdapter {
 		const shared = chat.type === 'channel' || msg.from === undefined || msg.from.id === ANONYMOUS_ADMIN_ID;
 		// Replies go through the pacer; waiting here would hold every other chat's updates behind this one.
 		// Every message of the answer goes to the topic the command was asked in, not only the first (a reply).
-		this.track(this.sender.deliver(String(chat.id), result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.userId }), ...(topic !== undefined ? { threadId: topic } : {}) }));
+		this.reply(chat, result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.userId }), ...(topic !== undefined ? { threadId: topic } : {}) });
+	}
+
+	/** Queues a reply in the chat's bounded queue; stop() waits for it like any task. */
+	private reply(chat: Chat, reply: Reply, options: DeliverOptions): void {
+		const chatId = String(chat.id);
+		this.track(this.replies.enqueue(chatId, async () => void (await this.sender.deliver(chatId, reply, options))));
 	}
 
 	private onService(msg: Message): void {
@@ -323,6 +354,12 @@ class TelegramAdapter {
 		const msg = q.message;
 		const found = msg ? await this.pages.get(data, String(msg.chat.id), String(q.from.id)) : ({ kind: 'expired' } as const);
 		const i18n = createTranslator(q.from.language_code);
+		// Page turns run commands too: the same per-member rate, told in the button's own popup.
+		const admission = this.limiter.admit(String(q.from.id));
+		if (admission !== 'run') {
+			this.logger.info({ user: q.from.id, admission }, 'Telegram page turn refused: over the per-user rate');
+			return void (await answer(admission === 'slow_down' ? i18n.t('error.slowDown').slice(0, 200) : undefined, admission === 'slow_down'));
+		}
 		if (!msg || found.kind === 'expired') return void (await answer(i18n.t('telegram.pageExpired')));
 		if (found.kind === 'foreign') return void (await answer(i18n.t('telegram.pageForeign')));
 		const chat = msg.chat;
@@ -334,7 +371,9 @@ class TelegramAdapter {
 			return void (await answer(renderPlainText(result.reply).slice(0, 200), true));
 		}
 		await answer();
-		this.track(this.sender.editPage(String(chat.id), msg.message_id, result.reply, found.entry.userId));
+		const chatId = String(chat.id);
+		// A newer press on the same message replaces an edit still waiting: the reader moved past that page.
+		this.track(this.replies.enqueue(chatId, async () => void (await this.sender.editPage(chatId, msg.message_id, result.reply, found.entry.userId)), `edit:${msg.message_id}`));
 	}
 
 	/** bot.catch: log with context, answer generically, and never throw (a throw here would stop polling). */
@@ -346,7 +385,7 @@ class TelegramAdapter {
 			);
 			const language = ctx.from?.language_code;
 			if (ctx.callbackQuery) await ctx.answerCbQuery(createTranslator(language).t('error.generic.short')).catch(() => undefined);
-			else if (ctx.chat) this.track(this.sender.deliver(String(ctx.chat.id), genericFailure(language), {}));
+			else if (ctx.chat) this.reply(ctx.chat, genericFailure(language), {});
 		} catch (inner) {
 			this.logger.error({ err: loggableError(inner, this.token) }, 'Telegram error handler failed');
 		}

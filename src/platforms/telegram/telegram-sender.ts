@@ -3,7 +3,7 @@
  * buttons, fall back to plain text when Telegram cannot parse our HTML, and report the result as a
  * SendOutcome. Used for command answers and, through PlatformSender, for scheduled briefings.
  */
-import type { Telegram } from 'telegraf';
+import { TelegramError, type Telegram } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
 import type { PlatformSender, SendOutcome, SendProgress, SentPart } from '../../core/delivery.js';
 import type { ImageAttachment, Paging, Reply } from '../../core/reply.js';
@@ -179,11 +179,15 @@ export class TelegramSender implements PlatformSender {
 		if (reply.file) {
 			const file = reply.file;
 			plan.push(async (wire) => {
-				const sent = await this.pacer.run(chatId, isGroupChat(chatId), async () => {
-					await wire();
-					return this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name }, thread);
+				// A file Telegram refuses (too large, no right to send media) is let go; the words went out.
+				const id = await this.attachment(chatId, 'document', async () => {
+					const sent = await this.pacer.run(chatId, isGroupChat(chatId), async () => {
+						await wire();
+						return this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name }, thread);
+					});
+					return sent.message_id;
 				});
-				return [sent.message_id];
+				return id === undefined ? [] : [id];
 			});
 		}
 		return plan;
@@ -228,6 +232,22 @@ export class TelegramSender implements PlatformSender {
 			// A renderer bug, not the reader's problem: say so in the log and deliver the words anyway.
 			this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: html.slice(0, 300) }, 'Telegram rejected our HTML; resending as plain text');
 			return (await send(htmlToPlain(html), false)).message_id;
+		}
+	}
+
+	/**
+	 * Sends an attachment; when Telegram refuses the attachment itself (a picture it cannot process,
+	 * a file too large, no right to send media in this chat), logs it and returns undefined so the
+	 * words still go out. A failure of the chat as a whole (blocked, gone, moved, rate-limited) is
+	 * rethrown: words would fail the same way.
+	 */
+	private async attachment(chatId: string, kind: 'photo' | 'document', send: () => Promise<number>): Promise<number | undefined> {
+		try {
+			return await send();
+		} catch (err) {
+			if (!attachmentRefused(err)) throw err;
+			this.logger.warn({ chat: chatId, kind, err: loggableError(err, this.token) }, 'Telegram refused an attachment; the words go out without it');
+			return undefined;
 		}
 	}
 
@@ -297,4 +317,11 @@ function packPieces(pieces: readonly string[], limit: number): string[] {
 	}
 	if (current) out.push(current);
 	return out;
+}
+
+/** Telegram refused an attachment, not the chat: a 400 or 413 about the media, with no move to a supergroup. */
+function attachmentRefused(err: unknown): boolean {
+	if (!(err instanceof TelegramError) || err.parameters?.migrate_to_chat_id !== undefined) return false;
+	if (err.code === 413) return true;
+	return err.code === 400 && /photo|image|media|document|file|dimensions|too (?:big|large)/iu.test(err.description) && !/chat not found|blocked|kicked|deactivated|upgraded/iu.test(err.description);
 }

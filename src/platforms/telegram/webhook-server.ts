@@ -36,6 +36,8 @@ export interface WebhookServerOptions {
 
 export interface WebhookServer {
 	readonly port: number;
+	/** The interface it listens on, as bound ("127.0.0.1", "::"…). */
+	readonly address: string;
 	close(): Promise<void>;
 }
 
@@ -63,9 +65,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
 			resolve();
 		});
 	});
-	const port = (server.address() as AddressInfo).port;
+	const { port, address } = server.address() as AddressInfo;
 	return {
 		port,
+		address,
 		// Updates already answered are still checked and handed on before close resolves.
 		close: async () => {
 			await new Promise<void>((resolve) => {

@@ -91,7 +91,8 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 		);
 		const config = createConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot, SITREP_OWNERS: `discord:${OWNER.id}` });
 		const core = new Core({ registry, dataset: () => dataset, clock: () => new Date('2025-07-10T09:00:00+04:00'), logger, services: { registry } });
-		platform = await startDiscord({ core, config, logger, deferAfterMs: 150 });
+		// Alice sends far more commands here than the per-user rate allows a person; test/platforms/discord/discord-flood.test.ts checks it.
+		platform = await startDiscord({ core, config, logger, deferAfterMs: 150, flood: { burst: 10_000 } });
 	});
 
 	afterAll(async () => {

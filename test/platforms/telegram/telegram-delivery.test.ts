@@ -146,6 +146,21 @@ describe('send outcomes', () => {
 		for (let i = 0; i < 60; i++) expect(`${caption}\n${rest}`).toContain(`Line ${i}:`);
 	});
 
+	it('sends the words when Telegram refuses the picture or the file, and logs it; a blocked chat stays permanent', async () => {
+		const p = await start();
+		const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+		const reply: Reply = { blocks: [para('The words of the answer')], images: [{ name: 'map.png', png, alt: 'map' }], file: { name: 'events.csv', content: new TextEncoder().encode('id\n'), mime: 'text/csv' } };
+		standIn.fail('sendPhoto', { error_code: 400, description: 'Bad Request: IMAGE_PROCESS_FAILED' });
+		standIn.fail('sendDocument', { error_code: 413, description: 'Request Entity Too Large' });
+		const outcome = await p.sender.send(String(alice.id), reply);
+		expect(outcome).toMatchObject({ kind: 'sent' });
+		expect(standIn.ok('sendMessage', alice.id).map((c) => String(c.params['text']))).toEqual(['The words of the answer']);
+		expect(logs.records().filter((r) => r['msg'] === 'Telegram refused an attachment; the words go out without it').map((r) => r['kind'])).toEqual(['photo', 'document']);
+		standIn.fail('sendPhoto', apiErrors.blocked());
+		expect(await p.sender.send(String(alice.id), reply)).toMatchObject({ kind: 'permanent' });
+		expect(standIn.ok('sendMessage', alice.id)).toHaveLength(1);
+	});
+
 	it('keeps a paged answer as an editable text message and sends the picture after it', async () => {
 		const p = await start();
 		const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);

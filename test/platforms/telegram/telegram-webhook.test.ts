@@ -24,11 +24,12 @@ async function start(secret: string | undefined, updates?: UpdateDeduplicator): 
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}/telegram/hook`;
 	const logs = captureLogger();
+	// No host in the test config or tuning: the listener must choose loopback by itself.
 	platform = await startTelegram({
 		core: await testCore(),
 		config: testConfig(standIn, { webhook: { url, port, ...(secret ? { secret } : {}) } }),
 		logger: logs.logger,
-		tuning: { webhookHost: '127.0.0.1', pacing: { perChatIntervalMs: 0 } },
+		tuning: { pacing: { perChatIntervalMs: 0 } },
 		...(updates ? { updates } : {}),
 	});
 	return { url, logs };
@@ -49,6 +50,7 @@ describe('webhook mode', () => {
 	it('registers the URL and secret, never polls, and answers updates it receives', async () => {
 		const { url } = await start('s3cret_token-1');
 		expect(platform!.webhookPort).toBe(Number(new URL(url).port));
+		expect(platform!.webhookAddress).toBe('127.0.0.1');
 		expect(standIn.webhook).toEqual({ url, secret: 's3cret_token-1' });
 		expect(standIn.calls.find((c) => c.method === 'setWebhook')!.params['allowed_updates']).toEqual(['message', 'channel_post', 'callback_query', 'my_chat_member']);
 		const update = standIn.message(alice, people.alice, '/help');
