@@ -85,7 +85,7 @@ describe('the console in a terminal', () => {
 		const s = open({ cols: 60, env: { SITREP_LOCALE: 'fa' } });
 		const { answer } = await ask(s, '/timeline limit:3', await s.waitFor(PROMPT));
 		const lines = stripVTControlCharacters(answer).replace(/\r/gu, '').split('\n');
-		expect(lines.some((l) => l.includes('\u2068Azerbaijan Airlines Embraer 190'))).toBe(true);
+		expect(lines.some((l) => l.includes('هواپیمای امبرائر'))).toBe(true);
 		for (const l of lines) {
 			expect([...l].filter((c) => c === '\u2068').length, JSON.stringify(l)).toBe([...l].filter((c) => c === '\u2069').length);
 			// Only a word wider than the window (the saved picture's path) may overrun it, alone on its line.

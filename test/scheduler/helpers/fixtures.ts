@@ -23,7 +23,7 @@ const date = (text: string) => {
 };
 
 function actor(id: string, name: string): Actor {
-	return { id, name, aliases: [], type: 'person', description: name, affiliations: [], names: {} } as unknown as Actor;
+	return { id, name, aliases: [], type: 'person', description: name, affiliations: [], names: {}, descriptions: {} } as unknown as Actor;
 }
 
 function event(id: string, day: string, actors: string[], tags: string[]): StoryEvent {
