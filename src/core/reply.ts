@@ -4,7 +4,7 @@
  * renderer's job, so no command can forget it.
  */
 import type { EventStatus, Stance } from '../dataset/model.js';
-import { containBidi, hasBidiControl } from '../i18n/bidi.js';
+import { containBidi, needsContaining } from '../i18n/bidi.js';
 import type { Locale } from '../i18n/locale.js';
 
 /** A run of text, optionally marked. `match` marks words that matched a search. */
@@ -121,6 +121,6 @@ function containIn(value: unknown): unknown {
  * isolated, for every platform's renderer alike. A reply without one is returned as is.
  */
 export function containBidiControls(reply: Reply): Reply {
-	if (!reply.blocks.some((b) => hasBidiControl(JSON.stringify(b)))) return reply;
+	if (!reply.blocks.some((b) => needsContaining(JSON.stringify(b)))) return reply;
 	return { ...reply, blocks: reply.blocks.map((b) => containIn(b) as Block) };
 }

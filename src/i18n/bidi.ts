@@ -84,5 +84,20 @@ export function hasBidiControl(text: string): boolean {
  * line it is shown on. Text without one is returned unchanged.
  */
 export function containBidi(text: string): string {
-	return hasBidiControl(text) ? isolate(text) : text;
+	return needsContaining(text) ? isolate(text) : text;
+}
+
+/**
+ * Whether text can disturb the line it is shown on: an embedding or override (U+202A–U+202E), or
+ * isolates that do not close (U+2066–U+2069 out of balance). Balanced isolates — the ones the
+ * catalog puts around every value in a right-to-left language — end inside the text and need nothing.
+ */
+export function needsContaining(text: string): boolean {
+	if (/[\u202a-\u202e]/u.test(text)) return true;
+	let open = 0;
+	for (const ch of text) {
+		if (ch === '\u2066' || ch === '\u2067' || ch === '\u2068') open++;
+		else if (ch === '\u2069' && --open < 0) return true;
+	}
+	return open !== 0;
 }
