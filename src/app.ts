@@ -51,8 +51,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 	const load = { searchOffThread: options.searchWorker ?? 'auto' } as const;
 	const loaded = await loadDataset(dataDir, { ...load, now: clock() });
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
-	await warmIndexes(loaded.snapshot);
-	const holder = new DatasetHolder(loaded.snapshot);
+	const holder = new DatasetHolder(loaded.snapshot, clock);
+	await warmIndexes(holder.current());
 	const reloader = new Reloader({ holder, dataDir, logger: options.logger, clock, load, ...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}) });
 	const services: CommandServices = { registry, reloader, ...(options.services ?? {}) };
 	const core = new Core({

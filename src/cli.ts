@@ -9,6 +9,7 @@ import { loadConfig, tryLoadConfig } from './config.js';
 import { formatDatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
 import { isTimeZone } from './dataset/schema.js';
+import { hiddenCounts, visibleView } from './dataset/visible-view.js';
 import { CsvError } from './interop/csv.js';
 import { writeDraft } from './interop/draft.js';
 import { EXPORT_FORMATS, exportDataset, IMPORT_FORMATS, ImportError, importFile, isEmptyDir, type ExportFormat, type ImportFormat } from './interop/index.js';
@@ -96,7 +97,9 @@ async function validate(args: string[]): Promise<void> {
 	const ms = Math.round(performance.now() - started);
 	if (r.ok) {
 		const c = r.snapshot.counts;
-		process.stdout.write(`${dir}: valid — ${c.events} events, ${c.actors} actors, ${c.sources} sources, ${c.claims} claims (version ${r.snapshot.version}, ${ms} ms)\n`);
+		const hidden = hiddenCounts(r.snapshot, Date.now());
+		const gate = hidden.drafts + hidden.embargoed ? `; of the events, ${hidden.drafts} ${hidden.drafts === 1 ? 'is a draft' : 'are drafts'} and ${hidden.embargoed} under embargo, shown to no one yet` : '';
+		process.stdout.write(`${dir}: valid — ${c.events} events, ${c.actors} actors, ${c.sources} sources, ${c.claims} claims (version ${r.snapshot.version}, ${ms} ms)${gate}\n`);
 		return;
 	}
 	for (const e of r.errors) process.stdout.write(`${formatDatasetError(e)}\n`);
@@ -196,14 +199,17 @@ async function exportCommand(args: string[]): Promise<void> {
 	}
 	const format = parsed.positionals[0];
 	if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format)) return fail(`${format ? `Unknown export format "${format}". ` : ''}${EXPORT_USAGE}`, 2);
-	const dir = parsed.values.data ?? loadConfig().dataDir;
+	const config = loadConfig();
+	const dir = parsed.values.data ?? config.dataDir;
 	const r = await loadDataset(dir);
 	if (!r.ok) return fail(new DatasetLoadError(dir, r.errors).message, 1);
-	const out = exportDataset(r.snapshot, format as ExportFormat);
+	// An export is published material: drafts and events still under embargo stay out.
+	const visible = visibleView(r.snapshot, config.now ? Date.parse(config.now) : Date.now()).view;
+	const out = exportDataset(visible, format as ExportFormat);
 	for (const n of out.notes) process.stderr.write(`${n}\n`);
 	if (parsed.values.out) {
 		await writeFile(parsed.values.out, out.content);
-		process.stderr.write(`wrote ${parsed.values.out} (${r.snapshot.counts.events} events)\n`);
+		process.stderr.write(`wrote ${parsed.values.out} (${visible.counts.events} events)\n`);
 	} else process.stdout.write(out.content);
 }
 

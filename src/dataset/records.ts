@@ -71,6 +71,9 @@ export function toEvent(ev: EventInput, file: string, fast: FastValidator): Stor
 		titles: nullProto(ev.titles),
 		summaries: nullProto(ev.summaries),
 		file,
+		...(ev.priority === 'breaking' ? { priority: 'breaking' as const } : {}),
+		...(ev.draft ? { draft: true as const } : {}),
+		...(ev.embargo ? { embargo: ev.embargo } : {}),
 	});
 }
 

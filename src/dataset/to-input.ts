@@ -37,6 +37,9 @@ export function eventToInput(dataset: DatasetSnapshot, id: string): EventInput {
 			: {}),
 		...(Object.keys(e.titles).length ? { titles: { ...e.titles } } : {}),
 		...(Object.keys(e.summaries).length ? { summaries: { ...e.summaries } } : {}),
+		...(e.priority ? { priority: e.priority } : {}),
+		...(e.draft ? { draft: true } : {}),
+		...(e.embargo ? { embargo: e.embargo } : {}),
 	};
 }
 

@@ -8,6 +8,7 @@ import type { DatasetHolder } from '../dataset/dataset-holder.js';
 import { diffDatasets, type DatasetDiff } from '../dataset/diff.js';
 import type { DatasetError } from '../dataset/errors.js';
 import { loadDataset, type LoadOptions } from '../dataset/load-dataset.js';
+import { visibleView } from '../dataset/visible-view.js';
 import { warmIndexes } from '../dataset/warm-indexes.js';
 import type { DatasetCounts, DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
@@ -47,7 +48,18 @@ export interface ReloadAuditLog {
 }
 
 export type ReloadOutcome =
-	| { readonly ok: true; readonly result: 'swapped' | 'unchanged' | 'dry_run'; readonly diff: DatasetDiff; readonly before: DatasetSnapshot; readonly after: DatasetSnapshot; readonly durationMs: number }
+	| {
+			readonly ok: true;
+			readonly result: 'swapped' | 'unchanged' | 'dry_run';
+			/** Between the visible views before and after. */
+			readonly diff: DatasetDiff;
+			readonly before: DatasetSnapshot;
+			/** The visible view of what was loaded. */
+			readonly after: DatasetSnapshot;
+			/** What was loaded, drafts and embargoed events included. */
+			readonly loaded: DatasetSnapshot;
+			readonly durationMs: number;
+	  }
 	| { readonly ok: false; readonly errors: readonly DatasetError[]; readonly durationMs: number };
 
 export interface ReloaderOptions {
@@ -93,8 +105,10 @@ export class Reloader {
 			await this.record({ ...base, result: 'failed', errorCount: loaded.errors.length });
 			return { ok: false, errors: loaded.errors, durationMs };
 		}
+		// Readers see visible views (drafts and future embargoes left out), so a reload is compared,
+		// and announced, view to view: an edit to a draft changes nothing anyone sees.
 		const before = holder.current();
-		const after = loaded.snapshot;
+		const after = visibleView(loaded.snapshot, clock().getTime()).view;
 		const diff = diffDatasets(before, after);
 		let result: 'swapped' | 'unchanged' | 'dry_run';
 		if (dryRun) result = 'dry_run';
@@ -103,7 +117,7 @@ export class Reloader {
 			// Before the swap, so that no command after it pays for building them (a dry run or an
 			// unchanged dataset is never served, so it needs none).
 			await warmIndexes(after);
-			holder.swap(after);
+			holder.swap(loaded.snapshot);
 			result = 'swapped';
 			try {
 				await this.options.onSwap?.(after, before, diff);
@@ -113,7 +127,7 @@ export class Reloader {
 		}
 		logger.info({ trigger: request.trigger, result, version: after.version, ...after.counts, ms: durationMs }, 'Reload');
 		await this.record({ ...base, result, version: after.version, counts: after.counts });
-		return { ok: true, result, diff, before, after, durationMs };
+		return { ok: true, result, diff, before, after, loaded: loaded.snapshot, durationMs };
 	}
 
 	// The audit log is a record of reloads, not a precondition: a store outage must not stop an
