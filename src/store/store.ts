@@ -11,6 +11,15 @@ import type { DatasetSnapshot } from '../dataset/snapshot.js';
 
 export type SubscriptionStatus = 'active' | 'paused';
 
+/** What a subscription gets pushed besides the daily briefing (/subscribe alerts:…). */
+export const ALERT_LEVELS = ['off', 'breaking', 'all'] as const;
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
+
+/** A stored alert level, 'off' for anything unknown (the columns' CHECK allows none). */
+export function alertLevel(v: string): AlertLevel {
+	return (ALERT_LEVELS as readonly string[]).includes(v) ? (v as AlertLevel) : 'off';
+}
+
 /** One channel's daily briefing. There is at most one per (platform, channelId). */
 export interface Subscription {
 	/** Never reused, so old ledger rows can never be mistaken for a new subscription's. */
@@ -30,6 +39,10 @@ export interface Subscription {
 	readonly quiet: boolean;
 	/** The language the briefing is composed in (/subscribe language:ru); English when absent. */
 	readonly language?: Locale;
+	/** Alerts between briefings: none, breaking events only, or every new event (migration 7). */
+	readonly alerts: AlertLevel;
+	/** "HH:MM-HH:MM" in the subscription's timezone, during which alerts wait; may wrap midnight. */
+	readonly quietHours?: string;
 	readonly status: SubscriptionStatus;
 	readonly pauseReason?: string;
 	readonly createdBy: string;
@@ -56,6 +69,10 @@ export interface SubscriptionInput {
 	readonly quiet: boolean;
 	/** Pinned briefing language; absent means English (and clears an earlier pin). */
 	readonly language?: Locale;
+	/** Default 'off'. */
+	readonly alerts?: AlertLevel;
+	/** Absent: none (and clears earlier ones). */
+	readonly quietHours?: string;
 	readonly createdBy: string;
 }
 

@@ -35,6 +35,8 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 				actorId: undefined,
 				tag: undefined,
 				quiet: false,
+				alerts: 'off',
+				quietHours: undefined,
 				status: 'active',
 				pauseReason: undefined,
 				createdBy: 'telegram:42',
@@ -59,6 +61,18 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			const cleared = await subscriptions.upsert(input(), later(1));
 			expect(cleared.previous?.language).toBe('ru');
 			expect(cleared.subscription.language).toBeUndefined();
+		});
+
+		it('keeps alerts and quiet hours, and subscribing again without them resets them', async () => {
+			const { subscriptions } = await stores(backend);
+			const set = await subscriptions.upsert(input({ alerts: 'breaking', quietHours: '22:00-07:00' }), T0);
+			expect(set.subscription).toMatchObject({ alerts: 'breaking', quietHours: '22:00-07:00' });
+			expect(await subscriptions.getById(set.subscription.id)).toMatchObject({ alerts: 'breaking', quietHours: '22:00-07:00' });
+			const all = await subscriptions.upsert(input({ alerts: 'all' }), later(1));
+			expect(all.subscription).toMatchObject({ alerts: 'all', quietHours: undefined });
+			expect((await subscriptions.listActive())[0]).toMatchObject({ alerts: 'all' });
+			const off = await subscriptions.upsert(input(), later(2));
+			expect(off.subscription.alerts).toBe('off');
 		});
 
 		it('pins a language for a whole channel, and the pin moves with a migrated chat', async () => {

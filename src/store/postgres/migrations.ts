@@ -126,6 +126,16 @@ export const PG_MIGRATIONS: readonly Migration[] = [
 			);
 		`,
 	},
+	// Version 6 is the per-part delivery records (another branch); these follow it.
+	{
+		version: 7,
+		name: 'subscription alerts and quiet hours',
+		// alerts: what is pushed between briefings; quiet_hours: "HH:MM-HH:MM" local, NULL for none.
+		sql: `
+			ALTER TABLE subscriptions ADD COLUMN alerts TEXT NOT NULL DEFAULT 'off' CHECK (alerts IN ('off', 'breaking', 'all'));
+			ALTER TABLE subscriptions ADD COLUMN quiet_hours TEXT CHECK (quiet_hours IS NULL OR quiet_hours ~ '^[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]$');
+		`,
+	},
 ];
 
 /** The highest version applied in the current schema, 0 for a new one. */

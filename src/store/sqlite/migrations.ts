@@ -123,6 +123,16 @@ export const MIGRATIONS: readonly Migration[] = [
 			) WITHOUT ROWID;
 		`,
 	},
+	// Version 6 is the per-part delivery records (another branch); these follow it.
+	{
+		version: 7,
+		name: 'subscription alerts and quiet hours',
+		// alerts: what is pushed between briefings; quiet_hours: "HH:MM-HH:MM" local, NULL for none.
+		sql: `
+			ALTER TABLE subscriptions ADD COLUMN alerts TEXT NOT NULL DEFAULT 'off' CHECK (alerts IN ('off', 'breaking', 'all'));
+			ALTER TABLE subscriptions ADD COLUMN quiet_hours TEXT CHECK (quiet_hours IS NULL OR quiet_hours GLOB '[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]');
+		`,
+	},
 ];
 
 export class MigrationError extends Error {
