@@ -214,8 +214,9 @@ function countingSenders(senders: ReadonlyMap<Platform, PlatformSender>, metrics
 	for (const [platform, sender] of senders) {
 		out.set(platform, {
 			platform,
-			async send(channelId, reply) {
-				const outcome = await sender.send(channelId, reply);
+			...(sender.tracksParts ? { tracksParts: true } : {}),
+			async send(channelId, reply, progress) {
+				const outcome = await sender.send(channelId, reply, progress);
 				metrics.delivery(platform, outcome.kind);
 				if (outcome.kind === 'transient' && /429|too many requests|rate limit/iu.test(outcome.reason)) metrics.rateLimited(platform);
 				return outcome;

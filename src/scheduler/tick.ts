@@ -8,14 +8,14 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { composeBriefing, type Briefing, type BriefingRequest, type UpdatedSince } from '../briefing/compose-briefing.js';
 import type { Platform } from '../core/command.js';
-import type { PlatformSender, SendOutcome } from '../core/delivery.js';
+import type { PlatformSender, SendOutcome, SendProgress } from '../core/delivery.js';
 import { toError } from '../core/errors.js';
 import type { Reply } from '../core/reply.js';
 import { dayNumber } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
 import type { Locale } from '../i18n/locale.js';
-import { hasChannelLanguages, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type Settlement, type SubscriptionStore } from '../store/store.js';
+import { hasChannelLanguages, resumePoint, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type Settlement, type SubscriptionStore } from '../store/store.js';
 import { dueOccurrences, type Occurrence } from './due-occurrences.js';
 import { parseLocalDate } from './zoned-time.js';
 
@@ -67,6 +67,10 @@ export interface TickReport {
 	readonly noSender: number;
 	/** 'sending' rows of a dead process turned uncertain. */
 	readonly expired: number;
+	/** 'sending' rows of a dead process whose sender records parts, made ready to resume after them. */
+	readonly resumable: number;
+	/** Claimed deliveries that resumed after parts an earlier attempt had sent. */
+	readonly resumed: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -104,10 +108,13 @@ export function createTickRunner(options: TickOptions): TickRunner {
 	async function runTick(now: Date): Promise<TickReport> {
 		const started = performance.now();
 		const stamp = () => new Date(now.getTime() + (performance.now() - started));
-		const report: Mutable<TickReport> = { due: 0, late: 0, quiet: 0, claimed: 0, sent: 0, failed: 0, uncertain: 0, paused: 0, moved: 0, compositions: 0, yields: 0, taken: 0, noSender: 0, expired: 0 };
+		const report: Mutable<TickReport> = { due: 0, late: 0, quiet: 0, claimed: 0, sent: 0, failed: 0, uncertain: 0, paused: 0, moved: 0, compositions: 0, yields: 0, taken: 0, noSender: 0, expired: 0, resumable: 0, resumed: 0 };
 
-		report.expired = await options.ledger.expireSending(new Date(now.getTime() - staleMs), now);
-		if (report.expired) log.warn({ count: report.expired }, 'Briefings left in "sending" by a stopped process marked uncertain; they are not resent');
+		const expiry = await options.ledger.expireSending(new Date(now.getTime() - staleMs), now);
+		report.expired = expiry.uncertain;
+		report.resumable = expiry.resumable;
+		if (expiry.uncertain) log.warn({ count: expiry.uncertain }, 'Briefings left in "sending" by a stopped process marked uncertain; they are not resent');
+		if (expiry.resumable) log.warn({ count: expiry.resumable }, 'Briefings cut by a stopped process will be resumed after the parts that went out; a part that was on the wire is marked uncertain');
 
 		const subs = await options.store.listActive();
 		const { due, skipped, invalid } = dueOccurrences(subs, now, options.catchupMinutes);
@@ -119,7 +126,7 @@ export function createTickRunner(options: TickOptions): TickRunner {
 
 		const late = skipped.filter((o) => !isSettled(key(o)));
 		if (late.length) {
-			const recorded = await options.ledger.recordSkipped(late.map(target), `late: missed by more than the ${options.catchupMinutes}-minute catch-up window or past its local date`, stamp());
+const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), `late: missed by more than the ${options.catchupMinutes}-minute catch-up window or past its local date`, stamp());
 			late.forEach((o, i) => {
 				markSettled(key(o));
 				if (!recorded[i]) return;
@@ -212,12 +219,14 @@ export function createTickRunner(options: TickOptions): TickRunner {
 				const batch = work.slice(next, next + free);
 				next += batch.length;
 				// Claimed right before sending: another process that claimed first keeps its rows.
-				const claims = await options.ledger.claim(batch.map(target), stamp());
+				const claims = await options.ledger.claim(batch.map((o) => target(o, options.senders.get(o.subscription.platform)?.tracksParts === true)), stamp());
 				batch.forEach((o, j) => {
 					const c = claims[j]!;
 					if (c.kind !== 'claimed') {
 						report.taken++;
-						if (c.kind === 'done') markSettled(key(o));
+						// A row another process is still sending is not settled: if that process died, a later
+						// tick resumes or expires it.
+						if (c.kind === 'done' && c.status !== 'sending') markSettled(key(o));
 						return;
 					}
 					report.claimed++;
@@ -301,7 +310,19 @@ export function createTickRunner(options: TickOptions): TickRunner {
 			}
 			const sender = options.senders.get(sub.platform)!;
 			let channelId = sub.channelId;
-			let outcome = await safeSend(sender, channelId, briefing.reply);
+			// A retaken delivery may have parts out already (a crash, a 429 after part 1): those are
+			// never sent again, and a part that was on the wire at a crash stays uncertain.
+			const resume = sender.tracksParts && attempt > 1 ? resumePoint(await options.ledger.parts(k)) : undefined;
+			if (resume?.skip) report.resumed++;
+			const progress = (): SendProgress =>
+				sender.tracksParts
+					? {
+							...(resume?.skip ? { skipParts: resume.skip } : {}),
+							onWire: (part, parts) => options.ledger.partOnWire(k, part, parts, channelId, stamp()),
+							onSent: (sent) => options.ledger.partSent(k, sent, channelId, stamp()),
+						}
+					: {};
+			let outcome = await safeSend(sender, channelId, briefing.reply, progress());
 			if (outcome.kind === 'migrated') {
 				const to = outcome.newChannelId;
 				const moved = await options.store.move(sub.id, to, stamp());
@@ -317,13 +338,20 @@ export function createTickRunner(options: TickOptions): TickRunner {
 				report.moved++;
 				log.info({ subscription: sub.id, from: channelId, to }, 'Subscription moved to the migrated chat');
 				channelId = to;
-				outcome = await safeSend(sender, channelId, briefing.reply);
+				outcome = await safeSend(sender, channelId, briefing.reply, progress());
 				if (outcome.kind === 'migrated') outcome = { kind: 'permanent', reason: `the chat migrated twice (to ${outcome.newChannelId})` };
+			}
+			if (outcome.kind === 'sent' && resume?.uncertain.length) {
+				// Everything else is there; whether the part on the wire at the crash arrived is unknown.
+				const which = resume.uncertain.map((p) => `${p.part} of ${p.parts}`).join(', ');
+				report.uncertain++;
+				log.warn({ subscription: sub.id, localDate: o.localDate, parts: which }, 'Briefing completed after a crash; a part that was on the wire then may or may not have arrived');
+				return { key: k, settlement: { status: 'uncertain', reason: `part ${which} was being sent when the process stopped and may not have arrived; the other parts were delivered` } };
 			}
 			switch (outcome.kind) {
 				case 'sent':
 					report.sent++;
-					return { key: k, settlement: { status: 'sent', messageIds: outcome.messageIds, ...(channelId !== sub.channelId ? { channelId } : {}) } };
+					return { key: k, settlement: { status: 'sent', messageIds: [...(resume?.sent.flatMap((p) => p.messageIds) ?? []), ...outcome.messageIds], ...(channelId !== sub.channelId ? { channelId } : {}) } };
 				case 'permanent':
 					await options.store.pause(sub.id, outcome.reason, stamp());
 					report.paused++;
@@ -350,9 +378,9 @@ export function createTickRunner(options: TickOptions): TickRunner {
 		}
 	}
 
-	async function safeSend(sender: PlatformSender, channelId: string, reply: Reply): Promise<SendOutcome> {
+	async function safeSend(sender: PlatformSender, channelId: string, reply: Reply, progress: SendProgress): Promise<SendOutcome> {
 		try {
-			return await sender.send(channelId, reply);
+			return await sender.send(channelId, reply, progress);
 		} catch (err) {
 			// The contract says senders never throw; if one does, the message may have left.
 			log.error({ err: toError(err), platform: sender.platform, channel: channelId }, 'Sender threw; marking the briefing uncertain');
@@ -367,8 +395,8 @@ function key(o: Occurrence): OccurrenceKey {
 	return { subscriptionId: o.subscription.id, localDate: o.localDate };
 }
 
-function target(o: Occurrence): OccurrenceTarget {
-	return { subscriptionId: o.subscription.id, localDate: o.localDate, scheduledAt: o.scheduledInstant.toISOString(), platform: o.subscription.platform, channelId: o.subscription.channelId };
+function target(o: Occurrence, tracksParts = false): OccurrenceTarget {
+	return { subscriptionId: o.subscription.id, localDate: o.localDate, scheduledAt: o.scheduledInstant.toISOString(), platform: o.subscription.platform, channelId: o.subscription.channelId, ...(tracksParts ? { tracksParts } : {}) };
 }
 
 /**

@@ -26,9 +26,14 @@ const TABLES = {
 		select: (c: string) => (c === 'quiet' ? 'quiet <> 0' : `"${c}"`),
 	},
 	deliveries: {
-		columns: ['subscription_id', 'local_date', 'scheduled_at', 'platform', 'channel_id', 'status', 'reason', 'attempts', 'retryable', 'next_attempt_at', 'message_ids', 'created_at', 'updated_at'],
-		types: ['int', 'text', 'timestamptz', 'text', 'text', 'text', 'text', 'int', 'int', 'timestamptz', 'text', 'timestamptz', 'timestamptz'],
-		select: (c: string) => (c === 'retryable' ? 'retryable <> 0' : c === 'message_ids' ? 'message_ids::jsonb' : `"${c}"`),
+		columns: ['subscription_id', 'local_date', 'scheduled_at', 'platform', 'channel_id', 'status', 'reason', 'attempts', 'retryable', 'next_attempt_at', 'message_ids', 'created_at', 'updated_at', 'tracks_parts'],
+		types: ['int', 'text', 'timestamptz', 'text', 'text', 'text', 'text', 'int', 'int', 'timestamptz', 'text', 'timestamptz', 'timestamptz', 'int'],
+		select: (c: string) => (c === 'retryable' || c === 'tracks_parts' ? `${c} <> 0` : c === 'message_ids' ? 'message_ids::jsonb' : `"${c}"`),
+	},
+	delivery_parts: {
+		columns: ['subscription_id', 'local_date', 'part', 'parts', 'channel_id', 'status', 'message_ids', 'updated_at'],
+		types: ['int', 'text', 'int', 'int', 'text', 'text', 'text', 'timestamptz'],
+		select: (c: string) => (c === 'message_ids' ? 'message_ids::jsonb' : `"${c}"`),
 	},
 	reload_audit: {
 		columns: ['id', 'at', 'platform', 'user_id', 'display_name', 'trigger', 'dry_run', 'result', 'version', 'events', 'actors', 'sources', 'claims', 'error_count', 'duration_ms'],

@@ -6,6 +6,7 @@
  * (The reload audit log's port, ReloadAuditLog, lives beside its user in src/reload/reloader.ts.)
  */
 import type { Platform } from '../core/command.js';
+import type { SentPart } from '../core/delivery.js';
 import type { Locale } from '../i18n/locale.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 
@@ -152,6 +153,11 @@ export interface OccurrenceTarget extends OccurrenceKey {
 	readonly scheduledAt: string;
 	readonly platform: Platform;
 	readonly channelId: string;
+	/**
+	 * The sender records each part (partOnWire / partSent): after a crash, a delivery with no part
+	 * on the wire is resumed rather than left uncertain. False or absent: the whole send is uncertain.
+	 */
+	readonly tracksParts?: boolean;
 }
 
 export interface DeliveryRecord extends OccurrenceTarget {
@@ -163,6 +169,56 @@ export interface DeliveryRecord extends OccurrenceTarget {
 	readonly messageIds: readonly string[];
 	readonly createdAt: string;
 	readonly updatedAt: string;
+}
+
+/**
+ * One message of a delivery: 'sending' from right before its request until it is known to have
+ * arrived ('sent', with its platform message ids); 'uncertain' when the process died with it on the
+ * wire. Parts are 1-based, in the order they are shown.
+ */
+export type DeliveryPartStatus = 'sending' | 'sent' | 'uncertain';
+
+export interface DeliveryPart extends OccurrenceKey {
+	readonly part: number;
+	readonly parts: number;
+	/** The chat it went to (a delivery can move with a migrated chat). */
+	readonly channelId: string;
+	readonly status: DeliveryPartStatus;
+	readonly messageIds: readonly string[];
+	readonly updatedAt: string;
+}
+
+/** What the parts of a claimed delivery say about resuming it. */
+export interface ResumePoint {
+	/** Parts 1..skip are done (sent, or uncertain and never resent): the sender starts after them. */
+	readonly skip: number;
+	/** The parts sent so far, in order. */
+	readonly sent: readonly DeliveryPart[];
+	/** Parts that may or may not have arrived (on the wire when a process died). */
+	readonly uncertain: readonly DeliveryPart[];
+}
+
+/** Where a claimed delivery resumes, from its recorded parts (the leading run of sent or uncertain parts). */
+export function resumePoint(parts: readonly DeliveryPart[]): ResumePoint {
+	const sorted = [...parts].sort((a, b) => a.part - b.part);
+	let skip = 0;
+	for (const p of sorted) {
+		if (p.part !== skip + 1 || p.status === 'sending') break;
+		skip = p.part;
+	}
+	const done = sorted.filter((p) => p.part <= skip);
+	return { skip, sent: done.filter((p) => p.status === 'sent'), uncertain: done.filter((p) => p.status === 'uncertain') };
+}
+
+/** What {@link DeliveryLedger.expireSending} did. */
+export interface ExpiryReport {
+	/** Rows turned 'uncertain': their sender does not record parts, so anything may have arrived. */
+	readonly uncertain: number;
+	/**
+	 * Rows made retryable so that their remaining parts go out: a part that was on the wire is marked
+	 * uncertain and skipped, the others are sent.
+	 */
+	readonly resumable: number;
 }
 
 /**
@@ -194,10 +250,22 @@ export interface DeliveryLedger {
 	 */
 	settle(results: readonly { readonly key: OccurrenceKey; readonly settlement: Settlement }[], now: Date): Promise<void>;
 	/**
-	 * Marks rows left in 'sending' since before `olderThan` as 'uncertain': their process stopped
-	 * mid-send, so whether the chat received the briefing is unknown, and it is never resent.
+	 * Rows left in 'sending' since before `olderThan` belong to a process that stopped mid-send. One
+	 * whose sender records parts becomes a due retryable failure (its part on the wire, if any, turns
+	 * 'uncertain'), so a claim resumes it after the parts it has; any other becomes 'uncertain': whether
+	 * the chat received it is unknown, and it is never resent.
 	 */
-	expireSending(olderThan: Date, now: Date): Promise<number>;
+	expireSending(olderThan: Date, now: Date): Promise<ExpiryReport>;
+	/**
+	 * Records that part `part` of `parts` of a claimed delivery is about to go on the wire to
+	 * `channelId` (a part already 'sent' stays so). Also keeps the delivery's updated_at fresh, so a
+	 * long fan-out is not mistaken for a dead one.
+	 */
+	partOnWire(key: OccurrenceKey, part: number, parts: number, channelId: string, now: Date): Promise<void>;
+	/** Records that a part arrived, with its platform message ids. */
+	partSent(key: OccurrenceKey, sent: SentPart, channelId: string, now: Date): Promise<void>;
+	/** The recorded parts of one delivery, or of every delivery of a subscription or a date; by key, then part. */
+	parts(filter: { readonly subscriptionId?: number; readonly localDate?: string }): Promise<DeliveryPart[]>;
 	get(key: OccurrenceKey): Promise<DeliveryRecord | undefined>;
 	/**
 	 * When the subscription's previous briefing was delivered: the updated_at (ISO) of its latest

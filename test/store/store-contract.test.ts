@@ -4,7 +4,7 @@
  * each backend.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChannelLanguages, OccurrenceTarget, SubscriptionInput } from '../../src/store/store.js';
+import { resumePoint, type ChannelLanguages, type OccurrenceTarget, type SubscriptionInput } from '../../src/store/store.js';
 import type { Stores } from '../../src/store/stores.js';
 import { titled, useStoreBackends, type StoreBackend } from '../helpers/store-backends.js';
 
@@ -237,7 +237,7 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			const { ledger } = await stores(backend);
 			await ledger.claim([target(1)], T0);
 			await ledger.claim([target(2)], later(9));
-			expect(await ledger.expireSending(later(5), later(15))).toBe(1);
+			expect(await ledger.expireSending(later(5), later(15))).toEqual({ uncertain: 1, resumable: 0 });
 			expect((await ledger.get(target(1)))?.status).toBe('uncertain');
 			expect((await ledger.get(target(2)))?.status).toBe('sending');
 			await ledger.settle([{ key: target(1), settlement: { status: 'sent', messageIds: ['9'] } }], later(16));
@@ -245,6 +245,48 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			// A settled row is final.
 			await ledger.settle([{ key: target(1), settlement: { status: 'failed', reason: 'late', retryable: true } }], later(17));
 			expect((await ledger.get(target(1)))?.status).toBe('sent');
+		});
+
+		it('records each part of a delivery as it goes out, with its message ids, never setting a sent part back', async () => {
+			const { ledger } = await stores(backend);
+			const t = { ...target(1), tracksParts: true };
+			await ledger.claim([t, { ...target(2), tracksParts: true }], T0);
+			await ledger.partOnWire(t, 1, 2, 'chat', later(1));
+			expect(await ledger.parts(t)).toEqual([{ subscriptionId: 1, localDate: '2025-07-01', part: 1, parts: 2, channelId: 'chat', status: 'sending', messageIds: [], updatedAt: later(1).toISOString() }]);
+			await ledger.partSent(t, { part: 1, parts: 2, messageIds: ['501'] }, 'chat', later(2));
+			// A retried request (a 429) announces the same part again: a part already sent stays sent.
+			await ledger.partOnWire(t, 1, 2, 'chat', later(3));
+			await ledger.partOnWire(t, 2, 2, 'chat', later(3));
+			await ledger.partSent(t, { part: 2, parts: 2, messageIds: ['502'] }, 'chat', later(4));
+			await ledger.partSent(target(2), { part: 1, parts: 1, messageIds: ['9'] }, 'other', later(4));
+			expect((await ledger.parts(t)).map((p) => [p.part, p.parts, p.status, p.messageIds])).toEqual([
+				[1, 2, 'sent', ['501']],
+				[2, 2, 'sent', ['502']],
+			]);
+			expect((await ledger.parts({ localDate: '2025-07-01' })).map((p) => `${p.subscriptionId}.${p.part}`)).toEqual(['1.1', '1.2', '2.1']);
+			expect((await ledger.parts({ subscriptionId: 2 })).map((p) => p.channelId)).toEqual(['other']);
+			// Each part keeps the delivery's heartbeat fresh.
+			expect((await ledger.get(t))?.updatedAt).toBe(later(4).toISOString());
+		});
+
+		it('after a crash, resumes a delivery whose sender records parts; only the part on the wire is uncertain', async () => {
+			const { ledger } = await stores(backend);
+			const tracked = (id: number) => ({ ...target(id), tracksParts: true });
+			await ledger.claim([tracked(1), tracked(2), tracked(3), target(4)], T0);
+			// 1: part 1 of 2 sent, nothing on the wire (waiting on pacing). 2: part 1 on the wire. 3: nothing yet.
+			await ledger.partSent(tracked(1), { part: 1, parts: 2, messageIds: ['11'] }, 'chat', T0);
+			await ledger.partOnWire(tracked(2), 1, 2, 'chat', T0);
+			expect(await ledger.expireSending(later(5), later(15))).toEqual({ uncertain: 1, resumable: 3 });
+			expect(await ledger.get(target(4))).toMatchObject({ status: 'uncertain' });
+			for (const id of [1, 2, 3]) expect(await ledger.get(target(id))).toMatchObject({ status: 'failed', retryable: true, reason: expect.stringContaining('stopped') });
+			expect(await ledger.claim([tracked(1), tracked(2), tracked(3)], later(15))).toEqual([
+				{ kind: 'claimed', attempt: 2 },
+				{ kind: 'claimed', attempt: 2 },
+				{ kind: 'claimed', attempt: 2 },
+			]);
+			expect(resumePoint(await ledger.parts(target(1)))).toMatchObject({ skip: 1, sent: [{ part: 1, messageIds: ['11'] }], uncertain: [] });
+			expect(resumePoint(await ledger.parts(target(2)))).toMatchObject({ skip: 1, sent: [], uncertain: [{ part: 1, parts: 2, status: 'uncertain' }] });
+			expect(resumePoint(await ledger.parts(target(3)))).toEqual({ skip: 0, sent: [], uncertain: [] });
 		});
 
 		it('lists by subscription, date and status, oldest first', async () => {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, type REST, type RawFile } from 'discord.js';
-import type { PlatformSender, SendOutcome } from '../../core/delivery.js';
+import type { PlatformSender, SendOutcome, SendProgress, SentPart } from '../../core/delivery.js';
 import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
 import { renderDiscord, type DiscordMessage } from './render-discord.js';
@@ -72,18 +72,36 @@ export function channelMessageBody(channelId: string, message: DiscordMessage, p
 export function createDiscordSender(rest: REST, logger: Logger): PlatformSender {
 	return {
 		platform: 'discord',
-		async send(channelId: string, reply: Reply): Promise<SendOutcome> {
+		tracksParts: true,
+		async send(channelId: string, reply: Reply, progress: SendProgress = {}): Promise<SendOutcome> {
 			if (!/^\d{5,25}$/u.test(channelId)) return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
 			const messageIds: string[] = [];
+			const parts: SentPart[] = [];
+			let stage: 'wire' | 'post' | 'record' = 'wire';
 			try {
 				const messages = renderDiscord(reply, { paging: 'text' });
-				for (const [part, message] of messages.entries()) {
-					const { body, files } = channelMessageBody(channelId, message, part);
+				const skip = Math.max(0, progress.skipParts ?? 0);
+				for (const [index, message] of messages.entries()) {
+					const part = index + 1;
+					if (part <= skip) continue;
+					stage = 'wire';
+					await progress.onWire?.(part, messages.length);
+					stage = 'post';
+					const { body, files } = channelMessageBody(channelId, message, index);
 					const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage;
+					const done: SentPart = { part, parts: messages.length, messageIds: [sent.id] };
 					messageIds.push(sent.id);
+					parts.push(done);
+					stage = 'record';
+					await progress.onSent?.(done);
 				}
-				return { kind: 'sent', messageIds };
+				return { kind: 'sent', messageIds, parts };
 			} catch (err) {
+				if (stage !== 'post') {
+					// The ledger, not Discord, failed: before the request nothing went out; after it, the part did.
+					logger.error({ channel: channelId, delivered: messageIds.length, err: describeError(err) }, "Could not record a Discord delivery's progress; stopping it");
+					return { kind: 'transient', reason: `could not record the delivery's progress: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`, ...(stage === 'record' ? { uncertain: true } : {}) };
+				}
 				const outcome = classifySendError(err);
 				logger.warn({ channel: channelId, delivered: messageIds.length, outcome: outcome.kind, err: describeError(err) }, 'Discord channel send failed');
 				return outcome;

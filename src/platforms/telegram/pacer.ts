@@ -107,6 +107,9 @@ export class Pacer {
 				state.pausedUntil,
 				isGroup && state.sent.length >= group.count ? state.sent[state.sent.length - group.count]! + group.windowMs : 0,
 				this.globalSent.length >= global.count ? this.globalSent[this.globalSent.length - global.count]! + global.windowMs : 0,
+				// Evenly spread, not in bursts of a whole window: Telegram answers bursts with 429s, and a
+				// process that dies then has one request on the wire, not a window's worth.
+				this.globalSent.length ? this.globalSent[this.globalSent.length - 1]! + global.windowMs / global.count : 0,
 			);
 			if (at <= now) {
 				state.nextAt = now + this.options.perChatIntervalMs;

@@ -26,16 +26,21 @@ export function isNotModified(err: unknown): boolean {
 	return err instanceof TelegramError && err.code === 400 && /message is not modified/iu.test(err.description);
 }
 
-/** Classifies a failed send. `delivered` counts messages of the same reply that did go out. */
-export function classifySendError(err: unknown, token: string, delivered = 0): Exclude<SendOutcome, { kind: 'sent' }> {
+/**
+ * Classifies a failed send. `delivered` counts messages of the same reply that did go out; they make
+ * a retry uncertain (it would send them again) unless `resumable`: the caller recorded them and a
+ * retry sends only the rest.
+ */
+export function classifySendError(err: unknown, token: string, delivered = 0, resumable = false): Exclude<SendOutcome, { kind: 'sent' }> {
 	const partial = delivered > 0 ? ` (after ${delivered} message${delivered === 1 ? '' : 's'} of the reply went out)` : '';
+	const repeats = delivered > 0 && !resumable;
 	if (err instanceof TelegramError) {
 		const reason = `${err.code}: ${err.description}${partial}`;
 		const migrateTo = err.parameters?.migrate_to_chat_id;
 		if (err.code === 400 && migrateTo !== undefined) return { kind: 'migrated', newChannelId: String(migrateTo) };
 		if (err.code === 429) {
 			const wait = retryAfterMs(err);
-			return { kind: 'transient', reason, ...(wait !== undefined ? { retryAfterMs: wait } : {}), ...(delivered ? { uncertain: true } : {}) };
+			return { kind: 'transient', reason, ...(wait !== undefined ? { retryAfterMs: wait } : {}), ...(repeats ? { uncertain: true } : {}) };
 		}
 		// 5xx: Telegram may or may not have acted on the request.
 		if (err.code >= 500) return { kind: 'transient', reason, uncertain: true };
@@ -45,7 +50,7 @@ export function classifySendError(err: unknown, token: string, delivered = 0): E
 	const e = err instanceof Error ? err : new Error(String(err));
 	const code = (e as { code?: unknown }).code;
 	const reason = `${safeMessage(e, token)}${partial}`;
-	if (typeof code === 'string' && PRE_CONNECT.has(code)) return { kind: 'transient', reason, ...(delivered ? { uncertain: true } : {}) };
+	if (typeof code === 'string' && PRE_CONNECT.has(code)) return { kind: 'transient', reason, ...(repeats ? { uncertain: true } : {}) };
 	// The request may have reached Telegram before the connection failed: resending could duplicate it.
 	return { kind: 'transient', reason, uncertain: true };
 }

@@ -5,7 +5,7 @@
  */
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
-import type { PlatformSender, SendOutcome } from '../../core/delivery.js';
+import type { PlatformSender, SendOutcome, SendProgress, SentPart } from '../../core/delivery.js';
 import type { ImageAttachment, Paging, Reply } from '../../core/reply.js';
 import { createTranslator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
@@ -29,8 +29,24 @@ interface TextExtra {
 /** Group, supergroup and channel ids are negative; users' are positive. */
 export const isGroupChat = (chatId: string): boolean => chatId.startsWith('-');
 
+/** A hook of SendProgress failed: the send stops; `afterSend` when the part it concerns did go out. */
+class ProgressError extends Error {
+	override readonly name = 'ProgressError';
+	constructor(
+		override readonly cause: unknown,
+		readonly afterSend: boolean,
+	) {
+		super(`could not record the delivery's progress: ${cause instanceof Error ? cause.message : String(cause)}`);
+	}
+}
+
+/** One message of a reply, sent when its turn comes; `wire` is called inside the pacing slot, right before the request. */
+type PlannedPart = (wire: () => Promise<void>) => Promise<number>;
+
 export class TelegramSender implements PlatformSender {
 	readonly platform = 'telegram' as const;
+	/** send() reports every message through SendProgress, so a cut briefing can be resumed. */
+	readonly tracksParts = true;
 
 	constructor(
 		private readonly telegram: Telegram,
@@ -41,49 +57,93 @@ export class TelegramSender implements PlatformSender {
 	) {}
 
 	/** PlatformSender: a briefing or any other unprompted message. Never throws. */
-	send(channelId: string, reply: Reply): Promise<SendOutcome> {
-		return this.deliver(channelId, reply, {});
+	send(channelId: string, reply: Reply, progress?: SendProgress): Promise<SendOutcome> {
+		return this.deliver(channelId, reply, {}, progress);
 	}
 
-	/** Sends a reply: its messages in order, then its images and file. Never throws. */
-	async deliver(chatId: string, reply: Reply, options: DeliverOptions): Promise<SendOutcome> {
+	/**
+	 * Sends a reply: its messages in order, then its images and file, each one a part reported to
+	 * `progress`. Never throws.
+	 */
+	async deliver(chatId: string, reply: Reply, options: DeliverOptions, progress: SendProgress = {}): Promise<SendOutcome> {
 		const ids: string[] = [];
+		const parts: SentPart[] = [];
 		try {
-			const images = [...(reply.images ?? [])];
-			// A picture with a short answer: the answer is the photo's caption (Telegram allows 1024
-			// characters), and whatever does not fit follows as text. A paged answer stays a text
-			// message, because only text can be edited in place by the page buttons.
-			const first = !reply.paging ? images.shift() : undefined;
-			let messages: string[];
-			if (first) {
-				const pieces = renderTelegram(reply, { limit: TELEGRAM_CAPTION_LIMIT });
-				const caption = pieces.shift() ?? '';
-				const photoId = await this.sendPhoto(chatId, first, caption, options.replyTo);
-				ids.push(String(photoId));
-				messages = packPieces(pieces, TELEGRAM_TEXT_LIMIT);
-			} else messages = renderTelegram(reply, { singleMessage: reply.paging !== undefined });
-			for (const [i, html] of messages.entries()) {
-				const last = i === messages.length - 1;
-				const extra: TextExtra = {
-					...(last && reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, options.pageOwner) } : {}),
-					...(i === 0 && !first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
+			const plan = this.plan(chatId, reply, options);
+			const skip = Math.max(0, progress.skipParts ?? 0);
+			for (const [i, send] of plan.entries()) {
+				const part = i + 1;
+				if (part <= skip) continue;
+				const wire = async () => {
+					try {
+						await progress.onWire?.(part, plan.length);
+					} catch (err) {
+						throw new ProgressError(err, false);
+					}
 				};
-				ids.push(String(await this.sendHtml(chatId, html, extra)));
+				const id = String(await send(wire));
+				const sent: SentPart = { part, parts: plan.length, messageIds: [id] };
+				ids.push(id);
+				parts.push(sent);
+				try {
+					await progress.onSent?.(sent);
+				} catch (err) {
+					throw new ProgressError(err, true);
+				}
 			}
-			for (const image of images) ids.push(String(await this.sendPhoto(chatId, image, captionHtml(image.alt))));
-			if (reply.file) {
-				const file = reply.file;
-				const sent = await this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name }));
-				ids.push(String(sent.message_id));
-			}
-			return { kind: 'sent', messageIds: ids };
+			return { kind: 'sent', messageIds: ids, parts };
 		} catch (err) {
-			const outcome = classifySendError(err, this.token, ids.length);
+			if (err instanceof ProgressError) {
+				this.logger.error({ chat: chatId, err: loggableError(err.cause, this.token), afterSend: err.afterSend }, 'Could not record a Telegram delivery\'s progress; stopping it');
+				return { kind: 'transient', reason: err.message, ...(err.afterSend ? { uncertain: true } : {}) };
+			}
+			// With progress recorded, the parts already sent are never sent again, so they do not make a retry uncertain.
+			const outcome = classifySendError(err, this.token, ids.length, progress.onSent !== undefined);
 			const log = { chat: chatId, outcome, err: loggableError(err, this.token) };
 			if (outcome.kind === 'migrated') this.logger.info(log, 'Telegram chat moved to a supergroup');
 			else this.logger.warn(log, 'Telegram send failed');
 			return outcome;
 		}
+	}
+
+	/**
+	 * The messages of a reply, in order. A picture with a short answer: the answer is the photo's
+	 * caption (Telegram allows 1024 characters), and whatever does not fit follows as text. A paged
+	 * answer stays a text message, because only text can be edited in place by the page buttons.
+	 */
+	private plan(chatId: string, reply: Reply, options: DeliverOptions): PlannedPart[] {
+		const plan: PlannedPart[] = [];
+		const images = [...(reply.images ?? [])];
+		const first = !reply.paging ? images.shift() : undefined;
+		let messages: string[];
+		if (first) {
+			const pieces = renderTelegram(reply, { limit: TELEGRAM_CAPTION_LIMIT });
+			const caption = pieces.shift() ?? '';
+			plan.push((wire) => this.sendPhoto(chatId, first, caption, wire, options.replyTo));
+			messages = packPieces(pieces, TELEGRAM_TEXT_LIMIT);
+		} else messages = renderTelegram(reply, { singleMessage: reply.paging !== undefined });
+		for (const [i, html] of messages.entries()) {
+			const last = i === messages.length - 1;
+			plan.push((wire) => {
+				const extra: TextExtra = {
+					...(last && reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, options.pageOwner) } : {}),
+					...(i === 0 && !first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
+				};
+				return this.sendHtml(chatId, html, extra, wire);
+			});
+		}
+		for (const image of images) plan.push((wire) => this.sendPhoto(chatId, image, captionHtml(image.alt), wire));
+		if (reply.file) {
+			const file = reply.file;
+			plan.push(async (wire) => {
+				const sent = await this.pacer.run(chatId, isGroupChat(chatId), async () => {
+					await wire();
+					return this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name });
+				});
+				return sent.message_id;
+			});
+		}
+		return plan;
 	}
 
 	/** Replaces a paged message with another page (a button press). Never throws. */
@@ -110,10 +170,13 @@ export class TelegramSender implements PlatformSender {
 	}
 
 	/** One message; a 400 "can't parse entities" is sent once more as plain text, never dropped. */
-	private async sendHtml(chatId: string, html: string, extra: TextExtra): Promise<number> {
+	private async sendHtml(chatId: string, html: string, extra: TextExtra, wire: () => Promise<void> = noWire): Promise<number> {
 		const base = { ...extra, link_preview_options: { is_disabled: true } };
 		const send = (text: string, parse: boolean) =>
-			this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.sendMessage(chatId, text, { ...base, ...(parse ? { parse_mode: 'HTML' as const } : {}) }));
+			this.pacer.run(chatId, isGroupChat(chatId), async () => {
+				await wire();
+				return this.telegram.sendMessage(chatId, text, { ...base, ...(parse ? { parse_mode: 'HTML' as const } : {}) });
+			});
 		try {
 			return (await send(html, true)).message_id;
 		} catch (err) {
@@ -125,15 +188,16 @@ export class TelegramSender implements PlatformSender {
 	}
 
 	/** A photo with an HTML caption; a caption Telegram cannot parse is resent as plain text. */
-	private async sendPhoto(chatId: string, image: ImageAttachment, caption: string, replyTo?: number): Promise<number> {
+	private async sendPhoto(chatId: string, image: ImageAttachment, caption: string, wire: () => Promise<void>, replyTo?: number): Promise<number> {
 		const send = (text: string, parse: boolean) =>
-			this.pacer.run(chatId, isGroupChat(chatId), () =>
-				this.telegram.sendPhoto(chatId, { source: Buffer.from(image.png), filename: image.name }, {
+			this.pacer.run(chatId, isGroupChat(chatId), async () => {
+				await wire();
+				return this.telegram.sendPhoto(chatId, { source: Buffer.from(image.png), filename: image.name }, {
 					caption: text,
 					...(parse ? { parse_mode: 'HTML' as const } : {}),
 					...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
-				}),
-			);
+				});
+			});
 		try {
 			return (await send(caption, true)).message_id;
 		} catch (err) {
@@ -154,6 +218,8 @@ export class TelegramSender implements PlatformSender {
 		return { inline_keyboard: [row] };
 	}
 }
+
+const noWire = (): Promise<void> => Promise.resolve();
 
 /** Joins well-formed HTML pieces into as few messages of at most `limit` characters as possible. */
 function packPieces(pieces: readonly string[], limit: number): string[] {

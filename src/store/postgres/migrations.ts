@@ -126,7 +126,26 @@ export const PG_MIGRATIONS: readonly Migration[] = [
 			);
 		`,
 	},
-	// Version 6 is the per-part delivery records (another branch); these follow it.
+	{
+		version: 6,
+		name: 'delivery parts',
+		// As in SQLite: each message of a delivery, 'sending' right before its request, 'sent' after.
+		sql: `
+			ALTER TABLE deliveries ADD COLUMN tracks_parts BOOLEAN NOT NULL DEFAULT FALSE;
+			CREATE TABLE delivery_parts (
+				subscription_id INTEGER NOT NULL,
+				local_date TEXT COLLATE "C" NOT NULL,
+				part INTEGER NOT NULL CHECK (part >= 1),
+				parts INTEGER NOT NULL CHECK (parts >= part),
+				channel_id TEXT NOT NULL,
+				status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'uncertain')),
+				message_ids JSONB NOT NULL DEFAULT '[]',
+				updated_at TIMESTAMPTZ NOT NULL,
+				PRIMARY KEY (subscription_id, local_date, part)
+			);
+			CREATE INDEX delivery_parts_date ON delivery_parts (local_date);
+		`,
+	},
 	{
 		version: 7,
 		name: 'subscription alerts and quiet hours',

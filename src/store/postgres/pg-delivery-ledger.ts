@@ -8,7 +8,8 @@
  */
 import type { Pool } from 'pg';
 import type { Platform } from '../../core/command.js';
-import type { ClaimResult, DeliveryLedger, DeliveryRecord, DeliveryStatus, OccurrenceKey, OccurrenceTarget, Settlement } from '../store.js';
+import type { SentPart } from '../../core/delivery.js';
+import type { ClaimResult, DeliveryLedger, DeliveryPart, DeliveryPartStatus, DeliveryRecord, DeliveryStatus, ExpiryReport, OccurrenceKey, OccurrenceTarget, Settlement } from '../store.js';
 import { iso, isoOrUndefined, rows, transaction } from './pg-util.js';
 
 interface Row {
@@ -45,20 +46,44 @@ function fromRow(r: Row): DeliveryRecord {
 	};
 }
 
+interface PartRow {
+	subscription_id: number;
+	local_date: string;
+	part: number;
+	parts: number;
+	channel_id: string;
+	status: string;
+	message_ids: string[];
+	updated_at: Date;
+}
+
+function fromPartRow(r: PartRow): DeliveryPart {
+	return {
+		subscriptionId: r.subscription_id,
+		localDate: r.local_date,
+		part: r.part,
+		parts: r.parts,
+		channelId: r.channel_id,
+		status: r.status as DeliveryPartStatus,
+		messageIds: r.message_ids,
+		updatedAt: iso(r.updated_at),
+	};
+}
+
 const keyOf = (k: OccurrenceKey) => `${k.subscriptionId}\u0000${k.localDate}`;
 
 /** The targets as parallel arrays for unnest(): one round trip for a whole chunk. */
 function columns(targets: readonly OccurrenceTarget[]): unknown[] {
-	return [targets.map((t) => t.subscriptionId), targets.map((t) => t.localDate), targets.map((t) => t.scheduledAt), targets.map((t) => t.platform), targets.map((t) => t.channelId)];
+	return [targets.map((t) => t.subscriptionId), targets.map((t) => t.localDate), targets.map((t) => t.scheduledAt), targets.map((t) => t.platform), targets.map((t) => t.channelId), targets.map((t) => t.tracksParts === true)];
 }
 
-const TARGETS = 'unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::text[]) AS t(subscription_id, local_date, scheduled_at, platform, channel_id)';
+const TARGETS = 'unnest($1::int[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::boolean[]) AS t(subscription_id, local_date, scheduled_at, platform, channel_id, tracks_parts)';
 
 // ORDER BY: every process inserts keys in the same order, so none waits for a key another holds
 // while holding one the other waits for.
 const INSERT = (status: 'sending' | 'skipped') => `
-	INSERT INTO deliveries (subscription_id, local_date, scheduled_at, platform, channel_id, status, reason, attempts, created_at, updated_at)
-	SELECT t.subscription_id, t.local_date, t.scheduled_at, t.platform, t.channel_id, '${status}', $7, ${status === 'sending' ? 1 : 0}, $6, $6
+	INSERT INTO deliveries (subscription_id, local_date, scheduled_at, platform, channel_id, status, reason, attempts, tracks_parts, created_at, updated_at)
+	SELECT t.subscription_id, t.local_date, t.scheduled_at, t.platform, t.channel_id, '${status}', $8, ${status === 'sending' ? 1 : 0}, ${status === 'sending' ? 't.tracks_parts' : 'FALSE'}, $7, $7
 	FROM ${TARGETS}
 	ORDER BY t.subscription_id, t.local_date
 	ON CONFLICT (subscription_id, local_date) DO NOTHING
@@ -79,10 +104,10 @@ export class PgDeliveryLedger implements DeliveryLedger {
 			// WHERE against the first one's 'sending' and skip the row.
 			const retaken = await rows<Row>(
 				c,
-				`UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, channel_id = t.channel_id, updated_at = $6
+				`UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, channel_id = t.channel_id, tracks_parts = t.tracks_parts, updated_at = $7
 				 FROM ${TARGETS}
 				 WHERE d.subscription_id = t.subscription_id AND d.local_date = t.local_date AND d.status = 'failed' AND d.retryable
-				 AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $6)
+				 AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= $7)
 				 RETURNING d.subscription_id, d.local_date, d.attempts`,
 				[...columns(rest), at],
 			);
@@ -139,15 +164,68 @@ export class PgDeliveryLedger implements DeliveryLedger {
 		);
 	}
 
-	async expireSending(olderThan: Date, now: Date): Promise<number> {
-		const r = await transaction(this.pool, (c) =>
-			c.query(
+	async expireSending(olderThan: Date, now: Date): Promise<ExpiryReport> {
+		const at = now.toISOString();
+		return transaction(this.pool, async (c) => {
+			const uncertain = await c.query(
 				`UPDATE deliveries SET status = 'uncertain', reason = 'the process stopped while sending; not resent to avoid a double post', updated_at = $1
-				 WHERE status = 'sending' AND updated_at < $2`,
-				[now.toISOString(), olderThan.toISOString()],
-			),
+				 WHERE status = 'sending' AND updated_at < $2 AND NOT tracks_parts`,
+				[at, olderThan.toISOString()],
+			);
+			const resumed = await rows<{ subscription_id: number; local_date: string }>(
+				c,
+				`UPDATE deliveries SET status = 'failed', retryable = TRUE, next_attempt_at = NULL, updated_at = $1,
+				 reason = 'the process stopped mid-delivery; the parts not yet sent will be'
+				 WHERE status = 'sending' AND updated_at < $2 AND tracks_parts
+				 RETURNING subscription_id, local_date`,
+				[at, olderThan.toISOString()],
+			);
+			if (resumed.length) {
+				await c.query(
+					`UPDATE delivery_parts p SET status = 'uncertain', updated_at = $3
+					 FROM unnest($1::int[], $2::text[]) AS k(subscription_id, local_date)
+					 WHERE p.subscription_id = k.subscription_id AND p.local_date = k.local_date AND p.status = 'sending'`,
+					[resumed.map((r) => r.subscription_id), resumed.map((r) => r.local_date), at],
+				);
+			}
+			return { uncertain: uncertain.rowCount ?? 0, resumable: resumed.length };
+		});
+	}
+
+	async partOnWire(key: OccurrenceKey, part: number, parts: number, channelId: string, now: Date): Promise<void> {
+		// One statement, one round trip: the part and the delivery's heartbeat in a single snapshot.
+		await this.pool.query(
+			`WITH p AS (
+			   INSERT INTO delivery_parts (subscription_id, local_date, part, parts, channel_id, status, updated_at)
+			   VALUES ($1, $2, $3, $4, $5, 'sending', $6)
+			   ON CONFLICT (subscription_id, local_date, part) DO UPDATE SET parts = EXCLUDED.parts, channel_id = EXCLUDED.channel_id, status = 'sending', updated_at = EXCLUDED.updated_at
+			   WHERE delivery_parts.status <> 'sent'
+			 )
+			 UPDATE deliveries SET updated_at = $6 WHERE subscription_id = $1 AND local_date = $2 AND status = 'sending'`,
+			[key.subscriptionId, key.localDate, part, parts, channelId, now.toISOString()],
 		);
-		return r.rowCount ?? 0;
+	}
+
+	async partSent(key: OccurrenceKey, sent: SentPart, channelId: string, now: Date): Promise<void> {
+		await this.pool.query(
+			`WITH p AS (
+			   INSERT INTO delivery_parts (subscription_id, local_date, part, parts, channel_id, status, message_ids, updated_at)
+			   VALUES ($1, $2, $3, $4, $5, 'sent', $6::jsonb, $7)
+			   ON CONFLICT (subscription_id, local_date, part) DO UPDATE SET parts = EXCLUDED.parts, channel_id = EXCLUDED.channel_id, status = 'sent', message_ids = EXCLUDED.message_ids, updated_at = EXCLUDED.updated_at
+			 )
+			 UPDATE deliveries SET updated_at = $7 WHERE subscription_id = $1 AND local_date = $2 AND status = 'sending'`,
+			[key.subscriptionId, key.localDate, sent.part, sent.parts, channelId, JSON.stringify(sent.messageIds), now.toISOString()],
+		);
+	}
+
+	async parts(filter: { readonly subscriptionId?: number; readonly localDate?: string }): Promise<DeliveryPart[]> {
+		const r = await rows<PartRow>(
+			this.pool,
+			`SELECT * FROM delivery_parts WHERE ($1::int IS NULL OR subscription_id = $1) AND ($2::text IS NULL OR local_date = $2)
+			 ORDER BY subscription_id, local_date, part`,
+			[filter.subscriptionId ?? null, filter.localDate ?? null],
+		);
+		return r.map(fromPartRow);
 	}
 
 	async get(key: OccurrenceKey): Promise<DeliveryRecord | undefined> {

@@ -123,7 +123,28 @@ export const MIGRATIONS: readonly Migration[] = [
 			) WITHOUT ROWID;
 		`,
 	},
-	// Version 6 is the per-part delivery records (another branch); these follow it.
+	{
+		version: 6,
+		name: 'delivery parts',
+		// Each message of a delivery as it goes out: 'sending' is written right before its request,
+		// 'sent' (with the platform's message ids) once it arrived. A delivery whose sender records
+		// parts (tracks_parts) can be resumed after a crash: only a part left 'sending' is uncertain.
+		sql: `
+			ALTER TABLE deliveries ADD COLUMN tracks_parts INTEGER NOT NULL DEFAULT 0 CHECK (tracks_parts IN (0, 1));
+			CREATE TABLE delivery_parts (
+				subscription_id INTEGER NOT NULL,
+				local_date TEXT NOT NULL,
+				part INTEGER NOT NULL CHECK (part >= 1),
+				parts INTEGER NOT NULL CHECK (parts >= part),
+				channel_id TEXT NOT NULL,
+				status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'uncertain')),
+				message_ids TEXT NOT NULL DEFAULT '[]',
+				updated_at TEXT NOT NULL,
+				PRIMARY KEY (subscription_id, local_date, part)
+			) WITHOUT ROWID;
+			CREATE INDEX delivery_parts_date ON delivery_parts (local_date);
+		`,
+	},
 	{
 		version: 7,
 		name: 'subscription alerts and quiet hours',

@@ -5,7 +5,8 @@
  * processes serialise on the write lock instead of failing on a lock upgrade.
  */
 import type { Platform } from '../../core/command.js';
-import type { ClaimResult, DeliveryLedger, DeliveryRecord, DeliveryStatus, OccurrenceKey, OccurrenceTarget, Settlement } from '../store.js';
+import type { SentPart } from '../../core/delivery.js';
+import type { ClaimResult, DeliveryLedger, DeliveryPart, DeliveryPartStatus, DeliveryRecord, DeliveryStatus, ExpiryReport, OccurrenceKey, OccurrenceTarget, Settlement } from '../store.js';
 import type { SqliteDatabase } from './open-database.js';
 
 interface Row {
@@ -23,6 +24,32 @@ interface Row {
 	created_at: string;
 	updated_at: string;
 }
+
+interface PartRow {
+	subscription_id: number;
+	local_date: string;
+	part: number;
+	parts: number;
+	channel_id: string;
+	status: string;
+	message_ids: string;
+	updated_at: string;
+}
+
+function fromPartRow(r: PartRow): DeliveryPart {
+	return {
+		subscriptionId: r.subscription_id,
+		localDate: r.local_date,
+		part: r.part,
+		parts: r.parts,
+		channelId: r.channel_id,
+		status: r.status as DeliveryPartStatus,
+		messageIds: JSON.parse(r.message_ids) as string[],
+		updatedAt: r.updated_at,
+	};
+}
+
+const STOPPED = 'the process stopped while sending; not resent to avoid a double post';
 
 function fromRow(r: Row): DeliveryRecord {
 	return {
@@ -48,12 +75,12 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 	constructor(private readonly db: SqliteDatabase) {
 		this.q = {
 			insert: db.prepare(
-				`INSERT INTO deliveries (subscription_id, local_date, scheduled_at, platform, channel_id, status, reason, attempts, created_at, updated_at)
-				 VALUES (@subscriptionId, @localDate, @scheduledAt, @platform, @channelId, @status, @reason, @attempts, @now, @now)
+				`INSERT INTO deliveries (subscription_id, local_date, scheduled_at, platform, channel_id, status, reason, attempts, tracks_parts, created_at, updated_at)
+				 VALUES (@subscriptionId, @localDate, @scheduledAt, @platform, @channelId, @status, @reason, @attempts, @tracksParts, @now, @now)
 				 ON CONFLICT (subscription_id, local_date) DO NOTHING`,
 			),
 			retake: db.prepare(
-				`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, channel_id = @channelId, updated_at = @now
+				`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, channel_id = @channelId, tracks_parts = @tracksParts, updated_at = @now
 				 WHERE subscription_id = @subscriptionId AND local_date = @localDate AND status = 'failed' AND retryable = 1
 				 AND (next_attempt_at IS NULL OR next_attempt_at <= @now)`,
 			),
@@ -63,10 +90,26 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 				 message_ids = @messageIds, channel_id = COALESCE(@channelId, channel_id), updated_at = @now
 				 WHERE subscription_id = @subscriptionId AND local_date = @localDate AND status IN ('sending', 'uncertain')`,
 			),
-			expire: db.prepare(
-				`UPDATE deliveries SET status = 'uncertain', reason = 'the process stopped while sending; not resent to avoid a double post', updated_at = ?
-				 WHERE status = 'sending' AND updated_at < ?`,
+			stale: db.prepare<[string], { subscription_id: number; local_date: string; tracks_parts: number }>("SELECT subscription_id, local_date, tracks_parts FROM deliveries WHERE status = 'sending' AND updated_at < ?"),
+			expireUncertain: db.prepare(`UPDATE deliveries SET status = 'uncertain', reason = '${STOPPED}', updated_at = ? WHERE subscription_id = ? AND local_date = ? AND status = 'sending'`),
+			expireResumable: db.prepare(
+				`UPDATE deliveries SET status = 'failed', retryable = 1, next_attempt_at = NULL, updated_at = ?,
+				 reason = 'the process stopped mid-delivery; the parts not yet sent will be'
+				 WHERE subscription_id = ? AND local_date = ? AND status = 'sending'`,
 			),
+			partsOnWireUncertain: db.prepare("UPDATE delivery_parts SET status = 'uncertain', updated_at = ? WHERE subscription_id = ? AND local_date = ? AND status = 'sending'"),
+			partOnWire: db.prepare(
+				`INSERT INTO delivery_parts (subscription_id, local_date, part, parts, channel_id, status, updated_at)
+				 VALUES (@subscriptionId, @localDate, @part, @parts, @channelId, 'sending', @now)
+				 ON CONFLICT (subscription_id, local_date, part) DO UPDATE SET parts = excluded.parts, channel_id = excluded.channel_id, status = 'sending', updated_at = excluded.updated_at
+				 WHERE delivery_parts.status <> 'sent'`,
+			),
+			partSent: db.prepare(
+				`INSERT INTO delivery_parts (subscription_id, local_date, part, parts, channel_id, status, message_ids, updated_at)
+				 VALUES (@subscriptionId, @localDate, @part, @parts, @channelId, 'sent', @messageIds, @now)
+				 ON CONFLICT (subscription_id, local_date, part) DO UPDATE SET parts = excluded.parts, channel_id = excluded.channel_id, status = 'sent', message_ids = excluded.message_ids, updated_at = excluded.updated_at`,
+			),
+			touch: db.prepare("UPDATE deliveries SET updated_at = ? WHERE subscription_id = ? AND local_date = ? AND status = 'sending'"),
 			lastSent: db.prepare<[number, string], { at: string | null }>(
 				"SELECT MAX(updated_at) AS at FROM deliveries WHERE subscription_id = ? AND local_date < ? AND status = 'sent'",
 			),
@@ -77,7 +120,7 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 		const iso = now.toISOString();
 		const run = this.db.transaction((): ClaimResult[] =>
 			targets.map((t): ClaimResult => {
-				const params = { ...t, status: 'sending', reason: null, attempts: 1, now: iso };
+				const params = { ...t, status: 'sending', reason: null, attempts: 1, tracksParts: t.tracksParts ? 1 : 0, now: iso };
 				if (this.q.insert.run(params).changes === 1) return { kind: 'claimed', attempt: 1 };
 				if (this.q.retake.run(params).changes === 1) return { kind: 'claimed', attempt: this.q.get.get(t.subscriptionId, t.localDate)!.attempts };
 				const row = this.q.get.get(t.subscriptionId, t.localDate)!;
@@ -90,7 +133,7 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 
 	recordSkipped(targets: readonly OccurrenceTarget[], reason: string, now: Date): Promise<boolean[]> {
 		const iso = now.toISOString();
-		const run = this.db.transaction(() => targets.map((t) => this.q.insert.run({ ...t, status: 'skipped', reason, attempts: 0, now: iso }).changes === 1));
+		const run = this.db.transaction(() => targets.map((t) => this.q.insert.run({ ...t, status: 'skipped', reason, attempts: 0, tracksParts: 0, now: iso }).changes === 1));
 		return Promise.resolve(run.immediate());
 	}
 
@@ -117,8 +160,54 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 		return Promise.resolve();
 	}
 
-	expireSending(olderThan: Date, now: Date): Promise<number> {
-		return Promise.resolve(this.q.expire.run(now.toISOString(), olderThan.toISOString()).changes);
+	expireSending(olderThan: Date, now: Date): Promise<ExpiryReport> {
+		const iso = now.toISOString();
+		const run = this.db.transaction((): ExpiryReport => {
+			let uncertain = 0;
+			let resumable = 0;
+			for (const r of this.q.stale.all(olderThan.toISOString())) {
+				if (r.tracks_parts === 1) {
+					this.q.partsOnWireUncertain.run(iso, r.subscription_id, r.local_date);
+					resumable += this.q.expireResumable.run(iso, r.subscription_id, r.local_date).changes;
+				} else uncertain += this.q.expireUncertain.run(iso, r.subscription_id, r.local_date).changes;
+			}
+			return { uncertain, resumable };
+		});
+		return Promise.resolve(run.immediate());
+	}
+
+	partOnWire(key: OccurrenceKey, part: number, parts: number, channelId: string, now: Date): Promise<void> {
+		const iso = now.toISOString();
+		// One transaction: SQLite syncs once, and the part and the heartbeat never disagree.
+		this.db.transaction(() => {
+			this.q.partOnWire.run({ subscriptionId: key.subscriptionId, localDate: key.localDate, part, parts, channelId, now: iso });
+			this.q.touch.run(iso, key.subscriptionId, key.localDate);
+		}).immediate();
+		return Promise.resolve();
+	}
+
+	partSent(key: OccurrenceKey, sent: SentPart, channelId: string, now: Date): Promise<void> {
+		const iso = now.toISOString();
+		this.db.transaction(() => {
+			this.q.partSent.run({ subscriptionId: key.subscriptionId, localDate: key.localDate, part: sent.part, parts: sent.parts, channelId, messageIds: JSON.stringify(sent.messageIds), now: iso });
+			this.q.touch.run(iso, key.subscriptionId, key.localDate);
+		}).immediate();
+		return Promise.resolve();
+	}
+
+	parts(filter: { readonly subscriptionId?: number; readonly localDate?: string }): Promise<DeliveryPart[]> {
+		const where: string[] = [];
+		const params: (string | number)[] = [];
+		if (filter.subscriptionId !== undefined) {
+			where.push('subscription_id = ?');
+			params.push(filter.subscriptionId);
+		}
+		if (filter.localDate !== undefined) {
+			where.push('local_date = ?');
+			params.push(filter.localDate);
+		}
+		const sql = `SELECT * FROM delivery_parts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY subscription_id, local_date, part`;
+		return Promise.resolve((this.db.prepare(sql).all(...params) as PartRow[]).map(fromPartRow));
 	}
 
 	get(key: OccurrenceKey): Promise<DeliveryRecord | undefined> {
