@@ -7,6 +7,7 @@
  */
 import type { Platform } from '../core/command.js';
 import type { SentPart } from '../core/delivery.js';
+import type { Reply } from '../core/reply.js';
 import type { Locale } from '../i18n/locale.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 
@@ -321,3 +322,67 @@ export const UPDATE_ID_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** How often (by the caller's clock) a deduplicator deletes expired update ids. */
 export const UPDATE_ID_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** What kind of pushed message a record is. */
+export type PushedKind = 'briefing' | 'alert';
+
+/**
+ * A message the bot pushed unasked (a briefing or an alert), remembered for the correction window:
+ * where it went, the platform message id of each part, the reply it showed (to re-render it with
+ * a correction) and which version of which event it showed.
+ */
+export interface PushedMessage {
+	readonly id: number;
+	readonly platform: Platform;
+	readonly channelId: string;
+	readonly subscriptionId?: number;
+	readonly kind: PushedKind;
+	/** The reply as sent (blocks and locale; pictures and files are not kept). */
+	readonly reply: Reply;
+	/** One id per part, in order. */
+	readonly messageIds: readonly string[];
+	/** Event id → fingerprint (eventVersionFingerprints) of the version shown. */
+	readonly events: Readonly<Record<string, string>>;
+	readonly pushedAt: string;
+}
+
+/** The life of a live action (an alert batch, an edit, a correction reply): claimed before it is done. */
+export type LiveActionStatus = 'sending' | 'done' | 'failed' | 'uncertain';
+
+/**
+ * The store of the live layer (src/live/): alerts waiting for their chat, pushed-message records,
+ * and the exactly-once fence for alert batches, edits and correction replies (migration 8).
+ */
+export interface LiveStore {
+	/** Queues alerts (subscription, event) not queued before; returns how many were new. An event alerts a subscription at most once. */
+	enqueueAlerts(items: readonly { readonly subscriptionId: number; readonly eventId: string }[], now: Date): Promise<number>;
+	/** Pending alerts: subscription id → event ids, oldest first. */
+	pendingAlerts(): Promise<Map<number, string[]>>;
+	/**
+	 * Claims one alert batch: records the action `key` and turns the subscription's `eventIds` from
+	 * pending to sending, in one transaction. False (and nothing changes) when the key exists or any of
+	 * the events is no longer pending: another process has them.
+	 */
+	claimAlertBatch(key: string, subscriptionId: number, eventIds: readonly string[], now: Date): Promise<boolean>;
+	/** Ends a claimed batch: its events become sent, pending again (a certain failure), uncertain or dropped. */
+	settleAlertBatch(key: string, status: 'sent' | 'pending' | 'uncertain' | 'dropped', detail: string | undefined, now: Date): Promise<void>;
+	/** Alert messages sent (or possibly sent) to a subscription since `since`: the flood cap counts these. */
+	alertsSentSince(subscriptionId: number, since: Date): Promise<number>;
+	/** Claims an action by key (INSERT … ON CONFLICT DO NOTHING): true for the one caller that may do it. */
+	claimAction(key: string, kind: 'edit' | 'reply', subscriptionId: number | undefined, now: Date): Promise<boolean>;
+	settleAction(key: string, status: Exclude<LiveActionStatus, 'sending'>, detail: string | undefined, now: Date): Promise<void>;
+	/** Actions and alert batches left 'sending' since before `olderThan` (a dead process) become uncertain: never redone. */
+	expireSending(olderThan: Date, now: Date): Promise<number>;
+	/** Records a pushed message; returns its id. */
+	recordPushed(message: Omit<PushedMessage, 'id'>): Promise<number>;
+	/** After an edit: the reply it shows now and the event versions in it. */
+	updatePushed(id: number, reply: Reply, events: Readonly<Record<string, string>>, now: Date): Promise<void>;
+	/** Pushed messages since `since` that showed any of `eventIds`, oldest first. */
+	pushedShowing(eventIds: readonly string[], since: Date): Promise<PushedMessage[]>;
+	/** A reload's corrections to do: the event ids it changed or removed, kept until {@link finishJob}. */
+	addJob(key: string, eventIds: readonly string[], now: Date): Promise<void>;
+	pendingJobs(): Promise<{ key: string; eventIds: string[] }[]>;
+	finishJob(key: string, now: Date): Promise<void>;
+	/** Forgets pushed messages, finished actions and jobs older than `before` (the correction window). */
+	prune(before: Date): Promise<number>;
+}

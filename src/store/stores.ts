@@ -3,7 +3,7 @@
  * both return, and what the composition root uses without knowing which database is underneath.
  */
 import type { ReloadAuditLog } from '../reload/reloader.js';
-import type { DeliveryLedger, EventVersionStore, SubscriptionStore, UpdateDeduplicator } from './store.js';
+import type { DeliveryLedger, EventVersionStore, LiveStore, SubscriptionStore, UpdateDeduplicator } from './store.js';
 
 export interface Stores {
 	readonly subscriptions: SubscriptionStore;
@@ -14,6 +14,8 @@ export interface Stores {
 	readonly eventVersions: EventVersionStore;
 	/** Handled update ids, for the Telegram webhook server behind a load balancer. */
 	readonly updates: UpdateDeduplicator;
+	/** Alerts, pushed-message records and the live layer's exactly-once fence (src/live/). */
+	readonly live: LiveStore;
 	/** Releases the database (file handle or connection pool). Idempotent. */
 	close(): Promise<void> | void;
 }
