@@ -63,6 +63,8 @@ const envSchema = z.object({
 	SITREP_LOCALE: optionalText.refine((v) => v === undefined || ['en', 'ru', 'az', 'fa'].includes(v), 'SITREP_LOCALE is en, ru, az or fa'),
 	SITREP_SHARDS: optionalText.refine((v) => v === undefined || v === 'auto' || /^[1-9]\d{0,3}$/u.test(v), 'SITREP_SHARDS is "auto" or a number of Discord shards such as 2'),
 	SITREP_SEARCH_WORKER: optionalText.refine((v) => v === undefined || ['auto', 'on', 'off'].includes(v), 'SITREP_SEARCH_WORKER is auto (a worker thread for datasets of 16 MiB and more), on or off'),
+	SITREP_ALERTS_PER_HOUR: z.coerce.number().int('SITREP_ALERTS_PER_HOUR is a whole number of alert messages, such as 6').min(1, 'SITREP_ALERTS_PER_HOUR is at least 1').max(60, 'SITREP_ALERTS_PER_HOUR is at most 60').default(6),
+	SITREP_CORRECTION_DAYS: z.coerce.number().int('SITREP_CORRECTION_DAYS is a whole number of days, such as 14').min(1, 'SITREP_CORRECTION_DAYS is at least 1').max(90, 'SITREP_CORRECTION_DAYS is at most 90').default(14),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -92,6 +94,10 @@ export interface Config {
 	readonly catchupMinutes: number;
 	readonly defaultTime: string;
 	readonly defaultTimezone?: string;
+	/** Alert messages per chat per hour; more events are merged into the next one. */
+	readonly alertsPerHour?: number;
+	/** How long pushed briefings and alerts are remembered, and corrected, in days. */
+	readonly correctionDays?: number;
 	readonly logLevel: string;
 	/** /healthz and /metrics: off unless a port is set. */
 	readonly ops?: { readonly port: number; readonly host: string };
@@ -147,6 +153,8 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		catchupMinutes: e.SITREP_CATCHUP_MINUTES,
 		defaultTime: e.SITREP_DEFAULT_TIME ?? '08:00',
 		...(e.SITREP_DEFAULT_TIMEZONE ? { defaultTimezone: e.SITREP_DEFAULT_TIMEZONE } : {}),
+		alertsPerHour: e.SITREP_ALERTS_PER_HOUR,
+		correctionDays: e.SITREP_CORRECTION_DAYS,
 		logLevel: e.LOG_LEVEL,
 		...(e.SITREP_OPS_PORT !== undefined ? { ops: { port: e.SITREP_OPS_PORT, host: e.SITREP_OPS_HOST ?? '127.0.0.1' } } : {}),
 		secrets: [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DATABASE_URL, ...databasePasswords(e.DATABASE_URL)].filter((s): s is string => Boolean(s)),

@@ -17,6 +17,7 @@ import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleSender } from './platforms/console/console-sender.js';
 import { saveReplyAttachments } from './platforms/console/save-images.js';
 import { closeImageWorkers } from './images/index.js';
+import { LiveService } from './live/live-service.js';
 import { watchDataset, type DatasetWatcher } from './reload/watch-dataset.js';
 import { startScheduler, type BriefingScheduler } from './scheduler/briefing-scheduler.js';
 import { describeStore, openStores } from './store/open-stores.js';
@@ -75,6 +76,8 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	const metrics = createMetrics();
 	stack.push({ name: 'metrics', stop: () => metrics.close() });
 
+	// Made once the platforms' senders exist; a reload before that only records event versions.
+	let live: LiveService | undefined;
 	let app: App;
 	try {
 		app = await createApp({
@@ -82,12 +85,22 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			searchWorker: config.searchWorker,
 			...((options.now ?? config.now) ? { now: (options.now ?? config.now)! } : {}),
 			logger,
-			services: { images: true, subscriptions: stores.subscriptions, defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) } },
+			services: {
+				images: true,
+				subscriptions: stores.subscriptions,
+				defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) },
+				// For /reload dry_run:true: the alerts and corrections a reload would send.
+				live: { plan: (...args: Parameters<LiveService['plan']>) => (live ? live.plan(...args) : Promise.resolve({ alerts: [], alertChats: 0, correctedEvents: 0, editedMessages: 0, correctedChats: 0 })) },
+			},
 			onHandled: (i) => metrics.commandHandled(i.platform, i.command, i.outcome, i.seconds),
 			reload: {
 				audit: stores.reloadAudit,
 				// Remember when each version of each event was first seen, for "Updated since your last briefing".
-				onSwap: (next) => stores.eventVersions.recordSnapshot(next, new Date()),
+				onSwap: async (next, previous, diff) => {
+					await stores.eventVersions.recordSnapshot(next, new Date());
+					// Alerts and corrections go out in the background: the reload answers at once.
+					live?.afterSwap(next, diff, previous).catch((err: unknown) => logger.error({ err }, 'Alerts and corrections after a reload failed; the next live tick retries'));
+				},
 			},
 		});
 	} catch (err) {
@@ -153,9 +166,44 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		logger: logger.child({ job: 'briefings' }),
 		catchupMinutes: config.catchupMinutes,
 		eventVersions: stores.eventVersions,
+		// Each delivered briefing is remembered for the correction window.
+		onDelivered: (sub, channelId, reply, messageIds, dataset) => (live ? live.recordBriefing(sub, channelId, reply, messageIds, dataset) : Promise.resolve()),
 	});
 	// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
 	stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
+
+	const liveService = new LiveService({
+		store: stores.live,
+		subscriptions: stores.subscriptions,
+		senders: countingSenders(senders, metrics),
+		dataset: () => app.holder.current(),
+		clock: app.clock,
+		logger: logger.child({ job: 'live' }),
+		...(config.alertsPerHour ? { maxAlertsPerHour: config.alertsPerHour } : {}),
+		...(config.correctionDays ? { correctionDays: config.correctionDays } : {}),
+	});
+	live = liveService;
+	app.holder.onRelease((next, previous) => {
+		liveService.afterRelease(next, previous).catch((err: unknown) => logger.error({ err }, 'Alerts for a lifted embargo failed; the next live tick retries'));
+	});
+	// Every minute: read the holder (an embargo that has passed lifts, and alerts), then send alerts that
+	// quiet hours or the hourly cap held, and finish corrections a stopped process left; prune daily.
+	let lastPrune = 0;
+	const liveTick = (): void => {
+		app.holder.current();
+		const now = app.clock().getTime();
+		if (now - lastPrune > 86_400_000) {
+			lastPrune = now;
+			stores.live.prune(new Date(now - (config.correctionDays ?? 14) * 86_400_000)).catch((err: unknown) => logger.error({ err }, 'Could not prune pushed-message records'));
+		}
+		liveService.run().catch((err: unknown) => logger.error({ err }, 'Live tick failed; the next one retries'));
+	};
+	const liveTimer = setInterval(liveTick, 60_000);
+	liveTick();
+	stack.push({ name: 'live', stop: async () => {
+		clearInterval(liveTimer);
+		await liveService.run().catch(() => undefined);
+	} });
 
 	const reload = (trigger: 'signal' | 'watch'): void => {
 		reloadHere(trigger);
@@ -215,6 +263,8 @@ function countingSenders(senders: ReadonlyMap<Platform, PlatformSender>, metrics
 		out.set(platform, {
 			platform,
 			...(sender.tracksParts ? { tracksParts: true } : {}),
+			...(sender.edit ? { edit: sender.edit.bind(sender) } : {}),
+			...(sender.sendReply ? { sendReply: sender.sendReply.bind(sender) } : {}),
 			async send(channelId, reply, progress) {
 				const outcome = await sender.send(channelId, reply, progress);
 				metrics.delivery(platform, outcome.kind);

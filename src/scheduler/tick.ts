@@ -15,7 +15,7 @@ import { dayNumber } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
 import type { Locale } from '../i18n/locale.js';
-import { hasChannelLanguages, resumePoint, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type Settlement, type SubscriptionStore } from '../store/store.js';
+import { hasChannelLanguages, resumePoint, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type Settlement, type Subscription, type SubscriptionStore } from '../store/store.js';
 import { dueOccurrences, type Occurrence } from './due-occurrences.js';
 import { parseLocalDate } from './zoned-time.js';
 
@@ -43,6 +43,11 @@ export interface TickOptions {
 	 * start-up or a reload already did), so that no version goes unrecorded.
 	 */
 	readonly eventVersions?: EventVersionStore;
+	/**
+	 * Told of each delivered briefing (where it went, what it showed, its message ids in part order),
+	 * e.g. to remember it for corrections (LiveService.recordBriefing). Awaited; it must not throw.
+	 */
+	readonly onDelivered?: (subscription: Subscription, channelId: string, reply: Reply, messageIds: readonly string[], dataset: DatasetSnapshot) => Promise<void>;
 }
 
 /** What a tick did, for logs and tests. */
@@ -351,6 +356,7 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 			switch (outcome.kind) {
 				case 'sent':
 					report.sent++;
+					if (options.onDelivered) await options.onDelivered(sub, channelId, briefing.reply, [...(resume?.sent.flatMap((p) => p.messageIds) ?? []), ...outcome.messageIds], dataset);
 					return { key: k, settlement: { status: 'sent', messageIds: [...(resume?.sent.flatMap((p) => p.messageIds) ?? []), ...outcome.messageIds], ...(channelId !== sub.channelId ? { channelId } : {}) } };
 				case 'permanent':
 					await options.store.pause(sub.id, outcome.reason, stamp());

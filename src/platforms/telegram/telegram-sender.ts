@@ -5,7 +5,7 @@
  */
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
-import type { PlatformSender, SendOutcome, SendProgress, SentPart } from '../../core/delivery.js';
+import type { EditOutcome, PlatformSender, SendOutcome, SendProgress, SentPart } from '../../core/delivery.js';
 import type { ImageAttachment, Paging, Reply } from '../../core/reply.js';
 import { createTranslator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
@@ -144,6 +144,47 @@ export class TelegramSender implements PlatformSender {
 			});
 		}
 		return plan;
+	}
+
+	/** PlatformSender: a correction reply, tied to the message it corrects. Never throws. */
+	sendReply(channelId: string, toMessageId: string, reply: Reply): Promise<SendOutcome> {
+		const to = Number(toMessageId);
+		return this.deliver(channelId, reply, Number.isSafeInteger(to) ? { replyTo: to } : {});
+	}
+
+	/**
+	 * PlatformSender: edits the text messages of a pushed reply in place, the parts whose HTML
+	 * changed, each through the pacer. Never throws.
+	 */
+	async edit(chatId: string, messageIds: readonly string[], before: Reply, after: Reply): Promise<EditOutcome> {
+		const was = renderTelegram(before);
+		const now = renderTelegram(after);
+		if (now.length !== was.length || now.length !== messageIds.length) return { kind: 'layout' };
+		let edited = 0;
+		for (let i = 0; i < now.length; i++) {
+			if (now[i] === was[i]) continue;
+			const id = Number(messageIds[i]);
+			const html = now[i]!;
+			const edit = (text: string, parse: boolean) =>
+				this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.editMessageText(chatId, id, undefined, text, { link_preview_options: { is_disabled: true }, ...(parse ? { parse_mode: 'HTML' as const } : {}) }));
+			try {
+				try {
+					await edit(html, true);
+				} catch (err) {
+					if (!isCantParseEntities(err)) throw err;
+					this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: html.slice(0, 300) }, 'Telegram rejected our HTML; editing as plain text');
+					await edit(htmlToPlain(html), false);
+				}
+				edited++;
+			} catch (err) {
+				if (isNotModified(err)) continue;
+				const outcome = classifySendError(err, this.token);
+				this.logger.warn({ chat: chatId, message: id, outcome, err: loggableError(err, this.token) }, 'Telegram correction edit failed');
+				if (outcome.kind === 'transient') return { kind: 'transient', reason: outcome.reason, ...(outcome.uncertain || edited > 0 ? { uncertain: true } : {}) };
+				return { kind: 'refused', reason: outcome.kind === 'permanent' ? outcome.reason : 'the chat moved' };
+			}
+		}
+		return { kind: 'edited', edited };
 	}
 
 	/** Replaces a paged message with another page (a button press). Never throws. */
