@@ -77,7 +77,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	stack.push({ name: 'metrics', stop: () => metrics.close() });
 
 	// Made once the platforms' senders exist; a reload before that only records event versions.
-	let live: LiveService | undefined;
+	const liveRef: { service?: LiveService } = {};
 	let app: App;
 	try {
 		app = await createApp({
@@ -90,7 +90,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 				subscriptions: stores.subscriptions,
 				defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) },
 				// For /reload dry_run:true: the alerts and corrections a reload would send.
-				live: { plan: (...args: Parameters<LiveService['plan']>) => (live ? live.plan(...args) : Promise.resolve({ alerts: [], alertChats: 0, correctedEvents: 0, editedMessages: 0, correctedChats: 0 })) },
+				live: { plan: (...args: Parameters<LiveService['plan']>) => (liveRef.service ? liveRef.service.plan(...args) : Promise.resolve({ alerts: [], alertChats: 0, correctedEvents: 0, editedMessages: 0, correctedChats: 0 })) },
 			},
 			onHandled: (i) => metrics.commandHandled(i.platform, i.command, i.outcome, i.seconds),
 			reload: {
@@ -99,7 +99,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 				onSwap: async (next, previous, diff) => {
 					await stores.eventVersions.recordSnapshot(next, new Date());
 					// Alerts and corrections go out in the background: the reload answers at once.
-					live?.afterSwap(next, diff, previous).catch((err: unknown) => logger.error({ err }, 'Alerts and corrections after a reload failed; the next live tick retries'));
+					liveRef.service?.afterSwap(next, diff, previous).catch((err: unknown) => logger.error({ err }, 'Alerts and corrections after a reload failed; the next live tick retries'));
 				},
 			},
 		});
@@ -167,7 +167,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		catchupMinutes: config.catchupMinutes,
 		eventVersions: stores.eventVersions,
 		// Each delivered briefing is remembered for the correction window.
-		onDelivered: (sub, channelId, reply, messageIds, dataset) => (live ? live.recordBriefing(sub, channelId, reply, messageIds, dataset) : Promise.resolve()),
+		onDelivered: (sub, channelId, reply, messageIds, dataset) => (liveRef.service ? liveRef.service.recordBriefing(sub, channelId, reply, messageIds, dataset) : Promise.resolve()),
 	});
 	// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
 	stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
@@ -182,7 +182,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		...(config.alertsPerHour ? { maxAlertsPerHour: config.alertsPerHour } : {}),
 		...(config.correctionDays ? { correctionDays: config.correctionDays } : {}),
 	});
-	live = liveService;
+	liveRef.service = liveService;
 	app.holder.onRelease((next, previous) => {
 		liveService.afterRelease(next, previous).catch((err: unknown) => logger.error({ err }, 'Alerts for a lifted embargo failed; the next live tick retries'));
 	});
