@@ -69,6 +69,9 @@ export interface LivePlan {
 	readonly correctedChats: number;
 }
 
+/** The fingerprint recorded for an event a message showed that has since been withdrawn. */
+const GONE = 'gone';
+
 /** Claim-changed event ids travel in a job's id list with this prefix (slugs never start with it). */
 const CLAIMS = '+';
 
@@ -243,12 +246,13 @@ export class LiveService {
 
 	// ── Corrections ─────────────────────────────────────────────────────────────────────────
 
-	private async correct(job: { key: string; eventIds: string[] }, report: LiveReport): Promise<void> {
+	private async correct(job: { key: string; eventIds: string[]; createdAt: string }, report: LiveReport): Promise<void> {
 		const dataset = this.o.dataset();
 		const fps = eventVersionFingerprints(dataset);
 		const ids = job.eventIds.filter((id) => !id.startsWith(CLAIMS));
 		const claimsChanged = new Set(job.eventIds.filter((id) => id.startsWith(CLAIMS)).map((id) => id.slice(1)));
-		const messages = await this.o.store.pushedShowing(ids, new Date(this.o.clock().getTime() - this.windowMs));
+		// Messages pushed after the reload already showed its versions.
+		const messages = (await this.o.store.pushedShowing(ids, new Date(this.o.clock().getTime() - this.windowMs))).filter((m) => m.pushedAt <= job.createdAt);
 		const byChat = new Map<string, PushedMessage[]>();
 		for (const m of messages) {
 			const k = `${m.platform}\n${m.channelId}`;
@@ -273,14 +277,20 @@ export class LiveService {
 		const day = i18n.date(parsePartialDateOrToday(localDateAt(now, dataset.story.timezone)));
 		const forReply = new Map<string, { substance: boolean; note: string; withdrawn: boolean; title: string; to: string }>();
 		for (const m of messages) {
-			const changed = new Set(ids.filter((id) => id in m.events && m.events[id] !== (fps.get(id) ?? '')));
+			const relevant = ids.filter((id) => id in m.events);
+			const changed = new Set(relevant.filter((id) => m.events[id] !== (fps.get(id) ?? GONE)));
+			// Corrected by an earlier attempt of this job that a stopped process left before its reply:
+			// the reply still says so, in the words of the mark the message now carries.
+			for (const id of relevant) {
+				if (changed.has(id)) continue;
+				const note = markOf(m.reply, id);
+				if (note) forReply.set(id, { ...note, title: note.withdrawn ? note.title : '', to: m.messageIds[0] ?? '' });
+			}
 			if (!changed.size) continue;
 			const corrected = correctReply(m.reply, dataset, changed, claimsChanged, day, createTranslator(m.reply.locale ?? 'en'));
 			const newEvents: Record<string, string> = {};
-			for (const [id, fp] of Object.entries(m.events)) {
-				const current = fps.get(id);
-				if (current) newEvents[id] = changed.has(id) ? current : fp;
-			}
+			// A withdrawn event stays listed (as gone), so a restarted run knows its line is done.
+			for (const [id, fp] of Object.entries(m.events)) newEvents[id] = changed.has(id) ? (fps.get(id) ?? GONE) : fp;
 			const versionKey = hash([...changed].sort().map((id) => `${id}@${fps.get(id) ?? 'gone'}`).join(','));
 			const editKey = `edit:${m.id}:${versionKey}`;
 			let edited = false;
@@ -350,6 +360,20 @@ export function inQuietHours(sub: Pick<Subscription, 'quietHours' | 'timezone'>,
 	const w = wallTimeAt(now, sub.timezone);
 	const m = w.hour * 60 + w.minute;
 	return from < to ? m >= from && m < to : m >= from || m < to;
+}
+
+/** The correction mark a corrected reply carries for an event, if any (see correct-reply.ts). */
+function markOf(reply: Reply, id: string): { substance: boolean; note: string; withdrawn: boolean; title: string } | undefined {
+	const blocks = reply.blocks;
+	for (let i = 0; i < blocks.length; i++) {
+		const b = blocks[i]!;
+		if (b.kind === 'event' && b.id === id) {
+			const next = blocks[i + 1];
+			const text = next?.kind === 'paragraph' ? (next.spans[0]?.text ?? '') : '';
+			return text.startsWith(MARK) ? { substance: true, note: text.slice(MARK.length).trim(), withdrawn: false, title: '' } : undefined;
+		}
+	}
+	return undefined;
 }
 
 /** The ids of the events a reply shows (event lines and claims). */

@@ -381,7 +381,7 @@ export interface LiveStore {
 	pushedShowing(eventIds: readonly string[], since: Date): Promise<PushedMessage[]>;
 	/** A reload's corrections to do: the event ids it changed or removed, kept until {@link finishJob}. */
 	addJob(key: string, eventIds: readonly string[], now: Date): Promise<void>;
-	pendingJobs(): Promise<{ key: string; eventIds: string[] }[]>;
+	pendingJobs(): Promise<{ key: string; eventIds: string[]; createdAt: string }[]>;
 	finishJob(key: string, now: Date): Promise<void>;
 	/** Forgets pushed messages, finished actions and jobs older than `before` (the correction window). */
 	prune(before: Date): Promise<number>;

@@ -424,7 +424,7 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			expect({ ...again.events }).toEqual({ a: 'fa1', b: 'fb2' });
 			await live.addJob('reload:v2', ['b'], later(5));
 			await live.addJob('reload:v2', ['b'], later(6));
-			expect(await live.pendingJobs()).toEqual([{ key: 'reload:v2', eventIds: ['b'] }]);
+			expect(await live.pendingJobs()).toEqual([{ key: 'reload:v2', eventIds: ['b'], createdAt: later(5).toISOString() }]);
 			await live.finishJob('reload:v2', later(7));
 			expect(await live.pendingJobs()).toEqual([]);
 			expect(await live.prune(later(60))).toBeGreaterThan(0);

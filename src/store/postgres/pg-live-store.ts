@@ -149,8 +149,8 @@ export class PgLiveStore implements LiveStore {
 		await this.pool.query("INSERT INTO live_jobs (key, event_ids, status, created_at, updated_at) VALUES ($1, $2, 'pending', $3, $3) ON CONFLICT DO NOTHING", [key, JSON.stringify(eventIds), now.toISOString()]);
 	}
 
-	async pendingJobs(): Promise<{ key: string; eventIds: string[] }[]> {
-		return (await rows<{ key: string; event_ids: string }>(this.pool, "SELECT key, event_ids FROM live_jobs WHERE status = 'pending' ORDER BY created_at")).map((r) => ({ key: r.key, eventIds: JSON.parse(r.event_ids) as string[] }));
+	async pendingJobs(): Promise<{ key: string; eventIds: string[]; createdAt: string }[]> {
+		return (await rows<{ key: string; event_ids: string; created_at: Date }>(this.pool, "SELECT key, event_ids, created_at FROM live_jobs WHERE status = 'pending' ORDER BY created_at")).map((r) => ({ key: r.key, eventIds: JSON.parse(r.event_ids) as string[], createdAt: iso(r.created_at) }));
 	}
 
 	async finishJob(key: string, now: Date): Promise<void> {

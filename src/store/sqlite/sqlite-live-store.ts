@@ -49,7 +49,7 @@ export class SqliteLiveStore implements LiveStore {
 			updatePushed: db.prepare('UPDATE pushed_messages SET reply_hash = ?, updated_at = ? WHERE id = ?'),
 			eventsOf: db.prepare<[number], { event_id: string; fingerprint: string }>('SELECT event_id, fingerprint FROM pushed_events WHERE message_id = ?'),
 			addJob: db.prepare("INSERT INTO live_jobs (key, event_ids, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING"),
-			pendingJobs: db.prepare<[], { key: string; event_ids: string }>("SELECT key, event_ids FROM live_jobs WHERE status = 'pending' ORDER BY created_at"),
+			pendingJobs: db.prepare<[], { key: string; event_ids: string; created_at: string }>("SELECT key, event_ids, created_at FROM live_jobs WHERE status = 'pending' ORDER BY created_at"),
 			finishJob: db.prepare("UPDATE live_jobs SET status = 'done', updated_at = ? WHERE key = ?"),
 		};
 	}
@@ -176,8 +176,8 @@ export class SqliteLiveStore implements LiveStore {
 		return Promise.resolve();
 	}
 
-	pendingJobs(): Promise<{ key: string; eventIds: string[] }[]> {
-		return Promise.resolve(this.q.pendingJobs.all().map((r) => ({ key: r.key, eventIds: JSON.parse(r.event_ids) as string[] })));
+	pendingJobs(): Promise<{ key: string; eventIds: string[]; createdAt: string }[]> {
+		return Promise.resolve(this.q.pendingJobs.all().map((r) => ({ key: r.key, eventIds: JSON.parse(r.event_ids) as string[], createdAt: r.created_at })));
 	}
 
 	finishJob(key: string, now: Date): Promise<void> {
