@@ -75,7 +75,10 @@ export interface PlatformSender {
 	 * it shows `after` instead: each part whose rendering differs is edited in place (Telegram
 	 * editMessageText, Discord message edit). Never throws. Absent on platforms that cannot edit.
 	 */
-	edit?(channelId: string, messageIds: readonly string[], before: Reply, after: Reply): Promise<EditOutcome>;
-	/** Sends `reply` as an answer to message `toMessageId` (still sent when that one is gone). Never throws. */
-	sendReply?(channelId: string, toMessageId: string, reply: Reply): Promise<SendOutcome>;
+	edit?(channelId: string, messageIds: readonly string[], before: Reply, after: Reply, onWire?: () => Promise<void>): Promise<EditOutcome>;
+	/**
+	 * Sends `reply` as an answer to message `toMessageId` (still sent when that one is gone). Never
+	 * throws. `onWire` (in edit too) is awaited right before each request goes out, after pacing.
+	 */
+	sendReply?(channelId: string, toMessageId: string, reply: Reply, onWire?: () => Promise<void>): Promise<SendOutcome>;
 }

@@ -170,8 +170,10 @@ export class LiveService {
 	private async runOnce(): Promise<LiveReport> {
 		const report: LiveReport = { alertsSent: 0, alertsHeld: 0, alertsFailed: 0, edited: 0, editRefused: 0, replies: 0, expired: 0 };
 		const now = this.o.clock();
-		report.expired = await this.o.store.expireSending(new Date(now.getTime() - this.staleMs), now);
-		if (report.expired) this.o.logger.warn({ count: report.expired }, 'Alerts or corrections left in flight by a stopped process marked uncertain; they are not redone');
+		const expired = await this.o.store.expireSending(new Date(now.getTime() - this.staleMs), now);
+		report.expired = expired.uncertain;
+		if (expired.released) this.o.logger.warn({ count: expired.released }, 'Alerts or corrections a stopped process claimed but never sent are free again');
+		if (expired.uncertain) this.o.logger.warn({ count: expired.uncertain }, 'Alerts or corrections a stopped process had on the wire marked uncertain; they are not redone');
 		for (const job of await this.o.store.pendingJobs()) {
 			await this.correct(job, report);
 			await this.o.store.finishJob(job.key, this.o.clock());
@@ -211,7 +213,7 @@ export class LiveService {
 		if (!(await this.o.store.claimAlertBatch(key, subId, ids, now))) return;
 		const language = await this.languageOf(sub);
 		const alert = composeAlert(dataset, events, language);
-		const outcome = await safe(() => sender!.send(sub.channelId, alert.reply));
+		const outcome = await safe(() => sender!.send(sub.channelId, alert.reply, { onWire: () => this.o.store.actionOnWire(key, this.o.clock()) }));
 		const at = this.o.clock();
 		switch (outcome.kind) {
 			case 'sent': {
@@ -295,7 +297,7 @@ export class LiveService {
 			const editKey = `edit:${m.id}:${versionKey}`;
 			let edited = false;
 			if (sender.edit && (await this.o.store.claimAction(editKey, 'edit', m.subscriptionId, now))) {
-				const outcome = await safe(() => sender.edit!(m.channelId, m.messageIds, m.reply, corrected.reply), (reason) => ({ kind: 'transient' as const, reason, uncertain: true }));
+				const outcome = await safe(() => sender.edit!(m.channelId, m.messageIds, m.reply, corrected.reply, () => this.o.store.actionOnWire(editKey, this.o.clock())), (reason) => ({ kind: 'transient' as const, reason, uncertain: true }));
 				const at = this.o.clock();
 				if (outcome.kind === 'edited') {
 					edited = true;
@@ -331,7 +333,7 @@ export class LiveService {
 		}
 		const reply: Reply = { blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) };
 		const to = [...forReply.values()].at(-1)!.to;
-		const outcome: SendOutcome = await safe(() => (sender.sendReply ? sender.sendReply(first.channelId, to, reply) : sender.send(first.channelId, reply)));
+		const outcome: SendOutcome = await safe(() => (sender.sendReply ? sender.sendReply(first.channelId, to, reply, () => this.o.store.actionOnWire(replyKey, this.o.clock())) : sender.send(first.channelId, reply, { onWire: () => this.o.store.actionOnWire(replyKey, this.o.clock()) })));
 		const at = this.o.clock();
 		if (outcome.kind === 'sent') report.replies++;
 		await this.o.store.settleAction(replyKey, outcome.kind === 'sent' ? 'done' : outcome.kind === 'transient' && outcome.uncertain ? 'uncertain' : 'failed', outcome.kind === 'sent' ? undefined : 'reason' in outcome ? outcome.reason : 'the chat moved', at);

@@ -347,7 +347,11 @@ export interface PushedMessage {
 }
 
 /** The life of a live action (an alert batch, an edit, a correction reply): claimed before it is done. */
-export type LiveActionStatus = 'sending' | 'done' | 'failed' | 'uncertain';
+/**
+ * The life of a live action (an alert batch, an edit, a correction reply): 'sending' once claimed,
+ * 'wire' right before its request goes out, then 'done', 'failed' or 'uncertain'.
+ */
+export type LiveActionStatus = 'sending' | 'wire' | 'done' | 'failed' | 'uncertain';
 
 /**
  * The store of the live layer (src/live/): alerts waiting for their chat, pushed-message records,
@@ -370,9 +374,15 @@ export interface LiveStore {
 	alertsSentSince(subscriptionId: number, since: Date): Promise<number>;
 	/** Claims an action by key (INSERT … ON CONFLICT DO NOTHING): true for the one caller that may do it. */
 	claimAction(key: string, kind: 'edit' | 'reply', subscriptionId: number | undefined, now: Date): Promise<boolean>;
-	settleAction(key: string, status: Exclude<LiveActionStatus, 'sending'>, detail: string | undefined, now: Date): Promise<void>;
-	/** Actions and alert batches left 'sending' since before `olderThan` (a dead process) become uncertain: never redone. */
-	expireSending(olderThan: Date, now: Date): Promise<number>;
+	settleAction(key: string, status: Exclude<LiveActionStatus, 'sending' | 'wire'>, detail: string | undefined, now: Date): Promise<void>;
+	/** Marks a claimed action as on the wire: its request is about to go out. */
+	actionOnWire(key: string, now: Date): Promise<void>;
+	/**
+	 * Claims of a dead process, older than `olderThan`: one that never reached the wire is released
+	 * (an edit or reply can be claimed again, an alert batch's events are pending again); one on the
+	 * wire becomes uncertain and is never redone. Returns how many were released and made uncertain.
+	 */
+	expireSending(olderThan: Date, now: Date): Promise<{ released: number; uncertain: number }>;
 	/** Records a pushed message; returns its id. */
 	recordPushed(message: Omit<PushedMessage, 'id'>): Promise<number>;
 	/** After an edit: the reply it shows now and the event versions in it. */

@@ -398,13 +398,16 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			expect(await live.alertsSentSince(1, later(5))).toBe(1);
 		});
 
-		it('claims an edit or a reply once; a claim left sending by a dead process turns uncertain and is never retaken', async () => {
+		it('claims an edit or a reply once; of a dead process\'s claims, one on the wire turns uncertain, one never sent is released', async () => {
 			const { live } = await stores(backend);
 			expect(await live.claimAction('edit:1:v2', 'edit', 1, T0)).toBe(true);
 			expect(await live.claimAction('edit:1:v2', 'edit', 1, later(1))).toBe(false);
-			expect(await live.claimAlertBatch('alert:9:q', 9, [], T0)).toBe(true);
-			expect(await live.expireSending(later(10), later(11))).toBe(2);
+			await live.actionOnWire('edit:1:v2', T0);
+			expect(await live.claimAction('reply:1:v2', 'reply', 1, T0)).toBe(true);
+			expect(await live.expireSending(later(10), later(11))).toEqual({ released: 1, uncertain: 1 });
+			// On the wire at the stop: never redone. Claimed but never sent: free again.
 			expect(await live.claimAction('edit:1:v2', 'edit', 1, later(12))).toBe(false);
+			expect(await live.claimAction('reply:1:v2', 'reply', 1, later(12))).toBe(true);
 		});
 
 		it('remembers which pushed message showed which event version, updates it after an edit, and forgets it after the window', async () => {

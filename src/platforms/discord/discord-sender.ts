@@ -108,7 +108,7 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 			}
 		},
 
-		async sendReply(channelId: string, toMessageId: string, reply: Reply): Promise<SendOutcome> {
+		async sendReply(channelId: string, toMessageId: string, reply: Reply, onWire?: () => Promise<void>): Promise<SendOutcome> {
 			if (!/^\d{5,25}$/u.test(channelId)) return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
 			const messageIds: string[] = [];
 			try {
@@ -116,6 +116,7 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 					const { body, files } = channelMessageBody(channelId, message, index);
 					// Only the first message answers; a gone original must not stop the correction.
 					if (index === 0 && /^\d{5,25}$/u.test(toMessageId)) body['message_reference'] = { message_id: toMessageId, fail_if_not_exists: false };
+					await onWire?.();
 					const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage;
 					messageIds.push(sent.id);
 				}
@@ -127,7 +128,7 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 			}
 		},
 
-		async edit(channelId: string, ids: readonly string[], before: Reply, after: Reply): Promise<EditOutcome> {
+		async edit(channelId: string, ids: readonly string[], before: Reply, after: Reply, onWire?: () => Promise<void>): Promise<EditOutcome> {
 			const was = renderDiscord(before, { paging: 'text' });
 			const now = renderDiscord(after, { paging: 'text' });
 			if (now.length !== was.length || now.length !== ids.length) return { kind: 'layout' };
@@ -135,6 +136,7 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 			for (let i = 0; i < now.length; i++) {
 				if (JSON.stringify(now[i]!.embeds) === JSON.stringify(was[i]!.embeds)) continue;
 				try {
+					await onWire?.();
 					await rest.patch(Routes.channelMessage(channelId, ids[i]!), { body: { embeds: now[i]!.embeds, allowed_mentions: { parse: [] } } });
 					edited++;
 				} catch (err) {

@@ -147,16 +147,16 @@ export class TelegramSender implements PlatformSender {
 	}
 
 	/** PlatformSender: a correction reply, tied to the message it corrects. Never throws. */
-	sendReply(channelId: string, toMessageId: string, reply: Reply): Promise<SendOutcome> {
+	sendReply(channelId: string, toMessageId: string, reply: Reply, onWire?: () => Promise<void>): Promise<SendOutcome> {
 		const to = Number(toMessageId);
-		return this.deliver(channelId, reply, Number.isSafeInteger(to) ? { replyTo: to } : {});
+		return this.deliver(channelId, reply, Number.isSafeInteger(to) ? { replyTo: to } : {}, onWire ? { onWire: () => onWire() } : {});
 	}
 
 	/**
 	 * PlatformSender: edits the text messages of a pushed reply in place, the parts whose HTML
 	 * changed, each through the pacer. Never throws.
 	 */
-	async edit(chatId: string, messageIds: readonly string[], before: Reply, after: Reply): Promise<EditOutcome> {
+	async edit(chatId: string, messageIds: readonly string[], before: Reply, after: Reply, onWire?: () => Promise<void>): Promise<EditOutcome> {
 		const was = renderTelegram(before);
 		const now = renderTelegram(after);
 		if (now.length !== was.length || now.length !== messageIds.length) return { kind: 'layout' };
@@ -166,7 +166,10 @@ export class TelegramSender implements PlatformSender {
 			const id = Number(messageIds[i]);
 			const html = now[i]!;
 			const edit = (text: string, parse: boolean) =>
-				this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.editMessageText(chatId, id, undefined, text, { link_preview_options: { is_disabled: true }, ...(parse ? { parse_mode: 'HTML' as const } : {}) }));
+				this.pacer.run(chatId, isGroupChat(chatId), async () => {
+					await onWire?.();
+					return this.telegram.editMessageText(chatId, id, undefined, text, { link_preview_options: { is_disabled: true }, ...(parse ? { parse_mode: 'HTML' as const } : {}) });
+				});
 			try {
 				try {
 					await edit(html, true);

@@ -66,13 +66,13 @@ export class PgLiveStore implements LiveStore {
 	async settleAlertBatch(key: string, status: 'sent' | 'pending' | 'uncertain' | 'dropped', detail: string | undefined, now: Date): Promise<void> {
 		const action: LiveActionStatus = status === 'sent' ? 'done' : status === 'uncertain' ? 'uncertain' : 'failed';
 		await transaction(this.pool, async (c) => {
-			await c.query("UPDATE live_actions SET status = $1, detail = $2, updated_at = $3 WHERE key = $4 AND status IN ('sending', 'uncertain')", [action, detail ?? null, now.toISOString(), key]);
+			await c.query("UPDATE live_actions SET status = $1, detail = $2, updated_at = $3 WHERE key = $4 AND status IN ('sending', 'wire', 'uncertain')", [action, detail ?? null, now.toISOString(), key]);
 			await c.query("UPDATE alert_queue SET status = $1, batch = CASE WHEN $1 = 'pending' THEN NULL ELSE batch END, updated_at = $2 WHERE batch = $3 AND status IN ('sending', 'uncertain')", [status, now.toISOString(), key]);
 		});
 	}
 
 	async alertsSentSince(subscriptionId: number, since: Date): Promise<number> {
-		const r = await rows<{ n: number }>(this.pool, "SELECT COUNT(*)::int AS n FROM live_actions WHERE kind = 'alert' AND subscription_id = $1 AND created_at >= $2 AND status IN ('sending', 'done', 'uncertain')", [subscriptionId, since.toISOString()]);
+		const r = await rows<{ n: number }>(this.pool, "SELECT COUNT(*)::int AS n FROM live_actions WHERE kind = 'alert' AND subscription_id = $1 AND created_at >= $2 AND status IN ('sending', 'wire', 'done', 'uncertain')", [subscriptionId, since.toISOString()]);
 		return r[0]?.n ?? 0;
 	}
 
@@ -81,15 +81,24 @@ export class PgLiveStore implements LiveStore {
 		return (r.rowCount ?? 0) > 0;
 	}
 
-	async settleAction(key: string, status: Exclude<LiveActionStatus, 'sending'>, detail: string | undefined, now: Date): Promise<void> {
-		await this.pool.query("UPDATE live_actions SET status = $1, detail = $2, updated_at = $3 WHERE key = $4 AND status IN ('sending', 'uncertain')", [status, detail ?? null, now.toISOString(), key]);
+	async settleAction(key: string, status: Exclude<LiveActionStatus, 'sending' | 'wire'>, detail: string | undefined, now: Date): Promise<void> {
+		await this.pool.query("UPDATE live_actions SET status = $1, detail = $2, updated_at = $3 WHERE key = $4 AND status IN ('sending', 'wire', 'uncertain')", [status, detail ?? null, now.toISOString(), key]);
 	}
 
-	async expireSending(olderThan: Date, now: Date): Promise<number> {
+	async actionOnWire(key: string, now: Date): Promise<void> {
+		await this.pool.query("UPDATE live_actions SET status = 'wire', updated_at = $1 WHERE key = $2 AND status = 'sending'", [now.toISOString(), key]);
+	}
+
+	async expireSending(olderThan: Date, now: Date): Promise<{ released: number; uncertain: number }> {
+		const at = now.toISOString();
+		const before = olderThan.toISOString();
 		return transaction(this.pool, async (c) => {
-			const a = await c.query("UPDATE live_actions SET status = 'uncertain', detail = 'the process stopped while this was in flight', updated_at = $1 WHERE status = 'sending' AND updated_at < $2", [now.toISOString(), olderThan.toISOString()]);
-			const b = await c.query("UPDATE alert_queue SET status = 'uncertain', updated_at = $1 WHERE status = 'sending' AND updated_at < $2", [now.toISOString(), olderThan.toISOString()]);
-			return (a.rowCount ?? 0) + (b.rowCount ?? 0);
+			const unsent = await rows<{ key: string; kind: string }>(c, "DELETE FROM live_actions WHERE status = 'sending' AND updated_at < $1 RETURNING key, kind", [before]);
+			const batches = unsent.filter((r) => r.kind === 'alert').map((r) => r.key);
+			if (batches.length) await c.query("UPDATE alert_queue SET status = 'pending', batch = NULL, updated_at = $1 WHERE batch = ANY($2::text[]) AND status = 'sending'", [at, batches]);
+			const wire = await rows<{ key: string }>(c, "UPDATE live_actions SET status = 'uncertain', detail = 'the process stopped while its request was on the wire', updated_at = $1 WHERE status = 'wire' AND updated_at < $2 RETURNING key", [at, before]);
+			if (wire.length) await c.query("UPDATE alert_queue SET status = 'uncertain', updated_at = $1 WHERE batch = ANY($2::text[]) AND status = 'sending'", [at, wire.map((r) => r.key)]);
+			return { released: unsent.length, uncertain: wire.length };
 		});
 	}
 
@@ -163,7 +172,7 @@ export class PgLiveStore implements LiveStore {
 			let n = (await c.query('DELETE FROM pushed_events WHERE message_id IN (SELECT id FROM pushed_messages WHERE pushed_at < $1)', [at])).rowCount ?? 0;
 			n += (await c.query('DELETE FROM pushed_messages WHERE pushed_at < $1', [at])).rowCount ?? 0;
 			n += (await c.query('DELETE FROM pushed_replies WHERE created_at < $1 AND hash NOT IN (SELECT reply_hash FROM pushed_messages)', [at])).rowCount ?? 0;
-			n += (await c.query("DELETE FROM live_actions WHERE status <> 'sending' AND updated_at < $1", [at])).rowCount ?? 0;
+			n += (await c.query("DELETE FROM live_actions WHERE status NOT IN ('sending', 'wire') AND updated_at < $1", [at])).rowCount ?? 0;
 			n += (await c.query("DELETE FROM live_jobs WHERE status = 'done' AND updated_at < $1", [at])).rowCount ?? 0;
 			return n;
 		});

@@ -202,7 +202,7 @@ export const MIGRATIONS: readonly Migration[] = [
 				key TEXT PRIMARY KEY,
 				kind TEXT NOT NULL CHECK (kind IN ('alert', 'edit', 'reply')),
 				subscription_id INTEGER,
-				status TEXT NOT NULL CHECK (status IN ('sending', 'done', 'failed', 'uncertain')),
+				status TEXT NOT NULL CHECK (status IN ('sending', 'wire', 'done', 'failed', 'uncertain')),
 				detail TEXT,
 				created_at TEXT NOT NULL,
 				updated_at TEXT NOT NULL

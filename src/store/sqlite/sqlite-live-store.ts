@@ -37,11 +37,16 @@ export class SqliteLiveStore implements LiveStore {
 			pending: db.prepare<[], { subscription_id: number; event_id: string }>("SELECT subscription_id, event_id FROM alert_queue WHERE status = 'pending' ORDER BY subscription_id, queued_at, event_id"),
 			insertAction: db.prepare("INSERT INTO live_actions (key, kind, subscription_id, status, created_at, updated_at) VALUES (?, ?, ?, 'sending', ?, ?) ON CONFLICT DO NOTHING"),
 			takeAlert: db.prepare("UPDATE alert_queue SET status = 'sending', batch = ?, updated_at = ? WHERE subscription_id = ? AND event_id = ? AND status = 'pending'"),
-			settleAction: db.prepare("UPDATE live_actions SET status = ?, detail = ?, updated_at = ? WHERE key = ? AND status IN ('sending', 'uncertain')"),
+			settleAction: db.prepare("UPDATE live_actions SET status = ?, detail = ?, updated_at = ? WHERE key = ? AND status IN ('sending', 'wire', 'uncertain')"),
+			onWire: db.prepare("UPDATE live_actions SET status = 'wire', updated_at = ? WHERE key = ? AND status = 'sending'"),
+			staleUnsent: db.prepare<[string], { key: string; kind: string }>("SELECT key, kind FROM live_actions WHERE status = 'sending' AND updated_at < ?"),
+			deleteAction: db.prepare('DELETE FROM live_actions WHERE key = ?'),
+			releaseBatch: db.prepare("UPDATE alert_queue SET status = 'pending', batch = NULL, updated_at = ? WHERE batch = ? AND status = 'sending'"),
+			wireBatches: db.prepare<[string], { key: string }>("SELECT key FROM live_actions WHERE kind = 'alert' AND status = 'wire' AND updated_at < ?"),
+			uncertainBatch: db.prepare("UPDATE alert_queue SET status = 'uncertain', updated_at = ? WHERE batch = ? AND status = 'sending'"),
 			settleBatch: db.prepare("UPDATE alert_queue SET status = ?, batch = CASE WHEN ? = 'pending' THEN NULL ELSE batch END, updated_at = ? WHERE batch = ? AND status IN ('sending', 'uncertain')"),
-			sentSince: db.prepare<[number, string], { n: number }>("SELECT COUNT(*) AS n FROM live_actions WHERE kind = 'alert' AND subscription_id = ? AND created_at >= ? AND status IN ('sending', 'done', 'uncertain')"),
-			expireActions: db.prepare("UPDATE live_actions SET status = 'uncertain', detail = 'the process stopped while this was in flight', updated_at = ? WHERE status = 'sending' AND updated_at < ?"),
-			expireAlerts: db.prepare("UPDATE alert_queue SET status = 'uncertain', updated_at = ? WHERE status = 'sending' AND updated_at < ?"),
+			sentSince: db.prepare<[number, string], { n: number }>("SELECT COUNT(*) AS n FROM live_actions WHERE kind = 'alert' AND subscription_id = ? AND created_at >= ? AND status IN ('sending', 'wire', 'done', 'uncertain')"),
+			expireActions: db.prepare("UPDATE live_actions SET status = 'uncertain', detail = 'the process stopped while its request was on the wire', updated_at = ? WHERE status = 'wire' AND updated_at < ?"),
 			putReply: db.prepare('INSERT INTO pushed_replies (hash, reply, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
 			insertPushed: db.prepare('INSERT INTO pushed_messages (platform, channel_id, subscription_id, kind, reply_hash, message_ids, pushed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
 			insertEvent: db.prepare('INSERT INTO pushed_events (message_id, event_id, fingerprint) VALUES (?, ?, ?) ON CONFLICT (message_id, event_id) DO UPDATE SET fingerprint = excluded.fingerprint'),
@@ -111,15 +116,28 @@ export class SqliteLiveStore implements LiveStore {
 		return Promise.resolve(this.q.insertAction.run(key, kind, subscriptionId ?? null, at, at).changes > 0);
 	}
 
-	settleAction(key: string, status: Exclude<LiveActionStatus, 'sending'>, detail: string | undefined, now: Date): Promise<void> {
+	settleAction(key: string, status: Exclude<LiveActionStatus, 'sending' | 'wire'>, detail: string | undefined, now: Date): Promise<void> {
 		this.q.settleAction.run(status, detail ?? null, now.toISOString(), key);
 		return Promise.resolve();
 	}
 
-	expireSending(olderThan: Date, now: Date): Promise<number> {
+	actionOnWire(key: string, now: Date): Promise<void> {
+		this.q.onWire.run(now.toISOString(), key);
+		return Promise.resolve();
+	}
+
+	expireSending(olderThan: Date, now: Date): Promise<{ released: number; uncertain: number }> {
 		const at = now.toISOString();
 		const before = olderThan.toISOString();
-		const run = this.db.transaction(() => this.q.expireActions.run(at, before).changes + this.q.expireAlerts.run(at, before).changes);
+		const run = this.db.transaction(() => {
+			const unsent = this.q.staleUnsent.all(before);
+			for (const r of unsent) {
+				if (r.kind === 'alert') this.q.releaseBatch.run(at, r.key);
+				this.q.deleteAction.run(r.key);
+			}
+			for (const r of this.q.wireBatches.all(before)) this.q.uncertainBatch.run(at, r.key);
+			return { released: unsent.length, uncertain: this.q.expireActions.run(at, before).changes };
+		});
 		return Promise.resolve(run.immediate());
 	}
 
@@ -191,7 +209,7 @@ export class SqliteLiveStore implements LiveStore {
 			let n = this.db.prepare('DELETE FROM pushed_events WHERE message_id IN (SELECT id FROM pushed_messages WHERE pushed_at < ?)').run(at).changes;
 			n += this.db.prepare('DELETE FROM pushed_messages WHERE pushed_at < ?').run(at).changes;
 			n += this.db.prepare('DELETE FROM pushed_replies WHERE created_at < ? AND hash NOT IN (SELECT reply_hash FROM pushed_messages)').run(at).changes;
-			n += this.db.prepare("DELETE FROM live_actions WHERE status <> 'sending' AND updated_at < ?").run(at).changes;
+			n += this.db.prepare("DELETE FROM live_actions WHERE status NOT IN ('sending', 'wire') AND updated_at < ?").run(at).changes;
 			n += this.db.prepare("DELETE FROM live_jobs WHERE status = 'done' AND updated_at < ?").run(at).changes;
 			return n;
 		});
