@@ -19,6 +19,9 @@ import { restApiBase } from '../../src/platforms/discord/deploy-commands.js';
 import { createDiscordSender } from '../../src/platforms/discord/discord-sender.js';
 import { startTelegram, type TelegramTuning } from '../../src/platforms/telegram/telegram-adapter.js';
 import { Reloader } from '../../src/reload/reloader.js';
+import { renderPlainText } from '../../src/render/plain-text.js';
+import { registry } from '../../commands/index.js';
+import { Core } from '../../src/core/dispatch.js';
 import { createTickRunner } from '../../src/scheduler/tick.js';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 import type { SubscriptionInput } from '../../src/store/store.js';
@@ -99,6 +102,7 @@ async function setup(options: { maxAlertsPerHour?: number; quietHours?: string }
 		stores,
 		holder,
 		live,
+		reloader,
 		reload,
 		tick,
 		write,
@@ -203,6 +207,26 @@ describe('alerts', () => {
 		expect(merged).toContain('Breaking: 2 new events');
 		expect(merged).toContain('Second crossing closed');
 		expect(merged).toContain('Third crossing closed');
+	});
+});
+
+describe('/reload dry_run:true', () => {
+	it('lists the alerts and the corrections a reload would send, and sends nothing', async () => {
+		const t = await setup();
+		t.write('events/breaking.yaml', BREAKING('2025-07-02'));
+		await t.reload();
+		await t.tick.runTick(new Date(AT_0900_BAKU));
+		const sent = t.tg.calls.length + t.dc.calls.length;
+		t.write('events/breaking.yaml', BREAKING('2025-07-01'));
+		t.write('events/other.yaml', BREAKING('2025-07-02').replace('border-closure', 'second-closure').replace('Border crossing closed', 'Second crossing closed'));
+		const core = new Core({ registry, dataset: () => t.holder.current(), clock: t.clock, logger: silentLogger(), services: { registry, reloader: t.reloader, live: t.live } });
+		const owner = { platform: 'console' as const, userId: 'o', displayName: 'owner', isChannelAdmin: true, isOwner: true };
+		const r = await core.handle({ line: '/reload dry_run:true', requester: owner, place: { platform: 'console', channelId: 'c', kind: 'console' } });
+		const text = renderPlainText(r.reply);
+		expect(text).toContain('Alert: Second crossing closed → 2 chats');
+		expect(text).toContain('Corrections: 1 event shown in 5 pushed messages in 3 chats would be edited.');
+		expect(t.tg.calls.length + t.dc.calls.length).toBe(sent);
+		expect(t.holder.current().event('second-closure')).toBeUndefined();
 	});
 });
 
