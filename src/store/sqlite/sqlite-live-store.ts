@@ -28,8 +28,15 @@ export function replyHash(json: string): string {
 	return createHash('sha256').update(json).digest('hex');
 }
 
+interface Queued {
+	readonly op: () => unknown;
+	readonly resolve: (v: unknown) => void;
+	readonly reject: (e: unknown) => void;
+}
+
 export class SqliteLiveStore implements LiveStore {
 	private readonly q;
+	private queued: Queued[] = [];
 
 	constructor(private readonly db: SqliteDatabase) {
 		this.q = {
@@ -113,17 +120,43 @@ export class SqliteLiveStore implements LiveStore {
 
 	claimAction(key: string, kind: 'edit' | 'reply', subscriptionId: number | undefined, now: Date): Promise<boolean> {
 		const at = now.toISOString();
-		return Promise.resolve(this.q.insertAction.run(key, kind, subscriptionId ?? null, at, at).changes > 0);
+		return this.grouped(() => this.q.insertAction.run(key, kind, subscriptionId ?? null, at, at).changes > 0);
 	}
 
 	settleAction(key: string, status: Exclude<LiveActionStatus, 'sending' | 'wire'>, detail: string | undefined, now: Date): Promise<void> {
-		this.q.settleAction.run(status, detail ?? null, now.toISOString(), key);
-		return Promise.resolve();
+		return this.grouped(() => void this.q.settleAction.run(status, detail ?? null, now.toISOString(), key));
+	}
+
+	/**
+	 * Group commit: writes asked for in the same turn of the event loop share one transaction, and
+	 * each promise settles once that transaction is durable. With synchronous = FULL every commit waits
+	 * for the disk; a fan-out of thousands of claims, wire marks and settlements would otherwise wait
+	 * for it thousands of times, holding the event loop each time.
+	 */
+	private grouped<T>(op: () => T): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			if (!this.queued.length) setImmediate(() => this.flush());
+			this.queued.push({ op, resolve: resolve as (v: unknown) => void, reject });
+		});
+	}
+
+	private flush(): void {
+		const batch = this.queued;
+		this.queued = [];
+		const results: unknown[] = [];
+		try {
+			this.db.transaction(() => {
+				for (const b of batch) results.push(b.op());
+			}).immediate();
+		} catch (err) {
+			for (const b of batch) b.reject(err);
+			return;
+		}
+		batch.forEach((b, i) => b.resolve(results[i]));
 	}
 
 	actionOnWire(key: string, now: Date): Promise<void> {
-		this.q.onWire.run(now.toISOString(), key);
-		return Promise.resolve();
+		return this.grouped(() => void this.q.onWire.run(now.toISOString(), key));
 	}
 
 	expireSending(olderThan: Date, now: Date): Promise<{ released: number; uncertain: number }> {
@@ -157,13 +190,12 @@ export class SqliteLiveStore implements LiveStore {
 		const json = replyJson(reply);
 		const hash = replyHash(json);
 		const at = now.toISOString();
-		this.db.transaction(() => {
+		return this.grouped(() => {
 			this.q.putReply.run(hash, json, at);
 			this.q.updatePushed.run(hash, at, id);
 			this.q.deleteEvents.run(id);
 			for (const [eventId, fp] of Object.entries(events)) this.q.insertEvent.run(id, eventId, fp);
-		}).immediate();
-		return Promise.resolve();
+		});
 	}
 
 	pushedShowing(eventIds: readonly string[], since: Date): Promise<PushedMessage[]> {
