@@ -40,7 +40,7 @@ export interface LiveOptions {
 	readonly maxAlertsPerHour?: number;
 	/** How long pushed messages are remembered for corrections, in days. Default 14. */
 	readonly correctionDays?: number;
-	/** Chats worked on at once (each platform's pacer keeps the rate). Default 32. */
+	/** Chats worked on at once (each platform's pacer keeps the rate). Default 64. */
 	readonly concurrency?: number;
 	/** A claim still 'sending' after this long belongs to a dead process. Default 10 minutes. */
 	readonly staleMinutes?: number;
@@ -85,7 +85,7 @@ export class LiveService {
 	constructor(private readonly o: LiveOptions) {
 		this.maxPerHour = Math.max(1, o.maxAlertsPerHour ?? 6);
 		this.windowMs = (o.correctionDays ?? 14) * 86_400_000;
-		this.concurrency = Math.max(1, o.concurrency ?? 32);
+		this.concurrency = Math.max(1, o.concurrency ?? 64);
 		this.staleMs = (o.staleMinutes ?? 10) * 60_000;
 	}
 
@@ -262,13 +262,28 @@ export class LiveService {
 			if (!list) byChat.set(k, (list = []));
 			list.push(m);
 		}
+		// Chats that were sent the same message get the same corrected one: made once, rendered once.
+		const shared = new Map<string, unknown>();
 		await pool(
-			[...byChat.values()].map((list) => () => this.correctChat(job.key, list, ids, claimsChanged, dataset, fps, report)),
+			[...byChat.values()].map((list) => () => this.correctChat(job.key, list, ids, claimsChanged, dataset, fps, report, shared)),
 			this.concurrency,
 		);
 	}
 
-	private async correctChat(jobKey: string, messages: readonly PushedMessage[], ids: readonly string[], claimsChanged: ReadonlySet<string>, dataset: DatasetSnapshot, fps: ReadonlyMap<string, string>, report: LiveReport): Promise<void> {
+	private async correctChat(
+		jobKey: string,
+		messages: readonly PushedMessage[],
+		ids: readonly string[],
+		claimsChanged: ReadonlySet<string>,
+		dataset: DatasetSnapshot,
+		fps: ReadonlyMap<string, string>,
+		report: LiveReport,
+		shared: Map<string, unknown>,
+	): Promise<void> {
+		const once = <T>(key: string, make: () => T): T => {
+			if (!shared.has(key)) shared.set(key, make());
+			return shared.get(key) as T;
+		};
 		const first = messages[0]!;
 		const sender = this.o.senders.get(first.platform);
 		if (!sender) return;
@@ -289,7 +304,8 @@ export class LiveService {
 				if (note) forReply.set(id, { ...note, title: note.withdrawn ? note.title : '', to: m.messageIds[0] ?? '' });
 			}
 			if (!changed.size) continue;
-			const corrected = correctReply(m.reply, dataset, changed, claimsChanged, day, createTranslator(m.reply.locale ?? 'en'));
+			const replyKey0 = `${JSON.stringify(m.reply)}\n${[...changed].sort().join(',')}`;
+			const { original, corrected } = once(replyKey0, () => ({ original: m.reply, corrected: correctReply(m.reply, dataset, changed, claimsChanged, day, createTranslator(m.reply.locale ?? 'en')) }));
 			const newEvents: Record<string, string> = {};
 			// A withdrawn event stays listed (as gone), so a restarted run knows its line is done.
 			for (const [id, fp] of Object.entries(m.events)) newEvents[id] = changed.has(id) ? (fps.get(id) ?? GONE) : fp;
@@ -297,7 +313,7 @@ export class LiveService {
 			const editKey = `edit:${m.id}:${versionKey}`;
 			let edited = false;
 			if (sender.edit && (await this.o.store.claimAction(editKey, 'edit', m.subscriptionId, now))) {
-				const outcome = await safe(() => sender.edit!(m.channelId, m.messageIds, m.reply, corrected.reply, () => this.o.store.actionOnWire(editKey, this.o.clock())), (reason) => ({ kind: 'transient' as const, reason, uncertain: true }));
+				const outcome = await safe(() => sender.edit!(m.channelId, m.messageIds, original, corrected.reply, () => this.o.store.actionOnWire(editKey, this.o.clock())), (reason) => ({ kind: 'transient' as const, reason, uncertain: true }));
 				const at = this.o.clock();
 				if (outcome.kind === 'edited') {
 					edited = true;
@@ -331,7 +347,7 @@ export class LiveService {
 			else blocks.push(para(r.title));
 			blocks.push(para(italic(`${MARK} ${r.note}`)));
 		}
-		const reply: Reply = { blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) };
+		const reply = once(`reply\n${i18n.locale}\n${JSON.stringify(blocks)}`, (): Reply => ({ blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) }));
 		const to = [...forReply.values()].at(-1)!.to;
 		const outcome: SendOutcome = await safe(() => (sender.sendReply ? sender.sendReply(first.channelId, to, reply, () => this.o.store.actionOnWire(replyKey, this.o.clock())) : sender.send(first.channelId, reply, { onWire: () => this.o.store.actionOnWire(replyKey, this.o.clock()) })));
 		const at = this.o.clock();

@@ -69,6 +69,14 @@ export function channelMessageBody(channelId: string, message: DiscordMessage, p
 	return { body, files: message.files.map((f) => ({ name: f.name, data: Buffer.from(f.data) })) };
 }
 
+/** Renderings of replies sent to many channels at once: the same Reply object is rendered once. */
+const rendered = new WeakMap<Reply, DiscordMessage[]>();
+function renderShared(reply: Reply): DiscordMessage[] {
+	let messages = rendered.get(reply);
+	if (!messages) rendered.set(reply, (messages = renderDiscord(reply, { paging: 'text' })));
+	return messages;
+}
+
 export function createDiscordSender(rest: REST, logger: Logger): PlatformSender {
 	return {
 		platform: 'discord',
@@ -79,7 +87,7 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 			const parts: SentPart[] = [];
 			let stage: 'wire' | 'post' | 'record' = 'wire';
 			try {
-				const messages = renderDiscord(reply, { paging: 'text' });
+				const messages = reply.paging ? renderDiscord(reply, { paging: 'text' }) : renderShared(reply);
 				const skip = Math.max(0, progress.skipParts ?? 0);
 				for (const [index, message] of messages.entries()) {
 					const part = index + 1;
@@ -112,7 +120,7 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 			if (!/^\d{5,25}$/u.test(channelId)) return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
 			const messageIds: string[] = [];
 			try {
-				for (const [index, message] of renderDiscord(reply, { paging: 'text' }).entries()) {
+				for (const [index, message] of renderShared(reply).entries()) {
 					const { body, files } = channelMessageBody(channelId, message, index);
 					// Only the first message answers; a gone original must not stop the correction.
 					if (index === 0 && /^\d{5,25}$/u.test(toMessageId)) body['message_reference'] = { message_id: toMessageId, fail_if_not_exists: false };
@@ -129,8 +137,8 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 		},
 
 		async edit(channelId: string, ids: readonly string[], before: Reply, after: Reply, onWire?: () => Promise<void>): Promise<EditOutcome> {
-			const was = renderDiscord(before, { paging: 'text' });
-			const now = renderDiscord(after, { paging: 'text' });
+			const was = renderShared(before);
+			const now = renderShared(after);
 			if (now.length !== was.length || now.length !== ids.length) return { kind: 'layout' };
 			let edited = 0;
 			for (let i = 0; i < now.length; i++) {

@@ -26,6 +26,17 @@ interface TextExtra {
 	readonly reply_parameters?: { readonly message_id: number; readonly allow_sending_without_reply: boolean };
 }
 
+/**
+ * Renderings of replies sent to many chats at once (an alert, a correction and its reply): the same
+ * Reply object is rendered once, not once per chat.
+ */
+const rendered = new WeakMap<Reply, string[]>();
+function renderShared(reply: Reply): string[] {
+	let html = rendered.get(reply);
+	if (!html) rendered.set(reply, (html = renderTelegram(reply)));
+	return html;
+}
+
 /** Group, supergroup and channel ids are negative; users' are positive. */
 export const isGroupChat = (chatId: string): boolean => chatId.startsWith('-');
 
@@ -121,7 +132,7 @@ export class TelegramSender implements PlatformSender {
 			const caption = pieces.shift() ?? '';
 			plan.push((wire) => this.sendPhoto(chatId, first, caption, wire, options.replyTo));
 			messages = packPieces(pieces, TELEGRAM_TEXT_LIMIT);
-		} else messages = renderTelegram(reply, { singleMessage: reply.paging !== undefined });
+		} else messages = reply.paging ? renderTelegram(reply, { singleMessage: true }) : renderShared(reply);
 		for (const [i, html] of messages.entries()) {
 			const last = i === messages.length - 1;
 			plan.push((wire) => {
@@ -157,8 +168,8 @@ export class TelegramSender implements PlatformSender {
 	 * changed, each through the pacer. Never throws.
 	 */
 	async edit(chatId: string, messageIds: readonly string[], before: Reply, after: Reply, onWire?: () => Promise<void>): Promise<EditOutcome> {
-		const was = renderTelegram(before);
-		const now = renderTelegram(after);
+		const was = renderShared(before);
+		const now = renderShared(after);
 		if (now.length !== was.length || now.length !== messageIds.length) return { kind: 'layout' };
 		let edited = 0;
 		for (let i = 0; i < now.length; i++) {
