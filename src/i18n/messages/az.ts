@@ -381,7 +381,7 @@ export const az = {
 	'live.change.claims': 'iddialar dəyişib',
 	'live.change.details': 'təfərrüatlar yenilənib',
 	'live.withdrawn': 'redaksiya tərəfindən geri götürülüb',
-	'live.reply.title': 'Əvvəlki mesaja düzəliş',
+	'live.reply.title': '{n, plural, one {Əvvəlki mesaja düzəliş} other {Əvvəlki mesajlara düzəlişlər}}',
 	'subscriptions.paused': '— dayandırılıb: {reason}',
 	'subscriptions.noReason': 'səbəbsiz',
 	'subscriptions.more': '… və daha {n}.',

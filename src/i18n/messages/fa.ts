@@ -386,7 +386,7 @@ export const fa = {
 	'live.change.claims': 'ادعاها تغییر کرده‌اند',
 	'live.change.details': 'جزئیات به‌روز شده است',
 	'live.withdrawn': 'ویراستاران آن را پس گرفتند',
-	'live.reply.title': 'اصلاح پیام قبلی',
+	'live.reply.title': '{n, plural, one {اصلاح پیام قبلی} other {اصلاح پیام‌های قبلی}}',
 	'subscriptions.paused': '— متوقف: {reason}',
 	'subscriptions.noReason': 'بی‌دلیل',
 	'subscriptions.more': '… و {n} مورد دیگر.',

@@ -306,7 +306,7 @@ export const ru = {
 	'reload.live.title': 'Будет отправлено',
 	'reload.live.alert': 'Оповещение: {title} → {n, plural, one {# чат} few {# чата} many {# чатов} other {# чата}}',
 	'reload.live.alertChats': 'Сообщения с оповещениями: {n, plural, one {# чат} few {# чата} many {# чатов} other {# чата}} (тихие часы и часовой лимит могут их задержать).',
-	'reload.live.corrections': 'Исправления: {events, plural, one {# событие} few {# события} many {# событий} other {# события}} в {messages, plural, one {# отправленном сообщении} other {# отправленных сообщениях}} в {chats, plural, one {# чате} other {# чатах}} будут отредактированы.',
+	'reload.live.corrections': 'Исправления: {events, plural, one {# событие} few {# события} many {# событий} other {# события}} в {messages, plural, one {# отправленном сообщении} few {# отправленных сообщениях} many {# отправленных сообщениях} other {# отправленных сообщениях}} в {chats, plural, one {# чате} few {# чатах} many {# чатах} other {# чатах}} будут отредактированы.',
 	'reload.live.none': 'Ни оповещений, ни исправлений отправлено не будет.',
 	'reload.counts':
 		'{events, plural, one {# событие} few {# события} many {# событий} other {# события}}, {actors, plural, one {# участник} few {# участника} many {# участников} other {# участника}}, {sources, plural, one {# источник} few {# источника} many {# источников} other {# источника}}, {claims, plural, one {# заявление} few {# заявления} many {# заявлений} other {# заявления}}; загружено за {ms} мс.',
@@ -383,7 +383,7 @@ export const ru = {
 	'live.change.claims': 'изменены заявления',
 	'live.change.details': 'уточнены подробности',
 	'live.withdrawn': 'отозвано редакцией',
-	'live.reply.title': '{n, plural, one {Исправление к прежнему сообщению} other {Исправления к прежним сообщениям}}',
+	'live.reply.title': '{n, plural, one {Исправление к прежнему сообщению} few {Исправления к прежним сообщениям} many {Исправления к прежним сообщениям} other {Исправления к прежним сообщениям}}',
 	'subscriptions.paused': '— приостановлена: {reason}',
 	'subscriptions.noReason': 'без причины',
 	'subscriptions.more': '… и ещё {n}.',
