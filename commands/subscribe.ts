@@ -45,6 +45,7 @@ export default defineCommand({
 				platform: place.platform,
 				channelId: place.channelId,
 				...(place.guildId ? { guildId: place.guildId } : {}),
+				...(place.threadId ? { threadId: place.threadId } : {}),
 				time: time ?? existing?.time ?? defaults.time,
 				timezone: timezone ?? existing?.timezone ?? defaults.timezone ?? dataset.story.timezone,
 				...(actorId ? { actorId } : {}),

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createApp, DatasetLoadError } from './app.js';
+import { previewBriefing } from './cli-briefing.js';
 import { loadConfig, tryLoadConfig } from './config.js';
 import { formatDatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
@@ -38,6 +39,10 @@ Commands:
   ask "<command line>"       Answer one command and print the reply, e.g. npx sitrep ask "/timeline actor:kremlin"
                              --images DIR also draws the reply's pictures and writes them to DIR.
                              --lang ru answers in Russian (en, ru, az or fa).
+  briefing [--date YYYY-MM-DD] [--tz ZONE] [--actor A] [--tag T] [--lang L]
+                             Preview a daily briefing as plain text, composed as a subscription
+                             with that actor, tag and language receives it (default: today in the
+                             story's timezone, or in --tz).
   validate [DIR]             Check a dataset directory (default: data/) and print every error.
   import FORMAT FILE --out DIR
                              Turn another tool's file into a dataset directory. FORMAT is
@@ -86,6 +91,8 @@ async function main(argv: string[]): Promise<void> {
 			return validate(rest);
 		case 'ask':
 			return ask(rest);
+		case 'briefing':
+			return briefingCommand(rest);
 		case 'import':
 			return importCommand(rest);
 		case 'deploy-commands':
@@ -106,6 +113,15 @@ async function main(argv: string[]): Promise<void> {
 		default:
 			fail(`Unknown command "${sub}".\n\n${HELP}`, 2);
 	}
+}
+
+async function briefingCommand(args: string[]): Promise<void> {
+	const loaded = tryLoadConfig();
+	if (!loaded.ok) return fail(loaded.message, 1);
+	const r = await previewBriefing(args, { dataDir: loaded.config.dataDir, ...(loaded.config.now ? { now: loaded.config.now } : {}) });
+	process.stdout.write(r.stdout);
+	process.stderr.write(r.stderr);
+	process.exitCode = r.code;
 }
 
 async function validate(args: string[]): Promise<void> {

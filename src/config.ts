@@ -60,6 +60,7 @@ const envSchema = z.object({
 	SITREP_DEFAULT_TIMEZONE: optionalText.refine((v) => v === undefined || isTimeZone(v), 'SITREP_DEFAULT_TIMEZONE must be an IANA zone such as Asia/Baku'),
 	SITREP_OPS_PORT: z.coerce.number().int().min(0).max(65535).optional().or(z.literal('').transform(() => undefined)),
 	SITREP_OPS_HOST: optionalText.default('127.0.0.1'),
+	SITREP_PLATFORM_DOWN_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(300),
 	SITREP_LOCALE: optionalText.refine((v) => v === undefined || ['en', 'ru', 'az', 'fa'].includes(v), 'SITREP_LOCALE is en, ru, az or fa'),
 	SITREP_SHARDS: optionalText.refine((v) => v === undefined || v === 'auto' || /^[1-9]\d{0,3}$/u.test(v), 'SITREP_SHARDS is "auto" or a number of Discord shards such as 2'),
 	SITREP_SEARCH_WORKER: optionalText.refine((v) => v === undefined || ['auto', 'on', 'off'].includes(v), 'SITREP_SEARCH_WORKER is auto (a worker thread for datasets of 16 MiB and more), on or off'),
@@ -101,6 +102,8 @@ export interface Config {
 	readonly logLevel: string;
 	/** /healthz and /metrics: off unless a port is set. */
 	readonly ops?: { readonly port: number; readonly host: string };
+	/** /healthz answers 503 once a platform connection has been down this long (seconds). Default 300. */
+	readonly platformDownSeconds?: number;
 	/** Every secret, for log redaction. */
 	readonly secrets: readonly string[];
 }
@@ -157,6 +160,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		correctionDays: e.SITREP_CORRECTION_DAYS,
 		logLevel: e.LOG_LEVEL,
 		...(e.SITREP_OPS_PORT !== undefined ? { ops: { port: e.SITREP_OPS_PORT, host: e.SITREP_OPS_HOST ?? '127.0.0.1' } } : {}),
+		platformDownSeconds: e.SITREP_PLATFORM_DOWN_SECONDS,
 		secrets: [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DATABASE_URL, ...databasePasswords(e.DATABASE_URL)].filter((s): s is string => Boolean(s)),
 	};
 	return Object.freeze(config);

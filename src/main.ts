@@ -11,7 +11,11 @@ import type { Platform } from './core/command.js';
 import type { PlatformSender } from './core/delivery.js';
 import { tryLoadConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { DeliveryHealth } from './ops/delivery-health.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { pauseCategory } from './i18n/pause-reasons.js';
+import { ownerNotifier } from './scheduler/tell-owners.js';
+import { createMembership } from './scheduler/membership.js';
 import { startOpsServer, type OpsServer } from './ops/ops-server.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleSender } from './platforms/console/console-sender.js';
@@ -22,6 +26,8 @@ import { watchDataset, type DatasetWatcher } from './reload/watch-dataset.js';
 import { startScheduler, type BriefingScheduler } from './scheduler/briefing-scheduler.js';
 import { describeStore, openStores } from './store/open-stores.js';
 import type { Stores } from './store/stores.js';
+import type { SubscriptionStore } from './store/store.js';
+import type { Reply } from './core/reply.js';
 
 export interface StartOptions {
 	readonly dataDir?: string;
@@ -73,7 +79,12 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	stack.push({ name: 'store', stop: () => stores.close() });
 
 	stack.push({ name: 'image workers', stop: () => closeImageWorkers() });
-	const metrics = createMetrics();
+	const health = new DeliveryHealth({ platformDownMs: (config.platformDownSeconds ?? 300) * 1000 });
+	const metrics = createMetrics({
+		pausedSubscriptions: cached(60_000, () => pausedByReason(stores.subscriptions)),
+		uncertainDeliveries: cached(60_000, async () => (await stores.ledger.list({ status: 'uncertain' })).length),
+		connections: () => new Map([...health.connectionStates()].map(([p, c]) => [p, c.up])),
+	});
 	stack.push({ name: 'metrics', stop: () => metrics.close() });
 
 	// Made once the platforms' senders exist; a reload before that only records event versions.
@@ -118,13 +129,16 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		app.reloader.reload({ requester: SYSTEM, trigger }).catch((err: unknown) => logger.error({ err }, 'Reload failed'));
 	};
 	let reloadShards = (): void => {};
+	const tellOwners = ownerNotifier({ owners: config.owners, senders, logger: logger.child({ job: 'owners' }), ...(config.locale ? { locale: config.locale } : {}) });
+	const membership = createMembership({ subscriptions: stores.subscriptions, logger: logger.child({ job: 'membership' }), onPaused: tellOwners });
 	try {
 		if (consoleMode) senders.set('console', createConsoleSender(process.stdout));
 		if (config.telegram) {
 			const { startTelegram } = await import('./platforms/telegram/telegram-adapter.js');
-			const tg = await startTelegram({ core: app.core, config, logger: logger.child({ platform: 'telegram' }), updates: stores.updates });
+			const tg = await startTelegram({ core: app.core, config, logger: logger.child({ platform: 'telegram' }), updates: stores.updates, membership });
 			stack.push({ name: 'telegram', stop: () => tg.stop() });
 			senders.set('telegram', tg.sender);
+			health.watch('telegram', () => tg.connection());
 			logger.info({ bot: tg.botUsername }, 'Telegram platform started');
 		}
 		if (config.discord && config.shards !== undefined) {
@@ -145,9 +159,10 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			logger.info({ shards: shards.shardCount }, 'Discord shards started');
 		} else if (config.discord) {
 			const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
-			const dc = await startDiscord({ core: app.core, config, logger: logger.child({ platform: 'discord' }) });
+			const dc = await startDiscord({ core: app.core, config, logger: logger.child({ platform: 'discord' }), membership });
 			stack.push({ name: 'discord', stop: () => dc.stop() });
 			senders.set('discord', dc.sender);
+			health.watch('discord', () => dc.connection());
 			logger.info('Discord platform started');
 		}
 	} catch (err) {
@@ -168,6 +183,22 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		eventVersions: stores.eventVersions,
 		// Each delivered briefing is remembered for the correction window.
 		onDelivered: (sub, channelId, reply, messageIds, dataset) => (liveRef.service ? liveRef.service.recordBriefing(sub, channelId, reply, messageIds, dataset) : Promise.resolve()),
+		onProgress: () => health.tickProgress(),
+		onTick: (report) => {
+			if (!report) return;
+			health.tickFinished();
+			metrics.tick(new Date(), {
+				sent: report.sent,
+				failed: report.failed,
+				uncertain: report.uncertain + report.expired,
+				paused: report.paused,
+				skipped_late: report.late,
+				skipped_quiet: report.quiet,
+				skipped_rate_limited: report.rateLimited,
+				resumed: report.resumed,
+			});
+		},
+		onPaused: tellOwners,
 	});
 	// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
 	stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
@@ -226,7 +257,17 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			logger,
 			health: () => {
 				const snap = app.holder.current();
-				return { ok: true, uptimeSeconds: Math.round((Date.now() - started) / 1000), dataset: { version: snap.version, ...snap.counts }, platforms: [...senders.keys()] };
+				const h = health.healthStatus();
+				const last = health.lastTickAt;
+				return {
+					ok: h.status === 'ok',
+					status: h.status,
+					reasons: h.reasons,
+					uptimeSeconds: Math.round((Date.now() - started) / 1000),
+					dataset: { version: snap.version, ...snap.counts },
+					platforms: [...senders.keys()],
+					...(last !== undefined ? { lastTick: new Date(last).toISOString() } : {}),
+				};
 			},
 		});
 		const server = ops;
@@ -256,6 +297,33 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	});
 }
 
+/** `read`, called at most once per `ms`: a scrape every few seconds does not scan the store each time. */
+function cached<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
+	let last: { at: number; value: Promise<T> } | undefined;
+	return () => {
+		if (!last || Date.now() - last.at >= ms) {
+			const value = read();
+			last = { at: Date.now(), value };
+			value.catch(() => (last = undefined));
+		}
+		return last.value;
+	};
+}
+
+/** Paused subscriptions by platform and reason category, for /metrics. */
+async function pausedByReason(store: SubscriptionStore): Promise<{ platform: string; reason: string; count: number }[]> {
+	const counts = new Map<string, { platform: string; reason: string; count: number }>();
+	for (const s of await store.list()) {
+		if (s.status !== 'paused') continue;
+		const reason = pauseCategory(s.platform, s.pauseReason ?? '');
+		const k = `${s.platform}\u0000${reason}`;
+		const c = counts.get(k) ?? { platform: s.platform, reason, count: 0 };
+		c.count++;
+		counts.set(k, c);
+	}
+	return [...counts.values()];
+}
+
 /** Counts deliveries and 429s for /metrics without the scheduler knowing about metrics. */
 function countingSenders(senders: ReadonlyMap<Platform, PlatformSender>, metrics: Metrics): Map<Platform, PlatformSender> {
 	const out = new Map<Platform, PlatformSender>();
@@ -265,8 +333,9 @@ function countingSenders(senders: ReadonlyMap<Platform, PlatformSender>, metrics
 			...(sender.tracksParts ? { tracksParts: true } : {}),
 			...(sender.edit ? { edit: sender.edit.bind(sender) } : {}),
 			...(sender.sendReply ? { sendReply: sender.sendReply.bind(sender) } : {}),
-			async send(channelId, reply, progress) {
-				const outcome = await sender.send(channelId, reply, progress);
+			...(sender.sendToUser ? { sendToUser: (userId: string, reply: Reply) => sender.sendToUser!(userId, reply) } : {}),
+			async send(channelId, reply, progress, threadId) {
+				const outcome = await sender.send(channelId, reply, progress, threadId);
 				metrics.delivery(platform, outcome.kind);
 				if (outcome.kind === 'transient' && /429|too many requests|rate limit/iu.test(outcome.reason)) metrics.rateLimited(platform);
 				return outcome;

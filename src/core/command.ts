@@ -79,6 +79,8 @@ export interface Place {
 	readonly channelId: string;
 	readonly kind: 'console' | 'private' | 'group' | 'channel' | 'guild';
 	readonly guildId?: string;
+	/** A Telegram forum topic (message_thread_id) the command was given in; replies and /subscribe go there. */
+	readonly threadId?: string;
 }
 
 /** Everything a command may use. Commands never reach for globals. */

@@ -67,9 +67,15 @@ export interface PlatformSender {
 	readonly tracksParts?: boolean;
 	/**
 	 * Sends `reply` to `channelId`, split within the platform's limits, part by part in order,
-	 * skipping the parts `progress.skipParts` says were delivered. Never throws.
+	 * skipping the parts `progress.skipParts` says were delivered; into the forum topic `threadId`
+	 * when given (Telegram; a Discord thread is a channel of its own). Never throws.
 	 */
-	send(channelId: string, reply: Reply, progress?: SendProgress): Promise<SendOutcome>;
+	send(channelId: string, reply: Reply, progress?: SendProgress, threadId?: string): Promise<SendOutcome>;
+	/**
+	 * Sends a direct message to a user (the bot's owners are told of paused subscriptions this
+	 * way). Absent on platforms without direct messages. Never throws.
+	 */
+	sendToUser?(userId: string, reply: Reply): Promise<SendOutcome>;
 	/**
 	 * Edits a message this bot pushed, whose parts are `messageIds` and which shows `before`, so that
 	 * it shows `after` instead: each part whose rendering differs is edited in place (Telegram
@@ -81,4 +87,13 @@ export interface PlatformSender {
 	 * throws. `onWire` (in edit too) is awaited right before each request goes out, after pacing.
 	 */
 	sendReply?(channelId: string, toMessageId: string, reply: Reply, onWire?: () => Promise<void>): Promise<SendOutcome>;
+}
+
+/** A platform connection (gateway, polling) as its adapter sees it, for /healthz and /metrics. */
+export interface ConnectionState {
+	readonly up: boolean;
+	/** Epoch milliseconds of the last change (when it went down, when it came up). */
+	readonly since: number;
+	/** Why it is down, for the operator (never a token or a URL carrying one). */
+	readonly reason?: string;
 }

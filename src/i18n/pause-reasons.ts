@@ -38,6 +38,7 @@ const OWN: readonly (readonly [RegExp, (m: RegExpExecArray, i18n: Translator) =>
 	[/^".*" is not a Discord channel id$/u, (_m, i18n) => i18n.t('pause.badChannel')],
 	[/^the console output is closed$/u, (_m, i18n) => i18n.t('pause.consoleClosed')],
 	[/^removed from the (?:server|guild)$/u, (_m, i18n) => i18n.t('pause.removedFromServer')],
+	[/^removed from the chat$/u, (_m, i18n) => i18n.t('pause.removedFromChat')],
 	[/^missing access$/iu, (_m, i18n) => i18n.t('pause.noAccess')],
 ];
 
@@ -68,4 +69,25 @@ export function pauseReason(i18n: Translator, platform: string, stored: string):
 	const partial = PARTIAL.exec(text);
 	if (!partial) return describe(text, platform, i18n);
 	return i18n.t('pause.partial', { reason: describe(text.slice(0, partial.index), platform, i18n), n: Number(partial[1]) });
+}
+
+/**
+ * A short, stable label for why a subscription is paused (a metrics label: "blocked", "kicked",
+ * "noRights", "moved", "other"…), from the same patterns as {@link pauseReason}.
+ */
+export function pauseCategory(platform: string, stored: string): string {
+	const partial = PARTIAL.exec(stored.trim());
+	const text = partial ? stored.trim().slice(0, partial.index) : stored.trim();
+	if (/^the chat (?:moved|migrated)/u.test(text)) return 'moved';
+	if (/^removed from the (?:server|guild)$/u.test(text)) return 'removedFromServer';
+	if (/^removed from the chat$/u.test(text)) return 'removedFromChat';
+	if (/^missing access$/iu.test(text)) return 'noAccess';
+	if (/^".*" is not a Discord channel id$/u.test(text)) return 'badChannel';
+	const discord = /^Discord (\d{3}) (\d+): /u.exec(text);
+	const key = discord
+		? (DISCORD[discord[2]!] ?? DISCORD_STATUS[discord[1]!])
+		: platform === 'telegram'
+			? TELEGRAM.find(([pattern]) => pattern.test(/^(\d{3}): (.*)$/su.exec(text)?.[2] ?? text))?.[1]
+			: undefined;
+	return key ? key.slice('pause.'.length) : 'other';
 }

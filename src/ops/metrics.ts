@@ -10,11 +10,23 @@ export interface Metrics {
 	commandHandled(platform: string, command: string, outcome: string, seconds: number): void;
 	delivery(platform: string, status: string): void;
 	rateLimited(platform: string): void;
+	/** A finished scheduler tick: its time and what became of the deliveries it handled. */
+	tick(at: Date, outcomes: Readonly<Record<string, number>>): void;
 	/** Stops the event-loop monitor. */
 	close(): void;
 }
 
-export function createMetrics(): Metrics {
+/** What /metrics reads from the stores when scraped. */
+export interface MetricsSources {
+	/** Paused subscriptions by platform and reason category (see pauseCategory). */
+	readonly pausedSubscriptions?: () => Promise<readonly { readonly platform: string; readonly reason: string; readonly count: number }[]>;
+	/** Deliveries now in the ledger as 'uncertain' (may or may not have arrived). */
+	readonly uncertainDeliveries?: () => Promise<number>;
+	/** Platform connections: 1 up, 0 down. */
+	readonly connections?: () => ReadonlyMap<string, boolean>;
+}
+
+export function createMetrics(sources: MetricsSources = {}): Metrics {
 	const registry = new Registry();
 	collectDefaultMetrics({ register: registry, prefix: 'sitrep_process_' });
 	const commands = new Counter({ name: 'sitrep_commands_total', help: 'Commands answered, by platform, command and outcome', labelNames: ['platform', 'command', 'outcome'] as const, registers: [registry] });
@@ -27,6 +39,49 @@ export function createMetrics(): Metrics {
 	});
 	const deliveries = new Counter({ name: 'sitrep_deliveries_total', help: 'Briefing deliveries by platform and ledger status', labelNames: ['platform', 'status'] as const, registers: [registry] });
 	const limited = new Counter({ name: 'sitrep_platform_429_total', help: 'Rate-limit (429) answers from a platform', labelNames: ['platform'] as const, registers: [registry] });
+	const lastTick = new Gauge({ name: 'sitrep_scheduler_last_tick_timestamp_seconds', help: 'When the briefing scheduler last finished a tick (Unix time)', registers: [registry] });
+	const settled = new Counter({
+		name: 'sitrep_delivery_outcomes_total',
+		help: 'Briefing deliveries as the scheduler settled them: sent, failed, uncertain, paused, skipped_late, skipped_quiet, skipped_rate_limited, resumed',
+		labelNames: ['outcome'] as const,
+		registers: [registry],
+	});
+	if (sources.pausedSubscriptions) {
+		const read = sources.pausedSubscriptions;
+		new Gauge({
+			name: 'sitrep_subscriptions_paused',
+			help: 'Paused subscriptions by platform and reason',
+			labelNames: ['platform', 'reason'] as const,
+			registers: [registry],
+			async collect() {
+				this.reset();
+				for (const r of await read()) this.set({ platform: r.platform, reason: r.reason }, r.count);
+			},
+		});
+	}
+	if (sources.uncertainDeliveries) {
+		const read = sources.uncertainDeliveries;
+		new Gauge({
+			name: 'sitrep_deliveries_uncertain',
+			help: 'Deliveries recorded as uncertain: they may or may not have reached the chat, and are never resent',
+			registers: [registry],
+			async collect() {
+				this.set(await read());
+			},
+		});
+	}
+	if (sources.connections) {
+		const read = sources.connections;
+		new Gauge({
+			name: 'sitrep_platform_connected',
+			help: 'Whether each platform connection is up (1) or down (0)',
+			labelNames: ['platform'] as const,
+			registers: [registry],
+			collect() {
+				for (const [platform, up] of read()) this.set({ platform }, up ? 1 : 0);
+			},
+		});
+	}
 	const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
 	loop.enable();
 	new Gauge({
@@ -49,6 +104,10 @@ export function createMetrics(): Metrics {
 		},
 		rateLimited(platform) {
 			limited.inc({ platform });
+		},
+		tick(at, outcomes) {
+			lastTick.set(at.getTime() / 1000);
+			for (const [outcome, n] of Object.entries(outcomes)) if (n > 0) settled.inc({ outcome }, n);
 		},
 		close() {
 			loop.disable();

@@ -13,6 +13,8 @@ export interface SchedulerOptions extends TickOptions {
 	readonly clock: Clock;
 	/** Run a tick at start-up as well, to catch up without waiting for the next minute. Default true. */
 	readonly tickOnStart?: boolean;
+	/** Called after every tick: its report, or undefined when it failed (the failure is logged). */
+	readonly onTick?: (report: TickReport | undefined) => void;
 }
 
 export interface BriefingScheduler {
@@ -35,7 +37,13 @@ export function startScheduler(options: SchedulerOptions): BriefingScheduler {
 		}
 		const run = runner
 			.runTick(options.clock())
-			.catch((err: unknown) => log.error({ err: toError(err) }, 'Briefing tick failed; the next tick retries'))
+			.then(
+				(report) => options.onTick?.(report),
+				(err: unknown) => {
+					log.error({ err: toError(err) }, 'Briefing tick failed; the next tick retries');
+					options.onTick?.(undefined);
+				},
+			)
 			.finally(() => {
 				inFlight = undefined;
 			});

@@ -48,6 +48,13 @@ export interface TickOptions {
 	 * e.g. to remember it for corrections (LiveService.recordBriefing). Awaited; it must not throw.
 	 */
 	readonly onDelivered?: (subscription: Subscription, channelId: string, reply: Reply, messageIds: readonly string[], dataset: DatasetSnapshot) => Promise<void>;
+	/** Called as deliveries settle during a tick: a long fan-out shows it is alive. */
+	readonly onProgress?: () => void;
+	/**
+	 * Called once when the tick pauses a subscription (bot kicked, blocked, missing access, chat
+	 * gone), after the pause is stored: the bot's owners are told. Its failure is logged, never thrown.
+	 */
+	readonly onPaused?: (subscription: Subscription, reason: string) => Promise<void>;
 }
 
 /** What a tick did, for logs and tests. */
@@ -76,6 +83,8 @@ export interface TickReport {
 	readonly resumable: number;
 	/** Claimed deliveries that resumed after parts an earlier attempt had sent. */
 	readonly resumed: number;
+	/** Recorded skipped because the platform's retry_after (or the back-off) went past the catch-up window. */
+	readonly rateLimited: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -113,7 +122,7 @@ export function createTickRunner(options: TickOptions): TickRunner {
 	async function runTick(now: Date): Promise<TickReport> {
 		const started = performance.now();
 		const stamp = () => new Date(now.getTime() + (performance.now() - started));
-		const report: Mutable<TickReport> = { due: 0, late: 0, quiet: 0, claimed: 0, sent: 0, failed: 0, uncertain: 0, paused: 0, moved: 0, compositions: 0, yields: 0, taken: 0, noSender: 0, expired: 0, resumable: 0, resumed: 0 };
+		const report: Mutable<TickReport> = { due: 0, late: 0, quiet: 0, claimed: 0, sent: 0, failed: 0, uncertain: 0, paused: 0, moved: 0, compositions: 0, yields: 0, taken: 0, noSender: 0, expired: 0, resumable: 0, resumed: 0, rateLimited: 0 };
 
 		const expiry = await options.ledger.expireSending(new Date(now.getTime() - staleMs), now);
 		report.expired = expiry.uncertain;
@@ -211,6 +220,7 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 			const results = finished;
 			finished = [];
 			await options.ledger.settle(results, stamp());
+			options.onProgress?.();
 			for (const r of results) {
 				if (!(r.settlement.status === 'failed' && r.settlement.retryable)) markSettled(r.key);
 			}
@@ -327,7 +337,7 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 							onSent: (sent) => options.ledger.partSent(k, sent, channelId, stamp()),
 						}
 					: {};
-			let outcome = await safeSend(sender, channelId, briefing.reply, progress());
+			let outcome = await safeSend(sender, channelId, briefing.reply, progress(), sub.threadId);
 			if (outcome.kind === 'migrated') {
 				const to = outcome.newChannelId;
 				const moved = await options.store.move(sub.id, to, stamp());
@@ -336,6 +346,7 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 					if (moved === 'conflict') {
 						await options.store.pause(sub.id, reason, stamp());
 						report.paused++;
+						await paused(sub, reason);
 					}
 					report.failed++;
 					return { key: k, settlement: { status: 'failed', reason, retryable: false } };
@@ -343,6 +354,7 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 				report.moved++;
 				log.info({ subscription: sub.id, from: channelId, to }, 'Subscription moved to the migrated chat');
 				channelId = to;
+				// A supergroup made from a group has no topics of the old one: post to the chat itself.
 				outcome = await safeSend(sender, channelId, briefing.reply, progress());
 				if (outcome.kind === 'migrated') outcome = { kind: 'permanent', reason: `the chat migrated twice (to ${outcome.newChannelId})` };
 			}
@@ -363,6 +375,7 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 					report.paused++;
 					report.failed++;
 					log.warn({ subscription: sub.id, platform: sub.platform, channel: channelId, reason: outcome.reason }, 'Subscription paused after a permanent error');
+					await paused(sub, outcome.reason);
 					return { key: k, settlement: { status: 'failed', reason: outcome.reason, retryable: false } };
 				case 'transient': {
 					if (outcome.uncertain) {
@@ -377,6 +390,17 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 					}
 					const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
 					const nextAttemptAt = new Date(now.getTime() + Math.max(backoff, outcome.retryAfterMs ?? 0));
+					// A retry that could only come after the catch-up window would never be due: say so now
+					// rather than leave the row waiting forever.
+					const windowEnds = o.scheduledInstant.getTime() + options.catchupMinutes * 60_000;
+					if (nextAttemptAt.getTime() > windowEnds) {
+						report.failed--;
+						report.rateLimited++;
+						const wait = outcome.retryAfterMs !== undefined && outcome.retryAfterMs >= backoff ? `the platform asked to wait ${Math.round(outcome.retryAfterMs / 1000)} s` : `the next retry (in ${Math.round(backoff / 1000)} s)`;
+						const reason = `${outcome.retryAfterMs !== undefined ? 'rate limited' : 'failed'}: ${wait}, past the ${options.catchupMinutes}-minute catch-up window (${outcome.reason})`;
+						log.warn({ subscription: sub.id, platform: sub.platform, channel: channelId, localDate: o.localDate, reason }, 'Briefing skipped: it could not be sent within the catch-up window');
+						return { key: k, settlement: { status: 'skipped', reason } };
+					}
 					log.info({ subscription: sub.id, localDate: o.localDate, reason: outcome.reason, attempt, nextAttemptAt: nextAttemptAt.toISOString() }, 'Briefing failed; will retry');
 					return { key: k, settlement: { status: 'failed', reason: outcome.reason, retryable: true, nextAttemptAt } };
 				}
@@ -384,9 +408,18 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 		}
 	}
 
-	async function safeSend(sender: PlatformSender, channelId: string, reply: Reply, progress: SendProgress): Promise<SendOutcome> {
+	async function paused(sub: Subscription, reason: string): Promise<void> {
+		if (!options.onPaused) return;
 		try {
-			return await sender.send(channelId, reply, progress);
+			await options.onPaused(sub, reason);
+		} catch (err) {
+			log.error({ err: toError(err), subscription: sub.id }, 'Could not tell the owners about a paused subscription');
+		}
+	}
+
+	async function safeSend(sender: PlatformSender, channelId: string, reply: Reply, progress: SendProgress, threadId?: string): Promise<SendOutcome> {
+		try {
+			return await (threadId !== undefined ? sender.send(channelId, reply, progress, threadId) : sender.send(channelId, reply, progress));
 		} catch (err) {
 			// The contract says senders never throw; if one does, the message may have left.
 			log.error({ err: toError(err), platform: sender.platform, channel: channelId }, 'Sender threw; marking the briefing uncertain');

@@ -31,6 +31,8 @@ export interface Subscription {
 	readonly channelId: string;
 	/** Discord guild, so removal from a guild can pause its subscriptions. */
 	readonly guildId?: string;
+	/** A Telegram forum topic (message_thread_id) the briefing posts to; absent: the chat itself. */
+	readonly threadId?: string;
 	/** Local delivery time, "HH:MM" (24-hour). */
 	readonly time: string;
 	/** IANA timezone, e.g. "Asia/Baku". */
@@ -64,6 +66,8 @@ export interface SubscriptionInput {
 	readonly platform: Platform;
 	readonly channelId: string;
 	readonly guildId?: string;
+	/** Where in the chat /subscribe was given (a forum topic); absent clears an earlier topic. */
+	readonly threadId?: string;
 	readonly time: string;
 	readonly timezone: string;
 	readonly actorId?: string;

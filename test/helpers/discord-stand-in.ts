@@ -60,6 +60,8 @@ export interface Injection {
 	readonly headers?: Readonly<Record<string, string>>;
 	/** How many matching calls fail (default 1). */
 	times?: number;
+	/** Only calls this accepts match (e.g. a channel that refuses uploads: calls with files). */
+	readonly when?: (call: { readonly body: Record<string, unknown> | undefined; readonly files: readonly { readonly name: string }[] }) => boolean;
 }
 
 export interface StandInOptions {
@@ -317,6 +319,8 @@ export class DiscordStandIn {
 		shard?: number;
 		/** The user's client locale (default en-US). */
 		locale?: Locale;
+		/** Asked in this thread or forum post of the guild's text channel (default: the text channel itself). */
+		thread?: { id: string; type: ChannelType.PublicThread | ChannelType.PrivateThread | ChannelType.AnnouncementThread };
 	}): { id: string; token: string; sentAt: number } {
 		const options: APIApplicationCommandInteractionDataBasicOption[] = Object.entries(spec.options ?? {}).map(([name, value]) =>
 			typeof value === 'number'
@@ -330,7 +334,8 @@ export class DiscordStandIn {
 		const base = guildId
 			? { ...this.guildBase(spec.user, guildId, spec.permissions ?? BASIC), type: InteractionType.ApplicationCommand as const, data }
 			: { ...this.dmBase(spec.user), type: InteractionType.ApplicationCommand as const, data };
-		const payload: APIChatInputApplicationCommandGuildInteraction | APIChatInputApplicationCommandDMInteraction = spec.locale ? { ...base, locale: spec.locale } : base;
+		const located = spec.thread && guildId ? { ...base, channel_id: spec.thread.id, channel: { id: spec.thread.id, type: spec.thread.type, guild_id: guildId, name: 'thread', parent_id: TEXT_CHANNEL } } : base;
+		const payload = (spec.locale ? { ...located, locale: spec.locale } : located) as APIChatInputApplicationCommandGuildInteraction | APIChatInputApplicationCommandDMInteraction;
 		return this.deliver(payload, spec.shard);
 	}
 
@@ -431,7 +436,7 @@ export class DiscordStandIn {
 			res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
 		};
 
-		const injected = this.injections.find((i) => (i.method ?? method) === method && i.path.test(path) && (i.times ?? 0) > 0);
+		const injected = this.injections.find((i) => (i.method ?? method) === method && i.path.test(path) && (i.times ?? 0) > 0 && (i.when?.({ body, files }) ?? true));
 		if (injected) {
 			injected.times = (injected.times ?? 1) - 1;
 			return reply(injected.status, injected.body, { ...(injected.headers ?? {}) });
@@ -478,6 +483,8 @@ export class DiscordStandIn {
 			if (method === 'GET') return [200, this.messages.get(id)];
 		}
 		if ((m = /^\/webhooks\/(\d+)\/([^/]+)$/u.exec(path)) && method === 'POST') return [200, this.message(TEXT_CHANNEL, body)];
+		// A DM channel with a user: the same one each time, as Discord answers.
+		if (path === '/users/@me/channels' && method === 'POST') return [200, { id: `9${String(body?.['recipient_id'] ?? '').slice(1)}`, type: ChannelType.DM, recipients: [user(String(body?.['recipient_id']))] }];
 		if ((m = /^\/channels\/(\d+)\/messages$/u.exec(path)) && method === 'POST') {
 			const channel = m[1]!;
 			const nonce = body?.['enforce_nonce'] === true && typeof body['nonce'] === 'string' ? `${channel}:${body['nonce']}` : undefined;

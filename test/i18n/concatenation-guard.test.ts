@@ -40,6 +40,9 @@ const DEVELOPER_FUNCTIONS: Record<string, string> = {
 	definitionProblems: 'lint messages about command definitions, shown to developers at start-up and in tests',
 	createRegistry: 'start-up error about the command registry, for developers',
 	limitProblems: 'diagnostics of Discord limits, for tests and logs',
+	gatewayDown: "the Discord gateway's state for /healthz, read by the operator",
+	pollingStopped: "Telegram polling's state for /healthz, read by the operator",
+	progressFailure: 'why a delivery stopped, recorded in the ledger for the operator (a transient failure, never shown as a pause)',
 };
 
 /** Single literals that are never shown, with why. */

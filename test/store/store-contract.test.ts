@@ -289,6 +289,21 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			expect(resumePoint(await ledger.parts(target(3)))).toEqual({ skip: 0, sent: [], uncertain: [] });
 		});
 
+		it('forgets a part a failed attempt left "sending" when the delivery is retaken: it never arrived', async () => {
+			const { ledger } = await stores(backend);
+			const t = { ...target(1), tracksParts: true };
+			await ledger.claim([t], T0);
+			await ledger.partSent(t, { part: 1, parts: 2, messageIds: ['1'] }, 'chat', T0);
+			await ledger.partOnWire(t, 2, 2, 'chat', T0);
+			// Part 2 met a 429: a certain, retryable failure.
+			await ledger.settle([{ key: t, settlement: { status: 'failed', reason: '429', retryable: true, nextAttemptAt: later(1) } }], T0);
+			expect(await ledger.claim([t], later(1))).toEqual([{ kind: 'claimed', attempt: 2 }]);
+			expect((await ledger.parts(t)).map((p) => [p.part, p.status])).toEqual([[1, 'sent']]);
+			// Had the retry's process died before part 2 went out again, nothing would be uncertain.
+			expect(await ledger.expireSending(later(30), later(40))).toEqual({ uncertain: 0, resumable: 1 });
+			expect(resumePoint(await ledger.parts(t))).toMatchObject({ skip: 1, uncertain: [] });
+		});
+
 		it('lists by subscription, date and status, oldest first', async () => {
 			const { ledger } = await stores(backend);
 			await ledger.claim([target(2, '2025-07-01')], T0);

@@ -447,6 +447,10 @@ export const az = {
 	'pause.partial': '{reason}; bundan əvvəl brifinqin {n} mesajı göndərilmişdi',
 	'pause.known': '{reason} ({code})',
 	'pause.other': 'platforma mesajı qəbul etmədi: {detail}',
+	'pause.removedFromChat': 'bot söhbətdən çıxarılıb',
+	'owners.paused.title': 'Gündəlik xülasə dayandırıldı',
+	'owners.paused.body': '{platform} söhbəti {channel} üçün gündəlik xülasə dayandırıldı: {reason}.',
+	'owners.paused.hint': 'Həmin söhbətdə /subscriptions onu göstərir; bot yenidən yaza bildikdə orada /subscribe onu bərpa edir.',
 
 	// ── Autocomplete ──────────────────────────────────────────────────────────────────────────
 	'autocomplete.actor': '{name} ({id})',

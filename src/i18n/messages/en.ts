@@ -466,6 +466,10 @@ export const en = {
 	'pause.partial': '{reason}, after {n, plural, one {# message} other {# messages}} of the briefing went out',
 	'pause.known': '{reason} ({code})',
 	'pause.other': 'the platform refused the message: {detail}',
+	'pause.removedFromChat': 'the bot was removed from the chat',
+	'owners.paused.title': 'Daily briefing paused',
+	'owners.paused.body': 'The daily briefing to {platform} chat {channel} is paused: {reason}.',
+	'owners.paused.hint': '/subscriptions in that chat lists it; /subscribe there resumes it once the bot can post again.',
 
 	// ── Autocomplete (Discord option suggestions) ─────────────────────────────────────────────
 	'autocomplete.actor': '{name} ({id})',

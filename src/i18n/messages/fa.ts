@@ -452,6 +452,10 @@ export const fa = {
 	'pause.partial': '{reason}؛ پیش از آن {n} پیام از گزارش فرستاده شده بود',
 	'pause.known': '{reason} ({code})',
 	'pause.other': 'پلتفرم پیام را نپذیرفت: {detail}',
+	'pause.removedFromChat': 'ربات از گفتگو حذف شده است',
+	'owners.paused.title': 'خلاصهٔ روزانه متوقف شد',
+	'owners.paused.body': 'خلاصهٔ روزانه برای گفتگوی {channel} در {platform} متوقف شد: {reason}.',
+	'owners.paused.hint': 'فرمان /subscriptions در آن گفتگو آن را نشان می‌دهد؛ وقتی ربات دوباره بتواند پیام بفرستد، /subscribe در همان‌جا آن را از سر می‌گیرد.',
 
 	// ── Autocomplete ──────────────────────────────────────────────────────────────────────────
 	'autocomplete.actor': '{name} ({id})',

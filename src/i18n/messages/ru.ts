@@ -450,6 +450,10 @@ export const ru = {
 	'pause.partial': '{reason}; до этого {n, plural, one {ушло # сообщение} few {ушли # сообщения} many {ушло # сообщений} other {ушло # сообщения}} сводки',
 	'pause.known': '{reason} ({code})',
 	'pause.other': 'платформа не приняла сообщение: {detail}',
+	'pause.removedFromChat': 'бота удалили из чата',
+	'owners.paused.title': 'Ежедневная сводка приостановлена',
+	'owners.paused.body': 'Ежедневная сводка в чат {channel} ({platform}) приостановлена: {reason}.',
+	'owners.paused.hint': 'Команда /subscriptions в этом чате показывает её; /subscribe там возобновит её, когда бот снова сможет писать.',
 
 	// ── Autocomplete ──────────────────────────────────────────────────────────────────────────
 	'autocomplete.actor': '{name} ({id})',

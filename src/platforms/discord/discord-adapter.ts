@@ -25,7 +25,8 @@ import {
 } from 'discord.js';
 import type { Config } from '../../config.js';
 import type { Place, Requester } from '../../core/command.js';
-import type { PlatformSender } from '../../core/delivery.js';
+import type { ConnectionState, PlatformSender } from '../../core/delivery.js';
+import type { Membership } from '../../scheduler/membership.js';
 import { genericFailure, type Core, type HandleResult } from '../../core/dispatch.js';
 import { para, type Reply } from '../../core/reply.js';
 import { toLocale } from '../../i18n/locale.js';
@@ -43,6 +44,8 @@ export interface DiscordOptions {
 	readonly core: Core;
 	readonly config: Config;
 	readonly logger: Logger;
+	/** Pauses the subscriptions of a server the bot is removed from, when Discord says so. */
+	readonly membership?: Membership;
 	/** Defer an answer that is not ready after this long (the hard deadline is 3 s). Default 1500. */
 	readonly deferAfterMs?: number;
 	/** Commands that are deferred at once because their work may approach the deadline. */
@@ -59,6 +62,8 @@ export interface DiscordOptions {
 
 export interface DiscordPlatform {
 	readonly sender: PlatformSender;
+	/** The gateway connection: down from a disconnect until it is ready or resumed again. */
+	connection(): ConnectionState;
 	readonly client: Client<true>;
 	/** Time from login to ClientReady, in milliseconds. */
 	readonly readyMs: number;
@@ -88,6 +93,14 @@ export function interactionLocale(i: { locale: string; guildLocale?: string | nu
 	return toLocale(i.locale) ?? toLocale(i.guildLocale) ?? i.locale;
 }
 
+type GatewayTrouble = 'starting' | 'closed' | 'reconnecting' | 'invalidated';
+
+/** The gateway's state while it is down, worded for the operator (/healthz), not for readers. */
+function gatewayDown(why: GatewayTrouble, code?: number): ConnectionState {
+	const reason = { starting: 'not connected yet', closed: `gateway closed with code ${code ?? '?'}`, reconnecting: 'gateway reconnecting', invalidated: 'session invalidated' }[why];
+	return { up: false, since: Date.now(), reason };
+}
+
 /** Starts the Discord platform and resolves once the gateway is ready. */
 export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatform> {
 	const discord = opts.config.discord;
@@ -113,8 +126,27 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatfor
 
 	client.on(Events.Error, (err) => logger.error({ err: describeError(err) }, 'Discord client error'));
 	client.on(Events.ShardError, (err, shard) => logger.warn({ shard, err: describeError(err) }, 'Discord gateway error; reconnecting'));
-	client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, 'Discord gateway reconnecting'));
-	client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'Discord gateway resumed'));
+	let connection: ConnectionState = gatewayDown('starting');
+	const down = (why: GatewayTrouble, code?: number) => {
+		if (connection.up) connection = gatewayDown(why, code);
+	};
+	const up = () => {
+		if (!connection.up) connection = { up: true, since: Date.now() };
+	};
+	client.on(Events.ShardDisconnect, (event, shard) => {
+		logger.warn({ shard, code: event.code }, 'Discord gateway disconnected');
+		down('closed', event.code);
+	});
+	client.on(Events.ShardReconnecting, (shard) => {
+		logger.info({ shard }, 'Discord gateway reconnecting');
+		down('reconnecting');
+	});
+	client.on(Events.ShardResume, (shard, replayed) => {
+		logger.info({ shard, replayed }, 'Discord gateway resumed');
+		up();
+	});
+	client.on(Events.ShardReady, () => up());
+	client.on(Events.Invalidated, () => down('invalidated'));
 	client.on(Events.Invalidated, () => logger.error('Discord session invalidated and cannot reconnect; restart the bot'));
 	client.on(Events.Warn, (message) => logger.warn({ message }, 'Discord warning'));
 	client.rest.on(RESTEvents.RateLimited, (info) => logger.warn({ route: info.route, ms: info.timeToReset, global: info.global, scope: info.scope }, 'Discord rate limit'));
@@ -125,6 +157,13 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatfor
 		pages: new PageStore({ ttlMs: opts.pageTtlMs ?? 30 * 60_000 }),
 	});
 	client.on(Events.InteractionCreate, (interaction) => void handler.route(interaction));
+	// Removed from a server (an outage is GuildUnavailable, not this): its subscriptions pause now.
+	const membership = opts.membership;
+	if (membership) {
+		client.on(Events.GuildDelete, (guild) => {
+			membership.removedFromGuild('discord', guild.id).catch((err: unknown) => logger.error({ err: describeError(err), guild: guild.id }, 'Could not pause the subscriptions of a server the bot left'));
+		});
+	}
 
 	const started = performance.now();
 	const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
@@ -156,6 +195,7 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatfor
 
 	return {
 		sender: createDiscordSender(client.rest, logger),
+		connection: () => connection,
 		client: readyClient,
 		readyMs,
 		async stop() {

@@ -77,10 +77,98 @@ function renderShared(reply: Reply): DiscordMessage[] {
 	return messages;
 }
 
+/** The most characters of one message's content. */
+const CONTENT_LIMIT = 2000;
+
+/** 50013 Missing Permissions: here, Attach Files or Embed Links (Send Messages missing fails the plain text too). */
+function isMissingPermissions(err: unknown): boolean {
+	return err instanceof DiscordAPIError && Number(err.code) === 50013;
+}
+
+/** The message without its pictures and files: the embeds that carry the words. */
+export function withoutAttachments(message: DiscordMessage): DiscordMessage {
+	return { embeds: message.embeds.filter((e) => !e.image?.url?.startsWith('attachment://') || e.title || e.description || e.fields?.length).map((e) => (e.image?.url?.startsWith('attachment://') ? { ...e, image: undefined } : e)), files: [] };
+}
+
+/** The words of a message's embeds as plain content, in pieces of at most 2,000 characters. */
+export function plainContent(message: DiscordMessage): string[] {
+	const lines: string[] = [];
+	for (const e of message.embeds) {
+		if (e.title) lines.push(`**${e.title}**`);
+		if (e.description) lines.push(...e.description.split('\n'));
+		for (const f of e.fields ?? []) lines.push(`**${f.name}**: ${f.value}`);
+		if (e.footer?.text) lines.push(`-# ${e.footer.text}`);
+	}
+	const out: string[] = [];
+	let current = '';
+	for (const raw of lines) {
+		// A line longer than a message (never from the renderer's own limits, but kept safe) is cut.
+		for (let line = raw; line.length > 0; line = line.slice(CONTENT_LIMIT)) {
+			const piece = line.slice(0, CONTENT_LIMIT);
+			if (current && current.length + 1 + piece.length > CONTENT_LIMIT) {
+				out.push(current);
+				current = '';
+			}
+			current = current ? `${current}\n${piece}` : piece;
+		}
+	}
+	if (current) out.push(current);
+	return out;
+}
+
+/** A nonce for a plain-content message, as {@link messageNonce} is for embeds. */
+function contentNonce(channelId: string, content: string, part: number, piece: number): string {
+	return createHash('sha256').update(channelId).update('\n').update(`${part}.${piece}`).update('\n').update(content).digest('base64url').slice(0, 25);
+}
+
+/**
+ * Posts one part. A channel where the bot may not attach files or embed links (50013) still gets
+ * the words: first without the pictures, then as plain content. Returns the message ids.
+ */
+async function postPart(rest: REST, logger: Logger, channelId: string, message: DiscordMessage, index: number): Promise<string[]> {
+	const post = async (body: Record<string, unknown>, files?: RawFile[]): Promise<string> => ((await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage).id;
+	const full = channelMessageBody(channelId, message, index);
+	try {
+		return [await post(full.body, full.files)];
+	} catch (err) {
+		if (!isMissingPermissions(err)) throw err;
+	}
+	if (message.files.length) {
+		const bare = withoutAttachments(message);
+		if (bare.embeds.length) {
+			try {
+				const id = await post(channelMessageBody(channelId, bare, index).body);
+				logger.warn({ channel: channelId, part: index + 1 }, 'Discord refused the attachments (Attach Files missing?); sent the words without them');
+				return [id];
+			} catch (err) {
+				if (!isMissingPermissions(err)) throw err;
+			}
+		}
+	}
+	const ids: string[] = [];
+	for (const [piece, content] of plainContent(message).entries()) {
+		ids.push(await post({ content, allowed_mentions: { parse: [] }, nonce: contentNonce(channelId, content, index, piece), enforce_nonce: true }));
+	}
+	logger.warn({ channel: channelId, part: index + 1, messages: ids.length }, 'Discord refused embeds (Embed Links missing?); sent the words as plain content');
+	return ids;
+}
+
 export function createDiscordSender(rest: REST, logger: Logger): PlatformSender {
-	return {
+	const sender: PlatformSender = {
 		platform: 'discord',
 		tracksParts: true,
+		async sendToUser(userId: string, reply: Reply): Promise<SendOutcome> {
+			if (!/^\d{5,25}$/u.test(userId)) return { kind: 'permanent', reason: `"${userId.slice(0, 40)}" is not a Discord user id` };
+			try {
+				// The DM channel (created once, then the same one is returned).
+				const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+				return await sender.send(dm.id, reply);
+			} catch (err) {
+				const outcome = classifySendError(err);
+				logger.warn({ user: userId, outcome: outcome.kind, err: describeError(err) }, 'Discord direct message failed');
+				return outcome;
+			}
+		},
 		async send(channelId: string, reply: Reply, progress: SendProgress = {}): Promise<SendOutcome> {
 			if (!/^\d{5,25}$/u.test(channelId)) return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
 			const messageIds: string[] = [];
@@ -95,10 +183,9 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 					stage = 'wire';
 					await progress.onWire?.(part, messages.length);
 					stage = 'post';
-					const { body, files } = channelMessageBody(channelId, message, index);
-					const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage;
-					const done: SentPart = { part, parts: messages.length, messageIds: [sent.id] };
-					messageIds.push(sent.id);
+					const ids = await postPart(rest, logger, channelId, message, index);
+					const done: SentPart = { part, parts: messages.length, messageIds: ids };
+					messageIds.push(...ids);
 					parts.push(done);
 					stage = 'record';
 					await progress.onSent?.(done);
@@ -159,4 +246,5 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 			return { kind: 'edited', edited };
 		},
 	};
+	return sender;
 }

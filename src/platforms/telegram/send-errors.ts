@@ -21,6 +21,18 @@ export function isCantParseEntities(err: unknown): boolean {
 	return err instanceof TelegramError && err.code === 400 && /can't parse entities/iu.test(err.description);
 }
 
+/**
+ * Telegram would not take a picture, though the chat takes text: a group that forbids media for
+ * members ("not enough rights to send photos"), a file too large or unreadable, a 5xx (after the
+ * pacer's tries), a Bot API server without sendPhoto. The words then go out as text.
+ */
+export function isPictureRefused(err: unknown): boolean {
+	if (!(err instanceof TelegramError)) return false;
+	if (err.code === 400 && err.parameters?.migrate_to_chat_id !== undefined) return false;
+	if (err.code >= 500 || err.code === 404 || err.code === 413) return true;
+	return err.code === 400 && /rights to send (photos|media|files)|SEND_(PHOTOS|MEDIA)_FORBIDDEN|PHOTO_|IMAGE_PROCESS_FAILED|file is too big|too large|wrong file|failed to get HTTP URL content/iu.test(err.description);
+}
+
 /** An edit that changes nothing; harmless (a double press). */
 export function isNotModified(err: unknown): boolean {
 	return err instanceof TelegramError && err.code === 400 && /message is not modified/iu.test(err.description);

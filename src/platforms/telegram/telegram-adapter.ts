@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Telegraf, type Context } from 'telegraf';
 import type { BotCommand, BotCommandScope, Chat, Message, Update, User } from 'telegraf/types';
 import type { Access, Place, Requester } from '../../core/command.js';
-import type { PlatformSender } from '../../core/delivery.js';
+import type { ConnectionState, PlatformSender } from '../../core/delivery.js';
 import { genericFailure, type Core } from '../../core/dispatch.js';
 import type { Config } from '../../config.js';
 import { rawCommandDescription } from '../../i18n/command-text.js';
@@ -15,6 +15,7 @@ import { LOCALES, type Locale } from '../../i18n/locale.js';
 import { createTranslator, english } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
 import type { UpdateDeduplicator } from '../../store/store.js';
+import type { Membership } from '../../scheduler/membership.js';
 import { renderPlainText } from '../../render/plain-text.js';
 import { NOOP_KEY, PAGE_KEY_PREFIX, PageKeyStore } from './page-keys.js';
 import { DEFAULT_PACING, Pacer, type PacingOptions } from './pacer.js';
@@ -25,7 +26,8 @@ import { startWebhookServer, type WebhookServer } from './webhook-server.js';
 /** GroupAnonymousBot: the sender of messages an anonymous admin posts "as the group". */
 export const ANONYMOUS_ADMIN_ID = 1087968824;
 
-const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query'] as const;
+// my_chat_member: the bot added to or removed from a chat, so a removal pauses its subscription at once.
+const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query', 'my_chat_member'] as const;
 
 /** The answers to a stale or foreign page button, in English; the presser gets them in their language. */
 export const PAGE_EXPIRED = english('telegram.pageExpired');
@@ -48,6 +50,8 @@ export interface TelegramTuning {
 
 export interface TelegramPlatform {
 	readonly sender: PlatformSender;
+	/** Whether updates are arriving: polling that stopped for good is down; a webhook is up while its server listens. */
+	connection(): ConnectionState;
 	/** The bot's @username, without the "@". */
 	readonly botUsername: string;
 	/** Stops receiving, lets replies in flight finish (bounded), then stops sending. Idempotent. */
@@ -56,11 +60,16 @@ export interface TelegramPlatform {
 	readonly webhookPort?: number;
 }
 
+/** Polling that ended with an error, worded for the operator (/healthz), not for readers. */
+function pollingStopped(message: string): ConnectionState {
+	return { up: false, since: Date.now(), reason: `polling stopped: ${message.slice(0, 200)}` };
+}
+
 /**
  * Starts the Telegram platform. Resolves once the bot is receiving updates. In webhook mode,
  * `updates` (the store's) lets several processes behind one webhook URL handle each update once.
  */
-export async function startTelegram(opts: { core: Core; config: Config; logger: Logger; tuning?: TelegramTuning; updates?: UpdateDeduplicator }): Promise<TelegramPlatform> {
+export async function startTelegram(opts: { core: Core; config: Config; logger: Logger; tuning?: TelegramTuning; updates?: UpdateDeduplicator; membership?: Membership }): Promise<TelegramPlatform> {
 	const tg = opts.config.telegram;
 	if (!tg) throw new Error('Telegram is not configured: set TELEGRAM_BOT_TOKEN in .env');
 	const tuning = opts.tuning ?? {};
@@ -73,7 +82,7 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 	const pages = new PageKeyStore({ ttlMs: tuning.pageTtlMs ?? 6 * 60 * 60 * 1000, maxEntries: tuning.maxPages ?? 20_000, ...(tuning.now ? { now: tuning.now } : {}) });
 	const sender = new TelegramSender(bot.telegram, pacer, pages, logger, tg.token);
 	const owners = new Set(opts.config.owners.filter((o) => o.platform === 'telegram').map((o) => o.id));
-	const adapter = new TelegramAdapter(opts.core, bot, sender, pages, logger, tg.token, owners);
+	const adapter = new TelegramAdapter(opts.core, bot, sender, pages, logger, tg.token, owners, opts.membership);
 	adapter.install();
 
 	for (const menu of commandMenus(opts.core, owners)) {
@@ -88,6 +97,7 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 
 	let webhook: WebhookServer | undefined;
 	let polling: Promise<void> | undefined;
+	let connection: ConnectionState = { up: true, since: Date.now() };
 	if (tg.webhook) {
 		const secret = tg.webhook.secret ?? randomBytes(32).toString('base64url');
 		webhook = await startWebhookServer({
@@ -115,6 +125,7 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 				() => logger.info('Telegram polling stopped'),
 				(err: unknown) => {
 					logger.error({ err: loggableError(err, tg.token) }, 'Telegram polling failed; the bot no longer receives updates');
+					connection = pollingStopped(loggableError(err, tg.token).message);
 					reject(err);
 				},
 			);
@@ -147,6 +158,7 @@ export async function startTelegram(opts: { core: Core; config: Config; logger: 
 	};
 	return {
 		sender,
+		connection: () => connection,
 		botUsername: username,
 		stop: () => (stopping ??= stop()),
 		...(webhook ? { webhookPort: webhook.port } : {}),
@@ -191,12 +203,20 @@ class TelegramAdapter {
 		private readonly logger: Logger,
 		private readonly token: string,
 		private readonly owners: ReadonlySet<string>,
+		private readonly membership?: Membership,
 	) {}
 
 	install(): void {
 		this.bot.on('message', (ctx) => (ctx.message && 'text' in ctx.message ? this.onText(ctx.message, ctx.update.update_id) : this.onService(ctx.message)));
 		this.bot.on('channel_post', (ctx) => ('text' in ctx.channelPost ? this.onText(ctx.channelPost, ctx.update.update_id) : undefined));
 		this.bot.on('callback_query', (ctx) => this.onPress(ctx));
+		this.bot.on('my_chat_member', (ctx) => {
+			const u = ctx.myChatMember;
+			// 'left' and 'kicked': removed (or, in a private chat, blocked); the subscription there pauses now.
+			if (u.new_chat_member.status === 'left' || u.new_chat_member.status === 'kicked') {
+				if (this.membership) this.track(this.membership.removedFromChannel('telegram', String(u.chat.id)));
+			}
+		});
 		this.bot.catch((err, ctx) => this.onError(err, ctx));
 	}
 
@@ -223,17 +243,26 @@ class TelegramAdapter {
 		const log = this.logger.child({ update_id: updateId, chat: chat.id, user: msg.from?.id });
 		const access = this.core.registry.get(command.name)?.data.access;
 		const requester = await this.requester(chat, msg.from, msg.sender_chat, access);
-		const result = await this.core.handle({ line: command.line, requester, place: placeOf(chat), ...(msg.from?.language_code ? { locale: msg.from.language_code } : {}) });
+		const topic = topicOf(msg);
+		const result = await this.core.handle({ line: command.line, requester, place: placeOf(chat, topic), ...(msg.from?.language_code ? { locale: msg.from.language_code } : {}) });
 		log.debug({ command: result.command, outcome: result.outcome.kind }, 'Telegram command answered');
 		if (result.outcome.kind === 'ignored') return;
 		const inGroup = chat.type === 'group' || chat.type === 'supergroup';
 		const shared = chat.type === 'channel' || msg.from === undefined || msg.from.id === ANONYMOUS_ADMIN_ID;
 		// Replies go through the pacer; waiting here would hold every other chat's updates behind this one.
-		this.track(this.sender.deliver(String(chat.id), result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.userId }) }));
+		// Every message of the answer goes to the topic the command was asked in, not only the first (a reply).
+		this.track(this.sender.deliver(String(chat.id), result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.userId }), ...(topic !== undefined ? { threadId: topic } : {}) }));
 	}
 
 	private onService(msg: Message): void {
-		if ('migrate_to_chat_id' in msg) this.logger.info({ chat: msg.chat.id, to: msg.migrate_to_chat_id }, 'Telegram group upgraded to a supergroup');
+		// Telegram sends both: migrate_to_chat_id in the old group, migrate_from_chat_id in the new
+		// supergroup. Whichever arrives first moves the subscription; the other finds nothing to move.
+		let move: { from: string; to: string } | undefined;
+		if ('migrate_to_chat_id' in msg) move = { from: String(msg.chat.id), to: String(msg.migrate_to_chat_id) };
+		else if ('migrate_from_chat_id' in msg) move = { from: String(msg.migrate_from_chat_id), to: String(msg.chat.id) };
+		if (!move) return;
+		this.logger.info({ chat: move.from, to: move.to }, 'Telegram group upgraded to a supergroup');
+		if (this.membership) this.track(this.membership.chatMigrated('telegram', move.from, move.to));
 	}
 
 	/**
@@ -326,7 +355,12 @@ function knownAdmin(chat: Chat, from: User | undefined, senderChat: Chat | undef
 	return undefined;
 }
 
-function placeOf(chat: Chat): Place {
+function placeOf(chat: Chat, threadId?: number): Place {
 	const kind = chat.type === 'private' ? 'private' : chat.type === 'channel' ? 'channel' : 'group';
-	return { platform: 'telegram', channelId: String(chat.id), kind };
+	return { platform: 'telegram', channelId: String(chat.id), kind, ...(threadId !== undefined ? { threadId: String(threadId) } : {}) };
+}
+
+/** The forum topic a message was written in: only is_topic_message marks one (a plain reply thread is not a topic). */
+function topicOf(msg: { is_topic_message?: boolean; message_thread_id?: number }): number | undefined {
+	return msg.is_topic_message === true && msg.message_thread_id !== undefined ? msg.message_thread_id : undefined;
 }

@@ -12,16 +12,19 @@ import type { Logger } from '../../logger.js';
 import { NOOP_KEY, type PageKeyStore } from './page-keys.js';
 import type { Pacer } from './pacer.js';
 import { captionHtml, htmlToPlain, renderTelegram, TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from './render-telegram.js';
-import { classifySendError, isCantParseEntities, isNotModified, loggableError } from './send-errors.js';
+import { classifySendError, isCantParseEntities, isNotModified, isPictureRefused, loggableError } from './send-errors.js';
 
 export interface DeliverOptions {
 	/** Answer this message (groups), so the reply is visibly tied to its command. */
 	readonly replyTo?: number;
 	/** The user whose request this is: only they may turn its pages. Undefined lets anyone in the chat. */
 	readonly pageOwner?: string;
+	/** A forum topic (message_thread_id): every message of the reply goes there. */
+	readonly threadId?: number;
 }
 
 interface TextExtra {
+	readonly message_thread_id?: number;
 	readonly reply_markup?: InlineKeyboardMarkup;
 	readonly reply_parameters?: { readonly message_id: number; readonly allow_sending_without_reply: boolean };
 }
@@ -47,12 +50,20 @@ class ProgressError extends Error {
 		override readonly cause: unknown,
 		readonly afterSend: boolean,
 	) {
-		super(`could not record the delivery's progress: ${cause instanceof Error ? cause.message : String(cause)}`);
+		super(progressFailure(cause));
 	}
 }
 
-/** One message of a reply, sent when its turn comes; `wire` is called inside the pacing slot, right before the request. */
-type PlannedPart = (wire: () => Promise<void>) => Promise<number>;
+/** Why a send stopped when its progress could not be recorded: for the ledger and the operator. */
+function progressFailure(cause: unknown): string {
+	return `could not record the delivery's progress: ${cause instanceof Error ? cause.message : String(cause)}`;
+}
+
+/**
+ * One part of a reply, sent when its turn comes; `wire` is called inside the pacing slot, right
+ * before each request. Returns the message ids it produced (none for a picture Telegram refused).
+ */
+type PlannedPart = (wire: () => Promise<void>) => Promise<number[]>;
 
 export class TelegramSender implements PlatformSender {
 	readonly platform = 'telegram' as const;
@@ -68,8 +79,14 @@ export class TelegramSender implements PlatformSender {
 	) {}
 
 	/** PlatformSender: a briefing or any other unprompted message. Never throws. */
-	send(channelId: string, reply: Reply, progress?: SendProgress): Promise<SendOutcome> {
-		return this.deliver(channelId, reply, {}, progress);
+	send(channelId: string, reply: Reply, progress?: SendProgress, threadId?: string): Promise<SendOutcome> {
+		const topic = threadId !== undefined && /^\d+$/u.test(threadId) ? Number(threadId) : undefined;
+		return this.deliver(channelId, reply, topic !== undefined ? { threadId: topic } : {}, progress);
+	}
+
+	/** A user's private chat with the bot has the user's id (they must have started the bot). */
+	sendToUser(userId: string, reply: Reply): Promise<SendOutcome> {
+		return this.deliver(userId, reply, {});
 	}
 
 	/**
@@ -92,9 +109,9 @@ export class TelegramSender implements PlatformSender {
 						throw new ProgressError(err, false);
 					}
 				};
-				const id = String(await send(wire));
-				const sent: SentPart = { part, parts: plan.length, messageIds: [id] };
-				ids.push(id);
+				const messageIds = (await send(wire)).map(String);
+				const sent: SentPart = { part, parts: plan.length, messageIds };
+				ids.push(...messageIds);
 				parts.push(sent);
 				try {
 					await progress.onSent?.(sent);
@@ -124,34 +141,57 @@ export class TelegramSender implements PlatformSender {
 	 */
 	private plan(chatId: string, reply: Reply, options: DeliverOptions): PlannedPart[] {
 		const plan: PlannedPart[] = [];
+		const thread = options.threadId !== undefined ? { message_thread_id: options.threadId } : {};
 		const images = [...(reply.images ?? [])];
 		const first = !reply.paging ? images.shift() : undefined;
 		let messages: string[];
 		if (first) {
 			const pieces = renderTelegram(reply, { limit: TELEGRAM_CAPTION_LIMIT });
 			const caption = pieces.shift() ?? '';
-			plan.push((wire) => this.sendPhoto(chatId, first, caption, wire, options.replyTo));
+			plan.push(async (wire) => {
+				try {
+					return [await this.sendPhoto(chatId, first, caption, wire, options.replyTo, options.threadId)];
+				} catch (err) {
+					if (!isPictureRefused(err)) throw err;
+					// The words never wait on a picture: the caption goes out as a text message.
+					this.logger.warn({ chat: chatId, err: loggableError(err, this.token) }, 'Telegram refused the picture; sending its caption as text');
+					const extra: TextExtra = { ...thread, ...(options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}) };
+					return [await this.sendHtml(chatId, caption, extra, wire)];
+				}
+			});
 			messages = packPieces(pieces, TELEGRAM_TEXT_LIMIT);
 		} else messages = reply.paging ? renderTelegram(reply, { singleMessage: true }) : renderShared(reply);
 		for (const [i, html] of messages.entries()) {
 			const last = i === messages.length - 1;
 			plan.push((wire) => {
 				const extra: TextExtra = {
+					...thread,
 					...(last && reply.paging ? { reply_markup: this.keyboard(chatId, reply, reply.paging, options.pageOwner) } : {}),
 					...(i === 0 && !first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
 				};
-				return this.sendHtml(chatId, html, extra, wire);
+				return this.sendHtml(chatId, html, extra, wire).then((id) => [id]);
 			});
 		}
-		for (const image of images) plan.push((wire) => this.sendPhoto(chatId, image, captionHtml(image.alt), wire));
+		for (const image of images) {
+			plan.push(async (wire) => {
+				try {
+					return [await this.sendPhoto(chatId, image, captionHtml(image.alt), wire, undefined, options.threadId)];
+				} catch (err) {
+					// The words went out already; a further picture is let go, said in the log.
+					if (!isPictureRefused(err)) throw err;
+					this.logger.warn({ chat: chatId, err: loggableError(err, this.token) }, 'Telegram refused a further picture; the answer went out without it');
+					return [];
+				}
+			});
+		}
 		if (reply.file) {
 			const file = reply.file;
 			plan.push(async (wire) => {
 				const sent = await this.pacer.run(chatId, isGroupChat(chatId), async () => {
 					await wire();
-					return this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name });
+					return this.telegram.sendDocument(chatId, { source: Buffer.from(file.content), filename: file.name }, thread);
 				});
-				return sent.message_id;
+				return [sent.message_id];
 			});
 		}
 		return plan;
@@ -243,12 +283,13 @@ export class TelegramSender implements PlatformSender {
 	}
 
 	/** A photo with an HTML caption; a caption Telegram cannot parse is resent as plain text. */
-	private async sendPhoto(chatId: string, image: ImageAttachment, caption: string, wire: () => Promise<void>, replyTo?: number): Promise<number> {
+	private async sendPhoto(chatId: string, image: ImageAttachment, caption: string, wire: () => Promise<void>, replyTo?: number, threadId?: number): Promise<number> {
 		const send = (text: string, parse: boolean) =>
 			this.pacer.run(chatId, isGroupChat(chatId), async () => {
 				await wire();
 				return this.telegram.sendPhoto(chatId, { source: Buffer.from(image.png), filename: image.name }, {
 					caption: text,
+					...(threadId !== undefined ? { message_thread_id: threadId } : {}),
 					...(parse ? { parse_mode: 'HTML' as const } : {}),
 					...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
 				});

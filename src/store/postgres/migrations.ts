@@ -128,10 +128,11 @@ export const PG_MIGRATIONS: readonly Migration[] = [
 	},
 	{
 		version: 6,
-		name: 'delivery parts',
+		name: 'delivery parts and forum topics',
 		// As in SQLite: each message of a delivery, 'sending' right before its request, 'sent' after.
 		sql: `
 			ALTER TABLE deliveries ADD COLUMN tracks_parts BOOLEAN NOT NULL DEFAULT FALSE;
+			ALTER TABLE subscriptions ADD COLUMN thread_id TEXT;
 			CREATE TABLE delivery_parts (
 				subscription_id INTEGER NOT NULL,
 				local_date TEXT COLLATE "C" NOT NULL,

@@ -112,6 +112,14 @@ export class PgDeliveryLedger implements DeliveryLedger {
 				[...columns(rest), at],
 			);
 			for (const r of retaken) out.set(keyOf({ subscriptionId: r.subscription_id, localDate: r.local_date }), { kind: 'claimed', attempt: r.attempts });
+			if (retaken.length) {
+				// As in SQLite: a retaken delivery failed certainly, so a part its attempt left 'sending' never arrived.
+				await c.query(
+					`DELETE FROM delivery_parts p USING unnest($1::int[], $2::text[]) AS k(subscription_id, local_date)
+					 WHERE p.subscription_id = k.subscription_id AND p.local_date = k.local_date AND p.status = 'sending'`,
+					[retaken.map((r) => r.subscription_id), retaken.map((r) => r.local_date)],
+				);
+			}
 			const others = rest.filter((t) => !out.has(keyOf(t)));
 			if (!others.length) return out;
 			const found = await rows<Row>(

@@ -29,6 +29,7 @@ interface Row {
 	created_at: Date;
 	updated_at: Date;
 	effective_from: Date;
+	thread_id: string | null;
 }
 
 function fromRow(r: Row): Subscription {
@@ -37,6 +38,7 @@ function fromRow(r: Row): Subscription {
 		platform: r.platform as Platform,
 		channelId: r.channel_id,
 		guildId: r.guild_id ?? undefined,
+		threadId: r.thread_id ?? undefined,
 		time: r.time,
 		timezone: r.timezone,
 		actorId: r.actor_id ?? undefined,
@@ -67,10 +69,10 @@ export class PgSubscriptionStore implements SubscriptionStore, ChannelLanguages 
 			if (!existing) {
 				const inserted = await rows<Row>(
 					c,
-					`INSERT INTO subscriptions (platform, channel_id, guild_id, time, timezone, actor_id, tag, quiet, language, alerts, quiet_hours, status, created_by, created_at, updated_at, effective_from)
-					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $12, $13, 'active', $9, $10, $10, $10)
+					`INSERT INTO subscriptions (platform, channel_id, guild_id, time, timezone, actor_id, tag, quiet, language, alerts, quiet_hours, status, created_by, created_at, updated_at, effective_from, thread_id)
+					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $12, $13, 'active', $9, $10, $10, $10, $14)
 					 ON CONFLICT (platform, channel_id) DO NOTHING RETURNING *`,
-					[input.platform, input.channelId, input.guildId ?? null, input.time, input.timezone, input.actorId ?? null, input.tag ?? null, input.quiet, input.createdBy, at, input.language ?? null, input.alerts ?? 'off', input.quietHours ?? null],
+					[input.platform, input.channelId, input.guildId ?? null, input.time, input.timezone, input.actorId ?? null, input.tag ?? null, input.quiet, input.createdBy, at, input.language ?? null, input.alerts ?? 'off', input.quietHours ?? null, input.threadId ?? null],
 				);
 				if (inserted[0]) return { subscription: fromRow(inserted[0]), created: true, resumed: false };
 				// Another process created it between the two statements: update theirs.
@@ -82,9 +84,9 @@ export class PgSubscriptionStore implements SubscriptionStore, ChannelLanguages 
 			const updated = await rows<Row>(
 				c,
 				`UPDATE subscriptions SET guild_id = COALESCE($2, guild_id), time = $3, timezone = $4, actor_id = $5, tag = $6, quiet = $7, language = $10, alerts = $11, quiet_hours = $12,
-				 status = 'active', pause_reason = NULL, updated_at = $8, effective_from = CASE WHEN $9 THEN $8::timestamptz ELSE effective_from END
+				 status = 'active', pause_reason = NULL, updated_at = $8, effective_from = CASE WHEN $9 THEN $8::timestamptz ELSE effective_from END, thread_id = $13
 				 WHERE id = $1 RETURNING *`,
-				[existing.id, input.guildId ?? null, input.time, input.timezone, input.actorId ?? null, input.tag ?? null, input.quiet, at, rescheduled, input.language ?? null, input.alerts ?? 'off', input.quietHours ?? null],
+				[existing.id, input.guildId ?? null, input.time, input.timezone, input.actorId ?? null, input.tag ?? null, input.quiet, at, rescheduled, input.language ?? null, input.alerts ?? 'off', input.quietHours ?? null, input.threadId ?? null],
 			);
 			return { subscription: fromRow(updated[0]!), created: false, resumed, previous };
 		});

@@ -125,12 +125,14 @@ export const MIGRATIONS: readonly Migration[] = [
 	},
 	{
 		version: 6,
-		name: 'delivery parts',
+		name: 'delivery parts and forum topics',
 		// Each message of a delivery as it goes out: 'sending' is written right before its request,
 		// 'sent' (with the platform's message ids) once it arrived. A delivery whose sender records
 		// parts (tracks_parts) can be resumed after a crash: only a part left 'sending' is uncertain.
 		sql: `
 			ALTER TABLE deliveries ADD COLUMN tracks_parts INTEGER NOT NULL DEFAULT 0 CHECK (tracks_parts IN (0, 1));
+			-- A Telegram forum topic (message_thread_id) the briefing posts to; NULL: the chat itself.
+			ALTER TABLE subscriptions ADD COLUMN thread_id TEXT;
 			CREATE TABLE delivery_parts (
 				subscription_id INTEGER NOT NULL,
 				local_date TEXT NOT NULL,

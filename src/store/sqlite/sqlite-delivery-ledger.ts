@@ -109,6 +109,9 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 				 VALUES (@subscriptionId, @localDate, @part, @parts, @channelId, 'sent', @messageIds, @now)
 				 ON CONFLICT (subscription_id, local_date, part) DO UPDATE SET parts = excluded.parts, channel_id = excluded.channel_id, status = 'sent', message_ids = excluded.message_ids, updated_at = excluded.updated_at`,
 			),
+			// A retaken delivery failed certainly (an uncertain one is never retaken, and a crash's part on
+			// the wire was turned 'uncertain'): a part left 'sending' by that attempt never arrived.
+			clearSending: db.prepare("DELETE FROM delivery_parts WHERE subscription_id = ? AND local_date = ? AND status = 'sending'"),
 			touch: db.prepare("UPDATE deliveries SET updated_at = ? WHERE subscription_id = ? AND local_date = ? AND status = 'sending'"),
 			lastSent: db.prepare<[number, string], { at: string | null }>(
 				"SELECT MAX(updated_at) AS at FROM deliveries WHERE subscription_id = ? AND local_date < ? AND status = 'sent'",
@@ -122,7 +125,10 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 			targets.map((t): ClaimResult => {
 				const params = { ...t, status: 'sending', reason: null, attempts: 1, tracksParts: t.tracksParts ? 1 : 0, now: iso };
 				if (this.q.insert.run(params).changes === 1) return { kind: 'claimed', attempt: 1 };
-				if (this.q.retake.run(params).changes === 1) return { kind: 'claimed', attempt: this.q.get.get(t.subscriptionId, t.localDate)!.attempts };
+				if (this.q.retake.run(params).changes === 1) {
+					this.q.clearSending.run(t.subscriptionId, t.localDate);
+					return { kind: 'claimed', attempt: this.q.get.get(t.subscriptionId, t.localDate)!.attempts };
+				}
 				const row = this.q.get.get(t.subscriptionId, t.localDate)!;
 				if (row.status === 'failed' && row.retryable === 1) return { kind: 'later' };
 				return { kind: 'done', status: row.status as DeliveryStatus };

@@ -27,6 +27,7 @@ interface Row {
 	created_at: string;
 	updated_at: string;
 	effective_from: string;
+	thread_id: string | null;
 }
 
 // Plain assignments (undefined for NULL) rather than conditional spreads: the scheduler maps every
@@ -37,6 +38,7 @@ function fromRow(r: Row): Subscription {
 		platform: r.platform as Platform,
 		channelId: r.channel_id,
 		guildId: r.guild_id ?? undefined,
+		threadId: r.thread_id ?? undefined,
 		time: r.time,
 		timezone: r.timezone,
 		actorId: r.actor_id ?? undefined,
@@ -63,11 +65,11 @@ export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLangua
 			byChannel: db.prepare<[string, string], Row>('SELECT * FROM subscriptions WHERE platform = ? AND channel_id = ?'),
 			byId: db.prepare<[number], Row>('SELECT * FROM subscriptions WHERE id = ?'),
 			insert: db.prepare(
-				`INSERT INTO subscriptions (platform, channel_id, guild_id, time, timezone, actor_id, tag, quiet, language, alerts, quiet_hours, status, created_by, created_at, updated_at, effective_from)
-				 VALUES (@platform, @channelId, @guildId, @time, @timezone, @actorId, @tag, @quiet, @language, @alerts, @quietHours, 'active', @createdBy, @now, @now, @now)`,
+				`INSERT INTO subscriptions (platform, channel_id, guild_id, thread_id, time, timezone, actor_id, tag, quiet, language, alerts, quiet_hours, status, created_by, created_at, updated_at, effective_from)
+				 VALUES (@platform, @channelId, @guildId, @threadId, @time, @timezone, @actorId, @tag, @quiet, @language, @alerts, @quietHours, 'active', @createdBy, @now, @now, @now)`,
 			),
 			update: db.prepare(
-				`UPDATE subscriptions SET guild_id = COALESCE(@guildId, guild_id), time = @time, timezone = @timezone, actor_id = @actorId, tag = @tag, quiet = @quiet, language = @language, alerts = @alerts, quiet_hours = @quietHours,
+				`UPDATE subscriptions SET guild_id = COALESCE(@guildId, guild_id), thread_id = @threadId, time = @time, timezone = @timezone, actor_id = @actorId, tag = @tag, quiet = @quiet, language = @language, alerts = @alerts, quiet_hours = @quietHours,
 				 status = 'active', pause_reason = NULL, updated_at = @now, effective_from = @effectiveFrom WHERE id = @id`,
 			),
 			remove: db.prepare('DELETE FROM subscriptions WHERE id = ?'),
@@ -95,6 +97,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLangua
 				platform: input.platform,
 				channelId: input.channelId,
 				guildId: input.guildId ?? null,
+				threadId: input.threadId ?? null,
 				time: input.time,
 				timezone: input.timezone,
 				actorId: input.actorId ?? null,

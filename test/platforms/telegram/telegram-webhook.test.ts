@@ -50,7 +50,7 @@ describe('webhook mode', () => {
 		const { url } = await start('s3cret_token-1');
 		expect(platform!.webhookPort).toBe(Number(new URL(url).port));
 		expect(standIn.webhook).toEqual({ url, secret: 's3cret_token-1' });
-		expect(standIn.calls.find((c) => c.method === 'setWebhook')!.params['allowed_updates']).toEqual(['message', 'channel_post', 'callback_query']);
+		expect(standIn.calls.find((c) => c.method === 'setWebhook')!.params['allowed_updates']).toEqual(['message', 'channel_post', 'callback_query', 'my_chat_member']);
 		const update = standIn.message(alice, people.alice, '/help');
 		expect(await standIn.deliverWebhook(update)).toBe(200);
 		await standIn.waitFor(() => standIn.ok('sendMessage', alice.id)[0]);
