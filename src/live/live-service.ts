@@ -213,7 +213,8 @@ export class LiveService {
 		if (!(await this.o.store.claimAlertBatch(key, subId, ids, now))) return;
 		const language = await this.languageOf(sub);
 		const alert = composeAlert(dataset, events, language);
-		const outcome = await safe(() => sender!.send(sub.channelId, alert.reply, { onWire: () => this.o.store.actionOnWire(key, this.o.clock()) }));
+		// Into the chat's forum topic when it subscribed from one, as its briefings are.
+		const outcome = await safe(() => sender!.send(sub.channelId, alert.reply, { onWire: () => this.o.store.actionOnWire(key, this.o.clock()) }, sub.threadId));
 		const at = this.o.clock();
 		switch (outcome.kind) {
 			case 'sent': {
