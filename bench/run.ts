@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import type { CorrectionResult } from './correction.child.js';
 import type { FanoutResult } from './fanout.child.js';
 import { arg, datasetDir, flag, log, round, runChild, type Stats } from './lib.js';
 import type { LoadResult } from './load.child.js';
@@ -60,6 +61,10 @@ if (!flag('no-fanout')) {
 	// The same with more sends in flight, to show what the scheduler's chunking costs (full run only).
 	if (!quick) fanouts.push(await runChild<FanoutResult>('./fanout.child.ts', ['--dir', dir, '--subs', String(subs), '--speedup', speedup, '--concurrency', '100']));
 }
+
+// A correction to an event every subscribed chat was shown: edits and replies at Telegram's pace.
+let correction: CorrectionResult | undefined;
+if (!flag('no-correction')) correction = await runChild<CorrectionResult>('./correction.child.ts', ['--subs', String(subs), '--speedup', speedup]);
 
 // The image renderer's own benchmark (bench/images.bench.ts) writes its results; show them if present.
 const imagesFile = new URL('./images-results.json', import.meta.url);
@@ -147,6 +152,12 @@ for (const f of fanouts) {
 	out(`  compositions ${f.compositions} for ${f.distinctBriefings} distinct briefings; event-loop delay p50 ${ms(f.eventLoopDelay.p50Ms)}, p99 ${ms(f.eventLoopDelay.p99Ms)}, max ${ms(f.eventLoopDelay.maxMs)}; peak RSS ${f.peakRssMb} MB`);
 }
 
+if (correction) {
+	out();
+	out(`Correction: an event shown in ${correction.chats} chats, its date corrected; Telegram pacing ÷${correction.speedup} (${correction.allowedPerSecond} requests/s allowed)`);
+	out(`  ${correction.edits} edits and ${correction.replies} replies (${correction.failed} failed) in ${ms(correction.runMs)}: ${correction.requestsPerSecond}/s = ${correction.rateFraction.toFixed(3)} of allowed; event-loop delay p50 ${ms(correction.eventLoopDelay.p50Ms)}, p99 ${ms(correction.eventLoopDelay.p99Ms)}; peak RSS ${correction.peakRssMb} MB`);
+}
+
 // ---- Targets -------------------------------------------------------------------------------------
 
 const big = loads[String(largest)]!;
@@ -170,6 +181,10 @@ if (f0) {
 	targets.push({ name: 'fan-out compositions', value: `${f0.compositions} / ${f0.distinctBriefings}`, target: 'one per distinct briefing', met: f0.compositions === f0.distinctBriefings });
 	targets.push({ name: 'fan-out event-loop delay p99', value: ms(f0.eventLoopDelay.p99Ms), target: `≤ ${TARGETS.loopDelayP99Ms} ms`, met: f0.eventLoopDelay.p99Ms <= TARGETS.loopDelayP99Ms });
 }
+if (correction) {
+	targets.push({ name: 'correction edits and replies / allowed rate', value: correction.rateFraction.toFixed(3), target: `≥ ${TARGETS.rateFraction}`, met: correction.rateFraction >= TARGETS.rateFraction });
+	targets.push({ name: 'correction event-loop delay p99', value: ms(correction.eventLoopDelay.p99Ms), target: `≤ ${TARGETS.loopDelayP99Ms} ms`, met: correction.eventLoopDelay.p99Ms <= TARGETS.loopDelayP99Ms });
+}
 out();
 out('Targets');
 for (const t of targets) out(`  ${mark(t.met).padEnd(7)} ${t.name}: ${t.value} (target ${t.target})`);
@@ -179,6 +194,6 @@ out(`Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 console.log(lines.join('\n'));
 writeFileSync(
 	new URL('./results.json', import.meta.url),
-	`${JSON.stringify({ machine, quick, options: { sizes, runs: Number(runs), commandRuns: Number(commandRuns), subscriptions: subs, speedup: Number(speedup) }, targets, loads, withoutWorker, reload, users, fanouts, images }, null, '\t')}\n`,
+	`${JSON.stringify({ machine, quick, options: { sizes, runs: Number(runs), commandRuns: Number(commandRuns), subscriptions: subs, speedup: Number(speedup) }, targets, loads, withoutWorker, reload, users, fanouts, correction, images }, null, '\t')}\n`,
 );
 console.log('wrote bench/results.json');

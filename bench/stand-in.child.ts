@@ -16,9 +16,21 @@ const first = Number(arg('first-chat'));
 const standIn = await TelegramStandIn.start();
 for (let i = 0; i < chats; i++) standIn.addChat({ id: first + i, type: 'private', first_name: `Reader ${i}` } as Chat);
 
-process.on('message', (m: { kind: string; lines?: string[] }) => {
+process.on('message', (m: { kind: string; lines?: string[]; messageId?: number; html?: string }) => {
 	if (m.kind === 'flood') {
 		for (const line of m.lines ?? []) standIn.message(places.supergroup, people.alice, line);
+	} else if (m.kind === 'seed') {
+		// One message the bot "sent" earlier in every chat (message id `messageId`), for edits to find.
+		for (let i = 0; i < chats; i++) {
+			const chat = { id: first + i, type: 'private', first_name: `Reader ${i}` } as Chat;
+			standIn.messages.set(`${first + i}:${m.messageId ?? 1}`, { chat, message_id: m.messageId ?? 1, text: m.html ?? '', parse_mode: 'HTML' });
+		}
+		process.send?.({ kind: 'seeded' });
+	} else if (m.kind === 'edit-stats') {
+		const edits = standIn.ok('editMessageText');
+		const replies = standIn.ok('sendMessage');
+		const at = [...edits, ...replies].map((c) => c.at).sort((a, b) => a - b);
+		process.send?.({ kind: 'edit-stats', edits: edits.length, replies: replies.length, failed: standIn.calls.filter((c) => c.error).length, chats: new Set(edits.map((c) => String(c.params['chat_id']))).size, arrivals: at });
 	} else if (m.kind === 'stats') {
 		const ok = standIn.ok('sendMessage');
 		const at = ok.map((c) => c.at).sort((a, b) => a - b);

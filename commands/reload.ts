@@ -3,9 +3,11 @@ import { msg, UserFacingError } from '../src/core/errors.js';
 import { bold, heading, para, type Block } from '../src/core/reply.js';
 import { formatDatasetErrorWithoutValues, type DatasetError } from '../src/dataset/errors.js';
 import type { DatasetDiff, KindDiff } from '../src/dataset/diff.js';
+import type { DatasetSnapshot } from '../src/dataset/snapshot.js';
 import { localDigits } from '../src/i18n/format.js';
 import { en } from '../src/i18n/messages/index.js';
 import { createTranslator, type Translator } from '../src/i18n/translator.js';
+import type { LivePlan } from '../src/live/live-service.js';
 import type { Reloader } from '../src/reload/reloader.js';
 import type { Shrink } from '../src/reload/shrink-guard.js';
 
@@ -66,6 +68,26 @@ export function diffBlocks(diff: DatasetDiff, i18n: Translator = createTranslato
 	];
 }
 
+/** Most alerts a dry run lists one by one. */
+const MAX_ALERT_LINES = 10;
+
+/** What a reload would send, for a dry run: alerts per new event, and the corrections. */
+export function liveBlocks(plan: LivePlan, i18n: Translator = createTranslator('en')): Block[] {
+	const alerts = plan.alerts.filter((a) => a.chats > 0);
+	if (!alerts.length && !plan.editedMessages) return [para(i18n.t('reload.live.none'))];
+	const out: Block[] = [para(bold(i18n.t('reload.live.title')))];
+	for (const a of alerts.slice(0, MAX_ALERT_LINES)) out.push(para(i18n.t('reload.live.alert', { title: i18n.content(a.event.title, a.event.titles), n: a.chats })));
+	if (alerts.length > MAX_ALERT_LINES) out.push(para(i18n.t('live.alert.more', { n: alerts.length - MAX_ALERT_LINES })));
+	if (alerts.length) out.push(para(i18n.t('reload.live.alertChats', { n: plan.alertChats })));
+	if (plan.editedMessages) out.push(para(i18n.t('reload.live.corrections', { events: plan.correctedEvents, messages: plan.editedMessages, chats: plan.correctedChats })));
+	return out;
+}
+
+/** The live layer's planner, when the bot runs one (ctx.services.live). */
+interface LivePlanner {
+	plan(before: DatasetSnapshot, after: DatasetSnapshot, diff: DatasetDiff): Promise<LivePlan>;
+}
+
 export default defineCommand({
 	data: {
 		name: 'reload',
@@ -120,12 +142,15 @@ export default defineCommand({
 					? i18n.t('reload.unchanged', { version: outcome.after.version })
 					: i18n.t('reload.swapped', { after: outcome.after.version, before: outcome.before.version });
 		const c = outcome.after.counts;
+		const live = services['live'] as LivePlanner | undefined;
+		const plan = outcome.result === 'dry_run' && live ? liveBlocks(await live.plan(outcome.before, outcome.after, outcome.diff), i18n) : [];
 		return {
 			blocks: [
 				para(bold(title)),
 				para(i18n.t('reload.counts', { events: c.events, actors: c.actors, sources: c.sources, claims: c.claims, ms: outcome.durationMs })),
 				...diffBlocks(outcome.diff, i18n),
 				...(outcome.result === 'dry_run' && outcome.shrink.length ? [para(bold(i18n.t('reload.dryRunShrink')))] : []),
+				...plan,
 			],
 			ephemeral: true,
 		};

@@ -35,6 +35,8 @@ export default defineCommand({
 					...(s.tag ? [i18n.t('filter.tag', { tag: tagName(s.tag) })] : []),
 					...(s.quiet ? [i18n.t('subscriptions.quiet')] : []),
 					...(s.language ? [i18n.t('subscriptions.language', { language: i18n.t(`lang.${s.language}`) })] : []),
+					...(s.alerts !== 'off' ? [i18n.t(`subscriptions.alerts.${s.alerts}`)] : []),
+					...(s.alerts !== 'off' && s.quietHours ? [i18n.t('subscriptions.quietHours', { from: s.quietHours.slice(0, 5), to: s.quietHours.slice(6) })] : []),
 				];
 				const line = i18n.list(parts);
 				blocks.push(para(s.status === 'paused' ? `${line} ${i18n.t('subscriptions.paused', { reason: s.pauseReason ? pauseReason(i18n, s.platform, s.pauseReason) : i18n.t('subscriptions.noReason') })}` : line));

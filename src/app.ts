@@ -62,8 +62,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 	const load = { searchOffThread: options.searchWorker ?? 'auto' } as const;
 	const loaded = await loadDataset(dataDir, { ...load, now: clock() });
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
-	await warmIndexes(loaded.snapshot);
-	const holder = new DatasetHolder(loaded.snapshot);
+	const holder = new DatasetHolder(loaded.snapshot, clock);
+	await warmIndexes(holder.current());
 	const reloader = new Reloader({
 		holder,
 		dataDir,

@@ -7,11 +7,20 @@ import { parseArgs } from 'node:util';
 import { createApp, DatasetLoadError } from './app.js';
 import { previewBriefing } from './cli-briefing.js';
 import { loadConfig, tryLoadConfig } from './config.js';
-import { diffDatasets } from './dataset/diff.js';
 import { formatDatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
 import { isTimeZone } from './dataset/schema.js';
 import { missingTranslations, type MissingTranslation } from './i18n/coverage.js';
+import { hiddenCounts, visibleView } from './dataset/visible-view.js';
+import { diffDatasets, type DatasetDiff } from './dataset/diff.js';
+import type { DatasetSnapshot } from './dataset/snapshot.js';
+import { isLocale, type Locale } from './i18n/locale.js';
+import { createTranslator } from './i18n/translator.js';
+import { bold, para } from './core/reply.js';
+import { composeAlert } from './live/compose-alert.js';
+import { LiveService } from './live/live-service.js';
+import { openStores } from './store/open-stores.js';
+import { diffBlocks, liveBlocks } from '../commands/reload.js';
 import { CsvError } from './interop/csv.js';
 import { writeDraft } from './interop/draft.js';
 import { EXPORT_FORMATS, exportDataset, IMPORT_FORMATS, ImportError, importFile, isEmptyDir, type ExportFormat, type ImportFormat } from './interop/index.js';
@@ -51,6 +60,12 @@ Commands:
                              --source-url URL cites URL for events that link no source;
                              --timezone ZONE sets the story's IANA timezone (default UTC).
   export FORMAT [--out FILE] Write the dataset as timelinejs (JSON), ics (iCalendar) or csv.
+  reload --dry-run DIR        Compare DIR (the edited dataset) with the one the bot serves (--data):
+                             what changed, which alerts would go to how many chats and which
+                             corrections would edit how many pushed messages. Sends nothing; to
+                             apply, send the bot SIGHUP or use /reload.
+  alerts DIR [--lang ru]     Print, as plain text, the alert message a reload to DIR would send
+                             (to alerts:all subscriptions, and to alerts:breaking ones).
   deploy-commands [--guild ID]
                              Register the slash commands with Discord: in one server (instant,
                              for development) or globally. Running it twice changes nothing.
@@ -93,6 +108,10 @@ async function main(argv: string[]): Promise<void> {
 			return deployCommandsCommand(rest);
 		case 'export':
 			return exportCommand(rest);
+		case 'reload':
+			return reloadCommand(rest);
+		case 'alerts':
+			return alertsCommand(rest);
 		case 'migrate-sqlite-to-postgres':
 			return migrateSqliteToPostgresCommand(rest);
 		case 'start': {
@@ -138,7 +157,9 @@ async function validate(args: string[]): Promise<void> {
 	const ms = Math.round(performance.now() - started);
 	if (r.ok) {
 		const c = r.snapshot.counts;
-		process.stdout.write(`${dir}: valid — ${c.events} events, ${c.actors} actors, ${c.sources} sources, ${c.claims} claims (version ${r.snapshot.version}, ${ms} ms)\n`);
+		const hidden = hiddenCounts(r.snapshot, Date.now());
+		const gate = hidden.drafts + hidden.embargoed ? `; of the events, ${hidden.drafts} ${hidden.drafts === 1 ? 'is a draft' : 'are drafts'} and ${hidden.embargoed} under embargo, shown to no one yet` : '';
+		process.stdout.write(`${dir}: valid — ${c.events} events, ${c.actors} actors, ${c.sources} sources, ${c.claims} claims (version ${r.snapshot.version}, ${ms} ms)${gate}\n`);
 		for (const w of bidiWarnings(r.snapshot)) process.stdout.write(`warning: ${w}\n`);
 		if (parsed.values.against !== undefined) await compareWithLive(parsed.values.against, dir, r.snapshot);
 		if (languages.length) reportTranslations(dir, missingTranslations(r.snapshot, languages), languages, values['require-translations'] === true);
@@ -292,15 +313,92 @@ async function exportCommand(args: string[]): Promise<void> {
 	}
 	const format = parsed.positionals[0];
 	if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format)) return fail(`${format ? `Unknown export format "${format}". ` : ''}${EXPORT_USAGE}`, 2);
-	const dir = parsed.values.data ?? loadConfig().dataDir;
+	const config = loadConfig();
+	const dir = parsed.values.data ?? config.dataDir;
 	const r = await loadDataset(dir);
 	if (!r.ok) return fail(new DatasetLoadError(dir, r.errors).message, 1);
-	const out = exportDataset(r.snapshot, format as ExportFormat);
+	// An export is published material: drafts and events still under embargo stay out.
+	const visible = visibleView(r.snapshot, config.now ? Date.parse(config.now) : Date.now()).view;
+	const out = exportDataset(visible, format as ExportFormat);
 	for (const n of out.notes) process.stderr.write(`${n}\n`);
 	if (parsed.values.out) {
 		await writeFile(parsed.values.out, out.content);
-		process.stderr.write(`wrote ${parsed.values.out} (${r.snapshot.counts.events} events)\n`);
+		process.stderr.write(`wrote ${parsed.values.out} (${visible.counts.events} events)\n`);
 	} else process.stdout.write(out.content);
+}
+
+const RELOAD_USAGE = 'Usage: npx sitrep reload --dry-run DIR [--data SERVED_DIR] [--now ISO-DATETIME]   (to apply a reload, send the bot SIGHUP or use /reload)';
+
+/** The served dataset and the edited one, both as readers would see them at `now`. */
+async function servedAndEdited(served: string, edited: string, now: number): Promise<{ before: DatasetSnapshot; after: DatasetSnapshot; diff: DatasetDiff } | string> {
+	const a = await loadDataset(served);
+	if (!a.ok) return new DatasetLoadError(served, a.errors).message;
+	const b = await loadDataset(edited);
+	if (!b.ok) return new DatasetLoadError(edited, b.errors).message;
+	const before = visibleView(a.snapshot, now).view;
+	const after = visibleView(b.snapshot, now).view;
+	return { before, after, diff: diffDatasets(before, after) };
+}
+
+async function reloadCommand(args: string[]): Promise<void> {
+	let parsed;
+	try {
+		parsed = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' }, data: { type: 'string' }, now: { type: 'string' }, lang: { type: 'string' } } });
+	} catch (err) {
+		return fail(`${err instanceof Error ? err.message : String(err)}\n${RELOAD_USAGE}`, 2);
+	}
+	const dir = parsed.positionals[0];
+	if (!parsed.values['dry-run'] || !dir) return fail(RELOAD_USAGE, 2);
+	const loaded = tryLoadConfig();
+	if (!loaded.ok) return fail(loaded.message, 1);
+	const config = loaded.config;
+	const now = parsed.values.now ?? config.now;
+	if (now !== undefined && Number.isNaN(Date.parse(now))) return fail(`--now "${now}" is not a date-time; use ISO 8601, e.g. 2025-06-30T09:00:00+04:00`, 2);
+	const at = now ? Date.parse(now) : Date.now();
+	const r = await servedAndEdited(parsed.values.data ?? config.dataDir, dir, at);
+	if (typeof r === 'string') return fail(r, 1);
+	const i18n = createTranslator(parsed.values.lang ?? config.locale ?? 'en');
+	// The store says who would be told; without one (no database yet) nobody would.
+	const haveStore = Boolean(config.databaseUrl) || existsSync(config.dbPath);
+	const stores = haveStore ? await openStores(config) : undefined;
+	try {
+		const plan = stores
+			? await new LiveService({ store: stores.live, subscriptions: stores.subscriptions, senders: new Map(), dataset: () => r.after, clock: () => new Date(at), logger: silentLogger(), ...(config.correctionDays ? { correctionDays: config.correctionDays } : {}) }).plan(r.before, r.after, r.diff)
+			: { alerts: [], alertChats: 0, correctedEvents: 0, editedMessages: 0, correctedChats: 0 };
+		const reply = { blocks: [para(bold(i18n.t('reload.dryRun', { after: r.after.version, before: r.before.version }))), ...diffBlocks(r.diff, i18n), ...liveBlocks(plan, i18n)] };
+		process.stdout.write(`${renderPlainText(reply)}\n`);
+		if (!stores) process.stderr.write(`No database at ${config.dbPath}: no subscriptions or pushed messages to count.\n`);
+	} finally {
+		await stores?.close();
+	}
+}
+
+async function alertsCommand(args: string[]): Promise<void> {
+	const usage = 'Usage: npx sitrep alerts DIR [--data SERVED_DIR] [--lang en|ru|az|fa] [--now ISO-DATETIME]';
+	let parsed;
+	try {
+		parsed = parseArgs({ args, allowPositionals: true, options: { data: { type: 'string' }, now: { type: 'string' }, lang: { type: 'string' } } });
+	} catch (err) {
+		return fail(`${err instanceof Error ? err.message : String(err)}\n${usage}`, 2);
+	}
+	const dir = parsed.positionals[0];
+	if (!dir) return fail(usage, 2);
+	const config = loadConfig();
+	const now = parsed.values.now ?? config.now;
+	if (now !== undefined && Number.isNaN(Date.parse(now))) return fail(`--now "${now}" is not a date-time; use ISO 8601, e.g. 2025-06-30T09:00:00+04:00`, 2);
+	const lang = parsed.values.lang;
+	if (lang !== undefined && !isLocale(lang)) return fail(`--lang is en, ru, az or fa; "${lang}" is not.`, 2);
+	const r = await servedAndEdited(parsed.values.data ?? config.dataDir, dir, now ? Date.parse(now) : Date.now());
+	if (typeof r === 'string') return fail(r, 1);
+	const added = r.diff.events.added.map((id) => r.after.event(id)!).filter(Boolean);
+	if (!added.length) {
+		process.stdout.write(`A reload to ${dir} brings no new events: no alert would go out.\n`);
+		return;
+	}
+	const breaking = added.filter((e) => e.priority === 'breaking');
+	process.stdout.write(`To alerts:all subscriptions (before their actor and tag filters):\n\n${renderPlainText(composeAlert(r.after, added, lang as Locale | undefined).reply)}\n`);
+	if (breaking.length && breaking.length < added.length) process.stdout.write(`\nTo alerts:breaking subscriptions:\n\n${renderPlainText(composeAlert(r.after, breaking, lang as Locale | undefined).reply)}\n`);
+	else if (!breaking.length) process.stdout.write('\nalerts:breaking subscriptions get none: no new event is marked priority: breaking.\n');
 }
 
 async function ask(args: string[]): Promise<void> {

@@ -89,6 +89,8 @@ const envSchema = z.object({
 	KITTY_WINDOW_ID: optionalText,
 	TMUX: optionalText,
 	STY: optionalText,
+	SITREP_ALERTS_PER_HOUR: z.coerce.number().int('SITREP_ALERTS_PER_HOUR is a whole number of alert messages, such as 6').min(1, 'SITREP_ALERTS_PER_HOUR is at least 1').max(60, 'SITREP_ALERTS_PER_HOUR is at most 60').default(6),
+	SITREP_CORRECTION_DAYS: z.coerce.number().int('SITREP_CORRECTION_DAYS is a whole number of days, such as 14').min(1, 'SITREP_CORRECTION_DAYS is at least 1').max(90, 'SITREP_CORRECTION_DAYS is at most 90').default(14),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -159,6 +161,10 @@ export interface Config {
 	readonly catchupMinutes: number;
 	readonly defaultTime: string;
 	readonly defaultTimezone?: string;
+	/** Alert messages per chat per hour; more events are merged into the next one. */
+	readonly alertsPerHour?: number;
+	/** How long pushed briefings and alerts are remembered, and corrected, in days. */
+	readonly correctionDays?: number;
 	readonly logLevel: string;
 	/** /healthz and /metrics: off unless a port is set. */
 	readonly ops?: { readonly port: number; readonly host: string };
@@ -264,6 +270,8 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		catchupMinutes: e.SITREP_CATCHUP_MINUTES,
 		defaultTime: e.SITREP_DEFAULT_TIME ?? '08:00',
 		...(e.SITREP_DEFAULT_TIMEZONE ? { defaultTimezone: e.SITREP_DEFAULT_TIMEZONE } : {}),
+		alertsPerHour: e.SITREP_ALERTS_PER_HOUR,
+		correctionDays: e.SITREP_CORRECTION_DAYS,
 		logLevel: e.LOG_LEVEL,
 		...(e.SITREP_OPS_PORT !== undefined ? { ops: { port: e.SITREP_OPS_PORT, host: e.SITREP_OPS_HOST ?? '127.0.0.1' } } : {}),
 		platformDownSeconds: e.SITREP_PLATFORM_DOWN_SECONDS,

@@ -25,6 +25,7 @@ import { createConsoleSender } from './platforms/console/console-sender.js';
 import { saveReplyAttachments } from './platforms/console/save-images.js';
 import { detectTerminal } from './platforms/console/terminal.js';
 import { closeImageWorkers } from './images/index.js';
+import { LiveService } from './live/live-service.js';
 import { watchDataset, type DatasetWatcher } from './reload/watch-dataset.js';
 import { startScheduler, type BriefingScheduler } from './scheduler/briefing-scheduler.js';
 import { describeStore, openStores } from './store/open-stores.js';
@@ -92,6 +93,8 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	});
 	stack.push({ name: 'metrics', stop: () => metrics.close() });
 
+	// Made once the platforms' senders exist; a reload before that only records event versions.
+	const liveRef: { service?: LiveService } = {};
 	let app: App;
 	try {
 		app = await createApp({
@@ -99,14 +102,24 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			searchWorker: config.searchWorker,
 			...((options.now ?? config.now) ? { now: (options.now ?? config.now)! } : {}),
 			logger,
-			services: { images: true, subscriptions: stores.subscriptions, defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) } },
+			services: {
+				images: true,
+				subscriptions: stores.subscriptions,
+				defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) },
+				// For /reload dry_run:true: the alerts and corrections a reload would send.
+				live: { plan: (...args: Parameters<LiveService['plan']>) => (liveRef.service ? liveRef.service.plan(...args) : Promise.resolve({ alerts: [], alertChats: 0, correctedEvents: 0, editedMessages: 0, correctedChats: 0 })) },
+			},
 			onHandled: (i) => metrics.commandHandled(i.platform, i.command, i.outcome, i.seconds),
 			...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 			reload: {
 				audit: stores.reloadAudit,
 				...(config.reloadMaxRemovedShare !== undefined ? { maxRemovedShare: config.reloadMaxRemovedShare } : {}),
 				// Remember when each version of each event was first seen, for "Updated since your last briefing".
-				onSwap: (next) => stores.eventVersions.recordSnapshot(next, new Date()),
+				onSwap: async (next, previous, diff) => {
+					await stores.eventVersions.recordSnapshot(next, new Date());
+					// Alerts and corrections go out in the background: the reload answers at once.
+					liveRef.service?.afterSwap(next, diff, previous).catch((err: unknown) => logger.error({ err }, 'Alerts and corrections after a reload failed; the next live tick retries'));
+				},
 			},
 		});
 	} catch (err) {
@@ -240,6 +253,8 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			logger: logger.child({ job: 'briefings' }),
 			catchupMinutes: config.catchupMinutes,
 			eventVersions: stores.eventVersions,
+			// Each delivered briefing is remembered for the correction window.
+			onDelivered: (sub, channelId, reply, messageIds, dataset) => (liveRef.service ? liveRef.service.recordBriefing(sub, channelId, reply, messageIds, dataset) : Promise.resolve()),
 			onProgress: () => health.tickProgress(),
 			onTick: (report) => {
 				if (!report) return;
@@ -261,6 +276,39 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
 		stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
 	}
+
+	const liveService = new LiveService({
+		store: stores.live,
+		subscriptions: stores.subscriptions,
+		senders: countingSenders(senders, metrics),
+		dataset: () => app.holder.current(),
+		clock: app.clock,
+		logger: logger.child({ job: 'live' }),
+		...(config.alertsPerHour ? { maxAlertsPerHour: config.alertsPerHour } : {}),
+		...(config.correctionDays ? { correctionDays: config.correctionDays } : {}),
+	});
+	liveRef.service = liveService;
+	app.holder.onRelease((next, previous) => {
+		liveService.afterRelease(next, previous).catch((err: unknown) => logger.error({ err }, 'Alerts for a lifted embargo failed; the next live tick retries'));
+	});
+	// Every minute: read the holder (an embargo that has passed lifts, and alerts), then send alerts that
+	// quiet hours or the hourly cap held, and finish corrections a stopped process left; prune daily.
+	let lastPrune = 0;
+	const liveTick = (): void => {
+		app.holder.current();
+		const now = app.clock().getTime();
+		if (now - lastPrune > 86_400_000) {
+			lastPrune = now;
+			stores.live.prune(new Date(now - (config.correctionDays ?? 14) * 86_400_000)).catch((err: unknown) => logger.error({ err }, 'Could not prune pushed-message records'));
+		}
+		liveService.run().catch((err: unknown) => logger.error({ err }, 'Live tick failed; the next one retries'));
+	};
+	const liveTimer = setInterval(liveTick, 60_000);
+	liveTick();
+	stack.push({ name: 'live', stop: async () => {
+		clearInterval(liveTimer);
+		await liveService.run().catch(() => undefined);
+	} });
 
 	const reload = (trigger: 'signal' | 'watch'): void => {
 		reloadHere(trigger);
@@ -350,6 +398,8 @@ function countingSenders(senders: ReadonlyMap<Platform, PlatformSender>, metrics
 		out.set(platform, {
 			platform,
 			...(sender.tracksParts ? { tracksParts: true } : {}),
+			...(sender.edit ? { edit: sender.edit.bind(sender) } : {}),
+			...(sender.sendReply ? { sendReply: sender.sendReply.bind(sender) } : {}),
 			...(sender.sendToUser ? { sendToUser: (userId: string, reply: Reply) => sender.sendToUser!(userId, reply) } : {}),
 			async send(channelId, reply, progress, threadId) {
 				const outcome = await sender.send(channelId, reply, progress, threadId);

@@ -47,6 +47,17 @@ export interface SendProgress {
 	onSent?(sent: SentPart): Promise<void>;
 }
 
+/** How an edit of a pushed message went (see {@link PlatformSender.edit}). */
+export type EditOutcome =
+	/** The parts whose text changed were edited (`edited` of them; 0 when nothing showed a difference). */
+	| { readonly kind: 'edited'; readonly edited: number }
+	/** The corrected reply would take a different number of messages: nothing was edited. */
+	| { readonly kind: 'layout' }
+	/** The platform will never accept this edit (message deleted, too old, no rights). */
+	| { readonly kind: 'refused'; readonly reason: string }
+	/** May work later; `uncertain` when a part may have been edited. */
+	| { readonly kind: 'transient'; readonly reason: string; readonly uncertain?: boolean };
+
 export interface PlatformSender {
 	readonly platform: Platform;
 	/**
@@ -65,6 +76,17 @@ export interface PlatformSender {
 	 * way). Absent on platforms without direct messages. Never throws.
 	 */
 	sendToUser?(userId: string, reply: Reply): Promise<SendOutcome>;
+	/**
+	 * Edits a message this bot pushed, whose parts are `messageIds` and which shows `before`, so that
+	 * it shows `after` instead: each part whose rendering differs is edited in place (Telegram
+	 * editMessageText, Discord message edit). Never throws. Absent on platforms that cannot edit.
+	 */
+	edit?(channelId: string, messageIds: readonly string[], before: Reply, after: Reply, onWire?: () => Promise<void>): Promise<EditOutcome>;
+	/**
+	 * Sends `reply` as an answer to message `toMessageId` (still sent when that one is gone). Never
+	 * throws. `onWire` (in edit too) is awaited right before each request goes out, after pacing.
+	 */
+	sendReply?(channelId: string, toMessageId: string, reply: Reply, onWire?: () => Promise<void>): Promise<SendOutcome>;
 }
 
 /** A platform connection (gateway, polling) as its adapter sees it, for /healthz and /metrics. */

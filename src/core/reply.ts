@@ -8,7 +8,8 @@ import { containBidi, needsContaining } from '../i18n/bidi.js';
 import type { Locale } from '../i18n/locale.js';
 
 /** A run of text, optionally marked. `match` marks words that matched a search. */
-export type Span = { readonly text: string; readonly mark?: 'bold' | 'italic' | 'code' | 'match'; readonly href?: string };
+/** `strike` shows a line the editors withdrew, kept in place rather than deleted. */
+export type Span = { readonly text: string; readonly mark?: 'bold' | 'italic' | 'code' | 'match' | 'strike'; readonly href?: string };
 
 export type Block =
 	| { readonly kind: 'heading'; readonly text: string }
@@ -87,6 +88,7 @@ export const para = (...spans: (Span | string)[]): Block => ({ kind: 'paragraph'
 export const bold = (text: string): Span => ({ text, mark: 'bold' });
 export const italic = (text: string): Span => ({ text, mark: 'italic' });
 export const code = (text: string): Span => ({ text, mark: 'code' });
+export const strike = (text: string): Span => ({ text, mark: 'strike' });
 
 /**
  * Marks the words of `text` whose folded form is among `matched` (tokens from the search index),

@@ -197,7 +197,10 @@ function sameEvent(a: StoryEvent, b: StoryEvent): boolean {
 		a.related.every((x, i) => x.eventId === b.related[i]!.eventId && x.type === b.related[i]!.type) &&
 		sameRecord(a.titles, b.titles) &&
 		sameRecord(a.summaries, b.summaries) &&
-		sameRecord(a.notes, b.notes)
+		sameRecord(a.notes, b.notes) &&
+		a.priority === b.priority &&
+		a.draft === b.draft &&
+		a.embargo === b.embargo
 	);
 }
 

@@ -10,12 +10,13 @@
  * test/dataset/fast-validate.test.ts checks the two agree on generated and mutated records.
  */
 import { parsePartialDate, type PartialDate } from './partial-date.js';
-import { actorTypes, eventStatuses, relationTypes, SLUG, sourceAffiliations, stances } from './schema.js';
+import { actorTypes, EMBARGO, embargoMs, eventStatuses, priorities, relationTypes, SLUG, sourceAffiliations, stances } from './schema.js';
 
 const ACTOR_TYPES: ReadonlySet<string> = new Set(actorTypes);
 const EVENT_STATUSES: ReadonlySet<string> = new Set(eventStatuses);
 const RELATION_TYPES: ReadonlySet<string> = new Set(relationTypes);
 const STANCES: ReadonlySet<string> = new Set(stances);
+const PRIORITIES: ReadonlySet<string> = new Set(priorities);
 const AFFILIATIONS: ReadonlySet<string> = new Set(sourceAffiliations);
 // The same patterns as schema.ts.
 const LANG = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/u;
@@ -236,6 +237,19 @@ export function createFastValidator(): FastValidator {
 			}
 			if (e['notes'] !== undefined) {
 				if (!translations(e['notes'])) return false;
+				n++;
+			}
+			if (e['priority'] !== undefined) {
+				if (typeof e['priority'] !== 'string' || !PRIORITIES.has(e['priority'])) return false;
+				n++;
+			}
+			if (e['draft'] !== undefined) {
+				if (typeof e['draft'] !== 'boolean') return false;
+				n++;
+			}
+			const embargo = e['embargo'];
+			if (embargo !== undefined) {
+				if (typeof embargo !== 'string' || !EMBARGO.test(embargo) || Number.isNaN(embargoMs(embargo))) return false;
 				n++;
 			}
 			return keyCount(e) === n;

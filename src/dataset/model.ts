@@ -2,7 +2,7 @@
  * The records of a loaded dataset, resolved and frozen. Everything the bot shows comes from these.
  */
 import type { PartialDate } from './partial-date.js';
-import type { actorTypes, eventStatuses, outletKinds, relationTypes, sourceAffiliations, stances } from './schema.js';
+import type { actorTypes, eventStatuses, outletKinds, priorities, relationTypes, sourceAffiliations, stances } from './schema.js';
 
 export type ActorType = (typeof actorTypes)[number];
 export type EventStatus = (typeof eventStatuses)[number];
@@ -10,6 +10,7 @@ export type Stance = (typeof stances)[number];
 export type RelationType = (typeof relationTypes)[number];
 export type SourceAffiliation = (typeof sourceAffiliations)[number];
 export type OutletKind = (typeof outletKinds)[number];
+export type EventPriority = (typeof priorities)[number];
 
 export interface Story {
 	readonly title: string;
@@ -123,4 +124,10 @@ export interface StoryEvent {
 	readonly notes: Readonly<Record<string, string>>;
 	/** Dataset file the event came from, relative to the data directory. */
 	readonly file: string;
+	/** Present only when 'breaking' (absent is normal): breaking events go to alerts:breaking subscriptions too. */
+	readonly priority?: 'breaking';
+	/** Present only when true: the event is in the loaded snapshot but never in a visible view (visible-view.ts). */
+	readonly draft?: true;
+	/** The embargo as the editors wrote it (ISO date-time with offset); the event is hidden before it. */
+	readonly embargo?: string;
 }

@@ -94,6 +94,9 @@ export function toEvent(ev: EventInput, file: string, fast: FastValidator): Stor
 		summaries: nullProto(ev.summaries),
 		notes: nullProto(ev.notes),
 		file,
+		...(ev.priority === 'breaking' ? { priority: 'breaking' as const } : {}),
+		...(ev.draft ? { draft: true as const } : {}),
+		...(ev.embargo ? { embargo: ev.embargo } : {}),
 	});
 }
 

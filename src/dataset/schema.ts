@@ -167,6 +167,29 @@ export const claimSchema = z
 	.strict();
 
 export const eventStatuses = ['confirmed', 'reported', 'disputed', 'corrected'] as const;
+export const priorities = ['breaking', 'normal'] as const;
+
+/**
+ * An embargo instant: an ISO 8601 date-time with seconds optional and an explicit offset or Z, so the
+ * moment an event becomes visible never depends on the server's timezone.
+ */
+export const EMBARGO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/u;
+
+/** Milliseconds since the epoch of an embargo; NaN for one that fails {@link EMBARGO} or is impossible (2025-02-30T…). */
+export function embargoMs(value: string): number {
+	const offset = EMBARGO.test(value) ? /(?:Z|([+-])(\d{2}):(\d{2}))$/u.exec(value) : null;
+	const ms = offset ? Date.parse(value) : NaN;
+	// Date.parse rolls 2025-02-30 over to March 2; the date part must survive the round trip.
+	if (!offset || Number.isNaN(ms)) return NaN;
+	const shift = offset[1] ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
+	return new Date(ms + shift).toISOString().slice(0, 10) === value.slice(0, 10) ? ms : NaN;
+}
+
+const embargoField = z
+	.string()
+	.regex(EMBARGO, 'an embargo is a date-time with its offset, such as "2025-07-01T09:00:00+04:00" or "2025-07-01T05:00:00Z"')
+	.refine((v) => !Number.isNaN(embargoMs(v)), 'is not a real date-time (check the day and the hour)')
+	.meta({ description: 'The event stays invisible (commands, briefings, alerts, exports) until this instant, e.g. 2025-07-01T09:00:00+04:00' });
 export const relationTypes = ['response_to', 'caused_by', 'part_of', 'follows', 'context'] as const;
 
 export const eventSchema = z
@@ -192,6 +215,9 @@ export const eventSchema = z
 		titles: translations.optional(),
 		summaries: translations.optional(),
 		notes: translations.optional().meta({ description: 'The editorial note in other languages, keyed by language tag' }),
+		priority: z.enum(priorities).optional().meta({ description: 'breaking: pushed at once to subscriptions with alerts:breaking or alerts:all; normal (the default): only to alerts:all' }),
+		draft: z.boolean().optional().meta({ description: 'true: the event is never shown anywhere until this is removed or set to false' }),
+		embargo: embargoField.optional(),
 	})
 	.strict();
 

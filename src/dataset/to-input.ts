@@ -38,6 +38,9 @@ export function eventToInput(dataset: DatasetSnapshot, id: string): EventInput {
 		...(Object.keys(e.titles).length ? { titles: { ...e.titles } } : {}),
 		...(Object.keys(e.summaries).length ? { summaries: { ...e.summaries } } : {}),
 		...(Object.keys(e.notes).length ? { notes: { ...e.notes } } : {}),
+		...(e.priority ? { priority: e.priority } : {}),
+		...(e.draft ? { draft: true } : {}),
+		...(e.embargo ? { embargo: e.embargo } : {}),
 	};
 }
 

@@ -8,6 +8,7 @@ import type { DatasetHolder } from '../dataset/dataset-holder.js';
 import { diffDatasets, type DatasetDiff } from '../dataset/diff.js';
 import { formatDatasetErrorWithoutValues, type DatasetError } from '../dataset/errors.js';
 import { loadDataset, type LoadOptions } from '../dataset/load-dataset.js';
+import { visibleView } from '../dataset/visible-view.js';
 import { warmIndexes } from '../dataset/warm-indexes.js';
 import type { DatasetCounts, DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
@@ -55,9 +56,13 @@ export type ReloadOutcome =
 	| {
 			readonly ok: true;
 			readonly result: 'swapped' | 'unchanged' | 'dry_run';
+			/** Between the visible views before and after. */
 			readonly diff: DatasetDiff;
 			readonly before: DatasetSnapshot;
+			/** The visible view of what was loaded. */
 			readonly after: DatasetSnapshot;
+			/** What was loaded, drafts and embargoed events included. */
+			readonly loaded: DatasetSnapshot;
 			readonly durationMs: number;
 			readonly shrink: readonly Shrink[];
 	  }
@@ -117,8 +122,10 @@ export class Reloader {
 			await this.record({ ...base, result: 'failed', errorCount: loaded.errors.length });
 			return { ok: false, errors: loaded.errors, durationMs };
 		}
+		// Readers see visible views (drafts and future embargoes left out), so a reload is compared,
+		// and announced, view to view: an edit to a draft changes nothing anyone sees.
 		const before = holder.current();
-		const after = loaded.snapshot;
+		const after = visibleView(loaded.snapshot, clock().getTime()).view;
 		const diff = diffDatasets(before, after);
 		const shrink = shrinkBeyond(diff, before.counts, this.options.maxRemovedShare ?? DEFAULT_MAX_REMOVED_SHARE);
 		// The file watch and a signal never confirm: an emptied folder must wait for an owner.
@@ -137,7 +144,7 @@ export class Reloader {
 			// Before the swap, so that no command after it pays for building them (a dry run or an
 			// unchanged dataset is never served, so it needs none).
 			await warmIndexes(after);
-			holder.swap(after);
+			holder.swap(loaded.snapshot);
 			result = 'swapped';
 			try {
 				await this.options.onSwap?.(after, before, diff);
@@ -147,7 +154,7 @@ export class Reloader {
 		}
 		logger.info({ trigger: request.trigger, result, version: after.version, ...after.counts, ms: durationMs }, 'Reload');
 		await this.record({ ...base, result, version: after.version, counts: after.counts });
-		return { ok: true, result, diff, before, after, durationMs, shrink };
+		return { ok: true, result, diff, before, after, loaded: loaded.snapshot, durationMs, shrink };
 	}
 
 	// The audit log is a record of reloads, not a precondition: a store outage must not stop an

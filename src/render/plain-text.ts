@@ -21,6 +21,7 @@ function spans(list: readonly Span[]): string {
 			const t = cleanText(s.text);
 			if (s.mark === 'bold' || s.mark === 'match') return `*${t}*`;
 			if (s.mark === 'italic') return `_${t}_`;
+			if (s.mark === 'strike') return `~${t}~`;
 			if (s.mark === 'code') return `\`${t}\``;
 			return s.href ? `${t} <${s.href}>` : t;
 		})

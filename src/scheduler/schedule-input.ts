@@ -24,6 +24,27 @@ export function parseTime(value: string): string {
 	throw new UserFacingError('BAD_VALUE', msg('schedule.time.bad', { value: v.slice(0, 20) }), msg('schedule.time.bad.hint'));
 }
 
+/**
+ * "22:00-07:00" (spaces, "–" and one-digit hours allowed) → "22:00-07:00"; "off" or "none" → null
+ * (no quiet hours). Throws a UserFacingError that shows the form.
+ */
+export function parseQuietHours(value: string): string | null {
+	const v = value.trim();
+	if (/^(?:off|none|no|false|-)$/iu.test(v)) return null;
+	const m = /^(\d{1,2}:\d{2})\s*[-–—]\s*(\d{1,2}:\d{2})$/u.exec(v);
+	const bad = () => new UserFacingError('BAD_VALUE', msg('schedule.quietHours.bad', { value: v.slice(0, 20) }), msg('schedule.quietHours.bad.hint'));
+	if (!m) throw bad();
+	let from: string, to: string;
+	try {
+		from = parseTime(m[1]!);
+		to = parseTime(m[2]!);
+	} catch {
+		throw bad();
+	}
+	if (from === to) throw new UserFacingError('BAD_VALUE', msg('schedule.quietHours.same', { value: from }), msg('schedule.quietHours.bad.hint'));
+	return `${from}-${to}`;
+}
+
 let zoneList: readonly string[] | undefined;
 function zones(): readonly string[] {
 	zoneList ??= [...Intl.supportedValuesOf('timeZone'), 'UTC'];
@@ -78,6 +99,15 @@ export function describeSubscription(
 		{ name: i18n.t('subscription.when'), value: i18n.t('subscription.when.value', { time: sub.time, zone: sub.timezone }) },
 		{ name: i18n.t('subscription.filter'), value: filter.length ? i18n.list(filter) : i18n.t('subscription.filter.none') },
 		{ name: i18n.t('subscription.quiet'), value: i18n.t(sub.quiet ? 'subscription.quiet.yes' : 'subscription.quiet.no') },
+		{ name: i18n.t('subscription.alerts'), value: i18n.t(`subscription.alerts.${sub.alerts}`) },
+		...(sub.alerts !== 'off'
+			? [
+					{
+						name: i18n.t('subscription.quietHours'),
+						value: sub.quietHours ? i18n.t('subscription.quietHours.value', { from: sub.quietHours.slice(0, 5), to: sub.quietHours.slice(6), zone: sub.timezone }) : i18n.t('subscription.quietHours.none'),
+					},
+				]
+			: []),
 		...(sub.language ? [{ name: i18n.t('subscription.language'), value: i18n.t(`lang.${sub.language}`) }] : []),
 	];
 	if (sub.status === 'paused') {

@@ -45,6 +45,11 @@ export interface TickOptions {
 	 * start-up or a reload already did), so that no version goes unrecorded.
 	 */
 	readonly eventVersions?: EventVersionStore;
+	/**
+	 * Told of each delivered briefing (where it went, what it showed, its message ids in part order),
+	 * e.g. to remember it for corrections (LiveService.recordBriefing). Awaited; it must not throw.
+	 */
+	readonly onDelivered?: (subscription: Subscription, channelId: string, reply: Reply, messageIds: readonly string[], dataset: DatasetSnapshot) => Promise<void>;
 	/** Called as deliveries settle during a tick: a long fan-out shows it is alive. */
 	readonly onProgress?: () => void;
 	/**
@@ -371,6 +376,7 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 			switch (outcome.kind) {
 				case 'sent':
 					report.sent++;
+					if (options.onDelivered) await options.onDelivered(sub, channelId, briefing.reply, [...(resume?.sent.flatMap((p) => p.messageIds) ?? []), ...outcome.messageIds], dataset);
 					return { key: k, settlement: { status: 'sent', messageIds: [...(resume?.sent.flatMap((p) => p.messageIds) ?? []), ...outcome.messageIds], ...(channelId !== sub.channelId ? { channelId } : {}) } };
 				case 'permanent':
 					await options.store.pause(sub.id, outcome.reason, stamp());

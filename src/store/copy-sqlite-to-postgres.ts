@@ -21,8 +21,8 @@ export class CopyRefused extends Error {
 /** SQLite table → the PostgreSQL INSERT that takes its rows as parallel arrays (one per column). */
 const TABLES = {
 	subscriptions: {
-		columns: ['id', 'platform', 'channel_id', 'guild_id', 'time', 'timezone', 'actor_id', 'tag', 'quiet', 'language', 'status', 'pause_reason', 'created_by', 'created_at', 'updated_at', 'effective_from', 'thread_id'],
-		types: ['int', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'text'],
+		columns: ['id', 'platform', 'channel_id', 'guild_id', 'time', 'timezone', 'actor_id', 'tag', 'quiet', 'language', 'alerts', 'quiet_hours', 'status', 'pause_reason', 'created_by', 'created_at', 'updated_at', 'effective_from', 'thread_id'],
+		types: ['int', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'text'],
 		select: (c: string) => (c === 'quiet' ? 'quiet <> 0' : `"${c}"`),
 	},
 	deliveries: {

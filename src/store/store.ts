@@ -7,10 +7,20 @@
  */
 import type { Platform } from '../core/command.js';
 import type { SentPart } from '../core/delivery.js';
+import type { Reply } from '../core/reply.js';
 import type { Locale } from '../i18n/locale.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 
 export type SubscriptionStatus = 'active' | 'paused';
+
+/** What a subscription gets pushed besides the daily briefing (/subscribe alerts:…). */
+export const ALERT_LEVELS = ['off', 'breaking', 'all'] as const;
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
+
+/** A stored alert level, 'off' for anything unknown (the columns' CHECK allows none). */
+export function alertLevel(v: string): AlertLevel {
+	return (ALERT_LEVELS as readonly string[]).includes(v) ? (v as AlertLevel) : 'off';
+}
 
 /** One channel's daily briefing. There is at most one per (platform, channelId). */
 export interface Subscription {
@@ -33,6 +43,10 @@ export interface Subscription {
 	readonly quiet: boolean;
 	/** The language the briefing is composed in (/subscribe language:ru); English when absent. */
 	readonly language?: Locale;
+	/** Alerts between briefings: none, breaking events only, or every new event (migration 7). */
+	readonly alerts: AlertLevel;
+	/** "HH:MM-HH:MM" in the subscription's timezone, during which alerts wait; may wrap midnight. */
+	readonly quietHours?: string;
 	readonly status: SubscriptionStatus;
 	readonly pauseReason?: string;
 	readonly createdBy: string;
@@ -61,6 +75,10 @@ export interface SubscriptionInput {
 	readonly quiet: boolean;
 	/** Pinned briefing language; absent means English (and clears an earlier pin). */
 	readonly language?: Locale;
+	/** Default 'off'. */
+	readonly alerts?: AlertLevel;
+	/** Absent: none (and clears earlier ones). */
+	readonly quietHours?: string;
 	readonly createdBy: string;
 }
 
@@ -345,3 +363,77 @@ export const PAGE_KEY_PRUNE_INTERVAL_MS = 60 * 1000;
 
 /** The longest command line a page key keeps; longer lines are cut (the dispatcher limits lines far below). */
 export const PAGE_LINE_MAX = 2000;
+
+/** What kind of pushed message a record is. */
+export type PushedKind = 'briefing' | 'alert';
+
+/**
+ * A message the bot pushed unasked (a briefing or an alert), remembered for the correction window:
+ * where it went, the platform message id of each part, the reply it showed (to re-render it with
+ * a correction) and which version of which event it showed.
+ */
+export interface PushedMessage {
+	readonly id: number;
+	readonly platform: Platform;
+	readonly channelId: string;
+	readonly subscriptionId?: number;
+	readonly kind: PushedKind;
+	/** The reply as sent (blocks and locale; pictures and files are not kept). */
+	readonly reply: Reply;
+	/** One id per part, in order. */
+	readonly messageIds: readonly string[];
+	/** Event id → fingerprint (eventVersionFingerprints) of the version shown. */
+	readonly events: Readonly<Record<string, string>>;
+	readonly pushedAt: string;
+}
+
+/** The life of a live action (an alert batch, an edit, a correction reply): claimed before it is done. */
+/**
+ * The life of a live action (an alert batch, an edit, a correction reply): 'sending' once claimed,
+ * 'wire' right before its request goes out, then 'done', 'failed' or 'uncertain'.
+ */
+export type LiveActionStatus = 'sending' | 'wire' | 'done' | 'failed' | 'uncertain';
+
+/**
+ * The store of the live layer (src/live/): alerts waiting for their chat, pushed-message records,
+ * and the exactly-once fence for alert batches, edits and correction replies (migration 8).
+ */
+export interface LiveStore {
+	/** Queues alerts (subscription, event) not queued before; returns how many were new. An event alerts a subscription at most once. */
+	enqueueAlerts(items: readonly { readonly subscriptionId: number; readonly eventId: string }[], now: Date): Promise<number>;
+	/** Pending alerts: subscription id → event ids, oldest first. */
+	pendingAlerts(): Promise<Map<number, string[]>>;
+	/**
+	 * Claims one alert batch: records the action `key` and turns the subscription's `eventIds` from
+	 * pending to sending, in one transaction. False (and nothing changes) when the key exists or any of
+	 * the events is no longer pending: another process has them.
+	 */
+	claimAlertBatch(key: string, subscriptionId: number, eventIds: readonly string[], now: Date): Promise<boolean>;
+	/** Ends a claimed batch: its events become sent, pending again (a certain failure), uncertain or dropped. */
+	settleAlertBatch(key: string, status: 'sent' | 'pending' | 'uncertain' | 'dropped', detail: string | undefined, now: Date): Promise<void>;
+	/** Alert messages sent (or possibly sent) to a subscription since `since`: the flood cap counts these. */
+	alertsSentSince(subscriptionId: number, since: Date): Promise<number>;
+	/** Claims an action by key (INSERT … ON CONFLICT DO NOTHING): true for the one caller that may do it. */
+	claimAction(key: string, kind: 'edit' | 'reply', subscriptionId: number | undefined, now: Date): Promise<boolean>;
+	settleAction(key: string, status: Exclude<LiveActionStatus, 'sending' | 'wire'>, detail: string | undefined, now: Date): Promise<void>;
+	/** Marks a claimed action as on the wire: its request is about to go out. */
+	actionOnWire(key: string, now: Date): Promise<void>;
+	/**
+	 * Claims of a dead process, older than `olderThan`: one that never reached the wire is released
+	 * (an edit or reply can be claimed again, an alert batch's events are pending again); one on the
+	 * wire becomes uncertain and is never redone. Returns how many were released and made uncertain.
+	 */
+	expireSending(olderThan: Date, now: Date): Promise<{ released: number; uncertain: number }>;
+	/** Records a pushed message; returns its id. */
+	recordPushed(message: Omit<PushedMessage, 'id'>): Promise<number>;
+	/** After an edit: the reply it shows now and the event versions in it. */
+	updatePushed(id: number, reply: Reply, events: Readonly<Record<string, string>>, now: Date): Promise<void>;
+	/** Pushed messages since `since` that showed any of `eventIds`, oldest first. */
+	pushedShowing(eventIds: readonly string[], since: Date): Promise<PushedMessage[]>;
+	/** A reload's corrections to do: the event ids it changed or removed, kept until {@link finishJob}. */
+	addJob(key: string, eventIds: readonly string[], now: Date): Promise<void>;
+	pendingJobs(): Promise<{ key: string; eventIds: string[]; createdAt: string }[]>;
+	finishJob(key: string, now: Date): Promise<void>;
+	/** Forgets pushed messages, finished actions and jobs older than `before` (the correction window). */
+	prune(before: Date): Promise<number>;
+}

@@ -3,7 +3,7 @@
  * both return, and what the composition root uses without knowing which database is underneath.
  */
 import type { ReloadAuditLog } from '../reload/reloader.js';
-import type { DeliveryLedger, EventVersionStore, PageKeyTable, SubscriptionStore, UpdateDeduplicator } from './store.js';
+import type { DeliveryLedger, EventVersionStore, LiveStore, PageKeyTable, SubscriptionStore, UpdateDeduplicator } from './store.js';
 
 export interface Stores {
 	readonly subscriptions: SubscriptionStore;
@@ -16,6 +16,8 @@ export interface Stores {
 	readonly updates: UpdateDeduplicator;
 	/** Paging buttons' targets, so a press reaching any process sharing the store turns the page. */
 	readonly pages: PageKeyTable;
+	/** Alerts, pushed-message records and the live layer's exactly-once fence (src/live/). */
+	readonly live: LiveStore;
 	/** Releases the database (file handle or connection pool). Idempotent. */
 	close(): Promise<void> | void;
 }

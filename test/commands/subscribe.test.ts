@@ -50,6 +50,40 @@ describe('/subscribe', () => {
 		expect(await stores.subscriptions.get('telegram', group.channelId)).toMatchObject({ time: '08:00', timezone: 'Asia/Baku', quiet: false, createdBy: 'telegram:42', status: 'active' });
 	});
 
+	it('takes alerts and quiet hours, keeps them on a later /subscribe, and shows them in /subscriptions', async () => {
+		const { ask, stores } = setup();
+		const r = await ask('/subscribe alerts:breaking quiet_hours:22:00-7:00');
+		expect(r.kind).toBe('ok');
+		expect(r.text).toContain('Alerts: breaking news, as soon as the editors publish it');
+		expect(r.text).toContain('Quiet hours: 22:00–07:00 (Asia/Baku): alerts wait until they end');
+		await ask('/subscribe time:09:00');
+		expect(await stores.subscriptions.get('telegram', group.channelId)).toMatchObject({ alerts: 'breaking', quietHours: '22:00-07:00', time: '09:00' });
+		const shown = await ask('/subscriptions', member);
+		expect(shown.text).toContain('Alerts: breaking news');
+		expect(shown.text).toContain('Quiet hours: 22:00–07:00');
+		const all = await ask('/subscriptions all:true', owner);
+		expect(all.text).toContain('breaking alerts');
+		expect(all.text).toContain('quiet 22:00–07:00');
+		await ask('/subscribe alerts:all quiet_hours:off');
+		expect(await stores.subscriptions.get('telegram', group.channelId)).toMatchObject({ alerts: 'all', quietHours: undefined });
+		const ru = await ask('/subscribe alerts:off');
+		expect(ru.text).toContain('Alerts: off: only the daily briefing');
+	});
+
+	it('refuses quiet hours it cannot read, saying how to write them, and changes nothing', async () => {
+		const { ask, stores } = setup();
+		await ask('/subscribe alerts:all');
+		for (const bad of ['22-7', '25:00-07:00', '07:00-07:00', 'nightly']) {
+			const r = await ask(`/subscribe quiet_hours:${bad}`);
+			expect(r.kind, bad).toBe('user_error');
+			expect(r.text).toMatch(/quiet_hours/u);
+		}
+		expect(await stores.subscriptions.get('telegram', group.channelId)).toMatchObject({ alerts: 'all', quietHours: undefined });
+		const badLevel = await ask('/subscribe alerts:sometimes');
+		expect(badLevel.kind).toBe('user_error');
+		expect(badLevel.text).toContain('off, breaking');
+	});
+
 	it('uses the configured default time and timezone when given', async () => {
 		const { ask, stores } = setup({ defaults: { time: '07:15', timezone: 'Europe/Berlin' } });
 		await ask('/subscribe');

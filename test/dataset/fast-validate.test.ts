@@ -73,12 +73,23 @@ const VALUES: readonly unknown[] = [
 	[{ event: 'ok-slug', type: 'context' }],
 	[{ event: 'ok-slug', type: 'other' }],
 	Array.from({ length: 51 }, () => 'ok-slug'),
+	'breaking',
+	'normal',
+	'urgent',
+	false,
+	'2025-07-01T09:00:00+04:00',
+	'2025-07-01T05:00Z',
+	'2025-07-01T09:00:00.123-03:30',
+	'2025-07-01T09:00:00',
+	'2025-07-01 09:00:00+04:00',
+	'2025-02-30T09:00:00Z',
+	'2025-07-01T25:00:00Z',
 ];
 
 const FIELDS: Record<Kind, readonly string[]> = {
 	actor: ['id', 'name', 'aliases', 'type', 'country', 'description', 'affiliations', 'wikidata', 'names', 'unknown'],
 	source: ['id', 'outlet', 'publisher', 'url', 'title', 'published', 'language', 'affiliation', 'unknown'],
-	event: ['id', 'date', 'title', 'summary', 'location', 'actors', 'tags', 'sources', 'status', 'note', 'related', 'claims', 'titles', 'summaries', 'unknown'],
+	event: ['id', 'date', 'title', 'summary', 'location', 'actors', 'tags', 'sources', 'status', 'note', 'related', 'claims', 'titles', 'summaries', 'priority', 'draft', 'embargo', 'unknown'],
 };
 
 /** fast says valid ⇒ zod says valid and returns an equal value. */

@@ -494,6 +494,13 @@ export class DiscordStandIn {
 			if (nonce) this.nonces.set(nonce, msg.id);
 			return [200, msg];
 		}
+		if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/u.exec(path)) && method === 'PATCH') {
+			// A bot editing its own channel message (corrections); Unknown Message when it is gone.
+			const prior = this.messages.get(m[2]!);
+			if (!prior || prior.channel_id !== m[1]) return [404, { message: 'Unknown Message', code: 10008 }];
+			const edited = this.message(m[1]!, { ...prior, ...body }, prior.id);
+			return [200, { ...edited, edited_timestamp: new Date().toISOString() }];
+		}
 		if ((m = /^\/applications\/(\d+)\/(?:guilds\/(\d+)\/)?commands$/u.exec(path))) {
 			const key = m[2] ? `guild:${m[2]}` : 'global';
 			// Like Discord: the full localization maps only with with_localizations=true.

@@ -48,6 +48,8 @@ const DEVELOPER_FUNCTIONS: Record<string, string> = {
 /** Single literals that are never shown, with why. */
 const NEVER_SHOWN: Record<string, string> = {
 	'warm up': 'a search that builds the search index at start-up; its result is thrown away',
+	"could not record the delivery's progress: ": "a send outcome's reason when the ledger failed: logged and kept in the delivery ledger for operators, never sent to a chat",
+	'the chat moved': "a correction edit's failure reason, kept in the live ledger for operators; the chat gets the correction reply instead",
 };
 
 /** Constants whose strings are input keywords, not output. */

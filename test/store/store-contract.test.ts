@@ -35,6 +35,8 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 				actorId: undefined,
 				tag: undefined,
 				quiet: false,
+				alerts: 'off',
+				quietHours: undefined,
 				status: 'active',
 				pauseReason: undefined,
 				createdBy: 'telegram:42',
@@ -59,6 +61,18 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			const cleared = await subscriptions.upsert(input(), later(1));
 			expect(cleared.previous?.language).toBe('ru');
 			expect(cleared.subscription.language).toBeUndefined();
+		});
+
+		it('keeps alerts and quiet hours, and subscribing again without them resets them', async () => {
+			const { subscriptions } = await stores(backend);
+			const set = await subscriptions.upsert(input({ alerts: 'breaking', quietHours: '22:00-07:00' }), T0);
+			expect(set.subscription).toMatchObject({ alerts: 'breaking', quietHours: '22:00-07:00' });
+			expect(await subscriptions.getById(set.subscription.id)).toMatchObject({ alerts: 'breaking', quietHours: '22:00-07:00' });
+			const all = await subscriptions.upsert(input({ alerts: 'all' }), later(1));
+			expect(all.subscription).toMatchObject({ alerts: 'all', quietHours: undefined });
+			expect((await subscriptions.listActive())[0]).toMatchObject({ alerts: 'all' });
+			const off = await subscriptions.upsert(input(), later(2));
+			expect(off.subscription.alerts).toBe('off');
 		});
 
 		it('pins a language for a whole channel, and the pin moves with a migrated chat', async () => {
@@ -375,6 +389,64 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			expect(await updates.firstSeen('telegram', '9', later(25 * 60))).toBe(true);
 			expect(await updates.firstSeen('telegram', '7', later(25 * 60))).toBe(true);
 			expect(await updates.firstSeen('telegram', '8', later(25 * 60))).toBe(false);
+		});
+	});
+
+	describe.skipIf(backend.skip)('LiveStore', () => {
+		it('queues an event for a subscription once, and lets exactly one claimer take a batch', async () => {
+			const { live } = await stores(backend);
+			expect(await live.enqueueAlerts([{ subscriptionId: 1, eventId: 'a' }, { subscriptionId: 1, eventId: 'b' }, { subscriptionId: 2, eventId: 'a' }], T0)).toBe(3);
+			expect(await live.enqueueAlerts([{ subscriptionId: 1, eventId: 'a' }], later(1))).toBe(0);
+			expect(await live.pendingAlerts()).toEqual(new Map([[1, ['a', 'b']], [2, ['a']]]));
+			const claims = await Promise.all([live.claimAlertBatch('alert:1:x', 1, ['a', 'b'], later(2)), live.claimAlertBatch('alert:1:y', 1, ['a', 'b'], later(2))]);
+			expect(claims.filter(Boolean)).toHaveLength(1);
+			expect(await live.claimAlertBatch('alert:1:x', 1, ['a', 'b'], later(3))).toBe(false);
+			expect((await live.pendingAlerts()).get(1)).toBeUndefined();
+			expect(await live.alertsSentSince(1, T0)).toBe(1);
+			const key = claims[0] ? 'alert:1:x' : 'alert:1:y';
+			await live.settleAlertBatch(key, 'pending', 'a 429', later(4));
+			expect((await live.pendingAlerts()).get(1)).toEqual(['a', 'b']);
+			expect(await live.alertsSentSince(1, T0)).toBe(0);
+			expect(await live.claimAlertBatch('alert:1:z', 1, ['a', 'b'], later(5))).toBe(true);
+			await live.settleAlertBatch('alert:1:z', 'sent', undefined, later(6));
+			expect(await live.enqueueAlerts([{ subscriptionId: 1, eventId: 'b' }], later(7))).toBe(0);
+			expect(await live.alertsSentSince(1, later(5))).toBe(1);
+		});
+
+		it('claims an edit or a reply once; of a dead process\'s claims, one on the wire turns uncertain, one never sent is released', async () => {
+			const { live } = await stores(backend);
+			expect(await live.claimAction('edit:1:v2', 'edit', 1, T0)).toBe(true);
+			expect(await live.claimAction('edit:1:v2', 'edit', 1, later(1))).toBe(false);
+			await live.actionOnWire('edit:1:v2', T0);
+			expect(await live.claimAction('reply:1:v2', 'reply', 1, T0)).toBe(true);
+			expect(await live.expireSending(later(10), later(11))).toEqual({ released: 1, uncertain: 1 });
+			// On the wire at the stop: never redone. Claimed but never sent: free again.
+			expect(await live.claimAction('edit:1:v2', 'edit', 1, later(12))).toBe(false);
+			expect(await live.claimAction('reply:1:v2', 'reply', 1, later(12))).toBe(true);
+		});
+
+		it('remembers which pushed message showed which event version, updates it after an edit, and forgets it after the window', async () => {
+			const { live } = await stores(backend);
+			const reply = { blocks: [{ kind: 'heading' as const, text: 'Alert' }], locale: 'ru' as const };
+			const id = await live.recordPushed({ platform: 'telegram', channelId: '-100', subscriptionId: 3, kind: 'alert', reply, messageIds: ['11', '12'], events: { a: 'fa1', b: 'fb1' }, pushedAt: T0.toISOString() });
+			await live.recordPushed({ platform: 'discord', channelId: '555', kind: 'briefing', reply, messageIds: ['99'], events: { c: 'fc1' }, pushedAt: T0.toISOString() });
+			const found = await live.pushedShowing(['b', 'zzz'], new Date(T0.getTime() - 1000));
+			expect(found).toHaveLength(1);
+			expect(found[0]).toMatchObject({ id, platform: 'telegram', channelId: '-100', subscriptionId: 3, kind: 'alert', reply, messageIds: ['11', '12'], pushedAt: T0.toISOString() });
+			expect({ ...found[0]!.events }).toEqual({ a: 'fa1', b: 'fb1' });
+			expect(await live.pushedShowing(['b'], later(1))).toHaveLength(0);
+			const edited = { blocks: [{ kind: 'heading' as const, text: 'Alert (corrected)' }] };
+			await live.updatePushed(id, edited, { a: 'fa1', b: 'fb2' }, later(5));
+			const again = (await live.pushedShowing(['a'], T0))[0]!;
+			expect(again.reply).toEqual(edited);
+			expect({ ...again.events }).toEqual({ a: 'fa1', b: 'fb2' });
+			await live.addJob('reload:v2', ['b'], later(5));
+			await live.addJob('reload:v2', ['b'], later(6));
+			expect(await live.pendingJobs()).toEqual([{ key: 'reload:v2', eventIds: ['b'], createdAt: later(5).toISOString() }]);
+			await live.finishJob('reload:v2', later(7));
+			expect(await live.pendingJobs()).toEqual([]);
+			expect(await live.prune(later(60))).toBeGreaterThan(0);
+			expect(await live.pushedShowing(['a', 'c'], new Date(0))).toHaveLength(0);
 		});
 	});
 });

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, type REST, type RawFile } from 'discord.js';
-import type { PlatformSender, SendOutcome, SendProgress, SentPart } from '../../core/delivery.js';
+import type { EditOutcome, PlatformSender, SendOutcome, SendProgress, SentPart } from '../../core/delivery.js';
 import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
 import { linkRow } from './page-buttons.js';
@@ -68,6 +68,14 @@ export function channelMessageBody(channelId: string, message: DiscordMessage, p
 	if (message.files.length === 0) return { body };
 	body['attachments'] = message.files.map((f, i) => ({ id: i, filename: f.name, ...(f.description ? { description: f.description } : {}) }));
 	return { body, files: message.files.map((f) => ({ name: f.name, data: Buffer.from(f.data) })) };
+}
+
+/** Renderings of replies sent to many channels at once: the same Reply object is rendered once. */
+const rendered = new WeakMap<Reply, DiscordMessage[]>();
+function renderShared(reply: Reply): DiscordMessage[] {
+	let messages = rendered.get(reply);
+	if (!messages) rendered.set(reply, (messages = renderDiscord(reply, { paging: 'text' })));
+	return messages;
 }
 
 /** The most characters of one message's content. */
@@ -183,7 +191,7 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 			const parts: SentPart[] = [];
 			let stage: 'wire' | 'post' | 'record' = 'wire';
 			try {
-				const messages = renderDiscord(reply, { paging: 'text' });
+				const messages = reply.paging ? renderDiscord(reply, { paging: 'text' }) : renderShared(reply);
 				const skip = Math.max(0, progress.skipParts ?? 0);
 				for (const [index, message] of messages.entries()) {
 					const part = index + 1;
@@ -209,6 +217,49 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 				logger.warn({ channel: channelId, delivered: messageIds.length, outcome: outcome.kind, err: describeError(err) }, 'Discord channel send failed');
 				return outcome;
 			}
+		},
+
+		async sendReply(channelId: string, toMessageId: string, reply: Reply, onWire?: () => Promise<void>): Promise<SendOutcome> {
+			if (!/^\d{5,25}$/u.test(channelId)) return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
+			const messageIds: string[] = [];
+			try {
+				for (const [index, message] of renderShared(reply).entries()) {
+					const { body, files } = channelMessageBody(channelId, message, index);
+					// Only the first message answers; a gone original must not stop the correction.
+					if (index === 0 && /^\d{5,25}$/u.test(toMessageId)) body['message_reference'] = { message_id: toMessageId, fail_if_not_exists: false };
+					await onWire?.();
+					const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage;
+					messageIds.push(sent.id);
+				}
+				return { kind: 'sent', messageIds };
+			} catch (err) {
+				const outcome = classifySendError(err);
+				logger.warn({ channel: channelId, delivered: messageIds.length, outcome: outcome.kind, err: describeError(err) }, 'Discord correction reply failed');
+				return outcome;
+			}
+		},
+
+		async edit(channelId: string, ids: readonly string[], before: Reply, after: Reply, onWire?: () => Promise<void>): Promise<EditOutcome> {
+			const was = renderShared(before);
+			const now = renderShared(after);
+			if (now.length !== was.length || now.length !== ids.length) return { kind: 'layout' };
+			let edited = 0;
+			for (let i = 0; i < now.length; i++) {
+				if (JSON.stringify(now[i]!.embeds) === JSON.stringify(was[i]!.embeds)) continue;
+				try {
+					await onWire?.();
+					await rest.patch(Routes.channelMessage(channelId, ids[i]!), { body: { embeds: now[i]!.embeds, allowed_mentions: { parse: [] } } });
+					edited++;
+				} catch (err) {
+					const outcome = classifySendError(err);
+					logger.warn({ channel: channelId, message: ids[i], outcome: outcome.kind, err: describeError(err) }, 'Discord correction edit failed');
+					// Unknown Message (deleted), Missing Access, Cannot edit: the reply alone goes out.
+					if (outcome.kind === 'permanent') return { kind: 'refused', reason: outcome.reason };
+					if (outcome.kind === 'transient') return { kind: 'transient', reason: outcome.reason, ...(outcome.uncertain || edited > 0 ? { uncertain: true } : {}) };
+					return { kind: 'refused', reason: 'unexpected outcome' };
+				}
+			}
+			return { kind: 'edited', edited };
 		},
 	};
 	return sender;

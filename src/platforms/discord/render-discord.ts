@@ -120,7 +120,7 @@ function spanText(s: Span): string {
 	}
 	const t = escapeMarkdown(s.text);
 	if (!t.trim()) return t;
-	const marked = s.mark === 'bold' || s.mark === 'match' ? `**${t}**` : s.mark === 'italic' ? `*${t}*` : t;
+	const marked = s.mark === 'bold' || s.mark === 'match' ? `**${t}**` : s.mark === 'italic' ? `*${t}*` : s.mark === 'strike' ? `~~${t}~~` : t;
 	return s.href && /^https?:\/\/\S+$/u.test(s.href) ? `[${marked}](${linkUrl(s.href)})` : marked;
 }
 

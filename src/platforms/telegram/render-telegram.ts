@@ -55,6 +55,7 @@ function spans(list: readonly Span[]): string {
 			if (s.mark === 'bold') return `<b>${inner}</b>`;
 			if (s.mark === 'match') return `<u>${inner}</u>`;
 			if (s.mark === 'italic') return `<i>${inner}</i>`;
+			if (s.mark === 'strike') return `<s>${inner}</s>`;
 			if (s.mark === 'code') return s.href ? inner : `<code>${inner}</code>`;
 			return inner;
 		})

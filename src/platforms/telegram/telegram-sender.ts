@@ -5,7 +5,7 @@
  */
 import { TelegramError, type Telegram } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
-import type { PlatformSender, SendOutcome, SendProgress, SentPart } from '../../core/delivery.js';
+import type { EditOutcome, PlatformSender, SendOutcome, SendProgress, SentPart } from '../../core/delivery.js';
 import type { ImageAttachment, Paging, Reply } from '../../core/reply.js';
 import { createTranslator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
@@ -27,6 +27,17 @@ interface TextExtra {
 	readonly message_thread_id?: number;
 	readonly reply_markup?: InlineKeyboardMarkup;
 	readonly reply_parameters?: { readonly message_id: number; readonly allow_sending_without_reply: boolean };
+}
+
+/**
+ * Renderings of replies sent to many chats at once (an alert, a correction and its reply): the same
+ * Reply object is rendered once, not once per chat.
+ */
+const rendered = new WeakMap<Reply, string[]>();
+function renderShared(reply: Reply): string[] {
+	let html = rendered.get(reply);
+	if (!html) rendered.set(reply, (html = renderTelegram(reply)));
+	return html;
 }
 
 /** Group, supergroup and channel ids are negative; users' are positive. */
@@ -151,7 +162,7 @@ export class TelegramSender implements PlatformSender {
 				}
 			});
 			messages = packPieces(pieces, TELEGRAM_TEXT_LIMIT);
-		} else messages = renderTelegram(reply, { singleMessage: reply.paging !== undefined });
+		} else messages = reply.paging ? renderTelegram(reply, { singleMessage: true }) : renderShared(reply);
 		for (const [i, html] of messages.entries()) {
 			const last = i === messages.length - 1;
 			plan.push(async (wire) => {
@@ -191,6 +202,50 @@ export class TelegramSender implements PlatformSender {
 			});
 		}
 		return plan;
+	}
+
+	/** PlatformSender: a correction reply, tied to the message it corrects. Never throws. */
+	sendReply(channelId: string, toMessageId: string, reply: Reply, onWire?: () => Promise<void>): Promise<SendOutcome> {
+		const to = Number(toMessageId);
+		return this.deliver(channelId, reply, Number.isSafeInteger(to) ? { replyTo: to } : {}, onWire ? { onWire: () => onWire() } : {});
+	}
+
+	/**
+	 * PlatformSender: edits the text messages of a pushed reply in place, the parts whose HTML
+	 * changed, each through the pacer. Never throws.
+	 */
+	async edit(chatId: string, messageIds: readonly string[], before: Reply, after: Reply, onWire?: () => Promise<void>): Promise<EditOutcome> {
+		const was = renderShared(before);
+		const now = renderShared(after);
+		if (now.length !== was.length || now.length !== messageIds.length) return { kind: 'layout' };
+		let edited = 0;
+		for (let i = 0; i < now.length; i++) {
+			if (now[i] === was[i]) continue;
+			const id = Number(messageIds[i]);
+			const html = now[i]!;
+			const edit = (text: string, parse: boolean) =>
+				this.pacer.run(chatId, isGroupChat(chatId), async () => {
+					await onWire?.();
+					return this.telegram.editMessageText(chatId, id, undefined, text, { link_preview_options: { is_disabled: true }, ...(parse ? { parse_mode: 'HTML' as const } : {}) });
+				});
+			try {
+				try {
+					await edit(html, true);
+				} catch (err) {
+					if (!isCantParseEntities(err)) throw err;
+					this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: html.slice(0, 300) }, 'Telegram rejected our HTML; editing as plain text');
+					await edit(htmlToPlain(html), false);
+				}
+				edited++;
+			} catch (err) {
+				if (isNotModified(err)) continue;
+				const outcome = classifySendError(err, this.token);
+				this.logger.warn({ chat: chatId, message: id, outcome, err: loggableError(err, this.token) }, 'Telegram correction edit failed');
+				if (outcome.kind === 'transient') return { kind: 'transient', reason: outcome.reason, ...(outcome.uncertain || edited > 0 ? { uncertain: true } : {}) };
+				return { kind: 'refused', reason: outcome.kind === 'permanent' ? outcome.reason : 'the chat moved' };
+			}
+		}
+		return { kind: 'edited', edited };
 	}
 
 	/** Replaces a paged message with another page (a button press). Never throws. */

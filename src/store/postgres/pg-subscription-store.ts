@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import type { Platform } from '../../core/command.js';
 import { isLocale } from '../../i18n/locale.js';
 import type { Locale } from '../../i18n/locale.js';
-import type { ChannelLanguages, MoveResult, Subscription, SubscriptionInput, SubscriptionStore, UpsertResult } from '../store.js';
+import { alertLevel, type ChannelLanguages, type MoveResult, type Subscription, type SubscriptionInput, type SubscriptionStore, type UpsertResult } from '../store.js';
 import { iso, rows, sqlState, transaction } from './pg-util.js';
 
 interface Row {
@@ -21,6 +21,8 @@ interface Row {
 	tag: string | null;
 	quiet: boolean;
 	language: string | null;
+	alerts: string;
+	quiet_hours: string | null;
 	status: string;
 	pause_reason: string | null;
 	created_by: string;
@@ -43,6 +45,8 @@ function fromRow(r: Row): Subscription {
 		tag: r.tag ?? undefined,
 		quiet: r.quiet,
 		language: r.language !== null && isLocale(r.language) ? r.language : undefined,
+		alerts: alertLevel(r.alerts),
+		quietHours: r.quiet_hours ?? undefined,
 		status: r.status === 'paused' ? 'paused' : 'active',
 		pauseReason: r.pause_reason ?? undefined,
 		createdBy: r.created_by,
@@ -65,10 +69,10 @@ export class PgSubscriptionStore implements SubscriptionStore, ChannelLanguages 
 			if (!existing) {
 				const inserted = await rows<Row>(
 					c,
-					`INSERT INTO subscriptions (platform, channel_id, guild_id, time, timezone, actor_id, tag, quiet, language, status, created_by, created_at, updated_at, effective_from, thread_id)
-					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, 'active', $9, $10, $10, $10, $12)
+					`INSERT INTO subscriptions (platform, channel_id, guild_id, time, timezone, actor_id, tag, quiet, language, alerts, quiet_hours, status, created_by, created_at, updated_at, effective_from, thread_id)
+					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $12, $13, 'active', $9, $10, $10, $10, $14)
 					 ON CONFLICT (platform, channel_id) DO NOTHING RETURNING *`,
-					[input.platform, input.channelId, input.guildId ?? null, input.time, input.timezone, input.actorId ?? null, input.tag ?? null, input.quiet, input.createdBy, at, input.language ?? null, input.threadId ?? null],
+					[input.platform, input.channelId, input.guildId ?? null, input.time, input.timezone, input.actorId ?? null, input.tag ?? null, input.quiet, input.createdBy, at, input.language ?? null, input.alerts ?? 'off', input.quietHours ?? null, input.threadId ?? null],
 				);
 				if (inserted[0]) return { subscription: fromRow(inserted[0]), created: true, resumed: false };
 				// Another process created it between the two statements: update theirs.
@@ -79,10 +83,10 @@ export class PgSubscriptionStore implements SubscriptionStore, ChannelLanguages 
 			const rescheduled = resumed || previous.time !== input.time || previous.timezone !== input.timezone;
 			const updated = await rows<Row>(
 				c,
-				`UPDATE subscriptions SET guild_id = COALESCE($2, guild_id), time = $3, timezone = $4, actor_id = $5, tag = $6, quiet = $7, language = $10,
-				 status = 'active', pause_reason = NULL, updated_at = $8, effective_from = CASE WHEN $9 THEN $8::timestamptz ELSE effective_from END, thread_id = $11
+				`UPDATE subscriptions SET guild_id = COALESCE($2, guild_id), time = $3, timezone = $4, actor_id = $5, tag = $6, quiet = $7, language = $10, alerts = $11, quiet_hours = $12,
+				 status = 'active', pause_reason = NULL, updated_at = $8, effective_from = CASE WHEN $9 THEN $8::timestamptz ELSE effective_from END, thread_id = $13
 				 WHERE id = $1 RETURNING *`,
-				[existing.id, input.guildId ?? null, input.time, input.timezone, input.actorId ?? null, input.tag ?? null, input.quiet, at, rescheduled, input.language ?? null, input.threadId ?? null],
+				[existing.id, input.guildId ?? null, input.time, input.timezone, input.actorId ?? null, input.tag ?? null, input.quiet, at, rescheduled, input.language ?? null, input.alerts ?? 'off', input.quietHours ?? null, input.threadId ?? null],
 			);
 			return { subscription: fromRow(updated[0]!), created: false, resumed, previous };
 		});

@@ -10,6 +10,7 @@ import { PgDeliveryLedger } from './pg-delivery-ledger.js';
 import { PgEventVersions } from './pg-event-versions.js';
 import { PgReloadAudit } from './pg-reload-audit.js';
 import { PgSubscriptionStore } from './pg-subscription-store.js';
+import { PgLiveStore } from './pg-live-store.js';
 import { PgUpdateDeduplicator } from './pg-update-dedup.js';
 
 export interface PostgresOpenOptions {
@@ -53,6 +54,7 @@ export async function openPostgresStores(url: string, options: PostgresOpenOptio
 		eventVersions: new PgEventVersions(pool),
 		pages: new PgPageKeys(pool),
 		updates: new PgUpdateDeduplicator(pool),
+		live: new PgLiveStore(pool),
 		close: () => (closing ??= pool.end()),
 	};
 }

@@ -148,9 +148,81 @@ export const MIGRATIONS: readonly Migration[] = [
 		`,
 	},
 	{
+		version: 7,
+		name: 'subscription alerts and quiet hours',
+		// alerts: what is pushed between briefings; quiet_hours: "HH:MM-HH:MM" local, NULL for none.
+		sql: `
+			ALTER TABLE subscriptions ADD COLUMN alerts TEXT NOT NULL DEFAULT 'off' CHECK (alerts IN ('off', 'breaking', 'all'));
+			ALTER TABLE subscriptions ADD COLUMN quiet_hours TEXT CHECK (quiet_hours IS NULL OR quiet_hours GLOB '[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]');
+		`,
+	},
+	{
+		version: 8,
+		name: 'live alerts and corrections',
+		// Alerts wait in alert_queue (one row per subscription and event: an event alerts a chat at most
+		// once). Every alert batch, edit and correction reply is claimed in live_actions before it is
+		// done, so a restart or a second process never repeats one. pushed_messages remember which
+		// message showed which event version (pushed_events), with its reply stored once per content
+		// (pushed_replies), for the correction window. live_jobs hold a reload's corrections until done.
+		sql: `
+			CREATE TABLE pushed_replies (
+				hash TEXT PRIMARY KEY,
+				reply TEXT NOT NULL,
+				created_at TEXT NOT NULL
+			) WITHOUT ROWID;
+			CREATE TABLE pushed_messages (
+				id INTEGER PRIMARY KEY AUTOINCREMENT,
+				platform TEXT NOT NULL,
+				channel_id TEXT NOT NULL,
+				subscription_id INTEGER,
+				kind TEXT NOT NULL CHECK (kind IN ('briefing', 'alert')),
+				reply_hash TEXT NOT NULL,
+				message_ids TEXT NOT NULL,
+				pushed_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL
+			);
+			CREATE INDEX pushed_messages_at ON pushed_messages (pushed_at);
+			CREATE TABLE pushed_events (
+				message_id INTEGER NOT NULL,
+				event_id TEXT NOT NULL,
+				fingerprint TEXT NOT NULL,
+				PRIMARY KEY (message_id, event_id)
+			) WITHOUT ROWID;
+			CREATE INDEX pushed_events_event ON pushed_events (event_id);
+			CREATE TABLE alert_queue (
+				subscription_id INTEGER NOT NULL,
+				event_id TEXT NOT NULL,
+				status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'uncertain', 'dropped')),
+				batch TEXT,
+				queued_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL,
+				PRIMARY KEY (subscription_id, event_id)
+			) WITHOUT ROWID;
+			CREATE INDEX alert_queue_status ON alert_queue (status, subscription_id);
+			CREATE INDEX alert_queue_batch ON alert_queue (batch);
+			CREATE TABLE live_actions (
+				key TEXT PRIMARY KEY,
+				kind TEXT NOT NULL CHECK (kind IN ('alert', 'edit', 'reply')),
+				subscription_id INTEGER,
+				status TEXT NOT NULL CHECK (status IN ('sending', 'wire', 'done', 'failed', 'uncertain')),
+				detail TEXT,
+				created_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL
+			) WITHOUT ROWID;
+			CREATE INDEX live_actions_status ON live_actions (status, updated_at);
+			CREATE INDEX live_actions_alerts ON live_actions (kind, subscription_id, created_at);
+			CREATE TABLE live_jobs (
+				key TEXT PRIMARY KEY,
+				event_ids TEXT NOT NULL,
+				status TEXT NOT NULL CHECK (status IN ('pending', 'done')),
+				created_at TEXT NOT NULL,
+				updated_at TEXT NOT NULL
+			) WITHOUT ROWID;
+		`,
+	},
+	{
 		version: 9,
 		name: 'paging keys',
-
 		// Paging buttons' targets, shared by the processes on this file (src/store/sqlite/sqlite-page-keys.ts).
 		// expires_at: milliseconds since the epoch; seq: arrival order, for the size bound.
 		sql: `

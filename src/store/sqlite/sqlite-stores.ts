@@ -7,6 +7,7 @@ import { SqlitePageKeys } from './sqlite-page-keys.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open-database.js';
 import { SqliteDeliveryLedger } from './sqlite-delivery-ledger.js';
 import { SqliteEventVersions } from './sqlite-event-versions.js';
+import { SqliteLiveStore } from './sqlite-live-store.js';
 import { SqliteReloadAudit } from './sqlite-reload-audit.js';
 import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
 import { SqliteUpdateDeduplicator } from './sqlite-update-dedup.js';
@@ -28,6 +29,7 @@ export function openSqliteStores(file: string, options: OpenOptions = {}): Sqlit
 		eventVersions: new SqliteEventVersions(db),
 		pages: new SqlitePageKeys(db),
 		updates: new SqliteUpdateDeduplicator(db),
+		live: new SqliteLiveStore(db),
 		close: () => {
 			if (db.open) db.close();
 		},

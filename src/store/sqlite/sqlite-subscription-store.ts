@@ -5,7 +5,7 @@
 import type { Platform } from '../../core/command.js';
 import { isLocale } from '../../i18n/locale.js';
 import type { Locale } from '../../i18n/locale.js';
-import type { ChannelLanguages, MoveResult, Subscription, SubscriptionInput, SubscriptionStore, UpsertResult } from '../store.js';
+import { alertLevel, type ChannelLanguages, type MoveResult, type Subscription, type SubscriptionInput, type SubscriptionStore, type UpsertResult } from '../store.js';
 import type { SqliteDatabase } from './open-database.js';
 
 interface Row {
@@ -19,6 +19,8 @@ interface Row {
 	tag: string | null;
 	quiet: number;
 	language: string | null;
+	alerts: string;
+	quiet_hours: string | null;
 	status: string;
 	pause_reason: string | null;
 	created_by: string;
@@ -43,6 +45,8 @@ function fromRow(r: Row): Subscription {
 		tag: r.tag ?? undefined,
 		quiet: r.quiet === 1,
 		language: r.language !== null && isLocale(r.language) ? r.language : undefined,
+		alerts: alertLevel(r.alerts),
+		quietHours: r.quiet_hours ?? undefined,
 		status: r.status === 'paused' ? 'paused' : 'active',
 		pauseReason: r.pause_reason ?? undefined,
 		createdBy: r.created_by,
@@ -61,11 +65,11 @@ export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLangua
 			byChannel: db.prepare<[string, string], Row>('SELECT * FROM subscriptions WHERE platform = ? AND channel_id = ?'),
 			byId: db.prepare<[number], Row>('SELECT * FROM subscriptions WHERE id = ?'),
 			insert: db.prepare(
-				`INSERT INTO subscriptions (platform, channel_id, guild_id, thread_id, time, timezone, actor_id, tag, quiet, language, status, created_by, created_at, updated_at, effective_from)
-				 VALUES (@platform, @channelId, @guildId, @threadId, @time, @timezone, @actorId, @tag, @quiet, @language, 'active', @createdBy, @now, @now, @now)`,
+				`INSERT INTO subscriptions (platform, channel_id, guild_id, thread_id, time, timezone, actor_id, tag, quiet, language, alerts, quiet_hours, status, created_by, created_at, updated_at, effective_from)
+				 VALUES (@platform, @channelId, @guildId, @threadId, @time, @timezone, @actorId, @tag, @quiet, @language, @alerts, @quietHours, 'active', @createdBy, @now, @now, @now)`,
 			),
 			update: db.prepare(
-				`UPDATE subscriptions SET guild_id = COALESCE(@guildId, guild_id), thread_id = @threadId, time = @time, timezone = @timezone, actor_id = @actorId, tag = @tag, quiet = @quiet, language = @language,
+				`UPDATE subscriptions SET guild_id = COALESCE(@guildId, guild_id), thread_id = @threadId, time = @time, timezone = @timezone, actor_id = @actorId, tag = @tag, quiet = @quiet, language = @language, alerts = @alerts, quiet_hours = @quietHours,
 				 status = 'active', pause_reason = NULL, updated_at = @now, effective_from = @effectiveFrom WHERE id = @id`,
 			),
 			remove: db.prepare('DELETE FROM subscriptions WHERE id = ?'),
@@ -100,6 +104,8 @@ export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLangua
 				tag: input.tag ?? null,
 				quiet: input.quiet ? 1 : 0,
 				language: input.language ?? null,
+				alerts: input.alerts ?? 'off',
+				quietHours: input.quietHours ?? null,
 				createdBy: input.createdBy,
 				now: iso,
 			};

@@ -70,6 +70,7 @@ export function sub(partial: Partial<Subscription> = {}): Subscription {
 		time: '09:00',
 		timezone: 'Asia/Baku',
 		quiet: false,
+		alerts: 'off',
 		status: 'active',
 		createdBy: 'telegram:1',
 		createdAt: '2025-01-01T00:00:00.000Z',
