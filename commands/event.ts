@@ -4,6 +4,7 @@ import { heading, italic, para, type Block } from '../src/core/reply.js';
 import { eventsRelatedTo } from '../src/dataset/reverse-links.js';
 import { en } from '../src/i18n/messages/index.js';
 import { roleLabel, tagLabel } from '../src/i18n/slugs.js';
+import { countryName } from '../src/images/sides.js';
 
 export default defineCommand({
 	data: {
@@ -16,7 +17,11 @@ export default defineCommand({
 	execute({ args, dataset, i18n }) {
 		const e = args.id;
 		const blocks: Block[] = [heading(eventTitle(e, i18n))];
-		const place = e.location ? (e.location.country ? i18n.t('event.placeCountry', { place: e.location.name, country: e.location.country }) : e.location.name) : undefined;
+		// The place in the reader's language (or English with the untranslated note), its country by the locale's name for it.
+		const placeName = e.location ? i18n.content(e.location.name, e.location.names) : undefined;
+		// A place that is the country itself ("Azerbaijan") is not followed by its country again.
+		const withCountry = e.location?.country !== undefined && e.location.name !== countryName(e.location.country, 'en');
+		const place = e.location && placeName !== undefined ? (withCountry ? i18n.t('event.placeCountry', { place: placeName, country: countryName(e.location.country!, i18n.locale) }) : placeName) : undefined;
 		const actors = e.actors.map((a) => {
 			const name = actorName(dataset, a.actorId, i18n);
 			return a.role ? i18n.t('event.actorRole', { name, role: roleLabel(i18n, a.role, dataset) }) : name;

@@ -187,6 +187,7 @@ function sameEvent(a: StoryEvent, b: StoryEvent): boolean {
 		a.summary === b.summary &&
 		a.location?.name === b.location?.name &&
 		a.location?.country === b.location?.country &&
+		sameRecord(a.location?.names ?? {}, b.location?.names ?? {}) &&
 		a.actors.length === b.actors.length &&
 		a.actors.every((x, i) => x.actorId === b.actors[i]!.actorId && x.role === b.actors[i]!.role) &&
 		sameList(a.tags, b.tags) &&

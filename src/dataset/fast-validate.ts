@@ -201,7 +201,9 @@ export function createFastValidator(): FastValidator {
 			if (location !== undefined) {
 				if (!plain(location) || !text(location['name'], 200)) return false;
 				const country = location['country'];
-				if (country === undefined ? keyCount(location) !== 1 : typeof country !== 'string' || !COUNTRY.test(country) || keyCount(location) !== 2) return false;
+				if (country !== undefined && (typeof country !== 'string' || !COUNTRY.test(country))) return false;
+				if (location['names'] !== undefined && !translations(location['names'])) return false;
+				if (keyCount(location) !== 1 + (country === undefined ? 0 : 1) + (location['names'] === undefined ? 0 : 1)) return false;
 				n++;
 			}
 			if (e['tags'] !== undefined) {

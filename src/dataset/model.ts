@@ -110,7 +110,8 @@ export interface StoryEvent {
 	readonly date: PartialDate;
 	readonly title: string;
 	readonly summary: string;
-	readonly location?: { readonly name: string; readonly country?: string };
+	/** Where it happened; `names` holds the place name in other languages. */
+	readonly location?: { readonly name: string; readonly country?: string; readonly names?: Readonly<Record<string, string>> };
 	readonly actors: readonly EventActor[];
 	readonly tags: readonly string[];
 	readonly sourceIds: readonly string[];

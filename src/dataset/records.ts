@@ -82,7 +82,15 @@ export function toEvent(ev: EventInput, file: string, fast: FastValidator): Stor
 		date: fast.date(ev.date),
 		title: ev.title,
 		summary: ev.summary,
-		...(ev.location ? { location: Object.freeze({ name: ev.location.name, ...(ev.location.country ? { country: ev.location.country } : {}) }) } : {}),
+		...(ev.location
+			? {
+					location: Object.freeze({
+						name: ev.location.name,
+						...(ev.location.country ? { country: ev.location.country } : {}),
+						...(ev.location.names && Object.keys(ev.location.names).length ? { names: Object.freeze({ ...ev.location.names }) } : {}),
+					}),
+				}
+			: {}),
 		actors: Object.freeze(ev.actors.map((a) => Object.freeze({ actorId: a.actor, ...(a.role ? { role: a.role } : {}) }))),
 		tags: frozenList(ev.tags),
 		sourceIds: Object.freeze(ev.sources),

@@ -199,7 +199,11 @@ export const eventSchema = z
 		title: text(200),
 		summary: text(4000),
 		location: z
-			.object({ name: text(200), country: z.string().regex(/^[A-Z]{3}$/u, 'an ISO 3166-1 alpha-3 code such as "AZE"').optional() })
+			.object({
+				name: text(200),
+				country: z.string().regex(/^[A-Z]{3}$/u, 'an ISO 3166-1 alpha-3 code such as "AZE"').optional(),
+				names: translations.optional().meta({ description: 'The place name in other languages: { ru: Баку, az: Bakı, fa: باکو }' }),
+			})
 			.strict()
 			.optional(),
 		actors: z

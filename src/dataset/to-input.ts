@@ -13,7 +13,7 @@ export function eventToInput(dataset: DatasetSnapshot, id: string): EventInput {
 		date: e.date.text,
 		title: e.title,
 		summary: e.summary,
-		...(e.location ? { location: { ...e.location } } : {}),
+		...(e.location ? { location: { ...e.location, ...(e.location.names ? { names: { ...e.location.names } } : {}) } } : {}),
 		actors: e.actors.map((a) => ({ actor: a.actorId, ...(a.role ? { role: a.role } : {}) })),
 		...(e.tags.length ? { tags: [...e.tags] } : {}),
 		sources: [...e.sourceIds],

@@ -1,10 +1,10 @@
 /**
  * Which dataset text has no translation into a language: what `sitrep validate --languages ru,az,fa`
  * lists for editors. Everything a reader sees in the dataset's own words is covered: the story, event
- * titles and summaries, claims, actors' names and descriptions, outlets' notes, and the labels of
+ * titles, summaries, notes and places, claims, actors' names and descriptions, outlets' notes, and the labels of
  * the dispute topics, tags and roles in use (a label the message catalog has counts as translated).
  */
-import type { Actor, Label } from '../dataset/model.js';
+import type { Label } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { isLocale } from './locale.js';
 import { CATALOGS, isMessageKey } from './messages/index.js';
@@ -62,13 +62,13 @@ export function missingTranslations(dataset: DatasetSnapshot, languages: readonl
 		for (const e of dataset.events) {
 			if (!has(e.titles, lang)) miss('event', e.id, 'titles', e.file);
 			if (!has(e.summaries, lang)) miss('event', e.id, 'summaries', e.file);
+			if (e.note && !has(e.notes, lang)) miss('event', e.id, 'notes', e.file);
+			if (e.location && !has(e.location.names, lang)) miss('event', e.id, 'location.names', e.file);
 			for (const c of dataset.claimsOf(e)) if (!has(c.translations, lang)) miss('claim', c.id, 'translations', e.file);
 		}
 		for (const a of dataset.actors) {
 			if (!has(a.names, lang)) miss('actor', a.id, 'names');
-			// Actors' descriptions in other languages, where the schema has them.
-			const descriptions = (a as Actor & { readonly descriptions?: Readonly<Record<string, string>> }).descriptions;
-			if (descriptions !== undefined && !has(descriptions, lang)) miss('actor', a.id, 'descriptions');
+			if (!has(a.descriptions, lang)) miss('actor', a.id, 'descriptions');
 		}
 		for (const o of dataset.vocabulary.outlets.values()) {
 			if (!has(o.notes, lang)) miss('outlet', o.id, 'notes');

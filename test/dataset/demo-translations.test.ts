@@ -85,3 +85,19 @@ describe('the demo dataset as `sitrep validate --languages ru,az,fa` sees it', (
 		expect(missingTranslations(data, [...LANGS]).map((m) => `${m.lang} ${m.kind} ${m.id}: ${m.field}`)).toEqual([]);
 	});
 });
+
+describe('the demo dataset\'s places', () => {
+	it('name every place in every language (Aktau may read the same in Azerbaijani), Russian in Cyrillic and Persian in Persian script', () => {
+		const problems = data.timeline().flatMap((e) => {
+			if (!e.location) return [];
+			return LANGS.flatMap((lang) => {
+				const name = e.location!.names?.[lang]?.trim();
+				if (!name) return [`${e.id} place (${lang}): missing`];
+				if (lang !== 'az' && !SCRIPT[lang].test(name)) return [`${e.id} place (${lang}): not in the language's script`];
+				return [];
+			});
+		});
+		expect(problems).toEqual([]);
+		expect(data.event('azal-crash-aktau')!.location?.names).toMatchObject({ ru: 'Актау', fa: 'اکتائو' });
+	});
+});
