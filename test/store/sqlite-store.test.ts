@@ -53,6 +53,19 @@ describe('openDatabase', () => {
 		expect(() => openDatabase(file)).toThrow(MigrationError);
 	});
 
+	it('applies an earlier version a database lacks, though a later one is recorded (changes developed side by side)', () => {
+		const { stores, file } = fileStores();
+		stores.close();
+		// A database made by a build that had version 99 but not yet 98.
+		const without = [...MIGRATIONS, { version: 99, name: 'later', sql: 'ALTER TABLE subscriptions ADD COLUMN later TEXT' }];
+		openDatabase(file, { migrations: without }).close();
+		const both = [...MIGRATIONS, { version: 98, name: 'earlier', sql: 'ALTER TABLE subscriptions ADD COLUMN earlier TEXT' }, without.at(-1)!];
+		const db = openDatabase(file, { migrations: both });
+		expect(db.prepare("SELECT COUNT(*) AS n FROM pragma_table_info('subscriptions') WHERE name IN ('earlier', 'later')").get()).toEqual({ n: 2 });
+		expect((db.prepare('SELECT version FROM schema_migrations WHERE version >= 98 ORDER BY version').all() as { version: number }[]).map((r) => r.version)).toEqual([98, 99]);
+		db.close();
+	});
+
 	it('rolls back a failing migration as a whole', () => {
 		const db = openDatabase(':memory:');
 		cleanups.push(() => db.close());

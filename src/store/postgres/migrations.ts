@@ -270,8 +270,10 @@ export async function migratePostgres(pool: Pool, migrations: readonly Migration
 				throw new MigrationError(`the database is at schema version ${current}, newer than this build knows (${latest}); run a newer sitrep or use another DATABASE_URL`);
 			}
 			const applied: number[] = [];
+			// Every version not yet recorded, in order (see the SQLite runner).
+			const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
 			for (const m of migrations) {
-				if (m.version <= current) continue;
+				if (done.has(m.version)) continue;
 				await client.query(m.sql);
 				await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, now.toISOString()]);
 				applied.push(m.version);

@@ -268,8 +268,11 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
 		}
 		const applied: number[] = [];
 		const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+		// Every version not yet recorded, in order: a database made by a build that had a later version
+		// but not an earlier one (two changes developed side by side) still gets the earlier one.
+		const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
 		for (const m of migrations) {
-			if (m.version <= current) continue;
+			if (done.has(m.version)) continue;
 			db.exec(m.sql);
 			record.run(m.version, m.name, now.toISOString());
 			applied.push(m.version);
