@@ -92,6 +92,14 @@ export function hasChannelLanguages(store: unknown): store is ChannelLanguages {
 	return typeof store === 'object' && store !== null && typeof (store as ChannelLanguages).channelLanguage === 'function' && typeof (store as ChannelLanguages).setChannelLanguage === 'function';
 }
 
+/**
+ * The `localePin` for the core (CoreOptions.localePin): the channel's pinned language when the store
+ * keeps channel languages, else none. The composition root sets it, so the core never imports the store.
+ */
+export function channelLanguagePin(store: unknown): ((place: { readonly platform: Platform; readonly channelId: string }) => Promise<Locale | undefined>) | undefined {
+	return hasChannelLanguages(store) ? (place) => store.channelLanguage(place.platform, place.channelId) : undefined;
+}
+
 export interface SubscriptionStore {
 	/**
 	 * Creates the channel's subscription, or updates it in place (same id) when the channel already
