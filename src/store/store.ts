@@ -5,7 +5,7 @@
  * caller changes with the backend, and src/store/open-stores.ts picks one from the configuration.
  * (The reload audit log's port, ReloadAuditLog, lives beside its user in src/reload/reloader.ts.)
  */
-import type { Platform } from '../core/command.js';
+import type { Platform } from '../vocabulary/place.js';
 import type { SentPart } from '../core/delivery.js';
 import type { Locale } from '../i18n/locale.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
