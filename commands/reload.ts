@@ -6,7 +6,6 @@ import type { DatasetDiff, KindDiff } from '../src/dataset/diff.js';
 import { localDigits } from '../src/i18n/format.js';
 import { en } from '../src/i18n/messages/index.js';
 import { createTranslator, type Translator } from '../src/i18n/translator.js';
-import type { Reloader } from '../src/reload/reloader.js';
 import type { Shrink } from '../src/reload/shrink-guard.js';
 
 const LIST = 8;
@@ -79,7 +78,7 @@ export default defineCommand({
 		examples: ['/reload', '/reload dry_run:true', '/reload history:true', '/reload confirm:true'],
 	},
 	async execute({ args, services, requester, i18n }) {
-		const reloader = services['reloader'] as Reloader | undefined;
+		const reloader = services.reloader;
 		if (!reloader) throw new UserFacingError('UNAVAILABLE', msg('reload.unavailable'), msg('reload.unavailable.hint'));
 		if (args.history) {
 			const entries = (await reloader.audit?.recent(10)) ?? [];

@@ -76,7 +76,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 	});
 	const services: CommandServices = { registry, reloader, ...(options.services ?? {}) };
 	// The channel languages live in the subscription store; the core hears of them only through localePin.
-	const localePin = channelLanguagePin(services['subscriptions']);
+	const localePin = channelLanguagePin(services.subscriptions);
 	const core = new Core({
 		registry,
 		dataset: () => holder.current(),

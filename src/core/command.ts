@@ -63,9 +63,18 @@ export interface CommandContext<A = Record<string, unknown>> {
 	readonly services: CommandServices;
 }
 
-/** Optional capabilities wired by the composition root. Commands check for what they need. */
+/**
+ * Optional capabilities wired by the composition root: one typed interface, every member optional
+ * (a build without a store or a reloader still answers). Commands check for what they need.
+ */
 export interface CommandServices {
-	readonly [name: string]: unknown;
+	/** Every command, for /help. */
+	readonly registry?: ReadonlyMap<string, { readonly data: CommandDefinition }>;
+	/** Pictures with answers: true for PNG, 'svg' for inline SVG (the web site), absent or false for none. */
+	readonly images?: boolean | 'svg';
+	// The subscription store and its defaults (src/store/services.ts) and the reloader
+	// (src/reload/reloader.ts) are members too: their layers add them by declaration merging, so
+	// that the core names no store and no reloader and the layers stay in order.
 }
 
 export interface CommandModule<D extends CommandDefinition = CommandDefinition> {

@@ -130,3 +130,10 @@ export class Reloader {
 		}
 	}
 }
+
+declare module '../core/command.js' {
+	interface CommandServices {
+		/** The live reloader, for /reload. */
+		readonly reloader?: Reloader;
+	}
+}
