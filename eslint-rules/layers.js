@@ -149,7 +149,9 @@ const order = {
 		type: 'problem',
 		docs: { description: 'A module imports only its own layer and the layers below it.' },
 		messages: {
-			upward: "'{{from}}' is in layer '{{fromLayer}}' and may not import '{{to}}' from the higher layer '{{toLayer}}'. Move what both need down (src/vocabulary/ for shared words), or pass it in from the composition root.",
+			upward:
+				"'{{from}}' is in layer '{{fromLayer}}' and may not import '{{to}}' from the higher layer '{{toLayer}}'. " +
+				'Move what both need down (src/vocabulary/ for shared words), or pass it in from the composition root.',
 		},
 		schema: [],
 	},
@@ -161,7 +163,8 @@ const order = {
 			const target = resolve(context.filename, spec);
 			if (!target) return;
 			const theirs = layerOf(rel(target));
-			if (theirs && theirs.rank > own.rank) context.report({ node, messageId: 'upward', data: { from: file, fromLayer: own.name, to: rel(target), toLayer: theirs.name } });
+			if (!theirs || theirs.rank <= own.rank) return;
+			context.report({ node, messageId: 'upward', data: { from: file, fromLayer: own.name, to: rel(target), toLayer: theirs.name } });
 		});
 	},
 };

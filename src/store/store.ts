@@ -5,7 +5,7 @@
  * caller changes with the backend, and src/store/open-stores.ts picks one from the configuration.
  * (The reload audit log's port, ReloadAuditLog, lives beside its user in src/reload/reloader.ts.)
  */
-import type { Platform } from '../vocabulary/place.js';
+import type { Place, Platform } from '../vocabulary/place.js';
 import type { SentPart } from '../core/delivery.js';
 import type { Locale } from '../i18n/locale.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
@@ -96,7 +96,7 @@ export function hasChannelLanguages(store: unknown): store is ChannelLanguages {
  * The `localePin` for the core (CoreOptions.localePin): the channel's pinned language when the store
  * keeps channel languages, else none. The composition root sets it, so the core never imports the store.
  */
-export function channelLanguagePin(store: unknown): ((place: { readonly platform: Platform; readonly channelId: string }) => Promise<Locale | undefined>) | undefined {
+export function channelLanguagePin(store: unknown): ((place: Pick<Place, 'platform' | 'channelId'>) => Promise<Locale | undefined>) | undefined {
 	return hasChannelLanguages(store) ? (place) => store.channelLanguage(place.platform, place.channelId) : undefined;
 }
 

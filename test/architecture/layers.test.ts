@@ -29,13 +29,15 @@ describe('the layer rules', () => {
 
 	it('fail on an import against the layer order', async () => {
 		const problems = await lint('src/i18n/scratch.ts', "import type { Reply } from '../core/reply.js';\nexport type R = Reply;\n");
-		expect(problems).toEqual([expect.stringMatching(/^layers\/order: 'src\/i18n\/scratch\.ts' is in layer 'dataset, i18n' and may not import 'src\/core\/reply\.ts'/)]);
+		const expected = /^layers\/order: 'src\/i18n\/scratch\.ts' is in layer 'dataset, i18n' and may not import 'src\/core\/reply\.ts'/;
+		expect(problems).toEqual([expect.stringMatching(expected)]);
 	});
 
 	it('fail on a reintroduced import cycle, naming its path', async () => {
 		// compose-briefing.ts imports updated-since.ts; updated-since.ts importing it back closes a cycle.
 		const problems = await lint('src/briefing/updated-since.ts', "import type { Briefing } from './compose-briefing.js';\nexport type B = Briefing;\n");
-		expect(problems).toEqual(['layers/no-cycle: Import cycle: src/briefing/updated-since.ts → src/briefing/compose-briefing.ts → src/briefing/updated-since.ts. Move the shared part into a module both can import.']);
+		const chain = 'src/briefing/updated-since.ts → src/briefing/compose-briefing.ts → src/briefing/updated-since.ts';
+		expect(problems).toEqual([`layers/no-cycle: Import cycle: ${chain}. Move the shared part into a module both can import.`]);
 	});
 
 	it('pass on an import down the layers', async () => {
