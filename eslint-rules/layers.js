@@ -12,6 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The layers, lowest first. A path belongs to the first entry whose pattern matches it (paths are
@@ -44,7 +45,7 @@ const RANK = new Map([
 const SOURCE = /\.(ts|mts|mjs|js)$/;
 
 /** The project root: where eslint.config.js lives. */
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** @param {string} abs */
 const rel = (abs) => path.relative(ROOT, abs).split(path.sep).join('/');
