@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import layers from './eslint-rules/layers.js';
 
 const PLATFORM_SDKS = ['discord.js', 'discord.js/*', '@discordjs/*', 'discord-api-types', 'discord-api-types/*', 'telegraf', 'telegraf/*'];
 
@@ -19,6 +20,16 @@ export default tseslint.config(
 			eqeqeq: ['error', 'smart'],
 			'max-lines': ['warn', { max: 450, skipBlankLines: true, skipComments: true }],
 			'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config.ts.' }],
+		},
+	},
+	{
+		// The architecture: layers in order (README "Layers"), no import cycles, and files short enough to read.
+		files: ['src/**/*.ts', 'src/**/*.mjs', 'commands/**/*.ts'],
+		plugins: { layers },
+		rules: {
+			'layers/order': 'error',
+			'layers/no-cycle': 'error',
+			'max-lines': ['error', { max: 450, skipBlankLines: true, skipComments: true }],
 		},
 	},
 	{

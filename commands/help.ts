@@ -1,5 +1,5 @@
 import { msg, UserFacingError } from '../src/core/errors.js';
-import { defineCommand, type CommandDefinition } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
 import { usageText } from '../src/core/dispatch.js';
 import { bold, code, heading, para, type Block } from '../src/core/reply.js';
 import { closest } from '../src/dataset/text.js';
@@ -16,7 +16,7 @@ export default defineCommand({
 		examples: ['/help', '/help timeline'],
 	},
 	execute({ args, services, dataset, i18n }) {
-		const registry = services['registry'] as ReadonlyMap<string, { data: CommandDefinition }> | undefined;
+		const registry = services.registry;
 		const commands = registry ? [...registry.values()].map((m) => m.data) : [];
 		if (args.command) {
 			const name = args.command.replace(/^\//u, '').toLowerCase();

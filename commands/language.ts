@@ -18,7 +18,7 @@ export default defineCommand({
 		examples: ['/language set:ru', '/language', '/language set:auto'],
 	},
 	async execute({ args, services, place, requester, now, i18n }) {
-		const store = services['subscriptions'];
+		const store = services.subscriptions;
 		if (!hasChannelLanguages(store)) throw new UserFacingError('UNAVAILABLE', msg('language.unavailable'), msg('language.unavailable.hint'));
 		if (args.set === undefined) {
 			const pinned = await store.channelLanguage(place.platform, place.channelId);

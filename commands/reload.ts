@@ -3,12 +3,10 @@ import { msg, UserFacingError } from '../src/core/errors.js';
 import { bold, heading, para, type Block } from '../src/core/reply.js';
 import { formatDatasetErrorWithoutValues, type DatasetError } from '../src/dataset/errors.js';
 import type { DatasetDiff, KindDiff } from '../src/dataset/diff.js';
-import type { DatasetSnapshot } from '../src/dataset/snapshot.js';
 import { localDigits } from '../src/i18n/format.js';
 import { en } from '../src/i18n/messages/index.js';
 import { createTranslator, type Translator } from '../src/i18n/translator.js';
 import type { LivePlan } from '../src/live/live-service.js';
-import type { Reloader } from '../src/reload/reloader.js';
 import type { Shrink } from '../src/reload/shrink-guard.js';
 
 const LIST = 8;
@@ -83,11 +81,6 @@ export function liveBlocks(plan: LivePlan, i18n: Translator = createTranslator('
 	return out;
 }
 
-/** The live layer's planner, when the bot runs one (ctx.services.live). */
-interface LivePlanner {
-	plan(before: DatasetSnapshot, after: DatasetSnapshot, diff: DatasetDiff): Promise<LivePlan>;
-}
-
 export default defineCommand({
 	data: {
 		name: 'reload',
@@ -101,7 +94,7 @@ export default defineCommand({
 		examples: ['/reload', '/reload dry_run:true', '/reload history:true', '/reload confirm:true'],
 	},
 	async execute({ args, services, requester, i18n }) {
-		const reloader = services['reloader'] as Reloader | undefined;
+		const reloader = services.reloader;
 		if (!reloader) throw new UserFacingError('UNAVAILABLE', msg('reload.unavailable'), msg('reload.unavailable.hint'));
 		if (args.history) {
 			const entries = (await reloader.audit?.recent(10)) ?? [];
@@ -142,7 +135,7 @@ export default defineCommand({
 					? i18n.t('reload.unchanged', { version: outcome.after.version })
 					: i18n.t('reload.swapped', { after: outcome.after.version, before: outcome.before.version });
 		const c = outcome.after.counts;
-		const live = services['live'] as LivePlanner | undefined;
+		const live = services.live;
 		const plan = outcome.result === 'dry_run' && live ? liveBlocks(await live.plan(outcome.before, outcome.after, outcome.diff), i18n) : [];
 		return {
 			blocks: [

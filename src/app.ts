@@ -13,6 +13,7 @@ import { loadDataset } from './dataset/load-dataset.js';
 import { warmIndexes } from './dataset/warm-indexes.js';
 import type { Logger } from './logger.js';
 import { Reloader, type ReloaderOptions } from './reload/reloader.js';
+import { channelLanguagePin } from './store/store.js';
 
 export interface AppOptions {
 	readonly dataDir: string;
@@ -74,12 +75,15 @@ export async function createApp(options: AppOptions): Promise<App> {
 		...(options.reload?.maxRemovedShare !== undefined ? { maxRemovedShare: options.reload.maxRemovedShare } : {}),
 	});
 	const services: CommandServices = { registry, reloader, ...(options.services ?? {}) };
+	// The channel languages live in the subscription store; the core hears of them only through localePin.
+	const localePin = channelLanguagePin(services.subscriptions);
 	const core = new Core({
 		registry,
 		dataset: () => holder.current(),
 		clock,
 		logger: options.logger,
 		services,
+		...(localePin ? { localePin } : {}),
 		...(options.botName ? { botName: options.botName } : {}),
 		...(options.onHandled ? { onHandled: options.onHandled } : {}),
 		...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),

@@ -144,8 +144,8 @@ export interface Config {
 	readonly scheduler?: boolean;
 	/**
 	 * Build the search index in a worker thread while the dataset loads: 'auto' for datasets of 16 MiB
-	 * and more. The worker makes a big load faster and costs memory while it runs (at 100k events
-	 * about 110 MB more at the peak); `false` suits a small machine.
+	 * and more. The worker makes a big load faster and costs memory while it runs (README, "Performance");
+	 * `false` suits a small machine.
 	 */
 	readonly searchWorker?: 'auto' | boolean;
 	/** Where the console writes pictures and exported files. */

@@ -12,7 +12,9 @@ import type { Locale } from '../i18n/locale.js';
 import { tagLabel, topicLabel } from '../i18n/slugs.js';
 import { storySummary, storyTitle } from '../i18n/story-text.js';
 import { createTranslator } from '../i18n/translator.js';
-import { updatedEvents } from './updated-since.js';
+import { updatedEvents, type UpdatedEvent, type UpdatedSince } from './updated-since.js';
+
+export type { UpdatedEvent, UpdatedSince } from './updated-since.js';
 
 export interface BriefingRequest {
 	/** The briefing's local day (day number, see partial-date.ts). */
@@ -27,27 +29,6 @@ export interface BriefingRequest {
 	readonly updatedSince?: UpdatedSince;
 	/** The language to compose in (a subscription's pinned language, the reader's); English by default. */
 	readonly locale?: Locale;
-}
-
-/**
- * What the store knows of event versions (EventVersionStore.firstSeen and .introduced), relative to
- * the channel's previous delivery.
- */
-export interface UpdatedSince {
-	/** ISO instant of the previous delivery: events whose current version was first seen after it are listed. */
-	readonly at: string;
-	/** Event id → when its current version was first seen (ISO). Events without an entry are not listed. */
-	readonly firstSeen: ReadonlyMap<string, string>;
-	/**
-	 * Event id → when any version of it was first seen (ISO). An event already known at `at` is
-	 * "changed"; one that appeared after `at`, whatever its edits since, is "added".
-	 */
-	readonly introduced: ReadonlyMap<string, string>;
-}
-
-export interface UpdatedEvent {
-	readonly event: StoryEvent;
-	readonly change: 'added' | 'changed';
 }
 
 export interface Briefing {

@@ -6,7 +6,27 @@
  */
 import type { StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot, EventFilter } from '../dataset/snapshot.js';
-import type { UpdatedEvent, UpdatedSince } from './compose-briefing.js';
+
+/**
+ * What the store knows of event versions (EventVersionStore.firstSeen and .introduced), relative to
+ * the channel's previous delivery.
+ */
+export interface UpdatedSince {
+	/** ISO instant of the previous delivery: events whose current version was first seen after it are listed. */
+	readonly at: string;
+	/** Event id → when its current version was first seen (ISO). Events without an entry are not listed. */
+	readonly firstSeen: ReadonlyMap<string, string>;
+	/**
+	 * Event id → when any version of it was first seen (ISO). An event already known at `at` is
+	 * "changed"; one that appeared after `at`, whatever its edits since, is "added".
+	 */
+	readonly introduced: ReadonlyMap<string, string>;
+}
+
+export interface UpdatedEvent {
+	readonly event: StoryEvent;
+	readonly change: 'added' | 'changed';
+}
 
 interface BySeen {
 	readonly size: number;

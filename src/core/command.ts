@@ -8,38 +8,11 @@ import type { PartialDate } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
+import type { CommandDefinition, OptionDefinition } from '../vocabulary/command-definition.js';
+import type { Place, Requester } from '../vocabulary/place.js';
 import type { Reply } from './reply.js';
 
-/** Option types. actor, event, tag and outlet values are resolved against the dataset before execute runs. */
-export type OptionType = 'text' | 'integer' | 'date' | 'actor' | 'event' | 'tag' | 'outlet' | 'choice' | 'boolean';
-
-export interface OptionDefinition {
-	/** `^[a-z0-9_]{1,32}$`, valid on Discord and Telegram. */
-	readonly name: string;
-	readonly type: OptionType;
-	/** At most 100 characters. */
-	readonly description: string;
-	readonly required?: boolean;
-	/** For `choice`: the allowed values. */
-	readonly choices?: readonly string[];
-	/** For `integer`: inclusive bounds. */
-	readonly min?: number;
-	readonly max?: number;
-}
-
-/** Who may run a command: everyone, admins of the channel it is run in, or the bot's owners. */
-export type Access = 'everyone' | 'channel_admin' | 'owner';
-
-export interface CommandDefinition {
-	/** `^[a-z0-9_]{1,32}$`. */
-	readonly name: string;
-	/** At most 100 characters. */
-	readonly description: string;
-	readonly options: readonly OptionDefinition[];
-	readonly access: Access;
-	/** A working example, shown by /help. */
-	readonly examples: readonly string[];
-}
+export type { Access, CommandDefinition, OptionDefinition, OptionType } from '../vocabulary/command-definition.js';
 
 type ValueOf<O extends OptionDefinition> = O['type'] extends 'integer'
 	? number
@@ -64,26 +37,7 @@ export type ArgsOf<D extends CommandDefinition> = {
 	readonly [O in D['options'][number] as O['name']]: O['required'] extends true ? ValueOf<O> : ValueOf<O> | undefined;
 };
 
-export type Platform = 'console' | 'discord' | 'telegram';
-
-/** Who asks. `isChannelAdmin` is established by the platform at run time, never trusted from input. */
-export interface Requester {
-	readonly platform: Platform;
-	readonly userId: string;
-	readonly displayName: string;
-	readonly isChannelAdmin: boolean;
-	readonly isOwner: boolean;
-}
-
-/** Where the command was run. */
-export interface Place {
-	readonly platform: Platform;
-	readonly channelId: string;
-	readonly kind: 'console' | 'private' | 'group' | 'channel' | 'guild';
-	readonly guildId?: string;
-	/** A Telegram forum topic (message_thread_id) the command was given in; replies and /subscribe go there. */
-	readonly threadId?: string;
-}
+export type { Place, Platform, Requester } from '../vocabulary/place.js';
 
 /** Everything a command may use. Commands never reach for globals. */
 export interface CommandContext<A = Record<string, unknown>> {
@@ -109,9 +63,18 @@ export interface CommandContext<A = Record<string, unknown>> {
 	readonly services: CommandServices;
 }
 
-/** Optional capabilities wired by the composition root. Commands check for what they need. */
+/**
+ * Optional capabilities wired by the composition root: one typed interface, every member optional
+ * (a build without a store or a reloader still answers). Commands check for what they need.
+ */
 export interface CommandServices {
-	readonly [name: string]: unknown;
+	/** Every command, for /help. */
+	readonly registry?: ReadonlyMap<string, { readonly data: CommandDefinition }>;
+	/** Pictures with answers: true for PNG, 'svg' for inline SVG (the web site), absent or false for none. */
+	readonly images?: boolean | 'svg';
+	// The subscription store and its defaults (src/store/services.ts) and the reloader
+	// (src/reload/reloader.ts) are members too: their layers add them by declaration merging, so
+	// that the core names no store and no reloader and the layers stay in order.
 }
 
 export interface CommandModule<D extends CommandDefinition = CommandDefinition> {

@@ -12,7 +12,6 @@ import { optionDescription } from '../i18n/command-text.js';
 import { toLocale, type Locale } from '../i18n/locale.js';
 import { createTranslator, english, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
-import { hasChannelLanguages } from '../store/store.js';
 import type { CommandContext, CommandModule, CommandServices, OptionDefinition, Place, Requester } from './command.js';
 import { msg, toError, UserFacingError, type ErrorText, type UserErrorCode } from './errors.js';
 import { cleanValue, stripInvisible } from './invisible.js';
@@ -59,8 +58,8 @@ export interface CoreOptions {
 	readonly botName?: string;
 	/**
 	 * A language pinned for the place (a channel setting), which beats the platform's hint. Failures
-	 * are logged and the hint is used. By default, the channel languages of the subscription store in
-	 * `services.subscriptions` when it keeps them (/language set:ru).
+	 * are logged and the hint is used. The composition root sets it from the subscription store's channel
+	 * languages (`channelLanguagePin` in src/store/store.ts, /language set:ru); without it, no pins.
 	 */
 	readonly localePin?: (place: Place) => Promise<Locale | undefined> | Locale | undefined;
 	/** Called after every answered request, e.g. for metrics. Must not throw. */
@@ -128,9 +127,7 @@ export class Core {
 	private async translator(request: CommandRequest): Promise<Translator> {
 		let pinned: Locale | undefined;
 		try {
-			const channels = this.options.services?.['subscriptions'];
-			const pin = this.options.localePin ?? (hasChannelLanguages(channels) ? (p: Place) => channels.channelLanguage(p.platform, p.channelId) : undefined);
-			pinned = await pin?.(request.place);
+			pinned = await this.options.localePin?.(request.place);
 		} catch (err) {
 			this.options.logger.warn({ err: toError(err), channel: request.place.channelId }, 'Could not read the pinned language; using the platform hint');
 		}

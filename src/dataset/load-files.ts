@@ -17,8 +17,8 @@ export function fileDigest(bytes: Uint8Array): string {
 
 /**
  * Reads a few files ahead of the one being processed: the disk works while the CPU validates. Each
- * file's digest is computed as it arrives, by WebCrypto on libuv's thread pool: hashing 94 MB on the
- * loading thread took about 0.25 s of a 100k-event load (see {@link fileDigest} for the same digest).
+ * file's digest is computed as it arrives, by WebCrypto on libuv's thread pool: hashing a big dataset
+ * on the loading thread was a noticeable part of the load (see {@link fileDigest} for the same digest).
  */
 export class ReadAhead {
 	private readonly pending: (Promise<ReadFile> | undefined)[] = [];

@@ -2,11 +2,11 @@
  * The records of a loaded dataset, resolved and frozen. Everything the bot shows comes from these.
  */
 import type { PartialDate } from './partial-date.js';
-import type { actorTypes, eventStatuses, outletKinds, priorities, relationTypes, sourceAffiliations, stances } from './schema.js';
+import type { actorTypes, outletKinds, priorities, relationTypes, sourceAffiliations } from './schema.js';
+import type { EventStatus, Stance } from '../vocabulary/words.js';
 
 export type ActorType = (typeof actorTypes)[number];
-export type EventStatus = (typeof eventStatuses)[number];
-export type Stance = (typeof stances)[number];
+export type { EventStatus, Stance };
 export type RelationType = (typeof relationTypes)[number];
 export type SourceAffiliation = (typeof sourceAffiliations)[number];
 export type OutletKind = (typeof outletKinds)[number];

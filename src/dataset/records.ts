@@ -7,10 +7,10 @@ import type { ActorInput, ClaimInput, EventInput, LabelInput, OutletInput, Sourc
 
 /**
  * Snapshot records. Each object is frozen as it is made: the shape is known, so there is no need
- * to walk every record again with a generic deep freeze (a tenth of the load time at 100k events).
+ * to walk every record again with a generic deep freeze (a sizeable share of a big load).
  * Empty lists and maps are one shared frozen object each, and equal dates one shared frozen date.
- * (Repeated short values — roles, places, source ids — are not made one string each: that saved 9 MB
- * at 100k events and cost 5–7% of the load time in Map lookups.)
+ * (Repeated short values — roles, places, source ids — are not made one string each: the memory it
+ * saved did not pay for the Map lookups it added to every load; bench/README.md.)
  */
 export function toActor(a: ActorInput): Actor {
 	return Object.freeze({

@@ -26,8 +26,8 @@ export function membersOf(dataset: DatasetSnapshot, actorId: string): readonly A
 }
 
 /**
- * Both tables of a snapshot, made now if they are not yet, stopping every thousand records: at 100k
- * events the related-events table took up to 180 ms in one piece the first time (see warm-indexes.ts).
+ * Both tables of a snapshot, made now if they are not yet, stopping every thousand records: on a big
+ * dataset the related-events table in one piece would block answers (see warm-indexes.ts).
  */
 export function* reverseLinkSteps(dataset: DatasetSnapshot): Generator<void, void> {
 	if (!incoming.has(dataset)) yield* incomingSteps(dataset);

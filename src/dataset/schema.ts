@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import { DATE_FORMS, parsePartialDate } from './partial-date.js';
+import { eventStatuses, stances } from '../vocabulary/words.js';
+
+export { eventStatuses, stances };
 
 /** Editor-written ids: lowercase slugs, stable across edits. */
 export const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/u;
@@ -150,7 +153,6 @@ export const labelSchema = z
 	})
 	.strict();
 
-export const stances = ['asserts', 'denies', 'disputes'] as const;
 
 export const claimSchema = z
 	.object({
@@ -166,7 +168,6 @@ export const claimSchema = z
 	})
 	.strict();
 
-export const eventStatuses = ['confirmed', 'reported', 'disputed', 'corrected'] as const;
 export const priorities = ['breaking', 'normal'] as const;
 
 /**

@@ -1,13 +1,13 @@
 /**
  * Where the loader sends each record's search fields. Tokenizing and indexing every text is the
- * largest single cost of loading a big dataset (about a fifth of it at 100k events), and none of
+ * largest single cost of loading a big dataset (bench/README.md), and none of
  * the other work depends on it — so once a load proves big, the fields go to a worker thread that
  * builds the index on the other core while this thread validates and makes records. The texts are
  * the records' own strings: this side keeps only references to them, and sends them over in
  * batches (a copy of some hundreds of kilobytes each).
  *
- * Small loads (the demo story, tests) never start a worker: starting one costs about 300 ms (the
- * thread, tsx, the modules), more than indexing 10k events here. The loader knows the dataset's size
+ * Small loads (the demo story, tests) never start a worker: starting one (the thread, tsx, the
+ * modules) costs more than indexing a small dataset here. The loader knows the dataset's size
  * before it reads a record; from {@link OFF_THREAD_BYTES} on it starts the worker at once, so the
  * start overlaps the reading and validating. A worker that fails to start or dies makes the index
  * be built here too, from the same references, so the result never depends on the worker.

@@ -2,8 +2,8 @@
  * A small inverted index with BM25 ranking over folded tokens, and prefix matching so that
  * "detain" finds "detained". Built once per snapshot; queries cost a few postings lookups.
  *
- * Layout (why): at 100k events the index holds some 6 million postings. As one JS array of numbers
- * per token they took about 100 MB and a second of GC; here they sit in two typed arrays, grouped
+ * Layout (why): a big dataset's index holds millions of postings. As one JS array of numbers per
+ * token they cost much memory and long GC pauses (bench/README.md); here they sit in two typed arrays, grouped
  * by token (CSR: token → offsets[t]..offsets[t+1]), docs ascending within a token — 6 bytes a
  * posting. Queries score into dense scratch arrays reused between queries instead of a Map and a
  * Set per matching document.
@@ -250,8 +250,8 @@ export class SearchIndex {
 				bits = set.bits;
 			} else {
 				// Several tokens: their union, for this query only. A frequent token's bits come from its
-				// kept bit set (a few thousand words to OR instead of walking tens of thousands of postings:
-				// "court" and the tag "courts" at 100k events took 5 ms a query that way).
+				// kept bit set: a few thousand words to OR instead of walking tens of thousands of postings,
+				// which made a query for two frequent words slow (bench/README.md).
 				bits = s.union;
 				bits.fill(0);
 				for (const tok of toks) {

@@ -3,8 +3,8 @@
  * `cmd.<command>.description`, `cmd.<command>.opt.<option>` and their `.label` names. A command
  * without catalog entries (a test's, a plugin's) keeps the English text of its definition.
  */
-import type { CommandDefinition, OptionDefinition } from '../core/command.js';
-import type { Block, Reply, Span } from '../core/reply.js';
+import type { CommandDefinition, OptionDefinition } from '../vocabulary/command-definition.js';
+import type { Block, Reply, Span } from '../vocabulary/reply.js';
 import { toLocale, type Locale } from './locale.js';
 import { CATALOGS, isMessageKey } from './messages/index.js';
 import type { Translator } from './translator.js';

@@ -3,8 +3,9 @@
  * or subscription first, then the platform's hint (Discord's interaction locale, Telegram's
  * language_code), then English.
  */
-export const LOCALES = ['en', 'ru', 'az', 'fa'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from '../vocabulary/words.js';
+
+export { LOCALES, type Locale };
 
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', ru: 'Русский', az: 'Azərbaycanca', fa: 'فارسی' };
 

@@ -7,7 +7,7 @@
  * In a right-to-left locale every string placeholder is wrapped in Unicode isolates, so a Latin name
  * or id inside Persian text keeps its place (see src/i18n/bidi.ts).
  */
-import type { Span } from '../core/reply.js';
+import type { Span } from '../vocabulary/reply.js';
 import type { PartialDate } from '../dataset/partial-date.js';
 import { isolate } from './bidi.js';
 import { formatDateLocalized } from './dates.js';

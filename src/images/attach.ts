@@ -28,12 +28,12 @@ export interface AttachContext {
 }
 
 export function imagesEnabled(services: CommandServices): boolean {
-	return services['images'] === true || services['images'] === 'svg';
+	return services.images === true || services.images === 'svg';
 }
 
 /** Whether the deployment wants SVG text rather than PNG (the web site's core, which inlines pictures). */
 function wantsSvg(services: CommandServices): boolean {
-	return services['images'] === 'svg';
+	return services.images === 'svg';
 }
 
 /** A timeline picture, or nothing when images are off or rendering fails (the text answer still goes out). */

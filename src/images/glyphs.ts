@@ -1,7 +1,7 @@
 /**
  * Text for the pictures without resvg's text layout where it is not needed. The resvg-js build
  * re-reads the whole 740 kB font file for every glyph it lays out (fontdb keeps a file source, not
- * the bytes), which made text about 70 % of a picture's render time. So text that needs no shaping
+ * the bytes), which made text most of a picture's render time. So text that needs no shaping
  * (Latin, Cyrillic, Greek and Armenian letters, digits, punctuation, symbols) is set here from the
  * shipped DejaVu Sans's own outlines, advances and pair kerning, in one of three ways:
  *

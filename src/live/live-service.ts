@@ -69,6 +69,18 @@ export interface LivePlan {
 	readonly correctedChats: number;
 }
 
+/** The live layer's planner, as /reload dry_run:true asks it what a reload would send. */
+export interface LivePlanner {
+	plan(before: DatasetSnapshot, after: DatasetSnapshot, diff: DatasetDiff): Promise<LivePlan>;
+}
+
+declare module '../core/command.js' {
+	interface CommandServices {
+		/** The live layer, when the bot runs one: /reload dry_run:true shows the alerts and corrections a reload would send. */
+		readonly live?: LivePlanner;
+	}
+}
+
 /** The fingerprint recorded for an event a message showed that has since been withdrawn. */
 const GONE = 'gone';
 

@@ -3,50 +3,18 @@
  * diff it, swap atomically on success, and record the attempt. A failed load leaves the live
  * snapshot untouched; reloads run one at a time.
  */
-import type { Platform } from '../core/command.js';
 import type { DatasetHolder } from '../dataset/dataset-holder.js';
 import { diffDatasets, type DatasetDiff } from '../dataset/diff.js';
 import { formatDatasetErrorWithoutValues, type DatasetError } from '../dataset/errors.js';
 import { loadDataset, type LoadOptions } from '../dataset/load-dataset.js';
 import { visibleView } from '../dataset/visible-view.js';
 import { warmIndexes } from '../dataset/warm-indexes.js';
-import type { DatasetCounts, DatasetSnapshot } from '../dataset/snapshot.js';
+import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
+import type { ReloadAuditEntry, ReloadAuditLog, ReloadRequester, ReloadTrigger } from '../store/reload-audit.js';
 import { DEFAULT_MAX_REMOVED_SHARE, shrinkBeyond, type Shrink } from './shrink-guard.js';
 
-export type ReloadTrigger = 'command' | 'signal' | 'watch';
-
-/** Who asked for a reload. */
-export interface ReloadRequester {
-	readonly platform: Platform | 'system';
-	readonly userId: string;
-	readonly displayName: string;
-}
-
-/** One line of the reload audit log. */
-export interface ReloadAuditEntry {
-	readonly at: string;
-	readonly requester: ReloadRequester;
-	readonly trigger: ReloadTrigger;
-	readonly dryRun: boolean;
-	readonly result: 'swapped' | 'unchanged' | 'dry_run' | 'failed';
-	/** Version (content hash) of the dataset that was loaded, when it loaded. */
-	readonly version?: string;
-	readonly counts?: DatasetCounts;
-	readonly errorCount?: number;
-	readonly durationMs: number;
-}
-
-/**
- * Where reloads are recorded. Implemented by the store (SqliteReloadAudit); asynchronous so that a
- * PostgreSQL store can implement it without changing the callers.
- */
-export interface ReloadAuditLog {
-	/** Appends one entry. A rejection is logged by the Reloader and never fails the reload. */
-	record(entry: ReloadAuditEntry): Promise<void>;
-	/** The latest `limit` entries, most recent first. */
-	recent(limit: number): Promise<ReloadAuditEntry[]>;
-}
+export type { ReloadAuditEntry, ReloadAuditLog, ReloadRequester, ReloadTrigger } from '../store/reload-audit.js';
 
 /**
  * What a reload did. `shrink` lists the kinds it removes (or would remove) more of than the
@@ -167,5 +135,12 @@ export class Reloader {
 		} catch (err) {
 			logger.error({ err, result: entry.result, trigger: entry.trigger }, 'Could not record the reload in the audit log');
 		}
+	}
+}
+
+declare module '../core/command.js' {
+	interface CommandServices {
+		/** The live reloader, for /reload. */
+		readonly reloader?: Reloader;
 	}
 }

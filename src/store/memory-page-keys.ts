@@ -3,7 +3,7 @@
  * single process) uses. The same bound and expiry as the database tables; a restart forgets every
  * key, so old buttons answer "expired".
  */
-import type { Platform } from '../core/command.js';
+import type { Platform } from '../vocabulary/place.js';
 import { PAGE_KEYS_MAX, type PageKeyTable, type PageRecord } from './store.js';
 
 export class MemoryPageKeyTable implements PageKeyTable {

@@ -1,5 +1,6 @@
 /**
- * Typed access to the subscription services that the composition root puts in ctx.services.
+ * The subscription services that the composition root puts in ctx.services: their members of
+ * CommandServices, and typed access with a user-facing error when a build runs without them.
  */
 import type { CommandServices } from '../core/command.js';
 import { msg, UserFacingError } from '../core/errors.js';
@@ -17,14 +18,19 @@ export interface SubscriptionServices {
 	readonly defaults?: SubscriptionDefaults;
 }
 
-function isStore(v: unknown): v is SubscriptionStore {
-	return typeof v === 'object' && v !== null && typeof (v as SubscriptionStore).upsert === 'function' && typeof (v as SubscriptionStore).listActive === 'function';
+declare module '../core/command.js' {
+	interface CommandServices {
+		/** The subscription store, for /subscribe, /subscriptions, /unsubscribe and /language. */
+		readonly subscriptions?: SubscriptionStore;
+		/** Defaults for /subscribe. */
+		readonly defaults?: Partial<SubscriptionDefaults>;
+	}
 }
 
 /** The subscription store, or a user-facing UNAVAILABLE error when this build runs without one. */
 export function subscriptionStoreOf(services: CommandServices): SubscriptionStore {
-	const store = services['subscriptions'];
-	if (!isStore(store)) {
+	const store = services.subscriptions;
+	if (!store) {
 		throw new UserFacingError('UNAVAILABLE', msg('error.noSubscriptionStore'), msg('error.noSubscriptionStore.hint'));
 	}
 	return store;
@@ -32,6 +38,6 @@ export function subscriptionStoreOf(services: CommandServices): SubscriptionStor
 
 /** The configured defaults (time 08:00 when none are given). */
 export function subscriptionDefaultsOf(services: CommandServices): SubscriptionDefaults {
-	const d = services['defaults'] as Partial<SubscriptionDefaults> | undefined;
+	const d = services.defaults;
 	return { time: typeof d?.time === 'string' ? d.time : '08:00', ...(typeof d?.timezone === 'string' ? { timezone: d.timezone } : {}) };
 }

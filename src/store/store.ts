@@ -5,7 +5,7 @@
  * caller changes with the backend, and src/store/open-stores.ts picks one from the configuration.
  * (The reload audit log's port, ReloadAuditLog, lives beside its user in src/reload/reloader.ts.)
  */
-import type { Platform } from '../core/command.js';
+import type { Place, Platform } from '../vocabulary/place.js';
 import type { SentPart } from '../core/delivery.js';
 import type { Reply } from '../core/reply.js';
 import type { Locale } from '../i18n/locale.js';
@@ -108,6 +108,14 @@ export interface ChannelLanguages {
 /** Whether a store (ctx.services.subscriptions) also keeps channel languages. */
 export function hasChannelLanguages(store: unknown): store is ChannelLanguages {
 	return typeof store === 'object' && store !== null && typeof (store as ChannelLanguages).channelLanguage === 'function' && typeof (store as ChannelLanguages).setChannelLanguage === 'function';
+}
+
+/**
+ * The `localePin` for the core (CoreOptions.localePin): the channel's pinned language when the store
+ * keeps channel languages, else none. The composition root sets it, so the core never imports the store.
+ */
+export function channelLanguagePin(store: unknown): ((place: Pick<Place, 'platform' | 'channelId'>) => Promise<Locale | undefined>) | undefined {
+	return hasChannelLanguages(store) ? (place) => store.channelLanguage(place.platform, place.channelId) : undefined;
 }
 
 export interface SubscriptionStore {

@@ -2,7 +2,7 @@
  * Everything the bot keeps, behind the store ports: what openSqliteStores and openPostgresStores
  * both return, and what the composition root uses without knowing which database is underneath.
  */
-import type { ReloadAuditLog } from '../reload/reloader.js';
+import type { ReloadAuditLog } from './reload-audit.js';
 import type { DeliveryLedger, EventVersionStore, LiveStore, PageKeyTable, SubscriptionStore, UpdateDeduplicator } from './store.js';
 
 export interface Stores {

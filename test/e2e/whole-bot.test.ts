@@ -95,6 +95,12 @@ describe('the bot process', () => {
 		writeFileSync(story, readFileSync(story, 'utf8').replace(/title: .*/, 'title: Reloaded title'));
 		bot.kill('SIGHUP');
 		await waitForLog(/"trigger":"signal","result":"swapped"/);
+		// Readers see the new snapshot: /help names the story by its reloaded title.
+		const before = tg.calls.length;
+		tg.message(places.private(people.bob), people.bob, '/help');
+		const help = await tg.waitFor(() => tg.calls.slice(before).find((c) => c.method === 'sendMessage'), 10_000);
+		expect(JSON.stringify(help)).toContain('Reloaded title');
+		expect(JSON.stringify(help)).not.toContain('The 2025 Russia–Azerbaijan rift');
 	});
 
 	it('never writes a token to its logs', () => {

@@ -17,7 +17,7 @@ import { briefingKey, createTickRunner } from '../../src/scheduler/tick.js';
 import { MIGRATIONS, schemaVersion } from '../../src/store/sqlite/migrations.js';
 import { openDatabase } from '../../src/store/sqlite/open-database.js';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
-import { hasChannelLanguages, type ChannelLanguages } from '../../src/store/store.js';
+import { channelLanguagePin, hasChannelLanguages, type ChannelLanguages } from '../../src/store/store.js';
 import { FakeSender, makeDataset, seedSubscriptions, sub, tempDir } from '../scheduler/helpers/fixtures.js';
 
 const cleanups: (() => void)[] = [];
@@ -110,7 +110,10 @@ describe('a language pinned for the channel', () => {
 		const stores = openSqliteStores(':memory:');
 		cleanups.push(() => stores.close());
 		const channels = languagesOf(stores.subscriptions);
-		const core = new Core({ registry, dataset: () => makeDataset(), clock: () => NOW, logger: silentLogger(), services: withStore ? { registry, subscriptions: stores.subscriptions } : { registry } });
+		// As the composition root (src/app.ts) does: the store's channel languages reach the core as localePin.
+		const pin = withStore ? channelLanguagePin(stores.subscriptions) : undefined;
+		const services = withStore ? { registry, subscriptions: stores.subscriptions } : { registry };
+		const core = new Core({ registry, dataset: () => makeDataset(), clock: () => NOW, logger: silentLogger(), services, ...(pin ? { localePin: pin } : {}) });
 		const ask = async (line: string, locale?: string, who = admin) => {
 			const r = await core.handle({ line, requester: who, place: group, ...(locale ? { locale } : {}) });
 			return { text: renderPlainText(r.reply), kind: r.outcome.kind };

@@ -7,7 +7,7 @@
  * matches. Keys are inserted in sorted order, so two overlapping claims queue rather than deadlock.
  */
 import type { Pool } from 'pg';
-import type { Platform } from '../../core/command.js';
+import type { Platform } from '../../vocabulary/place.js';
 import type { SentPart } from '../../core/delivery.js';
 import type { ClaimResult, DeliveryLedger, DeliveryPart, DeliveryPartStatus, DeliveryRecord, DeliveryStatus, ExpiryReport, OccurrenceKey, OccurrenceTarget, Settlement } from '../store.js';
 import { iso, isoOrUndefined, rows, transaction } from './pg-util.js';

@@ -4,7 +4,7 @@
  * table stays bounded whichever process writes, and now and then the expired ones.
  */
 import type { Pool } from 'pg';
-import type { Platform } from '../../core/command.js';
+import type { Platform } from '../../vocabulary/place.js';
 import { PAGE_KEY_PRUNE_INTERVAL_MS, PAGE_KEYS_MAX, PAGE_LINE_MAX, type PageKeyTable, type PageRecord } from '../store.js';
 
 interface Row {

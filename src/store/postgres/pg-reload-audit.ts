@@ -2,8 +2,8 @@
  * The reload audit log on PostgreSQL: one row per reload attempt, newest read first.
  */
 import type { Pool } from 'pg';
-import type { Platform } from '../../core/command.js';
-import type { ReloadAuditEntry, ReloadAuditLog, ReloadTrigger } from '../../reload/reloader.js';
+import type { Platform } from '../../vocabulary/place.js';
+import type { ReloadAuditEntry, ReloadAuditLog, ReloadTrigger } from '../reload-audit.js';
 import { iso, rows } from './pg-util.js';
 
 interface Row {

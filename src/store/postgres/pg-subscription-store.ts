@@ -4,7 +4,7 @@
  * ON CONFLICT DO NOTHING and, losing that race, updates the winner's row instead.
  */
 import type { Pool } from 'pg';
-import type { Platform } from '../../core/command.js';
+import type { Platform } from '../../vocabulary/place.js';
 import { isLocale } from '../../i18n/locale.js';
 import type { Locale } from '../../i18n/locale.js';
 import { alertLevel, type ChannelLanguages, type MoveResult, type Subscription, type SubscriptionInput, type SubscriptionStore, type UpsertResult } from '../store.js';

@@ -4,7 +4,7 @@
  * second process on the same file) finds it taken. Claims run in IMMEDIATE transactions so two
  * processes serialise on the write lock instead of failing on a lock upgrade.
  */
-import type { Platform } from '../../core/command.js';
+import type { Platform } from '../../vocabulary/place.js';
 import type { SentPart } from '../../core/delivery.js';
 import type { ClaimResult, DeliveryLedger, DeliveryPart, DeliveryPartStatus, DeliveryRecord, DeliveryStatus, ExpiryReport, OccurrenceKey, OccurrenceTarget, Settlement } from '../store.js';
 import type { SqliteDatabase } from './open-database.js';

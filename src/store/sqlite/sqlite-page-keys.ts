@@ -3,7 +3,7 @@
  * they come (seq); a put deletes the rows more than `maxEntries` behind its own, so the table stays
  * bounded whichever process writes, and now and then the expired ones.
  */
-import type { Platform } from '../../core/command.js';
+import type { Platform } from '../../vocabulary/place.js';
 import { PAGE_KEY_PRUNE_INTERVAL_MS, PAGE_KEYS_MAX, PAGE_LINE_MAX, type PageKeyTable, type PageRecord } from '../store.js';
 import type { SqliteDatabase } from './open-database.js';
 

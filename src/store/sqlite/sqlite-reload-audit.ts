@@ -1,8 +1,8 @@
 /**
  * The reload audit log on SQLite: one row per reload attempt, newest read first.
  */
-import type { Platform } from '../../core/command.js';
-import type { ReloadAuditEntry, ReloadAuditLog, ReloadTrigger } from '../../reload/reloader.js';
+import type { Platform } from '../../vocabulary/place.js';
+import type { ReloadAuditEntry, ReloadAuditLog, ReloadTrigger } from '../reload-audit.js';
 import type { SqliteDatabase } from './open-database.js';
 
 interface Row {

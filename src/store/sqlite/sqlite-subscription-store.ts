@@ -2,7 +2,7 @@
  * SubscriptionStore on SQLite. better-sqlite3 is synchronous; the async interface is kept so that
  * callers do not change when another database backs the store.
  */
-import type { Platform } from '../../core/command.js';
+import type { Platform } from '../../vocabulary/place.js';
 import { isLocale } from '../../i18n/locale.js';
 import type { Locale } from '../../i18n/locale.js';
 import { alertLevel, type ChannelLanguages, type MoveResult, type Subscription, type SubscriptionInput, type SubscriptionStore, type UpsertResult } from '../store.js';
