@@ -1,5 +1,5 @@
 /** Detection of what the console's terminal can show, conservative by design. */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectTerminal, inlineImage, type TerminalEnv } from '../../../src/platforms/console/terminal.js';
 
 const tty = { isTTY: true, write: () => true } as unknown as NodeJS.WritableStream;
@@ -7,6 +7,16 @@ const pipe = { write: () => true } as unknown as NodeJS.WritableStream;
 const env = (e: Partial<TerminalEnv> = {}): TerminalEnv => ({ noColor: false, multiplexer: false, ...e });
 
 describe('detectTerminal', () => {
+	// supports-color reads the process environment and styles nothing on an unknown CI service (CI=true);
+	// these cases describe a reader's terminal, so that variable is set aside while they run.
+	const ci = process.env['CI'];
+	beforeAll(() => {
+		delete process.env['CI'];
+	});
+	afterAll(() => {
+		if (ci !== undefined) process.env['CI'] = ci;
+	});
+
 	it('styles nothing when piped or under NO_COLOR', () => {
 		expect(detectTerminal(pipe, env({ term: 'xterm-kitty' }))).toEqual({});
 		expect(detectTerminal(tty, env({ noColor: true, term: 'xterm-kitty' }))).toEqual({});
