@@ -19,6 +19,9 @@ export interface PacingOptions {
 }
 
 /** Telegram's guidance (Bots FAQ, "My bot is hitting limits"). */
+/** How many even spacings of the global budget a late call may make up for (see slot()). */
+const SPREAD_BURST = 3;
+
 export const DEFAULT_PACING: PacingOptions = {
 	perChatIntervalMs: 1000,
 	group: { count: 20, windowMs: 60_000 },
@@ -45,6 +48,8 @@ export type RetryAfter = (err: unknown) => number | undefined;
 export class Pacer {
 	private readonly chats = new Map<string, ChatState>();
 	private readonly globalSent: number[] = [];
+	/** When the next call may start by the even spacing of the global budget (epoch ms). */
+	private nextGlobalAt = 0;
 	private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
 	private closed = false;
 	private runs = 0;
@@ -108,13 +113,18 @@ export class Pacer {
 				isGroup && state.sent.length >= group.count ? state.sent[state.sent.length - group.count]! + group.windowMs : 0,
 				this.globalSent.length >= global.count ? this.globalSent[this.globalSent.length - global.count]! + global.windowMs : 0,
 				// Evenly spread, not in bursts of a whole window: Telegram answers bursts with 429s, and a
-				// process that dies then has one request on the wire, not a window's worth.
-				this.globalSent.length ? this.globalSent[this.globalSent.length - 1]! + global.windowMs / global.count : 0,
+				// process that dies then has a request or two on the wire, not a window's worth.
+				this.nextGlobalAt,
 			);
 			if (at <= now) {
 				state.nextAt = now + this.options.perChatIntervalMs;
 				if (isGroup) state.sent.push(now);
 				this.globalSent.push(now);
+				// The next call's slot keeps to the schedule when this one started a little late (a busy
+				// event loop), so the lateness is caught up instead of lost for good; after a pause of
+				// more than SPREAD_BURST spacings the schedule starts again from now.
+				const spacing = global.windowMs / global.count;
+				this.nextGlobalAt = now - this.nextGlobalAt < SPREAD_BURST * spacing ? this.nextGlobalAt + spacing : now + spacing;
 				return;
 			}
 			await this.sleep(at - now);
