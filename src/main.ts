@@ -219,6 +219,9 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 				dataDir: app.dataDir,
 				...((options.now ?? config.now) ? { now: (options.now ?? config.now)! } : {}),
 				onShardReload: () => reloadHere('signal'),
+				onGuildRemoved: (guildId) => {
+					membership.removedFromGuild('discord', guildId).catch((err: unknown) => logger.error({ err, guild: guildId }, 'Could not pause the subscriptions of a server the bot left'));
+				},
 			});
 			stack.push({ name: 'discord shards', stop: () => shards.stop() });
 			senders.set('discord', shards.sender);

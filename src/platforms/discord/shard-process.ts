@@ -20,7 +20,8 @@ import { watchDataset, type DatasetWatcher } from '../../reload/watch-dataset.js
 import { describeStore, openStores } from '../../store/open-stores.js';
 import type { Stores } from '../../store/stores.js';
 import { startDiscord, type DiscordPlatform } from './discord-adapter.js';
-import { RELOAD_MESSAGE, SHARD_RELOADED_MESSAGE } from './sharding.js';
+import type { Membership } from '../../scheduler/membership.js';
+import { GUILD_REMOVED_MESSAGE, RELOAD_MESSAGE, SHARD_RELOADED_MESSAGE } from './sharding.js';
 
 const SYSTEM = { platform: 'system', userId: 'system', displayName: 'system' } as const;
 
@@ -122,7 +123,17 @@ async function main(): Promise<void> {
 			if (isMessage(message, RELOAD_MESSAGE)) reload('signal');
 		});
 		if (config.watch) watcher = watchDataset(app.dataDir, () => reload('watch'), { logger });
-		discord = await startDiscord({ core: app.core, config, logger, pages: stores.pages });
+		// The gateway's guild removals go to the parent, which pauses the subscriptions and tells the owners.
+		const membership: Membership = {
+			removedFromGuild: (_platform, guildId) => {
+				process.send?.({ ...GUILD_REMOVED_MESSAGE, guildId });
+				return Promise.resolve(0);
+			},
+			// Telegram's events: a Discord shard never sees them.
+			removedFromChannel: () => Promise.resolve(0),
+			chatMigrated: () => Promise.resolve('missing'),
+		};
+		discord = await startDiscord({ core: app.core, config, logger, pages: stores.pages, membership });
 		const ds = app.holder.current();
 		logger.info({ ms: Math.round(performance.now() - started), version: ds.version, gatewayMs: discord.readyMs }, 'Shard ready');
 	} catch (err) {

@@ -54,6 +54,11 @@ export const SHARD_PROCESS_FILE = fileURLToPath(new URL('./shard-process.ts', im
 export const RELOAD_MESSAGE = { sitrep: 'reload' } as const;
 /** IPC, shard → parent: an owner's /reload swapped this shard's dataset (DiscordShardsOptions.onShardReload). */
 export const SHARD_RELOADED_MESSAGE = { sitrep: 'reloaded' } as const;
+/**
+ * IPC, shard → parent: Discord removed the bot from a guild this shard serves. The parent owns the
+ * subscriptions' fate (DiscordShardsOptions.onGuildRemoved pauses them and tells the owners).
+ */
+export const GUILD_REMOVED_MESSAGE = { sitrep: 'guild-removed' } as const;
 
 export interface DiscordShardsOptions {
 	readonly config: Config;
@@ -85,6 +90,8 @@ export interface DiscordShardsOptions {
 	 * dataset is already current does not report again, so this cannot loop).
 	 */
 	readonly onShardReload?: (shardId: number) => void;
+	/** A shard reports that the bot was removed from a guild (see {@link GUILD_REMOVED_MESSAGE}). */
+	readonly onGuildRemoved?: (guildId: string) => void;
 }
 
 /** One shard as the parent sees it. */
@@ -214,6 +221,9 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 			if (typeof message === 'object' && message !== null && (message as { sitrep?: unknown }).sitrep === SHARD_RELOADED_MESSAGE.sitrep) {
 				logger.info({ shard: shard.id }, 'A Discord shard reloaded its dataset');
 				opts.onShardReload?.(shard.id);
+			} else if (typeof message === 'object' && message !== null && (message as { sitrep?: unknown }).sitrep === GUILD_REMOVED_MESSAGE.sitrep) {
+				const guildId = (message as { guildId?: unknown }).guildId;
+				if (typeof guildId === 'string' && /^\d{1,25}$/u.test(guildId)) opts.onGuildRemoved?.(guildId);
 			}
 		});
 		shard.on('disconnect', () => logger.warn({ shard: shard.id }, 'Discord shard disconnected'));

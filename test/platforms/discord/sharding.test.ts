@@ -96,6 +96,7 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 	let db: string;
 	let data: string;
 	const reportedReloads: number[] = [];
+	const removedGuilds: string[] = [];
 	const out = capture();
 	let startMs = 0;
 	// A failure here is much easier to read next to what the shards logged.
@@ -118,7 +119,7 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 			void shards.reload();
 		};
 		const t0 = performance.now();
-		shards = await startDiscordShards({ config, logger: silentLogger(), shards: 2, dataDir: data, now: NOW, onShardReload, output: out.stream, spawnDelayMs: 100, respawnDelayMs: 200, stopGraceMs: 5000 });
+		shards = await startDiscordShards({ config, logger: silentLogger(), shards: 2, dataDir: data, now: NOW, onShardReload, onGuildRemoved: (id) => removedGuilds.push(id), output: out.stream, spawnDelayMs: 100, respawnDelayMs: 200, stopGraceMs: 5000 });
 		startMs = performance.now() - t0;
 	}, 60_000);
 
@@ -168,6 +169,12 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 		const cb = await standIn.waitFor((c) => c.path === `/interactions/${i.id}/${i.token}/callback`, 10_000);
 		expect(embedsText(cb)).toContain('Daily briefing in this chat');
 		expect(embedsText(cb)).toContain('08:00');
+	});
+
+	it('a guild removal seen by a shard reaches the parent, which owns the subscriptions there (main.ts pauses them)', async () => {
+		standIn.dispatch('GUILD_DELETE', { id: G1 }, { shard: 1 });
+		await until(() => removedGuilds.includes(G1), 'the parent to hear of the removed guild');
+		expect(removedGuilds).toEqual([G1]);
 	});
 
 	it('no shard runs a scheduler: the due briefing is posted only when the parent’s scheduler ticks, through REST', async () => {
