@@ -225,6 +225,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			});
 			stack.push({ name: 'discord shards', stop: () => shards.stop() });
 			senders.set('discord', shards.sender);
+			health.watch('discord', () => shards.connection());
 			reloadShards = () => void shards.reload();
 			logger.info({ shards: shards.shardCount }, 'Discord shards started');
 		} else if (config.discord) {

@@ -42,7 +42,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult, type Shard } from 'discord.js';
 import type { Config, ShardRange } from '../../config.js';
-import type { PlatformSender } from '../../core/delivery.js';
+import type { ConnectionState, PlatformSender } from '../../core/delivery.js';
 import type { Logger } from '../../logger.js';
 import { restApiBase } from './deploy-commands.js';
 import { createDiscordSender, describeError } from './discord-sender.js';
@@ -115,6 +115,8 @@ export interface DiscordShards {
 	readonly readyMs: readonly number[];
 	/** Where each shard is, e.g. for a health endpoint. */
 	status(): ShardStatus[];
+	/** The gateway as one connection for /healthz: up while every shard is ready, down since the first was not. */
+	connection(): ConnectionState;
 	/** Asks every running shard to reload its dataset (call it beside the parent's own reload). */
 	reload(): Promise<void>;
 	/** Stops every shard and resolves once all their processes have exited. */
@@ -194,6 +196,13 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 		);
 	};
 
+	// The shards' gateway as one connection: down from the moment any shard is not ready.
+	let gateway: ConnectionState = { up: false, since: Date.now(), reason: 'shards starting' };
+	const refresh = (reason: string): void => {
+		const up = manager.shards.size > 0 && [...manager.shards.values()].every((s) => s.ready && s.process);
+		if (up !== gateway.up) gateway = up ? { up, since: Date.now() } : { up, since: Date.now(), reason };
+	};
+
 	manager.on('shardCreate', (shard) => {
 		// Shard copied this process's environment when it was created; add ours (see createManager).
 		shard.env = { ...(shard.env as Record<string, string>), ...env, SHARDING_MANAGER_MODE: 'process' };
@@ -216,6 +225,7 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 			const ms = Math.round(performance.now() - (spawnedAt.get(shard.id) ?? 0));
 			readyMs[shard.id] ??= ms;
 			logger.info({ shard: shard.id, ms }, 'Discord shard ready');
+			refresh('');
 		});
 		shard.on('message', (message: unknown) => {
 			if (typeof message === 'object' && message !== null && (message as { sitrep?: unknown }).sitrep === SHARD_RELOADED_MESSAGE.sitrep) {
@@ -226,12 +236,21 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 				if (typeof guildId === 'string' && /^\d{1,25}$/u.test(guildId)) opts.onGuildRemoved?.(guildId);
 			}
 		});
-		shard.on('disconnect', () => logger.warn({ shard: shard.id }, 'Discord shard disconnected'));
-		shard.on('reconnecting', () => logger.info({ shard: shard.id }, 'Discord shard reconnecting'));
+		shard.on('disconnect', () => {
+			logger.warn({ shard: shard.id }, 'Discord shard disconnected');
+			refresh(`shard ${shard.id} disconnected from the gateway`);
+		});
+		shard.on('reconnecting', () => {
+			logger.info({ shard: shard.id }, 'Discord shard reconnecting');
+			refresh(`shard ${shard.id} reconnecting to the gateway`);
+		});
+		shard.on('resume', () => refresh(''));
 		// Without a listener an 'error' event would throw in this process.
 		shard.on('error', (err) => logger.error({ shard: shard.id, err: describeError(err) }, 'Discord shard error'));
 		shard.on('death', (child) => {
 			if (stopping) return;
+			// discord.js emits 'death' before it clears the shard's ready flag: down from now on.
+			if (gateway.up) gateway = { up: false, since: Date.now(), reason: `shard ${shard.id}'s process died` };
 			const c = child as ChildProcess;
 			if (c.exitCode === 0) {
 				logger.warn({ shard: shard.id }, 'Discord shard stopped on a signal; not respawning (its guilds are offline until restart)');
@@ -268,6 +287,7 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 		shardCount,
 		shardIds,
 		readyMs,
+		connection: () => gateway,
 		status: () =>
 			[...manager.shards.values()].map((s) => ({ id: s.id, pid: s.process?.pid, ready: s.ready, deaths: deaths.get(s.id) ?? 0 })),
 		async reload() {

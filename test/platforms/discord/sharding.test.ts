@@ -141,6 +141,7 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 		expect(new Set(pids).size).toBe(2);
 		expect(pids).not.toContain(process.pid);
 		expect(shards.status().every((s) => s.ready)).toBe(true);
+		expect(shards.connection().up).toBe(true);
 		// Like Discord, the stand-in gave each shard only its own guild.
 		expect([...standIn.shardOf.values()].sort()).toEqual([
 			[0, 2],
@@ -251,8 +252,12 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 	it('respawns a shard that dies (kill -9), which identifies again and answers', async () => {
 		const before = shards.status().find((s) => s.id === 1)!;
 		process.kill(before.pid!, 'SIGKILL');
+		// The gateway counts as down for /healthz from the death until the respawned shard is ready.
+		await until(() => !shards.connection().up, 'the shards\' gateway to be down');
+		expect(shards.connection().reason).toMatch(/shard 1/u);
 		await until(() => standIn.identifies.filter((i) => JSON.stringify(i['shard']) === '[1,2]').length === 2, 'shard 1 to identify again');
 		await until(() => shards.status().find((s) => s.id === 1)!.ready, 'shard 1 to be ready again');
+		await until(() => shards.connection().up, 'the shards\' gateway to be up again');
 		const after = shards.status().find((s) => s.id === 1)!;
 		expect(after.pid).not.toBe(before.pid);
 		expect(after.deaths).toBe(1);
