@@ -4,7 +4,7 @@
  */
 import type { EventStatus } from '../dataset/model.js';
 import { claimLead } from '../core/present.js';
-import type { Block, Reply, Span } from '../core/reply.js';
+import type { Block, Paging, Reply, Span } from '../core/reply.js';
 import { createTranslator, type Translator } from '../i18n/translator.js';
 
 export const STATUS_MARK: Record<EventStatus, string> = { confirmed: '', reported: ' ◌', disputed: ' ⚠', corrected: ' ✎' };
@@ -63,19 +63,20 @@ export function renderBlock(b: Block, i18n: Translator = EN): string {
 	}
 }
 
+/** "Page 1 of 4 · next: /timeline page:2": where the other pages are, as a text interface shows it. */
+export function pagingLine(p: Paging, i18n: Translator): string {
+	return [
+		i18n.t('paging.footer', { page: p.page, pages: p.pages }),
+		...(p.prev ? [i18n.t('paging.previous', { line: p.prev })] : []),
+		...(p.next ? [i18n.t('paging.next', { line: p.next })] : []),
+	].join(' · ');
+}
+
 /** The whole reply as text, with paging and attachments described at the end. */
 export function renderPlainText(reply: Reply, extras: { imagePaths?: readonly string[] } = {}): string {
 	const i18n = createTranslator(reply.locale);
 	const lines = reply.blocks.map((b) => renderBlock(b, i18n));
-	if (reply.paging) {
-		const p = reply.paging;
-		const nav = [
-			i18n.t('paging.footer', { page: p.page, pages: p.pages }),
-			...(p.prev ? [i18n.t('paging.previous', { line: p.prev })] : []),
-			...(p.next ? [i18n.t('paging.next', { line: p.next })] : []),
-		];
-		lines.push(`\n${nav.join(' · ')}`);
-	}
+	if (reply.paging) lines.push(`\n${pagingLine(reply.paging, i18n)}`);
 	// The web page for what was asked: a plain line, the console has no buttons.
 	if (reply.link) lines.push(`\n${reply.link.label}: ${reply.link.url}`);
 	for (const path of extras.imagePaths ?? []) lines.push(i18n.t(/\.png$/u.test(path) ? 'plain.imageSaved' : 'plain.fileSaved', { path }));

@@ -17,7 +17,7 @@ import type { Block, Reply, Span } from '../core/reply.js';
 import type { EventStatus } from '../dataset/model.js';
 import { firstStrong, hasRtl, isolate, PDI, RLM } from '../i18n/bidi.js';
 import { createTranslator, type Translator } from '../i18n/translator.js';
-import { cleanText, STATUS_MARK } from './plain-text.js';
+import { cleanText, pagingLine, STATUS_MARK } from './plain-text.js';
 
 /** What the terminal can show, as detected by the console (src/platforms/console/terminal.ts). */
 export interface TerminalStyle {
@@ -185,15 +185,7 @@ export function renderTerminal(reply: Reply, style: TerminalStyle, extras: { ima
 	const rtl = i18n.dir === 'rtl';
 	const x: Ctx = { c: new Chalk({ level: style.colorLevel }), style: { ...style, width: Math.max(style.width, 20) }, i18n, rtl, data: rtl ? isolate : (t) => t };
 	const parts = reply.blocks.map((b) => block(b, x));
-	if (reply.paging) {
-		const p = reply.paging;
-		const nav = [
-			i18n.t('paging.footer', { page: p.page, pages: p.pages }),
-			...(p.prev ? [i18n.t('paging.previous', { line: p.prev })] : []),
-			...(p.next ? [i18n.t('paging.next', { line: p.next })] : []),
-		];
-		parts.push(`\n${hang('', x.c.dim(nav.join(' · ')), x)}`);
-	}
+	if (reply.paging) parts.push(`\n${hang('', x.c.dim(pagingLine(reply.paging, i18n)), x)}`);
 	for (const path of extras.imagePaths ?? []) parts.push(hang('', x.c.dim(i18n.t(/\.png$/u.test(path) ? 'plain.imageSaved' : 'plain.fileSaved', { path })), x));
 	return parts.join('\n').replace(/^\n+/u, '');
 }

@@ -222,20 +222,8 @@ export class TelegramSender implements PlatformSender {
 		for (let i = 0; i < now.length; i++) {
 			if (now[i] === was[i]) continue;
 			const id = Number(messageIds[i]);
-			const html = now[i]!;
-			const edit = (text: string, parse: boolean) =>
-				this.pacer.run(chatId, isGroupChat(chatId), async () => {
-					await onWire?.();
-					return this.telegram.editMessageText(chatId, id, undefined, text, { link_preview_options: { is_disabled: true }, ...(parse ? { parse_mode: 'HTML' as const } : {}) });
-				});
 			try {
-				try {
-					await edit(html, true);
-				} catch (err) {
-					if (!isCantParseEntities(err)) throw err;
-					this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: html.slice(0, 300) }, 'Telegram rejected our HTML; editing as plain text');
-					await edit(htmlToPlain(html), false);
-				}
+				await this.editHtml(chatId, id, now[i]!, {}, onWire);
 				edited++;
 			} catch (err) {
 				if (isNotModified(err)) continue;
@@ -252,23 +240,33 @@ export class TelegramSender implements PlatformSender {
 	async editPage(chatId: string, messageId: number, reply: Reply, pageOwner: string | undefined): Promise<SendOutcome> {
 		const html = renderTelegram(reply, { singleMessage: true })[0] ?? '';
 		const markup = await this.markup(chatId, reply, pageOwner);
-		const extra = { link_preview_options: { is_disabled: true }, ...(markup ? { reply_markup: markup } : {}) };
-		const edit = (text: string, parse: boolean) =>
-			this.pacer.run(chatId, isGroupChat(chatId), () => this.telegram.editMessageText(chatId, messageId, undefined, text, { ...extra, ...(parse ? { parse_mode: 'HTML' as const } : {}) }));
 		try {
-			try {
-				await edit(html, true);
-			} catch (err) {
-				if (!isCantParseEntities(err)) throw err;
-				this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: html.slice(0, 300) }, 'Telegram rejected our HTML; editing as plain text');
-				await edit(htmlToPlain(html), false);
-			}
+			await this.editHtml(chatId, messageId, html, markup ? { reply_markup: markup } : {});
 			return { kind: 'sent', messageIds: [String(messageId)] };
 		} catch (err) {
 			if (isNotModified(err)) return { kind: 'sent', messageIds: [String(messageId)] };
 			const outcome = classifySendError(err, this.token);
 			this.logger.warn({ chat: chatId, outcome, err: loggableError(err, this.token) }, 'Telegram page edit failed');
 			return outcome;
+		}
+	}
+
+	/**
+	 * Edits one message's text through the pacer; a 400 "can't parse entities" is edited once more as
+	 * plain text. `wire` is awaited right before each request (after pacing).
+	 */
+	private async editHtml(chatId: string, messageId: number, html: string, extra: { reply_markup?: InlineKeyboardMarkup }, wire: () => Promise<void> = noWire): Promise<void> {
+		const edit = (text: string, parse: boolean) =>
+			this.pacer.run(chatId, isGroupChat(chatId), async () => {
+				await wire();
+				return this.telegram.editMessageText(chatId, messageId, undefined, text, { link_preview_options: { is_disabled: true }, ...extra, ...(parse ? { parse_mode: 'HTML' as const } : {}) });
+			});
+		try {
+			await edit(html, true);
+		} catch (err) {
+			if (!isCantParseEntities(err)) throw err;
+			this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: html.slice(0, 300) }, 'Telegram rejected our HTML; editing as plain text');
+			await edit(htmlToPlain(html), false);
 		}
 	}
 
