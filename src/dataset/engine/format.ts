@@ -1,0 +1,113 @@
+/**
+ * The built dataset's file format: one SQLite database per dataset version. The writer
+ * (writer.ts) makes it; the snapshot (snapshot.ts) reads it through a read-only connection. A file
+ * is trusted only when its application id, format number and `complete` mark are all right (a build
+ * that crashed never writes the mark; a file of another program or format has another id).
+ *
+ * Why SQLite: the records and their indexes live in the page cache, not on the JS heap, so a
+ * million events cost the process only what its queries touch; several processes on one machine
+ * share one file; and FTS5 answers text queries in rowid (date) order with an early stop.
+ */
+
+/** `PRAGMA application_id` of a built dataset: "SITR". */
+export const APPLICATION_ID = 0x53495452;
+/** `PRAGMA user_version`: raised whenever the tables below change, so older files are rebuilt. */
+export const FORMAT_VERSION = 1;
+
+/** `events.hide_at` of a draft: never visible. Embargoed events hold the embargo instant (ms). */
+export const HIDDEN_ALWAYS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Events per first day that rowids leave room for: `ord = first_day × ORD_DAY + rank`, rank being
+ * the event's place among the events of its first day in date order (then id). So rowid order is
+ * date order, and a timeline page is a walk along the rowid.
+ */
+export const ORD_DAY = 2 ** 20;
+
+/**
+ * Day numbers are days since 1970-01-01 and can be negative (BCE dates); ords are shifted so they
+ * stay positive: `ord = (first_day + DAY_SHIFT) × ORD_DAY + rank`.
+ */
+export const DAY_SHIFT = 4_000_000;
+
+/** The ord of rank `rank` among the events whose first day is `day`. */
+export function ordOf(day: number, rank: number): number {
+	return (day + DAY_SHIFT) * ORD_DAY + rank;
+}
+
+/** The first day of the event at `ord`. */
+export function dayOfOrd(ord: number): number {
+	return Math.floor(ord / ORD_DAY) - DAY_SHIFT;
+}
+
+/**
+ * The tokenizer of the text tables. Text is folded (text.ts `fold`, stop words out) before it is
+ * indexed and before it is queried, so the tokenizer only splits on spaces and keeps actor keys
+ * (`a_<id>`, see {@link textKey}) whole.
+ */
+export const TOKENIZE = `unicode61 remove_diacritics 0 tokenchars '-_'`;
+
+/**
+ * The token that stands for an actor in the text tables: put in the documents of the actor's events
+ * and claims and of its own entry, and searched for a query word that names the actor in any script.
+ * Indexed words never hold `_` (they are runs of letters and digits), so a key is never a word.
+ */
+export function textKey(actorId: string): string {
+	return `a_${actorId}`;
+}
+
+/** The tables. Statements are run in order on an empty database. */
+export const SCHEMA: readonly string[] = [
+	// version: content hash of the dataset files; story, vocabulary: JSON; counts: JSON
+	// { events, actors, sources, claims }; max_span: longest event span in days; complete: '1'
+	// once every table is written (written last).
+	`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
+	// Dataset files in load order: name relative to the data directory, SHA-256 of the bytes.
+	`CREATE TABLE files (n INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, digest TEXT NOT NULL)`,
+	// Narrow, so that counting and filtering a range reads few pages; the record is in event_docs.
+	// status: index in eventStatuses (vocabulary/words.ts). md: month × 100 + day for an event on one
+	// exact day (precision day, no end), else NULL — for "on this day". hash: SHA-256 (16 hex) of doc.
+	`CREATE TABLE events (
+		ord INTEGER PRIMARY KEY,
+		id TEXT NOT NULL UNIQUE,
+		first_day INTEGER NOT NULL,
+		last_day INTEGER NOT NULL,
+		status INTEGER NOT NULL,
+		hide_at INTEGER NOT NULL,
+		priority INTEGER NOT NULL,
+		md INTEGER,
+		year INTEGER NOT NULL,
+		file INTEGER NOT NULL,
+		hash TEXT NOT NULL
+	)`,
+	`CREATE INDEX events_md ON events (md, ord) WHERE md IS NOT NULL`,
+	`CREATE INDEX events_status ON events (status, ord)`,
+	`CREATE INDEX events_file ON events (file)`,
+	`CREATE INDEX events_hidden ON events (hide_at) WHERE hide_at <> 0`,
+	// The StoryEvent as JSON (model.ts), keyed like events.
+	`CREATE TABLE event_docs (ord INTEGER PRIMARY KEY, doc TEXT NOT NULL)`,
+	// Once per actor and event (an actor may appear in two roles).
+	`CREATE TABLE event_actors (actor TEXT NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (actor, ord)) WITHOUT ROWID`,
+	`CREATE TABLE event_tags (tag TEXT NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (tag, ord)) WITHOUT ROWID`,
+	// Reverse links: the events whose related list names target.
+	`CREATE TABLE event_links (target TEXT NOT NULL, ord INTEGER NOT NULL, type TEXT NOT NULL, PRIMARY KEY (target, ord)) WITHOUT ROWID`,
+	// Records in load (file) order; doc is the model.ts record as JSON.
+	`CREATE TABLE actors (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL)`,
+	`CREATE TABLE sources (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL)`,
+	// Claims in load order (events in file order, each event's claims in its order).
+	`CREATE TABLE claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, event_ord INTEGER NOT NULL, by_actor TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
+	`CREATE INDEX claims_by ON claims (by_actor, n)`,
+	`CREATE INDEX claims_event ON claims (event_ord, n)`,
+	// How a reader may name an actor. kind 0: folded name, alias, transliteration or id, and each word
+	// of four letters or more of one; kind 1: the sound key (text.ts soundKey) of a folded name.
+	`CREATE TABLE actor_keys (kind INTEGER NOT NULL, key TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (kind, key, actor)) WITHOUT ROWID`,
+	// What a query word stands for besides itself (DatasetSnapshot.termKeys in the in-heap engine):
+	// actor text keys and the actor's own name word, per folded term.
+	`CREATE TABLE term_keys (term TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (term, key)) WITHOUT ROWID`,
+	// Folded text (text.ts indexTokens joined by spaces), rowid = events.ord. title: the title and
+	// its translations; summary: summary, tags, place; claims: each claim's text and quote; keys:
+	// textKey of the event's actors and claimants.
+	`CREATE VIRTUAL TABLE event_text USING fts5 (title, summary, claims, keys, content='', columnsize=0, detail=column, tokenize="${TOKENIZE}")`,
+	// rowid = actors.n. names: name, aliases, names in other scripts; keys: the actor's textKey.
+	`CREATE VIRTUAL TABLE actor_text USING fts5 (names, description, keys, content='', columnsize=0, detail=column, tokenize="${TOKENIZE}")`,
+];
