@@ -56,7 +56,11 @@ export function textKey(actorId: string): string {
 	return `a_${actorId}`;
 }
 
-/** The tables. Statements are run in order on an empty database. */
+/**
+ * The tables. Statements are run in order on an empty database. Unique and secondary indexes are
+ * in {@link INDEXES}, made once the rows are in: sorting once costs far less than keeping an index
+ * in order through a million inserts in random key order.
+ */
 export const SCHEMA: readonly string[] = [
 	// version: content hash of the dataset files; story, vocabulary: JSON; counts: JSON
 	// { events, actors, sources, claims }; max_span: longest event span in days; complete: '1'
@@ -69,7 +73,7 @@ export const SCHEMA: readonly string[] = [
 	// exact day (precision day, no end), else NULL — for "on this day". hash: SHA-256 (16 hex) of doc.
 	`CREATE TABLE events (
 		ord INTEGER PRIMARY KEY,
-		id TEXT NOT NULL UNIQUE,
+		id TEXT NOT NULL,
 		first_day INTEGER NOT NULL,
 		last_day INTEGER NOT NULL,
 		status INTEGER NOT NULL,
@@ -78,12 +82,9 @@ export const SCHEMA: readonly string[] = [
 		md INTEGER,
 		year INTEGER NOT NULL,
 		file INTEGER NOT NULL,
-		hash TEXT NOT NULL
+		hash TEXT NOT NULL,
+		fp TEXT NOT NULL
 	)`,
-	`CREATE INDEX events_md ON events (md, ord) WHERE md IS NOT NULL`,
-	`CREATE INDEX events_status ON events (status, ord)`,
-	`CREATE INDEX events_file ON events (file)`,
-	`CREATE INDEX events_hidden ON events (hide_at) WHERE hide_at <> 0`,
 	// The StoryEvent as JSON (model.ts), keyed like events.
 	`CREATE TABLE event_docs (ord INTEGER PRIMARY KEY, doc TEXT NOT NULL)`,
 	// Once per actor and event (an actor may appear in two roles).
@@ -92,12 +93,10 @@ export const SCHEMA: readonly string[] = [
 	// Reverse links: the events whose related list names target.
 	`CREATE TABLE event_links (target TEXT NOT NULL, ord INTEGER NOT NULL, type TEXT NOT NULL, PRIMARY KEY (target, ord)) WITHOUT ROWID`,
 	// Records in load (file) order; doc is the model.ts record as JSON.
-	`CREATE TABLE actors (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL)`,
-	`CREATE TABLE sources (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL)`,
+	`CREATE TABLE actors (n INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL)`,
+	`CREATE TABLE sources (n INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL)`,
 	// Claims in load order (events in file order, each event's claims in its order).
-	`CREATE TABLE claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, event_ord INTEGER NOT NULL, by_actor TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
-	`CREATE INDEX claims_by ON claims (by_actor, n)`,
-	`CREATE INDEX claims_event ON claims (event_ord, n)`,
+	`CREATE TABLE claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL, event_ord INTEGER NOT NULL, by_actor TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
 	// How a reader may name an actor. kind 0: folded name, alias, transliteration or id, and each word
 	// of four letters or more of one; kind 1: the sound key (text.ts soundKey) of a folded name.
 	`CREATE TABLE actor_keys (kind INTEGER NOT NULL, key TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (kind, key, actor)) WITHOUT ROWID`,
@@ -110,4 +109,20 @@ export const SCHEMA: readonly string[] = [
 	`CREATE VIRTUAL TABLE event_text USING fts5 (title, summary, claims, keys, content='', columnsize=0, detail=column, tokenize="${TOKENIZE}")`,
 	// rowid = actors.n. names: name, aliases, names in other scripts; keys: the actor's textKey.
 	`CREATE VIRTUAL TABLE actor_text USING fts5 (names, description, keys, content='', columnsize=0, detail=column, tokenize="${TOKENIZE}")`,
+];
+
+/** Indexes made after the rows are written (see {@link SCHEMA}). */
+export const INDEXES: readonly string[] = [
+	`CREATE UNIQUE INDEX events_id ON events (id)`,
+	`CREATE INDEX events_md ON events (md, ord) WHERE md IS NOT NULL`,
+	`CREATE INDEX events_status ON events (status, ord)`,
+	`CREATE INDEX events_file ON events (file)`,
+	`CREATE INDEX events_hidden ON events (hide_at) WHERE hide_at <> 0`,
+	`CREATE UNIQUE INDEX actors_id ON actors (id)`,
+	`CREATE INDEX actors_file ON actors (file)`,
+	`CREATE UNIQUE INDEX sources_id ON sources (id)`,
+	`CREATE INDEX sources_file ON sources (file)`,
+	`CREATE UNIQUE INDEX claims_id ON claims (id)`,
+	`CREATE INDEX claims_by ON claims (by_actor, n)`,
+	`CREATE INDEX claims_event ON claims (event_ord, n)`,
 ];

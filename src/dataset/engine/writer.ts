@@ -8,8 +8,9 @@ import type Database from 'better-sqlite3';
 import type { Actor, Claim, Source, Story, StoryEvent, Vocabulary } from '../model.js';
 import { eventStatuses } from '../../vocabulary/words.js';
 import { embargoMs } from '../schema.js';
+import { eventFingerprint } from '../to-input.js';
 import { fold, indexTokens, soundKey } from '../text.js';
-import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, ordOf, SCHEMA, textKey } from './format.js';
+import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
 
 /** What {@link EngineWriter.finish} records besides the records. */
 export interface BuildMeta {
@@ -19,12 +20,23 @@ export interface BuildMeta {
 	readonly version: string;
 }
 
+/** Which table a stage_keys row is for. */
+const K = { eventActor: 0, eventTag: 1, eventLink: 2, actorKey: 3, termKey: 4 } as const;
+
 const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
 const STAGING: readonly string[] = [
-	`CREATE TEMP TABLE stage_events (n INTEGER PRIMARY KEY, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, keys TEXT NOT NULL, doc TEXT NOT NULL, file INTEGER NOT NULL)`,
-	`CREATE TEMP TABLE stage_claims (n INTEGER PRIMARY KEY, event_n INTEGER NOT NULL, text TEXT NOT NULL, key TEXT NOT NULL)`,
+	// Events in arrival order with everything derived from them; into events, event_docs and
+	// event_text in date order at the end.
+	`CREATE TEMP TABLE stage_events (n INTEGER PRIMARY KEY, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, id TEXT NOT NULL,
+		status INTEGER NOT NULL, hide_at INTEGER NOT NULL, priority INTEGER NOT NULL, md INTEGER, year INTEGER NOT NULL, file INTEGER NOT NULL,
+		hash TEXT NOT NULL, fp TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, claims TEXT NOT NULL, keys TEXT NOT NULL, doc TEXT NOT NULL)`,
 	`CREATE TEMP TABLE stage_ord (n INTEGER PRIMARY KEY, ord INTEGER NOT NULL)`,
+	// Claims with their event's staging number; into claims, with the event's ord, at the end.
+	`CREATE TEMP TABLE stage_claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL, event_n INTEGER NOT NULL, by_actor TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
+	// Rows of the WITHOUT ROWID tables, written in key order at the end (kind: which table; for
+	// events' rows b is the event's staging number).
+	`CREATE TEMP TABLE stage_keys (kind INTEGER NOT NULL, a TEXT NOT NULL, b, c)`,
 ];
 
 /** Space-joined folded index tokens of texts (what the text tables hold). */
@@ -55,9 +67,8 @@ export class EngineWriter {
 	#actors = 0;
 	#sources = 0;
 	#maxSpan = 0;
-	/** Staging number of the event whose claims come next (addClaim follows its addEvent). */
-	#eventN = -1;
-	#eventId = '';
+	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
+	#open: { e: StoryEvent; file: number; n: number; claims: Claim[] } | undefined;
 
 	/** `db`: an empty database, opened for writing; the writer owns it until {@link finish}. */
 	constructor(db: Database.Database) {
@@ -66,6 +77,8 @@ export class EngineWriter {
 		db.pragma('journal_mode = OFF');
 		db.pragma('synchronous = OFF');
 		db.pragma('temp_store = FILE');
+		// Room for the b-trees being filled and the sorts of finish (pages, not JS heap).
+		db.pragma('cache_size = -32768');
 		db.pragma(`application_id = ${APPLICATION_ID}`);
 		db.pragma(`user_version = ${FORMAT_VERSION}`);
 		for (const sql of [...SCHEMA, ...STAGING]) db.exec(sql);
@@ -86,10 +99,10 @@ export class EngineWriter {
 		for (const name of [a.id, a.name, ...a.aliases, ...Object.values(a.names)]) {
 			const key = nameKey(name);
 			if (!key) continue;
-			this.#stmt.actorKey.run(0, key, a.id);
-			this.#stmt.actorKey.run(1, soundKey(key), a.id);
+			this.#stmt.stageKey.run(K.actorKey, key, a.id, 0);
+			this.#stmt.stageKey.run(K.actorKey, soundKey(key), a.id, 1);
 			// Surnames and single words of a name resolve too ("aliyev", "pezeshkian").
-			for (const w of key.split(' ')) if (w.length >= 4) this.#stmt.actorKey.run(0, w, a.id);
+			for (const w of key.split(' ')) if (w.length >= 4) this.#stmt.stageKey.run(K.actorKey, w, a.id, 0);
 		}
 		this.#termKeys(a);
 	}
@@ -101,21 +114,58 @@ export class EngineWriter {
 
 	/** An event; its claims follow with {@link addClaim}. */
 	addEvent(e: StoryEvent, file: number): void {
-		const n = this.#events++;
-		this.#eventN = n;
-		this.#eventId = e.id;
+		this.#closeEvent();
+		this.#open = { e, file, n: this.#events++, claims: [] };
 		this.#maxSpan = Math.max(this.#maxSpan, e.date.latestDay - e.date.earliestDay);
-		const keys = [...new Set(e.actors.map((a) => textKey(a.actorId)))].join(' ');
-		this.#stmt.stageEvent.run(n, e.date.earliestDay, e.date.latestDay, e.id, folded(e.title, ...Object.values(e.titles)), folded(e.summary, ...e.tags, e.location?.name), keys, JSON.stringify(e), file);
 	}
 
 	/** A claim of the event added last. */
 	addClaim(c: Claim): void {
-		if (c.eventId !== this.#eventId) throw new Error(`claim ${c.id} does not follow its event ${c.eventId}`);
-		const n = this.#claims++;
+		const open = this.#open;
+		if (!open || c.eventId !== open.e.id) throw new Error(`claim ${c.id} does not follow its event ${c.eventId}`);
 		const doc = JSON.stringify(c);
-		this.#stmt.claim.run(n, c.id, this.#eventN, c.by, doc, digest(doc));
-		this.#stmt.stageClaim.run(n, this.#eventN, folded(c.text, c.quote?.text), textKey(c.by));
+		this.#stmt.stageClaim.run(this.#claims++, c.id, open.n, c.by, doc, digest(doc));
+		open.claims.push(c);
+	}
+
+	/** Stages the event added last, now that its claims are known (its fingerprint covers them). */
+	#closeEvent(): void {
+		const open = this.#open;
+		if (!open) return;
+		this.#open = undefined;
+		const { e, n, claims } = open;
+		const doc = JSON.stringify(e);
+		const start = e.date.start;
+		const single = start.precision === 'day' && !e.date.end;
+		const hideAt = e.draft ? HIDDEN_ALWAYS : e.embargo !== undefined ? embargoMs(e.embargo) : 0;
+		const keys = new Set<string>();
+		for (const a of e.actors) {
+			if (keys.has(textKey(a.actorId))) continue;
+			keys.add(textKey(a.actorId));
+			this.#stmt.stageKey.run(K.eventActor, a.actorId, n, null);
+		}
+		for (const c of claims) keys.add(textKey(c.by));
+		for (const t of new Set(e.tags)) this.#stmt.stageKey.run(K.eventTag, t, n, null);
+		for (const r of e.related) this.#stmt.stageKey.run(K.eventLink, r.eventId, n, r.type);
+		this.#stmt.stageEvent.run(
+			n,
+			e.date.earliestDay,
+			e.date.latestDay,
+			e.id,
+			STATUS.get(e.status) ?? 255,
+			hideAt,
+			e.priority === 'breaking' ? 1 : 0,
+			single ? start.month! * 100 + start.day! : null,
+			start.year,
+			open.file,
+			digest(doc),
+			eventFingerprint(e, claims),
+			folded(e.title, ...Object.values(e.titles)),
+			folded(e.summary, ...e.tags, e.location?.name),
+			claims.map((c) => folded(c.text, c.quote?.text)).filter(Boolean).join(' '),
+			[...keys].join(' '),
+			doc,
+		);
 	}
 
 	/**
@@ -124,6 +174,7 @@ export class EngineWriter {
 	 * every few thousand events (a build on the main thread can yield there).
 	 */
 	finish(meta: BuildMeta, step: () => void = () => {}): void {
+		this.#closeEvent();
 		const db = this.#db;
 		const s = this.#stmt;
 		// Ranks within a first day: by last day, then id as the in-heap engine compared them.
@@ -153,17 +204,25 @@ export class EngineWriter {
 			step();
 		}
 		if (group.length) flush();
-		db.exec('CREATE INDEX temp.stage_claims_event ON stage_claims (event_n)');
-		const inOrder = db.prepare('SELECT o.ord, s.n, s.doc, s.file, s.title, s.summary, s.keys FROM temp.stage_ord o JOIN temp.stage_events s ON s.n = o.n WHERE o.ord > ? ORDER BY o.ord LIMIT 2048');
-		let lastOrd = -1;
-		for (;;) {
-			const rows = inOrder.all(lastOrd) as { ord: number; n: number; doc: string; file: number; title: string; summary: string; keys: string }[];
-			if (rows.length === 0) break;
-			lastOrd = rows[rows.length - 1]!.ord;
-			for (const row of rows) this.#writeEvent(row);
-			step();
-		}
-		db.exec('UPDATE claims SET event_ord = (SELECT ord FROM temp.stage_ord WHERE stage_ord.n = claims.event_ord)');
+		// Everything else in date order, in SQL: FTS5 is fed in rowid order (its segments stay sorted).
+		db.exec('CREATE INDEX temp.stage_ord_ord ON stage_ord (ord, n)');
+		const byOrd = 'FROM temp.stage_ord o JOIN temp.stage_events s ON s.n = o.n ORDER BY o.ord';
+		db.exec(`INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp) SELECT o.ord, s.id, s.first_day, s.last_day, s.status, s.hide_at, s.priority, s.md, s.year, s.file, s.hash, s.fp ${byOrd}`);
+		step();
+		db.exec(`INSERT INTO event_docs (ord, doc) SELECT o.ord, s.doc ${byOrd}`);
+		step();
+		db.exec(`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT o.ord, s.title, s.summary, s.claims, s.keys ${byOrd}`);
+		step();
+		db.exec('INSERT INTO claims (n, id, event_ord, by_actor, doc, hash) SELECT c.n, c.id, o.ord, c.by_actor, c.doc, c.hash FROM temp.stage_claims c JOIN temp.stage_ord o ON o.n = c.event_n ORDER BY c.n');
+		const ofEvents = (kind: number): string => `FROM temp.stage_keys k JOIN temp.stage_ord o ON o.n = k.b WHERE k.kind = ${kind} ORDER BY k.a, o.ord`;
+		db.exec(`INSERT OR IGNORE INTO event_actors (actor, ord) SELECT k.a, o.ord ${ofEvents(K.eventActor)}`);
+		db.exec(`INSERT OR IGNORE INTO event_tags (tag, ord) SELECT k.a, o.ord ${ofEvents(K.eventTag)}`);
+		db.exec(`INSERT OR IGNORE INTO event_links (target, ord, type) SELECT k.a, o.ord, k.c ${ofEvents(K.eventLink)}`);
+		db.exec(`INSERT OR IGNORE INTO actor_keys (kind, key, actor) SELECT c, a, b FROM temp.stage_keys WHERE kind = ${K.actorKey} ORDER BY c, a, b`);
+		db.exec(`INSERT OR IGNORE INTO term_keys (term, key) SELECT a, b FROM temp.stage_keys WHERE kind = ${K.termKey} ORDER BY a, b`);
+		step();
+		for (const sql of INDEXES) db.exec(sql);
+		step();
 		const counts = { events: this.#events, actors: this.#actors, sources: this.#sources, claims: this.#claims };
 		const vocabulary = {
 			outlets: [...meta.vocabulary.outlets.values()],
@@ -180,30 +239,13 @@ export class EngineWriter {
 		] as const) {
 			s.meta.run(k, v);
 		}
-		for (const t of ['stage_claims', 'stage_ord', 'stage_events']) db.exec(`DROP TABLE temp.${t}`);
+		for (const t of ['stage_ord', 'stage_events', 'stage_claims', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		db.exec(`INSERT INTO event_text (event_text) VALUES ('optimize')`);
 		db.exec(`INSERT INTO actor_text (actor_text) VALUES ('optimize')`);
 		s.meta.run('complete', '1');
 		db.exec('COMMIT');
 		db.exec('ANALYZE');
-	}
-
-	/** One event in date order: its row, record, actors, tags, links and text. */
-	#writeEvent(row: { ord: number; n: number; doc: string; file: number; title: string; summary: string; keys: string }): void {
-		const e = JSON.parse(row.doc) as StoryEvent;
-		const start = e.date.start;
-		const single = start.precision === 'day' && !e.date.end;
-		const hideAt = e.draft ? HIDDEN_ALWAYS : e.embargo !== undefined ? embargoMs(e.embargo) : 0;
-		this.#stmt.event.run(row.ord, e.id, e.date.earliestDay, e.date.latestDay, STATUS.get(e.status) ?? 255, hideAt, e.priority === 'breaking' ? 1 : 0, single ? start.month! * 100 + start.day! : null, start.year, row.file, digest(row.doc));
-		this.#stmt.eventDoc.run(row.ord, row.doc);
-		for (const id of new Set(e.actors.map((a) => a.actorId))) this.#stmt.eventActor.run(id, row.ord);
-		for (const t of new Set(e.tags)) this.#stmt.eventTag.run(t, row.ord);
-		for (const r of e.related) this.#stmt.eventLink.run(r.eventId, row.ord, r.type);
-		const claims = this.#stmt.claimTexts.all(row.n) as { text: string; key: string }[];
-		const keys = new Set(row.keys ? row.keys.split(' ') : []);
-		for (const c of claims) keys.add(c.key);
-		this.#stmt.eventText.run(row.ord, row.title, row.summary, claims.map((c) => c.text).filter(Boolean).join(' '), [...keys].join(' '));
 	}
 
 	/** Aborts: nothing is committed. */
@@ -221,11 +263,11 @@ export class EngineWriter {
 		const person = a.type === 'person';
 		for (const n of [a.name, ...a.aliases, ...Object.values(a.names)]) {
 			const words = indexTokens(n);
-			if (words.length === 1) this.#stmt.termKey.run(words[0]!, textKey(a.id));
-			else if (person) for (const w of words) if (w.length >= 4) this.#stmt.termKey.run(w, textKey(a.id));
+			if (words.length === 1) this.#stmt.stageKey.run(K.termKey, words[0]!, textKey(a.id), null);
+			else if (person) for (const w of words) if (w.length >= 4) this.#stmt.stageKey.run(K.termKey, w, textKey(a.id), null);
 			if (words.length === own.length && (person || words.length === 1)) {
 				words.forEach((w, i) => {
-					if (w !== own[i]! && (words.length === 1 || w.length >= 4)) this.#stmt.termKey.run(w, own[i]!);
+					if (w !== own[i]! && (words.length === 1 || w.length >= 4)) this.#stmt.stageKey.run(K.termKey, w, own[i]!, null);
 				});
 			}
 		}
@@ -237,20 +279,13 @@ function prepare(db: Database.Database) {
 		file: db.prepare('INSERT INTO files (name, digest) VALUES (?, ?)'),
 		actor: db.prepare('INSERT INTO actors (n, id, doc, file, hash) VALUES (?, ?, ?, ?, ?)'),
 		actorText: db.prepare('INSERT INTO actor_text (rowid, names, description, keys) VALUES (?, ?, ?, ?)'),
-		actorKey: db.prepare('INSERT OR IGNORE INTO actor_keys (kind, key, actor) VALUES (?, ?, ?)'),
-		termKey: db.prepare('INSERT OR IGNORE INTO term_keys (term, key) VALUES (?, ?)'),
 		source: db.prepare('INSERT INTO sources (n, id, doc, file, hash) VALUES (?, ?, ?, ?, ?)'),
-		stageEvent: db.prepare('INSERT INTO temp.stage_events (n, first_day, last_day, id, title, summary, keys, doc, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-		stageClaim: db.prepare('INSERT INTO temp.stage_claims (n, event_n, text, key) VALUES (?, ?, ?, ?)'),
-		claim: db.prepare('INSERT OR IGNORE INTO claims (n, id, event_ord, by_actor, doc, hash) VALUES (?, ?, ?, ?, ?, ?)'),
+		stageClaim: db.prepare('INSERT INTO temp.stage_claims (n, id, event_n, by_actor, doc, hash) VALUES (?, ?, ?, ?, ?, ?)'),
+		stageKey: db.prepare('INSERT INTO temp.stage_keys (kind, a, b, c) VALUES (?, ?, ?, ?)'),
+		stageEvent: db.prepare(
+			'INSERT INTO temp.stage_events (n, first_day, last_day, id, status, hide_at, priority, md, year, file, hash, fp, title, summary, claims, keys, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+		),
 		stageOrd: db.prepare('INSERT INTO temp.stage_ord (n, ord) VALUES (?, ?)'),
-		claimTexts: db.prepare('SELECT text, key FROM temp.stage_claims WHERE event_n = ? ORDER BY n'),
-		event: db.prepare('INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-		eventDoc: db.prepare('INSERT INTO event_docs (ord, doc) VALUES (?, ?)'),
-		eventActor: db.prepare('INSERT OR IGNORE INTO event_actors (actor, ord) VALUES (?, ?)'),
-		eventTag: db.prepare('INSERT OR IGNORE INTO event_tags (tag, ord) VALUES (?, ?)'),
-		eventLink: db.prepare('INSERT OR IGNORE INTO event_links (target, ord, type) VALUES (?, ?, ?)'),
-		eventText: db.prepare('INSERT INTO event_text (rowid, title, summary, claims, keys) VALUES (?, ?, ?, ?, ?)'),
 		meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
 	};
 }
