@@ -115,7 +115,9 @@ export class EngineWriter {
 		const n = this.#claims++;
 		const doc = JSON.stringify(c);
 		this.#stmt.claim.run(n, c.id, this.#eventN, c.by, doc, digest(doc));
-		this.#stmt.stageClaim.run(n, this.#eventN, folded(c.text, c.quote?.text), textKey(c.by));
+		const text = folded(c.text, c.quote?.text);
+		this.#stmt.stageClaim.run(n, this.#eventN, text, textKey(c.by));
+		this.#stmt.claimText.run(n, text, textKey(c.by));
 	}
 
 	/**
@@ -177,6 +179,8 @@ export class EngineWriter {
 			['vocabulary', JSON.stringify(vocabulary)],
 			['counts', JSON.stringify(counts)],
 			['max_span', String(this.#maxSpan)],
+			// Tags with how many events carry each: /tags answers without a GROUP BY over every event.
+			['tags', JSON.stringify(db.prepare('SELECT tag, count(*) AS count FROM event_tags GROUP BY tag').all())],
 		] as const) {
 			s.meta.run(k, v);
 		}
@@ -184,6 +188,7 @@ export class EngineWriter {
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		db.exec(`INSERT INTO event_text (event_text) VALUES ('optimize')`);
 		db.exec(`INSERT INTO actor_text (actor_text) VALUES ('optimize')`);
+		db.exec(`INSERT INTO claim_text (claim_text) VALUES ('optimize')`);
 		s.meta.run('complete', '1');
 		db.exec('COMMIT');
 		db.exec('ANALYZE');
@@ -201,9 +206,9 @@ export class EngineWriter {
 		for (const t of new Set(e.tags)) this.#stmt.eventTag.run(t, row.ord);
 		for (const r of e.related) this.#stmt.eventLink.run(r.eventId, row.ord, r.type);
 		const claims = this.#stmt.claimTexts.all(row.n) as { text: string; key: string }[];
-		const keys = new Set(row.keys ? row.keys.split(' ') : []);
-		for (const c of claims) keys.add(c.key);
-		this.#stmt.eventText.run(row.ord, row.title, row.summary, claims.map((c) => c.text).filter(Boolean).join(' '), [...keys].join(' '));
+		// Claimants' keys go with the claims' words: the keys column is the event's own actors only.
+		const claimWords = [...claims.map((c) => c.text).filter(Boolean), ...new Set(claims.map((c) => c.key))].join(' ');
+		this.#stmt.eventText.run(row.ord, row.title, row.summary, claimWords, row.keys);
 	}
 
 	/** Aborts: nothing is committed. */
@@ -250,6 +255,7 @@ function prepare(db: Database.Database) {
 		eventActor: db.prepare('INSERT OR IGNORE INTO event_actors (actor, ord) VALUES (?, ?)'),
 		eventTag: db.prepare('INSERT OR IGNORE INTO event_tags (tag, ord) VALUES (?, ?)'),
 		eventLink: db.prepare('INSERT OR IGNORE INTO event_links (target, ord, type) VALUES (?, ?, ?)'),
+		claimText: db.prepare('INSERT INTO claim_text (rowid, text, keys) VALUES (?, ?, ?)'),
 		eventText: db.prepare('INSERT INTO event_text (rowid, title, summary, claims, keys) VALUES (?, ?, ?, ?, ?)'),
 		meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
 	};
