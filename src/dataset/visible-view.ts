@@ -7,11 +7,12 @@
  */
 import type { Claim, StoryEvent } from './model.js';
 import { embargoMs } from './schema.js';
+import { SqlSnapshot } from './engine/sql-snapshot.js';
 import { DatasetSnapshot } from './snapshot.js';
 
 /** A visible view and when it stops being right. */
-export interface VisibleView {
-	readonly view: DatasetSnapshot;
+export interface VisibleView<S = DatasetSnapshot> {
+	readonly view: S;
 	/** The earliest embargo still ahead (ms since the epoch), or null when none is. */
 	readonly nextRelease: number | null;
 }
@@ -47,7 +48,11 @@ function gateOf(full: DatasetSnapshot): Gate {
  * two processes at the same instant agree on it (briefing keys include the version), and a view
  * changes version exactly when an embargo lifts.
  */
-export function visibleView(full: DatasetSnapshot, nowMs: number): VisibleView {
+export function visibleView(full: DatasetSnapshot, nowMs: number): VisibleView;
+/** The same over a built file: a view whose every query leaves the hidden rows out (SqlSnapshot.at). */
+export function visibleView(full: SqlSnapshot, nowMs: number): VisibleView<SqlSnapshot>;
+export function visibleView(full: DatasetSnapshot | SqlSnapshot, nowMs: number): VisibleView<DatasetSnapshot | SqlSnapshot> {
+	if (full instanceof SqlSnapshot) return full.at(nowMs);
 	const gate = gateOf(full);
 	let released = 0;
 	while (released < gate.embargoes.length && gate.embargoes[released]!.at <= nowMs) released++;
@@ -72,7 +77,8 @@ export function isHidden(e: StoryEvent, nowMs: number): boolean {
 }
 
 /** How many events of `full` are drafts and how many are under an embargo at `nowMs`. */
-export function hiddenCounts(full: DatasetSnapshot, nowMs: number): { drafts: number; embargoed: number } {
+export function hiddenCounts(full: DatasetSnapshot | SqlSnapshot, nowMs: number): { drafts: number; embargoed: number } {
+	if (full instanceof SqlSnapshot) return full.hiddenCounts(nowMs);
 	const gate = gateOf(full);
 	return { drafts: gate.drafts, embargoed: gate.embargoes.filter((x) => x.at > nowMs).length };
 }

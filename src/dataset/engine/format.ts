@@ -12,7 +12,7 @@
 /** `PRAGMA application_id` of a built dataset: "SITR". */
 export const APPLICATION_ID = 0x53495452;
 /** `PRAGMA user_version`: raised whenever the tables below change, so older files are rebuilt. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** `events.hide_at` of a draft: never visible. Embargoed events hold the embargo instant (ms). */
 export const HIDDEN_ALWAYS = Number.MAX_SAFE_INTEGER;
@@ -63,7 +63,8 @@ export function textKey(actorId: string): string {
  */
 export const SCHEMA: readonly string[] = [
 	// version: content hash of the dataset files; story, vocabulary: JSON; counts: JSON
-	// { events, actors, sources, claims }; max_span: longest event span in days; complete: '1'
+	// { events, actors, sources, claims }; max_span: longest event span in days; tags: JSON
+	// [{ tag, count }] of every event (drafts included); complete: '1'
 	// once every table is written (written last).
 	`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
 	// Dataset files in load order: name relative to the data directory, SHA-256 of the bytes.
@@ -104,9 +105,13 @@ export const SCHEMA: readonly string[] = [
 	// actor text keys and the actor's own name word, per folded term.
 	`CREATE TABLE term_keys (term TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (term, key)) WITHOUT ROWID`,
 	// Folded text (text.ts indexTokens joined by spaces), rowid = events.ord. title: the title and
-	// its translations; summary: summary, tags, place; claims: each claim's text and quote; keys:
-	// textKey of the event's actors and claimants.
+	// its translations; summary: summary, tags, place; claims: each claim's text and quote and the
+	// textKey of its claimant; keys: textKey of the event's actors. (Claimants are not in keys, so
+	// that {title summary keys} is exactly the event's own search document, as in the in-heap engine.)
 	`CREATE VIRTUAL TABLE event_text USING fts5 (title, summary, claims, keys, content='', columnsize=0, detail=column, tokenize="${TOKENIZE}")`,
+	// One row per claim, rowid = claims.n: its text and quote (folded), and its claimant's textKey —
+	// so a claim matches on its own words, not on words spread over the claims of its event.
+	`CREATE VIRTUAL TABLE claim_text USING fts5 (text, keys, content='', columnsize=0, detail=column, tokenize="${TOKENIZE}")`,
 	// rowid = actors.n. names: name, aliases, names in other scripts; keys: the actor's textKey.
 	`CREATE VIRTUAL TABLE actor_text USING fts5 (names, description, keys, content='', columnsize=0, detail=column, tokenize="${TOKENIZE}")`,
 ];

@@ -124,7 +124,10 @@ export class EngineWriter {
 		const open = this.#open;
 		if (!open || c.eventId !== open.e.id) throw new Error(`claim ${c.id} does not follow its event ${c.eventId}`);
 		const doc = JSON.stringify(c);
-		this.#stmt.stageClaim.run(this.#claims++, c.id, open.n, c.by, doc, digest(doc));
+		const n = this.#claims++;
+		this.#stmt.stageClaim.run(n, c.id, open.n, c.by, doc, digest(doc));
+		// Claims arrive in load order, which is their rowid order: fed to FTS5 in order.
+		this.#stmt.claimText.run(n, folded(c.text, c.quote?.text), textKey(c.by));
 		open.claims.push(c);
 	}
 
@@ -144,7 +147,6 @@ export class EngineWriter {
 			keys.add(textKey(a.actorId));
 			this.#stmt.stageKey.run(K.eventActor, a.actorId, n, null);
 		}
-		for (const c of claims) keys.add(textKey(c.by));
 		for (const t of new Set(e.tags)) this.#stmt.stageKey.run(K.eventTag, t, n, null);
 		for (const r of e.related) this.#stmt.stageKey.run(K.eventLink, r.eventId, n, r.type);
 		this.#stmt.stageEvent.run(
@@ -162,7 +164,9 @@ export class EngineWriter {
 			eventFingerprint(e, claims),
 			folded(e.title, ...Object.values(e.titles)),
 			folded(e.summary, ...e.tags, e.location?.name),
-			claims.map((c) => folded(c.text, c.quote?.text)).filter(Boolean).join(' '),
+			// Claimants' keys go with the claims' words: keys holds the event's own actors only, so that
+			// {title summary keys} is exactly the event's own search document.
+			[...claims.map((c) => folded(c.text, c.quote?.text)).filter(Boolean), ...new Set(claims.map((c) => textKey(c.by)))].join(' '),
 			[...keys].join(' '),
 			doc,
 		);
@@ -236,6 +240,8 @@ export class EngineWriter {
 			['vocabulary', JSON.stringify(vocabulary)],
 			['counts', JSON.stringify(counts)],
 			['max_span', String(this.#maxSpan)],
+			// Tags with how many events carry each: /tags answers without a GROUP BY over every event.
+			['tags', JSON.stringify(db.prepare('SELECT tag, count(*) AS count FROM event_tags GROUP BY tag').all())],
 		] as const) {
 			s.meta.run(k, v);
 		}
@@ -243,6 +249,7 @@ export class EngineWriter {
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		db.exec(`INSERT INTO event_text (event_text) VALUES ('optimize')`);
 		db.exec(`INSERT INTO actor_text (actor_text) VALUES ('optimize')`);
+		db.exec(`INSERT INTO claim_text (claim_text) VALUES ('optimize')`);
 		s.meta.run('complete', '1');
 		db.exec('COMMIT');
 		db.exec('ANALYZE');
@@ -286,6 +293,7 @@ function prepare(db: Database.Database) {
 			'INSERT INTO temp.stage_events (n, first_day, last_day, id, status, hide_at, priority, md, year, file, hash, fp, title, summary, claims, keys, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
 		),
 		stageOrd: db.prepare('INSERT INTO temp.stage_ord (n, ord) VALUES (?, ?)'),
+		claimText: db.prepare('INSERT INTO claim_text (rowid, text, keys) VALUES (?, ?, ?)'),
 		meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
 	};
 }

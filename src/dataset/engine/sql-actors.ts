@@ -1,0 +1,65 @@
+/**
+ * Resolving what a reader typed to an actor, over the actor_keys table (format.ts).
+ */
+import type { ActorMatch } from '../snapshot.js';
+import { closest, editDistance, fold, soundKey } from '../text.js';
+import type { Reader } from './sql-reader.js';
+import { nameKey } from './writer.js';
+
+/** Near-miss spellings are looked for among at most this many name keys (see resolveActor). */
+const NEAR_CANDIDATES = 4000;
+
+/**
+ * Resolves what a reader typed to an actor: an id, a name, an alias or transliteration in any
+ * script, or a near-miss spelling. Returns suggestions when nothing is close enough.
+ *
+ * Near misses are looked for among the name keys that share the typed name's first two letters
+ * (a range of the actor_keys index, at most {@link NEAR_CANDIDATES}): a scan of every name, as the
+ * in-heap engine made, costs time in proportion to the actors. A typo in the first two letters is
+ * left to the sound key (which ignores vowels) and to the suggestions.
+ */
+export function resolveActor(r: Reader, query: string): ActorMatch {
+	const raw = query.trim();
+	const byId = r.actor(raw.toLowerCase());
+	if (byId) return { kind: 'found', actor: byId, via: 'id' };
+	const key = nameKey(raw);
+	if (!key) return { kind: 'none', suggestions: [] };
+	const owners = r.stmt('SELECT k.actor FROM actor_keys k JOIN actors a ON a.id = k.actor WHERE k.kind = ? AND k.key = ? ORDER BY a.n').pluck();
+	const exact = owners.all(0, key) as string[];
+	if (exact.length) return pick(r, exact, key, 'alias');
+	const sound = owners.all(1, soundKey(key)) as string[];
+	if (sound.length) return pick(r, sound, key, 'spelling');
+	const max = Math.max(1, Math.floor(key.length / 4));
+	const prefix = [...key].slice(0, 2).join('');
+	const candidates = r.stmt('SELECT key, actor FROM actor_keys WHERE kind = 0 AND key >= ? AND key < ? LIMIT ?').all(prefix, `${prefix}\u{10ffff}`, NEAR_CANDIDATES) as { key: string; actor: string }[];
+	let best = Infinity;
+	let ids = new Set<string>();
+	for (const c of candidates) {
+		if (Math.abs(c.key.length - key.length) > max) continue;
+		const d = editDistance(key, c.key, Math.min(max, best));
+		if (d < best) {
+			best = d;
+			ids = new Set([c.actor]);
+		} else if (d === best) ids.add(c.actor);
+	}
+	if (best <= max) return pick(r, [...ids], key, 'spelling');
+	// Suggestions: the closest names among those that begin with the same letter.
+	const first = [...key][0]!;
+	const near = r.stmt('SELECT key, actor FROM actor_keys WHERE kind = 0 AND key >= ? AND key < ? LIMIT ?').all(first, `${first}\u{10ffff}`, NEAR_CANDIDATES) as { key: string; actor: string }[];
+	const byKey = new Map<string, string>();
+	for (const c of near) if (!byKey.has(c.key)) byKey.set(c.key, c.actor);
+	const suggestions = [...new Set(closest(raw, byKey.keys(), 10).map((k) => byKey.get(k)!))].slice(0, 3);
+	return { kind: 'none', suggestions: suggestions.map((id) => r.actor(id)!) };
+}
+
+function pick(r: Reader, ids: readonly string[], key: string, via: 'alias' | 'spelling'): ActorMatch {
+	const actors = [...new Set(ids)].map((id) => r.actor(id)!);
+	if (actors.length === 1) {
+		const a = actors[0]!;
+		return { kind: 'found', actor: a, via: fold(a.name) === key ? 'name' : via };
+	}
+	// Prefer an actor whose full name is the query (e.g. "Kremlin" over people affiliated with it).
+	const full = actors.filter((a) => nameKey(a.name) === key);
+	if (full.length === 1) return { kind: 'found', actor: full[0]!, via: 'name' };
+	return { kind: 'ambiguous', candidates: actors.sort((a, b) => a.name.localeCompare(b.name)) };
+}

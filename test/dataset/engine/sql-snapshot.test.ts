@@ -1,0 +1,185 @@
+/**
+ * The guard of the engine change: the SQL snapshot (engine/sql-snapshot.ts) and the in-heap
+ * DatasetSnapshot, built from the same records — the demo story and a 2,000-event synthetic one —
+ * give the same answers to every query the bot makes: the same events, actors and claims, in the
+ * same order. Search is compared as the SET of what matches, because its order is deliberately new
+ * (title before summary before claims, newest first, instead of BM25; see search-top.test.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateStory, writeStory } from '../../../bench/generate.js';
+import { SqlSnapshot } from '../../../src/dataset/engine/sql-snapshot.js';
+import { loadDataset } from '../../../src/dataset/load-dataset.js';
+import type { StoryEvent } from '../../../src/dataset/model.js';
+import type { DatasetSnapshot, SearchResult, TimelineFilter } from '../../../src/dataset/snapshot.js';
+import { eventStatuses } from '../../../src/vocabulary/words.js';
+
+const ids = (list: readonly { id: string }[]): string[] => list.map((x) => x.id);
+const key = (r: SearchResult): string => (r.kind === 'event' ? `e:${r.event.id}` : r.kind === 'claim' ? `c:${r.claim.id}` : `a:${r.actor.id}`);
+
+async function both(dir: string): Promise<{ heap: DatasetSnapshot; sql: SqlSnapshot }> {
+	const r = await loadDataset(dir);
+	if (!r.ok) throw new Error(`load ${dir}: ${JSON.stringify(r.errors?.slice(0, 3))}`);
+	const heap = r.snapshot;
+	const sql = SqlSnapshot.fromRecords(heap.story, heap.actors, heap.sources, heap.events, heap.claims, heap.version, heap.loadedAt, heap.vocabulary);
+	return { heap, sql };
+}
+
+/** Words to query: common and rare ones from titles, summaries and claims, names in several scripts. */
+function queryWords(heap: DatasetSnapshot): string[] {
+	const words = new Map<string, number>();
+	for (const e of heap.events) for (const w of `${e.title} ${e.summary}`.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w.length > 2) words.set(w, (words.get(w) ?? 0) + 1);
+	const sorted = [...words].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w);
+	const pick = [...sorted.slice(0, 12), ...sorted.filter((_, i) => i % 37 === 5).slice(0, 20), ...sorted.slice(-8)];
+	for (const a of heap.actors.slice(0, 10)) pick.push(a.name, ...Object.values(a.names).slice(0, 2));
+	for (const c of heap.claims.slice(0, 5)) pick.push(c.text.split(' ').slice(0, 2).join(' '));
+	return pick;
+}
+
+function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql: SqlSnapshot }): void {
+	describe(name, () => {
+		it('has the same records, counts, tags and meta', () => {
+			const { heap, sql } = get();
+			expect(sql.counts).toEqual(heap.counts);
+			expect(sql.version).toBe(heap.version);
+			expect(sql.story).toEqual(heap.story);
+			expect(ids([...sql.eachEvent()])).toEqual(ids(heap.events));
+			expect([...sql.eachEvent()]).toEqual(heap.events);
+			expect([...sql.eachActor()]).toEqual(heap.actors);
+			expect([...sql.eachSource()]).toEqual(heap.sources);
+			expect([...sql.eachClaim()]).toEqual(heap.claims);
+			expect(sql.tags()).toEqual(heap.tags());
+			for (const { tag } of heap.tags()) expect(sql.hasTag(tag)).toBe(true);
+			expect(sql.hasTag('no-such-tag')).toBe(false);
+			for (const e of heap.events.slice(0, 200)) {
+				expect(sql.event(e.id)).toEqual(e);
+				expect(ids(sql.claimsOf(e))).toEqual(ids(heap.claimsOf(e)));
+				const p = sql.positionOf(e.id);
+				expect(p).toBeTypeOf('number');
+			}
+			expect(sql.event('nope')).toBeUndefined();
+			for (const a of heap.actors.slice(0, 100)) {
+				expect(sql.actor(a.id)).toEqual(a);
+				expect(ids(sql.eventsOf(a.id))).toEqual(ids(heap.eventsOf(a.id)));
+				expect(ids(sql.claimsBy(a.id))).toEqual(ids(heap.claimsBy(a.id)));
+				expect(sql.coActors(a.id).map((x) => [x.actor.id, x.shared])).toEqual(heap.coActors(a.id).map((x) => [x.actor.id, x.shared]));
+			}
+			for (const s of heap.sources.slice(0, 50)) expect(sql.source(s.id)).toEqual(s);
+			for (const c of heap.claims.slice(0, 50)) expect(sql.claim(c.id)).toEqual(c);
+		});
+
+		it('orders events by position as the in-heap engine does', () => {
+			const { heap, sql } = get();
+			const sample = heap.events.filter((_, i) => i % 7 === 0);
+			const byPos = [...sample].sort((a, b) => sql.positionOf(a.id)! - sql.positionOf(b.id)!);
+			expect(ids(byPos)).toEqual(ids(sample));
+		});
+
+		it('answers timelines, pages and briefing windows with the same events in the same order', () => {
+			const { heap, sql } = get();
+			const days = heap.events.map((e) => e.date.earliestDay);
+			const lo = Math.min(...days);
+			const hi = Math.max(...days);
+			const span = hi - lo;
+			const tags = heap.tags().map((t) => t.tag);
+			const actors = heap.actors.filter((a) => heap.eventsOf(a.id).length > 0).map((a) => a.id);
+			const filters: TimelineFilter[] = [{}, { fromDay: lo + Math.floor(span / 3) }, { toDay: lo + Math.floor(span / 2) }, { fromDay: lo + 10, toDay: lo + 40 }];
+			for (const t of tags.slice(0, 4)) filters.push({ tag: t }, { tag: t, fromDay: lo + Math.floor(span / 4) });
+			for (const a of [...actors.slice(0, 3), actors[actors.length - 1]!]) filters.push({ actorId: a }, { actorId: a, tag: tags[0]!, toDay: hi - 5 });
+			for (const s of eventStatuses) filters.push({ status: s }, { status: s, actorId: actors[0]! });
+			filters.push({ actorId: 'nobody' }, { tag: 'nothing' });
+			for (const f of filters) {
+				const want = ids(heap.timeline(f));
+				expect(ids(sql.timeline(f)), JSON.stringify(f)).toEqual(want);
+				for (const [page, per] of [[1, 10], [2, 7], [999, 10]] as const) {
+					const a = heap.timelinePage(f, page, per);
+					const b = sql.timelinePage(f, page, per);
+					expect({ ...b, events: ids(b.events), first: b.first?.id, last: b.last?.id }, JSON.stringify(f)).toEqual({ ...a, events: ids(a.events), first: a.first?.id, last: a.last?.id });
+				}
+			}
+			for (const [from, to] of [[lo, lo + 30], [lo + Math.floor(span / 2), hi], [hi + 1, hi + 10], [lo - 100, lo - 1]] as const) {
+				for (const f of [{}, { tag: tags[1] ?? tags[0]! }, { actorId: actors[0]! }, { status: 'confirmed' as const }]) {
+					expect(ids(sql.startingBetween(from, to, f))).toEqual(ids(heap.startingBetween(from, to, f)));
+					for (const n of [0, 1, 5, 50]) expect(ids(sql.lastStartingBy(to, n, f))).toEqual(ids(heap.lastStartingBy(to, n, f)));
+				}
+			}
+			const seen = new Set<string>();
+			for (const e of heap.events) {
+				const s = e.date.start;
+				if (s.precision !== 'day' || seen.size > 30) continue;
+				const k = `${s.month}-${s.day}`;
+				if (seen.has(k)) continue;
+				seen.add(k);
+				for (const y of [s.year + 1, s.year, 3000]) expect(ids(sql.onThisDay(s.month!, s.day!, y))).toEqual(ids(heap.onThisDay(s.month!, s.day!, y)));
+			}
+		});
+
+		it('finds the same matches for search and text filters (search order is new: compared as sets)', () => {
+			const { heap, sql } = get();
+			for (const q of queryWords(heap)) {
+				const want = heap.search(q).map(key).sort();
+				const got = sql.search(q);
+				// The built file also indexes actors' names in other scripts (Actor.names), which the
+				// in-heap engine left out of an actor's own document: more actors may match, never fewer,
+				// and each extra one by a word of those names.
+				const extra = got.filter((r) => !want.includes(key(r)));
+				for (const r of extra) {
+					expect(r.kind, `${q}: ${key(r)}`).toBe('actor');
+					if (r.kind === 'actor') expect(Object.values(r.actor.names).join(' '), `${q}: ${key(r)}`).not.toBe('');
+				}
+				expect(got.map(key).filter((k) => want.includes(k)).sort(), q).toEqual(want);
+				// The words marked as matched are those the in-heap engine marks.
+				const heapMatched = new Map(heap.search(q).map((r) => [key(r), [...r.matched].sort()]));
+				for (const r of got.slice(0, 20)) if (heapMatched.has(key(r))) expect([...r.matched].sort(), `${q} ${key(r)}`).toEqual(heapMatched.get(key(r)));
+				const page = sql.searchPage(q, 5);
+				expect(page.results.map(key)).toEqual(got.slice(0, 5).map(key));
+				if (!page.capped) expect(page.total).toBe(got.length);
+				else expect(got.length).toBeGreaterThan(page.total);
+				// Text filter: one word is exact; several words may also match an event whose claims hold them between them.
+				const t = ids(heap.timeline({ text: q }));
+				const s = ids(sql.timeline({ text: q }));
+				if (q.trim().split(/\s+/).length === 1) expect(s, q).toEqual(t);
+				else expect(s, q).toEqual(expect.arrayContaining(t));
+				const tp = sql.timelinePage({ text: q }, 1, 10);
+				expect(tp.capped ? tp.total <= t.length : tp.total === s.length, q).toBe(true);
+			}
+		});
+
+		it('resolves actor names, spellings and near misses like the in-heap engine', () => {
+			const { heap, sql } = get();
+			const show = (m: ReturnType<DatasetSnapshot['resolveActor']>): unknown =>
+				m.kind === 'found' ? [m.kind, m.actor.id, m.via] : m.kind === 'ambiguous' ? [m.kind, ids(m.candidates)] : [m.kind];
+			for (const a of heap.actors.slice(0, 60)) {
+				const names = [a.id, a.id.toUpperCase(), a.name, ...a.aliases, ...Object.values(a.names)];
+				// A near miss: one letter changed after the first two.
+				if (a.name.length > 6) names.push(a.name.slice(0, 4) + (a.name[4] === 'x' ? 'y' : 'x') + a.name.slice(5));
+				for (const n of names) expect(show(sql.resolveActor(n)), n).toEqual(show(heap.resolveActor(n)));
+			}
+			expect(sql.resolveActor('   ').kind).toBe('none');
+		});
+	});
+}
+
+let tmp: string;
+const demo: { heap?: DatasetSnapshot; sql?: SqlSnapshot } = {};
+const synthetic: { heap?: DatasetSnapshot; sql?: SqlSnapshot } = {};
+
+beforeAll(async () => {
+	Object.assign(demo, await both(path.resolve('data')));
+	tmp = mkdtempSync(path.join(tmpdir(), 'sitrep-sql-'));
+	writeStory(generateStory(2000, 3), tmp, 'json', 250, 500);
+	Object.assign(synthetic, await both(tmp));
+}, 120_000);
+
+afterAll(() => {
+	demo.sql?.close();
+	synthetic.sql?.close();
+	if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+compareEverything('the demo story', () => demo as { heap: DatasetSnapshot; sql: SqlSnapshot });
+compareEverything('a 2,000-event synthetic story', () => synthetic as { heap: DatasetSnapshot; sql: SqlSnapshot });
+
+export type { StoryEvent };
