@@ -80,6 +80,10 @@ const DATA_EXT = new Set(['.yaml', '.yml', '.json']);
 const IGNORED = new Set(['schema.json']);
 
 /** Lists dataset files under `dir`, depth-first and sorted so the order (and hash) is stable. */
+export async function listDatasetFiles(dir: string): Promise<string[]> {
+	return listFiles(dir);
+}
+
 async function listFiles(dir: string, rel = '', depth = 0): Promise<string[]> {
 	if (depth > 4) return [];
 	const entries = await readdir(path.join(dir, rel), { withFileTypes: true });

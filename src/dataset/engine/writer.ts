@@ -19,6 +19,9 @@ export interface BuildMeta {
 	readonly version: string;
 }
 
+/** Secondary indexes of SCHEMA, made after the rows are written (see the constructor). */
+const LATE_INDEX = /^CREATE INDEX /u;
+
 const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
 const STAGING: readonly string[] = [
@@ -68,7 +71,8 @@ export class EngineWriter {
 		db.pragma('temp_store = FILE');
 		db.pragma(`application_id = ${APPLICATION_ID}`);
 		db.pragma(`user_version = ${FORMAT_VERSION}`);
-		for (const sql of [...SCHEMA, ...STAGING]) db.exec(sql);
+		// Indexes are made in finish, once their tables are full: one sort each, not a b-tree insert per row.
+		for (const sql of [...SCHEMA.filter((q) => !LATE_INDEX.test(q)), ...STAGING]) db.exec(sql);
 		this.#stmt = prepare(db);
 		db.exec('BEGIN');
 	}
@@ -154,6 +158,8 @@ export class EngineWriter {
 		}
 		if (group.length) flush();
 		db.exec('CREATE INDEX temp.stage_claims_event ON stage_claims (event_n)');
+		// The walk below pages along ord: without this index each page would scan and sort the whole table.
+		db.exec('CREATE INDEX temp.stage_ord_ord ON stage_ord (ord)');
 		const inOrder = db.prepare('SELECT o.ord, s.n, s.doc, s.file, s.title, s.summary, s.keys FROM temp.stage_ord o JOIN temp.stage_events s ON s.n = o.n WHERE o.ord > ? ORDER BY o.ord LIMIT 2048');
 		let lastOrd = -1;
 		for (;;) {
@@ -181,6 +187,7 @@ export class EngineWriter {
 			s.meta.run(k, v);
 		}
 		for (const t of ['stage_claims', 'stage_ord', 'stage_events']) db.exec(`DROP TABLE temp.${t}`);
+		for (const sql of SCHEMA) if (LATE_INDEX.test(sql)) db.exec(sql);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		db.exec(`INSERT INTO event_text (event_text) VALUES ('optimize')`);
 		db.exec(`INSERT INTO actor_text (actor_text) VALUES ('optimize')`);
