@@ -71,6 +71,15 @@ let tmpCount = 0;
  * saying so and leaves no `<version>.sqlite` behind. Never throws for a dataset or build problem.
  */
 export async function buildDataset(dir: string, options: BuildOptions): Promise<BuildResult> {
+	try {
+		return await buildOrReuse(dir, options);
+	} catch (err) {
+		// The cache directory's own trouble (permissions, a full disk): said as a result, like the rest.
+		return { ok: false, errors: [stopped(dir, err)] };
+	}
+}
+
+async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildResult> {
 	const cacheDir = path.resolve(options.cacheDir);
 	try {
 		await mkdir(cacheDir, { recursive: true });
