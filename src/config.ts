@@ -2,6 +2,7 @@
  * Configuration: the only reader of process.env. `.env` is loaded with dotenv, then every value is
  * validated once into a frozen Config; a bad value fails at start-up with the variable's name.
  */
+import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 import { isTimeZone } from './dataset/schema.js';
@@ -52,6 +53,7 @@ const envSchema = z.object({
 	TELEGRAM_WEBHOOK_HOST: optionalText.default('127.0.0.1'),
 	SITREP_DATA: optionalText.default('data'),
 	SITREP_DB: optionalText.default('var/sitrep.db'),
+	SITREP_DATASET_CACHE: optionalText,
 	DATABASE_URL: optionalText.refine((v) => v === undefined || isPostgresUrl(v), 'DATABASE_URL must be a postgres:// or postgresql:// URL, e.g. postgres://sitrep:password@db.internal:5432/sitrep'),
 	SITREP_IMAGE_DIR: optionalText.default('var/images'),
 	SITREP_NOW: optionalText.refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'SITREP_NOW is an ISO date-time such as 2025-06-30T09:00:00+04:00'),
@@ -127,6 +129,12 @@ export interface Config {
 	readonly telegram?: { readonly token: string; readonly apiRoot?: string; readonly webhook?: { readonly url: string; readonly secret?: string; readonly port: number; readonly host?: string } };
 	readonly dataDir: string;
 	readonly dbPath: string;
+	/**
+	 * Directory of built datasets (SQLite files named by content hash; engine/build.ts). Default
+	 * `.sitrep-cache` beside the SQLite store file (var/.sitrep-cache). Several processes may share it.
+	 * createConfig always sets it; a Config built by hand may leave it out.
+	 */
+	readonly datasetCache?: string;
 	/** PostgreSQL instead of the SQLite file at dbPath: set for several processes sharing one store. */
 	readonly databaseUrl?: string;
 	/** The console's language (en, ru, az, fa); the platforms take each reader's own. */
@@ -257,6 +265,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 			: {}),
 		dataDir: e.SITREP_DATA ?? 'data',
 		dbPath: e.SITREP_DB ?? 'var/sitrep.db',
+		datasetCache: e.SITREP_DATASET_CACHE ?? path.join(path.dirname(e.SITREP_DB ?? 'var/sitrep.db'), '.sitrep-cache'),
 		...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
 		...(e.SITREP_LOCALE ? { locale: e.SITREP_LOCALE } : {}),
 		...(shards !== undefined ? { shards } : {}),

@@ -38,6 +38,39 @@ export interface LoadOptions extends Partial<SafeYamlLimits> {
 
 export type LoadResult = { ok: true; snapshot: DatasetSnapshot } | { ok: false; errors: DatasetError[] };
 
+/** What a load has made of the whole dataset once every record is valid (see {@link RecordSink.finish}). */
+export interface LoadedMeta {
+	readonly story: Story;
+	readonly vocabulary: Vocabulary;
+	/** Content hash of the files: every file's name and SHA-256, in load order. */
+	readonly version: string;
+}
+
+/**
+ * Where the loader puts each record as soon as it validates: today's in-heap tables (loadDataset), or
+ * the built dataset's writer (engine/build.ts). The loader itself keeps only what validation needs
+ * (ids, record numbers, where each record is), so a sink that writes records away keeps the load's
+ * memory to those.
+ */
+export interface RecordSink<R> {
+	/** A file read and parsed, in load order; the records that follow come from it. */
+	file(name: string, digest: string): void;
+	actor(a: Actor): void;
+	source(x: Source): void;
+	/** A valid event and its claims (each claim's id may repeat one seen before: the load then fails). */
+	event(e: StoryEvent, claims: readonly Claim[]): void;
+	/** Every record was valid: the result of the load. Called at most once, and never after errors. */
+	finish(meta: LoadedMeta, slicer: Slicer): Promise<R>;
+}
+
+/** Ids shared between the loader and a sink: id → record number in file order (see SnapshotTables). */
+export interface LoadIds {
+	readonly actors: Map<string, number>;
+	readonly sources: Map<string, number>;
+	readonly events: Map<string, number>;
+	readonly claims: Map<string, number>;
+}
+
 const TOP_KEYS = ['story', 'actors', 'sources', 'events', 'outlets', 'topics', 'tags', 'roles'] as const;
 /** The small keys: a few dozen records each, validated by zod alone and kept in maps by id. */
 const VOCABULARY_KEYS = ['outlets', 'topics', 'tags', 'roles'] as const;
@@ -47,6 +80,10 @@ const DATA_EXT = new Set(['.yaml', '.yml', '.json']);
 const IGNORED = new Set(['schema.json']);
 
 /** Lists dataset files under `dir`, depth-first and sorted so the order (and hash) is stable. */
+export async function listDatasetFiles(dir: string): Promise<string[]> {
+	return listFiles(dir);
+}
+
 async function listFiles(dir: string, rel = '', depth = 0): Promise<string[]> {
 	if (depth > 4) return [];
 	const entries = await readdir(path.join(dir, rel), { withFileTypes: true });
@@ -63,14 +100,26 @@ async function listFiles(dir: string, rel = '', depth = 0): Promise<string[]> {
 export async function loadDataset(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
 	const feed = new SearchFeed({ offThread: options.searchOffThread ?? 'auto', ...(options.searchOffThreadBytes !== undefined ? { minBytes: options.searchOffThreadBytes } : {}) });
 	try {
-		return await load(dir, options, feed);
+		const r = await load(dir, options, (ids) => new HeapSink(feed, ids, options.now ?? new Date()), async (files) => {
+			// In 'auto' mode the size decides, before the first record, whether the search index is built off thread.
+			if ((options.searchOffThread ?? 'auto') === 'auto') feed.expect(await totalSize(dir, files));
+		});
+		return r.ok ? { ok: true, snapshot: r.value } : r;
 	} finally {
 		// A load that failed, or threw, never asked for its index: stop the worker if one started.
 		feed.close();
 	}
 }
 
-async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promise<LoadResult> {
+/**
+ * The load of loadDataset with another destination for the records: validation, error messages and
+ * the version are the same; `sink` gets each valid record and, when there is no error, makes the result.
+ */
+export async function loadInto<R>(dir: string, options: LoadOptions, sink: (ids: LoadIds) => RecordSink<R>): Promise<{ ok: true; value: R } | { ok: false; errors: DatasetError[] }> {
+	return load(dir, options, sink, async () => {});
+}
+
+async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadIds) => RecordSink<R>, listed: (files: readonly string[]) => Promise<void>): Promise<{ ok: true; value: R } | { ok: false; errors: DatasetError[] }> {
 	const limits: SafeYamlLimits = {
 		maxFileBytes: options.maxFileBytes ?? DEFAULT_YAML_LIMITS.maxFileBytes,
 		maxDepth: options.maxDepth ?? DEFAULT_YAML_LIMITS.maxDepth,
@@ -92,8 +141,7 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 	if (files.length > maxFiles) {
 		return { ok: false, errors: [{ file: dir, line: 0, col: 0, path: '', message: `holds ${files.length} files; the limit is ${maxFiles}` }] };
 	}
-	// In 'auto' mode the size decides, before the first record, whether the search index is built off thread.
-	if ((options.searchOffThread ?? 'auto') === 'auto') feed.expect(await totalSize(dir, files));
+	await listed(files);
 
 	const hash = createHash('sha256');
 	let total = 0;
@@ -102,14 +150,10 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 	const fast = createFastValidator();
 	const places = new Places(dir, files, limits);
 	const stories: { value: StoryInput; file: number }[] = [];
-	// Records become snapshot records as soon as they validate, and each file's parsed value is let go
-	// once its records are done: the loader never holds the parsed dataset and the snapshot at once.
-	const actorList: Actor[] = [];
-	const sourceList: Source[] = [];
-	const eventList: StoryEvent[] = [];
-	const claimList: Claim[] = [];
+	// Records go to the sink as soon as they validate, and each file's parsed value is let go once its
+	// records are done: the loader never holds the parsed dataset and the records at once.
 	// Every actor, source and event record but repeated ids, valid or not, numbered in file order:
-	// where it is (file, index), and its id → its number.
+	// where it is (file, index), its id → its number, and which numbers are valid records.
 	const kinds = { actors: new Records(), sources: new Records(), events: new Records() };
 	// Claims of valid events: id → number of its first occurrence, and where each is (event record, index).
 	const claimIds = new Map<string, number>();
@@ -126,10 +170,8 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 	// hide its unknown actor. One defined by then is checked at once, while the record is at hand;
 	// the rest wait here, in order, until every id is known.
 	const refs = new PendingRefs();
-	const byFile = new Map<string, FileRecords>();
-	// The snapshot's tables and search index are fed each record as it is made (see SnapshotTables),
-	// sharing the id maps kept here: when the load succeeds, record numbers are list positions.
-	const tables = new SnapshotTables(feed, { actors: kinds.actors.known, sources: kinds.sources.known, events: kinds.events.known, claims: claimIds });
+	// The sink shares the id maps kept here: when the load succeeds, record numbers are list positions.
+	const sink = makeSink({ actors: kinds.actors.known, sources: kinds.sources.known, events: kinds.events.known, claims: claimIds });
 	const reader = new ReadAhead(dir, files, limits);
 
 	for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
@@ -150,8 +192,7 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 		// The version: every file's name and digest (the digests are computed off this thread as files arrive).
 		hash.update(file).update('\0').update(digest).update('\0');
 		places.enter(fileIndex, parsed, digest);
-		const records: FileRecords = { digest, events: [], actors: [], sources: [] };
-		byFile.set(file, records);
+		sink.file(file, digest);
 		if (parsed.value === null || parsed.value === undefined) {
 			errors.push({ file, line: 1, col: 1, path: '', message: `is empty; a dataset file holds one or more of the keys ${TOP_KEYS.join(', ')}` });
 			continue;
@@ -212,18 +253,16 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 						continue;
 					}
 					const a = toActor(v);
-					actorList.push(a);
-					records.actors.push(a);
-					tables.addActor(a);
+					kind.valid.push(n);
+					sink.actor(a);
 					for (let k = 0; k < a.affiliations.length; k++) refs.ref(Ref.Affiliation, n, k, a.affiliations[k]!, a.id, kinds.actors.known);
 				} else if (key === 'sources') {
 					const v = valid(fast.source(item), item, sourceSchema, file, parsed, key, i, errors);
 					if (v === undefined) continue;
 					const x = toSource(v, fast);
 					if (x.outlet !== undefined) outletRefs.push({ source: n, outlet: x.outlet });
-					sourceList.push(x);
-					records.sources.push(x);
-					tables.addSource(x);
+					kind.valid.push(n);
+					sink.source(x);
 				} else {
 					const v = valid(fast.event(item), item, eventSchema, file, parsed, key, i, errors);
 					if (v === undefined) {
@@ -231,6 +270,7 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 						continue;
 					}
 					const claims = v.claims ?? [];
+					const made: Claim[] = [];
 					for (let k = 0; k < claims.length; k++) {
 						const c = claims[k]!;
 						const first = claimIds.get(c.id);
@@ -238,14 +278,11 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 						claimIndex.push(k);
 						if (first === undefined) claimIds.set(c.id, number);
 						else claimDuplicates.push({ claim: number, first, id: c.id });
-						const claim = toClaim(c, v.id, fast);
-						claimList.push(claim);
-						tables.addClaim(claim);
+						made.push(toClaim(c, v.id, fast));
 					}
 					const e = toEvent(v, file, fast);
-					eventList.push(e);
-					records.events.push(e);
-					tables.addEvent(e);
+					kind.valid.push(n);
+					sink.event(e, made);
 					// The ids as written, in the order the reference errors are listed.
 					const { actors: actorIds, sources: sourceIds, events: eventIds } = { actors: kinds.actors.known, sources: kinds.sources.known, events: kinds.events.known };
 					for (let k = 0; k < e.actors.length; k++) refs.ref(Ref.Actor, n, k, e.actors[k]!.actorId, undefined, actorIds);
@@ -289,7 +326,7 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 
 	// References not defined when their record was read. Only a miss costs more than a lookup: the
 	// suggestions come from the valid records.
-	const validIds = { actor: lazyIds(actorList), source: lazyIds(sourceList), event: lazyIds(eventList) };
+	const validIds = { actor: lazyIds(kinds.actors), source: lazyIds(kinds.sources), event: lazyIds(kinds.events) };
 	await refs.check(slicer, (r, n, k, id) => {
 		const target = REF_TARGET[r];
 		if (r === Ref.SelfAffiliation) errors.push(at('actors', n, ['affiliations', k], 'an actor cannot be affiliated with itself'));
@@ -324,11 +361,64 @@ async function load(dir: string, options: LoadOptions, feed: SearchFeed): Promis
 		...(s.titles ? { titles: s.titles } : {}),
 		...(s.summaries ? { summaries: s.summaries } : {}),
 	});
-	const prepared = await slicer.run(tables.finish());
 	const vocab: Vocabulary = Object.freeze(vocabulary);
-	const snapshot = new DatasetSnapshot(story, Object.freeze(actorList), Object.freeze(sourceList), eventList, Object.freeze(claimList), hash.digest('hex').slice(0, 16), (options.now ?? new Date()).toISOString(), prepared, vocab);
-	setFileRecords(snapshot, byFile);
-	return { ok: true, snapshot };
+	return { ok: true, value: await sink.finish({ story, vocabulary: vocab, version: hash.digest('hex').slice(0, 16) }, slicer) };
+}
+
+/**
+ * loadDataset's sink: the in-heap snapshot. Its tables and search index are fed each record as it is
+ * made (see SnapshotTables); the record lists and each file's records are kept for the snapshot.
+ */
+class HeapSink implements RecordSink<DatasetSnapshot> {
+	private readonly actors: Actor[] = [];
+	private readonly sources: Source[] = [];
+	private readonly events: StoryEvent[] = [];
+	private readonly claims: Claim[] = [];
+	private readonly byFile = new Map<string, FileRecords>();
+	private readonly tables: SnapshotTables;
+	private records: FileRecords | undefined;
+
+	constructor(
+		feed: SearchFeed,
+		ids: LoadIds,
+		private readonly now: Date,
+	) {
+		this.tables = new SnapshotTables(feed, ids);
+	}
+
+	file(name: string, digest: string): void {
+		this.records = { digest, events: [], actors: [], sources: [] };
+		this.byFile.set(name, this.records);
+	}
+
+	actor(a: Actor): void {
+		this.actors.push(a);
+		this.records!.actors.push(a);
+		this.tables.addActor(a);
+	}
+
+	source(x: Source): void {
+		this.sources.push(x);
+		this.records!.sources.push(x);
+		this.tables.addSource(x);
+	}
+
+	event(e: StoryEvent, claims: readonly Claim[]): void {
+		for (const c of claims) {
+			this.claims.push(c);
+			this.tables.addClaim(c);
+		}
+		this.events.push(e);
+		this.records!.events.push(e);
+		this.tables.addEvent(e);
+	}
+
+	async finish(meta: LoadedMeta, slicer: Slicer): Promise<DatasetSnapshot> {
+		const prepared = await slicer.run(this.tables.finish());
+		const snapshot = new DatasetSnapshot(meta.story, Object.freeze(this.actors), Object.freeze(this.sources), this.events, Object.freeze(this.claims), meta.version, this.now.toISOString(), prepared, meta.vocabulary);
+		setFileRecords(snapshot, this.byFile);
+		return snapshot;
+	}
 }
 
 /**
@@ -390,6 +480,8 @@ class Records {
 	/** Per record number: file index and index in the file's list. */
 	readonly file: number[] = [];
 	readonly index: number[] = [];
+	/** Numbers of the records that passed validation, ascending. */
+	readonly valid: number[] = [];
 }
 
 /**
@@ -406,9 +498,20 @@ function valid<S extends z.ZodType>(fastOk: boolean, item: unknown, schema: S, f
 	return undefined;
 }
 
-function lazyIds(list: readonly { id: string }[]): () => string[] {
+/**
+ * The ids of the valid records, in file order, made at the first miss: the suggestions of "did you
+ * mean". Worked out from the ids kept for validation, not from the records (a sink may not keep them).
+ */
+function lazyIds(records: Records): () => string[] {
 	let ids: string[] | undefined;
-	return () => (ids ??= list.map((x) => x.id));
+	return () => {
+		if (ids) return ids;
+		const valid = new Uint8Array(records.file.length);
+		for (const n of records.valid) valid[n] = 1;
+		ids = [];
+		for (const [id, n] of records.known) if (valid[n]) ids.push(id);
+		return ids;
+	};
 }
 
 function zodErrors(error: z.ZodError, file: string, parsed: ParsedFile, prefix: PropertyKey[]): DatasetError[] {

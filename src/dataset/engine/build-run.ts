@@ -1,0 +1,82 @@
+/**
+ * The build itself, as the build worker (build-worker.mjs) runs it: the loader's validation feeding an
+ * {@link EngineWriter} on a new file. Kept apart from build.ts, which only starts workers and names
+ * files, so that the worker imports no more than the load needs.
+ */
+import Database from 'better-sqlite3';
+import type { DatasetError } from '../errors.js';
+import { loadInto, type LoadedMeta, type LoadOptions, type RecordSink } from '../load-dataset.js';
+import type { Actor, Claim, Source, StoryEvent } from '../model.js';
+import { EngineWriter } from './writer.js';
+
+/** What the worker is handed (structured-cloned). */
+export interface BuildJob {
+	readonly dir: string;
+	/** The file to write: new, in the cache directory; renamed into place by the caller. */
+	readonly file: string;
+	readonly load: LoadOptions;
+	/** Tests only: stop the build after this many events, by exiting the worker or by throwing. */
+	readonly crash?: { readonly afterEvents: number; readonly how: 'exit' | 'throw' };
+}
+
+export type BuildReply = { ok: true; version: string } | { ok: false; errors: DatasetError[] };
+
+/**
+ * The loader's sink for a build: each valid record straight to the writer, which stages it on disk.
+ * Nothing is kept here but the number of the current file.
+ */
+export class EngineSink implements RecordSink<string> {
+	#file = 0;
+	#events = 0;
+
+	constructor(
+		private readonly writer: EngineWriter,
+		private readonly crash?: BuildJob['crash'],
+	) {}
+
+	file(name: string, digest: string): void {
+		this.#file = this.writer.addFile(name, digest);
+	}
+
+	actor(a: Actor): void {
+		this.writer.addActor(a, this.#file);
+	}
+
+	source(x: Source): void {
+		this.writer.addSource(x, this.#file);
+	}
+
+	event(e: StoryEvent, claims: readonly Claim[]): void {
+		this.writer.addEvent(e, this.#file);
+		// The writer takes an event's claims right after it (it numbers them by that event).
+		for (const c of claims) this.writer.addClaim(c);
+		if (this.crash && ++this.#events >= this.crash.afterEvents) {
+			if (this.crash.how === 'exit') process.exit(70);
+			throw new Error('build stopped on request (test)');
+		}
+	}
+
+	finish(meta: LoadedMeta): Promise<string> {
+		this.writer.finish({ story: meta.story, vocabulary: meta.vocabulary, version: meta.version });
+		return Promise.resolve(meta.version);
+	}
+}
+
+/** Loads `job.dir` into a new built dataset at `job.file`; the file is complete only when this says ok. */
+export async function runBuild(job: BuildJob): Promise<BuildReply> {
+	const db = new Database(job.file);
+	const writer = new EngineWriter(db);
+	try {
+		const r = await loadInto(job.dir, job.load, () => new EngineSink(writer, job.crash));
+		if (!r.ok) {
+			writer.abort();
+			return r;
+		}
+		return { ok: true, version: r.value };
+	} catch (err) {
+		writer.abort();
+		throw err;
+	} finally {
+		db.close();
+	}
+}

@@ -1,0 +1,359 @@
+/**
+ * buildDataset: a dataset directory as a built SQLite file (format.ts) in a cache directory, made in
+ * a worker thread, or found there already built.
+ *
+ * Files in the cache directory:
+ * - `<version>.sqlite`: a complete build; `version` is the content hash of the dataset files (the
+ *   snapshot's version), so a file's name says what it holds, and an unchanged dataset is never built
+ *   twice.
+ * - `<version>.tmp-<pid>-<n>`: a build under way; renamed to `<version>.sqlite` when it is complete
+ *   (rename is atomic: a reader sees a whole file or none), deleted when it fails.
+ * - `<version>.lock`: the pid of the process building that version. Created with O_EXCL, so of
+ *   several processes starting at once one builds and the others wait for its file; a lock whose
+ *   process is dead is taken over.
+ * - `<version>.use-<pid>`: a process has the version open. Old versions are removed only when no live
+ *   process holds one of these.
+ */
+import { createHash, webcrypto } from 'node:crypto';
+import { closeSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir, readdir, realpath, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import type { DatasetError } from '../errors.js';
+import { listDatasetFiles, type LoadOptions } from '../load-dataset.js';
+import { DEFAULT_YAML_LIMITS, readLimited } from '../safe-yaml.js';
+import type { BuildJob, BuildReply } from './build-run.js';
+import { APPLICATION_ID, FORMAT_VERSION } from './format.js';
+
+export interface BuildOptions extends LoadOptions {
+	/** Directory of built files (config `datasetCache`, SITREP_DATASET_CACHE); created when missing. */
+	readonly cacheDir: string;
+	/**
+	 * How long to wait for another process's build of the same version before building here as well
+	 * (both builds are correct; the second only costs the time). Default 15 minutes.
+	 */
+	readonly waitMs?: number;
+	/** Old versions kept besides the one in use (default 2). */
+	readonly keep?: number;
+	/** Tests only: the worker stops after this many events, by exiting or by throwing. */
+	readonly crash?: BuildJob['crash'];
+}
+
+export type BuildResult =
+	| {
+			readonly ok: true;
+			/** Path of the built file (`<cacheDir>/<version>.sqlite`); open it read-only. */
+			readonly file: string;
+			readonly version: string;
+			/** Whether this call built the file (false: an earlier build was reused). */
+			readonly built: boolean;
+			/**
+			 * Says this process no longer uses the file, so a later cleanup may remove it. The file is
+			 * marked in use (a `<version>.use-<pid>` file) from the moment this result is made.
+			 */
+			release(): void;
+	  }
+	| { readonly ok: false; readonly errors: DatasetError[] };
+
+const WORKER_URL = new URL('./build-worker.mjs', import.meta.url);
+const SQLITE_MAGIC = 'SQLite format 3\0';
+/** Files the version is hashed from at a time (bounded, as the loader's read-ahead is). */
+const HASH_AHEAD = 8;
+const POLL_MS = 100;
+
+let tmpCount = 0;
+
+/**
+ * Builds the dataset in `dir`, or reuses the build already in the cache. A broken dataset gives the
+ * loader's errors (loadDataset's, the same words and places); a build that crashes gives one error
+ * saying so and leaves no `<version>.sqlite` behind. Never throws for a dataset or build problem.
+ */
+export async function buildDataset(dir: string, options: BuildOptions): Promise<BuildResult> {
+	try {
+		return await buildOrReuse(dir, options);
+	} catch (err) {
+		// The cache directory's own trouble (permissions, a full disk): said as a result, like the rest.
+		return { ok: false, errors: [stopped(dir, err)] };
+	}
+}
+
+async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildResult> {
+	const cacheDir = path.resolve(options.cacheDir);
+	try {
+		await mkdir(cacheDir, { recursive: true });
+	} catch (err) {
+		return fail(cacheDir, `the dataset cache directory cannot be made: ${(err as NodeJS.ErrnoException).code ?? String(err)}; set SITREP_DATASET_CACHE to a writable directory`);
+	}
+	// Undefined when a file cannot be read: the load then says which and why.
+	const version = await datasetVersion(dir, options).catch(() => undefined);
+	if (version === undefined) return build(dir, cacheDir, undefined, options);
+
+	const waitUntil = Date.now() + (options.waitMs ?? 15 * 60_000);
+	const lockFile = path.join(cacheDir, `${version}.lock`);
+	for (;;) {
+		if (checkBuilt(builtPath(cacheDir, version), version) === 'ok') return done(cacheDir, version, false, options);
+		const lock = takeLock(lockFile);
+		if (lock) {
+			try {
+				// The build of the process that held the lock may have finished between the check and here.
+				const file = builtPath(cacheDir, version);
+				const state = checkBuilt(file, version);
+				if (state === 'ok') return done(cacheDir, version, false, options);
+				// Deleted only under the lock: never a file another process has just renamed into place.
+				if (state === 'bad') await unlink(file).catch(() => {});
+				return await build(dir, cacheDir, version, options);
+			} finally {
+				lock.release();
+			}
+		}
+		if (Date.now() > waitUntil) return build(dir, cacheDir, version, options);
+		await sleep(POLL_MS);
+	}
+}
+
+/** `<cacheDir>/<version>.sqlite`. */
+export function builtPath(cacheDir: string, version: string): string {
+	return path.join(cacheDir, `${version}.sqlite`);
+}
+
+/**
+ * The dataset's version as the loader computes it (every file's name and SHA-256, in load order),
+ * read with the loader's limits; undefined when a file cannot be read within them.
+ */
+export async function datasetVersion(dir: string, options: LoadOptions = {}): Promise<string | undefined> {
+	const limits = { ...DEFAULT_YAML_LIMITS, ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}) };
+	const files = await listDatasetFiles(dir);
+	const root = await realpath(dir);
+	const hash = createHash('sha256');
+	const digests: Promise<string | undefined>[] = [];
+	const digestOf = (i: number): Promise<string | undefined> =>
+		readLimited(path.join(dir, files[i]!), files[i]!, limits, root).then(async (r) => (r.ok ? Buffer.from(await webcrypto.subtle.digest('SHA-256', r.bytes)).toString('hex') : undefined));
+	for (let i = 0; i < Math.min(HASH_AHEAD, files.length); i++) digests.push(digestOf(i));
+	for (let i = 0; i < files.length; i++) {
+		const digest = await digests[i]!;
+		if (i + HASH_AHEAD < files.length) digests.push(digestOf(i + HASH_AHEAD));
+		if (digest === undefined) return undefined;
+		hash.update(files[i]!).update('\0').update(digest).update('\0');
+	}
+	return files.length ? hash.digest('hex').slice(0, 16) : undefined;
+}
+
+/**
+ * Whether a built file can be trusted, by cheap checks that do not read the whole file (PRAGMA
+ * quick_check would, and takes long on a big one): the header's page size × page count is the file's
+ * size (a truncated or extended file fails), its application id and format number are ours, and the
+ * meta table says the build completed and holds `version`. SQLite's own "not a database" and
+ * "malformed" errors on the way count as untrusted. 'missing': no file at all.
+ */
+export function checkBuilt(file: string, version: string): 'ok' | 'missing' | 'bad' {
+	let size: number;
+	const header = Buffer.alloc(100);
+	try {
+		size = statSync(file).size;
+		const fd = openSync(file, 'r');
+		try {
+			if (readSync(fd, header, 0, 100, 0) < 100) return 'bad';
+		} finally {
+			closeSync(fd);
+		}
+	} catch (err) {
+		return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'bad';
+	}
+	if (header.toString('latin1', 0, 16) !== SQLITE_MAGIC) return 'bad';
+	const pageSize = header.readUInt16BE(16) === 1 ? 65536 : header.readUInt16BE(16);
+	const pages = header.readUInt32BE(28);
+	// The page count in the header is valid only when the change counter matches "version valid for".
+	if (header.readUInt32BE(24) !== header.readUInt32BE(92) || pages * pageSize !== size) return 'bad';
+	if (header.readUInt32BE(68) !== APPLICATION_ID || header.readUInt32BE(60) !== FORMAT_VERSION) return 'bad';
+	let db: Database.Database | undefined;
+	try {
+		db = new Database(file, { readonly: true, fileMustExist: true });
+		const meta = new Map((db.prepare(`SELECT key, value FROM meta WHERE key IN ('complete', 'version')`).all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+		if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID || db.pragma('user_version', { simple: true }) !== FORMAT_VERSION) return 'bad';
+		return meta.get('complete') === '1' && meta.get('version') === version ? 'ok' : 'bad';
+	} catch (err) {
+		if (isCorruption(err) || (err as { code?: string }).code === 'SQLITE_ERROR') return 'bad';
+		throw err;
+	} finally {
+		db?.close();
+	}
+}
+
+/**
+ * Whether an error from better-sqlite3 says the file is damaged or not a database: a reader of a
+ * built file (the snapshot) treats such a file as untrusted — deletes it and builds again.
+ */
+export function isCorruption(err: unknown): boolean {
+	const code = (err as { code?: unknown } | null)?.code;
+	return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+}
+
+/** Runs the build in a worker, then renames its file into place; every failure is an error result. */
+async function build(dir: string, cacheDir: string, expected: string | undefined, options: BuildOptions): Promise<BuildResult> {
+	const tmp = path.join(cacheDir, `${expected ?? 'new'}.tmp-${process.pid}-${++tmpCount}`);
+	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, ...load } = options;
+	const job: BuildJob = { dir, file: tmp, load, ...(crash ? { crash } : {}) };
+	let reply: BuildReply;
+	try {
+		reply = await runWorker(job);
+		if (reply.ok) {
+			// The files may have changed since the version was worked out: the name is what was built.
+			await rename(tmp, builtPath(cacheDir, reply.version));
+			return await done(cacheDir, reply.version, true, options);
+		}
+	} catch (err) {
+		reply = { ok: false, errors: [stopped(dir, err)] };
+	}
+	await unlink(tmp).catch(() => {});
+	return reply;
+}
+
+/** One build in a new worker thread; a worker that throws or exits without replying rejects. */
+function runWorker(job: BuildJob): Promise<BuildReply> {
+	return new Promise((resolve, reject) => {
+		const worker = new Worker(WORKER_URL, { workerData: job });
+		let reply: BuildReply | undefined;
+		worker.once('message', (m: BuildReply) => (reply = m));
+		worker.once('error', reject);
+		worker.once('exit', (code) => (reply ? resolve(reply) : reject(new Error(`the build worker exited with code ${code}`))));
+	});
+}
+
+function stopped(dir: string, err: unknown): DatasetError {
+	const why = err instanceof Error ? err.message : String(err);
+	return { file: dir, line: 0, col: 0, path: '', message: `the dataset build stopped before it finished (${why}); nothing of it was kept — fix the cause and reload to build again` };
+}
+
+function fail(file: string, message: string): BuildResult {
+	return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message }] };
+}
+
+/** The result for a complete file: marked in use and as the newest, and old versions cleaned up. */
+async function done(cacheDir: string, version: string, built: boolean, options: BuildOptions): Promise<BuildResult> {
+	const file = builtPath(cacheDir, version);
+	const marker = path.join(cacheDir, `${version}.use-${process.pid}`);
+	await writeFile(marker, '');
+	// mtime = last use: cleanup keeps the most recently used versions.
+	const now = new Date();
+	await utimes(file, now, now).catch(() => {});
+	await cleanup(cacheDir, version, options.keep ?? 2).catch(() => {});
+	let released = false;
+	return {
+		ok: true,
+		file,
+		version,
+		built,
+		release() {
+			if (released) return;
+			released = true;
+			try {
+				unlinkSync(marker);
+			} catch {
+				// Already gone (a cleanup of a dead pid's markers cannot take a live one's; someone deleted the cache).
+			}
+		},
+	};
+}
+
+/**
+ * Removes old builds: every `<version>.sqlite` but the one in use, the `keep` most recently used, and
+ * any that a live process has marked in use or is building; failed builds' temporary files and the
+ * markers and locks of dead processes.
+ */
+export async function cleanup(cacheDir: string, inUse: string, keep: number): Promise<void> {
+	const names = await readdir(cacheDir);
+	const busy = new Set<string>([inUse]);
+	for (const name of names) {
+		const use = /^([0-9a-f]+)\.use-(\d+)$/u.exec(name);
+		const tmp = /^([0-9a-z]+)\.tmp-(\d+)-\d+$/u.exec(name);
+		const lock = /^([0-9a-f]+)\.lock$/u.exec(name);
+		if (use) {
+			if (alive(Number(use[2]))) busy.add(use[1]!);
+			else await unlink(path.join(cacheDir, name)).catch(() => {});
+		} else if (tmp) {
+			if (!alive(Number(tmp[2]))) await unlink(path.join(cacheDir, name)).catch(() => {});
+		} else if (lock) {
+			const pid = lockPid(path.join(cacheDir, name));
+			if (pid === undefined || alive(pid)) busy.add(lock[1]!);
+		}
+	}
+	const old: { version: string; mtime: number }[] = [];
+	for (const name of names) {
+		const m = /^([0-9a-f]+)\.sqlite$/u.exec(name);
+		if (!m || busy.has(m[1]!)) continue;
+		const st = await stat(path.join(cacheDir, name)).catch(() => undefined);
+		if (st) old.push({ version: m[1]!, mtime: st.mtimeMs });
+	}
+	old.sort((a, b) => b.mtime - a.mtime);
+	for (const o of old.slice(keep)) await unlink(builtPath(cacheDir, o.version)).catch(() => {});
+}
+
+/** Whether a process with this pid exists (EPERM: it does, as another user's). */
+function alive(pid: number): boolean {
+	if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		return (err as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** The pid written in a lock file; undefined while it is being written (or unreadable). */
+function lockPid(file: string): number | undefined {
+	try {
+		const text = readFileSync(file, 'utf8').trim();
+		return /^\d+$/u.test(text) ? Number(text) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Takes the build lock of a version, or undefined when a live process holds it. A lock left by a dead
+ * process is taken over; one whose pid cannot be read (being written, or a crash between creating and
+ * writing it) is taken over once it is a minute old.
+ */
+function takeLock(file: string): { release(): void } | undefined {
+	for (let attempt = 0; attempt < 3; attempt++) {
+		try {
+			const fd = openSync(file, 'wx');
+			try {
+				writeSync(fd, String(process.pid));
+			} finally {
+				closeSync(fd);
+			}
+			return {
+				release() {
+					// Only our own lock: a waiter that gave up on us may have taken it over meanwhile.
+					if (lockPid(file) === process.pid) unlinkSafe(file);
+				},
+			};
+		} catch (err) {
+			if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+		}
+		const pid = lockPid(file);
+		if (pid !== undefined ? alive(pid) : Date.now() - mtimeOf(file) < 60_000) return undefined;
+		// Read again just before removing: another waiter may have taken it over since.
+		if (lockPid(file) === pid) unlinkSafe(file);
+	}
+	return undefined;
+}
+
+function mtimeOf(file: string): number {
+	try {
+		return statSync(file).mtimeMs;
+	} catch {
+		return 0;
+	}
+}
+
+function unlinkSafe(file: string): void {
+	try {
+		unlinkSync(file);
+	} catch {
+		// Gone already.
+	}
+}
