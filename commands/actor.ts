@@ -2,7 +2,6 @@ import { defineCommand } from '../src/core/command.js';
 import { relationsAttachment } from '../src/images/attach.js';
 import { actorName, claimBlock, describeActorType, eventLine } from '../src/core/present.js';
 import { heading, para, type Block, type Span } from '../src/core/reply.js';
-import { membersOf } from '../src/dataset/reverse-links.js';
 import { en } from '../src/i18n/messages/index.js';
 
 const MAX_EVENTS = 8;
@@ -25,7 +24,7 @@ export default defineCommand({
 		if (a.country) fields.push({ name: i18n.t('actor.country'), value: a.country });
 		if (a.aliases.length) fields.push({ name: i18n.t('actor.aliases'), value: i18n.list(a.aliases.slice(0, 12)) });
 		if (a.affiliations.length) fields.push({ name: i18n.t('actor.affiliations'), value: i18n.list(a.affiliations.map((id) => actorName(dataset, id, i18n))) });
-		const members = membersOf(dataset, a.id);
+		const members = dataset.membersOf(a.id);
 		if (members.length) {
 			const names = i18n.list(members.slice(0, 10).map(name));
 			fields.push({ name: i18n.t('actor.members'), value: members.length > 10 ? i18n.t('actor.membersMore', { names, n: members.length - 10 }) : names });

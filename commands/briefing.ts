@@ -39,8 +39,8 @@ export default defineCommand({
 		});
 		// The picture shows the events the briefing lists, in date order.
 		const ids = new Set(briefing.reply.blocks.flatMap((b) => (b.kind === 'event' ? [b.id] : [])));
-		const positions = [...ids].flatMap((id) => dataset.positionOf(id) ?? []).sort((x, y) => x - y);
-		const events = positions.map((p) => dataset.events[p]!);
+		const events = [...ids].flatMap((id) => dataset.event(id) ?? []);
+		events.sort((x, y) => dataset.positionOf(x.id)! - dataset.positionOf(y.id)!);
 		const images = await timelineAttachment(ctx, events, i18n.t('briefing.imageTitle', { date: isoFromDay(day) }));
 		return images.length ? { ...briefing.reply, images } : briefing.reply;
 	},

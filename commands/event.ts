@@ -1,7 +1,6 @@
 import { defineCommand } from '../src/core/command.js';
 import { actorName, claimBlock, claimsByClaimant, eventLine, eventSummary, eventTitle, sourcesBlock, statusLabel } from '../src/core/present.js';
 import { heading, italic, para, type Block } from '../src/core/reply.js';
-import { eventsRelatedTo } from '../src/dataset/reverse-links.js';
 import { en } from '../src/i18n/messages/index.js';
 import { roleLabel, tagLabel } from '../src/i18n/slugs.js';
 import { countryName } from '../src/images/sides.js';
@@ -45,7 +44,7 @@ export default defineCommand({
 		blocks.push(heading(i18n.t('event.sources')));
 		blocks.push(sourcesBlock(dataset, e.sourceIds, i18n));
 		const related = e.related.map((r) => ({ r, ev: dataset.event(r.eventId)! }));
-		const incoming = eventsRelatedTo(dataset, e.id);
+		const incoming = dataset.eventsRelatedTo(e.id);
 		if (related.length || incoming.length) {
 			blocks.push(heading(i18n.t('event.related')));
 			for (const { r, ev } of related) {

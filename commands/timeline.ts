@@ -1,6 +1,7 @@
 import { msg, UserFacingError } from '../src/core/errors.js';
 import { defineCommand } from '../src/core/command.js';
 import { timelineFilterAttachment } from '../src/images/attach.js';
+import { timelineEnds } from '../src/core/lookup.js';
 import { eventLine } from '../src/core/present.js';
 import { heading, italic, para } from '../src/core/reply.js';
 import { eventStatuses } from '../src/dataset/schema.js';
@@ -61,11 +62,10 @@ export default defineCommand({
 			args.status && i18n.t('timeline.filter.status', { status: i18n.t(`status.${args.status}`) }),
 		].filter((x): x is string => Boolean(x));
 		if (total === 0) {
-			const first = dataset.events[0];
-			const last = dataset.events.at(-1);
+			const ends = timelineEnds(dataset);
 			const sentences = [
 				filters.length ? i18n.t('timeline.none.filtered', { filters: i18n.list(filters) }) : i18n.t('timeline.none'),
-				first && last ? i18n.t('timeline.none.span', { first: i18n.date(first.date), last: i18n.date(last.date) }) : i18n.t('timeline.none.empty'),
+				ends ? i18n.t('timeline.none.span', { first: i18n.date(ends.first.date), last: i18n.date(ends.last.date) }) : i18n.t('timeline.none.empty'),
 				...(filters.length > 1 ? [i18n.t('timeline.none.widenMany')] : filters.length === 1 ? [i18n.t('timeline.none.widenOne')] : []),
 			];
 			return { blocks: [para(sentences.join(' '))] };

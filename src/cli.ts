@@ -196,7 +196,7 @@ function bidiWarnings(snapshot: Extract<Awaited<ReturnType<typeof loadDataset>>,
 		else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(`${where}.${k}`, v);
 	};
 	walk('story', snapshot.story);
-	for (const [kind, list] of [['events', snapshot.events], ['actors', snapshot.actors], ['sources', snapshot.sources], ['claims', snapshot.claims]] as const) {
+	for (const [kind, list] of [['events', snapshot.eachEvent()], ['actors', snapshot.eachActor()], ['sources', snapshot.eachSource()], ['claims', snapshot.eachClaim()]] as const) {
 		for (const record of list) if (hasBidiControl(JSON.stringify(record))) walk(`${kind}[id=${record.id}]`, record);
 	}
 	return out.slice(0, 50);

@@ -52,20 +52,20 @@ export function updatedEvents(dataset: DatasetSnapshot, day: number, filter: Eve
 		else hi = mid;
 	}
 	const listed = new Set(fresh.map((e) => e.id));
-	const positions: number[] = [];
+	const found: { event: StoryEvent; p: number }[] = [];
 	for (let i = lo; i < ids.length; i++) {
 		const id = ids[i]!;
-		const p = dataset.positionOf(id);
-		if (p === undefined || listed.has(id)) continue;
-		const e = dataset.events[p]!;
+		if (listed.has(id)) continue;
+		const e = dataset.event(id);
+		if (e === undefined) continue;
 		if (e.date.earliestDay > day) continue;
 		if (filter.actorId !== undefined && !e.actors.some((a) => a.actorId === filter.actorId)) continue;
 		if (filter.tag !== undefined && !e.tags.includes(filter.tag)) continue;
-		positions.push(p);
+		found.push({ event: e, p: dataset.positionOf(id)! });
 	}
-	positions.sort((a, b) => a - b);
-	return positions.map((p) => {
-		const event = dataset.events[p]!;
+	// Timeline order: by position in date order.
+	found.sort((a, b) => a.p - b.p);
+	return found.map(({ event }) => {
 		const since = u.introduced.get(event.id) ?? u.firstSeen.get(event.id)!;
 		return { event, change: since <= u.at ? 'changed' : 'added' };
 	});

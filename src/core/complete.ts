@@ -3,8 +3,9 @@
  * and any later text interface rank actors, events, tags and outlets here.
  *
  * Suggestions for actor, event, tag and outlet options: at most 25 choices, names of 1–100
- * characters, values that are dataset ids. Pure and in-memory (per-snapshot folded names are cached),
- * so an answer takes well under a millisecond on the demo story. Suggestions are only hints: the
+ * characters, values that are dataset ids. Pure: an answer is a few bounded queries of the snapshot
+ * (lookup.ts), never a walk over every event or actor, so a keystroke costs about the same whatever
+ * the dataset's size. Suggestions are only hints: the
  * command re-validates whatever value arrives. Names are in the reader's language (the interaction's
  * locale): translated actor names and event titles where the dataset has them, localized dates and
  * counts; a choice list has no room for a note, so an untranslated title is shown in English as is.
@@ -16,6 +17,7 @@ import type { Actor, Outlet, StoryEvent } from '../dataset/model.js';
 import { resolveOutlet } from '../dataset/outlet-lookup.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { fold } from '../dataset/text.js';
+import { actorCandidates, actorsInTheNews, eventCandidates, latestEvents } from './lookup.js';
 import { outletLabel, outletName } from '../i18n/outlets.js';
 import { tagLabel } from '../i18n/slugs.js';
 import { createTranslator, type Translator } from '../i18n/translator.js';
@@ -29,31 +31,8 @@ export interface Choice {
 	readonly value: string;
 }
 
-interface ActorKeys {
-	readonly actor: Actor;
-	readonly keys: readonly string[];
-	readonly involvement: number;
-}
-
-const actorIndexes = new WeakMap<DatasetSnapshot, readonly ActorKeys[]>();
-
 function normal(text: string): string {
 	return fold(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
-
-function actorIndex(dataset: DatasetSnapshot): readonly ActorKeys[] {
-	let index = actorIndexes.get(dataset);
-	if (!index) {
-		index = dataset.actors
-			.map((actor) => ({
-				actor,
-				keys: [...new Set([actor.id, actor.name, ...actor.aliases, ...Object.values(actor.names)].map(normal).filter(Boolean))],
-				involvement: dataset.eventsOf(actor.id).length,
-			}))
-			.sort((a, b) => b.involvement - a.involvement || a.actor.name.localeCompare(b.actor.name));
-		actorIndexes.set(dataset, index);
-	}
-	return index;
 }
 
 /** Cuts to `max` code points, never splitting a surrogate pair; control characters become spaces. */
@@ -80,22 +59,22 @@ function rank(keys: readonly string[], q: string): number {
 	return best;
 }
 
+/**
+ * Actors for what was typed: before anything is typed, who is in the news; then the actors the
+ * bounded lookups find (lookup.ts), those whose name, alias or id begins with the text first.
+ */
 function actorChoices(dataset: DatasetSnapshot, typed: string, i18n: Translator): Choice[] {
 	const q = normal(typed);
-	const index = actorIndex(dataset);
-	const picked: Actor[] = [];
-	if (!q) picked.push(...index.slice(0, MAX_CHOICES).map((x) => x.actor));
+	let picked: readonly Actor[];
+	if (!q) picked = actorsInTheNews(dataset);
 	else {
-		const resolved = dataset.resolveActor(typed);
-		if (resolved.kind === 'found') picked.push(resolved.actor);
-		if (resolved.kind === 'ambiguous') picked.push(...resolved.candidates);
-		const ranked = index
-			.map((x) => ({ x, r: rank(x.keys, q) }))
-			.filter((y) => y.r < Infinity)
-			.sort((a, b) => a.r - b.r || b.x.involvement - a.x.involvement);
-		picked.push(...ranked.map((y) => y.x.actor));
-		// Spellings the prefix match misses (Guseyn for Huseyn) come from the resolver's suggestions.
-		if (resolved.kind === 'none') picked.push(...resolved.suggestions);
+		const { actors, resolved } = actorCandidates(dataset, typed);
+		const keyed = actors.slice(resolved).map((actor) => ({
+			actor,
+			r: rank([actor.id, actor.name, ...actor.aliases, ...Object.values(actor.names)].map(normal).filter(Boolean), q),
+		}));
+		// The resolver's answers stay first; the rest by how the text matches their names (stable: lookup order within a rank).
+		picked = [...actors.slice(0, resolved), ...keyed.sort((a, b) => a.r - b.r).map((x) => x.actor)];
 	}
 	return unique(picked.map((a) => choice(i18n.t('autocomplete.actor', { name: i18n.name(a.name, a.names), id: a.id }), a.id)));
 }
@@ -104,17 +83,9 @@ function eventName(e: StoryEvent, i18n: Translator): string {
 	return i18n.t('autocomplete.event', { date: i18n.date(e.date), title: i18n.content(e.title, e.titles) });
 }
 
+/** Events for what was typed: the latest before anything is typed, else the bounded lookups' (lookup.ts). */
 function eventChoices(dataset: DatasetSnapshot, typed: string, i18n: Translator): Choice[] {
-	const q = typed.trim().toLowerCase();
-	if (!q) return unique([...dataset.events].reverse().slice(0, MAX_CHOICES).map((e) => choice(eventName(e, i18n), e.id)));
-	const picked: StoryEvent[] = dataset.events.filter((e) => e.id.startsWith(q));
-	picked.push(...dataset.events.filter((e) => e.id.includes(q)));
-	if (picked.length < MAX_CHOICES) {
-		for (const r of dataset.search(typed, 60)) {
-			const ev = r.kind === 'event' ? r.event : r.kind === 'claim' ? dataset.event(r.claim.eventId) : undefined;
-			if (ev) picked.push(ev);
-		}
-	}
+	const picked = typed.trim() ? eventCandidates(dataset, typed) : latestEvents(dataset, MAX_CHOICES);
 	return unique(picked.map((e) => choice(eventName(e, i18n), e.id)));
 }
 

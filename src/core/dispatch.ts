@@ -16,6 +16,7 @@ import type { CommandContext, CommandModule, CommandServices, OptionDefinition, 
 import { msg, toError, UserFacingError, type ErrorText, type UserErrorCode } from './errors.js';
 import { cleanValue, stripInvisible } from './invisible.js';
 import { parseLine, quoteValue } from './parse-line.js';
+import { nearEventIds } from './lookup.js';
 import { withUntranslatedNote } from './present.js';
 import type { Registry } from './registry.js';
 import { containBidiControls, para, type Reply } from './reply.js';
@@ -344,7 +345,8 @@ function convertValue(module: CommandModule, opt: OptionDefinition, value: strin
 			// rather than answering with whichever event shares a word with it.
 			const idShaped = /^[\p{L}\p{N}]+(?:[-_][\p{L}\p{N}]+)+$/u.test(value);
 			if (!idShaped && hits.length === 1 && hits[0]!.kind === 'event') return hits[0]!.event;
-			const near = closest(value, dataset.events.map((e) => e.id), 3);
+			// Among the events a bounded search finds from the value's words, not every event's id.
+			const near = nearEventIds(dataset, value);
 			const ids = near.length ? near : hits.slice(0, 3).map((h) => (h.kind === 'event' ? h.event.id : ''));
 			const shown = value.slice(0, 60);
 			throw new UserFacingError(

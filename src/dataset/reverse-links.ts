@@ -6,21 +6,29 @@
  */
 import type { Actor, StoryEvent } from './model.js';
 import { runToEnd } from './slices.js';
-import type { DatasetSnapshot } from './snapshot.js';
+
+/**
+ * What the tables are made from: a snapshot's records (the snapshot itself; named by shape so that
+ * the snapshot can answer through these tables without an import cycle).
+ */
+export interface LinkedRecords {
+	readonly events: readonly StoryEvent[];
+	readonly actors: readonly Actor[];
+}
 
 const NONE: readonly never[] = Object.freeze([]);
 
-const incoming = new WeakMap<DatasetSnapshot, ReadonlyMap<string, readonly StoryEvent[]>>();
-const members = new WeakMap<DatasetSnapshot, ReadonlyMap<string, readonly Actor[]>>();
+const incoming = new WeakMap<LinkedRecords, ReadonlyMap<string, readonly StoryEvent[]>>();
+const members = new WeakMap<LinkedRecords, ReadonlyMap<string, readonly Actor[]>>();
 
-/** Events whose `related` list names `eventId`, in date order, each once. */
-export function eventsRelatedTo(dataset: DatasetSnapshot, eventId: string): readonly StoryEvent[] {
+/** Events whose `related` list names `eventId`, in date order, each once (commands ask the snapshot's `eventsRelatedTo`). */
+export function eventsRelatedTo(dataset: LinkedRecords, eventId: string): readonly StoryEvent[] {
 	const table = incoming.get(dataset) ?? runToEnd(incomingSteps(dataset));
 	return table.get(eventId) ?? NONE;
 }
 
 /** Actors that list `actorId` among their affiliations, in dataset order, each once. */
-export function membersOf(dataset: DatasetSnapshot, actorId: string): readonly Actor[] {
+export function membersOf(dataset: LinkedRecords, actorId: string): readonly Actor[] {
 	const table = members.get(dataset) ?? runToEnd(memberSteps(dataset));
 	return table.get(actorId) ?? NONE;
 }
@@ -29,18 +37,18 @@ export function membersOf(dataset: DatasetSnapshot, actorId: string): readonly A
  * Both tables of a snapshot, made now if they are not yet, stopping every thousand records: on a big
  * dataset the related-events table in one piece would block answers (see warm-indexes.ts).
  */
-export function* reverseLinkSteps(dataset: DatasetSnapshot): Generator<void, void> {
+export function* reverseLinkSteps(dataset: LinkedRecords): Generator<void, void> {
 	if (!incoming.has(dataset)) yield* incomingSteps(dataset);
 	if (!members.has(dataset)) yield* memberSteps(dataset);
 }
 
-function* incomingSteps(dataset: DatasetSnapshot): Generator<void, ReadonlyMap<string, readonly StoryEvent[]>> {
+function* incomingSteps(dataset: LinkedRecords): Generator<void, ReadonlyMap<string, readonly StoryEvent[]>> {
 	const table = yield* groupBySteps(dataset.events, (e) => e.related, (r) => r.eventId);
 	incoming.set(dataset, table);
 	return table;
 }
 
-function* memberSteps(dataset: DatasetSnapshot): Generator<void, ReadonlyMap<string, readonly Actor[]>> {
+function* memberSteps(dataset: LinkedRecords): Generator<void, ReadonlyMap<string, readonly Actor[]>> {
 	const table = yield* groupBySteps(dataset.actors, (a) => a.affiliations, (id) => id);
 	members.set(dataset, table);
 	return table;

@@ -6,6 +6,7 @@ import { bucketOf, dayBuckets, dayBucketSteps, type DayBuckets } from './day-ind
 import type { Actor, Claim, EventStatus, Label, Outlet, Source, Story, StoryEvent, Vocabulary } from './model.js';
 import { inAll, lowerBound, statusPositions, statusPositionSteps } from './position-lists.js';
 import { actorKey, type SearchIndex, type TermKeys } from './search-index.js';
+import { eventsRelatedTo, membersOf } from './reverse-links.js';
 import { runToEnd } from './slices.js';
 import { actorIdList, searchIndexSteps, SnapshotTables, STATUS_CODE, type ActorIds, type EventPositions, type IdLookup, type SnapshotIndexes } from './snapshot-tables.js';
 import { closest, editDistance, fold, indexTokens, soundKey } from './text.js';
@@ -34,14 +35,26 @@ export type SearchResult =
 /** The first results of a search, and how many there are in all. */
 export interface SearchPage {
 	readonly results: SearchResult[];
+	/** How many results there are in all; a lower bound when {@link capped}. */
 	readonly total: number;
+	/**
+	 * Set when the engine stopped counting at its cap: `total` is then "at least", and is shown as
+	 * "1,000+" (never set by the in-heap engine, which always counts to the end).
+	 */
+	readonly capped?: true;
 }
 
 /** A page of the timeline (see {@link DatasetSnapshot.timelinePage}). */
 export interface TimelinePage {
-	/** How many events pass the filter. */
+	/** How many events pass the filter; a lower bound when {@link capped}. */
 	readonly total: number;
+	/** Pages of `perPage`; a lower bound too when {@link capped}. */
 	readonly pages: number;
+	/**
+	 * Set when the engine stopped counting at its cap: `total` and `pages` are then "at least", shown
+	 * as "1,000+" and "page 3 of 10+" (never set by the in-heap engine, which always counts to the end).
+	 */
+	readonly capped?: true;
 	/** The page given: the one asked for, or the last when that is past the end. */
 	readonly page: number;
 	readonly events: StoryEvent[];
@@ -130,6 +143,37 @@ export class DatasetSnapshot {
 
 	get counts(): DatasetCounts {
 		return { events: this.events.length, actors: this.actors.length, sources: this.sources.length, claims: this.claims.length };
+	}
+
+	/**
+	 * The events in date order, one at a time. Code outside the dataset reads the records through
+	 * these streams rather than the arrays, so that an engine that keeps them off the heap never has
+	 * to make a million-element array.
+	 */
+	*eachEvent(): IterableIterator<StoryEvent> {
+		yield* this.events;
+	}
+	/** The actors in load order, one at a time (see {@link eachEvent}). */
+	*eachActor(): IterableIterator<Actor> {
+		yield* this.actors;
+	}
+	/** The sources in load order, one at a time (see {@link eachEvent}). */
+	*eachSource(): IterableIterator<Source> {
+		yield* this.sources;
+	}
+	/** The claims in load order, one at a time (see {@link eachEvent}). */
+	*eachClaim(): IterableIterator<Claim> {
+		yield* this.claims;
+	}
+
+	/** Events whose `related` list names `eventId`, in date order, each once (none for an unknown id). */
+	eventsRelatedTo(eventId: string): StoryEvent[] {
+		return [...eventsRelatedTo(this, eventId)];
+	}
+
+	/** Actors that list `actorId` among their affiliations, in load order, each once (none for an unknown id). */
+	membersOf(actorId: string): Actor[] {
+		return [...membersOf(this, actorId)];
 	}
 
 	event(id: string): StoryEvent | undefined {

@@ -47,11 +47,11 @@ export function missingTranslations(dataset: DatasetSnapshot, languages: readonl
 	const topics = new Set<string>();
 	const tags = new Set<string>();
 	const roles = new Set<string>();
-	for (const e of dataset.events) {
+	for (const e of dataset.eachEvent()) {
 		for (const t of e.tags) tags.add(t);
 		for (const a of e.actors) if (a.role) roles.add(a.role);
 	}
-	for (const c of dataset.claims) if (c.topic) topics.add(c.topic);
+	for (const c of dataset.eachClaim()) if (c.topic) topics.add(c.topic);
 
 	for (const lang of languages) {
 		if (lang === 'en') continue;
@@ -59,14 +59,14 @@ export function missingTranslations(dataset: DatasetSnapshot, languages: readonl
 		const s = dataset.story;
 		if (!has(s.titles, lang)) miss('story', 'story', 'titles');
 		if (!has(s.summaries, lang)) miss('story', 'story', 'summaries');
-		for (const e of dataset.events) {
+		for (const e of dataset.eachEvent()) {
 			if (!has(e.titles, lang)) miss('event', e.id, 'titles', e.file);
 			if (!has(e.summaries, lang)) miss('event', e.id, 'summaries', e.file);
 			if (e.note && !has(e.notes, lang)) miss('event', e.id, 'notes', e.file);
 			if (e.location && !has(e.location.names, lang)) miss('event', e.id, 'location.names', e.file);
 			for (const c of dataset.claimsOf(e)) if (!has(c.translations, lang)) miss('claim', c.id, 'translations', e.file);
 		}
-		for (const a of dataset.actors) {
+		for (const a of dataset.eachActor()) {
 			if (!has(a.names, lang)) miss('actor', a.id, 'names');
 			if (!has(a.descriptions, lang)) miss('actor', a.id, 'descriptions');
 		}

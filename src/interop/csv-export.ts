@@ -11,9 +11,11 @@ export const EVENT_CSV_HEADER = ['id', 'date', 'precision', 'approximate', 'star
 const EN = createTranslator('en');
 
 export function exportCsv(dataset: DatasetSnapshot): string {
-	const rows = dataset.events.map((e) => {
+	const rows: string[][] = [];
+	// Streamed: the export is meant to be whole, but never needs the events as one array.
+	for (const e of dataset.eachEvent()) {
 		const sources = e.sourceIds.map((id) => dataset.source(id)!);
-		return [
+		rows.push([
 			e.id,
 			e.date.text,
 			e.date.start.precision,
@@ -33,7 +35,7 @@ export function exportCsv(dataset: DatasetSnapshot): string {
 			sources.map((s) => s.url).join('; '),
 			dataset.claimsOf(e).map((c) => `${dataset.actor(c.by)?.name ?? c.by} (${c.stance}): ${c.text}`).join(' | '),
 			sources.map((s) => bylineText(sourceByline(dataset, s, EN), EN)).join('; '),
-		];
-	});
+		]);
+	}
 	return toCsv(EVENT_CSV_HEADER, rows);
 }

@@ -59,7 +59,9 @@ function outsideCalendar(e: StoryEvent): boolean {
 
 /** Ids of the events exportIcs leaves out, for the note /export shows in the reader's language. */
 export function icsSkipped(dataset: DatasetSnapshot): string[] {
-	return dataset.events.filter(outsideCalendar).map((e) => e.id);
+	const out: string[] = [];
+	for (const e of dataset.eachEvent()) if (outsideCalendar(e)) out.push(e.id);
+	return out;
 }
 
 export function exportIcs(dataset: DatasetSnapshot, options: { stamp?: string; domain?: string } = {}): IcsResult {
@@ -67,7 +69,7 @@ export function exportIcs(dataset: DatasetSnapshot, options: { stamp?: string; d
 	const domain = options.domain ?? 'sitrep';
 	const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//sitrep//sitrep briefing bot//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${icsText(dataset.story.title)}`];
 	const skipped: string[] = [];
-	for (const e of dataset.events) {
+	for (const e of dataset.eachEvent()) {
 		if (outsideCalendar(e)) {
 			skipped.push(e.id);
 			continue;

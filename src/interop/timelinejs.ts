@@ -6,6 +6,7 @@
  * both directions convert. The export carries each record in full under a "sitrep" key that
  * TimelineJS ignores, so an export imports back without loss.
  */
+import type { StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { formatHuman, parsePartialDate, type DatePoint, type PartialDate } from '../dataset/partial-date.js';
 import type { EventInput, SourceInput } from '../dataset/schema.js';
@@ -241,27 +242,17 @@ function claimVia(dataset: DatasetSnapshot, sourceId: string): string {
 
 /** The snapshot as TimelineJS3 JSON. */
 export function exportTimelineJs(dataset: DatasetSnapshot): { title: TimelineSlide; events: TimelineSlide[] } {
-	const events = dataset.events.map((e): TimelineSlide => {
-		const sources = e.sourceIds.map((id) => dataset.source(id)!);
-		const actors = e.actors.map((a) => dataset.actor(a.actorId)!);
-		const claims = dataset.claimsOf(e);
-		const claimHtml = claims.length
-			? `<p><b>Claims</b></p><ul>${claims.map((c) => `<li>${escapeHtml(dataset.actor(c.by)?.name ?? c.by)} (${c.stance}): ${escapeHtml(c.text)}${claimVia(dataset, c.sourceId)}</li>`).join('')}</ul>`
-			: '';
-		// Each source with its outlet's label, as the bot shows it: readers weigh a report by its outlet.
-		const text = `<p>${escapeHtml(e.summary)}</p>${e.note ? `<p><i>${escapeHtml(e.note)}</i></p>` : ''}${claimHtml}<p>Sources: ${sources.map((s) => { const b = sourceByline(dataset, s, EN); return `<a href="${escapeHtml(s.url)}">${escapeHtml(b.publisher)}</a> (${escapeHtml(b.label)})`; }).join(', ')}</p>`;
-		const first = actors[0];
-		const raw = rawEvent(dataset, e.id);
-		return {
-			unique_id: e.id,
-			start_date: pointToTimeline(e.date.start),
-			...(e.date.end ? { end_date: pointToTimeline(e.date.end) } : {}),
-			...(e.date.approximate || e.status !== 'confirmed' ? { display_date: `${formatHuman(e.date)}${e.status === 'disputed' ? ' (disputed)' : e.status === 'corrected' ? ' (corrected)' : ''}` } : {}),
-			text: { headline: escapeHtml(e.title), text },
-			...(first ? { group: groupName(dataset, first) } : {}),
-			sitrep: toJson({ event: raw }),
-		};
-	});
+	// A state's name by its country, from one pass over the actors rather than a search per event.
+	const states = new Map<string, string>();
+	const actors: ReturnType<typeof rawActor>[] = [];
+	for (const a of dataset.eachActor()) {
+		if (a.type === 'state' && a.country && !states.has(a.country)) states.set(a.country, a.name);
+		actors.push(rawActor(a));
+	}
+	const sources: ReturnType<typeof rawSource>[] = [];
+	for (const s of dataset.eachSource()) sources.push(rawSource(s));
+	const events: TimelineSlide[] = [];
+	for (const e of dataset.eachEvent()) events.push(slideOf(dataset, e, states));
 	const s = dataset.story;
 	const story = { title: s.title, summary: s.summary, timezone: s.timezone, status: s.status, ...(s.updated ? { updated: s.updated.text } : {}), languages: [...s.languages] };
 	return {
@@ -269,8 +260,8 @@ export function exportTimelineJs(dataset: DatasetSnapshot): { title: TimelineSli
 			text: { headline: escapeHtml(s.title), text: `<p>${escapeHtml(s.summary)}</p>` },
 			sitrep: toJson({
 				story,
-				actors: dataset.actors.map(rawActor),
-				sources: dataset.sources.map(rawSource),
+				actors,
+				sources,
 				outlets: [...dataset.vocabulary.outlets.values()].map(rawOutlet),
 				topics: [...dataset.vocabulary.topics.values()].map(rawLabel),
 				tags: [...dataset.vocabulary.tags.values()].map(rawLabel),
@@ -281,10 +272,33 @@ export function exportTimelineJs(dataset: DatasetSnapshot): { title: TimelineSli
 	};
 }
 
+/** One event's slide; `states` is a state's name by its country (see {@link groupName}). */
+function slideOf(dataset: DatasetSnapshot, e: StoryEvent, states: ReadonlyMap<string, string>): TimelineSlide {
+	const sources = e.sourceIds.map((id) => dataset.source(id)!);
+	const actors = e.actors.map((a) => dataset.actor(a.actorId)!);
+	const claims = dataset.claimsOf(e);
+	const claimHtml = claims.length
+		? `<p><b>Claims</b></p><ul>${claims.map((c) => `<li>${escapeHtml(dataset.actor(c.by)?.name ?? c.by)} (${c.stance}): ${escapeHtml(c.text)}${claimVia(dataset, c.sourceId)}</li>`).join('')}</ul>`
+		: '';
+	// Each source with its outlet's label, as the bot shows it: readers weigh a report by its outlet.
+	const text = `<p>${escapeHtml(e.summary)}</p>${e.note ? `<p><i>${escapeHtml(e.note)}</i></p>` : ''}${claimHtml}<p>Sources: ${sources.map((s) => { const b = sourceByline(dataset, s, EN); return `<a href="${escapeHtml(s.url)}">${escapeHtml(b.publisher)}</a> (${escapeHtml(b.label)})`; }).join(', ')}</p>`;
+	const first = actors[0];
+	const raw = rawEvent(dataset, e.id);
+	return {
+		unique_id: e.id,
+		start_date: pointToTimeline(e.date.start),
+		...(e.date.end ? { end_date: pointToTimeline(e.date.end) } : {}),
+		...(e.date.approximate || e.status !== 'confirmed' ? { display_date: `${formatHuman(e.date)}${e.status === 'disputed' ? ' (disputed)' : e.status === 'corrected' ? ' (corrected)' : ''}` } : {}),
+		text: { headline: escapeHtml(e.title), text },
+		...(first ? { group: groupName(states, first) } : {}),
+		sitrep: toJson({ event: raw }),
+	};
+}
+
 /** TimelineJS rows by side: the state an event's first actor belongs to, by name ("Azerbaijan", not "AZE"). */
-function groupName(dataset: DatasetSnapshot, actor: NonNullable<ReturnType<DatasetSnapshot['actor']>>): string {
+function groupName(states: ReadonlyMap<string, string>, actor: NonNullable<ReturnType<DatasetSnapshot['actor']>>): string {
 	if (!actor.country) return actor.name;
-	return dataset.actors.find((a) => a.type === 'state' && a.country === actor.country)?.name ?? actor.country;
+	return states.get(actor.country) ?? actor.country;
 }
 
 function toJson(value: unknown): Json {

@@ -128,7 +128,8 @@ export class LiveService {
 
 	/** After an embargo lifted (DatasetHolder.onRelease): its events alert like a reload's. */
 	afterRelease(next: DatasetSnapshot, previous: DatasetSnapshot): Promise<LiveReport> {
-		const added = next.events.filter((e) => !previous.event(e.id)).map((e) => e.id);
+		const added: string[] = [];
+		for (const e of next.eachEvent()) if (!previous.event(e.id)) added.push(e.id);
 		return this.afterSwap(next, { events: { added, changed: [], removed: [] }, claims: { added: [], changed: [], removed: [] } });
 	}
 

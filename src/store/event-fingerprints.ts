@@ -15,7 +15,7 @@ export function eventVersionFingerprints(snapshot: DatasetSnapshot): ReadonlyMap
 	if (hit) return hit;
 	const { events, claims } = recordFingerprints(snapshot);
 	const out = new Map<string, string>();
-	for (const e of snapshot.events) {
+	for (const e of snapshot.eachEvent()) {
 		// Claims sorted by id, as diffDatasets compares them: reordering claims in a file is no change.
 		const claimJson = [...e.claimIds].sort().map((id) => claims.get(id) ?? '');
 		out.set(e.id, createHash('sha256').update(JSON.stringify([events.get(e.id) ?? '', ...claimJson])).digest('hex'));

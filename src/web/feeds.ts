@@ -5,7 +5,7 @@
  * Without an event-versions store, every entry carries the dataset's load time.
  */
 import type { StoryEvent } from '../dataset/model.js';
-import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { DatasetSnapshot, TimelineFilter } from '../dataset/snapshot.js';
 import { eventPath, joinUrl } from '../core/web-links.js';
 import { eventSummary, eventTitle } from '../core/present.js';
 import type { Translator } from '../i18n/translator.js';
@@ -22,7 +22,7 @@ export interface FeedEntryTimes {
 
 export interface AtomInput {
 	readonly dataset: DatasetSnapshot;
-	/** The selection, in timeline order. */
+	/** The selection, in timeline order: the whole of it, or its {@link feedCandidates}. */
 	readonly events: readonly StoryEvent[];
 	readonly i18n: Translator;
 	/** Absolute base URL of the site. */
@@ -30,6 +30,55 @@ export interface AtomInput {
 	/** The feed's own path and query. */
 	readonly self: string;
 	readonly times?: FeedEntryTimes | undefined;
+}
+
+/** Entries of the newest versions looked at, at most, for those the filter keeps. */
+const MAX_VERSIONS_WALKED = 5000;
+
+const newestFirst = new WeakMap<ReadonlyMap<string, string>, readonly string[]>();
+
+/** Event ids by when their current version appeared, newest first; sorted once per map. */
+function byNewestVersion(current: ReadonlyMap<string, string>): readonly string[] {
+	let ids = newestFirst.get(current);
+	if (!ids) newestFirst.set(current, (ids = [...current].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).map(([id]) => id)));
+	return ids;
+}
+
+/** Whether `e` passes the filter's parts other than its text (see DatasetSnapshot.timeline). */
+function passes(e: StoryEvent, f: TimelineFilter): boolean {
+	return (
+		(f.fromDay === undefined || e.date.latestDay >= f.fromDay) &&
+		(f.toDay === undefined || e.date.earliestDay <= f.toDay) &&
+		(f.actorId === undefined || e.actors.some((a) => a.actorId === f.actorId)) &&
+		(f.tag === undefined || e.tags.includes(f.tag)) &&
+		(f.status === undefined || e.status === f.status)
+	);
+}
+
+/**
+ * The events the feed of a timeline selection picks its entries from, in timeline order, without
+ * listing the selection: its last {@link FEED_ENTRIES} events (two pages from the end), and, with
+ * version times, the events the filter keeps among the newest versions (a correction brings an old
+ * event back to the top). A text filter cannot be checked event by event, so with one only the
+ * selection's latest events are candidates.
+ */
+export function feedCandidates(dataset: DatasetSnapshot, filter: TimelineFilter, times?: FeedEntryTimes): StoryEvent[] {
+	// A page past the end is the last page.
+	const last = dataset.timelinePage(filter, Number.MAX_SAFE_INTEGER, FEED_ENTRIES);
+	const tail = last.page > 1 && last.events.length < FEED_ENTRIES ? [...dataset.timelinePage(filter, last.page - 1, FEED_ENTRIES).events, ...last.events] : last.events;
+	const picked = new Map(tail.map((e) => [e.id, e]));
+	if (times && filter.text === undefined) {
+		let kept = 0;
+		const ids = byNewestVersion(times.current);
+		for (let i = 0; i < ids.length && i < MAX_VERSIONS_WALKED && kept < FEED_ENTRIES; i++) {
+			const e = dataset.event(ids[i]!);
+			if (!e || !passes(e, filter)) continue;
+			kept++;
+			picked.set(e.id, e);
+		}
+	}
+	const position = (e: StoryEvent): number => dataset.positionOf(e.id) ?? -1;
+	return [...picked.values()].sort((a, b) => position(a) - position(b));
 }
 
 /** XML escaping; characters XML 1.0 forbids are dropped. */

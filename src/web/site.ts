@@ -22,7 +22,7 @@ import { chooseLocale, isLocale, toLocale, type Locale } from '../i18n/locale.js
 import { createTranslator, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { EventVersionStore } from '../store/store.js';
-import { atomFeed, type FeedEntryTimes } from './feeds.js';
+import { atomFeed, feedCandidates, type FeedEntryTimes } from './feeds.js';
 import { html, type Html } from './html.js';
 import { layout, withLang } from './layout.js';
 import { renderBlocks, renderFigures } from './render-html.js';
@@ -301,7 +301,7 @@ export function createSite(options: SiteOptions): Hono {
 			return {
 				status: 200,
 				type: 'application/atom+xml; charset=utf-8',
-				body: atomFeed({ dataset: r.dataset, events: r.dataset.timeline(filter), i18n: r.i18n, base, self: withLang(selfPath.split('?')[0]!, r.params, r.lang), times }),
+				body: atomFeed({ dataset: r.dataset, events: feedCandidates(r.dataset, filter, times), i18n: r.i18n, base, self: withLang(selfPath.split('?')[0]!, r.params, r.lang), times }),
 			};
 		}),
 	);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { composeBriefing, type UpdatedSince } from '../../src/briefing/compose-briefing.js';
 import { dayNumber } from '../../src/dataset/partial-date.js';
 import { renderPlainText } from '../../src/render/plain-text.js';
+import { boundedSnapshot } from '../helpers/bounded-snapshot.js';
 import { makeDataset } from '../scheduler/helpers/fixtures.js';
 
 // The fixture has e1 (27 Jun, kremlin, media), e2 (30 Jun, aliyev, courts), e3 (1 Jul, both, media).
@@ -76,5 +77,15 @@ describe('"Updated since your last briefing"', () => {
 		// Heading, "Added", one event line.
 		expect(blocks.splice(start, 3).map((b) => b.kind)).toEqual(['heading', 'paragraph', 'event']);
 		expect(blocks).toEqual(plain.reply.blocks);
+	});
+});
+
+describe('"Updated since", bounded', () => {
+	it('finds the events by id and orders them by position: no whole list read, the same section', () => {
+		const u = updated({ e1: AFTER, e2: AFTER, e3: AFTER }, { e1: BEFORE });
+		const guarded = composeBriefing(boundedSnapshot(dataset).dataset, { day: JULY_5, updatedSince: u });
+		const plain = composeBriefing(dataset, { day: JULY_5, updatedSince: u });
+		expect(renderPlainText(guarded.reply)).toBe(renderPlainText(plain.reply));
+		expect(guarded.updatedEvents.map((x) => x.event.id)).toEqual(plain.updatedEvents.map((x) => x.event.id));
 	});
 });

@@ -26,15 +26,20 @@ function expectScanResults(ds: DatasetSnapshot): { incoming: number; members: nu
 	for (const e of ds.events) {
 		const scan = ds.events.filter((x) => x.related.some((r) => r.eventId === e.id));
 		expect(eventsRelatedTo(ds, e.id)).toEqual(scan);
+		// What commands ask: the snapshot's member, the same list.
+		expect(ds.eventsRelatedTo(e.id)).toEqual(scan);
 		incoming += scan.length;
 	}
 	for (const a of ds.actors) {
 		const scan = ds.actors.filter((x) => x.affiliations.includes(a.id));
 		expect(membersOf(ds, a.id)).toEqual(scan);
+		expect(ds.membersOf(a.id)).toEqual(scan);
 		members += scan.length;
 	}
 	expect(eventsRelatedTo(ds, 'no-such-event')).toEqual([]);
 	expect(membersOf(ds, 'no-such-actor')).toEqual([]);
+	expect(ds.eventsRelatedTo('no-such-event')).toEqual([]);
+	expect(ds.membersOf('no-such-actor')).toEqual([]);
 	return { incoming, members };
 }
 

@@ -1,6 +1,7 @@
 /** What `sitrep validate --languages` reports: every piece of dataset text without a translation. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { missingTranslations } from '../../src/i18n/coverage.js';
+import { boundedSnapshot } from '../helpers/bounded-snapshot.js';
 import { cleanupDatasets, demoDataset, loadFixture } from '../helpers/dataset-fixture.js';
 
 afterAll(cleanupDatasets);
@@ -58,5 +59,14 @@ describe('missing translations', () => {
 		const ds = await demoDataset();
 		const mine = missingTranslations(ds, ['ru', 'az', 'fa']).filter((m) => m.kind === 'outlet' || m.kind === 'topic' || m.kind === 'tag' || m.kind === 'role');
 		expect(mine).toEqual([]);
+	});
+});
+
+describe('missing translations, streamed', () => {
+	it('are found from the record streams, never the whole arrays: the same report', async () => {
+		const demo = await demoDataset();
+		const guard = boundedSnapshot(demo, Infinity);
+		expect(missingTranslations(guard.dataset, ['ru', 'az', 'fa'])).toEqual(missingTranslations(demo, ['ru', 'az', 'fa']));
+		expect(guard.streamed()).toBeGreaterThan(demo.counts.events);
 	});
 });
