@@ -32,11 +32,11 @@ export async function ask(core: Core, line: string): Promise<void> {
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 export function commandCases(ds: DatasetSnapshot): CommandCase[] {
-	const nActors = ds.actors.length;
-	const nEvents = ds.events.length;
+	const nActors = [...ds.eachActor()].length;
+	const nEvents = [...ds.eachEvent()].length;
 	const pick = (i: number, n: number, stride: number): number => (i * stride) % n;
-	const actor = (i: number) => ds.actors[pick(i, nActors, 7919)]!;
-	const event = (i: number) => ds.events[pick(i, nEvents, 104_729)]!;
+	const actor = (i: number) => [...ds.eachActor()][pick(i, nActors, 7919)]!;
+	const event = (i: number) => [...ds.eachEvent()][pick(i, nEvents, 104_729)]!;
 	const tags = ds.tags().map((t) => t.tag);
 	const month = (i: number) => `${2015 + (i % 10)}-${pad(1 + (i % 12))}`;
 	const day = (i: number) => `${2015 + (i % 10)}-${pad(1 + (i % 12))}-${pad(1 + (i % 28))}`;

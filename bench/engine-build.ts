@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildDataset, datasetVersion } from '../src/dataset/engine/build.js';
-import { listDatasetFiles } from '../src/dataset/load-dataset.js';
+import { listDatasetFiles } from '../src/dataset/read-dataset.js';
 import { arg, log, peakRssMb } from './lib.js';
 
 const dir = arg('dir');

@@ -79,7 +79,7 @@ const loaded = await loadDataset(dir, { maxFiles: 1_000_000 });
 if (!loaded.ok) throw new Error('the synthetic dataset does not load');
 const snapshot: DatasetSnapshot = loaded.snapshot;
 const tags = snapshot.tags().map((t) => t.tag);
-const actors = snapshot.actors.slice(0, 6).map((a) => a.id);
+const actors = [...snapshot.eachActor()].slice(0, 6).map((a) => a.id);
 
 // Mostly unfiltered briefings, some per actor or tag: a few dozen distinct briefings in all.
 const rows: SeedRow[] = Array.from({ length: subs }, (_, i) => {
@@ -172,7 +172,7 @@ const deliveredPerSecond = released.length > 1 ? (released.length - 1) / ((relea
 const ms = (ns: number): number => round(ns / 1e6);
 const result: FanoutResult = {
 	subscriptions: subs,
-	datasetEvents: snapshot.events.length,
+	datasetEvents: [...snapshot.eachEvent()].length,
 	speedup,
 	...(concurrency ? { concurrency } : {}),
 	allowedPerSecond,

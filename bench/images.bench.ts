@@ -131,22 +131,22 @@ const coldMasks = (job: PictureJob): Uint8Array => (clearGlyphMasks(), renderPng
 
 console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} ×${os.cpus().length}, load average ${os.loadavg()[0]!.toFixed(1)}`);
 const cases = [
-	await caseOf(`demo timeline (${demo.events.length} events), en`, N, timeline(demo, demo.events, 'Timeline', en)),
-	await caseOf(`demo timeline (${demo.events.length} events), ru`, N, timeline(demo, demo.events, 'Хронология', ru)),
-	await caseOf(`demo timeline (${demo.events.length} events), fa`, N, timeline(demo, demo.events, 'گاه‌شمار', fa)),
-	await caseOf(`timeline (1,000 events, capped to ${MAX_IMAGE_EVENTS})`, N_LARGE, timeline(large, large.events, 'Timeline', en)),
+	await caseOf(`demo timeline (${[...demo.eachEvent()].length} events), en`, N, timeline(demo, [...demo.eachEvent()], 'Timeline', en)),
+	await caseOf(`demo timeline (${[...demo.eachEvent()].length} events), ru`, N, timeline(demo, [...demo.eachEvent()], 'Хронология', ru)),
+	await caseOf(`demo timeline (${[...demo.eachEvent()].length} events), fa`, N, timeline(demo, [...demo.eachEvent()], 'گاه‌شمار', fa)),
+	await caseOf(`timeline (1,000 events, capped to ${MAX_IMAGE_EVENTS})`, N_LARGE, timeline(large, [...large.eachEvent()], 'Timeline', en)),
 	await caseOf('relations (ilham-aliyev), en', N, relations(demo, 'ilham-aliyev', en)),
 	await caseOf('relations (ilham-aliyev), fa', N, relations(demo, 'ilham-aliyev', fa)),
-	await caseOf('demo timeline, en, glyph masks cleared each time', Math.min(N, 20), timeline(demo, demo.events, 'Timeline', en), coldMasks),
-	await caseOf('old pipeline: demo timeline, <text> + asPng', Math.min(N, 10), () => ({ svg: drawTimeline(layoutTimeline(demo, demo.events, { title: 'Timeline' }), 'svg') }), resvgPng),
+	await caseOf('demo timeline, en, glyph masks cleared each time', Math.min(N, 20), timeline(demo, [...demo.eachEvent()], 'Timeline', en), coldMasks),
+	await caseOf('old pipeline: demo timeline, <text> + asPng', Math.min(N, 10), () => ({ svg: drawTimeline(layoutTimeline(demo, [...demo.eachEvent()], { title: 'Timeline' }), 'svg') }), resvgPng),
 ];
 
-const demoJob = timeline(demo, demo.events, 'Timeline', en)();
+const demoJob = timeline(demo, [...demo.eachEvent()], 'Timeline', en)();
 const offThread = stats(await time(N, () => renderPngOffThread(demoJob)));
 console.log(`${'demo timeline, en: worker round trip'.padEnd(44)} ${line(offThread)}  (n=${N})`);
-const attachment = stats(await time(N, () => (clearImageCache(), timelineImage(demo, demo.events, 'Timeline', en, { maxEvents: MAX_IMAGE_EVENTS }))));
+const attachment = stats(await time(N, () => (clearImageCache(), timelineImage(demo, [...demo.eachEvent()], 'Timeline', en, { maxEvents: MAX_IMAGE_EVENTS }))));
 console.log(`${'demo timeline, en: attachment, uncached'.padEnd(44)} ${line(attachment)}  (n=${N})`);
-const cached = stats(await time(N, () => timelineImage(demo, demo.events, 'Timeline', en, { maxEvents: MAX_IMAGE_EVENTS })));
+const cached = stats(await time(N, () => timelineImage(demo, [...demo.eachEvent()], 'Timeline', en, { maxEvents: MAX_IMAGE_EVENTS })));
 console.log(`${'demo timeline, en: attachment, cached'.padEnd(44)} ${line(cached)}  (n=${N})`);
 await closeImageWorkers();
 

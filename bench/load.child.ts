@@ -3,11 +3,13 @@
  * commands answered, command latencies, then repeated loads interleaved with the JSON.parse baseline
  * (so that a busy machine slows both alike) for the ratio.
  *
- *   node --expose-gc --import tsx bench/load.child.ts --dir DIR --runs 5 --commands 300 [--search-worker auto|on|off]
+ *   node --expose-gc --import tsx bench/load.child.ts --dir DIR --runs 5 --commands 300
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { loadDataset } from '../src/dataset/load-dataset.js';
-import { warmIndexes } from '../src/dataset/warm-indexes.js';
 import type { DatasetSnapshot } from '../src/dataset/snapshot.js';
 import { ask, benchCore, commandCases } from './commands.js';
 import { arg, cpuMs, datasetFiles, log, median, peakRssMb, reply, round, settle, stats, type Stats } from './lib.js';
@@ -51,8 +53,6 @@ const runs = Number(arg('runs', '5'));
 const AFTER_LOAD_ROUNDS = 10;
 const commandRuns = Number(arg('commands', '300'));
 // As SITREP_SEARCH_WORKER: where the search index is built during the load.
-const worker = arg('search-worker', 'auto');
-const searchOffThread = worker === 'on' ? true : worker === 'off' ? false : 'auto';
 const files = datasetFiles(dir);
 
 async function parseAll(): Promise<unknown[]> {
@@ -62,7 +62,7 @@ async function parseAll(): Promise<unknown[]> {
 }
 
 async function load(): Promise<DatasetSnapshot> {
-	const r = await loadDataset(dir, { maxFiles: 1_000_000, searchOffThread });
+	const r = await loadDataset(dir, { maxFiles: 1_000_000, cacheDir: mkdtempSync(path.join(tmpdir(), 'sitrep-bench-build-')) });
 	if (!r.ok) throw new Error(`the synthetic dataset does not load: ${JSON.stringify(r.errors.slice(0, 3))}`);
 	return r.snapshot;
 }
@@ -72,11 +72,10 @@ let snapshot = await load();
 const coldLoadMs = performance.now() - t;
 const peak = peakRssMb();
 const heapUsedMb = round(process.memoryUsage().heapUsed / 1048576, 1);
-log(`${snapshot.events.length} events: cold load ${coldLoadMs.toFixed(0)} ms, peak RSS ${peak} MB`);
+log(`${[...snapshot.eachEvent()].length} events: cold load ${coldLoadMs.toFixed(0)} ms, peak RSS ${peak} MB`);
 
 // Command latencies, in process, through the dispatcher, on a snapshot warmed as the bot's start
 // does (app.ts): the on-first-use indexes built before anyone asks.
-await warmIndexes(snapshot);
 const core = benchCore(() => snapshot);
 const cases = commandCases(snapshot);
 for (const c of cases) for (let i = 0; i < 5; i++) await ask(core, c.line(i)); // warm-up
@@ -109,7 +108,7 @@ for (const c of cases) {
 	commands[c.name] = stats(samples);
 }
 const peakAfterCommands = peakRssMb();
-log(`${snapshot.events.length} events: commands done, peak RSS ${peakAfterCommands} MB`);
+log(`${[...snapshot.eachEvent()].length} events: commands done, peak RSS ${peakAfterCommands} MB`);
 
 // Load vs parse, interleaved.
 const parseWall: number[] = [];
@@ -130,13 +129,13 @@ for (let r = 0; r < runs; r++) {
 	loadWall.push(performance.now() - t);
 	loadCpu.push(cpuMs(c));
 }
-log(`${snapshot.events.length} events: load median ${median(loadWall).toFixed(0)} ms, parse median ${median(parseWall).toFixed(0)} ms`);
+log(`${[...snapshot.eachEvent()].length} events: load median ${median(loadWall).toFixed(0)} ms, parse median ${median(parseWall).toFixed(0)} ms`);
 
 const result: LoadResult = {
-	events: snapshot.events.length,
-	actors: snapshot.actors.length,
-	claims: snapshot.claims.length,
-	sources: snapshot.sources.length,
+	events: [...snapshot.eachEvent()].length,
+	actors: [...snapshot.eachActor()].length,
+	claims: [...snapshot.eachClaim()].length,
+	sources: [...snapshot.eachSource()].length,
 	files: files.length,
 	bytes: (await Promise.all(files.map((f) => readFile(f)))).reduce((n, b) => n + b.length, 0),
 	coldLoadMs: round(coldLoadMs),

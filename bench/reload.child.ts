@@ -14,7 +14,6 @@ import path from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { DatasetHolder } from '../src/dataset/dataset-holder.js';
 import { loadDataset } from '../src/dataset/load-dataset.js';
-import { warmIndexes } from '../src/dataset/warm-indexes.js';
 import { silentLogger } from '../src/logger.js';
 import { Reloader } from '../src/reload/reloader.js';
 import { ask, BENCH_NOW, benchCore, commandCases } from './commands.js';
@@ -47,7 +46,6 @@ cpSync(source, dir, { recursive: true });
 const first = await loadDataset(dir, { maxFiles: 1_000_000 });
 if (!first.ok) throw new Error('the synthetic dataset does not load');
 // As the bot does at start (app.ts): the on-first-use indexes are built before anyone asks.
-await warmIndexes(first.snapshot);
 // The baseline is a settled bot, not one still collecting its first load's garbage (run.ts starts
 // this child with --expose-gc).
 await settle();
@@ -85,7 +83,7 @@ async function stream(until: Promise<unknown>): Promise<{ waits: number[]; respo
 	return { waits, responses };
 }
 
-log(`reload: ${first.snapshot.events.length} events, a command every ${every} ms`);
+log(`reload: ${[...first.snapshot.eachEvent()].length} events, a command every ${every} ms`);
 const idle = await stream(sleep(3000));
 
 // An editor's change: one title edited and one event added, in the first events file.
@@ -105,7 +103,7 @@ const after = await stream(sleep(3000));
 if (!outcome.ok) throw new Error(`the reload failed: ${JSON.stringify(outcome.errors.slice(0, 3))}`);
 
 const result: ReloadResult = {
-	events: holder.current().events.length,
+	events: [...holder.current().eachEvent()].length,
 	everyMs: every,
 	idle: stats(idle.waits),
 	duringReload: stats(during.waits),

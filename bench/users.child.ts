@@ -82,7 +82,7 @@ function ask(line: string): Promise<string> {
 const first = await ask('/timeline limit:5');
 const readyMs = performance.now() - t0;
 if (!first.includes('\n')) throw new Error('no answer from the console');
-log(`${app.holder.current().events.length} events: ready (first answer printed) in ${readyMs.toFixed(0)} ms, pictures ${pictures ? 'on' : 'off'}`);
+log(`${[...app.holder.current().eachEvent()].length} events: ready (first answer printed) in ${readyMs.toFixed(0)} ms, pictures ${pictures ? 'on' : 'off'}`);
 
 const ds = app.holder.current();
 const cases: CommandCase[] = [
@@ -117,7 +117,7 @@ await closeImageWorkers();
 rmSync(imageDir, { recursive: true, force: true });
 
 const result: UsersResult = {
-	events: ds.events.length,
+	events: [...ds.eachEvent()].length,
 	pictures,
 	readyMs: round(readyMs, 0),
 	commands,

@@ -10,7 +10,6 @@ import type { CommandServices } from './core/command.js';
 import { DatasetHolder } from './dataset/dataset-holder.js';
 import { formatDatasetErrors, type DatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
-import { warmIndexes } from './dataset/warm-indexes.js';
 import type { Logger } from './logger.js';
 import { Reloader, type ReloaderOptions } from './reload/reloader.js';
 import { channelLanguagePin } from './store/store.js';
@@ -19,8 +18,11 @@ export interface AppOptions {
 	readonly dataDir: string;
 	readonly now?: string;
 	readonly logger: Logger;
-	/** Whether loads and reloads build the search index in a worker thread (see LoadOptions.searchOffThread); default 'auto'. */
-	readonly searchWorker?: 'auto' | boolean;
+	/**
+	 * Directory of built datasets (config `datasetCache`): loads and reloads build in a worker thread
+	 * into it, or reuse the build of unchanged files. Without it the dataset is built in memory.
+	 */
+	readonly datasetCache?: string;
 	readonly services?: CommandServices;
 	readonly botName?: string;
 	readonly onHandled?: CoreOptions['onHandled'];
@@ -60,11 +62,10 @@ export function createWebCore(app: App, logger: Logger): Core {
 export async function createApp(options: AppOptions): Promise<App> {
 	const dataDir = path.resolve(options.dataDir);
 	const clock = options.now ? clockFrom(options.now) : systemClock;
-	const load = { searchOffThread: options.searchWorker ?? 'auto' } as const;
+	const load = options.datasetCache !== undefined ? { cacheDir: options.datasetCache } : {};
 	const loaded = await loadDataset(dataDir, { ...load, now: clock() });
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
 	const holder = new DatasetHolder(loaded.snapshot, clock);
-	await warmIndexes(holder.current());
 	const reloader = new Reloader({
 		holder,
 		dataDir,

@@ -417,7 +417,7 @@ async function ask(args: string[]): Promise<void> {
 	if (now !== undefined && Number.isNaN(Date.parse(now))) return fail(`--now "${now}" is not a date-time; use ISO 8601, e.g. 2025-06-30T09:00:00+04:00`, 2);
 	let app;
 	try {
-		app = await createApp({ dataDir: parsed.values.data ?? config.dataDir, searchWorker: config.searchWorker, ...(now ? { now } : {}), logger: silentLogger(), services: { images: Boolean(parsed.values.images) } });
+		app = await createApp({ dataDir: parsed.values.data ?? config.dataDir, datasetCache: config.datasetCache, ...(now ? { now } : {}), logger: silentLogger(), services: { images: Boolean(parsed.values.images) } });
 	} catch (err) {
 		return fail(err instanceof DatasetLoadError ? err.message : String(err), 1);
 	}

@@ -81,7 +81,6 @@ const envSchema = z.object({
 		if (typeof parsed === 'object' && 'error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
 	}),
 	SITREP_SCHEDULER: optionalText.refine((v) => v === undefined || ['auto', 'on', 'off'].includes(v), 'SITREP_SCHEDULER is auto (on, unless SITREP_SHARDS is a range without shard 0), on or off'),
-	SITREP_SEARCH_WORKER: optionalText.refine((v) => v === undefined || ['auto', 'on', 'off'].includes(v), 'SITREP_SEARCH_WORKER is auto (a worker thread for datasets of 16 MiB and more), on or off'),
 	SITREP_PAGER: optionalText,
 	SITREP_CONSOLE_HISTORY: optionalText.default('var/console-history'),
 	PAGER: optionalText,
@@ -150,12 +149,6 @@ export interface Config {
 	 * briefings; SITREP_SCHEDULER=on|off decides outright. Absent: true.
 	 */
 	readonly scheduler?: boolean;
-	/**
-	 * Build the search index in a worker thread while the dataset loads: 'auto' for datasets of 16 MiB
-	 * and more. The worker makes a big load faster and costs memory while it runs (README, "Performance");
-	 * `false` suits a small machine.
-	 */
-	readonly searchWorker?: 'auto' | boolean;
 	/** Where the console writes pictures and exported files. */
 	readonly imageDir: string;
 	readonly now?: string;
@@ -270,7 +263,6 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		...(e.SITREP_LOCALE ? { locale: e.SITREP_LOCALE } : {}),
 		...(shards !== undefined ? { shards } : {}),
 		scheduler: e.SITREP_SCHEDULER === 'on' ? true : e.SITREP_SCHEDULER === 'off' ? false : !(typeof shards === 'object' && shards.first > 0),
-		searchWorker: e.SITREP_SEARCH_WORKER === 'on' ? true : e.SITREP_SEARCH_WORKER === 'off' ? false : 'auto',
 		imageDir: e.SITREP_IMAGE_DIR ?? 'var/images',
 		...(e.SITREP_NOW ? { now: e.SITREP_NOW } : {}),
 		owners: e.SITREP_OWNERS,

@@ -99,7 +99,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	try {
 		app = await createApp({
 			dataDir: options.dataDir ?? config.dataDir,
-			searchWorker: config.searchWorker,
+			datasetCache: config.datasetCache,
 			...((options.now ?? config.now) ? { now: (options.now ?? config.now)! } : {}),
 			logger,
 			services: {

@@ -3,7 +3,6 @@
  * sources and claims. Records are compared in the editors' own shape, so a change is exactly a
  * change an editor made.
  */
-import { fileRecords, type FileRecords } from './file-records.js';
 import type { Actor, Claim, Source, StoryEvent } from './model.js';
 import type { EventInput } from './schema.js';
 import type { DatasetSnapshot } from './snapshot.js';
@@ -42,15 +41,15 @@ function diffMaps(before: ReadonlyMap<string, string>, after: ReadonlyMap<string
 export function recordFingerprints(ds: DatasetSnapshot): { events: Map<string, string>; actors: Map<string, string>; sources: Map<string, string>; claims: Map<string, string> } {
 	const events = new Map<string, string>();
 	const claims = new Map<string, string>();
-	for (const e of ds.events) {
+	for (const e of ds.eachEvent()) {
 		const input = eventToInput(ds, e.id);
 		for (const c of input.claims ?? []) claims.set(c.id, JSON.stringify({ ...c, event: e.id }));
 		events.set(e.id, JSON.stringify({ ...input, claims: undefined }));
 	}
 	return {
 		events,
-		actors: new Map(ds.actors.map((a) => [a.id, JSON.stringify(actorToInput(a))])),
-		sources: new Map(ds.sources.map((s) => [s.id, JSON.stringify(sourceToInput(s))])),
+		actors: new Map([...ds.eachActor()].map((a) => [a.id, JSON.stringify(actorToInput(a))])),
+		sources: new Map([...ds.eachSource()].map((s) => [s.id, JSON.stringify(sourceToInput(s))])),
 		claims,
 	};
 }
@@ -86,14 +85,17 @@ export function isEmptyDiff(d: DatasetDiff): boolean {
  * — so only these need comparing. Undefined when either snapshot was built another way.
  */
 function changedFiles(before: DatasetSnapshot, after: DatasetSnapshot): { before: FileRecords[]; after: FileRecords[] } | undefined {
-	const a = fileRecords(before);
-	const b = fileRecords(after);
+	const a = before.fileDigests();
+	const b = after.fileDigests();
 	if (!a || !b) return undefined;
 	const out = { before: [] as FileRecords[], after: [] as FileRecords[] };
-	for (const [file, r] of a) if (b.get(file)?.digest !== r.digest) out.before.push(r);
-	for (const [file, r] of b) if (a.get(file)?.digest !== r.digest) out.after.push(r);
+	for (const [file, digest] of a) if (b.get(file) !== digest) out.before.push(before.recordsOfFile(file));
+	for (const [file, digest] of b) if (a.get(file) !== digest) out.after.push(after.recordsOfFile(file));
 	return out;
 }
+
+/** The records of one dataset file (see DatasetSnapshot.recordsOfFile). */
+type FileRecords = ReturnType<DatasetSnapshot['recordsOfFile']>;
 
 /**
  * {@link diffDatasets} from the records of changed files only; the result is the same as comparing

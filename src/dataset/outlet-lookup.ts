@@ -74,7 +74,7 @@ export function outletCitations(dataset: DatasetSnapshot, outletId: string): Out
 	if (!table) {
 		const sources = new Map<string, Source[]>();
 		const outletOf = new Map<string, string>();
-		for (const s of dataset.sources) {
+		for (const s of dataset.eachSource()) {
 			if (s.outlet === undefined) continue;
 			outletOf.set(s.id, s.outlet);
 			const list = sources.get(s.outlet);
@@ -82,7 +82,7 @@ export function outletCitations(dataset: DatasetSnapshot, outletId: string): Out
 			else sources.set(s.outlet, [s]);
 		}
 		const events = new Map<string, StoryEvent[]>();
-		for (const e of dataset.events) {
+		for (const e of dataset.eachEvent()) {
 			const seen = new Set<string>();
 			for (const id of e.sourceIds) {
 				const o = outletOf.get(id);
@@ -94,7 +94,7 @@ export function outletCitations(dataset: DatasetSnapshot, outletId: string): Out
 			}
 		}
 		const claims = new Map<string, Claim[]>();
-		for (const c of dataset.claims) {
+		for (const c of dataset.eachClaim()) {
 			const o = outletOf.get(c.sourceId);
 			if (o === undefined) continue;
 			const list = claims.get(o);

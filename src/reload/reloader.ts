@@ -6,9 +6,8 @@
 import type { DatasetHolder } from '../dataset/dataset-holder.js';
 import { diffDatasets, type DatasetDiff } from '../dataset/diff.js';
 import { formatDatasetErrorWithoutValues, type DatasetError } from '../dataset/errors.js';
-import { loadDataset, type LoadOptions } from '../dataset/load-dataset.js';
+import { loadDataset, type LoadDatasetOptions } from '../dataset/load-dataset.js';
 import { visibleView } from '../dataset/visible-view.js';
-import { warmIndexes } from '../dataset/warm-indexes.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
 import type { ReloadAuditEntry, ReloadAuditLog, ReloadRequester, ReloadTrigger } from '../store/reload-audit.js';
@@ -51,7 +50,12 @@ export interface ReloaderOptions {
 	readonly logger: Logger;
 	readonly clock: () => Date;
 	/** How each reload loads the dataset (its time is taken from `clock`). */
-	readonly load?: Pick<LoadOptions, 'searchOffThread' | 'searchOffThreadBytes'>;
+	readonly load?: Pick<LoadDatasetOptions, 'cacheDir'>;
+	/**
+	 * How long a snapshot that is no longer served (replaced, or loaded only to compare) stays open
+	 * for the commands that still hold it; then its connection closes. Default one minute.
+	 */
+	readonly retireAfterMs?: number;
 	readonly audit?: ReloadAuditLog;
 	/**
 	 * Called after a swap, e.g. to record which event versions are new (EventVersionStore.recordSnapshot).
@@ -109,10 +113,9 @@ export class Reloader {
 		if (dryRun) result = 'dry_run';
 		else if (after.version === before.version) result = 'unchanged';
 		else {
-			// Before the swap, so that no command after it pays for building them (a dry run or an
-			// unchanged dataset is never served, so it needs none).
-			await warmIndexes(after);
+			const replaced = holder.loaded();
 			holder.swap(loaded.snapshot);
+			this.retire(replaced);
 			result = 'swapped';
 			try {
 				await this.options.onSwap?.(after, before, diff);
@@ -120,9 +123,18 @@ export class Reloader {
 				logger.error({ err }, 'After-swap hook failed');
 			}
 		}
+		if (result !== 'swapped') this.retire(loaded.snapshot);
 		logger.info({ trigger: request.trigger, result, version: after.version, ...after.counts, ms: durationMs }, 'Reload');
 		await this.record({ ...base, result, version: after.version, counts: after.counts });
 		return { ok: true, result, diff, before, after, loaded: loaded.snapshot, durationMs, shrink };
+	}
+
+	/**
+	 * Closes a snapshot nobody is served any more, once the commands that read it before the swap
+	 * are done with it (they hold it for a reply's length, far below the grace period).
+	 */
+	private retire(snapshot: DatasetSnapshot): void {
+		setTimeout(() => snapshot.close(), this.options.retireAfterMs ?? 60_000).unref();
 	}
 
 	// The audit log is a record of reloads, not a precondition: a store outage must not stop an

@@ -63,9 +63,8 @@ function passes(e: StoryEvent, f: TimelineFilter): boolean {
  * selection's latest events are candidates.
  */
 export function feedCandidates(dataset: DatasetSnapshot, filter: TimelineFilter, times?: FeedEntryTimes): StoryEvent[] {
-	// A page past the end is the last page.
-	const last = dataset.timelinePage(filter, Number.MAX_SAFE_INTEGER, FEED_ENTRIES);
-	const tail = last.page > 1 && last.events.length < FEED_ENTRIES ? [...dataset.timelinePage(filter, last.page - 1, FEED_ENTRIES).events, ...last.events] : last.events;
+	// The newest events that pass: a feed never shows more than these and the newest versions.
+	const tail = dataset.latest(filter, FEED_ENTRIES);
 	const picked = new Map(tail.map((e) => [e.id, e]));
 	if (times && filter.text === undefined) {
 		let kept = 0;

@@ -41,15 +41,15 @@ function updatedScan(candidates: readonly StoryEvent[], fresh: readonly StoryEve
 }
 
 function filters(ds: DatasetSnapshot, i: number): EventFilter[] {
-	const e = ds.events[(i * 37) % ds.events.length]!;
+	const e = [...ds.eachEvent()][(i * 37) % [...ds.eachEvent()].length]!;
 	const tags = ds.tags().map((t) => t.tag);
 	return [{}, { actorId: e.actors[0]!.actorId }, { tag: tags[i % tags.length]! }, { actorId: e.actors[0]!.actorId, tag: e.tags[0]! }, { actorId: 'no-such-actor' }, { tag: 'no-such-tag' }];
 }
 
 function checkAll(ds: DatasetSnapshot, rounds: number): { listed: number; onThisDay: number } {
 	const r = rng(3);
-	const first = ds.events[0]!.date.earliestDay;
-	const last = ds.events.at(-1)!.date.latestDay;
+	const first = [...ds.eachEvent()][0]!.date.earliestDay;
+	const last = [...ds.eachEvent()].at(-1)!.date.latestDay;
 	let seen = 0;
 	let earlier = 0;
 	for (let i = 0; i < rounds; i++) {
@@ -67,16 +67,16 @@ function checkAll(ds: DatasetSnapshot, rounds: number): { listed: number; onThis
 			seen += window.length + disputed.length;
 		}
 		const { year, month, day: dom } = civilFromDay(day);
-		const scan = ds.events.filter((e) => e.date.start.precision === 'day' && e.date.start.month === month && e.date.start.day === dom && e.date.start.year < year && !e.date.end);
+		const scan = [...ds.eachEvent()].filter((e) => e.date.start.precision === 'day' && e.date.start.month === month && e.date.start.day === dom && e.date.start.year < year && !e.date.end);
 		expect(ids(ds.onThisDay(month, dom, year))).toEqual(ids(scan));
 		earlier += scan.length;
 	}
 	// Days that have events in earlier years, and the day after the last event.
-	for (const e of ds.events.slice(0, 40)) {
+	for (const e of [...ds.eachEvent()].slice(0, 40)) {
 		const s = e.date.start;
 		if (s.precision !== 'day' || !s.month || !s.day) continue;
 		for (const year of [s.year, s.year + 1, s.year + 5]) {
-			const scan = ds.events.filter((x) => x.date.start.precision === 'day' && x.date.start.month === s.month && x.date.start.day === s.day && x.date.start.year < year && !x.date.end);
+			const scan = [...ds.eachEvent()].filter((x) => x.date.start.precision === 'day' && x.date.start.month === s.month && x.date.start.day === s.day && x.date.start.year < year && !x.date.end);
 			expect(ids(ds.onThisDay(s.month, s.day, year))).toEqual(ids(scan));
 			earlier += scan.length;
 		}
@@ -91,7 +91,7 @@ function checkUpdated(ds: DatasetSnapshot, rounds: number): number {
 	for (let i = 0; i < rounds; i++) {
 		const firstSeen = new Map<string, string>();
 		const introduced = new Map<string, string>();
-		for (const e of ds.events) {
+		for (const e of [...ds.eachEvent()]) {
 			if (r() < 0.4) continue;
 			const seen = instant();
 			firstSeen.set(e.id, seen);
@@ -102,7 +102,7 @@ function checkUpdated(ds: DatasetSnapshot, rounds: number): number {
 		// Ids the dataset no longer has.
 		firstSeen.set('gone-event', instant());
 		const u: UpdatedSince = { at: instant(), firstSeen, introduced };
-		const day = ds.events[Math.floor(r() * ds.events.length)]!.date.earliestDay;
+		const day = [...ds.eachEvent()][Math.floor(r() * [...ds.eachEvent()].length)]!.date.earliestDay;
 		for (const f of filters(ds, i)) {
 			const timeline = upTo(ds, day, f);
 			const fresh = ds.startingBetween(day - 1 - (i % 5) * 20, day, f);

@@ -16,7 +16,7 @@ describe('the demo story', () => {
 	it('is valid and large enough: 30+ events, 25+ actors, every event sourced', () => {
 		expect(ds.counts.events).toBeGreaterThanOrEqual(30);
 		expect(ds.counts.actors).toBeGreaterThanOrEqual(25);
-		for (const e of ds.events) {
+		for (const e of [...ds.eachEvent()]) {
 			expect(e.sourceIds.length, e.id).toBeGreaterThan(0);
 			for (const s of e.sourceIds) expect(ds.source(s)?.url, `${e.id} → ${s}`).toMatch(/^https?:\/\//);
 		}
@@ -29,11 +29,11 @@ describe('the demo story', () => {
 		expect(claimants.size).toBeGreaterThanOrEqual(2);
 		const topics = ds.claimsOf(raid).map((c) => c.topic);
 		expect(topics).toEqual(expect.arrayContaining(['cause-of-death', 'detainee-count']));
-		for (const e of ds.events.filter((x) => x.status === 'disputed')) expect(ds.claimsOf(e).length, e.id).toBeGreaterThanOrEqual(2);
+		for (const e of [...ds.eachEvent()].filter((x) => x.status === 'disputed')) expect(ds.claimsOf(e).length, e.id).toBeGreaterThanOrEqual(2);
 	});
 
 	it('marks the seed article\'s "Pezeshkian in Baku" in July as corrected: he was in Khankendi', () => {
-		const eco = ds.events.find((e) => e.id.includes('khankendi'))!;
+		const eco = [...ds.eachEvent()].find((e) => e.id.includes('khankendi'))!;
 		expect(eco.status).toBe('corrected');
 		expect(eco.note).toMatch(/Khankendi/);
 		expect(eco.date.text).toBe('2025-07-04');

@@ -25,8 +25,8 @@ describe('lookups on the demo story', () => {
 
 	it('the ends of the timeline and its latest events are those of the date-ordered list', () => {
 		const { dataset } = boundedSnapshot(demo, 1);
-		expect(timelineEnds(dataset)).toEqual({ first: demo.events[0], last: demo.events.at(-1) });
-		expect(latestEvents(dataset, 5)).toEqual(demo.events.slice(-5).reverse());
+		expect(timelineEnds(dataset)).toEqual({ first: [...demo.eachEvent()][0], last: [...demo.eachEvent()].at(-1) });
+		expect(latestEvents(dataset, 5)).toEqual([...demo.eachEvent()].slice(-5).reverse());
 	});
 
 	it('finds events by exact id, part of an id and words, ids that begin with the text first', () => {
@@ -53,7 +53,7 @@ describe('lookups on the demo story', () => {
 		expect(news.length).toBeGreaterThan(MAX_CHOICES);
 		expect(new Set(news.map((a) => a.id)).size).toBe(news.length);
 		// Most named in the latest events first.
-		const named = (id: string) => demo.events.slice(-200).filter((e) => e.actors.some((a) => a.actorId === id)).length;
+		const named = (id: string) => [...demo.eachEvent()].slice(-200).filter((e) => e.actors.some((a) => a.actorId === id)).length;
 		for (let i = 1; i < news.length; i++) expect(named(news[i - 1]!.id)).toBeGreaterThanOrEqual(named(news[i]!.id));
 	});
 });
@@ -77,15 +77,15 @@ describe('lookups on a story of 5,000 events and 500 actors', () => {
 		}
 		// Ids are found by their exact value; an actor's id too.
 		expect(suggest(guard.dataset, 'actor', 'actor-12')[0]?.value).toBe('actor-12');
-		const some = big.events[1234]!;
+		const some = [...big.eachEvent()][1234]!;
 		expect(suggest(guard.dataset, 'event', some.id)[0]?.value).toBe(some.id);
-		expect(suggest(guard.dataset, 'event', '')[0]?.value).toBe(big.events.at(-1)!.id);
+		expect(suggest(guard.dataset, 'event', '')[0]?.value).toBe([...big.eachEvent()].at(-1)!.id);
 		expect(guard.streamed()).toBeLessThanOrEqual(1);
 	});
 
 	it('"did you mean" reads no whole list', () => {
 		const guard = boundedSnapshot(big);
-		const some = big.events[42]!;
+		const some = [...big.eachEvent()][42]!;
 		expect(nearEventIds(guard.dataset, `${some.id}x`).length).toBeLessThanOrEqual(3);
 	});
 });

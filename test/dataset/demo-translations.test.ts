@@ -52,12 +52,12 @@ describe('the demo dataset in Russian, Azerbaijani and Persian', () => {
 	});
 
 	it('has every claim in every language', () => {
-		expect(data.claims.length).toBeGreaterThan(30);
-		expect(data.claims.flatMap((c) => proseProblems(`claim ${c.id}`, c.text, c.translations))).toEqual([]);
+		expect([...data.eachClaim()].length).toBeGreaterThan(30);
+		expect([...data.eachClaim()].flatMap((c) => proseProblems(`claim ${c.id}`, c.text, c.translations))).toEqual([]);
 	});
 
 	it('has every actor description in every language, and every name (Persian in Persian script)', () => {
-		const problems = data.actors.flatMap((a) => {
+		const problems = [...data.eachActor()].flatMap((a) => {
 			const out = proseProblems(`actor ${a.id} description`, a.description, a.descriptions);
 			for (const lang of LANGS) {
 				const name = a.names[lang]?.trim();

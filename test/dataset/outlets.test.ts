@@ -82,7 +82,7 @@ describe('outlets in the dataset', () => {
 describe('the demo story\'s outlets', () => {
 	it('every source names an outlet; no source is a tag or topic page', async () => {
 		const ds = await demoDataset();
-		for (const s of ds.sources) {
+		for (const s of [...ds.eachSource()]) {
 			expect(s.outlet, s.id).toBeDefined();
 			expect(ds.outlet(s.outlet!), s.id).toBeDefined();
 			expect(s.url, s.id).not.toMatch(/\/(?:tag|tags|topic|topics)\//u);

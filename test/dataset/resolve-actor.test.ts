@@ -15,7 +15,7 @@ function actor(id: string, name: string, aliases: string[] = [], names: Record<s
 }
 
 function snapshot(actors: Actor[]): DatasetSnapshot {
-	return new DatasetSnapshot(story, actors, [], [], [], 'v', '2025-07-01T00:00:00Z');
+	return DatasetSnapshot.fromRecords(story, actors, [], [], [], 'v', '2025-07-01T00:00:00Z');
 }
 
 const s = snapshot([

@@ -33,12 +33,12 @@ beforeAll(async () => {
 	const raid = ds.event('yekaterinburg-raids')!;
 	const untranslated = new Set(raid.claimIds);
 	const only = (r: Readonly<Record<string, string>>, ...langs: string[]) => Object.fromEntries(Object.entries(r).filter(([k]) => langs.includes(k)));
-	partial = new DatasetSnapshot(
+	partial = DatasetSnapshot.fromRecords(
 		ds.story,
-		ds.actors,
-		ds.sources,
+		[...ds.eachActor()],
+		[...ds.eachSource()],
 		ds.timeline().map((e) => (e.id === raid.id ? { ...e, titles: only(e.titles, 'az'), summaries: only(e.summaries, 'ru'), notes: {} } : e)),
-		ds.claims.map((c) => (untranslated.has(c.id) ? { ...c, translations: {} } : c)),
+		[...ds.eachClaim()].map((c) => (untranslated.has(c.id) ? { ...c, translations: {} } : c)),
 		ds.version,
 		ds.loadedAt,
 	);

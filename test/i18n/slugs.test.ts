@@ -33,7 +33,7 @@ describe('role and topic slugs', () => {
 	});
 
 	it('cover every role of the demo story in every language', () => {
-		const roles = new Set(ds.events.flatMap((e) => e.actors.map((a) => a.role).filter((r): r is string => r !== undefined)));
+		const roles = new Set([...ds.eachEvent()].flatMap((e) => e.actors.map((a) => a.role).filter((r): r is string => r !== undefined)));
 		expect(roles.size).toBeGreaterThan(10);
 		for (const locale of ['ru', 'az', 'fa'] as const) {
 			const i18n = createTranslator(locale);
@@ -55,8 +55,8 @@ describe('role and topic slugs', () => {
 	});
 
 	it('cover every topic and tag of the demo story in every language, readable (not slugs)', () => {
-		const topics = new Set(ds.claims.map((c) => c.topic).filter((t): t is string => t !== undefined));
-		const tags = new Set(ds.events.flatMap((e) => e.tags));
+		const topics = new Set([...ds.eachClaim()].map((c) => c.topic).filter((t): t is string => t !== undefined));
+		const tags = new Set([...ds.eachEvent()].flatMap((e) => e.tags));
 		expect(topicLabel(createTranslator('en'), 'sputnik-raid-grounds', ds)).toBe('grounds for the Sputnik Azerbaijan raid');
 		expect(tagLabel(createTranslator('ru'), 'yekaterinburg', ds)).toBe('Екатеринбург');
 		for (const locale of ['ru', 'az', 'fa'] as const) {

@@ -29,7 +29,7 @@ beforeAll(async () => {
 	// Persian is left out here to show the fallback; the demo story has it (test/dataset/demo-translations).
 	const withoutFa = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'fa'));
 	const story = { ...demo.story, titles: withoutFa(written.titles!), summaries: withoutFa(written.summaries!) };
-	ds = new DatasetSnapshot(story, demo.actors, demo.sources, demo.events, demo.claims, demo.version, demo.loadedAt);
+	ds = DatasetSnapshot.fromRecords(story, [...demo.eachActor()], [...demo.eachSource()], [...demo.eachEvent()], [...demo.eachClaim()], demo.version, demo.loadedAt);
 });
 
 const ask = async (line: string, locale: string) =>

@@ -34,21 +34,21 @@ describe('the event cap', () => {
 	const ds = syntheticDataset(1000, 3650, 7);
 
 	it('draws the earliest events and says how many more there are, from which date', () => {
-		const l = layoutTimeline(ds, [...ds.events].reverse(), { maxEvents: 40 });
+		const l = layoutTimeline(ds, [...ds.eachEvent()].reverse(), { maxEvents: 40 });
 		expect(l.marks).toHaveLength(40);
 		expect(l.omitted).toBe(960);
-		const sorted = [...ds.events].sort((a, b) => a.date.earliestDay - b.date.earliestDay);
+		const sorted = [...ds.eachEvent()].sort((a, b) => a.date.earliestDay - b.date.earliestDay);
 		const latestDrawn = Math.max(...l.marks.map((m) => m.event.date.earliestDay));
 		expect(latestDrawn).toBeLessThanOrEqual(sorted[40]!.date.earliestDay);
 		expect(l.footer?.lines.at(-1)).toMatch(/^\+960 more events from \d+ \w{3} \d{4} on, not drawn$/u);
-		const svg = timelineSvg(ds, ds.events, { maxEvents: 40 });
+		const svg = timelineSvg(ds, [...ds.eachEvent()], { maxEvents: 40 });
 		assertWellFormedXml(svg);
 		expect(svg).toContain('+960 more events from');
 		expect(l.height).toBeLessThan(1400);
 	});
 
 	it('leaves a result within the cap whole', () => {
-		const l = layoutTimeline(ds, ds.events.slice(0, 12), { maxEvents: 40 });
+		const l = layoutTimeline(ds, [...ds.eachEvent()].slice(0, 12), { maxEvents: 40 });
 		expect(l.omitted).toBe(0);
 		expect(l.marks).toHaveLength(12);
 		expect(l.footer).toBeUndefined();
@@ -56,7 +56,7 @@ describe('the event cap', () => {
 
 	it('is applied to the pictures commands attach, and the alt text says so', async () => {
 		clearImageCache();
-		const [img] = await timelineAttachment({ services: { images: true }, dataset: ds, logger: silentLogger() }, ds.events, 'All');
+		const [img] = await timelineAttachment({ services: { images: true }, dataset: ds, logger: silentLogger() }, [...ds.eachEvent()], 'All');
 		expect(img!.alt).toMatch(new RegExp(`^Timeline of ${MAX_IMAGE_EVENTS} events .* ${1000 - MAX_IMAGE_EVENTS} more events are not drawn\\.$`, 'u'));
 		expect(pngSize(img!.png).width).toBe(1200);
 	});
@@ -75,11 +75,11 @@ describe('text as glyph outlines', async () => {
 	});
 
 	it('draws the demo timeline without <text>, looking the same as resvg’s own text', () => {
-		const text = timelineSvg(ds, ds.events, { title: 'Demo' });
-		const outlines = timelineSvg(ds, ds.events, { title: 'Demo', text: 'outlines' });
+		const text = timelineSvg(ds, [...ds.eachEvent()], { title: 'Demo' });
+		const outlines = timelineSvg(ds, [...ds.eachEvent()], { title: 'Demo', text: 'outlines' });
 		assertWellFormedXml(outlines);
 		expect(outlines).not.toContain('<text');
-		expect(outlines).toBe(timelineSvg(ds, ds.events, { title: 'Demo', text: 'outlines' }));
+		expect(outlines).toBe(timelineSvg(ds, [...ds.eachEvent()], { title: 'Demo', text: 'outlines' }));
 		// Same geometry; glyph for glyph the same outlines, up to kerning pairs and rounding.
 		expect(meanDiff(text, outlines)).toBeLessThan(0.05);
 	});
@@ -98,7 +98,7 @@ describe('the picture cache', async () => {
 
 	it('answers the same question with the same picture, and another question with another', async () => {
 		clearImageCache();
-		const events = ds.events.slice(0, 5);
+		const events = [...ds.eachEvent()].slice(0, 5);
 		const a = await timelineImage(ds, events, 'Five');
 		expect(await timelineImage(ds, events, 'Five')).toBe(a);
 		expect(await timelineImage(ds, events.slice(0, 4), 'Five')).not.toBe(a);
@@ -123,10 +123,10 @@ describe('text blended in from glyph masks', async () => {
 	};
 
 	it('leaves no plain text in the SVG and draws it the same as resvg’s own text', () => {
-		const timeline = job((sink) => drawTimeline(layoutTimeline(ds, ds.events, { title: 'Demo' }), sink));
+		const timeline = job((sink) => drawTimeline(layoutTimeline(ds, [...ds.eachEvent()], { title: 'Demo' }), sink));
 		expect(timeline.svg).not.toContain('<text');
 		expect(timeline.glyphs!.draws.length / 5).toBeGreaterThan(1000);
-		const text = decodePng(renderPng(timelineSvg(ds, ds.events, { title: 'Demo' })));
+		const text = decodePng(renderPng(timelineSvg(ds, [...ds.eachEvent()], { title: 'Demo' })));
 		const blended = decodePng(renderPng(timeline));
 		let sum = 0;
 		for (let i = 0; i < text.rgba.length; i++) sum += Math.abs(text.rgba[i]! - blended.rgba[i]!);
@@ -142,7 +142,7 @@ describe('text blended in from glyph masks', async () => {
 	});
 
 	it('gives the same bytes with a cold or a warm mask cache, and on or off the thread', async () => {
-		const picture = job((sink) => drawTimeline(layoutTimeline(ds, ds.events.slice(0, 15), { title: 'Fifteen' }), sink));
+		const picture = job((sink) => drawTimeline(layoutTimeline(ds, [...ds.eachEvent()].slice(0, 15), { title: 'Fifteen' }), sink));
 		clearGlyphMasks();
 		const cold = Buffer.from(renderPng(picture));
 		expect(glyphMaskCount()).toBeGreaterThan(50);
@@ -152,7 +152,7 @@ describe('text blended in from glyph masks', async () => {
 
 	it('leaves Persian to resvg, in the small Arabic-script font, with the same pixels as the full font', () => {
 		const fa = createTranslator('fa');
-		const layout = layoutTimeline(ds, ds.events.slice(0, 8), { title: 'گاه‌شمار', i18n: fa });
+		const layout = layoutTimeline(ds, [...ds.eachEvent()].slice(0, 8), { title: 'گاه‌شمار', i18n: fa });
 		const outlined = drawTimeline(layout, 'outlines');
 		expect(outlined).toContain(`font-family="&apos;${ARABIC_FAMILY}&apos;, &apos;DejaVu Sans&apos;"`);
 		expect(outlined).toContain('گاه‌شمار');
@@ -163,7 +163,7 @@ describe('text blended in from glyph masks', async () => {
 
 	it('keeps shaped Persian lines as sprites, drawn as resvg draws them', () => {
 		const fa = createTranslator('fa');
-		const layout = layoutTimeline(ds, ds.events.slice(0, 8), { title: 'گاه‌شمار', i18n: fa });
+		const layout = layoutTimeline(ds, [...ds.eachEvent()].slice(0, 8), { title: 'گاه‌شمار', i18n: fa });
 		const picture = job((sink) => drawTimeline(layout, sink));
 		expect(picture.svg).not.toContain('<text');
 		const texts = picture.glyphs!.texts!;

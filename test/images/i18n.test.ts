@@ -55,22 +55,22 @@ describe('a timeline picture in Russian and Persian', async () => {
 	const ds = await demoDataset();
 
 	it('heads an untitled picture with the story title in the reader’s language, English where none is written', () => {
-		expect(layoutTimeline(ds, ds.events, { i18n: ru }).title).toBe('Российско-азербайджанский разлад 2025 года');
-		expect(layoutTimeline(ds, ds.events, { i18n: fa }).title).toBe('شکاف روسیه و جمهوری آذربایجان در سال ۲۰۲۵');
+		expect(layoutTimeline(ds, [...ds.eachEvent()], { i18n: ru }).title).toBe('Российско-азербайджанский разлад 2025 года');
+		expect(layoutTimeline(ds, [...ds.eachEvent()], { i18n: fa }).title).toBe('شکاف روسیه و جمهوری آذربایجان در سال ۲۰۲۵');
 		// A story with no Persian title is headed in English.
-		const noFa = new DatasetSnapshot({ ...ds.story, titles: { ru: ds.story.titles!['ru']! } }, ds.actors, ds.sources, ds.events, ds.claims, ds.version, ds.loadedAt);
-		expect(layoutTimeline(noFa, noFa.events, { i18n: fa }).title).toBe(ds.story.title);
+		const noFa = DatasetSnapshot.fromRecords({ ...ds.story, titles: { ru: ds.story.titles!['ru']! } }, [...ds.eachActor()], [...ds.eachSource()], [...ds.eachEvent()], [...ds.eachClaim()], ds.version, ds.loadedAt);
+		expect(layoutTimeline(noFa, [...noFa.eachEvent()], { i18n: fa }).title).toBe(ds.story.title);
 	});
 
 	it('draws Russian labels, months, lanes and titles', () => {
-		const layout = layoutTimeline(ds, ds.events, { title: 'Хронология', i18n: ru });
-		const svg = timelineSvg(ds, ds.events, { title: 'Хронология', i18n: ru });
+		const layout = layoutTimeline(ds, [...ds.eachEvent()], { title: 'Хронология', i18n: ru });
+		const svg = timelineSvg(ds, [...ds.eachEvent()], { title: 'Хронология', i18n: ru });
 		assertWellFormedXml(svg);
 		expect(layout.lanes.map((l) => l.name)).toEqual(['Россия', 'Азербайджан', 'Иран', 'Другие']);
 		expect(layout.subtitle).toMatch(/^38 событий · 25 дек\. 2024 г\. – 30 дек\. 2025 г\. · полосы/u);
 		for (const text of ['точная дата', 'оспаривается', '>янв. 2025 г.<', '>Россия</tspan>', ' · 19 событий']) expect(svg).toContain(text);
 		// Titles come from the dataset's Russian translations.
-		const raids = layout.marks.find((m) => m.event.id === ds.events.find((e) => e.titles['ru'])!.id)!;
+		const raids = layout.marks.find((m) => m.event.id === [...ds.eachEvent()].find((e) => e.titles['ru'])!.id)!;
 		expect(raids.label).toMatch(/\p{Script=Cyrillic}/u);
 		expect(svg).not.toMatch(/>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/u);
 	});
@@ -78,7 +78,7 @@ describe('a timeline picture in Russian and Persian', async () => {
 	it('draws Persian text right to left, as text resvg shapes, and renders it', () => {
 		// The demo story is all in Persian; one event left with its English title shows how Latin
 		// labels are drawn in a Persian picture.
-		const mixed = ds.events.map((e, i) => (i === 0 ? { ...e, titles: {} } : e));
+		const mixed = [...ds.eachEvent()].map((e, i) => (i === 0 ? { ...e, titles: {} } : e));
 		const svg = timelineSvg(ds, mixed, { title: 'گاه‌شمار', i18n: fa, text: 'outlines' });
 		assertWellFormedXml(svg);
 		// Persian stays <text> (shaped by resvg), set as a right-to-left paragraph; the English labels are outlines.
@@ -87,7 +87,7 @@ describe('a timeline picture in Russian and Persian', async () => {
 		expect(svg).toContain('روسیه');
 		expect(svg).toMatch(new RegExp(`>\u2067[^<]*ژانویه ${'۲۰۲۵'}`, 'u'));
 		expect(svg).toMatch(/<path transform="matrix/u);
-		const layout = layoutTimeline(ds, ds.events, { i18n: fa });
+		const layout = layoutTimeline(ds, [...ds.eachEvent()], { i18n: fa });
 		expect(layout.dir).toBe('rtl');
 		expect(layout.subtitle).toMatch(PERSIAN_DIGIT);
 		expect(layout.lanes[0]!.head).toBe('۱۹ رویداد');
@@ -98,7 +98,7 @@ describe('a timeline picture in Russian and Persian', async () => {
 
 	it('lays a Persian picture out right to left: title, legend (first item rightmost, swatch before text) and lane heads against the right edge', () => {
 		for (const [i18n, rtl] of [[fa, true], [createTranslator('en'), false]] as const) {
-			const layout = layoutTimeline(ds, ds.events, { i18n });
+			const layout = layoutTimeline(ds, [...ds.eachEvent()], { i18n });
 			const items = layout.legend.items.filter((it) => it.y === layout.legend.items[0]!.y);
 			expect(items.length).toBeGreaterThan(2);
 			for (let k = 1; k < items.length; k++) expect(rtl ? items[k]!.x < items[k - 1]!.x : items[k]!.x > items[k - 1]!.x, i18n.locale).toBe(true);
@@ -107,7 +107,7 @@ describe('a timeline picture in Russian and Persian', async () => {
 				expect(rtl ? it.textX < it.x : it.textX > it.x).toBe(true);
 			}
 			// Look at the rendered picture: where the ink is in the title, legend and first lane-head rows.
-			const svg = timelineSvg(ds, ds.events, { title: rtl ? 'گاه‌شمار' : 'Timeline', i18n });
+			const svg = timelineSvg(ds, [...ds.eachEvent()], { title: rtl ? 'گاه‌شمار' : 'Timeline', i18n });
 			const w = layout.width;
 			const title = inkedColumns(svg, 18, 50);
 			const legend = inkedColumns(svg, layout.legend.y - 14, layout.legend.y + 6);
@@ -155,7 +155,7 @@ describe('a timeline picture in Russian and Persian', async () => {
 
 	it('writes the alt text in the reader’s language', async () => {
 		clearImageCache();
-		const events = ds.events.filter((e) => e.date.earliestDay >= 20266 && e.date.latestDay <= 20279);
+		const events = [...ds.eachEvent()].filter((e) => e.date.earliestDay >= 20266 && e.date.latestDay <= 20279);
 		const img = await timelineImage(ds, events, 'Хронология', ru);
 		expect(img.alt).toMatch(new RegExp(`^Хронология: ${events.length} событ[а-я]+ с 27 июн\\. 2025 г\\. по 10 июл\\. 2025 г\\., по стране первого участника: Азербайджан — \\d+, Россия — \\d+`, 'u'));
 		expect(img.alt).toMatch(/оспаривается: \d+, исправлено: 1\.$/u);

@@ -12,7 +12,7 @@ const OPTIONS: ResvgRenderOptions = { font: { fontFiles: [FONT_FILES.normal, FON
 
 describe('PNG encoding', async () => {
 	const ds = await demoDataset();
-	const svg = timelineSvg(ds, ds.events.slice(0, 12), { title: 'Twelve events', text: 'outlines' });
+	const svg = timelineSvg(ds, [...ds.eachEvent()].slice(0, 12), { title: 'Twelve events', text: 'outlines' });
 
 	it('writes a PNG with signature, IHDR first, valid CRCs and one RGBA image', () => {
 		const png = renderPng(svg);

@@ -9,7 +9,7 @@ afterAll(closeImageWorkers);
 
 describe('PNG rendering', async () => {
 	const ds = await demoDataset();
-	const svg = timelineSvg(ds, ds.events.slice(0, 12), { title: 'Twelve events' });
+	const svg = timelineSvg(ds, [...ds.eachEvent()].slice(0, 12), { title: 'Twelve events' });
 
 	it('renders off the thread to the same bytes as on it', async () => {
 		const here = renderPng(svg);
@@ -24,7 +24,7 @@ describe('PNG rendering', async () => {
 
 	it('runs renders concurrently in a pool of two and keeps their order straight', async () => {
 		configureImageWorkers({ size: 2 });
-		const svgs = [3, 5, 8, 13, 21].map((n) => timelineSvg(ds, ds.events.slice(0, n), { title: `${n}` }));
+		const svgs = [3, 5, 8, 13, 21].map((n) => timelineSvg(ds, [...ds.eachEvent()].slice(0, n), { title: `${n}` }));
 		const pngs = await Promise.all(svgs.map((s) => renderPngOffThread(s)));
 		pngs.forEach((png, i) => expect(Buffer.from(png).equals(Buffer.from(renderPng(svgs[i]!)))).toBe(true));
 	});
@@ -44,7 +44,7 @@ describe('PNG rendering', async () => {
 
 	it('fails a render that exceeds its time limit, then recovers', async () => {
 		configureImageWorkers({ timeoutMs: 1 });
-		const big = timelineSvg(ds, ds.events);
+		const big = timelineSvg(ds, [...ds.eachEvent()]);
 		await expect(renderPngOffThread(big)).rejects.toThrow(/timed out/u);
 		configureImageWorkers({ timeoutMs: 20_000 });
 		expect(pngSize(await renderPngOffThread(svg)).width).toBe(1200);
@@ -62,7 +62,7 @@ describe('image attachments', async () => {
 	const ds = await demoDataset();
 
 	it('makes a timeline attachment with alt text in words', async () => {
-		const events = ds.events.filter((e) => e.date.earliestDay >= 20266 && e.date.latestDay <= 20279);
+		const events = [...ds.eachEvent()].filter((e) => e.date.earliestDay >= 20266 && e.date.latestDay <= 20279);
 		const img = await timelineImage(ds, events, 'Late June to early July');
 		expect(img.name).toBe('timeline.png');
 		expect(pngSize(img.png).width).toBe(1200);

@@ -71,7 +71,7 @@ export function syntheticDataset(count: number, spanDays = 730, seed = 42): Data
 			file: 'synthetic.yaml',
 		});
 	}
-	return new DatasetSnapshot(
+	return DatasetSnapshot.fromRecords(
 		{ title: 'Synthetic story', summary: 'Synthetic.', timezone: 'UTC', status: 'developing', languages: ['en'] },
 		actors,
 		[{ id: 'src', publisher: 'Wire', url: 'https://example.org', language: 'en', affiliation: 'independent' }],

@@ -48,11 +48,11 @@ describe('TimelineJS JSON import (real file: women_in_computing.json)', () => {
 		expect(ds.event('ada-lovelace')!.date.text).toBe('1815-12-10/1852-11-27');
 		expect(ds.event('and-the-women-who-made-it-work')!.date.text).toBe('1943-07/1946');
 		expect(ds.event('grace-hopper-invents-the-compiler')!.date.start.precision).toBe('year');
-		for (const e of ds.events) {
+		for (const e of [...ds.eachEvent()]) {
 			expect(e.summary).not.toMatch(/<[a-z]/i);
 			expect(e.sourceIds.length).toBeGreaterThan(0);
 		}
-		expect(ds.sources.some((s) => s.url === 'https://en.wikipedia.org/wiki/Ada_Lovelace')).toBe(true);
+		expect([...ds.eachSource()].some((s) => s.url === 'https://en.wikipedia.org/wiki/Ada_Lovelace')).toBe(true);
 		expect(r.report).toEqual([expect.objectContaining({ where: 'events[1]', message: expect.stringMatching(/links no source URL/) })]);
 	});
 
@@ -91,11 +91,11 @@ describe('TimelineJS sheet CSV import', () => {
 		const r = importTimelineJsCsv(readFileSync(`${FIX}/acled/../acled/sheet-template.csv`, 'utf8'));
 		const ds = await validate(r.draft);
 		expect(ds.story.title).toBe('A test timeline');
-		const dates = ds.events.map((e) => e.date.text);
+		const dates = [...ds.eachEvent()].map((e) => e.date.text);
 		expect(dates).toEqual(['-0054', '1943-06/1946', '~2025-06-27']);
-		const range = ds.events.find((e) => e.date.text === '1943-06/1946')!;
+		const range = [...ds.eachEvent()].find((e) => e.date.text === '1943-06/1946')!;
 		expect(range.summary).toBe('Text & more with a link.');
-		expect(ds.events.find((e) => e.date.text === '~2025-06-27')!.tags).toEqual(['testland']);
+		expect([...ds.eachEvent()].find((e) => e.date.text === '~2025-06-27')!.tags).toEqual(['testland']);
 		expect(r.report.map((i) => i.where)).toEqual(['line 6', 'line 7 (start_date)']);
 		expect(r.report[1]!.message).toMatch(/month 13/);
 	});
@@ -122,7 +122,7 @@ describe('ACLED CSV import', () => {
 		const r = importAcled(readFileSync(`${FIX}/acled/legacy-layout.csv`, 'utf8'));
 		expect(r.layout).toBe('legacy');
 		const ds = await validate(r.draft);
-		expect(ds.events.map((e) => e.date.text)).toEqual(['2019-03-12', '2020-05-09', '2024-08-05']);
+		expect([...ds.eachEvent()].map((e) => e.date.text)).toEqual(['2019-03-12', '2020-05-09', '2024-08-05']);
 		expect(ds.event('acled-8188rta')).toBeDefined();
 		expect(ds.actor('military-forces-of-testland-2000')!.type).toBe('security_force');
 	});
@@ -182,9 +182,9 @@ describe('exports of the demo story', () => {
 		const r = importTimelineJs(JSON.parse(JSON.stringify(exportTimelineJs(demo))));
 		const back = await validate(r.draft);
 		expect(back.counts).toEqual(demo.counts);
-		for (const e of demo.events) expect(rawEvent(back, e.id)).toEqual(rawEvent(demo, e.id));
-		expect(back.actors).toEqual(demo.actors);
-		expect(back.sources).toEqual(demo.sources);
+		for (const e of [...demo.eachEvent()]) expect(rawEvent(back, e.id)).toEqual(rawEvent(demo, e.id));
+		expect([...back.eachActor()]).toEqual([...demo.eachActor()]);
+		expect([...back.eachSource()]).toEqual([...demo.eachSource()]);
 	});
 
 	it('iCalendar: UID, DTSTAMP, all-day dates with exclusive DTEND, folded CRLF lines, imprecise dates marked', () => {

@@ -50,7 +50,7 @@ describe.skipIf(postgres.skip)(`migrate-sqlite-to-postgres${PG_SKIP_REASON ? ` (
 			src.close();
 
 			const { target } = await postgres.fresh();
-			expect(await copySqliteToPostgres(file, target)).toEqual({ subscriptions: 2, deliveries: 3, reloadAudit: 2, eventVersions: snapshot.events.length });
+			expect(await copySqliteToPostgres(file, target)).toEqual({ subscriptions: 2, deliveries: 3, reloadAudit: 2, eventVersions: [...snapshot.eachEvent()].length });
 			const dst = await openPostgresStores(target);
 			try {
 				expect(await everything(dst, snapshot)).toEqual(before);

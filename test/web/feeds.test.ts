@@ -4,6 +4,7 @@
  * (some old events corrected lately), the feed is the same as the one made from the whole list, and
  * the candidates are found without any whole-list read.
  */
+import type { StoryEvent } from '../../src/dataset/model.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,7 @@ beforeAll(async () => {
 	const introduced = new Map<string, string>();
 	const current = new Map<string, string>();
 	const t0 = Date.parse('2025-01-01T00:00:00Z');
-	ds.events.forEach((e, i) => {
+	[...ds.eachEvent()].forEach((e, i) => {
 		const at = new Date(t0 + i * 60_000).toISOString();
 		introduced.set(e.id, at);
 		current.set(e.id, r() < 0.05 ? new Date(t0 + 400 * 86_400_000 + Math.floor(r() * 1e9)).toISOString() : at);
@@ -41,7 +42,7 @@ const filters: TimelineFilter[] = [{}, { actorId: 'actor-3' }, { tag: 'energy' }
 
 describe('feedCandidates', () => {
 	const i18n = createTranslator('en');
-	const feed = (events: DatasetSnapshot['events'], t?: FeedEntryTimes) => atomFeed({ dataset: ds, events, i18n, base: 'http://127.0.0.1', self: '/feed.atom', times: t });
+	const feed = (events: readonly StoryEvent[], t?: FeedEntryTimes) => atomFeed({ dataset: ds, events, i18n, base: 'http://127.0.0.1', self: '/feed.atom', times: t });
 
 	it('give the feed the whole selection gives, without versions', () => {
 		for (const f of filters) expect(feed(feedCandidates(boundedSnapshot(ds).dataset, f)), JSON.stringify(f)).toBe(feed(ds.timeline(f)));
@@ -54,7 +55,7 @@ describe('feedCandidates', () => {
 		}
 		// The test means something: the newest entries of the whole feed are old events corrected lately.
 		const all = feedCandidates(ds, {}, times);
-		const latest = ds.events.slice(-FEED_ENTRIES).map((e) => e.id);
+		const latest = [...ds.eachEvent()].slice(-FEED_ENTRIES).map((e) => e.id);
 		expect(all.filter((e) => !latest.includes(e.id)).length).toBeGreaterThan(10);
 	});
 

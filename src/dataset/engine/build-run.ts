@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import type { DatasetError } from '../errors.js';
-import { loadInto, type LoadedMeta, type LoadOptions, type RecordSink } from '../load-dataset.js';
+import { loadInto, type LoadedMeta, type LoadOptions, type RecordSink } from '../read-dataset.js';
 import type { Actor, Claim, Source, StoryEvent } from '../model.js';
 import { EngineWriter } from './writer.js';
 

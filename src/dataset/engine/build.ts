@@ -22,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { DatasetError } from '../errors.js';
-import { listDatasetFiles, type LoadOptions } from '../load-dataset.js';
+import { listDatasetFiles, type LoadOptions } from '../read-dataset.js';
 import { DEFAULT_YAML_LIMITS, readLimited } from '../safe-yaml.js';
 import type { BuildJob, BuildReply } from './build-run.js';
 import { APPLICATION_ID, FORMAT_VERSION } from './format.js';

@@ -12,7 +12,7 @@
 /** `PRAGMA application_id` of a built dataset: "SITR". */
 export const APPLICATION_ID = 0x53495452;
 /** `PRAGMA user_version`: raised whenever the tables below change, so older files are rebuilt. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** `events.hide_at` of a draft: never visible. Embargoed events hold the embargo instant (ms). */
 export const HIDDEN_ALWAYS = Number.MAX_SAFE_INTEGER;
@@ -93,6 +93,8 @@ export const SCHEMA: readonly string[] = [
 	`CREATE TABLE event_tags (tag TEXT NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (tag, ord)) WITHOUT ROWID`,
 	// Reverse links: the events whose related list names target.
 	`CREATE TABLE event_links (target TEXT NOT NULL, ord INTEGER NOT NULL, type TEXT NOT NULL, PRIMARY KEY (target, ord)) WITHOUT ROWID`,
+	// Affiliations read backwards: the actors (actors.n) that list target among their affiliations.
+	`CREATE TABLE actor_links (target TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (target, n)) WITHOUT ROWID`,
 	// Records in load (file) order; doc is the model.ts record as JSON.
 	`CREATE TABLE actors (n INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL)`,
 	`CREATE TABLE sources (n INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL)`,

@@ -1,7 +1,7 @@
 /**
  * Resolving what a reader typed to an actor, over the actor_keys table (format.ts).
  */
-import type { ActorMatch } from '../snapshot.js';
+import type { ActorMatch } from '../queries.js';
 import { closest, editDistance, fold, soundKey } from '../text.js';
 import type { Reader } from './sql-reader.js';
 import { nameKey } from './writer.js';

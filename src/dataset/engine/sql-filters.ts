@@ -2,7 +2,7 @@
  * The SELECTs of the timeline and the briefing windows over the events table (format.ts): rowids are
  * ords in date order, so a date range is an ord range and a page is a walk along it.
  */
-import type { EventFilter, TimelineFilter } from '../snapshot.js';
+import type { EventFilter, TimelineFilter } from '../queries.js';
 import { ordOf } from './format.js';
 import { ORD_END, STATUS, type Reader } from './sql-reader.js';
 import { textFilter } from './sql-search.js';

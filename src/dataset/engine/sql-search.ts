@@ -4,7 +4,7 @@
  * defend — by where the words are and by recency, not by a relevance score over every match.
  */
 import type { Actor, StoryEvent } from '../model.js';
-import type { SearchPage, SearchResult } from '../snapshot.js';
+import type { SearchPage, SearchResult } from '../queries.js';
 import { inColumns, matchedWords, matchExpression, queryTerms, queryWords, type QueryTerm } from './fts-query.js';
 import { ORD_END, type Reader } from './sql-reader.js';
 import { nameKey } from './writer.js';

@@ -9,7 +9,7 @@
  */
 import Database from 'better-sqlite3';
 import type { Actor, Claim, Label, Outlet, Source, Story, StoryEvent, Vocabulary } from '../model.js';
-import type { ActorMatch, DatasetCounts, EventFilter, SearchResult, TimelineFilter, TimelinePage } from '../snapshot.js';
+import type { ActorMatch, DatasetCounts, EventFilter, SearchResult, TimelineFilter, TimelinePage } from '../queries.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, ordOf } from './format.js';
 import { deepFreeze, RecordCache } from './records.js';
 import { resolveActor } from './sql-actors.js';
@@ -49,6 +49,8 @@ class Shared {
 	readonly tagCounts: readonly { tag: string; count: number }[];
 	gate?: Gate;
 	readonly views = new Map<number, SqlSnapshot>();
+	/** Told once when the connection is closed (the build cache's in-use mark is released). */
+	onClose?: () => void;
 
 	constructor(readonly db: Database.Database) {
 		const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
@@ -111,12 +113,14 @@ export class SqlSnapshot {
 	 * Opens a built file read-only. Throws when it is not a complete built dataset of this format (the
 	 * caller rebuilds it). `loadedAt`: when the dataset was loaded (ISO instant).
 	 */
-	static open(path: string, loadedAt: string): SqlSnapshot {
+	static open(path: string, loadedAt: string, onClose?: () => void): SqlSnapshot {
 		const db = new Database(path, { readonly: true, fileMustExist: true });
 		try {
 			if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) throw new Error(`${path} is not a built dataset`);
 			if (db.pragma('user_version', { simple: true }) !== FORMAT_VERSION) throw new Error(`${path} is a built dataset of another format`);
-			return SqlSnapshot.over(db, loadedAt);
+			const snapshot = SqlSnapshot.over(db, loadedAt);
+			if (onClose) snapshot.#s.onClose = onClose;
+			return snapshot;
 		} catch (err) {
 			db.close();
 			throw err;
@@ -170,7 +174,9 @@ export class SqlSnapshot {
 
 	/** Closes the connection (of the snapshot and all its views). */
 	close(): void {
+		if (!this.#s.db.open) return;
 		this.#s.db.close();
+		this.#s.onClose?.();
 	}
 
 	get story(): Story {
@@ -357,6 +363,42 @@ export class SqlSnapshot {
 		return this.#eventsAt(ords);
 	}
 
+	/** Actors that list `actorId` among their affiliations, in dataset order, each once. */
+	membersOf(actorId: string): Actor[] {
+		const ns = this.#s.stmt('SELECT n FROM actor_links WHERE target = ? ORDER BY n').pluck().all(actorId) as number[];
+		return ns.map((n) => this.#actorAt(n));
+	}
+
+	/**
+	 * The dataset files and the SHA-256 of each, in load order; undefined for a snapshot made from
+	 * records (fromRecords), whose file is no file. A reload diffs only the records of changed files.
+	 */
+	fileDigests(): ReadonlyMap<string, string> | undefined {
+		const rows = this.#s.stmt('SELECT name, digest FROM files ORDER BY n').all() as { name: string; digest: string }[];
+		if (rows.some((r) => r.digest === '-')) return undefined;
+		return new Map(rows.map((r) => [r.name, r.digest]));
+	}
+
+	/** The records read from one dataset file (empty lists for a file not in the snapshot). */
+	recordsOfFile(name: string): { events: StoryEvent[]; actors: Actor[]; sources: Source[] } {
+		const s = this.#s;
+		const n = s.stmt('SELECT n FROM files WHERE name = ?').pluck().get(name) as number | undefined;
+		if (n === undefined) return { events: [], actors: [], sources: [] };
+		const ords = s.stmt('SELECT ord FROM events WHERE file = ? AND hide_at <= ? ORDER BY ord').pluck().all(n, this.#now) as number[];
+		const actors = (s.stmt('SELECT n, doc FROM actors WHERE file = ? ORDER BY n').all(n) as { n: number; doc: string }[]).map((r) => this.#actorAt(r.n, r.doc));
+		const sources = (s.stmt('SELECT doc FROM sources WHERE file = ? ORDER BY n').pluck().all(n) as string[]).map((d) => deepFreeze(JSON.parse(d) as Source));
+		return { events: this.#eventsAt(ords), actors, sources };
+	}
+
+	/**
+	 * Event id → the fingerprint of its version (to-input.ts eventFingerprint: the event with its
+	 * claims), for the visible events; made by the build, read here.
+	 */
+	eventFingerprints(): ReadonlyMap<string, string> {
+		const rows = this.#s.stmt('SELECT id, fp FROM events WHERE hide_at <= ? ORDER BY ord').all(this.#now) as { id: string; fp: string }[];
+		return new Map(rows.map((r) => [r.id, r.fp]));
+	}
+
 	/** All tags in use, with how many events carry each, most used first. */
 	tags(): { tag: string; count: number }[] {
 		if (!this.#tags) {
@@ -402,6 +444,17 @@ export class SqlSnapshot {
 		const q = timelineQuery(this.#reader, filter);
 		if (!q) return [];
 		return this.#eventsAt(this.#s.stmt(`${q.sql} ORDER BY ${q.ord}`).pluck().all(q.params) as number[]);
+	}
+
+	/**
+	 * The last `count` events of {@link timeline}, in date order: the newest that pass, found by
+	 * walking back from the end (a text filter stops early too), whatever the count of all of them.
+	 */
+	latest(filter: TimelineFilter, count: number): StoryEvent[] {
+		const q = timelineQuery(this.#reader, filter);
+		if (!q || count <= 0) return [];
+		const ords = this.#s.stmt(`${q.sql} ORDER BY ${q.ord} DESC LIMIT ?`).pluck().all(...q.params, Math.floor(count)) as number[];
+		return this.#eventsAt(ords.reverse());
 	}
 
 	/**
@@ -472,7 +525,7 @@ export class SqlSnapshot {
 				`SELECT b.actor AS id, count(*) AS shared FROM event_actors a JOIN events e ON e.ord = a.ord JOIN event_actors b ON b.ord = a.ord
 				 WHERE a.actor = ? AND b.actor <> a.actor AND e.hide_at <= ? GROUP BY b.actor ORDER BY shared DESC, b.actor LIMIT ?`,
 			)
-			.all(actorId, this.#now, Math.max(0, Math.floor(limit))) as { id: string; shared: number }[];
+			.all(actorId, this.#now, Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1) as { id: string; shared: number }[];
 		return rows.map((r) => ({ actor: this.actor(r.id)!, shared: r.shared }));
 	}
 

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import type { Actor, Claim, Source, Story, StoryEvent, Vocabulary } from '../model.js';
 import { eventStatuses } from '../../vocabulary/words.js';
 import { embargoMs } from '../schema.js';
-import { eventFingerprint } from '../to-input.js';
+import { eventFingerprint } from '../event-input.js';
 import { fold, indexTokens, soundKey } from '../text.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
 
@@ -21,7 +21,7 @@ export interface BuildMeta {
 }
 
 /** Which table a stage_keys row is for. */
-const K = { eventActor: 0, eventTag: 1, eventLink: 2, actorKey: 3, termKey: 4 } as const;
+const K = { eventActor: 0, eventTag: 1, eventLink: 2, actorKey: 3, termKey: 4, actorLink: 5 } as const;
 
 const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
@@ -104,6 +104,7 @@ export class EngineWriter {
 			// Surnames and single words of a name resolve too ("aliyev", "pezeshkian").
 			for (const w of key.split(' ')) if (w.length >= 4) this.#stmt.stageKey.run(K.actorKey, w, a.id, 0);
 		}
+		for (const target of new Set(a.affiliations)) this.#stmt.stageKey.run(K.actorLink, target, n, null);
 		this.#termKeys(a);
 	}
 
@@ -223,6 +224,7 @@ export class EngineWriter {
 		db.exec(`INSERT OR IGNORE INTO event_tags (tag, ord) SELECT k.a, o.ord ${ofEvents(K.eventTag)}`);
 		db.exec(`INSERT OR IGNORE INTO event_links (target, ord, type) SELECT k.a, o.ord, k.c ${ofEvents(K.eventLink)}`);
 		db.exec(`INSERT OR IGNORE INTO actor_keys (kind, key, actor) SELECT c, a, b FROM temp.stage_keys WHERE kind = ${K.actorKey} ORDER BY c, a, b`);
+		db.exec(`INSERT OR IGNORE INTO actor_links (target, n) SELECT a, b FROM temp.stage_keys WHERE kind = ${K.actorLink} ORDER BY a, b`);
 		db.exec(`INSERT OR IGNORE INTO term_keys (term, key) SELECT a, b FROM temp.stage_keys WHERE kind = ${K.termKey} ORDER BY a, b`);
 		step();
 		for (const sql of INDEXES) db.exec(sql);

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
 		let external = 0;
 		const app = await createApp({
 			dataDir: config.dataDir,
-			searchWorker: config.searchWorker,
+			datasetCache: config.datasetCache,
 			...(config.now ? { now: config.now } : {}),
 			// Shards read the same environment: their answers link to the web site too.
 			...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

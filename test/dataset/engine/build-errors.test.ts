@@ -9,7 +9,6 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../../../src/dataset/engine/build.js';
 import { loadDataset } from '../../../src/dataset/load-dataset.js';
-import { fileRecords } from '../../../src/dataset/file-records.js';
 import { cases } from '../../helpers/broken-datasets.js';
 import { cleanupDatasets, writeDataset } from '../../helpers/dataset-fixture.js';
 
@@ -72,12 +71,12 @@ describe('buildDataset on a valid dataset', () => {
 			const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
 			expect(meta.complete).toBe('1');
 			expect(meta.version).toBe(snap.version);
-			expect(JSON.parse(meta.counts!)).toEqual({ events: snap.events.length, actors: snap.actors.length, sources: snap.sources.length, claims: snap.claims.length });
-			expect((db.prepare('SELECT id FROM events ORDER BY ord').pluck().all() as string[])).toEqual(snap.events.map((e) => e.id));
-			expect(db.prepare('SELECT id FROM actors ORDER BY n').pluck().all()).toEqual(snap.actors.map((a) => a.id));
-			expect(db.prepare('SELECT id FROM claims ORDER BY n').pluck().all()).toEqual(snap.claims.map((c) => c.id));
+			expect(JSON.parse(meta.counts!)).toEqual({ events: [...snap.eachEvent()].length, actors: [...snap.eachActor()].length, sources: [...snap.eachSource()].length, claims: [...snap.eachClaim()].length });
+			expect((db.prepare('SELECT id FROM events ORDER BY ord').pluck().all() as string[])).toEqual([...snap.eachEvent()].map((e) => e.id));
+			expect(db.prepare('SELECT id FROM actors ORDER BY n').pluck().all()).toEqual([...snap.eachActor()].map((a) => a.id));
+			expect(db.prepare('SELECT id FROM claims ORDER BY n').pluck().all()).toEqual([...snap.eachClaim()].map((c) => c.id));
 			const files = db.prepare('SELECT name, digest FROM files ORDER BY n').all() as { name: string; digest: string }[];
-			expect(files).toEqual([...fileRecords(snap)!].map(([name, r]) => ({ name, digest: r.digest })));
+			expect(files).toEqual([...snap.fileDigests()!].map(([name, digest]) => ({ name, digest })));
 		} finally {
 			db.close();
 		}

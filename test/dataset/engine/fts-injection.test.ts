@@ -15,7 +15,7 @@ let heap: DatasetSnapshot;
 let sql: SqlSnapshot;
 beforeAll(async () => {
 	heap = await loadFixture();
-	sql = SqlSnapshot.fromRecords(heap.story, heap.actors, heap.sources, heap.events, heap.claims, heap.version, heap.loadedAt, heap.vocabulary);
+	sql = SqlSnapshot.fromRecords(heap.story, [...heap.eachActor()], [...heap.eachSource()], [...heap.eachEvent()], [...heap.eachClaim()], heap.version, heap.loadedAt, heap.vocabulary);
 });
 afterAll(() => {
 	sql.close();

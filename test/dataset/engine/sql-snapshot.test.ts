@@ -23,18 +23,18 @@ async function both(dir: string): Promise<{ heap: DatasetSnapshot; sql: SqlSnaps
 	const r = await loadDataset(dir);
 	if (!r.ok) throw new Error(`load ${dir}: ${JSON.stringify(r.errors?.slice(0, 3))}`);
 	const heap = r.snapshot;
-	const sql = SqlSnapshot.fromRecords(heap.story, heap.actors, heap.sources, heap.events, heap.claims, heap.version, heap.loadedAt, heap.vocabulary);
+	const sql = SqlSnapshot.fromRecords(heap.story, [...heap.eachActor()], [...heap.eachSource()], [...heap.eachEvent()], [...heap.eachClaim()], heap.version, heap.loadedAt, heap.vocabulary);
 	return { heap, sql };
 }
 
 /** Words to query: common and rare ones from titles, summaries and claims, names in several scripts. */
 function queryWords(heap: DatasetSnapshot): string[] {
 	const words = new Map<string, number>();
-	for (const e of heap.events) for (const w of `${e.title} ${e.summary}`.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w.length > 2) words.set(w, (words.get(w) ?? 0) + 1);
+	for (const e of [...heap.eachEvent()]) for (const w of `${e.title} ${e.summary}`.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w.length > 2) words.set(w, (words.get(w) ?? 0) + 1);
 	const sorted = [...words].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w);
 	const pick = [...sorted.slice(0, 12), ...sorted.filter((_, i) => i % 37 === 5).slice(0, 20), ...sorted.slice(-8)];
-	for (const a of heap.actors.slice(0, 10)) pick.push(a.name, ...Object.values(a.names).slice(0, 2));
-	for (const c of heap.claims.slice(0, 5)) pick.push(c.text.split(' ').slice(0, 2).join(' '));
+	for (const a of [...heap.eachActor()].slice(0, 10)) pick.push(a.name, ...Object.values(a.names).slice(0, 2));
+	for (const c of [...heap.eachClaim()].slice(0, 5)) pick.push(c.text.split(' ').slice(0, 2).join(' '));
 	return pick;
 }
 
@@ -45,46 +45,46 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 			expect(sql.counts).toEqual(heap.counts);
 			expect(sql.version).toBe(heap.version);
 			expect(sql.story).toEqual(heap.story);
-			expect(ids([...sql.eachEvent()])).toEqual(ids(heap.events));
-			expect([...sql.eachEvent()]).toEqual(heap.events);
-			expect([...sql.eachActor()]).toEqual(heap.actors);
-			expect([...sql.eachSource()]).toEqual(heap.sources);
-			expect([...sql.eachClaim()]).toEqual(heap.claims);
+			expect(ids([...sql.eachEvent()])).toEqual(ids([...heap.eachEvent()]));
+			expect([...sql.eachEvent()]).toEqual([...heap.eachEvent()]);
+			expect([...sql.eachActor()]).toEqual([...heap.eachActor()]);
+			expect([...sql.eachSource()]).toEqual([...heap.eachSource()]);
+			expect([...sql.eachClaim()]).toEqual([...heap.eachClaim()]);
 			expect(sql.tags()).toEqual(heap.tags());
 			for (const { tag } of heap.tags()) expect(sql.hasTag(tag)).toBe(true);
 			expect(sql.hasTag('no-such-tag')).toBe(false);
-			for (const e of heap.events.slice(0, 200)) {
+			for (const e of [...heap.eachEvent()].slice(0, 200)) {
 				expect(sql.event(e.id)).toEqual(e);
 				expect(ids(sql.claimsOf(e))).toEqual(ids(heap.claimsOf(e)));
 				const p = sql.positionOf(e.id);
 				expect(p).toBeTypeOf('number');
 			}
 			expect(sql.event('nope')).toBeUndefined();
-			for (const a of heap.actors.slice(0, 100)) {
+			for (const a of [...heap.eachActor()].slice(0, 100)) {
 				expect(sql.actor(a.id)).toEqual(a);
 				expect(ids(sql.eventsOf(a.id))).toEqual(ids(heap.eventsOf(a.id)));
 				expect(ids(sql.claimsBy(a.id))).toEqual(ids(heap.claimsBy(a.id)));
 				expect(sql.coActors(a.id).map((x) => [x.actor.id, x.shared])).toEqual(heap.coActors(a.id).map((x) => [x.actor.id, x.shared]));
 			}
-			for (const s of heap.sources.slice(0, 50)) expect(sql.source(s.id)).toEqual(s);
-			for (const c of heap.claims.slice(0, 50)) expect(sql.claim(c.id)).toEqual(c);
+			for (const s of [...heap.eachSource()].slice(0, 50)) expect(sql.source(s.id)).toEqual(s);
+			for (const c of [...heap.eachClaim()].slice(0, 50)) expect(sql.claim(c.id)).toEqual(c);
 		});
 
 		it('orders events by position as the in-heap engine does', () => {
 			const { heap, sql } = get();
-			const sample = heap.events.filter((_, i) => i % 7 === 0);
+			const sample = [...heap.eachEvent()].filter((_, i) => i % 7 === 0);
 			const byPos = [...sample].sort((a, b) => sql.positionOf(a.id)! - sql.positionOf(b.id)!);
 			expect(ids(byPos)).toEqual(ids(sample));
 		});
 
 		it('answers timelines, pages and briefing windows with the same events in the same order', () => {
 			const { heap, sql } = get();
-			const days = heap.events.map((e) => e.date.earliestDay);
+			const days = [...heap.eachEvent()].map((e) => e.date.earliestDay);
 			const lo = Math.min(...days);
 			const hi = Math.max(...days);
 			const span = hi - lo;
 			const tags = heap.tags().map((t) => t.tag);
-			const actors = heap.actors.filter((a) => heap.eventsOf(a.id).length > 0).map((a) => a.id);
+			const actors = [...heap.eachActor()].filter((a) => heap.eventsOf(a.id).length > 0).map((a) => a.id);
 			const filters: TimelineFilter[] = [{}, { fromDay: lo + Math.floor(span / 3) }, { toDay: lo + Math.floor(span / 2) }, { fromDay: lo + 10, toDay: lo + 40 }];
 			for (const t of tags.slice(0, 4)) filters.push({ tag: t }, { tag: t, fromDay: lo + Math.floor(span / 4) });
 			for (const a of [...actors.slice(0, 3), actors[actors.length - 1]!]) filters.push({ actorId: a }, { actorId: a, tag: tags[0]!, toDay: hi - 5 });
@@ -106,7 +106,7 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 				}
 			}
 			const seen = new Set<string>();
-			for (const e of heap.events) {
+			for (const e of [...heap.eachEvent()]) {
 				const s = e.date.start;
 				if (s.precision !== 'day' || seen.size > 30) continue;
 				const k = `${s.month}-${s.day}`;
@@ -151,7 +151,7 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 			const { heap, sql } = get();
 			const show = (m: ReturnType<DatasetSnapshot['resolveActor']>): unknown =>
 				m.kind === 'found' ? [m.kind, m.actor.id, m.via] : m.kind === 'ambiguous' ? [m.kind, ids(m.candidates)] : [m.kind];
-			for (const a of heap.actors.slice(0, 60)) {
+			for (const a of [...heap.eachActor()].slice(0, 60)) {
 				const names = [a.id, a.id.toUpperCase(), a.name, ...a.aliases, ...Object.values(a.names)];
 				// A near miss: one letter changed after the first two.
 				if (a.name.length > 6) names.push(a.name.slice(0, 4) + (a.name[4] === 'x' ? 'y' : 'x') + a.name.slice(5));

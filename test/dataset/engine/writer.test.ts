@@ -17,10 +17,10 @@ function write(s: DatasetSnapshot): Database.Database {
 	const db = new Database(':memory:');
 	const w = new EngineWriter(db);
 	const file = w.addFile('all.yaml', 'digest');
-	for (const a of s.actors) w.addActor(a, file);
-	for (const x of s.sources) w.addSource(x, file);
+	for (const a of [...s.eachActor()]) w.addActor(a, file);
+	for (const x of [...s.eachSource()]) w.addSource(x, file);
 	// Arrival order on purpose unlike date order: the writer sorts.
-	for (const e of [...s.events].reverse()) {
+	for (const e of [...s.eachEvent()].reverse()) {
 		w.addEvent(e, file);
 		for (const c of s.claimsOf(e)) w.addClaim(c);
 	}
@@ -33,7 +33,7 @@ describe('EngineWriter', () => {
 		const s = await demo();
 		const db = write(s);
 		const rows = db.prepare('SELECT ord, id, first_day, fp FROM events ORDER BY ord').all() as { ord: number; id: string; first_day: number; fp: string }[];
-		expect(rows.map((r) => r.id)).toEqual(s.events.map((e) => e.id));
+		expect(rows.map((r) => r.id)).toEqual([...s.eachEvent()].map((e) => e.id));
 		for (const r of rows) expect(dayOfOrd(r.ord)).toBe(r.first_day);
 		const fps = eventVersionFingerprints(s);
 		for (const r of rows) expect(r.fp).toBe(fps.get(r.id));
@@ -47,8 +47,8 @@ describe('EngineWriter', () => {
 		const s = await demo();
 		const db = write(s);
 		const ordOf = new Map((db.prepare('SELECT id, ord FROM events').all() as { id: string; ord: number }[]).map((r) => [r.id, r.ord]));
-		for (const c of s.claims) expect(db.prepare('SELECT event_ord FROM claims WHERE id = ?').pluck().get(c.id)).toBe(ordOf.get(c.eventId));
-		const actor = s.actors[0]!.id;
+		for (const c of [...s.eachClaim()]) expect(db.prepare('SELECT event_ord FROM claims WHERE id = ?').pluck().get(c.id)).toBe(ordOf.get(c.eventId));
+		const actor = [...s.eachActor()][0]!.id;
 		const ords = db.prepare('SELECT ord FROM event_actors WHERE actor = ? ORDER BY ord').pluck().all(actor);
 		expect(ords).toEqual(s.eventsOf(actor).map((e) => ordOf.get(e.id)));
 	});
@@ -62,7 +62,7 @@ describe('EngineWriter', () => {
 		const safarov = find('safarov');
 		expect(safarov.length).toBeGreaterThan(0);
 		// Actor keys: every event of an actor carries its key.
-		const actor = s.eventsOf(s.actors[0]!.id);
-		expect(find(`"a_${s.actors[0]!.id}"`)).toEqual(expect.arrayContaining(actor.map((e) => e.id)));
+		const actor = s.eventsOf([...s.eachActor()][0]!.id);
+		expect(find(`"a_${[...s.eachActor()][0]!.id}"`)).toEqual(expect.arrayContaining(actor.map((e) => e.id)));
 	});
 });

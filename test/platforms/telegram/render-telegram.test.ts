@@ -120,7 +120,7 @@ describe('splitting at 4096', () => {
 describe('the demo dataset through every command', () => {
 	it('renders valid Telegram HTML within the limit for every event and the list commands', async () => {
 		const core = await testCore();
-		const ids = core.dataset().events.map((e) => e.id);
+		const ids = [...core.dataset().eachEvent()].map((e) => e.id);
 		const lines = ['/help', '/help timeline', '/timeline', '/timeline limit:25', '/briefing', '/search kremlin', '/actor kremlin', ...ids.map((id) => `/event ${id}`)];
 		const requester = { platform: 'telegram', userId: '1', displayName: 't', isChannelAdmin: true, isOwner: true } as const;
 		let count = 0;

@@ -26,7 +26,7 @@ function actor(id: string, name: string): Actor {
 	return { id, name, aliases: [], type: 'person', description: name, affiliations: [], names: {}, descriptions: {} } as unknown as Actor;
 }
 
-function event(id: string, day: string, actors: string[], tags: string[]): StoryEvent {
+export function event(id: string, day: string, actors: string[], tags: string[]): StoryEvent {
 	return {
 		id,
 		date: date(day),
@@ -47,7 +47,7 @@ function event(id: string, day: string, actors: string[], tags: string[]): Story
 
 /** Events on 2025-06-27, 2025-06-30 and 2025-07-01; nothing from 2025-07-02 on. */
 export function makeDataset(version = 'v1', timezone = 'Asia/Baku'): DatasetSnapshot {
-	return new DatasetSnapshot(
+	return DatasetSnapshot.fromRecords(
 		{ title: 'Test story', summary: 'A story for tests.', timezone, status: 'developing', languages: ['en'] },
 		[actor('kremlin', 'The Kremlin'), actor('aliyev', 'Ilham Aliyev')],
 		[],

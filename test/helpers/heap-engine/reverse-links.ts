@@ -4,8 +4,8 @@
  * over the actors) and kept as long as the snapshot is, so that /event and /actor look them up
  * instead of scanning every record.
  */
-import type { Actor, StoryEvent } from './model.js';
-import { runToEnd } from './slices.js';
+import type { Actor, StoryEvent } from '../../../src/dataset/model.js';
+import { runToEnd } from '../../../src/dataset/slices.js';
 
 /**
  * What the tables are made from: a snapshot's records (the snapshot itself; named by shape so that

@@ -2,7 +2,7 @@
  * Sorted lists of event positions (date order, see EventPositions): binary searches over them, and
  * the events of each status as such a list, made on first use per snapshot.
  */
-import { runToEnd } from './slices.js';
+import { runToEnd } from '../../../src/dataset/slices.js';
 
 /** The first index of `list` (sorted so that `pred` is false, then true) where `pred` holds; the length if nowhere. */
 export function lowerBound(list: ArrayLike<number>, pred: (x: number) => boolean): number {

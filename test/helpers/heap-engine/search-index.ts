@@ -9,7 +9,7 @@
  * Set per matching document.
  */
 import { andInto, bestOf, bestOfBits, bitsOf, byScoreDescending, compact, MatchedLists, orInto, popcount, scoreDense, scoreTerm, seek, seeks, type DenseSet } from './search-kernels.js';
-import { indexTokens } from './text.js';
+import { indexTokens } from '../../../src/dataset/text.js';
 
 export interface IndexedDoc {
 	/** Fields with their weights; a title counts more than a summary. */

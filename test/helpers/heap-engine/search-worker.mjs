@@ -13,7 +13,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { SearchIndexBuilder } = await import('./search-index-builder.ts');
-const { runToEnd } = await import('./slices.ts');
+const { runToEnd } = await import('../../../src/dataset/slices.ts');
 
 const builder = new SearchIndexBuilder();
 

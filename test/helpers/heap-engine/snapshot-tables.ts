@@ -3,13 +3,13 @@
  * lists, flat per-position arrays for the timeline filters, the search index — and the builder
  * that makes it record by record (see SnapshotTables).
  */
-import type { Actor, Claim, Source, StoryEvent } from './model.js';
-import { eventStatuses } from './schema.js';
+import type { Actor, Claim, Source, StoryEvent } from '../../../src/dataset/model.js';
+import { eventStatuses } from '../../../src/dataset/schema.js';
 import { SearchFeed, type BuildStep, type SearchSink } from './search-feed.js';
 import { SearchIndexBuilder } from './search-index-builder.js';
 import { actorKey, type SearchIndex } from './search-index.js';
-import { mergeSortSteps, runToEnd } from './slices.js';
-import { fold, soundKey } from './text.js';
+import { mergeSortSteps, runToEnd } from '../../../src/dataset/slices.js';
+import { fold, soundKey } from '../../../src/dataset/text.js';
 
 /** A lookup by id. */
 export type IdLookup<T> = (id: string) => T | undefined;

@@ -4,8 +4,8 @@
  * single day, bucketed by month and day in date order. A query then checks only its bucket's events
  * (day precision, not a range, an earlier year) — a few hundred at 100k events.
  */
-import { civilFromDay } from './partial-date.js';
-import { runToEnd } from './slices.js';
+import { civilFromDay } from '../../../src/dataset/partial-date.js';
+import { runToEnd } from '../../../src/dataset/slices.js';
 
 /** Positions of single-day events, grouped by month × 32 + day: `positions[starts[key]..starts[key + 1])`, ascending. */
 export interface DayBuckets {

@@ -5,8 +5,8 @@
  * (search-feed.ts, search-worker.mjs).
  */
 import { searchIndexFromParts, type IndexedDoc, type SearchIndex, type SearchIndexParts } from './search-index.js';
-import { codeUnitOrder, mergeSortSteps, runToEnd } from './slices.js';
-import { STOP_WORDS, tokenize } from './text.js';
+import { codeUnitOrder, mergeSortSteps, runToEnd } from '../../../src/dataset/slices.js';
+import { STOP_WORDS, tokenize } from '../../../src/dataset/text.js';
 
 /** Token stream blocks: fixed size, so the stream grows without copying what it holds. */
 const BLOCK_BITS = 20;

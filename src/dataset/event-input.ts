@@ -1,0 +1,61 @@
+/**
+ * An event back in the editors' input shape from the record and its claims alone (no snapshot), and
+ * the fingerprint of its version: what the build stores per event, and what to-input.ts exports.
+ */
+import { createHash } from 'node:crypto';
+import type { Claim, StoryEvent } from './model.js';
+import type { EventInput } from './schema.js';
+
+/** An event and its claims (in the event's order) back in the editors' input shape. */
+export function eventInputOf(e: StoryEvent, claims: readonly Claim[]): EventInput {
+	return {
+		id: e.id,
+		date: e.date.text,
+		title: e.title,
+		summary: e.summary,
+		...(e.location ? { location: { ...e.location, ...(e.location.names ? { names: { ...e.location.names } } : {}) } } : {}),
+		actors: e.actors.map((a) => ({ actor: a.actorId, ...(a.role ? { role: a.role } : {}) })),
+		...(e.tags.length ? { tags: [...e.tags] } : {}),
+		sources: [...e.sourceIds],
+		status: e.status,
+		...(e.note ? { note: e.note } : {}),
+		...(e.related.length ? { related: e.related.map((r) => ({ event: r.eventId, type: r.type })) } : {}),
+		...(e.claimIds.length
+			? {
+					claims: claims.map((c) => ({
+						id: c.id,
+						by: c.by,
+						stance: c.stance,
+						...(c.topic ? { topic: c.topic } : {}),
+						text: c.text,
+						...(c.quote ? { quote: { ...c.quote } } : {}),
+						source: c.sourceId,
+						...(c.date ? { date: c.date.text } : {}),
+						...(Object.keys(c.translations).length ? { translations: { ...c.translations } } : {}),
+					})),
+				}
+			: {}),
+		...(Object.keys(e.titles).length ? { titles: { ...e.titles } } : {}),
+		...(Object.keys(e.summaries).length ? { summaries: { ...e.summaries } } : {}),
+		...(Object.keys(e.notes).length ? { notes: { ...e.notes } } : {}),
+		...(e.priority ? { priority: e.priority } : {}),
+		...(e.draft ? { draft: true } : {}),
+		...(e.embargo ? { embargo: e.embargo } : {}),
+	};
+}
+
+/**
+ * The fingerprint of an event's version: SHA-256 of its canonical JSON in the editors' shape with
+ * its claims' (sorted by id, so reordering claims in a file is no change). Editing a claim makes a
+ * new version of its event. The delivery ledger and corrections key on it, so it must not change
+ * between releases.
+ */
+export function eventFingerprint(e: StoryEvent, claims: readonly Claim[]): string {
+	const input = eventInputOf(e, claims);
+	const eventJson = JSON.stringify({ ...input, claims: undefined });
+	const claimJson = (input.claims ?? [])
+		.map((c) => ({ id: c.id, json: JSON.stringify({ ...c, event: e.id }) }))
+		.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+		.map((c) => c.json);
+	return createHash('sha256').update(JSON.stringify([eventJson, ...claimJson])).digest('hex');
+}
