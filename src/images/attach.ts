@@ -60,7 +60,7 @@ export async function timelineFilterAttachment(ctx: AttachContext, filter: Timel
 	const head = () => {
 		// The snapshot's date order is the picture's (date, then id), so the result's first events are the ones it draws.
 		const page = ctx.dataset.timelinePage(filter, 1, MAX_IMAGE_EVENTS + 1);
-		return { events: page.events, total: page.total };
+		return { events: page.events, total: page.total, ...(page.capped ? { capped: true } : {}) };
 	};
 	try {
 		const draw = wantsSvg(ctx.services) ? timelineSvgImageOf : timelineImageOf;
