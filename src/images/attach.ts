@@ -72,7 +72,7 @@ export async function timelineFilterAttachment(ctx: AttachContext, filter: Timel
 }
 
 export async function relationsAttachment(ctx: AttachContext, actorId: string): Promise<ImageAttachment[]> {
-	if (!imagesEnabled(ctx.services) || ctx.dataset.eventsOf(actorId).length === 0) return [];
+	if (!imagesEnabled(ctx.services) || ctx.dataset.timelinePage({ actorId }, 1, 1).total === 0) return [];
 	try {
 		return [await (wantsSvg(ctx.services) ? relationsSvgImage : relationsImage)(ctx.dataset, actorId, ctx.i18n)];
 	} catch (err) {

@@ -73,6 +73,15 @@ describe.each(Object.entries(EXPECTED))('capped totals in %s', (locale, want) =>
 		expect(r.paging?.next).toBe('/timeline page:101');
 	});
 
+	it('/actor says its events are at least so many', async () => {
+		const i18n = createTranslator(locale);
+		const text = plain(renderPlainText(await reply(capped, '/actor kremlin', locale)));
+		expect(text).toContain(plain(i18n.t('actor.events.capped', { n: 1000 })));
+		expect(text).toContain(plain(i18n.t('actor.eventsMore.capped', { n: 992, command: '/timeline actor:kremlin' })));
+		const exact = plain(renderPlainText(await reply(demo, '/actor kremlin', locale)));
+		expect(exact).toContain(plain(i18n.t('actor.events', { n: demo.eventsOf('kremlin').length })));
+	});
+
 	it('an uncapped answer keeps its exact count', async () => {
 		const text = plain(renderPlainText(await reply(demo, '/search Aliyev', locale)));
 		expect(text).not.toContain(want.search);
