@@ -33,11 +33,12 @@ export default defineCommand({
 		fields.push({ name: i18n.t('field.id'), value: a.id });
 		blocks.push({ kind: 'fields', fields });
 
-		const events = dataset.eventsOf(a.id);
-		if (events.length) {
-			blocks.push(heading(i18n.t('actor.events', { n: events.length })));
-			for (const e of events.slice(0, MAX_EVENTS)) blocks.push(eventLine(dataset, e, i18n));
-			if (events.length > MAX_EVENTS) blocks.push(para(i18n.t('actor.eventsMore', { n: events.length - MAX_EVENTS, command: `/timeline actor:${a.id}` })));
+		// The first events and their count, as a timeline page: an actor in thousands of events is not listed whole.
+		const { events, total, capped } = dataset.timelinePage({ actorId: a.id }, 1, MAX_EVENTS);
+		if (total) {
+			blocks.push(heading(i18n.t(capped ? 'actor.events.capped' : 'actor.events', { n: total })));
+			for (const e of events) blocks.push(eventLine(dataset, e, i18n));
+			if (total > MAX_EVENTS) blocks.push(para(i18n.t(capped ? 'actor.eventsMore.capped' : 'actor.eventsMore', { n: total - MAX_EVENTS, command: `/timeline actor:${a.id}` })));
 		} else blocks.push(para(i18n.t('actor.noEvents')));
 
 		const claims = dataset.claimsBy(a.id);

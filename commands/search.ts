@@ -18,11 +18,12 @@ export default defineCommand({
 	execute({ args, dataset, i18n }) {
 		const limit = args.limit ?? 8;
 		// Only the results shown are ranked in order; the rest are counted.
-		const { results, total } = dataset.searchPage(args.query, limit);
+		const { results, total, capped } = dataset.searchPage(args.query, limit);
 		if (total === 0) {
 			return { blocks: [para(i18n.t('search.none', { query: args.query }))] };
 		}
-		const count = total > limit ? i18n.t('search.countShown', { n: total, limit }) : i18n.t('search.count', { n: total });
+		// A capped total is a lower bound (the engine stopped counting): "1000+ results".
+		const count = capped ? i18n.t('search.countCapped', { n: total, limit }) : total > limit ? i18n.t('search.countShown', { n: total, limit }) : i18n.t('search.count', { n: total });
 		const blocks: Block[] = [heading(i18n.t('search.title', { query: args.query })), para(italic(count))];
 		for (const r of results) {
 			const matched = new Set(r.matched);

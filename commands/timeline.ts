@@ -52,7 +52,7 @@ export default defineCommand({
 		const filter = timelineFilter(args);
 		// One page: a long result is counted and paged without making the list of all its events.
 		const limit = args.limit ?? 10;
-		const { total, page, pages, events: shown, first: earliest, last: latest } = dataset.timelinePage(filter, args.page ?? 1, limit);
+		const { total, page, pages, capped, events: shown, first: earliest, last: latest } = dataset.timelinePage(filter, args.page ?? 1, limit);
 		const filters = [
 			args.text && i18n.t('timeline.filter.text', { text: args.text }),
 			args.from && i18n.t('timeline.filter.from', { date: i18n.date(args.from) }),
@@ -71,7 +71,10 @@ export default defineCommand({
 			return { blocks: [para(sentences.join(' '))] };
 		}
 		const title = filters.length ? i18n.t('timeline.title.filtered', { filters: i18n.list(filters) }) : i18n.t('timeline.title');
-		const range = i18n.t('timeline.range', { n: total, first: i18n.date(earliest!.date), last: i18n.date(latest!.date) });
+		// A capped count is a lower bound, and the last event counted is not the last there is: no end date.
+		const range = capped
+			? i18n.t('timeline.range.capped', { n: total, first: i18n.date(earliest!.date) })
+			: i18n.t('timeline.range', { n: total, first: i18n.date(earliest!.date), last: i18n.date(latest!.date) });
 		const blocks = [heading(title), para(italic(range)), ...shown.map((e) => eventLine(dataset, e, i18n))];
 		blocks.push(para(italic(i18n.t('timeline.legend'))));
 		// The picture shows the whole result, on the first page only: later pages edit the same message.
@@ -80,13 +83,15 @@ export default defineCommand({
 		return {
 			blocks,
 			...(images.length ? { images } : {}),
-			...(pages > 1
+			...(pages > 1 || capped
 				? {
 						paging: {
 							page,
 							pages,
+							...(capped ? { capped } : {}),
 							...(page > 1 ? { prev: commandLine({ page: String(page - 1) }) } : {}),
-							...(page < pages ? { next: commandLine({ page: String(page + 1) }) } : {}),
+							// Past a capped count there may be more pages: the next is offered.
+							...(page < pages || capped ? { next: commandLine({ page: String(page + 1) }) } : {}),
 						},
 					}
 				: {}),

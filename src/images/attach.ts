@@ -60,7 +60,7 @@ export async function timelineFilterAttachment(ctx: AttachContext, filter: Timel
 	const head = () => {
 		// The snapshot's date order is the picture's (date, then id), so the result's first events are the ones it draws.
 		const page = ctx.dataset.timelinePage(filter, 1, MAX_IMAGE_EVENTS + 1);
-		return { events: page.events, total: page.total };
+		return { events: page.events, total: page.total, ...(page.capped ? { capped: true } : {}) };
 	};
 	try {
 		const draw = wantsSvg(ctx.services) ? timelineSvgImageOf : timelineImageOf;
@@ -72,7 +72,7 @@ export async function timelineFilterAttachment(ctx: AttachContext, filter: Timel
 }
 
 export async function relationsAttachment(ctx: AttachContext, actorId: string): Promise<ImageAttachment[]> {
-	if (!imagesEnabled(ctx.services) || ctx.dataset.eventsOf(actorId).length === 0) return [];
+	if (!imagesEnabled(ctx.services) || ctx.dataset.timelinePage({ actorId }, 1, 1).total === 0) return [];
 	try {
 		return [await (wantsSvg(ctx.services) ? relationsSvgImage : relationsImage)(ctx.dataset, actorId, ctx.i18n)];
 	} catch (err) {

@@ -36,7 +36,7 @@ export interface TimelineQuery {
 	/** What identifies the result within one snapshot, e.g. the filter as JSON. */
 	readonly key: string;
 	/** The result's first events in date order (at least maxEvents + 1 when there are as many) and how many it has in all. */
-	readonly head: () => { readonly events: readonly StoryEvent[]; readonly total: number };
+	readonly head: () => { readonly events: readonly StoryEvent[]; readonly total: number; readonly capped?: boolean };
 }
 
 /** Pictures kept, across snapshots; a picture is 50–250 kB. */
@@ -95,15 +95,15 @@ export function timelineImageOf(
 ): Promise<ImageAttachment> {
 	const key = ['timeline-query', i18n.locale, title, opts.maxEvents ?? '', query.key].join('\u0000');
 	return cached(dataset, key, () => {
-		const { events, total } = query.head();
-		return drawTimelineImage(dataset, events, title, i18n, opts, total);
+		const { events, total, capped } = query.head();
+		return drawTimelineImage(dataset, events, title, i18n, opts, total, capped);
 	});
 }
 
 async function drawTimelineImage(
-	dataset: DatasetSnapshot, events: readonly StoryEvent[], title: string, i18n: Translator, opts: TimelineImageOptions, total?: number,
+	dataset: DatasetSnapshot, events: readonly StoryEvent[], title: string, i18n: Translator, opts: TimelineImageOptions, total?: number, capped?: boolean,
 ): Promise<ImageAttachment> {
-	const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}), ...(total !== undefined ? { total } : {}) });
+	const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}), ...(total !== undefined ? { total } : {}), ...(capped ? { capped } : {}) });
 	const glyphs = new GlyphSink();
 	const svg = drawTimeline(layout, glyphs);
 	const png = await renderPngOffThread({ svg, glyphs: glyphs.job(), opaque: true });
@@ -127,7 +127,7 @@ function timelineAlt(layout: TimelineLayout, title: string, i18n: Translator): s
 		const params = { n: marks.length, from: i18n.date(first), to: i18n.date(last), lanes };
 		alt = flags.length > 0 ? i18n.t('image.alt.timeline.flagged', { ...params, flags: i18n.list(flags) }) : i18n.t('image.alt.timeline', params);
 	}
-	if (layout.omitted > 0) alt += ` ${i18n.t('image.alt.more', { n: layout.omitted })}`;
+	if (layout.omitted > 0) alt += ` ${i18n.t(layout.omittedCapped ? 'image.alt.more.capped' : 'image.alt.more', { n: layout.omitted })}`;
 	return alt;
 }
 
@@ -159,8 +159,8 @@ export function timelineSvgImageOf(
 ): Promise<ImageAttachment> {
 	const key = ['timeline-query-svg', i18n.locale, title, opts.maxEvents ?? '', query.key].join('\u0000');
 	return cached(dataset, key, async () => {
-		const { events, total } = query.head();
-		const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}), total });
+		const { events, total, capped } = query.head();
+		const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}), total, ...(capped ? { capped } : {}) });
 		return { name: 'timeline.svg', png: new Uint8Array(0), svg: drawTimeline(layout, 'svg'), alt: timelineAlt(layout, title, i18n) };
 	});
 }

@@ -34,6 +34,8 @@ export interface TimelineOptions {
 	 * order): the rest count as omitted. Default: `events.length`.
 	 */
 	readonly total?: number;
+	/** Set when `total` is a lower bound (the engine stopped counting at its cap): the omitted count reads "1000+ more". */
+	readonly capped?: boolean;
 	/** The reader's language for every word and date drawn (English by default); titles are shown in it when the dataset has them. */
 	readonly i18n?: Translator;
 }
@@ -104,8 +106,10 @@ export interface TimelineLayout {
 	readonly legend: { readonly y: number; readonly items: readonly LegendItem[] };
 	/** Notes under the plot: events drawn unlabelled, events left out by {@link TimelineOptions.maxEvents}. */
 	readonly footer?: { readonly y: number; readonly lines: readonly string[] };
-	/** Events left out by {@link TimelineOptions.maxEvents}. */
+	/** Events left out by {@link TimelineOptions.maxEvents}; at least so many when {@link omittedCapped}. */
 	readonly omitted: number;
+	/** The omitted count is a lower bound ({@link TimelineOptions.capped}). */
+	readonly omittedCapped?: true;
 	readonly empty: boolean;
 	/** Text direction of the picture's language: right-to-left text is drawn as such. */
 	readonly dir: 'ltr' | 'rtl';
@@ -317,7 +321,7 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 	const footerY = (axisBottom ?? top) + (tall ? 50 : 28);
 	const notes = [
 		...(unlabelled > 0 ? [i18n.t('image.timeline.unlabelled', { n: unlabelled })] : []),
-		...(omittedFrom ? [i18n.t('image.timeline.more', { n: omitted, date: i18n.date(omittedFrom.date) })] : []),
+		...(omittedFrom ? [i18n.t(opts.capped ? 'image.timeline.more.capped' : 'image.timeline.more', { n: omitted, date: i18n.date(omittedFrom.date) })] : []),
 	].map((line) => truncateToWidth(line, width - 2 * MARGIN, FONT.legend));
 	const footer = notes.length > 0 ? { y: footerY, lines: notes } : undefined;
 	const bottom = footer ? footerY + (notes.length - 1) * FOOTER_LINE : (axisBottom ?? top) + (tall ? 24 : 0);
@@ -325,6 +329,7 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 	return {
 		width, height, title, subtitle, scale, fromDay, toDay, plotLeft, plotRight, axisTop, lanes, marks,
 		legend: { y: legendItems[0]?.y ?? 98, items: legendItems }, empty: list.length === 0, omitted,
+		...(opts.capped && omitted > 0 ? { omittedCapped: true as const } : {}),
 		dir: RTL.has(i18n.locale) ? 'rtl' : 'ltr', separator: i18n.t('image.separator'),
 		...(axisBottom !== undefined ? { axisBottom } : {}),
 		...(footer ? { footer } : {}),

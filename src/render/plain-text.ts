@@ -66,7 +66,7 @@ export function renderBlock(b: Block, i18n: Translator = EN): string {
 /** "Page 1 of 4 · next: /timeline page:2": where the other pages are, as a text interface shows it. */
 export function pagingLine(p: Paging, i18n: Translator): string {
 	return [
-		i18n.t('paging.footer', { page: p.page, pages: p.pages }),
+		i18n.t(p.capped ? 'paging.footer.capped' : 'paging.footer', { page: p.page, pages: p.pages }),
 		...(p.prev ? [i18n.t('paging.previous', { line: p.prev })] : []),
 		...(p.next ? [i18n.t('paging.next', { line: p.next })] : []),
 	].join(' · ');

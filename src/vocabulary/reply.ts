@@ -59,6 +59,11 @@ export interface ImageAttachment {
 export interface Paging {
 	readonly page: number;
 	readonly pages: number;
+	/**
+	 * Set when `pages` is a lower bound (the dataset engine stopped counting at its cap): shown as
+	 * "page 3 of 10+", and a next page may exist past `pages`.
+	 */
+	readonly capped?: true;
 	readonly prev?: string;
 	readonly next?: string;
 }

@@ -60,7 +60,8 @@ function passes(e: StoryEvent, f: TimelineFilter): boolean {
  * listing the selection: its last {@link FEED_ENTRIES} events (two pages from the end), and, with
  * version times, the events the filter keeps among the newest versions (a correction brings an old
  * event back to the top). A text filter cannot be checked event by event, so with one only the
- * selection's latest events are candidates.
+ * selection's latest events are candidates; so are they for an event whose version is not recorded
+ * yet (the store records every version at start-up and after each swap, so only for a moment).
  */
 export function feedCandidates(dataset: DatasetSnapshot, filter: TimelineFilter, times?: FeedEntryTimes): StoryEvent[] {
 	// The newest events that pass: a feed never shows more than these and the newest versions.

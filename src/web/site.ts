@@ -429,10 +429,12 @@ function pager(result: HandleResult, r: { params: URLSearchParams; href: (path: 
 		p.set('page', String(page));
 		return r.href(`/timeline?${p.toString()}`);
 	};
-	return html`<nav class="pages" aria-label="${r.i18n.t('web.page', { page: paging.page, pages: paging.pages })}"><ul>
+	// A capped count is a lower bound: "page 3 of 10+", and there may be a page after the last counted.
+	const where = r.i18n.t(paging.capped ? 'web.page.capped' : 'web.page', { page: paging.page, pages: paging.pages });
+	return html`<nav class="pages" aria-label="${where}"><ul>
 <li>${paging.page > 1 ? html`<a rel="prev" href="${link(paging.page - 1)}">${r.i18n.t('web.page.previous')}</a>` : ''}</li>
-<li>${r.i18n.t('web.page', { page: paging.page, pages: paging.pages })}</li>
-<li>${paging.page < paging.pages ? html`<a rel="next" href="${link(paging.page + 1)}">${r.i18n.t('web.page.next')}</a>` : ''}</li>
+<li>${where}</li>
+<li>${paging.page < paging.pages || paging.capped ? html`<a rel="next" href="${link(paging.page + 1)}">${r.i18n.t('web.page.next')}</a>` : ''}</li>
 </ul></nav>`;
 }
 

@@ -233,6 +233,7 @@ export const en = {
 	'timeline.title': 'Timeline',
 	'timeline.title.filtered': 'Timeline: {filters}',
 	'timeline.range': '{n, plural, one {# event} other {# events}}, {first} to {last}',
+	'timeline.range.capped': '{n, plural, one {#+ event} other {#+ events}}, from {first} on',
 	'timeline.legend': 'Details of one event: /event ID. Markers: ⚠ disputed, ✎ corrected, ◌ single source.',
 
 	// ── /actor ────────────────────────────────────────────────────────────────────────────────
@@ -244,7 +245,9 @@ export const en = {
 	'actor.membersMore': '{names} and {n} more',
 	'actor.wikidata': 'Wikidata',
 	'actor.events': 'Events ({n})',
+	'actor.events.capped': 'Events ({n}+)',
 	'actor.eventsMore': '… {n} more: {command}',
+	'actor.eventsMore.capped': '… {n}+ more: {command}',
 	'actor.noEvents': 'No events in the dataset involve this actor directly.',
 	'actor.claims': 'Claims made ({n})',
 	'actor.claimsMore': '… {n} more: {command}',
@@ -275,6 +278,7 @@ export const en = {
 	'search.title': 'Search: {query}',
 	'search.count': '{n, plural, one {# result} other {# results}}, best first',
 	'search.countShown': '{n, plural, one {# result} other {# results}}, best first; showing {limit}',
+	'search.countCapped': '{n, plural, one {#+ result} other {#+ results}}, best first; showing {limit}',
 	'search.actor': '<b>{name}</b> (actor, {command}): ',
 
 	// ── /export ───────────────────────────────────────────────────────────────────────────────
@@ -426,9 +430,11 @@ export const en = {
 
 	// ── Renderers and platforms ───────────────────────────────────────────────────────────────
 	'paging.footer': 'Page {page} of {pages}',
+	'paging.footer.capped': 'Page {page} of {pages}+',
 	'paging.previous': 'previous: {line}',
 	'paging.next': 'next: {line}',
 	'paging.label': '{page} / {pages}',
+	'paging.label.capped': '{page} / {pages}+',
 	'paging.telegram.previous': '‹ Previous',
 	'paging.telegram.next': 'Next ›',
 	'paging.discord.previous': '◀ Previous',
@@ -531,6 +537,7 @@ export const en = {
 	'image.timeline.empty': 'No events to show',
 	'image.timeline.unlabelled': '{n, plural, one {# event} other {# events}} shown as marks only: too many to label at this scale',
 	'image.timeline.more': '+{n, plural, one {# more event} other {# more events}} from {date} on, not drawn',
+	'image.timeline.more.capped': '+{n, plural, one {#+ more event} other {#+ more events}} from {date} on, not drawn',
 	'image.lane.head': '{n, plural, one {# event} other {# events}}',
 	'image.lane.head.unlabelled': '{n, plural, one {# event} other {# events}}, {unlabelled} unlabelled',
 	'image.relations.title': 'Relations: {name}',
@@ -545,6 +552,7 @@ export const en = {
 	'image.alt.disputed': '{n} disputed',
 	'image.alt.corrected': '{n} corrected',
 	'image.alt.more': '{n, plural, one {# more event is} other {# more events are}} not drawn.',
+	'image.alt.more.capped': '{n, plural, one {#+ more event is} other {#+ more events are}} not drawn.',
 	'image.alt.relations': 'Relations of {name}: actors who share events with them, with the number of shared events: {list}.',
 	'image.alt.relations.none': 'Relations of {name}: no other actor shares an event with them.',
 	'image.alt.neighbour': '{name} ({n})',
@@ -614,6 +622,7 @@ export const en = {
 	'web.feed.title': '{story}: new and corrected events',
 	'web.feed.corrected': 'Corrected: {title}',
 	'web.page': 'Page {page} of {pages}',
+	'web.page.capped': 'Page {page} of {pages}+',
 	'web.page.previous': 'Previous page',
 	'web.page.next': 'Next page',
 	'web.claims.by': 'Claims by {by}',

@@ -72,7 +72,7 @@ export class PageStore {
 			type: ComponentType.ActionRow,
 			components: [
 				await button(i18n.t('paging.discord.previous'), paging.prev, 'sitrep:page-prev-off'),
-				{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: i18n.t('paging.label', { page: paging.page, pages: paging.pages }), custom_id: LABEL_ID, disabled: true },
+				{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: i18n.t(paging.capped ? 'paging.label.capped' : 'paging.label', { page: paging.page, pages: paging.pages }), custom_id: LABEL_ID, disabled: true },
 				await button(i18n.t('paging.discord.next'), paging.next, 'sitrep:page-next-off'),
 			],
 		};

@@ -255,7 +255,7 @@ function splitLong(text: string, max: number): string[] {
 function footerText(reply: Reply, mode: 'buttons' | 'text', i18n: Translator): string | undefined {
 	const p = reply.paging;
 	if (!p) return undefined;
-	const parts = [i18n.t('paging.footer', { page: p.page, pages: p.pages })];
+	const parts = [i18n.t(p.capped ? 'paging.footer.capped' : 'paging.footer', { page: p.page, pages: p.pages })];
 	if (mode === 'text') {
 		if (p.prev) parts.push(i18n.t('paging.previous', { line: p.prev }));
 		if (p.next) parts.push(i18n.t('paging.next', { line: p.next }));

@@ -123,7 +123,7 @@ export function renderTelegram(reply: Reply, options: RenderOptions = {}): strin
 
 function pack(reply: Reply, i18n: Translator, limit: number, options: RenderOptions): string[] {
 	const rendered = reply.blocks.map((b) => ({ html: renderBlockHtml(b, i18n), heading: b.kind === 'heading' })).filter((b) => b.html !== '');
-	const footer = reply.paging ? `<i>${escapeHtml(i18n.t('paging.footer', { page: reply.paging.page, pages: reply.paging.pages }))}</i>` : undefined;
+	const footer = reply.paging ? `<i>${escapeHtml(i18n.t(reply.paging.capped ? 'paging.footer.capped' : 'paging.footer', { page: reply.paging.page, pages: reply.paging.pages }))}</i>` : undefined;
 	if (footer) rendered.push({ html: footer, heading: false });
 	if (rendered.length === 0) return [escapeHtml(i18n.t('telegram.noAnswer'))];
 	if (options.singleMessage) return [packOne(rendered, limit, footer, i18n)];

@@ -345,7 +345,7 @@ export class TelegramSender implements PlatformSender {
 		try {
 			const row: InlineKeyboardButton[] = [];
 			if (paging.prev) row.push({ text: i18n.t('paging.telegram.previous'), callback_data: await key(paging.prev) });
-			row.push({ text: i18n.t('paging.label', { page: paging.page, pages: paging.pages }), callback_data: NOOP_KEY });
+			row.push({ text: i18n.t(paging.capped ? 'paging.label.capped' : 'paging.label', { page: paging.page, pages: paging.pages }), callback_data: NOOP_KEY });
 			if (paging.next) row.push({ text: i18n.t('paging.telegram.next'), callback_data: await key(paging.next) });
 			return { inline_keyboard: [row] };
 		} catch (err) {
