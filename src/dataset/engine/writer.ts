@@ -58,6 +58,15 @@ export class EngineWriter {
 	/** Staging number of the event whose claims come next (addClaim follows its addEvent). */
 	#eventN = -1;
 	#eventId = '';
+	/** Every word of the text tables (format.ts `words`): a vocabulary, not the text. */
+	readonly #words = new Set<string>();
+
+	/** Folded text, its words noted in the vocabulary. */
+	#folded(...texts: readonly (string | undefined)[]): string {
+		const out = folded(...texts);
+		if (out) for (const w of out.split(' ')) this.#words.add(w);
+		return out;
+	}
 
 	/** `db`: an empty database, opened for writing; the writer owns it until {@link finish}. */
 	constructor(db: Database.Database) {
@@ -82,7 +91,7 @@ export class EngineWriter {
 		const doc = JSON.stringify(a);
 		const n = this.#actors++;
 		this.#stmt.actor.run(n, a.id, doc, file, digest(doc));
-		this.#stmt.actorText.run(n, folded(a.name, ...a.aliases, ...Object.values(a.names)), folded(a.description), textKey(a.id));
+		this.#stmt.actorText.run(n, this.#folded(a.name, ...a.aliases, ...Object.values(a.names)), this.#folded(a.description), textKey(a.id));
 		for (const name of [a.id, a.name, ...a.aliases, ...Object.values(a.names)]) {
 			const key = nameKey(name);
 			if (!key) continue;
@@ -106,7 +115,7 @@ export class EngineWriter {
 		this.#eventId = e.id;
 		this.#maxSpan = Math.max(this.#maxSpan, e.date.latestDay - e.date.earliestDay);
 		const keys = [...new Set(e.actors.map((a) => textKey(a.actorId)))].join(' ');
-		this.#stmt.stageEvent.run(n, e.date.earliestDay, e.date.latestDay, e.id, folded(e.title, ...Object.values(e.titles)), folded(e.summary, ...e.tags, e.location?.name), keys, JSON.stringify(e), file);
+		this.#stmt.stageEvent.run(n, e.date.earliestDay, e.date.latestDay, e.id, this.#folded(e.title, ...Object.values(e.titles)), this.#folded(e.summary, ...e.tags, e.location?.name), keys, JSON.stringify(e), file);
 	}
 
 	/** A claim of the event added last. */
@@ -115,7 +124,7 @@ export class EngineWriter {
 		const n = this.#claims++;
 		const doc = JSON.stringify(c);
 		this.#stmt.claim.run(n, c.id, this.#eventN, c.by, doc, digest(doc));
-		const text = folded(c.text, c.quote?.text);
+		const text = this.#folded(c.text, c.quote?.text);
 		this.#stmt.stageClaim.run(n, this.#eventN, text, textKey(c.by));
 		this.#stmt.claimText.run(n, text, textKey(c.by));
 	}
@@ -181,9 +190,13 @@ export class EngineWriter {
 			['max_span', String(this.#maxSpan)],
 			// Tags with how many events carry each: /tags answers without a GROUP BY over every event.
 			['tags', JSON.stringify(db.prepare('SELECT tag, count(*) AS count FROM event_tags GROUP BY tag').all())],
+			['statuses', JSON.stringify(this.#statusCounts())],
 		] as const) {
 			s.meta.run(k, v);
 		}
+		const word = db.prepare('INSERT INTO words (word) VALUES (?)');
+		for (const w of [...this.#words].sort()) word.run(w);
+		this.#words.clear();
 		for (const t of ['stage_claims', 'stage_ord', 'stage_events']) db.exec(`DROP TABLE temp.${t}`);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		db.exec(`INSERT INTO event_text (event_text) VALUES ('optimize')`);
@@ -209,6 +222,13 @@ export class EngineWriter {
 		// Claimants' keys go with the claims' words: the keys column is the event's own actors only.
 		const claimWords = [...claims.map((c) => c.text).filter(Boolean), ...new Set(claims.map((c) => c.key))].join(' ');
 		this.#stmt.eventText.run(row.ord, row.title, row.summary, claimWords, row.keys);
+	}
+
+	/** Events per status code (index in eventStatuses). */
+	#statusCounts(): number[] {
+		const out = eventStatuses.map(() => 0);
+		for (const r of this.#db.prepare('SELECT status, count(*) AS n FROM events GROUP BY status').all() as { status: number; n: number }[]) if (r.status < out.length) out[r.status] = r.n;
+		return out;
 	}
 
 	/** Aborts: nothing is committed. */
