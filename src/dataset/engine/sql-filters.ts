@@ -17,6 +17,11 @@ export interface OrdQuery {
 export interface TimelineQuery extends OrdQuery {
 	readonly ord: string;
 	readonly text: boolean;
+	/**
+	 * Counts the events that pass among the first `budget` rows of the driving table, up to `cap + 1`:
+	 * `driven` tells whether the table had more rows than that (then the count is a lower bound).
+	 */
+	countWithin(budget: number, cap: number): { readonly sql: string; readonly params: unknown[]; readonly driven: OrdQuery };
 }
 
 /** A tag carried by fewer events than this drives a text timeline: its list is walked, the text checked per event. */
@@ -32,10 +37,6 @@ const SHORT_LIST = 2000;
  * many events carry a tag.
  */
 export function timelineQuery(r: Reader, filter: TimelineFilter, tagCount: (tag: string) => number): TimelineQuery | undefined {
-	const from: string[] = [];
-	const fromParams: unknown[] = [];
-	const where: string[] = [];
-	const whereParams: unknown[] = [];
 	let status: number | undefined;
 	if (filter.status !== undefined) {
 		status = STATUS.get(filter.status);
@@ -46,60 +47,78 @@ export function timelineQuery(r: Reader, filter: TimelineFilter, tagCount: (tag:
 		expr = textFilter(r, filter.text);
 		if (!expr) return undefined;
 	}
-	// The driving table and its ord column.
+	// The driving table, its ord column and its own conditions; then the lookups, written with `{o}`
+	// for the ord they look up (the driver's column, or a subquery's `d.o`).
+	let table: string;
 	let ord: string;
+	const dWhere: string[] = [];
+	const dParams: unknown[] = [];
+	const joins: string[] = [];
+	const jParams: unknown[] = [];
+	const rest: string[] = [];
+	const rParams: unknown[] = [];
 	let tagDone = false;
 	if (filter.actorId !== undefined) {
-		from.push('event_actors a');
-		ord = 'a.ord';
-		where.push('a.actor = ?');
-		whereParams.push(filter.actorId);
+		[table, ord] = ['event_actors a', 'a.ord'];
+		dWhere.push('a.actor = ?');
+		dParams.push(filter.actorId);
 	} else if (filter.tag !== undefined && (expr === undefined || tagCount(filter.tag) < SHORT_LIST)) {
-		from.push('event_tags g');
-		ord = 'g.ord';
+		[table, ord] = ['event_tags g', 'g.ord'];
 		tagDone = true;
-		where.push('g.tag = ?');
-		whereParams.push(filter.tag);
-	} else if (expr !== undefined) {
-		from.push('event_text t');
-		ord = 't.rowid';
-	} else {
-		from.push('events e');
-		ord = 'e.ord';
-	}
+		dWhere.push('g.tag = ?');
+		dParams.push(filter.tag);
+	} else if (expr !== undefined) [table, ord] = ['event_text t', 't.rowid'];
+	else [table, ord] = ['events e', 'e.ord'];
 	if (expr !== undefined) {
-		if (ord !== 't.rowid') from.push(`CROSS JOIN event_text t ON t.rowid = ${ord}`);
-		where.push('t.event_text MATCH ?');
-		whereParams.push(expr);
+		if (ord === 't.rowid') {
+			dWhere.push('t.event_text MATCH ?');
+			dParams.push(expr);
+		} else {
+			joins.push('CROSS JOIN event_text t ON t.rowid = {o}');
+			rest.push('t.event_text MATCH ?');
+			rParams.push(expr);
+		}
 	}
 	if (filter.tag !== undefined && !tagDone) {
-		from.push(`CROSS JOIN event_tags g ON g.tag = ? AND g.ord = ${ord}`);
-		fromParams.push(filter.tag);
+		joins.push('CROSS JOIN event_tags g ON g.tag = ? AND g.ord = {o}');
+		jParams.push(filter.tag);
 	}
-	const needRow = r.now !== HIDDEN_ALWAYS || status !== undefined || filter.fromDay !== undefined;
-	if (needRow && ord !== 'e.ord') from.push(`CROSS JOIN events e ON e.ord = ${ord}`);
-	if (r.now !== HIDDEN_ALWAYS) {
-		where.push('e.hide_at <= ?');
-		whereParams.push(r.now);
+	const view = r.now !== HIDDEN_ALWAYS;
+	const row = ord === 'e.ord' ? dWhere : rest;
+	const rowParams = ord === 'e.ord' ? dParams : rParams;
+	if ((view || status !== undefined || filter.fromDay !== undefined) && ord !== 'e.ord') joins.push('CROSS JOIN events e ON e.ord = {o}');
+	if (view) {
+		row.push('e.hide_at <= ?');
+		rowParams.push(r.now);
 	}
 	if (status !== undefined) {
-		where.push('e.status = ?');
-		whereParams.push(status);
+		row.push('e.status = ?');
+		rowParams.push(status);
 	}
 	if (filter.fromDay !== undefined) {
 		// Events that start up to the longest span before fromDay may still overlap it.
-		where.push(`${ord} >= ?`, 'e.last_day >= ?');
-		whereParams.push(ordOf(filter.fromDay - r.maxSpan, 0), filter.fromDay);
+		dWhere.push(`${ord} >= ?`);
+		dParams.push(ordOf(filter.fromDay - r.maxSpan, 0));
+		row.push('e.last_day >= ?');
+		rowParams.push(filter.fromDay);
 	}
 	if (filter.toDay !== undefined) {
-		where.push(`${ord} < ?`);
-		whereParams.push(Math.min(ORD_END, ordOf(filter.toDay + 1, 0)));
+		dWhere.push(`${ord} < ?`);
+		dParams.push(Math.min(ORD_END, ordOf(filter.toDay + 1, 0)));
 	}
+	const at = (o: string): string => joins.map((j) => j.replaceAll('{o}', o)).join(' ');
+	const whereOf = (conds: readonly string[]): string => (conds.length ? ` WHERE ${conds.join(' AND ')}` : '');
+	const driven = `SELECT ${ord} FROM ${table}${whereOf(dWhere)}`;
 	return {
-		sql: `SELECT ${ord} FROM ${from.join(' ')}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
-		params: [...fromParams, ...whereParams],
+		sql: `SELECT ${ord} FROM ${table} ${at(ord)}${whereOf([...dWhere, ...rest])}`,
+		params: [...jParams, ...dParams, ...rParams],
 		ord,
 		text: expr !== undefined,
+		countWithin: (budget, cap) => ({
+			sql: `SELECT count(*) FROM (SELECT 1 FROM (${driven} ORDER BY ${ord} LIMIT ${Math.floor(budget)}) d ${at('d.o')}${whereOf(rest)} LIMIT ${Math.floor(cap) + 1})`.replace(`SELECT ${ord} FROM`, `SELECT ${ord} AS o FROM`),
+			params: [...dParams, ...jParams, ...rParams],
+			driven: { sql: `SELECT count(*) FROM (${driven} LIMIT ${Math.floor(budget) + 1})`, params: dParams },
+		}),
 	};
 }
 

@@ -20,6 +20,18 @@ import { EngineWriter } from './writer.js';
 
 export { COUNT_CAP, type CappedSearchPage } from './sql-search.js';
 
+/** How a snapshot reads. */
+export interface SqlSnapshotOptions {
+	/**
+	 * Rows of the driving table (an actor's or tag's events, a text's matches, the events) that a
+	 * timeline count reads at most before it calls its total a lower bound; default {@link SCAN_BUDGET}.
+	 */
+	readonly scanBudget?: number;
+}
+
+/** See {@link SqlSnapshotOptions.scanBudget}: about a millisecond or two of rows to walk. */
+export const SCAN_BUDGET = 8000;
+
 /** A timeline page whose total may be a lower bound (see {@link CappedSearchPage}). */
 export interface CappedTimelinePage extends TimelinePage {
 	readonly capped?: true;
@@ -52,7 +64,11 @@ class Shared {
 	gate?: Gate;
 	readonly views = new Map<number, SqlSnapshot>();
 
-	constructor(readonly db: Database.Database) {
+	constructor(
+		readonly db: Database.Database,
+		/** Rows of the driving table a capped count reads at most (see SqlSnapshotOptions). */
+		readonly scanBudget: number,
+	) {
 		const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
 		const need = (k: string): string => {
 			const v = meta.get(k);
@@ -115,12 +131,12 @@ export class SqlSnapshot {
 	 * Opens a built file read-only. Throws when it is not a complete built dataset of this format (the
 	 * caller rebuilds it). `loadedAt`: when the dataset was loaded (ISO instant).
 	 */
-	static open(path: string, loadedAt: string): SqlSnapshot {
+	static open(path: string, loadedAt: string, options: SqlSnapshotOptions = {}): SqlSnapshot {
 		const db = new Database(path, { readonly: true, fileMustExist: true });
 		try {
 			if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) throw new Error(`${path} is not a built dataset`);
 			if (db.pragma('user_version', { simple: true }) !== FORMAT_VERSION) throw new Error(`${path} is a built dataset of another format`);
-			return SqlSnapshot.over(db, loadedAt);
+			return SqlSnapshot.over(db, loadedAt, options);
 		} catch (err) {
 			db.close();
 			throw err;
@@ -128,8 +144,8 @@ export class SqlSnapshot {
 	}
 
 	/** The snapshot over an open connection to a built dataset (the snapshot owns it from now on). */
-	static over(db: Database.Database, loadedAt: string): SqlSnapshot {
-		const shared = new Shared(db);
+	static over(db: Database.Database, loadedAt: string, options: SqlSnapshotOptions = {}): SqlSnapshot {
+		const shared = new Shared(db, options.scanBudget ?? SCAN_BUDGET);
 		return new SqlSnapshot(shared, EVERYTHING, shared.version, loadedAt);
 	}
 
@@ -146,6 +162,7 @@ export class SqlSnapshot {
 		version: string,
 		loadedAt: string,
 		vocabulary: Vocabulary = { outlets: new Map(), topics: new Map(), tags: new Map(), roles: new Map() },
+		options: SqlSnapshotOptions = {},
 	): SqlSnapshot {
 		const db = new Database(':memory:');
 		const w = new EngineWriter(db);
@@ -169,7 +186,7 @@ export class SqlSnapshot {
 			for (const c of byEvent.get(e.id) ?? []) w.addClaim(c);
 		}
 		w.finish({ story, vocabulary, version });
-		return SqlSnapshot.over(db, loadedAt);
+		return SqlSnapshot.over(db, loadedAt, options);
 	}
 
 	/** Closes the connection (of the snapshot and all its views). */
@@ -422,11 +439,14 @@ export class SqlSnapshot {
 		let total = this.#exactTotal(filter);
 		let capped = false;
 		if (total === undefined) {
-			total = s.stmt(`SELECT count(*) FROM (${q.sql} LIMIT ${COUNT_CAP + 1})`).pluck().get(q.params) as number;
+			// Counted among the first rows of the driving table only: with filters that few of its rows
+			// pass, counting to the cap could walk all of them.
+			const c = q.countWithin(s.scanBudget, COUNT_CAP);
+			total = s.stmt(c.sql).pluck().get(c.params) as number;
 			if (total > COUNT_CAP) {
 				total = COUNT_CAP;
 				capped = true;
-			}
+			} else if ((s.stmt(c.driven.sql).pluck().get(c.driven.params) as number) > s.scanBudget) capped = true;
 		}
 		const pages = Math.ceil(total / perPage);
 		const shown = Math.min(page, pages);
