@@ -30,7 +30,7 @@ export interface SqlSnapshotOptions {
 }
 
 /** See {@link SqlSnapshotOptions.scanBudget}: about a millisecond or two of rows to walk. */
-export const SCAN_BUDGET = 8000;
+export const SCAN_BUDGET = 2000;
 
 /** A timeline page whose total may be a lower bound (see {@link CappedSearchPage}). */
 export interface CappedTimelinePage extends TimelinePage {
