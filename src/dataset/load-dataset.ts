@@ -39,7 +39,7 @@ export async function loadDataset(dir: string, options: LoadDatasetOptions = {})
 		const built = await buildDataset(dir, { ...load, cacheDir });
 		if (!built.ok) return built;
 		try {
-			return { ok: true, snapshot: SqlSnapshot.open(built.file, loadedAt, () => built.release()) };
+			return { ok: true, snapshot: SqlSnapshot.open(built.file, loadedAt, { onClose: () => built.release() }) };
 		} catch (err) {
 			built.release();
 			if (attempt > 0 || !isCorruption(err)) return { ok: false, errors: [{ file: built.file, line: 0, col: 0, path: '', message: `the built dataset cannot be opened: ${err instanceof Error ? err.message : String(err)}` }] };

@@ -64,7 +64,8 @@ export function textKey(actorId: string): string {
 export const SCHEMA: readonly string[] = [
 	// version: content hash of the dataset files; story, vocabulary: JSON; counts: JSON
 	// { events, actors, sources, claims }; max_span: longest event span in days; tags: JSON
-	// [{ tag, count }] of every event (drafts included); complete: '1'
+	// [{ tag, count }] of every event (drafts included); statuses: JSON [count per status code];
+	// complete: '1'
 	// once every table is written (written last).
 	`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
 	// Dataset files in load order: name relative to the data directory, SHA-256 of the bytes.
@@ -111,6 +112,10 @@ export const SCHEMA: readonly string[] = [
 	// textKey of its claimant; keys: textKey of the event's actors. (Claimants are not in keys, so
 	// that {title summary keys} is exactly the event's own search document, as in the in-heap engine.)
 	`CREATE VIRTUAL TABLE event_text USING fts5 (title, summary, claims, keys, content='', columnsize=0, detail=column, tokenize="${TOKENIZE}")`,
+	// Every word of the text tables, for prefix queries: a query word of four letters or more also
+	// matches the words it begins, and those are looked up here and searched as whole words (an
+	// FTS5 prefix query reads every matching posting list in full, with no early stop).
+	`CREATE TABLE words (word TEXT PRIMARY KEY) WITHOUT ROWID`,
 	// One row per claim, rowid = claims.n: its text and quote (folded), and its claimant's textKey —
 	// so a claim matches on its own words, not on words spread over the claims of its event.
 	`CREATE VIRTUAL TABLE claim_text USING fts5 (text, keys, content='', columnsize=0, detail=column, tokenize="${TOKENIZE}")`,

@@ -1,7 +1,7 @@
 /**
  * A reader's search words as an FTS5 query over the folded text tables (format.ts), and which of a
  * record's words they matched. A query is untrusted input: every token goes into the FTS5 query as a
- * quoted string (a `"` in it doubled), so no FTS5 operator, column filter or quote a reader types
+ * quoted string (whole words only: no FTS5 prefix query, see format.ts `words`) (a `"` in it doubled), so no FTS5 operator, column filter or quote a reader types
  * can change the query's shape. Words are text.ts `indexTokens` of the query, as the index holds
  * them: runs of letters and digits, folded.
  */
@@ -10,8 +10,11 @@ import { indexTokens } from '../text.js';
 /** What one query word stands for: itself (and longer words it begins), and its term keys. */
 export interface QueryTerm {
 	readonly term: string;
-	/** Words of four letters or more also match the longer words they begin ("detain" → "detained"). */
-	readonly prefix: boolean;
+	/**
+	 * The longer words of the index that a term of four letters or more begins ("detain" →
+	 * "detained"), at most {@link MAX_LONGER}, in code-unit order: searched as whole words.
+	 */
+	readonly longer: readonly string[];
 	/** Other words the term stands for (an actor's name word in English for its transliteration). */
 	readonly words: readonly string[];
 	/** Actor text keys (format.ts textKey) the term names. */
@@ -20,6 +23,9 @@ export interface QueryTerm {
 
 /** Actors past which a shared word no longer stands for them (as DatasetSnapshot.termKeys). */
 export const MAX_TERM_ACTORS = 12;
+
+/** Longer words a query word stands for, at most (as the in-heap engine's prefix expansion). */
+export const MAX_LONGER = 49;
 
 /** The distinct query words, folded, in query order. */
 export function queryWords(query: string): string[] {
@@ -32,17 +38,19 @@ export function quote(token: string): string {
 }
 
 /**
- * The terms of a query with their term keys (`lookup`: term_keys rows of one term). A term that more
- * than {@link MAX_TERM_ACTORS} actors share stands for nothing but itself.
+ * The terms of a query with their term keys (`lookup`: term_keys rows of one term) and the longer
+ * words they begin (`longer`: words of the index after the term that begin with it, in order). A
+ * term that more than {@link MAX_TERM_ACTORS} actors share stands for nothing but itself and its
+ * longer words.
  */
-export function queryTerms(words: readonly string[], lookup: (term: string) => readonly string[]): QueryTerm[] {
+export function queryTerms(words: readonly string[], lookup: (term: string) => readonly string[], longer: (term: string) => readonly string[] = () => []): QueryTerm[] {
 	return words.map((term) => {
 		const all = lookup(term);
 		const keys = all.filter((k) => k.startsWith('a_'));
 		const own = keys.length > MAX_TERM_ACTORS;
 		return {
 			term,
-			prefix: term.length >= 4,
+			longer: term.length >= 4 ? longer(term).slice(0, MAX_LONGER) : [],
 			words: own ? [] : all.filter((k) => !k.startsWith('a_') && k !== term),
 			keys: own ? [] : keys,
 		};
@@ -53,7 +61,7 @@ export function queryTerms(words: readonly string[], lookup: (term: string) => r
 export function matchExpression(terms: readonly QueryTerm[]): string {
 	return terms
 		.map((t) => {
-			const alts = [quote(t.term) + (t.prefix ? '*' : ''), ...t.words.map(quote), ...t.keys.map(quote)];
+			const alts = [t.term, ...t.longer, ...t.words, ...t.keys].map(quote);
 			return alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`;
 		})
 		.join(' AND ');
@@ -72,7 +80,6 @@ export function inColumns(columns: readonly string[], expr: string): string {
 export function matchedWords(terms: readonly QueryTerm[], texts: readonly (string | undefined)[]): readonly string[] {
 	const tokens = new Set<string>();
 	for (const t of texts) if (t) for (const w of indexTokens(t)) tokens.add(w);
-	let sorted: string[] | undefined;
 	const out: string[] = [];
 	const seen = new Set<string>();
 	const add = (w: string): void => {
@@ -83,10 +90,7 @@ export function matchedWords(terms: readonly QueryTerm[], texts: readonly (strin
 	};
 	for (const t of terms) {
 		if (tokens.has(t.term)) add(t.term);
-		if (t.prefix) {
-			sorted ??= [...tokens].sort();
-			for (const w of sorted) if (w !== t.term && w.startsWith(t.term)) add(w);
-		}
+		for (const w of t.longer) if (tokens.has(w)) add(w);
 		for (const w of t.words) if (tokens.has(w)) add(w);
 	}
 	return Object.freeze(out);

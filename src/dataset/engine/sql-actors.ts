@@ -7,7 +7,7 @@ import type { Reader } from './sql-reader.js';
 import { nameKey } from './writer.js';
 
 /** Near-miss spellings are looked for among at most this many name keys (see resolveActor). */
-const NEAR_CANDIDATES = 4000;
+const NEAR_CANDIDATES = 20_000;
 
 /**
  * Resolves what a reader typed to an actor: an id, a name, an alias or transliteration in any
@@ -31,12 +31,14 @@ export function resolveActor(r: Reader, query: string): ActorMatch {
 	if (sound.length) return pick(r, sound, key, 'spelling');
 	const max = Math.max(1, Math.floor(key.length / 4));
 	const prefix = [...key].slice(0, 2).join('');
-	const candidates = r.stmt('SELECT key, actor FROM actor_keys WHERE kind = 0 AND key >= ? AND key < ? LIMIT ?').all(prefix, `${prefix}\u{10ffff}`, NEAR_CANDIDATES) as { key: string; actor: string }[];
+	// Lengths within the edit budget only: SQLite skips the rest of the range without handing them over.
+	const candidates = r
+		.stmt('SELECT key, actor FROM actor_keys WHERE kind = 0 AND key >= ? AND key < ? AND length(key) BETWEEN ? AND ? LIMIT ?')
+		.all(prefix, `${prefix}\u{10ffff}`, key.length - max, key.length + max, NEAR_CANDIDATES) as { key: string; actor: string }[];
 	let best = Infinity;
 	let ids = new Set<string>();
 	for (const c of candidates) {
-		if (Math.abs(c.key.length - key.length) > max) continue;
-		const d = editDistance(key, c.key, Math.min(max, best));
+		const d = boundedDistance(key, c.key, Math.min(max, best));
 		if (d < best) {
 			best = d;
 			ids = new Set([c.actor]);
@@ -50,6 +52,32 @@ export function resolveActor(r: Reader, query: string): ActorMatch {
 	for (const c of near) if (!byKey.has(c.key)) byKey.set(c.key, c.actor);
 	const suggestions = [...new Set(closest(raw, byKey.keys(), 10).map((k) => byKey.get(k)!))].slice(0, 3);
 	return { kind: 'none', suggestions: suggestions.map((id) => r.actor(id)!) };
+}
+
+const rows = [new Int32Array(64), new Int32Array(64)] as [Int32Array, Int32Array];
+
+/**
+ * Levenshtein distance of `a` and `b` when it is at most `max`, else some number above `max`: text.ts
+ * editDistance on two reused rows instead of two arrays per candidate (it runs for thousands of them).
+ */
+function boundedDistance(a: string, b: string, max: number): number {
+	if (Math.abs(a.length - b.length) > max) return max + 1;
+	if (b.length + 1 > rows[0].length) return editDistance(a, b, max);
+	let [prev, cur] = rows;
+	for (let j = 0; j <= b.length; j++) prev[j] = j;
+	for (let i = 1; i <= a.length; i++) {
+		cur[0] = i;
+		let low = i;
+		const ca = a.charCodeAt(i - 1);
+		for (let j = 1; j <= b.length; j++) {
+			const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+			cur[j] = v;
+			if (v < low) low = v;
+		}
+		if (low > max) return max + 1;
+		[prev, cur] = [cur, prev];
+	}
+	return prev[b.length]!;
 }
 
 function pick(r: Reader, ids: readonly string[], key: string, via: 'alias' | 'spelling'): ActorMatch {

@@ -3,7 +3,7 @@
  * ords in date order, so a date range is an ord range and a page is a walk along it.
  */
 import type { EventFilter, TimelineFilter } from '../queries.js';
-import { ordOf } from './format.js';
+import { HIDDEN_ALWAYS, ordOf } from './format.js';
 import { ORD_END, STATUS, type Reader } from './sql-reader.js';
 import { textFilter } from './sql-search.js';
 
@@ -17,62 +17,113 @@ export interface OrdQuery {
 export interface TimelineQuery extends OrdQuery {
 	readonly ord: string;
 	readonly text: boolean;
+	/**
+	 * Counts the events that pass among the first `budget` rows of the driving table, up to `cap + 1`:
+	 * `driven` tells whether the table had more rows than that (then the count is a lower bound).
+	 */
+	countWithin(budget: number, cap: number): { readonly sql: string; readonly params: unknown[]; readonly driven: OrdQuery };
 }
 
+/** A tag carried by fewer events than this drives a text timeline: its list is walked, the text checked per event. */
+const SHORT_LIST = 2000;
+
 /**
- * The SELECT of the ords that pass a filter (no ORDER BY): `ord` is the column to order by. With a
- * text filter the FTS5 table drives (it walks its matches in rowid, that is date, order and stops
- * at a LIMIT), and the other filters are point lookups; without, SQLite picks the narrowest index.
- * Undefined when nothing can pass (an unknown status).
+ * The SELECT of the ords that pass a filter (no ORDER BY): `ord` is the column to order by. The
+ * table that drives is the narrowest at hand — an actor's events, a rare tag's events, else the
+ * text's FTS5 matches (walked in rowid, that is date, order, stopping at a LIMIT), else the events —
+ * and every other filter is a point lookup (CROSS JOIN keeps SQLite from reordering the tables).
+ * The events row is read only when a filter needs one of its columns, or in a view (`hide_at`).
+ * Undefined when nothing can pass (an unknown status, or a text without words). `tagCount`: how
+ * many events carry a tag.
  */
-export function timelineQuery(r: Reader, filter: TimelineFilter): { sql: string; params: unknown[]; ord: string; text: boolean } | undefined {
-	const params: unknown[] = [];
-	const where: string[] = [];
-	const joins: string[] = [];
-	let from: string;
-	let ord: string;
-	const text = filter.text !== undefined;
-	if (text) {
-		const expr = textFilter(r, filter.text!);
-		if (!expr) return undefined;
-		// CROSS JOIN keeps the FTS table outermost: its rowid order is the date order wanted.
-		from = 'event_text t CROSS JOIN events e ON e.ord = t.rowid';
-		ord = 't.rowid';
-		where.push('t.event_text MATCH ?');
-		params.push(expr);
-	} else {
-		from = 'events e';
-		ord = 'e.ord';
-	}
-	if (filter.actorId !== undefined) {
-		joins.push(`${text ? 'CROSS ' : ''}JOIN event_actors a ON a.actor = ? AND a.ord = e.ord`);
-		params.splice(text ? 0 : params.length, 0, filter.actorId);
-	}
-	if (filter.tag !== undefined) {
-		joins.push(`${text ? 'CROSS ' : ''}JOIN event_tags g ON g.tag = ? AND g.ord = e.ord`);
-		params.splice(text ? (filter.actorId !== undefined ? 1 : 0) : params.length, 0, filter.tag);
-	}
-	where.push(`e.hide_at <= ?`);
-	params.push(r.now);
+export function timelineQuery(r: Reader, filter: TimelineFilter, tagCount: (tag: string) => number): TimelineQuery | undefined {
+	let status: number | undefined;
 	if (filter.status !== undefined) {
-		const code = STATUS.get(filter.status);
-		if (code === undefined) return undefined;
-		where.push('e.status = ?');
-		params.push(code);
+		status = STATUS.get(filter.status);
+		if (status === undefined) return undefined;
+	}
+	let expr: string | undefined;
+	if (filter.text !== undefined) {
+		expr = textFilter(r, filter.text);
+		if (!expr) return undefined;
+	}
+	// The driving table, its ord column and its own conditions; then the lookups, written with `{o}`
+	// for the ord they look up (the driver's column, or a subquery's `d.o`).
+	let table: string;
+	let ord: string;
+	const dWhere: string[] = [];
+	const dParams: unknown[] = [];
+	const joins: string[] = [];
+	const jParams: unknown[] = [];
+	const rest: string[] = [];
+	const rParams: unknown[] = [];
+	let tagDone = false;
+	if (filter.actorId !== undefined) {
+		[table, ord] = ['event_actors a', 'a.ord'];
+		dWhere.push('a.actor = ?');
+		dParams.push(filter.actorId);
+	} else if (filter.tag !== undefined && (expr === undefined || tagCount(filter.tag) < SHORT_LIST)) {
+		[table, ord] = ['event_tags g', 'g.ord'];
+		tagDone = true;
+		dWhere.push('g.tag = ?');
+		dParams.push(filter.tag);
+	} else if (expr !== undefined) [table, ord] = ['event_text t', 't.rowid'];
+	else [table, ord] = ['events e', 'e.ord'];
+	if (expr !== undefined) {
+		if (ord === 't.rowid') {
+			dWhere.push('t.event_text MATCH ?');
+			dParams.push(expr);
+		} else {
+			joins.push('CROSS JOIN event_text t ON t.rowid = {o}');
+			rest.push('t.event_text MATCH ?');
+			rParams.push(expr);
+		}
+	}
+	if (filter.tag !== undefined && !tagDone) {
+		joins.push('CROSS JOIN event_tags g ON g.tag = ? AND g.ord = {o}');
+		jParams.push(filter.tag);
+	}
+	const view = r.now !== HIDDEN_ALWAYS;
+	const row = ord === 'e.ord' ? dWhere : rest;
+	const rowParams = ord === 'e.ord' ? dParams : rParams;
+	if ((view || status !== undefined || filter.fromDay !== undefined) && ord !== 'e.ord') joins.push('CROSS JOIN events e ON e.ord = {o}');
+	if (view) {
+		row.push('e.hide_at <= ?');
+		rowParams.push(r.now);
+	}
+	if (status !== undefined) {
+		row.push('e.status = ?');
+		rowParams.push(status);
 	}
 	if (filter.fromDay !== undefined) {
 		// Events that start up to the longest span before fromDay may still overlap it.
-		where.push(`${ord} >= ?`, 'e.last_day >= ?');
-		params.push(ordOf(filter.fromDay - r.maxSpan, 0), filter.fromDay);
+		dWhere.push(`${ord} >= ?`);
+		dParams.push(ordOf(filter.fromDay - r.maxSpan, 0));
+		row.push('e.last_day >= ?');
+		rowParams.push(filter.fromDay);
 	}
 	if (filter.toDay !== undefined) {
-		where.push(`${ord} < ?`);
-		params.push(Math.min(ORD_END, ordOf(filter.toDay + 1, 0)));
+		dWhere.push(`${ord} < ?`);
+		dParams.push(Math.min(ORD_END, ordOf(filter.toDay + 1, 0)));
 	}
-	return { sql: `SELECT ${ord} FROM ${from} ${joins.join(' ')} WHERE ${where.join(' AND ')}`, params, ord, text };
+	const at = (o: string): string => joins.map((j) => j.replaceAll('{o}', o)).join(' ');
+	const whereOf = (conds: readonly string[]): string => (conds.length ? ` WHERE ${conds.join(' AND ')}` : '');
+	const driven = `SELECT ${ord} FROM ${table}${whereOf(dWhere)}`;
+	return {
+		sql: `SELECT ${ord} FROM ${table} ${at(ord)}${whereOf([...dWhere, ...rest])}`,
+		params: [...jParams, ...dParams, ...rParams],
+		ord,
+		text: expr !== undefined,
+		countWithin: (budget, cap) => ({
+			sql: `SELECT count(*) FROM (SELECT 1 FROM (${driven} ORDER BY ${ord} LIMIT ${Math.floor(budget)}) d ${at('d.o')}${whereOf(rest)} LIMIT ${Math.floor(cap) + 1})`.replace(`SELECT ${ord} FROM`, `SELECT ${ord} AS o FROM`),
+			params: [...dParams, ...jParams, ...rParams],
+			driven: { sql: `SELECT count(*) FROM (${driven} LIMIT ${Math.floor(budget) + 1})`, params: dParams },
+		}),
+	};
 }
 
-export function eventFilter(r: Reader, filter: EventFilter, lo: number, hi: number): { sql: string; params: unknown[] } | undefined {
+/** The SELECT of the ords in [lo, hi) that pass a briefing's filters (undefined for an unknown status). */
+export function eventFilter(r: Reader, filter: EventFilter, lo: number, hi: number): OrdQuery | undefined {
 	const joins: string[] = [];
 	const where = ['e.ord >= ?', 'e.ord < ?', 'e.hide_at <= ?'];
 	const params: unknown[] = [];

@@ -5,7 +5,7 @@
  */
 import type { Actor, StoryEvent } from '../model.js';
 import type { SearchPage, SearchResult } from '../queries.js';
-import { inColumns, matchedWords, matchExpression, queryTerms, queryWords, type QueryTerm } from './fts-query.js';
+import { inColumns, matchedWords, matchExpression, MAX_LONGER, queryTerms, queryWords, type QueryTerm } from './fts-query.js';
 import { ORD_END, type Reader } from './sql-reader.js';
 import { nameKey } from './writer.js';
 
@@ -25,7 +25,12 @@ export function termsOf(r: Reader, query: string): QueryTerm[] | undefined {
 	const words = queryWords(query);
 	if (words.length === 0) return undefined;
 	const keys = r.stmt('SELECT key FROM term_keys WHERE term = ?').pluck();
-	return queryTerms(words, (t) => keys.all(t) as string[]);
+	const longer = r.stmt(`SELECT word FROM words WHERE word > ? AND word < ? ORDER BY word LIMIT ${MAX_LONGER}`).pluck();
+	return queryTerms(
+		words,
+		(t) => keys.all(t) as string[],
+		(t) => longer.all(t, `${t}\u{10ffff}`) as string[],
+	);
 }
 
 /**

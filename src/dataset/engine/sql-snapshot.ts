@@ -14,11 +14,25 @@ import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, ordOf } from './format.j
 import { deepFreeze, RecordCache } from './records.js';
 import { resolveActor } from './sql-actors.js';
 import { eventFilter, timelineQuery } from './sql-filters.js';
-import { ORD_END, type Reader } from './sql-reader.js';
+import { ORD_END, STATUS, type Reader } from './sql-reader.js';
 import { COUNT_CAP, searchPage, type CappedSearchPage } from './sql-search.js';
 import { EngineWriter } from './writer.js';
 
 export { COUNT_CAP, type CappedSearchPage } from './sql-search.js';
+
+/** How a snapshot reads. */
+export interface SqlSnapshotOptions {
+	/**
+	 * Rows of the driving table (an actor's or tag's events, a text's matches, the events) that a
+	 * timeline count reads at most before it calls its total a lower bound; default {@link SCAN_BUDGET}.
+	 */
+	readonly scanBudget?: number;
+	/** Told once when the connection is closed (load-dataset.ts releases the build cache's in-use mark). */
+	readonly onClose?: () => void;
+}
+
+/** See {@link SqlSnapshotOptions.scanBudget}: about a millisecond or two of rows to walk. */
+export const SCAN_BUDGET = 2000;
 
 /** A timeline page whose total may be a lower bound (see {@link CappedSearchPage}). */
 export interface CappedTimelinePage extends TimelinePage {
@@ -47,12 +61,18 @@ class Shared {
 	readonly counts: DatasetCounts;
 	readonly maxSpan: number;
 	readonly tagCounts: readonly { tag: string; count: number }[];
+	/** Events per status code (index in eventStatuses), drafts included. */
+	readonly statuses: readonly number[];
 	gate?: Gate;
 	readonly views = new Map<number, SqlSnapshot>();
 	/** Told once when the connection is closed (the build cache's in-use mark is released). */
 	onClose?: () => void;
 
-	constructor(readonly db: Database.Database) {
+	constructor(
+		readonly db: Database.Database,
+		/** Rows of the driving table a capped count reads at most (see SqlSnapshotOptions). */
+		readonly scanBudget: number,
+	) {
 		const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
 		const need = (k: string): string => {
 			const v = meta.get(k);
@@ -69,6 +89,7 @@ class Shared {
 		this.maxSpan = Number(need('max_span'));
 		// Tag counts over the whole file, made once (a GROUP BY over a million events' tags is no
 		// per-command work); views subtract their hidden events' tags.
+		this.statuses = Object.freeze(JSON.parse(need('statuses')) as number[]);
 		this.tagCounts = (JSON.parse(need('tags')) as { tag: string; count: number }[]).map((r) => Object.freeze(r));
 	}
 
@@ -88,6 +109,7 @@ export class SqlSnapshot {
 	readonly #claims = new RecordCache<number, Claim>(CACHE_RECORDS);
 	readonly #actors = new RecordCache<number, Actor>(CACHE_RECORDS);
 	#tags?: { tag: string; count: number }[];
+	#tagMap?: Map<string, number>;
 	#counts?: DatasetCounts;
 	/** What the query modules read through (sql-reader.ts). */
 	readonly #reader: Reader;
@@ -113,14 +135,12 @@ export class SqlSnapshot {
 	 * Opens a built file read-only. Throws when it is not a complete built dataset of this format (the
 	 * caller rebuilds it). `loadedAt`: when the dataset was loaded (ISO instant).
 	 */
-	static open(path: string, loadedAt: string, onClose?: () => void): SqlSnapshot {
+	static open(path: string, loadedAt: string, options: SqlSnapshotOptions = {}): SqlSnapshot {
 		const db = new Database(path, { readonly: true, fileMustExist: true });
 		try {
 			if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) throw new Error(`${path} is not a built dataset`);
 			if (db.pragma('user_version', { simple: true }) !== FORMAT_VERSION) throw new Error(`${path} is a built dataset of another format`);
-			const snapshot = SqlSnapshot.over(db, loadedAt);
-			if (onClose) snapshot.#s.onClose = onClose;
-			return snapshot;
+			return SqlSnapshot.over(db, loadedAt, options);
 		} catch (err) {
 			db.close();
 			throw err;
@@ -128,8 +148,9 @@ export class SqlSnapshot {
 	}
 
 	/** The snapshot over an open connection to a built dataset (the snapshot owns it from now on). */
-	static over(db: Database.Database, loadedAt: string): SqlSnapshot {
-		const shared = new Shared(db);
+	static over(db: Database.Database, loadedAt: string, options: SqlSnapshotOptions = {}): SqlSnapshot {
+		const shared = new Shared(db, options.scanBudget ?? SCAN_BUDGET);
+		if (options.onClose) shared.onClose = options.onClose;
 		return new SqlSnapshot(shared, EVERYTHING, shared.version, loadedAt);
 	}
 
@@ -146,6 +167,7 @@ export class SqlSnapshot {
 		version: string,
 		loadedAt: string,
 		vocabulary: Vocabulary = { outlets: new Map(), topics: new Map(), tags: new Map(), roles: new Map() },
+		options: SqlSnapshotOptions = {},
 	): SqlSnapshot {
 		const db = new Database(':memory:');
 		const w = new EngineWriter(db);
@@ -169,7 +191,7 @@ export class SqlSnapshot {
 			for (const c of byEvent.get(e.id) ?? []) w.addClaim(c);
 		}
 		w.finish({ story, vocabulary, version });
-		return SqlSnapshot.over(db, loadedAt);
+		return SqlSnapshot.over(db, loadedAt, options);
 	}
 
 	/** Closes the connection (of the snapshot and all its views). */
@@ -441,7 +463,7 @@ export class SqlSnapshot {
 
 	/** Events in date order that pass every filter. */
 	timeline(filter: TimelineFilter = {}): StoryEvent[] {
-		const q = timelineQuery(this.#reader, filter);
+		const q = timelineQuery(this.#reader, filter, (t) => this.#tagCount(t));
 		if (!q) return [];
 		return this.#eventsAt(this.#s.stmt(`${q.sql} ORDER BY ${q.ord}`).pluck().all(q.params) as number[]);
 	}
@@ -451,7 +473,7 @@ export class SqlSnapshot {
 	 * walking back from the end (a text filter stops early too), whatever the count of all of them.
 	 */
 	latest(filter: TimelineFilter, count: number): StoryEvent[] {
-		const q = timelineQuery(this.#reader, filter);
+		const q = timelineQuery(this.#reader, filter, (t) => this.#tagCount(t));
 		if (!q || count <= 0) return [];
 		const ords = this.#s.stmt(`${q.sql} ORDER BY ${q.ord} DESC LIMIT ?`).pluck().all(...q.params, Math.floor(count)) as number[];
 		return this.#eventsAt(ords.reverse());
@@ -459,27 +481,35 @@ export class SqlSnapshot {
 
 	/**
 	 * One page of {@link timeline} (1-based; the last page when `page` is past the end), with how many
-	 * events pass and the first and the last of them. Counts are exact where an index answers them;
-	 * with a text filter counting stops past {@link COUNT_CAP} and the page is `capped`.
+	 * events pass and the first and the last of them. The total is exact where the file answers it at
+	 * once (no filter, one tag, one status, one actor); otherwise counting stops past
+	 * {@link COUNT_CAP} and the page is `capped` (its total a lower bound, its last page that of the
+	 * counted events). A page past the middle is read from the end.
 	 */
 	timelinePage(filter: TimelineFilter, page: number, perPage: number): CappedTimelinePage {
-		const q = timelineQuery(this.#reader, filter);
+		const q = timelineQuery(this.#reader, filter, (t) => this.#tagCount(t));
 		if (!q) return { total: 0, pages: 0, page: 0, events: [] };
 		const s = this.#s;
-		let total: number;
+		let total = this.#exactTotal(filter);
 		let capped = false;
-		if (q.text) {
-			total = s.stmt(`SELECT count(*) FROM (${q.sql} LIMIT ${COUNT_CAP + 1})`).pluck().get(q.params) as number;
+		if (total === undefined) {
+			// Counted among the first rows of the driving table only: with filters that few of its rows
+			// pass, counting to the cap could walk all of them.
+			const c = q.countWithin(s.scanBudget, COUNT_CAP);
+			total = s.stmt(c.sql).pluck().get(c.params) as number;
 			if (total > COUNT_CAP) {
 				total = COUNT_CAP;
 				capped = true;
-			}
-		} else total = s.stmt(`SELECT count(*) FROM (${q.sql})`).pluck().get(q.params) as number;
+			} else if ((s.stmt(c.driven.sql).pluck().get(c.driven.params) as number) > s.scanBudget) capped = true;
+		}
 		const pages = Math.ceil(total / perPage);
 		const shown = Math.min(page, pages);
 		const from = Math.max(0, (shown - 1) * perPage);
 		const count = Math.max(0, Math.min(total, shown * perPage) - from);
-		const ords = count ? (s.stmt(`${q.sql} ORDER BY ${q.ord} LIMIT ? OFFSET ?`).pluck().all(...q.params, count, from) as number[]) : [];
+		let ords: number[] = [];
+		if (count && !capped && from > total / 2) {
+			ords = (s.stmt(`${q.sql} ORDER BY ${q.ord} DESC LIMIT ? OFFSET ?`).pluck().all(...q.params, count, total - from - count) as number[]).reverse();
+		} else if (count) ords = s.stmt(`${q.sql} ORDER BY ${q.ord} LIMIT ? OFFSET ?`).pluck().all(...q.params, count, from) as number[];
 		const first = total ? (s.stmt(`${q.sql} ORDER BY ${q.ord} LIMIT 1`).pluck().get(q.params) as number) : undefined;
 		const last = total ? (s.stmt(`${q.sql} ORDER BY ${q.ord} DESC LIMIT 1`).pluck().get(q.params) as number) : undefined;
 		return {
@@ -490,6 +520,32 @@ export class SqlSnapshot {
 			...(first !== undefined && last !== undefined ? { first: this.#eventAt(first), last: this.#eventAt(last) } : {}),
 			...(capped ? { capped: true as const } : {}),
 		};
+	}
+
+	/** How many events carry a tag (in this view). */
+	#tagCount(tag: string): number {
+		this.#tagMap ??= new Map(this.tags().map((t) => [t.tag, t.count]));
+		return this.#tagMap.get(tag) ?? 0;
+	}
+
+	/** The timeline's total where the file answers it without counting rows: no filter, one tag, one status, one actor. */
+	#exactTotal(filter: TimelineFilter): number | undefined {
+		const set = (['fromDay', 'toDay', 'actorId', 'tag', 'status', 'text'] as const).filter((k) => filter[k] !== undefined);
+		if (set.length === 0) return this.counts.events;
+		if (set.length > 1) return undefined;
+		const s = this.#s;
+		const hidden = (join: string, param: unknown): number =>
+			this.isView ? (s.stmt(`SELECT count(*) FROM events e ${join} WHERE e.hide_at <> 0 AND e.hide_at > ?`).pluck().get(param, this.#now) as number) : 0;
+		if (filter.tag !== undefined) return this.#tagCount(filter.tag);
+		if (filter.status !== undefined) {
+			const code = STATUS.get(filter.status);
+			return code === undefined ? 0 : (s.statuses[code] ?? 0) - hidden('JOIN (SELECT ? AS code) x ON e.status = x.code', code);
+		}
+		if (filter.actorId !== undefined) {
+			const all = s.stmt('SELECT count(*) FROM event_actors WHERE actor = ?').pluck().get(filter.actorId) as number;
+			return all - hidden('JOIN event_actors a ON a.actor = ? AND a.ord = e.ord', filter.actorId);
+		}
+		return undefined;
 	}
 
 	/** Events that begin (by their earliest day) in [fromDay, toDay], in date order, that pass the filters. */
@@ -518,15 +574,19 @@ export class SqlSnapshot {
 		return this.#eventsAt(ords);
 	}
 
-	/** Actors who share the most events with `actorId`, with the count of shared events. */
+	/**
+	 * Actors who share the most events with `actorId`, with the count of shared events: counted over
+	 * the actor's events (event_actors has no index by event to join on).
+	 */
 	coActors(actorId: string, limit = 5): { actor: Actor; shared: number }[] {
-		const rows = this.#s
-			.stmt(
-				`SELECT b.actor AS id, count(*) AS shared FROM event_actors a JOIN events e ON e.ord = a.ord JOIN event_actors b ON b.ord = a.ord
-				 WHERE a.actor = ? AND b.actor <> a.actor AND e.hide_at <= ? GROUP BY b.actor ORDER BY shared DESC, b.actor LIMIT ?`,
-			)
-			.all(actorId, this.#now, Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1) as { id: string; shared: number }[];
-		return rows.map((r) => ({ actor: this.actor(r.id)!, shared: r.shared }));
+		const counts = new Map<string, number>();
+		for (const e of this.eventsOf(actorId)) {
+			for (const id of new Set(e.actors.map((a) => a.actorId))) if (id !== actorId) counts.set(id, (counts.get(id) ?? 0) + 1);
+		}
+		return [...counts]
+			.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+			.slice(0, limit)
+			.map(([id, shared]) => ({ actor: this.actor(id)!, shared }));
 	}
 
 	/**

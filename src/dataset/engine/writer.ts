@@ -70,6 +70,16 @@ export class EngineWriter {
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
 	#open: { e: StoryEvent; file: number; n: number; claims: Claim[] } | undefined;
 
+	/** Every word of the text tables (format.ts `words`): a vocabulary, not the text. */
+	readonly #words = new Set<string>();
+
+	/** Folded text, its words noted in the vocabulary. */
+	#folded(...texts: readonly (string | undefined)[]): string {
+		const out = folded(...texts);
+		if (out) for (const w of out.split(' ')) this.#words.add(w);
+		return out;
+	}
+
 	/** `db`: an empty database, opened for writing; the writer owns it until {@link finish}. */
 	constructor(db: Database.Database) {
 		this.#db = db;
@@ -95,7 +105,7 @@ export class EngineWriter {
 		const doc = JSON.stringify(a);
 		const n = this.#actors++;
 		this.#stmt.actor.run(n, a.id, doc, file, digest(doc));
-		this.#stmt.actorText.run(n, folded(a.name, ...a.aliases, ...Object.values(a.names)), folded(a.description), textKey(a.id));
+		this.#stmt.actorText.run(n, this.#folded(a.name, ...a.aliases, ...Object.values(a.names)), this.#folded(a.description), textKey(a.id));
 		for (const name of [a.id, a.name, ...a.aliases, ...Object.values(a.names)]) {
 			const key = nameKey(name);
 			if (!key) continue;
@@ -128,7 +138,7 @@ export class EngineWriter {
 		const n = this.#claims++;
 		this.#stmt.stageClaim.run(n, c.id, open.n, c.by, doc, digest(doc));
 		// Claims arrive in load order, which is their rowid order: fed to FTS5 in order.
-		this.#stmt.claimText.run(n, folded(c.text, c.quote?.text), textKey(c.by));
+		this.#stmt.claimText.run(n, this.#folded(c.text, c.quote?.text), textKey(c.by));
 		open.claims.push(c);
 	}
 
@@ -163,8 +173,8 @@ export class EngineWriter {
 			open.file,
 			digest(doc),
 			eventFingerprint(e, claims),
-			folded(e.title, ...Object.values(e.titles)),
-			folded(e.summary, ...e.tags, e.location?.name),
+			this.#folded(e.title, ...Object.values(e.titles)),
+			this.#folded(e.summary, ...e.tags, e.location?.name),
 			// Claimants' keys go with the claims' words: keys holds the event's own actors only, so that
 			// {title summary keys} is exactly the event's own search document.
 			[...claims.map((c) => folded(c.text, c.quote?.text)).filter(Boolean), ...new Set(claims.map((c) => textKey(c.by)))].join(' '),
@@ -244,9 +254,13 @@ export class EngineWriter {
 			['max_span', String(this.#maxSpan)],
 			// Tags with how many events carry each: /tags answers without a GROUP BY over every event.
 			['tags', JSON.stringify(db.prepare('SELECT tag, count(*) AS count FROM event_tags GROUP BY tag').all())],
+			['statuses', JSON.stringify(this.#statusCounts())],
 		] as const) {
 			s.meta.run(k, v);
 		}
+		const word = db.prepare('INSERT OR IGNORE INTO words (word) VALUES (?)');
+		for (const w of [...this.#words].sort()) word.run(w);
+		this.#words.clear();
 		for (const t of ['stage_ord', 'stage_events', 'stage_claims', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		db.exec(`INSERT INTO event_text (event_text) VALUES ('optimize')`);
@@ -255,6 +269,13 @@ export class EngineWriter {
 		s.meta.run('complete', '1');
 		db.exec('COMMIT');
 		db.exec('ANALYZE');
+	}
+
+	/** Events per status code (index in eventStatuses). */
+	#statusCounts(): number[] {
+		const out = eventStatuses.map(() => 0);
+		for (const r of this.#db.prepare('SELECT status, count(*) AS n FROM events GROUP BY status').all() as { status: number; n: number }[]) if (r.status < out.length) out[r.status] = r.n;
+		return out;
 	}
 
 	/** Aborts: nothing is committed. */

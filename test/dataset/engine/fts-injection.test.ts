@@ -50,8 +50,8 @@ const HOSTILE: readonly (readonly [string, string])[] = [
 describe('untrusted search queries', () => {
 	it('quotes every token: the query keeps its shape whatever the reader typed', () => {
 		expect(quote('a"b')).toBe('"a""b"');
-		const expr = matchExpression(queryTerms(['first', 'ev'], () => ['a_x"y']));
-		expect(expr).toBe('("first"* OR "a_x""y") AND ("ev" OR "a_x""y")');
+		const expr = matchExpression(queryTerms(['first', 'ev'], () => ['a_x"y'], () => ['firstly', 'first"*']));
+		expect(expr).toBe('("first" OR "firstly" OR "first""*" OR "a_x""y") AND ("ev" OR "a_x""y")');
 	});
 
 	it.each(HOSTILE)('%j finds what its plain words %j find, and never throws', (hostile, plain) => {

@@ -5,9 +5,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqlSnapshot } from '../../../src/dataset/engine/sql-snapshot.js';
-import type { DatasetSnapshot } from '../../../src/dataset/snapshot.js';
+import type { DatasetSnapshot } from '../../helpers/heap-engine/heap-snapshot.js';
 import { hiddenCounts, visibleView } from '../../../src/dataset/visible-view.js';
-import { cleanupDatasets, loadFixture } from '../../helpers/dataset-fixture.js';
+import { visibleView as heapVisibleView } from '../../helpers/heap-engine/heap-visible-view.js';
+import { cleanupDatasets, writeDataset } from '../../helpers/dataset-fixture.js';
+import { loadHeapSnapshot } from '../../helpers/heap-engine/load-heap.js';
 
 afterAll(cleanupDatasets);
 
@@ -53,12 +55,19 @@ const GATED = {
 `,
 };
 
+/** The in-heap snapshot of a fixture dataset (the reference). */
+async function heapFixture(files: Record<string, string>): Promise<DatasetSnapshot> {
+	const r = await loadHeapSnapshot(writeDataset(files));
+	if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
+	return r.snapshot;
+}
+
 const sqlOf = (s: DatasetSnapshot): SqlSnapshot => SqlSnapshot.fromRecords(s.story, [...s.eachActor()], [...s.eachSource()], [...s.eachEvent()], [...s.eachClaim()], s.version, s.loadedAt, s.vocabulary);
 const ids = (list: readonly { id: string }[]): string[] => list.map((x) => x.id);
 
 describe('the editorial gate over a built file', () => {
 	it('hides drafts and future embargoes from every query, drops links to them, and releases at the embargo', async () => {
-		const heap = await loadFixture(GATED);
+		const heap = await heapFixture(GATED);
 		const full = sqlOf(heap);
 		expect(full.event('secret-scoop')?.draft).toBe(true);
 		const early = Date.parse('2025-07-01T04:59:59Z');
@@ -91,16 +100,16 @@ describe('the editorial gate over a built file', () => {
 		expect(after.view.version).not.toBe(before.view.version);
 		expect(visibleView(full, Date.parse(EMBARGO) + 5).view).toBe(after.view);
 		// The versions are those of the in-heap views at the same instants (briefing keys depend on them).
-		expect(before.view.version).toBe(visibleView(heap, early).view.version);
-		expect(after.view.version).toBe(visibleView(heap, Date.parse(EMBARGO)).view.version);
+		expect(before.view.version).toBe(heapVisibleView(heap, early).view.version);
+		expect(after.view.version).toBe(heapVisibleView(heap, Date.parse(EMBARGO)).view.version);
 		full.close();
 	});
 
 	it('each view answers like the in-heap view of the same instant', async () => {
-		const heap = await loadFixture(GATED);
+		const heap = await heapFixture(GATED);
 		const full = sqlOf(heap);
 		for (const at of [Date.parse('2025-07-01T04:59:59Z'), Date.parse(EMBARGO)]) {
-			const a = visibleView(heap, at).view;
+			const a = heapVisibleView(heap, at).view;
 			const b = visibleView(full, at).view;
 			expect(b.counts).toEqual(a.counts);
 			expect([...b.eachEvent()]).toEqual([...a.eachEvent()]);
@@ -117,7 +126,7 @@ describe('the editorial gate over a built file', () => {
 	});
 
 	it('a file with nothing gated is its own view', async () => {
-		const full = sqlOf(await loadFixture());
+		const full = sqlOf(await heapFixture({}));
 		expect(visibleView(full, Date.now()).view).toBe(full);
 		expect(full.isView).toBe(false);
 		full.close();
