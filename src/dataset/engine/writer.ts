@@ -24,11 +24,27 @@ const LATE_INDEX = /^CREATE INDEX /u;
 
 const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
+// Events are staged with every column they will have (worked out while the record is at hand), so
+// that finish writes the tables in date order with a few INSERT … SELECT statements, not per-row JS.
 const STAGING: readonly string[] = [
-	`CREATE TEMP TABLE stage_events (n INTEGER PRIMARY KEY, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, keys TEXT NOT NULL, doc TEXT NOT NULL, file INTEGER NOT NULL)`,
-	`CREATE TEMP TABLE stage_claims (n INTEGER PRIMARY KEY, event_n INTEGER NOT NULL, text TEXT NOT NULL, key TEXT NOT NULL)`,
+	`CREATE TEMP TABLE stage_events (n INTEGER PRIMARY KEY, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, id TEXT NOT NULL, status INTEGER NOT NULL, hide_at INTEGER NOT NULL, priority INTEGER NOT NULL, md INTEGER, year INTEGER NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL, doc TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, claims TEXT NOT NULL, keys TEXT NOT NULL)`,
+	`CREATE TEMP TABLE stage_actors (actor TEXT NOT NULL, n INTEGER NOT NULL)`,
+	`CREATE TEMP TABLE stage_tags (tag TEXT NOT NULL, n INTEGER NOT NULL)`,
+	`CREATE TEMP TABLE stage_links (target TEXT NOT NULL, n INTEGER NOT NULL, type TEXT NOT NULL)`,
 	`CREATE TEMP TABLE stage_ord (n INTEGER PRIMARY KEY, ord INTEGER NOT NULL)`,
 ];
+
+/** The event whose claims are still coming: staged when the next event (or finish) comes. */
+interface PendingEvent {
+	readonly n: number;
+	readonly e: StoryEvent;
+	readonly file: number;
+	readonly title: string;
+	readonly summary: string;
+	/** Text keys of its actors, then of its claimants, each once. */
+	readonly keys: Set<string>;
+	readonly claims: string[];
+}
 
 /** Space-joined folded index tokens of texts (what the text tables hold). */
 function folded(...texts: readonly (string | undefined)[]): string {
@@ -58,9 +74,8 @@ export class EngineWriter {
 	#actors = 0;
 	#sources = 0;
 	#maxSpan = 0;
-	/** Staging number of the event whose claims come next (addClaim follows its addEvent). */
-	#eventN = -1;
-	#eventId = '';
+	/** The event whose claims come next (addClaim follows its addEvent). */
+	#pending: PendingEvent | undefined;
 
 	/** `db`: an empty database, opened for writing; the writer owns it until {@link finish}. */
 	constructor(db: Database.Database) {
@@ -105,21 +120,40 @@ export class EngineWriter {
 
 	/** An event; its claims follow with {@link addClaim}. */
 	addEvent(e: StoryEvent, file: number): void {
+		this.#stageEvent();
 		const n = this.#events++;
-		this.#eventN = n;
-		this.#eventId = e.id;
 		this.#maxSpan = Math.max(this.#maxSpan, e.date.latestDay - e.date.earliestDay);
-		const keys = [...new Set(e.actors.map((a) => textKey(a.actorId)))].join(' ');
-		this.#stmt.stageEvent.run(n, e.date.earliestDay, e.date.latestDay, e.id, folded(e.title, ...Object.values(e.titles)), folded(e.summary, ...e.tags, e.location?.name), keys, JSON.stringify(e), file);
+		const keys = new Set(e.actors.map((a) => textKey(a.actorId)));
+		this.#pending = { n, e, file, title: folded(e.title, ...Object.values(e.titles)), summary: folded(e.summary, ...e.tags, e.location?.name), keys, claims: [] };
 	}
 
 	/** A claim of the event added last. */
 	addClaim(c: Claim): void {
-		if (c.eventId !== this.#eventId) throw new Error(`claim ${c.id} does not follow its event ${c.eventId}`);
+		const p = this.#pending;
+		if (!p || c.eventId !== p.e.id) throw new Error(`claim ${c.id} does not follow its event ${c.eventId}`);
 		const n = this.#claims++;
 		const doc = JSON.stringify(c);
-		this.#stmt.claim.run(n, c.id, this.#eventN, c.by, doc, digest(doc));
-		this.#stmt.stageClaim.run(n, this.#eventN, folded(c.text, c.quote?.text), textKey(c.by));
+		this.#stmt.claim.run(n, c.id, p.n, c.by, doc, digest(doc));
+		const text = folded(c.text, c.quote?.text);
+		if (text) p.claims.push(text);
+		p.keys.add(textKey(c.by));
+	}
+
+	/** Stages the pending event: its row with every column, its actors, tags and links. */
+	#stageEvent(): void {
+		const p = this.#pending;
+		if (!p) return;
+		this.#pending = undefined;
+		const { e, n } = p;
+		const doc = JSON.stringify(e);
+		const start = e.date.start;
+		const single = start.precision === 'day' && !e.date.end;
+		const hideAt = e.draft ? HIDDEN_ALWAYS : e.embargo !== undefined ? embargoMs(e.embargo) : 0;
+		const s = this.#stmt;
+		s.stageEvent.run(n, e.date.earliestDay, e.date.latestDay, e.id, STATUS.get(e.status) ?? 255, hideAt, e.priority === 'breaking' ? 1 : 0, single ? start.month! * 100 + start.day! : null, start.year, p.file, digest(doc), doc, p.title, p.summary, p.claims.join(' '), [...p.keys].join(' '));
+		for (const id of new Set(e.actors.map((a) => a.actorId))) s.stageActor.run(id, n);
+		for (const t of new Set(e.tags)) s.stageTag.run(t, n);
+		for (const r of e.related) s.stageLink.run(r.eventId, n, r.type);
 	}
 
 	/**
@@ -128,6 +162,7 @@ export class EngineWriter {
 	 * every few thousand events (a build on the main thread can yield there).
 	 */
 	finish(meta: BuildMeta, step: () => void = () => {}): void {
+		this.#stageEvent();
 		const db = this.#db;
 		const s = this.#stmt;
 		// Ranks within a first day: by last day, then id as the in-heap engine compared them.
@@ -139,7 +174,7 @@ export class EngineWriter {
 			group = [];
 		};
 		// better-sqlite3 cannot write while a statement iterates: read in pages (keyset), write between.
-		db.exec('CREATE INDEX temp.stage_events_day ON stage_events (first_day, n)');
+		db.exec('CREATE INDEX temp.stage_events_day ON stage_events (first_day, n, last_day, id)');
 		const byDay = db.prepare('SELECT n, first_day, last_day, id FROM temp.stage_events WHERE (first_day, n) > (?, ?) ORDER BY first_day, n LIMIT 4096');
 		let after: [number, number] = [-Infinity, -1];
 		for (;;) {
@@ -157,16 +192,19 @@ export class EngineWriter {
 			step();
 		}
 		if (group.length) flush();
-		db.exec('CREATE INDEX temp.stage_claims_event ON stage_claims (event_n)');
-		// The walk below pages along ord: without this index each page would scan and sort the whole table.
-		db.exec('CREATE INDEX temp.stage_ord_ord ON stage_ord (ord)');
-		const inOrder = db.prepare('SELECT o.ord, s.n, s.doc, s.file, s.title, s.summary, s.keys FROM temp.stage_ord o JOIN temp.stage_events s ON s.n = o.n WHERE o.ord > ? ORDER BY o.ord LIMIT 2048');
-		let lastOrd = -1;
-		for (;;) {
-			const rows = inOrder.all(lastOrd) as { ord: number; n: number; doc: string; file: number; title: string; summary: string; keys: string }[];
-			if (rows.length === 0) break;
-			lastOrd = rows[rows.length - 1]!.ord;
-			for (const row of rows) this.#writeEvent(row);
+		// Each table in the order of its key: rowid tables append, the others fill their b-trees in order.
+		db.exec('CREATE INDEX temp.stage_ord_ord ON stage_ord (ord, n)');
+		const inOrd = 'FROM temp.stage_ord o JOIN temp.stage_events s ON s.n = o.n ORDER BY o.ord';
+		for (const sql of [
+			`INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash) SELECT o.ord, s.id, s.first_day, s.last_day, s.status, s.hide_at, s.priority, s.md, s.year, s.file, s.hash ${inOrd}`,
+			`INSERT INTO event_docs (ord, doc) SELECT o.ord, s.doc ${inOrd}`,
+			`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT o.ord, s.title, s.summary, s.claims, s.keys ${inOrd}`,
+			'INSERT OR IGNORE INTO event_actors (actor, ord) SELECT a.actor, o.ord FROM temp.stage_actors a JOIN temp.stage_ord o ON o.n = a.n ORDER BY a.actor, o.ord',
+			'INSERT OR IGNORE INTO event_tags (tag, ord) SELECT t.tag, o.ord FROM temp.stage_tags t JOIN temp.stage_ord o ON o.n = t.n ORDER BY t.tag, o.ord',
+			// A target named twice by one event keeps its first type, as the event lists it.
+			'INSERT OR IGNORE INTO event_links (target, ord, type) SELECT l.target, o.ord, l.type FROM temp.stage_links l JOIN temp.stage_ord o ON o.n = l.n ORDER BY l.target, o.ord, l.rowid',
+		]) {
+			db.exec(sql);
 			step();
 		}
 		db.exec('UPDATE claims SET event_ord = (SELECT ord FROM temp.stage_ord WHERE stage_ord.n = claims.event_ord)');
@@ -186,7 +224,7 @@ export class EngineWriter {
 		] as const) {
 			s.meta.run(k, v);
 		}
-		for (const t of ['stage_claims', 'stage_ord', 'stage_events']) db.exec(`DROP TABLE temp.${t}`);
+		for (const t of ['stage_actors', 'stage_tags', 'stage_links', 'stage_ord', 'stage_events']) db.exec(`DROP TABLE temp.${t}`);
 		for (const sql of SCHEMA) if (LATE_INDEX.test(sql)) db.exec(sql);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		db.exec(`INSERT INTO event_text (event_text) VALUES ('optimize')`);
@@ -194,23 +232,6 @@ export class EngineWriter {
 		s.meta.run('complete', '1');
 		db.exec('COMMIT');
 		db.exec('ANALYZE');
-	}
-
-	/** One event in date order: its row, record, actors, tags, links and text. */
-	#writeEvent(row: { ord: number; n: number; doc: string; file: number; title: string; summary: string; keys: string }): void {
-		const e = JSON.parse(row.doc) as StoryEvent;
-		const start = e.date.start;
-		const single = start.precision === 'day' && !e.date.end;
-		const hideAt = e.draft ? HIDDEN_ALWAYS : e.embargo !== undefined ? embargoMs(e.embargo) : 0;
-		this.#stmt.event.run(row.ord, e.id, e.date.earliestDay, e.date.latestDay, STATUS.get(e.status) ?? 255, hideAt, e.priority === 'breaking' ? 1 : 0, single ? start.month! * 100 + start.day! : null, start.year, row.file, digest(row.doc));
-		this.#stmt.eventDoc.run(row.ord, row.doc);
-		for (const id of new Set(e.actors.map((a) => a.actorId))) this.#stmt.eventActor.run(id, row.ord);
-		for (const t of new Set(e.tags)) this.#stmt.eventTag.run(t, row.ord);
-		for (const r of e.related) this.#stmt.eventLink.run(r.eventId, row.ord, r.type);
-		const claims = this.#stmt.claimTexts.all(row.n) as { text: string; key: string }[];
-		const keys = new Set(row.keys ? row.keys.split(' ') : []);
-		for (const c of claims) keys.add(c.key);
-		this.#stmt.eventText.run(row.ord, row.title, row.summary, claims.map((c) => c.text).filter(Boolean).join(' '), [...keys].join(' '));
 	}
 
 	/** Aborts: nothing is committed. */
@@ -247,17 +268,12 @@ function prepare(db: Database.Database) {
 		actorKey: db.prepare('INSERT OR IGNORE INTO actor_keys (kind, key, actor) VALUES (?, ?, ?)'),
 		termKey: db.prepare('INSERT OR IGNORE INTO term_keys (term, key) VALUES (?, ?)'),
 		source: db.prepare('INSERT INTO sources (n, id, doc, file, hash) VALUES (?, ?, ?, ?, ?)'),
-		stageEvent: db.prepare('INSERT INTO temp.stage_events (n, first_day, last_day, id, title, summary, keys, doc, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-		stageClaim: db.prepare('INSERT INTO temp.stage_claims (n, event_n, text, key) VALUES (?, ?, ?, ?)'),
+		stageEvent: db.prepare('INSERT INTO temp.stage_events (n, first_day, last_day, id, status, hide_at, priority, md, year, file, hash, doc, title, summary, claims, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+		stageActor: db.prepare('INSERT INTO temp.stage_actors (actor, n) VALUES (?, ?)'),
+		stageTag: db.prepare('INSERT INTO temp.stage_tags (tag, n) VALUES (?, ?)'),
+		stageLink: db.prepare('INSERT INTO temp.stage_links (target, n, type) VALUES (?, ?, ?)'),
 		claim: db.prepare('INSERT OR IGNORE INTO claims (n, id, event_ord, by_actor, doc, hash) VALUES (?, ?, ?, ?, ?, ?)'),
 		stageOrd: db.prepare('INSERT INTO temp.stage_ord (n, ord) VALUES (?, ?)'),
-		claimTexts: db.prepare('SELECT text, key FROM temp.stage_claims WHERE event_n = ? ORDER BY n'),
-		event: db.prepare('INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-		eventDoc: db.prepare('INSERT INTO event_docs (ord, doc) VALUES (?, ?)'),
-		eventActor: db.prepare('INSERT OR IGNORE INTO event_actors (actor, ord) VALUES (?, ?)'),
-		eventTag: db.prepare('INSERT OR IGNORE INTO event_tags (tag, ord) VALUES (?, ?)'),
-		eventLink: db.prepare('INSERT OR IGNORE INTO event_links (target, ord, type) VALUES (?, ?, ?)'),
-		eventText: db.prepare('INSERT INTO event_text (rowid, title, summary, claims, keys) VALUES (?, ?, ?, ?, ?)'),
 		meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
 	};
 }
