@@ -69,7 +69,7 @@ export class EngineSink implements RecordSink<string> {
 export async function runBuild(job: BuildJob): Promise<BuildReply> {
 	const db = new Database(job.file);
 	// The build writes index b-trees in an order of their own (by actor, by tag, FTS segments) and reads
-	// the staged events back in date order: a page cache of a few MB (SQLite's default) makes that
+	// the staged events back in date order: SQLite's default page cache of 2 MB makes that
 	// re-read pages from the file again and again. 8 MB each for the file and the staging tables (32 MB
 	// took no less CPU at 100k events and peaked 50 MB higher).
 	db.pragma(`cache_size = ${-CACHE_KB}`);
