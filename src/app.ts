@@ -63,7 +63,14 @@ export async function createApp(options: AppOptions): Promise<App> {
 	const dataDir = path.resolve(options.dataDir);
 	const clock = options.now ? clockFrom(options.now) : systemClock;
 	const load = options.datasetCache !== undefined ? { cacheDir: options.datasetCache } : {};
-	const loaded = await loadDataset(dataDir, { ...load, now: clock() });
+	// A start that found the build by the files' names, sizes and mtimes checks their content after;
+	// if it differs, the new build is swapped in by a reload (the files changed in place).
+	let changed: Reloader | undefined;
+	const loaded = await loadDataset(dataDir, {
+		...load,
+		now: clock(),
+		onChanged: () => void changed?.reload({ requester: { platform: 'system', userId: 'start', displayName: 'start-up check' }, trigger: 'watch' }),
+	});
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
 	const holder = new DatasetHolder(loaded.snapshot, clock);
 	const reloader = new Reloader({
@@ -75,6 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 		...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}),
 		...(options.reload?.maxRemovedShare !== undefined ? { maxRemovedShare: options.reload.maxRemovedShare } : {}),
 	});
+	changed = reloader;
 	const services: CommandServices = { registry, reloader, ...(options.services ?? {}) };
 	// The channel languages live in the subscription store; the core hears of them only through localePin.
 	const localePin = channelLanguagePin(services.subscriptions);

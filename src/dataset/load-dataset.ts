@@ -25,6 +25,11 @@ export interface LoadDatasetOptions extends LoadOptions {
 	 * the build of the same content. Without it the dataset is built in memory on this thread.
 	 */
 	readonly cacheDir?: string;
+	/**
+	 * With a cache: the build was found by the files' names, sizes and mtimes, and their content, checked
+	 * after, turned out different; a new build is ready (a reload picks it up). Never called otherwise.
+	 */
+	readonly onChanged?: () => void;
 }
 
 export type LoadResult = { ok: true; snapshot: DatasetSnapshot } | { ok: false; errors: DatasetError[] };
@@ -32,11 +37,19 @@ export type LoadResult = { ok: true; snapshot: DatasetSnapshot } | { ok: false; 
 export async function loadDataset(dir: string, options: LoadDatasetOptions = {}): Promise<LoadResult> {
 	const loadedAt = (options.now ?? new Date()).toISOString();
 	if (options.cacheDir === undefined) return inMemory(dir, options, loadedAt);
-	const { cacheDir, ...load } = options;
+	const { cacheDir, onChanged, ...load } = options;
 	// A file that passed the cheap trust checks can still turn out damaged when opened: remove it and
 	// build again, once.
 	for (let attempt = 0; ; attempt++) {
-		const built = await buildDataset(dir, { ...load, cacheDir });
+		const built = await buildDataset(dir, {
+			...load,
+			cacheDir,
+			onChanged: (fresh) => {
+				// The reload opens it again; this handle only said it is ready.
+				if (fresh.ok) fresh.release();
+				onChanged?.();
+			},
+		});
 		if (!built.ok) return built;
 		try {
 			return { ok: true, snapshot: SqlSnapshot.open(built.file, loadedAt, { onClose: () => built.release() }) };

@@ -9,6 +9,9 @@ import { loadInto, type LoadedMeta, type LoadOptions, type RecordSink } from '..
 import type { Actor, Claim, Source, StoryEvent } from '../model.js';
 import { EngineWriter } from './writer.js';
 
+/** Page cache of a build, per database (the file and its staging tables), in KiB. */
+const CACHE_KB = 8 * 1024;
+
 /** What the worker is handed (structured-cloned). */
 export interface BuildJob {
 	readonly dir: string;
@@ -65,6 +68,14 @@ export class EngineSink implements RecordSink<string> {
 /** Loads `job.dir` into a new built dataset at `job.file`; the file is complete only when this says ok. */
 export async function runBuild(job: BuildJob): Promise<BuildReply> {
 	const db = new Database(job.file);
+	// The build writes index b-trees in an order of their own (by actor, by tag, FTS segments) and reads
+	// the staged events back in date order: SQLite's default page cache of 2 MB makes that
+	// re-read pages from the file again and again. 8 MB each for the file and the staging tables (32 MB
+	// took no less CPU at 100k events and peaked 50 MB higher).
+	db.pragma(`cache_size = ${-CACHE_KB}`);
+	db.pragma(`temp.cache_size = ${-CACHE_KB}`);
+	// One writer, and nobody may read a file before it is renamed into place: no file locking needed.
+	db.pragma('locking_mode = EXCLUSIVE');
 	const writer = new EngineWriter(db);
 	try {
 		const r = await loadInto(job.dir, job.load, () => new EngineSink(writer, job.crash));

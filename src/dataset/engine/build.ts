@@ -13,9 +13,11 @@
  *   process is dead is taken over.
  * - `<version>.use-<pid>`: a process has the version open. Old versions are removed only when no live
  *   process holds one of these.
+ * - `<dir hash>.files`: for one data directory, the names, sizes and mtimes of its files (hashed) and
+ *   the version they had: a start on an unchanged dataset skips hashing the files (see onChanged).
  */
 import { createHash, webcrypto } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdir, readdir, realpath, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,6 +39,13 @@ export interface BuildOptions extends LoadOptions {
 	readonly waitMs?: number;
 	/** Old versions kept besides the one in use (default 2). */
 	readonly keep?: number;
+	/**
+	 * A start found the dataset by its files' names, sizes and mtimes (the sidecar), without hashing
+	 * them; the hash is checked afterwards, and when the content differs after all (a file rewritten
+	 * with the same size and mtime) the dataset is built again and the new result handed here, to be
+	 * swapped in. Without it such a new build is only left in the cache for the next start.
+	 */
+	readonly onChanged?: (fresh: BuildResult) => void;
 	/** Tests only: the worker stops after this many events, by exiting or by throwing. */
 	readonly crash?: BuildJob['crash'];
 }
@@ -86,10 +95,74 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 	} catch (err) {
 		return fail(cacheDir, `the dataset cache directory cannot be made: ${(err as NodeJS.ErrnoException).code ?? String(err)}; set SITREP_DATASET_CACHE to a writable directory`);
 	}
+	// Fast start: an unchanged dataset (the same names, sizes and mtimes) is found without reading it;
+	// its content hash is checked in the background, and a mismatch builds again and hands the new
+	// build to onChanged.
+	const stamp = await filesStamp(dir).catch(() => undefined);
+	const sidecar = path.join(cacheDir, `${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16)}.files`);
+	const known = stamp === undefined ? undefined : readSidecar(sidecar, stamp);
+	if (known !== undefined && checkBuilt(builtPath(cacheDir, known), known) === 'ok') {
+		const result = await done(cacheDir, known, false, options);
+		void verifyLater(dir, cacheDir, known, options, (v) => writeSidecar(sidecar, stamp!, v));
+		return result;
+	}
 	// Undefined when a file cannot be read: the load then says which and why.
 	const version = await datasetVersion(dir, options).catch(() => undefined);
 	if (version === undefined) return build(dir, cacheDir, undefined, options);
+	const result = await buildOrReuseVersion(dir, cacheDir, version, options);
+	// The stamp taken before hashing: a file changed since has another stamp, and is hashed next time.
+	if (result.ok && result.version === version && stamp !== undefined) writeSidecar(sidecar, stamp, version);
+	return result;
+}
 
+/** The hash of a fast-started build, checked after the start; a dataset that differs is built again. */
+async function verifyLater(dir: string, cacheDir: string, version: string, options: BuildOptions, remember: (version: string) => void): Promise<void> {
+	let fresh: BuildResult;
+	try {
+		const actual = await datasetVersion(dir, options);
+		if (actual === version) return;
+		// By version, not through the sidecar: it still names the old one.
+		fresh = actual === undefined ? await build(dir, cacheDir, undefined, options) : await buildOrReuseVersion(dir, cacheDir, actual, options);
+		// The same names, sizes and mtimes now stand for the new version.
+		if (fresh.ok && fresh.version === actual) remember(actual);
+	} catch (err) {
+		fresh = { ok: false, errors: [stopped(dir, err)] };
+	}
+	if (options.onChanged) options.onChanged(fresh);
+	else if (fresh.ok) fresh.release();
+}
+
+/** The names, sizes and modification times of the dataset's files, hashed: what the sidecar is keyed by. */
+async function filesStamp(dir: string): Promise<string> {
+	const files = await listDatasetFiles(dir);
+	const hash = createHash('sha256');
+	for (let i = 0; i < files.length; i += 256) {
+		const stats = await Promise.all(files.slice(i, i + 256).map((f) => stat(path.join(dir, f))));
+		stats.forEach((st, k) => hash.update(`${files[i + k]!}\0${st.size}\0${Math.trunc(st.mtimeMs)}\0${st.ino}\0`));
+	}
+	return hash.digest('hex');
+}
+
+function readSidecar(file: string, stamp: string): string | undefined {
+	try {
+		const v = JSON.parse(readFileSync(file, 'utf8')) as { stamp?: unknown; version?: unknown };
+		return v.stamp === stamp && typeof v.version === 'string' && /^[0-9a-f]{16}$/u.test(v.version) ? v.version : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function writeSidecar(file: string, stamp: string, version: string): void {
+	const tmp = `${file}.tmp-${process.pid}-${++tmpCount}`;
+	try {
+		writeFileSync(tmp, JSON.stringify({ stamp, version }));
+		renameSync(tmp, file);
+	} catch {
+		unlinkSafe(tmp);
+	}
+}
+
+async function buildOrReuseVersion(dir: string, cacheDir: string, version: string, options: BuildOptions): Promise<BuildResult> {
 	const waitUntil = Date.now() + (options.waitMs ?? 15 * 60_000);
 	const lockFile = path.join(cacheDir, `${version}.lock`);
 	for (;;) {
@@ -193,7 +266,7 @@ export function isCorruption(err: unknown): boolean {
 /** Runs the build in a worker, then renames its file into place; every failure is an error result. */
 async function build(dir: string, cacheDir: string, expected: string | undefined, options: BuildOptions): Promise<BuildResult> {
 	const tmp = path.join(cacheDir, `${expected ?? 'new'}.tmp-${process.pid}-${++tmpCount}`);
-	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, ...load } = options;
+	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, onChanged: _changed, ...load } = options;
 	const job: BuildJob = { dir, file: tmp, load, ...(crash ? { crash } : {}) };
 	let reply: BuildReply;
 	try {

@@ -4,7 +4,7 @@
  * dead process's lock is taken over; old versions are removed, never one a live process uses.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -64,6 +64,38 @@ describe('reuse', () => {
 		expect(second.built).toBe(true);
 		expect(second.version).not.toBe(first.version);
 		expect(existsSync(first.file)).toBe(true);
+	});
+});
+
+describe('fast start', () => {
+	it('finds an unchanged dataset by its files, checks the hash afterwards, and rebuilds when the content differs', { timeout: 90_000 }, async () => {
+		const cache = cacheDir();
+		const dir = dataset('fast');
+		const file = path.join(dir, 'events/extra.yaml');
+		// A whole second, so that setting it back below is exact on any file system.
+		utimesSync(file, 1_750_000_000, 1_750_000_000);
+		const first = await built(dir, cache);
+		expect(readdirSync(cache).filter((f) => f.endsWith('.files'))).toHaveLength(1);
+		// Unchanged: found again (the background check agrees, so nothing more happens).
+		expect((await built(dir, cache)).built).toBe(false);
+		// The same size and mtime, other bytes: the start still finds the old build at once…
+		writeFileSync(file, readFileSync(file, 'utf8').replace('Extra fast', 'Extra FAST'));
+		utimesSync(file, 1_750_000_000, 1_750_000_000);
+		let changed: (r: Awaited<ReturnType<typeof buildDataset>>) => void = () => {};
+		const fresh = new Promise<Awaited<ReturnType<typeof buildDataset>>>((resolve) => (changed = resolve));
+		const quick = await buildDataset(dir, { cacheDir: cache, onChanged: changed });
+		expect(quick.ok && !quick.built && quick.version === first.version).toBe(true);
+		if (quick.ok) quick.release();
+		// …and the check after it builds the new content and hands it over.
+		const next = await fresh;
+		// (Built by this check, or already by the previous start's own check, which may run late.)
+		expect(next.ok).toBe(true);
+		if (!next.ok) return;
+		expect(next.version).not.toBe(first.version);
+		const db = new Database(next.file, { readonly: true });
+		expect(db.prepare(`SELECT doc FROM event_docs WHERE doc LIKE '%Extra FAST%'`).all()).toHaveLength(1);
+		db.close();
+		next.release();
 	});
 });
 
@@ -156,7 +188,7 @@ describe('locks and cleanup', () => {
 		const r = await buildDataset(dir, { cacheDir: cache, waitMs: 60_000 });
 		expect(r.ok && r.built).toBe(true);
 		if (r.ok) r.release();
-		expect(readdirSync(cache)).toEqual([`${first.version}.sqlite`]);
+		expect(readdirSync(cache).filter((f) => !f.endsWith('.files'))).toEqual([`${first.version}.sqlite`]);
 	});
 
 	it('waits while a live process holds the lock, then uses its file', { timeout: 60_000 }, async () => {
