@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineBuildResult } from './engine-build.child.js';
+import type { EngineBuildResult } from './engine-build.js';
 import type { EngineQueryResult } from './engine-queries.child.js';
 import { BENCH_DIR, datasetDir, log, median, round, runChild } from './lib.js';
 

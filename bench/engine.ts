@@ -1,6 +1,7 @@
 /**
  * The SQLite engine's benchmark on its own (issue #22): prints its table and writes its section
- * (`engine`, with its targets) into bench/results.json, leaving the rest of the file as it was.
+ * (`engine`: each size with its machine and options, and the targets) into bench/results.json,
+ * keeping sizes measured in earlier runs and the rest of the file as it was.
  *
  *   npm run bench:engine                                 100k and 1M events (1M: about 950 MB of JSON, generated once)
  *   npm run bench:engine -- --sizes 100000 --builds 3 --commands 1000 [--scripts three] [--factory MODULE#EXPORT]
@@ -30,5 +31,9 @@ lines.push('', `Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 console.log(lines.join('\n'));
 const file = new URL('./results.json', import.meta.url);
 const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-writeFileSync(file, `${JSON.stringify({ ...previous, engine: { machine, options: { sizes, builds: builds ? Number(builds) : 'default', commands, scripts, factory: factory || 'raw SQL' }, targets, sizes: engine } }, null, '\t')}\n`);
+// Sizes measured now replace those of an earlier run; others are kept (each records its machine).
+const kept = (previous['engine'] as { sizes?: Record<string, unknown> } | undefined)?.sizes ?? {};
+const measured = Object.fromEntries(Object.entries(engine).map(([n, r]) => [n, { ...r, machine, options: { builds: r.builds.length, commands, scripts } }]));
+const all = { ...kept, ...measured } as typeof measured;
+writeFileSync(file, `${JSON.stringify({ ...previous, engine: { targets: engineTargets(all), sizes: all } }, null, '\t')}\n`);
 console.log('wrote the engine section of bench/results.json');
