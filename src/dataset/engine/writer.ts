@@ -154,6 +154,9 @@ export class EngineWriter {
 		}
 		if (group.length) flush();
 		db.exec('CREATE INDEX temp.stage_claims_event ON stage_claims (event_n)');
+		// Without it every page below scans stage_ord and reads every later event's staged record
+		// before sorting: quadratic in the events (a 1M build read hundreds of GB through syscalls).
+		db.exec('CREATE INDEX temp.stage_ord_ord ON stage_ord (ord)');
 		const inOrder = db.prepare('SELECT o.ord, s.n, s.doc, s.file, s.title, s.summary, s.keys FROM temp.stage_ord o JOIN temp.stage_events s ON s.n = o.n WHERE o.ord > ? ORDER BY o.ord LIMIT 2048');
 		let lastOrd = -1;
 		for (;;) {
