@@ -4,8 +4,9 @@
  *
  *   tsx bench/engine-build.child.ts --dir DIR --out FILE
  *   tsx bench/engine-build.child.ts --dir DIR --parse
+ *   tsx bench/engine-build.child.ts --dir DIR --out FILE --no-write     everything but the writer
  */
 import { buildEngineFile, parseFiles } from './engine-build.js';
 import { arg, flag, reply } from './lib.js';
 
-reply(flag('parse') ? parseFiles(arg('dir')) : buildEngineFile(arg('dir'), arg('out')));
+reply(flag('parse') ? parseFiles(arg('dir')) : buildEngineFile(arg('dir'), arg('out'), { write: !flag('no-write') }));
