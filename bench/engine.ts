@@ -33,7 +33,8 @@ const file = new URL('./results.json', import.meta.url);
 const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
 // Sizes measured now replace those of an earlier run; others are kept (each records its machine).
 const kept = (previous['engine'] as { sizes?: Record<string, unknown> } | undefined)?.sizes ?? {};
-const measured = Object.fromEntries(Object.entries(engine).map(([n, r]) => [n, { ...r, machine, options: { builds: r.builds.length, commands, scripts } }]));
+// A three-script story is another dataset: kept under its own key.
+const measured = Object.fromEntries(Object.entries(engine).map(([n, r]) => [scripts === 'three' ? `${n}-three` : n, { ...r, machine, options: { builds: r.builds.length, commands, scripts } }]));
 const all = { ...kept, ...measured } as typeof measured;
 writeFileSync(file, `${JSON.stringify({ ...previous, engine: { targets: engineTargets(all), sizes: all } }, null, '\t')}\n`);
 console.log('wrote the engine section of bench/results.json');
