@@ -146,3 +146,14 @@ export function engineLines(results: Record<string, EngineSizeResult>): string[]
 	}
 	return lines;
 }
+
+/**
+ * The `engine` section of results.json: the sizes measured now (each with its machine and options;
+ * a three-script story under `<n>-three`), and those of `previous` runs that were not measured again.
+ */
+export function engineSection(previous: unknown, results: Record<string, EngineSizeResult>, machine: object, options: { readonly commands: number; readonly scripts: 'latin' | 'three' }): { targets: EngineTarget[]; sizes: Record<string, unknown> } {
+	const kept = (previous as { sizes?: Record<string, EngineSizeResult> } | undefined)?.sizes ?? {};
+	const measured = Object.fromEntries(Object.entries(results).map(([n, r]) => [options.scripts === 'three' ? `${n}-three` : n, { ...r, machine, options: { builds: r.builds.length, ...options } }]));
+	const sizes = { ...kept, ...measured };
+	return { targets: engineTargets(sizes), sizes };
+}

@@ -11,7 +11,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { engineLines, engineTargets, runEngineBench } from './engine-bench.js';
+import { engineLines, engineSection, engineTargets, runEngineBench } from './engine-bench.js';
 import { arg, log, round } from './lib.js';
 
 const sizes = arg('sizes', '100000,1000000').split(',').map(Number);
@@ -32,9 +32,5 @@ console.log(lines.join('\n'));
 const file = new URL('./results.json', import.meta.url);
 const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
 // Sizes measured now replace those of an earlier run; others are kept (each records its machine).
-const kept = (previous['engine'] as { sizes?: Record<string, unknown> } | undefined)?.sizes ?? {};
-// A three-script story is another dataset: kept under its own key.
-const measured = Object.fromEntries(Object.entries(engine).map(([n, r]) => [scripts === 'three' ? `${n}-three` : n, { ...r, machine, options: { builds: r.builds.length, commands, scripts } }]));
-const all = { ...kept, ...measured } as typeof measured;
-writeFileSync(file, `${JSON.stringify({ ...previous, engine: { targets: engineTargets(all), sizes: all } }, null, '\t')}\n`);
+writeFileSync(file, `${JSON.stringify({ ...previous, engine: engineSection(previous['engine'], engine, machine, { commands, scripts }) }, null, '\t')}\n`);
 console.log('wrote the engine section of bench/results.json');

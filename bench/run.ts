@@ -17,7 +17,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { CorrectionResult } from './correction.child.js';
 import type { FanoutResult } from './fanout.child.js';
-import { engineLines, engineTargets, runEngineBench, type EngineSizeResult } from './engine-bench.js';
+import { engineLines, engineSection, engineTargets, runEngineBench, type EngineSizeResult } from './engine-bench.js';
 import { arg, datasetDir, flag, log, round, runChild, type Stats } from './lib.js';
 import type { LoadResult } from './load.child.js';
 import type { ReloadResult } from './reload.child.js';
@@ -215,8 +215,11 @@ out();
 out(`Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 
 console.log(lines.join('\n'));
+// The engine's figures of sizes not measured now (bench:engine, 1M) are kept.
+const resultsFile = new URL('./results.json', import.meta.url);
+const previousEngine = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { engine?: unknown }).engine : undefined;
 writeFileSync(
 	new URL('./results.json', import.meta.url),
-	`${JSON.stringify({ machine, quick, options: { sizes, runs: Number(runs), commandRuns: Number(commandRuns), subscriptions: subs, speedup: Number(speedup) }, targets, loads, withoutWorker, reload, users, fanouts, correction, images, ...(engine ? { engine: { targets: engineTargets(engine), sizes: Object.fromEntries(Object.entries(engine).map(([n, r]) => [n, { ...r, machine, options: { builds: r.builds.length, commands: Number(commandRuns), scripts: 'latin' } }])) } } : {}) }, null, '\t')}\n`,
+	`${JSON.stringify({ machine, quick, options: { sizes, runs: Number(runs), commandRuns: Number(commandRuns), subscriptions: subs, speedup: Number(speedup) }, targets, loads, withoutWorker, reload, users, fanouts, correction, images, engine: engine ? engineSection(previousEngine, engine, machine, { commands: Number(commandRuns), scripts: 'latin' }) : previousEngine }, null, '\t')}\n`,
 );
 console.log('wrote bench/results.json');
