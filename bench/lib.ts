@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateStory, writeStory } from './generate.js';
+import { writeSyntheticStory, type GenerateOptions } from './generate.js';
 
 export interface Stats {
 	readonly n: number;
@@ -63,15 +63,16 @@ export const BENCH_DIR = path.join(os.tmpdir(), 'sitrep-bench');
 
 /**
  * A JSON dataset of `n` events from the seeded generator, in files of 500 events (about 470 KB,
- * under the loader's 2 MB cap), written once and reused.
+ * under the loader's 2 MB cap), written once (streamed: a million events never sit in memory) and
+ * reused. A three-script story is kept apart, in `story-<n>-seed<seed>-three`.
  */
-export function datasetDir(n: number, seed = 1): string {
-	const dir = path.join(BENCH_DIR, `story-${n}-seed${seed}`);
+export function datasetDir(n: number, seed = 1, options: GenerateOptions = {}): string {
+	const dir = path.join(BENCH_DIR, `story-${n}-seed${seed}${options.scripts === 'three' ? '-three' : ''}`);
 	const done = path.join(dir, '.complete');
 	if (existsSync(done)) return dir;
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
-	writeStory(generateStory(n, seed), dir, 'json', 500);
+	writeSyntheticStory(n, seed, dir, 'json', 500, 5000, options);
 	writeFileSync(done, new Date().toISOString());
 	return dir;
 }
