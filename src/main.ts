@@ -6,11 +6,10 @@
  * stop the platforms and close the store; an unhandled rejection is logged and exits non-zero so
  * that a supervisor restarts the process.
  */
-import { createApp, createWebCore, DatasetLoadError, type App } from './app.js';
+import { createWebCore, DatasetLoadError, type App } from './app.js';
+import { bootstrap, createBootApp, openBootStores, reloadOnSignalAndWatch, systemReload, type SystemTrigger } from './bootstrap.js';
 import type { Platform } from './core/command.js';
 import type { PlatformSender } from './core/delivery.js';
-import { tryLoadConfig } from './config.js';
-import { createLogger, type Logger } from './logger.js';
 import { DeliveryHealth } from './ops/delivery-health.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { pauseCategory } from './i18n/pause-reasons.js';
@@ -24,11 +23,8 @@ import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleSender } from './platforms/console/console-sender.js';
 import { saveReplyAttachments } from './platforms/console/save-images.js';
 import { detectTerminal } from './platforms/console/terminal.js';
-import { closeImageWorkers } from './images/index.js';
 import { LiveService } from './live/live-service.js';
-import { watchDataset, type DatasetWatcher } from './reload/watch-dataset.js';
 import { startScheduler, type BriefingScheduler } from './scheduler/briefing-scheduler.js';
-import { describeStore, openStores } from './store/open-stores.js';
 import type { Stores } from './store/stores.js';
 import type { SubscriptionStore } from './store/store.js';
 import type { Reply } from './core/reply.js';
@@ -40,90 +36,52 @@ export interface StartOptions {
 	readonly pager?: boolean;
 }
 
-/** Something to stop at shutdown, in reverse order of starting. */
-interface Stoppable {
-	readonly name: string;
-	stop(): Promise<void> | void;
-}
-
-const SYSTEM = { platform: 'system', userId: 'system', displayName: 'system' } as const;
-
 export async function startBot(options: StartOptions = {}): Promise<void> {
-	const loaded = tryLoadConfig();
-	if (!loaded.ok) {
-		process.stderr.write(`${loaded.message}\n`);
-		process.exitCode = 1;
-		return;
-	}
-	const config = loaded.config;
-	const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
+	const boot = bootstrap({ afterCrash: 'exiting so a supervisor can restart the bot', shutdownLog: { stopping: 'Shutting down: finishing in-flight sends', stopped: 'Stopped' } });
+	if (!boot) return;
+	const { config, logger, parts } = boot;
 	const consoleMode = !config.discord && !config.telegram;
 	const interactive = consoleMode && Boolean(process.stdin.isTTY);
 	// In the interactive console, log lines would tear through the chat; warnings still show.
 	if (interactive && config.logLevel === 'info') logger.level = 'warn';
-	installCrashHandlers(logger);
-
-	const stack: Stoppable[] = [];
-	const stopAll = async (): Promise<void> => {
-		for (const s of stack.splice(0).reverse()) {
-			try {
-				await s.stop();
-			} catch (err) {
-				logger.error({ err, part: s.name }, 'Error while stopping');
-			}
-		}
-	};
 
 	let stores: Stores;
 	try {
-		stores = await openStores(config, logger);
+		stores = await openBootStores(boot);
 	} catch (err) {
-		process.stderr.write(`Cannot open the database ${describeStore(config)}: ${err instanceof Error ? err.message : String(err)}\n`);
+		process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
 		process.exitCode = 1;
 		return;
 	}
-	stack.push({ name: 'store', stop: () => stores.close() });
-
-	stack.push({ name: 'image workers', stop: () => closeImageWorkers() });
 	const health = new DeliveryHealth({ platformDownMs: (config.platformDownSeconds ?? 300) * 1000 });
 	const metrics = createMetrics({
 		pausedSubscriptions: cached(60_000, () => pausedByReason(stores.subscriptions)),
 		uncertainDeliveries: cached(60_000, async () => (await stores.ledger.list({ status: 'uncertain' })).length),
 		connections: () => new Map([...health.connectionStates()].map(([p, c]) => [p, c.up])),
 	});
-	stack.push({ name: 'metrics', stop: () => metrics.close() });
+	parts.push('metrics', () => metrics.close());
 
 	// Made once the platforms' senders exist; a reload before that only records event versions.
 	const liveRef: { service?: LiveService } = {};
 	let app: App;
 	try {
-		app = await createApp({
-			dataDir: options.dataDir ?? config.dataDir,
-			searchWorker: config.searchWorker,
-			...((options.now ?? config.now) ? { now: (options.now ?? config.now)! } : {}),
-			logger,
+		app = await createBootApp(boot, stores, {
+			dataDir: options.dataDir,
+			now: options.now,
 			services: {
-				images: true,
-				subscriptions: stores.subscriptions,
-				defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) },
 				// For /reload dry_run:true: the alerts and corrections a reload would send.
 				live: { plan: (...args: Parameters<LiveService['plan']>) => (liveRef.service ? liveRef.service.plan(...args) : Promise.resolve({ alerts: [], alertChats: 0, correctedEvents: 0, editedMessages: 0, correctedChats: 0 })) },
 			},
 			onHandled: (i) => metrics.commandHandled(i.platform, i.command, i.outcome, i.seconds),
-			...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
-			reload: {
-				audit: stores.reloadAudit,
-				...(config.reloadMaxRemovedShare !== undefined ? { maxRemovedShare: config.reloadMaxRemovedShare } : {}),
-				// Remember when each version of each event was first seen, for "Updated since your last briefing".
-				onSwap: async (next, previous, diff) => {
-					await stores.eventVersions.recordSnapshot(next, new Date());
-					// Alerts and corrections go out in the background: the reload answers at once.
-					liveRef.service?.afterSwap(next, diff, previous).catch((err: unknown) => logger.error({ err }, 'Alerts and corrections after a reload failed; the next live tick retries'));
-				},
+			// Remember when each version of each event was first seen, for "Updated since your last briefing".
+			onSwap: async (next, previous, diff) => {
+				await stores.eventVersions.recordSnapshot(next, new Date());
+				// Alerts and corrections go out in the background: the reload answers at once.
+				liveRef.service?.afterSwap(next, diff, previous).catch((err: unknown) => logger.error({ err }, 'Alerts and corrections after a reload failed; the next live tick retries'));
 			},
 		});
 	} catch (err) {
-		await stopAll();
+		await parts.stopAll();
 		process.stderr.write(`${err instanceof DatasetLoadError ? err.message : String(err)}\n`);
 		process.exitCode = 1;
 		return;
@@ -165,12 +123,12 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			});
 		} catch (err) {
 			logger.fatal({ err }, 'The web server could not start');
-			await stopAll();
+			await parts.stopAll();
 			process.exitCode = 1;
 			return;
 		}
 		const server = web;
-		stack.push({ name: 'web', stop: () => server.close() });
+		parts.push('web', () => server.close());
 	}
 	const webServer = web;
 	const startWebhook: StartWebhook | undefined =
@@ -183,9 +141,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 				}
 			: undefined;
 
-	const reloadHere = (trigger: 'signal' | 'watch'): void => {
-		app.reloader.reload({ requester: SYSTEM, trigger }).catch((err: unknown) => logger.error({ err }, 'Reload failed'));
-	};
+	const reloadHere = (trigger: SystemTrigger): void => void systemReload(app, logger, trigger);
 	let reloadShards = (): void => {};
 	const tellOwners = ownerNotifier({ owners: config.owners, senders, logger: logger.child({ job: 'owners' }), ...(config.locale ? { locale: config.locale } : {}) });
 	const membership = createMembership({ subscriptions: stores.subscriptions, logger: logger.child({ job: 'membership' }), onPaused: tellOwners });
@@ -203,7 +159,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 				...(startWebhook ? { startWebhook } : {}),
 				onDrop: (p, reason) => metrics.floodDropped(p, reason),
 			});
-			stack.push({ name: 'telegram', stop: () => tg.stop() });
+			parts.push('telegram', () => tg.stop());
 			senders.set('telegram', tg.sender);
 			health.watch('telegram', () => tg.connection());
 			logger.info({ bot: tg.botUsername }, 'Telegram platform started');
@@ -223,7 +179,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 					membership.removedFromGuild('discord', guildId).catch((err: unknown) => logger.error({ err, guild: guildId }, 'Could not pause the subscriptions of a server the bot left'));
 				},
 			});
-			stack.push({ name: 'discord shards', stop: () => shards.stop() });
+			parts.push('discord shards', () => shards.stop());
 			senders.set('discord', shards.sender);
 			health.watch('discord', () => shards.connection());
 			reloadShards = () => void shards.reload();
@@ -231,14 +187,14 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		} else if (config.discord) {
 			const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
 			const dc = await startDiscord({ core: app.core, config, logger, pages: stores.pages, membership, onDrop: (p, reason) => metrics.floodDropped(p, reason) });
-			stack.push({ name: 'discord', stop: () => dc.stop() });
+			parts.push('discord', () => dc.stop());
 			senders.set('discord', dc.sender);
 			health.watch('discord', () => dc.connection());
 			logger.info('Discord platform started');
 		}
 	} catch (err) {
 		logger.fatal({ err }, 'A platform failed to start');
-		await stopAll();
+		await parts.stopAll();
 		process.exitCode = 1;
 		return;
 	}
@@ -278,7 +234,7 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 		});
 		// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
-		stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
+		parts.push('scheduler', () => scheduler.stop());
 	}
 
 	const liveService = new LiveService({
@@ -309,38 +265,22 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	};
 	const liveTimer = setInterval(liveTick, 60_000);
 	liveTick();
-	stack.push({ name: 'live', stop: async () => {
+	parts.push('live', async () => {
 		clearInterval(liveTimer);
 		await liveService.run().catch(() => undefined);
-	} });
+	});
 
-	const reload = (trigger: 'signal' | 'watch'): void => {
+	reloadOnSignalAndWatch(boot, app.dataDir, (trigger) => {
 		reloadHere(trigger);
 		reloadShards();
-	};
-	process.on('SIGHUP', () => reload('signal'));
-	let watcher: DatasetWatcher | undefined;
-	if (config.watch) {
-		watcher = watchDataset(app.dataDir, () => reload('watch'), { logger });
-		stack.push({ name: 'watcher', stop: () => watcher?.close() });
-	}
+	});
 
 	let ops: OpsServer | undefined;
 	if (config.ops) {
 		ops = await startOpsServer({ port: config.ops.port, host: config.ops.host, metrics, logger, health: healthReport });
 		const server = ops;
-		stack.push({ name: 'ops', stop: () => server.close() });
+		parts.push('ops', () => server.close());
 	}
-
-	let stopping = false;
-	const shutdown = async (signal: string): Promise<void> => {
-		if (stopping) return;
-		stopping = true;
-		logger.info({ signal }, 'Shutting down: finishing in-flight sends');
-		await stopAll();
-		logger.info('Stopped');
-		logger.flush();
-	};
 
 	if (consoleMode) {
 		try {
@@ -359,12 +299,12 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 				...(interactive && pager && process.stdout.isTTY ? { pager } : {}),
 			});
 		} finally {
-			await shutdown('end of input');
+			await parts.shutdown('end of input');
 		}
 		return;
 	}
 	await new Promise<void>((resolve) => {
-		for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal).then(resolve));
+		for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void parts.shutdown(signal).then(resolve));
 	});
 }
 
@@ -414,19 +354,4 @@ function countingSenders(senders: ReadonlyMap<Platform, PlatformSender>, metrics
 		});
 	}
 	return out;
-}
-
-/**
- * An unhandled rejection or exception leaves the process in an unknown state: log it with the
- * stack and exit non-zero so the supervisor (systemd, Docker, pm2) starts a clean one.
- */
-function installCrashHandlers(logger: Logger): void {
-	const die = (kind: string) => (err: unknown) => {
-		logger.fatal({ err }, `${kind}; exiting so a supervisor can restart the bot`);
-		logger.flush();
-		process.exitCode = 1;
-		setTimeout(() => process.exit(1), 100).unref();
-	};
-	process.on('unhandledRejection', die('Unhandled promise rejection'));
-	process.on('uncaughtException', die('Uncaught exception'));
 }
