@@ -7,7 +7,7 @@
  * that a supervisor restarts the process.
  */
 import { createWebCore, DatasetLoadError, type App } from './app.js';
-import { bootstrap, createBootApp, openBootStores, reloadOnSignalAndWatch, systemReload, type SystemTrigger } from './bootstrap.js';
+import { bootstrap, createBootApp, openBootStores, reloadOnSignalAndWatch, systemReload, type Bootstrapped, type SystemTrigger } from './bootstrap.js';
 import type { Platform } from './core/command.js';
 import type { PlatformSender } from './core/delivery.js';
 import { DeliveryHealth } from './ops/delivery-health.js';
@@ -15,7 +15,7 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { pauseCategory } from './i18n/pause-reasons.js';
 import { ownerNotifier } from './scheduler/tell-owners.js';
 import { createMembership } from './scheduler/membership.js';
-import { opsRequestHandler, startOpsServer, type Health, type OpsServer } from './ops/ops-server.js';
+import { opsRequestHandler, startOpsServer, type Health } from './ops/ops-server.js';
 import { createWebhookHandler, type StartWebhook } from './platforms/telegram/webhook-server.js';
 import { startWebServer, type WebServer } from './web/server.js';
 import { createSite } from './web/site.js';
@@ -90,9 +90,85 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	logger.info({ version: ds.version, ...ds.counts }, 'Dataset loaded');
 	await stores.eventVersions.recordSnapshot(ds, new Date()).catch((err: unknown) => logger.error({ err }, 'Could not record event versions'));
 
-	const senders = new Map<Platform, PlatformSender>();
+	const running: Running = { boot, stores, app, metrics, health, senders: new Map(), liveRef };
+	const healthReport = healthReporter(running);
+	let startWebhook: StartWebhook | undefined;
+	try {
+		startWebhook = await startWeb(running, healthReport);
+	} catch (err) {
+		logger.fatal({ err }, 'The web server could not start');
+		await parts.stopAll();
+		process.exitCode = 1;
+		return;
+	}
+
+	const reloadHere = (trigger: SystemTrigger): void => void systemReload(app, logger, trigger);
+	const tellOwners = ownerNotifier({ owners: config.owners, senders: running.senders, logger: logger.child({ job: 'owners' }), ...(config.locale ? { locale: config.locale } : {}) });
+	let platforms: Platforms;
+	try {
+		platforms = await startPlatforms(running, { consoleMode, tellOwners, onShardReload: () => reloadHere('signal'), ...(startWebhook ? { startWebhook } : {}), ...(options.now ? { now: options.now } : {}) });
+	} catch (err) {
+		logger.fatal({ err }, 'A platform failed to start');
+		await parts.stopAll();
+		process.exitCode = 1;
+		return;
+	}
+	startBriefings(running, tellOwners);
+	startLive(running);
+	reloadOnSignalAndWatch(boot, app.dataDir, (trigger) => {
+		reloadHere(trigger);
+		platforms.reloadShards();
+	});
+
+	if (config.ops) {
+		const ops = await startOpsServer({ port: config.ops.port, host: config.ops.host, metrics, logger, health: healthReport });
+		parts.push('ops', () => ops.close());
+	}
+
+	if (consoleMode) {
+		try {
+			const term = config.console;
+			const pager = options.pager ? term?.pagerCommand : term?.pager;
+			await runConsoleChat(app.core, {
+				input: process.stdin,
+				output: process.stdout,
+				interactive,
+				...(config.locale ? { locale: config.locale } : {}),
+				saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir),
+				logger,
+				...(term ? { terminal: detectTerminal(process.stdout, term.terminal) } : {}),
+				...(interactive && term?.historyFile ? { historyFile: term.historyFile } : {}),
+				// Paging needs the keyboard and the screen: a terminal on both sides.
+				...(interactive && pager && process.stdout.isTTY ? { pager } : {}),
+			});
+		} finally {
+			await parts.shutdown('end of input');
+		}
+		return;
+	}
+	await new Promise<void>((resolve) => {
+		for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void parts.shutdown(signal).then(resolve));
+	});
+}
+
+/** What the bot's start-up steps share once the app runs. */
+interface Running {
+	readonly boot: Bootstrapped;
+	readonly stores: Stores;
+	readonly app: App;
+	readonly metrics: Metrics;
+	readonly health: DeliveryHealth;
+	/** Filled as the platforms start; the scheduler, live service and owners' notices send through them. */
+	readonly senders: Map<Platform, PlatformSender>;
+	/** Made once the platforms' senders exist; a reload before that only records event versions. */
+	readonly liveRef: { service?: LiveService };
+}
+
+/** The /healthz answer: delivery health, uptime, the live dataset and the running platforms. */
+function healthReporter(running: Running): () => Health {
+	const { app, health, senders } = running;
 	const started = Date.now();
-	const healthReport = (): Health => {
+	return () => {
 		const snap = app.holder.current();
 		const h = health.healthStatus();
 		const last = health.lastTickAt;
@@ -106,99 +182,106 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			...(last !== undefined ? { lastTick: new Date(last).toISOString() } : {}),
 		};
 	};
+}
 
-	// The one HTTP listener: the site, and /healthz, /metrics and the webhook as routes when asked.
-	let web: WebServer | undefined;
-	if (config.web) {
-		const routes = config.web.routes;
-		const ops = opsRequestHandler({ metrics, health: healthReport, logger });
-		try {
-			web = await startWebServer({
-				port: config.web.port,
-				host: config.web.host,
-				logger,
-				...(routes.has('site') ? { site: createSite({ core: createWebCore(app, logger), logger, eventVersions: stores.eventVersions, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }) } : {}),
-				...(routes.has('healthz') ? { healthz: ops } : {}),
-				...(routes.has('metrics') ? { metrics: ops } : {}),
-			});
-		} catch (err) {
-			logger.fatal({ err }, 'The web server could not start');
-			await parts.stopAll();
-			process.exitCode = 1;
-			return;
-		}
-		const server = web;
-		parts.push('web', () => server.close());
-	}
-	const webServer = web;
-	const startWebhook: StartWebhook | undefined =
-		webServer && config.web?.routes.has('webhook')
-			? async (o) => {
-					const handler = createWebhookHandler(o);
-					const unmount = webServer.mountPost(o.path, (req, res) => handler.handle(req, res));
-					logger.info({ path: o.path, port: webServer.port }, 'Telegram webhook mounted on the web server');
-					return { port: webServer.port, address: config.web?.host ?? '127.0.0.1', close: async () => (unmount(), await handler.drain()) };
-				}
-			: undefined;
+/**
+ * The one HTTP listener, when configured: the site, and /healthz, /metrics and the Telegram webhook as
+ * routes when asked. Gives the webhook's mount for Telegram; throws when the server cannot start.
+ */
+async function startWeb(running: Running, healthReport: () => Health): Promise<StartWebhook | undefined> {
+	const { boot, stores, app, metrics } = running;
+	const { config, logger, parts } = boot;
+	if (!config.web) return undefined;
+	const { routes, host } = config.web;
+	const ops = opsRequestHandler({ metrics, health: healthReport, logger });
+	const web: WebServer = await startWebServer({
+		port: config.web.port,
+		host,
+		logger,
+		...(routes.has('site') ? { site: createSite({ core: createWebCore(app, logger), logger, eventVersions: stores.eventVersions, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }) } : {}),
+		...(routes.has('healthz') ? { healthz: ops } : {}),
+		...(routes.has('metrics') ? { metrics: ops } : {}),
+	});
+	parts.push('web', () => web.close());
+	if (!routes.has('webhook')) return undefined;
+	return async (o) => {
+		const handler = createWebhookHandler(o);
+		const unmount = web.mountPost(o.path, (req, res) => handler.handle(req, res));
+		logger.info({ path: o.path, port: web.port }, 'Telegram webhook mounted on the web server');
+		return { port: web.port, address: host ?? '127.0.0.1', close: async () => (unmount(), await handler.drain()) };
+	};
+}
 
-	const reloadHere = (trigger: SystemTrigger): void => void systemReload(app, logger, trigger);
+interface Platforms {
+	/** Asks every Discord shard process to reload (nothing without shards). */
+	readonly reloadShards: () => void;
+}
+
+type TellOwners = ReturnType<typeof ownerNotifier>;
+
+/** Starts the console sender, Telegram and Discord (in this process or as shards) as configured; throws when one cannot start. */
+async function startPlatforms(
+	running: Running,
+	options: { readonly consoleMode: boolean; readonly tellOwners: TellOwners; readonly onShardReload: () => void; readonly startWebhook?: StartWebhook; readonly now?: string },
+): Promise<Platforms> {
+	const { boot, stores, app, metrics, health, senders } = running;
+	const { config, logger, parts } = boot;
 	let reloadShards = (): void => {};
-	const tellOwners = ownerNotifier({ owners: config.owners, senders, logger: logger.child({ job: 'owners' }), ...(config.locale ? { locale: config.locale } : {}) });
-	const membership = createMembership({ subscriptions: stores.subscriptions, logger: logger.child({ job: 'membership' }), onPaused: tellOwners });
-	try {
-		if (consoleMode) senders.set('console', createConsoleSender(process.stdout));
-		if (config.telegram) {
-			const { startTelegram } = await import('./platforms/telegram/telegram-adapter.js');
-			const tg = await startTelegram({
-				core: app.core,
-				config,
-				logger,
-				updates: stores.updates,
-				pages: stores.pages,
-				membership,
-				...(startWebhook ? { startWebhook } : {}),
-				onDrop: (p, reason) => metrics.floodDropped(p, reason),
-			});
-			parts.push('telegram', () => tg.stop());
-			senders.set('telegram', tg.sender);
-			health.watch('telegram', () => tg.connection());
-			logger.info({ bot: tg.botUsername }, 'Telegram platform started');
-		}
-		if (config.discord && config.shards !== undefined) {
-			// Shards run the gateway and interactions in child processes; this process keeps the
-			// scheduler, Telegram and the ops endpoints, and posts briefings through REST.
-			const { startDiscordShards } = await import('./platforms/discord/sharding.js');
-			const shards = await startDiscordShards({
-				config,
-				logger: logger.child({ platform: 'discord' }),
-				shards: config.shards,
-				dataDir: app.dataDir,
-				...((options.now ?? config.now) ? { now: (options.now ?? config.now)! } : {}),
-				onShardReload: () => reloadHere('signal'),
-				onGuildRemoved: (guildId) => {
-					membership.removedFromGuild('discord', guildId).catch((err: unknown) => logger.error({ err, guild: guildId }, 'Could not pause the subscriptions of a server the bot left'));
-				},
-			});
-			parts.push('discord shards', () => shards.stop());
-			senders.set('discord', shards.sender);
-			health.watch('discord', () => shards.connection());
-			reloadShards = () => void shards.reload();
-			logger.info({ shards: shards.shardCount }, 'Discord shards started');
-		} else if (config.discord) {
-			const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
-			const dc = await startDiscord({ core: app.core, config, logger, pages: stores.pages, membership, onDrop: (p, reason) => metrics.floodDropped(p, reason) });
-			parts.push('discord', () => dc.stop());
-			senders.set('discord', dc.sender);
-			health.watch('discord', () => dc.connection());
-			logger.info('Discord platform started');
-		}
-	} catch (err) {
-		logger.fatal({ err }, 'A platform failed to start');
-		await parts.stopAll();
-		process.exitCode = 1;
-		return;
+	const membership = createMembership({ subscriptions: stores.subscriptions, logger: logger.child({ job: 'membership' }), onPaused: options.tellOwners });
+	const now = options.now ?? config.now;
+	if (options.consoleMode) senders.set('console', createConsoleSender(process.stdout));
+	if (config.telegram) {
+		const { startTelegram } = await import('./platforms/telegram/telegram-adapter.js');
+		const tg = await startTelegram({
+			core: app.core,
+			config,
+			logger,
+			updates: stores.updates,
+			pages: stores.pages,
+			membership,
+			...(options.startWebhook ? { startWebhook: options.startWebhook } : {}),
+			onDrop: (p, reason) => metrics.floodDropped(p, reason),
+		});
+		parts.push('telegram', () => tg.stop());
+		senders.set('telegram', tg.sender);
+		health.watch('telegram', () => tg.connection());
+		logger.info({ bot: tg.botUsername }, 'Telegram platform started');
 	}
+	if (config.discord && config.shards !== undefined) {
+		// Shards run the gateway and interactions in child processes; this process keeps the
+		// scheduler, Telegram and the ops endpoints, and posts briefings through REST.
+		const { startDiscordShards } = await import('./platforms/discord/sharding.js');
+		const shards = await startDiscordShards({
+			config,
+			logger: logger.child({ platform: 'discord' }),
+			shards: config.shards,
+			dataDir: app.dataDir,
+			...(now ? { now } : {}),
+			onShardReload: options.onShardReload,
+			onGuildRemoved: (guildId) => {
+				membership.removedFromGuild('discord', guildId).catch((err: unknown) => logger.error({ err, guild: guildId }, 'Could not pause the subscriptions of a server the bot left'));
+			},
+		});
+		parts.push('discord shards', () => shards.stop());
+		senders.set('discord', shards.sender);
+		health.watch('discord', () => shards.connection());
+		reloadShards = () => void shards.reload();
+		logger.info({ shards: shards.shardCount }, 'Discord shards started');
+	} else if (config.discord) {
+		const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
+		const dc = await startDiscord({ core: app.core, config, logger, pages: stores.pages, membership, onDrop: (p, reason) => metrics.floodDropped(p, reason) });
+		parts.push('discord', () => dc.stop());
+		senders.set('discord', dc.sender);
+		health.watch('discord', () => dc.connection());
+		logger.info('Discord platform started');
+	}
+	return { reloadShards };
+}
 
+/** The briefing scheduler, unless another machine posts the briefings (SITREP_SCHEDULER, shard ranges). */
+function startBriefings(running: Running, tellOwners: TellOwners): void {
+	const { boot, stores, app, metrics, health, senders, liveRef } = running;
+	const { config, logger, parts } = boot;
 	if (config.scheduler === false) {
 		// One machine of a bot shared by shard ranges: the machine with shard 0 (or SITREP_SCHEDULER=on) posts briefings.
 		logger.info({ shards: config.shards }, 'Briefing scheduler off on this machine (SITREP_SCHEDULER / shard range); another machine posts briefings');
@@ -236,7 +319,12 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 		// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
 		parts.push('scheduler', () => scheduler.stop());
 	}
+}
 
+/** The live service: alerts between briefings and corrections after a reload, with its minute tick. */
+function startLive(running: Running): void {
+	const { boot, stores, app, metrics, senders, liveRef } = running;
+	const { config, logger, parts } = boot;
 	const liveService = new LiveService({
 		store: stores.live,
 		subscriptions: stores.subscriptions,
@@ -268,43 +356,6 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	parts.push('live', async () => {
 		clearInterval(liveTimer);
 		await liveService.run().catch(() => undefined);
-	});
-
-	reloadOnSignalAndWatch(boot, app.dataDir, (trigger) => {
-		reloadHere(trigger);
-		reloadShards();
-	});
-
-	let ops: OpsServer | undefined;
-	if (config.ops) {
-		ops = await startOpsServer({ port: config.ops.port, host: config.ops.host, metrics, logger, health: healthReport });
-		const server = ops;
-		parts.push('ops', () => server.close());
-	}
-
-	if (consoleMode) {
-		try {
-			const term = config.console;
-			const pager = options.pager ? term?.pagerCommand : term?.pager;
-			await runConsoleChat(app.core, {
-				input: process.stdin,
-				output: process.stdout,
-				interactive,
-				...(config.locale ? { locale: config.locale } : {}),
-				saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir),
-				logger,
-				...(term ? { terminal: detectTerminal(process.stdout, term.terminal) } : {}),
-				...(interactive && term?.historyFile ? { historyFile: term.historyFile } : {}),
-				// Paging needs the keyboard and the screen: a terminal on both sides.
-				...(interactive && pager && process.stdout.isTTY ? { pager } : {}),
-			});
-		} finally {
-			await parts.shutdown('end of input');
-		}
-		return;
-	}
-	await new Promise<void>((resolve) => {
-		for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void parts.shutdown(signal).then(resolve));
 	});
 }
 
