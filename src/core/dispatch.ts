@@ -80,10 +80,14 @@ export interface CoreOptions {
 	readonly publicUrl?: string;
 }
 
-/** The platform could not say whether the requester is an admin: handle() rejects with `cause`. */
+/**
+ * The platform could not say whether the requester is an admin. Only a marker that carries the
+ * platform's failure past the command's error handling: handle() rejects with `cause` itself.
+ */
 class AdminCheckFailed extends Error {
+	override readonly name = 'AdminCheckFailed';
 	constructor(override readonly cause: unknown) {
-		super('The platform could not check admin status', { cause });
+		super(undefined, { cause });
 	}
 }
 
