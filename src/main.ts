@@ -6,17 +6,16 @@
  * stop the platforms and close the store; an unhandled rejection is logged and exits non-zero so
  * that a supervisor restarts the process.
  */
-import { createApp, createWebCore, DatasetLoadError, type App } from './app.js';
+import { createWebCore, DatasetLoadError, type App } from './app.js';
+import { bootstrap, createBootApp, openBootStores, reloadOnSignalAndWatch, systemReload, type Bootstrapped, type SystemTrigger } from './bootstrap.js';
 import type { Platform } from './core/command.js';
 import type { PlatformSender } from './core/delivery.js';
-import { tryLoadConfig } from './config.js';
-import { createLogger, type Logger } from './logger.js';
 import { DeliveryHealth } from './ops/delivery-health.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { pauseCategory } from './i18n/pause-reasons.js';
 import { ownerNotifier } from './scheduler/tell-owners.js';
 import { createMembership } from './scheduler/membership.js';
-import { opsRequestHandler, startOpsServer, type Health, type OpsServer } from './ops/ops-server.js';
+import { opsRequestHandler, startOpsServer, type Health } from './ops/ops-server.js';
 import { createWebhookHandler, type StartWebhook } from './platforms/telegram/webhook-server.js';
 import { startWebServer, type WebServer } from './web/server.js';
 import { createSite } from './web/site.js';
@@ -24,11 +23,8 @@ import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleSender } from './platforms/console/console-sender.js';
 import { saveReplyAttachments } from './platforms/console/save-images.js';
 import { detectTerminal } from './platforms/console/terminal.js';
-import { closeImageWorkers } from './images/index.js';
 import { LiveService } from './live/live-service.js';
-import { watchDataset, type DatasetWatcher } from './reload/watch-dataset.js';
 import { startScheduler, type BriefingScheduler } from './scheduler/briefing-scheduler.js';
-import { describeStore, openStores } from './store/open-stores.js';
 import type { Stores } from './store/stores.js';
 import type { SubscriptionStore } from './store/store.js';
 import type { Reply } from './core/reply.js';
@@ -40,90 +36,52 @@ export interface StartOptions {
 	readonly pager?: boolean;
 }
 
-/** Something to stop at shutdown, in reverse order of starting. */
-interface Stoppable {
-	readonly name: string;
-	stop(): Promise<void> | void;
-}
-
-const SYSTEM = { platform: 'system', userId: 'system', displayName: 'system' } as const;
-
 export async function startBot(options: StartOptions = {}): Promise<void> {
-	const loaded = tryLoadConfig();
-	if (!loaded.ok) {
-		process.stderr.write(`${loaded.message}\n`);
-		process.exitCode = 1;
-		return;
-	}
-	const config = loaded.config;
-	const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
+	const boot = bootstrap({ afterCrash: 'exiting so a supervisor can restart the bot', shutdownLog: { stopping: 'Shutting down: finishing in-flight sends', stopped: 'Stopped' } });
+	if (!boot) return;
+	const { config, logger, parts } = boot;
 	const consoleMode = !config.discord && !config.telegram;
 	const interactive = consoleMode && Boolean(process.stdin.isTTY);
 	// In the interactive console, log lines would tear through the chat; warnings still show.
 	if (interactive && config.logLevel === 'info') logger.level = 'warn';
-	installCrashHandlers(logger);
-
-	const stack: Stoppable[] = [];
-	const stopAll = async (): Promise<void> => {
-		for (const s of stack.splice(0).reverse()) {
-			try {
-				await s.stop();
-			} catch (err) {
-				logger.error({ err, part: s.name }, 'Error while stopping');
-			}
-		}
-	};
 
 	let stores: Stores;
 	try {
-		stores = await openStores(config, logger);
+		stores = await openBootStores(boot);
 	} catch (err) {
-		process.stderr.write(`Cannot open the database ${describeStore(config)}: ${err instanceof Error ? err.message : String(err)}\n`);
+		process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
 		process.exitCode = 1;
 		return;
 	}
-	stack.push({ name: 'store', stop: () => stores.close() });
-
-	stack.push({ name: 'image workers', stop: () => closeImageWorkers() });
 	const health = new DeliveryHealth({ platformDownMs: (config.platformDownSeconds ?? 300) * 1000 });
 	const metrics = createMetrics({
 		pausedSubscriptions: cached(60_000, () => pausedByReason(stores.subscriptions)),
 		uncertainDeliveries: cached(60_000, async () => (await stores.ledger.list({ status: 'uncertain' })).length),
 		connections: () => new Map([...health.connectionStates()].map(([p, c]) => [p, c.up])),
 	});
-	stack.push({ name: 'metrics', stop: () => metrics.close() });
+	parts.push('metrics', () => metrics.close());
 
 	// Made once the platforms' senders exist; a reload before that only records event versions.
 	const liveRef: { service?: LiveService } = {};
 	let app: App;
 	try {
-		app = await createApp({
-			dataDir: options.dataDir ?? config.dataDir,
-			datasetCache: config.datasetCache,
-			...((options.now ?? config.now) ? { now: (options.now ?? config.now)! } : {}),
-			logger,
+		app = await createBootApp(boot, stores, {
+			dataDir: options.dataDir,
+			now: options.now,
 			services: {
-				images: true,
-				subscriptions: stores.subscriptions,
-				defaults: { time: config.defaultTime, ...(config.defaultTimezone ? { timezone: config.defaultTimezone } : {}) },
 				// For /reload dry_run:true: the alerts and corrections a reload would send.
 				live: { plan: (...args: Parameters<LiveService['plan']>) => (liveRef.service ? liveRef.service.plan(...args) : Promise.resolve({ alerts: [], alertChats: 0, correctedEvents: 0, editedMessages: 0, correctedChats: 0 })) },
 			},
 			onHandled: (i) => metrics.commandHandled(i.platform, i.command, i.outcome, i.seconds),
-			...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
-			reload: {
-				audit: stores.reloadAudit,
-				...(config.reloadMaxRemovedShare !== undefined ? { maxRemovedShare: config.reloadMaxRemovedShare } : {}),
-				// Remember when each version of each event was first seen, for "Updated since your last briefing".
-				onSwap: async (next, previous, diff) => {
-					await stores.eventVersions.recordSnapshot(next, new Date());
-					// Alerts and corrections go out in the background: the reload answers at once.
-					liveRef.service?.afterSwap(next, diff, previous).catch((err: unknown) => logger.error({ err }, 'Alerts and corrections after a reload failed; the next live tick retries'));
-				},
+			// Remember when each version of each event was first seen, for "Updated since your last briefing".
+			onSwap: async (next, previous, diff) => {
+				await stores.eventVersions.recordSnapshot(next, new Date());
+				// Alerts and corrections go out in the background: the reload answers at once.
+				liveRef.service?.afterSwap(next, diff, previous).catch((err: unknown) => logger.error({ err }, 'Alerts and corrections after a reload failed; the next live tick retries'));
 			},
 		});
 	} catch (err) {
-		await stopAll();
+		await parts.stopAll();
 		process.stderr.write(`${err instanceof DatasetLoadError ? err.message : String(err)}\n`);
 		process.exitCode = 1;
 		return;
@@ -132,9 +90,85 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	logger.info({ version: ds.version, ...ds.counts }, 'Dataset loaded');
 	await stores.eventVersions.recordSnapshot(ds, new Date()).catch((err: unknown) => logger.error({ err }, 'Could not record event versions'));
 
-	const senders = new Map<Platform, PlatformSender>();
+	const running: Running = { boot, stores, app, metrics, health, senders: new Map(), liveRef };
+	const healthReport = healthReporter(running);
+	let startWebhook: StartWebhook | undefined;
+	try {
+		startWebhook = await startWeb(running, healthReport);
+	} catch (err) {
+		logger.fatal({ err }, 'The web server could not start');
+		await parts.stopAll();
+		process.exitCode = 1;
+		return;
+	}
+
+	const reloadHere = (trigger: SystemTrigger): void => void systemReload(app, logger, trigger);
+	const tellOwners = ownerNotifier({ owners: config.owners, senders: running.senders, logger: logger.child({ job: 'owners' }), ...(config.locale ? { locale: config.locale } : {}) });
+	let platforms: Platforms;
+	try {
+		platforms = await startPlatforms(running, { consoleMode, tellOwners, onShardReload: () => reloadHere('signal'), ...(startWebhook ? { startWebhook } : {}), ...(options.now ? { now: options.now } : {}) });
+	} catch (err) {
+		logger.fatal({ err }, 'A platform failed to start');
+		await parts.stopAll();
+		process.exitCode = 1;
+		return;
+	}
+	startBriefings(running, tellOwners);
+	startLive(running);
+	reloadOnSignalAndWatch(boot, app.dataDir, (trigger) => {
+		reloadHere(trigger);
+		platforms.reloadShards();
+	});
+
+	if (config.ops) {
+		const ops = await startOpsServer({ port: config.ops.port, host: config.ops.host, metrics, logger, health: healthReport });
+		parts.push('ops', () => ops.close());
+	}
+
+	if (consoleMode) {
+		try {
+			const term = config.console;
+			const pager = options.pager ? term?.pagerCommand : term?.pager;
+			await runConsoleChat(app.core, {
+				input: process.stdin,
+				output: process.stdout,
+				interactive,
+				...(config.locale ? { locale: config.locale } : {}),
+				saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir),
+				logger,
+				...(term ? { terminal: detectTerminal(process.stdout, term.terminal) } : {}),
+				...(interactive && term?.historyFile ? { historyFile: term.historyFile } : {}),
+				// Paging needs the keyboard and the screen: a terminal on both sides.
+				...(interactive && pager && process.stdout.isTTY ? { pager } : {}),
+			});
+		} finally {
+			await parts.shutdown('end of input');
+		}
+		return;
+	}
+	await new Promise<void>((resolve) => {
+		for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void parts.shutdown(signal).then(resolve));
+	});
+}
+
+/** What the bot's start-up steps share once the app runs. */
+interface Running {
+	readonly boot: Bootstrapped;
+	readonly stores: Stores;
+	readonly app: App;
+	readonly metrics: Metrics;
+	readonly health: DeliveryHealth;
+	/** Filled as the platforms start; the scheduler, live service and owners' notices send through them. */
+	readonly senders: Map<Platform, PlatformSender>;
+	/** Made once the platforms' senders exist; a reload before that only records event versions. */
+	readonly liveRef: { service?: LiveService };
+}
+
+/** The /healthz answer: delivery health, uptime, the live dataset and the running platforms. */
+function healthReporter(running: Running): () => Health {
+	const { app, health, senders } = running;
 	const started = Date.now();
-	const healthReport = (): Health => {
+	return () => {
 		const snap = app.holder.current();
 		const h = health.healthStatus();
 		const last = health.lastTickAt;
@@ -148,101 +182,106 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			...(last !== undefined ? { lastTick: new Date(last).toISOString() } : {}),
 		};
 	};
+}
 
-	// The one HTTP listener: the site, and /healthz, /metrics and the webhook as routes when asked.
-	let web: WebServer | undefined;
-	if (config.web) {
-		const routes = config.web.routes;
-		const ops = opsRequestHandler({ metrics, health: healthReport, logger });
-		try {
-			web = await startWebServer({
-				port: config.web.port,
-				host: config.web.host,
-				logger,
-				...(routes.has('site') ? { site: createSite({ core: createWebCore(app, logger), logger, eventVersions: stores.eventVersions, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }) } : {}),
-				...(routes.has('healthz') ? { healthz: ops } : {}),
-				...(routes.has('metrics') ? { metrics: ops } : {}),
-			});
-		} catch (err) {
-			logger.fatal({ err }, 'The web server could not start');
-			await stopAll();
-			process.exitCode = 1;
-			return;
-		}
-		const server = web;
-		stack.push({ name: 'web', stop: () => server.close() });
-	}
-	const webServer = web;
-	const startWebhook: StartWebhook | undefined =
-		webServer && config.web?.routes.has('webhook')
-			? async (o) => {
-					const handler = createWebhookHandler(o);
-					const unmount = webServer.mountPost(o.path, (req, res) => handler.handle(req, res));
-					logger.info({ path: o.path, port: webServer.port }, 'Telegram webhook mounted on the web server');
-					return { port: webServer.port, address: config.web?.host ?? '127.0.0.1', close: async () => (unmount(), await handler.drain()) };
-				}
-			: undefined;
-
-	const reloadHere = (trigger: 'signal' | 'watch'): void => {
-		app.reloader.reload({ requester: SYSTEM, trigger }).catch((err: unknown) => logger.error({ err }, 'Reload failed'));
+/**
+ * The one HTTP listener, when configured: the site, and /healthz, /metrics and the Telegram webhook as
+ * routes when asked. Gives the webhook's mount for Telegram; throws when the server cannot start.
+ */
+async function startWeb(running: Running, healthReport: () => Health): Promise<StartWebhook | undefined> {
+	const { boot, stores, app, metrics } = running;
+	const { config, logger, parts } = boot;
+	if (!config.web) return undefined;
+	const { routes, host } = config.web;
+	const ops = opsRequestHandler({ metrics, health: healthReport, logger });
+	const web: WebServer = await startWebServer({
+		port: config.web.port,
+		host,
+		logger,
+		...(routes.has('site') ? { site: createSite({ core: createWebCore(app, logger), logger, eventVersions: stores.eventVersions, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }) } : {}),
+		...(routes.has('healthz') ? { healthz: ops } : {}),
+		...(routes.has('metrics') ? { metrics: ops } : {}),
+	});
+	parts.push('web', () => web.close());
+	if (!routes.has('webhook')) return undefined;
+	return async (o) => {
+		const handler = createWebhookHandler(o);
+		const unmount = web.mountPost(o.path, (req, res) => handler.handle(req, res));
+		logger.info({ path: o.path, port: web.port }, 'Telegram webhook mounted on the web server');
+		return { port: web.port, address: host ?? '127.0.0.1', close: async () => (unmount(), await handler.drain()) };
 	};
-	let reloadShards = (): void => {};
-	const tellOwners = ownerNotifier({ owners: config.owners, senders, logger: logger.child({ job: 'owners' }), ...(config.locale ? { locale: config.locale } : {}) });
-	const membership = createMembership({ subscriptions: stores.subscriptions, logger: logger.child({ job: 'membership' }), onPaused: tellOwners });
-	try {
-		if (consoleMode) senders.set('console', createConsoleSender(process.stdout));
-		if (config.telegram) {
-			const { startTelegram } = await import('./platforms/telegram/telegram-adapter.js');
-			const tg = await startTelegram({
-				core: app.core,
-				config,
-				logger,
-				updates: stores.updates,
-				pages: stores.pages,
-				membership,
-				...(startWebhook ? { startWebhook } : {}),
-				onDrop: (p, reason) => metrics.floodDropped(p, reason),
-			});
-			stack.push({ name: 'telegram', stop: () => tg.stop() });
-			senders.set('telegram', tg.sender);
-			health.watch('telegram', () => tg.connection());
-			logger.info({ bot: tg.botUsername }, 'Telegram platform started');
-		}
-		if (config.discord && config.shards !== undefined) {
-			// Shards run the gateway and interactions in child processes; this process keeps the
-			// scheduler, Telegram and the ops endpoints, and posts briefings through REST.
-			const { startDiscordShards } = await import('./platforms/discord/sharding.js');
-			const shards = await startDiscordShards({
-				config,
-				logger: logger.child({ platform: 'discord' }),
-				shards: config.shards,
-				dataDir: app.dataDir,
-				...((options.now ?? config.now) ? { now: (options.now ?? config.now)! } : {}),
-				onShardReload: () => reloadHere('signal'),
-				onGuildRemoved: (guildId) => {
-					membership.removedFromGuild('discord', guildId).catch((err: unknown) => logger.error({ err, guild: guildId }, 'Could not pause the subscriptions of a server the bot left'));
-				},
-			});
-			stack.push({ name: 'discord shards', stop: () => shards.stop() });
-			senders.set('discord', shards.sender);
-			health.watch('discord', () => shards.connection());
-			reloadShards = () => void shards.reload();
-			logger.info({ shards: shards.shardCount }, 'Discord shards started');
-		} else if (config.discord) {
-			const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
-			const dc = await startDiscord({ core: app.core, config, logger, pages: stores.pages, membership, onDrop: (p, reason) => metrics.floodDropped(p, reason) });
-			stack.push({ name: 'discord', stop: () => dc.stop() });
-			senders.set('discord', dc.sender);
-			health.watch('discord', () => dc.connection());
-			logger.info('Discord platform started');
-		}
-	} catch (err) {
-		logger.fatal({ err }, 'A platform failed to start');
-		await stopAll();
-		process.exitCode = 1;
-		return;
-	}
+}
 
+interface Platforms {
+	/** Asks every Discord shard process to reload (nothing without shards). */
+	readonly reloadShards: () => void;
+}
+
+type TellOwners = ReturnType<typeof ownerNotifier>;
+
+/** Starts the console sender, Telegram and Discord (in this process or as shards) as configured; throws when one cannot start. */
+async function startPlatforms(
+	running: Running,
+	options: { readonly consoleMode: boolean; readonly tellOwners: TellOwners; readonly onShardReload: () => void; readonly startWebhook?: StartWebhook; readonly now?: string },
+): Promise<Platforms> {
+	const { boot, stores, app, metrics, health, senders } = running;
+	const { config, logger, parts } = boot;
+	let reloadShards = (): void => {};
+	const membership = createMembership({ subscriptions: stores.subscriptions, logger: logger.child({ job: 'membership' }), onPaused: options.tellOwners });
+	const now = options.now ?? config.now;
+	if (options.consoleMode) senders.set('console', createConsoleSender(process.stdout));
+	if (config.telegram) {
+		const { startTelegram } = await import('./platforms/telegram/telegram-adapter.js');
+		const tg = await startTelegram({
+			core: app.core,
+			config,
+			logger,
+			updates: stores.updates,
+			pages: stores.pages,
+			membership,
+			...(options.startWebhook ? { startWebhook: options.startWebhook } : {}),
+			onDrop: (p, reason) => metrics.floodDropped(p, reason),
+		});
+		parts.push('telegram', () => tg.stop());
+		senders.set('telegram', tg.sender);
+		health.watch('telegram', () => tg.connection());
+		logger.info({ bot: tg.botUsername }, 'Telegram platform started');
+	}
+	if (config.discord && config.shards !== undefined) {
+		// Shards run the gateway and interactions in child processes; this process keeps the
+		// scheduler, Telegram and the ops endpoints, and posts briefings through REST.
+		const { startDiscordShards } = await import('./platforms/discord/sharding.js');
+		const shards = await startDiscordShards({
+			config,
+			logger: logger.child({ platform: 'discord' }),
+			shards: config.shards,
+			dataDir: app.dataDir,
+			...(now ? { now } : {}),
+			onShardReload: options.onShardReload,
+			onGuildRemoved: (guildId) => {
+				membership.removedFromGuild('discord', guildId).catch((err: unknown) => logger.error({ err, guild: guildId }, 'Could not pause the subscriptions of a server the bot left'));
+			},
+		});
+		parts.push('discord shards', () => shards.stop());
+		senders.set('discord', shards.sender);
+		health.watch('discord', () => shards.connection());
+		reloadShards = () => void shards.reload();
+		logger.info({ shards: shards.shardCount }, 'Discord shards started');
+	} else if (config.discord) {
+		const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
+		const dc = await startDiscord({ core: app.core, config, logger, pages: stores.pages, membership, onDrop: (p, reason) => metrics.floodDropped(p, reason) });
+		parts.push('discord', () => dc.stop());
+		senders.set('discord', dc.sender);
+		health.watch('discord', () => dc.connection());
+		logger.info('Discord platform started');
+	}
+	return { reloadShards };
+}
+
+/** The briefing scheduler, unless another machine posts the briefings (SITREP_SCHEDULER, shard ranges). */
+function startBriefings(running: Running, tellOwners: TellOwners): void {
+	const { boot, stores, app, metrics, health, senders, liveRef } = running;
+	const { config, logger, parts } = boot;
 	if (config.scheduler === false) {
 		// One machine of a bot shared by shard ranges: the machine with shard 0 (or SITREP_SCHEDULER=on) posts briefings.
 		logger.info({ shards: config.shards }, 'Briefing scheduler off on this machine (SITREP_SCHEDULER / shard range); another machine posts briefings');
@@ -278,9 +317,14 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 		});
 		// The scheduler stops first on shutdown (it is pushed last), so no new send starts while platforms close.
-		stack.push({ name: 'scheduler', stop: () => scheduler.stop() });
+		parts.push('scheduler', () => scheduler.stop());
 	}
+}
 
+/** The live service: alerts between briefings and corrections after a reload, with its minute tick. */
+function startLive(running: Running): void {
+	const { boot, stores, app, metrics, senders, liveRef } = running;
+	const { config, logger, parts } = boot;
 	const liveService = new LiveService({
 		store: stores.live,
 		subscriptions: stores.subscriptions,
@@ -309,62 +353,9 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	};
 	const liveTimer = setInterval(liveTick, 60_000);
 	liveTick();
-	stack.push({ name: 'live', stop: async () => {
+	parts.push('live', async () => {
 		clearInterval(liveTimer);
 		await liveService.run().catch(() => undefined);
-	} });
-
-	const reload = (trigger: 'signal' | 'watch'): void => {
-		reloadHere(trigger);
-		reloadShards();
-	};
-	process.on('SIGHUP', () => reload('signal'));
-	let watcher: DatasetWatcher | undefined;
-	if (config.watch) {
-		watcher = watchDataset(app.dataDir, () => reload('watch'), { logger });
-		stack.push({ name: 'watcher', stop: () => watcher?.close() });
-	}
-
-	let ops: OpsServer | undefined;
-	if (config.ops) {
-		ops = await startOpsServer({ port: config.ops.port, host: config.ops.host, metrics, logger, health: healthReport });
-		const server = ops;
-		stack.push({ name: 'ops', stop: () => server.close() });
-	}
-
-	let stopping = false;
-	const shutdown = async (signal: string): Promise<void> => {
-		if (stopping) return;
-		stopping = true;
-		logger.info({ signal }, 'Shutting down: finishing in-flight sends');
-		await stopAll();
-		logger.info('Stopped');
-		logger.flush();
-	};
-
-	if (consoleMode) {
-		try {
-			const term = config.console;
-			const pager = options.pager ? term?.pagerCommand : term?.pager;
-			await runConsoleChat(app.core, {
-				input: process.stdin,
-				output: process.stdout,
-				interactive,
-				...(config.locale ? { locale: config.locale } : {}),
-				saveAttachments: (reply) => saveReplyAttachments(reply, config.imageDir),
-				logger,
-				...(term ? { terminal: detectTerminal(process.stdout, term.terminal) } : {}),
-				...(interactive && term?.historyFile ? { historyFile: term.historyFile } : {}),
-				// Paging needs the keyboard and the screen: a terminal on both sides.
-				...(interactive && pager && process.stdout.isTTY ? { pager } : {}),
-			});
-		} finally {
-			await shutdown('end of input');
-		}
-		return;
-	}
-	await new Promise<void>((resolve) => {
-		for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal).then(resolve));
 	});
 }
 
@@ -414,19 +405,4 @@ function countingSenders(senders: ReadonlyMap<Platform, PlatformSender>, metrics
 		});
 	}
 	return out;
-}
-
-/**
- * An unhandled rejection or exception leaves the process in an unknown state: log it with the
- * stack and exit non-zero so the supervisor (systemd, Docker, pm2) starts a clean one.
- */
-function installCrashHandlers(logger: Logger): void {
-	const die = (kind: string) => (err: unknown) => {
-		logger.fatal({ err }, `${kind}; exiting so a supervisor can restart the bot`);
-		logger.flush();
-		process.exitCode = 1;
-		setTimeout(() => process.exit(1), 100).unref();
-	};
-	process.on('unhandledRejection', die('Unhandled promise rejection'));
-	process.on('uncaughtException', die('Uncaught exception'));
 }

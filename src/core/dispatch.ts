@@ -33,6 +33,15 @@ export interface CommandRequest {
 	readonly place: Place;
 	/** The platform's language hint: Discord's interaction locale (else the guild's), Telegram's language_code. */
 	readonly locale?: string;
+	/**
+	 * Whether the requester administers the place, for a platform where finding out costs a call
+	 * (Telegram's getChatMember). Asked only for a command whose access is 'channel_admin', and only
+	 * when `requester` is neither an admin already nor an owner. A rejection is the platform's failure,
+	 * not the command's: handle() rejects with it, so the adapter's error boundary reports it.
+	 */
+	readonly isChannelAdmin?: () => Promise<boolean>;
+	/** The bot's own username on the platform: a `/cmd@name` line addressed to another name is ignored. */
+	readonly botName?: string;
 }
 
 export type Outcome =
@@ -55,7 +64,7 @@ export interface CoreOptions {
 	readonly clock: () => Date;
 	readonly logger: Logger;
 	readonly services?: CommandServices;
-	/** Lowercased bot username: `/cmd@otherbot` lines are ignored. */
+	/** Lowercased bot username: `/cmd@otherbot` lines are ignored. A request's own botName wins. */
 	readonly botName?: string;
 	/**
 	 * A language pinned for the place (a channel setting), which beats the platform's hint. Failures
@@ -70,6 +79,30 @@ export interface CoreOptions {
 	 * "Open on the web" link to the page for exactly what was asked, and event lines link to theirs.
 	 */
 	readonly publicUrl?: string;
+}
+
+/**
+ * The platform could not say whether the requester is an admin. Only a marker that carries the
+ * platform's failure past the command's error handling: handle() rejects with `cause` itself.
+ */
+class AdminCheckFailed extends Error {
+	override readonly name = 'AdminCheckFailed';
+	constructor(override readonly cause: unknown) {
+		super(undefined, { cause });
+	}
+}
+
+/** The requester, an admin when the platform's lazy check says so (asked only when it is needed). */
+async function withAdminStatus(request: CommandRequest): Promise<Requester> {
+	const { requester, isChannelAdmin } = request;
+	if (requester.isChannelAdmin || requester.isOwner || !isChannelAdmin) return requester;
+	let admin: boolean;
+	try {
+		admin = await isChannelAdmin();
+	} catch (err) {
+		throw new AdminCheckFailed(err);
+	}
+	return admin ? { ...requester, isChannelAdmin: true } : requester;
 }
 
 /** Who and where for {@link Core.resolveArgs}, which runs no command. */
@@ -110,7 +143,7 @@ export class Core {
 		return this.options.clock();
 	}
 
-	/** Answers one request. Never throws. */
+	/** Answers one request. Never throws, except with the failure of the request's own isChannelAdmin(). */
 	async handle(request: CommandRequest): Promise<HandleResult> {
 		const started = performance.now();
 		const result = await this.answer(request, started);
@@ -146,11 +179,12 @@ export class Core {
 			commandName = module.data.name;
 			log = log.child({ command: commandName });
 			const access = module.data.access;
-			if (access === 'owner' && !request.requester.isOwner) {
+			const requester = access === 'channel_admin' ? await withAdminStatus(request) : request.requester;
+			if (access === 'owner' && !requester.isOwner) {
 				log.info({ user: request.requester.userId }, 'Denied: owner-only command');
 				return { reply: errorReply(i18n.t('error.ownerOnly', { command: `/${commandName}` }), undefined, lang), outcome: { kind: 'denied' }, command: commandName };
 			}
-			if (access === 'channel_admin' && !request.requester.isChannelAdmin && !request.requester.isOwner) {
+			if (access === 'channel_admin' && !requester.isChannelAdmin && !requester.isOwner) {
 				log.info({ user: request.requester.userId }, 'Denied: admin-only command');
 				return {
 					reply: errorReply(i18n.t('error.adminOnly', { command: `/${commandName}` }), i18n.t('error.adminOnly.hint'), lang),
@@ -165,7 +199,7 @@ export class Core {
 				args,
 				dataset,
 				now,
-				requester: request.requester,
+				requester,
 				place: request.place,
 				locale: request.locale ?? 'en',
 				i18n,
@@ -178,6 +212,7 @@ export class Core {
 			log.debug({ ms: Math.round(performance.now() - started) }, 'Answered command');
 			return { reply: reply.locale === undefined && lang !== 'en' ? { ...reply, locale: lang } : reply, outcome: { kind: 'ok' }, command: commandName };
 		} catch (err) {
+			if (err instanceof AdminCheckFailed) throw err.cause;
 			if (err instanceof UserFacingError) {
 				log.debug({ code: err.code }, 'User error');
 				return { reply: errorReply(err.messageText(i18n), err.hintText(i18n), lang), outcome: { kind: 'user_error', code: err.code }, ...(commandName ? { command: commandName } : {}) };
@@ -203,7 +238,8 @@ export class Core {
 		const registry = this.options.registry;
 		if (request.line !== undefined) {
 			const parsed = parseLine(stripInvisible(request.line), (cmd, name) => registry.get(cmd)?.data.options.some((o) => o.name === name) ?? false);
-			if (parsed.botName && this.options.botName && parsed.botName !== this.options.botName) return { raw: {} };
+			const botName = request.botName?.toLowerCase() ?? this.options.botName;
+			if (parsed.botName && botName && parsed.botName !== botName) return { raw: {} };
 			const module = this.find(parsed.command);
 			const raw: Record<string, string> = Object.fromEntries(parsed.named);
 			if (parsed.positional.length) {

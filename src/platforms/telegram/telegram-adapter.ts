@@ -277,17 +277,16 @@ class TelegramAdapter {
 			if (admission === 'slow_down') this.reply(chat, slowDownReply(msg.from?.language_code), chat.type === 'group' || chat.type === 'supergroup' ? { replyTo: msg.message_id } : {});
 			return;
 		}
-		const access = this.core.registry.get(command.name)?.data.access;
-		const requester = await this.requester(chat, msg.from, msg.sender_chat, access);
 		const topic = topicOf(msg);
-		const result = await this.core.handle({ line: command.line, requester, place: placeOf(chat, topic), ...(msg.from?.language_code ? { locale: msg.from.language_code } : {}) });
+		const requester = this.requester(chat, msg.from, msg.sender_chat);
+		const result = await this.core.handle({ line: command.line, ...requester, place: placeOf(chat, topic), ...(msg.from?.language_code ? { locale: msg.from.language_code } : {}), ...this.botName() });
 		log.debug({ command: result.command, outcome: result.outcome.kind }, 'Telegram command answered');
 		if (result.outcome.kind === 'ignored') return;
 		const inGroup = chat.type === 'group' || chat.type === 'supergroup';
 		const shared = chat.type === 'channel' || msg.from === undefined || msg.from.id === ANONYMOUS_ADMIN_ID;
 		// Replies go through the pacer; waiting here would hold every other chat's updates behind this one.
 		// Every message of the answer goes to the topic the command was asked in, not only the first (a reply).
-		this.reply(chat, result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.userId }), ...(topic !== undefined ? { threadId: topic } : {}) });
+		this.reply(chat, result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.requester.userId }), ...(topic !== undefined ? { threadId: topic } : {}) });
 	}
 
 	/** Queues a reply in the chat's bounded queue; stop() waits for it like any task. */
@@ -308,36 +307,46 @@ class TelegramAdapter {
 	}
 
 	/**
-	 * Reads "/cmd@bot args": undefined when the line is not for this bot. In groups an unknown command
-	 * not addressed to us is probably another bot's, so it is left alone.
+	 * Whether "/cmd@bot args" is for this bot, before any work is spent on it (the flood bound counts
+	 * only our commands): not when addressed to another bot, nor, in groups, an unknown command
+	 * addressed to nobody (probably another bot's). The line goes to the core as written, which
+	 * parses it (and the bot name) once more; only Telegram's /start becomes /help.
 	 */
 	private parseHead(text: string, isPrivate: boolean): { name: string; line: string } | undefined {
 		const m = /^\/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)/u.exec(text);
 		if (!m) return undefined;
 		const name = m[1]!.toLowerCase();
 		const target = m[2]?.toLowerCase();
-		if (target !== undefined && target !== (this.bot.botInfo?.username ?? '').toLowerCase()) return undefined;
-		const rest = text.slice(m[0].length);
-		if (this.core.registry.has(name)) return { name, line: `/${name}${rest}` };
+		if (target !== undefined && target !== this.botName().botName?.toLowerCase()) return undefined;
+		if (this.core.registry.has(name)) return { name, line: text };
 		// Telegram sends /start when someone opens the bot; answer with the command list.
 		if (name === 'start' && !this.core.registry.has('start')) return { name: 'help', line: '/help' };
 		if (!isPrivate && target === undefined) return undefined;
-		return { name, line: `/${name}${rest}` };
+		return { name, line: text };
 	}
 
-	/** Who asks, with admin status established here and now (never from the message text). */
-	private async requester(chat: Chat, from: User | undefined, senderChat: Chat | undefined, access: Access | undefined): Promise<Requester> {
+	/** The bot's username for the core's `/cmd@bot` check (known once telegraf has called getMe). */
+	private botName(): { botName?: string } {
+		const name = this.bot.botInfo?.username;
+		return name ? { botName: name } : {};
+	}
+
+	/**
+	 * Who asks. Admin status that needs no API call is set here; otherwise the core asks the lazy
+	 * getChatMember check, and only for an admin command (never from the message text).
+	 */
+	private requester(chat: Chat, from: User | undefined, senderChat: Chat | undefined): { requester: Requester; isChannelAdmin?: () => Promise<boolean> } {
 		const isOwner = from !== undefined && from.id !== ANONYMOUS_ADMIN_ID && this.owners.has(String(from.id));
-		let isChannelAdmin = knownAdmin(chat, from, senderChat);
-		if (isChannelAdmin === undefined) isChannelAdmin = access === 'channel_admin' && !isOwner && from !== undefined ? await this.fetchAdmin(chat.id, from.id) : false;
+		const known = knownAdmin(chat, from, senderChat);
 		const title = 'title' in chat ? chat.title : undefined;
-		return {
+		const requester: Requester = {
 			platform: 'telegram',
 			userId: from && from.id !== ANONYMOUS_ADMIN_ID ? String(from.id) : `chat:${senderChat?.id ?? chat.id}`,
 			displayName: (from && from.id !== ANONYMOUS_ADMIN_ID ? (from.username ?? [from.first_name, from.last_name].filter(Boolean).join(' ')) : title) ?? 'unknown',
-			isChannelAdmin,
+			isChannelAdmin: known === true,
 			isOwner,
 		};
+		return known === undefined && from !== undefined ? { requester, isChannelAdmin: () => this.fetchAdmin(chat.id, from.id) } : { requester };
 	}
 
 	private async fetchAdmin(chatId: number, userId: number): Promise<boolean> {
@@ -363,9 +372,7 @@ class TelegramAdapter {
 		if (!msg || found.kind === 'expired') return void (await answer(i18n.t('telegram.pageExpired')));
 		if (found.kind === 'foreign') return void (await answer(i18n.t('telegram.pageForeign')));
 		const chat = msg.chat;
-		const access = this.core.registry.get(/^\/([a-z0-9_]+)/u.exec(found.entry.line)?.[1] ?? '')?.data.access;
-		const requester = await this.requester(chat, q.from, undefined, access);
-		const result = await this.core.handle({ line: found.entry.line, requester, place: placeOf(chat), ...(q.from.language_code ? { locale: q.from.language_code } : {}) });
+		const result = await this.core.handle({ line: found.entry.line, ...this.requester(chat, q.from, undefined), place: placeOf(chat), ...(q.from.language_code ? { locale: q.from.language_code } : {}), ...this.botName() });
 		if (result.outcome.kind !== 'ok') {
 			// Keep the page as it is for everyone else; tell only the presser why not.
 			return void (await answer(renderPlainText(result.reply).slice(0, 200), true));
