@@ -14,6 +14,7 @@ import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { silentLogger } from '../../src/logger.js';
 import { renderPlainText } from '../../src/render/plain-text.js';
 import { briefingKey, createTickRunner } from '../../src/scheduler/tick.js';
+import { migrationSql } from '../../src/store/migrate.js';
 import { MIGRATIONS, schemaVersion } from '../../src/store/sqlite/migrations.js';
 import { openDatabase } from '../../src/store/sqlite/open-database.js';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
@@ -45,7 +46,7 @@ describe('migrations 4 and 5 and the SQLite store', () => {
 		cleanups.push(() => stores.close());
 		expect(schemaVersion(stores.db)).toBeGreaterThanOrEqual(4);
 		expect(MIGRATIONS.find((m) => m.version === 4)?.sql).toMatch(/^ALTER TABLE subscriptions ADD COLUMN language/u);
-		expect(MIGRATIONS.find((m) => m.version === 5)?.sql).toMatch(/CREATE TABLE channel_settings/u);
+		expect(migrationSql(MIGRATIONS.find((m) => m.version === 5)!, 'sqlite')).toMatch(/CREATE TABLE channel_settings/u);
 		return stores.subscriptions.get('telegram', 'kept').then((s) => {
 			expect(s?.channelId).toBe('kept');
 			expect(s?.language).toBeUndefined();

@@ -5,7 +5,7 @@
 import { Pool } from 'pg';
 import type { Stores } from '../stores.js';
 import { PgPageKeys } from './pg-page-keys.js';
-import { migratePostgres, PG_MIGRATIONS, type Migration } from './migrations.js';
+import { migratePostgres, type Migration } from './migrations.js';
 import { PgDeliveryLedger } from './pg-delivery-ledger.js';
 import { PgEventVersions } from './pg-event-versions.js';
 import { PgReloadAudit } from './pg-reload-audit.js';
@@ -40,7 +40,7 @@ export async function openPostgresStores(url: string, options: PostgresOpenOptio
 	const pool = new Pool({ connectionString: url, max: options.maxConnections ?? 10, application_name: 'sitrep', connectionTimeoutMillis: 15_000 });
 	pool.on('error', (err) => options.onError?.(err));
 	try {
-		await migratePostgres(pool, options.migrations ?? PG_MIGRATIONS);
+		await migratePostgres(pool, options.migrations);
 	} catch (err) {
 		await pool.end().catch(() => undefined);
 		throw err;
