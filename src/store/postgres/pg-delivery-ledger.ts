@@ -7,68 +7,14 @@
  * matches. Keys are inserted in sorted order, so two overlapping claims queue rather than deadlock.
  */
 import type { Pool } from 'pg';
-import type { Platform } from '../../vocabulary/place.js';
 import type { SentPart } from '../../core/delivery.js';
-import type { ClaimResult, DeliveryLedger, DeliveryPart, DeliveryPartStatus, DeliveryRecord, DeliveryStatus, ExpiryReport, OccurrenceKey, OccurrenceTarget, Settlement } from '../store.js';
-import { iso, isoOrUndefined, rows, transaction } from './pg-util.js';
+import type { ClaimResult, DeliveryLedger, DeliveryPart, DeliveryRecord, DeliveryStatus, ExpiryReport, OccurrenceKey, OccurrenceTarget, Settlement } from '../store.js';
+import { deliveryFromRow, deliveryPartFromRow, type DeliveryPartRow, type DeliveryRow } from '../rows.js';
+import { isoOrUndefined, rows, transaction } from './pg-util.js';
 
-interface Row {
-	subscription_id: number;
-	local_date: string;
-	scheduled_at: Date;
-	platform: string;
-	channel_id: string;
-	status: string;
-	reason: string | null;
-	attempts: number;
-	retryable: boolean;
-	next_attempt_at: Date | null;
-	message_ids: string[];
-	created_at: Date;
-	updated_at: Date;
-}
 
-function fromRow(r: Row): DeliveryRecord {
-	return {
-		subscriptionId: r.subscription_id,
-		localDate: r.local_date,
-		scheduledAt: iso(r.scheduled_at),
-		platform: r.platform as Platform,
-		channelId: r.channel_id,
-		status: r.status as DeliveryStatus,
-		...(r.reason !== null ? { reason: r.reason } : {}),
-		attempts: r.attempts,
-		retryable: r.retryable,
-		...(r.next_attempt_at !== null ? { nextAttemptAt: iso(r.next_attempt_at) } : {}),
-		messageIds: r.message_ids,
-		createdAt: iso(r.created_at),
-		updatedAt: iso(r.updated_at),
-	};
-}
 
-interface PartRow {
-	subscription_id: number;
-	local_date: string;
-	part: number;
-	parts: number;
-	channel_id: string;
-	status: string;
-	message_ids: string[];
-	updated_at: Date;
-}
 
-function fromPartRow(r: PartRow): DeliveryPart {
-	return {
-		subscriptionId: r.subscription_id,
-		localDate: r.local_date,
-		part: r.part,
-		parts: r.parts,
-		channelId: r.channel_id,
-		status: r.status as DeliveryPartStatus,
-		messageIds: r.message_ids,
-		updatedAt: iso(r.updated_at),
-	};
-}
 
 const keyOf = (k: OccurrenceKey) => `${k.subscriptionId}\u0000${k.localDate}`;
 
@@ -97,12 +43,12 @@ export class PgDeliveryLedger implements DeliveryLedger {
 		const at = now.toISOString();
 		const byKey = await transaction(this.pool, async (c) => {
 			const out = new Map<string, ClaimResult>();
-			for (const r of await rows<Row>(c, INSERT('sending'), [...columns(targets), at, null])) out.set(keyOf({ subscriptionId: r.subscription_id, localDate: r.local_date }), { kind: 'claimed', attempt: 1 });
+			for (const r of await rows<DeliveryRow>(c, INSERT('sending'), [...columns(targets), at, null])) out.set(keyOf({ subscriptionId: r.subscription_id, localDate: r.local_date }), { kind: 'claimed', attempt: 1 });
 			const rest = targets.filter((t) => !out.has(keyOf(t)));
 			if (!rest.length) return out;
 			// Take over retryable failures that are due. The row lock makes a second taker re-check the
 			// WHERE against the first one's 'sending' and skip the row.
-			const retaken = await rows<Row>(
+			const retaken = await rows<DeliveryRow>(
 				c,
 				`UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, channel_id = t.channel_id, tracks_parts = t.tracks_parts, updated_at = $7
 				 FROM ${TARGETS}
@@ -122,7 +68,7 @@ export class PgDeliveryLedger implements DeliveryLedger {
 			}
 			const others = rest.filter((t) => !out.has(keyOf(t)));
 			if (!others.length) return out;
-			const found = await rows<Row>(
+			const found = await rows<DeliveryRow>(
 				c,
 				`SELECT d.subscription_id, d.local_date, d.status, d.retryable FROM deliveries d
 				 JOIN unnest($1::int[], $2::text[]) AS t(subscription_id, local_date) USING (subscription_id, local_date)`,
@@ -139,7 +85,7 @@ export class PgDeliveryLedger implements DeliveryLedger {
 
 	async recordSkipped(targets: readonly OccurrenceTarget[], reason: string, now: Date): Promise<boolean[]> {
 		if (!targets.length) return [];
-		const inserted = await transaction(this.pool, async (c) => rows<Row>(c, INSERT('skipped'), [...columns(targets), now.toISOString(), reason]));
+		const inserted = await transaction(this.pool, async (c) => rows<DeliveryRow>(c, INSERT('skipped'), [...columns(targets), now.toISOString(), reason]));
 		const keys = new Set(inserted.map((r) => keyOf({ subscriptionId: r.subscription_id, localDate: r.local_date })));
 		return targets.map((t) => keys.has(keyOf(t)));
 	}
@@ -227,18 +173,18 @@ export class PgDeliveryLedger implements DeliveryLedger {
 	}
 
 	async parts(filter: { readonly subscriptionId?: number; readonly localDate?: string }): Promise<DeliveryPart[]> {
-		const r = await rows<PartRow>(
+		const r = await rows<DeliveryPartRow>(
 			this.pool,
 			`SELECT * FROM delivery_parts WHERE ($1::int IS NULL OR subscription_id = $1) AND ($2::text IS NULL OR local_date = $2)
 			 ORDER BY subscription_id, local_date, part`,
 			[filter.subscriptionId ?? null, filter.localDate ?? null],
 		);
-		return r.map(fromPartRow);
+		return r.map(deliveryPartFromRow);
 	}
 
 	async get(key: OccurrenceKey): Promise<DeliveryRecord | undefined> {
-		const r = (await rows<Row>(this.pool, 'SELECT * FROM deliveries WHERE subscription_id = $1 AND local_date = $2', [key.subscriptionId, key.localDate]))[0];
-		return r ? fromRow(r) : undefined;
+		const r = (await rows<DeliveryRow>(this.pool, 'SELECT * FROM deliveries WHERE subscription_id = $1 AND local_date = $2', [key.subscriptionId, key.localDate]))[0];
+		return r ? deliveryFromRow(r) : undefined;
 	}
 
 	async lastSent(subscriptionId: number, beforeLocalDate?: string): Promise<string | undefined> {
@@ -251,12 +197,12 @@ export class PgDeliveryLedger implements DeliveryLedger {
 	}
 
 	async list(filter: { readonly subscriptionId?: number; readonly localDate?: string; readonly status?: DeliveryStatus } = {}): Promise<DeliveryRecord[]> {
-		const r = await rows<Row>(
+		const r = await rows<DeliveryRow>(
 			this.pool,
 			`SELECT * FROM deliveries WHERE ($1::int IS NULL OR subscription_id = $1) AND ($2::text IS NULL OR local_date = $2) AND ($3::text IS NULL OR status = $3)
 			 ORDER BY created_at, subscription_id, local_date`,
 			[filter.subscriptionId ?? null, filter.localDate ?? null, filter.status ?? null],
 		);
-		return r.map(fromRow);
+		return r.map(deliveryFromRow);
 	}
 }

@@ -6,13 +6,9 @@ import type { Pool } from 'pg';
 import type { DatasetSnapshot } from '../../dataset/snapshot.js';
 import { eventVersionFingerprints } from '../event-fingerprints.js';
 import type { EventVersionStore } from '../store.js';
-import { iso, isoOrUndefined, rows, transaction } from './pg-util.js';
+import { eventVersionTimes, type EventVersionRow } from '../rows.js';
+import { isoOrUndefined, rows, transaction } from './pg-util.js';
 
-interface Row {
-	event_id: string;
-	fingerprint: string;
-	first_seen_at: Date;
-}
 
 export class PgEventVersions implements EventVersionStore {
 	// Rows are never deleted, so a snapshot recorded once needs no second pass.
@@ -53,17 +49,6 @@ export class PgEventVersions implements EventVersionStore {
 	// The versions of the snapshot's events, in one query.
 	private async scan(snapshot: DatasetSnapshot): Promise<{ firstSeen: Map<string, string>; introduced: Map<string, string> }> {
 		const current = eventVersionFingerprints(snapshot);
-		const firstSeen = new Map<string, string>();
-		const earliest = new Map<string, Date>();
-		const found = await rows<Row>(this.pool, 'SELECT event_id, fingerprint, first_seen_at FROM event_versions WHERE event_id = ANY($1::text[])', [[...current.keys()]]);
-		for (const r of found) {
-			if (current.get(r.event_id) === r.fingerprint) firstSeen.set(r.event_id, iso(r.first_seen_at));
-			const e = earliest.get(r.event_id);
-			if (e === undefined || r.first_seen_at < e) earliest.set(r.event_id, r.first_seen_at);
-		}
-		// An event whose current version is not recorded yet has no first-seen time: both maps leave it out.
-		const introduced = new Map<string, string>();
-		for (const [id, at] of earliest) if (firstSeen.has(id)) introduced.set(id, iso(at));
-		return { firstSeen, introduced };
+		return eventVersionTimes(current, await rows<EventVersionRow>(this.pool, 'SELECT event_id, fingerprint, first_seen_at FROM event_versions WHERE event_id = ANY($1::text[])', [[...current.keys()]]));
 	}
 }

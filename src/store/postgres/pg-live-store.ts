@@ -4,23 +4,11 @@
  * the database never both take one alert batch, edit or reply.
  */
 import type { Pool } from 'pg';
-import type { Platform } from '../../core/command.js';
 import type { Reply } from '../../core/reply.js';
-import { replyHash, replyJson } from '../sqlite/sqlite-live-store.js';
-import type { LiveActionStatus, LiveStore, PushedKind, PushedMessage } from '../store.js';
-import { iso, rows, transaction } from './pg-util.js';
+import type { LiveActionStatus, LiveStore, PushedMessage } from '../store.js';
+import { liveJobFromRow, pushedFromRow, replyHash, replyJson, type LiveJobRow, type PushedRow } from '../rows.js';
+import { rows, transaction } from './pg-util.js';
 
-interface PushedRow {
-	id: number;
-	platform: string;
-	channel_id: string;
-	subscription_id: number | null;
-	kind: string;
-	reply: string;
-	message_ids: string;
-	pushed_at: Date;
-	events: Record<string, string> | null;
-}
 
 class LostRace extends Error {}
 
@@ -133,7 +121,7 @@ export class PgLiveStore implements LiveStore {
 
 	async pushedShowing(eventIds: readonly string[], since: Date): Promise<PushedMessage[]> {
 		if (!eventIds.length) return [];
-		const r = await rows<PushedRow>(
+		const r = await rows<PushedRow & { events: Record<string, string> | null }>(
 			this.pool,
 			`SELECT m.id, m.platform, m.channel_id, m.subscription_id, m.kind, r.reply, m.message_ids, m.pushed_at,
 			        (SELECT jsonb_object_agg(e.event_id, e.fingerprint) FROM pushed_events e WHERE e.message_id = m.id) AS events
@@ -141,17 +129,7 @@ export class PgLiveStore implements LiveStore {
 			 WHERE m.pushed_at >= $1 AND m.id IN (SELECT message_id FROM pushed_events WHERE event_id = ANY($2::text[])) ORDER BY m.id`,
 			[since.toISOString(), [...eventIds]],
 		);
-		return r.map((x) => ({
-			id: x.id,
-			platform: x.platform as Platform,
-			channelId: x.channel_id,
-			...(x.subscription_id !== null ? { subscriptionId: x.subscription_id } : {}),
-			kind: x.kind as PushedKind,
-			reply: JSON.parse(x.reply) as Reply,
-			messageIds: JSON.parse(x.message_ids) as string[],
-			events: Object.assign(Object.create(null) as Record<string, string>, x.events ?? {}),
-			pushedAt: iso(x.pushed_at),
-		}));
+		return r.map((x) => pushedFromRow(x, x.events));
 	}
 
 	async addJob(key: string, eventIds: readonly string[], now: Date): Promise<void> {
@@ -159,7 +137,7 @@ export class PgLiveStore implements LiveStore {
 	}
 
 	async pendingJobs(): Promise<{ key: string; eventIds: string[]; createdAt: string }[]> {
-		return (await rows<{ key: string; event_ids: string; created_at: Date }>(this.pool, "SELECT key, event_ids, created_at FROM live_jobs WHERE status = 'pending' ORDER BY created_at")).map((r) => ({ key: r.key, eventIds: JSON.parse(r.event_ids) as string[], createdAt: iso(r.created_at) }));
+		return (await rows<LiveJobRow>(this.pool, "SELECT key, event_ids, created_at FROM live_jobs WHERE status = 'pending' ORDER BY created_at")).map(liveJobFromRow);
 	}
 
 	async finishJob(key: string, now: Date): Promise<void> {

@@ -6,13 +6,8 @@
 import type { Pool } from 'pg';
 import type { Platform } from '../../vocabulary/place.js';
 import { PAGE_KEY_PRUNE_INTERVAL_MS, PAGE_KEYS_MAX, PAGE_LINE_MAX, type PageKeyTable, type PageRecord } from '../store.js';
+import { pageRecordFromRow, type PageKeyRow } from '../rows.js';
 
-interface Row {
-	line: string;
-	chat_id: string | null;
-	user_id: string | null;
-	expires_at: string;
-}
 
 export class PgPageKeys implements PageKeyTable {
 	private lastPrune = Number.NEGATIVE_INFINITY;
@@ -36,11 +31,8 @@ export class PgPageKeys implements PageKeyTable {
 	}
 
 	async get(platform: Platform, key: string, now: number): Promise<PageRecord | undefined> {
-		const r = await this.pool.query<Row>('SELECT line, chat_id, user_id, expires_at FROM page_keys WHERE platform = $1 AND key = $2', [platform, key]);
-		const row = r.rows[0];
-		// BIGINT comes back as text: milliseconds fit a double exactly for millennia.
-		const expiresAt = row ? Number(row.expires_at) : 0;
-		if (!row || expiresAt <= now) return undefined;
-		return { line: row.line, expiresAt, ...(row.chat_id !== null ? { chatId: row.chat_id } : {}), ...(row.user_id !== null ? { userId: row.user_id } : {}) };
+		const row = (await this.pool.query<PageKeyRow>('SELECT line, chat_id, user_id, expires_at FROM page_keys WHERE platform = $1 AND key = $2', [platform, key])).rows[0];
+		const record = row && pageRecordFromRow(row);
+		return record && record.expiresAt > now ? record : undefined;
 	}
 }

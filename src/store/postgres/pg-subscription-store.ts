@@ -7,54 +7,11 @@ import type { Pool } from 'pg';
 import type { Platform } from '../../vocabulary/place.js';
 import { isLocale } from '../../i18n/locale.js';
 import type { Locale } from '../../i18n/locale.js';
-import { alertLevel, type ChannelLanguages, type MoveResult, type Subscription, type SubscriptionInput, type SubscriptionStore, type UpsertResult } from '../store.js';
-import { iso, rows, sqlState, transaction } from './pg-util.js';
+import { type ChannelLanguages, type MoveResult, type Subscription, type SubscriptionInput, type SubscriptionStore, type UpsertResult } from '../store.js';
+import { subscriptionFromRow, type SubscriptionRow } from '../rows.js';
+import { rows, sqlState, transaction } from './pg-util.js';
 
-interface Row {
-	id: number;
-	platform: string;
-	channel_id: string;
-	guild_id: string | null;
-	time: string;
-	timezone: string;
-	actor_id: string | null;
-	tag: string | null;
-	quiet: boolean;
-	language: string | null;
-	alerts: string;
-	quiet_hours: string | null;
-	status: string;
-	pause_reason: string | null;
-	created_by: string;
-	created_at: Date;
-	updated_at: Date;
-	effective_from: Date;
-	thread_id: string | null;
-}
 
-function fromRow(r: Row): Subscription {
-	return {
-		id: r.id,
-		platform: r.platform as Platform,
-		channelId: r.channel_id,
-		guildId: r.guild_id ?? undefined,
-		threadId: r.thread_id ?? undefined,
-		time: r.time,
-		timezone: r.timezone,
-		actorId: r.actor_id ?? undefined,
-		tag: r.tag ?? undefined,
-		quiet: r.quiet,
-		language: r.language !== null && isLocale(r.language) ? r.language : undefined,
-		alerts: alertLevel(r.alerts),
-		quietHours: r.quiet_hours ?? undefined,
-		status: r.status === 'paused' ? 'paused' : 'active',
-		pauseReason: r.pause_reason ?? undefined,
-		createdBy: r.created_by,
-		createdAt: iso(r.created_at),
-		updatedAt: iso(r.updated_at),
-		effectiveFrom: iso(r.effective_from),
-	};
-}
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -64,60 +21,60 @@ export class PgSubscriptionStore implements SubscriptionStore, ChannelLanguages 
 	upsert(input: SubscriptionInput, now: Date): Promise<UpsertResult> {
 		const at = now.toISOString();
 		return transaction(this.pool, async (c): Promise<UpsertResult> => {
-			const lock = () => rows<Row>(c, 'SELECT * FROM subscriptions WHERE platform = $1 AND channel_id = $2 FOR UPDATE', [input.platform, input.channelId]);
+			const lock = () => rows<SubscriptionRow>(c, 'SELECT * FROM subscriptions WHERE platform = $1 AND channel_id = $2 FOR UPDATE', [input.platform, input.channelId]);
 			let existing = (await lock())[0];
 			if (!existing) {
-				const inserted = await rows<Row>(
+				const inserted = await rows<SubscriptionRow>(
 					c,
 					`INSERT INTO subscriptions (platform, channel_id, guild_id, time, timezone, actor_id, tag, quiet, language, alerts, quiet_hours, status, created_by, created_at, updated_at, effective_from, thread_id)
 					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, $12, $13, 'active', $9, $10, $10, $10, $14)
 					 ON CONFLICT (platform, channel_id) DO NOTHING RETURNING *`,
 					[input.platform, input.channelId, input.guildId ?? null, input.time, input.timezone, input.actorId ?? null, input.tag ?? null, input.quiet, input.createdBy, at, input.language ?? null, input.alerts ?? 'off', input.quietHours ?? null, input.threadId ?? null],
 				);
-				if (inserted[0]) return { subscription: fromRow(inserted[0]), created: true, resumed: false };
+				if (inserted[0]) return { subscription: subscriptionFromRow(inserted[0]), created: true, resumed: false };
 				// Another process created it between the two statements: update theirs.
 				existing = (await lock())[0]!;
 			}
-			const previous = fromRow(existing);
+			const previous = subscriptionFromRow(existing);
 			const resumed = previous.status === 'paused';
 			const rescheduled = resumed || previous.time !== input.time || previous.timezone !== input.timezone;
-			const updated = await rows<Row>(
+			const updated = await rows<SubscriptionRow>(
 				c,
 				`UPDATE subscriptions SET guild_id = COALESCE($2, guild_id), time = $3, timezone = $4, actor_id = $5, tag = $6, quiet = $7, language = $10, alerts = $11, quiet_hours = $12,
 				 status = 'active', pause_reason = NULL, updated_at = $8, effective_from = CASE WHEN $9 THEN $8::timestamptz ELSE effective_from END, thread_id = $13
 				 WHERE id = $1 RETURNING *`,
 				[existing.id, input.guildId ?? null, input.time, input.timezone, input.actorId ?? null, input.tag ?? null, input.quiet, at, rescheduled, input.language ?? null, input.alerts ?? 'off', input.quietHours ?? null, input.threadId ?? null],
 			);
-			return { subscription: fromRow(updated[0]!), created: false, resumed, previous };
+			return { subscription: subscriptionFromRow(updated[0]!), created: false, resumed, previous };
 		});
 	}
 
 	async get(platform: Platform, channelId: string): Promise<Subscription | undefined> {
-		const r = (await rows<Row>(this.pool, 'SELECT * FROM subscriptions WHERE platform = $1 AND channel_id = $2', [platform, channelId]))[0];
-		return r ? fromRow(r) : undefined;
+		const r = (await rows<SubscriptionRow>(this.pool, 'SELECT * FROM subscriptions WHERE platform = $1 AND channel_id = $2', [platform, channelId]))[0];
+		return r ? subscriptionFromRow(r) : undefined;
 	}
 
 	async getById(id: number): Promise<Subscription | undefined> {
-		const r = (await rows<Row>(this.pool, 'SELECT * FROM subscriptions WHERE id = $1', [id]))[0];
-		return r ? fromRow(r) : undefined;
+		const r = (await rows<SubscriptionRow>(this.pool, 'SELECT * FROM subscriptions WHERE id = $1', [id]))[0];
+		return r ? subscriptionFromRow(r) : undefined;
 	}
 
 	async remove(platform: Platform, channelId: string): Promise<Subscription | undefined> {
-		const r = (await rows<Row>(this.pool, 'DELETE FROM subscriptions WHERE platform = $1 AND channel_id = $2 RETURNING *', [platform, channelId]))[0];
-		return r ? fromRow(r) : undefined;
+		const r = (await rows<SubscriptionRow>(this.pool, 'DELETE FROM subscriptions WHERE platform = $1 AND channel_id = $2 RETURNING *', [platform, channelId]))[0];
+		return r ? subscriptionFromRow(r) : undefined;
 	}
 
 	async listActive(): Promise<Subscription[]> {
-		return (await rows<Row>(this.pool, "SELECT * FROM subscriptions WHERE status = 'active' ORDER BY id")).map(fromRow);
+		return (await rows<SubscriptionRow>(this.pool, "SELECT * FROM subscriptions WHERE status = 'active' ORDER BY id")).map(subscriptionFromRow);
 	}
 
 	async list(filter: { readonly platform?: Platform; readonly channelId?: string } = {}): Promise<Subscription[]> {
-		const r = await rows<Row>(
+		const r = await rows<SubscriptionRow>(
 			this.pool,
 			'SELECT * FROM subscriptions WHERE ($1::text IS NULL OR platform = $1) AND ($2::text IS NULL OR channel_id = $2) ORDER BY id',
 			[filter.platform ?? null, filter.channelId ?? null],
 		);
-		return r.map(fromRow);
+		return r.map(subscriptionFromRow);
 	}
 
 	async pause(id: number, reason: string, now: Date): Promise<void> {

@@ -4,70 +4,16 @@
  * second process on the same file) finds it taken. Claims run in IMMEDIATE transactions so two
  * processes serialise on the write lock instead of failing on a lock upgrade.
  */
-import type { Platform } from '../../vocabulary/place.js';
 import type { SentPart } from '../../core/delivery.js';
-import type { ClaimResult, DeliveryLedger, DeliveryPart, DeliveryPartStatus, DeliveryRecord, DeliveryStatus, ExpiryReport, OccurrenceKey, OccurrenceTarget, Settlement } from '../store.js';
+import type { ClaimResult, DeliveryLedger, DeliveryPart, DeliveryRecord, DeliveryStatus, ExpiryReport, OccurrenceKey, OccurrenceTarget, Settlement } from '../store.js';
+import { deliveryFromRow, deliveryPartFromRow, type DeliveryPartRow, type DeliveryRow } from '../rows.js';
 import type { SqliteDatabase } from './open-database.js';
 
-interface Row {
-	subscription_id: number;
-	local_date: string;
-	scheduled_at: string;
-	platform: string;
-	channel_id: string;
-	status: string;
-	reason: string | null;
-	attempts: number;
-	retryable: number;
-	next_attempt_at: string | null;
-	message_ids: string;
-	created_at: string;
-	updated_at: string;
-}
 
-interface PartRow {
-	subscription_id: number;
-	local_date: string;
-	part: number;
-	parts: number;
-	channel_id: string;
-	status: string;
-	message_ids: string;
-	updated_at: string;
-}
 
-function fromPartRow(r: PartRow): DeliveryPart {
-	return {
-		subscriptionId: r.subscription_id,
-		localDate: r.local_date,
-		part: r.part,
-		parts: r.parts,
-		channelId: r.channel_id,
-		status: r.status as DeliveryPartStatus,
-		messageIds: JSON.parse(r.message_ids) as string[],
-		updatedAt: r.updated_at,
-	};
-}
 
 const STOPPED = 'the process stopped while sending; not resent to avoid a double post';
 
-function fromRow(r: Row): DeliveryRecord {
-	return {
-		subscriptionId: r.subscription_id,
-		localDate: r.local_date,
-		scheduledAt: r.scheduled_at,
-		platform: r.platform as Platform,
-		channelId: r.channel_id,
-		status: r.status as DeliveryStatus,
-		...(r.reason !== null ? { reason: r.reason } : {}),
-		attempts: r.attempts,
-		retryable: r.retryable === 1,
-		...(r.next_attempt_at !== null ? { nextAttemptAt: r.next_attempt_at } : {}),
-		messageIds: JSON.parse(r.message_ids) as string[],
-		createdAt: r.created_at,
-		updatedAt: r.updated_at,
-	};
-}
 
 export class SqliteDeliveryLedger implements DeliveryLedger {
 	private readonly q;
@@ -84,7 +30,7 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 				 WHERE subscription_id = @subscriptionId AND local_date = @localDate AND status = 'failed' AND retryable = 1
 				 AND (next_attempt_at IS NULL OR next_attempt_at <= @now)`,
 			),
-			get: db.prepare<[number, string], Row>('SELECT * FROM deliveries WHERE subscription_id = ? AND local_date = ?'),
+			get: db.prepare<[number, string], DeliveryRow>('SELECT * FROM deliveries WHERE subscription_id = ? AND local_date = ?'),
 			settle: db.prepare(
 				`UPDATE deliveries SET status = @status, reason = @reason, retryable = @retryable, next_attempt_at = @nextAttemptAt,
 				 message_ids = @messageIds, channel_id = COALESCE(@channelId, channel_id), updated_at = @now
@@ -213,12 +159,12 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 			params.push(filter.localDate);
 		}
 		const sql = `SELECT * FROM delivery_parts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY subscription_id, local_date, part`;
-		return Promise.resolve((this.db.prepare(sql).all(...params) as PartRow[]).map(fromPartRow));
+		return Promise.resolve((this.db.prepare(sql).all(...params) as DeliveryPartRow[]).map(deliveryPartFromRow));
 	}
 
 	get(key: OccurrenceKey): Promise<DeliveryRecord | undefined> {
 		const r = this.q.get.get(key.subscriptionId, key.localDate);
-		return Promise.resolve(r ? fromRow(r) : undefined);
+		return Promise.resolve(r ? deliveryFromRow(r) : undefined);
 	}
 
 	lastSent(subscriptionId: number, beforeLocalDate?: string): Promise<string | undefined> {
@@ -242,6 +188,6 @@ export class SqliteDeliveryLedger implements DeliveryLedger {
 			params.push(filter.status);
 		}
 		const sql = `SELECT * FROM deliveries${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, subscription_id, local_date`;
-		return Promise.resolve((this.db.prepare(sql).all(...params) as Row[]).map(fromRow));
+		return Promise.resolve((this.db.prepare(sql).all(...params) as DeliveryRow[]).map(deliveryFromRow));
 	}
 }

@@ -5,13 +5,9 @@
 import type { DatasetSnapshot } from '../../dataset/snapshot.js';
 import { eventVersionFingerprints } from '../event-fingerprints.js';
 import type { EventVersionStore } from '../store.js';
+import { eventVersionTimes, type EventVersionRow } from '../rows.js';
 import type { SqliteDatabase } from './open-database.js';
 
-interface Row {
-	event_id: string;
-	fingerprint: string;
-	first_seen_at: string;
-}
 
 export class SqliteEventVersions implements EventVersionStore {
 	private readonly q;
@@ -22,7 +18,7 @@ export class SqliteEventVersions implements EventVersionStore {
 	constructor(private readonly db: SqliteDatabase) {
 		this.q = {
 			insert: db.prepare('INSERT INTO event_versions (event_id, fingerprint, first_seen_at) VALUES (?, ?, ?) ON CONFLICT (event_id, fingerprint) DO NOTHING'),
-			all: db.prepare<[], Row>('SELECT event_id, fingerprint, first_seen_at FROM event_versions'),
+			all: db.prepare<[], EventVersionRow>('SELECT event_id, fingerprint, first_seen_at FROM event_versions'),
 			since: db.prepare<[], { at: string | null }>('SELECT MIN(first_seen_at) AS at FROM event_versions'),
 		};
 	}
@@ -55,17 +51,6 @@ export class SqliteEventVersions implements EventVersionStore {
 	// One pass over every row: the table holds a few versions per event, and a point query per event
 	// would cost more for a large dataset.
 	private scan(snapshot: DatasetSnapshot): { firstSeen: Map<string, string>; introduced: Map<string, string> } {
-		const current = eventVersionFingerprints(snapshot);
-		const firstSeen = new Map<string, string>();
-		const introduced = new Map<string, string>();
-		for (const r of this.q.all.iterate()) {
-			if (!current.has(r.event_id)) continue;
-			if (current.get(r.event_id) === r.fingerprint) firstSeen.set(r.event_id, r.first_seen_at);
-			const earliest = introduced.get(r.event_id);
-			if (earliest === undefined || r.first_seen_at < earliest) introduced.set(r.event_id, r.first_seen_at);
-		}
-		// An event whose current version is not recorded yet has no first-seen time: both maps leave it out.
-		for (const id of introduced.keys()) if (!firstSeen.has(id)) introduced.delete(id);
-		return { firstSeen, introduced };
+		return eventVersionTimes(eventVersionFingerprints(snapshot), this.q.all.iterate());
 	}
 }

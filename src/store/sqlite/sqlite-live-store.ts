@@ -2,31 +2,12 @@
  * LiveStore on SQLite (migration 8). Claims are single IMMEDIATE transactions, so two processes
  * sharing the file never both take one alert batch, edit or reply.
  */
-import { createHash } from 'node:crypto';
-import type { Platform } from '../../core/command.js';
 import type { Reply } from '../../core/reply.js';
-import type { LiveActionStatus, LiveStore, PushedKind, PushedMessage } from '../store.js';
+import type { LiveActionStatus, LiveStore, PushedMessage } from '../store.js';
+import { liveJobFromRow, pushedFromRow, replyHash, replyJson, type LiveJobRow, type PushedRow } from '../rows.js';
 import type { SqliteDatabase } from './open-database.js';
 
-interface PushedRow {
-	id: number;
-	platform: string;
-	channel_id: string;
-	subscription_id: number | null;
-	kind: string;
-	reply: string;
-	message_ids: string;
-	pushed_at: string;
-}
 
-/** The stored form of a reply: its words only (pictures and files are never re-sent by an edit). */
-export function replyJson(reply: Reply): string {
-	return JSON.stringify({ blocks: reply.blocks, ...(reply.locale ? { locale: reply.locale } : {}) });
-}
-
-export function replyHash(json: string): string {
-	return createHash('sha256').update(json).digest('hex');
-}
 
 interface Queued {
 	readonly op: () => unknown;
@@ -61,7 +42,7 @@ export class SqliteLiveStore implements LiveStore {
 			updatePushed: db.prepare('UPDATE pushed_messages SET reply_hash = ?, updated_at = ? WHERE id = ?'),
 			eventsOf: db.prepare<[number], { event_id: string; fingerprint: string }>('SELECT event_id, fingerprint FROM pushed_events WHERE message_id = ?'),
 			addJob: db.prepare("INSERT INTO live_jobs (key, event_ids, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING"),
-			pendingJobs: db.prepare<[], { key: string; event_ids: string; created_at: string }>("SELECT key, event_ids, created_at FROM live_jobs WHERE status = 'pending' ORDER BY created_at"),
+			pendingJobs: db.prepare<[], LiveJobRow>("SELECT key, event_ids, created_at FROM live_jobs WHERE status = 'pending' ORDER BY created_at"),
 			finishJob: db.prepare("UPDATE live_jobs SET status = 'done', updated_at = ? WHERE key = ?"),
 		};
 	}
@@ -235,7 +216,7 @@ export class SqliteLiveStore implements LiveStore {
 	}
 
 	pendingJobs(): Promise<{ key: string; eventIds: string[]; createdAt: string }[]> {
-		return Promise.resolve(this.q.pendingJobs.all().map((r) => ({ key: r.key, eventIds: JSON.parse(r.event_ids) as string[], createdAt: r.created_at })));
+		return Promise.resolve(this.q.pendingJobs.all().map(liveJobFromRow));
 	}
 
 	finishJob(key: string, now: Date): Promise<void> {
@@ -257,19 +238,9 @@ export class SqliteLiveStore implements LiveStore {
 	}
 
 	private fromRow(r: PushedRow): PushedMessage {
-		const events: Record<string, string> = Object.create(null) as Record<string, string>;
+		const events = Object.create(null) as Record<string, string>;
 		for (const e of this.q.eventsOf.all(r.id)) events[e.event_id] = e.fingerprint;
-		return {
-			id: r.id,
-			platform: r.platform as Platform,
-			channelId: r.channel_id,
-			...(r.subscription_id !== null ? { subscriptionId: r.subscription_id } : {}),
-			kind: r.kind as PushedKind,
-			reply: JSON.parse(r.reply) as Reply,
-			messageIds: JSON.parse(r.message_ids) as string[],
-			events,
-			pushedAt: r.pushed_at,
-		};
+		return pushedFromRow(r, events);
 	}
 }
 

@@ -5,14 +5,9 @@
  */
 import type { Platform } from '../../vocabulary/place.js';
 import { PAGE_KEY_PRUNE_INTERVAL_MS, PAGE_KEYS_MAX, PAGE_LINE_MAX, type PageKeyTable, type PageRecord } from '../store.js';
+import { pageRecordFromRow, type PageKeyRow } from '../rows.js';
 import type { SqliteDatabase } from './open-database.js';
 
-interface Row {
-	line: string;
-	chat_id: string | null;
-	user_id: string | null;
-	expires_at: number;
-}
 
 export class SqlitePageKeys implements PageKeyTable {
 	private readonly q;
@@ -41,8 +36,8 @@ export class SqlitePageKeys implements PageKeyTable {
 	}
 
 	get(platform: Platform, key: string, now: number): Promise<PageRecord | undefined> {
-		const row = this.q.get.get(platform, key) as Row | undefined;
-		if (!row || row.expires_at <= now) return Promise.resolve(undefined);
-		return Promise.resolve({ line: row.line, expiresAt: row.expires_at, ...(row.chat_id !== null ? { chatId: row.chat_id } : {}), ...(row.user_id !== null ? { userId: row.user_id } : {}) });
+		const row = this.q.get.get(platform, key) as PageKeyRow | undefined;
+		const record = row && pageRecordFromRow(row);
+		return Promise.resolve(record && record.expiresAt > now ? record : undefined);
 	}
 }

@@ -1,41 +1,11 @@
 /**
  * The reload audit log on SQLite: one row per reload attempt, newest read first.
  */
-import type { Platform } from '../../vocabulary/place.js';
-import type { ReloadAuditEntry, ReloadAuditLog, ReloadTrigger } from '../reload-audit.js';
+import type { ReloadAuditEntry, ReloadAuditLog } from '../reload-audit.js';
+import { reloadAuditFromRow, type ReloadAuditRow } from '../rows.js';
 import type { SqliteDatabase } from './open-database.js';
 
-interface Row {
-	id: number;
-	at: string;
-	platform: string;
-	user_id: string;
-	display_name: string;
-	trigger: string;
-	dry_run: number;
-	result: string;
-	version: string | null;
-	events: number | null;
-	actors: number | null;
-	sources: number | null;
-	claims: number | null;
-	error_count: number | null;
-	duration_ms: number;
-}
 
-function fromRow(r: Row): ReloadAuditEntry {
-	return {
-		at: r.at,
-		requester: { platform: r.platform as Platform | 'system', userId: r.user_id, displayName: r.display_name },
-		trigger: r.trigger as ReloadTrigger,
-		dryRun: r.dry_run === 1,
-		result: r.result as ReloadAuditEntry['result'],
-		...(r.version !== null ? { version: r.version } : {}),
-		...(r.events !== null ? { counts: { events: r.events, actors: r.actors ?? 0, sources: r.sources ?? 0, claims: r.claims ?? 0 } } : {}),
-		...(r.error_count !== null ? { errorCount: r.error_count } : {}),
-		durationMs: r.duration_ms,
-	};
-}
 
 export class SqliteReloadAudit implements ReloadAuditLog {
 	private readonly q;
@@ -47,7 +17,7 @@ export class SqliteReloadAudit implements ReloadAuditLog {
 				 VALUES (@at, @platform, @userId, @displayName, @trigger, @dryRun, @result, @version, @events, @actors, @sources, @claims, @errorCount, @durationMs)`,
 			),
 			// By id as well: two reloads in the same millisecond keep their order.
-			recent: db.prepare<[number], Row>('SELECT * FROM reload_audit ORDER BY at DESC, id DESC LIMIT ?'),
+			recent: db.prepare<[number], ReloadAuditRow>('SELECT * FROM reload_audit ORDER BY at DESC, id DESC LIMIT ?'),
 		};
 	}
 
@@ -72,6 +42,6 @@ export class SqliteReloadAudit implements ReloadAuditLog {
 	}
 
 	recent(limit: number): Promise<ReloadAuditEntry[]> {
-		return Promise.resolve(this.q.recent.all(Math.max(0, Math.floor(limit))).map(fromRow));
+		return Promise.resolve(this.q.recent.all(Math.max(0, Math.floor(limit))).map(reloadAuditFromRow));
 	}
 }

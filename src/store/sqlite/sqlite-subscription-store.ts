@@ -5,56 +5,11 @@
 import type { Platform } from '../../vocabulary/place.js';
 import { isLocale } from '../../i18n/locale.js';
 import type { Locale } from '../../i18n/locale.js';
-import { alertLevel, type ChannelLanguages, type MoveResult, type Subscription, type SubscriptionInput, type SubscriptionStore, type UpsertResult } from '../store.js';
+import { type ChannelLanguages, type MoveResult, type Subscription, type SubscriptionInput, type SubscriptionStore, type UpsertResult } from '../store.js';
+import { subscriptionFromRow, type SubscriptionRow } from '../rows.js';
 import type { SqliteDatabase } from './open-database.js';
 
-interface Row {
-	id: number;
-	platform: string;
-	channel_id: string;
-	guild_id: string | null;
-	time: string;
-	timezone: string;
-	actor_id: string | null;
-	tag: string | null;
-	quiet: number;
-	language: string | null;
-	alerts: string;
-	quiet_hours: string | null;
-	status: string;
-	pause_reason: string | null;
-	created_by: string;
-	created_at: string;
-	updated_at: string;
-	effective_from: string;
-	thread_id: string | null;
-}
 
-// Plain assignments (undefined for NULL) rather than conditional spreads: the scheduler maps every
-// active row each minute, and spreads cost several times more.
-function fromRow(r: Row): Subscription {
-	return {
-		id: r.id,
-		platform: r.platform as Platform,
-		channelId: r.channel_id,
-		guildId: r.guild_id ?? undefined,
-		threadId: r.thread_id ?? undefined,
-		time: r.time,
-		timezone: r.timezone,
-		actorId: r.actor_id ?? undefined,
-		tag: r.tag ?? undefined,
-		quiet: r.quiet === 1,
-		language: r.language !== null && isLocale(r.language) ? r.language : undefined,
-		alerts: alertLevel(r.alerts),
-		quietHours: r.quiet_hours ?? undefined,
-		status: r.status === 'paused' ? 'paused' : 'active',
-		pauseReason: r.pause_reason ?? undefined,
-		createdBy: r.created_by,
-		createdAt: r.created_at,
-		updatedAt: r.updated_at,
-		effectiveFrom: r.effective_from,
-	};
-}
 
 /** Subscriptions, and the channel languages that go with them (migration 4). */
 export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLanguages {
@@ -62,8 +17,8 @@ export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLangua
 
 	constructor(private readonly db: SqliteDatabase) {
 		this.q = {
-			byChannel: db.prepare<[string, string], Row>('SELECT * FROM subscriptions WHERE platform = ? AND channel_id = ?'),
-			byId: db.prepare<[number], Row>('SELECT * FROM subscriptions WHERE id = ?'),
+			byChannel: db.prepare<[string, string], SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = ? AND channel_id = ?'),
+			byId: db.prepare<[number], SubscriptionRow>('SELECT * FROM subscriptions WHERE id = ?'),
 			insert: db.prepare(
 				`INSERT INTO subscriptions (platform, channel_id, guild_id, thread_id, time, timezone, actor_id, tag, quiet, language, alerts, quiet_hours, status, created_by, created_at, updated_at, effective_from)
 				 VALUES (@platform, @channelId, @guildId, @threadId, @time, @timezone, @actorId, @tag, @quiet, @language, @alerts, @quietHours, 'active', @createdBy, @now, @now, @now)`,
@@ -73,7 +28,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLangua
 				 status = 'active', pause_reason = NULL, updated_at = @now, effective_from = @effectiveFrom WHERE id = @id`,
 			),
 			remove: db.prepare('DELETE FROM subscriptions WHERE id = ?'),
-			active: db.prepare<[], Row>("SELECT * FROM subscriptions WHERE status = 'active' ORDER BY id"),
+			active: db.prepare<[], SubscriptionRow>("SELECT * FROM subscriptions WHERE status = 'active' ORDER BY id"),
 			pause: db.prepare("UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ? WHERE id = ?"),
 			pauseGuild: db.prepare("UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ? WHERE platform = ? AND guild_id = ? AND status = 'active'"),
 			pauseChannel: db.prepare("UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ? WHERE platform = ? AND channel_id = ? AND status = 'active'"),
@@ -111,25 +66,25 @@ export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLangua
 			};
 			if (!existing) {
 				const info = this.q.insert.run(params);
-				return { subscription: fromRow(this.q.byId.get(Number(info.lastInsertRowid))!), created: true, resumed: false };
+				return { subscription: subscriptionFromRow(this.q.byId.get(Number(info.lastInsertRowid))!), created: true, resumed: false };
 			}
-			const previous = fromRow(existing);
+			const previous = subscriptionFromRow(existing);
 			const resumed = previous.status === 'paused';
 			const rescheduled = resumed || previous.time !== input.time || previous.timezone !== input.timezone;
 			this.q.update.run({ ...params, id: existing.id, effectiveFrom: rescheduled ? iso : existing.effective_from });
-			return { subscription: fromRow(this.q.byId.get(existing.id)!), created: false, resumed, previous };
+			return { subscription: subscriptionFromRow(this.q.byId.get(existing.id)!), created: false, resumed, previous };
 		});
 		return Promise.resolve(run.immediate());
 	}
 
 	get(platform: Platform, channelId: string): Promise<Subscription | undefined> {
 		const r = this.q.byChannel.get(platform, channelId);
-		return Promise.resolve(r ? fromRow(r) : undefined);
+		return Promise.resolve(r ? subscriptionFromRow(r) : undefined);
 	}
 
 	getById(id: number): Promise<Subscription | undefined> {
 		const r = this.q.byId.get(id);
-		return Promise.resolve(r ? fromRow(r) : undefined);
+		return Promise.resolve(r ? subscriptionFromRow(r) : undefined);
 	}
 
 	remove(platform: Platform, channelId: string): Promise<Subscription | undefined> {
@@ -137,13 +92,13 @@ export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLangua
 			const r = this.q.byChannel.get(platform, channelId);
 			if (!r) return undefined;
 			this.q.remove.run(r.id);
-			return fromRow(r);
+			return subscriptionFromRow(r);
 		});
 		return Promise.resolve(run.immediate());
 	}
 
 	listActive(): Promise<Subscription[]> {
-		return Promise.resolve(this.q.active.all().map(fromRow));
+		return Promise.resolve(this.q.active.all().map(subscriptionFromRow));
 	}
 
 	list(filter: { readonly platform?: Platform; readonly channelId?: string } = {}): Promise<Subscription[]> {
@@ -158,7 +113,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLangua
 			params.push(filter.channelId);
 		}
 		const sql = `SELECT * FROM subscriptions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-		return Promise.resolve((this.db.prepare(sql).all(...params) as Row[]).map(fromRow));
+		return Promise.resolve((this.db.prepare(sql).all(...params) as SubscriptionRow[]).map(subscriptionFromRow));
 	}
 
 	pause(id: number, reason: string, now: Date): Promise<void> {
