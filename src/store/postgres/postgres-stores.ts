@@ -3,12 +3,13 @@
  * versions, handled update ids and paging keys, shared by every sitrep process pointed at it (DATABASE_URL).
  */
 import { Pool } from 'pg';
+import { SqlDeliveryLedger } from '../sql-delivery-ledger.js';
+import { SqlReloadAudit } from '../sql-reload-audit.js';
 import type { Stores } from '../stores.js';
+import { pgExecutor } from './pg-executor.js';
 import { PgPageKeys } from './pg-page-keys.js';
 import { migratePostgres, type Migration } from './migrations.js';
-import { PgDeliveryLedger } from './pg-delivery-ledger.js';
 import { PgEventVersions } from './pg-event-versions.js';
-import { PgReloadAudit } from './pg-reload-audit.js';
 import { PgSubscriptionStore } from './pg-subscription-store.js';
 import { PgLiveStore } from './pg-live-store.js';
 import { PgUpdateDeduplicator } from './pg-update-dedup.js';
@@ -46,11 +47,12 @@ export async function openPostgresStores(url: string, options: PostgresOpenOptio
 		throw err;
 	}
 	let closing: Promise<void> | undefined;
+	const sql = pgExecutor(pool);
 	return {
 		pool,
 		subscriptions: new PgSubscriptionStore(pool),
-		ledger: new PgDeliveryLedger(pool),
-		reloadAudit: new PgReloadAudit(pool),
+		ledger: new SqlDeliveryLedger(sql),
+		reloadAudit: new SqlReloadAudit(sql),
 		eventVersions: new PgEventVersions(pool),
 		pages: new PgPageKeys(pool),
 		updates: new PgUpdateDeduplicator(pool),

@@ -2,13 +2,14 @@
  * One SQLite file holding subscriptions, the delivery ledger, the reload audit log, event versions
  * and handled update ids.
  */
+import { SqlDeliveryLedger } from '../sql-delivery-ledger.js';
+import { SqlReloadAudit } from '../sql-reload-audit.js';
 import type { Stores } from '../stores.js';
+import { sqliteExecutor } from './sqlite-executor.js';
 import { SqlitePageKeys } from './sqlite-page-keys.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open-database.js';
-import { SqliteDeliveryLedger } from './sqlite-delivery-ledger.js';
 import { SqliteEventVersions } from './sqlite-event-versions.js';
 import { SqliteLiveStore } from './sqlite-live-store.js';
-import { SqliteReloadAudit } from './sqlite-reload-audit.js';
 import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
 import { SqliteUpdateDeduplicator } from './sqlite-update-dedup.js';
 
@@ -21,11 +22,12 @@ export interface SqliteStores extends Stores {
 /** Opens (creating and migrating as needed) the database at `file`, e.g. config.dbPath. */
 export function openSqliteStores(file: string, options: OpenOptions = {}): SqliteStores {
 	const db = openDatabase(file, options);
+	const sql = sqliteExecutor(db);
 	return {
 		db,
 		subscriptions: new SqliteSubscriptionStore(db),
-		ledger: new SqliteDeliveryLedger(db),
-		reloadAudit: new SqliteReloadAudit(db),
+		ledger: new SqlDeliveryLedger(sql),
+		reloadAudit: new SqlReloadAudit(sql),
 		eventVersions: new SqliteEventVersions(db),
 		pages: new SqlitePageKeys(db),
 		updates: new SqliteUpdateDeduplicator(db),

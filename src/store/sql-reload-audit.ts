@@ -1,20 +1,17 @@
 /**
- * The reload audit log on PostgreSQL: one row per reload attempt, newest read first.
+ * The reload audit log on either database: one row per reload attempt, newest read first.
  */
-import type { Pool } from 'pg';
-import type { ReloadAuditEntry, ReloadAuditLog } from '../reload-audit.js';
-import { reloadAuditFromRow, type ReloadAuditRow } from '../rows.js';
-import { rows } from './pg-util.js';
+import type { ReloadAuditEntry, ReloadAuditLog } from './reload-audit.js';
+import { reloadAuditFromRow, type ReloadAuditRow } from './rows.js';
+import type { SqlExecutor } from './sql.js';
 
-
-
-export class PgReloadAudit implements ReloadAuditLog {
-	constructor(private readonly pool: Pool) {}
+export class SqlReloadAudit implements ReloadAuditLog {
+	constructor(private readonly db: SqlExecutor) {}
 
 	async record(entry: ReloadAuditEntry): Promise<void> {
-		await this.pool.query(
+		await this.db.run(
 			`INSERT INTO reload_audit (at, platform, user_id, display_name, "trigger", dry_run, result, version, events, actors, sources, claims, error_count, duration_ms)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			[
 				entry.at,
 				entry.requester.platform,
@@ -36,6 +33,6 @@ export class PgReloadAudit implements ReloadAuditLog {
 
 	async recent(limit: number): Promise<ReloadAuditEntry[]> {
 		// By id as well: two reloads in the same millisecond keep their order.
-		return (await rows<ReloadAuditRow>(this.pool, 'SELECT * FROM reload_audit ORDER BY at DESC, id DESC LIMIT $1', [Math.max(0, Math.floor(limit))])).map(reloadAuditFromRow);
+		return (await this.db.all<ReloadAuditRow>('SELECT * FROM reload_audit ORDER BY at DESC, id DESC LIMIT ?', [Math.max(0, Math.floor(limit))])).map(reloadAuditFromRow);
 	}
 }
