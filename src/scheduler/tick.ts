@@ -17,7 +17,7 @@ import type { Logger } from '../logger.js';
 import type { Locale } from '../i18n/locale.js';
 import { createTranslator } from '../i18n/translator.js';
 import { webPathFor, withWebLinks } from '../core/web-links.js';
-import { hasChannelLanguages, resumePoint, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type Settlement, type Subscription, type SubscriptionStore } from '../store/store.js';
+import { resumePoint, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type Settlement, type Subscription, type SubscriptionStore } from '../store/store.js';
 import { dueOccurrences, type Occurrence } from './due-occurrences.js';
 import { parseLocalDate } from './zoned-time.js';
 
@@ -301,7 +301,6 @@ const recorded = await options.ledger.recordSkipped(late.map((o) => target(o)), 
 		async function channelLanguagesOf(occurrences: readonly Occurrence[]): Promise<Map<number, Locale>> {
 			const out = new Map<number, Locale>();
 			const store = options.store;
-			if (!hasChannelLanguages(store)) return out;
 			try {
 				for (let i = 0; i < occurrences.length; i++) {
 					const o = occurrences[i]!;

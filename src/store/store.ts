@@ -95,29 +95,17 @@ export interface UpsertResult {
 export type MoveResult = 'moved' | 'missing' | 'conflict';
 
 /**
- * A language pinned for a whole channel (/language set:ru). It beats the platform's hint for every
- * answer in that channel and is the language of the channel's daily briefing unless the subscription
- * pins its own. Optional: a store without it (PostgreSQL, for now) simply has no channel pins.
+ * The `localePin` for the core (CoreOptions.localePin): the channel's pinned language when there is a
+ * subscription store, else none. The composition root sets it, so the core never imports the store.
  */
-export interface ChannelLanguages {
-	channelLanguage(platform: Platform, channelId: string): Promise<Locale | undefined>;
-	/** Pins `language` for the channel, or removes the pin when undefined. */
-	setChannelLanguage(platform: Platform, channelId: string, language: Locale | undefined, setBy: string, now: Date): Promise<void>;
-}
-
-/** Whether a store (ctx.services.subscriptions) also keeps channel languages. */
-export function hasChannelLanguages(store: unknown): store is ChannelLanguages {
-	return typeof store === 'object' && store !== null && typeof (store as ChannelLanguages).channelLanguage === 'function' && typeof (store as ChannelLanguages).setChannelLanguage === 'function';
+export function channelLanguagePin(store: SubscriptionStore | undefined): ((place: Pick<Place, 'platform' | 'channelId'>) => Promise<Locale | undefined>) | undefined {
+	return store ? (place) => store.channelLanguage(place.platform, place.channelId) : undefined;
 }
 
 /**
- * The `localePin` for the core (CoreOptions.localePin): the channel's pinned language when the store
- * keeps channel languages, else none. The composition root sets it, so the core never imports the store.
+ * Subscriptions, and the languages pinned for whole channels (/language set:ru), which move with a
+ * channel's subscription (Telegram group → supergroup).
  */
-export function channelLanguagePin(store: unknown): ((place: Pick<Place, 'platform' | 'channelId'>) => Promise<Locale | undefined>) | undefined {
-	return hasChannelLanguages(store) ? (place) => store.channelLanguage(place.platform, place.channelId) : undefined;
-}
-
 export interface SubscriptionStore {
 	/**
 	 * Creates the channel's subscription, or updates it in place (same id) when the channel already
@@ -145,6 +133,13 @@ export interface SubscriptionStore {
 	move(id: number, newChannelId: string, now: Date): Promise<MoveResult>;
 	/** Like {@link move}, addressed by the old channel id (a migrate_to_chat_id service message). */
 	moveChannel(platform: Platform, fromChannelId: string, toChannelId: string, now: Date): Promise<MoveResult>;
+	/**
+	 * The language pinned for the channel: it beats the platform's hint for every answer in that
+	 * channel and is the language of the channel's daily briefing unless the subscription pins its own.
+	 */
+	channelLanguage(platform: Platform, channelId: string): Promise<Locale | undefined>;
+	/** Pins `language` for the channel, or removes the pin when undefined. */
+	setChannelLanguage(platform: Platform, channelId: string, language: Locale | undefined, setBy: string, now: Date): Promise<void>;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import type { Platform } from '../../vocabulary/place.js';
 import { isLocale } from '../../i18n/locale.js';
 import type { Locale } from '../../i18n/locale.js';
-import { type ChannelLanguages, type MoveResult, type Subscription, type SubscriptionInput, type SubscriptionStore, type UpsertResult } from '../store.js';
+import type { MoveResult, Subscription, SubscriptionInput, SubscriptionStore, UpsertResult } from '../store.js';
 import { subscriptionFromRow, type SubscriptionRow } from '../rows.js';
 import { rows, sqlState, transaction } from './pg-util.js';
 
@@ -15,7 +15,7 @@ import { rows, sqlState, transaction } from './pg-util.js';
 
 const UNIQUE_VIOLATION = '23505';
 
-export class PgSubscriptionStore implements SubscriptionStore, ChannelLanguages {
+export class PgSubscriptionStore implements SubscriptionStore {
 	constructor(private readonly pool: Pool) {}
 
 	upsert(input: SubscriptionInput, now: Date): Promise<UpsertResult> {

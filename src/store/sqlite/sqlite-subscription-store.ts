@@ -5,14 +5,14 @@
 import type { Platform } from '../../vocabulary/place.js';
 import { isLocale } from '../../i18n/locale.js';
 import type { Locale } from '../../i18n/locale.js';
-import { type ChannelLanguages, type MoveResult, type Subscription, type SubscriptionInput, type SubscriptionStore, type UpsertResult } from '../store.js';
+import type { MoveResult, Subscription, SubscriptionInput, SubscriptionStore, UpsertResult } from '../store.js';
 import { subscriptionFromRow, type SubscriptionRow } from '../rows.js';
 import type { SqliteDatabase } from './open-database.js';
 
 
 
 /** Subscriptions, and the channel languages that go with them (migration 4). */
-export class SqliteSubscriptionStore implements SubscriptionStore, ChannelLanguages {
+export class SqliteSubscriptionStore implements SubscriptionStore {
 	private readonly q;
 
 	constructor(private readonly db: SqliteDatabase) {
