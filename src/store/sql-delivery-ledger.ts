@@ -12,7 +12,7 @@
  */
 import type { SentPart } from '../core/delivery.js';
 import { deliveryFromRow, deliveryPartFromRow, flag, instantOrUndefined, type DeliveryPartRow, type DeliveryRow, type FlagValue, type InstantValue } from './rows.js';
-import { all, jsonRows, jsonTable, run, type SqlDialect, type SqlExecutor, type SqlParam, type Steps } from './sql.js';
+import { all, jsonRows, jsonTable, run, whereEqual, type SqlDialect, type SqlExecutor, type SqlParam, type Steps } from './sql.js';
 import type { ClaimResult, DeliveryLedger, DeliveryPart, DeliveryRecord, DeliveryStatus, ExpiryReport, OccurrenceKey, OccurrenceTarget, Settlement } from './store.js';
 
 const STOPPED = 'the process stopped while sending; not resent to avoid a double post';
@@ -102,11 +102,6 @@ function statements(d: SqlDialect) {
 const targetRows = (targets: readonly OccurrenceTarget[]) => jsonRows(targets.map((t) => [t.subscriptionId, t.localDate, t.scheduledAt, t.platform, t.channelId, t.tracksParts === true]));
 const keyRows = (keys: readonly KeyRow[]) => jsonRows(keys.map((k) => [k.subscription_id, k.local_date]));
 
-/** WHERE clauses for the set filters; the same text in both dialects. */
-function where(filters: readonly (readonly [column: string, value: SqlParam | undefined])[]): { sql: string; params: SqlParam[] } {
-	const set = filters.filter((f): f is readonly [string, SqlParam] => f[1] !== undefined);
-	return { sql: set.length ? ` WHERE ${set.map(([c]) => `${c} = ?`).join(' AND ')}` : '', params: set.map(([, v]) => v) };
-}
 
 export class SqlDeliveryLedger implements DeliveryLedger {
 	private readonly sql;
@@ -205,7 +200,7 @@ export class SqlDeliveryLedger implements DeliveryLedger {
 	}
 
 	async parts(filter: { readonly subscriptionId?: number; readonly localDate?: string }): Promise<DeliveryPart[]> {
-		const w = where([
+		const w = whereEqual([
 			['subscription_id', filter.subscriptionId],
 			['local_date', filter.localDate],
 		]);
@@ -223,7 +218,7 @@ export class SqlDeliveryLedger implements DeliveryLedger {
 	}
 
 	async list(filter: { readonly subscriptionId?: number; readonly localDate?: string; readonly status?: DeliveryStatus } = {}): Promise<DeliveryRecord[]> {
-		const w = where([
+		const w = whereEqual([
 			['subscription_id', filter.subscriptionId],
 			['local_date', filter.localDate],
 			['status', filter.status],

@@ -113,3 +113,15 @@ export function jsonTable(dialect: SqlDialect, columns: readonly (readonly [name
 	if (dialect === 'sqlite') return `(SELECT ${columns.map(([name], i) => `value ->> ${i} AS ${name}`).join(', ')} FROM json_each(?))`;
 	return `(SELECT ${columns.map(([name, type], i) => `(v ->> ${i})::${type} AS ${name}`).join(', ')} FROM jsonb_array_elements(?::jsonb) AS e(v))`;
 }
+
+/** Whether a statement failed on a UNIQUE or PRIMARY KEY constraint (PostgreSQL 23505; SQLite's constraint codes). */
+export function isUniqueViolation(err: unknown): boolean {
+	const code = (err as { code?: unknown } | null)?.code;
+	return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** `WHERE column = ? AND …` for the filters that are set (none: no WHERE); the same text in both dialects. */
+export function whereEqual(filters: readonly (readonly [column: string, value: SqlParam | undefined])[]): { sql: string; params: SqlParam[] } {
+	const set = filters.filter((f): f is readonly [string, SqlParam] => f[1] !== undefined);
+	return { sql: set.length ? ` WHERE ${set.map(([c]) => `${c} = ?`).join(' AND ')}` : '', params: set.map(([, v]) => v) };
+}

@@ -5,12 +5,12 @@
 import { Pool } from 'pg';
 import { SqlDeliveryLedger } from '../sql-delivery-ledger.js';
 import { SqlReloadAudit } from '../sql-reload-audit.js';
+import { SqlSubscriptionStore } from '../sql-subscription-store.js';
 import type { Stores } from '../stores.js';
 import { pgExecutor } from './pg-executor.js';
 import { PgPageKeys } from './pg-page-keys.js';
 import { migratePostgres, type Migration } from './migrations.js';
 import { PgEventVersions } from './pg-event-versions.js';
-import { PgSubscriptionStore } from './pg-subscription-store.js';
 import { PgLiveStore } from './pg-live-store.js';
 import { PgUpdateDeduplicator } from './pg-update-dedup.js';
 
@@ -50,7 +50,7 @@ export async function openPostgresStores(url: string, options: PostgresOpenOptio
 	const sql = pgExecutor(pool);
 	return {
 		pool,
-		subscriptions: new PgSubscriptionStore(pool),
+		subscriptions: new SqlSubscriptionStore(sql),
 		ledger: new SqlDeliveryLedger(sql),
 		reloadAudit: new SqlReloadAudit(sql),
 		eventVersions: new PgEventVersions(pool),

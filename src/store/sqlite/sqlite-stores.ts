@@ -4,13 +4,13 @@
  */
 import { SqlDeliveryLedger } from '../sql-delivery-ledger.js';
 import { SqlReloadAudit } from '../sql-reload-audit.js';
+import { SqlSubscriptionStore } from '../sql-subscription-store.js';
 import type { Stores } from '../stores.js';
 import { sqliteExecutor } from './sqlite-executor.js';
 import { SqlitePageKeys } from './sqlite-page-keys.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open-database.js';
 import { SqliteEventVersions } from './sqlite-event-versions.js';
 import { SqliteLiveStore } from './sqlite-live-store.js';
-import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
 import { SqliteUpdateDeduplicator } from './sqlite-update-dedup.js';
 
 /** The SQLite stores, with the database itself for tests and maintenance. */
@@ -25,7 +25,7 @@ export function openSqliteStores(file: string, options: OpenOptions = {}): Sqlit
 	const sql = sqliteExecutor(db);
 	return {
 		db,
-		subscriptions: new SqliteSubscriptionStore(db),
+		subscriptions: new SqlSubscriptionStore(sql),
 		ledger: new SqlDeliveryLedger(sql),
 		reloadAudit: new SqlReloadAudit(sql),
 		eventVersions: new SqliteEventVersions(db),
