@@ -5,14 +5,12 @@
 import { Pool } from 'pg';
 import { SqlDeliveryLedger } from '../sql-delivery-ledger.js';
 import { SqlReloadAudit } from '../sql-reload-audit.js';
+import { SqlEventVersions, SqlPageKeys, SqlUpdateDeduplicator } from '../sql-small-stores.js';
 import { SqlSubscriptionStore } from '../sql-subscription-store.js';
 import type { Stores } from '../stores.js';
 import { pgExecutor } from './pg-executor.js';
-import { PgPageKeys } from './pg-page-keys.js';
 import { migratePostgres, type Migration } from './migrations.js';
-import { PgEventVersions } from './pg-event-versions.js';
 import { PgLiveStore } from './pg-live-store.js';
-import { PgUpdateDeduplicator } from './pg-update-dedup.js';
 
 export interface PostgresOpenOptions {
 	/** Most connections this process opens (default 10). */
@@ -53,9 +51,9 @@ export async function openPostgresStores(url: string, options: PostgresOpenOptio
 		subscriptions: new SqlSubscriptionStore(sql),
 		ledger: new SqlDeliveryLedger(sql),
 		reloadAudit: new SqlReloadAudit(sql),
-		eventVersions: new PgEventVersions(pool),
-		pages: new PgPageKeys(pool),
-		updates: new PgUpdateDeduplicator(pool),
+		eventVersions: new SqlEventVersions(sql),
+		pages: new SqlPageKeys(sql),
+		updates: new SqlUpdateDeduplicator(sql),
 		live: new PgLiveStore(pool),
 		close: () => (closing ??= pool.end()),
 	};

@@ -4,14 +4,12 @@
  */
 import { SqlDeliveryLedger } from '../sql-delivery-ledger.js';
 import { SqlReloadAudit } from '../sql-reload-audit.js';
+import { SqlEventVersions, SqlPageKeys, SqlUpdateDeduplicator } from '../sql-small-stores.js';
 import { SqlSubscriptionStore } from '../sql-subscription-store.js';
 import type { Stores } from '../stores.js';
 import { sqliteExecutor } from './sqlite-executor.js';
-import { SqlitePageKeys } from './sqlite-page-keys.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open-database.js';
-import { SqliteEventVersions } from './sqlite-event-versions.js';
 import { SqliteLiveStore } from './sqlite-live-store.js';
-import { SqliteUpdateDeduplicator } from './sqlite-update-dedup.js';
 
 /** The SQLite stores, with the database itself for tests and maintenance. */
 export interface SqliteStores extends Stores {
@@ -28,9 +26,9 @@ export function openSqliteStores(file: string, options: OpenOptions = {}): Sqlit
 		subscriptions: new SqlSubscriptionStore(sql),
 		ledger: new SqlDeliveryLedger(sql),
 		reloadAudit: new SqlReloadAudit(sql),
-		eventVersions: new SqliteEventVersions(db),
-		pages: new SqlitePageKeys(db),
-		updates: new SqliteUpdateDeduplicator(db),
+		eventVersions: new SqlEventVersions(sql),
+		pages: new SqlPageKeys(sql),
+		updates: new SqlUpdateDeduplicator(sql),
 		live: new SqliteLiveStore(db),
 		close: () => {
 			if (db.open) db.close();
