@@ -3,10 +3,7 @@
  * versions, handled update ids and paging keys, shared by every sitrep process pointed at it (DATABASE_URL).
  */
 import { Pool } from 'pg';
-import { SqlDeliveryLedger } from '../sql-delivery-ledger.js';
-import { SqlReloadAudit } from '../sql-reload-audit.js';
-import { SqlEventVersions, SqlPageKeys, SqlUpdateDeduplicator } from '../sql-small-stores.js';
-import { SqlSubscriptionStore } from '../sql-subscription-store.js';
+import { sqlStores } from '../sql-stores.js';
 import type { Stores } from '../stores.js';
 import { pgExecutor } from './pg-executor.js';
 import { migratePostgres, type Migration } from './migrations.js';
@@ -48,12 +45,7 @@ export async function openPostgresStores(url: string, options: PostgresOpenOptio
 	const sql = pgExecutor(pool);
 	return {
 		pool,
-		subscriptions: new SqlSubscriptionStore(sql),
-		ledger: new SqlDeliveryLedger(sql),
-		reloadAudit: new SqlReloadAudit(sql),
-		eventVersions: new SqlEventVersions(sql),
-		pages: new SqlPageKeys(sql),
-		updates: new SqlUpdateDeduplicator(sql),
+		...sqlStores(sql),
 		live: new PgLiveStore(pool),
 		close: () => (closing ??= pool.end()),
 	};

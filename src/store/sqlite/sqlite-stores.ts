@@ -2,10 +2,7 @@
  * One SQLite file holding subscriptions, the delivery ledger, the reload audit log, event versions
  * and handled update ids.
  */
-import { SqlDeliveryLedger } from '../sql-delivery-ledger.js';
-import { SqlReloadAudit } from '../sql-reload-audit.js';
-import { SqlEventVersions, SqlPageKeys, SqlUpdateDeduplicator } from '../sql-small-stores.js';
-import { SqlSubscriptionStore } from '../sql-subscription-store.js';
+import { sqlStores } from '../sql-stores.js';
 import type { Stores } from '../stores.js';
 import { sqliteExecutor } from './sqlite-executor.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open-database.js';
@@ -23,12 +20,7 @@ export function openSqliteStores(file: string, options: OpenOptions = {}): Sqlit
 	const sql = sqliteExecutor(db);
 	return {
 		db,
-		subscriptions: new SqlSubscriptionStore(sql),
-		ledger: new SqlDeliveryLedger(sql),
-		reloadAudit: new SqlReloadAudit(sql),
-		eventVersions: new SqlEventVersions(sql),
-		pages: new SqlPageKeys(sql),
-		updates: new SqlUpdateDeduplicator(sql),
+		...sqlStores(sql),
 		live: new SqliteLiveStore(db),
 		close: () => {
 			if (db.open) db.close();
