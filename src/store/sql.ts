@@ -59,6 +59,13 @@ export interface SqlExecutor {
 	get<R>(sql: string, params?: readonly SqlParam[]): Promise<R | undefined>;
 	all<R>(sql: string, params?: readonly SqlParam[]): Promise<R[]>;
 	transaction<T>(work: () => Steps<T>): Promise<T>;
+	/**
+	 * Like {@link transaction}, for a small write that may share its commit with others asked for in
+	 * the same turn of the event loop. SQLite groups them into one transaction, so a fan-out of
+	 * thousands of claims and settlements does not wait for the disk thousands of times; PostgreSQL,
+	 * whose commits do not hold the event loop, runs each on its own.
+	 */
+	grouped<T>(work: () => Steps<T>): Promise<T>;
 }
 
 /**

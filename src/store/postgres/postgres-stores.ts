@@ -7,7 +7,6 @@ import { sqlStores } from '../sql-stores.js';
 import type { Stores } from '../stores.js';
 import { pgExecutor } from './pg-executor.js';
 import { migratePostgres, type Migration } from './migrations.js';
-import { PgLiveStore } from './pg-live-store.js';
 
 export interface PostgresOpenOptions {
 	/** Most connections this process opens (default 10). */
@@ -46,7 +45,6 @@ export async function openPostgresStores(url: string, options: PostgresOpenOptio
 	return {
 		pool,
 		...sqlStores(sql),
-		live: new PgLiveStore(pool),
 		close: () => (closing ??= pool.end()),
 	};
 }

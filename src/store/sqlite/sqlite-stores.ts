@@ -6,7 +6,6 @@ import { sqlStores } from '../sql-stores.js';
 import type { Stores } from '../stores.js';
 import { sqliteExecutor } from './sqlite-executor.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open-database.js';
-import { SqliteLiveStore } from './sqlite-live-store.js';
 
 /** The SQLite stores, with the database itself for tests and maintenance. */
 export interface SqliteStores extends Stores {
@@ -21,7 +20,6 @@ export function openSqliteStores(file: string, options: OpenOptions = {}): Sqlit
 	return {
 		db,
 		...sqlStores(sql),
-		live: new SqliteLiveStore(db),
 		close: () => {
 			if (db.open) db.close();
 		},
