@@ -1,10 +1,48 @@
 /**
  * The SqlExecutor on a pg Pool: `?` placeholders become $1, $2, …; a transaction runs on one
- * client and is retried as a whole on a deadlock or serialization failure (pg-util's transaction).
+ * client and is retried as a whole on a deadlock or serialization failure.
  */
 import type { Pool, PoolClient } from 'pg';
 import { driveAsync, type SqlExecutor, type SqlParam, type SqlStep } from '../sql.js';
-import { transaction, type Queryable } from './pg-util.js';
+
+/** Something that runs queries: the pool or a client inside a transaction. */
+type Queryable = Pick<Pool, 'query'> | PoolClient;
+
+/** SQLSTATEs worth retrying the whole transaction for: another process won a lock race. */
+const RETRYABLE = new Set(['40P01', '40001']);
+
+/** The SQLSTATE of a pg error, if it is one. */
+function sqlState(err: unknown): string | undefined {
+	const code = (err as { code?: unknown } | null)?.code;
+	return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Runs `work` in a transaction on one pooled client: commits on success, rolls back on a throw. A
+ * deadlock or serialization failure (two processes claiming overlapping occurrences) retries the
+ * whole transaction a few times before giving up.
+ */
+async function transaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>, attempts = 5): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		const client = await pool.connect();
+		let broken: unknown;
+		try {
+			await client.query('BEGIN');
+			const result = await work(client);
+			await client.query('COMMIT');
+			return result;
+		} catch (err) {
+			await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+				broken = rollbackErr;
+			});
+			if (attempt >= attempts || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
+		} finally {
+			// A client whose ROLLBACK failed is in an unknown state: discard it rather than reuse it.
+			client.release(broken instanceof Error ? broken : undefined);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
+	}
+}
 
 const numbered = new Map<string, string>();
 
