@@ -4,7 +4,6 @@ import { para } from '../src/core/reply.js';
 import { LOCALES } from '../src/i18n/locale.js';
 import { en } from '../src/i18n/messages/index.js';
 import { createTranslator } from '../src/i18n/translator.js';
-import { hasChannelLanguages } from '../src/store/store.js';
 
 /** The pinnable languages, and "auto": no pin, each reader's app language. */
 const SETTINGS = [...LOCALES, 'auto'] as const;
@@ -19,7 +18,7 @@ export default defineCommand({
 	},
 	async execute({ args, services, place, requester, now, i18n }) {
 		const store = services.subscriptions;
-		if (!hasChannelLanguages(store)) throw new UserFacingError('UNAVAILABLE', msg('language.unavailable'), msg('language.unavailable.hint'));
+		if (!store) throw new UserFacingError('UNAVAILABLE', msg('language.unavailable'), msg('language.unavailable.hint'));
 		if (args.set === undefined) {
 			const pinned = await store.channelLanguage(place.platform, place.channelId);
 			return {

@@ -24,7 +24,7 @@ import { createTranslator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { localDateAt, wallTimeAt } from '../scheduler/zoned-time.js';
 import { eventVersionFingerprints } from '../store/event-fingerprints.js';
-import { hasChannelLanguages, type LiveStore, type PushedMessage, type Subscription, type SubscriptionStore } from '../store/store.js';
+import type { LiveStore, PushedMessage, Subscription, SubscriptionStore } from '../store/store.js';
 import { composeAlert } from './compose-alert.js';
 import { correctReply, MARK } from './correct-reply.js';
 
@@ -372,7 +372,6 @@ export class LiveService {
 	private async languageOf(sub: Subscription): Promise<Locale | undefined> {
 		if (sub.language) return sub.language;
 		const store = this.o.subscriptions;
-		if (!hasChannelLanguages(store)) return undefined;
 		return store.channelLanguage(sub.platform, sub.channelId).catch(() => undefined);
 	}
 }

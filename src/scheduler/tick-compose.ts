@@ -12,7 +12,7 @@ import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Locale } from '../i18n/locale.js';
 import { createTranslator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
-import { hasChannelLanguages, type DeliveryLedger, type EventVersionStore, type SubscriptionStore } from '../store/store.js';
+import { type DeliveryLedger, type EventVersionStore, type SubscriptionStore } from '../store/store.js';
 import type { Occurrence } from './due-occurrences.js';
 import { parseLocalDate } from './zoned-time.js';
 
@@ -139,7 +139,6 @@ async function updatesSince(inputs: ComposeInputs, store: EventVersionStore, ds:
 async function channelLanguagesOf(inputs: ComposeInputs, occurrences: readonly Occurrence[]): Promise<Map<number, Locale>> {
 	const out = new Map<number, Locale>();
 	const store = inputs.store;
-	if (!hasChannelLanguages(store)) return out;
 	try {
 		for (let i = 0; i < occurrences.length; i++) {
 			const o = occurrences[i]!;

@@ -29,7 +29,7 @@ export interface ReloadAuditEntry {
 }
 
 /**
- * Where reloads are recorded. Implemented by the store (SqliteReloadAudit); asynchronous so that a
+ * Where reloads are recorded. Implemented by the store (SqlReloadAudit, on either database); asynchronous so that a
  * PostgreSQL store can implement it without changing the callers.
  */
 export interface ReloadAuditLog {

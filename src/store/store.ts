@@ -22,16 +22,14 @@ export function alertLevel(v: string): AlertLevel {
 	return (ALERT_LEVELS as readonly string[]).includes(v) ? (v as AlertLevel) : 'off';
 }
 
-/** One channel's daily briefing. There is at most one per (platform, channelId). */
-export interface Subscription {
-	/** Never reused, so old ledger rows can never be mistaken for a new subscription's. */
-	readonly id: number;
+/** What /subscribe sets; an update replaces every setting (an absent one clears the earlier value). */
+export interface SubscriptionInput {
 	readonly platform: Platform;
 	/** Telegram chat ids are kept as text: they exceed 32 bits and must round-trip exactly. */
 	readonly channelId: string;
-	/** Discord guild, so removal from a guild can pause its subscriptions. */
+	/** Discord guild, so removal from a guild can pause its subscriptions (an update keeps a known one). */
 	readonly guildId?: string;
-	/** A Telegram forum topic (message_thread_id) the briefing posts to; absent: the chat itself. */
+	/** A Telegram forum topic (message_thread_id) the briefing posts to, where /subscribe was given; absent: the chat itself. */
 	readonly threadId?: string;
 	/** Local delivery time, "HH:MM" (24-hour). */
 	readonly time: string;
@@ -43,13 +41,20 @@ export interface Subscription {
 	readonly quiet: boolean;
 	/** The language the briefing is composed in (/subscribe language:ru); English when absent. */
 	readonly language?: Locale;
-	/** Alerts between briefings: none, breaking events only, or every new event (migration 7). */
-	readonly alerts: AlertLevel;
-	/** "HH:MM-HH:MM" in the subscription's timezone, during which alerts wait; may wrap midnight. */
+	/** Alerts between briefings: none, breaking events only, or every new event (migration 7). Default 'off'. */
+	readonly alerts?: AlertLevel;
+	/** "HH:MM-HH:MM" in the subscription's timezone, during which alerts wait; may wrap midnight. Absent: none. */
 	readonly quietHours?: string;
+	readonly createdBy: string;
+}
+
+/** One channel's daily briefing. There is at most one per (platform, channelId). */
+export interface Subscription extends SubscriptionInput {
+	/** Never reused, so old ledger rows can never be mistaken for a new subscription's. */
+	readonly id: number;
+	readonly alerts: AlertLevel;
 	readonly status: SubscriptionStatus;
 	readonly pauseReason?: string;
-	readonly createdBy: string;
 	/** ISO instants. */
 	readonly createdAt: string;
 	readonly updatedAt: string;
@@ -59,27 +64,6 @@ export interface Subscription {
 	 * Set when the subscription is created, resumed, or its time or timezone changes.
 	 */
 	readonly effectiveFrom: string;
-}
-
-/** What /subscribe sets. */
-export interface SubscriptionInput {
-	readonly platform: Platform;
-	readonly channelId: string;
-	readonly guildId?: string;
-	/** Where in the chat /subscribe was given (a forum topic); absent clears an earlier topic. */
-	readonly threadId?: string;
-	readonly time: string;
-	readonly timezone: string;
-	readonly actorId?: string;
-	readonly tag?: string;
-	readonly quiet: boolean;
-	/** Pinned briefing language; absent means English (and clears an earlier pin). */
-	readonly language?: Locale;
-	/** Default 'off'. */
-	readonly alerts?: AlertLevel;
-	/** Absent: none (and clears earlier ones). */
-	readonly quietHours?: string;
-	readonly createdBy: string;
 }
 
 export interface UpsertResult {
@@ -95,29 +79,17 @@ export interface UpsertResult {
 export type MoveResult = 'moved' | 'missing' | 'conflict';
 
 /**
- * A language pinned for a whole channel (/language set:ru). It beats the platform's hint for every
- * answer in that channel and is the language of the channel's daily briefing unless the subscription
- * pins its own. Optional: a store without it (PostgreSQL, for now) simply has no channel pins.
+ * The `localePin` for the core (CoreOptions.localePin): the channel's pinned language when there is a
+ * subscription store, else none. The composition root sets it, so the core never imports the store.
  */
-export interface ChannelLanguages {
-	channelLanguage(platform: Platform, channelId: string): Promise<Locale | undefined>;
-	/** Pins `language` for the channel, or removes the pin when undefined. */
-	setChannelLanguage(platform: Platform, channelId: string, language: Locale | undefined, setBy: string, now: Date): Promise<void>;
-}
-
-/** Whether a store (ctx.services.subscriptions) also keeps channel languages. */
-export function hasChannelLanguages(store: unknown): store is ChannelLanguages {
-	return typeof store === 'object' && store !== null && typeof (store as ChannelLanguages).channelLanguage === 'function' && typeof (store as ChannelLanguages).setChannelLanguage === 'function';
+export function channelLanguagePin(store: SubscriptionStore | undefined): ((place: Pick<Place, 'platform' | 'channelId'>) => Promise<Locale | undefined>) | undefined {
+	return store ? (place) => store.channelLanguage(place.platform, place.channelId) : undefined;
 }
 
 /**
- * The `localePin` for the core (CoreOptions.localePin): the channel's pinned language when the store
- * keeps channel languages, else none. The composition root sets it, so the core never imports the store.
+ * Subscriptions, and the languages pinned for whole channels (/language set:ru), which move with a
+ * channel's subscription (Telegram group → supergroup).
  */
-export function channelLanguagePin(store: unknown): ((place: Pick<Place, 'platform' | 'channelId'>) => Promise<Locale | undefined>) | undefined {
-	return hasChannelLanguages(store) ? (place) => store.channelLanguage(place.platform, place.channelId) : undefined;
-}
-
 export interface SubscriptionStore {
 	/**
 	 * Creates the channel's subscription, or updates it in place (same id) when the channel already
@@ -145,6 +117,13 @@ export interface SubscriptionStore {
 	move(id: number, newChannelId: string, now: Date): Promise<MoveResult>;
 	/** Like {@link move}, addressed by the old channel id (a migrate_to_chat_id service message). */
 	moveChannel(platform: Platform, fromChannelId: string, toChannelId: string, now: Date): Promise<MoveResult>;
+	/**
+	 * The language pinned for the channel: it beats the platform's hint for every answer in that
+	 * channel and is the language of the channel's daily briefing unless the subscription pins its own.
+	 */
+	channelLanguage(platform: Platform, channelId: string): Promise<Locale | undefined>;
+	/** Pins `language` for the channel, or removes the pin when undefined. */
+	setChannelLanguage(platform: Platform, channelId: string, language: Locale | undefined, setBy: string, now: Date): Promise<void>;
 }
 
 /**

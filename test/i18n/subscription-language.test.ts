@@ -14,10 +14,11 @@ import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { silentLogger } from '../../src/logger.js';
 import { renderPlainText } from '../../src/render/plain-text.js';
 import { briefingKey, createTickRunner } from '../../src/scheduler/tick.js';
+import { migrationSql } from '../../src/store/migrate.js';
 import { MIGRATIONS, schemaVersion } from '../../src/store/sqlite/migrations.js';
 import { openDatabase } from '../../src/store/sqlite/open-database.js';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
-import { channelLanguagePin, hasChannelLanguages, type ChannelLanguages } from '../../src/store/store.js';
+import { channelLanguagePin } from '../../src/store/store.js';
 import { FakeSender, makeDataset, seedSubscriptions, sub, tempDir } from '../scheduler/helpers/fixtures.js';
 
 const cleanups: (() => void)[] = [];
@@ -27,10 +28,6 @@ afterEach(() => {
 
 const NOW = new Date('2025-07-01T06:00:00Z');
 
-function languagesOf(store: unknown): ChannelLanguages {
-	if (!hasChannelLanguages(store)) throw new Error('the SQLite store keeps channel languages');
-	return store;
-}
 const input = { platform: 'telegram' as const, channelId: '-100', time: '09:00', timezone: 'Asia/Baku', quiet: false, createdBy: 'telegram:1' };
 
 describe('migrations 4 and 5 and the SQLite store', () => {
@@ -45,7 +42,7 @@ describe('migrations 4 and 5 and the SQLite store', () => {
 		cleanups.push(() => stores.close());
 		expect(schemaVersion(stores.db)).toBeGreaterThanOrEqual(4);
 		expect(MIGRATIONS.find((m) => m.version === 4)?.sql).toMatch(/^ALTER TABLE subscriptions ADD COLUMN language/u);
-		expect(MIGRATIONS.find((m) => m.version === 5)?.sql).toMatch(/CREATE TABLE channel_settings/u);
+		expect(migrationSql(MIGRATIONS.find((m) => m.version === 5)!, 'sqlite')).toMatch(/CREATE TABLE channel_settings/u);
 		return stores.subscriptions.get('telegram', 'kept').then((s) => {
 			expect(s?.channelId).toBe('kept');
 			expect(s?.language).toBeUndefined();
@@ -109,7 +106,7 @@ describe('a language pinned for the channel', () => {
 	function setup(withStore = true) {
 		const stores = openSqliteStores(':memory:');
 		cleanups.push(() => stores.close());
-		const channels = languagesOf(stores.subscriptions);
+		const channels = stores.subscriptions;
 		// As the composition root (src/app.ts) does: the store's channel languages reach the core as localePin.
 		const pin = withStore ? channelLanguagePin(stores.subscriptions) : undefined;
 		const services = withStore ? { registry, subscriptions: stores.subscriptions } : { registry };
@@ -150,7 +147,7 @@ describe('a language pinned for the channel', () => {
 		cleanups.push(() => stores.close());
 		seedSubscriptions(stores.db, [{ channelId: 'plain' }, { channelId: 'own-pin' }], '2025-06-30T00:00:00.000Z');
 		stores.db.prepare("UPDATE subscriptions SET language = 'ru' WHERE channel_id = 'own-pin'").run();
-		for (const c of ['plain', 'own-pin']) await languagesOf(stores.subscriptions).setChannelLanguage('telegram', c, 'az', 'telegram:1', NOW);
+		for (const c of ['plain', 'own-pin']) await stores.subscriptions.setChannelLanguage('telegram', c, 'az', 'telegram:1', NOW);
 		const sender = new FakeSender();
 		const runner = createTickRunner({ store: stores.subscriptions, ledger: stores.ledger, senders: new Map<Platform, PlatformSender>([['telegram', sender]]), dataset: () => makeDataset(), logger: silentLogger(), catchupMinutes: 120 });
 		expect(await runner.runTick(NOW)).toMatchObject({ sent: 2, compositions: 2 });
@@ -159,6 +156,6 @@ describe('a language pinned for the channel', () => {
 		expect(text('own-pin')).toMatch(/^## Сводка на 1 июл/mu);
 		const sub = (await stores.subscriptions.get('telegram', 'plain'))!;
 		expect(await stores.subscriptions.move(sub.id, 'plain-supergroup', NOW)).toBe('moved');
-		expect(await languagesOf(stores.subscriptions).channelLanguage('telegram', 'plain-supergroup')).toBe('az');
+		expect(await stores.subscriptions.channelLanguage('telegram', 'plain-supergroup')).toBe('az');
 	});
 });

@@ -5,8 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryPageKeyTable } from '../../src/store/memory-page-keys.js';
-import { PgPageKeys } from '../../src/store/postgres/pg-page-keys.js';
-import { SqlitePageKeys } from '../../src/store/sqlite/sqlite-page-keys.js';
+import type { PostgresStores } from '../../src/store/postgres/postgres-stores.js';
+import { pgExecutor } from '../../src/store/postgres/pg-executor.js';
+import { SqlPageKeys } from '../../src/store/sql-small-stores.js';
+import { sqliteExecutor } from '../../src/store/sqlite/sqlite-executor.js';
+import type { SqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 import { PAGE_LINE_MAX, type PageKeyTable } from '../../src/store/store.js';
 import type { Stores } from '../../src/store/stores.js';
 import { titled, useStoreBackends, type StoreBackend } from '../helpers/store-backends.js';
@@ -16,8 +19,7 @@ const NOW = Date.parse('2025-07-01T04:00:00Z');
 
 /** The same database's table with a small bound, over the given connection. */
 function bounded(stores: Stores, max: number): PageKeyTable {
-	if ('db' in stores) return new SqlitePageKeys((stores as Stores & { db: ConstructorParameters<typeof SqlitePageKeys>[0] }).db, max);
-	return new PgPageKeys((stores as Stores & { pool: ConstructorParameters<typeof PgPageKeys>[0] }).pool, max);
+	return new SqlPageKeys('db' in stores ? sqliteExecutor((stores as SqliteStores).db) : pgExecutor((stores as PostgresStores).pool), max);
 }
 
 async function pair(backend: StoreBackend): Promise<[Stores, Stores]> {

@@ -80,7 +80,7 @@ describe.each(titled(backends))('ReloadAuditLog on %s', (_title, backend) => {
 	});
 });
 
-describe('SqliteReloadAudit', () => {
+describe('SqlReloadAudit on SQLite', () => {
 	it('stores the columns the issue lists', () => {
 		const { db } = open(dbFile());
 		const cols = (db.prepare("SELECT name FROM pragma_table_info('reload_audit') ORDER BY cid").all() as { name: string }[]).map((c) => c.name);

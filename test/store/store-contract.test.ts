@@ -4,7 +4,7 @@
  * each backend.
  */
 import { describe, expect, it } from 'vitest';
-import { resumePoint, type ChannelLanguages, type OccurrenceTarget, type SubscriptionInput } from '../../src/store/store.js';
+import { resumePoint, type OccurrenceTarget, type SubscriptionInput } from '../../src/store/store.js';
 import type { Stores } from '../../src/store/stores.js';
 import { titled, useStoreBackends, type StoreBackend } from '../helpers/store-backends.js';
 
@@ -77,7 +77,7 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 
 		it('pins a language for a whole channel, and the pin moves with a migrated chat', async () => {
 			const { subscriptions } = await stores(backend);
-			const s = subscriptions as unknown as ChannelLanguages;
+			const s = subscriptions;
 			expect(await s.channelLanguage('telegram', '-4001')).toBeUndefined();
 			await s.setChannelLanguage('telegram', '-4001', 'fa', 'telegram:42', T0);
 			expect(await s.channelLanguage('telegram', '-4001')).toBe('fa');

@@ -3,15 +3,10 @@
  * versions, handled update ids and paging keys, shared by every sitrep process pointed at it (DATABASE_URL).
  */
 import { Pool } from 'pg';
+import { sqlStores } from '../sql-stores.js';
 import type { Stores } from '../stores.js';
-import { PgPageKeys } from './pg-page-keys.js';
-import { migratePostgres, PG_MIGRATIONS, type Migration } from './migrations.js';
-import { PgDeliveryLedger } from './pg-delivery-ledger.js';
-import { PgEventVersions } from './pg-event-versions.js';
-import { PgReloadAudit } from './pg-reload-audit.js';
-import { PgSubscriptionStore } from './pg-subscription-store.js';
-import { PgLiveStore } from './pg-live-store.js';
-import { PgUpdateDeduplicator } from './pg-update-dedup.js';
+import { pgExecutor } from './pg-executor.js';
+import { migratePostgres, type Migration } from './migrations.js';
 
 export interface PostgresOpenOptions {
 	/** Most connections this process opens (default 10). */
@@ -40,21 +35,16 @@ export async function openPostgresStores(url: string, options: PostgresOpenOptio
 	const pool = new Pool({ connectionString: url, max: options.maxConnections ?? 10, application_name: 'sitrep', connectionTimeoutMillis: 15_000 });
 	pool.on('error', (err) => options.onError?.(err));
 	try {
-		await migratePostgres(pool, options.migrations ?? PG_MIGRATIONS);
+		await migratePostgres(pool, options.migrations);
 	} catch (err) {
 		await pool.end().catch(() => undefined);
 		throw err;
 	}
 	let closing: Promise<void> | undefined;
+	const sql = pgExecutor(pool);
 	return {
 		pool,
-		subscriptions: new PgSubscriptionStore(pool),
-		ledger: new PgDeliveryLedger(pool),
-		reloadAudit: new PgReloadAudit(pool),
-		eventVersions: new PgEventVersions(pool),
-		pages: new PgPageKeys(pool),
-		updates: new PgUpdateDeduplicator(pool),
-		live: new PgLiveStore(pool),
+		...sqlStores(sql),
 		close: () => (closing ??= pool.end()),
 	};
 }

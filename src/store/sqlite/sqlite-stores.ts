@@ -2,15 +2,10 @@
  * One SQLite file holding subscriptions, the delivery ledger, the reload audit log, event versions
  * and handled update ids.
  */
+import { sqlStores } from '../sql-stores.js';
 import type { Stores } from '../stores.js';
-import { SqlitePageKeys } from './sqlite-page-keys.js';
+import { sqliteExecutor } from './sqlite-executor.js';
 import { openDatabase, type OpenOptions, type SqliteDatabase } from './open-database.js';
-import { SqliteDeliveryLedger } from './sqlite-delivery-ledger.js';
-import { SqliteEventVersions } from './sqlite-event-versions.js';
-import { SqliteLiveStore } from './sqlite-live-store.js';
-import { SqliteReloadAudit } from './sqlite-reload-audit.js';
-import { SqliteSubscriptionStore } from './sqlite-subscription-store.js';
-import { SqliteUpdateDeduplicator } from './sqlite-update-dedup.js';
 
 /** The SQLite stores, with the database itself for tests and maintenance. */
 export interface SqliteStores extends Stores {
@@ -21,15 +16,10 @@ export interface SqliteStores extends Stores {
 /** Opens (creating and migrating as needed) the database at `file`, e.g. config.dbPath. */
 export function openSqliteStores(file: string, options: OpenOptions = {}): SqliteStores {
 	const db = openDatabase(file, options);
+	const sql = sqliteExecutor(db);
 	return {
 		db,
-		subscriptions: new SqliteSubscriptionStore(db),
-		ledger: new SqliteDeliveryLedger(db),
-		reloadAudit: new SqliteReloadAudit(db),
-		eventVersions: new SqliteEventVersions(db),
-		pages: new SqlitePageKeys(db),
-		updates: new SqliteUpdateDeduplicator(db),
-		live: new SqliteLiveStore(db),
+		...sqlStores(sql),
 		close: () => {
 			if (db.open) db.close();
 		},
