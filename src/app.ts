@@ -65,11 +65,11 @@ export async function createApp(options: AppOptions): Promise<App> {
 	const load = options.datasetCache !== undefined ? { cacheDir: options.datasetCache } : {};
 	// A start that found the build by the files' names, sizes and mtimes checks their content after;
 	// if it differs, the new build is swapped in by a reload (the files changed in place).
-	let changed: Reloader | undefined;
+	const later: { reloader?: Reloader } = {};
 	const loaded = await loadDataset(dataDir, {
 		...load,
 		now: clock(),
-		onChanged: () => void changed?.reload({ requester: { platform: 'system', userId: 'start', displayName: 'start-up check' }, trigger: 'watch' }),
+		onChanged: () => void later.reloader?.reload({ requester: { platform: 'system', userId: 'start', displayName: 'start-up check' }, trigger: 'watch' }),
 	});
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
 	const holder = new DatasetHolder(loaded.snapshot, clock);
@@ -82,7 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 		...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}),
 		...(options.reload?.maxRemovedShare !== undefined ? { maxRemovedShare: options.reload.maxRemovedShare } : {}),
 	});
-	changed = reloader;
+	later.reloader = reloader;
 	const services: CommandServices = { registry, reloader, ...(options.services ?? {}) };
 	// The channel languages live in the subscription store; the core hears of them only through localePin.
 	const localePin = channelLanguagePin(services.subscriptions);
