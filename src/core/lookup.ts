@@ -53,6 +53,8 @@ export function eventCandidates(dataset: DatasetSnapshot, typed: string): StoryE
 	const found = new Map<string, StoryEvent>();
 	const exact = dataset.event(q);
 	if (exact) found.set(exact.id, exact);
+	// Ids that begin with what was typed, in id order, from the id index (a search knows no ids).
+	for (const e of dataset.eventsWithIdPrefix(q, SEARCH_LIMIT)) if (!found.has(e.id)) found.set(e.id, e);
 	const words = wordsOf(q);
 	for (const text of [q, ...(words.length > 1 || words[0] !== q ? words : [])]) {
 		for (const r of dataset.searchPage(text, SEARCH_LIMIT).results) {

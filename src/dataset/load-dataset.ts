@@ -10,7 +10,7 @@
 import { unlink } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import type { DatasetError } from './errors.js';
-import { buildDataset, isCorruption } from './engine/build.js';
+import { buildDataset } from './engine/build.js';
 import { EngineSink } from './engine/build-run.js';
 import { SqlSnapshot } from './engine/sql-snapshot.js';
 import { EngineWriter } from './engine/writer.js';
@@ -38,8 +38,8 @@ export async function loadDataset(dir: string, options: LoadDatasetOptions = {})
 	const loadedAt = (options.now ?? new Date()).toISOString();
 	if (options.cacheDir === undefined) return inMemory(dir, options, loadedAt);
 	const { cacheDir, onChanged, ...load } = options;
-	// A file that passed the cheap trust checks can still turn out damaged when opened: remove it and
-	// build again, once.
+	// A file that passed the cheap trust checks can still turn out damaged or incomplete when opened
+	// (corrupt pages, a meta row missing): it is never trusted — removed and built again, once.
 	for (let attempt = 0; ; attempt++) {
 		const built = await buildDataset(dir, {
 			...load,
@@ -55,7 +55,7 @@ export async function loadDataset(dir: string, options: LoadDatasetOptions = {})
 			return { ok: true, snapshot: SqlSnapshot.open(built.file, loadedAt, { onClose: () => built.release() }) };
 		} catch (err) {
 			built.release();
-			if (attempt > 0 || !isCorruption(err)) return { ok: false, errors: [{ file: built.file, line: 0, col: 0, path: '', message: `the built dataset cannot be opened: ${err instanceof Error ? err.message : String(err)}` }] };
+			if (attempt > 0) return { ok: false, errors: [{ file: built.file, line: 0, col: 0, path: '', message: `the built dataset cannot be opened: ${err instanceof Error ? err.message : String(err)}` }] };
 			await removeBuilt(built.file);
 		}
 	}

@@ -12,7 +12,7 @@
 /** `PRAGMA application_id` of a built dataset: "SITR". */
 export const APPLICATION_ID = 0x53495452;
 /** `PRAGMA user_version`: raised whenever the tables below change, so older files are rebuilt. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 /** `events.hide_at` of a draft: never visible. Embargoed events hold the embargo instant (ms). */
 export const HIDDEN_ALWAYS = Number.MAX_SAFE_INTEGER;

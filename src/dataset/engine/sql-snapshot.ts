@@ -385,6 +385,13 @@ export class SqlSnapshot {
 		return this.#eventsAt(ords);
 	}
 
+	/** Up to `limit` visible events whose id begins with `prefix`, by id (autocomplete), from the id index. */
+	eventsWithIdPrefix(prefix: string, limit: number): StoryEvent[] {
+		if (!prefix || limit <= 0) return [];
+		const ords = this.#s.stmt('SELECT ord FROM events WHERE id >= ? AND id < ? AND hide_at <= ? ORDER BY id LIMIT ?').pluck().all(prefix, `${prefix}\u{10ffff}`, this.#now, Math.floor(limit)) as number[];
+		return this.#eventsAt(ords);
+	}
+
 	/** Actors that list `actorId` among their affiliations, in dataset order, each once. */
 	membersOf(actorId: string): Actor[] {
 		const ns = this.#s.stmt('SELECT n FROM actor_links WHERE target = ? ORDER BY n').pluck().all(actorId) as number[];
