@@ -5,7 +5,7 @@
  * commands.ts' plus the cases whose picture a reader asks for again (cached pictures), where the
  * answer's cost is everything but the render.
  *
- *   node --expose-gc --import tsx bench/users.child.ts --events 100000 [--commands 200] [--pictures off]
+ *   node --expose-gc --import tsx bench/users.child.ts --events 100000 [--commands 200] [--pictures off] [--cache DIR]
  *   (or --dir DIR for a dataset directory)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,7 +41,9 @@ const pictures = arg('pictures', 'on') !== 'off';
 const imageDir = mkdtempSync(path.join(os.tmpdir(), 'sitrep-bench-images-'));
 
 const t0 = performance.now();
-const app = await createApp({ dataDir: dir, now: BENCH_NOW.toISOString(), logger: silentLogger(), services: { images: pictures } });
+// The built dataset is kept as the bot keeps it (SITREP_DATASET_CACHE): a second run starts from it.
+const cache = arg('cache', path.join(os.tmpdir(), 'sitrep-bench-cache'));
+const app = await createApp({ dataDir: dir, datasetCache: cache, now: BENCH_NOW.toISOString(), logger: silentLogger(), services: { images: pictures } });
 
 // The console chat, fed a line at a time; each answer ends with a blank line.
 const input = new PassThrough();

@@ -87,8 +87,6 @@ export class EngineWriter {
 		db.pragma('journal_mode = OFF');
 		db.pragma('synchronous = OFF');
 		db.pragma('temp_store = FILE');
-		// Room for the b-trees being filled and the sorts of finish (pages, not JS heap).
-		db.pragma('cache_size = -32768');
 		db.pragma(`application_id = ${APPLICATION_ID}`);
 		db.pragma(`user_version = ${FORMAT_VERSION}`);
 		for (const sql of [...SCHEMA, ...STAGING]) db.exec(sql);
