@@ -26,20 +26,21 @@ export default defineCommand({
 		fields.push({ name: i18n.t('field.id'), value: o.id });
 		blocks.push({ kind: 'fields', fields });
 
-		const cited = outletCitations(dataset, o.id);
-		if (!cited.events.length && !cited.claims.length) blocks.push(para(i18n.t('source.none')));
-		if (cited.claims.length) {
-			blocks.push(heading(i18n.t('source.claims', { n: cited.claims.length })));
+		const cited = outletCitations(dataset, o.id, Math.max(MAX_EVENTS, MAX_CLAIMS, MAX_SOURCES));
+		const n = cited.counts;
+		if (!n.events && !n.claims) blocks.push(para(i18n.t('source.none')));
+		if (n.claims) {
+			blocks.push(heading(i18n.t('source.claims', { n: n.claims })));
 			for (const c of cited.claims.slice(0, MAX_CLAIMS)) blocks.push(claimBlock(dataset, c, i18n));
-			if (cited.claims.length > MAX_CLAIMS) blocks.push(para(i18n.t('source.claimsMore', { n: cited.claims.length - MAX_CLAIMS })));
+			if (n.claims > MAX_CLAIMS) blocks.push(para(i18n.t('source.claimsMore', { n: n.claims - MAX_CLAIMS })));
 		}
-		if (cited.events.length) {
-			blocks.push(heading(i18n.t('source.events', { n: cited.events.length })));
+		if (n.events) {
+			blocks.push(heading(i18n.t('source.events', { n: n.events })));
 			for (const e of cited.events.slice(0, MAX_EVENTS)) blocks.push(eventLine(dataset, e, i18n));
-			if (cited.events.length > MAX_EVENTS) blocks.push(para(i18n.t('source.eventsMore', { n: cited.events.length - MAX_EVENTS })));
+			if (n.events > MAX_EVENTS) blocks.push(para(i18n.t('source.eventsMore', { n: n.events - MAX_EVENTS })));
 		}
-		if (cited.sources.length) {
-			blocks.push(heading(i18n.t('source.articles', { n: cited.sources.length })));
+		if (n.sources) {
+			blocks.push(heading(i18n.t('source.articles', { n: n.sources })));
 			blocks.push(sourcesBlock(dataset, cited.sources.slice(0, MAX_SOURCES).map((s) => s.id), i18n));
 		}
 		return { blocks };

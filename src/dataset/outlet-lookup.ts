@@ -2,20 +2,14 @@
  * Outlets as readers ask for them (`/source TASS`, `/source ТАСС`, `/source report-az`), and what in
  * the dataset cites each: its sources, the events that list them and the claims reported through them.
  */
-import type { Claim, Outlet, Source, StoryEvent } from './model.js';
+import type { Outlet } from './model.js';
 import type { DatasetSnapshot } from './snapshot.js';
 import { closest, editDistance, fold } from './text.js';
 
 export type OutletMatch = { readonly kind: 'found'; readonly outlet: Outlet } | { readonly kind: 'none'; readonly suggestions: readonly Outlet[] };
 
 /** What cites an outlet, in dataset order (events by date). */
-export interface OutletCitations {
-	readonly sources: readonly Source[];
-	readonly events: readonly StoryEvent[];
-	readonly claims: readonly Claim[];
-}
-
-const NONE: OutletCitations = Object.freeze({ sources: [], events: [], claims: [] });
+export type { OutletCitations } from './engine/sql-lookups.js';
 
 function key(text: string): string {
 	return fold(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -66,44 +60,10 @@ export function resolveOutlet(dataset: DatasetSnapshot, query: string): OutletMa
 	return { kind: 'none', suggestions };
 }
 
-const citationCache = new WeakMap<DatasetSnapshot, ReadonlyMap<string, OutletCitations>>();
-
-/** The sources, events and claims that cite an outlet; worked out once per snapshot, for every outlet. */
-export function outletCitations(dataset: DatasetSnapshot, outletId: string): OutletCitations {
-	let table = citationCache.get(dataset);
-	if (!table) {
-		const sources = new Map<string, Source[]>();
-		const outletOf = new Map<string, string>();
-		for (const s of dataset.eachSource()) {
-			if (s.outlet === undefined) continue;
-			outletOf.set(s.id, s.outlet);
-			const list = sources.get(s.outlet);
-			if (list) list.push(s);
-			else sources.set(s.outlet, [s]);
-		}
-		const events = new Map<string, StoryEvent[]>();
-		for (const e of dataset.eachEvent()) {
-			const seen = new Set<string>();
-			for (const id of e.sourceIds) {
-				const o = outletOf.get(id);
-				if (o === undefined || seen.has(o)) continue;
-				seen.add(o);
-				const list = events.get(o);
-				if (list) list.push(e);
-				else events.set(o, [e]);
-			}
-		}
-		const claims = new Map<string, Claim[]>();
-		for (const c of dataset.eachClaim()) {
-			const o = outletOf.get(c.sourceId);
-			if (o === undefined) continue;
-			const list = claims.get(o);
-			if (list) list.push(c);
-			else claims.set(o, [c]);
-		}
-		const built = new Map<string, OutletCitations>();
-		for (const id of dataset.vocabulary.outlets.keys()) built.set(id, { sources: sources.get(id) ?? [], events: events.get(id) ?? [], claims: claims.get(id) ?? [] });
-		citationCache.set(dataset, (table = built));
-	}
-	return table.get(outletId) ?? NONE;
+/**
+ * The sources, events and claims that cite an outlet: the first `limit` of each and how many there
+ * are, answered by the engine's indexes (never a walk over every event).
+ */
+export function outletCitations(dataset: DatasetSnapshot, outletId: string, limit: number): ReturnType<DatasetSnapshot['outletCitations']> {
+	return dataset.outletCitations(outletId, limit);
 }

@@ -12,7 +12,7 @@
 /** `PRAGMA application_id` of a built dataset: "SITR". */
 export const APPLICATION_ID = 0x53495452;
 /** `PRAGMA user_version`: raised whenever the tables below change, so older files are rebuilt. */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 /** `events.hide_at` of a draft: never visible. Embargoed events hold the embargo instant (ms). */
 export const HIDDEN_ALWAYS = Number.MAX_SAFE_INTEGER;
@@ -92,15 +92,18 @@ export const SCHEMA: readonly string[] = [
 	// Once per actor and event (an actor may appear in two roles).
 	`CREATE TABLE event_actors (actor TEXT NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (actor, ord)) WITHOUT ROWID`,
 	`CREATE TABLE event_tags (tag TEXT NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (tag, ord)) WITHOUT ROWID`,
+	// The sources each event cites (its sourceIds): which events an outlet's sources are cited by.
+	`CREATE TABLE event_sources (source TEXT NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (source, ord)) WITHOUT ROWID`,
 	// Reverse links: the events whose related list names target.
 	`CREATE TABLE event_links (target TEXT NOT NULL, ord INTEGER NOT NULL, type TEXT NOT NULL, PRIMARY KEY (target, ord)) WITHOUT ROWID`,
 	// Affiliations read backwards: the actors (actors.n) that list target among their affiliations.
 	`CREATE TABLE actor_links (target TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (target, n)) WITHOUT ROWID`,
 	// Records in load (file) order; doc is the model.ts record as JSON.
 	`CREATE TABLE actors (n INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL)`,
-	`CREATE TABLE sources (n INTEGER PRIMARY KEY, id TEXT NOT NULL, doc TEXT NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL)`,
+	// outlet: the outlet the source names (outlets.yaml), if any.
+	`CREATE TABLE sources (n INTEGER PRIMARY KEY, id TEXT NOT NULL, outlet TEXT, doc TEXT NOT NULL, file INTEGER NOT NULL, hash TEXT NOT NULL)`,
 	// Claims in load order (events in file order, each event's claims in its order).
-	`CREATE TABLE claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL, event_ord INTEGER NOT NULL, by_actor TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
+	`CREATE TABLE claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL, event_ord INTEGER NOT NULL, by_actor TEXT NOT NULL, source TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
 	// How a reader may name an actor. kind 0: folded name, alias, transliteration or id, and each word
 	// of four letters or more of one; kind 1: the sound key (text.ts soundKey) of a folded name.
 	`CREATE TABLE actor_keys (kind INTEGER NOT NULL, key TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (kind, key, actor)) WITHOUT ROWID`,
@@ -134,6 +137,8 @@ export const INDEXES: readonly string[] = [
 	`CREATE INDEX actors_file ON actors (file)`,
 	`CREATE UNIQUE INDEX sources_id ON sources (id)`,
 	`CREATE INDEX sources_file ON sources (file)`,
+	`CREATE INDEX sources_outlet ON sources (outlet, n) WHERE outlet IS NOT NULL`,
+	`CREATE INDEX claims_source ON claims (source, n)`,
 	`CREATE UNIQUE INDEX claims_id ON claims (id)`,
 	`CREATE INDEX claims_by ON claims (by_actor, n)`,
 	`CREATE INDEX claims_event ON claims (event_ord, n)`,

@@ -12,6 +12,7 @@ import type { Actor, Claim, Label, Outlet, Source, Story, StoryEvent, Vocabulary
 import type { ActorMatch, DatasetCounts, EventFilter, SearchResult, TimelineFilter, TimelinePage } from '../queries.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, ordOf } from './format.js';
 import { deepFreeze, RecordCache } from './records.js';
+import { eventsWithIdPrefix, outletCitations, type OutletCitations } from './sql-lookups.js';
 import { resolveActor } from './sql-actors.js';
 import { eventFilter, timelineQuery } from './sql-filters.js';
 import { ORD_END, STATUS, type Reader } from './sql-reader.js';
@@ -385,11 +386,14 @@ export class SqlSnapshot {
 		return this.#eventsAt(ords);
 	}
 
-	/** Up to `limit` visible events whose id begins with `prefix`, by id (autocomplete), from the id index. */
+	/** What cites an outlet (see sql-lookups.ts). */
+	outletCitations(outletId: string, limit: number): OutletCitations {
+		return outletCitations(this.#reader, outletId, limit);
+	}
+
+	/** Up to `limit` visible events whose id begins with `prefix`, by id (see sql-lookups.ts). */
 	eventsWithIdPrefix(prefix: string, limit: number): StoryEvent[] {
-		if (!prefix || limit <= 0) return [];
-		const ords = this.#s.stmt('SELECT ord FROM events WHERE id >= ? AND id < ? AND hide_at <= ? ORDER BY id LIMIT ?').pluck().all(prefix, `${prefix}\u{10ffff}`, this.#now, Math.floor(limit)) as number[];
-		return this.#eventsAt(ords);
+		return eventsWithIdPrefix(this.#reader, prefix, limit);
 	}
 
 	/** Actors that list `actorId` among their affiliations, in dataset order, each once. */

@@ -21,7 +21,7 @@ export interface BuildMeta {
 }
 
 /** Which table a stage_keys row is for. */
-const K = { eventActor: 0, eventTag: 1, eventLink: 2, actorKey: 3, termKey: 4, actorLink: 5 } as const;
+const K = { eventActor: 0, eventTag: 1, eventLink: 2, actorKey: 3, termKey: 4, actorLink: 5, eventSource: 6 } as const;
 
 const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
@@ -33,7 +33,7 @@ const STAGING: readonly string[] = [
 		hash TEXT NOT NULL, fp TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, claims TEXT NOT NULL, keys TEXT NOT NULL, doc TEXT NOT NULL)`,
 	`CREATE TEMP TABLE stage_ord (n INTEGER PRIMARY KEY, ord INTEGER NOT NULL)`,
 	// Claims with their event's staging number; into claims, with the event's ord, at the end.
-	`CREATE TEMP TABLE stage_claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL, event_n INTEGER NOT NULL, by_actor TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
+	`CREATE TEMP TABLE stage_claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL, event_n INTEGER NOT NULL, by_actor TEXT NOT NULL, source TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
 	// Rows of the WITHOUT ROWID tables, written in key order at the end (kind: which table; for
 	// events' rows b is the event's staging number).
 	`CREATE TEMP TABLE stage_keys (kind INTEGER NOT NULL, a TEXT NOT NULL, b, c)`,
@@ -118,7 +118,7 @@ export class EngineWriter {
 
 	addSource(x: Source, file: number): void {
 		const doc = JSON.stringify(x);
-		this.#stmt.source.run(this.#sources++, x.id, doc, file, digest(doc));
+		this.#stmt.source.run(this.#sources++, x.id, x.outlet ?? null, doc, file, digest(doc));
 	}
 
 	/** An event; its claims follow with {@link addClaim}. */
@@ -134,7 +134,7 @@ export class EngineWriter {
 		if (!open || c.eventId !== open.e.id) throw new Error(`claim ${c.id} does not follow its event ${c.eventId}`);
 		const doc = JSON.stringify(c);
 		const n = this.#claims++;
-		this.#stmt.stageClaim.run(n, c.id, open.n, c.by, doc, digest(doc));
+		this.#stmt.stageClaim.run(n, c.id, open.n, c.by, c.sourceId, doc, digest(doc));
 		// Claims arrive in load order, which is their rowid order: fed to FTS5 in order.
 		this.#stmt.claimText.run(n, this.#folded(c.text, c.quote?.text), textKey(c.by));
 		open.claims.push(c);
@@ -158,6 +158,7 @@ export class EngineWriter {
 		}
 		for (const t of new Set(e.tags)) this.#stmt.stageKey.run(K.eventTag, t, n, null);
 		for (const r of e.related) this.#stmt.stageKey.run(K.eventLink, r.eventId, n, r.type);
+		for (const id of new Set(e.sourceIds)) this.#stmt.stageKey.run(K.eventSource, id, n, null);
 		this.#stmt.stageEvent.run(
 			n,
 			e.date.earliestDay,
@@ -226,11 +227,12 @@ export class EngineWriter {
 		step();
 		db.exec(`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT o.ord, s.title, s.summary, s.claims, s.keys ${byOrd}`);
 		step();
-		db.exec('INSERT INTO claims (n, id, event_ord, by_actor, doc, hash) SELECT c.n, c.id, o.ord, c.by_actor, c.doc, c.hash FROM temp.stage_claims c JOIN temp.stage_ord o ON o.n = c.event_n ORDER BY c.n');
+		db.exec('INSERT INTO claims (n, id, event_ord, by_actor, source, doc, hash) SELECT c.n, c.id, o.ord, c.by_actor, c.source, c.doc, c.hash FROM temp.stage_claims c JOIN temp.stage_ord o ON o.n = c.event_n ORDER BY c.n');
 		const ofEvents = (kind: number): string => `FROM temp.stage_keys k JOIN temp.stage_ord o ON o.n = k.b WHERE k.kind = ${kind} ORDER BY k.a, o.ord`;
 		db.exec(`INSERT OR IGNORE INTO event_actors (actor, ord) SELECT k.a, o.ord ${ofEvents(K.eventActor)}`);
 		db.exec(`INSERT OR IGNORE INTO event_tags (tag, ord) SELECT k.a, o.ord ${ofEvents(K.eventTag)}`);
 		db.exec(`INSERT OR IGNORE INTO event_links (target, ord, type) SELECT k.a, o.ord, k.c ${ofEvents(K.eventLink)}`);
+		db.exec(`INSERT OR IGNORE INTO event_sources (source, ord) SELECT k.a, o.ord ${ofEvents(K.eventSource)}`);
 		db.exec(`INSERT OR IGNORE INTO actor_keys (kind, key, actor) SELECT c, a, b FROM temp.stage_keys WHERE kind = ${K.actorKey} ORDER BY c, a, b`);
 		db.exec(`INSERT OR IGNORE INTO actor_links (target, n) SELECT a, b FROM temp.stage_keys WHERE kind = ${K.actorLink} ORDER BY a, b`);
 		db.exec(`INSERT OR IGNORE INTO term_keys (term, key) SELECT a, b FROM temp.stage_keys WHERE kind = ${K.termKey} ORDER BY a, b`);
@@ -307,8 +309,8 @@ function prepare(db: Database.Database) {
 		file: db.prepare('INSERT INTO files (name, digest) VALUES (?, ?)'),
 		actor: db.prepare('INSERT INTO actors (n, id, doc, file, hash) VALUES (?, ?, ?, ?, ?)'),
 		actorText: db.prepare('INSERT INTO actor_text (rowid, names, description, keys) VALUES (?, ?, ?, ?)'),
-		source: db.prepare('INSERT INTO sources (n, id, doc, file, hash) VALUES (?, ?, ?, ?, ?)'),
-		stageClaim: db.prepare('INSERT INTO temp.stage_claims (n, id, event_n, by_actor, doc, hash) VALUES (?, ?, ?, ?, ?, ?)'),
+		source: db.prepare('INSERT INTO sources (n, id, outlet, doc, file, hash) VALUES (?, ?, ?, ?, ?, ?)'),
+		stageClaim: db.prepare('INSERT INTO temp.stage_claims (n, id, event_n, by_actor, source, doc, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
 		stageKey: db.prepare('INSERT INTO temp.stage_keys (kind, a, b, c) VALUES (?, ?, ?, ?)'),
 		stageEvent: db.prepare(
 			'INSERT INTO temp.stage_events (n, first_day, last_day, id, status, hide_at, priority, md, year, file, hash, fp, title, summary, claims, keys, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
