@@ -31,12 +31,33 @@ export async function ask(core: Core, line: string): Promise<void> {
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
+/** Runs a case gets at most: the records its lines rotate through are picked for this many. */
+const MAX_RUNS = 4096;
+
+/**
+ * The records at positions `(i × stride) mod n` for i below {@link MAX_RUNS}, in one streamed pass
+ * (a million events are never held at once).
+ */
+function sample<T>(all: Iterable<T>, n: number, stride: number): (i: number) => T {
+	const want = new Map<number, number[]>();
+	for (let i = 0; i < MAX_RUNS; i++) {
+		const p = (i * stride) % n;
+		const list = want.get(p);
+		if (list) list.push(i);
+		else want.set(p, [i]);
+	}
+	const got = new Map<number, T>();
+	let p = 0;
+	for (const x of all) {
+		for (const i of want.get(p) ?? []) got.set(i, x);
+		p++;
+	}
+	return (i) => got.get(i % MAX_RUNS)!;
+}
+
 export function commandCases(ds: DatasetSnapshot): CommandCase[] {
-	const nActors = [...ds.eachActor()].length;
-	const nEvents = [...ds.eachEvent()].length;
-	const pick = (i: number, n: number, stride: number): number => (i * stride) % n;
-	const actor = (i: number) => [...ds.eachActor()][pick(i, nActors, 7919)]!;
-	const event = (i: number) => [...ds.eachEvent()][pick(i, nEvents, 104_729)]!;
+	const actor = sample(ds.eachActor(), ds.counts.actors, 7919);
+	const event = sample(ds.eachEvent(), ds.counts.events, 104_729);
 	const tags = ds.tags().map((t) => t.tag);
 	const month = (i: number) => `${2015 + (i % 10)}-${pad(1 + (i % 12))}`;
 	const day = (i: number) => `${2015 + (i % 10)}-${pad(1 + (i % 12))}-${pad(1 + (i % 28))}`;
