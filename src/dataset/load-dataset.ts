@@ -5,7 +5,8 @@
  *
  * With a cache directory (the bot's way) the build runs in a worker thread into a file named by the
  * dataset's content hash, reused while the files are unchanged and shared by every process on the
- * machine (engine/build.ts). Without one (tests, one-off tools) it is built in memory on this thread.
+ * machine (engine/build.ts). Without one (tests, one-off tools) it is built on this thread into a
+ * private temporary database.
  */
 import { unlink } from 'node:fs/promises';
 import Database from 'better-sqlite3';
@@ -62,7 +63,10 @@ export async function loadDataset(dir: string, options: LoadDatasetOptions = {})
 }
 
 async function inMemory(dir: string, options: LoadOptions, loadedAt: string): Promise<LoadResult> {
-	const db = new Database(':memory:');
+	// SQLite's anonymous database: private to this connection and deleted when it closes, held in the
+	// page cache while small and spilled to a temporary file when not, so a big dataset loaded by a
+	// tool (validate, a preview) does not have to fit in memory.
+	const db = new Database('');
 	const writer = new EngineWriter(db);
 	try {
 		const r = await loadInto(dir, options, () => new EngineSink(writer));
