@@ -33,13 +33,20 @@ export interface BriefingRequest {
 
 export interface Briefing {
 	readonly reply: Reply;
-	/** Events in the window: zero means a quiet day. */
+	/** The first events in the window, as many as the briefing lists (`maxNew`). */
 	readonly newEvents: readonly StoryEvent[];
+	/** How many events the window holds: zero means a quiet day. */
+	readonly newCount: number;
 	/** Events listed under "Updated since your last briefing", in timeline order. */
 	readonly updatedEvents: readonly UpdatedEvent[];
 }
 
 const MAX_DISPUTES = 4;
+/**
+ * The window's events whose claims make "Key claims": the first this many (a day of a real story
+ * has far fewer; a bound keeps a briefing of a crowded day from reading every one of its events).
+ */
+const CLAIM_EVENTS = 50;
 
 export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest): Briefing {
 	const i18n = createTranslator(req.locale);
@@ -50,7 +57,8 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	// Every part reads the timeline up to today (with the filter) through the snapshot's indexes,
 	// without making that list: at 100k events it is most of them.
 	// "New" means the event began inside the window; a month-long event is news once, not all month.
-	const fresh = dataset.startingBetween(since, req.day, filter);
+	const freshCount = dataset.countStartingBetween(since, req.day, filter);
+	const fresh = dataset.startingBetween(since, req.day, filter, Math.max(maxNew, CLAIM_EVENTS));
 	const blocks: Block[] = [heading(i18n.t('briefing.title', { day: dayText, title: storyTitle(i18n, dataset.story) }))];
 	const scope = [
 		...(req.actorId ? [i18n.t('filter.actor', { name: actorName(dataset, req.actorId, i18n) })] : []),
@@ -60,10 +68,10 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 
 	const last24 = since === req.day - 1;
 	const sinceText = last24 ? '' : i18n.date(parsePartialDateOrThrow(isoFromDay(since)));
-	if (fresh.length) {
-		blocks.push(heading(last24 ? i18n.t('briefing.last24.count', { n: fresh.length }) : i18n.t('briefing.since.count', { date: sinceText, n: fresh.length })));
+	if (freshCount) {
+		blocks.push(heading(last24 ? i18n.t('briefing.last24.count', { n: freshCount }) : i18n.t('briefing.since.count', { date: sinceText, n: freshCount })));
 		for (const e of fresh.slice(0, maxNew)) blocks.push(eventLine(dataset, e, i18n));
-		if (fresh.length > maxNew) blocks.push(para(i18n.t('briefing.more', { n: fresh.length - maxNew, command: `/timeline from:${isoFromDay(since)} to:${isoFromDay(req.day)}` })));
+		if (freshCount > maxNew) blocks.push(para(i18n.t('briefing.more', { n: freshCount - maxNew, command: `/timeline from:${isoFromDay(since)} to:${isoFromDay(req.day)}` })));
 	} else {
 		blocks.push(heading(last24 ? i18n.t('briefing.last24.none') : i18n.t('briefing.since.none', { date: sinceText })));
 		blocks.push(para(i18n.t('briefing.quiet')));
@@ -75,7 +83,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 		}
 	}
 
-	const updated = req.updatedSince ? updatedEvents(dataset, req.day, filter, fresh, req.updatedSince) : [];
+	const updated = req.updatedSince ? updatedEvents(dataset, req.day, filter, since, req.updatedSince) : [];
 	if (updated.length) {
 		blocks.push(heading(i18n.t('briefing.updated')));
 		const shown = updated.slice(0, maxNew);
@@ -112,7 +120,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 
 	// On this day in earlier years.
 	const { year, month, day } = civilFromDay(req.day);
-	const onThisDay = dataset.onThisDay(month, day, year);
+	const onThisDay = dataset.onThisDay(month, day, year, 5);
 	if (onThisDay.length) {
 		blocks.push(heading(i18n.t('briefing.onThisDay')));
 		for (const e of onThisDay.slice(0, 5)) blocks.push(eventLine(dataset, e, i18n));
@@ -120,7 +128,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	blocks.push(para(italic(i18n.t('briefing.footer', { version: dataset.version }))));
 	// Briefings reach the platforms without the core: dataset text is contained here as in Core.handle.
 	const reply: Reply = containBidiControls(withUntranslatedNote({ blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) }, i18n));
-	return { reply, newEvents: fresh, updatedEvents: updated };
+	return { reply, newEvents: fresh.slice(0, maxNew), newCount: freshCount, updatedEvents: updated };
 }
 
 function parsePartialDateOrThrow(text: string) {

@@ -39,9 +39,10 @@ const sorted = new WeakMap<ReadonlyMap<string, string>, BySeen>();
 
 /**
  * Events of the timeline up to `day` (with the filter) whose current version was first seen after
- * `u.at`, in timeline order, leaving out those in `fresh` (already news in the window section).
+ * `u.at`, in timeline order, leaving out those that begin from `freshFrom` on (already news in the
+ * window section, which lists the events beginning in [freshFrom, day]).
  */
-export function updatedEvents(dataset: DatasetSnapshot, day: number, filter: EventFilter, fresh: readonly StoryEvent[], u: UpdatedSince): UpdatedEvent[] {
+export function updatedEvents(dataset: DatasetSnapshot, day: number, filter: EventFilter, freshFrom: number, u: UpdatedSince): UpdatedEvent[] {
 	const { ids, seen } = bySeen(u.firstSeen);
 	// The first entry seen after `at` (ISO instants compare as strings).
 	let lo = 0;
@@ -51,14 +52,12 @@ export function updatedEvents(dataset: DatasetSnapshot, day: number, filter: Eve
 		if (seen[mid]! <= u.at) lo = mid + 1;
 		else hi = mid;
 	}
-	const listed = new Set(fresh.map((e) => e.id));
 	const found: { event: StoryEvent; p: number }[] = [];
 	for (let i = lo; i < ids.length; i++) {
 		const id = ids[i]!;
-		if (listed.has(id)) continue;
 		const e = dataset.event(id);
 		if (e === undefined) continue;
-		if (e.date.earliestDay > day) continue;
+		if (e.date.earliestDay > day || e.date.earliestDay >= freshFrom) continue;
 		if (filter.actorId !== undefined && !e.actors.some((a) => a.actorId === filter.actorId)) continue;
 		if (filter.tag !== undefined && !e.tags.includes(filter.tag)) continue;
 		found.push({ event: e, p: dataset.positionOf(id)! });

@@ -323,7 +323,7 @@ async function deliver(tick: Tick, briefings: Briefings, o: Occurrence, attempt:
 		tick.report.failed++;
 		return { status: 'failed', reason: 'the briefing could not be composed', retryable: false };
 	}
-	if (sub.quiet && briefing.newEvents.length === 0) {
+	if (sub.quiet && briefing.newCount === 0) {
 		tick.report.quiet++;
 		return { status: 'skipped', reason: 'quiet: no new events' };
 	}

@@ -38,7 +38,7 @@ describe('a briefing cut between its messages', () => {
 			dataset: () => dataset,
 			logger: silentLogger(),
 			catchupMinutes: 120,
-			compose: () => ({ reply: { blocks: [heading('Daily briefing'), para('alpha '.repeat(600)), para('omega '.repeat(600))] }, newEvents: [], updatedEvents: [] }),
+			compose: () => ({ reply: { blocks: [heading('Daily briefing'), para('alpha '.repeat(600)), para('omega '.repeat(600))] }, newEvents: [], newCount: 0, updatedEvents: [] }),
 		});
 		standIn.fail('sendMessage', apiErrors.tooManyRequests(30), { skip: 1, times: 1 });
 		expect(await runner.runTick(AT_0900)).toMatchObject({ failed: 1, uncertain: 0 });

@@ -3,7 +3,7 @@
  * one of them (event_sources) and the claims that do (claims.source) — the first few of each and how
  * many there are, without a walk over every event.
  */
-import type { Claim, Source, StoryEvent } from '../model.js';
+import type { Actor, Claim, Source, StoryEvent } from '../model.js';
 import { deepFreeze } from './records.js';
 import type { Reader } from './sql-reader.js';
 
@@ -35,4 +35,24 @@ export function eventsWithIdPrefix(r: Reader, prefix: string, limit: number): St
 	if (!prefix || limit <= 0) return [];
 	const ords = r.stmt('SELECT ord FROM events WHERE id >= ? AND id < ? AND hide_at <= ? ORDER BY id LIMIT ?').pluck().all(prefix, `${prefix}\u{10ffff}`, r.now, Math.floor(limit)) as number[];
 	return ords.map((o) => r.eventAt(o));
+}
+
+/** The records read from one dataset file, for reload diffs (empty lists for a file not in the snapshot). */
+export function recordsOfFile(r: Reader, name: string): { events: StoryEvent[]; actors: Actor[]; sources: Source[] } {
+	const n = r.stmt('SELECT n FROM files WHERE name = ?').pluck().get(name) as number | undefined;
+	if (n === undefined) return { events: [], actors: [], sources: [] };
+	const ords = r.stmt('SELECT ord FROM events WHERE file = ? AND hide_at <= ? ORDER BY ord').pluck().all(n, r.now) as number[];
+	const actors = (r.stmt('SELECT n, doc FROM actors WHERE file = ? ORDER BY n').all(n) as { n: number; doc: string }[]).map((x) => r.actorAt(x.n, x.doc));
+	const sources = (r.stmt('SELECT doc FROM sources WHERE file = ? ORDER BY n').pluck().all(n) as string[]).map((d) => deepFreeze(JSON.parse(d) as Source));
+	return { events: ords.map((o) => r.eventAt(o)), actors, sources };
+}
+
+/**
+ * The dataset files and the SHA-256 of each, in load order; undefined for a snapshot made from
+ * records (fromRecords), whose file is no file. A reload diffs only the records of changed files.
+ */
+export function fileDigests(r: Reader): ReadonlyMap<string, string> | undefined {
+	const rows = r.stmt('SELECT name, digest FROM files ORDER BY n').all() as { name: string; digest: string }[];
+	if (rows.some((x) => x.digest === '-')) return undefined;
+	return new Map(rows.map((x) => [x.name, x.digest]));
 }

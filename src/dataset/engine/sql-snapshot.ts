@@ -12,7 +12,7 @@ import type { Actor, Claim, Label, Outlet, Source, Story, StoryEvent, Vocabulary
 import type { ActorMatch, DatasetCounts, EventFilter, SearchResult, TimelineFilter, TimelinePage } from '../queries.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, ordOf } from './format.js';
 import { deepFreeze, RecordCache } from './records.js';
-import { eventsWithIdPrefix, outletCitations, type OutletCitations } from './sql-lookups.js';
+import { eventsWithIdPrefix, fileDigests, outletCitations, recordsOfFile, type OutletCitations } from './sql-lookups.js';
 import { resolveActor } from './sql-actors.js';
 import { eventFilter, timelineQuery } from './sql-filters.js';
 import { ORD_END, STATUS, type Reader } from './sql-reader.js';
@@ -402,25 +402,14 @@ export class SqlSnapshot {
 		return ns.map((n) => this.#actorAt(n));
 	}
 
-	/**
-	 * The dataset files and the SHA-256 of each, in load order; undefined for a snapshot made from
-	 * records (fromRecords), whose file is no file. A reload diffs only the records of changed files.
-	 */
+	/** The dataset files and the SHA-256 of each (see sql-lookups.ts); undefined when made from records. */
 	fileDigests(): ReadonlyMap<string, string> | undefined {
-		const rows = this.#s.stmt('SELECT name, digest FROM files ORDER BY n').all() as { name: string; digest: string }[];
-		if (rows.some((r) => r.digest === '-')) return undefined;
-		return new Map(rows.map((r) => [r.name, r.digest]));
+		return fileDigests(this.#reader);
 	}
 
 	/** The records read from one dataset file (empty lists for a file not in the snapshot). */
 	recordsOfFile(name: string): { events: StoryEvent[]; actors: Actor[]; sources: Source[] } {
-		const s = this.#s;
-		const n = s.stmt('SELECT n FROM files WHERE name = ?').pluck().get(name) as number | undefined;
-		if (n === undefined) return { events: [], actors: [], sources: [] };
-		const ords = s.stmt('SELECT ord FROM events WHERE file = ? AND hide_at <= ? ORDER BY ord').pluck().all(n, this.#now) as number[];
-		const actors = (s.stmt('SELECT n, doc FROM actors WHERE file = ? ORDER BY n').all(n) as { n: number; doc: string }[]).map((r) => this.#actorAt(r.n, r.doc));
-		const sources = (s.stmt('SELECT doc FROM sources WHERE file = ? ORDER BY n').pluck().all(n) as string[]).map((d) => deepFreeze(JSON.parse(d) as Source));
-		return { events: this.#eventsAt(ords), actors, sources };
+		return recordsOfFile(this.#reader, name);
 	}
 
 	/**
@@ -560,11 +549,19 @@ export class SqlSnapshot {
 	}
 
 	/** Events that begin (by their earliest day) in [fromDay, toDay], in date order, that pass the filters. */
-	startingBetween(fromDay: number, toDay: number, filter: EventFilter = {}): StoryEvent[] {
-		if (fromDay > toDay) return [];
+	startingBetween(fromDay: number, toDay: number, filter: EventFilter = {}, limit = Infinity): StoryEvent[] {
+		if (fromDay > toDay || limit <= 0) return [];
 		const q = eventFilter(this.#reader, filter, ordOf(fromDay, 0), Math.min(ORD_END, ordOf(toDay + 1, 0)));
 		if (!q) return [];
-		return this.#eventsAt(this.#s.stmt(`${q.sql} ORDER BY e.ord`).pluck().all(q.params) as number[]);
+		const cap = Number.isFinite(limit) ? Math.floor(limit) : -1;
+		return this.#eventsAt(this.#s.stmt(`${q.sql} ORDER BY e.ord LIMIT ?`).pluck().all(...q.params, cap) as number[]);
+	}
+
+	/** How many events {@link startingBetween} gives, counted on the indexes (no record is read). */
+	countStartingBetween(fromDay: number, toDay: number, filter: EventFilter = {}): number {
+		if (fromDay > toDay) return 0;
+		const q = eventFilter(this.#reader, filter, ordOf(fromDay, 0), Math.min(ORD_END, ordOf(toDay + 1, 0)));
+		return q ? (this.#s.stmt(`SELECT count(*) FROM (${q.sql})`).pluck().get(q.params) as number) : 0;
 	}
 
 	/** The last `count` events, in date order, that begin on or before `day` and pass the filters. */
@@ -580,8 +577,9 @@ export class SqlSnapshot {
 	 * Events dated to exactly `month`-`day` (day precision, not a range) of a year before
 	 * `beforeYear`, in date order: "on this day in earlier years".
 	 */
-	onThisDay(month: number, day: number, beforeYear: number): StoryEvent[] {
-		const ords = this.#s.stmt('SELECT ord FROM events WHERE md = ? AND year < ? AND hide_at <= ? ORDER BY ord').pluck().all(month * 100 + day, beforeYear, this.#now) as number[];
+	onThisDay(month: number, day: number, beforeYear: number, limit = Infinity): StoryEvent[] {
+		const cap = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1;
+		const ords = this.#s.stmt('SELECT ord FROM events WHERE md = ? AND year < ? AND hide_at <= ? ORDER BY ord LIMIT ?').pluck().all(month * 100 + day, beforeYear, this.#now, cap) as number[];
 		return this.#eventsAt(ords);
 	}
 

@@ -48,7 +48,7 @@ const runner = createTickRunner({
 	logger,
 	catchupMinutes: 120,
 	concurrency: args.concurrency ?? 25,
-	compose: () => ({ reply: { blocks: [heading('Daily briefing'), para(`${PART_A} `.repeat(600)), para(`${PART_B} `.repeat(600))] }, newEvents: [], updatedEvents: [] }),
+	compose: () => ({ reply: { blocks: [heading('Daily briefing'), para(`${PART_A} `.repeat(600)), para(`${PART_B} `.repeat(600))] }, newEvents: [], newCount: 0, updatedEvents: [] }),
 });
 const reports = [];
 for (let i = 0; i < (args.ticks ?? 1); i++) {
