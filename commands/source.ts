@@ -1,7 +1,6 @@
 import { defineCommand } from '../src/core/command.js';
 import { claimBlock, eventLine, sourcesBlock } from '../src/core/present.js';
 import { heading, para, type Block } from '../src/core/reply.js';
-import { outletCitations } from '../src/dataset/outlet-lookup.js';
 import { en } from '../src/i18n/messages/index.js';
 import { outletLabel, outletName } from '../src/i18n/outlets.js';
 
@@ -26,7 +25,7 @@ export default defineCommand({
 		fields.push({ name: i18n.t('field.id'), value: o.id });
 		blocks.push({ kind: 'fields', fields });
 
-		const cited = outletCitations(dataset, o.id, Math.max(MAX_EVENTS, MAX_CLAIMS, MAX_SOURCES));
+		const cited = dataset.outletCitations(o.id, Math.max(MAX_EVENTS, MAX_CLAIMS, MAX_SOURCES));
 		const n = cited.counts;
 		if (!n.events && !n.claims) blocks.push(para(i18n.t('source.none')));
 		if (n.claims) {

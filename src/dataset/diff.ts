@@ -38,7 +38,7 @@ function diffMaps(before: ReadonlyMap<string, string>, after: ReadonlyMap<string
 }
 
 /** Canonical JSON of each record, keyed by id. Claims are compared on their own, without their event. */
-export function recordFingerprints(ds: DatasetSnapshot): { events: Map<string, string>; actors: Map<string, string>; sources: Map<string, string>; claims: Map<string, string> } {
+function recordFingerprints(ds: DatasetSnapshot): { events: Map<string, string>; actors: Map<string, string>; sources: Map<string, string>; claims: Map<string, string> } {
 	const events = new Map<string, string>();
 	const claims = new Map<string, string>();
 	for (const e of ds.eachEvent()) {

@@ -8,10 +8,9 @@
  * machine (engine/build.ts). Without one (tests, one-off tools) it is built on this thread into a
  * private temporary database.
  */
-import { unlink } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import type { DatasetError } from './errors.js';
-import { buildDataset } from './engine/build.js';
+import { buildDataset, discardBuilt } from './engine/build.js';
 import { EngineSink } from './engine/build-run.js';
 import { SqlSnapshot } from './engine/sql-snapshot.js';
 import { EngineWriter } from './engine/writer.js';
@@ -57,7 +56,7 @@ export async function loadDataset(dir: string, options: LoadDatasetOptions = {})
 		} catch (err) {
 			built.release();
 			if (attempt > 0) return { ok: false, errors: [{ file: built.file, line: 0, col: 0, path: '', message: `the built dataset cannot be opened: ${err instanceof Error ? err.message : String(err)}` }] };
-			await removeBuilt(built.file);
+			await discardBuilt(cacheDir, built.version);
 		}
 	}
 }
@@ -81,8 +80,4 @@ async function inMemory(dir: string, options: LoadOptions, loadedAt: string): Pr
 		db.close();
 		throw err;
 	}
-}
-
-async function removeBuilt(file: string): Promise<void> {
-	await unlink(file).catch(() => {});
 }

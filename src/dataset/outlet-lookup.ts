@@ -9,7 +9,6 @@ import { closest, editDistance, fold } from './text.js';
 export type OutletMatch = { readonly kind: 'found'; readonly outlet: Outlet } | { readonly kind: 'none'; readonly suggestions: readonly Outlet[] };
 
 /** What cites an outlet, in dataset order (events by date). */
-export type { OutletCitations } from './engine/sql-lookups.js';
 
 function key(text: string): string {
 	return fold(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -58,12 +57,4 @@ export function resolveOutlet(dataset: DatasetSnapshot, query: string): OutletMa
 	for (const o of outlets) for (const n of [o.name, ...Object.values(o.names)]) names.set(n, o);
 	const suggestions = [...new Set(closest(raw, names.keys(), 6).map((n) => names.get(n)!))].slice(0, 3);
 	return { kind: 'none', suggestions };
-}
-
-/**
- * The sources, events and claims that cite an outlet: the first `limit` of each and how many there
- * are, answered by the engine's indexes (never a walk over every event).
- */
-export function outletCitations(dataset: DatasetSnapshot, outletId: string, limit: number): ReturnType<DatasetSnapshot['outletCitations']> {
-	return dataset.outletCitations(outletId, limit);
 }

@@ -1,7 +1,6 @@
 /**
  * Snapshot records back in the shape editors write them, for exports, diffs and round trips.
  */
-export { eventFingerprint, eventInputOf } from './event-input.js';
 import { eventInputOf } from './event-input.js';
 import type { Actor, Label, Outlet, Source } from './model.js';
 import type { ActorInput, EventInput, LabelInput, OutletInput, SourceInput } from './schema.js';

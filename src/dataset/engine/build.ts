@@ -186,6 +186,23 @@ async function buildOrReuseVersion(dir: string, cacheDir: string, version: strin
 	}
 }
 
+/**
+ * Removes a built file that passed {@link checkBuilt} but turned out unusable when opened (a row its
+ * reader needs is missing, a page is damaged), under the build lock like every other removal; the
+ * next buildDataset builds it again. When another process holds the lock it is building that version
+ * now, and nothing is removed.
+ */
+export async function discardBuilt(cacheDir: string, version: string): Promise<void> {
+	const dir = path.resolve(cacheDir);
+	const lock = takeLock(path.join(dir, `${version}.lock`));
+	if (!lock) return;
+	try {
+		await unlink(builtPath(dir, version)).catch(() => {});
+	} finally {
+		lock.release();
+	}
+}
+
 /** `<cacheDir>/<version>.sqlite`. */
 export function builtPath(cacheDir: string, version: string): string {
 	return path.join(cacheDir, `${version}.sqlite`);

@@ -9,10 +9,6 @@ import { inColumns, matchedWords, matchExpression, MAX_LONGER, queryTerms, query
 import { ORD_END, type Reader } from './sql-reader.js';
 import { nameKey } from './writer.js';
 
-/** A search page whose total may be a lower bound: `capped` when counting stopped at the cap. */
-export interface CappedSearchPage extends SearchPage {
-	readonly capped?: true;
-}
 
 /** Past this many matches a text query stops counting and reports "COUNT_CAP+" (a lower bound). */
 export const COUNT_CAP = 1000;
@@ -46,7 +42,7 @@ export function termsOf(r: Reader, query: string): QueryTerm[] | undefined {
  * `score` tells the group: 5 an actor by name, 4 an event by title, 3 by its other text, 2 a
  * claim, 1 an actor by its other text.
  */
-export function searchPage(r: Reader, query: string, limit: number): CappedSearchPage {
+export function searchPage(r: Reader, query: string, limit: number): SearchPage {
 	const terms = termsOf(r, query);
 	if (!terms) return { results: [], total: 0 };
 	const s = r;

@@ -9,17 +9,17 @@
  */
 import Database from 'better-sqlite3';
 import type { Actor, Claim, Label, Outlet, Source, Story, StoryEvent, Vocabulary } from '../model.js';
-import type { ActorMatch, DatasetCounts, EventFilter, SearchResult, TimelineFilter, TimelinePage } from '../queries.js';
+import type { ActorMatch, DatasetCounts, EventFilter, SearchPage, SearchResult, TimelineFilter, TimelinePage } from '../queries.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, ordOf } from './format.js';
 import { deepFreeze, RecordCache } from './records.js';
 import { eventsWithIdPrefix, fileDigests, outletCitations, recordsOfFile, type OutletCitations } from './sql-lookups.js';
 import { resolveActor } from './sql-actors.js';
 import { eventFilter, timelineQuery } from './sql-filters.js';
 import { ORD_END, STATUS, type Reader } from './sql-reader.js';
-import { COUNT_CAP, searchPage, type CappedSearchPage } from './sql-search.js';
+import { COUNT_CAP, searchPage } from './sql-search.js';
 import { EngineWriter } from './writer.js';
 
-export { COUNT_CAP, type CappedSearchPage } from './sql-search.js';
+export { COUNT_CAP } from './sql-search.js';
 
 /** How a snapshot reads. */
 export interface SqlSnapshotOptions {
@@ -35,10 +35,6 @@ export interface SqlSnapshotOptions {
 /** See {@link SqlSnapshotOptions.scanBudget}: about a millisecond or two of rows to walk. */
 export const SCAN_BUDGET = 2000;
 
-/** A timeline page whose total may be a lower bound (see {@link CappedSearchPage}). */
-export interface CappedTimelinePage extends TimelinePage {
-	readonly capped?: true;
-}
 
 /** Records of each kind kept parsed per snapshot (see records.ts). */
 const CACHE_RECORDS = 2048;
@@ -486,7 +482,7 @@ export class SqlSnapshot {
 	 * {@link COUNT_CAP} and the page is `capped` (its total a lower bound, its last page that of the
 	 * counted events). A page past the middle is read from the end.
 	 */
-	timelinePage(filter: TimelineFilter, page: number, perPage: number): CappedTimelinePage {
+	timelinePage(filter: TimelineFilter, page: number, perPage: number): TimelinePage {
 		const q = timelineQuery(this.#reader, filter, (t) => this.#tagCount(t));
 		if (!q) return { total: 0, pages: 0, page: 0, events: [] };
 		const s = this.#s;
@@ -607,7 +603,7 @@ export class SqlSnapshot {
 	}
 
 	/** See sql-search.ts: ranked by where the words are and by recency; totals capped. */
-	searchPage(query: string, limit: number): CappedSearchPage {
+	searchPage(query: string, limit: number): SearchPage {
 		return searchPage(this.#reader, query, limit);
 	}
 
