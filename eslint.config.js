@@ -19,7 +19,10 @@ export default tseslint.config(
 			'no-console': 'error',
 			eqeqeq: ['error', 'smart'],
 			'max-lines': ['warn', { max: 450, skipBlankLines: true, skipComments: true }],
-			'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config.ts.' }],
+			'no-restricted-properties': [
+				'error',
+				{ object: 'process', property: 'env', message: 'Read configuration through src/config.ts.' },
+			],
 		},
 	},
 	{
@@ -33,6 +36,19 @@ export default tseslint.config(
 		},
 	},
 	{
+		// TEMPORARY while these are split into named steps (#23); this list must end empty.
+		files: [
+			'src/cli.ts',
+			'src/core/dispatch.ts',
+			'src/dataset/engine/sql-snapshot.ts',
+			'src/dataset/read-dataset.ts',
+			'src/live/live-service.ts',
+			'src/scheduler/tick.ts',
+			'src/web/site.ts',
+		],
+		rules: { 'max-lines': ['error', { max: 560, skipBlankLines: true, skipComments: true }] },
+	},
+	{
 		// The message catalogs are one long table per language; splitting them would not help a reader.
 		files: ['src/i18n/messages/*.ts'],
 		rules: { 'max-lines': 'off' },
@@ -42,7 +58,17 @@ export default tseslint.config(
 		files: ['src/**/*.ts', 'commands/**/*.ts'],
 		ignores: ['src/platforms/discord/**', 'src/platforms/telegram/**'],
 		rules: {
-			'no-restricted-imports': ['error', { patterns: [{ group: PLATFORM_SDKS, message: 'Only src/platforms/<name>/ may import a platform SDK; the core stays platform-neutral.' }] }],
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: PLATFORM_SDKS,
+							message: 'Only src/platforms/<name>/ may import a platform SDK; the core stays platform-neutral.',
+						},
+					],
+				},
+			],
 		},
 	},
 	{

@@ -65,12 +65,18 @@ export function commandCases(ds: DatasetSnapshot): CommandCase[] {
 		{ name: '/timeline from/to (a month)', line: (i) => `/timeline from:${month(i)}-01 to:${month(i)}-28` },
 		{ name: '/timeline actor', line: (i) => `/timeline actor:${actor(i).id}` },
 		{ name: '/timeline tag + status', line: (i) => `/timeline tag:${tags[i % tags.length]!} status:disputed` },
-		{ name: '/timeline text (common words)', line: (i) => `/timeline text:"${['police raid', 'embassy protest', 'court appeal', 'energy pipeline'][i % 4]!}"` },
+		{
+			name: '/timeline text (common words)',
+			line: (i) => `/timeline text:"${['police raid', 'embassy protest', 'court appeal', 'energy pipeline'][i % 4]!}"`,
+		},
 		{ name: '/actor by id', line: (i) => `/actor ${actor(i).id}` },
 		{ name: '/actor by name', line: (i) => `/actor "${actor(i).name}"` },
 		{ name: '/event', line: (i) => `/event ${event(i).id}` },
 		{ name: '/search rare (a name)', line: (i) => `/search ${actor(i).name}` },
-		{ name: '/search common words', line: (i) => `/search ${['ministry police', 'detained journalists', 'border talks', 'trial release'][i % 4]!}` },
+		{
+			name: '/search common words',
+			line: (i) => `/search ${['ministry police', 'detained journalists', 'border talks', 'trial release'][i % 4]!}`,
+		},
 		{ name: '/briefing', line: (i) => `/briefing date:${day(i)}` },
 	];
 }

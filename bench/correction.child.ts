@@ -53,7 +53,8 @@ const subs = Number(arg('subs', '10000'));
 const speedup = Number(arg('speedup', '10'));
 const FIRST_CHAT = 500_000;
 const NOW = new Date('2025-07-02T05:00:00Z');
-const event = (date: string) => `events:\n  - id: border-closure\n    date: ${date}\n    title: Border crossing closed\n    summary: Closed overnight.\n    actors: [{ actor: alpha-ministry }]\n    sources: [wire-1]\n    status: reported\n    priority: breaking\n`;
+const event = (date: string) =>
+	`events:\n  - id: border-closure\n    date: ${date}\n    title: Border crossing closed\n    summary: Closed overnight.\n    actors: [{ actor: alpha-ministry }]\n    sources: [wire-1]\n    status: reported\n    priority: breaking\n`;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sitrep-correction-'));
 const dataDir = path.join(tmp, 'data');
@@ -66,7 +67,11 @@ writeFileSync(path.join(dataDir, 'events/breaking.yaml'), event('2025-07-01'));
 const after = await loadDataset(dataDir);
 if (!before.ok || !after.ok) throw new Error('the bench dataset does not load');
 
-const standIn = fork(new URL('./stand-in.child.ts', import.meta.url).pathname, ['--chats', String(subs), '--first-chat', String(FIRST_CHAT)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const standIn = fork(
+	new URL('./stand-in.child.ts', import.meta.url).pathname,
+	['--chats', String(subs), '--first-chat', String(FIRST_CHAT)],
+	{ execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+);
 const fromStandIn = <T>(kind: string): Promise<T> =>
 	new Promise((resolve) => {
 		const on = (m: { kind: string }) => {
@@ -83,10 +88,24 @@ const alert = composeAlert(before.snapshot, [before.snapshot.event('border-closu
 standIn.send({ kind: 'seed', messageId: 1, html: renderTelegram(alert.reply)[0] });
 await fromStandIn('seeded');
 const stores = openSqliteStores(path.join(tmp, 'sitrep.db'));
-seedSubscriptions(stores.db, Array.from({ length: subs }, (_, i) => ({ channelId: String(FIRST_CHAT + i) })), '2025-07-01T00:00:00.000Z');
+seedSubscriptions(
+	stores.db,
+	Array.from({ length: subs }, (_, i) => ({ channelId: String(FIRST_CHAT + i) })),
+	'2025-07-01T00:00:00.000Z',
+);
 const fp = eventVersionFingerprints(before.snapshot).get('border-closure')!;
 const seed = stores.db.transaction(() => {
-	for (let i = 0; i < subs; i++) void stores.live.recordPushed({ platform: 'telegram', channelId: String(FIRST_CHAT + i), subscriptionId: i + 1, kind: 'alert', reply: alert.reply, messageIds: ['1'], events: { 'border-closure': fp }, pushedAt: '2025-07-02T04:00:00.000Z' });
+	for (let i = 0; i < subs; i++)
+		void stores.live.recordPushed({
+			platform: 'telegram',
+			channelId: String(FIRST_CHAT + i),
+			subscriptionId: i + 1,
+			kind: 'alert',
+			reply: alert.reply,
+			messageIds: ['1'],
+			events: { 'border-closure': fp },
+			pushedAt: '2025-07-02T04:00:00.000Z',
+		});
 });
 seed();
 await stores.live.addJob('reload:bench', ['border-closure'], NOW);
@@ -109,7 +128,15 @@ globalSent.push = (...at: number[]): number => {
 const sender = new TelegramSender(bot.telegram, pacer, new PageKeyStore({ ttlMs: 60_000, maxEntries: 100 }), silentLogger(), TOKEN);
 const holder = new DatasetHolder(after.snapshot, () => NOW);
 const concurrency = Number(arg('concurrency', '0')) || undefined;
-const live = new LiveService({ store: stores.live, subscriptions: stores.subscriptions, senders: new Map<Platform, PlatformSender>([['telegram', sender]]), dataset: () => holder.current(), clock: () => NOW, logger: silentLogger(), ...(concurrency ? { concurrency } : {}) });
+const live = new LiveService({
+	store: stores.live,
+	subscriptions: stores.subscriptions,
+	senders: new Map<Platform, PlatformSender>([['telegram', sender]]),
+	dataset: () => holder.current(),
+	clock: () => NOW,
+	logger: silentLogger(),
+	...(concurrency ? { concurrency } : {}),
+});
 
 log(`correction: an event shown in ${subs} chats, pacing ÷${speedup}`);
 const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -143,5 +170,7 @@ const result: CorrectionResult = {
 	report,
 	peakRssMb: peakRssMb(),
 };
-log(`correction: ${s.edits} edits and ${s.replies} replies in ${(runMs / 1000).toFixed(1)} s, ${result.requestsPerSecond}/s of ${allowedPerSecond}/s allowed`);
+log(
+	`correction: ${s.edits} edits and ${s.replies} replies in ${(runMs / 1000).toFixed(1)} s, ${result.requestsPerSecond}/s of ${allowedPerSecond}/s allowed`,
+);
 reply(result);

@@ -63,7 +63,11 @@ export async function runEngineBench(options: EngineOptions): Promise<Record<str
 			parses.push(await runChild<EngineBuildResult>('./engine-build.child.ts', ['--dir', dir, '--parse']));
 		}
 		log(`engine ${n}: queries`);
-		const queries = await runChild<EngineQueryResult>('./engine-queries.child.ts', ['--file', out, '--runs', String(options.commands), ...(options.factory ? ['--factory', options.factory] : [])], ['--expose-gc']);
+		const queries = await runChild<EngineQueryResult>(
+			'./engine-queries.child.ts',
+			['--file', out, '--runs', String(options.commands), ...(options.factory ? ['--factory', options.factory] : [])],
+			['--expose-gc'],
+		);
 		const first = builds[0]!;
 		results[String(n)] = {
 			events: n,
@@ -96,11 +100,32 @@ export function engineTargets(results: Record<string, EngineSizeResult>): Engine
 	for (const r of Object.values(results)) {
 		const n = r.events;
 		const peak = n >= 1_000_000 ? ENGINE_TARGETS.peakRssMb1M : ENGINE_TARGETS.peakRssMb100k;
-		out.push({ name: `engine build peak RSS at ${n}`, value: `${r.buildPeakRssMb} MB`, target: `≤ ${peak} MB`, met: r.buildPeakRssMb <= peak });
-		out.push({ name: `engine steady RSS at ${n}`, value: `${r.queries.steadyRssMb} MB`, target: `≤ ${ENGINE_TARGETS.steadyRssMb} MB`, met: r.queries.steadyRssMb <= ENGINE_TARGETS.steadyRssMb });
-		if (n <= 100_000) out.push({ name: `engine cold build ÷ JSON.parse at ${n}`, value: `${r.ratio.toFixed(2)}× (cpu ${r.cpuRatio.toFixed(2)}×)`, target: `≤ ${ENGINE_TARGETS.buildRatio100k}×`, met: r.ratio <= ENGINE_TARGETS.buildRatio100k });
+		out.push({
+			name: `engine build peak RSS at ${n}`,
+			value: `${r.buildPeakRssMb} MB`,
+			target: `≤ ${peak} MB`,
+			met: r.buildPeakRssMb <= peak,
+		});
+		out.push({
+			name: `engine steady RSS at ${n}`,
+			value: `${r.queries.steadyRssMb} MB`,
+			target: `≤ ${ENGINE_TARGETS.steadyRssMb} MB`,
+			met: r.queries.steadyRssMb <= ENGINE_TARGETS.steadyRssMb,
+		});
+		if (n <= 100_000)
+			out.push({
+				name: `engine cold build ÷ JSON.parse at ${n}`,
+				value: `${r.ratio.toFixed(2)}× (cpu ${r.cpuRatio.toFixed(2)}×)`,
+				target: `≤ ${ENGINE_TARGETS.buildRatio100k}×`,
+				met: r.ratio <= ENGINE_TARGETS.buildRatio100k,
+			});
 		const [worstName, worst] = Object.entries(r.queries.cases).sort((a, b) => b[1].p99Ms - a[1].p99Ms)[0]!;
-		out.push({ name: `engine worst query p99 at ${n} (${worstName})`, value: `${worst.p99Ms} ms (cpu ${worst.cpuP99Ms} ms)`, target: `≤ ${ENGINE_TARGETS.commandP99Ms} ms`, met: worst.p99Ms <= ENGINE_TARGETS.commandP99Ms });
+		out.push({
+			name: `engine worst query p99 at ${n} (${worstName})`,
+			value: `${worst.p99Ms} ms (cpu ${worst.cpuP99Ms} ms)`,
+			target: `≤ ${ENGINE_TARGETS.commandP99Ms} ms`,
+			met: worst.p99Ms <= ENGINE_TARGETS.commandP99Ms,
+		});
 	}
 	return out;
 }
@@ -111,7 +136,9 @@ export function engineLines(results: Record<string, EngineSizeResult>): string[]
 	const sizes = Object.keys(results);
 	const mb = (b: number): string => `${(b / 1048576).toFixed(0)} MB`;
 	const s = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
-	lines.push('SQLite engine (issue #22): cold build in a fresh process (read, validate, EngineWriter, finish) vs read + JSON.parse of the same files');
+	lines.push(
+		'SQLite engine (issue #22): cold build in a fresh process (read, validate, EngineWriter, finish) vs read + JSON.parse of the same files',
+	);
 	for (const n of sizes) {
 		const r = results[n]!;
 		const b = r.builds[0]!;
@@ -139,10 +166,13 @@ export function engineLines(results: Record<string, EngineSizeResult>): string[]
 		);
 	}
 	lines.push(row(['what one call returned', ...sizes.map(() => '')]));
-	for (const name of names) lines.push(`  ${name}: ${sizes.map((n) => `${n}: ${results[n]!.queries.cases[name]!.sampleResult}`).join('; ')}`);
+	for (const name of names)
+		lines.push(`  ${name}: ${sizes.map((n) => `${n}: ${results[n]!.queries.cases[name]!.sampleResult}`).join('; ')}`);
 	for (const n of sizes) {
 		const q = results[n]!.queries;
-		lines.push(`  ${n}: serving process RSS ${q.steadyRssMb} MB steady (${q.baseRssMb} MB before opening the file), peak ${q.peakRssMb} MB; commonest words "${q.commonWords}"`);
+		lines.push(
+			`  ${n}: serving process RSS ${q.steadyRssMb} MB steady (${q.baseRssMb} MB before opening the file), peak ${q.peakRssMb} MB; commonest words "${q.commonWords}"`,
+		);
 	}
 	return lines;
 }
@@ -151,9 +181,19 @@ export function engineLines(results: Record<string, EngineSizeResult>): string[]
  * The `engine` section of results.json: the sizes measured now (each with its machine and options;
  * a three-script story under `<n>-three`), and those of `previous` runs that were not measured again.
  */
-export function engineSection(previous: unknown, results: Record<string, EngineSizeResult>, machine: object, options: { readonly commands: number; readonly scripts: 'latin' | 'three' }): { targets: EngineTarget[]; sizes: Record<string, unknown> } {
+export function engineSection(
+	previous: unknown,
+	results: Record<string, EngineSizeResult>,
+	machine: object,
+	options: { readonly commands: number; readonly scripts: 'latin' | 'three' },
+): { targets: EngineTarget[]; sizes: Record<string, unknown> } {
 	const kept = (previous as { sizes?: Record<string, EngineSizeResult> } | undefined)?.sizes ?? {};
-	const measured = Object.fromEntries(Object.entries(results).map(([n, r]) => [options.scripts === 'three' ? `${n}-three` : n, { ...r, machine, options: { builds: r.builds.length, ...options } }]));
+	const measured = Object.fromEntries(
+		Object.entries(results).map(([n, r]) => [
+			options.scripts === 'three' ? `${n}-three` : n,
+			{ ...r, machine, options: { builds: r.builds.length, ...options } },
+		]),
+	);
 	const sizes = { ...kept, ...measured };
 	return { targets: engineTargets(sizes), sizes };
 }

@@ -16,7 +16,16 @@ import { EngineWriter } from '../src/dataset/engine/writer.js';
 import { createFastValidator } from '../src/dataset/fast-validate.js';
 import type { Story, Vocabulary } from '../src/dataset/model.js';
 import { toActor, toClaim, toEvent, toSource } from '../src/dataset/records.js';
-import { actorSchema, eventSchema, sourceSchema, storySchema, type ActorInput, type EventInput, type SourceInput, type StoryInput } from '../src/dataset/schema.js';
+import {
+	actorSchema,
+	eventSchema,
+	sourceSchema,
+	storySchema,
+	type ActorInput,
+	type EventInput,
+	type SourceInput,
+	type StoryInput,
+} from '../src/dataset/schema.js';
 import { cpuMs, datasetFiles, peakRssMb, round } from './lib.js';
 
 export interface EngineBuildResult {
@@ -54,13 +63,27 @@ export function parseFiles(dir: string): EngineBuildResult {
 		bytes += Buffer.byteLength(text);
 		JSON.parse(text);
 	}
-	return { mode: 'parse', files: files.length, bytes, wallMs: round(performance.now() - started), cpuMs: round(cpuMs(cpu)), peakRssMb: peakRssMb() };
+	return {
+		mode: 'parse',
+		files: files.length,
+		bytes,
+		wallMs: round(performance.now() - started),
+		cpuMs: round(cpuMs(cpu)),
+		peakRssMb: peakRssMb(),
+	};
 }
 
 type Sink = Pick<EngineWriter, 'addFile' | 'addActor' | 'addSource' | 'addEvent' | 'addClaim' | 'finish'>;
 
 /** Takes every record and keeps none: the build without the writer, to see what the writer costs. */
-const NO_WRITE: Sink = { addFile: () => 0, addActor: () => {}, addSource: () => {}, addEvent: () => {}, addClaim: () => {}, finish: () => {} };
+const NO_WRITE: Sink = {
+	addFile: () => 0,
+	addActor: () => {},
+	addSource: () => {},
+	addEvent: () => {},
+	addClaim: () => {},
+	finish: () => {},
+};
 
 /**
  * Builds the engine's file of `dir` at `out` (replaced). Throws on a dangling reference. With
@@ -85,7 +108,11 @@ export function buildEngineFile(dir: string, out: string, options: { readonly wr
 	let events = 0;
 	let invalid = 0;
 	let badRefs = 0;
-	const valid = <T>(ok: boolean, item: unknown, schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }): T | undefined => {
+	const valid = <T>(
+		ok: boolean,
+		item: unknown,
+		schema: { safeParse(v: unknown): { success: boolean; data?: unknown } },
+	): T | undefined => {
 		if (ok) return item as T;
 		const r = schema.safeParse(item);
 		if (r.success) return r.data as T;
@@ -133,7 +160,13 @@ export function buildEngineFile(dir: string, out: string, options: { readonly wr
 	if (!story) throw new Error(`${dir}: no story file`);
 	if (badRefs) throw new Error(`${dir}: ${badRefs} references to actors or sources not (yet) defined`);
 	const ingestMs = performance.now() - started;
-	const s: Story = { title: story.title, summary: story.summary, timezone: story.timezone, status: story.status, languages: story.languages ?? ['en'] };
+	const s: Story = {
+		title: story.title,
+		summary: story.summary,
+		timezone: story.timezone,
+		status: story.status,
+		languages: story.languages ?? ['en'],
+	};
 	const vocabulary: Vocabulary = { outlets: new Map(), topics: new Map(), tags: new Map(), roles: new Map() };
 	writer.finish({ story: s, vocabulary, version: version.digest('hex').slice(0, 16) });
 	db?.close();

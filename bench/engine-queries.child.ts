@@ -46,5 +46,14 @@ for (const c of engine.cases) c.run(1);
 const gcSettled = await settle();
 const steadyRssMb = round(process.memoryUsage().rss / 1048576, 1);
 engine.close();
-const result: EngineQueryResult = { factory: factoryArg || 'raw SQL (engine-queries.ts rawSqlEngine)', runs, commonWords: sample.commonWords, cases, baseRssMb, steadyRssMb, peakRssMb: peakRssMb(), gcSettled };
+const result: EngineQueryResult = {
+	factory: factoryArg || 'raw SQL (engine-queries.ts rawSqlEngine)',
+	runs,
+	commonWords: sample.commonWords,
+	cases,
+	baseRssMb,
+	steadyRssMb,
+	peakRssMb: peakRssMb(),
+	gcSettled,
+};
 reply(result);

@@ -66,8 +66,11 @@ export function drawSample(file: string, count = 200, seed = 7): QuerySample {
 		const nActors = (db.prepare('SELECT count(*) AS n FROM actors').get() as { n: number }).n;
 		// Events by a random ord: the first at or after it (ords are sparse).
 		const eventAt = db.prepare('SELECT id, first_day FROM events WHERE ord >= ? ORDER BY ord LIMIT 1');
-		const actorAt = db.prepare('SELECT id, json_extract(doc, \'$.name\') AS name FROM actors WHERE n = ?');
-		const events = Array.from({ length: count }, () => eventAt.get(Math.floor(range.lo + r() * (range.hi - range.lo))) as { id: string; first_day: number });
+		const actorAt = db.prepare("SELECT id, json_extract(doc, '$.name') AS name FROM actors WHERE n = ?");
+		const events = Array.from(
+			{ length: count },
+			() => eventAt.get(Math.floor(range.lo + r() * (range.hi - range.lo))) as { id: string; first_day: number },
+		);
 		const actors = Array.from({ length: count }, () => actorAt.get(Math.floor(r() * nActors)) as { id: string; name: string });
 		const tags = (db.prepare('SELECT DISTINCT tag FROM event_tags').all() as { tag: string }[]).map((t) => t.tag);
 		const months = events.map((e) => {
@@ -78,7 +81,9 @@ export function drawSample(file: string, count = 200, seed = 7): QuerySample {
 		});
 		// The commonest words: document counts from the text table's vocabulary.
 		db.exec('CREATE VIRTUAL TABLE temp.event_vocab USING fts5vocab(main, event_text, row)');
-		const common = db.prepare("SELECT term FROM temp.event_vocab WHERE term NOT LIKE 'a\\_%' ESCAPE '\\' ORDER BY doc DESC LIMIT 2").all() as { term: string }[];
+		const common = db
+			.prepare("SELECT term FROM temp.event_vocab WHERE term NOT LIKE 'a\\_%' ESCAPE '\\' ORDER BY doc DESC LIMIT 2")
+			.all() as { term: string }[];
 		return {
 			months,
 			actorIds: actors.map((x) => x.id),
@@ -110,20 +115,43 @@ export function rawSqlEngine(file: string, sample: QuerySample): OpenedEngine {
 	// Events overlapping [from, to]: their first day is at most `to` and at least `from - max_span`, a
 	// rowid range; the last day is checked row by row.
 	const overlapping = 'e.ord >= @lo AND e.ord < @hi AND e.last_day >= @from AND e.hide_at <= @now';
-	const rangeArgs = (from: number, to: number, now: number): { lo: number; hi: number; from: number; now: number } => ({ lo: ordOf(from - maxSpan, 0), hi: ordOf(to + 1, 0), from, now });
+	const rangeArgs = (from: number, to: number, now: number): { lo: number; hi: number; from: number; now: number } => ({
+		lo: ordOf(from - maxSpan, 0),
+		hi: ordOf(to + 1, 0),
+		from,
+		now,
+	});
 	const s = {
-		rangePage: db.prepare(`SELECT d.doc FROM events e JOIN event_docs d ON d.ord = e.ord WHERE ${overlapping} ORDER BY e.ord LIMIT ${PAGE}`),
+		rangePage: db.prepare(
+			`SELECT d.doc FROM events e JOIN event_docs d ON d.ord = e.ord WHERE ${overlapping} ORDER BY e.ord LIMIT ${PAGE}`,
+		),
 		rangeCount: db.prepare(`SELECT count(*) AS n FROM events e WHERE ${overlapping}`),
 		rangeAll: db.prepare(`SELECT d.doc FROM events e JOIN event_docs d ON d.ord = e.ord WHERE ${overlapping} ORDER BY e.ord`),
-		actorPage: db.prepare(`SELECT d.doc FROM event_actors a JOIN events e ON e.ord = a.ord JOIN event_docs d ON d.ord = a.ord WHERE a.actor = ? AND e.hide_at <= ? ORDER BY a.ord DESC LIMIT ${PAGE}`),
-		actorCount: db.prepare('SELECT count(*) AS n FROM event_actors a JOIN events e ON e.ord = a.ord WHERE a.actor = ? AND e.hide_at <= ?'),
-		tagStatusPage: db.prepare(`SELECT d.doc FROM event_tags t JOIN events e ON e.ord = t.ord JOIN event_docs d ON d.ord = t.ord WHERE t.tag = ? AND e.status = ? AND e.hide_at <= ? ORDER BY t.ord DESC LIMIT ${PAGE}`),
-		tagStatusCount: db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM event_tags t JOIN events e ON e.ord = t.ord WHERE t.tag = ? AND e.status = ? AND e.hide_at <= ? LIMIT ${COUNT_CAP + 1})`),
-		searchPage: db.prepare(`SELECT d.doc FROM event_text t JOIN events e ON e.ord = t.rowid JOIN event_docs d ON d.ord = t.rowid WHERE event_text MATCH ? AND e.hide_at <= ? ORDER BY t.rowid DESC LIMIT ${PAGE}`),
-		searchCount: db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM event_text t JOIN events e ON e.ord = t.rowid WHERE event_text MATCH ? AND e.hide_at <= ? LIMIT ${COUNT_CAP + 1})`),
+		actorPage: db.prepare(
+			`SELECT d.doc FROM event_actors a JOIN events e ON e.ord = a.ord JOIN event_docs d ON d.ord = a.ord WHERE a.actor = ? AND e.hide_at <= ? ORDER BY a.ord DESC LIMIT ${PAGE}`,
+		),
+		actorCount: db.prepare(
+			'SELECT count(*) AS n FROM event_actors a JOIN events e ON e.ord = a.ord WHERE a.actor = ? AND e.hide_at <= ?',
+		),
+		tagStatusPage: db.prepare(
+			`SELECT d.doc FROM event_tags t JOIN events e ON e.ord = t.ord JOIN event_docs d ON d.ord = t.ord WHERE t.tag = ? AND e.status = ? AND e.hide_at <= ? ORDER BY t.ord DESC LIMIT ${PAGE}`,
+		),
+		tagStatusCount: db.prepare(
+			`SELECT count(*) AS n FROM (SELECT 1 FROM event_tags t JOIN events e ON e.ord = t.ord WHERE t.tag = ? AND e.status = ? AND e.hide_at <= ? LIMIT ${COUNT_CAP + 1})`,
+		),
+		searchPage: db.prepare(
+			`SELECT d.doc FROM event_text t JOIN events e ON e.ord = t.rowid JOIN event_docs d ON d.ord = t.rowid WHERE event_text MATCH ? AND e.hide_at <= ? ORDER BY t.rowid DESC LIMIT ${PAGE}`,
+		),
+		searchCount: db.prepare(
+			`SELECT count(*) AS n FROM (SELECT 1 FROM event_text t JOIN events e ON e.ord = t.rowid WHERE event_text MATCH ? AND e.hide_at <= ? LIMIT ${COUNT_CAP + 1})`,
+		),
 		eventById: db.prepare('SELECT d.doc FROM events e JOIN event_docs d ON d.ord = e.ord WHERE e.id = ? AND e.hide_at <= ?'),
-		actorByKey: db.prepare('SELECT a.doc FROM actor_keys k JOIN actors a ON a.id = k.actor WHERE k.kind = 0 AND k.key = ? ORDER BY a.n LIMIT 5'),
-		mdPage: db.prepare(`SELECT d.doc FROM events e JOIN event_docs d ON d.ord = e.ord WHERE e.md = ? AND e.hide_at <= ? ORDER BY e.ord DESC LIMIT ${PAGE}`),
+		actorByKey: db.prepare(
+			'SELECT a.doc FROM actor_keys k JOIN actors a ON a.id = k.actor WHERE k.kind = 0 AND k.key = ? ORDER BY a.n LIMIT 5',
+		),
+		mdPage: db.prepare(
+			`SELECT d.doc FROM events e JOIN event_docs d ON d.ord = e.ord WHERE e.md = ? AND e.hide_at <= ? ORDER BY e.ord DESC LIMIT ${PAGE}`,
+		),
 		mdCount: db.prepare('SELECT count(*) AS n FROM events e WHERE e.md = ? AND e.hide_at <= ?'),
 	};
 	const at = <T>(xs: readonly T[], i: number): T => xs[i % xs.length]!;
@@ -212,7 +240,8 @@ const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 function describe(result: unknown): string {
 	const isCount = (x: unknown): boolean => !!x && typeof x === 'object' && 'n' in x;
 	if (isCount(result)) return `count ${String((result as { n: unknown }).n)}`;
-	if (Array.isArray(result)) return result.some((x) => Array.isArray(x) || isCount(x)) ? result.map(describe).join(' + ') : `${result.length} rows`;
+	if (Array.isArray(result))
+		return result.some((x) => Array.isArray(x) || isCount(x)) ? result.map(describe).join(' + ') : `${result.length} rows`;
 	return result === undefined ? 'nothing' : 'a value';
 }
 
@@ -220,7 +249,13 @@ function describe(result: unknown): string {
  * Runs every case `runs` times after `warmup` calls, cases interleaved (one call of each in turn) so
  * that a busy spell of the machine falls on all of them alike.
  */
-export async function measureQueries(file: string, factory: SnapshotFactory, sample: QuerySample, runs: number, warmup = 20): Promise<Record<string, CaseStats>> {
+export async function measureQueries(
+	file: string,
+	factory: SnapshotFactory,
+	sample: QuerySample,
+	runs: number,
+	warmup = 20,
+): Promise<Record<string, CaseStats>> {
 	const engine = await factory(file, sample);
 	try {
 		const wall = engine.cases.map(() => [] as number[]);
@@ -241,11 +276,18 @@ export async function measureQueries(file: string, factory: SnapshotFactory, sam
 		engine.cases.forEach((c, k) => {
 			const w = wall[k]!.sort((a, b) => a - b);
 			const u = cpu[k]!.sort((a, b) => a - b);
-			out[c.name] = { n: w.length, p50Ms: r3(quantile(w, 0.5)), p99Ms: r3(quantile(w, 0.99)), maxMs: r3(w[w.length - 1]!), cpuP50Ms: r3(quantile(u, 0.5)), cpuP99Ms: r3(quantile(u, 0.99)), sampleResult: results[k]! };
+			out[c.name] = {
+				n: w.length,
+				p50Ms: r3(quantile(w, 0.5)),
+				p99Ms: r3(quantile(w, 0.99)),
+				maxMs: r3(w[w.length - 1]!),
+				cpuP50Ms: r3(quantile(u, 0.5)),
+				cpuP99Ms: r3(quantile(u, 0.99)),
+				sampleResult: results[k]!,
+			};
 		});
 		return out;
 	} finally {
 		engine.close();
 	}
 }
-

@@ -21,16 +21,39 @@ const factory = arg('factory', '');
 const scripts = arg('scripts', 'latin') === 'three' ? 'three' : 'latin';
 const started = performance.now();
 log(`engine: ${sizes.join(', ')} events`);
-const engine = await runEngineBench({ sizes, commands, scripts, ...(builds ? { builds: () => Number(builds) } : {}), ...(factory ? { factory } : {}) });
+const engine = await runEngineBench({
+	sizes,
+	commands,
+	scripts,
+	...(builds ? { builds: () => Number(builds) } : {}),
+	...(factory ? { factory } : {}),
+});
 const targets = engineTargets(engine);
 const cpus = os.cpus();
-const machine = { cpu: cpus[0]?.model ?? 'unknown', cpus: cpus.length, totalMemoryGb: round(os.totalmem() / 1024 ** 3, 1), node: process.version, platform: `${process.platform}-${process.arch}`, loadAverage: os.loadavg().map((x) => round(x, 2)), date: new Date().toISOString() };
-const lines = [`sitrep engine benchmark — ${machine.cpu} ×${machine.cpus}, ${machine.totalMemoryGb} GB, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}, ${machine.date}`, '', ...engineLines(engine), '', 'Targets'];
+const machine = {
+	cpu: cpus[0]?.model ?? 'unknown',
+	cpus: cpus.length,
+	totalMemoryGb: round(os.totalmem() / 1024 ** 3, 1),
+	node: process.version,
+	platform: `${process.platform}-${process.arch}`,
+	loadAverage: os.loadavg().map((x) => round(x, 2)),
+	date: new Date().toISOString(),
+};
+const lines = [
+	`sitrep engine benchmark — ${machine.cpu} ×${machine.cpus}, ${machine.totalMemoryGb} GB, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}, ${machine.date}`,
+	'',
+	...engineLines(engine),
+	'',
+	'Targets',
+];
 for (const t of targets) lines.push(`  ${(t.met ? 'met' : 'MISSED').padEnd(7)} ${t.name}: ${t.value} (target ${t.target})`);
 lines.push('', `Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 console.log(lines.join('\n'));
 const file = new URL('./results.json', import.meta.url);
 const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
 // Sizes measured now replace those of an earlier run; others are kept (each records its machine).
-writeFileSync(file, `${JSON.stringify({ ...previous, engine: engineSection(previous['engine'], engine, machine, { commands, scripts }) }, null, '\t')}\n`);
+writeFileSync(
+	file,
+	`${JSON.stringify({ ...previous, engine: engineSection(previous['engine'], engine, machine, { commands, scripts }) }, null, '\t')}\n`,
+);
 console.log('wrote the engine section of bench/results.json');

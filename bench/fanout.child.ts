@@ -86,14 +86,23 @@ const rows: SeedRow[] = Array.from({ length: subs }, (_, i) => {
 	const zone = ZONES[i % ZONES.length]!;
 	const k = Math.floor(i / ZONES.length);
 	const f = k % 10;
-	return { channelId: String(FIRST_CHAT + i), ...zone, ...(f === 7 ? { actorId: actors[k % actors.length]! } : {}), ...(f === 8 ? { tag: tags[k % tags.length]! } : {}) };
+	return {
+		channelId: String(FIRST_CHAT + i),
+		...zone,
+		...(f === 7 ? { actorId: actors[k % actors.length]! } : {}),
+		...(f === 8 ? { tag: tags[k % tags.length]! } : {}),
+	};
 });
 const distinctBriefings = new Set(rows.map((r) => `${r.timezone}|${r.actorId ?? ''}|${r.tag ?? ''}`)).size;
 
-const standIn = fork(new URL('./stand-in.child.ts', import.meta.url).pathname, ['--chats', String(subs), '--first-chat', String(FIRST_CHAT)], {
-	execArgv: ['--import', 'tsx'],
-	stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
+const standIn = fork(
+	new URL('./stand-in.child.ts', import.meta.url).pathname,
+	['--chats', String(subs), '--first-chat', String(FIRST_CHAT)],
+	{
+		execArgv: ['--import', 'tsx'],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	},
+);
 const fromStandIn = <T>(kind: string): Promise<T> =>
 	new Promise((resolve) => {
 		const on = (m: { kind: string }) => {
@@ -127,7 +136,13 @@ globalSent.push = (...at: number[]): number => {
 	released.push(...at);
 	return pushSent(...at);
 };
-const sender = new TelegramSender(bot.telegram, pacer, new PageKeyStore({ ttlMs: 6 * 3600_000, maxEntries: 20_000 }), silentLogger(), TOKEN);
+const sender = new TelegramSender(
+	bot.telegram,
+	pacer,
+	new PageKeyStore({ ttlMs: 6 * 3600_000, maxEntries: 20_000 }),
+	silentLogger(),
+	TOKEN,
+);
 let compositions = 0;
 const runner = createTickRunner({
 	store: stores.subscriptions,
@@ -152,7 +167,9 @@ const tickMs = performance.now() - started;
 delay.disable();
 
 standIn.send({ kind: 'stats' });
-const s = await fromStandIn<{ delivered: number; failed: number; chats: number; firstAt: number; lastAt: number; arrivals: number[] }>('stats');
+const s = await fromStandIn<{ delivered: number; failed: number; chats: number; firstAt: number; lastAt: number; arrivals: number[] }>(
+	'stats',
+);
 standIn.send({ kind: 'stop' });
 pacer.close();
 stores.close();
@@ -191,5 +208,7 @@ const result: FanoutResult = {
 	report,
 	peakRssMb: peakRssMb(),
 };
-log(`fan-out: ${s.delivered} delivered in ${(tickMs / 1000).toFixed(1)} s, ${result.deliveredPerSecond}/s of ${allowedPerSecond}/s allowed`);
+log(
+	`fan-out: ${s.delivered} delivered in ${(tickMs / 1000).toFixed(1)} s, ${result.deliveredPerSecond}/s of ${allowedPerSecond}/s allowed`,
+);
 reply(result);

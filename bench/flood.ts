@@ -25,7 +25,10 @@ const unbounded = flag('unbounded');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMb = () => round(process.memoryUsage.rss() / 1048576, 1);
 
-const standIn = fork(new URL('./stand-in.child.ts', import.meta.url).pathname, ['--chats', '0', '--first-chat', '1'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const standIn = fork(new URL('./stand-in.child.ts', import.meta.url).pathname, ['--chats', '0', '--first-chat', '1'], {
+	execArgv: ['--import', 'tsx'],
+	stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
 const fromStandIn = <T>(kind: string): Promise<T> =>
 	new Promise((resolve) => {
 		const on = (m: { kind: string }) => {
@@ -41,7 +44,13 @@ const dropped: Partial<Record<DropReason, number>> = {};
 const snapshot = await demoDataset();
 const registry = createRegistry(commandModules as unknown as CommandModule[]);
 // As main.ts builds it: /timeline's first page carries a picture of the result.
-const core = new Core({ registry, dataset: () => snapshot, clock: () => new Date('2025-07-10T09:00:00Z'), logger: silentLogger(), services: { registry, images: true } });
+const core = new Core({
+	registry,
+	dataset: () => snapshot,
+	clock: () => new Date('2025-07-10T09:00:00Z'),
+	logger: silentLogger(),
+	services: { registry, images: true },
+});
 const platform = await startTelegram({
 	core,
 	// testConfig reads only apiRoot from the stand-in.

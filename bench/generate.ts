@@ -30,13 +30,31 @@ export function rng(seed: number): () => number {
 	};
 }
 
-const WORDS = 'ministry police raid detained court appeal embassy summoned protest statement foreign minister border talks sanctions journalists agency office charges investigation prosecutor trial release arrest diplomatic visit summit compensation airline crash missile energy pipeline trade transit railway corridor parliament delegation cancelled cultural festival exhibition concert diaspora community consulate spokesperson briefing interview report claims denies confirms alleged unnamed sources officials according'.split(' ');
+const WORDS =
+	'ministry police raid detained court appeal embassy summoned protest statement foreign minister border talks sanctions journalists agency office charges investigation prosecutor trial release arrest diplomatic visit summit compensation airline crash missile energy pipeline trade transit railway corridor parliament delegation cancelled cultural festival exhibition concert diaspora community consulate spokesperson briefing interview report claims denies confirms alleged unnamed sources officials according'.split(
+		' ',
+	);
 // The same words, in the same places, in Russian and Persian (three-script stories).
-const WORDS_RU = 'министерство полиция обыск задержан суд апелляция посольство вызван протест заявление иностранных министр граница переговоры санкции журналисты агентство офис обвинения расследование прокурор процесс освобождение арест дипломатический визит саммит компенсация авиакомпания крушение ракета энергетика трубопровод торговля транзит железнодорожный коридор парламент делегация отменён культурный фестиваль выставка концерт диаспора община консульство представитель брифинг интервью доклад утверждает отрицает подтверждает предполагаемый неназванные источники чиновники согласно'.split(' ');
-const WORDS_FA = 'وزارت پلیس یورش بازداشت‌شده دادگاه تجدیدنظر سفارت احضار اعتراض بیانیه خارجه وزیر مرز مذاکرات تحریم‌ها خبرنگاران خبرگزاری دفتر اتهامات تحقیقات دادستان محاکمه آزادی دستگیری دیپلماتیک دیدار اجلاس غرامت هواپیمایی سقوط موشک انرژی خط‌لوله تجارت ترانزیت راه‌آهن کریدور مجلس هیئت لغو فرهنگی جشنواره نمایشگاه کنسرت دیاسپورا جامعه کنسولگری سخنگو نشست مصاحبه گزارش ادعا تکذیب تأیید ادعایی ناشناس منابع مقامات طبق'.split(' ');
-const NAMES = 'Aliyev Petrov Hasanov Ivanova Mammadov Sokolov Karimov Orlova Huseynov Volkov Rahimov Smirnov Guliyev Kuznetsova Ismayilov Popov Bayramov Lebedev Safarov Morozova'.split(' ');
-const NAMES_RU = 'Алиев Петров Гасанов Иванова Мамедов Соколов Каримов Орлова Гусейнов Волков Рагимов Смирнов Гулиев Кузнецова Исмаилов Попов Байрамов Лебедев Сафаров Морозова'.split(' ');
-const NAMES_FA = 'علی‌اف پتروف حسن‌اف ایوانوا محمداف سوکولوف کریم‌اف اورلوا حسین‌اف ولکوف رحیم‌اف اسمیرنوف قلی‌اف کوزنتسوا اسماعیل‌اف پوپوف بایرام‌اف لبدف صفراف موروزوا'.split(' ');
+const WORDS_RU =
+	'министерство полиция обыск задержан суд апелляция посольство вызван протест заявление иностранных министр граница переговоры санкции журналисты агентство офис обвинения расследование прокурор процесс освобождение арест дипломатический визит саммит компенсация авиакомпания крушение ракета энергетика трубопровод торговля транзит железнодорожный коридор парламент делегация отменён культурный фестиваль выставка концерт диаспора община консульство представитель брифинг интервью доклад утверждает отрицает подтверждает предполагаемый неназванные источники чиновники согласно'.split(
+		' ',
+	);
+const WORDS_FA =
+	'وزارت پلیس یورش بازداشت‌شده دادگاه تجدیدنظر سفارت احضار اعتراض بیانیه خارجه وزیر مرز مذاکرات تحریم‌ها خبرنگاران خبرگزاری دفتر اتهامات تحقیقات دادستان محاکمه آزادی دستگیری دیپلماتیک دیدار اجلاس غرامت هواپیمایی سقوط موشک انرژی خط‌لوله تجارت ترانزیت راه‌آهن کریدور مجلس هیئت لغو فرهنگی جشنواره نمایشگاه کنسرت دیاسپورا جامعه کنسولگری سخنگو نشست مصاحبه گزارش ادعا تکذیب تأیید ادعایی ناشناس منابع مقامات طبق'.split(
+		' ',
+	);
+const NAMES =
+	'Aliyev Petrov Hasanov Ivanova Mammadov Sokolov Karimov Orlova Huseynov Volkov Rahimov Smirnov Guliyev Kuznetsova Ismayilov Popov Bayramov Lebedev Safarov Morozova'.split(
+		' ',
+	);
+const NAMES_RU =
+	'Алиев Петров Гасанов Иванова Мамедов Соколов Каримов Орлова Гусейнов Волков Рагимов Смирнов Гулиев Кузнецова Исмаилов Попов Байрамов Лебедев Сафаров Морозова'.split(
+		' ',
+	);
+const NAMES_FA =
+	'علی‌اف پتروف حسن‌اف ایوانوا محمداف سوکولوف کریم‌اف اورلوا حسین‌اف ولکوف رحیم‌اف اسمیرنوف قلی‌اف کوزنتسوا اسماعیل‌اف پوپوف بایرام‌اف لبدف صفراف موروزوا'.split(
+		' ',
+	);
 const BODIES = ['Ministry', 'Agency', 'Office', 'Group', 'Council', 'Service'];
 const BODIES_RU = ['Министерство', 'Агентство', 'Офис', 'Группа', 'Совет', 'Служба'];
 const BODIES_FA = ['وزارت', 'آژانس', 'دفتر', 'گروه', 'شورا', 'سرویس'];
@@ -109,7 +127,8 @@ export function syntheticStory(n: number, seed = 1, options: GenerateOptions = {
 	const nSources = Math.max(3, Math.floor(n / 5));
 	let phase = 0;
 	const enter = (expected: number, part: string): void => {
-		if (phase !== expected) throw new Error(`syntheticStory: take actors, sources, events and story in that order, each to its end (asked for ${part})`);
+		if (phase !== expected)
+			throw new Error(`syntheticStory: take actors, sources, events and story in that order, each to its end (asked for ${part})`);
 	};
 
 	return {
@@ -127,7 +146,15 @@ export function syntheticStory(n: number, seed = 1, options: GenerateOptions = {
 				const type = pick(TYPES);
 				const country = pick(['AZE', 'RUS', 'IRN']);
 				const description = sentence(12, s);
-				const actor: ActorInput = { id: `actor-${i}`, name, aliases: [`${name.toLowerCase()}`, `A${i}`], type, country, description, ...(i > 0 && r() < 0.3 ? { affiliations: [`actor-${Math.floor(r() * i)}`] } : {}) };
+				const actor: ActorInput = {
+					id: `actor-${i}`,
+					name,
+					aliases: [`${name.toLowerCase()}`, `A${i}`],
+					type,
+					country,
+					description,
+					...(i > 0 && r() < 0.3 ? { affiliations: [`actor-${Math.floor(r() * i)}`] } : {}),
+				};
 				if (three) {
 					const names: Record<string, string> = {};
 					if (s !== 'latin') names['en'] = nameIn('latin');
@@ -142,7 +169,13 @@ export function syntheticStory(n: number, seed = 1, options: GenerateOptions = {
 		*sources() {
 			enter(1, 'sources');
 			for (let i = 0; i < nSources; i++) {
-				yield { id: `source-${i}`, publisher: `${pick(['Wire', 'Gazette', 'Times', 'News'])} ${i % 50}`, url: `https://news.example.org/${i}/${pick(WORDS)}`, language: pick(['en', 'ru', 'az']), affiliation: pick(['independent', 'state-affiliated', 'party'] as const) };
+				yield {
+					id: `source-${i}`,
+					publisher: `${pick(['Wire', 'Gazette', 'Times', 'News'])} ${i % 50}`,
+					url: `https://news.example.org/${i}/${pick(WORDS)}`,
+					language: pick(['en', 'ru', 'az']),
+					affiliation: pick(['independent', 'state-affiliated', 'party'] as const),
+				};
 			}
 			phase = 2;
 		},
@@ -155,13 +188,30 @@ export function syntheticStory(n: number, seed = 1, options: GenerateOptions = {
 				const day = start + Math.floor(r() * span);
 				const p = r();
 				const iso = isoFromDay(day);
-				const date = p < 0.8 ? iso : p < 0.9 ? iso.slice(0, 7) : p < 0.95 ? `~${iso}` : `${iso}/${isoFromDay(day + 1 + Math.floor(r() * 5))}`;
+				const date =
+					p < 0.8
+						? iso
+						: p < 0.9
+							? iso.slice(0, 7)
+							: p < 0.95
+								? `~${iso}`
+								: `${iso}/${isoFromDay(day + 1 + Math.floor(r() * 5))}`;
 				const status = pick(STATUSES);
 				const na = 1 + Math.floor(r() * 4);
-				const eventActors = [...new Set(Array.from({ length: na }, () => `actor-${Math.floor(r() * nActors)}`))].map((a) => ({ actor: a, role: pick(['speaker', 'target', 'host', 'participant']) }));
+				const eventActors = [...new Set(Array.from({ length: na }, () => `actor-${Math.floor(r() * nActors)}`))].map((a) => ({
+					actor: a,
+					role: pick(['speaker', 'target', 'host', 'participant']),
+				}));
 				const claims =
 					status === 'disputed' || r() < 0.25
-						? Array.from({ length: 2 }, (_, k) => ({ id: `claim-${i}-${k}`, by: eventActors[k % eventActors.length]!.actor, stance: k === 0 ? ('asserts' as const) : ('disputes' as const), topic: 'count', text: sentence(14, s), source: `source-${Math.floor(r() * nSources)}` }))
+						? Array.from({ length: 2 }, (_, k) => ({
+								id: `claim-${i}-${k}`,
+								by: eventActors[k % eventActors.length]!.actor,
+								stance: k === 0 ? ('asserts' as const) : ('disputes' as const),
+								topic: 'count',
+								text: sentence(14, s),
+								source: `source-${Math.floor(r() * nSources)}`,
+							}))
 						: undefined;
 				yield {
 					id: `event-${i}`,
@@ -182,7 +232,12 @@ export function syntheticStory(n: number, seed = 1, options: GenerateOptions = {
 		story() {
 			enter(3, 'story');
 			phase = 4;
-			return { title: `Synthetic story of ${n} events${three ? ' in three scripts' : ''}`, summary: sentence(20), timezone: 'Asia/Baku', status: 'developing' };
+			return {
+				title: `Synthetic story of ${n} events${three ? ' in three scripts' : ''}`,
+				summary: sentence(20),
+				timezone: 'Asia/Baku',
+				status: 'developing',
+			};
 		},
 	};
 }
@@ -204,7 +259,13 @@ function putter(dir: string, format: 'yaml' | 'json'): (rel: string, value: unkn
 }
 
 /** Lists of records in files of `size`: `key.<ext>` when they fit in one, else `key/0000.<ext>`, ... */
-function writeList<T>(put: (rel: string, value: unknown) => void, key: 'actors' | 'sources', total: number, records: Iterable<T>, size: number): void {
+function writeList<T>(
+	put: (rel: string, value: unknown) => void,
+	key: 'actors' | 'sources',
+	total: number,
+	records: Iterable<T>,
+	size: number,
+): void {
 	let chunk: T[] = [];
 	let index = 0;
 	for (const record of records) {
@@ -229,14 +290,23 @@ export function writeStory(story: SyntheticStory, dir: string, format: 'yaml' | 
 	put('story', { story: story.story });
 	writeList(put, 'actors', story.actors.length, story.actors, listPerFile);
 	writeList(put, 'sources', story.sources.length, story.sources, listPerFile);
-	for (let i = 0; i < story.events.length; i += perFile) put(`events/${String(i / perFile).padStart(4, '0')}`, { events: story.events.slice(i, i + perFile) });
+	for (let i = 0; i < story.events.length; i += perFile)
+		put(`events/${String(i / perFile).padStart(4, '0')}`, { events: story.events.slice(i, i + perFile) });
 }
 
 /**
  * {@link writeStory} of `syntheticStory(n, seed, options)`, made and written one file at a time:
  * memory holds one file's records, whatever `n`. The files are those writeStory writes.
  */
-export function writeSyntheticStory(n: number, seed: number, dir: string, format: 'yaml' | 'json' = 'json', perFile = 500, listPerFile = 5000, options: GenerateOptions = {}): void {
+export function writeSyntheticStory(
+	n: number,
+	seed: number,
+	dir: string,
+	format: 'yaml' | 'json' = 'json',
+	perFile = 500,
+	listPerFile = 5000,
+	options: GenerateOptions = {},
+): void {
 	mkdirSync(path.join(dir, 'events'), { recursive: true });
 	const put = putter(dir, format);
 	const s = syntheticStory(n, seed, options);

@@ -28,6 +28,8 @@ gc();
 const m = process.memoryUsage();
 const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
 log(`${[...r.snapshot.eachEvent()].length} events (search worker: ${worker}): peak RSS during the load ${peak} MB`);
-log(`after a full collection: V8 heap in use ${mb(m.heapUsed)}, outside it ${mb(m.external)} (typed arrays ${mb(m.arrayBuffers)}), RSS ${mb(m.rss)}`);
+log(
+	`after a full collection: V8 heap in use ${mb(m.heapUsed)}, outside it ${mb(m.external)} (typed arrays ${mb(m.arrayBuffers)}), RSS ${mb(m.rss)}`,
+);
 for (const s of v8.getHeapSpaceStatistics()) if (s.space_used_size > 1048576) log(`  ${s.space_name}: ${mb(s.space_used_size)}`);
 if (file) log(`heap snapshot written to ${v8.writeHeapSnapshot(file)}`);

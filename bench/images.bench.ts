@@ -60,7 +60,15 @@ function stats({ wall, cpu }: Samples): Stats {
 	const c = sorted(cpu);
 	const q = (xs: number[], p: number): number => xs[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)]!;
 	const round = (x: number): number => Math.round(x * 100) / 100;
-	return { n: s.length, medianMs: round(q(s, 0.5)), p99Ms: round(q(s, 0.99)), minMs: round(s[0]!), maxMs: round(s[s.length - 1]!), cpuMedianMs: round(q(c, 0.5)), cpuP99Ms: round(q(c, 0.99)) };
+	return {
+		n: s.length,
+		medianMs: round(q(s, 0.5)),
+		p99Ms: round(q(s, 0.99)),
+		minMs: round(s[0]!),
+		maxMs: round(s[s.length - 1]!),
+		cpuMedianMs: round(q(c, 0.5)),
+		cpuP99Ms: round(q(c, 0.99)),
+	};
 }
 
 async function time(n: number, fn: () => unknown): Promise<Samples> {
@@ -87,7 +95,10 @@ function line(s: Stats): string {
 }
 
 async function caseOf(
-	name: string, n: number, build: () => PictureJob, render: (job: PictureJob) => Uint8Array = renderPng,
+	name: string,
+	n: number,
+	build: () => PictureJob,
+	render: (job: PictureJob) => Uint8Array = renderPng,
 ): Promise<Record<string, unknown>> {
 	const job = build();
 	const svg = job.svg;
@@ -104,7 +115,9 @@ async function caseOf(
 		svgBuild: stats(await time(n, build)),
 		pngRender: stats(await time(n, () => render(job))),
 	};
-	console.log(`${name.padEnd(44)} ${String(result.width)}×${String(result.height).padEnd(5)} svg ${line(result.svgBuild)} | png ${line(result.pngRender)}  (n=${n})`);
+	console.log(
+		`${name.padEnd(44)} ${String(result.width)}×${String(result.height).padEnd(5)} svg ${line(result.svgBuild)} | png ${line(result.pngRender)}  (n=${n})`,
+	);
 	return result;
 }
 
@@ -124,27 +137,54 @@ function picture(draw: (sink: GlyphSink) => string): PictureJob {
 }
 const timeline = (ds: DatasetSnapshot, events: readonly StoryEvent[], title: string, i18n: Translator) => () =>
 	picture((sink) => drawTimeline(layoutTimeline(ds, events, { title, i18n, maxEvents: MAX_IMAGE_EVENTS }), sink));
-const relations = (ds: DatasetSnapshot, id: string, i18n: Translator) => () => picture((sink) => drawRelations(layoutRelations(ds, id, { i18n }), sink));
-const RESVG_OPTIONS: ResvgRenderOptions = { font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY }, logLevel: 'off' };
+const relations = (ds: DatasetSnapshot, id: string, i18n: Translator) => () =>
+	picture((sink) => drawRelations(layoutRelations(ds, id, { i18n }), sink));
+const RESVG_OPTIONS: ResvgRenderOptions = {
+	font: {
+		fontFiles: [FONT_FILES.normal, FONT_FILES.bold],
+		loadSystemFonts: false,
+		defaultFontFamily: FONT_FAMILY,
+		sansSerifFamily: FONT_FAMILY,
+	},
+	logLevel: 'off',
+};
 const resvgPng = (job: PictureJob): Uint8Array => new Resvg(job.svg, RESVG_OPTIONS).render().asPng();
 const coldMasks = (job: PictureJob): Uint8Array => (clearGlyphMasks(), renderPng(job));
 
-console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} ×${os.cpus().length}, load average ${os.loadavg()[0]!.toFixed(1)}`);
+console.log(
+	`node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'} ×${os.cpus().length}, load average ${os.loadavg()[0]!.toFixed(1)}`,
+);
 const cases = [
 	await caseOf(`demo timeline (${[...demo.eachEvent()].length} events), en`, N, timeline(demo, [...demo.eachEvent()], 'Timeline', en)),
 	await caseOf(`demo timeline (${[...demo.eachEvent()].length} events), ru`, N, timeline(demo, [...demo.eachEvent()], 'Хронология', ru)),
 	await caseOf(`demo timeline (${[...demo.eachEvent()].length} events), fa`, N, timeline(demo, [...demo.eachEvent()], 'گاه‌شمار', fa)),
-	await caseOf(`timeline (1,000 events, capped to ${MAX_IMAGE_EVENTS})`, N_LARGE, timeline(large, [...large.eachEvent()], 'Timeline', en)),
+	await caseOf(
+		`timeline (1,000 events, capped to ${MAX_IMAGE_EVENTS})`,
+		N_LARGE,
+		timeline(large, [...large.eachEvent()], 'Timeline', en),
+	),
 	await caseOf('relations (ilham-aliyev), en', N, relations(demo, 'ilham-aliyev', en)),
 	await caseOf('relations (ilham-aliyev), fa', N, relations(demo, 'ilham-aliyev', fa)),
-	await caseOf('demo timeline, en, glyph masks cleared each time', Math.min(N, 20), timeline(demo, [...demo.eachEvent()], 'Timeline', en), coldMasks),
-	await caseOf('old pipeline: demo timeline, <text> + asPng', Math.min(N, 10), () => ({ svg: drawTimeline(layoutTimeline(demo, [...demo.eachEvent()], { title: 'Timeline' }), 'svg') }), resvgPng),
+	await caseOf(
+		'demo timeline, en, glyph masks cleared each time',
+		Math.min(N, 20),
+		timeline(demo, [...demo.eachEvent()], 'Timeline', en),
+		coldMasks,
+	),
+	await caseOf(
+		'old pipeline: demo timeline, <text> + asPng',
+		Math.min(N, 10),
+		() => ({ svg: drawTimeline(layoutTimeline(demo, [...demo.eachEvent()], { title: 'Timeline' }), 'svg') }),
+		resvgPng,
+	),
 ];
 
 const demoJob = timeline(demo, [...demo.eachEvent()], 'Timeline', en)();
 const offThread = stats(await time(N, () => renderPngOffThread(demoJob)));
 console.log(`${'demo timeline, en: worker round trip'.padEnd(44)} ${line(offThread)}  (n=${N})`);
-const attachment = stats(await time(N, () => (clearImageCache(), timelineImage(demo, [...demo.eachEvent()], 'Timeline', en, { maxEvents: MAX_IMAGE_EVENTS }))));
+const attachment = stats(
+	await time(N, () => (clearImageCache(), timelineImage(demo, [...demo.eachEvent()], 'Timeline', en, { maxEvents: MAX_IMAGE_EVENTS }))),
+);
 console.log(`${'demo timeline, en: attachment, uncached'.padEnd(44)} ${line(attachment)}  (n=${N})`);
 const cached = stats(await time(N, () => timelineImage(demo, [...demo.eachEvent()], 'Timeline', en, { maxEvents: MAX_IMAGE_EVENTS })));
 console.log(`${'demo timeline, en: attachment, cached'.padEnd(44)} ${line(cached)}  (n=${N})`);
@@ -154,8 +194,15 @@ writeFileSync(
 	new URL('./images-results.json', import.meta.url),
 	`${JSON.stringify(
 		{
-			node: process.version, cpu: os.cpus()[0]?.model, cpus: os.cpus().length, loadAverage: os.loadavg()[0], platform: `${process.platform}-${process.arch}`,
-			cases, demoWorkerRoundTrip: offThread, demoAttachmentUncached: attachment, demoAttachmentCached: cached,
+			node: process.version,
+			cpu: os.cpus()[0]?.model,
+			cpus: os.cpus().length,
+			loadAverage: os.loadavg()[0],
+			platform: `${process.platform}-${process.arch}`,
+			cases,
+			demoWorkerRoundTrip: offThread,
+			demoAttachmentUncached: attachment,
+			demoAttachmentCached: cached,
 		},
 		null,
 		'\t',

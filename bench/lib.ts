@@ -26,7 +26,10 @@ export function stats(samples: readonly number[]): Stats {
 }
 
 export function median(samples: readonly number[]): number {
-	return quantile([...samples].sort((a, b) => a - b), 0.5);
+	return quantile(
+		[...samples].sort((a, b) => a - b),
+		0.5,
+	);
 }
 
 export function round(x: number, digits = 2): number {

@@ -94,7 +94,7 @@ for (let i = 0; i < AFTER_LOAD_ROUNDS; i++) {
 // A full collection also throws away optimized code that refers to objects it freed (V8's "weak
 // objects" deoptimization: the loader's functions, and some search kernels), so each case warms up
 // again after it, as it would within a few queries in a running bot.
-if (!(await settle())) log('no --expose-gc: the first command cases below may meet the collection of the load\'s garbage');
+if (!(await settle())) log("no --expose-gc: the first command cases below may meet the collection of the load's garbage");
 const commands: Record<string, Stats> = {};
 for (const c of cases) {
 	for (let i = 0; i < 5; i++) await ask(core, c.line(i)); // warm-up after the collection
@@ -129,7 +129,9 @@ for (let r = 0; r < runs; r++) {
 	loadWall.push(performance.now() - t);
 	loadCpu.push(cpuMs(c));
 }
-log(`${[...snapshot.eachEvent()].length} events: load median ${median(loadWall).toFixed(0)} ms, parse median ${median(parseWall).toFixed(0)} ms`);
+log(
+	`${[...snapshot.eachEvent()].length} events: load median ${median(loadWall).toFixed(0)} ms, parse median ${median(parseWall).toFixed(0)} ms`,
+);
 
 const result: LoadResult = {
 	events: [...snapshot.eachEvent()].length,

@@ -116,6 +116,8 @@ const result: ReloadResult = {
 	changed: { added: outcome.diff.events.added.length, changed: outcome.diff.events.changed.length },
 	peakRssMb: peakRssMb(),
 };
-log(`reload: ${outcome.result} in ${reloadMs.toFixed(0)} ms; command wait p99 ${result.duringReload.p99Ms} ms (idle ${result.idle.p99Ms} ms)`);
+log(
+	`reload: ${outcome.result} in ${reloadMs.toFixed(0)} ms; command wait p99 ${result.duringReload.p99Ms} ms (idle ${result.idle.p99Ms} ms)`,
+);
 rmSync(tmp, { recursive: true, force: true });
 reply(result);

@@ -23,19 +23,39 @@ process.on('message', (m: { kind: string; lines?: string[]; messageId?: number; 
 		// One message the bot "sent" earlier in every chat (message id `messageId`), for edits to find.
 		for (let i = 0; i < chats; i++) {
 			const chat = { id: first + i, type: 'private', first_name: `Reader ${i}` } as Chat;
-			standIn.messages.set(`${first + i}:${m.messageId ?? 1}`, { chat, message_id: m.messageId ?? 1, text: m.html ?? '', parse_mode: 'HTML' });
+			standIn.messages.set(`${first + i}:${m.messageId ?? 1}`, {
+				chat,
+				message_id: m.messageId ?? 1,
+				text: m.html ?? '',
+				parse_mode: 'HTML',
+			});
 		}
 		process.send?.({ kind: 'seeded' });
 	} else if (m.kind === 'edit-stats') {
 		const edits = standIn.ok('editMessageText');
 		const replies = standIn.ok('sendMessage');
 		const at = [...edits, ...replies].map((c) => c.at).sort((a, b) => a - b);
-		process.send?.({ kind: 'edit-stats', edits: edits.length, replies: replies.length, failed: standIn.calls.filter((c) => c.error).length, chats: new Set(edits.map((c) => String(c.params['chat_id']))).size, arrivals: at });
+		process.send?.({
+			kind: 'edit-stats',
+			edits: edits.length,
+			replies: replies.length,
+			failed: standIn.calls.filter((c) => c.error).length,
+			chats: new Set(edits.map((c) => String(c.params['chat_id']))).size,
+			arrivals: at,
+		});
 	} else if (m.kind === 'stats') {
 		const ok = standIn.ok('sendMessage');
 		const at = ok.map((c) => c.at).sort((a, b) => a - b);
 		// Arrivals per 1-second window, to see the pacing from the receiving side.
-		process.send?.({ kind: 'stats', delivered: ok.length, failed: standIn.calls.filter((c) => c.error).length, chats: new Set(ok.map((c) => String(c.params['chat_id']))).size, firstAt: at[0] ?? 0, lastAt: at.at(-1) ?? 0, arrivals: at });
+		process.send?.({
+			kind: 'stats',
+			delivered: ok.length,
+			failed: standIn.calls.filter((c) => c.error).length,
+			chats: new Set(ok.map((c) => String(c.params['chat_id']))).size,
+			firstAt: at[0] ?? 0,
+			lastAt: at.at(-1) ?? 0,
+			arrivals: at,
+		});
 	} else if (m.kind === 'stop') {
 		void standIn.close().then(() => process.exit(0));
 	}

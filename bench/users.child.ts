@@ -43,7 +43,13 @@ const imageDir = mkdtempSync(path.join(os.tmpdir(), 'sitrep-bench-images-'));
 const t0 = performance.now();
 // The built dataset is kept as the bot keeps it (SITREP_DATASET_CACHE): a second run starts from it.
 const cache = arg('cache', path.join(os.tmpdir(), 'sitrep-bench-cache'));
-const app = await createApp({ dataDir: dir, datasetCache: cache, now: BENCH_NOW.toISOString(), logger: silentLogger(), services: { images: pictures } });
+const app = await createApp({
+	dataDir: dir,
+	datasetCache: cache,
+	now: BENCH_NOW.toISOString(),
+	logger: silentLogger(),
+	services: { images: pictures },
+});
 
 // The console chat, fed a line at a time; each answer ends with a blank line.
 const input = new PassThrough();
@@ -84,7 +90,9 @@ function ask(line: string): Promise<string> {
 const first = await ask('/timeline limit:5');
 const readyMs = performance.now() - t0;
 if (!first.includes('\n')) throw new Error('no answer from the console');
-log(`${[...app.holder.current().eachEvent()].length} events: ready (first answer printed) in ${readyMs.toFixed(0)} ms, pictures ${pictures ? 'on' : 'off'}`);
+log(
+	`${[...app.holder.current().eachEvent()].length} events: ready (first answer printed) in ${readyMs.toFixed(0)} ms, pictures ${pictures ? 'on' : 'off'}`,
+);
 
 const ds = app.holder.current();
 const cases: CommandCase[] = [
@@ -109,7 +117,9 @@ for (const c of cases) {
 	}
 	everything.push(...samples);
 	commands[c.name] = { ...stats(samples), within5msPercent: within(samples) };
-	log(`${c.name}: median ${commands[c.name]!.medianMs} ms, p99 ${commands[c.name]!.p99Ms} ms, ${commands[c.name]!.within5msPercent}% within 5 ms`);
+	log(
+		`${c.name}: median ${commands[c.name]!.medianMs} ms, p99 ${commands[c.name]!.p99Ms} ms, ${commands[c.name]!.within5msPercent}% within 5 ms`,
+	);
 }
 await settle();
 const steadyRssMb = round(process.memoryUsage().rss / 1048576, 1);

@@ -23,12 +23,29 @@ export interface WebServerReady {
 const loaded = await loadDataset(arg('dir'));
 if (!loaded.ok) throw new Error(`dataset invalid: ${JSON.stringify(loaded.errors.slice(0, 3))}`);
 const snapshot = loaded.snapshot;
-const core = new Core({ registry, dataset: () => snapshot, clock: () => new Date(), logger: silentLogger(), services: { registry, images: 'svg' }, localePin: () => undefined });
-const server = await startWebServer({ port: 0, host: '127.0.0.1', logger: silentLogger(), site: createSite({ core, logger: silentLogger() }) });
+const core = new Core({
+	registry,
+	dataset: () => snapshot,
+	clock: () => new Date(),
+	logger: silentLogger(),
+	services: { registry, images: 'svg' },
+	localePin: () => undefined,
+});
+const server = await startWebServer({
+	port: 0,
+	host: '127.0.0.1',
+	logger: silentLogger(),
+	site: createSite({ core, logger: silentLogger() }),
+});
 log(`web server on 127.0.0.1:${server.port} over ${[...snapshot.eachEvent()].length} events`);
 // A spread of ids: every hundredth event, every tenth actor with events.
-const eventIds = [...snapshot.eachEvent()].filter((_, i) => i % Math.max(1, Math.floor([...snapshot.eachEvent()].length / 2000)) === 0).map((e) => e.id);
-const actorIds = [...snapshot.eachActor()].filter((a, i) => i % 10 === 0 && snapshot.eventsOf(a.id).length > 0).slice(0, 200).map((a) => a.id);
+const eventIds = [...snapshot.eachEvent()]
+	.filter((_, i) => i % Math.max(1, Math.floor([...snapshot.eachEvent()].length / 2000)) === 0)
+	.map((e) => e.id);
+const actorIds = [...snapshot.eachActor()]
+	.filter((a, i) => i % 10 === 0 && snapshot.eventsOf(a.id).length > 0)
+	.slice(0, 200)
+	.map((a) => a.id);
 process.send?.({ port: server.port, events: [...snapshot.eachEvent()].length, eventIds, actorIds } satisfies WebServerReady);
 // The server's own CPU time on request, so the parent can say what a page costs whatever else runs.
 process.on('message', (m) => {

@@ -43,7 +43,10 @@ interface CaseResult {
 
 function startServer(dir: string): Promise<{ ready: WebServerReady; stop: () => void; cpuMs: () => Promise<number> }> {
 	return new Promise((resolve, reject) => {
-		const child = fork(new URL('./web-server.child.ts', import.meta.url).pathname, ['--dir', dir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		const child = fork(new URL('./web-server.child.ts', import.meta.url).pathname, ['--dir', dir], {
+			execArgv: ['--import', 'tsx'],
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		});
 		const cpuMs = () =>
 			new Promise<number>((done) => {
 				child.once('message', (m) => done((m as { cpuMs: number }).cpuMs));
@@ -78,7 +81,14 @@ async function run(port: number, name: string, mode: string, paths: readonly str
 }
 
 /** Open-loop paced requests: one every 1000/rate ms for `duration` s; each request's latency in ms. */
-async function paced(port: number, name: string, mode: string, paths: readonly string[], perSecond: number, duration = seconds): Promise<CaseResult> {
+async function paced(
+	port: number,
+	name: string,
+	mode: string,
+	paths: readonly string[],
+	perSecond: number,
+	duration = seconds,
+): Promise<CaseResult> {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 	const latencies: number[] = [];
 	let non2xx = 0;
@@ -115,7 +125,17 @@ async function paced(port: number, name: string, mode: string, paths: readonly s
 	agent.destroy();
 	latencies.sort((a, b) => a - b);
 	const q = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0, 1);
-	const r: CaseResult = { name, mode, requestsPerSecond: round(latencies.length / elapsed, 0), p50Ms: q(0.5), p90Ms: q(0.9), p99Ms: q(0.99), maxMs: q(1), non2xx, errors };
+	const r: CaseResult = {
+		name,
+		mode,
+		requestsPerSecond: round(latencies.length / elapsed, 0),
+		p50Ms: q(0.5),
+		p90Ms: q(0.9),
+		p99Ms: q(0.99),
+		maxMs: q(1),
+		non2xx,
+		errors,
+	};
 	log(`${name} ${mode}: ${r.requestsPerSecond} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms, non-2xx ${r.non2xx}`);
 	return r;
 }
@@ -128,12 +148,16 @@ for (const n of sizes) {
 	const measured = async (make: () => Promise<CaseResult>, requests: (r: CaseResult) => number): Promise<CaseResult> => {
 		const before = await cpuMs();
 		const r = await make();
-		r.cpuMsPerRequest = round((await cpuMs() - before) / Math.max(1, requests(r)), 2);
+		r.cpuMsPerRequest = round(((await cpuMs()) - before) / Math.max(1, requests(r)), 2);
 		log(`${r.name} ${r.mode}: server CPU ${r.cpuMsPerRequest} ms a request`);
 		return r;
 	};
 	try {
-		const spreadTimeline = Array.from({ length: 2000 }, (_, i) => (i % 2 === 0 ? `/timeline?page=${1 + i}` : `/timeline?actor=${encodeURIComponent(ready.actorIds[i % ready.actorIds.length]!)}&page=${1 + (i % 3)}`));
+		const spreadTimeline = Array.from({ length: 2000 }, (_, i) =>
+			i % 2 === 0
+				? `/timeline?page=${1 + i}`
+				: `/timeline?actor=${encodeURIComponent(ready.actorIds[i % ready.actorIds.length]!)}&page=${1 + (i % 3)}`,
+		);
 		const spreadEvents = ready.eventIds.map((id) => `/events/${encodeURIComponent(id)}`);
 		const cases: [string, readonly string[], readonly string[]][] = [
 			['timeline', ['/timeline', '/timeline?page=2', `/timeline?actor=${encodeURIComponent(ready.actorIds[0]!)}`], spreadTimeline],
@@ -144,9 +168,24 @@ for (const n of sizes) {
 			// A short warm-up so that the JIT, not the first requests, is measured.
 			await run(ready.port, name, 'warm-up', spread.slice(0, 200), 2);
 			const flatSeconds = Math.max(3, Math.round(seconds / 2));
-			results.push(await measured(() => paced(ready.port, name, `repeat at ${rate}/s`, repeat, rate), () => rate * seconds));
-			results.push(await measured(() => paced(ready.port, name, `spread at ${rate}/s`, spread, rate), () => rate * seconds));
-			results.push(await measured(() => run(ready.port, name, 'spread flat out', spread, flatSeconds), (r) => r.requestsPerSecond * flatSeconds));
+			results.push(
+				await measured(
+					() => paced(ready.port, name, `repeat at ${rate}/s`, repeat, rate),
+					() => rate * seconds,
+				),
+			);
+			results.push(
+				await measured(
+					() => paced(ready.port, name, `spread at ${rate}/s`, spread, rate),
+					() => rate * seconds,
+				),
+			);
+			results.push(
+				await measured(
+					() => run(ready.port, name, 'spread flat out', spread, flatSeconds),
+					(r) => r.requestsPerSecond * flatSeconds,
+				),
+			);
 		}
 		all[String(ready.events)] = results;
 	} finally {
@@ -167,6 +206,8 @@ console.log('\nevents   page      mode                    req/s    p50    p99   
 for (const [n, rows] of Object.entries(all)) {
 	for (const r of rows) {
 		const flagged = r.mode.includes(`${rate}/s`) && r.p99Ms > TARGET_P99_MS ? '  ← over the p99 target' : '';
-		console.log(`${n.padStart(7)}  ${r.name.padEnd(8)}  ${r.mode.padEnd(22)} ${String(r.requestsPerSecond).padStart(6)} ${String(r.p50Ms).padStart(6)} ${String(r.p99Ms).padStart(6)} ${String(r.maxMs).padStart(6)} ${String(r.non2xx).padStart(8)} ${String(r.cpuMsPerRequest ?? '').padStart(10)}${flagged}`);
+		console.log(
+			`${n.padStart(7)}  ${r.name.padEnd(8)}  ${r.mode.padEnd(22)} ${String(r.requestsPerSecond).padStart(6)} ${String(r.p50Ms).padStart(6)} ${String(r.p99Ms).padStart(6)} ${String(r.maxMs).padStart(6)} ${String(r.non2xx).padStart(8)} ${String(r.cpuMsPerRequest ?? '').padStart(10)}${flagged}`,
+		);
 	}
 }

@@ -23,11 +23,15 @@ export default defineCommand({
 		const fields = [{ name: i18n.t('actor.type'), value: describeActorType(a, i18n) }];
 		if (a.country) fields.push({ name: i18n.t('actor.country'), value: a.country });
 		if (a.aliases.length) fields.push({ name: i18n.t('actor.aliases'), value: i18n.list(a.aliases.slice(0, 12)) });
-		if (a.affiliations.length) fields.push({ name: i18n.t('actor.affiliations'), value: i18n.list(a.affiliations.map((id) => actorName(dataset, id, i18n))) });
+		if (a.affiliations.length)
+			fields.push({ name: i18n.t('actor.affiliations'), value: i18n.list(a.affiliations.map((id) => actorName(dataset, id, i18n))) });
 		const members = dataset.membersOf(a.id);
 		if (members.length) {
 			const names = i18n.list(members.slice(0, 10).map(name));
-			fields.push({ name: i18n.t('actor.members'), value: members.length > 10 ? i18n.t('actor.membersMore', { names, n: members.length - 10 }) : names });
+			fields.push({
+				name: i18n.t('actor.members'),
+				value: members.length > 10 ? i18n.t('actor.membersMore', { names, n: members.length - 10 }) : names,
+			});
 		}
 		if (a.wikidata) fields.push({ name: i18n.t('actor.wikidata'), value: a.wikidata });
 		fields.push({ name: i18n.t('field.id'), value: a.id });
@@ -38,20 +42,36 @@ export default defineCommand({
 		if (total) {
 			blocks.push(heading(i18n.t(capped ? 'actor.events.capped' : 'actor.events', { n: total })));
 			for (const e of events) blocks.push(eventLine(dataset, e, i18n));
-			if (total > MAX_EVENTS) blocks.push(para(i18n.t(capped ? 'actor.eventsMore.capped' : 'actor.eventsMore', { n: total - MAX_EVENTS, command: `/timeline actor:${a.id}` })));
+			if (total > MAX_EVENTS)
+				blocks.push(
+					para(
+						i18n.t(capped ? 'actor.eventsMore.capped' : 'actor.eventsMore', {
+							n: total - MAX_EVENTS,
+							command: `/timeline actor:${a.id}`,
+						}),
+					),
+				);
 		} else blocks.push(para(i18n.t('actor.noEvents')));
 
 		const claims = dataset.claimsBy(a.id);
 		if (claims.length) {
 			blocks.push(heading(i18n.t('actor.claims', { n: claims.length })));
 			for (const c of claims.slice(0, MAX_CLAIMS)) blocks.push(claimBlock(dataset, c, i18n));
-			if (claims.length > MAX_CLAIMS) blocks.push(para(i18n.t('actor.claimsMore', { n: claims.length - MAX_CLAIMS, command: `/search ${a.id}` })));
+			if (claims.length > MAX_CLAIMS)
+				blocks.push(para(i18n.t('actor.claimsMore', { n: claims.length - MAX_CLAIMS, command: `/search ${a.id}` })));
 		}
 		const co = dataset.coActors(a.id);
 		if (co.length) {
 			blocks.push(heading(i18n.t('actor.coActors')));
 			const separator: Span = { text: i18n.t('list.separator') };
-			blocks.push(para(...co.flatMap((c, i) => [...(i ? [separator] : []), ...i18n.spans('actor.coActor', { name: name(c.actor), n: c.shared })])));
+			blocks.push(
+				para(
+					...co.flatMap((c, i) => [
+						...(i ? [separator] : []),
+						...i18n.spans('actor.coActor', { name: name(c.actor), n: c.shared }),
+					]),
+				),
+			);
 		}
 		const images = await relationsAttachment(ctx, a.id);
 		return { blocks, ...(images.length ? { images } : {}) };

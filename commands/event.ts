@@ -1,5 +1,14 @@
 import { defineCommand } from '../src/core/command.js';
-import { actorName, claimBlock, claimsByClaimant, eventLine, eventSummary, eventTitle, sourcesBlock, statusLabel } from '../src/core/present.js';
+import {
+	actorName,
+	claimBlock,
+	claimsByClaimant,
+	eventLine,
+	eventSummary,
+	eventTitle,
+	sourcesBlock,
+	statusLabel,
+} from '../src/core/present.js';
 import { heading, italic, para, type Block } from '../src/core/reply.js';
 import { en } from '../src/i18n/messages/index.js';
 import { roleLabel, tagLabel } from '../src/i18n/slugs.js';
@@ -20,7 +29,12 @@ export default defineCommand({
 		const placeName = e.location ? i18n.content(e.location.name, e.location.names) : undefined;
 		// A place that is the country itself ("Azerbaijan") is not followed by its country again.
 		const withCountry = e.location?.country !== undefined && e.location.name !== countryName(e.location.country, 'en');
-		const place = e.location && placeName !== undefined ? (withCountry ? i18n.t('event.placeCountry', { place: placeName, country: countryName(e.location.country!, i18n.locale) }) : placeName) : undefined;
+		const place =
+			e.location && placeName !== undefined
+				? withCountry
+					? i18n.t('event.placeCountry', { place: placeName, country: countryName(e.location.country!, i18n.locale) })
+					: placeName
+				: undefined;
 		const actors = e.actors.map((a) => {
 			const name = actorName(dataset, a.actorId, i18n);
 			return a.role ? i18n.t('event.actorRole', { name, role: roleLabel(i18n, a.role, dataset) }) : name;

@@ -19,7 +19,14 @@ export function exportNotes(dataset: DatasetSnapshot, format: ExportFormat, i18n
 	const skipped = format === 'ics' ? icsSkipped(dataset) : [];
 	const ids = i18n.list(skipped.slice(0, LISTED));
 	return [
-		...(skipped.length ? [i18n.t('export.note.icsSkipped', { n: skipped.length, ids: skipped.length > LISTED ? i18n.t('export.note.idsMore', { ids, n: skipped.length - LISTED }) : ids })] : []),
+		...(skipped.length
+			? [
+					i18n.t('export.note.icsSkipped', {
+						n: skipped.length,
+						ids: skipped.length > LISTED ? i18n.t('export.note.idsMore', { ids, n: skipped.length - LISTED }) : ids,
+					}),
+				]
+			: []),
 		...(i18n.locale !== 'en' ? [i18n.t('export.note.english')] : []),
 	];
 }
@@ -36,7 +43,10 @@ export default defineCommand({
 		const r = exportDataset(dataset, args.format);
 		const c = dataset.counts;
 		return {
-			blocks: [para(i18n.t('export.summary', { file: r.fileName, events: c.events, sources: c.sources, version: dataset.version })), ...exportNotes(dataset, args.format, i18n).map((n) => para(italic(n)))],
+			blocks: [
+				para(i18n.t('export.summary', { file: r.fileName, events: c.events, sources: c.sources, version: dataset.version })),
+				...exportNotes(dataset, args.format, i18n).map((n) => para(italic(n))),
+			],
 			file: { name: r.fileName, content: new TextEncoder().encode(r.content), mime: r.mime },
 		};
 	},

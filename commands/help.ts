@@ -22,9 +22,19 @@ export default defineCommand({
 			const name = args.command.replace(/^\//u, '').toLowerCase();
 			const def = commands.find((c) => c.name === name);
 			if (!def) {
-				const near = closest(name, commands.map((c) => c.name), 1);
+				const near = closest(
+					name,
+					commands.map((c) => c.name),
+					1,
+				);
 				const command = `/${name.slice(0, 40)}`;
-				throw new UserFacingError('UNKNOWN_COMMAND', near.length ? msg('error.unknownCommand.suggest', { command, suggestion: `/${near[0]!}` }) : msg('error.unknownCommand', { command }), msg('help.listHint'));
+				throw new UserFacingError(
+					'UNKNOWN_COMMAND',
+					near.length
+						? msg('error.unknownCommand.suggest', { command, suggestion: `/${near[0]!}` })
+						: msg('error.unknownCommand', { command }),
+					msg('help.listHint'),
+				);
 			}
 			const blocks: Block[] = [
 				heading(i18n.t(`help.heading.${def.access}`, { command: `/${def.name}` })),
@@ -49,7 +59,15 @@ export default defineCommand({
 		}
 		const blocks: Block[] = [heading(i18n.t('help.title', { title: storyTitle(i18n, dataset.story) })), para(i18n.t('help.intro'))];
 		for (const def of commands) {
-			blocks.push(para(...i18n.spans(`help.line.${def.access}`, { command: `/${def.name}`, description: commandDescription(i18n, def), example: def.examples[0]! })));
+			blocks.push(
+				para(
+					...i18n.spans(`help.line.${def.access}`, {
+						command: `/${def.name}`,
+						description: commandDescription(i18n, def),
+						example: def.examples[0]!,
+					}),
+				),
+			);
 		}
 		blocks.push(para(i18n.t('help.footer')));
 		return { blocks };

@@ -17,6 +17,20 @@ import subscriptions from './subscriptions.js';
 import timeline from './timeline.js';
 import unsubscribe from './unsubscribe.js';
 
-export const commandModules = [timeline, actor, event, source, search, briefing, exportCommand, subscribe, unsubscribe, subscriptions, language, reload, help] as const;
+export const commandModules = [
+	timeline,
+	actor,
+	event,
+	source,
+	search,
+	briefing,
+	exportCommand,
+	subscribe,
+	unsubscribe,
+	subscriptions,
+	language,
+	reload,
+	help,
+] as const;
 
 export const registry = createRegistry(commandModules as unknown as Parameters<typeof createRegistry>[0]);

@@ -23,7 +23,12 @@ export default defineCommand({
 			const pinned = await store.channelLanguage(place.platform, place.channelId);
 			return {
 				blocks: [
-					para({ text: pinned ? i18n.t('language.show.pinned', { language: i18n.t(`lang.${pinned}`) }) : i18n.t('language.show.auto'), mark: 'bold' }),
+					para({
+						text: pinned
+							? i18n.t('language.show.pinned', { language: i18n.t(`lang.${pinned}`) })
+							: i18n.t('language.show.auto'),
+						mark: 'bold',
+					}),
 					para(i18n.t('language.show.hint')),
 				],
 				ephemeral: true,
@@ -35,7 +40,10 @@ export default defineCommand({
 		// The confirmation is already in the pinned language.
 		const pinned = createTranslator(language);
 		return {
-			blocks: [para({ text: pinned.t('language.pinned', { language: pinned.t(`lang.${language}`) }), mark: 'bold' }), para(pinned.t('language.pinned.hint'))],
+			blocks: [
+				para({ text: pinned.t('language.pinned', { language: pinned.t(`lang.${language}`) }), mark: 'bold' }),
+				para(pinned.t('language.pinned.hint')),
+			],
 			...(language !== 'en' ? { locale: language } : {}),
 		};
 	},

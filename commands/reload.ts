@@ -74,10 +74,20 @@ export function liveBlocks(plan: LivePlan, i18n: Translator = createTranslator('
 	const alerts = plan.alerts.filter((a) => a.chats > 0);
 	if (!alerts.length && !plan.editedMessages) return [para(i18n.t('reload.live.none'))];
 	const out: Block[] = [para(bold(i18n.t('reload.live.title')))];
-	for (const a of alerts.slice(0, MAX_ALERT_LINES)) out.push(para(i18n.t('reload.live.alert', { title: i18n.content(a.event.title, a.event.titles), n: a.chats })));
+	for (const a of alerts.slice(0, MAX_ALERT_LINES))
+		out.push(para(i18n.t('reload.live.alert', { title: i18n.content(a.event.title, a.event.titles), n: a.chats })));
 	if (alerts.length > MAX_ALERT_LINES) out.push(para(i18n.t('live.alert.more', { n: alerts.length - MAX_ALERT_LINES })));
 	if (alerts.length) out.push(para(i18n.t('reload.live.alertChats', { n: plan.alertChats })));
-	if (plan.editedMessages) out.push(para(i18n.t('reload.live.corrections', { events: plan.correctedEvents, messages: plan.editedMessages, chats: plan.correctedChats })));
+	if (plan.editedMessages)
+		out.push(
+			para(
+				i18n.t('reload.live.corrections', {
+					events: plan.correctedEvents,
+					messages: plan.editedMessages,
+					chats: plan.correctedChats,
+				}),
+			),
+		);
 	return out;
 }
 
@@ -121,9 +131,21 @@ export default defineCommand({
 				ephemeral: true,
 			};
 		}
-		const outcome = await reloader.reload({ requester: { platform: requester.platform, userId: requester.userId, displayName: requester.displayName }, trigger: 'command', dryRun: args.dry_run ?? false, confirm: args.confirm ?? false });
+		const outcome = await reloader.reload({
+			requester: { platform: requester.platform, userId: requester.userId, displayName: requester.displayName },
+			trigger: 'command',
+			dryRun: args.dry_run ?? false,
+			confirm: args.confirm ?? false,
+		});
 		if (!outcome.ok && outcome.shrink?.length) {
-			return { blocks: [para(bold(i18n.t('reload.refusedShrink'))), ...shrinkBlocks(outcome.shrink, i18n), para(i18n.t('reload.refusedShrink.hint'))], ephemeral: true };
+			return {
+				blocks: [
+					para(bold(i18n.t('reload.refusedShrink'))),
+					...shrinkBlocks(outcome.shrink, i18n),
+					para(i18n.t('reload.refusedShrink.hint')),
+				],
+				ephemeral: true,
+			};
 		}
 		if (!outcome.ok) {
 			return { blocks: errorBlocks(outcome.errors, i18n), ephemeral: true };
@@ -136,11 +158,20 @@ export default defineCommand({
 					: i18n.t('reload.swapped', { after: outcome.after.version, before: outcome.before.version });
 		const c = outcome.after.counts;
 		const live = services.live;
-		const plan = outcome.result === 'dry_run' && live ? liveBlocks(await live.plan(outcome.before, outcome.after, outcome.diff), i18n) : [];
+		const plan =
+			outcome.result === 'dry_run' && live ? liveBlocks(await live.plan(outcome.before, outcome.after, outcome.diff), i18n) : [];
 		return {
 			blocks: [
 				para(bold(title)),
-				para(i18n.t('reload.counts', { events: c.events, actors: c.actors, sources: c.sources, claims: c.claims, ms: outcome.durationMs })),
+				para(
+					i18n.t('reload.counts', {
+						events: c.events,
+						actors: c.actors,
+						sources: c.sources,
+						claims: c.claims,
+						ms: outcome.durationMs,
+					}),
+				),
 				...diffBlocks(outcome.diff, i18n),
 				...(outcome.result === 'dry_run' && outcome.shrink.length ? [para(bold(i18n.t('reload.dryRunShrink')))] : []),
 				...plan,

@@ -23,7 +23,11 @@ export default defineCommand({
 			return { blocks: [para(i18n.t('search.none', { query: args.query }))] };
 		}
 		// A capped total is a lower bound (the engine stopped counting): "1000+ results".
-		const count = capped ? i18n.t('search.countCapped', { n: total, limit }) : total > limit ? i18n.t('search.countShown', { n: total, limit }) : i18n.t('search.count', { n: total });
+		const count = capped
+			? i18n.t('search.countCapped', { n: total, limit })
+			: total > limit
+				? i18n.t('search.countShown', { n: total, limit })
+				: i18n.t('search.count', { n: total });
 		const blocks: Block[] = [heading(i18n.t('search.title', { query: args.query })), para(italic(count))];
 		for (const r of results) {
 			const matched = new Set(r.matched);
@@ -33,7 +37,12 @@ export default defineCommand({
 				blocks.push(claimBlock(dataset, r.claim, i18n, markMatches(claimText(r.claim, i18n), matched, fold)));
 			} else {
 				const name = i18n.name(r.actor.name, r.actor.names);
-				blocks.push(para(...i18n.spans('search.actor', { name, command: `/actor ${r.actor.id}` }), ...markMatches(i18n.content(r.actor.description, r.actor.descriptions), matched, fold)));
+				blocks.push(
+					para(
+						...i18n.spans('search.actor', { name, command: `/actor ${r.actor.id}` }),
+						...markMatches(i18n.content(r.actor.description, r.actor.descriptions), matched, fold),
+					),
+				);
 			}
 		}
 		return { blocks };

@@ -40,7 +40,13 @@ export default defineCommand({
 		}
 		if (n.sources) {
 			blocks.push(heading(i18n.t('source.articles', { n: n.sources })));
-			blocks.push(sourcesBlock(dataset, cited.sources.slice(0, MAX_SOURCES).map((s) => s.id), i18n));
+			blocks.push(
+				sourcesBlock(
+					dataset,
+					cited.sources.slice(0, MAX_SOURCES).map((s) => s.id),
+					i18n,
+				),
+			);
 		}
 		return { blocks };
 	},

@@ -24,7 +24,13 @@ export default defineCommand({
 			{ name: 'alerts', type: 'choice', description: en['cmd.subscribe.opt.alerts'], choices: ALERT_LEVELS },
 			{ name: 'quiet_hours', type: 'text', description: en['cmd.subscribe.opt.quiet_hours'] },
 		],
-		examples: ['/subscribe', '/subscribe time:18:30 timezone:Europe/London', '/subscribe time:07:00 actor:kremlin quiet:true', '/subscribe language:ru', '/subscribe alerts:breaking quiet_hours:22:00-07:00'],
+		examples: [
+			'/subscribe',
+			'/subscribe time:18:30 timezone:Europe/London',
+			'/subscribe time:07:00 actor:kremlin quiet:true',
+			'/subscribe language:ru',
+			'/subscribe alerts:breaking quiet_hours:22:00-07:00',
+		],
 	},
 	async execute({ args, services, place, requester, now, dataset, i18n }) {
 		const store = subscriptionStoreOf(services);
@@ -64,7 +70,16 @@ export default defineCommand({
 		return {
 			blocks: [
 				heading(title),
-				{ kind: 'fields', fields: describeSubscription(sub, now, (id) => actorName(dataset, id, i18n), i18n, (tag) => tagLabel(i18n, tag, dataset)) },
+				{
+					kind: 'fields',
+					fields: describeSubscription(
+						sub,
+						now,
+						(id) => actorName(dataset, id, i18n),
+						i18n,
+						(tag) => tagLabel(i18n, tag, dataset),
+					),
+				},
 				para(i18n.t('subscribe.footer')),
 			],
 		};

@@ -24,7 +24,8 @@ export default defineCommand({
 		const name = (id: string) => actorName(dataset, id, i18n);
 		const tagName = (tag: string) => tagLabel(i18n, tag, dataset);
 		if (args.all) {
-			if (!requester.isOwner) throw new UserFacingError('FORBIDDEN', msg('subscriptions.ownersOnly'), msg('subscriptions.ownersOnly.hint'));
+			if (!requester.isOwner)
+				throw new UserFacingError('FORBIDDEN', msg('subscriptions.ownersOnly'), msg('subscriptions.ownersOnly.hint'));
 			const all = await store.list();
 			const paused = all.filter((s) => s.status === 'paused').length;
 			const blocks: Block[] = [heading(i18n.t('subscriptions.allTitle', { n: all.length, active: all.length - paused, paused }))];
@@ -36,10 +37,18 @@ export default defineCommand({
 					...(s.quiet ? [i18n.t('subscriptions.quiet')] : []),
 					...(s.language ? [i18n.t('subscriptions.language', { language: i18n.t(`lang.${s.language}`) })] : []),
 					...(s.alerts !== 'off' ? [i18n.t(`subscriptions.alerts.${s.alerts}`)] : []),
-					...(s.alerts !== 'off' && s.quietHours ? [i18n.t('subscriptions.quietHours', { from: s.quietHours.slice(0, 5), to: s.quietHours.slice(6) })] : []),
+					...(s.alerts !== 'off' && s.quietHours
+						? [i18n.t('subscriptions.quietHours', { from: s.quietHours.slice(0, 5), to: s.quietHours.slice(6) })]
+						: []),
 				];
 				const line = i18n.list(parts);
-				blocks.push(para(s.status === 'paused' ? `${line} ${i18n.t('subscriptions.paused', { reason: s.pauseReason ? pauseReason(i18n, s.platform, s.pauseReason) : i18n.t('subscriptions.noReason') })}` : line));
+				blocks.push(
+					para(
+						s.status === 'paused'
+							? `${line} ${i18n.t('subscriptions.paused', { reason: s.pauseReason ? pauseReason(i18n, s.platform, s.pauseReason) : i18n.t('subscriptions.noReason') })}`
+							: line,
+					),
+				);
 			}
 			if (all.length > MAX_LISTED) blocks.push(para(i18n.t('subscriptions.more', { n: all.length - MAX_LISTED })));
 			return { blocks, ephemeral: true };
@@ -49,7 +58,10 @@ export default defineCommand({
 		// The stored reason is the platform's English; describeSubscription shows it as given.
 		const shown = sub.pauseReason ? { ...sub, pauseReason: pauseReason(i18n, sub.platform, sub.pauseReason) } : sub;
 		return {
-			blocks: [heading(i18n.t(sub.status === 'paused' ? 'subscriptions.title.paused' : 'subscriptions.title')), { kind: 'fields', fields: describeSubscription(shown, now, name, i18n, tagName) }],
+			blocks: [
+				heading(i18n.t(sub.status === 'paused' ? 'subscriptions.title.paused' : 'subscriptions.title')),
+				{ kind: 'fields', fields: describeSubscription(shown, now, name, i18n, tagName) },
+			],
 		};
 	},
 });

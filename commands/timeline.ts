@@ -11,7 +11,14 @@ import type { PartialDate } from '../src/dataset/partial-date.js';
 import type { TimelineFilter } from '../src/dataset/snapshot.js';
 
 /** The snapshot filter of a /timeline request's arguments (also the web site's Atom feed's selection). */
-export function timelineFilter(args: { readonly from?: PartialDate | undefined; readonly to?: PartialDate | undefined; readonly actor?: Actor | undefined; readonly tag?: string | undefined; readonly status?: EventStatus | undefined; readonly text?: string | undefined }): TimelineFilter {
+export function timelineFilter(args: {
+	readonly from?: PartialDate | undefined;
+	readonly to?: PartialDate | undefined;
+	readonly actor?: Actor | undefined;
+	readonly tag?: string | undefined;
+	readonly status?: EventStatus | undefined;
+	readonly text?: string | undefined;
+}): TimelineFilter {
 	const fromDay = args.from?.earliestDay;
 	const toDay = args.to?.latestDay;
 	return {
@@ -47,12 +54,24 @@ export default defineCommand({
 		const toDay = args.to?.latestDay;
 		if (fromDay !== undefined && toDay !== undefined && toDay < fromDay) {
 			// A user error, not an answer: `ask` exits 2 and the metrics count it as one.
-			throw new UserFacingError('BAD_VALUE', msg('timeline.fromAfterTo', { from: args.from!.text, to: args.to!.text }), msg('timeline.fromAfterTo.hint'));
+			throw new UserFacingError(
+				'BAD_VALUE',
+				msg('timeline.fromAfterTo', { from: args.from!.text, to: args.to!.text }),
+				msg('timeline.fromAfterTo.hint'),
+			);
 		}
 		const filter = timelineFilter(args);
 		// One page: a long result is counted and paged without making the list of all its events.
 		const limit = args.limit ?? 10;
-		const { total, page, pages, capped, events: shown, first: earliest, last: latest } = dataset.timelinePage(filter, args.page ?? 1, limit);
+		const {
+			total,
+			page,
+			pages,
+			capped,
+			events: shown,
+			first: earliest,
+			last: latest,
+		} = dataset.timelinePage(filter, args.page ?? 1, limit);
 		const filters = [
 			args.text && i18n.t('timeline.filter.text', { text: args.text }),
 			args.from && i18n.t('timeline.filter.from', { date: i18n.date(args.from) }),
@@ -65,8 +84,14 @@ export default defineCommand({
 			const ends = timelineEnds(dataset);
 			const sentences = [
 				filters.length ? i18n.t('timeline.none.filtered', { filters: i18n.list(filters) }) : i18n.t('timeline.none'),
-				ends ? i18n.t('timeline.none.span', { first: i18n.date(ends.first.date), last: i18n.date(ends.last.date) }) : i18n.t('timeline.none.empty'),
-				...(filters.length > 1 ? [i18n.t('timeline.none.widenMany')] : filters.length === 1 ? [i18n.t('timeline.none.widenOne')] : []),
+				ends
+					? i18n.t('timeline.none.span', { first: i18n.date(ends.first.date), last: i18n.date(ends.last.date) })
+					: i18n.t('timeline.none.empty'),
+				...(filters.length > 1
+					? [i18n.t('timeline.none.widenMany')]
+					: filters.length === 1
+						? [i18n.t('timeline.none.widenOne')]
+						: []),
 			];
 			return { blocks: [para(sentences.join(' '))] };
 		}

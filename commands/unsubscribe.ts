@@ -14,7 +14,16 @@ export default defineCommand({
 	async execute({ services, place, i18n }) {
 		const store = subscriptionStoreOf(services);
 		const removed = await store.remove(place.platform, place.channelId);
-		if (!removed) return { blocks: [para({ text: i18n.t('unsubscribe.none'), mark: 'bold' }), para(i18n.t('unsubscribe.none.hint'))], ephemeral: true };
-		return { blocks: [para({ text: i18n.t('unsubscribe.done', { time: removed.time, zone: removed.timezone }), mark: 'bold' }), para(i18n.t('unsubscribe.done.hint'))] };
+		if (!removed)
+			return {
+				blocks: [para({ text: i18n.t('unsubscribe.none'), mark: 'bold' }), para(i18n.t('unsubscribe.none.hint'))],
+				ephemeral: true,
+			};
+		return {
+			blocks: [
+				para({ text: i18n.t('unsubscribe.done', { time: removed.time, zone: removed.timezone }), mark: 'bold' }),
+				para(i18n.t('unsubscribe.done.hint')),
+			],
+		};
 	},
 });

@@ -22,7 +22,10 @@ export const LAYERS = [
 	{ name: 'vocabulary', patterns: [/^src\/vocabulary\//] },
 	{ name: 'base (logger, clock)', patterns: [/^src\/(logger|clock)\.ts$/] },
 	{ name: 'dataset, i18n', patterns: [/^src\/(dataset|i18n)\//] },
-	{ name: 'core, images, interop, briefing, render, config', patterns: [/^src\/(core|images|interop|briefing|render)\//, /^src\/config\.ts$/] },
+	{
+		name: 'core, images, interop, briefing, render, config',
+		patterns: [/^src\/(core|images|interop|briefing|render)\//, /^src\/config\.ts$/],
+	},
 	{ name: 'store', patterns: [/^src\/store\//] },
 	{ name: 'scheduler, reload, live, commands', patterns: [/^src\/(scheduler|reload|live)\//, /^commands\//] },
 	// The shard process is an entry point of its own (a child process), so it composes like main.ts.
@@ -52,7 +55,8 @@ const rel = (abs) => path.relative(ROOT, abs).split(path.sep).join('/');
 
 /** @param {string} relPath @returns {{ name: string, rank: number } | undefined} */
 export function layerOf(relPath) {
-	for (const layer of LAYERS) if (layer.patterns.some((p) => p.test(relPath))) return { name: layer.name, rank: /** @type {number} */ (RANK.get(layer.name)) };
+	for (const layer of LAYERS)
+		if (layer.patterns.some((p) => p.test(relPath))) return { name: layer.name, rank: /** @type {number} */ (RANK.get(layer.name)) };
 	return undefined;
 }
 

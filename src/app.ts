@@ -46,7 +46,9 @@ export class DatasetLoadError extends Error {
 		readonly dir: string,
 		readonly errors: readonly DatasetError[],
 	) {
-		super(`The dataset in ${dir} is not valid:\n${formatDatasetErrors(errors).join('\n')}\nFix it, then check with: npx sitrep validate ${dir}`);
+		super(
+			`The dataset in ${dir} is not valid:\n${formatDatasetErrors(errors).join('\n')}\nFix it, then check with: npx sitrep validate ${dir}`,
+		);
 	}
 }
 
@@ -56,7 +58,14 @@ export class DatasetLoadError extends Error {
  * links within itself).
  */
 export function createWebCore(app: App, logger: Logger): Core {
-	return new Core({ registry, dataset: () => app.holder.current(), clock: app.clock, logger: logger.child({ platform: 'web' }), services: { registry, images: 'svg' }, localePin: () => undefined });
+	return new Core({
+		registry,
+		dataset: () => app.holder.current(),
+		clock: app.clock,
+		logger: logger.child({ platform: 'web' }),
+		services: { registry, images: 'svg' },
+		localePin: () => undefined,
+	});
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -69,7 +78,11 @@ export async function createApp(options: AppOptions): Promise<App> {
 	const loaded = await loadDataset(dataDir, {
 		...load,
 		now: clock(),
-		onChanged: () => void later.reloader?.reload({ requester: { platform: 'system', userId: 'start', displayName: 'start-up check' }, trigger: 'watch' }),
+		onChanged: () =>
+			void later.reloader?.reload({
+				requester: { platform: 'system', userId: 'start', displayName: 'start-up check' },
+				trigger: 'watch',
+			}),
 	});
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
 	const holder = new DatasetHolder(loaded.snapshot, clock);
@@ -79,7 +92,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 		logger: options.logger,
 		clock,
 		load,
-		...(options.reload?.audit ? { audit: options.reload.audit } : {}), ...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}),
+		...(options.reload?.audit ? { audit: options.reload.audit } : {}),
+		...(options.reload?.onSwap ? { onSwap: options.reload.onSwap } : {}),
 		...(options.reload?.maxRemovedShare !== undefined ? { maxRemovedShare: options.reload.maxRemovedShare } : {}),
 	});
 	later.reloader = reloader;

@@ -66,7 +66,9 @@ export async function openBootStores(boot: Bootstrapped): Promise<Stores> {
 	try {
 		stores = await openStores(boot.config, boot.logger);
 	} catch (err) {
-		throw new Error(`Cannot open the database ${describeStore(boot.config)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+		throw new Error(`Cannot open the database ${describeStore(boot.config)}: ${err instanceof Error ? err.message : String(err)}`, {
+			cause: err,
+		});
 	}
 	boot.parts.push('store', () => stores.close());
 	boot.parts.push('image workers', () => closeImageWorkers());

@@ -29,7 +29,10 @@ const url = (name: string) =>
 /** Owner ids as "platform:id" pairs, e.g. "telegram:12345,discord:67890". */
 const owners = optionalText.transform((v, ctx) => {
 	const out: { platform: 'discord' | 'telegram'; id: string }[] = [];
-	for (const part of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+	for (const part of (v ?? '')
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean)) {
 		const m = /^(discord|telegram):(\d{1,25})$/u.exec(part);
 		if (!m) {
 			ctx.addIssue({ code: 'custom', message: `SITREP_OWNERS entry "${part}" must look like telegram:12345 or discord:67890` });
@@ -42,36 +45,88 @@ const owners = optionalText.transform((v, ctx) => {
 
 const envSchema = z.object({
 	DISCORD_TOKEN: optionalText,
-	DISCORD_APP_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/u.test(v), 'DISCORD_APP_ID is the numeric application id from the Developer Portal'),
+	DISCORD_APP_ID: optionalText.refine(
+		(v) => v === undefined || /^\d{5,25}$/u.test(v),
+		'DISCORD_APP_ID is the numeric application id from the Developer Portal',
+	),
 	DISCORD_API_ROOT: url('DISCORD_API_ROOT'),
-	TELEGRAM_BOT_TOKEN: optionalText.refine((v) => v === undefined || /^\d+:[\w-]+$/u.test(v), 'TELEGRAM_BOT_TOKEN looks like 123456:ABC-DEF… (from @BotFather)'),
+	TELEGRAM_BOT_TOKEN: optionalText.refine(
+		(v) => v === undefined || /^\d+:[\w-]+$/u.test(v),
+		'TELEGRAM_BOT_TOKEN looks like 123456:ABC-DEF… (from @BotFather)',
+	),
 	TELEGRAM_API_ROOT: url('TELEGRAM_API_ROOT'),
 	TELEGRAM_WEBHOOK_URL: url('TELEGRAM_WEBHOOK_URL'),
-	TELEGRAM_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/u.test(v), 'TELEGRAM_WEBHOOK_SECRET is 1-256 characters of A-Z, a-z, 0-9, _ and -'),
+	TELEGRAM_WEBHOOK_SECRET: optionalText.refine(
+		(v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/u.test(v),
+		'TELEGRAM_WEBHOOK_SECRET is 1-256 characters of A-Z, a-z, 0-9, _ and -',
+	),
 	TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
 	// Loopback by default: the listener sits behind a TLS proxy, like the ops server.
 	TELEGRAM_WEBHOOK_HOST: optionalText.default('127.0.0.1'),
 	SITREP_DATA: optionalText.default('data'),
 	SITREP_DB: optionalText.default('var/sitrep.db'),
 	SITREP_DATASET_CACHE: optionalText,
-	DATABASE_URL: optionalText.refine((v) => v === undefined || isPostgresUrl(v), 'DATABASE_URL must be a postgres:// or postgresql:// URL, e.g. postgres://sitrep:password@db.internal:5432/sitrep'),
+	DATABASE_URL: optionalText.refine(
+		(v) => v === undefined || isPostgresUrl(v),
+		'DATABASE_URL must be a postgres:// or postgresql:// URL, e.g. postgres://sitrep:password@db.internal:5432/sitrep',
+	),
 	SITREP_IMAGE_DIR: optionalText.default('var/images'),
-	SITREP_NOW: optionalText.refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'SITREP_NOW is an ISO date-time such as 2025-06-30T09:00:00+04:00'),
+	SITREP_NOW: optionalText.refine(
+		(v) => v === undefined || !Number.isNaN(Date.parse(v)),
+		'SITREP_NOW is an ISO date-time such as 2025-06-30T09:00:00+04:00',
+	),
 	SITREP_OWNERS: owners,
-	SITREP_WATCH: z.enum(['0', '1', '']).optional().transform((v) => v === '1'),
+	SITREP_WATCH: z
+		.enum(['0', '1', ''])
+		.optional()
+		.transform((v) => v === '1'),
 	SITREP_RELOAD_MAX_REMOVED_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
-	SITREP_CATCHUP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(120),
-	SITREP_DEFAULT_TIME: optionalText.default('08:00').refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/u.test(v), 'SITREP_DEFAULT_TIME is HH:MM, e.g. 08:00'),
-	SITREP_DEFAULT_TIMEZONE: optionalText.refine((v) => v === undefined || isTimeZone(v), 'SITREP_DEFAULT_TIMEZONE must be an IANA zone such as Asia/Baku'),
-	SITREP_OPS_PORT: z.coerce.number().int().min(0).max(65535).optional().or(z.literal('').transform(() => undefined)),
+	SITREP_CATCHUP_MINUTES: z.coerce
+		.number()
+		.int()
+		.min(0)
+		.max(24 * 60)
+		.default(120),
+	SITREP_DEFAULT_TIME: optionalText
+		.default('08:00')
+		.refine((v) => v === undefined || /^([01]\d|2[0-3]):[0-5]\d$/u.test(v), 'SITREP_DEFAULT_TIME is HH:MM, e.g. 08:00'),
+	SITREP_DEFAULT_TIMEZONE: optionalText.refine(
+		(v) => v === undefined || isTimeZone(v),
+		'SITREP_DEFAULT_TIMEZONE must be an IANA zone such as Asia/Baku',
+	),
+	SITREP_OPS_PORT: z.coerce
+		.number()
+		.int()
+		.min(0)
+		.max(65535)
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
 	SITREP_OPS_HOST: optionalText.default('127.0.0.1'),
-	SITREP_PLATFORM_DOWN_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(300),
-	SITREP_WEB_PORT: z.coerce.number().int().min(0).max(65535).optional().or(z.literal('').transform(() => undefined)),
+	SITREP_PLATFORM_DOWN_SECONDS: z.coerce
+		.number()
+		.int()
+		.min(10)
+		.max(24 * 3600)
+		.default(300),
+	SITREP_WEB_PORT: z.coerce
+		.number()
+		.int()
+		.min(0)
+		.max(65535)
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
 	SITREP_WEB_HOST: optionalText.default('127.0.0.1'),
 	SITREP_WEB_ROUTES: optionalText.default('site').transform((v, ctx) => {
-		const parts = (v ?? 'site').split(',').map((s) => s.trim()).filter(Boolean);
+		const parts = (v ?? 'site')
+			.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean);
 		const bad = parts.filter((p) => !(WEB_ROUTES as readonly string[]).includes(p));
-		if (bad.length) ctx.addIssue({ code: 'custom', message: `SITREP_WEB_ROUTES lists ${bad.map((b) => `"${b}"`).join(', ')}; use a comma-separated list of ${WEB_ROUTES.join(', ')}` });
+		if (bad.length)
+			ctx.addIssue({
+				code: 'custom',
+				message: `SITREP_WEB_ROUTES lists ${bad.map((b) => `"${b}"`).join(', ')}; use a comma-separated list of ${WEB_ROUTES.join(', ')}`,
+			});
 		return new Set(parts as WebRoute[]);
 	}),
 	SITREP_PUBLIC_URL: url('SITREP_PUBLIC_URL'),
@@ -80,7 +135,10 @@ const envSchema = z.object({
 		const parsed = v === undefined ? undefined : parseShards(v);
 		if (typeof parsed === 'object' && 'error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
 	}),
-	SITREP_SCHEDULER: optionalText.refine((v) => v === undefined || ['auto', 'on', 'off'].includes(v), 'SITREP_SCHEDULER is auto (on, unless SITREP_SHARDS is a range without shard 0), on or off'),
+	SITREP_SCHEDULER: optionalText.refine(
+		(v) => v === undefined || ['auto', 'on', 'off'].includes(v),
+		'SITREP_SCHEDULER is auto (on, unless SITREP_SHARDS is a range without shard 0), on or off',
+	),
 	SITREP_PAGER: optionalText,
 	SITREP_CONSOLE_HISTORY: optionalText.default('var/console-history'),
 	PAGER: optionalText,
@@ -90,8 +148,18 @@ const envSchema = z.object({
 	KITTY_WINDOW_ID: optionalText,
 	TMUX: optionalText,
 	STY: optionalText,
-	SITREP_ALERTS_PER_HOUR: z.coerce.number().int('SITREP_ALERTS_PER_HOUR is a whole number of alert messages, such as 6').min(1, 'SITREP_ALERTS_PER_HOUR is at least 1').max(60, 'SITREP_ALERTS_PER_HOUR is at most 60').default(6),
-	SITREP_CORRECTION_DAYS: z.coerce.number().int('SITREP_CORRECTION_DAYS is a whole number of days, such as 14').min(1, 'SITREP_CORRECTION_DAYS is at least 1').max(90, 'SITREP_CORRECTION_DAYS is at most 90').default(14),
+	SITREP_ALERTS_PER_HOUR: z.coerce
+		.number()
+		.int('SITREP_ALERTS_PER_HOUR is a whole number of alert messages, such as 6')
+		.min(1, 'SITREP_ALERTS_PER_HOUR is at least 1')
+		.max(60, 'SITREP_ALERTS_PER_HOUR is at most 60')
+		.default(6),
+	SITREP_CORRECTION_DAYS: z.coerce
+		.number()
+		.int('SITREP_CORRECTION_DAYS is a whole number of days, such as 14')
+		.min(1, 'SITREP_CORRECTION_DAYS is at least 1')
+		.max(90, 'SITREP_CORRECTION_DAYS is at most 90')
+		.default(14),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -110,12 +178,17 @@ export function parseShards(v: string): 'auto' | number | ShardRange | { readonl
 	if (v === 'auto') return 'auto';
 	if (/^[1-9]\d{0,3}$/u.test(v)) return Number(v);
 	const m = /^(\d{1,4})(?:-(\d{1,4}))?\/([1-9]\d{0,3})$/u.exec(v);
-	if (!m) return { error: `SITREP_SHARDS is "auto", a number of Discord shards such as 2, or this machine's shards of a total such as 0-3/8 (shards 0 to 3 of 8), not "${v.slice(0, 40)}"` };
+	if (!m)
+		return {
+			error: `SITREP_SHARDS is "auto", a number of Discord shards such as 2, or this machine's shards of a total such as 0-3/8 (shards 0 to 3 of 8), not "${v.slice(0, 40)}"`,
+		};
 	const first = Number(m[1]);
 	const last = m[2] === undefined ? first : Number(m[2]);
 	const total = Number(m[3]);
-	if (last < first) return { error: `SITREP_SHARDS ${v}: the range runs backwards; write the lower shard first, e.g. ${last}-${first}/${total}` };
-	if (last >= total) return { error: `SITREP_SHARDS ${v}: shard ids run from 0 to ${total - 1} for ${total} shards; ${last} is past the end` };
+	if (last < first)
+		return { error: `SITREP_SHARDS ${v}: the range runs backwards; write the lower shard first, e.g. ${last}-${first}/${total}` };
+	if (last >= total)
+		return { error: `SITREP_SHARDS ${v}: shard ids run from 0 to ${total - 1} for ${total} shards; ${last} is past the end` };
 	return { first, last, total };
 }
 /** What the web server (SITREP_WEB_PORT) can carry, each mounted only when listed in SITREP_WEB_ROUTES. */
@@ -125,7 +198,11 @@ export type WebRoute = (typeof WEB_ROUTES)[number];
 /** Validated configuration. */
 export interface Config {
 	readonly discord?: { readonly token: string; readonly appId: string; readonly apiRoot?: string };
-	readonly telegram?: { readonly token: string; readonly apiRoot?: string; readonly webhook?: { readonly url: string; readonly secret?: string; readonly port: number; readonly host?: string } };
+	readonly telegram?: {
+		readonly token: string;
+		readonly apiRoot?: string;
+		readonly webhook?: { readonly url: string; readonly secret?: string; readonly port: number; readonly host?: string };
+	};
 	readonly dataDir: string;
 	readonly dbPath: string;
 	/**
@@ -195,7 +272,13 @@ export interface ConsoleConfig {
 	readonly pagerCommand: string;
 	/** File of the command history kept across runs; absent when SITREP_CONSOLE_HISTORY is "off". */
 	readonly historyFile?: string;
-	readonly terminal: { readonly noColor: boolean; readonly term?: string; readonly termProgram?: string; readonly kittyWindowId?: string; readonly multiplexer: boolean };
+	readonly terminal: {
+		readonly noColor: boolean;
+		readonly term?: string;
+		readonly termProgram?: string;
+		readonly kittyWindowId?: string;
+		readonly multiplexer: boolean;
+	};
 }
 
 const PAGER_ON = new Set(['1', 'on', 'true', 'yes']);
@@ -243,16 +326,39 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		throw new ConfigError(`Invalid configuration (check .env; .env.example documents every variable):\n${lines.join('\n')}`);
 	}
 	const e = r.data;
-	if (e.DISCORD_TOKEN && !e.DISCORD_APP_ID) throw new ConfigError('DISCORD_TOKEN is set but DISCORD_APP_ID is not; copy the Application ID from the Developer Portal into .env');
-	const shards = e.SITREP_SHARDS === undefined ? undefined : (parseShards(e.SITREP_SHARDS) as Exclude<ReturnType<typeof parseShards>, { readonly error: string }>);
+	if (e.DISCORD_TOKEN && !e.DISCORD_APP_ID)
+		throw new ConfigError(
+			'DISCORD_TOKEN is set but DISCORD_APP_ID is not; copy the Application ID from the Developer Portal into .env',
+		);
+	const shards =
+		e.SITREP_SHARDS === undefined
+			? undefined
+			: (parseShards(e.SITREP_SHARDS) as Exclude<ReturnType<typeof parseShards>, { readonly error: string }>);
 	const config: Config = {
-		...(e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { discord: { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, ...(e.DISCORD_API_ROOT ? { apiRoot: e.DISCORD_API_ROOT } : {}) } } : {}),
+		...(e.DISCORD_TOKEN && e.DISCORD_APP_ID
+			? {
+					discord: {
+						token: e.DISCORD_TOKEN,
+						appId: e.DISCORD_APP_ID,
+						...(e.DISCORD_API_ROOT ? { apiRoot: e.DISCORD_API_ROOT } : {}),
+					},
+				}
+			: {}),
 		...(e.TELEGRAM_BOT_TOKEN
 			? {
 					telegram: {
 						token: e.TELEGRAM_BOT_TOKEN,
 						...(e.TELEGRAM_API_ROOT ? { apiRoot: e.TELEGRAM_API_ROOT } : {}),
-						...(e.TELEGRAM_WEBHOOK_URL ? { webhook: { url: e.TELEGRAM_WEBHOOK_URL, port: e.TELEGRAM_WEBHOOK_PORT, host: e.TELEGRAM_WEBHOOK_HOST ?? '127.0.0.1', ...(e.TELEGRAM_WEBHOOK_SECRET ? { secret: e.TELEGRAM_WEBHOOK_SECRET } : {}) } } : {}),
+						...(e.TELEGRAM_WEBHOOK_URL
+							? {
+									webhook: {
+										url: e.TELEGRAM_WEBHOOK_URL,
+										port: e.TELEGRAM_WEBHOOK_PORT,
+										host: e.TELEGRAM_WEBHOOK_HOST ?? '127.0.0.1',
+										...(e.TELEGRAM_WEBHOOK_SECRET ? { secret: e.TELEGRAM_WEBHOOK_SECRET } : {}),
+									},
+								}
+							: {}),
 					},
 				}
 			: {}),
@@ -262,7 +368,8 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
 		...(e.SITREP_LOCALE ? { locale: e.SITREP_LOCALE } : {}),
 		...(shards !== undefined ? { shards } : {}),
-		scheduler: e.SITREP_SCHEDULER === 'on' ? true : e.SITREP_SCHEDULER === 'off' ? false : !(typeof shards === 'object' && shards.first > 0),
+		scheduler:
+			e.SITREP_SCHEDULER === 'on' ? true : e.SITREP_SCHEDULER === 'off' ? false : !(typeof shards === 'object' && shards.first > 0),
 		imageDir: e.SITREP_IMAGE_DIR ?? 'var/images',
 		...(e.SITREP_NOW ? { now: e.SITREP_NOW } : {}),
 		owners: e.SITREP_OWNERS,
@@ -277,9 +384,17 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 		...(e.SITREP_OPS_PORT !== undefined ? { ops: { port: e.SITREP_OPS_PORT, host: e.SITREP_OPS_HOST ?? '127.0.0.1' } } : {}),
 		platformDownSeconds: e.SITREP_PLATFORM_DOWN_SECONDS,
 		console: consoleConfig(e),
-		...(e.SITREP_WEB_PORT !== undefined ? { web: { port: e.SITREP_WEB_PORT, host: e.SITREP_WEB_HOST ?? '127.0.0.1', routes: e.SITREP_WEB_ROUTES } } : {}),
+		...(e.SITREP_WEB_PORT !== undefined
+			? { web: { port: e.SITREP_WEB_PORT, host: e.SITREP_WEB_HOST ?? '127.0.0.1', routes: e.SITREP_WEB_ROUTES } }
+			: {}),
 		...(e.SITREP_PUBLIC_URL ? { publicUrl: e.SITREP_PUBLIC_URL.replace(/\/+$/u, '') } : {}),
-		secrets: [e.DISCORD_TOKEN, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DATABASE_URL, ...databasePasswords(e.DATABASE_URL)].filter((s): s is string => Boolean(s)),
+		secrets: [
+			e.DISCORD_TOKEN,
+			e.TELEGRAM_BOT_TOKEN,
+			e.TELEGRAM_WEBHOOK_SECRET,
+			e.DATABASE_URL,
+			...databasePasswords(e.DATABASE_URL),
+		].filter((s): s is string => Boolean(s)),
 	};
 	return Object.freeze(config);
 }

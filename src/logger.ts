@@ -6,7 +6,16 @@ import pino from 'pino';
 export type Logger = pino.Logger;
 
 /** Paths pino blanks in every record. Tokens are also scrubbed from messages by {@link redactSecrets}. */
-const REDACT = ['token', '*.token', 'config.discordToken', 'config.telegramToken', 'headers.authorization', '*.headers.authorization', 'password', '*.password'];
+const REDACT = [
+	'token',
+	'*.token',
+	'config.discordToken',
+	'config.telegramToken',
+	'headers.authorization',
+	'*.headers.authorization',
+	'password',
+	'*.password',
+];
 
 export interface LoggerOptions {
 	readonly level: string;
@@ -49,7 +58,8 @@ function redactLine(line: string, secrets: readonly string[]): string {
 		const walk = (v: unknown): unknown => {
 			if (typeof v === 'string') return redactSecrets(v, short);
 			if (Array.isArray(v)) return v.map(walk);
-			if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactSecrets(k, short), walk(x)]));
+			if (v && typeof v === 'object')
+				return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactSecrets(k, short), walk(x)]));
 			return v;
 		};
 		return `${JSON.stringify(walk(JSON.parse(out)))}\n`;

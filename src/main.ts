@@ -7,7 +7,15 @@
  * that a supervisor restarts the process.
  */
 import { createWebCore, DatasetLoadError, type App } from './app.js';
-import { bootstrap, createBootApp, openBootStores, reloadOnSignalAndWatch, systemReload, type Bootstrapped, type SystemTrigger } from './bootstrap.js';
+import {
+	bootstrap,
+	createBootApp,
+	openBootStores,
+	reloadOnSignalAndWatch,
+	systemReload,
+	type Bootstrapped,
+	type SystemTrigger,
+} from './bootstrap.js';
 import type { Platform } from './core/command.js';
 import type { PlatformSender } from './core/delivery.js';
 import { DeliveryHealth } from './ops/delivery-health.js';
@@ -37,7 +45,10 @@ export interface StartOptions {
 }
 
 export async function startBot(options: StartOptions = {}): Promise<void> {
-	const boot = bootstrap({ afterCrash: 'exiting so a supervisor can restart the bot', shutdownLog: { stopping: 'Shutting down: finishing in-flight sends', stopped: 'Stopped' } });
+	const boot = bootstrap({
+		afterCrash: 'exiting so a supervisor can restart the bot',
+		shutdownLog: { stopping: 'Shutting down: finishing in-flight sends', stopped: 'Stopped' },
+	});
 	if (!boot) return;
 	const { config, logger, parts } = boot;
 	const consoleMode = !config.discord && !config.telegram;
@@ -70,14 +81,23 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 			now: options.now,
 			services: {
 				// For /reload dry_run:true: the alerts and corrections a reload would send.
-				live: { plan: (...args: Parameters<LiveService['plan']>) => (liveRef.service ? liveRef.service.plan(...args) : Promise.resolve({ alerts: [], alertChats: 0, correctedEvents: 0, editedMessages: 0, correctedChats: 0 })) },
+				live: {
+					plan: (...args: Parameters<LiveService['plan']>) =>
+						liveRef.service
+							? liveRef.service.plan(...args)
+							: Promise.resolve({ alerts: [], alertChats: 0, correctedEvents: 0, editedMessages: 0, correctedChats: 0 }),
+				},
 			},
 			onHandled: (i) => metrics.commandHandled(i.platform, i.command, i.outcome, i.seconds),
 			// Remember when each version of each event was first seen, for "Updated since your last briefing".
 			onSwap: async (next, previous, diff) => {
 				await stores.eventVersions.recordSnapshot(next, new Date());
 				// Alerts and corrections go out in the background: the reload answers at once.
-				liveRef.service?.afterSwap(next, diff, previous).catch((err: unknown) => logger.error({ err }, 'Alerts and corrections after a reload failed; the next live tick retries'));
+				liveRef.service
+					?.afterSwap(next, diff, previous)
+					.catch((err: unknown) =>
+						logger.error({ err }, 'Alerts and corrections after a reload failed; the next live tick retries'),
+					);
 			},
 		});
 	} catch (err) {
@@ -88,7 +108,9 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	}
 	const ds = app.holder.current();
 	logger.info({ version: ds.version, ...ds.counts }, 'Dataset loaded');
-	await stores.eventVersions.recordSnapshot(ds, new Date()).catch((err: unknown) => logger.error({ err }, 'Could not record event versions'));
+	await stores.eventVersions
+		.recordSnapshot(ds, new Date())
+		.catch((err: unknown) => logger.error({ err }, 'Could not record event versions'));
 
 	const running: Running = { boot, stores, app, metrics, health, senders: new Map(), liveRef };
 	const healthReport = healthReporter(running);
@@ -103,10 +125,21 @@ export async function startBot(options: StartOptions = {}): Promise<void> {
 	}
 
 	const reloadHere = (trigger: SystemTrigger): void => void systemReload(app, logger, trigger);
-	const tellOwners = ownerNotifier({ owners: config.owners, senders: running.senders, logger: logger.child({ job: 'owners' }), ...(config.locale ? { locale: config.locale } : {}) });
+	const tellOwners = ownerNotifier({
+		owners: config.owners,
+		senders: running.senders,
+		logger: logger.child({ job: 'owners' }),
+		...(config.locale ? { locale: config.locale } : {}),
+	});
 	let platforms: Platforms;
 	try {
-		platforms = await startPlatforms(running, { consoleMode, tellOwners, onShardReload: () => reloadHere('signal'), ...(startWebhook ? { startWebhook } : {}), ...(options.now ? { now: options.now } : {}) });
+		platforms = await startPlatforms(running, {
+			consoleMode,
+			tellOwners,
+			onShardReload: () => reloadHere('signal'),
+			...(startWebhook ? { startWebhook } : {}),
+			...(options.now ? { now: options.now } : {}),
+		});
 	} catch (err) {
 		logger.fatal({ err }, 'A platform failed to start');
 		await parts.stopAll();
@@ -198,7 +231,16 @@ async function startWeb(running: Running, healthReport: () => Health): Promise<S
 		port: config.web.port,
 		host,
 		logger,
-		...(routes.has('site') ? { site: createSite({ core: createWebCore(app, logger), logger, eventVersions: stores.eventVersions, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}) }) } : {}),
+		...(routes.has('site')
+			? {
+					site: createSite({
+						core: createWebCore(app, logger),
+						logger,
+						eventVersions: stores.eventVersions,
+						...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+					}),
+				}
+			: {}),
 		...(routes.has('healthz') ? { healthz: ops } : {}),
 		...(routes.has('metrics') ? { metrics: ops } : {}),
 	});
@@ -222,12 +264,22 @@ type TellOwners = ReturnType<typeof ownerNotifier>;
 /** Starts the console sender, Telegram and Discord (in this process or as shards) as configured; throws when one cannot start. */
 async function startPlatforms(
 	running: Running,
-	options: { readonly consoleMode: boolean; readonly tellOwners: TellOwners; readonly onShardReload: () => void; readonly startWebhook?: StartWebhook; readonly now?: string },
+	options: {
+		readonly consoleMode: boolean;
+		readonly tellOwners: TellOwners;
+		readonly onShardReload: () => void;
+		readonly startWebhook?: StartWebhook;
+		readonly now?: string;
+	},
 ): Promise<Platforms> {
 	const { boot, stores, app, metrics, health, senders } = running;
 	const { config, logger, parts } = boot;
 	let reloadShards = (): void => {};
-	const membership = createMembership({ subscriptions: stores.subscriptions, logger: logger.child({ job: 'membership' }), onPaused: options.tellOwners });
+	const membership = createMembership({
+		subscriptions: stores.subscriptions,
+		logger: logger.child({ job: 'membership' }),
+		onPaused: options.tellOwners,
+	});
 	const now = options.now ?? config.now;
 	if (options.consoleMode) senders.set('console', createConsoleSender(process.stdout));
 	if (config.telegram) {
@@ -259,7 +311,11 @@ async function startPlatforms(
 			...(now ? { now } : {}),
 			onShardReload: options.onShardReload,
 			onGuildRemoved: (guildId) => {
-				membership.removedFromGuild('discord', guildId).catch((err: unknown) => logger.error({ err, guild: guildId }, 'Could not pause the subscriptions of a server the bot left'));
+				membership
+					.removedFromGuild('discord', guildId)
+					.catch((err: unknown) =>
+						logger.error({ err, guild: guildId }, 'Could not pause the subscriptions of a server the bot left'),
+					);
 			},
 		});
 		parts.push('discord shards', () => shards.stop());
@@ -269,7 +325,14 @@ async function startPlatforms(
 		logger.info({ shards: shards.shardCount }, 'Discord shards started');
 	} else if (config.discord) {
 		const { startDiscord } = await import('./platforms/discord/discord-adapter.js');
-		const dc = await startDiscord({ core: app.core, config, logger, pages: stores.pages, membership, onDrop: (p, reason) => metrics.floodDropped(p, reason) });
+		const dc = await startDiscord({
+			core: app.core,
+			config,
+			logger,
+			pages: stores.pages,
+			membership,
+			onDrop: (p, reason) => metrics.floodDropped(p, reason),
+		});
 		parts.push('discord', () => dc.stop());
 		senders.set('discord', dc.sender);
 		health.watch('discord', () => dc.connection());
@@ -284,7 +347,10 @@ function startBriefings(running: Running, tellOwners: TellOwners): void {
 	const { config, logger, parts } = boot;
 	if (config.scheduler === false) {
 		// One machine of a bot shared by shard ranges: the machine with shard 0 (or SITREP_SCHEDULER=on) posts briefings.
-		logger.info({ shards: config.shards }, 'Briefing scheduler off on this machine (SITREP_SCHEDULER / shard range); another machine posts briefings');
+		logger.info(
+			{ shards: config.shards },
+			'Briefing scheduler off on this machine (SITREP_SCHEDULER / shard range); another machine posts briefings',
+		);
 		health.withoutScheduler();
 	} else {
 		const scheduler: BriefingScheduler = startScheduler({
@@ -297,7 +363,8 @@ function startBriefings(running: Running, tellOwners: TellOwners): void {
 			catchupMinutes: config.catchupMinutes,
 			eventVersions: stores.eventVersions,
 			// Each delivered briefing is remembered for the correction window.
-			onDelivered: (sub, channelId, reply, messageIds, dataset) => (liveRef.service ? liveRef.service.recordBriefing(sub, channelId, reply, messageIds, dataset) : Promise.resolve()),
+			onDelivered: (sub, channelId, reply, messageIds, dataset) =>
+				liveRef.service ? liveRef.service.recordBriefing(sub, channelId, reply, messageIds, dataset) : Promise.resolve(),
 			onProgress: () => health.tickProgress(),
 			onTick: (report) => {
 				if (!report) return;
@@ -337,7 +404,9 @@ function startLive(running: Running): void {
 	});
 	liveRef.service = liveService;
 	app.holder.onRelease((next, previous) => {
-		liveService.afterRelease(next, previous).catch((err: unknown) => logger.error({ err }, 'Alerts for a lifted embargo failed; the next live tick retries'));
+		liveService
+			.afterRelease(next, previous)
+			.catch((err: unknown) => logger.error({ err }, 'Alerts for a lifted embargo failed; the next live tick retries'));
 	});
 	// Every minute: read the holder (an embargo that has passed lifts, and alerts), then send alerts that
 	// quiet hours or the hourly cap held, and finish corrections a stopped process left; prune daily.
@@ -347,7 +416,9 @@ function startLive(running: Running): void {
 		const now = app.clock().getTime();
 		if (now - lastPrune > 86_400_000) {
 			lastPrune = now;
-			stores.live.prune(new Date(now - (config.correctionDays ?? 14) * 86_400_000)).catch((err: unknown) => logger.error({ err }, 'Could not prune pushed-message records'));
+			stores.live
+				.prune(new Date(now - (config.correctionDays ?? 14) * 86_400_000))
+				.catch((err: unknown) => logger.error({ err }, 'Could not prune pushed-message records'));
 		}
 		liveService.run().catch((err: unknown) => logger.error({ err }, 'Live tick failed; the next one retries'));
 	};
@@ -399,7 +470,8 @@ function countingSenders(senders: ReadonlyMap<Platform, PlatformSender>, metrics
 			async send(channelId, reply, progress, threadId) {
 				const outcome = await sender.send(channelId, reply, progress, threadId);
 				metrics.delivery(platform, outcome.kind);
-				if (outcome.kind === 'transient' && /429|too many requests|rate limit/iu.test(outcome.reason)) metrics.rateLimited(platform);
+				if (outcome.kind === 'transient' && /429|too many requests|rate limit/iu.test(outcome.reason))
+					metrics.rateLimited(platform);
 				return outcome;
 			},
 		});

@@ -69,9 +69,23 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	const last24 = since === req.day - 1;
 	const sinceText = last24 ? '' : i18n.date(parsePartialDateOrThrow(isoFromDay(since)));
 	if (freshCount) {
-		blocks.push(heading(last24 ? i18n.t('briefing.last24.count', { n: freshCount }) : i18n.t('briefing.since.count', { date: sinceText, n: freshCount })));
+		blocks.push(
+			heading(
+				last24
+					? i18n.t('briefing.last24.count', { n: freshCount })
+					: i18n.t('briefing.since.count', { date: sinceText, n: freshCount }),
+			),
+		);
 		for (const e of fresh.slice(0, maxNew)) blocks.push(eventLine(dataset, e, i18n));
-		if (freshCount > maxNew) blocks.push(para(i18n.t('briefing.more', { n: freshCount - maxNew, command: `/timeline from:${isoFromDay(since)} to:${isoFromDay(req.day)}` })));
+		if (freshCount > maxNew)
+			blocks.push(
+				para(
+					i18n.t('briefing.more', {
+						n: freshCount - maxNew,
+						command: `/timeline from:${isoFromDay(since)} to:${isoFromDay(req.day)}`,
+					}),
+				),
+			);
 	} else {
 		blocks.push(heading(last24 ? i18n.t('briefing.last24.none') : i18n.t('briefing.since.none', { date: sinceText })));
 		blocks.push(para(i18n.t('briefing.quiet')));
@@ -103,8 +117,27 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 		for (const e of disputes) {
 			blocks.push(eventLine(dataset, e, i18n));
 			// Topics are dataset slugs ("detainee-count"), shown as words.
-			const topics = [...new Set(dataset.claimsOf(e).map((c) => c.topic).filter((t): t is string => t !== undefined))];
-			if (topics.length) blocks.push(para(italic(i18n.t('briefing.disputed', { topics: i18n.list(topics.map((t) => topicLabel(i18n, t, dataset)), 'semicolon') }))));
+			const topics = [
+				...new Set(
+					dataset
+						.claimsOf(e)
+						.map((c) => c.topic)
+						.filter((t): t is string => t !== undefined),
+				),
+			];
+			if (topics.length)
+				blocks.push(
+					para(
+						italic(
+							i18n.t('briefing.disputed', {
+								topics: i18n.list(
+									topics.map((t) => topicLabel(i18n, t, dataset)),
+									'semicolon',
+								),
+							}),
+						),
+					),
+				);
 		}
 	}
 
@@ -127,7 +160,9 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	}
 	blocks.push(para(italic(i18n.t('briefing.footer', { version: dataset.version }))));
 	// Briefings reach the platforms without the core: dataset text is contained here as in Core.handle.
-	const reply: Reply = containBidiControls(withUntranslatedNote({ blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) }, i18n));
+	const reply: Reply = containBidiControls(
+		withUntranslatedNote({ blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) }, i18n),
+	);
 	return { reply, newEvents: fresh.slice(0, maxNew), newCount: freshCount, updatedEvents: updated };
 }
 

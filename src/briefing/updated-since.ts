@@ -42,7 +42,13 @@ const sorted = new WeakMap<ReadonlyMap<string, string>, BySeen>();
  * `u.at`, in timeline order, leaving out those that begin from `freshFrom` on (already news in the
  * window section, which lists the events beginning in [freshFrom, day]).
  */
-export function updatedEvents(dataset: DatasetSnapshot, day: number, filter: EventFilter, freshFrom: number, u: UpdatedSince): UpdatedEvent[] {
+export function updatedEvents(
+	dataset: DatasetSnapshot,
+	day: number,
+	filter: EventFilter,
+	freshFrom: number,
+	u: UpdatedSince,
+): UpdatedEvent[] {
 	const { ids, seen } = bySeen(u.firstSeen);
 	// The first entry seen after `at` (ISO instants compare as strings).
 	let lo = 0;

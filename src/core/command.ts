@@ -83,7 +83,10 @@ export interface CommandModule<D extends CommandDefinition = CommandDefinition> 
 }
 
 /** Declares a command with its argument types inferred from `data`. */
-export function defineCommand<const D extends CommandDefinition>(module: { data: D; execute: (ctx: CommandContext<ArgsOf<D>>) => Reply | Promise<Reply> }): CommandModule<D> {
+export function defineCommand<const D extends CommandDefinition>(module: {
+	data: D;
+	execute: (ctx: CommandContext<ArgsOf<D>>) => Reply | Promise<Reply>;
+}): CommandModule<D> {
 	return module;
 }
 
@@ -102,7 +105,8 @@ export function definitionProblems(d: CommandDefinition): string[] {
 		if (seen.has(o.name)) out.push(`/${d.name}: option "${o.name}" is declared twice`);
 		seen.add(o.name);
 		if (o.description.length < 1 || o.description.length > 100) out.push(`/${d.name} ${o.name}: description must be 1–100 characters`);
-		if (o.type === 'choice' && (!o.choices || o.choices.length === 0 || o.choices.length > 25)) out.push(`/${d.name} ${o.name}: a choice option lists 1–25 choices`);
+		if (o.type === 'choice' && (!o.choices || o.choices.length === 0 || o.choices.length > 25))
+			out.push(`/${d.name} ${o.name}: a choice option lists 1–25 choices`);
 		// Discord requires required options before optional ones.
 		if (o.required && optionalSeen) out.push(`/${d.name}: required option "${o.name}" must come before optional ones`);
 		if (!o.required) optionalSeen = true;

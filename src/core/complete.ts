@@ -32,7 +32,9 @@ export interface Choice {
 }
 
 function normal(text: string): string {
-	return fold(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+	return fold(text)
+		.replace(/[^\p{L}\p{N}]+/gu, ' ')
+		.trim();
 }
 
 /** Cuts to `max` code points, never splitting a surrogate pair; control characters become spaces. */
@@ -119,7 +121,9 @@ function outletChoices(dataset: DatasetSnapshot, typed: string, i18n: Translator
 		picked.push(...ranked.map((y) => y.o));
 		if (resolved.kind === 'none') picked.push(...resolved.suggestions);
 	}
-	return unique(picked.map((o) => choice(i18n.t('outlet.byline', { publisher: outletName(o, i18n), label: outletLabel(o, i18n) }), o.id)));
+	return unique(
+		picked.map((o) => choice(i18n.t('outlet.byline', { publisher: outletName(o, i18n), label: outletLabel(o, i18n) }), o.id)),
+	);
 }
 
 function unique(list: readonly (Choice | undefined)[]): Choice[] {
@@ -179,7 +183,10 @@ export function completeLine(registry: Registry, dataset: DatasetSnapshot, line:
 	const head = /^\s*\/([a-z0-9_]*)$/u.exec(text);
 	if (head) {
 		const typed = head[1]!;
-		return { from: text.length - typed.length - 1, candidates: [...registry.keys()].filter((n) => n.startsWith(typed)).map((n) => `/${n} `) };
+		return {
+			from: text.length - typed.length - 1,
+			candidates: [...registry.keys()].filter((n) => n.startsWith(typed)).map((n) => `/${n} `),
+		};
 	}
 	const cmd = /^\s*\/([a-z0-9_]+)(?:@\S*)?\s/u.exec(text);
 	const module = cmd ? registry.get(cmd[1]!) : undefined;
@@ -202,6 +209,7 @@ export function completeLine(registry: Registry, dataset: DatasetSnapshot, line:
 	const positional = used.size === 0 ? rest.trimStart() : word;
 	if (!first || positional === '' || used.has(first.name) || (used.size > 0 && word === '')) return { from: wordAt, candidates: names };
 	const values = valueCandidates(dataset, first, positional, locale);
-	if (positional !== word) return values.length ? { from: text.length - positional.length, candidates: values } : { from: wordAt, candidates: names };
+	if (positional !== word)
+		return values.length ? { from: text.length - positional.length, candidates: values } : { from: wordAt, candidates: names };
 	return { from: wordAt, candidates: [...names, ...values] };
 }

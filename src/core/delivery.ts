@@ -81,7 +81,13 @@ export interface PlatformSender {
 	 * it shows `after` instead: each part whose rendering differs is edited in place (Telegram
 	 * editMessageText, Discord message edit). Never throws. Absent on platforms that cannot edit.
 	 */
-	edit?(channelId: string, messageIds: readonly string[], before: Reply, after: Reply, onWire?: () => Promise<void>): Promise<EditOutcome>;
+	edit?(
+		channelId: string,
+		messageIds: readonly string[],
+		before: Reply,
+		after: Reply,
+		onWire?: () => Promise<void>,
+	): Promise<EditOutcome>;
 	/**
 	 * Sends `reply` as an answer to message `toMessageId` (still sent when that one is gone). Never
 	 * throws. `onWire` (in edit too) is awaited right before each request goes out, after pacing.

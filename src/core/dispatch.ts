@@ -149,7 +149,12 @@ export class Core {
 		const result = await this.answer(request, started);
 		if (this.options.onHandled && result.outcome.kind !== 'ignored') {
 			try {
-				this.options.onHandled({ platform: request.place.platform, command: result.command ?? 'unknown', outcome: result.outcome.kind, seconds: (performance.now() - started) / 1000 });
+				this.options.onHandled({
+					platform: request.place.platform,
+					command: result.command ?? 'unknown',
+					outcome: result.outcome.kind,
+					seconds: (performance.now() - started) / 1000,
+				});
 			} catch (err) {
 				this.options.logger.warn({ err }, 'onHandled hook failed');
 			}
@@ -163,7 +168,10 @@ export class Core {
 		try {
 			pinned = await this.options.localePin?.(request.place);
 		} catch (err) {
-			this.options.logger.warn({ err: toError(err), channel: request.place.channelId }, 'Could not read the pinned language; using the platform hint');
+			this.options.logger.warn(
+				{ err: toError(err), channel: request.place.channelId },
+				'Could not read the pinned language; using the platform hint',
+			);
 		}
 		return createTranslator(pinned ?? toLocale(request.locale));
 	}
@@ -182,7 +190,11 @@ export class Core {
 			const requester = access === 'channel_admin' ? await withAdminStatus(request) : request.requester;
 			if (access === 'owner' && !requester.isOwner) {
 				log.info({ user: request.requester.userId }, 'Denied: owner-only command');
-				return { reply: errorReply(i18n.t('error.ownerOnly', { command: `/${commandName}` }), undefined, lang), outcome: { kind: 'denied' }, command: commandName };
+				return {
+					reply: errorReply(i18n.t('error.ownerOnly', { command: `/${commandName}` }), undefined, lang),
+					outcome: { kind: 'denied' },
+					command: commandName,
+				};
 			}
 			if (access === 'channel_admin' && !requester.isChannelAdmin && !requester.isOwner) {
 				log.info({ user: request.requester.userId }, 'Denied: admin-only command');
@@ -207,18 +219,32 @@ export class Core {
 				services: this.options.services ?? {},
 				commandLine: (overrides) => commandLine(module.data.name, { ...raw, ...overrides }),
 			};
-			let reply = containBidiControls(withUntranslatedNote(await (module.execute as (c: CommandContext) => Reply | Promise<Reply>)(ctx), i18n));
+			let reply = containBidiControls(
+				withUntranslatedNote(await (module.execute as (c: CommandContext) => Reply | Promise<Reply>)(ctx), i18n),
+			);
 			if (this.options.publicUrl) reply = withWebLinks(reply, this.options.publicUrl, webPathFor(module.data.name, args, lang), i18n);
 			log.debug({ ms: Math.round(performance.now() - started) }, 'Answered command');
-			return { reply: reply.locale === undefined && lang !== 'en' ? { ...reply, locale: lang } : reply, outcome: { kind: 'ok' }, command: commandName };
+			return {
+				reply: reply.locale === undefined && lang !== 'en' ? { ...reply, locale: lang } : reply,
+				outcome: { kind: 'ok' },
+				command: commandName,
+			};
 		} catch (err) {
 			if (err instanceof AdminCheckFailed) throw err.cause;
 			if (err instanceof UserFacingError) {
 				log.debug({ code: err.code }, 'User error');
-				return { reply: errorReply(err.messageText(i18n), err.hintText(i18n), lang), outcome: { kind: 'user_error', code: err.code }, ...(commandName ? { command: commandName } : {}) };
+				return {
+					reply: errorReply(err.messageText(i18n), err.hintText(i18n), lang),
+					outcome: { kind: 'user_error', code: err.code },
+					...(commandName ? { command: commandName } : {}),
+				};
 			}
 			log.error({ err: toError(err), line: request.line?.slice(0, 200) }, 'Command failed');
-			return { reply: errorReply(i18n.t('error.generic'), undefined, lang), outcome: { kind: 'internal_error' }, ...(commandName ? { command: commandName } : {}) };
+			return {
+				reply: errorReply(i18n.t('error.generic'), undefined, lang),
+				outcome: { kind: 'internal_error' },
+				...(commandName ? { command: commandName } : {}),
+			};
 		}
 	}
 
@@ -237,15 +263,24 @@ export class Core {
 	private parse(request: CommandRequest): { module?: CommandModule; raw: Record<string, string> } {
 		const registry = this.options.registry;
 		if (request.line !== undefined) {
-			const parsed = parseLine(stripInvisible(request.line), (cmd, name) => registry.get(cmd)?.data.options.some((o) => o.name === name) ?? false);
+			const parsed = parseLine(
+				stripInvisible(request.line),
+				(cmd, name) => registry.get(cmd)?.data.options.some((o) => o.name === name) ?? false,
+			);
 			const botName = request.botName?.toLowerCase() ?? this.options.botName;
 			if (parsed.botName && botName && parsed.botName !== botName) return { raw: {} };
 			const module = this.find(parsed.command);
 			const raw: Record<string, string> = Object.fromEntries(parsed.named);
 			if (parsed.positional.length) {
 				const first = module.data.options[0];
-				if (!first) throw new UserFacingError('BAD_SYNTAX', msg('error.noArguments', { command: `/${module.data.name}` }), msg('error.noArguments.hint', { command: `/${module.data.name}` }));
-				if (raw[first.name] !== undefined) throw new UserFacingError('BAD_SYNTAX', msg('error.optionTwiceUnnamed', { option: first.name }), usageOf(module));
+				if (!first)
+					throw new UserFacingError(
+						'BAD_SYNTAX',
+						msg('error.noArguments', { command: `/${module.data.name}` }),
+						msg('error.noArguments.hint', { command: `/${module.data.name}` }),
+					);
+				if (raw[first.name] !== undefined)
+					throw new UserFacingError('BAD_SYNTAX', msg('error.optionTwiceUnnamed', { option: first.name }), usageOf(module));
 				raw[first.name] = parsed.positional.join(' ');
 			}
 			return { module, raw };
@@ -253,7 +288,12 @@ export class Core {
 		const module = this.find(stripInvisible(request.command ?? ''));
 		const raw: Record<string, string> = {};
 		for (const [k, v] of Object.entries(request.options ?? {})) {
-			if (!module.data.options.some((o) => o.name === k)) throw new UserFacingError('UNKNOWN_OPTION', msg('error.noSuchOption', { command: `/${module.data.name}`, option: k }), usageOf(module));
+			if (!module.data.options.some((o) => o.name === k))
+				throw new UserFacingError(
+					'UNKNOWN_OPTION',
+					msg('error.noSuchOption', { command: `/${module.data.name}`, option: k }),
+					usageOf(module),
+				);
 			raw[k] = v;
 		}
 		return { module, raw };
@@ -266,7 +306,9 @@ export class Core {
 		const command = `/${name.slice(0, 40)}`;
 		throw new UserFacingError(
 			'UNKNOWN_COMMAND',
-			near.length ? msg('error.unknownCommand.suggest', { command, suggestion: `/${near[0]!}` }) : msg('error.unknownCommand', { command }),
+			near.length
+				? msg('error.unknownCommand.suggest', { command, suggestion: `/${near[0]!}` })
+				: msg('error.unknownCommand', { command }),
 			msg('error.unknownCommand.hint', { commands: [...this.options.registry.keys()].map((k) => `/${k}`).join(' ') }),
 		);
 	}
@@ -280,14 +322,20 @@ export class Core {
 				if (opt.required) {
 					throw new UserFacingError(
 						'MISSING_OPTION',
-						(i18n) => i18n.t('error.missingOption', { command: `/${module.data.name}`, option: opt.name, description: optionDescription(i18n, module.data, opt) }),
+						(i18n) =>
+							i18n.t('error.missingOption', {
+								command: `/${module.data.name}`,
+								option: opt.name,
+								description: optionDescription(i18n, module.data, opt),
+							}),
 						usageOf(module),
 					);
 				}
 				args[opt.name] = undefined;
 				continue;
 			}
-			if (value.length > MAX_VALUE) throw new UserFacingError('BAD_VALUE', msg('error.tooLong', { option: opt.name, length: value.length, limit: MAX_VALUE }));
+			if (value.length > MAX_VALUE)
+				throw new UserFacingError('BAD_VALUE', msg('error.tooLong', { option: opt.name, length: value.length, limit: MAX_VALUE }));
 			args[opt.name] = convertValue(module, opt, value, dataset, now);
 		}
 		return args;
@@ -317,7 +365,10 @@ function convertValue(module: CommandModule, opt: OptionDefinition, value: strin
 		}
 		case 'choice': {
 			const found = opt.choices?.find((c) => c.toLowerCase() === value.toLowerCase());
-			if (found === undefined) return bad((i18n) => i18n.t('error.notChoice', { option, choices: i18n.list(opt.choices ?? []), value: value.slice(0, 40) }));
+			if (found === undefined)
+				return bad((i18n) =>
+					i18n.t('error.notChoice', { option, choices: i18n.list(opt.choices ?? []), value: value.slice(0, 40) }),
+				);
 			return found;
 		}
 		case 'date':
@@ -325,15 +376,30 @@ function convertValue(module: CommandModule, opt: OptionDefinition, value: strin
 		case 'tag': {
 			const tag = value.toLowerCase().replace(/^#/u, '');
 			if (dataset.hasTag(tag)) return tag;
-			const near = closest(tag, dataset.tags().map((t) => t.tag), 3);
+			const near = closest(
+				tag,
+				dataset.tags().map((t) => t.tag),
+				3,
+			);
 			const shown = value.slice(0, 40);
 			throw new UserFacingError(
 				'NOT_FOUND',
 				(i18n) =>
 					near.length
-						? i18n.t('error.noTag.suggest', { tag: shown, suggestions: i18n.list(near.map((t) => i18n.t('list.quoted', { text: t }))) })
+						? i18n.t('error.noTag.suggest', {
+								tag: shown,
+								suggestions: i18n.list(near.map((t) => i18n.t('list.quoted', { text: t }))),
+							})
 						: i18n.t('error.noTag', { tag: shown }),
-				(i18n) => i18n.t('error.noTag.hint', { tags: i18n.list(dataset.tags().slice(0, 15).map((t) => t.tag)) }),
+				(i18n) =>
+					i18n.t('error.noTag.hint', {
+						tags: i18n.list(
+							dataset
+								.tags()
+								.slice(0, 15)
+								.map((t) => t.tag),
+						),
+					}),
 			);
 		}
 		case 'actor': {
@@ -346,7 +412,11 @@ function convertValue(module: CommandModule, opt: OptionDefinition, value: strin
 					(i18n) =>
 						i18n.t('error.ambiguousActor', {
 							value: shown,
-							candidates: i18n.list(m.candidates.slice(0, 5).map((a) => i18n.t('error.ambiguousActor.candidate', { name: i18n.name(a.name, a.names), id: a.id }))),
+							candidates: i18n.list(
+								m.candidates
+									.slice(0, 5)
+									.map((a) => i18n.t('error.ambiguousActor.candidate', { name: i18n.name(a.name, a.names), id: a.id })),
+							),
 						}),
 					msg('error.ambiguousActor.hint', { example: `${opt.name}:${m.candidates[0]!.id}` }),
 				);
@@ -355,7 +425,10 @@ function convertValue(module: CommandModule, opt: OptionDefinition, value: strin
 				'NOT_FOUND',
 				(i18n) =>
 					m.suggestions.length
-						? i18n.t('error.noActor.suggest', { value: shown, suggestions: i18n.list(m.suggestions.map((a) => i18n.name(a.name, a.names))) })
+						? i18n.t('error.noActor.suggest', {
+								value: shown,
+								suggestions: i18n.list(m.suggestions.map((a) => i18n.name(a.name, a.names))),
+							})
 						: i18n.t('error.noActor', { value: shown }),
 				msg('error.noActor.hint'),
 			);
@@ -368,7 +441,10 @@ function convertValue(module: CommandModule, opt: OptionDefinition, value: strin
 				'NOT_FOUND',
 				(i18n) =>
 					m.suggestions.length
-						? i18n.t('error.noOutlet.suggest', { value: shown, suggestions: i18n.list(m.suggestions.map((o) => i18n.name(o.name, o.names))) })
+						? i18n.t('error.noOutlet.suggest', {
+								value: shown,
+								suggestions: i18n.list(m.suggestions.map((o) => i18n.name(o.name, o.names))),
+							})
 						: i18n.t('error.noOutlet', { value: shown }),
 				msg('error.noOutlet.hint'),
 			);
@@ -387,7 +463,10 @@ function convertValue(module: CommandModule, opt: OptionDefinition, value: strin
 			const shown = value.slice(0, 60);
 			throw new UserFacingError(
 				'NOT_FOUND',
-				(i18n) => (ids.length ? i18n.t('error.noEvent.suggest', { value: shown, suggestions: i18n.list(ids) }) : i18n.t('error.noEvent', { value: shown })),
+				(i18n) =>
+					ids.length
+						? i18n.t('error.noEvent.suggest', { value: shown, suggestions: i18n.list(ids) })
+						: i18n.t('error.noEvent', { value: shown }),
 				msg('error.noEvent.hint'),
 			);
 		}
@@ -412,7 +491,11 @@ export function parseCommandDate(name: string, value: string, timeZone: string, 
 		throw new UserFacingError(
 			'BAD_VALUE',
 			// The parser explains in English; other languages get a plain "cannot read this date".
-			(i18n) => i18n.t('error.badDate', { option: name, problem: i18n.locale === 'en' ? r.message : i18n.t('date.problem', { value: shown }) }),
+			(i18n) =>
+				i18n.t('error.badDate', {
+					option: name,
+					problem: i18n.locale === 'en' ? r.message : i18n.t('date.problem', { value: shown }),
+				}),
 			msg('error.badDate.hint', { a: `${name}:2025-06-27`, b: `${name}:2025-06`, c: `${name}:today` }),
 		);
 	}

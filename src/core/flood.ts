@@ -180,7 +180,10 @@ export class ReplyQueue {
 	}
 
 	private dropped(chatId: string, job: Job, reason: DropReason): void {
-		this.logger.warn({ chat: chatId, reason, waitedMs: Math.round(this.now() - job.at) }, 'Reply dropped: no longer useful or too many waiting');
+		this.logger.warn(
+			{ chat: chatId, reason, waitedMs: Math.round(this.now() - job.at) },
+			'Reply dropped: no longer useful or too many waiting',
+		);
 		this.drop(chatId, reason);
 		job.settle();
 	}

@@ -18,7 +18,9 @@ const isScriptLetter = (ch: string | undefined): boolean => ch !== undefined && 
  * non-ASCII letters is spelling and stays; anywhere else (inside a command name or an id) it goes.
  */
 export function stripInvisible(text: string): string {
-	return text.replace(INVISIBLE, '').replace(JOINERS, (j: string, at: number, s: string) => (isScriptLetter(s[at - 1]) && isScriptLetter(s[at + 1]) ? j : ''));
+	return text
+		.replace(INVISIBLE, '')
+		.replace(JOINERS, (j: string, at: number, s: string) => (isScriptLetter(s[at - 1]) && isScriptLetter(s[at + 1]) ? j : ''));
 }
 
 /**

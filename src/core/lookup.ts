@@ -37,7 +37,10 @@ export function latestEvents(dataset: DatasetSnapshot, count: number): StoryEven
 
 /** Words of `typed` worth a search of their own: letters and digits, three or more, each once. */
 function wordsOf(typed: string): string[] {
-	const words = typed.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => [...w].length >= 3);
+	const words = typed
+		.toLowerCase()
+		.split(/[^\p{L}\p{N}]+/u)
+		.filter((w) => [...w].length >= 3);
 	return [...new Set(words)].slice(0, MAX_WORDS);
 }
 
@@ -96,7 +99,8 @@ export function actorsInTheNews(dataset: DatasetSnapshot): readonly Actor[] {
 	let list = recentActors.get(dataset);
 	if (list) return list;
 	const counts = new Map<string, number>();
-	for (const e of latestEvents(dataset, RECENT_EVENTS)) for (const id of new Set(e.actors.map((a) => a.actorId))) counts.set(id, (counts.get(id) ?? 0) + 1);
+	for (const e of latestEvents(dataset, RECENT_EVENTS))
+		for (const id of new Set(e.actors.map((a) => a.actorId))) counts.set(id, (counts.get(id) ?? 0) + 1);
 	list = [...counts]
 		.flatMap(([id, n]) => {
 			const actor = dataset.actor(id);
@@ -113,5 +117,9 @@ export function actorsInTheNews(dataset: DatasetSnapshot): readonly Actor[] {
  * events a bounded search finds from its words.
  */
 export function nearEventIds(dataset: DatasetSnapshot, value: string): string[] {
-	return closest(value, eventCandidates(dataset, value).map((e) => e.id), 3);
+	return closest(
+		value,
+		eventCandidates(dataset, value).map((e) => e.id),
+		3,
+	);
 }

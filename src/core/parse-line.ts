@@ -53,7 +53,12 @@ export function splitWords(input: string): { text: string; quoted: boolean; star
 					text += c;
 					i++;
 				}
-				if (!closed) throw new UserFacingError('BAD_SYNTAX', msg('error.quoteOpen', { quote: ch }), msg('error.quoteOpen.hint', { example: '/actor "Masoud Pezeshkian"' }));
+				if (!closed)
+					throw new UserFacingError(
+						'BAD_SYNTAX',
+						msg('error.quoteOpen', { quote: ch }),
+						msg('error.quoteOpen.hint', { example: '/actor "Masoud Pezeshkian"' }),
+					);
 			} else {
 				text += ch;
 				i++;
@@ -79,7 +84,8 @@ export function cleanInput(input: string): string {
  * that a URL or a word with a colon is still positional text.
  */
 export function parseLine(input: string, isOption: (command: string, name: string) => boolean): ParsedLine {
-	if (input.length > MAX_LINE) throw new UserFacingError('BAD_SYNTAX', msg('error.lineTooLong', { length: input.length, limit: MAX_LINE }));
+	if (input.length > MAX_LINE)
+		throw new UserFacingError('BAD_SYNTAX', msg('error.lineTooLong', { length: input.length, limit: MAX_LINE }));
 	const line = cleanInput(input).trim();
 	if (!line.startsWith('/')) throw new UserFacingError('BAD_SYNTAX', msg('error.noSlash'), msg('error.tryHelp', { help: '/help' }));
 	const words = splitWords(line.slice(1));
@@ -99,7 +105,11 @@ export function parseLine(input: string, isOption: (command: string, name: strin
 				named.set(name, m[2]!);
 				continue;
 			}
-			throw new UserFacingError('UNKNOWN_OPTION', msg('error.noSuchOption', { command: `/${command}`, option: name }), msg('error.noSuchOption.hint', { help: `/help ${command}` }));
+			throw new UserFacingError(
+				'UNKNOWN_OPTION',
+				msg('error.noSuchOption', { command: `/${command}`, option: name }),
+				msg('error.noSuchOption.hint', { help: `/help ${command}` }),
+			);
 		}
 		positional.push(w.text);
 	}

@@ -36,7 +36,15 @@ export function claimText(c: Claim, i18n: Translator): string {
  */
 export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Translator, titleSpans?: readonly Span[]): Block {
 	const actors = [...new Set(e.actors.map((a) => a.actorId))].slice(0, 4).map((id) => actorName(dataset, id, i18n));
-	return { kind: 'event', date: i18n.date(e.date), title: eventTitle(e, i18n), actors, status: e.status, id: e.id, ...(titleSpans ? { titleSpans } : {}) };
+	return {
+		kind: 'event',
+		date: i18n.date(e.date),
+		title: eventTitle(e, i18n),
+		actors,
+		status: e.status,
+		id: e.id,
+		...(titleSpans ? { titleSpans } : {}),
+	};
 }
 
 /**

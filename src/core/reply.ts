@@ -8,7 +8,10 @@ import type { Block, Reply, Span } from '../vocabulary/reply.js';
 export type { Block, ImageAttachment, Paging, Reply, Span } from '../vocabulary/reply.js';
 
 export const heading = (text: string): Block => ({ kind: 'heading', text });
-export const para = (...spans: (Span | string)[]): Block => ({ kind: 'paragraph', spans: spans.map((s) => (typeof s === 'string' ? { text: s } : s)) });
+export const para = (...spans: (Span | string)[]): Block => ({
+	kind: 'paragraph',
+	spans: spans.map((s) => (typeof s === 'string' ? { text: s } : s)),
+});
 export const bold = (text: string): Span => ({ text, mark: 'bold' });
 export const italic = (text: string): Span => ({ text, mark: 'italic' });
 export const code = (text: string): Span => ({ text, mark: 'code' });
@@ -38,7 +41,8 @@ const MARKUP_KEYS = new Set(['kind', 'mark', 'href']);
 function containIn(value: unknown): unknown {
 	if (typeof value === 'string') return containBidi(value);
 	if (Array.isArray(value)) return value.map(containIn);
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, MARKUP_KEYS.has(k) ? v : containIn(v)]));
+	if (value && typeof value === 'object')
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, MARKUP_KEYS.has(k) ? v : containIn(v)]));
 	return value;
 }
 

@@ -38,7 +38,12 @@ function diffMaps(before: ReadonlyMap<string, string>, after: ReadonlyMap<string
 }
 
 /** Canonical JSON of each record, keyed by id. Claims are compared on their own, without their event. */
-function recordFingerprints(ds: DatasetSnapshot): { events: Map<string, string>; actors: Map<string, string>; sources: Map<string, string>; claims: Map<string, string> } {
+function recordFingerprints(ds: DatasetSnapshot): {
+	events: Map<string, string>;
+	actors: Map<string, string>;
+	sources: Map<string, string>;
+	claims: Map<string, string>;
+} {
 	const events = new Map<string, string>();
 	const claims = new Map<string, string>();
 	for (const e of ds.eachEvent()) {
@@ -72,11 +77,18 @@ export function diffDatasets(before: DatasetSnapshot, after: DatasetSnapshot): D
 /** Outlets and labels in the editors' shape; a few dozen records, compared whole. */
 function vocabularyJson(ds: DatasetSnapshot): string {
 	const v = ds.vocabulary;
-	return JSON.stringify([[...v.outlets.values()].map(outletToInput), ...[v.topics, v.tags, v.roles].map((m) => [...m.values()].map(labelToInput))]);
+	return JSON.stringify([
+		[...v.outlets.values()].map(outletToInput),
+		...[v.topics, v.tags, v.roles].map((m) => [...m.values()].map(labelToInput)),
+	]);
 }
 
 export function isEmptyDiff(d: DatasetDiff): boolean {
-	return !d.storyChanged && !d.vocabularyChanged && [d.events, d.actors, d.sources, d.claims].every((k) => k.added.length + k.changed.length + k.removed.length === 0);
+	return (
+		!d.storyChanged &&
+		!d.vocabularyChanged &&
+		[d.events, d.actors, d.sources, d.claims].every((k) => k.added.length + k.changed.length + k.removed.length === 0)
+	);
 }
 
 /**
@@ -104,7 +116,12 @@ type FileRecords = ReturnType<DatasetSnapshot['recordsOfFile']>;
  * Records are first compared field by field: equal fields make equal canonical JSON, so only records
  * that differ there pay for the JSON comparison (which decides, e.g. an empty note and none).
  */
-function diffChangedFiles(before: DatasetSnapshot, after: DatasetSnapshot, was: readonly FileRecords[], now: readonly FileRecords[]): DatasetDiff {
+function diffChangedFiles(
+	before: DatasetSnapshot,
+	after: DatasetSnapshot,
+	was: readonly FileRecords[],
+	now: readonly FileRecords[],
+): DatasetDiff {
 	const inputs = new Map<DatasetSnapshot, Map<string, EventInput>>([
 		[before, new Map()],
 		[after, new Map()],
@@ -116,7 +133,8 @@ function diffChangedFiles(before: DatasetSnapshot, after: DatasetSnapshot, was: 
 		return input;
 	};
 	const eventJson = (ds: DatasetSnapshot, e: StoryEvent): string => JSON.stringify({ ...inputOf(ds, e.id), claims: undefined });
-	const claimJson = (ds: DatasetSnapshot, c: Claim): string => JSON.stringify({ ...inputOf(ds, c.eventId).claims!.find((x) => x.id === c.id)!, event: c.eventId });
+	const claimJson = (ds: DatasetSnapshot, c: Claim): string =>
+		JSON.stringify({ ...inputOf(ds, c.eventId).claims!.find((x) => x.id === c.id)!, event: c.eventId });
 	const kind = <T extends { id: string }>(
 		records: (ds: DatasetSnapshot, f: FileRecords) => readonly T[],
 		find: (ds: DatasetSnapshot, id: string) => T | undefined,
@@ -137,10 +155,30 @@ function diffChangedFiles(before: DatasetSnapshot, after: DatasetSnapshot, was: 
 		return { added: added.sort(), changed: changed.sort(), removed: removed.sort() };
 	};
 	return {
-		events: kind<StoryEvent>((_, f) => f.events, (ds, id) => ds.event(id), sameEvent, eventJson),
-		actors: kind<Actor>((_, f) => f.actors, (ds, id) => ds.actor(id), sameActor, (_, a) => JSON.stringify(actorToInput(a))),
-		sources: kind<Source>((_, f) => f.sources, (ds, id) => ds.source(id), sameSource, (_, x) => JSON.stringify(sourceToInput(x))),
-		claims: kind<Claim>((ds, f) => f.events.flatMap((e) => ds.claimsOf(e)), (ds, id) => ds.claim(id), sameClaim, claimJson),
+		events: kind<StoryEvent>(
+			(_, f) => f.events,
+			(ds, id) => ds.event(id),
+			sameEvent,
+			eventJson,
+		),
+		actors: kind<Actor>(
+			(_, f) => f.actors,
+			(ds, id) => ds.actor(id),
+			sameActor,
+			(_, a) => JSON.stringify(actorToInput(a)),
+		),
+		sources: kind<Source>(
+			(_, f) => f.sources,
+			(ds, id) => ds.source(id),
+			sameSource,
+			(_, x) => JSON.stringify(sourceToInput(x)),
+		),
+		claims: kind<Claim>(
+			(ds, f) => f.events.flatMap((e) => ds.claimsOf(e)),
+			(ds, id) => ds.claim(id),
+			sameClaim,
+			claimJson,
+		),
 		storyChanged: JSON.stringify(before.story) !== JSON.stringify(after.story),
 		vocabularyChanged: vocabularyJson(before) !== vocabularyJson(after),
 	};
@@ -164,7 +202,16 @@ function sameActor(a: Actor, b: Actor): boolean {
 
 /** Every field sourceToInput reads is identical. */
 function sameSource(a: Source, b: Source): boolean {
-	return a.id === b.id && a.outlet === b.outlet && a.publisher === b.publisher && a.url === b.url && a.title === b.title && a.published?.text === b.published?.text && a.language === b.language && a.affiliation === b.affiliation;
+	return (
+		a.id === b.id &&
+		a.outlet === b.outlet &&
+		a.publisher === b.publisher &&
+		a.url === b.url &&
+		a.title === b.title &&
+		a.published?.text === b.published?.text &&
+		a.language === b.language &&
+		a.affiliation === b.affiliation
+	);
 }
 
 /** Equal lists of strings. */

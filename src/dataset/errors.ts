@@ -27,7 +27,9 @@ export function formatDatasetErrorWithoutValues(e: DatasetError): string {
 
 /** The message with each quoted run ("…", '…', «…», `…`) replaced by an ellipsis. */
 export function withoutValues(message: string): string {
-	return message.replace(/"[^"\n]*"|(?<!\p{L})'[^'\n]*'(?!\p{L})|«[^»\n]*»|`[^`\n]*`/gu, (q) => `${q[0]}…${q.at(-1)}`).replace(/\n[\s\S]*$/u, '');
+	return message
+		.replace(/"[^"\n]*"|(?<!\p{L})'[^'\n]*'(?!\p{L})|«[^»\n]*»|`[^`\n]*`/gu, (q) => `${q[0]}…${q.at(-1)}`)
+		.replace(/\n[\s\S]*$/u, '');
 }
 
 /** Formats errors the way `sitrep validate` and `/reload` show them: the first `limit`, then a count of the rest. */

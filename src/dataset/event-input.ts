@@ -57,5 +57,7 @@ export function eventFingerprint(e: StoryEvent, claims: readonly Claim[]): strin
 		.map((c) => ({ id: c.id, json: JSON.stringify({ ...c, event: e.id }) }))
 		.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 		.map((c) => c.json);
-	return createHash('sha256').update(JSON.stringify([eventJson, ...claimJson])).digest('hex');
+	return createHash('sha256')
+		.update(JSON.stringify([eventJson, ...claimJson]))
+		.digest('hex');
 }

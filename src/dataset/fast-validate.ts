@@ -101,12 +101,21 @@ export function createFastValidator(): FastValidator {
 	};
 
 	/** `dateField`: a string, or a safe integer (zod's int), that parses. */
-	const date = (v: unknown): boolean => (typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v))) && parsedDate(v) !== null;
+	const date = (v: unknown): boolean =>
+		(typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v))) && parsedDate(v) !== null;
 
 	const claim = (c: unknown): boolean => {
 		if (!plain(c)) return false;
 		let n = 5;
-		if (!slug(c['id']) || !slug(c['by']) || typeof c['stance'] !== 'string' || !STANCES.has(c['stance']) || !text(c['text'], 2000) || !slug(c['source'])) return false;
+		if (
+			!slug(c['id']) ||
+			!slug(c['by']) ||
+			typeof c['stance'] !== 'string' ||
+			!STANCES.has(c['stance']) ||
+			!text(c['text'], 2000) ||
+			!slug(c['source'])
+		)
+			return false;
 		if (c['topic'] !== undefined) {
 			if (!slug(c['topic'])) return false;
 			n++;
@@ -131,7 +140,14 @@ export function createFastValidator(): FastValidator {
 		actor(a: unknown): boolean {
 			if (!plain(a)) return false;
 			let n = 4;
-			if (!slug(a['id']) || !text(a['name'], 200) || typeof a['type'] !== 'string' || !ACTOR_TYPES.has(a['type']) || !text(a['description'], 2000)) return false;
+			if (
+				!slug(a['id']) ||
+				!text(a['name'], 200) ||
+				typeof a['type'] !== 'string' ||
+				!ACTOR_TYPES.has(a['type']) ||
+				!text(a['description'], 2000)
+			)
+				return false;
 			const aliases = a['aliases'];
 			if (aliases !== undefined) {
 				if (!Array.isArray(aliases) || aliases.length > 100) return false;
@@ -219,7 +235,14 @@ export function createFastValidator(): FastValidator {
 				if (!Array.isArray(related) || related.length > 50) return false;
 				for (let i = 0; i < related.length; i++) {
 					const r: unknown = related[i];
-					if (!plain(r) || !slug(r['event']) || typeof r['type'] !== 'string' || !RELATION_TYPES.has(r['type']) || keyCount(r) !== 2) return false;
+					if (
+						!plain(r) ||
+						!slug(r['event']) ||
+						typeof r['type'] !== 'string' ||
+						!RELATION_TYPES.has(r['type']) ||
+						keyCount(r) !== 2
+					)
+						return false;
 				}
 				n++;
 			}

@@ -55,7 +55,19 @@ export async function loadDataset(dir: string, options: LoadDatasetOptions = {})
 			return { ok: true, snapshot: SqlSnapshot.open(built.file, loadedAt, { onClose: () => built.release() }) };
 		} catch (err) {
 			built.release();
-			if (attempt > 0) return { ok: false, errors: [{ file: built.file, line: 0, col: 0, path: '', message: `the built dataset cannot be opened: ${err instanceof Error ? err.message : String(err)}` }] };
+			if (attempt > 0)
+				return {
+					ok: false,
+					errors: [
+						{
+							file: built.file,
+							line: 0,
+							col: 0,
+							path: '',
+							message: `the built dataset cannot be opened: ${err instanceof Error ? err.message : String(err)}`,
+						},
+					],
+				};
 			await discardBuilt(cacheDir, built.version);
 		}
 	}

@@ -40,7 +40,15 @@ export class ReadAhead {
 			this.root ??= realpath(this.dir).catch(() => undefined);
 			this.pending[this.started++] = this.root
 				.then((root) => readLimited(path.join(this.dir, file), file, this.limits, root ?? path.resolve(this.dir)))
-				.then(async (r) => (r.ok ? { ok: true as const, bytes: r.bytes, digest: Buffer.from(await webcrypto.subtle.digest('SHA-256', r.bytes)).toString('hex') } : r));
+				.then(async (r) =>
+					r.ok
+						? {
+								ok: true as const,
+								bytes: r.bytes,
+								digest: Buffer.from(await webcrypto.subtle.digest('SHA-256', r.bytes)).toString('hex'),
+							}
+						: r,
+				);
 		}
 		const p = this.pending[i]!;
 		this.pending[i] = undefined;

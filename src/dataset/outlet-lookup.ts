@@ -6,12 +6,15 @@ import type { Outlet } from './model.js';
 import type { DatasetSnapshot } from './snapshot.js';
 import { closest, editDistance, fold } from './text.js';
 
-export type OutletMatch = { readonly kind: 'found'; readonly outlet: Outlet } | { readonly kind: 'none'; readonly suggestions: readonly Outlet[] };
+export type OutletMatch =
+	{ readonly kind: 'found'; readonly outlet: Outlet } | { readonly kind: 'none'; readonly suggestions: readonly Outlet[] };
 
 /** What cites an outlet, in dataset order (events by date). */
 
 function key(text: string): string {
-	return fold(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+	return fold(text)
+		.replace(/[^\p{L}\p{N}]+/gu, ' ')
+		.trim();
 }
 
 /** Every way an outlet is written: its id, its name in each language, and its site's host ("tass com"). */

@@ -91,11 +91,19 @@ async function listFiles(dir: string, rel = '', depth = 0): Promise<string[]> {
  * and, when there is no error at all, makes the result. Otherwise every error (file, line, column,
  * field path, what to do), sorted by place.
  */
-export async function loadInto<R>(dir: string, options: LoadOptions, sink: (ids: LoadIds) => RecordSink<R>): Promise<{ ok: true; value: R } | { ok: false; errors: DatasetError[] }> {
+export async function loadInto<R>(
+	dir: string,
+	options: LoadOptions,
+	sink: (ids: LoadIds) => RecordSink<R>,
+): Promise<{ ok: true; value: R } | { ok: false; errors: DatasetError[] }> {
 	return load(dir, options, sink);
 }
 
-async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadIds) => RecordSink<R>): Promise<{ ok: true; value: R } | { ok: false; errors: DatasetError[] }> {
+async function load<R>(
+	dir: string,
+	options: LoadOptions,
+	makeSink: (ids: LoadIds) => RecordSink<R>,
+): Promise<{ ok: true; value: R } | { ok: false; errors: DatasetError[] }> {
 	const limits: SafeYamlLimits = {
 		maxFileBytes: options.maxFileBytes ?? DEFAULT_YAML_LIMITS.maxFileBytes,
 		maxDepth: options.maxDepth ?? DEFAULT_YAML_LIMITS.maxDepth,
@@ -110,13 +118,32 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 		files = await listFiles(dir);
 	} catch (err) {
 		const code = (err as NodeJS.ErrnoException).code;
-		return { ok: false, errors: [{ file: dir, line: 0, col: 0, path: '', message: code === 'ENOENT' ? 'the dataset directory does not exist' : `cannot be read: ${code ?? String(err)}` }] };
+		return {
+			ok: false,
+			errors: [
+				{
+					file: dir,
+					line: 0,
+					col: 0,
+					path: '',
+					message: code === 'ENOENT' ? 'the dataset directory does not exist' : `cannot be read: ${code ?? String(err)}`,
+				},
+			],
+		};
 	}
 	if (files.length === 0) {
-		return { ok: false, errors: [{ file: dir, line: 0, col: 0, path: '', message: 'holds no dataset files (.yaml, .yml or .json); start with story.yaml' }] };
+		return {
+			ok: false,
+			errors: [
+				{ file: dir, line: 0, col: 0, path: '', message: 'holds no dataset files (.yaml, .yml or .json); start with story.yaml' },
+			],
+		};
 	}
 	if (files.length > maxFiles) {
-		return { ok: false, errors: [{ file: dir, line: 0, col: 0, path: '', message: `holds ${files.length} files; the limit is ${maxFiles}` }] };
+		return {
+			ok: false,
+			errors: [{ file: dir, line: 0, col: 0, path: '', message: `holds ${files.length} files; the limit is ${maxFiles}` }],
+		};
 	}
 
 	const hash = createHash('sha256');
@@ -138,7 +165,12 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 	const claimDuplicates: { claim: number; first: number; id: string }[] = [];
 	const accuracy: { event: number; field: 'status' | 'tags'; message: string }[] = [];
 	// Outlets and labels by id, with where each was defined (for a repeated id's message).
-	const vocabulary = { outlets: new Map<string, Outlet>(), topics: new Map<string, Label>(), tags: new Map<string, Label>(), roles: new Map<string, Label>() };
+	const vocabulary = {
+		outlets: new Map<string, Outlet>(),
+		topics: new Map<string, Label>(),
+		tags: new Map<string, Label>(),
+		roles: new Map<string, Label>(),
+	};
 	const vocabularyAt = new Map<string, string>();
 	// Sources that name an outlet: record number and outlet id, checked once every outlet is known.
 	const outletRefs: { source: number; outlet: string }[] = [];
@@ -162,7 +194,13 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 		const parsed = r.parsed;
 		total += parsed.bytes.length;
 		if (total > maxTotal) {
-			errors.push({ file, line: 0, col: 0, path: '', message: `the dataset passes ${maxTotal} bytes in all here; the limit is ${maxTotal}` });
+			errors.push({
+				file,
+				line: 0,
+				col: 0,
+				path: '',
+				message: `the dataset passes ${maxTotal} bytes in all here; the limit is ${maxTotal}`,
+			});
 			break;
 		}
 		// The version: every file's name and digest (the digests are computed off this thread as files arrive).
@@ -170,13 +208,25 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 		places.enter(fileIndex, parsed, digest);
 		sink.file(file, digest);
 		if (parsed.value === null || parsed.value === undefined) {
-			errors.push({ file, line: 1, col: 1, path: '', message: `is empty; a dataset file holds one or more of the keys ${TOP_KEYS.join(', ')}` });
+			errors.push({
+				file,
+				line: 1,
+				col: 1,
+				path: '',
+				message: `is empty; a dataset file holds one or more of the keys ${TOP_KEYS.join(', ')}`,
+			});
 			continue;
 		}
 		// Validate record by record, so one bad event does not hide the errors of the others.
 		const top = parsed.value;
 		if (typeof top !== 'object' || Array.isArray(top)) {
-			errors.push({ file, line: 1, col: 1, path: '', message: `expected a map with one or more of the keys ${TOP_KEYS.join(', ')}, got ${describe(top)}` });
+			errors.push({
+				file,
+				line: 1,
+				col: 1,
+				path: '',
+				message: `expected a map with one or more of the keys ${TOP_KEYS.join(', ')}, got ${describe(top)}`,
+			});
 			continue;
 		}
 		const keys = Object.keys(top);
@@ -185,13 +235,22 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 			const value = (top as Record<string, unknown>)[key];
 			if (!(TOP_KEYS as readonly string[]).includes(key)) {
 				const { line, col } = parsed.locate([], key);
-				errors.push({ file, line, col, path: key, message: `unknown top-level key "${key}"; a dataset file holds ${TOP_KEYS.join(', ')}` });
+				errors.push({
+					file,
+					line,
+					col,
+					path: key,
+					message: `unknown top-level key "${key}"; a dataset file holds ${TOP_KEYS.join(', ')}`,
+				});
 				continue;
 			}
 			if (key === 'story') {
 				const r = storySchema.safeParse(value);
 				if (r.success) stories.push({ value: r.data, file: fileIndex });
-				else errors.push(...zodErrors(storySchema.safeParse(value, { reportInput: true }).error ?? r.error, file, parsed, ['story']));
+				else
+					errors.push(
+						...zodErrors(storySchema.safeParse(value, { reportInput: true }).error ?? r.error, file, parsed, ['story']),
+					);
 				continue;
 			}
 			if (!Array.isArray(value)) {
@@ -214,7 +273,13 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 					if (first !== undefined) {
 						const { line, col } = parsed.locate([key, i, 'id']);
 						const firstAt = places.locate(kind.file[first]!, [key, kind.index[first]!, 'id']);
-						errors.push({ file, line, col, path: formatPath([key, i, 'id']), message: `duplicate ${key.slice(0, -1)} id "${id}"; it is already used at ${files[kind.file[first]!]!}:${firstAt.line}` });
+						errors.push({
+							file,
+							line,
+							col,
+							path: formatPath([key, i, 'id']),
+							message: `duplicate ${key.slice(0, -1)} id "${id}"; it is already used at ${files[kind.file[first]!]!}:${firstAt.line}`,
+						});
 						continue;
 					}
 					// Located lazily: working out a position costs a parse, and only a duplicate needs it.
@@ -231,7 +296,8 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 					const a = toActor(v);
 					kind.valid.push(n);
 					sink.actor(a);
-					for (let k = 0; k < a.affiliations.length; k++) refs.ref(Ref.Affiliation, n, k, a.affiliations[k]!, a.id, kinds.actors.known);
+					for (let k = 0; k < a.affiliations.length; k++)
+						refs.ref(Ref.Affiliation, n, k, a.affiliations[k]!, a.id, kinds.actors.known);
 				} else if (key === 'sources') {
 					const v = valid(fast.source(item), item, sourceSchema, file, parsed, key, i, errors);
 					if (v === undefined) continue;
@@ -260,7 +326,11 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 					kind.valid.push(n);
 					sink.event(e, made);
 					// The ids as written, in the order the reference errors are listed.
-					const { actors: actorIds, sources: sourceIds, events: eventIds } = { actors: kinds.actors.known, sources: kinds.sources.known, events: kinds.events.known };
+					const {
+						actors: actorIds,
+						sources: sourceIds,
+						events: eventIds,
+					} = { actors: kinds.actors.known, sources: kinds.sources.known, events: kinds.events.known };
 					for (let k = 0; k < e.actors.length; k++) refs.ref(Ref.Actor, n, k, e.actors[k]!.actorId, undefined, actorIds);
 					for (let k = 0; k < e.sourceIds.length; k++) refs.ref(Ref.Source, n, k, e.sourceIds[k]!, undefined, sourceIds);
 					for (let k = 0; k < e.related.length; k++) refs.ref(Ref.Related, n, k, e.related[k]!.eventId, e.id, eventIds);
@@ -268,9 +338,14 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 					for (let k = 0; k < claims.length; k++) refs.ref(Ref.ClaimSource, n, k, claims[k]!.source, undefined, sourceIds);
 					// Accuracy rules: a dispute is shown as who-says-what, a correction says what was corrected.
 					if (e.status === 'disputed' && e.claimIds.length < 2) {
-						accuracy.push({ event: n, field: 'status', message: 'a disputed event records each side as a claim: add at least two claims (by, stance, text, source)' });
+						accuracy.push({
+							event: n,
+							field: 'status',
+							message: 'a disputed event records each side as a claim: add at least two claims (by, stance, text, source)',
+						});
 					}
-					if (e.status === 'corrected' && !e.note) accuracy.push({ event: n, field: 'status', message: 'a corrected event says what was corrected: add a note' });
+					if (e.status === 'corrected' && !e.note)
+						accuracy.push({ event: n, field: 'status', message: 'a corrected event says what was corrected: add a note' });
 					const dupTag = repeated(e.tags);
 					if (dupTag !== undefined) accuracy.push({ event: n, field: 'tags', message: `the tag "${dupTag}" is listed twice` });
 				}
@@ -289,15 +364,35 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 
 	// Story: exactly one.
 	if (stories.length === 0 && errors.length === 0) {
-		errors.push({ file: 'story.yaml', line: 0, col: 0, path: 'story', message: 'no story record; add story.yaml with story: { title, summary, timezone, status }' });
+		errors.push({
+			file: 'story.yaml',
+			line: 0,
+			col: 0,
+			path: 'story',
+			message: 'no story record; add story.yaml with story: { title, summary, timezone, status }',
+		});
 	}
-	for (let n = 1; n < stories.length; n++) errors.push(at('story', n, [], `a second story record; the first is in ${files[stories[0]!.file]!}`));
+	for (let n = 1; n < stories.length; n++)
+		errors.push(at('story', n, [], `a second story record; the first is in ${files[stories[0]!.file]!}`));
 
 	// Claim ids are unique across all events.
 	for (const d of claimDuplicates) {
 		const firstEvent = claimEvent[d.first]!;
-		const { line } = places.locate(kinds.events.file[firstEvent]!, ['events', kinds.events.index[firstEvent]!, 'claims', claimIndex[d.first]!, 'id']);
-		errors.push(at('events', claimEvent[d.claim]!, ['claims', claimIndex[d.claim]!, 'id'], `duplicate claim id "${d.id}"; it is already used at ${files[kinds.events.file[firstEvent]!]!}:${line}`));
+		const { line } = places.locate(kinds.events.file[firstEvent]!, [
+			'events',
+			kinds.events.index[firstEvent]!,
+			'claims',
+			claimIndex[d.first]!,
+			'id',
+		]);
+		errors.push(
+			at(
+				'events',
+				claimEvent[d.claim]!,
+				['claims', claimIndex[d.claim]!, 'id'],
+				`duplicate claim id "${d.id}"; it is already used at ${files[kinds.events.file[firstEvent]!]!}:${line}`,
+			),
+		);
 	}
 
 	// References not defined when their record was read. Only a miss costs more than a lookup: the
@@ -311,7 +406,14 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 		// lookup answers both "is it defined" and "is it defined but broken".
 		else if (!kinds[`${target}s`].known.has(id) && SLUG.test(id)) {
 			const near = closest(id, validIds[target](), 1);
-			errors.push(at(r === Ref.Affiliation ? 'actors' : 'events', n, REF_PATH[r]!(k), `unknown ${target} "${id}"${near.length ? `; did you mean "${near[0]!}"?` : `; define it in ${target}s.yaml`}`));
+			errors.push(
+				at(
+					r === Ref.Affiliation ? 'actors' : 'events',
+					n,
+					REF_PATH[r]!(k),
+					`unknown ${target} "${id}"${near.length ? `; did you mean "${near[0]!}"?` : `; define it in ${target}s.yaml`}`,
+				),
+			);
 		}
 	});
 	for (const a of accuracy) errors.push(at('events', a.event, [a.field], a.message));
@@ -321,7 +423,13 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 		const full = ['sources', kinds.sources.index[r.source]!, 'outlet'];
 		const { line, col } = places.locate(fileIndex, full);
 		const near = closest(r.outlet, [...vocabulary.outlets.keys()], 1);
-		errors.push({ file: files[fileIndex]!, line, col, path: formatPath(full), message: `unknown outlet "${r.outlet}"${near.length ? `; did you mean "${near[0]!}"?` : '; define it in outlets.yaml (outlets: - id, name, kind, note)'}` });
+		errors.push({
+			file: files[fileIndex]!,
+			line,
+			col,
+			path: formatPath(full),
+			message: `unknown outlet "${r.outlet}"${near.length ? `; did you mean "${near[0]!}"?` : '; define it in outlets.yaml (outlets: - id, name, kind, note)'}`,
+		});
 	}
 
 	if (errors.length) return { ok: false, errors: sortErrors(errors) };
@@ -340,7 +448,6 @@ async function load<R>(dir: string, options: LoadOptions, makeSink: (ids: LoadId
 	const vocab: Vocabulary = Object.freeze(vocabulary);
 	return { ok: true, value: await sink.finish({ story, vocabulary: vocab, version: hash.digest('hex').slice(0, 16) }, slicer) };
 }
-
 
 /**
  * One list of outlets or labels: each record validated (zod; they are few), a repeated id reported
@@ -363,7 +470,13 @@ function loadVocabulary(
 			const first = firstAt.get(`${key}\0${id}`);
 			if (first !== undefined) {
 				const { line, col } = parsed.locate([key, i, 'id']);
-				errors.push({ file, line, col, path: formatPath([key, i, 'id']), message: `duplicate ${what} id "${id}"; it is already used at ${first}` });
+				errors.push({
+					file,
+					line,
+					col,
+					path: formatPath([key, i, 'id']),
+					message: `duplicate ${what} id "${id}"; it is already used at ${first}`,
+				});
 				continue;
 			}
 			firstAt.set(`${key}\0${id}`, `${file}:${parsed.locate([key, i, 'id']).line}`);
@@ -377,7 +490,6 @@ function loadVocabulary(
 		}
 	}
 }
-
 
 /** The first value that appears twice in a short list. */
 function repeated(list: readonly string[]): string | undefined {
@@ -400,7 +512,16 @@ class Records {
  * The parsed value of a record: the record itself when the fast check passed (zod would return an
  * equal value), else zod's output, else undefined after adding zod's errors.
  */
-function valid<S extends z.ZodType>(fastOk: boolean, item: unknown, schema: S, file: string, parsed: ParsedFile, key: string, i: number, errors: DatasetError[]): z.output<S> | undefined {
+function valid<S extends z.ZodType>(
+	fastOk: boolean,
+	item: unknown,
+	schema: S,
+	file: string,
+	parsed: ParsedFile,
+	key: string,
+	i: number,
+	errors: DatasetError[],
+): z.output<S> | undefined {
 	if (fastOk) return item as z.output<S>;
 	// reportInput (for "expected X, got Y") costs a third of the time; only failures need it.
 	let r = schema.safeParse(item);
@@ -433,7 +554,13 @@ function zodErrors(error: z.ZodError, file: string, parsed: ParsedFile, prefix: 
 		if (issue.code === 'unrecognized_keys') {
 			for (const key of issue.keys) {
 				const { line, col } = parsed.locate(p, key);
-				out.push({ file, line, col, path: formatPath([...p, key]), message: `unknown field "${key}"; check the spelling against data/schema.json` });
+				out.push({
+					file,
+					line,
+					col,
+					path: formatPath([...p, key]),
+					message: `unknown field "${key}"; check the spelling against data/schema.json`,
+				});
 			}
 			continue;
 		}

@@ -87,7 +87,9 @@ export function toEvent(ev: EventInput, file: string, fast: FastValidator): Stor
 					location: Object.freeze({
 						name: ev.location.name,
 						...(ev.location.country ? { country: ev.location.country } : {}),
-						...(ev.location.names && Object.keys(ev.location.names).length ? { names: Object.freeze({ ...ev.location.names }) } : {}),
+						...(ev.location.names && Object.keys(ev.location.names).length
+							? { names: Object.freeze({ ...ev.location.names }) }
+							: {}),
 					}),
 				}
 			: {}),

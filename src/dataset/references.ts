@@ -5,7 +5,16 @@
 import type { Slicer } from './slices.js';
 
 /** Kinds of reference, in the order their errors are listed for one record. */
-export const Ref = { Affiliation: 0, SelfAffiliation: 1, Actor: 2, Source: 3, Related: 4, SelfRelated: 5, ClaimBy: 6, ClaimSource: 7 } as const;
+export const Ref = {
+	Affiliation: 0,
+	SelfAffiliation: 1,
+	Actor: 2,
+	Source: 3,
+	Related: 4,
+	SelfRelated: 5,
+	ClaimBy: 6,
+	ClaimSource: 7,
+} as const;
 export type Ref = (typeof Ref)[keyof typeof Ref];
 
 export const REF_TARGET = ['actor', 'actor', 'actor', 'source', 'event', 'event', 'actor', 'source'] as const;

@@ -109,7 +109,8 @@ export async function readLimited(
 		if (root !== undefined) {
 			// A symbolic link may point anywhere (a token file, /etc/passwd): read only what really lies inside.
 			const real = await realpath(absPath);
-			if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) return fail('is a link to a file outside the data directory; only files inside it are read (copy the file in instead)');
+			if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep))
+				return fail('is a link to a file outside the data directory; only files inside it are read (copy the file in instead)');
 			absPath = real;
 		}
 		const st = await stat(absPath);
@@ -119,7 +120,9 @@ export async function readLimited(
 		return fail(`cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
 	}
 	if (size > limits.maxFileBytes) {
-		return fail(`is ${size} bytes; the limit is ${limits.maxFileBytes} bytes. Split it into several files (e.g. one event per file in events/)`);
+		return fail(
+			`is ${size} bytes; the limit is ${limits.maxFileBytes} bytes. Split it into several files (e.g. one event per file in events/)`,
+		);
 	}
 	let bytes: Buffer;
 	try {
@@ -143,7 +146,18 @@ export function parseSafeYaml(
 	const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
 	if (bad >= 0) {
 		const { line, col } = lineColAt(bytes, bad);
-		return { ok: false, errors: [{ file, line, col, path: '', message: `is not valid UTF-8 (byte 0x${bytes[bad]!.toString(16)} at offset ${bad}); save the file as UTF-8` }] };
+		return {
+			ok: false,
+			errors: [
+				{
+					file,
+					line,
+					col,
+					path: '',
+					message: `is not valid UTF-8 (byte 0x${bytes[bad]!.toString(16)} at offset ${bad}); save the file as UTF-8`,
+				},
+			],
+		};
 	}
 	let source = bytes.toString('utf8');
 	if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
@@ -166,14 +180,31 @@ export function parseSafeYaml(
 		const before = source.slice(0, ctl.index);
 		const line = before.split('\n').length;
 		const col = ctl.index - before.lastIndexOf('\n');
-		return { ok: false, errors: [{ file, line, col, path: '', message: `contains the control character U+${ctl[0].charCodeAt(0).toString(16).padStart(4, '0')}; remove it` }] };
+		return {
+			ok: false,
+			errors: [
+				{
+					file,
+					line,
+					col,
+					path: '',
+					message: `contains the control character U+${ctl[0].charCodeAt(0).toString(16).padStart(4, '0')}; remove it`,
+				},
+			],
+		};
 	}
 	if (json) {
 		const fast = parseJsonFast(json.value, source, bytes, file, limits);
 		if (fast) return fast;
 	}
 	const blockProblem = blockDepthProblem(source, limits.maxDepth);
-	if (blockProblem) return { ok: false, errors: [{ file, line: blockProblem.line, col: blockProblem.col, path: '', message: `nests deeper than ${limits.maxDepth} levels` }] };
+	if (blockProblem)
+		return {
+			ok: false,
+			errors: [
+				{ file, line: blockProblem.line, col: blockProblem.col, path: '', message: `nests deeper than ${limits.maxDepth} levels` },
+			],
+		};
 	const depthProblem = flowDepthProblem(source, limits.maxDepth);
 	const lc = new LineCounter();
 	if (depthProblem >= 0) {
@@ -195,15 +226,25 @@ export function parseSafeYaml(
 			customTags: [],
 		});
 	} catch (err) {
-		if (err instanceof RangeError) return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: `nests deeper than ${limits.maxDepth} levels` }] };
-		return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: `cannot be parsed: ${err instanceof Error ? err.message : String(err)}` }] };
+		if (err instanceof RangeError)
+			return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: `nests deeper than ${limits.maxDepth} levels` }] };
+		return {
+			ok: false,
+			errors: [{ file, line: 0, col: 0, path: '', message: `cannot be parsed: ${err instanceof Error ? err.message : String(err)}` }],
+		};
 	}
 	// Unknown tags (!!js/function, !custom) are only warnings to the parser; here they are errors.
 	for (const e of [...doc.errors, ...doc.warnings]) {
 		const { line, col } = lc.linePos(e.pos[0]);
 		// The parser reports its own stack overflow as a syntax error; it is nesting the pre-scans missed.
 		const overflow = /Maximum call stack size exceeded/u.test(e.message);
-		errors.push({ file, line, col, path: '', message: overflow ? `nests deeper than ${limits.maxDepth} levels` : `YAML syntax: ${firstLine(e.message)}` });
+		errors.push({
+			file,
+			line,
+			col,
+			path: '',
+			message: overflow ? `nests deeper than ${limits.maxDepth} levels` : `YAML syntax: ${firstLine(e.message)}`,
+		});
 	}
 	if (errors.length) return { ok: false, errors };
 
@@ -250,7 +291,20 @@ export function parseSafeYaml(
 		value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
 	} catch (err) {
 		const msg = err instanceof Error ? err.message : String(err);
-		return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: /alias/iu.test(msg) ? `uses too many YAML aliases (limit ${limits.maxAliasCount}); write the values out instead` : `cannot be read: ${firstLine(msg)}` }] };
+		return {
+			ok: false,
+			errors: [
+				{
+					file,
+					line: 0,
+					col: 0,
+					path: '',
+					message: /alias/iu.test(msg)
+						? `uses too many YAML aliases (limit ${limits.maxAliasCount}); write the values out instead`
+						: `cannot be read: ${firstLine(msg)}`,
+				},
+			],
+		};
 	}
 
 	const locate = (path: readonly PropertyKey[], key?: string): { line: number; col: number } => {
@@ -280,7 +334,13 @@ export function parseSafeYaml(
  * positions are worked out with the YAML parser only when something needs locating. Returns
  * undefined to fall back to the full YAML path (for example on a duplicate key, to report its line).
  */
-function parseJsonFast(value: unknown, source: string, bytes: Buffer, file: string, limits: SafeYamlLimits): { ok: true; parsed: ParsedFile } | undefined {
+function parseJsonFast(
+	value: unknown,
+	source: string,
+	bytes: Buffer,
+	file: string,
+	limits: SafeYamlLimits,
+): { ok: true; parsed: ParsedFile } | undefined {
 	// JSON.parse keeps the last of two equal keys silently; an editor deserves to hear about it. Each
 	// key of the text is followed by the only colons outside strings, so fewer keys in the value than
 	// colons in the text means a repeated key — counted without the Set and the slice per key of
@@ -365,7 +425,7 @@ function blockDepthProblem(source: string, maxDepth: number): { line: number; co
 	const limit = maxDepth * 4 + 32;
 	const indents: number[] = [];
 	let line = 0;
-	for (let start = 0; start < source.length; ) {
+	for (let start = 0; start < source.length;) {
 		let end = source.indexOf('\n', start);
 		if (end < 0) end = source.length;
 		line++;

@@ -28,26 +28,46 @@ export const dateField = z
 		const r = parsePartialDate(value);
 		if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message });
 	})
-	.meta({ description: `A date at its precision: ${DATE_FORMS}. Examples: 2025-06-27, 2025-06, 2025, ~2025-10-20, 2025-07-03/2025-07-04` });
+	.meta({
+		description: `A date at its precision: ${DATE_FORMS}. Examples: 2025-06-27, 2025-06, 2025, ~2025-10-20, 2025-07-03/2025-07-04`,
+	});
 
 const url = z
 	.string()
 	.max(2000)
 	.regex(/^https?:\/\/[^\s<>"]+$/u, 'must be an http:// or https:// URL without spaces')
 	// The URL is published in /event and the .ics export: a user name or password in it would be too.
-	.refine((v) => !/^https?:\/\/[^/?#]*@/iu.test(v), 'must not contain a user name or password before the host (…@); remove them, as the URL is published with every event that cites it');
+	.refine(
+		(v) => !/^https?:\/\/[^/?#]*@/iu.test(v),
+		'must not contain a user name or password before the host (…@); remove them, as the URL is published with every event that cites it',
+	);
 
 /** Per-language translations of a text field, keyed by language tag. */
 const translations = z.record(lang, text(2000)).meta({ description: 'Translations keyed by language tag, e.g. { ru: "…", az: "…" }' });
 
-export const actorTypes = ['state', 'government_body', 'person', 'media_org', 'security_force', 'court', 'parliament', 'igo', 'diaspora_org', 'group', 'company', 'other'] as const;
+export const actorTypes = [
+	'state',
+	'government_body',
+	'person',
+	'media_org',
+	'security_force',
+	'court',
+	'parliament',
+	'igo',
+	'diaspora_org',
+	'group',
+	'company',
+	'other',
+] as const;
 
 /**
  * The story's title or summary in other languages, each held to the English field's length (events'
  * `titles` and `summaries` use {@link translations}, which the loader's fast path mirrors).
  */
 const storyTranslations = (max: number) =>
-	z.record(lang, text(max)).meta({ description: `Translations keyed by language tag, e.g. { ru: "…", az: "…" }; each at most ${max} characters` });
+	z
+		.record(lang, text(max))
+		.meta({ description: `Translations keyed by language tag, e.g. { ru: "…", az: "…" }; each at most ${max} characters` });
 
 export const storySchema = z
 	.object({
@@ -69,18 +89,38 @@ export const actorSchema = z
 	.object({
 		id: slug,
 		name: text(200),
-		aliases: z.array(text(200)).max(100).optional().meta({ description: 'Other names, spellings and transliterations (Səfərov, Сафаров, Guseyn)' }),
+		aliases: z
+			.array(text(200))
+			.max(100)
+			.optional()
+			.meta({ description: 'Other names, spellings and transliterations (Səfərov, Сафаров, Guseyn)' }),
 		type: z.enum(actorTypes),
-		country: z.string().regex(/^[A-Z]{3}$/u, 'an ISO 3166-1 alpha-3 code such as "AZE", "RUS", "IRN"').optional(),
+		country: z
+			.string()
+			.regex(/^[A-Z]{3}$/u, 'an ISO 3166-1 alpha-3 code such as "AZE", "RUS", "IRN"')
+			.optional(),
 		description: text(2000),
 		affiliations: z.array(slug).max(50).optional().meta({ description: 'Ids of actors this one belongs to or speaks for' }),
-		wikidata: z.string().regex(/^Q[1-9]\d*$/u, 'a Wikidata id such as "Q227"').optional(),
+		wikidata: z
+			.string()
+			.regex(/^Q[1-9]\d*$/u, 'a Wikidata id such as "Q227"')
+			.optional(),
 		names: translations.optional(),
 		descriptions: translations.optional().meta({ description: 'The short description in other languages, keyed by language tag' }),
 	})
 	.strict();
 
-export const outletKinds = ['state', 'pro-government', 'public', 'private', 'affiliated', 'independent', 'official', 'wire', 'unknown'] as const;
+export const outletKinds = [
+	'state',
+	'pro-government',
+	'public',
+	'private',
+	'affiliated',
+	'independent',
+	'official',
+	'wire',
+	'unknown',
+] as const;
 /** The older, coarse source label; a source that names no outlet still gives one. */
 export const sourceAffiliations = ['independent', 'state-affiliated', 'party'] as const;
 
@@ -94,13 +134,17 @@ export const outletSchema = z
 	.object({
 		id: slug,
 		name: text(200),
-		names: translations.optional().meta({ description: "The outlet's name where another language has an established form (ТАСС, «Коммерсантъ»)" }),
+		names: translations
+			.optional()
+			.meta({ description: "The outlet's name where another language has an established form (ТАСС, «Коммерсантъ»)" }),
 		country: country.optional().meta({ description: 'Where the outlet is based' }),
 		kind: z.enum(outletKinds).meta({
 			description:
 				'state (state-owned or state-run media of `state`); pro-government (privately owned, follows the government of `state`); public (publicly funded, independent by statute, of `state`); private (privately owned); affiliated (speaks for the party or movement `party`); independent; official (an official body of `state` publishing for itself); wire (a news agency); unknown (ownership not established)',
 		}),
-		state: country.optional().meta({ description: 'For state, pro-government, public and official outlets: the state whose media or body it is' }),
+		state: country
+			.optional()
+			.meta({ description: 'For state, pro-government, public and official outlets: the state whose media or body it is' }),
 		party: text(200).optional().meta({ description: 'For affiliated outlets: the party or movement (Hezbollah)' }),
 		parties: translations.optional().meta({ description: 'The party or movement in other languages' }),
 		note: text(300).meta({ description: 'One line giving the reason for the kind: owner, funder or who appoints the editor' }),
@@ -110,10 +154,30 @@ export const outletSchema = z
 	.strict()
 	.superRefine((o, ctx) => {
 		const needsState = o.kind === 'state' || o.kind === 'pro-government' || o.kind === 'public' || o.kind === 'official';
-		if (needsState && o.state === undefined) ctx.addIssue({ code: 'custom', path: ['kind'], message: `a ${o.kind} outlet names its state: add state: with an ISO 3166-1 alpha-3 code such as "RUS"` });
-		if (!needsState && o.state !== undefined) ctx.addIssue({ code: 'custom', path: ['state'], message: `state: is for state, pro-government, public and official outlets, not ${o.kind}; remove it or change the kind` });
-		if (o.kind === 'affiliated' && o.party === undefined) ctx.addIssue({ code: 'custom', path: ['kind'], message: 'an affiliated outlet names the party or movement it speaks for: add party: (e.g. "Hezbollah")' });
-		if (o.kind !== 'affiliated' && (o.party !== undefined || o.parties !== undefined)) ctx.addIssue({ code: 'custom', path: [o.party !== undefined ? 'party' : 'parties'], message: `party: is for affiliated outlets, not ${o.kind}; remove it or change the kind` });
+		if (needsState && o.state === undefined)
+			ctx.addIssue({
+				code: 'custom',
+				path: ['kind'],
+				message: `a ${o.kind} outlet names its state: add state: with an ISO 3166-1 alpha-3 code such as "RUS"`,
+			});
+		if (!needsState && o.state !== undefined)
+			ctx.addIssue({
+				code: 'custom',
+				path: ['state'],
+				message: `state: is for state, pro-government, public and official outlets, not ${o.kind}; remove it or change the kind`,
+			});
+		if (o.kind === 'affiliated' && o.party === undefined)
+			ctx.addIssue({
+				code: 'custom',
+				path: ['kind'],
+				message: 'an affiliated outlet names the party or movement it speaks for: add party: (e.g. "Hezbollah")',
+			});
+		if (o.kind !== 'affiliated' && (o.party !== undefined || o.parties !== undefined))
+			ctx.addIssue({
+				code: 'custom',
+				path: [o.party !== undefined ? 'party' : 'parties'],
+				message: `party: is for affiliated outlets, not ${o.kind}; remove it or change the kind`,
+			});
 	});
 
 /**
@@ -130,17 +194,28 @@ export const sourceSchema = z
 		published: dateField.optional(),
 		language: lang,
 		affiliation: z.enum(sourceAffiliations).optional().meta({
-			description: 'Older form, without outlet: independent; state-affiliated (state media of any country); party (a side in the story speaking for itself)',
+			description:
+				'Older form, without outlet: independent; state-affiliated (state media of any country); party (a side in the story speaking for itself)',
 		}),
 	})
 	.strict()
 	.superRefine((x, ctx) => {
 		if (x.outlet !== undefined) {
 			for (const k of ['publisher', 'affiliation'] as const) {
-				if (x[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `a source with outlet: takes its name and label from the outlet; remove ${k}:` });
+				if (x[k] !== undefined)
+					ctx.addIssue({
+						code: 'custom',
+						path: [k],
+						message: `a source with outlet: takes its name and label from the outlet; remove ${k}:`,
+					});
 			}
 		} else if (x.publisher === undefined || x.affiliation === undefined) {
-			ctx.addIssue({ code: 'custom', path: ['outlet'], message: 'a source names its outlet: add outlet: with an id from outlets.yaml (or, in the older form, both publisher: and affiliation:)' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['outlet'],
+				message:
+					'a source names its outlet: add outlet: with an id from outlets.yaml (or, in the older form, both publisher: and affiliation:)',
+			});
 		}
 	});
 
@@ -153,7 +228,6 @@ export const labelSchema = z
 	})
 	.strict();
 
-
 export const claimSchema = z
 	.object({
 		id: slug,
@@ -161,7 +235,10 @@ export const claimSchema = z
 		stance: z.enum(stances),
 		topic: slug.optional().meta({ description: 'What the claim is about, shared by opposing claims: cause-of-death, detainee-count…' }),
 		text: text(2000),
-		quote: z.object({ text: text(2000), lang }).strict().optional(),
+		quote: z
+			.object({ text: text(2000), lang })
+			.strict()
+			.optional(),
 		source: slug,
 		date: dateField.optional(),
 		translations: translations.optional(),
@@ -190,7 +267,9 @@ const embargoField = z
 	.string()
 	.regex(EMBARGO, 'an embargo is a date-time with its offset, such as "2025-07-01T09:00:00+04:00" or "2025-07-01T05:00:00Z"')
 	.refine((v) => !Number.isNaN(embargoMs(v)), 'is not a real date-time (check the day and the hour)')
-	.meta({ description: 'The event stays invisible (commands, briefings, alerts, exports) until this instant, e.g. 2025-07-01T09:00:00+04:00' });
+	.meta({
+		description: 'The event stays invisible (commands, briefings, alerts, exports) until this instant, e.g. 2025-07-01T09:00:00+04:00',
+	});
 export const relationTypes = ['response_to', 'caused_by', 'part_of', 'follows', 'context'] as const;
 
 export const eventSchema = z
@@ -202,7 +281,10 @@ export const eventSchema = z
 		location: z
 			.object({
 				name: text(200),
-				country: z.string().regex(/^[A-Z]{3}$/u, 'an ISO 3166-1 alpha-3 code such as "AZE"').optional(),
+				country: z
+					.string()
+					.regex(/^[A-Z]{3}$/u, 'an ISO 3166-1 alpha-3 code such as "AZE"')
+					.optional(),
 				names: translations.optional().meta({ description: 'The place name in other languages: { ru: Баку, az: Bakı, fa: باکو }' }),
 			})
 			.strict()
@@ -215,13 +297,22 @@ export const eventSchema = z
 		sources: z.array(slug).min(1, 'every event cites at least one source').max(50),
 		status: z.enum(eventStatuses),
 		note: text(2000).optional().meta({ description: 'Editorial note shown with disputed or corrected events' }),
-		related: z.array(z.object({ event: slug, type: z.enum(relationTypes) }).strict()).max(50).optional(),
+		related: z
+			.array(z.object({ event: slug, type: z.enum(relationTypes) }).strict())
+			.max(50)
+			.optional(),
 		claims: z.array(claimSchema).max(200).optional(),
 		titles: translations.optional(),
 		summaries: translations.optional(),
 		notes: translations.optional().meta({ description: 'The editorial note in other languages, keyed by language tag' }),
-		priority: z.enum(priorities).optional().meta({ description: 'breaking: pushed at once to subscriptions with alerts:breaking or alerts:all; normal (the default): only to alerts:all' }),
-		draft: z.boolean().optional().meta({ description: 'true: the event is never shown anywhere until this is removed or set to false' }),
+		priority: z.enum(priorities).optional().meta({
+			description:
+				'breaking: pushed at once to subscriptions with alerts:breaking or alerts:all; normal (the default): only to alerts:all',
+		}),
+		draft: z
+			.boolean()
+			.optional()
+			.meta({ description: 'true: the event is never shown anywhere until this is removed or set to false' }),
 		embargo: embargoField.optional(),
 	})
 	.strict();
@@ -251,7 +342,10 @@ export const datasetFileSchema = z
 		outlets: z.array(outletSchema).optional(),
 		topics: z.array(labelSchema).optional().meta({ description: 'Labels of the dispute topics claims name (topic: cause-of-death)' }),
 		tags: z.array(labelSchema).optional().meta({ description: 'Labels of the tags events carry' }),
-		roles: z.array(labelSchema).optional().meta({ description: 'Labels of the roles actors play in events (role: speaker), beyond the built-in ones' }),
+		roles: z
+			.array(labelSchema)
+			.optional()
+			.meta({ description: 'Labels of the roles actors play in events (role: speaker), beyond the built-in ones' }),
 	})
 	.strict();
 

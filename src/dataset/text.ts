@@ -4,10 +4,51 @@
  */
 
 const CYRILLIC: Record<string, string> = {
-	а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
-	н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch',
-	ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya', і: 'i', ї: 'yi', є: 'ye', ґ: 'g', ә: 'e', ғ: 'g', қ: 'k', ң: 'n',
-	ө: 'o', ү: 'u', ұ: 'u', һ: 'h',
+	а: 'a',
+	б: 'b',
+	в: 'v',
+	г: 'g',
+	д: 'd',
+	е: 'e',
+	ё: 'e',
+	ж: 'zh',
+	з: 'z',
+	и: 'i',
+	й: 'y',
+	к: 'k',
+	л: 'l',
+	м: 'm',
+	н: 'n',
+	о: 'o',
+	п: 'p',
+	р: 'r',
+	с: 's',
+	т: 't',
+	у: 'u',
+	ф: 'f',
+	х: 'kh',
+	ц: 'ts',
+	ч: 'ch',
+	ш: 'sh',
+	щ: 'shch',
+	ъ: '',
+	ы: 'y',
+	ь: '',
+	э: 'e',
+	ю: 'yu',
+	я: 'ya',
+	і: 'i',
+	ї: 'yi',
+	є: 'ye',
+	ґ: 'g',
+	ә: 'e',
+	ғ: 'g',
+	қ: 'k',
+	ң: 'n',
+	ө: 'o',
+	ү: 'u',
+	ұ: 'u',
+	һ: 'h',
 };
 
 const LATIN_EXTRA: Record<string, string> = { ə: 'e', ı: 'i', ß: 'ss', æ: 'ae', ø: 'o', đ: 'd', ł: 'l', œ: 'oe', þ: 'th' };
@@ -48,7 +89,10 @@ export function fold(input: string): string {
 	// Most text is ASCII: nothing to strip or transliterate.
 	if (!/[^\u0020-\u007e]/u.test(input)) return input.toLowerCase();
 	// NFKD splits accents, hamzas and madda off their letters and maps presentation forms to letters.
-	const lower = input.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+	const lower = input
+		.normalize('NFKD')
+		.replace(/\p{M}+/gu, '')
+		.toLowerCase();
 	let out = '';
 	for (const ch of lower) out += CYRILLIC[ch] ?? LATIN_EXTRA[ch] ?? ARABIC_SCRIPT[ch] ?? ch;
 	return out;
@@ -78,7 +122,33 @@ export function tokenize(input: string): string[] {
 	return words ? words : [];
 }
 
-const STOP = new Set(['the', 'a', 'an', 'of', 'in', 'on', 'and', 'or', 'to', 'for', 'by', 'at', 'with', 'is', 'was', 'as', 'from', 'its', 'it', 'be', 'that', 'this', 'are', 'his', 'her']);
+const STOP = new Set([
+	'the',
+	'a',
+	'an',
+	'of',
+	'in',
+	'on',
+	'and',
+	'or',
+	'to',
+	'for',
+	'by',
+	'at',
+	'with',
+	'is',
+	'was',
+	'as',
+	'from',
+	'its',
+	'it',
+	'be',
+	'that',
+	'this',
+	'are',
+	'his',
+	'her',
+]);
 
 /** Tokens worth indexing: no stop words, no one-letter noise. */
 export function indexTokens(input: string): string[] {
@@ -115,5 +185,8 @@ export function closest(input: string, candidates: Iterable<string>, limit = 3):
 		const d = editDistance(f, fold(c), max);
 		if (d <= max) scored.push([c, d]);
 	}
-	return scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0])).slice(0, limit).map(([c]) => c);
+	return scored
+		.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]))
+		.slice(0, limit)
+		.map(([c]) => c);
 }

@@ -61,7 +61,10 @@ export function localizeCommandMentions(text: string, locale: string | undefined
 	return text.replace(MENTION, (whole, lead: string, name: string, options: string) => {
 		const label = raw(l, `cmd.${name}.label`);
 		if (label === undefined) return whole;
-		const named = options.replace(OPTION, (_o, space: string, opt: string) => `${space}${raw(l, `cmd.${name}.opt.${opt}.label`) ?? opt}:`);
+		const named = options.replace(
+			OPTION,
+			(_o, space: string, opt: string) => `${space}${raw(l, `cmd.${name}.opt.${opt}.label`) ?? opt}:`,
+		);
 		return `${lead}/${label}${named}`;
 	});
 }
@@ -74,7 +77,13 @@ function mentionBlock(block: Block, locale: string): Block {
 		case 'paragraph':
 			return { ...block, spans: spans(block.spans) };
 		case 'fields':
-			return { ...block, fields: block.fields.map((f) => ({ name: localizeCommandMentions(f.name, locale), value: localizeCommandMentions(f.value, locale) })) };
+			return {
+				...block,
+				fields: block.fields.map((f) => ({
+					name: localizeCommandMentions(f.name, locale),
+					value: localizeCommandMentions(f.value, locale),
+				})),
+			};
 		default:
 			// Event lines, claims and sources are dataset text.
 			return block;

@@ -55,7 +55,8 @@ export function missingTranslations(dataset: DatasetSnapshot, languages: readonl
 
 	for (const lang of languages) {
 		if (lang === 'en') continue;
-		const miss = (kind: MissingTranslation['kind'], id: string, field: string, file?: string) => out.push({ lang, kind, id, field, ...(file ? { file } : {}) });
+		const miss = (kind: MissingTranslation['kind'], id: string, field: string, file?: string) =>
+			out.push({ lang, kind, id, field, ...(file ? { file } : {}) });
 		const s = dataset.story;
 		if (!has(s.titles, lang)) miss('story', 'story', 'titles');
 		if (!has(s.summaries, lang)) miss('story', 'story', 'summaries');
@@ -77,7 +78,8 @@ export function missingTranslations(dataset: DatasetSnapshot, languages: readonl
 		const labels = (kind: 'topic' | 'tag' | 'role', used: ReadonlySet<string>, own: ReadonlyMap<string, Label>) => {
 			for (const slug of [...used].sort()) {
 				const l = own.get(slug);
-				if (!(l && has(l.labels, lang)) && !inCatalog(kind, slug, lang)) miss(kind, slug, l ? 'labels' : `${kind}s: (no label yet)`);
+				if (!(l && has(l.labels, lang)) && !inCatalog(kind, slug, lang))
+					miss(kind, slug, l ? 'labels' : `${kind}s: (no label yet)`);
 			}
 		};
 		labels('topic', topics, dataset.vocabulary.topics);

@@ -40,7 +40,9 @@ export function outletLabel(o: Outlet, i18n: Translator): string {
 			return i18n.t(`outlet.kind.${o.kind}`, { state: countryForm(o.state ?? o.country ?? '?', i18n) });
 		case 'private':
 		case 'wire':
-			return o.country ? i18n.t(`outlet.kind.${o.kind}.country`, { country: countryForm(o.country, i18n) }) : i18n.t(`outlet.kind.${o.kind}`);
+			return o.country
+				? i18n.t(`outlet.kind.${o.kind}.country`, { country: countryForm(o.country, i18n) })
+				: i18n.t(`outlet.kind.${o.kind}`);
 		case 'affiliated':
 			return i18n.t('outlet.kind.affiliated', { party: o.party ? i18n.name(o.party, o.parties) : '?' });
 		case 'independent':

@@ -25,8 +25,16 @@ const TELEGRAM: readonly (readonly [RegExp, MessageKey])[] = [
 ];
 
 /** Discord JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes). */
-const DISCORD: Readonly<Record<string, MessageKey>> = { '10003': 'pause.chatNotFound', '50001': 'pause.noAccess', '50013': 'pause.noRights' };
-const DISCORD_STATUS: Readonly<Record<string, MessageKey>> = { '401': 'pause.unauthorized', '403': 'pause.noAccess', '404': 'pause.chatNotFound' };
+const DISCORD: Readonly<Record<string, MessageKey>> = {
+	'10003': 'pause.chatNotFound',
+	'50001': 'pause.noAccess',
+	'50013': 'pause.noRights',
+};
+const DISCORD_STATUS: Readonly<Record<string, MessageKey>> = {
+	'401': 'pause.unauthorized',
+	'403': 'pause.noAccess',
+	'404': 'pause.chatNotFound',
+};
 
 /** "(after 2 messages of the reply went out)", which the Telegram sender appends to a partial send. */
 const PARTIAL = / \(after (\d+) messages? of the reply went out\)$/u;

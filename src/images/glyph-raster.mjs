@@ -161,7 +161,9 @@ function renderMasks(need) {
 	}
 	const width = Math.min(ATLAS_WIDTH, Math.max(1, ...cells.map((c) => c.cx + c.w)));
 	const height = Math.max(1, y + rowHeight);
-	const paths = cells.map((c) => `<path transform="matrix(${c.k} 0 0 ${-c.k} ${c.cx - c.ox + c.fx} ${c.cy - c.oy + c.fy})" d="${c.outline.d}"/>`);
+	const paths = cells.map(
+		(c) => `<path transform="matrix(${c.k} 0 0 ${-c.k} ${c.cx - c.ox + c.fx} ${c.cy - c.oy + c.fy})" d="${c.outline.d}"/>`,
+	);
 	const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${paths.join('')}</svg>`;
 	const img = new Resvg(svg, { font: { loadSystemFonts: false }, fitTo: { mode: 'original' }, logLevel: 'off' }).render();
 	const px = img.pixels;

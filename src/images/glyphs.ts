@@ -88,7 +88,14 @@ function outliner(weight: FontWeight): Outliner {
 		const loca = m.tables.get('loca');
 		const head = m.tables.get('head');
 		if (!glyf || !loca || !head) throw new Error('the shipped font has no TrueType outlines');
-		o = { m, glyf: glyf.offset, loca: loca.offset, longLoca: m.data.readInt16BE(head.offset + 50) === 1, kern: readKern(m), paths: new Map() };
+		o = {
+			m,
+			glyf: glyf.offset,
+			loca: loca.offset,
+			longLoca: m.data.readInt16BE(head.offset + 50) === 1,
+			kern: readKern(m),
+			paths: new Map(),
+		};
 		outliners.set(weight, o);
 	}
 	return o;
@@ -162,14 +169,17 @@ function contours(o: Outliner, g: number, depth = 0): Point[][] {
 	const count = n > 0 ? ends[n - 1]! + 1 : 0;
 	p += 2 + b.readUInt16BE(p);
 	const flags = new Uint8Array(count);
-	for (let i = 0; i < count; ) {
+	for (let i = 0; i < count;) {
 		const f = b[p++]!;
 		flags[i++] = f;
 		if (f & 0x8) for (let r = b[p++]!; r > 0 && i < count; r--) flags[i++] = f;
 	}
 	const xs = new Int32Array(count);
 	const ys = new Int32Array(count);
-	for (const [arr, short, same] of [[xs, 0x2, 0x10], [ys, 0x4, 0x20]] as const) {
+	for (const [arr, short, same] of [
+		[xs, 0x2, 0x10],
+		[ys, 0x4, 0x20],
+	] as const) {
 		let v = 0;
 		for (let i = 0; i < count; i++) {
 			const f = flags[i]!;
@@ -290,7 +300,14 @@ export class GlyphSink {
 	private readonly texts: TextSprite[] = [];
 
 	/** Adds a run's glyphs (see runGlyphs) at `x` (left end) and baseline `y`; false when its colour is not #rrggbb. */
-	add(run: { readonly glyphs: readonly number[]; readonly pens: readonly number[] }, weight: FontWeight, size: number, x: number, y: number, fill: string): boolean {
+	add(
+		run: { readonly glyphs: readonly number[]; readonly pens: readonly number[] },
+		weight: FontWeight,
+		size: number,
+		x: number,
+		y: number,
+		fill: string,
+	): boolean {
 		if (!/^#[0-9a-f]{6}$/iu.test(fill)) return false;
 		const colour = Number.parseInt(fill.slice(1), 16);
 		const o = outliner(weight);
@@ -304,7 +321,12 @@ export class GlyphSink {
 			if (n === undefined) {
 				n = this.outlines.length;
 				this.index.set(key, n);
-				this.outlines.push({ key, d: `M${num(path.sx)} ${num(path.sy)}${path.rest}`, box: glyphBox(o, g), unitsPerEm: o.m.unitsPerEm });
+				this.outlines.push({
+					key,
+					d: `M${num(path.sx)} ${num(path.sy)}${path.rest}`,
+					box: glyphBox(o, g),
+					unitsPerEm: o.m.unitsPerEm,
+				});
 			}
 			this.draws.push(n, size, x + pens[i]! * k, y, colour);
 		});
@@ -341,8 +363,16 @@ export function drawText(spec: TextSpec, mode: TextMode | GlyphSink, defaults: T
 		const x0 = spec.x ?? spec.spans[0]?.x ?? 0;
 		const y0 = spec.y ?? spec.spans[0]?.y ?? 0;
 		const local: TextSpec = {
-			...spec, x: 0, y: 0, size: spec.size ?? defaults.size, fill: spec.fill ?? defaults.fill,
-			spans: spec.spans.map((sp) => ({ ...sp, ...(sp.x !== undefined ? { x: sp.x - x0 } : {}), ...(sp.y !== undefined ? { y: sp.y - y0 } : {}) })),
+			...spec,
+			x: 0,
+			y: 0,
+			size: spec.size ?? defaults.size,
+			fill: spec.fill ?? defaults.fill,
+			spans: spec.spans.map((sp) => ({
+				...sp,
+				...(sp.x !== undefined ? { x: sp.x - x0 } : {}),
+				...(sp.y !== undefined ? { y: sp.y - y0 } : {}),
+			})),
 		};
 		mode.addText(textElement(local, true), x0, y0, spriteBox(local));
 		return '';
@@ -359,11 +389,20 @@ function textElement(spec: TextSpec, rendering: boolean): string {
 				: escapeXml(s.text),
 		)
 		.join('');
-	const family = rendering ? (spec.spans.some((sp) => RTL_CHAR.test(sp.text)) ? `'${ARABIC_FAMILY}', '${FONT_FAMILY}'` : undefined) : undefined;
+	const family = rendering
+		? spec.spans.some((sp) => RTL_CHAR.test(sp.text))
+			? `'${ARABIC_FAMILY}', '${FONT_FAMILY}'`
+			: undefined
+		: undefined;
 	return el(
 		'text',
 		{
-			x: spec.x, y: spec.y, 'font-family': family, 'font-size': spec.size, 'font-weight': spec.weight, fill: spec.fill,
+			x: spec.x,
+			y: spec.y,
+			'font-family': family,
+			'font-size': spec.size,
+			'font-weight': spec.weight,
+			fill: spec.fill,
 			'text-anchor': spec.anchor === 'start' ? undefined : spec.anchor,
 		},
 		inner,
@@ -407,7 +446,8 @@ function outlines(spec: TextSpec, defaults: TextDefaults, sink: GlyphSink | unde
 	const lines: { x: number; y: number; spans: TextSpan[] }[] = [];
 	for (const s of spec.spans) {
 		const cur = lines[lines.length - 1];
-		if (!cur || s.x !== undefined || s.y !== undefined) lines.push({ x: s.x ?? cur?.x ?? spec.x ?? 0, y: s.y ?? cur?.y ?? spec.y ?? 0, spans: [s] });
+		if (!cur || s.x !== undefined || s.y !== undefined)
+			lines.push({ x: s.x ?? cur?.x ?? spec.x ?? 0, y: s.y ?? cur?.y ?? spec.y ?? 0, spans: [s] });
 		else cur.spans.push(s);
 	}
 	const out: string[] = [];
@@ -424,7 +464,14 @@ function outlines(spec: TextSpec, defaults: TextDefaults, sink: GlyphSink | unde
 		for (const run of runs) {
 			if (!sink?.add(run.glyphs, run.weight, run.size, x, line.y, run.fill)) {
 				const d = runPath(run.glyphs, run.weight);
-				if (d) out.push(el('path', { transform: `matrix(${scale(run.k)} 0 0 ${scale(-run.k)} ${num(x)} ${num(line.y)})`, fill: run.fill, d }));
+				if (d)
+					out.push(
+						el('path', {
+							transform: `matrix(${scale(run.k)} 0 0 ${scale(-run.k)} ${num(x)} ${num(line.y)})`,
+							fill: run.fill,
+							d,
+						}),
+					);
 			}
 			x += run.width;
 		}

@@ -79,9 +79,15 @@ function cached(dataset: DatasetSnapshot, key: string, make: () => Promise<Image
  * Russia 5; 3 disputed."
  */
 export function timelineImage(
-	dataset: DatasetSnapshot, events: readonly StoryEvent[], title: string, i18n: Translator = ENGLISH, opts: TimelineImageOptions = {},
+	dataset: DatasetSnapshot,
+	events: readonly StoryEvent[],
+	title: string,
+	i18n: Translator = ENGLISH,
+	opts: TimelineImageOptions = {},
 ): Promise<ImageAttachment> {
-	const ids = createHash('sha1').update(events.map((e) => e.id).join('\n')).digest('base64');
+	const ids = createHash('sha1')
+		.update(events.map((e) => e.id).join('\n'))
+		.digest('base64');
 	const key = ['timeline', i18n.locale, title, opts.maxEvents ?? '', ids].join('\u0000');
 	return cached(dataset, key, () => drawTimelineImage(dataset, events, title, i18n, opts));
 }
@@ -91,7 +97,11 @@ export function timelineImage(
  * result's head is listed only to draw a picture not yet cached.
  */
 export function timelineImageOf(
-	dataset: DatasetSnapshot, query: TimelineQuery, title: string, i18n: Translator = ENGLISH, opts: TimelineImageOptions = {},
+	dataset: DatasetSnapshot,
+	query: TimelineQuery,
+	title: string,
+	i18n: Translator = ENGLISH,
+	opts: TimelineImageOptions = {},
 ): Promise<ImageAttachment> {
 	const key = ['timeline-query', i18n.locale, title, opts.maxEvents ?? '', query.key].join('\u0000');
 	return cached(dataset, key, () => {
@@ -101,9 +111,21 @@ export function timelineImageOf(
 }
 
 async function drawTimelineImage(
-	dataset: DatasetSnapshot, events: readonly StoryEvent[], title: string, i18n: Translator, opts: TimelineImageOptions, total?: number, capped?: boolean,
+	dataset: DatasetSnapshot,
+	events: readonly StoryEvent[],
+	title: string,
+	i18n: Translator,
+	opts: TimelineImageOptions,
+	total?: number,
+	capped?: boolean,
 ): Promise<ImageAttachment> {
-	const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}), ...(total !== undefined ? { total } : {}), ...(capped ? { capped } : {}) });
+	const layout = layoutTimeline(dataset, events, {
+		title,
+		i18n,
+		...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}),
+		...(total !== undefined ? { total } : {}),
+		...(capped ? { capped } : {}),
+	});
 	const glyphs = new GlyphSink();
 	const svg = drawTimeline(layout, glyphs);
 	const png = await renderPngOffThread({ svg, glyphs: glyphs.job(), opaque: true });
@@ -125,7 +147,10 @@ function timelineAlt(layout: TimelineLayout, title: string, i18n: Translator): s
 			...(corrected > 0 ? [i18n.t('image.alt.corrected', { n: corrected })] : []),
 		];
 		const params = { n: marks.length, from: i18n.date(first), to: i18n.date(last), lanes };
-		alt = flags.length > 0 ? i18n.t('image.alt.timeline.flagged', { ...params, flags: i18n.list(flags) }) : i18n.t('image.alt.timeline', params);
+		alt =
+			flags.length > 0
+				? i18n.t('image.alt.timeline.flagged', { ...params, flags: i18n.list(flags) })
+				: i18n.t('image.alt.timeline', params);
 	}
 	if (layout.omitted > 0) alt += ` ${i18n.t(layout.omittedCapped ? 'image.alt.more.capped' : 'image.alt.more', { n: layout.omitted })}`;
 	return alt;
@@ -143,24 +168,44 @@ function relationsAlt(layout: RelationsLayout, i18n: Translator): string {
  * the same layout and words as {@link timelineImage}, with no rendering off the event loop.
  */
 export function timelineSvgImage(
-	dataset: DatasetSnapshot, events: readonly StoryEvent[], title: string, i18n: Translator = ENGLISH, opts: TimelineImageOptions = {},
+	dataset: DatasetSnapshot,
+	events: readonly StoryEvent[],
+	title: string,
+	i18n: Translator = ENGLISH,
+	opts: TimelineImageOptions = {},
 ): Promise<ImageAttachment> {
-	const ids = createHash('sha1').update(events.map((e) => e.id).join('\n')).digest('base64');
+	const ids = createHash('sha1')
+		.update(events.map((e) => e.id).join('\n'))
+		.digest('base64');
 	const key = ['timeline-svg', i18n.locale, title, opts.maxEvents ?? '', ids].join('\u0000');
 	return cached(dataset, key, async () => {
-		const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}) });
+		const layout = layoutTimeline(dataset, events, {
+			title,
+			i18n,
+			...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}),
+		});
 		return { name: 'timeline.svg', png: new Uint8Array(0), svg: drawTimeline(layout, 'svg'), alt: timelineAlt(layout, title, i18n) };
 	});
 }
 
 /** {@link timelineImageOf} as SVG text with its alt text (`png` empty), for the web site to inline. */
 export function timelineSvgImageOf(
-	dataset: DatasetSnapshot, query: TimelineQuery, title: string, i18n: Translator = ENGLISH, opts: TimelineImageOptions = {},
+	dataset: DatasetSnapshot,
+	query: TimelineQuery,
+	title: string,
+	i18n: Translator = ENGLISH,
+	opts: TimelineImageOptions = {},
 ): Promise<ImageAttachment> {
 	const key = ['timeline-query-svg', i18n.locale, title, opts.maxEvents ?? '', query.key].join('\u0000');
 	return cached(dataset, key, async () => {
 		const { events, total, capped } = query.head();
-		const layout = layoutTimeline(dataset, events, { title, i18n, ...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}), total, ...(capped ? { capped } : {}) });
+		const layout = layoutTimeline(dataset, events, {
+			title,
+			i18n,
+			...(opts.maxEvents !== undefined ? { maxEvents: opts.maxEvents } : {}),
+			total,
+			...(capped ? { capped } : {}),
+		});
 		return { name: 'timeline.svg', png: new Uint8Array(0), svg: drawTimeline(layout, 'svg'), alt: timelineAlt(layout, title, i18n) };
 	});
 }

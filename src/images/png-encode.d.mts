@@ -3,4 +3,9 @@
  * resvg's RenderedImage.pixels gives them), unfiltered rows compressed at zlib `level` (1, the
  * fastest, by default). `opaque` promises that every pixel is opaque, which spares checking.
  */
-export function encodePng(rgba: Uint8Array, width: number, height: number, options?: { readonly level?: number; readonly opaque?: boolean }): Buffer;
+export function encodePng(
+	rgba: Uint8Array,
+	width: number,
+	height: number,
+	options?: { readonly level?: number; readonly opaque?: boolean },
+): Buffer;

@@ -51,7 +51,15 @@ export interface RelationsLayout {
 	readonly height: number;
 	readonly title: string;
 	readonly subtitle: string;
-	readonly centre: { readonly actor: Actor; readonly name: string; readonly x: number; readonly y: number; readonly r: number; readonly colour: string; readonly lines: readonly string[] };
+	readonly centre: {
+		readonly actor: Actor;
+		readonly name: string;
+		readonly x: number;
+		readonly y: number;
+		readonly r: number;
+		readonly colour: string;
+		readonly lines: readonly string[];
+	};
 	readonly nodes: readonly RelationNode[];
 	readonly sides: readonly { readonly name: string; readonly colour: string }[];
 	readonly maxShared: number;
@@ -86,7 +94,8 @@ export function layoutRelations(dataset: DatasetSnapshot, actorId: string, opts:
 	const countries = [actor, ...shown.map((c) => c.actor)].map((a) => actorCountry(dataset, a));
 	const sideList = chooseSides(countries, 5);
 	const colours = sideColours(sideList);
-	const colourOf = (country: string | undefined): string => colours.get(country !== undefined && sideList.includes(country) ? country : OTHER_SIDE)!;
+	const colourOf = (country: string | undefined): string =>
+		colours.get(country !== undefined && sideList.includes(country) ? country : OTHER_SIDE)!;
 
 	const cx = width / 2;
 	const cy = 120 + (height - 120) / 2;
@@ -111,27 +120,56 @@ export function layoutRelations(dataset: DatasetSnapshot, actorId: string, opts:
 		const lx0 = anchor === 'start' ? labelX : anchor === 'end' ? labelX - w : labelX - w / 2;
 		const t = 0.55;
 		return {
-			actor: a, name: nameOf(a), shared, x, y, r, colour: colourOf(countries[i + 1]), lines, anchor, labelX, labelY,
+			actor: a,
+			name: nameOf(a),
+			shared,
+			x,
+			y,
+			r,
+			colour: colourOf(countries[i + 1]),
+			lines,
+			anchor,
+			labelX,
+			labelY,
 			labelBox: { x0: lx0, y0: labelY - ascent, x1: lx0 + w, y1: labelY + block + descent },
 			edgeWidth: Math.max(MIN_EDGE, (MAX_EDGE * shared) / maxShared),
-			countX: cx + (x - cx) * t, countY: cy + (y - cy) * t,
+			countX: cx + (x - cx) * t,
+			countY: cy + (y - cy) * t,
 		};
 	});
 	const centreName = nameOf(actor);
 	const name = truncateToWidth(centreName, width - 300, FONT.title, 'bold');
 	const total = all.length;
-	const subtitle = total === 0
-		? i18n.t('image.relations.none')
-		: total > shown.length
-			? i18n.t('image.relations.subtitle.top', { n: total, name: centreName, shown: shown.length })
-			: i18n.t('image.relations.subtitle', { n: total, name: centreName });
+	const subtitle =
+		total === 0
+			? i18n.t('image.relations.none')
+			: total > shown.length
+				? i18n.t('image.relations.subtitle.top', { n: total, name: centreName, shown: shown.length })
+				: i18n.t('image.relations.subtitle', { n: total, name: centreName });
 	const used = new Set(countries.map((c) => (c !== undefined && sideList.includes(c) ? c : OTHER_SIDE)));
 	return {
-		width, height, title: i18n.t('image.relations.title', { name }), subtitle: truncateToWidth(subtitle, width - 40, FONT.subtitle), maxShared,
-		centre: { actor, name: centreName, x: cx, y: cy, r: CENTRE_R, colour: colourOf(countries[0]), lines: wrapText(centreName, CENTRE_R * 2 - 22, FONT.centre, 3, 'bold') },
+		width,
+		height,
+		title: i18n.t('image.relations.title', { name }),
+		subtitle: truncateToWidth(subtitle, width - 40, FONT.subtitle),
+		maxShared,
+		centre: {
+			actor,
+			name: centreName,
+			x: cx,
+			y: cy,
+			r: CENTRE_R,
+			colour: colourOf(countries[0]),
+			lines: wrapText(centreName, CENTRE_R * 2 - 22, FONT.centre, 3, 'bold'),
+		},
 		nodes,
-		sides: [...sideList, OTHER_SIDE].filter((s) => used.has(s)).map((s) => ({ name: s === OTHER_SIDE ? i18n.t('image.side.otherOrUnknown') : sideName(s, i18n), colour: colours.get(s)! })),
-		sharedLabels: (maxShared > 1 ? [1, maxShared] : maxShared === 1 ? [1] : []).map((n) => ({ n, text: i18n.t('image.relations.shared', { n }) })),
+		sides: [...sideList, OTHER_SIDE]
+			.filter((s) => used.has(s))
+			.map((s) => ({ name: s === OTHER_SIDE ? i18n.t('image.side.otherOrUnknown') : sideName(s, i18n), colour: colours.get(s)! })),
+		sharedLabels: (maxShared > 1 ? [1, maxShared] : maxShared === 1 ? [1] : []).map((n) => ({
+			n,
+			text: i18n.t('image.relations.shared', { n }),
+		})),
 		dir: RTL.has(i18n.locale) ? 'rtl' : 'ltr',
 	};
 }
@@ -178,21 +216,53 @@ export function drawRelations(l: RelationsLayout, mode: TextMode | GlyphSink = '
 	const { centre: c } = l;
 	// Widest edges first, so thin ones stay visible on top.
 	for (const n of [...l.nodes].reverse()) {
-		p.push(el('line', { x1: c.x, y1: c.y, x2: n.x, y2: n.y, stroke: '#8c959f', 'stroke-opacity': 0.75, 'stroke-width': n.edgeWidth, 'stroke-linecap': 'round' }));
+		p.push(
+			el('line', {
+				x1: c.x,
+				y1: c.y,
+				x2: n.x,
+				y2: n.y,
+				stroke: '#8c959f',
+				'stroke-opacity': 0.75,
+				'stroke-width': n.edgeWidth,
+				'stroke-linecap': 'round',
+			}),
+		);
 	}
 	for (const n of l.nodes) {
 		const label = String(n.shared);
 		const w = Math.max(26, textWidth(label, FONT.count, 'bold') + 12);
-		p.push(el('rect', { x: n.countX - w / 2, y: n.countY - 12, width: w, height: 24, rx: 12, fill: '#ffffff', stroke: '#8c959f', 'stroke-width': 1.5 }));
+		p.push(
+			el('rect', {
+				x: n.countX - w / 2,
+				y: n.countY - 12,
+				width: w,
+				height: 24,
+				rx: 12,
+				fill: '#ffffff',
+				stroke: '#8c959f',
+				'stroke-width': 1.5,
+			}),
+		);
 		p.push(text([{ text: label }], { x: n.countX, y: n.countY + 5, size: FONT.count, weight: 'bold', anchor: 'middle' }));
 	}
 	for (const n of l.nodes) {
 		p.push(el('circle', { cx: n.x, cy: n.y, r: n.r, fill: n.colour, stroke: '#ffffff', 'stroke-width': 2 }));
-		p.push(text(n.lines.map((line, i) => ({ text: line, x: n.labelX, y: n.labelY + i * LINE })), { size: FONT.name, anchor: n.anchor }));
+		p.push(
+			text(
+				n.lines.map((line, i) => ({ text: line, x: n.labelX, y: n.labelY + i * LINE })),
+				{ size: FONT.name, anchor: n.anchor },
+			),
+		);
 	}
 	p.push(el('circle', { cx: c.x, cy: c.y, r: c.r, fill: c.colour, stroke: '#ffffff', 'stroke-width': 3 }));
 	const top = c.y + FONT.centre * 0.36 - ((c.lines.length - 1) * LINE) / 2;
-	p.push(text(c.lines.map((line, i) => ({ text: line, x: c.x, y: top + i * LINE })), { size: FONT.centre, weight: 'bold', fill: '#ffffff', anchor: 'middle' }));
+	p.push(
+		text(
+			c.lines.map((line, i) => ({ text: line, x: c.x, y: top + i * LINE })),
+			{ size: FONT.centre, weight: 'bold', fill: '#ffffff', anchor: 'middle' },
+		),
+	);
 	return (
 		`<svg xmlns="http://www.w3.org/2000/svg" width="${num(l.width)}" height="${num(l.height)}" viewBox="0 0 ${num(l.width)} ${num(l.height)}" ` +
 		`font-family="${FONT_FAMILY}" font-size="${FONT.name}" fill="${INK}">\n${p.join('\n')}\n</svg>\n`
@@ -216,8 +286,26 @@ function legend(l: RelationsLayout, text: TextFn): string {
 			const tw = textWidth(label, FONT.legend);
 			const left = place(46 + tw);
 			const lineX = rtl ? left + tw + 10 : left;
-			out.push(el('line', { x1: lineX + ew / 2, y1: y - 5, x2: lineX + 36 - ew / 2, y2: y - 5, stroke: '#8c959f', 'stroke-opacity': 0.75, 'stroke-width': ew, 'stroke-linecap': 'round' }));
-			out.push(text([{ text: label }], rtl ? { x: lineX - 10, y, size: FONT.legend, fill: '#57606a', anchor: 'end' } : { x: left + 46, y, size: FONT.legend, fill: '#57606a' }));
+			out.push(
+				el('line', {
+					x1: lineX + ew / 2,
+					y1: y - 5,
+					x2: lineX + 36 - ew / 2,
+					y2: y - 5,
+					stroke: '#8c959f',
+					'stroke-opacity': 0.75,
+					'stroke-width': ew,
+					'stroke-linecap': 'round',
+				}),
+			);
+			out.push(
+				text(
+					[{ text: label }],
+					rtl
+						? { x: lineX - 10, y, size: FONT.legend, fill: '#57606a', anchor: 'end' }
+						: { x: left + 46, y, size: FONT.legend, fill: '#57606a' },
+				),
+			);
 			advance(46 + tw + 24);
 		}
 	}
@@ -227,7 +315,14 @@ function legend(l: RelationsLayout, text: TextFn): string {
 		const left = place(22 + tw);
 		const dotX = rtl ? left + tw + 14 : left + 8;
 		out.push(el('circle', { cx: dotX, cy: y - 5, r: 7, fill: s.colour }));
-		out.push(text([{ text: s.name }], rtl ? { x: dotX - 14, y, size: FONT.legend, fill: '#57606a', anchor: 'end' } : { x: left + 22, y, size: FONT.legend, fill: '#57606a' }));
+		out.push(
+			text(
+				[{ text: s.name }],
+				rtl
+					? { x: dotX - 14, y, size: FONT.legend, fill: '#57606a', anchor: 'end' }
+					: { x: left + 22, y, size: FONT.legend, fill: '#57606a' },
+			),
+		);
 		advance(22 + tw + 20);
 	}
 	return out.join('\n');

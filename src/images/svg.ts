@@ -30,8 +30,9 @@ export const ARABIC_FONT_FILES: Readonly<Record<FontWeight, string>> = {
 };
 
 // XML 1.0 forbids most C0 controls, lone surrogates and U+FFFE/U+FFFF; resvg rejects a document that has them.
-// eslint-disable-next-line no-control-regex
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
+const XML_INVALID =
+	// eslint-disable-next-line no-control-regex
+	/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
 const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 /**
@@ -44,7 +45,10 @@ export function escapeXml(text: string): string {
 
 /** One line of display text: whitespace runs (including newlines and tabs) become one space. */
 export function oneLine(text: string): string {
-	return text.replace(XML_INVALID, '').replace(/[\s\u0085\u2028\u2029]+/gu, ' ').trim();
+	return text
+		.replace(XML_INVALID, '')
+		.replace(/[\s\u0085\u2028\u2029]+/gu, ' ')
+		.trim();
 }
 
 /** A number for an SVG attribute: at most two decimals, no "-0", so output is stable. */
@@ -91,7 +95,8 @@ function parseFont(file: string): FontMetrics {
 	const hhea = tables.get('hhea')?.offset;
 	const hmtx = tables.get('hmtx')?.offset;
 	const cmap = tables.get('cmap')?.offset;
-	if (head === undefined || hhea === undefined || hmtx === undefined || cmap === undefined) throw new Error(`${file}: not a TrueType font`);
+	if (head === undefined || hhea === undefined || hmtx === undefined || cmap === undefined)
+		throw new Error(`${file}: not a TrueType font`);
 	let sub = -1;
 	for (let i = 0; i < b.readUInt16BE(cmap + 2); i++) {
 		const rec = cmap + 4 + i * 8;
@@ -105,7 +110,16 @@ function parseFont(file: string): FontMetrics {
 	const nMetrics = b.readUInt16BE(hhea + 34);
 	const advances = new Uint16Array(nMetrics);
 	for (let i = 0; i < nMetrics; i++) advances[i] = b.readUInt16BE(hmtx + i * 4);
-	return { data: b, tables, unitsPerEm: b.readUInt16BE(head + 18), ascent: b.readInt16BE(hhea + 4), descent: b.readInt16BE(hhea + 6), groups, advances, cache: new Map() };
+	return {
+		data: b,
+		tables,
+		unitsPerEm: b.readUInt16BE(head + 18),
+		ascent: b.readInt16BE(hhea + 4),
+		descent: b.readInt16BE(hhea + 6),
+		groups,
+		advances,
+		cache: new Map(),
+	};
 }
 
 /** The parsed shipped font of a weight (cached). */
@@ -171,7 +185,8 @@ const ELLIPSIS = '…';
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 // Characters that join with a neighbour into one grapheme; without them every code point is one, and
 // the much faster code point walk gives the same cuts.
-const JOINING = /\p{M}|\u200C|\u200D|\p{Variation_Selector}|\p{Regional_Indicator}|\p{Emoji_Modifier}|[\u1100-\u11FF]|[\u{E0020}-\u{E007F}]/u;
+const JOINING =
+	/\p{M}|\u200C|\u200D|\p{Variation_Selector}|\p{Regional_Indicator}|\p{Emoji_Modifier}|[\u1100-\u11FF]|[\u{E0020}-\u{E007F}]/u;
 
 function* clusters(text: string): Generator<{ segment: string; index: number }> {
 	if (JOINING.test(text)) {
@@ -242,7 +257,9 @@ export function shortLabel(title: string, maxWidth: number, fontSize: number, we
  * ellipsis when the text does not fit.
  */
 export function wrapText(text: string, maxWidth: number, fontSize: number, maxLines: number, weight: FontWeight = 'normal'): string[] {
-	const words = oneLine(text).split(' ').filter((w) => w.length > 0);
+	const words = oneLine(text)
+		.split(' ')
+		.filter((w) => w.length > 0);
 	const lines: string[] = [];
 	let current = '';
 	for (let i = 0; i < words.length; i++) {

@@ -41,7 +41,8 @@ interface Labels {
 
 function labelsFor(i18n: Translator): Labels {
 	const locale = i18n.locale;
-	const year = (y: number): string => (y <= 0 ? i18n.t('image.axis.bce', { year: 1 - y }) : locale === 'en' ? String(y) : formatNumber(locale, y));
+	const year = (y: number): string =>
+		y <= 0 ? i18n.t('image.axis.bce', { year: 1 - y }) : locale === 'en' ? String(y) : formatNumber(locale, y);
 	if (locale === 'en') {
 		return {
 			year,
@@ -66,7 +67,11 @@ function labelsFor(i18n: Translator): Labels {
 	return {
 		year,
 		month: (y, m, withYear) =>
-			!inRange(y) ? (withYear ? `${intl(2000, m, 1, { month })} ${year(y)}` : intl(2000, m, 1, { month })) : intl(y, m, 1, withYear ? { month, year: 'numeric' } : { month }),
+			!inRange(y)
+				? withYear
+					? `${intl(2000, m, 1, { month })} ${year(y)}`
+					: intl(2000, m, 1, { month })
+				: intl(y, m, 1, withYear ? { month, year: 'numeric' } : { month }),
 		day: (y, m, d, withYear) =>
 			!inRange(y)
 				? `${intl(2000, m, d, { day: 'numeric', month })}${withYear ? ` ${year(y)}` : ''}`

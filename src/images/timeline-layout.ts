@@ -220,9 +220,14 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 	const scale = chooseScale(fromDay, toDay, i18n);
 	const xOf = (day: number): number => plotLeft + ((day - fromDay) / (toDay + 1 - fromDay)) * (plotRight - plotLeft);
 	const last = list.reduce<StoryEvent | undefined>((m, e) => (!m || e.date.latestDay > m.date.latestDay ? e : m), undefined);
-	const subtitle = first && last
-		? truncateToWidth(i18n.t('image.timeline.subtitle', { n: list.length, from: i18n.date(first.date), to: i18n.date(last.date) }), width - 2 * MARGIN, FONT.subtitle)
-		: i18n.t('image.timeline.empty');
+	const subtitle =
+		first && last
+			? truncateToWidth(
+					i18n.t('image.timeline.subtitle', { n: list.length, from: i18n.date(first.date), to: i18n.date(last.date) }),
+					width - 2 * MARGIN,
+					FONT.subtitle,
+				)
+			: i18n.t('image.timeline.empty');
 
 	const present = new Set<LegendKind>(list.length > 0 ? ['point'] : []);
 	for (const e of list) {
@@ -282,7 +287,16 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 			const ring = symbol ? RING_R - POINT_R + 1 : 1;
 			const mx0 = m.x0 - ring;
 			const mx1 = m.x1 + ring;
-			const options = placements(eventTitle(m.event, i18n), symbol, m.shape === 'bar' ? [m.x0, m.x1] : undefined, mx0, mx1, labelMax, MARGIN, width - MARGIN);
+			const options = placements(
+				eventTitle(m.event, i18n),
+				symbol,
+				m.shape === 'bar' ? [m.x0, m.x1] : undefined,
+				mx0,
+				mx1,
+				labelMax,
+				MARGIN,
+				width - MARGIN,
+			);
 			let chosen: { row: number; p: Placement } | undefined;
 			for (let r = 0; r < maxRows && !chosen; r++) {
 				const row = rows[r];
@@ -292,8 +306,18 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 			if (chosen) (rows[chosen.row] ??= new RowSpans()).add(chosen.p.x0, chosen.p.x1);
 			const p = chosen?.p;
 			placed.push({
-				event: m.event, side, colour, shape: m.shape, x0: m.x0, x1: m.x1, row: chosen ? chosen.row : -1, symbol,
-				label: p?.label ?? '', labelX: p?.labelX ?? 0, labelAnchor: p?.anchor ?? 'start', labelInside: p?.inside ?? false,
+				event: m.event,
+				side,
+				colour,
+				shape: m.shape,
+				x0: m.x0,
+				x1: m.x1,
+				row: chosen ? chosen.row : -1,
+				symbol,
+				label: p?.label ?? '',
+				labelX: p?.labelX ?? 0,
+				labelAnchor: p?.anchor ?? 'start',
+				labelInside: p?.inside ?? false,
 			});
 			spans.push({ x0: p ? p.x0 : mx0, x1: p ? p.x1 : mx1, lx0: p?.lx0 ?? 0, lx1: p?.lx1 ?? 0 });
 		}
@@ -311,7 +335,10 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 				...(m.row >= 0 ? { labelBox: { x0: s.lx0, y0: baseline - ascent, x1: s.lx1, y1: baseline + descent } } : {}),
 			});
 		});
-		const head = unlabelled > 0 ? i18n.t('image.lane.head.unlabelled', { n: placed.length, unlabelled }) : i18n.t('image.lane.head', { n: placed.length });
+		const head =
+			unlabelled > 0
+				? i18n.t('image.lane.head.unlabelled', { n: placed.length, unlabelled })
+				: i18n.t('image.lane.head', { n: placed.length });
 		lanes.push({ side, name: sideName(side, i18n), head, colour, top, height, rows: rows.length, events: placed.length, unlabelled });
 		top += height;
 	}
@@ -321,16 +348,37 @@ export function layoutTimeline(dataset: DatasetSnapshot, events: readonly StoryE
 	const footerY = (axisBottom ?? top) + (tall ? 50 : 28);
 	const notes = [
 		...(unlabelled > 0 ? [i18n.t('image.timeline.unlabelled', { n: unlabelled })] : []),
-		...(omittedFrom ? [i18n.t(opts.capped ? 'image.timeline.more.capped' : 'image.timeline.more', { n: omitted, date: i18n.date(omittedFrom.date) })] : []),
+		...(omittedFrom
+			? [
+					i18n.t(opts.capped ? 'image.timeline.more.capped' : 'image.timeline.more', {
+						n: omitted,
+						date: i18n.date(omittedFrom.date),
+					}),
+				]
+			: []),
 	].map((line) => truncateToWidth(line, width - 2 * MARGIN, FONT.legend));
 	const footer = notes.length > 0 ? { y: footerY, lines: notes } : undefined;
 	const bottom = footer ? footerY + (notes.length - 1) * FOOTER_LINE : (axisBottom ?? top) + (tall ? 24 : 0);
 	const height = list.length === 0 ? 96 : Math.ceil(bottom + MARGIN);
 	return {
-		width, height, title, subtitle, scale, fromDay, toDay, plotLeft, plotRight, axisTop, lanes, marks,
-		legend: { y: legendItems[0]?.y ?? 98, items: legendItems }, empty: list.length === 0, omitted,
+		width,
+		height,
+		title,
+		subtitle,
+		scale,
+		fromDay,
+		toDay,
+		plotLeft,
+		plotRight,
+		axisTop,
+		lanes,
+		marks,
+		legend: { y: legendItems[0]?.y ?? 98, items: legendItems },
+		empty: list.length === 0,
+		omitted,
 		...(opts.capped && omitted > 0 ? { omittedCapped: true as const } : {}),
-		dir: RTL.has(i18n.locale) ? 'rtl' : 'ltr', separator: i18n.t('image.separator'),
+		dir: RTL.has(i18n.locale) ? 'rtl' : 'ltr',
+		separator: i18n.t('image.separator'),
 		...(axisBottom !== undefined ? { axisBottom } : {}),
 		...(footer ? { footer } : {}),
 	};
@@ -401,7 +449,14 @@ interface Placement {
  * mark as a last resort.
  */
 function placements(
-	title: string, symbol: StatusSymbol, bar: [number, number] | undefined, mx0: number, mx1: number, labelMax: number, minX: number, maxX: number,
+	title: string,
+	symbol: StatusSymbol,
+	bar: [number, number] | undefined,
+	mx0: number,
+	mx1: number,
+	labelMax: number,
+	minX: number,
+	maxX: number,
 ): Placement[] {
 	const symbolW = symbol ? textWidth(`${symbol} `, FONT.label) : 0;
 	const labeller = shortLabeller(title, FONT.label);

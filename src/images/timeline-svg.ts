@@ -7,7 +7,16 @@ import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { drawText, isolate, type GlyphSink, type TextAnchor, type TextMode, type TextSpan } from './glyphs.js';
 import { CORRECTED_COLOUR, DISPUTED_COLOUR } from './sides.js';
 import { el, FONT_FAMILY, num, textWidth } from './svg.js';
-import { FONT, FOOTER_LINE, labelBaselineShift, layoutTimeline, type EventMark, type LegendItem, type TimelineLayout, type TimelineOptions } from './timeline-layout.js';
+import {
+	FONT,
+	FOOTER_LINE,
+	labelBaselineShift,
+	layoutTimeline,
+	type EventMark,
+	type LegendItem,
+	type TimelineLayout,
+	type TimelineOptions,
+} from './timeline-layout.js';
 
 export type { TimelineOptions } from './timeline-layout.js';
 
@@ -36,7 +45,10 @@ export function timelineSvg(dataset: DatasetSnapshot, events: readonly StoryEven
 export function drawTimeline(l: TimelineLayout, mode: TextMode | GlyphSink = 'svg'): string {
 	const text = (x: number, y: number, content: string | readonly TextSpan[], s: TextStyle): string => {
 		const spans = typeof content === 'string' ? [{ text: content }] : content;
-		return drawText({ x, y, size: s.size, weight: s.weight, fill: s.fill, anchor: s.anchor, spans: isolate(l, spans) }, mode, { size: FONT.label, fill: INK });
+		return drawText({ x, y, size: s.size, weight: s.weight, fill: s.fill, anchor: s.anchor, spans: isolate(l, spans) }, mode, {
+			size: FONT.label,
+			fill: INK,
+		});
 	};
 	// Right-to-left pictures set their heading against the right edge.
 	const headX = l.dir === 'rtl' ? l.width - 20 : 20;
@@ -70,15 +82,28 @@ export function drawTimeline(l: TimelineLayout, mode: TextMode | GlyphSink = 'sv
 	}
 	parts.push(el('path', { d: grid.join(''), stroke: GRID, 'stroke-width': 1, fill: 'none' }));
 	parts.push(el('path', { d: `M${num(l.plotLeft)} ${num(l.axisTop)}H${num(l.plotRight)}`, stroke: MUTED, 'stroke-width': 1.5 }));
-	if (l.axisBottom !== undefined) parts.push(el('path', { d: `M${num(l.plotLeft)} ${num(l.axisBottom)}H${num(l.plotRight)}`, stroke: MUTED, 'stroke-width': 1.5 }));
+	if (l.axisBottom !== undefined)
+		parts.push(el('path', { d: `M${num(l.plotLeft)} ${num(l.axisBottom)}H${num(l.plotRight)}`, stroke: MUTED, 'stroke-width': 1.5 }));
 	parts.push(...tickText);
 	// Lane heads sit where the reader starts: the right edge in a right-to-left picture.
 	for (const lane of l.lanes) {
-		parts.push(text(headX, lane.top + 21, [{ text: lane.name, weight: 'bold' }, { text: `${l.separator}${lane.head}`, fill: MUTED, size: FONT.tick }], { size: FONT.lane, fill: lane.colour, anchor: headAnchor }));
+		parts.push(
+			text(
+				headX,
+				lane.top + 21,
+				[
+					{ text: lane.name, weight: 'bold' },
+					{ text: `${l.separator}${lane.head}`, fill: MUTED, size: FONT.tick },
+				],
+				{ size: FONT.lane, fill: lane.colour, anchor: headAnchor },
+			),
+		);
 	}
 	for (const m of l.marks) parts.push(drawMark(m));
 	for (const m of l.marks) if (m.label) parts.push(drawLabel(m, text));
-	l.footer?.lines.forEach((line, i) => parts.push(text(headX, l.footer!.y + i * FOOTER_LINE, line, { size: FONT.legend, fill: MUTED, anchor: headAnchor })));
+	l.footer?.lines.forEach((line, i) =>
+		parts.push(text(headX, l.footer!.y + i * FOOTER_LINE, line, { size: FONT.legend, fill: MUTED, anchor: headAnchor })),
+	);
 	return wrap(l, parts);
 }
 
@@ -98,41 +123,92 @@ interface TextStyle {
 
 type TextFn = (x: number, y: number, content: string | readonly TextSpan[], s: TextStyle) => string;
 
-
 /** The shape of one event at (x0..x1, y): filled for a known date, hollow and dashed for an approximate one. */
 function shape(kind: 'point' | 'bar', x0: number, x1: number, y: number, colour: string, approximate: boolean): string {
 	const fill = approximate ? '#ffffff' : colour;
 	const dash = approximate ? '3 2' : undefined;
 	if (kind === 'point') {
-		return el('circle', { cx: (x0 + x1) / 2, cy: y, r: (x1 - x0) / 2 - (approximate ? 1 : 0), fill, stroke: colour, 'stroke-width': approximate ? 2 : 1, 'stroke-dasharray': dash });
+		return el('circle', {
+			cx: (x0 + x1) / 2,
+			cy: y,
+			r: (x1 - x0) / 2 - (approximate ? 1 : 0),
+			fill,
+			stroke: colour,
+			'stroke-width': approximate ? 2 : 1,
+			'stroke-dasharray': dash,
+		});
 	}
-	return el('rect', { x: x0, y: y - 6, width: x1 - x0, height: 12, rx: 3, fill: approximate ? '#ffffff' : colour, 'fill-opacity': approximate ? undefined : 0.85, stroke: colour, 'stroke-width': approximate ? 2 : 1, 'stroke-dasharray': dash });
+	return el('rect', {
+		x: x0,
+		y: y - 6,
+		width: x1 - x0,
+		height: 12,
+		rx: 3,
+		fill: approximate ? '#ffffff' : colour,
+		'fill-opacity': approximate ? undefined : 0.85,
+		stroke: colour,
+		'stroke-width': approximate ? 2 : 1,
+		'stroke-dasharray': dash,
+	});
 }
 
 /** A ring (point) or outline (bar) in a status colour: dashed for disputed, solid for corrected. */
 function statusRing(kind: 'point' | 'bar', x0: number, x1: number, y: number, symbol: '⚠' | '✎'): string {
 	const colour = symbol === '⚠' ? DISPUTED_COLOUR : CORRECTED_COLOUR;
 	const dash = symbol === '⚠' ? '4 2.5' : undefined;
-	if (kind === 'point') return el('circle', { cx: (x0 + x1) / 2, cy: y, r: 9.5, fill: 'none', stroke: colour, 'stroke-width': 2, 'stroke-dasharray': dash });
-	return el('rect', { x: x0 - 3.5, y: y - 11.5, width: x1 - x0 + 7, height: 23, rx: 5, fill: 'none', stroke: colour, 'stroke-width': 2, 'stroke-dasharray': dash });
+	if (kind === 'point')
+		return el('circle', {
+			cx: (x0 + x1) / 2,
+			cy: y,
+			r: 9.5,
+			fill: 'none',
+			stroke: colour,
+			'stroke-width': 2,
+			'stroke-dasharray': dash,
+		});
+	return el('rect', {
+		x: x0 - 3.5,
+		y: y - 11.5,
+		width: x1 - x0 + 7,
+		height: 23,
+		rx: 5,
+		fill: 'none',
+		stroke: colour,
+		'stroke-width': 2,
+		'stroke-dasharray': dash,
+	});
 }
 
 function drawMark(m: EventMark): string {
-	const body = m.labelInside ? band(m.x0, m.x1, m.y, m.colour, m.event.date.approximate) : shape(m.shape, m.x0, m.x1, m.y, m.colour, m.event.date.approximate);
+	const body = m.labelInside
+		? band(m.x0, m.x1, m.y, m.colour, m.event.date.approximate)
+		: shape(m.shape, m.x0, m.x1, m.y, m.colour, m.event.date.approximate);
 	return m.symbol ? body + statusRing(m.shape, m.x0, m.x1, m.y, m.symbol) : body;
 }
 
 /** A long bar with its label inside: a light band in the side's colour, so the text stays readable. */
 function band(x0: number, x1: number, y: number, colour: string, approximate: boolean): string {
 	return el('rect', {
-		x: x0, y: y - 9, width: x1 - x0, height: 18, rx: 4, fill: approximate ? '#ffffff' : colour, 'fill-opacity': approximate ? undefined : 0.16,
-		stroke: colour, 'stroke-width': approximate ? 2 : 1.5, 'stroke-dasharray': approximate ? '3 2' : undefined,
+		x: x0,
+		y: y - 9,
+		width: x1 - x0,
+		height: 18,
+		rx: 4,
+		fill: approximate ? '#ffffff' : colour,
+		'fill-opacity': approximate ? undefined : 0.16,
+		stroke: colour,
+		'stroke-width': approximate ? 2 : 1.5,
+		'stroke-dasharray': approximate ? '3 2' : undefined,
 	});
 }
 
 function drawLabel(m: EventMark, text: TextFn): string {
-	const symbol: TextSpan[] = m.symbol ? [{ text: `${m.symbol} `, fill: m.symbol === '⚠' ? DISPUTED_COLOUR : CORRECTED_COLOUR, weight: 'bold' }] : [];
-	return text(m.labelX, m.y + labelBaselineShift(), [...symbol, { text: m.label }], { anchor: m.labelAnchor === 'end' ? 'end' : undefined });
+	const symbol: TextSpan[] = m.symbol
+		? [{ text: `${m.symbol} `, fill: m.symbol === '⚠' ? DISPUTED_COLOUR : CORRECTED_COLOUR, weight: 'bold' }]
+		: [];
+	return text(m.labelX, m.y + labelBaselineShift(), [...symbol, { text: m.label }], {
+		anchor: m.labelAnchor === 'end' ? 'end' : undefined,
+	});
 }
 
 function legendItem({ kind, text: label, x, y, textX, textAnchor }: LegendItem, text: TextFn): string {
@@ -151,7 +227,9 @@ function legendItem({ kind, text: label, x, y, textX, textAnchor }: LegendItem, 
 			break;
 		case 'disputed':
 		case 'corrected':
-			swatch = shape('point', sx + 6, sx + 18, cy, MUTED, false) + statusRing('point', sx + 6, sx + 18, cy, kind === 'disputed' ? '⚠' : '✎');
+			swatch =
+				shape('point', sx + 6, sx + 18, cy, MUTED, false) +
+				statusRing('point', sx + 6, sx + 18, cy, kind === 'disputed' ? '⚠' : '✎');
 			break;
 	}
 	const symbol = kind === 'disputed' || kind === 'corrected' ? label.slice(0, 2) : '';

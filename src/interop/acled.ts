@@ -34,14 +34,22 @@ function check(year: number, month: number, day: number): { year: number; month:
 }
 
 const INTER_TYPE: Record<string, ActorInput['type']> = {
-	'1': 'security_force', 'state forces': 'security_force',
-	'2': 'group', 'rebel groups': 'group',
-	'3': 'group', 'political militias': 'group',
-	'4': 'group', 'identity militias': 'group',
-	'5': 'group', rioters: 'group',
-	'6': 'group', protesters: 'group',
-	'7': 'group', civilians: 'group',
-	'8': 'other', 'external/other forces': 'other',
+	'1': 'security_force',
+	'state forces': 'security_force',
+	'2': 'group',
+	'rebel groups': 'group',
+	'3': 'group',
+	'political militias': 'group',
+	'4': 'group',
+	'identity militias': 'group',
+	'5': 'group',
+	rioters: 'group',
+	'6': 'group',
+	protesters: 'group',
+	'7': 'group',
+	civilians: 'group',
+	'8': 'other',
+	'external/other forces': 'other',
 };
 
 export type AcledLayout = 'current' | 'legacy';
@@ -56,7 +64,11 @@ export function importAcled(text: string, options: { timezone?: string; name?: s
 	const { header, rows } = parseCsvWithHeader(text);
 	const lower = header.map((h) => h.toLowerCase());
 	for (const need of ['event_date', 'event_type', 'actor1']) {
-		if (!lower.includes(need)) throw new CsvError(1, `the header has no "${need}" column; expected an ACLED export (event_id_cnty, event_date, event_type, actor1, …)`);
+		if (!lower.includes(need))
+			throw new CsvError(
+				1,
+				`the header has no "${need}" column; expected an ACLED export (event_id_cnty, event_date, event_type, actor1, …)`,
+			);
 	}
 	const layout = detectAcledLayout(header);
 	const get = (values: Record<string, string>, ...names: string[]): string => {
@@ -74,7 +86,13 @@ export function importAcled(text: string, options: { timezone?: string; name?: s
 	const actorIds = new IdAllocator();
 	const actorByName = new Map<string, string>();
 	const draft: DatasetDraft = {
-		story: { title: options.name ? `ACLED: ${options.name}` : 'Imported ACLED events', summary: 'Events imported from an ACLED export. Data: Armed Conflict Location & Event Data Project (ACLED), acleddata.com; used under ACLED\'s terms of use.', timezone: options.timezone ?? 'UTC', status: 'developing' },
+		story: {
+			title: options.name ? `ACLED: ${options.name}` : 'Imported ACLED events',
+			summary:
+				"Events imported from an ACLED export. Data: Armed Conflict Location & Event Data Project (ACLED), acleddata.com; used under ACLED's terms of use.",
+			timezone: options.timezone ?? 'UTC',
+			status: 'developing',
+		},
 		actors: [],
 		sources: [],
 		events: [],
@@ -86,7 +104,12 @@ export function importAcled(text: string, options: { timezone?: string; name?: s
 		if (known) return known;
 		const id = actorIds.take(slugify(name));
 		actorByName.set(name, id);
-		draft.actors.push({ id, name: clip(name, 200), type: INTER_TYPE[inter.toLowerCase()] ?? 'other', description: `Actor as named in ACLED data${inter ? ` (inter: ${inter})` : ''}.` });
+		draft.actors.push({
+			id,
+			name: clip(name, 200),
+			type: INTER_TYPE[inter.toLowerCase()] ?? 'other',
+			description: `Actor as named in ACLED data${inter ? ` (inter: ${inter})` : ''}.`,
+		});
 		return id;
 	};
 	for (const { line, values } of rows) {
@@ -94,7 +117,10 @@ export function importAcled(text: string, options: { timezone?: string; name?: s
 		const rawDate = get(values, 'event_date');
 		const d = parseAcledDate(rawDate);
 		if (!d) {
-			report.push({ where, message: `event_date "${clip(rawDate, 30)}" is not a date ACLED uses (2025-06-27, 27-06-2025, 9-May-20); row skipped` });
+			report.push({
+				where,
+				message: `event_date "${clip(rawDate, 30)}" is not a date ACLED uses (2025-06-27, 27-06-2025, 9-May-20); row skipped`,
+			});
 			continue;
 		}
 		const precision = get(values, 'time_precision') || '1';
@@ -122,8 +148,16 @@ export function importAcled(text: string, options: { timezone?: string; name?: s
 		}
 		const actors: EventInput['actors'] = [{ actor: actor(a1, get(values, 'inter1')), role: 'actor1' }];
 		if (a2) actors.push({ actor: actor(a2, get(values, 'inter2')), role: 'actor2' });
-		for (const [col, role] of [['assoc_actor_1', 'assoc1'], ['ally_actor_1', 'assoc1'], ['assoc_actor_2', 'assoc2'], ['ally_actor_2', 'assoc2']] as const) {
-			for (const n of get(values, col).split(';').map((x) => x.trim()).filter(Boolean)) {
+		for (const [col, role] of [
+			['assoc_actor_1', 'assoc1'],
+			['ally_actor_1', 'assoc1'],
+			['assoc_actor_2', 'assoc2'],
+			['ally_actor_2', 'assoc2'],
+		] as const) {
+			for (const n of get(values, col)
+				.split(';')
+				.map((x) => x.trim())
+				.filter(Boolean)) {
 				const id = actor(n, '');
 				if (!actors.some((x) => x.actor === id)) actors.push({ actor: id, role });
 			}
@@ -133,7 +167,13 @@ export function importAcled(text: string, options: { timezone?: string; name?: s
 		const sKey = outlets || '(ACLED)';
 		let src = sourceByKey.get(sKey);
 		if (!src) {
-			src = { id: sourceIds.take(slugify(`acled-${outlets || 'data'}`, 50)), publisher: clip(`ACLED${outlets ? `, citing ${outlets}` : ''}`, 200), url: 'https://acleddata.com/', language: 'en', affiliation: 'independent' };
+			src = {
+				id: sourceIds.take(slugify(`acled-${outlets || 'data'}`, 50)),
+				publisher: clip(`ACLED${outlets ? `, citing ${outlets}` : ''}`, 200),
+				url: 'https://acleddata.com/',
+				language: 'en',
+				affiliation: 'independent',
+			};
 			sourceByKey.set(sKey, src);
 			draft.sources.push(src);
 		}
@@ -141,7 +181,8 @@ export function importAcled(text: string, options: { timezone?: string; name?: s
 		const notes = get(values, 'notes').replace(/\s+/gu, ' ');
 		const extId = get(values, 'event_id_cnty', 'data_id', 'event_id_no_cnty');
 		const summaryParts = [notes || `${sub || eventType} involving ${a1}${a2 ? ` and ${a2}` : ''}.`];
-		if (fatalities && fatalities !== '0') summaryParts.push(`ACLED records ${fatalities} fatalities (its most conservative reported figure).`);
+		if (fatalities && fatalities !== '0')
+			summaryParts.push(`ACLED records ${fatalities} fatalities (its most conservative reported figure).`);
 		if (extId) summaryParts.push(`ACLED event ${extId}.`);
 		const tags = [...new Set([eventType, sub, get(values, 'disorder_type')].filter(Boolean).map((t) => slugify(t, 40)))];
 		draft.events.push({

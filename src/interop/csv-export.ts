@@ -5,7 +5,27 @@ import { bylineText, sourceByline } from '../i18n/outlets.js';
 import { createTranslator } from '../i18n/translator.js';
 import { toCsv } from './csv.js';
 
-export const EVENT_CSV_HEADER = ['id', 'date', 'precision', 'approximate', 'start', 'end', 'title', 'summary', 'location', 'country', 'actors', 'actor_ids', 'tags', 'status', 'note', 'source_ids', 'source_urls', 'claims', 'source_outlets'] as const;
+export const EVENT_CSV_HEADER = [
+	'id',
+	'date',
+	'precision',
+	'approximate',
+	'start',
+	'end',
+	'title',
+	'summary',
+	'location',
+	'country',
+	'actors',
+	'actor_ids',
+	'tags',
+	'status',
+	'note',
+	'source_ids',
+	'source_urls',
+	'claims',
+	'source_outlets',
+] as const;
 
 /** The export's own words are English, like the rest of its text. */
 const EN = createTranslator('en');
@@ -33,7 +53,10 @@ export function exportCsv(dataset: DatasetSnapshot): string {
 			e.note ?? '',
 			sources.map((s) => s.id).join('; '),
 			sources.map((s) => s.url).join('; '),
-			dataset.claimsOf(e).map((c) => `${dataset.actor(c.by)?.name ?? c.by} (${c.stance}): ${c.text}`).join(' | '),
+			dataset
+				.claimsOf(e)
+				.map((c) => `${dataset.actor(c.by)?.name ?? c.by} (${c.stance}): ${c.text}`)
+				.join(' | '),
 			sources.map((s) => bylineText(sourceByline(dataset, s, EN), EN)).join('; '),
 		]);
 	}

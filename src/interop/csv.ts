@@ -82,7 +82,8 @@ export function parseCsv(text: string): CsvRecord[] {
 			line++;
 			recordLine = line;
 		} else {
-			if (c === '"') throw new CsvError(line, 'a quote in the middle of an unquoted field; quote the whole field and double the quote');
+			if (c === '"')
+				throw new CsvError(line, 'a quote in the middle of an unquoted field; quote the whole field and double the quote');
 			field += c;
 			i++;
 		}

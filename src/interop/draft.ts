@@ -75,10 +75,17 @@ export async function writeDraft(draft: DatasetDraft, dir: string): Promise<stri
 	await put('actors.yaml', { actors: draft.actors });
 	await put('sources.yaml', { sources: draft.sources });
 	if (draft.outlets?.length) await put('outlets.yaml', { outlets: draft.outlets });
-	const labels = { ...(draft.topics?.length ? { topics: draft.topics } : {}), ...(draft.tags?.length ? { tags: draft.tags } : {}), ...(draft.roles?.length ? { roles: draft.roles } : {}) };
+	const labels = {
+		...(draft.topics?.length ? { topics: draft.topics } : {}),
+		...(draft.tags?.length ? { tags: draft.tags } : {}),
+		...(draft.roles?.length ? { roles: draft.roles } : {}),
+	};
 	if (Object.keys(labels).length) await put('vocabulary.yaml', labels);
 	for (const e of draft.events) {
-		const date = String(e.date).replace(/^~/u, '').split('/')[0]!.replace(/[^0-9-]/gu, '');
+		const date = String(e.date)
+			.replace(/^~/u, '')
+			.split('/')[0]!
+			.replace(/[^0-9-]/gu, '');
 		await put(`events/${date}-${e.id}.yaml`.replace(/\/-/u, '/'), { events: [e] });
 	}
 	return written;

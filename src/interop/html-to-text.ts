@@ -4,8 +4,49 @@
  * a list so they can become sources. No HTML is ever passed through.
  */
 
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', mdash: '—', ndash: '–', hellip: '…', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“', laquo: '«', raquo: '»', copy: '©', eacute: 'é', uuml: 'ü', ouml: 'ö', auml: 'ä' };
-const BLOCK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'tr', 'table', 'section', 'article', 'header', 'footer']);
+const NAMED: Record<string, string> = {
+	amp: '&',
+	lt: '<',
+	gt: '>',
+	quot: '"',
+	apos: "'",
+	nbsp: ' ',
+	mdash: '—',
+	ndash: '–',
+	hellip: '…',
+	rsquo: '’',
+	lsquo: '‘',
+	rdquo: '”',
+	ldquo: '“',
+	laquo: '«',
+	raquo: '»',
+	copy: '©',
+	eacute: 'é',
+	uuml: 'ü',
+	ouml: 'ö',
+	auml: 'ä',
+};
+const BLOCK = new Set([
+	'p',
+	'div',
+	'br',
+	'li',
+	'ul',
+	'ol',
+	'h1',
+	'h2',
+	'h3',
+	'h4',
+	'h5',
+	'h6',
+	'blockquote',
+	'tr',
+	'table',
+	'section',
+	'article',
+	'header',
+	'footer',
+]);
 const DROP_CONTENT = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object']);
 
 export function decodeEntities(s: string): string {

@@ -67,7 +67,14 @@ export function icsSkipped(dataset: DatasetSnapshot): string[] {
 export function exportIcs(dataset: DatasetSnapshot, options: { stamp?: string; domain?: string } = {}): IcsResult {
 	const stamp = icsStamp(options.stamp ?? dataset.loadedAt);
 	const domain = options.domain ?? 'sitrep';
-	const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//sitrep//sitrep briefing bot//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${icsText(dataset.story.title)}`];
+	const lines = [
+		'BEGIN:VCALENDAR',
+		'VERSION:2.0',
+		'PRODID:-//sitrep//sitrep briefing bot//EN',
+		'CALSCALE:GREGORIAN',
+		'METHOD:PUBLISH',
+		`X-WR-CALNAME:${icsText(dataset.story.title)}`,
+	];
 	const skipped: string[] = [];
 	for (const e of dataset.eachEvent()) {
 		if (outsideCalendar(e)) {
@@ -82,7 +89,9 @@ export function exportIcs(dataset: DatasetSnapshot, options: { stamp?: string; d
 			e.status === 'disputed' ? 'Disputed: sources disagree. See the claims with /event.' : '',
 			e.note ? `Note: ${e.note}` : '',
 			`Sources: ${sources.map((s) => `${bylineText(sourceByline(dataset, s, EN), EN)} ${s.url}`).join('; ')}`,
-		].filter(Boolean).join('\n\n');
+		]
+			.filter(Boolean)
+			.join('\n\n');
 		lines.push(
 			'BEGIN:VEVENT',
 			`UID:${e.id}@${domain}`,

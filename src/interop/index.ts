@@ -58,7 +58,11 @@ export function parseJsonWithLines(text: string, file: string): unknown {
 	}
 }
 
-export async function importFile(format: ImportFormat, file: string, options: { sourceUrl?: string; timezone?: string } = {}): Promise<ImportResult> {
+export async function importFile(
+	format: ImportFormat,
+	file: string,
+	options: { sourceUrl?: string; timezone?: string } = {},
+): Promise<ImportResult> {
 	const text = await readImportFile(file);
 	const name = file.split(/[\\/]/u).pop() ?? file;
 	switch (format) {
@@ -82,10 +86,20 @@ export function exportDataset(dataset: DatasetSnapshot, format: ExportFormat): E
 	const base = `sitrep-${dataset.version}`;
 	switch (format) {
 		case 'timelinejs':
-			return { content: `${JSON.stringify(exportTimelineJs(dataset), null, 2)}\n`, fileName: `${base}.timeline.json`, mime: 'application/json', notes: [] };
+			return {
+				content: `${JSON.stringify(exportTimelineJs(dataset), null, 2)}\n`,
+				fileName: `${base}.timeline.json`,
+				mime: 'application/json',
+				notes: [],
+			};
 		case 'ics': {
 			const r = exportIcs(dataset);
-			return { content: r.text, fileName: `${base}.ics`, mime: 'text/calendar', notes: r.skipped.length ? [`${r.skipped.length} events outside years 1–9999 left out: ${r.skipped.join(', ')}`] : [] };
+			return {
+				content: r.text,
+				fileName: `${base}.ics`,
+				mime: 'text/calendar',
+				notes: r.skipped.length ? [`${r.skipped.length} events outside years 1–9999 left out: ${r.skipped.join(', ')}`] : [],
+			};
 		}
 		case 'csv':
 			return { content: exportCsv(dataset), fileName: `${base}.csv`, mime: 'text/csv', notes: [] };

@@ -10,7 +10,13 @@ import type { StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { formatHuman, parsePartialDate, type DatePoint, type PartialDate } from '../dataset/partial-date.js';
 import type { EventInput, SourceInput } from '../dataset/schema.js';
-import { actorToInput as rawActor, eventToInput as rawEvent, labelToInput as rawLabel, outletToInput as rawOutlet, sourceToInput as rawSource } from '../dataset/to-input.js';
+import {
+	actorToInput as rawActor,
+	eventToInput as rawEvent,
+	labelToInput as rawLabel,
+	outletToInput as rawOutlet,
+	sourceToInput as rawSource,
+} from '../dataset/to-input.js';
 import { bylineText, sourceByline } from '../i18n/outlets.js';
 import { createTranslator } from '../i18n/translator.js';
 import { clip, IdAllocator, slugify, type DatasetDraft, type ImportIssue, type ImportResult } from './draft.js';
@@ -80,7 +86,8 @@ function hostOf(url: string): string {
 
 /** Accepts the current format and the legacy {"timeline": {"slides": […]}} wrapper; rejects the v2 format clearly. */
 function slidesOf(input: unknown): { title?: TimelineSlide; events: unknown[] } {
-	if (!input || typeof input !== 'object' || Array.isArray(input)) throw new TimelineJsError('expected a JSON object with an "events" list (TimelineJS3 format)');
+	if (!input || typeof input !== 'object' || Array.isArray(input))
+		throw new TimelineJsError('expected a JSON object with an "events" list (TimelineJS3 format)');
 	const o = input as Record<string, unknown>;
 	if (Array.isArray(o['events'])) return { ...(o['title'] ? { title: o['title'] as TimelineSlide } : {}), events: o['events'] };
 	const t = o['timeline'];
@@ -88,10 +95,14 @@ function slidesOf(input: unknown): { title?: TimelineSlide; events: unknown[] } 
 		const tl = t as Record<string, unknown>;
 		if (Array.isArray(tl['slides'])) return { events: tl['slides'] };
 		if (Array.isArray(tl['date']) || 'startDate' in tl) {
-			throw new TimelineJsError('this is the TimelineJS version 2 format ("timeline": {"date": […]}); open it in TimelineJS3 or convert it to the version 3 format (a top-level "events" list) first');
+			throw new TimelineJsError(
+				'this is the TimelineJS version 2 format ("timeline": {"date": […]}); open it in TimelineJS3 or convert it to the version 3 format (a top-level "events" list) first',
+			);
 		}
 	}
-	throw new TimelineJsError('no "events" list found; expected the TimelineJS3 JSON format (see timeline.knightlab.com/docs/json-format.html)');
+	throw new TimelineJsError(
+		'no "events" list found; expected the TimelineJS3 JSON format (see timeline.knightlab.com/docs/json-format.html)',
+	);
 }
 
 export interface TimelineImportOptions {
@@ -113,7 +124,10 @@ export function importTimelineJs(input: unknown, options: TimelineImportOptions 
 	const draft: DatasetDraft = {
 		story: {
 			title: clip(htmlToText(title?.text?.headline ?? '').text || options.name || 'Imported timeline', 200),
-			summary: clip(htmlToText(title?.text?.text ?? '').text || `Imported from TimelineJS${options.name ? ` (${options.name})` : ''}.`, 4000),
+			summary: clip(
+				htmlToText(title?.text?.text ?? '').text || `Imported from TimelineJS${options.name ? ` (${options.name})` : ''}.`,
+				4000,
+			),
 			timezone: options.timezone ?? 'UTC',
 			status: 'developing',
 		},
@@ -122,10 +136,17 @@ export function importTimelineJs(input: unknown, options: TimelineImportOptions 
 		events: [],
 	};
 	// A sitrep export carries the story, every actor and every source on its title slide.
-	const titleExt = title?.sitrep as Pick<DatasetDraft, 'outlets' | 'topics' | 'tags' | 'roles'> & { story?: DatasetDraft['story']; actors?: DatasetDraft['actors']; sources?: SourceInput[] } | undefined;
+	const titleExt = title?.sitrep as
+		| (Pick<DatasetDraft, 'outlets' | 'topics' | 'tags' | 'roles'> & {
+				story?: DatasetDraft['story'];
+				actors?: DatasetDraft['actors'];
+				sources?: SourceInput[];
+		  })
+		| undefined;
 	if (titleExt && typeof titleExt === 'object') {
 		if (titleExt.story) draft.story = titleExt.story;
-		for (const k of ['outlets', 'topics', 'tags', 'roles'] as const) if (Array.isArray(titleExt[k]) && titleExt[k].length) (draft[k] as unknown[]) = [...titleExt[k]];
+		for (const k of ['outlets', 'topics', 'tags', 'roles'] as const)
+			if (Array.isArray(titleExt[k]) && titleExt[k].length) (draft[k] as unknown[]) = [...titleExt[k]];
 		for (const a of titleExt.actors ?? []) {
 			draft.actors.push(a);
 			actorIds.take(a.id);
@@ -140,7 +161,14 @@ export function importTimelineJs(input: unknown, options: TimelineImportOptions 
 	const source = (url: string, publisher?: string, title?: string): string => {
 		const existing = sourcesByUrl.get(url);
 		if (existing) return existing.id;
-		const s: SourceInput = { id: sourceIds.take(slugify(`${hostOf(url)}-${url.split('/').filter(Boolean).pop() ?? ''}`, 50)), publisher: clip(publisher || hostOf(url), 200), url, language: 'en', affiliation: 'independent', ...(title ? { title: clip(title, 500) } : {}) };
+		const s: SourceInput = {
+			id: sourceIds.take(slugify(`${hostOf(url)}-${url.split('/').filter(Boolean).pop() ?? ''}`, 50)),
+			publisher: clip(publisher || hostOf(url), 200),
+			url,
+			language: 'en',
+			affiliation: 'independent',
+			...(title ? { title: clip(title, 500) } : {}),
+		};
 		sourcesByUrl.set(url, s);
 		draft.sources.push(s);
 		return s.id;
@@ -151,7 +179,12 @@ export function importTimelineJs(input: unknown, options: TimelineImportOptions 
 		if (known) return known;
 		const id = actorIds.take(slugify(key));
 		actorsByName.set(key, id);
-		draft.actors.push({ id, name: clip(key, 200), type: 'other', description: `Imported from the TimelineJS group "${clip(key, 100)}".` });
+		draft.actors.push({
+			id,
+			name: clip(key, 200),
+			type: 'other',
+			description: `Imported from the TimelineJS group "${clip(key, 100)}".`,
+		});
 		return id;
 	};
 
@@ -195,11 +228,22 @@ export function importTimelineJs(input: unknown, options: TimelineImportOptions 
 		const sources = new Set<string>();
 		for (const link of [...headline.links, ...body.links]) sources.add(source(link));
 		const mediaUrl = slide.media?.url?.trim();
-		if (mediaUrl && /^https?:\/\/\S+$/u.test(mediaUrl)) sources.add(source(mediaUrl, slide.media?.credit ? htmlToText(slide.media.credit).text : undefined, slide.media?.caption ? htmlToText(slide.media.caption).text : undefined));
+		if (mediaUrl && /^https?:\/\/\S+$/u.test(mediaUrl))
+			sources.add(
+				source(
+					mediaUrl,
+					slide.media?.credit ? htmlToText(slide.media.credit).text : undefined,
+					slide.media?.caption ? htmlToText(slide.media.caption).text : undefined,
+				),
+			);
 		if (sources.size === 0) {
-			if (options.sourceUrl) sources.add(source(options.sourceUrl, options.name ? `TimelineJS: ${options.name}` : 'TimelineJS timeline'));
+			if (options.sourceUrl)
+				sources.add(source(options.sourceUrl, options.name ? `TimelineJS: ${options.name}` : 'TimelineJS timeline'));
 			else {
-				report.push({ where, message: `"${clip(titleText, 60)}" links no source URL; skipped — pass --source-url URL (where this timeline is published) to cite it` });
+				report.push({
+					where,
+					message: `"${clip(titleText, 60)}" links no source URL; skipped — pass --source-url URL (where this timeline is published) to cite it`,
+				});
 				return;
 			}
 		}
@@ -254,7 +298,14 @@ export function exportTimelineJs(dataset: DatasetSnapshot): { title: TimelineSli
 	const events: TimelineSlide[] = [];
 	for (const e of dataset.eachEvent()) events.push(slideOf(dataset, e, states));
 	const s = dataset.story;
-	const story = { title: s.title, summary: s.summary, timezone: s.timezone, status: s.status, ...(s.updated ? { updated: s.updated.text } : {}), languages: [...s.languages] };
+	const story = {
+		title: s.title,
+		summary: s.summary,
+		timezone: s.timezone,
+		status: s.status,
+		...(s.updated ? { updated: s.updated.text } : {}),
+		languages: [...s.languages],
+	};
 	return {
 		title: {
 			text: { headline: escapeHtml(s.title), text: `<p>${escapeHtml(s.summary)}</p>` },
@@ -281,14 +332,23 @@ function slideOf(dataset: DatasetSnapshot, e: StoryEvent, states: ReadonlyMap<st
 		? `<p><b>Claims</b></p><ul>${claims.map((c) => `<li>${escapeHtml(dataset.actor(c.by)?.name ?? c.by)} (${c.stance}): ${escapeHtml(c.text)}${claimVia(dataset, c.sourceId)}</li>`).join('')}</ul>`
 		: '';
 	// Each source with its outlet's label, as the bot shows it: readers weigh a report by its outlet.
-	const text = `<p>${escapeHtml(e.summary)}</p>${e.note ? `<p><i>${escapeHtml(e.note)}</i></p>` : ''}${claimHtml}<p>Sources: ${sources.map((s) => { const b = sourceByline(dataset, s, EN); return `<a href="${escapeHtml(s.url)}">${escapeHtml(b.publisher)}</a> (${escapeHtml(b.label)})`; }).join(', ')}</p>`;
+	const text = `<p>${escapeHtml(e.summary)}</p>${e.note ? `<p><i>${escapeHtml(e.note)}</i></p>` : ''}${claimHtml}<p>Sources: ${sources
+		.map((s) => {
+			const b = sourceByline(dataset, s, EN);
+			return `<a href="${escapeHtml(s.url)}">${escapeHtml(b.publisher)}</a> (${escapeHtml(b.label)})`;
+		})
+		.join(', ')}</p>`;
 	const first = actors[0];
 	const raw = rawEvent(dataset, e.id);
 	return {
 		unique_id: e.id,
 		start_date: pointToTimeline(e.date.start),
 		...(e.date.end ? { end_date: pointToTimeline(e.date.end) } : {}),
-		...(e.date.approximate || e.status !== 'confirmed' ? { display_date: `${formatHuman(e.date)}${e.status === 'disputed' ? ' (disputed)' : e.status === 'corrected' ? ' (corrected)' : ''}` } : {}),
+		...(e.date.approximate || e.status !== 'confirmed'
+			? {
+					display_date: `${formatHuman(e.date)}${e.status === 'disputed' ? ' (disputed)' : e.status === 'corrected' ? ' (corrected)' : ''}`,
+				}
+			: {}),
 		text: { headline: escapeHtml(e.title), text },
 		...(first ? { group: groupName(states, first) } : {}),
 		sitrep: toJson({ event: raw }),

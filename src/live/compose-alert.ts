@@ -22,7 +22,9 @@ export interface ComposedAlert {
 export function composeAlert(dataset: DatasetSnapshot, events: readonly StoryEvent[], locale?: Locale): ComposedAlert {
 	const i18n = createTranslator(locale ?? 'en');
 	const breaking = events.some((e) => e.priority === 'breaking');
-	const shown = [...events].sort((a, b) => (a.priority === b.priority ? 0 : a.priority === 'breaking' ? -1 : 1)).slice(0, MAX_ALERT_EVENTS);
+	const shown = [...events]
+		.sort((a, b) => (a.priority === b.priority ? 0 : a.priority === 'breaking' ? -1 : 1))
+		.slice(0, MAX_ALERT_EVENTS);
 	const blocks: Block[] = [heading(i18n.t(breaking ? 'live.alert.breaking' : 'live.alert.new', { n: events.length }))];
 	for (const e of shown) {
 		blocks.push(eventLine(dataset, e, i18n));

@@ -34,7 +34,14 @@ export interface CorrectedReply {
  * differs from the one shown, or that are gone from `dataset`). `claimsChanged` says which events'
  * claims differ; `day` is the correction's date as readers see it.
  */
-export function correctReply(reply: Reply, dataset: DatasetSnapshot, changed: ReadonlySet<string>, claimsChanged: ReadonlySet<string>, day: string, i18n: Translator): CorrectedReply {
+export function correctReply(
+	reply: Reply,
+	dataset: DatasetSnapshot,
+	changed: ReadonlySet<string>,
+	claimsChanged: ReadonlySet<string>,
+	day: string,
+	i18n: Translator,
+): CorrectedReply {
 	const out: Block[] = [];
 	const corrections = new Map<string, EventCorrection>();
 	const blocks = reply.blocks;
@@ -66,7 +73,17 @@ export function correctReply(reply: Reply, dataset: DatasetSnapshot, changed: Re
 	for (const id of changed) {
 		if (corrections.has(id)) continue;
 		const now = dataset.event(id);
-		corrections.set(id, now ? { eventId: id, withdrawn: false, substance: claimsChanged.has(id), note: i18n.t('live.corrected', { date: day, changes: i18n.t('live.change.details') }) } : { eventId: id, withdrawn: true, substance: true, note: i18n.t('live.withdrawn') });
+		corrections.set(
+			id,
+			now
+				? {
+						eventId: id,
+						withdrawn: false,
+						substance: claimsChanged.has(id),
+						note: i18n.t('live.corrected', { date: day, changes: i18n.t('live.change.details') }),
+					}
+				: { eventId: id, withdrawn: true, substance: true, note: i18n.t('live.withdrawn') },
+		);
 	}
 	return { reply: { ...reply, blocks: out }, corrections: [...corrections.values()] };
 }
@@ -75,7 +92,14 @@ function isMark(b: Block | undefined): boolean {
 	return b?.kind === 'paragraph' && (b.spans[0]?.text.startsWith(MARK) ?? false);
 }
 
-function describeChange(was: Extract<Block, { kind: 'event' }>, now: Extract<Block, { kind: 'event' }>, event: StoryEvent, claimsChanged: boolean, day: string, i18n: Translator): EventCorrection {
+function describeChange(
+	was: Extract<Block, { kind: 'event' }>,
+	now: Extract<Block, { kind: 'event' }>,
+	event: StoryEvent,
+	claimsChanged: boolean,
+	day: string,
+	i18n: Translator,
+): EventCorrection {
 	const parts: string[] = [];
 	if (was.date !== now.date) parts.push(i18n.t('live.change.date', { old: was.date }));
 	if (was.title !== now.title) parts.push(i18n.t('live.change.title', { old: was.title }));
@@ -83,5 +107,10 @@ function describeChange(was: Extract<Block, { kind: 'event' }>, now: Extract<Blo
 	const substance = parts.length > 0 || claimsChanged;
 	if (claimsChanged) parts.push(i18n.t('live.change.claims'));
 	if (!parts.length) parts.push(i18n.t('live.change.details'));
-	return { eventId: event.id, withdrawn: false, substance, note: i18n.t('live.corrected', { date: day, changes: i18n.list(parts, 'semicolon') }) };
+	return {
+		eventId: event.id,
+		withdrawn: false,
+		substance,
+		note: i18n.t('live.corrected', { date: day, changes: i18n.list(parts, 'semicolon') }),
+	};
 }

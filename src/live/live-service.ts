@@ -122,7 +122,12 @@ export class LiveService {
 			const e = next.claim(id)?.eventId ?? previous?.claim(id)?.eventId;
 			if (e) claimEvents.add(e);
 		}
-		if (corrected.length) await this.o.store.addJob(`reload:${next.version}`, [...corrected, ...[...claimEvents].filter((id) => corrected.includes(id)).map((id) => CLAIMS + id)], now);
+		if (corrected.length)
+			await this.o.store.addJob(
+				`reload:${next.version}`,
+				[...corrected, ...[...claimEvents].filter((id) => corrected.includes(id)).map((id) => CLAIMS + id)],
+				now,
+			);
 		return this.run();
 	}
 
@@ -134,7 +139,13 @@ export class LiveService {
 	}
 
 	/** Records a delivered briefing as a pushed message, so corrections can reach it. Never throws. */
-	async recordBriefing(sub: Subscription, channelId: string, reply: Reply, messageIds: readonly string[], dataset: DatasetSnapshot): Promise<void> {
+	async recordBriefing(
+		sub: Subscription,
+		channelId: string,
+		reply: Reply,
+		messageIds: readonly string[],
+		dataset: DatasetSnapshot,
+	): Promise<void> {
 		try {
 			const fps = eventVersionFingerprints(dataset);
 			const events: Record<string, string> = {};
@@ -143,9 +154,21 @@ export class LiveService {
 				if (fp) events[id] = fp;
 			}
 			if (!Object.keys(events).length || !messageIds.length) return;
-			await this.o.store.recordPushed({ platform: sub.platform, channelId, subscriptionId: sub.id, kind: 'briefing', reply, messageIds, events, pushedAt: this.o.clock().toISOString() });
+			await this.o.store.recordPushed({
+				platform: sub.platform,
+				channelId,
+				subscriptionId: sub.id,
+				kind: 'briefing',
+				reply,
+				messageIds,
+				events,
+				pushedAt: this.o.clock().toISOString(),
+			});
 		} catch (err) {
-			this.o.logger.error({ err: toError(err), subscription: sub.id }, 'Could not record a pushed briefing; corrections will not reach it');
+			this.o.logger.error(
+				{ err: toError(err), subscription: sub.id },
+				'Could not record a pushed briefing; corrections will not reach it',
+			);
 		}
 	}
 
@@ -177,7 +200,13 @@ export class LiveService {
 		const hit = messages.filter((m) => ids.some((id) => id in m.events && m.events[id] !== fps.get(id)));
 		const events = new Set(ids.filter((id) => hit.some((m) => id in m.events)));
 		void before;
-		return { alerts, alertChats: chats.size, correctedEvents: events.size, editedMessages: hit.length, correctedChats: new Set(hit.map((m) => `${m.platform}:${m.channelId}`)).size };
+		return {
+			alerts,
+			alertChats: chats.size,
+			correctedEvents: events.size,
+			editedMessages: hit.length,
+			correctedChats: new Set(hit.map((m) => `${m.platform}:${m.channelId}`)).size,
+		};
 	}
 
 	private async runOnce(): Promise<LiveReport> {
@@ -185,14 +214,23 @@ export class LiveService {
 		const now = this.o.clock();
 		const expired = await this.o.store.expireSending(new Date(now.getTime() - this.staleMs), now);
 		report.expired = expired.uncertain;
-		if (expired.released) this.o.logger.warn({ count: expired.released }, 'Alerts or corrections a stopped process claimed but never sent are free again');
-		if (expired.uncertain) this.o.logger.warn({ count: expired.uncertain }, 'Alerts or corrections a stopped process had on the wire marked uncertain; they are not redone');
+		if (expired.released)
+			this.o.logger.warn(
+				{ count: expired.released },
+				'Alerts or corrections a stopped process claimed but never sent are free again',
+			);
+		if (expired.uncertain)
+			this.o.logger.warn(
+				{ count: expired.uncertain },
+				'Alerts or corrections a stopped process had on the wire marked uncertain; they are not redone',
+			);
 		for (const job of await this.o.store.pendingJobs()) {
 			await this.correct(job, report);
 			await this.o.store.finishJob(job.key, this.o.clock());
 		}
 		await this.alerts(report);
-		if (report.alertsSent || report.edited || report.replies || report.alertsFailed || report.editRefused) this.o.logger.info({ ...report }, 'Live run');
+		if (report.alertsSent || report.edited || report.replies || report.alertsFailed || report.editRefused)
+			this.o.logger.info({ ...report }, 'Live run');
 		return report;
 	}
 
@@ -202,7 +240,11 @@ export class LiveService {
 		const pending = await this.o.store.pendingAlerts();
 		if (!pending.size) return;
 		const dataset = this.o.dataset();
-		const work = [...pending].map(([subId, ids]) => () => this.alertOne(subId, ids, dataset, report));
+		const work = [...pending].map(
+			([subId, ids]) =>
+				() =>
+					this.alertOne(subId, ids, dataset, report),
+		);
 		await pool(work, this.concurrency);
 	}
 
@@ -216,7 +258,8 @@ export class LiveService {
 		if (sub && sub.status === 'active' && sub.alerts !== 'off' && !sender) return; // another process sends to that platform
 		if (!sub || sub.status !== 'active' || sub.alerts === 'off' || !events.length) {
 			// Unsubscribed, paused, alerts turned off, or the events were withdrawn before their turn.
-			if (await this.o.store.claimAlertBatch(key, subId, ids, now)) await this.o.store.settleAlertBatch(key, 'dropped', 'nothing to send any more', now);
+			if (await this.o.store.claimAlertBatch(key, subId, ids, now))
+				await this.o.store.settleAlertBatch(key, 'dropped', 'nothing to send any more', now);
 			return;
 		}
 		if (inQuietHours(sub, now) || (await this.o.store.alertsSentSince(subId, new Date(now.getTime() - 3_600_000))) >= this.maxPerHour) {
@@ -227,7 +270,9 @@ export class LiveService {
 		const language = await this.languageOf(sub);
 		const alert = composeAlert(dataset, events, language);
 		// Into the chat's forum topic when it subscribed from one, as its briefings are.
-		const outcome = await safe(() => sender!.send(sub.channelId, alert.reply, { onWire: () => this.o.store.actionOnWire(key, this.o.clock()) }, sub.threadId));
+		const outcome = await safe(() =>
+			sender!.send(sub.channelId, alert.reply, { onWire: () => this.o.store.actionOnWire(key, this.o.clock()) }, sub.threadId),
+		);
 		const at = this.o.clock();
 		switch (outcome.kind) {
 			case 'sent': {
@@ -237,8 +282,22 @@ export class LiveService {
 				for (const e of alert.shown) shown[e.id] = fps.get(e.id) ?? '';
 				await this.o.store.settleAlertBatch(key, 'sent', undefined, at);
 				await this.o.store
-					.recordPushed({ platform: sub.platform, channelId: sub.channelId, subscriptionId: sub.id, kind: 'alert', reply: alert.reply, messageIds: outcome.messageIds, events: shown, pushedAt: at.toISOString() })
-					.catch((err: unknown) => log.error({ err: toError(err), subscription: sub.id }, 'Could not record a pushed alert; corrections will not reach it'));
+					.recordPushed({
+						platform: sub.platform,
+						channelId: sub.channelId,
+						subscriptionId: sub.id,
+						kind: 'alert',
+						reply: alert.reply,
+						messageIds: outcome.messageIds,
+						events: shown,
+						pushedAt: at.toISOString(),
+					})
+					.catch((err: unknown) =>
+						log.error(
+							{ err: toError(err), subscription: sub.id },
+							'Could not record a pushed alert; corrections will not reach it',
+						),
+					);
 				return;
 			}
 			case 'permanent':
@@ -255,7 +314,10 @@ export class LiveService {
 			case 'transient':
 				report.alertsFailed++;
 				await this.o.store.settleAlertBatch(key, outcome.uncertain ? 'uncertain' : 'pending', outcome.reason, at);
-				log.warn({ subscription: sub.id, reason: outcome.reason, uncertain: outcome.uncertain ?? false }, outcome.uncertain ? 'Alert may or may not have arrived; not resending' : 'Alert failed; it waits for the next run');
+				log.warn(
+					{ subscription: sub.id, reason: outcome.reason, uncertain: outcome.uncertain ?? false },
+					outcome.uncertain ? 'Alert may or may not have arrived; not resending' : 'Alert failed; it waits for the next run',
+				);
 				return;
 		}
 	}
@@ -268,7 +330,9 @@ export class LiveService {
 		const ids = job.eventIds.filter((id) => !id.startsWith(CLAIMS));
 		const claimsChanged = new Set(job.eventIds.filter((id) => id.startsWith(CLAIMS)).map((id) => id.slice(1)));
 		// Messages pushed after the reload already showed its versions.
-		const messages = (await this.o.store.pushedShowing(ids, new Date(this.o.clock().getTime() - this.windowMs))).filter((m) => m.pushedAt <= job.createdAt);
+		const messages = (await this.o.store.pushedShowing(ids, new Date(this.o.clock().getTime() - this.windowMs))).filter(
+			(m) => m.pushedAt <= job.createdAt,
+		);
 		const byChat = new Map<string, PushedMessage[]>();
 		for (const m of messages) {
 			const k = `${m.platform}\n${m.channelId}`;
@@ -319,15 +383,29 @@ export class LiveService {
 			}
 			if (!changed.size) continue;
 			const replyKey0 = `${JSON.stringify(m.reply)}\n${[...changed].sort().join(',')}`;
-			const { original, corrected } = once(replyKey0, () => ({ original: m.reply, corrected: correctReply(m.reply, dataset, changed, claimsChanged, day, createTranslator(m.reply.locale ?? 'en')) }));
+			const { original, corrected } = once(replyKey0, () => ({
+				original: m.reply,
+				corrected: correctReply(m.reply, dataset, changed, claimsChanged, day, createTranslator(m.reply.locale ?? 'en')),
+			}));
 			const newEvents: Record<string, string> = {};
 			// A withdrawn event stays listed (as gone), so a restarted run knows its line is done.
 			for (const [id, fp] of Object.entries(m.events)) newEvents[id] = changed.has(id) ? (fps.get(id) ?? GONE) : fp;
-			const versionKey = hash([...changed].sort().map((id) => `${id}@${fps.get(id) ?? 'gone'}`).join(','));
+			const versionKey = hash(
+				[...changed]
+					.sort()
+					.map((id) => `${id}@${fps.get(id) ?? 'gone'}`)
+					.join(','),
+			);
 			const editKey = `edit:${m.id}:${versionKey}`;
 			let edited = false;
 			if (sender.edit && (await this.o.store.claimAction(editKey, 'edit', m.subscriptionId, now))) {
-				const outcome = await safe(() => sender.edit!(m.channelId, m.messageIds, original, corrected.reply, () => this.o.store.actionOnWire(editKey, this.o.clock())), (reason) => ({ kind: 'transient' as const, reason, uncertain: true }));
+				const outcome = await safe(
+					() =>
+						sender.edit!(m.channelId, m.messageIds, original, corrected.reply, () =>
+							this.o.store.actionOnWire(editKey, this.o.clock()),
+						),
+					(reason) => ({ kind: 'transient' as const, reason, uncertain: true }),
+				);
 				const at = this.o.clock();
 				if (outcome.kind === 'edited') {
 					edited = true;
@@ -336,18 +414,33 @@ export class LiveService {
 					await this.o.store.updatePushed(m.id, corrected.reply, newEvents, at);
 				} else {
 					report.editRefused++;
-					const reason = outcome.kind === 'layout' ? 'the corrected message would not fit the parts it was sent in' : outcome.reason;
-					await this.o.store.settleAction(editKey, outcome.kind === 'transient' && outcome.uncertain ? 'uncertain' : 'failed', reason, at);
+					const reason =
+						outcome.kind === 'layout' ? 'the corrected message would not fit the parts it was sent in' : outcome.reason;
+					await this.o.store.settleAction(
+						editKey,
+						outcome.kind === 'transient' && outcome.uncertain ? 'uncertain' : 'failed',
+						reason,
+						at,
+					);
 					// Not retried: the reply below carries the correction instead.
 					await this.o.store.updatePushed(m.id, m.reply, newEvents, at);
-					this.o.logger.info({ platform: m.platform, channel: m.channelId, message: m.messageIds[0], reason }, 'Correction edit not possible; the chat gets the reply');
+					this.o.logger.info(
+						{ platform: m.platform, channel: m.channelId, message: m.messageIds[0], reason },
+						'Correction edit not possible; the chat gets the reply',
+					);
 				}
 			}
 			for (const c of corrected.corrections) {
 				if (!(c.substance || !edited)) continue;
 				const e = dataset.event(c.eventId);
 				const was = m.reply.blocks.find((b): b is Extract<Block, { kind: 'event' }> => b.kind === 'event' && b.id === c.eventId);
-				forReply.set(c.eventId, { substance: c.substance, note: c.note, withdrawn: c.withdrawn, title: e ? '' : `${was?.date ?? ''} · ${was?.title ?? c.eventId}`, to: m.messageIds[0] ?? '' });
+				forReply.set(c.eventId, {
+					substance: c.substance,
+					note: c.note,
+					withdrawn: c.withdrawn,
+					title: e ? '' : `${was?.date ?? ''} · ${was?.title ?? c.eventId}`,
+					to: m.messageIds[0] ?? '',
+				});
 			}
 		}
 		if (!forReply.size) return;
@@ -361,12 +454,24 @@ export class LiveService {
 			else blocks.push(para(r.title));
 			blocks.push(para(italic(`${MARK} ${r.note}`)));
 		}
-		const reply = once(`reply\n${i18n.locale}\n${JSON.stringify(blocks)}`, (): Reply => ({ blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) }));
+		const reply = once(`reply\n${i18n.locale}\n${JSON.stringify(blocks)}`, (): Reply => ({
+			blocks,
+			...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}),
+		}));
 		const to = [...forReply.values()].at(-1)!.to;
-		const outcome: SendOutcome = await safe(() => (sender.sendReply ? sender.sendReply(first.channelId, to, reply, () => this.o.store.actionOnWire(replyKey, this.o.clock())) : sender.send(first.channelId, reply, { onWire: () => this.o.store.actionOnWire(replyKey, this.o.clock()) })));
+		const outcome: SendOutcome = await safe(() =>
+			sender.sendReply
+				? sender.sendReply(first.channelId, to, reply, () => this.o.store.actionOnWire(replyKey, this.o.clock()))
+				: sender.send(first.channelId, reply, { onWire: () => this.o.store.actionOnWire(replyKey, this.o.clock()) }),
+		);
 		const at = this.o.clock();
 		if (outcome.kind === 'sent') report.replies++;
-		await this.o.store.settleAction(replyKey, outcome.kind === 'sent' ? 'done' : outcome.kind === 'transient' && outcome.uncertain ? 'uncertain' : 'failed', outcome.kind === 'sent' ? undefined : 'reason' in outcome ? outcome.reason : 'the chat moved', at);
+		await this.o.store.settleAction(
+			replyKey,
+			outcome.kind === 'sent' ? 'done' : outcome.kind === 'transient' && outcome.uncertain ? 'uncertain' : 'failed',
+			outcome.kind === 'sent' ? undefined : 'reason' in outcome ? outcome.reason : 'the chat moved',
+			at,
+		);
 	}
 
 	private async languageOf(sub: Subscription): Promise<Locale | undefined> {
@@ -401,7 +506,9 @@ function markOf(reply: Reply, id: string): { substance: boolean; note: string; w
 		if (b.kind === 'event' && b.id === id) {
 			const next = blocks[i + 1];
 			const text = next?.kind === 'paragraph' ? (next.spans[0]?.text ?? '') : '';
-			return text.startsWith(MARK) ? { substance: true, note: text.slice(MARK.length).trim(), withdrawn: false, title: '' } : undefined;
+			return text.startsWith(MARK)
+				? { substance: true, note: text.slice(MARK.length).trim(), withdrawn: false, title: '' }
+				: undefined;
 		}
 	}
 	return undefined;
@@ -427,7 +534,10 @@ function parsePartialDateOrToday(text: string) {
 	return r.value;
 }
 
-async function safe<T>(run: () => Promise<T>, onThrow: (reason: string) => T = (reason) => ({ kind: 'transient', reason, uncertain: true }) as T): Promise<T> {
+async function safe<T>(
+	run: () => Promise<T>,
+	onThrow: (reason: string) => T = (reason) => ({ kind: 'transient', reason, uncertain: true }) as T,
+): Promise<T> {
 	try {
 		return await run();
 	} catch (err) {

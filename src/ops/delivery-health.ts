@@ -83,7 +83,9 @@ export class DeliveryHealth {
 		}
 		for (const [platform, state] of this.connectionStates()) {
 			if (!state.up && now - state.since >= this.platformDownMs) {
-				reasons.push(`the ${platform} connection has been down for ${Math.round((now - state.since) / 1000)} s${state.reason ? ` (${state.reason})` : ''}`);
+				reasons.push(
+					`the ${platform} connection has been down for ${Math.round((now - state.since) / 1000)} s${state.reason ? ` (${state.reason})` : ''}`,
+				);
 			}
 		}
 		return { status: reasons.length ? 'unhealthy' : 'ok', reasons };

@@ -31,7 +31,12 @@ export interface MetricsSources {
 export function createMetrics(sources: MetricsSources = {}): Metrics {
 	const registry = new Registry();
 	collectDefaultMetrics({ register: registry, prefix: 'sitrep_process_' });
-	const commands = new Counter({ name: 'sitrep_commands_total', help: 'Commands answered, by platform, command and outcome', labelNames: ['platform', 'command', 'outcome'] as const, registers: [registry] });
+	const commands = new Counter({
+		name: 'sitrep_commands_total',
+		help: 'Commands answered, by platform, command and outcome',
+		labelNames: ['platform', 'command', 'outcome'] as const,
+		registers: [registry],
+	});
 	const latency = new Histogram({
 		name: 'sitrep_command_duration_seconds',
 		help: 'Time from a command request to its reply, in the core',
@@ -39,9 +44,23 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
 		buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
 		registers: [registry],
 	});
-	const deliveries = new Counter({ name: 'sitrep_deliveries_total', help: 'Briefing deliveries by platform and ledger status', labelNames: ['platform', 'status'] as const, registers: [registry] });
-	const limited = new Counter({ name: 'sitrep_platform_429_total', help: 'Rate-limit (429) answers from a platform', labelNames: ['platform'] as const, registers: [registry] });
-	const lastTick = new Gauge({ name: 'sitrep_scheduler_last_tick_timestamp_seconds', help: 'When the briefing scheduler last finished a tick (Unix time)', registers: [registry] });
+	const deliveries = new Counter({
+		name: 'sitrep_deliveries_total',
+		help: 'Briefing deliveries by platform and ledger status',
+		labelNames: ['platform', 'status'] as const,
+		registers: [registry],
+	});
+	const limited = new Counter({
+		name: 'sitrep_platform_429_total',
+		help: 'Rate-limit (429) answers from a platform',
+		labelNames: ['platform'] as const,
+		registers: [registry],
+	});
+	const lastTick = new Gauge({
+		name: 'sitrep_scheduler_last_tick_timestamp_seconds',
+		help: 'When the briefing scheduler last finished a tick (Unix time)',
+		registers: [registry],
+	});
 	const settled = new Counter({
 		name: 'sitrep_delivery_outcomes_total',
 		help: 'Briefing deliveries as the scheduler settled them: sent, failed, uncertain, paused, skipped_late, skipped_quiet, skipped_rate_limited, resumed',

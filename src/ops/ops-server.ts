@@ -60,7 +60,13 @@ export function opsRequestHandler(options: OpsHandlerOptions): (req: IncomingMes
 	};
 }
 
-export async function startOpsServer(options: { port: number; host?: string; metrics: Metrics; health: () => Health; logger: Logger }): Promise<OpsServer> {
+export async function startOpsServer(options: {
+	port: number;
+	host?: string;
+	metrics: Metrics;
+	health: () => Health;
+	logger: Logger;
+}): Promise<OpsServer> {
 	const server: Server = createServer(opsRequestHandler(options));
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);

@@ -90,7 +90,14 @@ export class Reloader {
 		const durationMs = Math.round(performance.now() - started);
 		const base = { at: clock().toISOString(), requester: request.requester, trigger: request.trigger, dryRun, durationMs };
 		if (!loaded.ok) {
-			logger.warn({ trigger: request.trigger, errors: loaded.errors.length, first: loaded.errors[0] && formatDatasetErrorWithoutValues(loaded.errors[0]) }, 'Reload failed; the live dataset stays');
+			logger.warn(
+				{
+					trigger: request.trigger,
+					errors: loaded.errors.length,
+					first: loaded.errors[0] && formatDatasetErrorWithoutValues(loaded.errors[0]),
+				},
+				'Reload failed; the live dataset stays',
+			);
 			await this.record({ ...base, result: 'failed', errorCount: loaded.errors.length });
 			return { ok: false, errors: loaded.errors, durationMs };
 		}

@@ -55,9 +55,7 @@ export function renderBlock(b: Block, i18n: Translator = EN): string {
 		case 'fields':
 			return b.fields.map((f) => `${cleanText(f.name)}: ${cleanText(f.value)}`).join('\n');
 		case 'sources':
-			return b.sources
-				.map((s) => `- ${byline(s, i18n)}${s.title ? `: ${cleanText(s.title)}` : ''} <${s.url}>`)
-				.join('\n');
+			return b.sources.map((s) => `- ${byline(s, i18n)}${s.title ? `: ${cleanText(s.title)}` : ''} <${s.url}>`).join('\n');
 		case 'divider':
 			return '—'.repeat(20);
 	}

@@ -62,9 +62,17 @@ function link(text: string, url: string, x: Ctx): string {
  * An outlet and its label ("TASS — Russian state media"), worded by the catalog as in plain text; with
  * hyperlinks the outlet's name is the link and the label dim, otherwise the address follows.
  */
-function byline(s: { readonly publisher: string; readonly label: string; readonly url: string }, i18n: Translator, x: Ctx, c: ChalkInstance): string {
+function byline(
+	s: { readonly publisher: string; readonly label: string; readonly url: string },
+	i18n: Translator,
+	x: Ctx,
+	c: ChalkInstance,
+): string {
 	if (x.style.hyperlinks && SAFE_URL.test(s.url)) {
-		return i18n.t('outlet.byline', { publisher: ansiEscapes.link(c.underline(cleanText(s.publisher)), s.url), label: c.dim(cleanText(s.label)) });
+		return i18n.t('outlet.byline', {
+			publisher: ansiEscapes.link(c.underline(cleanText(s.publisher)), s.url),
+			label: c.dim(cleanText(s.label)),
+		});
 	}
 	return `${i18n.t('outlet.byline', { publisher: cleanText(s.publisher), label: cleanText(s.label) })} ${c.dim(`<${cleanText(s.url)}>`)}`;
 }
@@ -84,7 +92,12 @@ function spans(list: readonly Span[], x: Ctx): string {
 
 /** Width of the widest word of `text` as shown. */
 function longestWord(text: string): number {
-	return Math.max(0, ...stripVTControlCharacters(text).split(/\s+/u).map((w) => stringWidth(w)));
+	return Math.max(
+		0,
+		...stripVTControlCharacters(text)
+			.split(/\s+/u)
+			.map((w) => stringWidth(w)),
+	);
 }
 
 /**
@@ -183,9 +196,16 @@ export function balanceIsolates(text: string): string {
 export function renderTerminal(reply: Reply, style: TerminalStyle, extras: { imagePaths?: readonly string[] } = {}): string {
 	const i18n = createTranslator(reply.locale);
 	const rtl = i18n.dir === 'rtl';
-	const x: Ctx = { c: new Chalk({ level: style.colorLevel }), style: { ...style, width: Math.max(style.width, 20) }, i18n, rtl, data: rtl ? isolate : (t) => t };
+	const x: Ctx = {
+		c: new Chalk({ level: style.colorLevel }),
+		style: { ...style, width: Math.max(style.width, 20) },
+		i18n,
+		rtl,
+		data: rtl ? isolate : (t) => t,
+	};
 	const parts = reply.blocks.map((b) => block(b, x));
 	if (reply.paging) parts.push(`\n${hang('', x.c.dim(pagingLine(reply.paging, i18n)), x)}`);
-	for (const path of extras.imagePaths ?? []) parts.push(hang('', x.c.dim(i18n.t(/\.png$/u.test(path) ? 'plain.imageSaved' : 'plain.fileSaved', { path })), x));
+	for (const path of extras.imagePaths ?? [])
+		parts.push(hang('', x.c.dim(i18n.t(/\.png$/u.test(path) ? 'plain.imageSaved' : 'plain.fileSaved', { path })), x));
 	return parts.join('\n').replace(/^\n+/u, '');
 }

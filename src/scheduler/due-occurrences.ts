@@ -92,7 +92,10 @@ export function dueOccurrences(subscriptions: readonly Subscription[], now: Date
 }
 
 /** The next occurrence strictly after `now` (for /subscriptions). */
-export function nextOccurrence(sub: Pick<Subscription, 'time' | 'timezone'>, now: Date): { localDate: string; instant: Date; resolution: ResolvedKind } | undefined {
+export function nextOccurrence(
+	sub: Pick<Subscription, 'time' | 'timezone'>,
+	now: Date,
+): { localDate: string; instant: Date; resolution: ResolvedKind } | undefined {
 	const m = TIME.exec(sub.time);
 	if (!m) return undefined;
 	const today = wallTimeAt(now, sub.timezone);

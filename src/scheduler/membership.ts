@@ -60,8 +60,13 @@ export function createMembership(options: MembershipOptions): Membership {
 		},
 		async chatMigrated(platform, fromChannelId, toChannelId) {
 			const result = await options.subscriptions.moveChannel(platform, fromChannelId, toChannelId, now());
-			if (result === 'moved') log.info({ platform, from: fromChannelId, to: toChannelId }, 'Chat migrated; its subscription moved with it');
-			else if (result === 'conflict') log.warn({ platform, from: fromChannelId, to: toChannelId }, 'Chat migrated to one with its own subscription; the old one stays and will pause at its next send');
+			if (result === 'moved')
+				log.info({ platform, from: fromChannelId, to: toChannelId }, 'Chat migrated; its subscription moved with it');
+			else if (result === 'conflict')
+				log.warn(
+					{ platform, from: fromChannelId, to: toChannelId },
+					'Chat migrated to one with its own subscription; the old one stays and will pause at its next send',
+				);
 			return result;
 		},
 	};

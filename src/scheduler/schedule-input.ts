@@ -19,7 +19,11 @@ export function parseTime(value: string): string {
 	if (ampm && Number(ampm[1]) >= 1 && Number(ampm[1]) <= 12 && Number(ampm[2] ?? 0) <= 59) {
 		const h = (Number(ampm[1]) % 12) + (ampm[3]!.toLowerCase() === 'p' ? 12 : 0);
 		const suggestion = `${String(h).padStart(2, '0')}:${ampm[2] ?? '00'}`;
-		throw new UserFacingError('BAD_VALUE', msg('schedule.time.ampm', { value: v.slice(0, 20), suggestion }), msg('schedule.time.ampm.hint', { example: `/subscribe time:${suggestion}` }));
+		throw new UserFacingError(
+			'BAD_VALUE',
+			msg('schedule.time.ampm', { value: v.slice(0, 20), suggestion }),
+			msg('schedule.time.ampm.hint', { example: `/subscribe time:${suggestion}` }),
+		);
 	}
 	throw new UserFacingError('BAD_VALUE', msg('schedule.time.bad', { value: v.slice(0, 20) }), msg('schedule.time.bad.hint'));
 }
@@ -32,7 +36,8 @@ export function parseQuietHours(value: string): string | null {
 	const v = value.trim();
 	if (/^(?:off|none|no|false|-)$/iu.test(v)) return null;
 	const m = /^(\d{1,2}:\d{2})\s*[-–—]\s*(\d{1,2}:\d{2})$/u.exec(v);
-	const bad = () => new UserFacingError('BAD_VALUE', msg('schedule.quietHours.bad', { value: v.slice(0, 20) }), msg('schedule.quietHours.bad.hint'));
+	const bad = () =>
+		new UserFacingError('BAD_VALUE', msg('schedule.quietHours.bad', { value: v.slice(0, 20) }), msg('schedule.quietHours.bad.hint'));
 	if (!m) throw bad();
 	let from: string, to: string;
 	try {
@@ -41,7 +46,8 @@ export function parseQuietHours(value: string): string | null {
 	} catch {
 		throw bad();
 	}
-	if (from === to) throw new UserFacingError('BAD_VALUE', msg('schedule.quietHours.same', { value: from }), msg('schedule.quietHours.bad.hint'));
+	if (from === to)
+		throw new UserFacingError('BAD_VALUE', msg('schedule.quietHours.same', { value: from }), msg('schedule.quietHours.bad.hint'));
 	return `${from}-${to}`;
 }
 
@@ -51,7 +57,10 @@ function zones(): readonly string[] {
 	return zoneList;
 }
 
-const cityKey = (s: string) => fold(s.split('/').at(-1) ?? s).replace(/[\s_-]+/gu, ' ').trim();
+const cityKey = (s: string) =>
+	fold(s.split('/').at(-1) ?? s)
+		.replace(/[\s_-]+/gu, ' ')
+		.trim();
 
 /** Validates an IANA zone (case-insensitive) and returns its spelling. Throws with a suggestion. */
 export function parseTimeZone(value: string): string {
@@ -69,7 +78,10 @@ export function parseTimeZone(value: string): string {
 	const shown = v.slice(0, 40);
 	throw new UserFacingError(
 		'BAD_VALUE',
-		(i18n) => (suggestions.length ? i18n.t('schedule.zone.unknown.suggest', { value: shown, suggestions: i18n.list(suggestions) }) : i18n.t('schedule.zone.unknown', { value: shown })),
+		(i18n) =>
+			suggestions.length
+				? i18n.t('schedule.zone.unknown.suggest', { value: shown, suggestions: i18n.list(suggestions) })
+				: i18n.t('schedule.zone.unknown', { value: shown }),
 		msg('schedule.zone.unknown.hint'),
 	);
 }
@@ -94,7 +106,10 @@ export function describeSubscription(
 	/** A tag as readers see it (the dataset's label); the slug by default. */
 	tagName: (tag: string) => string = (tag) => tag,
 ): { name: string; value: string }[] {
-	const filter = [...(sub.actorId ? [i18n.t('filter.actor', { name: actorName(sub.actorId) })] : []), ...(sub.tag ? [i18n.t('filter.tag', { tag: tagName(sub.tag) })] : [])];
+	const filter = [
+		...(sub.actorId ? [i18n.t('filter.actor', { name: actorName(sub.actorId) })] : []),
+		...(sub.tag ? [i18n.t('filter.tag', { tag: tagName(sub.tag) })] : []),
+	];
 	const fields = [
 		{ name: i18n.t('subscription.when'), value: i18n.t('subscription.when.value', { time: sub.time, zone: sub.timezone }) },
 		{ name: i18n.t('subscription.filter'), value: filter.length ? i18n.list(filter) : i18n.t('subscription.filter.none') },
@@ -104,7 +119,13 @@ export function describeSubscription(
 			? [
 					{
 						name: i18n.t('subscription.quietHours'),
-						value: sub.quietHours ? i18n.t('subscription.quietHours.value', { from: sub.quietHours.slice(0, 5), to: sub.quietHours.slice(6), zone: sub.timezone }) : i18n.t('subscription.quietHours.none'),
+						value: sub.quietHours
+							? i18n.t('subscription.quietHours.value', {
+									from: sub.quietHours.slice(0, 5),
+									to: sub.quietHours.slice(6),
+									zone: sub.timezone,
+								})
+							: i18n.t('subscription.quietHours.none'),
 					},
 				]
 			: []),
@@ -112,13 +133,25 @@ export function describeSubscription(
 	];
 	if (sub.status === 'paused') {
 		// The pause reason is recorded from the platform's error, in English.
-		fields.push({ name: i18n.t('subscription.status'), value: i18n.t('subscription.paused', { at: sub.updatedAt.slice(0, 16).replace('T', ' '), reason: sub.pauseReason ?? i18n.t('subscription.noReason') }) });
+		fields.push({
+			name: i18n.t('subscription.status'),
+			value: i18n.t('subscription.paused', {
+				at: sub.updatedAt.slice(0, 16).replace('T', ' '),
+				reason: sub.pauseReason ?? i18n.t('subscription.noReason'),
+			}),
+		});
 	} else {
 		const next = nextOccurrence(sub, now);
 		if (next) {
 			const local = wallTimeAt(next.instant, sub.timezone);
 			const params = { date: formatLocalDate(local), time: formatWallClock(local), zone: sub.timezone };
-			fields.push({ name: i18n.t('subscription.next'), value: next.resolution === 'gap' ? i18n.t('subscription.next.gap', { ...params, wanted: sub.time }) : i18n.t('subscription.next.value', params) });
+			fields.push({
+				name: i18n.t('subscription.next'),
+				value:
+					next.resolution === 'gap'
+						? i18n.t('subscription.next.gap', { ...params, wanted: sub.time })
+						: i18n.t('subscription.next.value', params),
+			});
 		}
 	}
 	return fields;

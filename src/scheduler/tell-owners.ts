@@ -25,7 +25,17 @@ export interface OwnerNoticeOptions {
 export function pauseNotice(subscription: Subscription, reason: string, locale?: string): Reply {
 	const i18n = createTranslator(locale);
 	return {
-		blocks: [heading(i18n.t('owners.paused.title')), para(i18n.t('owners.paused.body', { platform: subscription.platform, channel: subscription.channelId, reason: pauseReason(i18n, subscription.platform, reason) })), para(i18n.t('owners.paused.hint'))],
+		blocks: [
+			heading(i18n.t('owners.paused.title')),
+			para(
+				i18n.t('owners.paused.body', {
+					platform: subscription.platform,
+					channel: subscription.channelId,
+					reason: pauseReason(i18n, subscription.platform, reason),
+				}),
+			),
+			para(i18n.t('owners.paused.hint')),
+		],
 		locale: i18n.locale,
 	};
 }
@@ -44,8 +54,13 @@ export function ownerNotifier(options: OwnerNoticeOptions): (subscription: Subsc
 		for (const owner of owners) {
 			try {
 				const outcome = await sender.sendToUser(owner.id, notice);
-				if (outcome.kind === 'sent') options.logger.info({ owner: owner.id, subscription: subscription.id }, 'Owner told of a paused subscription');
-				else options.logger.warn({ owner: owner.id, subscription: subscription.id, outcome }, 'Could not tell an owner of a paused subscription (have they started a chat with the bot?)');
+				if (outcome.kind === 'sent')
+					options.logger.info({ owner: owner.id, subscription: subscription.id }, 'Owner told of a paused subscription');
+				else
+					options.logger.warn(
+						{ owner: owner.id, subscription: subscription.id, outcome },
+						'Could not tell an owner of a paused subscription (have they started a chat with the bot?)',
+					);
 			} catch (err) {
 				options.logger.error({ err: toError(err), owner: owner.id }, 'Could not tell an owner of a paused subscription');
 			}

@@ -70,7 +70,10 @@ export function composeOnce(briefings: Briefings, o: Occurrence): Briefing {
 	const d = parseLocalDate(o.localDate);
 	const sub = o.subscription;
 	const at = briefings.updates?.since.get(o);
-	const u: UpdatedSince | undefined = briefings.updates && at !== undefined ? { at, firstSeen: briefings.updates.firstSeen, introduced: briefings.updates.introduced } : undefined;
+	const u: UpdatedSince | undefined =
+		briefings.updates && at !== undefined
+			? { at, firstSeen: briefings.updates.firstSeen, introduced: briefings.updates.introduced }
+			: undefined;
 	const locale = languageOf(briefings, o);
 	let b = briefings.inputs.compose(briefings.dataset, {
 		day: dayNumber(d.year, d.month, d.day),
@@ -103,7 +106,12 @@ function keyOf(briefings: Briefings, o: Occurrence): string {
  * `updatedSince` is the (reduced) previous-delivery instant its "Updated since" section starts from;
  * `language` is the one it is composed in: the subscription's pin, else its channel's, else English.
  */
-export function briefingKey(o: Occurrence, datasetVersion: string, updatedSince?: string, language: Locale | undefined = o.subscription.language): string {
+export function briefingKey(
+	o: Occurrence,
+	datasetVersion: string,
+	updatedSince?: string,
+	language: Locale | undefined = o.subscription.language,
+): string {
 	const s = o.subscription;
 	return `${o.localDate}|${s.timezone}|${s.actorId ?? ''}|${s.tag ?? ''}|${datasetVersion}|${updatedSince ?? ''}|${language ?? 'en'}`;
 }
@@ -113,7 +121,12 @@ export function briefingKey(o: Occurrence, datasetVersion: string, updatedSince?
  * not after it: that is all the section depends on, so subscribers whose previous briefings went
  * out at slightly different moments still share one composition.
  */
-async function updatesSince(inputs: ComposeInputs, store: EventVersionStore, ds: DatasetSnapshot, occurrences: readonly Occurrence[]): Promise<Updates | undefined> {
+async function updatesSince(
+	inputs: ComposeInputs,
+	store: EventVersionStore,
+	ds: DatasetSnapshot,
+	occurrences: readonly Occurrence[],
+): Promise<Updates | undefined> {
 	try {
 		await store.recordSnapshot(ds, inputs.now);
 		const [firstSeen, introduced, tracking] = await Promise.all([store.firstSeen(ds), store.introduced(ds), store.trackingSince()]);
@@ -148,7 +161,7 @@ async function channelLanguagesOf(inputs: ComposeInputs, occurrences: readonly O
 			if (l) out.set(o.subscription.id, l);
 		}
 	} catch (err) {
-		inputs.log.error({ err: toError(err) }, 'Channel languages unavailable; briefings go out in their subscriptions\' languages');
+		inputs.log.error({ err: toError(err) }, "Channel languages unavailable; briefings go out in their subscriptions' languages");
 	}
 	return out;
 }

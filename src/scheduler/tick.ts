@@ -13,7 +13,17 @@ import { toError } from '../core/errors.js';
 import type { Reply } from '../core/reply.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
-import { resumePoint, type DeliveryLedger, type EventVersionStore, type OccurrenceKey, type OccurrenceTarget, type ResumePoint, type Settlement, type Subscription, type SubscriptionStore } from '../store/store.js';
+import {
+	resumePoint,
+	type DeliveryLedger,
+	type EventVersionStore,
+	type OccurrenceKey,
+	type OccurrenceTarget,
+	type ResumePoint,
+	type Settlement,
+	type Subscription,
+	type SubscriptionStore,
+} from '../store/store.js';
 import { dueOccurrences, type Occurrence } from './due-occurrences.js';
 import { composeOnce, orderByBriefing, prepareBriefings, type Briefings } from './tick-compose.js';
 
@@ -47,7 +57,13 @@ export interface TickOptions {
 	 * Told of each delivered briefing (where it went, what it showed, its message ids in part order),
 	 * e.g. to remember it for corrections (LiveService.recordBriefing). Awaited; it must not throw.
 	 */
-	readonly onDelivered?: (subscription: Subscription, channelId: string, reply: Reply, messageIds: readonly string[], dataset: DatasetSnapshot) => Promise<void>;
+	readonly onDelivered?: (
+		subscription: Subscription,
+		channelId: string,
+		reply: Reply,
+		messageIds: readonly string[],
+		dataset: DatasetSnapshot,
+	) => Promise<void>;
 	/** Called as deliveries settle during a tick: a long fan-out shows it is alive. */
 	readonly onProgress?: () => void;
 	/**
@@ -167,7 +183,30 @@ class SettledKeys {
 
 /** The steps of a tick: expire dead sends, find the work, compose once, then claim, send and settle. */
 async function runTick(runner: Runner, now: Date): Promise<TickReport> {
-	const tick: Tick = { runner, now, started: performance.now(), report: { due: 0, late: 0, quiet: 0, claimed: 0, sent: 0, failed: 0, uncertain: 0, paused: 0, moved: 0, compositions: 0, yields: 0, taken: 0, noSender: 0, expired: 0, resumable: 0, resumed: 0, rateLimited: 0 } };
+	const tick: Tick = {
+		runner,
+		now,
+		started: performance.now(),
+		report: {
+			due: 0,
+			late: 0,
+			quiet: 0,
+			claimed: 0,
+			sent: 0,
+			failed: 0,
+			uncertain: 0,
+			paused: 0,
+			moved: 0,
+			compositions: 0,
+			yields: 0,
+			taken: 0,
+			noSender: 0,
+			expired: 0,
+			resumable: 0,
+			resumed: 0,
+			rateLimited: 0,
+		},
+	};
 	await expireStaleSends(tick);
 	const { work, subscriptions } = await findWork(tick);
 	if (!work.length) {
@@ -175,7 +214,15 @@ async function runTick(runner: Runner, now: Date): Promise<TickReport> {
 		return tick.report;
 	}
 	const { options } = runner;
-	const inputs = { now, log: runner.log, compose: runner.compose, ledger: options.ledger, store: options.store, eventVersions: options.eventVersions, publicUrl: options.publicUrl };
+	const inputs = {
+		now,
+		log: runner.log,
+		compose: runner.compose,
+		ledger: options.ledger,
+		store: options.store,
+		eventVersions: options.eventVersions,
+		publicUrl: options.publicUrl,
+	};
 	const briefings = await prepareBriefings(inputs, options.dataset(), work);
 	await sendAll(tick, orderByBriefing(work, briefings), briefings);
 	tick.report.compositions = briefings.composed.size;
@@ -194,8 +241,16 @@ async function expireStaleSends(tick: Tick): Promise<void> {
 	const expiry = await runner.options.ledger.expireSending(new Date(now.getTime() - runner.staleMs), now);
 	report.expired = expiry.uncertain;
 	report.resumable = expiry.resumable;
-	if (expiry.uncertain) runner.log.warn({ count: expiry.uncertain }, 'Briefings left in "sending" by a stopped process marked uncertain; they are not resent');
-	if (expiry.resumable) runner.log.warn({ count: expiry.resumable }, 'Briefings cut by a stopped process will be resumed after the parts that went out; a part that was on the wire is marked uncertain');
+	if (expiry.uncertain)
+		runner.log.warn(
+			{ count: expiry.uncertain },
+			'Briefings left in "sending" by a stopped process marked uncertain; they are not resent',
+		);
+	if (expiry.resumable)
+		runner.log.warn(
+			{ count: expiry.resumable },
+			'Briefings cut by a stopped process will be resumed after the parts that went out; a part that was on the wire is marked uncertain',
+		);
 }
 
 /** The due occurrences this process can send and has not seen settled; too-late ones are recorded skipped. */
@@ -206,7 +261,10 @@ async function findWork(tick: Tick): Promise<{ work: Occurrence[]; subscriptions
 	for (const x of invalid) {
 		if (runner.warnedInvalid.has(x.subscription.id)) continue;
 		runner.warnedInvalid.add(x.subscription.id);
-		runner.log.error({ subscription: x.subscription.id, timezone: x.subscription.timezone, time: x.subscription.time, reason: x.reason }, 'Subscription cannot be scheduled; skipping it');
+		runner.log.error(
+			{ subscription: x.subscription.id, timezone: x.subscription.timezone, time: x.subscription.time, reason: x.reason },
+			'Subscription cannot be scheduled; skipping it',
+		);
 	}
 	await recordLate(tick, skipped);
 	const work: Occurrence[] = [];
@@ -216,7 +274,10 @@ async function findWork(tick: Tick): Promise<{ work: Occurrence[]; subscriptions
 			report.noSender++;
 			if (!runner.warnedNoSender.has(o.subscription.platform)) {
 				runner.warnedNoSender.add(o.subscription.platform);
-				runner.log.warn({ platform: o.subscription.platform }, 'Briefings are due on a platform this process cannot send to; leaving them to a process that can');
+				runner.log.warn(
+					{ platform: o.subscription.platform },
+					'Briefings are due on a platform this process cannot send to; leaving them to a process that can',
+				);
 			}
 			continue;
 		}
@@ -230,12 +291,26 @@ async function recordLate(tick: Tick, skipped: readonly Occurrence[]): Promise<v
 	const { runner, now, report } = tick;
 	const late = skipped.filter((o) => !runner.settled.has(key(o)));
 	if (!late.length) return;
-	const recorded = await runner.options.ledger.recordSkipped(late.map((o) => target(o)), `late: missed by more than the ${runner.options.catchupMinutes}-minute catch-up window or past its local date`, stamp(tick));
+	const recorded = await runner.options.ledger.recordSkipped(
+		late.map((o) => target(o)),
+		`late: missed by more than the ${runner.options.catchupMinutes}-minute catch-up window or past its local date`,
+		stamp(tick),
+	);
 	late.forEach((o, i) => {
 		runner.settled.add(key(o));
 		if (!recorded[i]) return;
 		report.late++;
-		runner.log.warn({ subscription: o.subscription.id, platform: o.subscription.platform, channel: o.subscription.channelId, localDate: o.localDate, scheduledAt: o.scheduledInstant.toISOString(), lateMinutes: Math.round((now.getTime() - o.scheduledInstant.getTime()) / 60_000) }, 'Briefing skipped: too late to send');
+		runner.log.warn(
+			{
+				subscription: o.subscription.id,
+				platform: o.subscription.platform,
+				channel: o.subscription.channelId,
+				localDate: o.localDate,
+				scheduledAt: o.scheduledInstant.toISOString(),
+				lateMinutes: Math.round((now.getTime() - o.scheduledInstant.getTime()) / 60_000),
+			},
+			'Briefing skipped: too late to send',
+		);
 	});
 }
 
@@ -279,7 +354,10 @@ async function sendAll(tick: Tick, work: readonly Occurrence[], briefings: Brief
 /** Claims the batch right before sending (another process that claimed first keeps its rows) and starts each claimed delivery. */
 async function claimAndStart(tick: Tick, window: Window, batch: readonly Occurrence[], briefings: Briefings): Promise<void> {
 	const { runner, report } = tick;
-	const claims = await runner.options.ledger.claim(batch.map((o) => target(o, runner.options.senders.get(o.subscription.platform)?.tracksParts === true)), stamp(tick));
+	const claims = await runner.options.ledger.claim(
+		batch.map((o) => target(o, runner.options.senders.get(o.subscription.platform)?.tracksParts === true)),
+		stamp(tick),
+	);
 	batch.forEach((o, j) => {
 		const c = claims[j]!;
 		if (c.kind !== 'claimed') {
@@ -390,7 +468,14 @@ async function moveSubscription(tick: Tick, sub: Subscription, to: string): Prom
 }
 
 /** The ledger's record of a send's outcome; a permanent error pauses the subscription. */
-async function settlementOf(tick: Tick, o: Occurrence, attempt: number, sent: Sent, reply: Reply, dataset: DatasetSnapshot): Promise<Settlement> {
+async function settlementOf(
+	tick: Tick,
+	o: Occurrence,
+	attempt: number,
+	sent: Sent,
+	reply: Reply,
+	dataset: DatasetSnapshot,
+): Promise<Settlement> {
 	const { runner, report } = tick;
 	const sub = o.subscription;
 	const { outcome, channelId, resume } = sent;
@@ -398,8 +483,14 @@ async function settlementOf(tick: Tick, o: Occurrence, attempt: number, sent: Se
 		// Everything else is there; whether the part on the wire at the crash arrived is unknown.
 		const which = resume.uncertain.map((p) => `${p.part} of ${p.parts}`).join(', ');
 		report.uncertain++;
-		runner.log.warn({ subscription: sub.id, localDate: o.localDate, parts: which }, 'Briefing completed after a crash; a part that was on the wire then may or may not have arrived');
-		return { status: 'uncertain', reason: `part ${which} was being sent when the process stopped and may not have arrived; the other parts were delivered` };
+		runner.log.warn(
+			{ subscription: sub.id, localDate: o.localDate, parts: which },
+			'Briefing completed after a crash; a part that was on the wire then may or may not have arrived',
+		);
+		return {
+			status: 'uncertain',
+			reason: `part ${which} was being sent when the process stopped and may not have arrived; the other parts were delivered`,
+		};
 	}
 	switch (outcome.kind) {
 		case 'sent': {
@@ -412,7 +503,10 @@ async function settlementOf(tick: Tick, o: Occurrence, attempt: number, sent: Se
 			await runner.options.store.pause(sub.id, outcome.reason, stamp(tick));
 			report.paused++;
 			report.failed++;
-			runner.log.warn({ subscription: sub.id, platform: sub.platform, channel: channelId, reason: outcome.reason }, 'Subscription paused after a permanent error');
+			runner.log.warn(
+				{ subscription: sub.id, platform: sub.platform, channel: channelId, reason: outcome.reason },
+				'Subscription paused after a permanent error',
+			);
 			await tellPaused(runner, sub, outcome.reason);
 			return { status: 'failed', reason: outcome.reason, retryable: false };
 		case 'transient':
@@ -421,13 +515,22 @@ async function settlementOf(tick: Tick, o: Occurrence, attempt: number, sent: Se
 }
 
 /** A transient failure: uncertain (not resent), retried with back-off, or given up after the last attempt or the catch-up window. */
-function retryOrGiveUp(tick: Tick, o: Occurrence, attempt: number, outcome: Extract<SendOutcome, { kind: 'transient' }>, channelId: string): Settlement {
+function retryOrGiveUp(
+	tick: Tick,
+	o: Occurrence,
+	attempt: number,
+	outcome: Extract<SendOutcome, { kind: 'transient' }>,
+	channelId: string,
+): Settlement {
 	const { runner, report } = tick;
 	const sub = o.subscription;
 	const { catchupMinutes } = runner.options;
 	if (outcome.uncertain) {
 		report.uncertain++;
-		runner.log.warn({ subscription: sub.id, localDate: o.localDate, reason: outcome.reason }, 'Briefing may or may not have arrived; not resending');
+		runner.log.warn(
+			{ subscription: sub.id, localDate: o.localDate, reason: outcome.reason },
+			'Briefing may or may not have arrived; not resending',
+		);
 		return { status: 'uncertain', reason: outcome.reason };
 	}
 	if (attempt >= runner.maxAttempts) {
@@ -442,13 +545,22 @@ function retryOrGiveUp(tick: Tick, o: Occurrence, attempt: number, outcome: Extr
 	const windowEnds = o.scheduledInstant.getTime() + catchupMinutes * 60_000;
 	if (nextAttemptAt.getTime() > windowEnds) {
 		report.rateLimited++;
-		const wait = outcome.retryAfterMs !== undefined && outcome.retryAfterMs >= backoff ? `the platform asked to wait ${Math.round(outcome.retryAfterMs / 1000)} s` : `the next retry (in ${Math.round(backoff / 1000)} s)`;
+		const wait =
+			outcome.retryAfterMs !== undefined && outcome.retryAfterMs >= backoff
+				? `the platform asked to wait ${Math.round(outcome.retryAfterMs / 1000)} s`
+				: `the next retry (in ${Math.round(backoff / 1000)} s)`;
 		const reason = `${outcome.retryAfterMs !== undefined ? 'rate limited' : 'failed'}: ${wait}, past the ${catchupMinutes}-minute catch-up window (${outcome.reason})`;
-		runner.log.warn({ subscription: sub.id, platform: sub.platform, channel: channelId, localDate: o.localDate, reason }, 'Briefing skipped: it could not be sent within the catch-up window');
+		runner.log.warn(
+			{ subscription: sub.id, platform: sub.platform, channel: channelId, localDate: o.localDate, reason },
+			'Briefing skipped: it could not be sent within the catch-up window',
+		);
 		return { status: 'skipped', reason };
 	}
 	report.failed++;
-	runner.log.info({ subscription: sub.id, localDate: o.localDate, reason: outcome.reason, attempt, nextAttemptAt: nextAttemptAt.toISOString() }, 'Briefing failed; will retry');
+	runner.log.info(
+		{ subscription: sub.id, localDate: o.localDate, reason: outcome.reason, attempt, nextAttemptAt: nextAttemptAt.toISOString() },
+		'Briefing failed; will retry',
+	);
 	return { status: 'failed', reason: outcome.reason, retryable: true, nextAttemptAt };
 }
 
@@ -462,12 +574,22 @@ async function tellPaused(runner: Runner, sub: Subscription, reason: string): Pr
 	}
 }
 
-async function safeSend(runner: Runner, sender: PlatformSender, channelId: string, reply: Reply, progress: SendProgress, threadId?: string): Promise<SendOutcome> {
+async function safeSend(
+	runner: Runner,
+	sender: PlatformSender,
+	channelId: string,
+	reply: Reply,
+	progress: SendProgress,
+	threadId?: string,
+): Promise<SendOutcome> {
 	try {
 		return await (threadId !== undefined ? sender.send(channelId, reply, progress, threadId) : sender.send(channelId, reply, progress));
 	} catch (err) {
 		// The contract says senders never throw; if one does, the message may have left.
-		runner.log.error({ err: toError(err), platform: sender.platform, channel: channelId }, 'Sender threw; marking the briefing uncertain');
+		runner.log.error(
+			{ err: toError(err), platform: sender.platform, channel: channelId },
+			'Sender threw; marking the briefing uncertain',
+		);
 		return { kind: 'transient', reason: `the sender failed: ${toError(err).message}`, uncertain: true };
 	}
 }
@@ -477,6 +599,12 @@ function key(o: Occurrence): OccurrenceKey {
 }
 
 function target(o: Occurrence, tracksParts = false): OccurrenceTarget {
-	return { subscriptionId: o.subscription.id, localDate: o.localDate, scheduledAt: o.scheduledInstant.toISOString(), platform: o.subscription.platform, channelId: o.subscription.channelId, ...(tracksParts ? { tracksParts } : {}) };
+	return {
+		subscriptionId: o.subscription.id,
+		localDate: o.localDate,
+		scheduledAt: o.scheduledInstant.toISOString(),
+		platform: o.subscription.platform,
+		channelId: o.subscription.channelId,
+		...(tracksParts ? { tracksParts } : {}),
+	};
 }
-

@@ -93,15 +93,20 @@ const PG_LOCK = "SELECT pg_advisory_xact_lock(hashtext('sitrep schema migrations
  */
 export function* migrationSteps(dialect: SqlDialect, migrations: readonly Migration[], now: Date, setting: string): Steps<number[]> {
 	for (let i = 1; i < migrations.length; i++) {
-		if (migrations[i]!.version <= migrations[i - 1]!.version) throw new MigrationError('migrations must be listed in increasing version order');
+		if (migrations[i]!.version <= migrations[i - 1]!.version)
+			throw new MigrationError('migrations must be listed in increasing version order');
 	}
 	// A second process starting at the same moment waits here, then finds nothing to do.
 	if (dialect === 'postgres') yield* get(PG_LOCK);
-	yield* exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at ${termsOf(dialect).instant} NOT NULL)`);
+	yield* exec(
+		`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at ${termsOf(dialect).instant} NOT NULL)`,
+	);
 	const current = yield* schemaVersionSteps();
 	const latest = migrations.at(-1)?.version ?? 0;
 	if (current > latest) {
-		throw new MigrationError(`the database is at schema version ${current}, newer than this build knows (${latest}); run a newer sitrep or use another ${setting}`);
+		throw new MigrationError(
+			`the database is at schema version ${current}, newer than this build knows (${latest}); run a newer sitrep or use another ${setting}`,
+		);
 	}
 	// Every version not yet recorded, in order: a database made by a build that had a later version
 	// but not an earlier one (two changes developed side by side) still gets the earlier one.

@@ -14,7 +14,9 @@ import type { Stores } from './stores.js';
 export async function openStores(config: Pick<Config, 'dbPath' | 'databaseUrl'>, logger?: Logger): Promise<Stores> {
 	if (config.databaseUrl) {
 		const { openPostgresStores } = await import('./postgres/postgres-stores.js');
-		return openPostgresStores(config.databaseUrl, { onError: (err) => logger?.warn({ err }, 'A pooled PostgreSQL connection failed; it will be replaced') });
+		return openPostgresStores(config.databaseUrl, {
+			onError: (err) => logger?.warn({ err }, 'A pooled PostgreSQL connection failed; it will be replaced'),
+		});
 	}
 	return openSqliteStores(config.dbPath);
 }

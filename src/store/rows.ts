@@ -9,7 +9,17 @@ import { isLocale } from '../i18n/locale.js';
 import type { Reply } from '../core/reply.js';
 import type { Platform } from '../vocabulary/place.js';
 import type { ReloadAuditEntry, ReloadTrigger } from './reload-audit.js';
-import { alertLevel, type DeliveryPart, type DeliveryPartStatus, type DeliveryRecord, type DeliveryStatus, type PageRecord, type PushedKind, type PushedMessage, type Subscription } from './store.js';
+import {
+	alertLevel,
+	type DeliveryPart,
+	type DeliveryPartStatus,
+	type DeliveryRecord,
+	type DeliveryStatus,
+	type PageRecord,
+	type PushedKind,
+	type PushedMessage,
+	type Subscription,
+} from './store.js';
 
 /** An instant column: ISO text (SQLite) or a Date (PostgreSQL timestamptz). */
 export type InstantValue = string | Date;
@@ -167,7 +177,9 @@ export function reloadAuditFromRow(r: ReloadAuditRow): ReloadAuditEntry {
 		dryRun: flag(r.dry_run),
 		result: r.result as ReloadAuditEntry['result'],
 		...(r.version !== null ? { version: r.version } : {}),
-		...(r.events !== null ? { counts: { events: r.events, actors: r.actors ?? 0, sources: r.sources ?? 0, claims: r.claims ?? 0 } } : {}),
+		...(r.events !== null
+			? { counts: { events: r.events, actors: r.actors ?? 0, sources: r.sources ?? 0, claims: r.claims ?? 0 } }
+			: {}),
 		...(r.error_count !== null ? { errorCount: r.error_count } : {}),
 		durationMs: r.duration_ms,
 	};
@@ -230,7 +242,12 @@ export interface PageKeyRow {
 }
 
 export function pageRecordFromRow(row: PageKeyRow): PageRecord {
-	return { line: row.line, expiresAt: Number(row.expires_at), ...(row.chat_id !== null ? { chatId: row.chat_id } : {}), ...(row.user_id !== null ? { userId: row.user_id } : {}) };
+	return {
+		line: row.line,
+		expiresAt: Number(row.expires_at),
+		...(row.chat_id !== null ? { chatId: row.chat_id } : {}),
+		...(row.user_id !== null ? { userId: row.user_id } : {}),
+	};
 }
 
 export interface EventVersionRow {
@@ -244,7 +261,10 @@ export interface EventVersionRow {
  * version now): when each current version was first seen, and when each event was first seen in any
  * version. An event whose current version is not recorded yet has no first-seen time: both maps leave it out.
  */
-export function eventVersionTimes(current: ReadonlyMap<string, string>, rows: Iterable<EventVersionRow>): { firstSeen: Map<string, string>; introduced: Map<string, string> } {
+export function eventVersionTimes(
+	current: ReadonlyMap<string, string>,
+	rows: Iterable<EventVersionRow>,
+): { firstSeen: Map<string, string>; introduced: Map<string, string> } {
 	const firstSeen = new Map<string, string>();
 	const introduced = new Map<string, string>();
 	for (const r of rows) {

@@ -11,9 +11,28 @@
  * dialects but for how that parameter is read, and one write pair that PostgreSQL sends as one statement.
  */
 import type { SentPart } from '../core/delivery.js';
-import { deliveryFromRow, deliveryPartFromRow, flag, instantOrUndefined, type DeliveryPartRow, type DeliveryRow, type FlagValue, type InstantValue } from './rows.js';
+import {
+	deliveryFromRow,
+	deliveryPartFromRow,
+	flag,
+	instantOrUndefined,
+	type DeliveryPartRow,
+	type DeliveryRow,
+	type FlagValue,
+	type InstantValue,
+} from './rows.js';
 import { all, jsonRows, jsonTable, run, whereEqual, type SqlDialect, type SqlExecutor, type SqlParam, type Steps } from './sql.js';
-import type { ClaimResult, DeliveryLedger, DeliveryPart, DeliveryRecord, DeliveryStatus, ExpiryReport, OccurrenceKey, OccurrenceTarget, Settlement } from './store.js';
+import type {
+	ClaimResult,
+	DeliveryLedger,
+	DeliveryPart,
+	DeliveryRecord,
+	DeliveryStatus,
+	ExpiryReport,
+	OccurrenceKey,
+	OccurrenceTarget,
+	Settlement,
+} from './store.js';
 
 const STOPPED = 'the process stopped while sending; not resent to avoid a double post';
 const STOPPED_MID_DELIVERY = 'the process stopped mid-delivery; the parts not yet sent will be';
@@ -99,9 +118,9 @@ function statements(d: SqlDialect) {
 	};
 }
 
-const targetRows = (targets: readonly OccurrenceTarget[]) => jsonRows(targets.map((t) => [t.subscriptionId, t.localDate, t.scheduledAt, t.platform, t.channelId, t.tracksParts === true]));
+const targetRows = (targets: readonly OccurrenceTarget[]) =>
+	jsonRows(targets.map((t) => [t.subscriptionId, t.localDate, t.scheduledAt, t.platform, t.channelId, t.tracksParts === true]));
 const keyRows = (keys: readonly KeyRow[]) => jsonRows(keys.map((k) => [k.subscription_id, k.local_date]));
-
 
 export class SqlDeliveryLedger implements DeliveryLedger {
 	private readonly sql;
@@ -117,7 +136,8 @@ export class SqlDeliveryLedger implements DeliveryLedger {
 
 	private *claimSteps(targets: readonly OccurrenceTarget[], at: string): Steps<ClaimResult[]> {
 		const out = new Map<string, ClaimResult>();
-		for (const r of yield* all<KeyRow>(this.sql.claim, [null, at, at, targetRows(targets)])) out.set(rowKey(r), { kind: 'claimed', attempt: 1 });
+		for (const r of yield* all<KeyRow>(this.sql.claim, [null, at, at, targetRows(targets)]))
+			out.set(rowKey(r), { kind: 'claimed', attempt: 1 });
 		const rest = targets.filter((t) => !out.has(keyOf(t)));
 		if (rest.length) {
 			const retaken = yield* all<KeyRow & { attempts: number }>(this.sql.retake, [at, targetRows(rest), at]);
@@ -126,8 +146,14 @@ export class SqlDeliveryLedger implements DeliveryLedger {
 		}
 		const others = rest.filter((t) => !out.has(keyOf(t)));
 		if (others.length) {
-			const found = yield* all<KeyRow & { status: string; retryable: FlagValue }>(this.sql.statusOf, [keyRows(others.map((t) => ({ subscription_id: t.subscriptionId, local_date: t.localDate })))]);
-			for (const r of found) out.set(rowKey(r), r.status === 'failed' && flag(r.retryable) ? { kind: 'later' } : { kind: 'done', status: r.status as DeliveryStatus });
+			const found = yield* all<KeyRow & { status: string; retryable: FlagValue }>(this.sql.statusOf, [
+				keyRows(others.map((t) => ({ subscription_id: t.subscriptionId, local_date: t.localDate }))),
+			]);
+			for (const r of found)
+				out.set(
+					rowKey(r),
+					r.status === 'failed' && flag(r.retryable) ? { kind: 'later' } : { kind: 'done', status: r.status as DeliveryStatus },
+				);
 		}
 		// A key missing here was deleted between the statements; nobody may send it in this tick.
 		return targets.map((t) => out.get(keyOf(t)) ?? { kind: 'later' });
@@ -179,7 +205,12 @@ export class SqlDeliveryLedger implements DeliveryLedger {
 
 	partSent(key: OccurrenceKey, sent: SentPart, channelId: string, now: Date): Promise<void> {
 		const at = now.toISOString();
-		return this.withHeartbeat(this.sql.partSent, [key.subscriptionId, key.localDate, sent.part, sent.parts, channelId, JSON.stringify(sent.messageIds), at], key, at);
+		return this.withHeartbeat(
+			this.sql.partSent,
+			[key.subscriptionId, key.localDate, sent.part, sent.parts, channelId, JSON.stringify(sent.messageIds), at],
+			key,
+			at,
+		);
 	}
 
 	/**
@@ -204,7 +235,9 @@ export class SqlDeliveryLedger implements DeliveryLedger {
 			['subscription_id', filter.subscriptionId],
 			['local_date', filter.localDate],
 		]);
-		return (await this.db.all<DeliveryPartRow>(`SELECT * FROM delivery_parts${w.sql} ORDER BY subscription_id, local_date, part`, w.params)).map(deliveryPartFromRow);
+		return (
+			await this.db.all<DeliveryPartRow>(`SELECT * FROM delivery_parts${w.sql} ORDER BY subscription_id, local_date, part`, w.params)
+		).map(deliveryPartFromRow);
 	}
 
 	async get(key: OccurrenceKey): Promise<DeliveryRecord | undefined> {
@@ -214,15 +247,21 @@ export class SqlDeliveryLedger implements DeliveryLedger {
 
 	async lastSent(subscriptionId: number, beforeLocalDate?: string): Promise<string | undefined> {
 		// '~' sorts after every 'YYYY-MM-DD' (bytewise, as local_date sorts in both), so no bound means every date.
-		return instantOrUndefined((await this.db.get<{ at: InstantValue | null }>(this.sql.lastSent, [subscriptionId, beforeLocalDate ?? '~']))?.at);
+		return instantOrUndefined(
+			(await this.db.get<{ at: InstantValue | null }>(this.sql.lastSent, [subscriptionId, beforeLocalDate ?? '~']))?.at,
+		);
 	}
 
-	async list(filter: { readonly subscriptionId?: number; readonly localDate?: string; readonly status?: DeliveryStatus } = {}): Promise<DeliveryRecord[]> {
+	async list(
+		filter: { readonly subscriptionId?: number; readonly localDate?: string; readonly status?: DeliveryStatus } = {},
+	): Promise<DeliveryRecord[]> {
 		const w = whereEqual([
 			['subscription_id', filter.subscriptionId],
 			['local_date', filter.localDate],
 			['status', filter.status],
 		]);
-		return (await this.db.all<DeliveryRow>(`SELECT * FROM deliveries${w.sql} ORDER BY created_at, subscription_id, local_date`, w.params)).map(deliveryFromRow);
+		return (
+			await this.db.all<DeliveryRow>(`SELECT * FROM deliveries${w.sql} ORDER BY created_at, subscription_id, local_date`, w.params)
+		).map(deliveryFromRow);
 	}
 }

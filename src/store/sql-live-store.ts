@@ -11,8 +11,10 @@ import type { LiveActionStatus, LiveStore, PushedMessage } from './store.js';
 
 class LostRace extends Error {}
 
-const INSERT_ACTION = "INSERT INTO live_actions (key, kind, subscription_id, status, created_at, updated_at) VALUES (?, ?, ?, 'sending', ?, ?) ON CONFLICT DO NOTHING";
-const SETTLE_ACTION = "UPDATE live_actions SET status = ?, detail = ?, updated_at = ? WHERE key = ? AND status IN ('sending', 'wire', 'uncertain')";
+const INSERT_ACTION =
+	"INSERT INTO live_actions (key, kind, subscription_id, status, created_at, updated_at) VALUES (?, ?, ?, 'sending', ?, ?) ON CONFLICT DO NOTHING";
+const SETTLE_ACTION =
+	"UPDATE live_actions SET status = ?, detail = ?, updated_at = ? WHERE key = ? AND status IN ('sending', 'wire', 'uncertain')";
 const PUT_REPLY = 'INSERT INTO pushed_replies (hash, reply, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING';
 const ON_WIRE = 'the process stopped while its request was on the wire';
 
@@ -34,10 +36,13 @@ export class SqlLiveStore implements LiveStore {
 			takeAlerts: `UPDATE alert_queue SET status = 'sending', batch = ?, updated_at = ? WHERE subscription_id = ? AND status = 'pending' AND event_id IN ${texts('t_event_id')}`,
 			releaseBatches: `UPDATE alert_queue SET status = 'pending', batch = NULL, updated_at = ? WHERE status = 'sending' AND batch IN ${texts('t_key')}`,
 			uncertainBatches: `UPDATE alert_queue SET status = 'uncertain', updated_at = ? WHERE status = 'sending' AND batch IN ${texts('t_key')}`,
-			insertEvents: `INSERT INTO pushed_events (message_id, event_id, fingerprint) SELECT ?, t_event_id, t_fingerprint FROM ${jsonTable(d, [
-				['t_event_id', 'text'],
-				['t_fingerprint', 'text'],
-			])} AS t WHERE TRUE`,
+			insertEvents: `INSERT INTO pushed_events (message_id, event_id, fingerprint) SELECT ?, t_event_id, t_fingerprint FROM ${jsonTable(
+				d,
+				[
+					['t_event_id', 'text'],
+					['t_fingerprint', 'text'],
+				],
+			)} AS t WHERE TRUE`,
 			pushedShowing: `SELECT m.id, m.platform, m.channel_id, m.subscription_id, m.kind, r.reply, m.message_ids, m.pushed_at
 				FROM pushed_messages m JOIN pushed_replies r ON r.hash = m.reply_hash
 				WHERE m.pushed_at >= ? AND m.id IN (SELECT message_id FROM pushed_events WHERE event_id IN ${texts('t_event_id')}) ORDER BY m.id`,
@@ -68,7 +73,8 @@ export class SqlLiveStore implements LiveStore {
 			return await this.db.transaction(function* (): Steps<boolean> {
 				if ((yield* run(INSERT_ACTION, [key, 'alert', subscriptionId, at, at])) === 0) return false;
 				// Another process took one of them: undo everything (a throw rolls the transaction back).
-				if ((yield* run(sql.takeAlerts, [key, at, subscriptionId, jsonRows(eventIds.map((id) => [id]))])) !== eventIds.length) throw new LostRace();
+				if ((yield* run(sql.takeAlerts, [key, at, subscriptionId, jsonRows(eventIds.map((id) => [id]))])) !== eventIds.length)
+					throw new LostRace();
 				return true;
 			});
 		} catch (err) {
@@ -77,12 +83,20 @@ export class SqlLiveStore implements LiveStore {
 		}
 	}
 
-	async settleAlertBatch(key: string, status: 'sent' | 'pending' | 'uncertain' | 'dropped', detail: string | undefined, now: Date): Promise<void> {
+	async settleAlertBatch(
+		key: string,
+		status: 'sent' | 'pending' | 'uncertain' | 'dropped',
+		detail: string | undefined,
+		now: Date,
+	): Promise<void> {
 		const at = now.toISOString();
 		const action: LiveActionStatus = status === 'sent' ? 'done' : status === 'uncertain' ? 'uncertain' : 'failed';
 		await this.db.transaction(function* (): Steps<void> {
 			yield* run(SETTLE_ACTION, [action, detail ?? null, at, key]);
-			yield* run("UPDATE alert_queue SET status = ?, batch = CASE WHEN ? = 'pending' THEN NULL ELSE batch END, updated_at = ? WHERE batch = ? AND status IN ('sending', 'uncertain')", [status, status, at, key]);
+			yield* run(
+				"UPDATE alert_queue SET status = ?, batch = CASE WHEN ? = 'pending' THEN NULL ELSE batch END, updated_at = ? WHERE batch = ? AND status IN ('sending', 'uncertain')",
+				[status, status, at, key],
+			);
 		});
 	}
 
@@ -100,12 +114,19 @@ export class SqlLiveStore implements LiveStore {
 		return (await this.db.grouped(() => run(INSERT_ACTION, [key, kind, subscriptionId ?? null, at, at]))) > 0;
 	}
 
-	async settleAction(key: string, status: Exclude<LiveActionStatus, 'sending' | 'wire'>, detail: string | undefined, now: Date): Promise<void> {
+	async settleAction(
+		key: string,
+		status: Exclude<LiveActionStatus, 'sending' | 'wire'>,
+		detail: string | undefined,
+		now: Date,
+	): Promise<void> {
 		await this.db.grouped(() => run(SETTLE_ACTION, [status, detail ?? null, now.toISOString(), key]));
 	}
 
 	async actionOnWire(key: string, now: Date): Promise<void> {
-		await this.db.grouped(() => run("UPDATE live_actions SET status = 'wire', updated_at = ? WHERE key = ? AND status = 'sending'", [now.toISOString(), key]));
+		await this.db.grouped(() =>
+			run("UPDATE live_actions SET status = 'wire', updated_at = ? WHERE key = ? AND status = 'sending'", [now.toISOString(), key]),
+		);
 	}
 
 	expireSending(olderThan: Date, now: Date): Promise<{ released: number; uncertain: number }> {
@@ -114,11 +135,17 @@ export class SqlLiveStore implements LiveStore {
 		const sql = this.sql;
 		return this.db.transaction(function* (): Steps<{ released: number; uncertain: number }> {
 			// Never on the wire: released, to be claimed again (an alert batch's events are pending again).
-			const unsent = yield* all<{ key: string; kind: string }>("DELETE FROM live_actions WHERE status = 'sending' AND updated_at < ? RETURNING key, kind", [before]);
+			const unsent = yield* all<{ key: string; kind: string }>(
+				"DELETE FROM live_actions WHERE status = 'sending' AND updated_at < ? RETURNING key, kind",
+				[before],
+			);
 			const batches = unsent.filter((r) => r.kind === 'alert');
 			if (batches.length) yield* run(sql.releaseBatches, [at, jsonRows(batches.map((r) => [r.key]))]);
 			// On the wire: may have arrived, never redone.
-			const wire = yield* all<{ key: string; kind: string }>("UPDATE live_actions SET status = 'uncertain', detail = ?, updated_at = ? WHERE status = 'wire' AND updated_at < ? RETURNING key, kind", [ON_WIRE, at, before]);
+			const wire = yield* all<{ key: string; kind: string }>(
+				"UPDATE live_actions SET status = 'uncertain', detail = ?, updated_at = ? WHERE status = 'wire' AND updated_at < ? RETURNING key, kind",
+				[ON_WIRE, at, before],
+			);
 			const wireBatches = wire.filter((r) => r.kind === 'alert');
 			if (wireBatches.length) yield* run(sql.uncertainBatches, [at, jsonRows(wireBatches.map((r) => [r.key]))]);
 			return { released: unsent.length, uncertain: wire.length };
@@ -161,7 +188,9 @@ export class SqlLiveStore implements LiveStore {
 		const rows = await this.db.all<PushedRow>(this.sql.pushedShowing, [since.toISOString(), jsonRows(eventIds.map((id) => [id]))]);
 		if (!rows.length) return [];
 		const events = new Map<number, Record<string, string>>();
-		for (const e of await this.db.all<{ message_id: number; event_id: string; fingerprint: string }>(this.sql.eventsOf, [jsonRows(rows.map((r) => [r.id]))])) {
+		for (const e of await this.db.all<{ message_id: number; event_id: string; fingerprint: string }>(this.sql.eventsOf, [
+			jsonRows(rows.map((r) => [r.id])),
+		])) {
 			let of = events.get(e.message_id);
 			if (!of) events.set(e.message_id, (of = Object.create(null) as Record<string, string>));
 			of[e.event_id] = e.fingerprint;
@@ -171,11 +200,16 @@ export class SqlLiveStore implements LiveStore {
 
 	async addJob(key: string, eventIds: readonly string[], now: Date): Promise<void> {
 		const at = now.toISOString();
-		await this.db.run("INSERT INTO live_jobs (key, event_ids, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING", [key, JSON.stringify(eventIds), at, at]);
+		await this.db.run(
+			"INSERT INTO live_jobs (key, event_ids, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING",
+			[key, JSON.stringify(eventIds), at, at],
+		);
 	}
 
 	async pendingJobs(): Promise<{ key: string; eventIds: string[]; createdAt: string }[]> {
-		return (await this.db.all<LiveJobRow>("SELECT key, event_ids, created_at FROM live_jobs WHERE status = 'pending' ORDER BY created_at")).map(liveJobFromRow);
+		return (
+			await this.db.all<LiveJobRow>("SELECT key, event_ids, created_at FROM live_jobs WHERE status = 'pending' ORDER BY created_at")
+		).map(liveJobFromRow);
 	}
 
 	async finishJob(key: string, now: Date): Promise<void> {
@@ -187,7 +221,9 @@ export class SqlLiveStore implements LiveStore {
 		return this.db.transaction(function* (): Steps<number> {
 			let n = yield* run('DELETE FROM pushed_events WHERE message_id IN (SELECT id FROM pushed_messages WHERE pushed_at < ?)', [at]);
 			n += yield* run('DELETE FROM pushed_messages WHERE pushed_at < ?', [at]);
-			n += yield* run('DELETE FROM pushed_replies WHERE created_at < ? AND hash NOT IN (SELECT reply_hash FROM pushed_messages)', [at]);
+			n += yield* run('DELETE FROM pushed_replies WHERE created_at < ? AND hash NOT IN (SELECT reply_hash FROM pushed_messages)', [
+				at,
+			]);
 			n += yield* run("DELETE FROM live_actions WHERE status NOT IN ('sending', 'wire') AND updated_at < ?", [at]);
 			n += yield* run("DELETE FROM live_jobs WHERE status = 'done' AND updated_at < ?", [at]);
 			return n;

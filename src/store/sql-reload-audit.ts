@@ -33,6 +33,10 @@ export class SqlReloadAudit implements ReloadAuditLog {
 
 	async recent(limit: number): Promise<ReloadAuditEntry[]> {
 		// By id as well: two reloads in the same millisecond keep their order.
-		return (await this.db.all<ReloadAuditRow>('SELECT * FROM reload_audit ORDER BY at DESC, id DESC LIMIT ?', [Math.max(0, Math.floor(limit))])).map(reloadAuditFromRow);
+		return (
+			await this.db.all<ReloadAuditRow>('SELECT * FROM reload_audit ORDER BY at DESC, id DESC LIMIT ?', [
+				Math.max(0, Math.floor(limit)),
+			])
+		).map(reloadAuditFromRow);
 	}
 }

@@ -4,7 +4,14 @@
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Platform } from '../vocabulary/place.js';
 import { eventVersionFingerprints } from './event-fingerprints.js';
-import { eventVersionTimes, instantOrUndefined, pageRecordFromRow, type EventVersionRow, type InstantValue, type PageKeyRow } from './rows.js';
+import {
+	eventVersionTimes,
+	instantOrUndefined,
+	pageRecordFromRow,
+	type EventVersionRow,
+	type InstantValue,
+	type PageKeyRow,
+} from './rows.js';
 import { jsonRows, jsonTable, run, type SqlExecutor } from './sql.js';
 import {
 	PAGE_KEY_PRUNE_INTERVAL_MS,
@@ -30,7 +37,12 @@ export class SqlUpdateDeduplicator implements UpdateDeduplicator {
 			this.lastPrune = t;
 			await this.db.run('DELETE FROM update_ids WHERE seen_at < ?', [new Date(t - UPDATE_ID_RETENTION_MS).toISOString()]);
 		}
-		return (await this.db.run('INSERT INTO update_ids (platform, update_id, seen_at) VALUES (?, ?, ?) ON CONFLICT (platform, update_id) DO NOTHING', [platform, updateId, at.toISOString()])) === 1;
+		return (
+			(await this.db.run(
+				'INSERT INTO update_ids (platform, update_id, seen_at) VALUES (?, ?, ?) ON CONFLICT (platform, update_id) DO NOTHING',
+				[platform, updateId, at.toISOString()],
+			)) === 1
+		);
 	}
 }
 
@@ -50,7 +62,14 @@ export class SqlPageKeys implements PageKeyTable {
 	async put(platform: Platform, key: string, record: PageRecord, now: number): Promise<void> {
 		const [inserted] = await this.db.all<{ seq: number | string }>(
 			'INSERT INTO page_keys (platform, key, line, chat_id, user_id, expires_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, key) DO NOTHING RETURNING seq',
-			[platform, key, record.line.slice(0, PAGE_LINE_MAX), record.chatId ?? null, record.userId ?? null, Math.floor(record.expiresAt)],
+			[
+				platform,
+				key,
+				record.line.slice(0, PAGE_LINE_MAX),
+				record.chatId ?? null,
+				record.userId ?? null,
+				Math.floor(record.expiresAt),
+			],
 		);
 		// BIGSERIAL comes back as text from PostgreSQL; numbers below 2^53 are exact.
 		if (inserted) await this.db.run('DELETE FROM page_keys WHERE seq <= ?', [Number(inserted.seq) - this.maxEntries]);
@@ -61,7 +80,10 @@ export class SqlPageKeys implements PageKeyTable {
 	}
 
 	async get(platform: Platform, key: string, now: number): Promise<PageRecord | undefined> {
-		const row = await this.db.get<PageKeyRow>('SELECT line, chat_id, user_id, expires_at FROM page_keys WHERE platform = ? AND key = ?', [platform, key]);
+		const row = await this.db.get<PageKeyRow>(
+			'SELECT line, chat_id, user_id, expires_at FROM page_keys WHERE platform = ? AND key = ?',
+			[platform, key],
+		);
 		const record = row && pageRecordFromRow(row);
 		return record && record.expiresAt > now ? record : undefined;
 	}
@@ -108,7 +130,9 @@ export class SqlEventVersions implements EventVersionStore {
 	}
 
 	async trackingSince(): Promise<string | undefined> {
-		return instantOrUndefined((await this.db.get<{ at: InstantValue | null }>('SELECT MIN(first_seen_at) AS at FROM event_versions'))?.at);
+		return instantOrUndefined(
+			(await this.db.get<{ at: InstantValue | null }>('SELECT MIN(first_seen_at) AS at FROM event_versions'))?.at,
+		);
 	}
 
 	private async scan(snapshot: DatasetSnapshot): Promise<{ firstSeen: Map<string, string>; introduced: Map<string, string> }> {

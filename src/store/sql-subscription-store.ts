@@ -20,7 +20,8 @@ const UPDATE = `
 	status = 'active', pause_reason = NULL, updated_at = ?, effective_from = ? WHERE id = ? RETURNING *`;
 const PAUSE = "UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ?";
 // The chat's pinned language moves with it (Telegram group → supergroup), unless the new chat has its own.
-const MOVE_LANGUAGE = 'UPDATE channel_settings SET channel_id = ? WHERE platform = ? AND channel_id = ? AND NOT EXISTS (SELECT 1 FROM channel_settings WHERE platform = ? AND channel_id = ?)';
+const MOVE_LANGUAGE =
+	'UPDATE channel_settings SET channel_id = ? WHERE platform = ? AND channel_id = ? AND NOT EXISTS (SELECT 1 FROM channel_settings WHERE platform = ? AND channel_id = ?)';
 
 export class SqlSubscriptionStore implements SubscriptionStore {
 	private readonly byChannelLocked: string;
@@ -35,7 +36,18 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 
 	private *upsertSteps(input: SubscriptionInput, at: string): Steps<UpsertResult> {
 		const channel = [input.platform, input.channelId];
-		const settings = [input.guildId ?? null, input.threadId ?? null, input.time, input.timezone, input.actorId ?? null, input.tag ?? null, input.quiet, input.language ?? null, input.alerts ?? 'off', input.quietHours ?? null];
+		const settings = [
+			input.guildId ?? null,
+			input.threadId ?? null,
+			input.time,
+			input.timezone,
+			input.actorId ?? null,
+			input.tag ?? null,
+			input.quiet,
+			input.language ?? null,
+			input.alerts ?? 'off',
+			input.quietHours ?? null,
+		];
 		let existing = yield* get<SubscriptionRow>(this.byChannelLocked, channel);
 		if (!existing) {
 			const [inserted] = yield* all<SubscriptionRow>(INSERT, [...channel, ...settings, input.createdBy, at, at, at]);
@@ -51,7 +63,10 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 	}
 
 	async get(platform: Platform, channelId: string): Promise<Subscription | undefined> {
-		const r = await this.db.get<SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = ? AND channel_id = ?', [platform, channelId]);
+		const r = await this.db.get<SubscriptionRow>('SELECT * FROM subscriptions WHERE platform = ? AND channel_id = ?', [
+			platform,
+			channelId,
+		]);
 		return r ? subscriptionFromRow(r) : undefined;
 	}
 
@@ -61,12 +76,17 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 	}
 
 	async remove(platform: Platform, channelId: string): Promise<Subscription | undefined> {
-		const [r] = await this.db.all<SubscriptionRow>('DELETE FROM subscriptions WHERE platform = ? AND channel_id = ? RETURNING *', [platform, channelId]);
+		const [r] = await this.db.all<SubscriptionRow>('DELETE FROM subscriptions WHERE platform = ? AND channel_id = ? RETURNING *', [
+			platform,
+			channelId,
+		]);
 		return r ? subscriptionFromRow(r) : undefined;
 	}
 
 	async listActive(): Promise<Subscription[]> {
-		return (await this.db.all<SubscriptionRow>("SELECT * FROM subscriptions WHERE status = 'active' ORDER BY id")).map(subscriptionFromRow);
+		return (await this.db.all<SubscriptionRow>("SELECT * FROM subscriptions WHERE status = 'active' ORDER BY id")).map(
+			subscriptionFromRow,
+		);
 	}
 
 	async list(filter: { readonly platform?: Platform; readonly channelId?: string } = {}): Promise<Subscription[]> {
@@ -82,11 +102,23 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 	}
 
 	async pauseGuild(platform: Platform, guildId: string, reason: string, now: Date): Promise<number> {
-		return this.db.run(`${PAUSE} WHERE platform = ? AND guild_id = ? AND status = 'active'`, [reason, now.toISOString(), platform, guildId]);
+		return this.db.run(`${PAUSE} WHERE platform = ? AND guild_id = ? AND status = 'active'`, [
+			reason,
+			now.toISOString(),
+			platform,
+			guildId,
+		]);
 	}
 
 	async pauseChannel(platform: Platform, channelId: string, reason: string, now: Date): Promise<boolean> {
-		return (await this.db.run(`${PAUSE} WHERE platform = ? AND channel_id = ? AND status = 'active'`, [reason, now.toISOString(), platform, channelId])) > 0;
+		return (
+			(await this.db.run(`${PAUSE} WHERE platform = ? AND channel_id = ? AND status = 'active'`, [
+				reason,
+				now.toISOString(),
+				platform,
+				channelId,
+			])) > 0
+		);
 	}
 
 	async move(id: number, newChannelId: string, now: Date): Promise<MoveResult> {
@@ -101,13 +133,21 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 	}
 
 	async moveChannel(platform: Platform, fromChannelId: string, toChannelId: string, now: Date): Promise<MoveResult> {
-		const r = await this.db.get<{ id: number }>('SELECT id FROM subscriptions WHERE platform = ? AND channel_id = ?', [platform, fromChannelId]);
+		const r = await this.db.get<{ id: number }>('SELECT id FROM subscriptions WHERE platform = ? AND channel_id = ?', [
+			platform,
+			fromChannelId,
+		]);
 		if (!r) return 'missing';
 		return this.move(r.id, toChannelId, now);
 	}
 
 	async channelLanguage(platform: Platform, channelId: string): Promise<Locale | undefined> {
-		const language = (await this.db.get<{ language: string | null }>('SELECT language FROM channel_settings WHERE platform = ? AND channel_id = ?', [platform, channelId]))?.language;
+		const language = (
+			await this.db.get<{ language: string | null }>('SELECT language FROM channel_settings WHERE platform = ? AND channel_id = ?', [
+				platform,
+				channelId,
+			])
+		)?.language;
 		return language && isLocale(language) ? language : undefined;
 	}
 

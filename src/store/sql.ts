@@ -128,7 +128,10 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /** `WHERE column = ? AND …` for the filters that are set (none: no WHERE); the same text in both dialects. */
-export function whereEqual(filters: readonly (readonly [column: string, value: SqlParam | undefined])[]): { sql: string; params: SqlParam[] } {
+export function whereEqual(filters: readonly (readonly [column: string, value: SqlParam | undefined])[]): {
+	sql: string;
+	params: SqlParam[];
+} {
 	const set = filters.filter((f): f is readonly [string, SqlParam] => f[1] !== undefined);
 	return { sql: set.length ? ` WHERE ${set.map(([c]) => `${c} = ?`).join(' AND ')}` : '', params: set.map(([, v]) => v) };
 }

@@ -82,7 +82,9 @@ export type MoveResult = 'moved' | 'missing' | 'conflict';
  * The `localePin` for the core (CoreOptions.localePin): the channel's pinned language when there is a
  * subscription store, else none. The composition root sets it, so the core never imports the store.
  */
-export function channelLanguagePin(store: SubscriptionStore | undefined): ((place: Pick<Place, 'platform' | 'channelId'>) => Promise<Locale | undefined>) | undefined {
+export function channelLanguagePin(
+	store: SubscriptionStore | undefined,
+): ((place: Pick<Place, 'platform' | 'channelId'>) => Promise<Locale | undefined>) | undefined {
 	return store ? (place) => store.channelLanguage(place.platform, place.channelId) : undefined;
 }
 
@@ -218,7 +220,10 @@ export interface ExpiryReport {
  * failure) and alone may send; 'later' means a retry is not due yet; 'done' means someone else owns
  * it or it is settled.
  */
-export type ClaimResult = { readonly kind: 'claimed'; readonly attempt: number } | { readonly kind: 'later' } | { readonly kind: 'done'; readonly status: DeliveryStatus };
+export type ClaimResult =
+	| { readonly kind: 'claimed'; readonly attempt: number }
+	| { readonly kind: 'later' }
+	| { readonly kind: 'done'; readonly status: DeliveryStatus };
 
 /** How a claimed occurrence ended. */
 export type Settlement =
@@ -265,7 +270,11 @@ export interface DeliveryLedger {
 	 */
 	lastSent(subscriptionId: number, beforeLocalDate?: string): Promise<string | undefined>;
 	/** Rows for a subscription or a date, oldest first. */
-	list(filter?: { readonly subscriptionId?: number; readonly localDate?: string; readonly status?: DeliveryStatus }): Promise<DeliveryRecord[]>;
+	list(filter?: {
+		readonly subscriptionId?: number;
+		readonly localDate?: string;
+		readonly status?: DeliveryStatus;
+	}): Promise<DeliveryRecord[]>;
 }
 
 /**
@@ -397,7 +406,12 @@ export interface LiveStore {
 	 */
 	claimAlertBatch(key: string, subscriptionId: number, eventIds: readonly string[], now: Date): Promise<boolean>;
 	/** Ends a claimed batch: its events become sent, pending again (a certain failure), uncertain or dropped. */
-	settleAlertBatch(key: string, status: 'sent' | 'pending' | 'uncertain' | 'dropped', detail: string | undefined, now: Date): Promise<void>;
+	settleAlertBatch(
+		key: string,
+		status: 'sent' | 'pending' | 'uncertain' | 'dropped',
+		detail: string | undefined,
+		now: Date,
+	): Promise<void>;
 	/** Alert messages sent (or possibly sent) to a subscription since `since`: the flood cap counts these. */
 	alertsSentSince(subscriptionId: number, since: Date): Promise<number>;
 	/** Claims an action by key (INSERT … ON CONFLICT DO NOTHING): true for the one caller that may do it. */

@@ -42,7 +42,12 @@ export type Block =
 	| {
 			readonly kind: 'sources';
 			/** Each with its outlet's name and label, so readers can weigh it. */
-			readonly sources: readonly { readonly publisher: string; readonly label: string; readonly title?: string; readonly url: string }[];
+			readonly sources: readonly {
+				readonly publisher: string;
+				readonly label: string;
+				readonly title?: string;
+				readonly url: string;
+			}[];
 	  }
 	| { readonly kind: 'divider' };
 

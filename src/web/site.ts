@@ -111,52 +111,57 @@ export function createSite(options: SiteOptions): Hono {
 	 * Serves a page of the site: checks the request, picks the language, answers from the cache or
 	 * builds the page. `allowed` lists the query parameters the page takes besides `lang`.
 	 */
-	const serve = (allowed: readonly string[], build: (r: PageRequest) => Promise<Page>, sameInEveryLanguage = false) => async (c: Context) => {
-		const url = new URL(c.req.url);
-		const dataset = core.dataset();
-		let i18n: Translator = createTranslator(acceptLanguage(c.req.header('accept-language')));
-		const day = core.now().toISOString().slice(0, 10);
-		try {
-			const params = checkParams(url, allowed, i18n);
-			const langParam = params.get('lang');
-			const lang: Locale = langParam !== null ? (langParam as Locale) : i18n.locale;
-			i18n = createTranslator(lang);
-			if (langParam === null) c.header('Vary', 'Accept-Language');
-			params.delete('lang');
-			const etag = `W/"${dataset.version}.${lang}.${day}.${CSS_HASH}"`;
-			const notModified = fresh(c, etag);
-			if (notModified) return notModified;
-			if (cacheVersion !== dataset.version) {
-				cache.clear();
-				cacheVersion = dataset.version;
+	const serve =
+		(allowed: readonly string[], build: (r: PageRequest) => Promise<Page>, sameInEveryLanguage = false) =>
+		async (c: Context) => {
+			const url = new URL(c.req.url);
+			const dataset = core.dataset();
+			let i18n: Translator = createTranslator(acceptLanguage(c.req.header('accept-language')));
+			const day = core.now().toISOString().slice(0, 10);
+			try {
+				const params = checkParams(url, allowed, i18n);
+				const langParam = params.get('lang');
+				const lang: Locale = langParam !== null ? (langParam as Locale) : i18n.locale;
+				i18n = createTranslator(lang);
+				if (langParam === null) c.header('Vary', 'Accept-Language');
+				params.delete('lang');
+				const etag = `W/"${dataset.version}.${lang}.${day}.${CSS_HASH}"`;
+				const notModified = fresh(c, etag);
+				if (notModified) return notModified;
+				if (cacheVersion !== dataset.version) {
+					cache.clear();
+					cacheVersion = dataset.version;
+				}
+				// The origin is part of the key: without a public URL the feed's links follow the Host header,
+				// and one reader's Host must not end up in another's feed.
+				const key = `${sameInEveryLanguage ? '*' : lang} ${day} ${url.origin}${url.pathname}?${params.toString()}`;
+				let pending = cache.get(key);
+				if (!pending) {
+					// Kept encoded: a cached page is sent as bytes, not re-encoded on every request.
+					pending = build({ url, params, lang, i18n, dataset, href: siteHref(lang) }).then((p) => ({
+						...p,
+						bytes: UTF8.encode(p.body),
+					}));
+					cache.set(key, pending);
+					// A failed build is not kept: the next request tries again.
+					pending.catch(() => cache.get(key) === pending && cache.delete(key));
+					while (cache.size > PAGE_CACHE) cache.delete(cache.keys().next().value!);
+				}
+				const page = await pending;
+				// An internal failure may be passing: it is answered, not kept.
+				if (page.status >= 500 && cache.get(key) === pending) cache.delete(key);
+				if (page.location) return c.redirect(page.location, 301);
+				if (page.status === 200) {
+					c.header('ETag', etag);
+					c.header('Cache-Control', 'public, max-age=0, must-revalidate');
+				}
+				const bytes = page.bytes ?? UTF8.encode(page.body);
+				return c.body(bytes, page.status, { 'Content-Type': page.type, 'Content-Length': String(bytes.byteLength) });
+			} catch (err) {
+				if (err instanceof PageError) return c.html(errorPage(i18n, err.text, err.hint, dataset, url), err.status);
+				throw err;
 			}
-			// The origin is part of the key: without a public URL the feed's links follow the Host header,
-			// and one reader's Host must not end up in another's feed.
-			const key = `${sameInEveryLanguage ? '*' : lang} ${day} ${url.origin}${url.pathname}?${params.toString()}`;
-			let pending = cache.get(key);
-			if (!pending) {
-				// Kept encoded: a cached page is sent as bytes, not re-encoded on every request.
-				pending = build({ url, params, lang, i18n, dataset, href: siteHref(lang) }).then((p) => ({ ...p, bytes: UTF8.encode(p.body) }));
-				cache.set(key, pending);
-				// A failed build is not kept: the next request tries again.
-				pending.catch(() => cache.get(key) === pending && cache.delete(key));
-				while (cache.size > PAGE_CACHE) cache.delete(cache.keys().next().value!);
-			}
-			const page = await pending;
-			// An internal failure may be passing: it is answered, not kept.
-			if (page.status >= 500 && cache.get(key) === pending) cache.delete(key);
-			if (page.location) return c.redirect(page.location, 301);
-			if (page.status === 200) {
-				c.header('ETag', etag);
-				c.header('Cache-Control', 'public, max-age=0, must-revalidate');
-			}
-			const bytes = page.bytes ?? UTF8.encode(page.body);
-			return c.body(bytes, page.status, { 'Content-Type': page.type, 'Content-Length': String(bytes.byteLength) });
-		} catch (err) {
-			if (err instanceof PageError) return c.html(errorPage(i18n, err.text, err.hint, dataset, url), err.status);
-			throw err;
-		}
-	};
+		};
 
 	interface PageRequest {
 		readonly url: URL;
@@ -170,11 +175,26 @@ export function createSite(options: SiteOptions): Hono {
 	const HTML = 'text/html; charset=utf-8';
 
 	/** Runs a command as the site's reader and renders its answer, or the error it gave, as a page. */
-	const commandPage = async (r: PageRequest, command: string, opts: Record<string, string>, pageTitle: (result: HandleResult) => string, extra?: (result: HandleResult) => Html): Promise<Page> => {
+	const commandPage = async (
+		r: PageRequest,
+		command: string,
+		opts: Record<string, string>,
+		pageTitle: (result: HandleResult) => string,
+		extra?: (result: HandleResult) => Html,
+	): Promise<Page> => {
 		const result = await core.handle({ command, options: opts, requester: WEB_REQUESTER, place: WEB_PLACE, locale: r.lang });
 		const kind = result.outcome.kind;
-		const status = kind === 'ok' ? 200 : kind === 'user_error' ? (result.outcome.kind === 'user_error' && result.outcome.code === 'NOT_FOUND' ? 404 : 400) : 500;
-		const body = html`${status === 200 ? '' : html`<h1>${r.i18n.t('web.error.title')}</h1>`}<div class="${status === 200 ? 'answer' : 'answer error'}">${renderBlocks(result.reply, r.i18n, r.href)}</div>${renderFigures(result.reply.images)}${extra && status === 200 ? extra(result) : ''}`;
+		const status =
+			kind === 'ok'
+				? 200
+				: kind === 'user_error'
+					? result.outcome.kind === 'user_error' && result.outcome.code === 'NOT_FOUND'
+						? 404
+						: 400
+					: 500;
+		const body = html`${status === 200 ? '' : html`<h1>${r.i18n.t('web.error.title')}</h1>`}
+			<div class="${status === 200 ? 'answer' : 'answer error'}">${renderBlocks(result.reply, r.i18n, r.href)}</div>
+			${renderFigures(result.reply.images)}${extra && status === 200 ? extra(result) : ''}`;
 		return {
 			status,
 			type: HTML,
@@ -235,14 +255,27 @@ export function createSite(options: SiteOptions): Hono {
 			const event = r.dataset.event(id);
 			if (!event) {
 				// A title or an old spelling that the command resolves to one event: send the reader to its address.
-				const result = await core.handle({ command: 'event', options: { id }, requester: WEB_REQUESTER, place: WEB_PLACE, locale: r.lang });
+				const result = await core.handle({
+					command: 'event',
+					options: { id },
+					requester: WEB_REQUESTER,
+					place: WEB_PLACE,
+					locale: r.lang,
+				});
 				const found = result.outcome.kind === 'ok' ? result.reply.blocks.find((b) => b.kind === 'fields') : undefined;
 				const resolved = found && found.kind === 'fields' ? found.fields.at(-1)?.value : undefined;
-				if (resolved && r.dataset.event(resolved)) return { status: 301, body: '', type: HTML, location: r.href(eventPath(resolved)) };
+				if (resolved && r.dataset.event(resolved))
+					return { status: 301, body: '', type: HTML, location: r.href(eventPath(resolved)) };
 				return commandPage(r, 'event', { id }, () => id);
 			}
 			const times = await history.of(r.dataset);
-			return commandPage(r, 'event', { id }, (res) => firstHeading(res, id), () => historySection(r.i18n, times, id));
+			return commandPage(
+				r,
+				'event',
+				{ id },
+				(res) => firstHeading(res, id),
+				() => historySection(r.i18n, times, id),
+			);
 		}),
 	);
 
@@ -271,7 +304,8 @@ export function createSite(options: SiteOptions): Hono {
 						title: r.i18n.t('web.nav.search'),
 						storyTitle: r.i18n.content(r.dataset.story.title, r.dataset.story.titles),
 						stylesheet: STYLESHEET,
-						body: html`<h1>${r.i18n.t('web.nav.search')}</h1><p>${r.i18n.t('web.search.empty')}</p>`,
+						body: html`<h1>${r.i18n.t('web.nav.search')}</h1>
+							<p>${r.i18n.t('web.search.empty')}</p>`,
 						here: { path: r.url.pathname, params: r.params },
 						href: r.href,
 					}).value,
@@ -281,7 +315,14 @@ export function createSite(options: SiteOptions): Hono {
 		}),
 	);
 
-	app.get('/briefing', serve(Object.values(PAGE_PARAMS.briefing), (r) => commandPage(r, 'briefing', optionsFrom(r.params, PAGE_PARAMS.briefing), (res) => firstHeading(res, r.i18n.t('web.nav.briefing')))));
+	app.get(
+		'/briefing',
+		serve(Object.values(PAGE_PARAMS.briefing), (r) =>
+			commandPage(r, 'briefing', optionsFrom(r.params, PAGE_PARAMS.briefing), (res) =>
+				firstHeading(res, r.i18n.t('web.nav.briefing')),
+			),
+		),
+	);
 
 	const feedParams = ['text', 'from', 'to', 'actor', 'tag', 'status'];
 	app.get(
@@ -292,7 +333,8 @@ export function createSite(options: SiteOptions): Hono {
 			try {
 				filter = timelineFilter(core.resolveArgs('timeline', opts, r.dataset) as Parameters<typeof timelineFilter>[0]);
 			} catch (err) {
-				if (err instanceof UserFacingError) throw new PageError(err.code === 'NOT_FOUND' ? 404 : 400, err.messageText(r.i18n), err.hintText(r.i18n));
+				if (err instanceof UserFacingError)
+					throw new PageError(err.code === 'NOT_FOUND' ? 404 : 400, err.messageText(r.i18n), err.hintText(r.i18n));
 				throw err;
 			}
 			const base = options.publicUrl ?? r.url.origin;
@@ -301,30 +343,56 @@ export function createSite(options: SiteOptions): Hono {
 			return {
 				status: 200,
 				type: 'application/atom+xml; charset=utf-8',
-				body: atomFeed({ dataset: r.dataset, events: feedCandidates(r.dataset, filter, times), i18n: r.i18n, base, self: withLang(selfPath.split('?')[0]!, r.params, r.lang), times }),
+				body: atomFeed({
+					dataset: r.dataset,
+					events: feedCandidates(r.dataset, filter, times),
+					i18n: r.i18n,
+					base,
+					self: withLang(selfPath.split('?')[0]!, r.params, r.lang),
+					times,
+				}),
 			};
 		}),
 	);
 
 	app.get(
 		'/calendar.ics',
-		serve([], (r) => {
-			const ex = exportDataset(r.dataset, 'ics');
-			return Promise.resolve({ status: 200, type: 'text/calendar; charset=utf-8', body: ex.content });
-		}, true),
+		serve(
+			[],
+			(r) => {
+				const ex = exportDataset(r.dataset, 'ics');
+				return Promise.resolve({ status: 200, type: 'text/calendar; charset=utf-8', body: ex.content });
+			},
+			true,
+		),
 	);
 
 	app.get(
 		'/export.json',
-		serve([], (r) => {
-			const ex = exportDataset(r.dataset, 'timelinejs');
-			return Promise.resolve({ status: 200, type: 'application/json; charset=utf-8', body: ex.content });
-		}, true),
+		serve(
+			[],
+			(r) => {
+				const ex = exportDataset(r.dataset, 'timelinejs');
+				return Promise.resolve({ status: 200, type: 'application/json; charset=utf-8', body: ex.content });
+			},
+			true,
+		),
 	);
 
 	app.notFound((c) => {
-		const i18n = createTranslator(chooseLocale(new URL(c.req.url).searchParams.get('lang'), acceptLanguage(c.req.header('accept-language'))));
-		return c.html(errorPage(i18n, i18n.t('web.error.notFound'), i18n.t('web.error.notFound.hint', { url: '/timeline' }), core.dataset(), new URL(c.req.url)), 404);
+		const i18n = createTranslator(
+			chooseLocale(new URL(c.req.url).searchParams.get('lang'), acceptLanguage(c.req.header('accept-language'))),
+		);
+		return c.html(
+			errorPage(
+				i18n,
+				i18n.t('web.error.notFound'),
+				i18n.t('web.error.notFound.hint', { url: '/timeline' }),
+				core.dataset(),
+				new URL(c.req.url),
+			),
+			404,
+		);
 	});
 
 	app.onError((err, c) => {
@@ -389,12 +457,17 @@ function feedQuery(params: URLSearchParams): string {
  * whole address bounded. Throws a PageError that says what to change.
  */
 function checkParams(url: URL, allowed: readonly string[], i18n: Translator): URLSearchParams {
-	if (url.pathname.length + url.search.length > MAX_URL) throw new PageError(400, i18n.t('web.error.tooLong', { max: MAX_URL }), i18n.t('web.error.tooLong.hint'));
+	if (url.pathname.length + url.search.length > MAX_URL)
+		throw new PageError(400, i18n.t('web.error.tooLong', { max: MAX_URL }), i18n.t('web.error.tooLong.hint'));
 	const params = url.searchParams;
 	const seen = new Set<string>();
 	for (const name of params.keys()) {
 		if (name !== 'lang' && !allowed.includes(name)) {
-			throw new PageError(400, i18n.t('web.error.badParam', { name: name.slice(0, 40) }), i18n.t('web.error.badParam.hint', { names: i18n.list([...allowed, 'lang']) }));
+			throw new PageError(
+				400,
+				i18n.t('web.error.badParam', { name: name.slice(0, 40) }),
+				i18n.t('web.error.badParam.hint', { names: i18n.list([...allowed, 'lang']) }),
+			);
 		}
 		if (seen.has(name)) throw new PageError(400, i18n.t('web.error.repeatedParam', { name }));
 		seen.add(name);
@@ -431,11 +504,15 @@ function pager(result: HandleResult, r: { params: URLSearchParams; href: (path: 
 	};
 	// A capped count is a lower bound: "page 3 of 10+", and there may be a page after the last counted.
 	const where = r.i18n.t(paging.capped ? 'web.page.capped' : 'web.page', { page: paging.page, pages: paging.pages });
-	return html`<nav class="pages" aria-label="${where}"><ul>
-<li>${paging.page > 1 ? html`<a rel="prev" href="${link(paging.page - 1)}">${r.i18n.t('web.page.previous')}</a>` : ''}</li>
-<li>${where}</li>
-<li>${paging.page < paging.pages || paging.capped ? html`<a rel="next" href="${link(paging.page + 1)}">${r.i18n.t('web.page.next')}</a>` : ''}</li>
-</ul></nav>`;
+	return html`<nav class="pages" aria-label="${where}">
+		<ul>
+			<li>${paging.page > 1 ? html`<a rel="prev" href="${link(paging.page - 1)}">${r.i18n.t('web.page.previous')}</a>` : ''}</li>
+			<li>${where}</li>
+			<li>
+				${paging.page < paging.pages || paging.capped ? html`<a rel="next" href="${link(paging.page + 1)}">${r.i18n.t('web.page.next')}</a>` : ''}
+			</li>
+		</ul>
+	</nav>`;
 }
 
 /** An event's history on this site: when it first appeared and when its current version did. */
@@ -448,10 +525,13 @@ function historySection(i18n: Translator, times: FeedEntryTimes | undefined, id:
 		const day = parsePartialDate(iso.slice(0, 10));
 		return `${day.ok ? i18n.date(day.value) : iso.slice(0, 10)} ${localDigits(i18n.locale, iso.slice(11, 16))} UTC`;
 	};
-	return html`<h2>${i18n.t('web.history')}</h2><ul class="history">
-<li>${i18n.t('web.history.introduced', { time: when(introduced) })}</li>
-<li>${current && current !== introduced ? i18n.t('web.history.changed', { time: when(current) }) : i18n.t('web.history.unchanged')}</li>
-</ul>`;
+	return html`<h2>${i18n.t('web.history')}</h2>
+		<ul class="history">
+			<li>${i18n.t('web.history.introduced', { time: when(introduced) })}</li>
+			<li>
+				${current && current !== introduced ? i18n.t('web.history.changed', { time: when(current) }) : i18n.t('web.history.unchanged')}
+			</li>
+		</ul>`;
 }
 
 function errorPage(i18n: Translator, text: string, hint: string | undefined, dataset: DatasetSnapshot, url: URL): string {
@@ -461,7 +541,11 @@ function errorPage(i18n: Translator, text: string, hint: string | undefined, dat
 		title: i18n.t('web.error.title'),
 		storyTitle: i18n.content(dataset.story.title, dataset.story.titles),
 		stylesheet: STYLESHEET,
-		body: html`<h1>${i18n.t('web.error.title')}</h1><div class="error"><p><strong>${text}</strong></p>${hint ? html`<p>${hint}</p>` : ''}</div>`,
+		body: html`<h1>${i18n.t('web.error.title')}</h1>
+			<div class="error">
+				<p><strong>${text}</strong></p>
+				${hint ? html`<p>${hint}</p>` : ''}
+			</div>`,
 		here: { path: url.pathname, params: new URLSearchParams() },
 		href,
 	}).value;

@@ -35,12 +35,17 @@ describe('the layer rules', () => {
 
 	it('fail on a reintroduced import cycle, naming its path', async () => {
 		// compose-briefing.ts imports updated-since.ts; updated-since.ts importing it back closes a cycle.
-		const problems = await lint('src/briefing/updated-since.ts', "import type { Briefing } from './compose-briefing.js';\nexport type B = Briefing;\n");
+		const problems = await lint(
+			'src/briefing/updated-since.ts',
+			"import type { Briefing } from './compose-briefing.js';\nexport type B = Briefing;\n",
+		);
 		const chain = 'src/briefing/updated-since.ts → src/briefing/compose-briefing.ts → src/briefing/updated-since.ts';
 		expect(problems).toEqual([`layers/no-cycle: Import cycle: ${chain}. Move the shared part into a module both can import.`]);
 	});
 
 	it('pass on an import down the layers', async () => {
-		expect(await lint('src/core/scratch.ts', "import type { Reply } from '../vocabulary/reply.js';\nexport type R = Reply;\n")).toEqual([]);
+		expect(await lint('src/core/scratch.ts', "import type { Reply } from '../vocabulary/reply.js';\nexport type R = Reply;\n")).toEqual(
+			[],
+		);
 	});
 });

@@ -51,7 +51,11 @@ beforeAll(() => {
 			status: e.status,
 			tags: e.tags ?? [],
 			actors: e.actors.map((a) => a.actor),
-			words: new Set([e.title, e.summary, ...(e.tags ?? []), e.location?.name ?? '', ...(e.claims ?? []).map((c) => c.text)].flatMap((t) => indexTokens(t))),
+			words: new Set(
+				[e.title, e.summary, ...(e.tags ?? []), e.location?.name ?? '', ...(e.claims ?? []).map((c) => c.text)].flatMap((t) =>
+					indexTokens(t),
+				),
+			),
 		};
 	});
 	rows.sort((a, b) => a.first - b.first || a.last - b.last || a.id.localeCompare(b.id));
@@ -93,23 +97,40 @@ describe('the engine benchmark query shapes', () => {
 			const actor = sample.actorIds[i]!;
 			const ofActor = rows.filter((r) => r.actors.includes(actor));
 			const [actorPage, actorTotal] = run('timeline: actor, page + total', i) as [unknown, { n: number }];
-			expect(ids(actorPage)).toEqual(ofActor.slice(-PAGE).reverse().map((r) => r.id));
+			expect(ids(actorPage)).toEqual(
+				ofActor
+					.slice(-PAGE)
+					.reverse()
+					.map((r) => r.id),
+			);
 			expect(actorTotal.n).toBe(ofActor.length);
 
 			const [tag, status] = sample.tagStatus[i]!;
 			const tagged = rows.filter((r) => r.tags.includes(tag) && r.status === eventStatuses[status]);
 			const [tagPage, tagTotal] = run('timeline: tag + status, page + capped total', i) as [unknown, { n: number }];
 			expect(tagged.length).toBeGreaterThan(PAGE);
-			expect(ids(tagPage)).toEqual(tagged.slice(-PAGE).reverse().map((r) => r.id));
+			expect(ids(tagPage)).toEqual(
+				tagged
+					.slice(-PAGE)
+					.reverse()
+					.map((r) => r.id),
+			);
 			expect(tagTotal.n).toBe(Math.min(tagged.length, COUNT_CAP + 1));
 
 			const day = sample.days[i]!;
-			expect(ids(run('briefing: one day, every event', i))).toEqual(rows.filter((r) => r.first <= day && r.last >= day).map((r) => r.id));
+			expect(ids(run('briefing: one day, every event', i))).toEqual(
+				rows.filter((r) => r.first <= day && r.last >= day).map((r) => r.id),
+			);
 
 			const md = sample.monthDays[i]!;
 			const onDay = rows.filter((r) => r.md === md);
 			const [mdPage, mdTotal] = run('on this day: page + total', i) as [unknown, { n: number }];
-			expect(ids(mdPage)).toEqual(onDay.slice(-PAGE).reverse().map((r) => r.id));
+			expect(ids(mdPage)).toEqual(
+				onDay
+					.slice(-PAGE)
+					.reverse()
+					.map((r) => r.id),
+			);
 			expect(mdTotal.n).toBe(onDay.length);
 		}
 	});
@@ -118,7 +139,12 @@ describe('the engine benchmark query shapes', () => {
 		const words = sample.commonWords.split(' ');
 		const matching = rows.filter((r) => words.every((w) => r.words.has(w)));
 		expect(matching.length).toBeGreaterThan(COUNT_CAP);
-		expect(ids(run('search: commonest two words, newest 10', 0))).toEqual(matching.slice(-PAGE).reverse().map((r) => r.id));
+		expect(ids(run('search: commonest two words, newest 10', 0))).toEqual(
+			matching
+				.slice(-PAGE)
+				.reverse()
+				.map((r) => r.id),
+		);
 		expect(run('search: commonest two words, capped count', 0)).toEqual({ n: COUNT_CAP + 1 });
 		for (let i = 0; i < 5; i++) {
 			expect(ids(run('event by id', i))).toEqual([sample.eventIds[i]]);

@@ -48,7 +48,9 @@ describe('the synthetic story generator', () => {
 	it('writes a three-script story with the structure of the Latin one, that the loader accepts', async () => {
 		const latin = generateStory(1000, 6);
 		const three = generateStory(1000, 6, { scripts: 'three' });
-		expect(three.events.map((e) => [e.id, e.date, e.status, e.actors, e.tags])).toEqual(latin.events.map((e) => [e.id, e.date, e.status, e.actors, e.tags]));
+		expect(three.events.map((e) => [e.id, e.date, e.status, e.actors, e.tags])).toEqual(
+			latin.events.map((e) => [e.id, e.date, e.status, e.actors, e.tags]),
+		);
 		const titles = three.events.map((e) => e.title);
 		const cyrillic = titles.filter((t) => /\p{Script=Cyrillic}/u.test(t)).length;
 		const persian = titles.filter((t) => /\p{Script=Arabic}/u.test(t)).length;

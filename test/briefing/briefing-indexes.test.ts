@@ -43,7 +43,14 @@ function updatedScan(candidates: readonly StoryEvent[], fresh: readonly StoryEve
 function filters(ds: DatasetSnapshot, i: number): EventFilter[] {
 	const e = [...ds.eachEvent()][(i * 37) % [...ds.eachEvent()].length]!;
 	const tags = ds.tags().map((t) => t.tag);
-	return [{}, { actorId: e.actors[0]!.actorId }, { tag: tags[i % tags.length]! }, { actorId: e.actors[0]!.actorId, tag: e.tags[0]! }, { actorId: 'no-such-actor' }, { tag: 'no-such-tag' }];
+	return [
+		{},
+		{ actorId: e.actors[0]!.actorId },
+		{ tag: tags[i % tags.length]! },
+		{ actorId: e.actors[0]!.actorId, tag: e.tags[0]! },
+		{ actorId: 'no-such-actor' },
+		{ tag: 'no-such-tag' },
+	];
 }
 
 function checkAll(ds: DatasetSnapshot, rounds: number): { listed: number; onThisDay: number } {
@@ -63,11 +70,20 @@ function checkAll(ds: DatasetSnapshot, rounds: number): { listed: number; onThis
 			for (const k of [0, 1, 3, 50]) expect(ids(ds.lastStartingBy(day, k, f))).toEqual(ids(k ? timeline.slice(-k) : []));
 			const disputed = timeline.filter((e) => e.status === 'disputed');
 			expect(ids(ds.lastStartingBy(day, 4, { ...f, status: 'disputed' }))).toEqual(ids(disputed.slice(-4)));
-			expect(ids(ds.lastStartingBy(day, 2, { ...f, status: 'corrected' }))).toEqual(ids(timeline.filter((e) => e.status === 'corrected').slice(-2)));
+			expect(ids(ds.lastStartingBy(day, 2, { ...f, status: 'corrected' }))).toEqual(
+				ids(timeline.filter((e) => e.status === 'corrected').slice(-2)),
+			);
 			seen += window.length + disputed.length;
 		}
 		const { year, month, day: dom } = civilFromDay(day);
-		const scan = [...ds.eachEvent()].filter((e) => e.date.start.precision === 'day' && e.date.start.month === month && e.date.start.day === dom && e.date.start.year < year && !e.date.end);
+		const scan = [...ds.eachEvent()].filter(
+			(e) =>
+				e.date.start.precision === 'day' &&
+				e.date.start.month === month &&
+				e.date.start.day === dom &&
+				e.date.start.year < year &&
+				!e.date.end,
+		);
 		expect(ids(ds.onThisDay(month, dom, year))).toEqual(ids(scan));
 		earlier += scan.length;
 	}
@@ -76,7 +92,14 @@ function checkAll(ds: DatasetSnapshot, rounds: number): { listed: number; onThis
 		const s = e.date.start;
 		if (s.precision !== 'day' || !s.month || !s.day) continue;
 		for (const year of [s.year, s.year + 1, s.year + 5]) {
-			const scan = [...ds.eachEvent()].filter((x) => x.date.start.precision === 'day' && x.date.start.month === s.month && x.date.start.day === s.day && x.date.start.year < year && !x.date.end);
+			const scan = [...ds.eachEvent()].filter(
+				(x) =>
+					x.date.start.precision === 'day' &&
+					x.date.start.month === s.month &&
+					x.date.start.day === s.day &&
+					x.date.start.year < year &&
+					!x.date.end,
+			);
 			expect(ids(ds.onThisDay(s.month, s.day, year))).toEqual(ids(scan));
 			earlier += scan.length;
 		}

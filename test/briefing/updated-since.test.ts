@@ -41,13 +41,19 @@ describe('"Updated since your last briefing"', () => {
 	});
 
 	it('calls an event added after the delivery "added", however often it changed since', () => {
-		const b = composeBriefing(dataset, { day: JULY_5, updatedSince: updated({ e2: '2025-07-02T00:00:00.000Z' }, { e2: '2025-07-01T06:00:00.000Z' }) });
+		const b = composeBriefing(dataset, {
+			day: JULY_5,
+			updatedSince: updated({ e2: '2025-07-02T00:00:00.000Z' }, { e2: '2025-07-01T06:00:00.000Z' }),
+		});
 		expect(b.updatedEvents.map((u) => [u.event.id, u.change])).toEqual([['e2', 'added']]);
 	});
 
 	it('leaves out events already listed as new in the window', () => {
 		// On 1 July the window (30 Jun – 1 Jul) lists e2 and e3 as new.
-		const b = composeBriefing(dataset, { day: JULY_1, updatedSince: updated({ e1: AFTER, e2: AFTER, e3: AFTER }, { e1: BEFORE, e3: BEFORE }) });
+		const b = composeBriefing(dataset, {
+			day: JULY_1,
+			updatedSince: updated({ e1: AFTER, e2: AFTER, e3: AFTER }, { e1: BEFORE, e3: BEFORE }),
+		});
 		expect(b.newEvents.map((e) => e.id)).toEqual(['e2', 'e3']);
 		expect(ids(section(renderPlainText(b.reply)))).toEqual(['*Changed*', 'e1']);
 	});
@@ -58,7 +64,7 @@ describe('"Updated since your last briefing"', () => {
 		expect(renderPlainText(b.reply)).not.toMatch(/Updated since/u);
 	});
 
-	it('keeps to the subscription\'s filter', () => {
+	it("keeps to the subscription's filter", () => {
 		const b = composeBriefing(dataset, { day: JULY_5, actorId: 'aliyev', updatedSince: updated({ e1: AFTER, e2: AFTER }) });
 		expect(b.updatedEvents.map((u) => u.event.id)).toEqual(['e2']);
 	});
@@ -66,7 +72,12 @@ describe('"Updated since your last briefing"', () => {
 	it('points at the rest beyond maxNew', () => {
 		const b = composeBriefing(dataset, { day: JULY_5, maxNew: 2, updatedSince: updated({ e1: AFTER, e2: AFTER, e3: AFTER }) });
 		expect(b.updatedEvents).toHaveLength(3);
-		expect(section(renderPlainText(b.reply))).toEqual(['*Added*', expect.stringMatching(/\[e1\]$/u), expect.stringMatching(/\[e2\]$/u), '… and 1 more.']);
+		expect(section(renderPlainText(b.reply))).toEqual([
+			'*Added*',
+			expect.stringMatching(/\[e1\]$/u),
+			expect.stringMatching(/\[e2\]$/u),
+			'… and 1 more.',
+		]);
 	});
 
 	it('is absent without updatedSince, and adds nothing else to the briefing', () => {

@@ -14,7 +14,15 @@ afterAll(() => {
 });
 
 function sitrep(args: string[], extraEnv: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-	const env = { ...process.env, LOG_LEVEL: 'silent', DISCORD_TOKEN: '', TELEGRAM_BOT_TOKEN: '', SITREP_NOW: '', DATABASE_URL: '', ...extraEnv };
+	const env = {
+		...process.env,
+		LOG_LEVEL: 'silent',
+		DISCORD_TOKEN: '',
+		TELEGRAM_BOT_TOKEN: '',
+		SITREP_NOW: '',
+		DATABASE_URL: '',
+		...extraEnv,
+	};
 	const r = spawnSync(process.execPath, ['bin/sitrep.js', ...args], { encoding: 'utf8', env, timeout: 60_000 });
 	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -51,10 +59,28 @@ describe('npx sitrep reload --dry-run / alerts', () => {
 	const db = path.join(tmp, 'sitrep.db');
 	const stores = openSqliteStores(db);
 	const at = new Date('2025-07-01T00:00:00Z');
-	void stores.subscriptions.upsert({ platform: 'telegram', channelId: '-100', time: '09:00', timezone: 'Asia/Baku', quiet: false, alerts: 'breaking', createdBy: 't' }, at);
-	void stores.subscriptions.upsert({ platform: 'telegram', channelId: '-200', time: '09:00', timezone: 'Asia/Baku', quiet: false, alerts: 'all', createdBy: 't' }, at);
-	void stores.subscriptions.upsert({ platform: 'discord', channelId: '300000000000000001', time: '09:00', timezone: 'Asia/Baku', quiet: false, createdBy: 't' }, at);
-	void stores.live.recordPushed({ platform: 'telegram', channelId: '-200', subscriptionId: 2, kind: 'briefing', reply: { blocks: [{ kind: 'event', date: '27 Jun 2025', title: 'First event', actors: [], status: 'confirmed', id: 'first' }] }, messageIds: ['7'], events: { first: 'old' }, pushedAt: '2025-06-28T05:00:00.000Z' });
+	void stores.subscriptions.upsert(
+		{ platform: 'telegram', channelId: '-100', time: '09:00', timezone: 'Asia/Baku', quiet: false, alerts: 'breaking', createdBy: 't' },
+		at,
+	);
+	void stores.subscriptions.upsert(
+		{ platform: 'telegram', channelId: '-200', time: '09:00', timezone: 'Asia/Baku', quiet: false, alerts: 'all', createdBy: 't' },
+		at,
+	);
+	void stores.subscriptions.upsert(
+		{ platform: 'discord', channelId: '300000000000000001', time: '09:00', timezone: 'Asia/Baku', quiet: false, createdBy: 't' },
+		at,
+	);
+	void stores.live.recordPushed({
+		platform: 'telegram',
+		channelId: '-200',
+		subscriptionId: 2,
+		kind: 'briefing',
+		reply: { blocks: [{ kind: 'event', date: '27 Jun 2025', title: 'First event', actors: [], status: 'confirmed', id: 'first' }] },
+		messageIds: ['7'],
+		events: { first: 'old' },
+		pushedAt: '2025-06-28T05:00:00.000Z',
+	});
 	stores.close();
 
 	it('reload --dry-run shows the changes, the alerts by event and chats, and the corrections, and sends nothing', () => {

@@ -7,7 +7,11 @@ import { cleanupDatasets, writeDataset } from '../helpers/dataset-fixture.js';
 
 afterAll(cleanupDatasets);
 
-function sitrep(args: string[], input?: string, extraEnv: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+function sitrep(
+	args: string[],
+	input?: string,
+	extraEnv: Record<string, string> = {},
+): { code: number | null; stdout: string; stderr: string } {
 	const env = { ...process.env, LOG_LEVEL: 'silent', DISCORD_TOKEN: '', TELEGRAM_BOT_TOKEN: '', SITREP_NOW: '', ...extraEnv };
 	const r = spawnSync(process.execPath, ['bin/sitrep.js', ...args], { encoding: 'utf8', input, env, timeout: 60_000 });
 	return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -28,7 +32,10 @@ describe('npx sitrep', () => {
 	});
 
 	it('validate prints every error as FILE:LINE:COL  path  message and exits 1', () => {
-		const dir = writeDataset({ 'events/2025-06-27-first.yaml': 'events:\n  - id: first\n    date: 2025-02-30\n    title: t\n    summary: s\n    actors: [{ actor: ghost }]\n    sources: [wire-1]\n    status: confirmed\n' });
+		const dir = writeDataset({
+			'events/2025-06-27-first.yaml':
+				'events:\n  - id: first\n    date: 2025-02-30\n    title: t\n    summary: s\n    actors: [{ actor: ghost }]\n    sources: [wire-1]\n    status: confirmed\n',
+		});
 		const r = sitrep(['validate', dir]);
 		expect(r.code).toBe(1);
 		expect(r.stdout).toContain('events/2025-06-27-first.yaml:3:11  events[0].date  "2025-02-30" does not exist');
@@ -38,7 +45,8 @@ describe('npx sitrep', () => {
 
 	it('validate --languages lists every missing translation, exits 0 unless --require-translations', () => {
 		const dir = writeDataset({
-			'events/2025-06-27-first.yaml': 'events:\n  - id: first\n    date: 2025-06-27\n    title: First event\n    titles: { ru: Первое событие }\n    summary: s\n    actors: [{ actor: alpha-ministry, role: speaker }]\n    tags: [diplomacy]\n    sources: [wire-1]\n    status: confirmed\n',
+			'events/2025-06-27-first.yaml':
+				'events:\n  - id: first\n    date: 2025-06-27\n    title: First event\n    titles: { ru: Первое событие }\n    summary: s\n    actors: [{ actor: alpha-ministry, role: speaker }]\n    tags: [diplomacy]\n    sources: [wire-1]\n    status: confirmed\n',
 		});
 		const r = sitrep(['validate', dir, '--languages', 'ru,fa']);
 		expect(r.code).toBe(0);
@@ -62,7 +70,9 @@ describe('npx sitrep', () => {
 		const r = sitrep(['validate', emptied, '--against', 'data']);
 		expect(r.code).toBe(0);
 		expect(r.stdout).toMatch(/^would remove 38 of 38 events: aliyev-birthday-call-putin, /mu);
-		expect(r.stdout).toMatch(/removes more than 50% of the events, claims; the bot refuses it \(the file watch always\) until an owner runs \/reload confirm:true/u);
+		expect(r.stdout).toMatch(
+			/removes more than 50% of the events, claims; the bot refuses it \(the file watch always\) until an owner runs \/reload confirm:true/u,
+		);
 		const lenient = sitrep(['validate', emptied, '--against', 'data'], undefined, { SITREP_RELOAD_MAX_REMOVED_PERCENT: '100' });
 		expect(lenient.stdout).toMatch(/needs no confirmation/u);
 		expect(sitrep(['validate', 'data', '--against', 'data']).stdout).toMatch(/needs no confirmation/u);
@@ -102,8 +112,13 @@ describe('npx sitrep', () => {
 	});
 
 	it('replays the story as of SITREP_NOW (and --now overrides it)', () => {
-		expect(sitrep(['ask', '/briefing'], undefined, { SITREP_NOW: '2025-06-30T09:00:00+04:00' }).stdout).toMatch(/Briefing for 30 Jun 2025/);
-		expect(sitrep(['ask', '--now', '2025-07-04T09:00:00+04:00', '/briefing'], undefined, { SITREP_NOW: '2025-06-30T09:00:00+04:00' }).stdout).toMatch(/Briefing for 4 Jul 2025/);
+		expect(sitrep(['ask', '/briefing'], undefined, { SITREP_NOW: '2025-06-30T09:00:00+04:00' }).stdout).toMatch(
+			/Briefing for 30 Jun 2025/,
+		);
+		expect(
+			sitrep(['ask', '--now', '2025-07-04T09:00:00+04:00', '/briefing'], undefined, { SITREP_NOW: '2025-06-30T09:00:00+04:00' })
+				.stdout,
+		).toMatch(/Briefing for 4 Jul 2025/);
 	});
 
 	it('an unknown subcommand exits 2', () => {
@@ -123,7 +138,10 @@ describe('npm start with no tokens: the console chat', () => {
 	it('keeps answering when it cannot write a picture: the words go out, the failure is logged', () => {
 		// A directory under a regular file cannot be made, whoever runs the test (root included).
 		const blocker = path.join(writeDataset(), 'story.yaml');
-		const r = sitrep(['start', '--now', '2025-07-01T09:00:00+04:00'], '/timeline limit:2\n/actor kremlin\n', { SITREP_IMAGE_DIR: path.join(blocker, 'images'), LOG_LEVEL: 'warn' });
+		const r = sitrep(['start', '--now', '2025-07-01T09:00:00+04:00'], '/timeline limit:2\n/actor kremlin\n', {
+			SITREP_IMAGE_DIR: path.join(blocker, 'images'),
+			LOG_LEVEL: 'warn',
+		});
 		expect(r.code).toBe(0);
 		expect(r.stdout).toMatch(/## Timeline/u);
 		expect(r.stdout).toMatch(/The picture could not be saved \(ENOTDIR\)/u);

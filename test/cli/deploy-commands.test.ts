@@ -15,7 +15,14 @@ afterAll(async () => {
 });
 
 async function deploy(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-	const env = { ...process.env, DISCORD_TOKEN: 'cli-token-abcdefghijklmnop', DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot, TELEGRAM_BOT_TOKEN: '', LOG_LEVEL: 'silent' };
+	const env = {
+		...process.env,
+		DISCORD_TOKEN: 'cli-token-abcdefghijklmnop',
+		DISCORD_APP_ID: standIn.appId,
+		DISCORD_API_ROOT: standIn.apiRoot,
+		TELEGRAM_BOT_TOKEN: '',
+		LOG_LEVEL: 'silent',
+	};
 	try {
 		const r = await run(process.execPath, ['bin/sitrep.js', 'deploy-commands', ...args], { env, timeout: 60_000 });
 		return { code: 0, stdout: r.stdout, stderr: r.stderr };

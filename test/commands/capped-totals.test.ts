@@ -31,7 +31,13 @@ const requester: Requester = { platform: 'console', userId: 'u1', displayName: '
 const place: Place = { platform: 'console', channelId: 'c1', kind: 'console' };
 
 async function reply(dataset: DatasetSnapshot, line: string, locale: string) {
-	const core = new Core({ registry, dataset: () => dataset, clock: () => new Date('2025-07-01T09:00:00+04:00'), logger: silentLogger(), services: { registry } });
+	const core = new Core({
+		registry,
+		dataset: () => dataset,
+		clock: () => new Date('2025-07-01T09:00:00+04:00'),
+		logger: silentLogger(),
+		services: { registry },
+	});
 	const r = await core.handle({ line, requester, place, locale });
 	expect(r.outcome.kind).toBe('ok');
 	return r.reply;
@@ -39,10 +45,30 @@ async function reply(dataset: DatasetSnapshot, line: string, locale: string) {
 
 /** What each language says for a capped count of 1000 search results, 1000 events, and page 1 of 100. */
 const EXPECTED = {
-	en: { search: '1000+ results, best first; showing 8', timeline: /1000\+ events, from \S+ \S+ \d{4} on/u, footer: 'Page 1 of 100+', label: '1 / 100+' },
-	ru: { search: 'Более 1000 результатов, сначала лучшие; показано 8', timeline: /Более 1000 событий, начиная с /u, footer: 'Страница 1 из 100+', label: '1 / 100+' },
-	az: { search: '1000+ nəticə, ən uyğunları əvvəldə; 8 göstərilir', timeline: /1000\+ hadisə, .+ tarixindən başlayaraq/u, footer: 'Səhifə 1 / 100+', label: '1 / 100+' },
-	fa: { search: 'بیش از ۱۰۰۰ نتیجه، مرتبط‌ترین‌ها در آغاز؛ ۸ مورد نمایش داده می‌شود', timeline: /بیش از ۱۰۰۰ رویداد، از .+ به بعد/u, footer: 'صفحهٔ ۱ از ۱۰۰ یا بیشتر', label: '۱ از ۱۰۰ یا بیشتر' },
+	en: {
+		search: '1000+ results, best first; showing 8',
+		timeline: /1000\+ events, from \S+ \S+ \d{4} on/u,
+		footer: 'Page 1 of 100+',
+		label: '1 / 100+',
+	},
+	ru: {
+		search: 'Более 1000 результатов, сначала лучшие; показано 8',
+		timeline: /Более 1000 событий, начиная с /u,
+		footer: 'Страница 1 из 100+',
+		label: '1 / 100+',
+	},
+	az: {
+		search: '1000+ nəticə, ən uyğunları əvvəldə; 8 göstərilir',
+		timeline: /1000\+ hadisə, .+ tarixindən başlayaraq/u,
+		footer: 'Səhifə 1 / 100+',
+		label: '1 / 100+',
+	},
+	fa: {
+		search: 'بیش از ۱۰۰۰ نتیجه، مرتبط‌ترین‌ها در آغاز؛ ۸ مورد نمایش داده می‌شود',
+		timeline: /بیش از ۱۰۰۰ رویداد، از .+ به بعد/u,
+		footer: 'صفحهٔ ۱ از ۱۰۰ یا بیشتر',
+		label: '۱ از ۱۰۰ یا بیشتر',
+	},
 } as const;
 
 /** Without the direction marks a right-to-left reply carries, to compare words. */
@@ -97,7 +123,13 @@ describe.each(Object.entries(EXPECTED))('capped totals in %s', (locale, want) =>
 		expect(layout.omittedCapped).toBe(true);
 		const note = i18n.t('image.timeline.more.capped', { n: 990, date: i18n.date(page.events[10]!.date) });
 		expect(layout.footer?.lines.map(plain)).toContain(plain(note));
-		const image = await timelineSvgImageOf(demo, { key: 'capped', head: () => ({ events: page.events, total: page.total, capped: true }) }, 'T', i18n, { maxEvents: 10 });
+		const image = await timelineSvgImageOf(
+			demo,
+			{ key: 'capped', head: () => ({ events: page.events, total: page.total, capped: true }) },
+			'T',
+			i18n,
+			{ maxEvents: 10 },
+		);
 		expect(plain(image.alt)).toContain(plain(i18n.t('image.alt.more.capped', { n: 990 })));
 		// Uncapped: the exact wording.
 		const exact = layoutTimeline(demo, page.events, { title: 'T', i18n, maxEvents: 10, total: 990 + 10 });

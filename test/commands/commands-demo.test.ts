@@ -29,7 +29,8 @@ describe('the demo story', () => {
 		expect(claimants.size).toBeGreaterThanOrEqual(2);
 		const topics = ds.claimsOf(raid).map((c) => c.topic);
 		expect(topics).toEqual(expect.arrayContaining(['cause-of-death', 'detainee-count']));
-		for (const e of [...ds.eachEvent()].filter((x) => x.status === 'disputed')) expect(ds.claimsOf(e).length, e.id).toBeGreaterThanOrEqual(2);
+		for (const e of [...ds.eachEvent()].filter((x) => x.status === 'disputed'))
+			expect(ds.claimsOf(e).length, e.id).toBeGreaterThanOrEqual(2);
 	});
 
 	it('marks the seed article\'s "Pezeshkian in Baku" in July as corrected: he was in Khankendi', () => {
@@ -66,7 +67,12 @@ describe('/timeline', () => {
 		const byActor = await ask(core, '/timeline actor:Peskov');
 		expect(byActor.text).toMatch(/actor Dmitry Peskov/);
 		const disputed = await ask(core, '/timeline status:disputed limit:25');
-		expect(disputed.text.split('\n').filter((l) => l.startsWith('• ')).every((l) => l.includes('⚠'))).toBe(true);
+		expect(
+			disputed.text
+				.split('\n')
+				.filter((l) => l.startsWith('• '))
+				.every((l) => l.includes('⚠')),
+		).toBe(true);
 		const tag = ds.tags()[0]!.tag;
 		expect((await ask(core, `/timeline tag:${tag}`)).outcome.kind).toBe('ok');
 	});
@@ -229,7 +235,13 @@ describe('bad input never crashes anything', () => {
 	});
 
 	it('survives control characters, huge lines and odd Unicode', async () => {
-		for (const line of [`/search ${'\u0000\u0007'.repeat(100)}`, `/actor ${'ы'.repeat(5000)}`, '/search 🙂🙂', '/actor \u202eevil', '/']) {
+		for (const line of [
+			`/search ${'\u0000\u0007'.repeat(100)}`,
+			`/actor ${'ы'.repeat(5000)}`,
+			'/search 🙂🙂',
+			'/actor \u202eevil',
+			'/',
+		]) {
 			const r = await ask(core, line);
 			expect(['ok', 'user_error']).toContain(r.outcome.kind);
 		}

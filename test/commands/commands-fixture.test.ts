@@ -21,7 +21,8 @@ describe('commands on a small fixture', () => {
 	it('escapes nothing in plain text but strips control characters from dataset text', async () => {
 		const core = testCore(
 			await loadFixture({
-				'events/2025-06-28-x.yaml': 'events:\n  - id: second\n    date: 2025-06-28\n    title: "<b>@everyone</b> & friends"\n    summary: s\n    actors: [{ actor: beta-agency }]\n    sources: [wire-1]\n    status: reported\n',
+				'events/2025-06-28-x.yaml':
+					'events:\n  - id: second\n    date: 2025-06-28\n    title: "<b>@everyone</b> & friends"\n    summary: s\n    actors: [{ actor: beta-agency }]\n    sources: [wire-1]\n    status: reported\n',
 			}),
 		);
 		const r = await ask(core, '/timeline');

@@ -19,14 +19,21 @@ beforeAll(async () => {
 afterAll(cleanupDatasets);
 
 async function exportIn(line: string, locale: string) {
-	const r = await testCore(ds).handle({ line, requester: TEST_REQUESTER, place: { platform: 'telegram', channelId: 'c', kind: 'group' }, locale });
+	const r = await testCore(ds).handle({
+		line,
+		requester: TEST_REQUESTER,
+		place: { platform: 'telegram', channelId: 'c', kind: 'group' },
+		locale,
+	});
 	return { text: stripBidiMarks(renderPlainText(r.reply)), file: r.reply.file };
 }
 
 describe('/export notes', () => {
 	it('tell a Persian reader, in Persian, which events the calendar leaves out and that the file is in English', async () => {
 		const { text, file } = await exportIn('/export format:ics', 'fa');
-		expect(text).toContain('۱۲ رویداد در فایل نیامد: تقویم فقط سال‌های ۱ تا ۹۹۹۹ را در خود جا می‌دهد (old-00، old-01، old-02، old-03، old-04، old-05، old-06، old-07، old-08، old-09، … و ۲ مورد دیگر).');
+		expect(text).toContain(
+			'۱۲ رویداد در فایل نیامد: تقویم فقط سال‌های ۱ تا ۹۹۹۹ را در خود جا می‌دهد (old-00، old-01، old-02، old-03، old-04، old-05، old-06، old-07، old-08، old-09، … و ۲ مورد دیگر).',
+		);
 		expect(text).toContain('متن درون فایل، متن اصلی انگلیسی مجموعه‌داده است.');
 		expect(text).not.toMatch(/left out|outside years/u);
 		expect(file?.mime).toBe('text/calendar');
@@ -34,7 +41,9 @@ describe('/export notes', () => {
 
 	it('are in English for English readers, without the note that the file is English', async () => {
 		const { text } = await exportIn('/export format:ics', 'en');
-		expect(text).toContain('12 events left out: a calendar holds only the years 1–9999 (old-00, old-01, old-02, old-03, old-04, old-05, old-06, old-07, old-08, old-09, … 2 more).');
+		expect(text).toContain(
+			'12 events left out: a calendar holds only the years 1–9999 (old-00, old-01, old-02, old-03, old-04, old-05, old-06, old-07, old-08, old-09, … 2 more).',
+		);
 		expect(text).not.toContain('English original');
 	});
 

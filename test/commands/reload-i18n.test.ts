@@ -32,9 +32,27 @@ const BROKEN = {
 async function setup(history: ReloadAuditEntry[] = []) {
 	const dir = writeDataset();
 	const holder = new DatasetHolder(await loadFixture());
-	const reloader = new Reloader({ holder, dataDir: dir, logger: silentLogger(), clock: () => NOW, audit: { record: async (e) => void history.unshift(e), recent: async (n) => history.slice(0, n) } });
-	const core = new Core({ registry, dataset: () => holder.current(), clock: () => NOW, logger: silentLogger(), services: { registry, reloader } });
-	const ask = async (line: string, locale: string) => stripBidiMarks(renderPlainText((await core.handle({ line, requester: OWNER, place: { platform: 'telegram', channelId: 'c', kind: 'private' }, locale })).reply));
+	const reloader = new Reloader({
+		holder,
+		dataDir: dir,
+		logger: silentLogger(),
+		clock: () => NOW,
+		audit: { record: async (e) => void history.unshift(e), recent: async (n) => history.slice(0, n) },
+	});
+	const core = new Core({
+		registry,
+		dataset: () => holder.current(),
+		clock: () => NOW,
+		logger: silentLogger(),
+		services: { registry, reloader },
+	});
+	const ask = async (line: string, locale: string) =>
+		stripBidiMarks(
+			renderPlainText(
+				(await core.handle({ line, requester: OWNER, place: { platform: 'telegram', channelId: 'c', kind: 'private' }, locale }))
+					.reply,
+			),
+		);
 	const breakIt = () => {
 		for (const [rel, content] of Object.entries(BROKEN)) writeFileSync(path.join(dir, rel), content);
 	};
@@ -76,7 +94,15 @@ describe('/reload with dataset errors', () => {
 describe('/reload history:true', () => {
 	it('writes the times in the reader’s digits', async () => {
 		const history: ReloadAuditEntry[] = [
-			{ at: '2025-07-01T09:00:05.123Z', requester: { platform: 'telegram', userId: 'o', displayName: 'Owner' }, trigger: 'command', dryRun: false, result: 'failed', errorCount: 3, durationMs: 12 },
+			{
+				at: '2025-07-01T09:00:05.123Z',
+				requester: { platform: 'telegram', userId: 'o', displayName: 'Owner' },
+				trigger: 'command',
+				dryRun: false,
+				result: 'failed',
+				errorCount: 3,
+				durationMs: 12,
+			},
 		];
 		const { ask } = await setup(history);
 		const fa = await ask('/reload history:true', 'fa');

@@ -8,7 +8,12 @@ import { cleanupDatasets, demoDataset, loadFixture } from '../helpers/dataset-fi
 afterAll(cleanupDatasets);
 
 async function askIn(line: string, locale: string): Promise<string> {
-	const r = await testCore(await demoDataset()).handle({ line, requester: TEST_REQUESTER, place: { platform: 'telegram', channelId: 'c', kind: 'group' }, locale });
+	const r = await testCore(await demoDataset()).handle({
+		line,
+		requester: TEST_REQUESTER,
+		place: { platform: 'telegram', channelId: 'c', kind: 'group' },
+		locale,
+	});
 	return stripBidiMarks(renderPlainText(r.reply));
 }
 
@@ -20,13 +25,16 @@ describe('/source', () => {
 		expect(r.text).toContain('Kind: Russian state media');
 		expect(r.text).toContain("Russia's federal news agency, owned by the state.");
 		expect(r.text).toMatch(/## Claims it reports \(\d+\)/u);
-		expect(r.text).toContain('Counter-claim by Investigative Committee of Russia: Six people were detained in total. (TASS — Russian state media <https://tass.com/politics/1983533>)');
+		expect(r.text).toContain(
+			'Counter-claim by Investigative Committee of Russia: Six people were detained in total. (TASS — Russian state media <https://tass.com/politics/1983533>)',
+		);
 		expect(r.text).toMatch(/## Events that cite it \(\d+\)[\s\S]*\[yekaterinburg-raids\]/u);
 	});
 
 	it('finds an outlet by its name in another script, its id, its site, a source id or a near miss', async () => {
 		const core = testCore(await demoDataset());
-		for (const q of ['ТАСС', 'tass', 'tass.com', 'tass-1983533', 'Tas']) expect((await ask(core, `/source ${q}`)).text, q).toMatch(/^## TASS\n/u);
+		for (const q of ['ТАСС', 'tass', 'tass.com', 'tass-1983533', 'Tas'])
+			expect((await ask(core, `/source ${q}`)).text, q).toMatch(/^## TASS\n/u);
 		expect((await ask(core, '/source "Moscow Times"')).text).toMatch(/^## The Moscow Times/u);
 		expect((await ask(core, '/source Медуза')).text).toMatch(/^## Meduza/u);
 	});
@@ -40,7 +48,7 @@ describe('/source', () => {
 		expect(none.text).toMatch(/No outlet matches "zzzzzzzzzz"\./u);
 	});
 
-	it('speaks the reader\'s language: the label, the note and the outlet\'s established name', async () => {
+	it("speaks the reader's language: the label, the note and the outlet's established name", async () => {
 		const ru = await askIn('/source TASS', 'ru');
 		expect(ru).toMatch(/^## ТАСС/u);
 		expect(ru).toContain('Тип: государственное СМИ России');
@@ -64,8 +72,12 @@ describe('every source line carries its outlet label', () => {
 		const r = await ask(testCore(await demoDataset()), '/event yekaterinburg-raids');
 		const sources = r.text.split('## Sources\n')[1]!.split('\n\n')[0]!.split('\n');
 		expect(sources.length).toBeGreaterThan(3);
-		for (const line of sources) expect(line).toMatch(/^- .+ — (?:Russian state media|Azerbaijani pro-government media|Turkish pro-government media|independent media) </u);
-		for (const line of r.text.split('\n').filter((l) => l.startsWith('• According to') || l.startsWith('• Counter-claim'))) expect(line).toMatch(/\(.+ — .+ <https?:\/\/\S+>\)$/u);
+		for (const line of sources)
+			expect(line).toMatch(
+				/^- .+ — (?:Russian state media|Azerbaijani pro-government media|Turkish pro-government media|independent media) </u,
+			);
+		for (const line of r.text.split('\n').filter((l) => l.startsWith('• According to') || l.startsWith('• Counter-claim')))
+			expect(line).toMatch(/\(.+ — .+ <https?:\/\/\S+>\)$/u);
 	});
 
 	it('for a source in the older form, with the coarse label of its affiliation', async () => {
@@ -74,7 +86,9 @@ describe('every source line carries its outlet label', () => {
 	});
 
 	it('in Russian and Persian too', async () => {
-		expect(await askIn('/event yekaterinburg-raids', 'ru')).toContain('- ТАСС — государственное СМИ России <https://tass.com/society/1983403>');
+		expect(await askIn('/event yekaterinburg-raids', 'ru')).toContain(
+			'- ТАСС — государственное СМИ России <https://tass.com/society/1983403>',
+		);
 		expect(await askIn('/event yekaterinburg-raids', 'fa')).toContain('تاس — رسانهٔ دولتی روسیه');
 	});
 });

@@ -19,7 +19,11 @@ afterEach(() => {
 	while (cleanups.length) cleanups.pop()!();
 });
 
-function setup(services: Record<string, unknown> | 'none' = {}): { core: Core; stores: SqliteStores; ask: (line: string, requester?: Requester, place?: Place) => Promise<{ text: string; kind: string; code?: string }> } {
+function setup(services: Record<string, unknown> | 'none' = {}): {
+	core: Core;
+	stores: SqliteStores;
+	ask: (line: string, requester?: Requester, place?: Place) => Promise<{ text: string; kind: string; code?: string }>;
+} {
 	const stores = openSqliteStores(':memory:');
 	cleanups.push(() => stores.close());
 	const core = new Core({
@@ -34,7 +38,11 @@ function setup(services: Record<string, unknown> | 'none' = {}): { core: Core; s
 		stores,
 		ask: async (line, requester = admin, place = group) => {
 			const r = await core.handle({ line, requester, place });
-			return { text: renderPlainText(r.reply), kind: r.outcome.kind, ...(r.outcome.kind === 'user_error' ? { code: r.outcome.code } : {}) };
+			return {
+				text: renderPlainText(r.reply),
+				kind: r.outcome.kind,
+				...(r.outcome.kind === 'user_error' ? { code: r.outcome.code } : {}),
+			};
 		},
 	};
 }
@@ -47,7 +55,13 @@ describe('/subscribe', () => {
 		expect(r.text).toContain('Subscribed');
 		expect(r.text).toContain('every day at 08:00 (Asia/Baku)');
 		expect(r.text).toContain('Next: 2025-07-02 08:00 Asia/Baku');
-		expect(await stores.subscriptions.get('telegram', group.channelId)).toMatchObject({ time: '08:00', timezone: 'Asia/Baku', quiet: false, createdBy: 'telegram:42', status: 'active' });
+		expect(await stores.subscriptions.get('telegram', group.channelId)).toMatchObject({
+			time: '08:00',
+			timezone: 'Asia/Baku',
+			quiet: false,
+			createdBy: 'telegram:42',
+			status: 'active',
+		});
 	});
 
 	it('takes alerts and quiet hours, keeps them on a later /subscribe, and shows them in /subscriptions', async () => {
@@ -57,7 +71,11 @@ describe('/subscribe', () => {
 		expect(r.text).toContain('Alerts: breaking news, as soon as the editors publish it');
 		expect(r.text).toContain('Quiet hours: 22:00–07:00 (Asia/Baku): alerts wait until they end');
 		await ask('/subscribe time:09:00');
-		expect(await stores.subscriptions.get('telegram', group.channelId)).toMatchObject({ alerts: 'breaking', quietHours: '22:00-07:00', time: '09:00' });
+		expect(await stores.subscriptions.get('telegram', group.channelId)).toMatchObject({
+			alerts: 'breaking',
+			quietHours: '22:00-07:00',
+			time: '09:00',
+		});
 		const shown = await ask('/subscriptions', member);
 		expect(shown.text).toContain('Alerts: breaking news');
 		expect(shown.text).toContain('Quiet hours: 22:00–07:00');
@@ -100,7 +118,14 @@ describe('/subscribe', () => {
 		const all = await stores.subscriptions.list();
 		expect(all).toHaveLength(1);
 		// What is not given is kept.
-		expect(all[0]).toMatchObject({ id: first!.id, time: '18:30', timezone: 'America/New_York', actorId: 'kremlin', tag: 'media', quiet: true });
+		expect(all[0]).toMatchObject({
+			id: first!.id,
+			time: '18:30',
+			timezone: 'America/New_York',
+			actorId: 'kremlin',
+			tag: 'media',
+			quiet: true,
+		});
 		await ask('/subscribe reset:true time:06:00');
 		expect((await stores.subscriptions.list())[0]).toMatchObject({ id: first!.id, time: '06:00', timezone: 'Asia/Baku', quiet: false });
 		expect((await stores.subscriptions.list())[0]!.actorId).toBeUndefined();

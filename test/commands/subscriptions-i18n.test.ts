@@ -17,7 +17,10 @@ const owner: Requester = { ...member, userId: '1', isOwner: true };
 const group: Place = { platform: 'telegram', channelId: '-1001557912345', kind: 'group' };
 /** What the Telegram sender stores when the bot has been removed from a group. */
 const KICKED = (() => {
-	const o = classifySendError(new TelegramError({ error_code: 403, description: 'Forbidden: bot was kicked from the group chat' }), 'TOKEN');
+	const o = classifySendError(
+		new TelegramError({ error_code: 403, description: 'Forbidden: bot was kicked from the group chat' }),
+		'TOKEN',
+	);
 	if (o.kind !== 'permanent') throw new Error('expected a permanent failure');
 	return o.reason;
 })();
@@ -27,10 +30,20 @@ afterEach(() => stores?.close());
 
 async function pausedChat(reason: string): Promise<(line: string, locale: string, requester?: Requester) => Promise<string>> {
 	stores = openSqliteStores(':memory:');
-	const { subscription } = await stores.subscriptions.upsert({ platform: 'telegram', channelId: group.channelId, time: '08:00', timezone: 'Asia/Baku', quiet: false, createdBy: 'telegram:42' }, NOW);
+	const { subscription } = await stores.subscriptions.upsert(
+		{ platform: 'telegram', channelId: group.channelId, time: '08:00', timezone: 'Asia/Baku', quiet: false, createdBy: 'telegram:42' },
+		NOW,
+	);
 	await stores.subscriptions.pause(subscription.id, reason, NOW);
-	const core = new Core({ registry, dataset: () => makeDataset(), clock: () => NOW, logger: silentLogger(), services: { subscriptions: stores.subscriptions } });
-	return async (line, locale, requester = member) => stripBidiMarks(renderPlainText((await core.handle({ line, requester, place: group, locale })).reply));
+	const core = new Core({
+		registry,
+		dataset: () => makeDataset(),
+		clock: () => NOW,
+		logger: silentLogger(),
+		services: { subscriptions: stores.subscriptions },
+	});
+	return async (line, locale, requester = member) =>
+		stripBidiMarks(renderPlainText((await core.handle({ line, requester, place: group, locale })).reply));
 }
 
 describe('/subscriptions and a paused subscription', () => {
@@ -45,7 +58,9 @@ describe('/subscriptions and a paused subscription', () => {
 		const ask = await pausedChat(KICKED);
 		expect(await ask('/subscriptions', 'az')).toContain('bot çatdan çıxarılıb (Telegram 403)');
 		expect(await ask('/subscriptions', 'fa')).toContain('ربات از گفت‌وگو حذف شده است (Telegram 403)');
-		expect(await ask('/subscriptions', 'en')).toContain('paused since 2025-07-01 06:00 UTC: the bot was removed from the chat (Telegram 403). /subscribe resumes it.');
+		expect(await ask('/subscriptions', 'en')).toContain(
+			'paused since 2025-07-01 06:00 UTC: the bot was removed from the chat (Telegram 403). /subscribe resumes it.',
+		);
 	});
 
 	it('lists every subscription for an owner with each reason in the reader’s language', async () => {

@@ -13,7 +13,12 @@ import { CATALOGS } from '../../src/i18n/messages/index.js';
 afterAll(cleanupDatasets);
 
 async function askIn(core: Core, line: string, locale: string): Promise<string> {
-	const r = await core.handle({ line, requester: TEST_REQUESTER, place: { platform: 'console', channelId: 'c1', kind: 'console' }, locale });
+	const r = await core.handle({
+		line,
+		requester: TEST_REQUESTER,
+		place: { platform: 'console', channelId: 'c1', kind: 'console' },
+		locale,
+	});
 	expect(r.outcome.kind, line).toBe('ok');
 	return renderPlainText(r.reply);
 }

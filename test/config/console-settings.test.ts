@@ -25,7 +25,11 @@ describe('console settings', () => {
 		expect(createConfig({}).console?.terminal.noColor).toBe(false);
 		expect(createConfig({ NO_COLOR: '' }).console?.terminal.noColor).toBe(false);
 		expect(createConfig({ NO_COLOR: '0' }).console?.terminal.noColor).toBe(true);
-		expect(createConfig({ TERM: 'xterm-kitty' }).console?.terminal).toEqual({ noColor: false, term: 'xterm-kitty', multiplexer: false });
+		expect(createConfig({ TERM: 'xterm-kitty' }).console?.terminal).toEqual({
+			noColor: false,
+			term: 'xterm-kitty',
+			multiplexer: false,
+		});
 		expect(createConfig({ TMUX: '/tmp/tmux-0/default,1,0' }).console?.terminal.multiplexer).toBe(true);
 		expect(createConfig({ STY: '123.pts-0' }).console?.terminal.multiplexer).toBe(true);
 		expect(createConfig({ TERM: 'screen-256color' }).console?.terminal.multiplexer).toBe(true);

@@ -19,19 +19,33 @@ afterAll(cleanupDatasets);
 const TITLE = 'First event \u202Etxt.exe';
 
 function dataset(): string {
-	return writeDataset({ 'events/2025-06-27-first.yaml': BASE_FILES['events/2025-06-27-first.yaml']!.replace('title: First event', `title: "${TITLE}"`) });
+	return writeDataset({
+		'events/2025-06-27-first.yaml': BASE_FILES['events/2025-06-27-first.yaml']!.replace('title: First event', `title: "${TITLE}"`),
+	});
 }
 
 describe('bidi controls in dataset text', () => {
 	it('are isolated in command replies and briefings', async () => {
 		const r = await loadDataset(dataset());
 		if (!r.ok) throw new Error(JSON.stringify(r.errors));
-		const core = new Core({ registry, dataset: () => r.snapshot, clock: () => new Date('2025-06-28T09:00:00Z'), logger: silentLogger(), services: { registry } });
-		const answer = await core.handle({ line: '/event first', requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false }, place: { platform: 'console', channelId: 'c', kind: 'console' } });
+		const core = new Core({
+			registry,
+			dataset: () => r.snapshot,
+			clock: () => new Date('2025-06-28T09:00:00Z'),
+			logger: silentLogger(),
+			services: { registry },
+		});
+		const answer = await core.handle({
+			line: '/event first',
+			requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false },
+			place: { platform: 'console', channelId: 'c', kind: 'console' },
+		});
 		const text = renderPlainText(answer.reply);
 		expect(text).toContain(`${FSI}${TITLE}${PDI}`);
 		expect(text.replaceAll(`${FSI}${TITLE}${PDI}`, '')).not.toContain('\u202E');
-		const briefing = renderPlainText(composeBriefing(r.snapshot, { day: r.snapshot.event('first')!.date.earliestDay, locale: 'en' }).reply);
+		const briefing = renderPlainText(
+			composeBriefing(r.snapshot, { day: r.snapshot.event('first')!.date.earliestDay, locale: 'en' }).reply,
+		);
 		expect(briefing).toContain(`${FSI}${TITLE}${PDI}`);
 	});
 
@@ -41,7 +55,11 @@ describe('bidi controls in dataset text', () => {
 	});
 
 	it('are a warning in sitrep validate, which still exits 0', () => {
-		const r = spawnSync(process.execPath, ['bin/sitrep.js', 'validate', dataset()], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
+		const r = spawnSync(process.execPath, ['bin/sitrep.js', 'validate', dataset()], {
+			encoding: 'utf8',
+			env: { ...process.env, LOG_LEVEL: 'silent' },
+			timeout: 60_000,
+		});
 		expect(r.status).toBe(0);
 		expect(r.stdout).toMatch(/^warning: events\[id=first\]\.title contains the bidi control U\+202E; replies isolate it/mu);
 	});

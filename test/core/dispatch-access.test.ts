@@ -56,8 +56,13 @@ describe('the lazy admin check', () => {
 	it('is never asked for a command everyone may run, nor for an owner or a known admin', async () => {
 		const c = check(true);
 		expect((await handle({ line: '/help', isChannelAdmin: c.isChannelAdmin })).outcome.kind).toBe('ok');
-		expect((await handle({ line: '/admin_note', requester: { ...MEMBER, isOwner: true }, isChannelAdmin: c.isChannelAdmin })).outcome.kind).toBe('ok');
-		expect((await handle({ line: '/admin_note', requester: { ...MEMBER, isChannelAdmin: true }, isChannelAdmin: c.isChannelAdmin })).outcome.kind).toBe('ok');
+		expect(
+			(await handle({ line: '/admin_note', requester: { ...MEMBER, isOwner: true }, isChannelAdmin: c.isChannelAdmin })).outcome.kind,
+		).toBe('ok');
+		expect(
+			(await handle({ line: '/admin_note', requester: { ...MEMBER, isChannelAdmin: true }, isChannelAdmin: c.isChannelAdmin }))
+				.outcome.kind,
+		).toBe('ok');
 		expect(c.calls).toBe(0);
 	});
 

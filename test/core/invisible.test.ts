@@ -20,13 +20,32 @@ const ask = async (line: string) => {
 	return { ...r, text: renderPlainText(r.reply) };
 };
 
-const INVISIBLES = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u200e', '\u200f', '\u202a', '\u202e', '\u2066', '\u2069', '\u061c'];
+const INVISIBLES = [
+	'\u200b',
+	'\u200c',
+	'\u200d',
+	'\u2060',
+	'\ufeff',
+	'\u00ad',
+	'\u200e',
+	'\u200f',
+	'\u202a',
+	'\u202e',
+	'\u2066',
+	'\u2069',
+	'\u061c',
+];
 
 describe('invisible characters', () => {
 	it('do not change which event /event answers, wherever they are', async () => {
 		const expected = (await ask('/event yekaterinburg-raids')).text;
 		for (const ch of INVISIBLES) {
-			for (const line of [`/event yekaterinburg-raids${ch}`, `/event yekaterinburg${ch}-raids`, `/event ${ch}yekaterinburg-raids`, `/ev${ch}ent id:yekaterinburg-raids`]) {
+			for (const line of [
+				`/event yekaterinburg-raids${ch}`,
+				`/event yekaterinburg${ch}-raids`,
+				`/event ${ch}yekaterinburg-raids`,
+				`/ev${ch}ent id:yekaterinburg-raids`,
+			]) {
 				const r = await ask(line);
 				expect(r.outcome.kind, JSON.stringify(line)).toBe('ok');
 				expect(r.text, JSON.stringify(line)).toBe(expected);

@@ -69,7 +69,18 @@ describe('lookups on a story of 5,000 events and 500 actors', () => {
 	it('autocomplete reads no whole list, whatever is typed', () => {
 		const guard = boundedSnapshot(big, 1);
 		for (const type of ['actor', 'event'] as const) {
-			for (const typed of ['', 'a', 'actor-1', 'actor-12', 'event-4', 'Aliyev', 'Aliyev Ministry', 'ministry police', 'Алиев', 'zzzz']) {
+			for (const typed of [
+				'',
+				'a',
+				'actor-1',
+				'actor-12',
+				'event-4',
+				'Aliyev',
+				'Aliyev Ministry',
+				'ministry police',
+				'Алиев',
+				'zzzz',
+			]) {
 				const choices = suggest(guard.dataset, type, typed);
 				expect(choices.length).toBeLessThanOrEqual(MAX_CHOICES);
 				expect(new Set(choices.map((c) => c.value)).size).toBe(choices.length);

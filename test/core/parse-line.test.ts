@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../src/core/errors.js';
 import { parseLine, quoteValue, splitWords } from '../../src/core/parse-line.js';
 
-const OPTIONS: Record<string, string[]> = { timeline: ['text', 'from', 'to', 'actor', 'limit', 'page'], actor: ['name'], search: ['query'] };
+const OPTIONS: Record<string, string[]> = {
+	timeline: ['text', 'from', 'to', 'actor', 'limit', 'page'],
+	actor: ['name'],
+	search: ['query'],
+};
 const isOption = (c: string, n: string): boolean => OPTIONS[c]?.includes(n) ?? false;
 
 describe('the text syntax', () => {

@@ -6,7 +6,9 @@ import { createRegistry } from '../../src/core/registry.js';
 
 describe('the command registry', () => {
 	it('registers every file in commands/', () => {
-		const files = readdirSync('commands').filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.replace(/\.ts$/, ''));
+		const files = readdirSync('commands')
+			.filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+			.map((f) => f.replace(/\.ts$/, ''));
 		expect([...registry.keys()].sort()).toEqual(files.sort());
 		const index = readFileSync('commands/index.ts', 'utf8');
 		for (const f of files) expect(index).toContain(`'./${f}.js'`);

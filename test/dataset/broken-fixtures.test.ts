@@ -20,7 +20,10 @@ describe('broken datasets report their exact error', () => {
 			if (r.ok) return;
 			for (const want of c.expect) {
 				const found = r.errors.find((e) => e.file === want.file && e.path === want.path && want.message.test(e.message));
-				expect(found, `no error ${JSON.stringify({ ...want, message: String(want.message) })} in ${JSON.stringify(r.errors, null, 1)}`).toBeDefined();
+				expect(
+					found,
+					`no error ${JSON.stringify({ ...want, message: String(want.message) })} in ${JSON.stringify(r.errors, null, 1)}`,
+				).toBeDefined();
 				expect(found!.line).toBe(want.line);
 				if (want.col !== undefined) expect(found!.col).toBe(want.col);
 			}
@@ -33,7 +36,8 @@ describe('all errors are reported, not only the first', () => {
 		const r = await loadDataset(
 			writeDataset({
 				[EV]: event(baseEventBody.replace('2025-06-27', '2025-02-30').replace('[wire-1]', '[nope]')),
-				'events/2025-06-28-b.yaml': 'events:\n  - id: second\n    date: 2025-06-31\n    title: t\n    summary: s\n    actors: [{ actor: ghost }]\n    sources: [wire-1]\n    status: confirmed\n',
+				'events/2025-06-28-b.yaml':
+					'events:\n  - id: second\n    date: 2025-06-31\n    title: t\n    summary: s\n    actors: [{ actor: ghost }]\n    sources: [wire-1]\n    status: confirmed\n',
 			}),
 		);
 		expect(r.ok).toBe(false);

@@ -28,7 +28,12 @@ describe('editorial notes', () => {
 		// Every outlet the dataset knows: source publishers ("MENAFN (Trend News Agency)" → "MENAFN")
 		// and media actors with their aliases.
 		const outlets = new Set<string>();
-		for (const s of [...data.eachSource()]) outlets.add(publisherOf(s.id).replace(/\s*\(.*\)$/u, '').trim());
+		for (const s of [...data.eachSource()])
+			outlets.add(
+				publisherOf(s.id)
+					.replace(/\s*\(.*\)$/u, '')
+					.trim(),
+			);
 		for (const a of [...data.eachActor()]) if (a.type === 'media_org') for (const n of [a.name, ...a.aliases]) outlets.add(n);
 		const problems: string[] = [];
 		for (const e of data.timeline()) {

@@ -15,7 +15,11 @@ type Lang = (typeof LANGS)[number];
 /** Prose in the language's own script: Cyrillic for Russian, Latin for Azerbaijani, Arabic for Persian. */
 const SCRIPT: Record<Lang, RegExp> = { ru: /\p{Script=Cyrillic}/u, az: /\p{Script=Latin}/u, fa: /\p{Script=Arabic}/u };
 /** Letters that must not appear: an Azerbaijani or Persian text with Cyrillic is a pasted Russian one. */
-const FOREIGN: Record<Lang, RegExp | undefined> = { ru: undefined, az: /\p{Script=Cyrillic}|\p{Script=Arabic}/u, fa: /\p{Script=Cyrillic}/u };
+const FOREIGN: Record<Lang, RegExp | undefined> = {
+	ru: undefined,
+	az: /\p{Script=Cyrillic}|\p{Script=Arabic}/u,
+	fa: /\p{Script=Cyrillic}/u,
+};
 
 let data: DatasetSnapshot;
 beforeAll(async () => {
@@ -37,16 +41,21 @@ function proseProblems(where: string, english: string, translations: Readonly<Re
 
 describe('the demo dataset in Russian, Azerbaijani and Persian', () => {
 	it('has the story title and summary in every language', () => {
-		expect([...proseProblems('story.title', data.story.title, data.story.titles), ...proseProblems('story.summary', data.story.summary, data.story.summaries)]).toEqual([]);
+		expect([
+			...proseProblems('story.title', data.story.title, data.story.titles),
+			...proseProblems('story.summary', data.story.summary, data.story.summaries),
+		]).toEqual([]);
 		expect(data.story.languages).toEqual(expect.arrayContaining(['en', ...LANGS]));
 	});
 
 	it('has every event title, summary and editorial note in every language', () => {
-		const problems = data.timeline().flatMap((e) => [
-			...proseProblems(`${e.id} title`, e.title, e.titles),
-			...proseProblems(`${e.id} summary`, e.summary, e.summaries),
-			...(e.note ? proseProblems(`${e.id} note`, e.note, e.notes) : []),
-		]);
+		const problems = data
+			.timeline()
+			.flatMap((e) => [
+				...proseProblems(`${e.id} title`, e.title, e.titles),
+				...proseProblems(`${e.id} summary`, e.summary, e.summaries),
+				...(e.note ? proseProblems(`${e.id} note`, e.note, e.notes) : []),
+			]);
 		expect(problems).toEqual([]);
 		expect(data.timeline().length).toBeGreaterThanOrEqual(38);
 	});
@@ -65,7 +74,8 @@ describe('the demo dataset in Russian, Azerbaijani and Persian', () => {
 				// brand, in Russian), but it must be given, and a Persian reader must get it in Persian letters.
 				if (!name) out.push(`actor ${a.id} name (${lang}): missing`);
 				else if (lang === 'fa' && !SCRIPT.fa.test(name)) out.push(`actor ${a.id} name (fa): not in Persian script`);
-				else if (lang === 'ru' && !SCRIPT.ru.test(name) && a.type !== 'media_org') out.push(`actor ${a.id} name (ru): not in Cyrillic`);
+				else if (lang === 'ru' && !SCRIPT.ru.test(name) && a.type !== 'media_org')
+					out.push(`actor ${a.id} name (ru): not in Cyrillic`);
 			}
 			return out;
 		});
@@ -86,7 +96,7 @@ describe('the demo dataset as `sitrep validate --languages ru,az,fa` sees it', (
 	});
 });
 
-describe('the demo dataset\'s places', () => {
+describe("the demo dataset's places", () => {
 	it('name every place in every language (Aktau may read the same in Azerbaijani), Russian in Cyrillic and Persian in Persian script', () => {
 		const problems = data.timeline().flatMap((e) => {
 			if (!e.location) return [];

@@ -89,7 +89,26 @@ const VALUES: readonly unknown[] = [
 const FIELDS: Record<Kind, readonly string[]> = {
 	actor: ['id', 'name', 'aliases', 'type', 'country', 'description', 'affiliations', 'wikidata', 'names', 'unknown'],
 	source: ['id', 'outlet', 'publisher', 'url', 'title', 'published', 'language', 'affiliation', 'unknown'],
-	event: ['id', 'date', 'title', 'summary', 'location', 'actors', 'tags', 'sources', 'status', 'note', 'related', 'claims', 'titles', 'summaries', 'priority', 'draft', 'embargo', 'unknown'],
+	event: [
+		'id',
+		'date',
+		'title',
+		'summary',
+		'location',
+		'actors',
+		'tags',
+		'sources',
+		'status',
+		'note',
+		'related',
+		'claims',
+		'titles',
+		'summaries',
+		'priority',
+		'draft',
+		'embargo',
+		'unknown',
+	],
 };
 
 /** fast says valid ⇒ zod says valid and returns an equal value. */
@@ -120,8 +139,14 @@ describe('fast record validation', () => {
 	it('never says valid where zod disagrees or would change the record', () => {
 		const r = rng(11);
 		// Sources in both forms: the older publisher + affiliation, and outlet alone.
-		const outletForm = story.sources.slice(0, 50).map(({ publisher: _p, affiliation: _a, ...rest }) => ({ ...rest, outlet: 'ok-slug' }));
-		const base: Record<Kind, readonly Record<string, unknown>[]> = { actor: story.actors, source: [...story.sources, ...outletForm], event: [...story.events.slice(0, 30), ...claimed] };
+		const outletForm = story.sources
+			.slice(0, 50)
+			.map(({ publisher: _p, affiliation: _a, ...rest }) => ({ ...rest, outlet: 'ok-slug' }));
+		const base: Record<Kind, readonly Record<string, unknown>[]> = {
+			actor: story.actors,
+			source: [...story.sources, ...outletForm],
+			event: [...story.events.slice(0, 30), ...claimed],
+		};
 		let checked = 0;
 		for (const kind of ['actor', 'source', 'event'] as const) {
 			for (let n = 0; n < 1500; n++) {
@@ -137,7 +162,9 @@ describe('fast record validation', () => {
 				if (kind === 'event' && Array.isArray(record['claims']) && r() < 0.5) {
 					const c = (record['claims'] as Record<string, unknown>[])[0];
 					if (c && typeof c === 'object') {
-						const field = ['id', 'by', 'stance', 'topic', 'text', 'quote', 'source', 'date', 'translations', 'unknown'][Math.floor(r() * 10)]!;
+						const field = ['id', 'by', 'stance', 'topic', 'text', 'quote', 'source', 'date', 'translations', 'unknown'][
+							Math.floor(r() * 10)
+						]!;
 						c[field] = structuredClone(VALUES[Math.floor(r() * VALUES.length)]);
 					}
 				}

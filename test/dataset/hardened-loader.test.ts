@@ -23,7 +23,7 @@ describe('dataset files are untrusted input', () => {
 		expect(ms).toBeLessThan(1000);
 	});
 
-	it('rejects deep block nesting with a depth error, not the parser\'s stack overflow', async () => {
+	it("rejects deep block nesting with a depth error, not the parser's stack overflow", async () => {
 		const mapping = ['events:', ...Array.from({ length: 1200 }, (_, i) => `${' '.repeat(i + 1)}a:`), `${' '.repeat(1202)}v`].join('\n');
 		const compact = `events:\n${'- '.repeat(20_000)}x`;
 		for (const text of [mapping, compact]) {
@@ -59,12 +59,19 @@ describe('dataset files are untrusted input', () => {
 	it('reports a missing directory and an empty one clearly', async () => {
 		const missing = await loadDataset('/nonexistent/sitrep-data');
 		expect(!missing.ok && missing.errors[0]!.message).toMatch(/does not exist/);
-		const empty = await loadDataset(writeDataset({ 'story.yaml': null, 'actors.yaml': null, 'sources.yaml': null, 'events/2025-06-27-first.yaml': null }));
+		const empty = await loadDataset(
+			writeDataset({ 'story.yaml': null, 'actors.yaml': null, 'sources.yaml': null, 'events/2025-06-27-first.yaml': null }),
+		);
 		expect(!empty.ok && empty.errors[0]!.message).toMatch(/holds no dataset files/);
 	});
 
 	it('accepts JSON files with the same checks and positions', async () => {
-		const r = await loadDataset(writeDataset({ 'more.json': '{\n  "sources": [\n    { "id": "wire-2", "publisher": "W", "url": "ftp://x", "language": "en", "affiliation": "independent" }\n  ]\n}\n' }));
+		const r = await loadDataset(
+			writeDataset({
+				'more.json':
+					'{\n  "sources": [\n    { "id": "wire-2", "publisher": "W", "url": "ftp://x", "language": "en", "affiliation": "independent" }\n  ]\n}\n',
+			}),
+		);
 		expect(r.ok).toBe(false);
 		if (!r.ok) expect(r.errors[0]).toMatchObject({ file: 'more.json', line: 3, path: 'sources[0].url' });
 	});

@@ -33,7 +33,15 @@ describe('links in the data directory', () => {
 		const r = await loadDataset(dir);
 		expect(r.ok).toBe(false);
 		if (r.ok) return;
-		expect(r.errors).toEqual([{ file: 'events/leak.yaml', line: 0, col: 0, path: '', message: expect.stringMatching(/is a link to a file outside the data directory/u) }]);
+		expect(r.errors).toEqual([
+			{
+				file: 'events/leak.yaml',
+				line: 0,
+				col: 0,
+				path: '',
+				message: expect.stringMatching(/is a link to a file outside the data directory/u),
+			},
+		]);
 		expect(JSON.stringify(r.errors)).not.toContain(SECRET);
 	});
 
@@ -50,7 +58,8 @@ describe('links in the data directory', () => {
 
 	it('follows a link whose target really lies inside the data directory', async () => {
 		const dir = writeDataset({
-			'.drafts/second.yaml': 'events:\n  - id: second\n    date: 2025-06-28\n    title: Second event\n    summary: s\n    actors: [{ actor: alpha-ministry }]\n    sources: [wire-1]\n    status: reported\n',
+			'.drafts/second.yaml':
+				'events:\n  - id: second\n    date: 2025-06-28\n    title: Second event\n    summary: s\n    actors: [{ actor: alpha-ministry }]\n    sources: [wire-1]\n    status: reported\n',
 		});
 		symlinkSync(path.join('..', '.drafts', 'second.yaml'), path.join(dir, 'events', 'second.yaml'));
 		const r = await loadDataset(dir);
@@ -64,8 +73,18 @@ describe('links in the data directory', () => {
 		const holder = new DatasetHolder(first.snapshot);
 		const logs = captureLogger();
 		const reloader = new Reloader({ holder, dataDir: dir, logger: logs.logger, clock: () => new Date('2025-07-01T09:00:00Z') });
-		const core = new Core({ registry, dataset: () => holder.current(), clock: () => new Date('2025-07-01T09:00:00Z'), logger: logs.logger, services: { registry, reloader } });
-		const ask = async () => renderPlainText((await core.handle({ line: '/reload', requester: OWNER, place: { platform: 'telegram', channelId: '5', kind: 'group' } })).reply);
+		const core = new Core({
+			registry,
+			dataset: () => holder.current(),
+			clock: () => new Date('2025-07-01T09:00:00Z'),
+			logger: logs.logger,
+			services: { registry, reloader },
+		});
+		const ask = async () =>
+			renderPlainText(
+				(await core.handle({ line: '/reload', requester: OWNER, place: { platform: 'telegram', channelId: '5', kind: 'group' } }))
+					.reply,
+			);
 		// A regular file inside with a secret pasted where a value goes.
 		writeFileSync(path.join(dir, 'events', '2025-06-27-first.yaml'), `events:\n  - id: first\n    date: "${SECRET}"\n`);
 		mkdirSync(path.join(dir, 'more'));

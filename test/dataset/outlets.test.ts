@@ -32,7 +32,13 @@ describe('outlets in the dataset', () => {
 		const ds = await loadFixture({ 'outlets.yaml': OUTLETS, 'sources.yaml': SOURCES('    outlet: wire-agency\n') });
 		expect(ds.source('wire-1')).toMatchObject({ outlet: 'wire-agency' });
 		expect(ds.source('wire-1')!.publisher).toBeUndefined();
-		expect(ds.outlet('wire-agency')).toMatchObject({ name: 'Wire Agency', kind: 'state', state: 'RUS', names: { ru: 'Вайр' }, notes: { ru: 'Принадлежит государству.' } });
+		expect(ds.outlet('wire-agency')).toMatchObject({
+			name: 'Wire Agency',
+			kind: 'state',
+			state: 'RUS',
+			names: { ru: 'Вайр' },
+			notes: { ru: 'Принадлежит государству.' },
+		});
 	});
 
 	it('still loads the older form (publisher + affiliation) unchanged', async () => {
@@ -43,7 +49,15 @@ describe('outlets in the dataset', () => {
 
 	it('refuses an unknown outlet at its file:line:col, suggesting the near one', async () => {
 		const errors = await errorsOf({ 'outlets.yaml': OUTLETS, 'sources.yaml': SOURCES('    outlet: wire-agenc\n') });
-		expect(errors).toEqual([{ file: 'sources.yaml', line: 3, col: 13, path: 'sources[0].outlet', message: 'unknown outlet "wire-agenc"; did you mean "wire-agency"?' }]);
+		expect(errors).toEqual([
+			{
+				file: 'sources.yaml',
+				line: 3,
+				col: 13,
+				path: 'sources[0].outlet',
+				message: 'unknown outlet "wire-agenc"; did you mean "wire-agency"?',
+			},
+		]);
 		const none = await errorsOf({ 'sources.yaml': SOURCES('    outlet: nowhere\n') });
 		expect(none[0]!.message).toMatch(/unknown outlet "nowhere"; define it in outlets\.yaml/u);
 	});
@@ -67,11 +81,19 @@ describe('outlets in the dataset', () => {
 		expect(kind[0]).toMatchObject({ path: 'outlets[0].kind' });
 		expect(kind[0]!.message).toMatch(/expected one of "state"\|"pro-government"/u);
 		const dup = await errorsOf({ 'outlets.yaml': OUTLETS + OUTLETS.replace('outlets:\n', '') });
-		expect(dup[0]).toMatchObject({ file: 'outlets.yaml', line: 10, path: 'outlets[1].id', message: 'duplicate outlet id "wire-agency"; it is already used at outlets.yaml:2' });
+		expect(dup[0]).toMatchObject({
+			file: 'outlets.yaml',
+			line: 10,
+			path: 'outlets[1].id',
+			message: 'duplicate outlet id "wire-agency"; it is already used at outlets.yaml:2',
+		});
 	});
 
 	it('loads topic, tag and role labels with their translations', async () => {
-		const ds = await loadFixture({ 'vocabulary.yaml': 'topics:\n  - id: cause-of-death\n    label: cause of death\n    labels: { ru: причина смерти }\ntags:\n  - id: diplomacy\n    label: diplomacy\n' });
+		const ds = await loadFixture({
+			'vocabulary.yaml':
+				'topics:\n  - id: cause-of-death\n    label: cause of death\n    labels: { ru: причина смерти }\ntags:\n  - id: diplomacy\n    label: diplomacy\n',
+		});
 		expect(ds.label('topic', 'cause-of-death')).toMatchObject({ label: 'cause of death', labels: { ru: 'причина смерти' } });
 		expect(ds.label('tag', 'diplomacy')?.label).toBe('diplomacy');
 		const bad = await errorsOf({ 'vocabulary.yaml': 'tags:\n  - id: Diplomacy\n    label: ""\n' });
@@ -79,7 +101,7 @@ describe('outlets in the dataset', () => {
 	});
 });
 
-describe('the demo story\'s outlets', () => {
+describe("the demo story's outlets", () => {
 	it('every source names an outlet; no source is a tag or topic page', async () => {
 		const ds = await demoDataset();
 		for (const s of [...ds.eachSource()]) {
@@ -99,7 +121,7 @@ describe('the demo story\'s outlets', () => {
 		}
 	});
 
-	it('labels the outlets the review found wrong: EADaily pro-Kremlin, Al-Ahed Hezbollah\'s', async () => {
+	it("labels the outlets the review found wrong: EADaily pro-Kremlin, Al-Ahed Hezbollah's", async () => {
 		const ds = await demoDataset();
 		expect(ds.outlet('eadaily')).toMatchObject({ kind: 'pro-government', state: 'RUS' });
 		expect(ds.outlet('al-ahed')).toMatchObject({ kind: 'affiliated', party: 'Hezbollah' });

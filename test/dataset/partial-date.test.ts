@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { civilFromDay, compareDates, dayNumber, daysInMonth, formatHuman, localDayNumber, parsePartialDate } from '../../src/dataset/partial-date.js';
+import {
+	civilFromDay,
+	compareDates,
+	dayNumber,
+	daysInMonth,
+	formatHuman,
+	localDayNumber,
+	parsePartialDate,
+} from '../../src/dataset/partial-date.js';
 
 /** Deterministic PRNG (mulberry32) so generated cases are the same on every run. */
 function rng(seed: number): () => number {
@@ -86,7 +94,18 @@ describe('parsePartialDate', () => {
 	});
 
 	it('rejects malformed input with a message that shows the expected form', () => {
-		for (const bad of ['', '2025-6-27', '27/06/2025', '2025-00', '2025-02-29', '2024-02-30', 'yesterday', '2025-06-27T10:00', '2025/2024', '1/2/3']) {
+		for (const bad of [
+			'',
+			'2025-6-27',
+			'27/06/2025',
+			'2025-00',
+			'2025-02-29',
+			'2024-02-30',
+			'yesterday',
+			'2025-06-27T10:00',
+			'2025/2024',
+			'1/2/3',
+		]) {
 			const r = parsePartialDate(bad);
 			expect(r.ok, bad).toBe(false);
 			if (!r.ok) expect(r.message.length).toBeGreaterThan(10);
@@ -100,7 +119,10 @@ describe('parsePartialDate', () => {
 			if (!r.ok) throw new Error(r.message);
 			return r.value;
 		};
-		const sorted = ['2025-06-27', '2025-06', '2025', '2025-06-01'].map(p).sort(compareDates).map((d) => d.text);
+		const sorted = ['2025-06-27', '2025-06', '2025', '2025-06-01']
+			.map(p)
+			.sort(compareDates)
+			.map((d) => d.text);
 		expect(sorted).toEqual(['2025', '2025-06-01', '2025-06', '2025-06-27']);
 	});
 

@@ -25,7 +25,8 @@ const s = snapshot([
 	actor('ilham-aliyev', 'Ilham Aliyev', ['Aliyev']),
 ]);
 
-const ids = (m: ReturnType<DatasetSnapshot['resolveActor']>): string[] => (m.kind === 'found' ? [m.actor.id] : m.kind === 'ambiguous' ? m.candidates.map((a) => a.id) : m.suggestions.map((a) => `?${a.id}`));
+const ids = (m: ReturnType<DatasetSnapshot['resolveActor']>): string[] =>
+	m.kind === 'found' ? [m.actor.id] : m.kind === 'ambiguous' ? m.candidates.map((a) => a.id) : m.suggestions.map((a) => `?${a.id}`);
 
 describe('resolveActor', () => {
 	it('finds an actor by id, full name, alias and name in another script', () => {
@@ -38,7 +39,10 @@ describe('resolveActor', () => {
 
 	it('lists every actor sharing a word once each, by name, even when several of its names hold it', () => {
 		// "ministry" is in the name and the alias of both foreign ministries.
-		expect(s.resolveActor('ministry')).toEqual({ kind: 'ambiguous', candidates: [s.actor('mfa-azerbaijan'), s.actor('ministry-of-culture'), s.actor('mfa-russia')] });
+		expect(s.resolveActor('ministry')).toEqual({
+			kind: 'ambiguous',
+			candidates: [s.actor('mfa-azerbaijan'), s.actor('ministry-of-culture'), s.actor('mfa-russia')],
+		});
 		expect(ids(s.resolveActor('foreign'))).toEqual(['mfa-azerbaijan', 'mfa-russia']);
 	});
 

@@ -55,7 +55,10 @@ describe('reverse links', () => {
 			story.events.forEach((e, i) => {
 				if (r() < 0.5) return;
 				const pick = () => `event-${Math.floor(r() * r() * 40)}`;
-				const related = Array.from({ length: 1 + Math.floor(r() * 4) }, () => ({ event: pick(), type: types[Math.floor(r() * types.length)]! })).filter((x) => x.event !== e.id);
+				const related = Array.from({ length: 1 + Math.floor(r() * 4) }, () => ({
+					event: pick(),
+					type: types[Math.floor(r() * types.length)]!,
+				})).filter((x) => x.event !== e.id);
 				if (related.length === 0) return;
 				// The same event named twice, in two relations.
 				if (i % 9 === 0) related.push({ ...related[0]!, type: 'context' });

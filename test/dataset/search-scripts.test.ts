@@ -14,12 +14,29 @@ describe('search across scripts', () => {
 	it('finds the Safarovs by their name in Cyrillic and Azerbaijani Latin, as in English', async () => {
 		const s = await loadSnapshot('data', {});
 		const english = ids(s, 'Safarov');
-		expect(english.filter((id) => id.startsWith('actor:'))).toEqual(expect.arrayContaining(['actor:akif-safarov', 'actor:ayaz-safarov', 'actor:huseyn-safarov', 'actor:mazakhir-safarov', 'actor:ziyaddin-safarov']));
+		expect(english.filter((id) => id.startsWith('actor:'))).toEqual(
+			expect.arrayContaining([
+				'actor:akif-safarov',
+				'actor:ayaz-safarov',
+				'actor:huseyn-safarov',
+				'actor:mazakhir-safarov',
+				'actor:ziyaddin-safarov',
+			]),
+		);
 		expect(english.filter((id) => id.startsWith('event:')).length).toBeGreaterThanOrEqual(3);
 		expect(ids(s, 'Сафаров')).toEqual(english);
 		// "Səfərov" folds to "seferov", which no English text holds: the actors' transliterations map it to "safarov".
 		expect(ids(s, 'Səfərov')).toEqual(expect.arrayContaining(english));
-		expect(s.search('Səfərov', 3).every((r) => r.kind !== 'event' || /safarov/iu.test(r.event.title + r.event.summary) || r.event.actors.some((a) => a.actorId.endsWith('-safarov')))).toBe(true);
+		expect(
+			s
+				.search('Səfərov', 3)
+				.every(
+					(r) =>
+						r.kind !== 'event' ||
+						/safarov/iu.test(r.event.title + r.event.summary) ||
+						r.event.actors.some((a) => a.actorId.endsWith('-safarov')),
+				),
+		).toBe(true);
 	});
 
 	it('finds the events of Pezeshkian by his name in Cyrillic and in Persian, with Arabic letters too', async () => {
@@ -33,7 +50,9 @@ describe('search across scripts', () => {
 			expect(found, q).toEqual(expect.arrayContaining([...events, 'actor:masoud-pezeshkian']));
 		}
 		// A record that only lists him among its actors is found by the Persian name as well.
-		const byActor = [...s.eachEvent()].filter((e) => e.actors.some((a) => a.actorId === 'masoud-pezeshkian')).map((e) => `event:${e.id}`);
+		const byActor = [...s.eachEvent()]
+			.filter((e) => e.actors.some((a) => a.actorId === 'masoud-pezeshkian'))
+			.map((e) => `event:${e.id}`);
 		expect(ids(s, 'پزشکیان')).toEqual(expect.arrayContaining(byActor));
 		// The results show the English word they matched, never the internal actor key.
 		for (const r of s.search('پزشکیان')) expect(r.matched.every((t) => !t.startsWith('@'))).toBe(true);
@@ -57,7 +76,13 @@ describe('search across scripts', () => {
 		const queries = ['Сафаров', 'Səfərov', 'پزشكيان', 'Пезешкиан', 'ایران', 'MID'];
 		const here = await loadSnapshot('data', {});
 		const there = await loadSnapshot('data', {});
-		const answers = (s: DatasetSnapshot): string[] => queries.map((q) => s.search(q).map((r) => `${idOf(r)}:${r.score}:${r.matched.join('+')}`).join(' '));
+		const answers = (s: DatasetSnapshot): string[] =>
+			queries.map((q) =>
+				s
+					.search(q)
+					.map((r) => `${idOf(r)}:${r.score}:${r.matched.join('+')}`)
+					.join(' '),
+			);
 		expect(answers(there)).toEqual(answers(here));
 		expect(answers(here).every((a) => a.length > 0)).toBe(true);
 	});

@@ -14,8 +14,14 @@ describe('snapshot streams', () => {
 		expect([...ds.eachActor()]).toEqual([...ds.eachActor()]);
 		expect([...ds.eachSource()]).toEqual([...ds.eachSource()]);
 		expect([...ds.eachClaim()]).toEqual([...ds.eachClaim()]);
-		expect(ds.counts).toEqual({ events: [...ds.eachEvent()].length, actors: [...ds.eachActor()].length, sources: [...ds.eachSource()].length, claims: [...ds.eachClaim()].length });
-		for (let i = 1; i < [...ds.eachEvent()].length; i++) expect([...ds.eachEvent()][i]!.date.earliestDay).toBeGreaterThanOrEqual([...ds.eachEvent()][i - 1]!.date.earliestDay);
+		expect(ds.counts).toEqual({
+			events: [...ds.eachEvent()].length,
+			actors: [...ds.eachActor()].length,
+			sources: [...ds.eachSource()].length,
+			claims: [...ds.eachClaim()].length,
+		});
+		for (let i = 1; i < [...ds.eachEvent()].length; i++)
+			expect([...ds.eachEvent()][i]!.date.earliestDay).toBeGreaterThanOrEqual([...ds.eachEvent()][i - 1]!.date.earliestDay);
 	});
 
 	it('are fresh on each call and can be left part way', async () => {

@@ -10,7 +10,12 @@ afterAll(cleanupDatasets);
 
 const withUrl = (url: string, ext = 'yaml'): Record<string, string | null> =>
 	ext === 'json'
-		? { 'sources.yaml': null, 'sources.json': JSON.stringify({ sources: [{ id: 'wire-1', publisher: 'Wire', url, language: 'en', affiliation: 'independent' }] }) }
+		? {
+				'sources.yaml': null,
+				'sources.json': JSON.stringify({
+					sources: [{ id: 'wire-1', publisher: 'Wire', url, language: 'en', affiliation: 'independent' }],
+				}),
+			}
 		: { 'sources.yaml': BASE_FILES['sources.yaml']!.replace('https://example.org/1', url) };
 
 describe('source URLs', () => {

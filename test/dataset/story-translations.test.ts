@@ -16,15 +16,25 @@ const errorsOf = async (extra: string) => {
 
 describe('story translations', () => {
 	it('are accepted by the schema and the loader, keyed by language tag', async () => {
-		expect(await errorsOf('  titles:\n    ru: Тестовая история\n    az-Latn: Test hekayəsi\n  summaries:\n    ru: Небольшая история для тестов.\n')).toEqual([]);
+		expect(
+			await errorsOf(
+				'  titles:\n    ru: Тестовая история\n    az-Latn: Test hekayəsi\n  summaries:\n    ru: Небольшая история для тестов.\n',
+			),
+		).toEqual([]);
 	});
 
 	it('are checked like the English fields: language tags, no empty text, the same length limits', async () => {
-		expect(await errorsOf('  titles:\n    Russian: Тестовая история\n')).toEqual([expect.stringMatching(/^story\.titles\.Russian: Invalid key/u)]);
+		expect(await errorsOf('  titles:\n    Russian: Тестовая история\n')).toEqual([
+			expect.stringMatching(/^story\.titles\.Russian: Invalid key/u),
+		]);
 		expect(await errorsOf('  titles:\n    ru: ""\n')).toEqual([expect.stringMatching(/^story\.titles\.ru: must not be empty/u)]);
-		expect(await errorsOf(`  titles:\n    ru: ${'я'.repeat(201)}\n`)).toEqual([expect.stringMatching(/^story\.titles\.ru: must be at most 200 characters/u)]);
+		expect(await errorsOf(`  titles:\n    ru: ${'я'.repeat(201)}\n`)).toEqual([
+			expect.stringMatching(/^story\.titles\.ru: must be at most 200 characters/u),
+		]);
 		expect(await errorsOf(`  summaries:\n    ru: ${'я'.repeat(4000)}\n`)).toEqual([]);
-		expect(await errorsOf(`  summaries:\n    ru: ${'я'.repeat(4001)}\n`)).toEqual([expect.stringMatching(/^story\.summaries\.ru: must be at most 4000 characters/u)]);
+		expect(await errorsOf(`  summaries:\n    ru: ${'я'.repeat(4001)}\n`)).toEqual([
+			expect.stringMatching(/^story\.summaries\.ru: must be at most 4000 characters/u),
+		]);
 		expect(await errorsOf('  taglines:\n    ru: Тест\n')).not.toEqual([]);
 	});
 

@@ -38,7 +38,10 @@ const PAIRS: readonly (readonly [string, string, string])[] = [
 /** Ids of the events (of two: one with `title`, one unrelated) that a search for `query` finds. */
 function found(title: string, query: string): string[] {
 	const story = { title: 'S', summary: 'S', timezone: 'UTC', status: 'developing', languages: ['en'] } as const;
-	const events = [{ ...event('one', '2025-06-27', [], []), title }, { ...event('two', '2025-06-28', [], []), title: 'unrelated words' }];
+	const events = [
+		{ ...event('one', '2025-06-27', [], []), title },
+		{ ...event('two', '2025-06-28', [], []), title: 'unrelated words' },
+	];
 	return DatasetSnapshot.fromRecords(story, [], [], events, [], 'v', '2025-07-01T00:00:00Z')
 		.search(query)
 		.flatMap((r) => (r.kind === 'event' ? [r.event.id] : []));

@@ -131,8 +131,24 @@ describe('editorial gate', () => {
 		const holder = new DatasetHolder(await loadFixture(GATED), time.clock);
 		const released: string[] = [];
 		holder.onRelease((next, previous) => released.push(`${previous.counts.events}->${next.counts.events}`));
-		const core = new Core({ registry, dataset: () => holder.current(), clock: time.clock, logger: silentLogger(), services: { registry } });
-		const lines = ['/timeline', '/timeline tag:diplomacy', '/search query:scoop', '/search query:quokka', '/actor name:alpha-ministry', '/actor name:beta-agency', '/briefing date:2025-06-29', '/briefing date:2025-06-30', '/event id:linked'];
+		const core = new Core({
+			registry,
+			dataset: () => holder.current(),
+			clock: time.clock,
+			logger: silentLogger(),
+			services: { registry },
+		});
+		const lines = [
+			'/timeline',
+			'/timeline tag:diplomacy',
+			'/search query:scoop',
+			'/search query:quokka',
+			'/actor name:alpha-ministry',
+			'/actor name:beta-agency',
+			'/briefing date:2025-06-29',
+			'/briefing date:2025-06-30',
+			'/event id:linked',
+		];
 		for (const line of lines) {
 			const r = await ask(core, line);
 			expect(r.outcome.kind, `${line}: ${r.text}`).toBe('ok');
@@ -140,7 +156,8 @@ describe('editorial gate', () => {
 		}
 		expect((await ask(core, '/event id:secret-scoop')).outcome.kind).not.toBe('ok');
 		expect((await ask(core, '/event id:timed-release')).outcome.kind).not.toBe('ok');
-		for (const format of ['timelinejs', 'ics', 'csv'] as const) expect(exportDataset(holder.current(), format).content).not.toMatch(/Zanzibar|Quokka|Embargoed statement/u);
+		for (const format of ['timelinejs', 'ics', 'csv'] as const)
+			expect(exportDataset(holder.current(), format).content).not.toMatch(/Zanzibar|Quokka|Embargoed statement/u);
 
 		time.set('2025-07-01T05:00:00Z');
 		const shown = await ask(core, '/event id:timed-release');

@@ -73,7 +73,18 @@ beforeAll(async () => {
 	dir = mkdtempSync(path.join(tmpdir(), 'sitrep-machines-'));
 	cpSync('test/fixtures/discord', path.join(dir, 'data'), { recursive: true });
 	const stores = openSqliteStores(path.join(dir, 'sitrep.db'));
-	await stores.subscriptions.upsert({ platform: 'discord', channelId: TEXT_CHANNEL, guildId: G0, time: '08:00', timezone: 'Asia/Baku', quiet: false, createdBy: `discord:${ALICE.id}` }, new Date('2025-07-09T00:00:00Z'));
+	await stores.subscriptions.upsert(
+		{
+			platform: 'discord',
+			channelId: TEXT_CHANNEL,
+			guildId: G0,
+			time: '08:00',
+			timezone: 'Asia/Baku',
+			quiet: false,
+			createdBy: `discord:${ALICE.id}`,
+		},
+		new Date('2025-07-09T00:00:00Z'),
+	);
 	stores.close();
 });
 

@@ -80,7 +80,11 @@ describe('the bot process', () => {
 	});
 
 	it('serves /healthz and /metrics', async () => {
-		const health = (await (await fetch(`http://127.0.0.1:${opsPort}/healthz`)).json()) as { ok: boolean; platforms: string[]; dataset: { events: number } };
+		const health = (await (await fetch(`http://127.0.0.1:${opsPort}/healthz`)).json()) as {
+			ok: boolean;
+			platforms: string[];
+			dataset: { events: number };
+		};
 		expect(health.ok).toBe(true);
 		expect(health.platforms.sort()).toEqual(['discord', 'telegram']);
 		expect(health.dataset.events).toBeGreaterThan(30);

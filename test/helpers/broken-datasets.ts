@@ -46,7 +46,15 @@ export const cases: { name: string; files: Record<string, string | Buffer | null
 	{
 		name: 'dangling actor reference',
 		files: { [EV]: event(baseEventBody.replace('actor: alpha-ministry', 'actor: alpha-ministri')) },
-		expect: [{ file: EV, line: 7, col: 16, path: 'events[0].actors[0].actor', message: /unknown actor "alpha-ministri"; did you mean "alpha-ministry"\?/ }],
+		expect: [
+			{
+				file: EV,
+				line: 7,
+				col: 16,
+				path: 'events[0].actors[0].actor',
+				message: /unknown actor "alpha-ministri"; did you mean "alpha-ministry"\?/,
+			},
+		],
 	},
 	{
 		name: 'dangling source reference',
@@ -60,17 +68,30 @@ export const cases: { name: string; files: Record<string, string | Buffer | null
 	},
 	{
 		name: 'dangling affiliation',
-		files: { 'actors.yaml': 'actors:\n  - id: alpha-ministry\n    name: A\n    type: state\n    description: d\n    affiliations: [ghost]\n  - id: beta-agency\n    name: B\n    type: state\n    description: d\n' },
+		files: {
+			'actors.yaml':
+				'actors:\n  - id: alpha-ministry\n    name: A\n    type: state\n    description: d\n    affiliations: [ghost]\n  - id: beta-agency\n    name: B\n    type: state\n    description: d\n',
+		},
 		expect: [{ file: 'actors.yaml', line: 6, path: 'actors[0].affiliations[0]', message: /unknown actor "ghost"/ }],
 	},
 	{
 		name: 'duplicate event id across files',
 		files: { 'events/2025-06-28-second.yaml': event(baseEventBody) },
-		expect: [{ file: 'events/2025-06-28-second.yaml', line: 2, path: 'events[0].id', message: /duplicate event id "first"; it is already used at events\/2025-06-27-first.yaml:2/ }],
+		expect: [
+			{
+				file: 'events/2025-06-28-second.yaml',
+				line: 2,
+				path: 'events[0].id',
+				message: /duplicate event id "first"; it is already used at events\/2025-06-27-first.yaml:2/,
+			},
+		],
 	},
 	{
 		name: 'duplicate actor id',
-		files: { 'actors.yaml': 'actors:\n  - id: alpha-ministry\n    name: A\n    type: state\n    description: d\n  - id: alpha-ministry\n    name: B\n    type: state\n    description: d\n' },
+		files: {
+			'actors.yaml':
+				'actors:\n  - id: alpha-ministry\n    name: A\n    type: state\n    description: d\n  - id: alpha-ministry\n    name: B\n    type: state\n    description: d\n',
+		},
 		expect: [{ file: 'actors.yaml', line: 6, path: 'actors[1].id', message: /duplicate actor id "alpha-ministry"/ }],
 	},
 	{
@@ -106,7 +127,9 @@ export const cases: { name: string; files: Record<string, string | Buffer | null
 	{
 		name: 'bad status value',
 		files: { [EV]: event(baseEventBody.replace('status: confirmed', 'status: probably')) },
-		expect: [{ file: EV, line: 9, path: 'events[0].status', message: /expected one of "confirmed"\|"reported"\|"disputed"\|"corrected"/ }],
+		expect: [
+			{ file: EV, line: 9, path: 'events[0].status', message: /expected one of "confirmed"\|"reported"\|"disputed"\|"corrected"/ },
+		],
 	},
 	{
 		name: 'disputed event without claims',
@@ -125,7 +148,10 @@ export const cases: { name: string; files: Record<string, string | Buffer | null
 	},
 	{
 		name: 'source URL that is not http',
-		files: { 'sources.yaml': 'sources:\n  - id: wire-1\n    publisher: Wire\n    url: javascript:alert(1)\n    language: en\n    affiliation: independent\n' },
+		files: {
+			'sources.yaml':
+				'sources:\n  - id: wire-1\n    publisher: Wire\n    url: javascript:alert(1)\n    language: en\n    affiliation: independent\n',
+		},
 		expect: [{ file: 'sources.yaml', line: 4, path: 'sources[0].url', message: /http:\/\/ or https:\/\/ URL/ }],
 	},
 	{
@@ -160,7 +186,9 @@ export const cases: { name: string; files: Record<string, string | Buffer | null
 	},
 	{
 		name: 'invalid UTF-8',
-		files: { [EV]: Buffer.concat([Buffer.from('events:\n  - id: first\n    title: caf'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]) },
+		files: {
+			[EV]: Buffer.concat([Buffer.from('events:\n  - id: first\n    title: caf'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]),
+		},
 		expect: [{ file: EV, line: 3, col: 15, path: '', message: /is not valid UTF-8/ }],
 	},
 	{
@@ -195,7 +223,9 @@ export const cases: { name: string; files: Record<string, string | Buffer | null
 	},
 	{
 		name: 'bad stance',
-		files: { [EV]: event(`${baseEventBody}    claims:\n      - { id: c1, by: beta-agency, stance: claims, text: A, source: wire-1 }\n`) },
+		files: {
+			[EV]: event(`${baseEventBody}    claims:\n      - { id: c1, by: beta-agency, stance: claims, text: A, source: wire-1 }\n`),
+		},
 		expect: [{ file: EV, line: 11, path: 'events[0].claims[0].stance', message: /expected one of "asserts"\|"denies"\|"disputes"/ }],
 	},
 ];

@@ -6,7 +6,13 @@ import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { silentLogger } from '../../src/logger.js';
 import { renderPlainText } from '../../src/render/plain-text.js';
 
-export const TEST_REQUESTER: Requester = { platform: 'console', userId: 'u1', displayName: 'tester', isChannelAdmin: false, isOwner: false };
+export const TEST_REQUESTER: Requester = {
+	platform: 'console',
+	userId: 'u1',
+	displayName: 'tester',
+	isChannelAdmin: false,
+	isOwner: false,
+};
 
 export function testCore(dataset: DatasetSnapshot, now = '2025-07-01T09:00:00+04:00'): Core {
 	return new Core({ registry, dataset: () => dataset, clock: () => new Date(now), logger: silentLogger(), services: { registry } });

@@ -61,7 +61,10 @@ export interface Injection {
 	/** How many matching calls fail (default 1). */
 	times?: number;
 	/** Only calls this accepts match (e.g. a channel that refuses uploads: calls with files). */
-	readonly when?: (call: { readonly body: Record<string, unknown> | undefined; readonly files: readonly { readonly name: string }[] }) => boolean;
+	readonly when?: (call: {
+		readonly body: Record<string, unknown> | undefined;
+		readonly files: readonly { readonly name: string }[];
+	}) => boolean;
 }
 
 export interface StandInOptions {
@@ -164,7 +167,10 @@ export class DiscordStandIn {
 			const hit = this.calls.find(match);
 			if (hit) return hit;
 			const left = deadline - Date.now();
-			if (left <= 0) throw new Error(`no matching call within ${timeoutMs} ms; calls so far:\n${this.calls.map((c) => `${c.method} ${c.path}`).join('\n')}`);
+			if (left <= 0)
+				throw new Error(
+					`no matching call within ${timeoutMs} ms; calls so far:\n${this.calls.map((c) => `${c.method} ${c.path}`).join('\n')}`,
+				);
 			await new Promise<void>((resolve) => {
 				const t = setTimeout(resolve, left);
 				this.listeners.push(() => {
@@ -177,9 +183,10 @@ export class DiscordStandIn {
 
 	/** Calls made on behalf of one interaction (its callback and its webhook). */
 	callsOf(interaction: { id: string; token: string }): RecordedCall[] {
-		return this.calls.filter((c) => c.path.includes(`/${interaction.id}/${interaction.token}/`) || c.path.includes(`/${interaction.token}`));
+		return this.calls.filter(
+			(c) => c.path.includes(`/${interaction.id}/${interaction.token}/`) || c.path.includes(`/${interaction.token}`),
+		);
 	}
-
 
 	private send(ws: WebSocket, payload: Json): void {
 		ws.send(JSON.stringify(payload));
@@ -192,8 +199,10 @@ export class DiscordStandIn {
 	 */
 	dispatch(t: string, d: unknown, options: { shard?: number } = {}): void {
 		this.seq += 1;
-		const targets = options.shard === undefined ? [...this.sockets] : [...this.shardOf].filter(([, s]) => s[0] === options.shard).map(([ws]) => ws);
-		if (targets.length === 0 && options.shard !== undefined) throw new Error(`no gateway connection identified as shard ${options.shard}`);
+		const targets =
+			options.shard === undefined ? [...this.sockets] : [...this.shardOf].filter(([, s]) => s[0] === options.shard).map(([ws]) => ws);
+		if (targets.length === 0 && options.shard !== undefined)
+			throw new Error(`no gateway connection identified as shard ${options.shard}`);
 		for (const ws of targets) this.send(ws, { op: GatewayOpcodes.Dispatch, t, s: this.seq, d });
 	}
 
@@ -247,20 +256,86 @@ export class DiscordStandIn {
 	}
 
 	private guild(id: string): GatewayGuildCreateDispatchData {
-		const everyone = String(PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.UseApplicationCommands);
+		const everyone = String(
+			PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.UseApplicationCommands,
+		);
 		return {
-			id, name: 'Stand-in guild', icon: null, splash: null, discovery_splash: null, owner_id: '400000000000000001',
-			afk_channel_id: null, afk_timeout: 300, verification_level: 0, default_message_notifications: 0, explicit_content_filter: 0,
-			roles: [{ id, name: '@everyone', color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: 0, permissions: everyone, managed: false, mentionable: false, flags: 0 as RoleFlags }],
-			emojis: [], features: [], mfa_level: 0, application_id: null, system_channel_id: null, system_channel_flags: 0 as GuildSystemChannelFlags,
-			rules_channel_id: null, vanity_url_code: null, description: null, banner: null, premium_tier: 0, preferred_locale: Locale.EnglishUS,
-			public_updates_channel_id: null, nsfw_level: 0, premium_progress_bar_enabled: false, safety_alerts_channel_id: null, stickers: [],
-			hub_type: null, incidents_data: null, joined_at: '2025-01-01T00:00:00.000Z', large: false, unavailable: false, member_count: 3,
-			voice_states: [], members: [], threads: [], presences: [], stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [], max_video_channel_users: 25,
-			channels: [{ id: TEXT_CHANNEL, type: ChannelType.GuildText, name: 'general', position: 0, guild_id: id, parent_id: null, nsfw: false, topic: null, last_message_id: null, permission_overwrites: [], rate_limit_per_user: 0, flags: 0 as ChannelFlags }],
+			id,
+			name: 'Stand-in guild',
+			icon: null,
+			splash: null,
+			discovery_splash: null,
+			owner_id: '400000000000000001',
+			afk_channel_id: null,
+			afk_timeout: 300,
+			verification_level: 0,
+			default_message_notifications: 0,
+			explicit_content_filter: 0,
+			roles: [
+				{
+					id,
+					name: '@everyone',
+					color: 0,
+					colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+					hoist: false,
+					icon: null,
+					unicode_emoji: null,
+					position: 0,
+					permissions: everyone,
+					managed: false,
+					mentionable: false,
+					flags: 0 as RoleFlags,
+				},
+			],
+			emojis: [],
+			features: [],
+			mfa_level: 0,
+			application_id: null,
+			system_channel_id: null,
+			system_channel_flags: 0 as GuildSystemChannelFlags,
+			rules_channel_id: null,
+			vanity_url_code: null,
+			description: null,
+			banner: null,
+			premium_tier: 0,
+			preferred_locale: Locale.EnglishUS,
+			public_updates_channel_id: null,
+			nsfw_level: 0,
+			premium_progress_bar_enabled: false,
+			safety_alerts_channel_id: null,
+			stickers: [],
+			hub_type: null,
+			incidents_data: null,
+			joined_at: '2025-01-01T00:00:00.000Z',
+			large: false,
+			unavailable: false,
+			member_count: 3,
+			voice_states: [],
+			members: [],
+			threads: [],
+			presences: [],
+			stage_instances: [],
+			guild_scheduled_events: [],
+			soundboard_sounds: [],
+			max_video_channel_users: 25,
+			channels: [
+				{
+					id: TEXT_CHANNEL,
+					type: ChannelType.GuildText,
+					name: 'general',
+					position: 0,
+					guild_id: id,
+					parent_id: null,
+					nsfw: false,
+					topic: null,
+					last_message_id: null,
+					permission_overwrites: [],
+					rate_limit_per_user: 0,
+					flags: 0 as ChannelFlags,
+				},
+			],
 		};
 	}
-
 
 	private common(u: APIUser) {
 		const id = this.snowflake();
@@ -290,8 +365,19 @@ export class DiscordStandIn {
 	private guildBase(u: APIUser, guildId: string, permissions: bigint): GuildBase {
 		const { user: _user, ...common } = this.common(u);
 		const member: APIInteractionGuildMember = {
-			user: u, roles: [], permissions: String(permissions), joined_at: '2025-01-01T00:00:00.000Z', deaf: false, mute: false,
-			flags: 0 as GuildMemberFlags, nick: null, avatar: null, banner: null, premium_since: null, pending: false, communication_disabled_until: null,
+			user: u,
+			roles: [],
+			permissions: String(permissions),
+			joined_at: '2025-01-01T00:00:00.000Z',
+			deaf: false,
+			mute: false,
+			flags: 0 as GuildMemberFlags,
+			nick: null,
+			avatar: null,
+			banner: null,
+			premium_since: null,
+			pending: false,
+			communication_disabled_until: null,
 		};
 		return {
 			...common,
@@ -334,8 +420,16 @@ export class DiscordStandIn {
 		const base = guildId
 			? { ...this.guildBase(spec.user, guildId, spec.permissions ?? BASIC), type: InteractionType.ApplicationCommand as const, data }
 			: { ...this.dmBase(spec.user), type: InteractionType.ApplicationCommand as const, data };
-		const located = spec.thread && guildId ? { ...base, channel_id: spec.thread.id, channel: { id: spec.thread.id, type: spec.thread.type, guild_id: guildId, name: 'thread', parent_id: TEXT_CHANNEL } } : base;
-		const payload = (spec.locale ? { ...located, locale: spec.locale } : located) as APIChatInputApplicationCommandGuildInteraction | APIChatInputApplicationCommandDMInteraction;
+		const located =
+			spec.thread && guildId
+				? {
+						...base,
+						channel_id: spec.thread.id,
+						channel: { id: spec.thread.id, type: spec.thread.type, guild_id: guildId, name: 'thread', parent_id: TEXT_CHANNEL },
+					}
+				: base;
+		const payload = (spec.locale ? { ...located, locale: spec.locale } : located) as
+			APIChatInputApplicationCommandGuildInteraction | APIChatInputApplicationCommandDMInteraction;
 		return this.deliver(payload, spec.shard);
 	}
 
@@ -355,7 +449,11 @@ export class DiscordStandIn {
 	}
 
 	/** Presses a button on a message the bot sent. */
-	press(spec: { message: APIMessage; customId: string; user: APIUser; permissions?: bigint }): { id: string; token: string; sentAt: number } {
+	press(spec: { message: APIMessage; customId: string; user: APIUser; permissions?: bigint }): {
+		id: string;
+		token: string;
+		sentAt: number;
+	} {
 		const payload: APIMessageComponentButtonInteraction = {
 			...this.guildBase(spec.user, this.guildIds[0]!, spec.permissions ?? BASIC),
 			type: InteractionType.MessageComponent,
@@ -377,7 +475,6 @@ export class DiscordStandIn {
 		const id = this.originals.get(token);
 		return id ? this.messages.get(id) : undefined;
 	}
-
 
 	private message(channelId: string, body: Json | undefined, id = this.snowflake()): APIMessage {
 		const m: APIMessage = {
@@ -425,7 +522,16 @@ export class DiscordStandIn {
 		} else if (raw.length) body = JSON.parse(raw.toString('utf8')) as Json;
 
 		const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}): void => {
-			this.calls.push({ method, path, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body, files, status, at: performance.now() });
+			this.calls.push({
+				method,
+				path,
+				query: Object.fromEntries(url.searchParams),
+				authorization: req.headers.authorization,
+				body,
+				files,
+				status,
+				at: performance.now(),
+			});
 			const listeners = this.listeners;
 			this.listeners = [];
 			for (const l of listeners) l();
@@ -436,7 +542,9 @@ export class DiscordStandIn {
 			res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
 		};
 
-		const injected = this.injections.find((i) => (i.method ?? method) === method && i.path.test(path) && (i.times ?? 0) > 0 && (i.when?.({ body, files }) ?? true));
+		const injected = this.injections.find(
+			(i) => (i.method ?? method) === method && i.path.test(path) && (i.times ?? 0) > 0 && (i.when?.({ body, files }) ?? true),
+		);
 		if (injected) {
 			injected.times = (injected.times ?? 1) - 1;
 			return reply(injected.status, injected.body, { ...(injected.headers ?? {}) });
@@ -452,7 +560,14 @@ export class DiscordStandIn {
 	private route(method: string, path: string, body: Json | undefined, query: URLSearchParams): [number, unknown] {
 		let m: RegExpExecArray | null;
 		if (method === 'GET' && path === '/gateway/bot') {
-			return [200, { url: `ws://127.0.0.1:${this.port}`, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: this.sessionsRemaining, reset_after: 14_400_000, max_concurrency: 1 } }];
+			return [
+				200,
+				{
+					url: `ws://127.0.0.1:${this.port}`,
+					shards: this.recommendedShards,
+					session_start_limit: { total: 1000, remaining: this.sessionsRemaining, reset_after: 14_400_000, max_concurrency: 1 },
+				},
+			];
 		}
 		if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/u.exec(path)) && method === 'POST') {
 			const [, id, token] = m as unknown as [string, string, string];
@@ -484,7 +599,15 @@ export class DiscordStandIn {
 		}
 		if ((m = /^\/webhooks\/(\d+)\/([^/]+)$/u.exec(path)) && method === 'POST') return [200, this.message(TEXT_CHANNEL, body)];
 		// A DM channel with a user: the same one each time, as Discord answers.
-		if (path === '/users/@me/channels' && method === 'POST') return [200, { id: `9${String(body?.['recipient_id'] ?? '').slice(1)}`, type: ChannelType.DM, recipients: [user(String(body?.['recipient_id']))] }];
+		if (path === '/users/@me/channels' && method === 'POST')
+			return [
+				200,
+				{
+					id: `9${String(body?.['recipient_id'] ?? '').slice(1)}`,
+					type: ChannelType.DM,
+					recipients: [user(String(body?.['recipient_id']))],
+				},
+			];
 		if ((m = /^\/channels\/(\d+)\/messages$/u.exec(path)) && method === 'POST') {
 			const channel = m[1]!;
 			const nonce = body?.['enforce_nonce'] === true && typeof body['nonce'] === 'string' ? `${channel}:${body['nonce']}` : undefined;
@@ -504,9 +627,15 @@ export class DiscordStandIn {
 		if ((m = /^\/applications\/(\d+)\/(?:guilds\/(\d+)\/)?commands$/u.exec(path))) {
 			const key = m[2] ? `guild:${m[2]}` : 'global';
 			// Like Discord: the full localization maps only with with_localizations=true.
-			if (method === 'GET') return [200, (this.commands.get(key) ?? []).map((c) => (query.get('with_localizations') === 'true' ? c : withoutLocalizations(c)))];
+			if (method === 'GET')
+				return [
+					200,
+					(this.commands.get(key) ?? []).map((c) => (query.get('with_localizations') === 'true' ? c : withoutLocalizations(c))),
+				];
 			if (method === 'PUT') {
-				const list = ((body as unknown as Json[] | undefined) ?? []).map((c) => echoCommand(c, this.appId, m![2], this.snowflake()));
+				const list = ((body as unknown as Json[] | undefined) ?? []).map((c) =>
+					echoCommand(c, this.appId, m![2], this.snowflake()),
+				);
 				this.commands.set(key, list);
 				return [200, list];
 			}
@@ -526,12 +655,17 @@ export class DiscordStandIn {
 export const BASIC = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.UseApplicationCommands;
 
 /** A command as Discord lists it without with_localizations: the maps left out. */
-const withoutLocalizations = (c: Json): Json => JSON.parse(JSON.stringify(c, (k, v: unknown) => (k.endsWith('_localizations') ? undefined : v))) as Json;
+const withoutLocalizations = (c: Json): Json =>
+	JSON.parse(JSON.stringify(c, (k, v: unknown) => (k.endsWith('_localizations') ? undefined : v))) as Json;
 
 /** A command as Discord echoes it back: ids added, false flags dropped, missing localizations null. */
 function echoCommand(c: Json, appId: string, guildId: string | undefined, id: string): Json {
 	const options = ((c['options'] as Json[] | undefined) ?? []).map((o) => {
-		const out: Json = { ...o, name_localizations: o['name_localizations'] ?? null, description_localizations: o['description_localizations'] ?? null };
+		const out: Json = {
+			...o,
+			name_localizations: o['name_localizations'] ?? null,
+			description_localizations: o['description_localizations'] ?? null,
+		};
 		if (out['required'] === false) delete out['required'];
 		if (out['autocomplete'] === false) delete out['autocomplete'];
 		return out;

@@ -20,7 +20,9 @@ import { tempDir } from '../scheduler/helpers/fixtures.js';
 export const PG_ADMIN_URL: string | undefined = process.env['SITREP_TEST_DATABASE_URL'] || undefined;
 
 /** Why PostgreSQL cases are skipped, shown in their titles. */
-export const PG_SKIP_REASON = PG_ADMIN_URL ? undefined : 'skipped: SITREP_TEST_DATABASE_URL is not set; .ci/run starts a PostgreSQL and sets it';
+export const PG_SKIP_REASON = PG_ADMIN_URL
+	? undefined
+	: 'skipped: SITREP_TEST_DATABASE_URL is not set; .ci/run starts a PostgreSQL and sets it';
 
 /** One empty database (SQLite) or schema (PostgreSQL) that several connections may open. */
 export interface FreshStore {

@@ -26,11 +26,22 @@ export interface ApiError {
 
 /** Errors exactly as Telegram words them. */
 export const apiErrors = {
-	tooManyRequests: (seconds: number): ApiError => ({ error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } }),
+	tooManyRequests: (seconds: number): ApiError => ({
+		error_code: 429,
+		description: `Too Many Requests: retry after ${seconds}`,
+		parameters: { retry_after: seconds },
+	}),
 	blocked: (): ApiError => ({ error_code: 403, description: 'Forbidden: bot was blocked by the user' }),
 	kicked: (): ApiError => ({ error_code: 403, description: 'Forbidden: bot was kicked from the group chat' }),
-	cantParse: (): ApiError => ({ error_code: 400, description: "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\"" }),
-	migrated: (to: number): ApiError => ({ error_code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', parameters: { migrate_to_chat_id: to } }),
+	cantParse: (): ApiError => ({
+		error_code: 400,
+		description: 'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "b"',
+	}),
+	migrated: (to: number): ApiError => ({
+		error_code: 400,
+		description: 'Bad Request: group chat was upgraded to a supergroup chat',
+		parameters: { migrate_to_chat_id: to },
+	}),
 	serverError: (): ApiError => ({ error_code: 500, description: 'Internal Server Error' }),
 };
 
@@ -51,7 +62,24 @@ export interface StoredMessage {
 	reply_markup?: { inline_keyboard: { text: string; callback_data?: string }[][] };
 }
 
-const TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote']);
+const TAGS = new Set([
+	'b',
+	'strong',
+	'i',
+	'em',
+	'u',
+	'ins',
+	's',
+	'strike',
+	'del',
+	'span',
+	'tg-spoiler',
+	'a',
+	'tg-emoji',
+	'code',
+	'pre',
+	'blockquote',
+]);
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 
 /** Parses Telegram HTML as the Bot API does: the visible text, or the error Telegram would give. */
@@ -59,19 +87,27 @@ export function checkTelegramHtml(html: string): { ok: true; text: string } | { 
 	const stack: string[] = [];
 	const offset = (i: number) => Buffer.byteLength(html.slice(0, i));
 	let text = '';
-	for (let i = 0; i < html.length; ) {
+	for (let i = 0; i < html.length;) {
 		const c = html[i]!;
 		if (c === '<') {
-			const m = /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*>/u.exec(html.slice(i));
+			const m = /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*>/u.exec(
+				html.slice(i),
+			);
 			if (!m) return { ok: false, error: `Unclosed start tag at byte offset ${offset(i)}` };
 			const name = m[2]!.toLowerCase();
 			if (m[1]) {
 				const top = stack.pop();
-				if (top !== name) return { ok: false, error: `Unmatched end tag at byte offset ${offset(i)}, expected "</${top ?? ''}>", found "</${name}>"` };
+				if (top !== name)
+					return {
+						ok: false,
+						error: `Unmatched end tag at byte offset ${offset(i)}, expected "</${top ?? ''}>", found "</${name}>"`,
+					};
 			} else {
 				if (!TAGS.has(name)) return { ok: false, error: `Unsupported start tag "${name}" at byte offset ${offset(i)}` };
-				if (name === 'a' && !/\shref\s*=/u.test(m[3]!)) return { ok: false, error: `Tag "a" must have attribute "href" at byte offset ${offset(i)}` };
-				if (name === 'span' && !/class\s*=\s*"tg-spoiler"/u.test(m[3]!)) return { ok: false, error: `Tag "span" must have class "tg-spoiler" at byte offset ${offset(i)}` };
+				if (name === 'a' && !/\shref\s*=/u.test(m[3]!))
+					return { ok: false, error: `Tag "a" must have attribute "href" at byte offset ${offset(i)}` };
+				if (name === 'span' && !/class\s*=\s*"tg-spoiler"/u.test(m[3]!))
+					return { ok: false, error: `Tag "span" must have class "tg-spoiler" at byte offset ${offset(i)}` };
 				stack.push(name);
 			}
 			i += m[0].length;
@@ -80,8 +116,13 @@ export function checkTelegramHtml(html: string): { ok: true; text: string } | { 
 		if (c === '&') {
 			const m = /^&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]+);/u.exec(html.slice(i, i + 12));
 			const name = m?.[1];
-			if (!m || !name || (!name.startsWith('#') && NAMED[name] === undefined)) return { ok: false, error: `Can't find end of the entity starting at byte offset ${offset(i)}` };
-			text += name.startsWith('#x') ? String.fromCodePoint(parseInt(name.slice(2), 16)) : name.startsWith('#') ? String.fromCodePoint(Number(name.slice(1))) : NAMED[name];
+			if (!m || !name || (!name.startsWith('#') && NAMED[name] === undefined))
+				return { ok: false, error: `Can't find end of the entity starting at byte offset ${offset(i)}` };
+			text += name.startsWith('#x')
+				? String.fromCodePoint(parseInt(name.slice(2), 16))
+				: name.startsWith('#')
+					? String.fromCodePoint(Number(name.slice(1)))
+					: NAMED[name];
 			i += m[0].length;
 			continue;
 		}
@@ -153,7 +194,13 @@ export class TelegramStandIn {
 
 	/** After `skip` good ones, the next `times` calls of `method` (to `chatId`, if given) fail with `error`. */
 	fail(method: string, error: ApiError, options: { times?: number; skip?: number; chatId?: number | string } = {}): void {
-		this.failures.push({ method, error, times: options.times ?? 1, skip: options.skip ?? 0, ...(options.chatId !== undefined ? { chatId: String(options.chatId) } : {}) });
+		this.failures.push({
+			method,
+			error,
+			times: options.times ?? 1,
+			skip: options.skip ?? 0,
+			...(options.chatId !== undefined ? { chatId: String(options.chatId) } : {}),
+		});
 	}
 
 	addChat(chat: Chat): void {
@@ -192,7 +239,10 @@ export class TelegramStandIn {
 	press(chat: Chat, from: User, messageId: number, data: string): Update {
 		const stored = this.messages.get(`${chat.id}:${messageId}`);
 		const message = { message_id: messageId, date: Math.floor(Date.now() / 1000), chat, from: BOT, text: stored?.text ?? '' };
-		return this.push({ callback_query: { id: `cb${this.nextUpdate}`, from, chat_instance: `ci${chat.id}`, data, message } } as Omit<Update, 'update_id'>);
+		return this.push({ callback_query: { id: `cb${this.nextUpdate}`, from, chat_instance: `ci${chat.id}`, data, message } } as Omit<
+			Update,
+			'update_id'
+		>);
 	}
 
 	/** POSTs an update to the registered webhook (127.0.0.1 only), as Telegram would. */
@@ -200,14 +250,20 @@ export class TelegramStandIn {
 		if (!this.webhook) throw new Error('No webhook is set');
 		const url = new URL(this.webhook.url);
 		if (url.hostname !== '127.0.0.1') throw new Error(`Refusing to send to ${url.hostname}`);
-		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) }, body: JSON.stringify(update) });
+		const res = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+			body: JSON.stringify(update),
+		});
 		await res.arrayBuffer();
 		return res.status;
 	}
 
 	/** Successful calls of `method`, optionally to one chat. */
 	ok(method: string, chatId?: number | string): Call[] {
-		return this.calls.filter((c) => c.method === method && !c.error && (chatId === undefined || String(c.params['chat_id']) === String(chatId)));
+		return this.calls.filter(
+			(c) => c.method === method && !c.error && (chatId === undefined || String(c.params['chat_id']) === String(chatId)),
+		);
 	}
 
 	async waitFor<T>(probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
@@ -260,7 +316,13 @@ export class TelegramStandIn {
 	}
 
 	/** The result of one call; undefined when the response was already sent (errors, long polls). */
-	private answer(method: string, p: Record<string, unknown>, chatId: string | undefined, res: http.ServerResponse, fail: (e: ApiError) => void): unknown {
+	private answer(
+		method: string,
+		p: Record<string, unknown>,
+		chatId: string | undefined,
+		res: http.ServerResponse,
+		fail: (e: ApiError) => void,
+	): unknown {
 		const bad = (description: string) => fail({ error_code: 400, description: `Bad Request: ${description}` });
 		const chat = chatId === undefined ? undefined : this.chats.get(chatId);
 		switch (method) {
@@ -285,7 +347,11 @@ export class TelegramStandIn {
 				return true;
 			case 'getChatMember': {
 				const status = this.members.get(`${chatId}:${String(p['user_id'])}`) ?? 'member';
-				return { status, user: { id: Number(p['user_id']), is_bot: false, first_name: 'Someone' }, ...(status === 'administrator' ? { can_be_edited: false, is_anonymous: false } : {}) };
+				return {
+					status,
+					user: { id: Number(p['user_id']), is_bot: false, first_name: 'Someone' },
+					...(status === 'administrator' ? { can_be_edited: false, is_anonymous: false } : {}),
+				};
 			}
 			case 'sendMessage':
 			case 'editMessageText': {
@@ -293,15 +359,33 @@ export class TelegramStandIn {
 				const checked = this.checkText(p);
 				if (typeof checked !== 'string') return bad(checked.error);
 				const markup = p['reply_markup'] as StoredMessage['reply_markup'];
-				for (const b of markup?.inline_keyboard.flat() ?? []) if (b.callback_data !== undefined && (Buffer.byteLength(b.callback_data) > 64 || b.callback_data === '')) return bad('BUTTON_DATA_INVALID');
+				for (const b of markup?.inline_keyboard.flat() ?? [])
+					if (b.callback_data !== undefined && (Buffer.byteLength(b.callback_data) > 64 || b.callback_data === ''))
+						return bad('BUTTON_DATA_INVALID');
 				if (method === 'editMessageText') {
 					const old = this.messages.get(`${chatId}:${String(p['message_id'])}`);
 					if (!old) return bad('message to edit not found');
-					if (old.text === p['text'] && JSON.stringify(old.reply_markup) === JSON.stringify(markup)) return bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+					if (old.text === p['text'] && JSON.stringify(old.reply_markup) === JSON.stringify(markup))
+						return bad(
+							'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+						);
 					Object.assign(old, { text: String(p['text']), parse_mode: p['parse_mode'], reply_markup: markup });
-					return { message_id: old.message_id, date: 0, edit_date: Math.floor(Date.now() / 1000), chat, from: BOT, text: checked };
+					return {
+						message_id: old.message_id,
+						date: 0,
+						edit_date: Math.floor(Date.now() / 1000),
+						chat,
+						from: BOT,
+						text: checked,
+					};
 				}
-				const stored: StoredMessage = { chat, message_id: this.nextMessage++, text: String(p['text']), ...(p['parse_mode'] ? { parse_mode: String(p['parse_mode']) } : {}), ...(markup ? { reply_markup: markup } : {}) };
+				const stored: StoredMessage = {
+					chat,
+					message_id: this.nextMessage++,
+					text: String(p['text']),
+					...(p['parse_mode'] ? { parse_mode: String(p['parse_mode']) } : {}),
+					...(markup ? { reply_markup: markup } : {}),
+				};
 				this.messages.set(`${chatId}:${stored.message_id}`, stored);
 				return { message_id: stored.message_id, date: Math.floor(Date.now() / 1000), chat, from: BOT, text: checked };
 			}
@@ -309,7 +393,15 @@ export class TelegramStandIn {
 			case 'sendDocument': {
 				if (!chat) return bad('chat not found');
 				const id = this.nextMessage++;
-				return { message_id: id, date: Math.floor(Date.now() / 1000), chat, from: BOT, ...(method === 'sendPhoto' ? { photo: [{ file_id: `p${id}`, file_unique_id: `p${id}`, width: 1, height: 1 }] } : { document: { file_id: `d${id}`, file_unique_id: `d${id}` } }) };
+				return {
+					message_id: id,
+					date: Math.floor(Date.now() / 1000),
+					chat,
+					from: BOT,
+					...(method === 'sendPhoto'
+						? { photo: [{ file_id: `p${id}`, file_unique_id: `p${id}`, width: 1, height: 1 }] }
+						: { document: { file_id: `d${id}`, file_unique_id: `d${id}` } }),
+				};
 			}
 			default:
 				return fail({ error_code: 404, description: 'Not Found: method not found' });
@@ -331,7 +423,11 @@ export class TelegramStandIn {
 	}
 
 	private getUpdates(p: Record<string, unknown>, res: http.ServerResponse, fail: (e: ApiError) => void): unknown {
-		if (this.webhook) return fail({ error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
+		if (this.webhook)
+			return fail({
+				error_code: 409,
+				description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+			});
 		const offset = Number(p['offset'] ?? 0);
 		const limit = Math.min(100, Number(p['limit'] ?? 100));
 		// An update is confirmed once getUpdates asks for a higher offset.
@@ -339,7 +435,11 @@ export class TelegramStandIn {
 		const ready = this.updates.slice(0, limit);
 		const timeout = Number(p['timeout'] ?? 0);
 		if (ready.length || timeout <= 0) return ready;
-		this.poll?.deliver(409, { ok: false, error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
+		this.poll?.deliver(409, {
+			ok: false,
+			error_code: 409,
+			description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+		});
 		const timer = setTimeout(() => deliver(200, { ok: true, result: [] }), timeout * 1000);
 		const deliver = (status: number, body: unknown) => {
 			clearTimeout(timer);
@@ -373,7 +473,11 @@ export async function testCore(extra: readonly CommandModule[] = [], logger: Log
 	return new Core({ registry, dataset: () => snapshot, clock: () => new Date('2025-07-10T09:00:00Z'), logger, services: { registry } });
 }
 
-export function testConfig(standIn: TelegramStandIn, telegram: Partial<NonNullable<Config['telegram']>> = {}, owners: Config['owners'] = []): Config {
+export function testConfig(
+	standIn: TelegramStandIn,
+	telegram: Partial<NonNullable<Config['telegram']>> = {},
+	owners: Config['owners'] = [],
+): Config {
 	return {
 		telegram: { token: TOKEN, apiRoot: standIn.apiRoot, ...telegram },
 		dataDir: 'data',

@@ -19,13 +19,35 @@ export const WEB_NOW = '2025-07-01T09:00:00+04:00';
 
 /** The site's own Core, as createWebCore builds it in the bot. */
 export function webCore(dataset: () => DatasetSnapshot, now = WEB_NOW): Core {
-	return new Core({ registry, dataset, clock: () => new Date(now), logger: silentLogger(), services: { registry, images: 'svg' }, localePin: () => undefined });
+	return new Core({
+		registry,
+		dataset,
+		clock: () => new Date(now),
+		logger: silentLogger(),
+		services: { registry, images: 'svg' },
+		localePin: () => undefined,
+	});
 }
 
-export async function startTestSite(dataset: DatasetSnapshot, options: { eventVersions?: EventVersionStore; healthz?: NodeHandler; metrics?: NodeHandler; publicUrl?: string } = {}): Promise<TestSite> {
+export async function startTestSite(
+	dataset: DatasetSnapshot,
+	options: { eventVersions?: EventVersionStore; healthz?: NodeHandler; metrics?: NodeHandler; publicUrl?: string } = {},
+): Promise<TestSite> {
 	let current = dataset;
-	const site = createSite({ core: webCore(() => current), logger: silentLogger(), ...(options.eventVersions ? { eventVersions: options.eventVersions } : {}), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
-	const server = await startWebServer({ port: 0, host: '127.0.0.1', logger: silentLogger(), site, ...(options.healthz ? { healthz: options.healthz } : {}), ...(options.metrics ? { metrics: options.metrics } : {}) });
+	const site = createSite({
+		core: webCore(() => current),
+		logger: silentLogger(),
+		...(options.eventVersions ? { eventVersions: options.eventVersions } : {}),
+		...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+	});
+	const server = await startWebServer({
+		port: 0,
+		host: '127.0.0.1',
+		logger: silentLogger(),
+		site,
+		...(options.healthz ? { healthz: options.healthz } : {}),
+		...(options.metrics ? { metrics: options.metrics } : {}),
+	});
 	return {
 		base: `http://127.0.0.1:${server.port}`,
 		server,

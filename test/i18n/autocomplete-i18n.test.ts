@@ -32,7 +32,9 @@ describe('autocomplete labels', () => {
 
 	it('count a tag’s events with the language’s plural', () => {
 		const n = ds.tags().find((t) => t.tag === 'diplomacy')!.count;
-		const form = { one: 'событие', few: 'события', many: 'событий', other: 'события' }[new Intl.PluralRules('ru').select(n) as 'one' | 'few' | 'many' | 'other'];
+		const form = { one: 'событие', few: 'события', many: 'событий', other: 'события' }[
+			new Intl.PluralRules('ru').select(n) as 'one' | 'few' | 'many' | 'other'
+		];
 		// The tag's label in the reader's language (data/vocabulary.yaml); the value stays the slug.
 		expect(suggest(ds, 'tag', 'diplomacy', 'ru')[0]).toMatchObject({ name: `дипломатия (${n} ${form})`, value: 'diplomacy' });
 		expect(suggest(ds, 'tag', 'diplomacy', 'en')[0]?.name).toBe(`diplomacy (${n} events)`);

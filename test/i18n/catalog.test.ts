@@ -66,7 +66,8 @@ describe('the message catalog', () => {
 			if (k !== 'field.id' && !/\p{Script=Cyrillic}/u.test(prose(CATALOGS.ru[k]))) problems.push(`ru ${k}`);
 			if (!/\p{Script=Arabic}/u.test(prose(CATALOGS.fa[k]))) problems.push(`fa ${k}`);
 			// "Status" is also the Azerbaijani word.
-			if (CATALOGS.az[k] === en[k] && !['field.id', 'event.status', 'subscription.status', 'cmd.export.opt.format'].includes(k)) problems.push(`az ${k}`);
+			if (CATALOGS.az[k] === en[k] && !['field.id', 'event.status', 'subscription.status', 'cmd.export.opt.format'].includes(k))
+				problems.push(`az ${k}`);
 		}
 		expect(problems).toEqual([]);
 	});
@@ -99,7 +100,9 @@ describe('command texts in the catalog', () => {
 				expect(text.length, `${locale} /${d.name}: ${text}`).toBeLessThanOrEqual(locale === 'ru' || locale === 'en' ? 100 : 256);
 				for (const o of d.options) {
 					const t = rawOptionDescription(locale, d, o);
-					expect(t.length, `${locale} /${d.name} ${o.name}: ${t}`).toBeLessThanOrEqual(locale === 'ru' || locale === 'en' ? 100 : 256);
+					expect(t.length, `${locale} /${d.name} ${o.name}: ${t}`).toBeLessThanOrEqual(
+						locale === 'ru' || locale === 'en' ? 100 : 256,
+					);
 					expect(t.length).toBeGreaterThan(0);
 				}
 			}

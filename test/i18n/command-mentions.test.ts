@@ -7,15 +7,21 @@ import { demoDataset } from '../helpers/dataset-fixture.js';
 
 describe('command mentions for Discord', () => {
 	it('rename the command and its options for a Russian client', () => {
-		expect(localizeCommandMentions('Попробуйте /timeline from:2025-06-27 to:2025-07-01.', 'ru')).toBe('Попробуйте /хронология с:2025-06-27 по:2025-07-01.');
+		expect(localizeCommandMentions('Попробуйте /timeline from:2025-06-27 to:2025-07-01.', 'ru')).toBe(
+			'Попробуйте /хронология с:2025-06-27 по:2025-07-01.',
+		);
 		expect(localizeCommandMentions('Подробности: /event ID.', 'ru-RU')).toBe('Подробности: /событие ID.');
-		expect(localizeCommandMentions('/subscribe time:08:00 timezone:Asia/Baku', 'ru')).toBe('/подписаться время:08:00 часовой_пояс:Asia/Baku');
+		expect(localizeCommandMentions('/subscribe time:08:00 timezone:Asia/Baku', 'ru')).toBe(
+			'/подписаться время:08:00 часовой_пояс:Asia/Baku',
+		);
 		expect(localizeCommandMentions('/actor "Ilham Aliyev", /help COMMAND', 'ru')).toBe('/участник "Ilham Aliyev", /помощь COMMAND');
 	});
 
 	it('leave URLs, paths, zone names, unknown commands and option values alone', () => {
 		const text = 'https://example.org/timeline Europe/London a/help /quit /timeline tag:help/timeline';
-		expect(localizeCommandMentions(text, 'ru')).toBe('https://example.org/timeline Europe/London a/help /quit /хронология тег:help/timeline');
+		expect(localizeCommandMentions(text, 'ru')).toBe(
+			'https://example.org/timeline Europe/London a/help /quit /хронология тег:help/timeline',
+		);
 		// An option that is not the command's keeps its name.
 		expect(localizeCommandMentions('/event bogus:1', 'ru')).toBe('/событие bogus:1');
 	});
@@ -27,7 +33,12 @@ describe('command mentions for Discord', () => {
 
 	it('rename the commands of a whole /help reply, and keep page lines canonical', async () => {
 		const core = testCore(await demoDataset());
-		const r = await core.handle({ line: '/help', requester: TEST_REQUESTER, place: { platform: 'discord', channelId: '1', kind: 'guild' }, locale: 'ru' });
+		const r = await core.handle({
+			line: '/help',
+			requester: TEST_REQUESTER,
+			place: { platform: 'discord', channelId: '1', kind: 'guild' },
+			locale: 'ru',
+		});
 		const text = renderPlainText(localizeReplyCommands(r.reply, 'ru'));
 		expect(text).toContain('/хронология');
 		expect(text).toContain('/сводка');

@@ -18,14 +18,41 @@ import { checkTelegramHtml } from '../helpers/telegram-stand-in.js';
 
 /** Lines for every command: answers, empty results and user errors (`LANG` is the reader's language). */
 const LINES: Record<string, readonly string[]> = {
-	timeline: ['/timeline', '/timeline from:2025-06-27 to:2025-07-01', '/timeline actor:kremlin limit:3', '/timeline tag:sputnik status:disputed', '/timeline from:2030', '/timeline from:2025-07-02 to:2025-06-01', '/timeline from:bogus', '/timeline limit:99', '/timeline limit:abc', '/timeline status:maybe', '/timeline from:сегодня'],
+	timeline: [
+		'/timeline',
+		'/timeline from:2025-06-27 to:2025-07-01',
+		'/timeline actor:kremlin limit:3',
+		'/timeline tag:sputnik status:disputed',
+		'/timeline from:2030',
+		'/timeline from:2025-07-02 to:2025-06-01',
+		'/timeline from:bogus',
+		'/timeline limit:99',
+		'/timeline limit:abc',
+		'/timeline status:maybe',
+		'/timeline from:сегодня',
+	],
 	actor: ['/actor Pezeshkian', '/actor kremlin', '/actor nobody-at-all-xyz', '/actor'],
 	event: ['/event yekaterinburg-raids', '/event sputnik-azerbaijan-raid', '/event no-such-event-here'],
 	source: ['/source TASS', '/source Medusa', '/source al-ahed', '/source tass-1983533', '/source zzzzzzzzzz'],
 	search: ['/search sputnik', '/search heart failure', '/search qqqzzzxxy'],
-	briefing: ['/briefing', '/briefing date:2025-06-30', '/briefing date:2025-06', '/briefing date:2025-07-04 since:2025-06-27', '/briefing date:2025-07-04 since:2025-08-01', '/briefing date:2025-08-20', '/briefing tag:nosuchtag'],
+	briefing: [
+		'/briefing',
+		'/briefing date:2025-06-30',
+		'/briefing date:2025-06',
+		'/briefing date:2025-07-04 since:2025-06-27',
+		'/briefing date:2025-07-04 since:2025-08-01',
+		'/briefing date:2025-08-20',
+		'/briefing tag:nosuchtag',
+	],
 	export: ['/export format:ics', '/export format:csv', '/export format:nope'],
-	subscribe: ['/subscribe', '/subscribe time:7pm', '/subscribe time:25:00', '/subscribe timezone:Baku', '/subscribe timezone:+04:00', '/subscribe language:ru time:18:30 actor:kremlin quiet:true'],
+	subscribe: [
+		'/subscribe',
+		'/subscribe time:7pm',
+		'/subscribe time:25:00',
+		'/subscribe timezone:Baku',
+		'/subscribe timezone:+04:00',
+		'/subscribe language:ru time:18:30 actor:kremlin quiet:true',
+	],
 	subscriptions: ['/subscriptions', '/subscriptions all:true'],
 	unsubscribe: ['/unsubscribe', '/unsubscribe', '/unsubscribe now'],
 	reload: ['/reload dry_run:true', '/reload history:true'],
@@ -44,7 +71,12 @@ let stores: SqliteStores;
 let app: App;
 beforeAll(async () => {
 	stores = openSqliteStores(':memory:');
-	app = await createApp({ dataDir: 'data', now: '2025-07-01T09:00:00+04:00', logger: silentLogger(), services: { subscriptions: stores.subscriptions } });
+	app = await createApp({
+		dataDir: 'data',
+		now: '2025-07-01T09:00:00+04:00',
+		logger: silentLogger(),
+		services: { subscriptions: stores.subscriptions },
+	});
 });
 afterAll(() => stores.close());
 
@@ -106,7 +138,8 @@ describe('every command in every language', () => {
 
 	it('pins the briefing language per subscription and shows it', async () => {
 		const place: Place = { platform: 'telegram', channelId: '-1009', kind: 'group' };
-		const ask = async (line: string, locale?: string) => renderPlainText((await app.core.handle({ line, requester: owner, place, ...(locale ? { locale } : {}) })).reply);
+		const ask = async (line: string, locale?: string) =>
+			renderPlainText((await app.core.handle({ line, requester: owner, place, ...(locale ? { locale } : {}) })).reply);
 		expect(await ask('/subscribe language:fa')).toMatch(/Language: Persian/u);
 		expect((await stores.subscriptions.get('telegram', '-1009'))?.language).toBe('fa');
 		// Subscribing again without a language keeps it; the reply is in the asker's language.
@@ -121,7 +154,12 @@ describe('every command in every language', () => {
 	});
 
 	it('answers Telegram and Discord platform replies within their limits in Persian', async () => {
-		const { reply } = await app.core.handle({ line: '/timeline limit:25', requester: owner, place: { platform: 'telegram', channelId: '-1', kind: 'group' }, locale: 'fa' });
+		const { reply } = await app.core.handle({
+			line: '/timeline limit:25',
+			requester: owner,
+			place: { platform: 'telegram', channelId: '-1', kind: 'group' },
+			locale: 'fa',
+		});
 		for (const html of renderTelegram(reply)) expect(html.length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
 		for (const m of renderDiscord(reply)) expect(limitProblems(m.embeds)).toEqual([]);
 	});

@@ -48,8 +48,10 @@ const DEVELOPER_FUNCTIONS: Record<string, string> = {
 /** Single literals that are never shown, with why. */
 const NEVER_SHOWN: Record<string, string> = {
 	'warm up': 'a search that builds the search index at start-up; its result is thrown away',
-	"could not record the delivery's progress: ": "a send outcome's reason when the ledger failed: logged and kept in the delivery ledger for operators, never sent to a chat",
-	'the chat moved': "a correction edit's failure reason, kept in the live ledger for operators; the chat gets the correction reply instead",
+	"could not record the delivery's progress: ":
+		"a send outcome's reason when the ledger failed: logged and kept in the delivery ledger for operators, never sent to a chat",
+	'the chat moved':
+		"a correction edit's failure reason, kept in the live ledger for operators; the chat gets the correction reply instead",
 };
 
 /** Constants whose strings are input keywords, not output. */
@@ -103,14 +105,19 @@ function allowed(node: ts.Node): boolean {
 		if (ts.isImportDeclaration(p) || ts.isExportDeclaration(p) || ts.isLiteralTypeNode(p) || ts.isTypeNode(p)) return true;
 		if (ts.isCallExpression(p) && isLogCall(p)) return true;
 		if (ts.isNewExpression(p) && /Error$/u.test(p.expression.getText()) && p.expression.getText() !== 'UserFacingError') return true;
-		if (ts.isThrowStatement(p) && p.expression && ts.isNewExpression(p.expression) && p.expression.expression.getText() === 'Error') return true;
+		if (ts.isThrowStatement(p) && p.expression && ts.isNewExpression(p.expression) && p.expression.expression.getText() === 'Error')
+			return true;
 		if (ts.isFunctionDeclaration(p) && p.name && DEVELOPER_FUNCTIONS[p.name.text]) return true;
 		if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && INPUT_WORDS[p.name.text]) return true;
 		if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && CODE_PROPERTIES.has(p.name.text)) return true;
 	}
 	const parent = node.parent;
 	// Object keys and element-access keys ('state-affiliated': …, services['registry']).
-	if ((ts.isPropertyAssignment(parent) && parent.name === node) || (ts.isElementAccessExpression(parent) && parent.argumentExpression === node)) return true;
+	if (
+		(ts.isPropertyAssignment(parent) && parent.name === node) ||
+		(ts.isElementAccessExpression(parent) && parent.argumentExpression === node)
+	)
+		return true;
 	return false;
 }
 
@@ -160,12 +167,26 @@ describe('the concatenation guard', () => {
 			const g: 'bold' | 'italic' = 'bold';
 			const h = new UserFacingError('NOT_FOUND', 'No actor matches that.');
 		`;
-		expect(offenders('sample.ts', sample).map((o) => o.text)).toEqual(['No events match the dataset.', 'Type', ' events, ', ' sources', 'No actor matches that.']);
+		expect(offenders('sample.ts', sample).map((o) => o.text)).toEqual([
+			'No events match the dataset.',
+			'Type',
+			' events, ',
+			' sources',
+			'No actor matches that.',
+		]);
 	});
 
 	it('covers the files the design names', () => {
-		for (const f of ['commands/timeline.ts', 'src/core/dispatch.ts', 'src/core/present.ts', 'src/briefing/compose-briefing.ts', 'src/render/plain-text.ts',
-	'src/render/terminal-text.ts', 'src/platforms/telegram/render-telegram.ts', 'src/platforms/discord/render-discord.ts']) {
+		for (const f of [
+			'commands/timeline.ts',
+			'src/core/dispatch.ts',
+			'src/core/present.ts',
+			'src/briefing/compose-briefing.ts',
+			'src/render/plain-text.ts',
+			'src/render/terminal-text.ts',
+			'src/platforms/telegram/render-telegram.ts',
+			'src/platforms/discord/render-discord.ts',
+		]) {
 			expect(GUARDED).toContain(f);
 		}
 	});

@@ -7,8 +7,10 @@ import { cleanupDatasets, demoDataset, loadFixture } from '../helpers/dataset-fi
 afterAll(cleanupDatasets);
 
 const FILES = {
-	'story.yaml': 'story:\n  title: T\n  summary: S\n  timezone: Asia/Baku\n  status: developing\n  titles: { ru: Т, fa: ت }\n  summaries: { ru-RU: С }\n',
-	'outlets.yaml': 'outlets:\n  - id: al-ahed\n    name: Al-Ahed\n    kind: affiliated\n    party: Hezbollah\n    parties: { ru: «Хезболла» }\n    note: Hezbollah\'s site.\n    notes: { ru: Сайт «Хезболлы». }\n',
+	'story.yaml':
+		'story:\n  title: T\n  summary: S\n  timezone: Asia/Baku\n  status: developing\n  titles: { ru: Т, fa: ت }\n  summaries: { ru-RU: С }\n',
+	'outlets.yaml':
+		"outlets:\n  - id: al-ahed\n    name: Al-Ahed\n    kind: affiliated\n    party: Hezbollah\n    parties: { ru: «Хезболла» }\n    note: Hezbollah's site.\n    notes: { ru: Сайт «Хезболлы». }\n",
 	'sources.yaml': 'sources:\n  - id: wire-1\n    outlet: al-ahed\n    url: https://example.org/1\n    language: en\n',
 	'vocabulary.yaml': 'topics:\n  - id: odd-topic\n    label: an odd topic\n    labels: { ru: странная тема }\n',
 	'events/2025-06-27-first.yaml': `events:
@@ -55,9 +57,11 @@ describe('missing translations', () => {
 		expect(missingTranslations(ds, ['fa'])[1]).toMatchObject({ kind: 'event', file: 'events/2025-06-27-first.yaml' });
 	});
 
-	it('finds nothing missing in the demo story\'s outlets, topics and tags', async () => {
+	it("finds nothing missing in the demo story's outlets, topics and tags", async () => {
 		const ds = await demoDataset();
-		const mine = missingTranslations(ds, ['ru', 'az', 'fa']).filter((m) => m.kind === 'outlet' || m.kind === 'topic' || m.kind === 'tag' || m.kind === 'role');
+		const mine = missingTranslations(ds, ['ru', 'az', 'fa']).filter(
+			(m) => m.kind === 'outlet' || m.kind === 'topic' || m.kind === 'tag' || m.kind === 'role',
+		);
 		expect(mine).toEqual([]);
 	});
 });

@@ -32,21 +32,42 @@ beforeAll(async () => {
 	core = testCore(ds);
 	const raid = ds.event('yekaterinburg-raids')!;
 	const untranslated = new Set(raid.claimIds);
-	const only = (r: Readonly<Record<string, string>>, ...langs: string[]) => Object.fromEntries(Object.entries(r).filter(([k]) => langs.includes(k)));
+	const only = (r: Readonly<Record<string, string>>, ...langs: string[]) =>
+		Object.fromEntries(Object.entries(r).filter(([k]) => langs.includes(k)));
 	partial = DatasetSnapshot.fromRecords(
 		ds.story,
 		[...ds.eachActor()],
 		[...ds.eachSource()],
-		ds.timeline().map((e) => (e.id === raid.id ? { ...e, titles: only(e.titles, 'az'), summaries: only(e.summaries, 'ru'), notes: {} } : e)),
+		ds
+			.timeline()
+			.map((e) => (e.id === raid.id ? { ...e, titles: only(e.titles, 'az'), summaries: only(e.summaries, 'ru'), notes: {} } : e)),
 		[...ds.eachClaim()].map((c) => (untranslated.has(c.id) ? { ...c, translations: {} } : c)),
 		ds.version,
 		ds.loadedAt,
 	);
 });
 const askPartial = async (line: string, locale: string) =>
-	renderPlainText((await testCore(partial).handle({ line, requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false }, place: { platform: 'console', channelId: 'c', kind: 'console' }, locale })).reply);
+	renderPlainText(
+		(
+			await testCore(partial).handle({
+				line,
+				requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false },
+				place: { platform: 'console', channelId: 'c', kind: 'console' },
+				locale,
+			})
+		).reply,
+	);
 const ask = async (line: string, locale: string) =>
-	renderPlainText((await core.handle({ line, requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false }, place: { platform: 'console', channelId: 'c', kind: 'console' }, locale })).reply);
+	renderPlainText(
+		(
+			await core.handle({
+				line,
+				requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false },
+				place: { platform: 'console', channelId: 'c', kind: 'console' },
+				locale,
+			})
+		).reply,
+	);
 
 describe('the Translator and dataset text', () => {
 	it('takes the translation for the reader, by exact tag or by base language', () => {
@@ -83,7 +104,9 @@ describe('the Translator and dataset text', () => {
 		]);
 		expect(createTranslator('en').t('timeline.range', { n: 1, first: 'a', last: 'b' })).toBe('1 event, a to b');
 		expect(createTranslator('fa').t('actor.events', { n: 12 })).toBe('رویدادها (۱۲)');
-		expect(createTranslator('az').t('export.summary', { file: 'f', events: 3, sources: 1, version: 'v' })).toBe('f: 3 hadisə, 1 mənbə (məlumat bazasının versiyası v).');
+		expect(createTranslator('az').t('export.summary', { file: 'f', events: 3, sources: 1, version: 'v' })).toBe(
+			'f: 3 hadisə, 1 mənbə (məlumat bazasının versiyası v).',
+		);
 		expect(createTranslator('en').number(4096)).toBe('4096');
 		expect(createTranslator('ru').number(12345)).toBe('12\u00a0345');
 		const raid = ds.event('yekaterinburg-raids')!;
@@ -121,7 +144,8 @@ describe('replies', () => {
 	});
 
 	it('never add the note in English', async () => {
-		for (const line of ['/event yekaterinburg-raids', '/briefing date:2025-06-30', '/help']) expect(await ask(line, 'en')).not.toMatch(/not yet translated/u);
+		for (const line of ['/event yekaterinburg-raids', '/briefing date:2025-06-30', '/help'])
+			expect(await ask(line, 'en')).not.toMatch(/not yet translated/u);
 	});
 
 	it('compose the briefing in the pinned language, noting untranslated text once', () => {

@@ -9,17 +9,27 @@ describe('formatMessage', () => {
 	it('fills placeholders and leaves unknown ones visible', () => {
 		expect(formatMessage('Hello {name}, {missing}', { name: 'Ann' }, 'en')).toBe('Hello Ann, {missing}');
 	});
-	it('chooses plural forms by the locale\'s rules', () => {
+	it("chooses plural forms by the locale's rules", () => {
 		expect([1, 2, 5].map((n) => formatMessage(EVENTS, { n }, 'en'))).toEqual(['1 event', '2 events', '5 events']);
-		expect([1, 2, 5, 21, 22, 25, 11].map((n) => formatMessage(RU, { n }, 'ru'))).toEqual(['1 событие', '2 события', '5 событий', '21 событие', '22 события', '25 событий', '11 событий']);
+		expect([1, 2, 5, 21, 22, 25, 11].map((n) => formatMessage(RU, { n }, 'ru'))).toEqual([
+			'1 событие',
+			'2 события',
+			'5 событий',
+			'21 событие',
+			'22 события',
+			'25 событий',
+			'11 событий',
+		]);
 		expect(formatMessage('{n, plural, =0 {none} one {# hadisə} other {# hadisə}}', { n: 0 }, 'az')).toBe('none');
 	});
-	it('writes numbers the locale\'s way', () => {
+	it("writes numbers the locale's way", () => {
 		expect(formatMessage('{n}', { n: 12345 }, 'ru')).toBe('12\u00a0345');
 		expect(formatMessage('{n}', { n: 5 }, 'fa')).toBe('۵');
 	});
 	it('nests placeholders inside plural branches', () => {
-		expect(formatMessage('{n, plural, one {# event by {who}} other {# events by {who}}}', { n: 2, who: 'TASS' }, 'en')).toBe('2 events by TASS');
+		expect(formatMessage('{n, plural, one {# event by {who}} other {# events by {who}}}', { n: 2, who: 'TASS' }, 'en')).toBe(
+			'2 events by TASS',
+		);
 	});
 	it('lists placeholders', () => {
 		expect(placeholders(`{who} said ${EVENTS}`)).toEqual(['n', 'who']);

@@ -66,14 +66,20 @@ describe('Discord slash commands', () => {
 		});
 
 		it('reads the registration with its localizations, so a second deploy sends nothing', async () => {
-			const config = createConfig({ DISCORD_TOKEN: 'i18n-token-abcdefghijkl', DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot });
+			const config = createConfig({
+				DISCORD_TOKEN: 'i18n-token-abcdefghijkl',
+				DISCORD_APP_ID: standIn.appId,
+				DISCORD_API_ROOT: standIn.apiRoot,
+			});
 			expect((await deployCommands({ config, registry, guildId: '200000000000000007' })).changed).toBe(true);
 			const again = await deployCommands({ config, registry, guildId: '200000000000000007' });
 			expect(again.changed).toBe(false);
 			const get = standIn.calls.filter((c) => c.method === 'GET' && c.path.endsWith('/commands')).at(-1)!;
 			expect(get.query['with_localizations']).toBe('true');
 			const put = standIn.calls.filter((c) => c.method === 'PUT').at(-1)!;
-			const sent = (put.body as unknown as { name: string; name_localizations?: Record<string, string> }[]).find((c) => c.name === 'subscribe')!;
+			const sent = (put.body as unknown as { name: string; name_localizations?: Record<string, string> }[]).find(
+				(c) => c.name === 'subscribe',
+			)!;
 			expect(sent.name_localizations).toEqual({ ru: 'подписаться' });
 		});
 	});
@@ -94,7 +100,13 @@ describe('Discord slash commands', () => {
 });
 
 describe('Telegram command menus', () => {
-	const core = new Core({ registry, dataset: () => makeDataset(), clock: () => new Date(), logger: silentLogger(), services: { registry } });
+	const core = new Core({
+		registry,
+		dataset: () => makeDataset(),
+		clock: () => new Date(),
+		logger: silentLogger(),
+		services: { registry },
+	});
 
 	it('are published in English without a language_code and in ru, az and fa with theirs', () => {
 		const menus = commandMenus(core, ['42']);
@@ -110,7 +122,9 @@ describe('Telegram command menus', () => {
 				}
 			}
 		}
-		const describe = (lang: string | undefined, command: string) => menus.find((m) => m.language_code === lang && m.scope.type === 'default')!.commands.find((c) => c.command === command)!.description;
+		const describe = (lang: string | undefined, command: string) =>
+			menus.find((m) => m.language_code === lang && m.scope.type === 'default')!.commands.find((c) => c.command === command)!
+				.description;
 		expect(describe(undefined, 'timeline')).toBe(registry.get('timeline')!.data.description);
 		expect(describe('ru', 'timeline')).toMatch(/^События/u);
 		expect(describe('az', 'timeline')).toMatch(/^Hadisələr/u);
@@ -118,7 +132,12 @@ describe('Telegram command menus', () => {
 	});
 
 	it('answer in the language_code the update carries', async () => {
-		const r = await core.handle({ line: '/subscriptions', requester: { platform: 'telegram', userId: '5', displayName: 'x', isChannelAdmin: false, isOwner: false }, place: { platform: 'telegram', channelId: '5', kind: 'private' }, locale: 'az' });
+		const r = await core.handle({
+			line: '/subscriptions',
+			requester: { platform: 'telegram', userId: '5', displayName: 'x', isChannelAdmin: false, isOwner: false },
+			place: { platform: 'telegram', channelId: '5', kind: 'private' },
+			locale: 'az',
+		});
 		expect(renderPlainText(r.reply)).toContain('Gündəlik brifinqlər burada mövcud deyil');
 	});
 });

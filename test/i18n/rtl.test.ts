@@ -26,16 +26,34 @@ function eachPersianLineIsRtl(text: string): void {
 const hostile = 'Ilham Aliyev <b>&amp; @everyone «Алиев»';
 const event = (i: number): Block => ({
 	kind: 'event',
-	date: createTranslator('fa').date({ text: '2025-06-27', start: { year: 2025, month: 6, day: 27, precision: 'day' }, approximate: false, earliestDay: 0, latestDay: 0 } as never),
+	date: createTranslator('fa').date({
+		text: '2025-06-27',
+		start: { year: 2025, month: 6, day: 27, precision: 'day' },
+		approximate: false,
+		earliestDay: 0,
+		latestDay: 0,
+	} as never),
 	title: i % 2 ? `${hostile} — Sputnik Azerbaijan raid #${i}` : 'یورش پلیس به دفتر اسپوتنیک در باکو',
 	actors: ['Kremlin', 'Кремль', 'مسعود پزشکیان'],
 	status: 'disputed',
 	id: `raid-${i}`,
 });
-const claim: Block = { kind: 'claim', by: 'МИД России & <Co>', stance: 'disputes', spans: [{ text: 'The detentions are unfriendly <i>actions</i>.' }], source: { publisher: 'TASS <state>', label: 'state <b>media</b>', url: 'https://tass.com/politics/1?a=1&b=2' } };
+const claim: Block = {
+	kind: 'claim',
+	by: 'МИД России & <Co>',
+	stance: 'disputes',
+	spans: [{ text: 'The detentions are unfriendly <i>actions</i>.' }],
+	source: { publisher: 'TASS <state>', label: 'state <b>media</b>', url: 'https://tass.com/politics/1?a=1&b=2' },
+};
 const persianReply = (n: number): Reply => ({
 	locale: 'fa',
-	blocks: [heading('گاه‌شمار: Sputnik'), para(bold('۳۸ رویداد')), ...Array.from({ length: n }, (_, i) => event(i)), claim, { kind: 'fields', fields: [{ name: 'شناسه', value: 'sputnik-azerbaijan-raid' }] }],
+	blocks: [
+		heading('گاه‌شمار: Sputnik'),
+		para(bold('۳۸ رویداد')),
+		...Array.from({ length: n }, (_, i) => event(i)),
+		claim,
+		{ kind: 'fields', fields: [{ name: 'شناسه', value: 'sputnik-azerbaijan-raid' }] },
+	],
 	paging: { page: 1, pages: 3, next: '/timeline page:2' },
 });
 
@@ -48,7 +66,12 @@ describe('bidi helpers', () => {
 	});
 	it('mark only lines that hold Persian and would start left to right', () => {
 		const text = ['Aliyev گفت', 'An English fallback line.', 'گفت Aliyev', `${isolate('/help')} را بفرستید`].join('\n');
-		expect(markRtlLines(text).split('\n')).toEqual([`${RLM}Aliyev گفت`, 'An English fallback line.', 'گفت Aliyev', `${RLM}${isolate('/help')} را بفرستید`]);
+		expect(markRtlLines(text).split('\n')).toEqual([
+			`${RLM}Aliyev گفت`,
+			'An English fallback line.',
+			'گفت Aliyev',
+			`${RLM}${isolate('/help')} را بفرستید`,
+		]);
 		expect(markRtlLines(markRtlLines(text))).toBe(markRtlLines(text));
 		expect(stripBidiMarks(markRtlLines(text))).toBe(stripBidiMarks(text));
 	});
@@ -79,7 +102,12 @@ describe('Telegram, Persian and mixed scripts', () => {
 			expect(m.length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
 			eachPersianLineIsRtl(visible(m));
 		}
-		const ids = [...messages.map(visible).join('\n').matchAll(/raid-(\d+)/gu)].map((m) => Number(m[1]));
+		const ids = [
+			...messages
+				.map(visible)
+				.join('\n')
+				.matchAll(/raid-(\d+)/gu),
+		].map((m) => Number(m[1]));
 		expect(ids).toEqual(Array.from({ length: 300 }, (_, i) => i));
 	});
 
@@ -126,7 +154,13 @@ describe('Discord, Persian and mixed scripts', () => {
 
 	it('fits a long Persian title and field into their limits with the RLM', () => {
 		const title = `Aliyev ${'گفت و گو '.repeat(100)}`;
-		const [m] = renderDiscord({ locale: 'fa', blocks: [heading(title), { kind: 'fields', fields: [{ name: `Name ${'نام '.repeat(200)}`, value: `x ${'مقدار '.repeat(400)}` }] }] });
+		const [m] = renderDiscord({
+			locale: 'fa',
+			blocks: [
+				heading(title),
+				{ kind: 'fields', fields: [{ name: `Name ${'نام '.repeat(200)}`, value: `x ${'مقدار '.repeat(400)}` }] },
+			],
+		});
 		expect(limitProblems(m!.embeds)).toEqual([]);
 		expect(m!.embeds[0]!.title!.startsWith(RLM)).toBe(true);
 		expect(m!.embeds[0]!.title!.length).toBeLessThanOrEqual(LIMITS.title);
@@ -134,7 +168,13 @@ describe('Discord, Persian and mixed scripts', () => {
 	});
 
 	it('writes its own words in Persian and keeps mentions inert', () => {
-		const [m] = renderDiscord({ locale: 'fa', blocks: [claim, { kind: 'sources', sources: [{ publisher: '@everyone TASS', url: 'https://tass.com/x', label: 'رسانهٔ دولتی روسیه' }] }] });
+		const [m] = renderDiscord({
+			locale: 'fa',
+			blocks: [
+				claim,
+				{ kind: 'sources', sources: [{ publisher: '@everyone TASS', url: 'https://tass.com/x', label: 'رسانهٔ دولتی روسیه' }] },
+			],
+		});
 		const d = m!.embeds[0]!.description!;
 		expect(d).toContain('ادعای مخالف از سوی');
 		expect(d).toContain('رسانهٔ دولتی روسیه');

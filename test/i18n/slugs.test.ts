@@ -42,8 +42,11 @@ describe('role and topic slugs', () => {
 		}
 	});
 
-	it('take the dataset\'s labels first, in the reader\'s language, then the catalog', async () => {
-		const own = await loadFixture({ 'vocabulary.yaml': 'topics:\n  - id: cause-of-death\n    label: how they died\n    labels: { ru: как они погибли }\nroles:\n  - id: envoy\n    label: envoy\n' });
+	it("take the dataset's labels first, in the reader's language, then the catalog", async () => {
+		const own = await loadFixture({
+			'vocabulary.yaml':
+				'topics:\n  - id: cause-of-death\n    label: how they died\n    labels: { ru: как они погибли }\nroles:\n  - id: envoy\n    label: envoy\n',
+		});
 		cleanupDatasets();
 		expect(topicLabel(createTranslator('en'), 'cause-of-death', own)).toBe('how they died');
 		expect(topicLabel(createTranslator('ru'), 'cause-of-death', own)).toBe('как они погибли');

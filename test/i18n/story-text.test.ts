@@ -29,11 +29,30 @@ beforeAll(async () => {
 	// Persian is left out here to show the fallback; the demo story has it (test/dataset/demo-translations).
 	const withoutFa = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'fa'));
 	const story = { ...demo.story, titles: withoutFa(written.titles!), summaries: withoutFa(written.summaries!) };
-	ds = DatasetSnapshot.fromRecords(story, [...demo.eachActor()], [...demo.eachSource()], [...demo.eachEvent()], [...demo.eachClaim()], demo.version, demo.loadedAt);
+	ds = DatasetSnapshot.fromRecords(
+		story,
+		[...demo.eachActor()],
+		[...demo.eachSource()],
+		[...demo.eachEvent()],
+		[...demo.eachClaim()],
+		demo.version,
+		demo.loadedAt,
+	);
 });
 
 const ask = async (line: string, locale: string) =>
-	stripBidiMarks(renderPlainText((await testCore(ds).handle({ line, requester: TEST_REQUESTER, place: { platform: 'telegram', channelId: 'c', kind: 'group' }, locale })).reply));
+	stripBidiMarks(
+		renderPlainText(
+			(
+				await testCore(ds).handle({
+					line,
+					requester: TEST_REQUESTER,
+					place: { platform: 'telegram', channelId: 'c', kind: 'group' },
+					locale,
+				})
+			).reply,
+		),
+	);
 
 describe('the story title and summary', () => {
 	it('are taken from the translations for the reader, and counted when missing', () => {

@@ -28,7 +28,14 @@ afterEach(() => {
 
 const NOW = new Date('2025-07-01T06:00:00Z');
 
-const input = { platform: 'telegram' as const, channelId: '-100', time: '09:00', timezone: 'Asia/Baku', quiet: false, createdBy: 'telegram:1' };
+const input = {
+	platform: 'telegram' as const,
+	channelId: '-100',
+	time: '09:00',
+	timezone: 'Asia/Baku',
+	quiet: false,
+	createdBy: 'telegram:1',
+};
 
 describe('migrations 4 and 5 and the SQLite store', () => {
 	it('adds the language column to an existing database, keeping its rows unpinned', () => {
@@ -42,7 +49,12 @@ describe('migrations 4 and 5 and the SQLite store', () => {
 		cleanups.push(() => stores.close());
 		expect(schemaVersion(stores.db)).toBeGreaterThanOrEqual(4);
 		expect(MIGRATIONS.find((m) => m.version === 4)?.sql).toMatch(/^ALTER TABLE subscriptions ADD COLUMN language/u);
-		expect(migrationSql(MIGRATIONS.find((m) => m.version === 5)!, 'sqlite')).toMatch(/CREATE TABLE channel_settings/u);
+		expect(
+			migrationSql(
+				MIGRATIONS.find((m) => m.version === 5)!,
+				'sqlite',
+			),
+		).toMatch(/CREATE TABLE channel_settings/u);
 		return stores.subscriptions.get('telegram', 'kept').then((s) => {
 			expect(s?.channelId).toBe('kept');
 			expect(s?.language).toBeUndefined();
@@ -61,7 +73,8 @@ describe('migrations 4 and 5 and the SQLite store', () => {
 
 describe('briefings in the pinned language', () => {
 	it('compose once per language: the language is part of the composition key', () => {
-		const o = (language?: 'ru') => ({ subscription: sub({ id: 1, ...(language ? { language } : {}) }), localDate: '2025-07-01', scheduledInstant: NOW }) as never;
+		const o = (language?: 'ru') =>
+			({ subscription: sub({ id: 1, ...(language ? { language } : {}) }), localDate: '2025-07-01', scheduledInstant: NOW }) as never;
 		expect(briefingKey(o(), 'v1')).not.toBe(briefingKey(o('ru'), 'v1'));
 		expect(briefingKey(o(), 'v1')).toMatch(/\|en$/u);
 	});
@@ -71,7 +84,11 @@ describe('briefings in the pinned language', () => {
 		cleanups.push(t.cleanup);
 		const stores = openSqliteStores(path.join(t.dir, 'sitrep.db'));
 		cleanups.push(() => stores.close());
-		seedSubscriptions(stores.db, [{ channelId: 'en-1' }, { channelId: 'en-2' }, { channelId: 'ru-1' }, { channelId: 'ru-2' }, { channelId: 'fa-1' }], '2025-06-30T00:00:00.000Z');
+		seedSubscriptions(
+			stores.db,
+			[{ channelId: 'en-1' }, { channelId: 'en-2' }, { channelId: 'ru-1' }, { channelId: 'ru-2' }, { channelId: 'fa-1' }],
+			'2025-06-30T00:00:00.000Z',
+		);
 		stores.db.prepare("UPDATE subscriptions SET language = substr(channel_id, 1, 2) WHERE channel_id NOT LIKE 'en-%'").run();
 		const sender = new FakeSender();
 		const compositions: BriefingRequest[] = [];
@@ -110,7 +127,14 @@ describe('a language pinned for the channel', () => {
 		// As the composition root (src/app.ts) does: the store's channel languages reach the core as localePin.
 		const pin = withStore ? channelLanguagePin(stores.subscriptions) : undefined;
 		const services = withStore ? { registry, subscriptions: stores.subscriptions } : { registry };
-		const core = new Core({ registry, dataset: () => makeDataset(), clock: () => NOW, logger: silentLogger(), services, ...(pin ? { localePin: pin } : {}) });
+		const core = new Core({
+			registry,
+			dataset: () => makeDataset(),
+			clock: () => NOW,
+			logger: silentLogger(),
+			services,
+			...(pin ? { localePin: pin } : {}),
+		});
 		const ask = async (line: string, locale?: string, who = admin) => {
 			const r = await core.handle({ line, requester: who, place: group, ...(locale ? { locale } : {}) });
 			return { text: renderPlainText(r.reply), kind: r.outcome.kind };
@@ -149,7 +173,14 @@ describe('a language pinned for the channel', () => {
 		stores.db.prepare("UPDATE subscriptions SET language = 'ru' WHERE channel_id = 'own-pin'").run();
 		for (const c of ['plain', 'own-pin']) await stores.subscriptions.setChannelLanguage('telegram', c, 'az', 'telegram:1', NOW);
 		const sender = new FakeSender();
-		const runner = createTickRunner({ store: stores.subscriptions, ledger: stores.ledger, senders: new Map<Platform, PlatformSender>([['telegram', sender]]), dataset: () => makeDataset(), logger: silentLogger(), catchupMinutes: 120 });
+		const runner = createTickRunner({
+			store: stores.subscriptions,
+			ledger: stores.ledger,
+			senders: new Map<Platform, PlatformSender>([['telegram', sender]]),
+			dataset: () => makeDataset(),
+			logger: silentLogger(),
+			catchupMinutes: 120,
+		});
 		expect(await runner.runTick(NOW)).toMatchObject({ sent: 2, compositions: 2 });
 		const text = (channel: string) => renderPlainText(sender.sends.find((s) => s.channelId === channel)!.reply);
 		expect(text('plain')).toMatch(/^## Brifinq, 1 iyul 2025/mu);

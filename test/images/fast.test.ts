@@ -18,7 +18,9 @@ import { syntheticDataset } from './synthetic.js';
 
 afterAll(closeImageWorkers);
 
-const OPTIONS = { font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY } } satisfies ResvgRenderOptions;
+const OPTIONS = {
+	font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+} satisfies ResvgRenderOptions;
 
 /** Mean absolute difference per channel (0–255) between two renderings of the same size. */
 function meanDiff(a: string, b: string): number {
@@ -56,8 +58,14 @@ describe('the event cap', () => {
 
 	it('is applied to the pictures commands attach, and the alt text says so', async () => {
 		clearImageCache();
-		const [img] = await timelineAttachment({ services: { images: true }, dataset: ds, logger: silentLogger() }, [...ds.eachEvent()], 'All');
-		expect(img!.alt).toMatch(new RegExp(`^Timeline of ${MAX_IMAGE_EVENTS} events .* ${1000 - MAX_IMAGE_EVENTS} more events are not drawn\\.$`, 'u'));
+		const [img] = await timelineAttachment(
+			{ services: { images: true }, dataset: ds, logger: silentLogger() },
+			[...ds.eachEvent()],
+			'All',
+		);
+		expect(img!.alt).toMatch(
+			new RegExp(`^Timeline of ${MAX_IMAGE_EVENTS} events .* ${1000 - MAX_IMAGE_EVENTS} more events are not drawn\\.$`, 'u'),
+		);
 		expect(pngSize(img!.png).width).toBe(1200);
 	});
 });
@@ -157,7 +165,9 @@ describe('text blended in from glyph masks', async () => {
 		expect(outlined).toContain(`font-family="&apos;${ARABIC_FAMILY}&apos;, &apos;DejaVu Sans&apos;"`);
 		expect(outlined).toContain('گاه‌شمار');
 		const full = new Resvg(outlined.replaceAll(`&apos;${ARABIC_FAMILY}&apos;, `, ''), OPTIONS).render().pixels;
-		const subset = new Resvg(outlined, { font: { ...OPTIONS.font, fontFiles: [ARABIC_FONT_FILES.normal, ARABIC_FONT_FILES.bold, FONT_FILES.normal, FONT_FILES.bold] } }).render().pixels;
+		const subset = new Resvg(outlined, {
+			font: { ...OPTIONS.font, fontFiles: [ARABIC_FONT_FILES.normal, ARABIC_FONT_FILES.bold, FONT_FILES.normal, FONT_FILES.bold] },
+		}).render().pixels;
 		expect(subset.equals(full)).toBe(true);
 	});
 

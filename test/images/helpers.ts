@@ -15,7 +15,9 @@ export function pngSize(png: Uint8Array): { width: number; height: number } {
 
 /** Distinct RGBA colours and the share of non-white pixels in the rendered SVG. */
 export function pixelStats(svg: string): { colours: number; inked: number } {
-	const img = new Resvg(svg, { font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY } }).render();
+	const img = new Resvg(svg, {
+		font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+	}).render();
 	const px = img.pixels;
 	const colours = new Set<number>();
 	let inked = 0;
@@ -45,7 +47,8 @@ export function assertWellFormedXml(xml: string): void {
 		const tag = xml.slice(lt + 1, gt);
 		const m = /^(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)$/u.exec(tag);
 		if (!m) throw new Error(`malformed tag <${tag.slice(0, 80)}>`);
-		if (m[3]!.replace(/"[^"]*"/gu, (v) => v.replace(entity, '')).match(/"[^"]*&[^"]*"/u)) throw new Error(`bare & in attribute of <${m[2]!}>`);
+		if (m[3]!.replace(/"[^"]*"/gu, (v) => v.replace(entity, '')).match(/"[^"]*&[^"]*"/u))
+			throw new Error(`bare & in attribute of <${m[2]!}>`);
 		if (m[1]) {
 			if (stack.pop() !== m[2]) throw new Error(`mismatched </${m[2]!}>`);
 		} else if (!m[4]) stack.push(m[2]!);
@@ -114,7 +117,8 @@ export function decodePng(png: Uint8Array): DecodedPng {
 		p += 12 + len;
 	}
 	if (!ended) throw new Error('no IEND');
-	if (depth !== 8 || (type !== 6 && type !== 2) || interlace !== 0) throw new Error(`unsupported PNG: depth ${depth}, colour type ${type}, interlace ${interlace}`);
+	if (depth !== 8 || (type !== 6 && type !== 2) || interlace !== 0)
+		throw new Error(`unsupported PNG: depth ${depth}, colour type ${type}, interlace ${interlace}`);
 	const bpp = type === 6 ? 4 : 3;
 	const stride = width * bpp;
 	const raw = inflateSync(Buffer.concat(idat));
@@ -150,7 +154,9 @@ export function decodePng(png: Uint8Array): DecodedPng {
 
 /** The leftmost and rightmost inked (non-white) columns of the rendered SVG between rows y0 and y1. */
 export function inkedColumns(svg: string, y0: number, y1: number): { left: number; right: number } {
-	const img = new Resvg(svg, { font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY } }).render();
+	const img = new Resvg(svg, {
+		font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+	}).render();
 	const px = img.pixels;
 	let left = Infinity;
 	let right = -Infinity;

@@ -58,7 +58,15 @@ describe('a timeline picture in Russian and Persian', async () => {
 		expect(layoutTimeline(ds, [...ds.eachEvent()], { i18n: ru }).title).toBe('Российско-азербайджанский разлад 2025 года');
 		expect(layoutTimeline(ds, [...ds.eachEvent()], { i18n: fa }).title).toBe('شکاف روسیه و جمهوری آذربایجان در سال ۲۰۲۵');
 		// A story with no Persian title is headed in English.
-		const noFa = DatasetSnapshot.fromRecords({ ...ds.story, titles: { ru: ds.story.titles!['ru']! } }, [...ds.eachActor()], [...ds.eachSource()], [...ds.eachEvent()], [...ds.eachClaim()], ds.version, ds.loadedAt);
+		const noFa = DatasetSnapshot.fromRecords(
+			{ ...ds.story, titles: { ru: ds.story.titles!['ru']! } },
+			[...ds.eachActor()],
+			[...ds.eachSource()],
+			[...ds.eachEvent()],
+			[...ds.eachClaim()],
+			ds.version,
+			ds.loadedAt,
+		);
 		expect(layoutTimeline(noFa, [...noFa.eachEvent()], { i18n: fa }).title).toBe(ds.story.title);
 	});
 
@@ -68,7 +76,8 @@ describe('a timeline picture in Russian and Persian', async () => {
 		assertWellFormedXml(svg);
 		expect(layout.lanes.map((l) => l.name)).toEqual(['Россия', 'Азербайджан', 'Иран', 'Другие']);
 		expect(layout.subtitle).toMatch(/^38 событий · 25 дек\. 2024 г\. – 30 дек\. 2025 г\. · полосы/u);
-		for (const text of ['точная дата', 'оспаривается', '>янв. 2025 г.<', '>Россия</tspan>', ' · 19 событий']) expect(svg).toContain(text);
+		for (const text of ['точная дата', 'оспаривается', '>янв. 2025 г.<', '>Россия</tspan>', ' · 19 событий'])
+			expect(svg).toContain(text);
 		// Titles come from the dataset's Russian translations.
 		const raids = layout.marks.find((m) => m.event.id === [...ds.eachEvent()].find((e) => e.titles['ru'])!.id)!;
 		expect(raids.label).toMatch(/\p{Script=Cyrillic}/u);
@@ -97,11 +106,15 @@ describe('a timeline picture in Russian and Persian', async () => {
 	});
 
 	it('lays a Persian picture out right to left: title, legend (first item rightmost, swatch before text) and lane heads against the right edge', () => {
-		for (const [i18n, rtl] of [[fa, true], [createTranslator('en'), false]] as const) {
+		for (const [i18n, rtl] of [
+			[fa, true],
+			[createTranslator('en'), false],
+		] as const) {
 			const layout = layoutTimeline(ds, [...ds.eachEvent()], { i18n });
 			const items = layout.legend.items.filter((it) => it.y === layout.legend.items[0]!.y);
 			expect(items.length).toBeGreaterThan(2);
-			for (let k = 1; k < items.length; k++) expect(rtl ? items[k]!.x < items[k - 1]!.x : items[k]!.x > items[k - 1]!.x, i18n.locale).toBe(true);
+			for (let k = 1; k < items.length; k++)
+				expect(rtl ? items[k]!.x < items[k - 1]!.x : items[k]!.x > items[k - 1]!.x, i18n.locale).toBe(true);
 			for (const it of items) {
 				expect(it.textAnchor).toBe(rtl ? 'end' : 'start');
 				expect(rtl ? it.textX < it.x : it.textX > it.x).toBe(true);
@@ -128,7 +141,7 @@ describe('a timeline picture in Russian and Persian', async () => {
 		}
 	});
 
-	it('mirrors the relations picture\'s legend for a Persian reader', () => {
+	it("mirrors the relations picture's legend for a Persian reader", () => {
 		const aliyev = ds.actor('ilham-aliyev')!;
 		const faSvg = relationsSvg(ds, aliyev.id, { i18n: fa });
 		const enSvg = relationsSvg(ds, aliyev.id, { i18n: createTranslator('en') });
@@ -144,7 +157,10 @@ describe('a timeline picture in Russian and Persian', async () => {
 		// isolated forms: a shaper that joins them draws a shorter word.
 		const options = { font: { fontFiles: [FONT_FILES.normal], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY } };
 		const width = (word: string): number => {
-			const bbox = new Resvg(`<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60"><text x="10" y="40" font-size="30">${word}</text></svg>`, options).getBBox();
+			const bbox = new Resvg(
+				`<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60"><text x="10" y="40" font-size="30">${word}</text></svg>`,
+				options,
+			).getBBox();
 			return bbox?.width ?? 0;
 		};
 		const joined = width('رویداد');
@@ -157,7 +173,12 @@ describe('a timeline picture in Russian and Persian', async () => {
 		clearImageCache();
 		const events = [...ds.eachEvent()].filter((e) => e.date.earliestDay >= 20266 && e.date.latestDay <= 20279);
 		const img = await timelineImage(ds, events, 'Хронология', ru);
-		expect(img.alt).toMatch(new RegExp(`^Хронология: ${events.length} событ[а-я]+ с 27 июн\\. 2025 г\\. по 10 июл\\. 2025 г\\., по стране первого участника: Азербайджан — \\d+, Россия — \\d+`, 'u'));
+		expect(img.alt).toMatch(
+			new RegExp(
+				`^Хронология: ${events.length} событ[а-я]+ с 27 июн\\. 2025 г\\. по 10 июл\\. 2025 г\\., по стране первого участника: Азербайджан — \\d+, Россия — \\d+`,
+				'u',
+			),
+		);
 		expect(img.alt).toMatch(/оспаривается: \d+, исправлено: 1\.$/u);
 		const persian = await timelineImage(ds, events, 'گاه‌شمار', fa);
 		expect(persian.alt).toMatch(/^گاه‌شمار [۰-۹]+ رویداد از/u);

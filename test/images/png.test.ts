@@ -8,7 +8,10 @@ import { timelineSvg } from '../../src/images/timeline-svg.js';
 import { demoDataset } from '../helpers/dataset-fixture.js';
 import { decodePng, pngSize } from './helpers.js';
 
-const OPTIONS: ResvgRenderOptions = { font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY }, logLevel: 'off' };
+const OPTIONS: ResvgRenderOptions = {
+	font: { fontFiles: [FONT_FILES.normal, FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+	logLevel: 'off',
+};
 
 describe('PNG encoding', async () => {
 	const ds = await demoDataset();
@@ -36,7 +39,8 @@ describe('PNG encoding', async () => {
 	it('is read back by resvg as the same picture', () => {
 		const png = Buffer.from(renderPng(svg));
 		const { width, height } = pngSize(png);
-		const wrapper = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}">` +
+		const wrapper =
+			`<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}">` +
 			`<image x="0" y="0" width="${width}" height="${height}" image-rendering="optimizeSpeed" xlink:href="data:image/png;base64,${png.toString('base64')}"/></svg>`;
 		const back = new Resvg(wrapper, OPTIONS).render().pixels;
 		const original = new Resvg(svg, OPTIONS).render().pixels;
@@ -44,7 +48,8 @@ describe('PNG encoding', async () => {
 	});
 
 	it('stores straight colour for pixels that are not opaque', () => {
-		const translucent = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect x="0" y="0" width="20" height="20" fill="#3366cc" fill-opacity="0.5"/><circle cx="30" cy="10" r="7" fill="#c62828"/></svg>';
+		const translucent =
+			'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect x="0" y="0" width="20" height="20" fill="#3366cc" fill-opacity="0.5"/><circle cx="30" cy="10" r="7" fill="#c62828"/></svg>';
 		const img = new Resvg(translucent, OPTIONS).render();
 		const ours = decodePng(encodePng(img.pixels, img.width, img.height));
 		const theirs = decodePng(img.asPng());

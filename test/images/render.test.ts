@@ -1,6 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { relationsImage, timelineImage } from '../../src/images/index.js';
-import { closeImageWorkers, configureImageWorkers, crashImageWorkerForTests, renderPng, renderPngOffThread } from '../../src/images/render-png.js';
+import {
+	closeImageWorkers,
+	configureImageWorkers,
+	crashImageWorkerForTests,
+	renderPng,
+	renderPngOffThread,
+} from '../../src/images/render-png.js';
 import { timelineSvg } from '../../src/images/timeline-svg.js';
 import { demoDataset } from '../helpers/dataset-fixture.js';
 import { pngSize } from './helpers.js';
@@ -66,7 +72,12 @@ describe('image attachments', async () => {
 		const img = await timelineImage(ds, events, 'Late June to early July');
 		expect(img.name).toBe('timeline.png');
 		expect(pngSize(img.png).width).toBe(1200);
-		expect(img.alt).toMatch(new RegExp(`^Timeline of ${events.length} events from 27 Jun 2025 to 10 Jul 2025 by side of the first actor: Azerbaijan \\d+, Russia \\d+`, 'u'));
+		expect(img.alt).toMatch(
+			new RegExp(
+				`^Timeline of ${events.length} events from 27 Jun 2025 to 10 Jul 2025 by side of the first actor: Azerbaijan \\d+, Russia \\d+`,
+				'u',
+			),
+		);
 		expect(img.alt).toMatch(/\d+ disputed, 1 corrected\.$/u);
 	});
 

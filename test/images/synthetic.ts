@@ -15,7 +15,41 @@ function prng(seed: number): () => number {
 	};
 }
 
-const WORDS = ['Ministry', 'summons', 'ambassador', 'court', 'remands', 'Səfərov', 'Сафаров', 'delegation', 'cancels', 'visit', 'talks', 'phone', 'call', 'Kremlin', 'Baku', 'Moscow', 'Tehran', 'protest', 'note', 'verbale', 'release', 'journalists', 'raid', 'office', 'crash', 'compensation', 'AZAL', 'Şuşa', 'Yekaterinburg', '"unfriendly"', 'actions', '&', 'diaspora'];
+const WORDS = [
+	'Ministry',
+	'summons',
+	'ambassador',
+	'court',
+	'remands',
+	'Səfərov',
+	'Сафаров',
+	'delegation',
+	'cancels',
+	'visit',
+	'talks',
+	'phone',
+	'call',
+	'Kremlin',
+	'Baku',
+	'Moscow',
+	'Tehran',
+	'protest',
+	'note',
+	'verbale',
+	'release',
+	'journalists',
+	'raid',
+	'office',
+	'crash',
+	'compensation',
+	'AZAL',
+	'Şuşa',
+	'Yekaterinburg',
+	'"unfriendly"',
+	'actions',
+	'&',
+	'diaspora',
+];
 const COUNTRIES = ['AZE', 'RUS', 'IRN', 'ARM', 'TUR', 'GEO', undefined];
 const STATUSES: EventStatus[] = ['confirmed', 'confirmed', 'confirmed', 'reported', 'reported', 'disputed', 'corrected'];
 
@@ -40,7 +74,16 @@ export function syntheticDataset(count: number, spanDays = 730, seed = 42): Data
 		names: {},
 		descriptions: {},
 	}));
-	actors.push({ id: 'actor-child', name: 'Affiliated person', aliases: [], type: 'person', description: 'Synthetic.', affiliations: ['actor-1'], names: {}, descriptions: {} });
+	actors.push({
+		id: 'actor-child',
+		name: 'Affiliated person',
+		aliases: [],
+		type: 'person',
+		description: 'Synthetic.',
+		affiliations: ['actor-1'],
+		names: {},
+		descriptions: {},
+	});
 	const start = 19723; // 2024-01-01
 	const clusters = [0.2, 0.5, 0.52, 0.9].map((f) => start + Math.floor(f * spanDays));
 	const events: StoryEvent[] = [];

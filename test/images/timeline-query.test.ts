@@ -15,7 +15,12 @@ afterAll(closeImageWorkers);
 describe('the /timeline picture by its question', () => {
 	const ds = syntheticDataset(600, 3650, 11);
 	const ctx = { services: { images: true }, dataset: ds, logger: silentLogger() };
-	const filters: TimelineFilter[] = [{}, { fromDay: [...ds.eachEvent()][100]!.date.earliestDay }, { status: 'disputed' }, { toDay: [...ds.eachEvent()][20]!.date.latestDay }];
+	const filters: TimelineFilter[] = [
+		{},
+		{ fromDay: [...ds.eachEvent()][100]!.date.earliestDay },
+		{ status: 'disputed' },
+		{ toDay: [...ds.eachEvent()][20]!.date.latestDay },
+	];
 
 	it('draws what the whole listed result draws: the same PNG and alt text, the rest counted', async () => {
 		for (const filter of filters) {

@@ -125,7 +125,9 @@ describe('timeline of the demo story', async () => {
 		expect(layout.marks.filter((m) => m.symbol === '⚠')).toHaveLength(disputed);
 		// One per disputed label, plus the legend's.
 		expect(svg.match(/>⚠ </gu)).toHaveLength(disputed + 1);
-		expect(layout.marks.filter((m) => m.symbol === '✎')).toHaveLength([...ds.eachEvent()].filter((e) => e.status === 'corrected').length);
+		expect(layout.marks.filter((m) => m.symbol === '✎')).toHaveLength(
+			[...ds.eachEvent()].filter((e) => e.status === 'corrected').length,
+		);
 		expect(layout.scale.unit).toBe('month');
 		expect(layout.legend.items.map((i) => i.kind)).toEqual(['point', 'bar', 'approximate', 'disputed', 'corrected']);
 	});

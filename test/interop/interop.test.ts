@@ -56,8 +56,10 @@ describe('TimelineJS JSON import (real file: women_in_computing.json)', () => {
 		expect(r.report).toEqual([expect.objectContaining({ where: 'events[1]', message: expect.stringMatching(/links no source URL/) })]);
 	});
 
-	it('imports every event when the timeline\'s own URL is given as the source', async () => {
-		const r = await importFile('timelinejs', `${FIX}/timelinejs/women_in_computing.json`, { sourceUrl: 'https://timeline.knightlab.com/examples/women-in-computing/' });
+	it("imports every event when the timeline's own URL is given as the source", async () => {
+		const r = await importFile('timelinejs', `${FIX}/timelinejs/women_in_computing.json`, {
+			sourceUrl: 'https://timeline.knightlab.com/examples/women-in-computing/',
+		});
 		expect((await validate(r.draft)).counts.events).toBe(10);
 		expect(r.report).toEqual([]);
 	});
@@ -77,7 +79,9 @@ describe('TimelineJS JSON import (real file: women_in_computing.json)', () => {
 	});
 
 	it('reads BCE years: TimelineJS -55 is 55 BC, astronomical -0054', () => {
-		const r = importTimelineJs({ events: [{ start_date: { year: -55 }, text: { headline: 'Caesar', text: '<a href="https://x.org/c">c</a>' } }] });
+		const r = importTimelineJs({
+			events: [{ start_date: { year: -55 }, text: { headline: 'Caesar', text: '<a href="https://x.org/c">c</a>' } }],
+		});
 		expect(r.draft.events[0]!.date).toBe('-0054');
 	});
 
@@ -110,7 +114,11 @@ describe('ACLED CSV import', () => {
 		expect(ds.event('acled-xyz1001')!.date.text).toBe('2025-06-27');
 		expect(ds.event('acled-xyz1002')!.date.text).toBe('~2025-06-14/2025-06-20');
 		expect(ds.event('acled-xyz1003')!.date.text).toBe('2025-06');
-		expect(ds.event('acled-xyz1002')!.actors.map((a) => a.actorId)).toEqual(['protesters-testland', 'labour-union-of-testland', 'students-testland']);
+		expect(ds.event('acled-xyz1002')!.actors.map((a) => a.actorId)).toEqual([
+			'protesters-testland',
+			'labour-union-of-testland',
+			'students-testland',
+		]);
 		expect(ds.event('acled-xyz1003')!.summary).toMatch(/attacked a village near Eastbury.*ACLED records 3 fatalities/);
 		expect(ds.event('acled-xyz1001')!.summary).toContain('according to "local media"');
 		expect(ds.actor('police-forces-of-testland-2000')!.type).toBe('security_force');
@@ -143,7 +151,11 @@ describe('ACLED CSV import', () => {
 describe('CSV', () => {
 	it('parses quotes, doubled quotes, newlines and CRLF, with record lines', () => {
 		const r = parseCsv('a,b\r\n"x, y","say ""hi"""\n"multi\nline",z\n');
-		expect(r.map((x) => x.fields)).toEqual([['a', 'b'], ['x, y', 'say "hi"'], ['multi\nline', 'z']]);
+		expect(r.map((x) => x.fields)).toEqual([
+			['a', 'b'],
+			['x, y', 'say "hi"'],
+			['multi\nline', 'z'],
+		]);
 		expect(r.map((x) => x.line)).toEqual([1, 2, 3]);
 	});
 	it('reports malformed quoting with its line', () => {
@@ -157,7 +169,9 @@ describe('CSV', () => {
 
 describe('HTML to text', () => {
 	it('drops tags and script content, decodes entities, keeps http links only', () => {
-		const r = htmlToText('<p>A &amp; B &lt;3 &#x41;</p><script>evil()</script><a href="javascript:x">j</a><a href=\'https://ok.org/\'>ok</a> 1 < 2');
+		const r = htmlToText(
+			'<p>A &amp; B &lt;3 &#x41;</p><script>evil()</script><a href="javascript:x">j</a><a href=\'https://ok.org/\'>ok</a> 1 < 2',
+		);
 		expect(r.text).toBe('A & B <3 A\njok 1 < 2');
 		expect(r.links).toEqual(['https://ok.org/']);
 	});

@@ -46,7 +46,10 @@ afterEach(async () => {
 });
 
 function worker(args: Record<string, unknown>): { child: ChildProcess; done: Promise<{ signal: NodeJS.Signals | null; out: string }> } {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'test/live/helpers/correction-worker.ts', JSON.stringify(args)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, ['--import', 'tsx', 'test/live/helpers/correction-worker.ts', JSON.stringify(args)], {
+		cwd: root,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let out = '';
 	let err = '';
 	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -56,7 +59,9 @@ function worker(args: Record<string, unknown>): { child: ChildProcess; done: Pro
 	});
 	const done = new Promise<{ signal: NodeJS.Signals | null; out: string }>((resolve, reject) => {
 		child.on('error', reject);
-		child.on('exit', (code, signal) => (code !== 0 && signal === null ? reject(new Error(`worker exited ${code}: ${err}`)) : resolve({ signal, out })));
+		child.on('exit', (code, signal) =>
+			code !== 0 && signal === null ? reject(new Error(`worker exited ${code}: ${err}`)) : resolve({ signal, out }),
+		);
 	});
 	return { child, done };
 }
@@ -73,13 +78,44 @@ describe('corrections and kill -9', () => {
 
 		// Before: every chat has an alert showing the event (sent fast, without pacing).
 		const stores = openSqliteStores(db);
-		for (const channelId of chatIds) await stores.subscriptions.upsert({ platform: 'telegram', channelId, time: '09:00', timezone: 'Asia/Baku', quiet: false, alerts: 'all', createdBy: 'test' }, new Date('2025-07-01T00:00:00Z'));
+		for (const channelId of chatIds)
+			await stores.subscriptions.upsert(
+				{ platform: 'telegram', channelId, time: '09:00', timezone: 'Asia/Baku', quiet: false, alerts: 'all', createdBy: 'test' },
+				new Date('2025-07-01T00:00:00Z'),
+			);
 		const clock = () => new Date(NOW);
-		const fast = new Pacer({ ...DEFAULT_PACING, perChatIntervalMs: 0, group: { count: 10_000, windowMs: 1000 }, global: { count: 10_000, windowMs: 1000 } }, retryAfterMs);
-		const sender = new TelegramSender(new Telegram(TOKEN, { apiRoot: standIn.apiRoot }), fast, new PageKeyStore({ ttlMs: 60_000, maxEntries: 10 }), silentLogger(), TOKEN);
+		const fast = new Pacer(
+			{
+				...DEFAULT_PACING,
+				perChatIntervalMs: 0,
+				group: { count: 10_000, windowMs: 1000 },
+				global: { count: 10_000, windowMs: 1000 },
+			},
+			retryAfterMs,
+		);
+		const sender = new TelegramSender(
+			new Telegram(TOKEN, { apiRoot: standIn.apiRoot }),
+			fast,
+			new PageKeyStore({ ttlMs: 60_000, maxEntries: 10 }),
+			silentLogger(),
+			TOKEN,
+		);
 		const holder = new DatasetHolder(await loadSnapshot(dataDir), clock);
-		const live = new LiveService({ store: stores.live, subscriptions: stores.subscriptions, senders: new Map<Platform, PlatformSender>([['telegram', sender]]), dataset: () => holder.current(), clock, logger: silentLogger() });
-		const reloader = new Reloader({ holder, dataDir, logger: silentLogger(), clock, onSwap: async (next, previous, diff) => void (await live.afterSwap(next, diff, previous)) });
+		const live = new LiveService({
+			store: stores.live,
+			subscriptions: stores.subscriptions,
+			senders: new Map<Platform, PlatformSender>([['telegram', sender]]),
+			dataset: () => holder.current(),
+			clock,
+			logger: silentLogger(),
+		});
+		const reloader = new Reloader({
+			holder,
+			dataDir,
+			logger: silentLogger(),
+			clock,
+			onSwap: async (next, previous, diff) => void (await live.afterSwap(next, diff, previous)),
+		});
 		writeFileSync(path.join(dataDir, 'events/breaking.yaml'), EVENT('2025-07-02'));
 		await reloader.reload({ requester: { platform: 'system', userId: 's', displayName: 's' }, trigger: 'command' });
 		expect(standIn.ok('sendMessage')).toHaveLength(CHATS);
@@ -102,15 +138,24 @@ describe('corrections and kill -9', () => {
 		expect(second.signal).toBeNull();
 
 		const perMessage = new Map<string, number>();
-		for (const e of edits()) perMessage.set(`${String(e.params['chat_id'])}:${String(e.params['message_id'])}`, (perMessage.get(`${String(e.params['chat_id'])}:${String(e.params['message_id'])}`) ?? 0) + 1);
+		for (const e of edits())
+			perMessage.set(
+				`${String(e.params['chat_id'])}:${String(e.params['message_id'])}`,
+				(perMessage.get(`${String(e.params['chat_id'])}:${String(e.params['message_id'])}`) ?? 0) + 1,
+			);
 		expect(Math.max(...perMessage.values())).toBe(1);
 		const repliesPerChat = new Map<string, number>();
-		for (const r of replies()) repliesPerChat.set(String(r.params['chat_id']), (repliesPerChat.get(String(r.params['chat_id'])) ?? 0) + 1);
+		for (const r of replies())
+			repliesPerChat.set(String(r.params['chat_id']), (repliesPerChat.get(String(r.params['chat_id'])) ?? 0) + 1);
 		expect(Math.max(...repliesPerChat.values())).toBe(1);
 		// Every chat is told, by its edited alert and a reply; a reply on the wire at the kill is the only possible loss.
 		const untold = chatIds.filter((c) => !repliesPerChat.has(c));
 		expect(untold.length).toBeLessThanOrEqual(2);
-		const edited = new Set(edits().filter((e) => !e.error).map((e) => String(e.params['chat_id'])));
+		const edited = new Set(
+			edits()
+				.filter((e) => !e.error)
+				.map((e) => String(e.params['chat_id'])),
+		);
 		expect(chatIds.filter((c) => !edited.has(c) && !repliesPerChat.has(c))).toEqual([]);
 		for (const e of edits()) expect(String(e.params['text'])).toContain('date was 2 Jul 2025');
 	}, 120_000);

@@ -29,7 +29,11 @@ import { cleanupDatasets, loadSnapshot, writeDataset } from '../helpers/dataset-
 import { DiscordStandIn, TEXT_CHANNEL } from '../helpers/discord-stand-in.js';
 import { checkTelegramHtml, places, TelegramStandIn, testConfig, testCore } from '../helpers/telegram-stand-in.js';
 
-const NO_PACING: TelegramTuning['pacing'] = { perChatIntervalMs: 0, group: { count: 10_000, windowMs: 1000 }, global: { count: 10_000, windowMs: 1000 } };
+const NO_PACING: TelegramTuning['pacing'] = {
+	perChatIntervalMs: 0,
+	group: { count: 10_000, windowMs: 1000 },
+	global: { count: 10_000, windowMs: 1000 },
+};
 const AT_0900_BAKU = '2025-07-02T05:00:00.000Z';
 const A = String(places.group.id); // alerts: breaking
 const B = String(places.supergroup.id); // alerts: all, but only for beta-agency
@@ -66,7 +70,12 @@ async function setup(options: { maxAlertsPerHour?: number; quietHours?: string }
 	const tg = await TelegramStandIn.start();
 	cleanups.push(() => tg.close());
 	for (const chat of [places.group, places.supergroup, places.channel]) tg.addChat(chat);
-	const platform = await startTelegram({ core: await testCore(), config: testConfig(tg), logger: silentLogger(), tuning: { pacing: NO_PACING } });
+	const platform = await startTelegram({
+		core: await testCore(),
+		config: testConfig(tg),
+		logger: silentLogger(),
+		tuning: { pacing: NO_PACING },
+	});
 	cleanups.push(() => platform.stop());
 	const dc = await DiscordStandIn.start();
 	cleanups.push(() => dc.close());
@@ -76,24 +85,52 @@ async function setup(options: { maxAlertsPerHour?: number; quietHours?: string }
 		['discord', createDiscordSender(rest, silentLogger())],
 	]);
 
-	const sub = (over: Partial<SubscriptionInput>) => stores.subscriptions.upsert({ platform: 'telegram', channelId: A, time: '09:00', timezone: 'Asia/Baku', quiet: false, createdBy: 'test', ...over }, new Date('2025-07-01T00:00:00Z'));
+	const sub = (over: Partial<SubscriptionInput>) =>
+		stores.subscriptions.upsert(
+			{ platform: 'telegram', channelId: A, time: '09:00', timezone: 'Asia/Baku', quiet: false, createdBy: 'test', ...over },
+			new Date('2025-07-01T00:00:00Z'),
+		);
 	await sub({ channelId: A, alerts: 'breaking', ...(options.quietHours ? { quietHours: options.quietHours } : {}) });
 	await sub({ channelId: B, alerts: 'all', actorId: 'beta-agency' });
 	await sub({ channelId: C });
 	await sub({ platform: 'discord', channelId: TEXT_CHANNEL, alerts: 'all', language: 'ru' });
 
-	const live = new LiveService({ store: stores.live, subscriptions: stores.subscriptions, senders, dataset: () => holder.current(), clock, logger: silentLogger(), ...(options.maxAlertsPerHour ? { maxAlertsPerHour: options.maxAlertsPerHour } : {}) });
-	const reloader = new Reloader({ holder, dataDir: dir, logger: silentLogger(), clock, onSwap: async (next, previous, diff) => void (await live.afterSwap(next, diff, previous)) });
+	const live = new LiveService({
+		store: stores.live,
+		subscriptions: stores.subscriptions,
+		senders,
+		dataset: () => holder.current(),
+		clock,
+		logger: silentLogger(),
+		...(options.maxAlertsPerHour ? { maxAlertsPerHour: options.maxAlertsPerHour } : {}),
+	});
+	const reloader = new Reloader({
+		holder,
+		dataDir: dir,
+		logger: silentLogger(),
+		clock,
+		onSwap: async (next, previous, diff) => void (await live.afterSwap(next, diff, previous)),
+	});
 	const reload = async () => {
 		const r = await reloader.reload({ requester: { platform: 'system', userId: 's', displayName: 's' }, trigger: 'command' });
 		if (!r.ok) throw new Error(JSON.stringify(r.errors));
 		return r;
 	};
-	const tick = createTickRunner({ store: stores.subscriptions, ledger: stores.ledger, senders, dataset: () => holder.current(), logger: silentLogger(), catchupMinutes: 120, onDelivered: (s, channelId, reply, ids, ds) => live.recordBriefing(s, channelId, reply, ids, ds) });
-	const write = (rel: string, content: string | null) => (content === null ? unlinkSync(path.join(dir, rel)) : writeFileSync(path.join(dir, rel), content));
+	const tick = createTickRunner({
+		store: stores.subscriptions,
+		ledger: stores.ledger,
+		senders,
+		dataset: () => holder.current(),
+		logger: silentLogger(),
+		catchupMinutes: 120,
+		onDelivered: (s, channelId, reply, ids, ds) => live.recordBriefing(s, channelId, reply, ids, ds),
+	});
+	const write = (rel: string, content: string | null) =>
+		content === null ? unlinkSync(path.join(dir, rel)) : writeFileSync(path.join(dir, rel), content);
 	const tgSends = (chat: string) => tg.ok('sendMessage', chat);
 	const dcPosts = () => dc.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${TEXT_CHANNEL}/messages` && c.status < 300);
-	const dcPatches = () => dc.calls.filter((c) => c.method === 'PATCH' && c.path.startsWith(`/channels/${TEXT_CHANNEL}/messages/`) && c.status < 300);
+	const dcPatches = () =>
+		dc.calls.filter((c) => c.method === 'PATCH' && c.path.startsWith(`/channels/${TEXT_CHANNEL}/messages/`) && c.status < 300);
 	const visible = (html: unknown) => {
 		const r = checkTelegramHtml(String(html));
 		return r.ok ? r.text : `INVALID ${r.error}`;
@@ -137,7 +174,14 @@ describe('alerts', () => {
 		// A repeated reload, another run, a restart of the service: nothing twice.
 		await t.reload();
 		await t.live.run();
-		await new LiveService({ store: t.stores.live, subscriptions: t.stores.subscriptions, senders: new Map(), dataset: () => t.holder.current(), clock: t.clock, logger: silentLogger() }).run();
+		await new LiveService({
+			store: t.stores.live,
+			subscriptions: t.stores.subscriptions,
+			senders: new Map(),
+			dataset: () => t.holder.current(),
+			clock: t.clock,
+			logger: silentLogger(),
+		}).run();
 		await t.live.run();
 		expect(t.tgSends(A)).toHaveLength(1);
 		expect(t.dcPosts()).toHaveLength(1);
@@ -181,7 +225,8 @@ describe('alerts', () => {
 		await t.live.run();
 		expect(t.tgSends(A)).toHaveLength(1);
 		expect(t.visible(t.tgSends(A)[0]!.params['text'])).toContain('Statement at ten');
-		const everything = t.tg.calls.map((c) => JSON.stringify(c.params)).join('\n') + t.dc.calls.map((c) => JSON.stringify(c.body)).join('\n');
+		const everything =
+			t.tg.calls.map((c) => JSON.stringify(c.params)).join('\n') + t.dc.calls.map((c) => JSON.stringify(c.body)).join('\n');
 		expect(everything).not.toContain('Unchecked rumour');
 	});
 
@@ -195,9 +240,15 @@ describe('alerts', () => {
 		await t.live.run();
 		expect(t.tgSends(A)).toHaveLength(1);
 		// Two more breaking events in two reloads within the hour: held by the cap of 1 an hour.
-		t.write('events/more-1.yaml', BREAKING('2025-07-02').replace('border-closure', 'second-closure').replace('Border crossing closed', 'Second crossing closed'));
+		t.write(
+			'events/more-1.yaml',
+			BREAKING('2025-07-02').replace('border-closure', 'second-closure').replace('Border crossing closed', 'Second crossing closed'),
+		);
 		await t.reload();
-		t.write('events/more-2.yaml', BREAKING('2025-07-02').replace('border-closure', 'third-closure').replace('Border crossing closed', 'Third crossing closed'));
+		t.write(
+			'events/more-2.yaml',
+			BREAKING('2025-07-02').replace('border-closure', 'third-closure').replace('Border crossing closed', 'Third crossing closed'),
+		);
 		await t.reload();
 		expect(t.tgSends(A)).toHaveLength(1);
 		t.setNow('2025-07-02T06:32:00Z');
@@ -218,10 +269,23 @@ describe('/reload dry_run:true', () => {
 		await t.tick.runTick(new Date(AT_0900_BAKU));
 		const sent = t.tg.calls.length + t.dc.calls.length;
 		t.write('events/breaking.yaml', BREAKING('2025-07-01'));
-		t.write('events/other.yaml', BREAKING('2025-07-02').replace('border-closure', 'second-closure').replace('Border crossing closed', 'Second crossing closed'));
-		const core = new Core({ registry, dataset: () => t.holder.current(), clock: t.clock, logger: silentLogger(), services: { registry, reloader: t.reloader, live: t.live } });
+		t.write(
+			'events/other.yaml',
+			BREAKING('2025-07-02').replace('border-closure', 'second-closure').replace('Border crossing closed', 'Second crossing closed'),
+		);
+		const core = new Core({
+			registry,
+			dataset: () => t.holder.current(),
+			clock: t.clock,
+			logger: silentLogger(),
+			services: { registry, reloader: t.reloader, live: t.live },
+		});
 		const owner = { platform: 'console' as const, userId: 'o', displayName: 'owner', isChannelAdmin: true, isOwner: true };
-		const r = await core.handle({ line: '/reload dry_run:true', requester: owner, place: { platform: 'console', channelId: 'c', kind: 'console' } });
+		const r = await core.handle({
+			line: '/reload dry_run:true',
+			requester: owner,
+			place: { platform: 'console', channelId: 'c', kind: 'console' },
+		});
 		const text = renderPlainText(r.reply);
 		expect(text).toContain('Alert: Second crossing closed → 2 chats');
 		expect(text).toContain('Corrections: 1 event shown in 5 pushed messages in 3 chats would be edited.');
@@ -241,7 +305,10 @@ describe('corrections', () => {
 		expect(t.visible(briefingA.params['text'])).toContain('Border crossing closed');
 		expect(t.visible(t.tgSends(B)[0]!.params['text'])).not.toContain('Border crossing closed');
 		const sendsBefore = { A: t.tgSends(A).length, B: t.tgSends(B).length, C: t.tgSends(C).length, D: t.dcPosts().length };
-		const showing = (chat: string) => [...t.tg.messages.values()].filter((m) => String(m.chat.id) === chat && t.visible(m.text).includes('Border crossing closed')).map((m) => String(m.message_id));
+		const showing = (chat: string) =>
+			[...t.tg.messages.values()]
+				.filter((m) => String(m.chat.id) === chat && t.visible(m.text).includes('Border crossing closed'))
+				.map((m) => String(m.message_id));
 		const shownInA = showing(A);
 		expect(shownInA).toHaveLength(2);
 
@@ -250,7 +317,8 @@ describe('corrections', () => {
 		const r = await t.reload();
 		expect(r.diff.events.changed).toEqual(['border-closure']);
 		const edits = t.tg.ok('editMessageText');
-		const editedIds = (chat: string) => edits.filter((e) => String(e.params['chat_id']) === chat).map((e) => String(e.params['message_id']));
+		const editedIds = (chat: string) =>
+			edits.filter((e) => String(e.params['chat_id']) === chat).map((e) => String(e.params['message_id']));
 		// A: its alert and its briefing; C: its briefing; B never showed the event.
 		expect(editedIds(A).sort()).toEqual([...shownInA].sort());
 		expect(editedIds(A)).toHaveLength(2);

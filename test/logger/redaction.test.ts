@@ -14,7 +14,15 @@ function capture(secrets: string[]) {
 describe('log redaction', () => {
 	it('redacts a short secret (under 8 characters) in messages, values, nested errors and keys; the line stays JSON', () => {
 		const { logger, lines } = capture(['s3', 'x9Q', 'a-long-secret-value-123']);
-		logger.info({ err: { message: 'connect failed for s3cret host', stack: 'Error: x9Q\n at y' }, url: 'https://u:x9Q@db/1', list: ['s3', 1], s3: 'key' }, 'Webhook secret x9Q refused; also a-long-secret-value-123');
+		logger.info(
+			{
+				err: { message: 'connect failed for s3cret host', stack: 'Error: x9Q\n at y' },
+				url: 'https://u:x9Q@db/1',
+				list: ['s3', 1],
+				s3: 'key',
+			},
+			'Webhook secret x9Q refused; also a-long-secret-value-123',
+		);
 		expect(lines).toHaveLength(1);
 		const line = lines[0]!;
 		const record = JSON.parse(line) as Record<string, unknown>;

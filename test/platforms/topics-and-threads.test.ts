@@ -36,7 +36,13 @@ const TOPIC = 77;
 
 async function core(stores: SqliteStores, now: Date): Promise<Core> {
 	const snapshot = await demoDataset();
-	return new Core({ registry: createRegistry(commandModules as unknown as CommandModule[]), dataset: () => snapshot, clock: () => now, logger: pino({ level: 'silent' }), services: { subscriptions: stores.subscriptions, defaults: { time: '09:00', timezone: 'Asia/Baku' } } });
+	return new Core({
+		registry: createRegistry(commandModules as unknown as CommandModule[]),
+		dataset: () => snapshot,
+		clock: () => now,
+		logger: pino({ level: 'silent' }),
+		services: { subscriptions: stores.subscriptions, defaults: { time: '09:00', timezone: 'Asia/Baku' } },
+	});
 }
 
 function sqlite(): SqliteStores {
@@ -58,7 +64,14 @@ async function until<T>(probe: () => T | undefined | false | Promise<T | undefin
 
 async function tick(stores: SqliteStores, platform: Platform, sender: PlatformSender): Promise<void> {
 	const snapshot = await demoDataset();
-	await createTickRunner({ store: stores.subscriptions, ledger: stores.ledger, senders: new Map([[platform, sender]]), dataset: () => snapshot, logger: silentLogger(), catchupMinutes: 120 }).runTick(DUE);
+	await createTickRunner({
+		store: stores.subscriptions,
+		ledger: stores.ledger,
+		senders: new Map([[platform, sender]]),
+		dataset: () => snapshot,
+		logger: silentLogger(),
+		catchupMinutes: 120,
+	}).runTick(DUE);
 }
 
 describe('Telegram forum topics', () => {
@@ -68,10 +81,29 @@ describe('Telegram forum topics', () => {
 		const forum = { ...places.supergroup, is_forum: true } as Chat;
 		standIn.addChat(forum);
 		standIn.setMember(forum.id, people.alice.id, 'administrator');
-		const platform = await startTelegram({ core: await core(stores, SUBSCRIBED), config: testConfig(standIn), logger: silentLogger(), tuning: { pacing: { perChatIntervalMs: 0, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 } } } });
-		cleanups.push(() => standIn.close(), () => platform.stop());
+		const platform = await startTelegram({
+			core: await core(stores, SUBSCRIBED),
+			config: testConfig(standIn),
+			logger: silentLogger(),
+			tuning: { pacing: { perChatIntervalMs: 0, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 } } },
+		});
+		cleanups.push(
+			() => standIn.close(),
+			() => platform.stop(),
+		);
 
-		standIn.push({ message: { message_id: 500, date: 0, chat: forum, from: people.alice, text: '/subscribe', entities: [{ type: 'bot_command', offset: 0, length: 10 }], is_topic_message: true, message_thread_id: TOPIC } } as unknown as Omit<Update, 'update_id'>);
+		standIn.push({
+			message: {
+				message_id: 500,
+				date: 0,
+				chat: forum,
+				from: people.alice,
+				text: '/subscribe',
+				entities: [{ type: 'bot_command', offset: 0, length: 10 }],
+				is_topic_message: true,
+				message_thread_id: TOPIC,
+			},
+		} as unknown as Omit<Update, 'update_id'>);
 		const answer = await until(() => standIn.ok('sendMessage', forum.id)[0]);
 		expect(answer.params['message_thread_id']).toBe(TOPIC);
 		expect(await stores.subscriptions.get('telegram', String(forum.id))).toMatchObject({ threadId: String(TOPIC), status: 'active' });
@@ -89,16 +121,45 @@ describe('Telegram forum topics', () => {
 		const standIn = await TelegramStandIn.start();
 		const forum = { ...places.supergroup, is_forum: true } as Chat;
 		standIn.addChat(forum);
-		const platform = await startTelegram({ core: await core(stores, SUBSCRIBED), config: testConfig(standIn), logger: silentLogger(), tuning: { pacing: { perChatIntervalMs: 0, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 } } } });
-		cleanups.push(() => standIn.close(), () => platform.stop());
-		standIn.push({ message: { message_id: 501, date: 0, chat: forum, from: people.alice, text: '/briefing date:2025-07-01', entities: [{ type: 'bot_command', offset: 0, length: 9 }], is_topic_message: true, message_thread_id: TOPIC } } as unknown as Omit<Update, 'update_id'>);
+		const platform = await startTelegram({
+			core: await core(stores, SUBSCRIBED),
+			config: testConfig(standIn),
+			logger: silentLogger(),
+			tuning: { pacing: { perChatIntervalMs: 0, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 } } },
+		});
+		cleanups.push(
+			() => standIn.close(),
+			() => platform.stop(),
+		);
+		standIn.push({
+			message: {
+				message_id: 501,
+				date: 0,
+				chat: forum,
+				from: people.alice,
+				text: '/briefing date:2025-07-01',
+				entities: [{ type: 'bot_command', offset: 0, length: 9 }],
+				is_topic_message: true,
+				message_thread_id: TOPIC,
+			},
+		} as unknown as Omit<Update, 'update_id'>);
 		await until(() => standIn.ok('sendMessage', forum.id).length > 0);
 		await sleep(300);
 		const sent = standIn.ok('sendMessage', forum.id);
 		expect(sent.length).toBeGreaterThan(1);
 		for (const m of sent) expect(m.params['message_thread_id']).toBe(TOPIC);
 		// A reply thread that is not a forum topic is not mistaken for one.
-		standIn.push({ message: { message_id: 502, date: 0, chat: forum, from: people.alice, text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }], message_thread_id: 400 } } as unknown as Omit<Update, 'update_id'>);
+		standIn.push({
+			message: {
+				message_id: 502,
+				date: 0,
+				chat: forum,
+				from: people.alice,
+				text: '/help',
+				entities: [{ type: 'bot_command', offset: 0, length: 5 }],
+				message_thread_id: 400,
+			},
+		} as unknown as Omit<Update, 'update_id'>);
 		await until(() => standIn.ok('sendMessage', forum.id).length > sent.length);
 		expect(standIn.ok('sendMessage', forum.id).at(-1)!.params['message_thread_id']).toBeUndefined();
 	});
@@ -108,11 +169,23 @@ describe('Discord threads', () => {
 	it('/subscribe in a thread or forum post: the daily briefing is posted to that thread', async () => {
 		const stores = sqlite();
 		const standIn = await DiscordStandIn.start();
-		const config = createConfig({ DISCORD_TOKEN: 'stand-in.discord.token', DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot });
+		const config = createConfig({
+			DISCORD_TOKEN: 'stand-in.discord.token',
+			DISCORD_APP_ID: standIn.appId,
+			DISCORD_API_ROOT: standIn.apiRoot,
+		});
 		const platform = await startDiscord({ core: await core(stores, SUBSCRIBED), config, logger: silentLogger() });
-		cleanups.push(() => standIn.close(), () => platform.stop());
+		cleanups.push(
+			() => standIn.close(),
+			() => platform.stop(),
+		);
 		const THREAD = '310000000000000042';
-		standIn.command({ name: 'subscribe', user: user('600000000000000001', 'admin'), permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ViewChannel, thread: { id: THREAD, type: ChannelType.PublicThread } });
+		standIn.command({
+			name: 'subscribe',
+			user: user('600000000000000001', 'admin'),
+			permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ViewChannel,
+			thread: { id: THREAD, type: ChannelType.PublicThread },
+		});
 		const sub = await until(() => stores.subscriptions.get('discord', THREAD));
 		expect(sub).toMatchObject({ channelId: THREAD, status: 'active' });
 		await tick(stores, 'discord', platform.sender);

@@ -41,7 +41,13 @@ async function setup() {
 		recent: async (n) => entries.slice(0, n),
 	};
 	const reloader = new Reloader({ holder, dataDir: dir, logger: silentLogger(), clock: () => new Date('2025-07-01T09:00:00Z'), audit });
-	const core = new Core({ registry, dataset: () => holder.current(), clock: () => new Date('2025-07-01T09:00:00Z'), logger: silentLogger(), services: { registry, reloader } });
+	const core = new Core({
+		registry,
+		dataset: () => holder.current(),
+		clock: () => new Date('2025-07-01T09:00:00Z'),
+		logger: silentLogger(),
+		services: { registry, reloader },
+	});
 	const ask = async (line: string, who: Requester = OWNER) => {
 		const res = await core.handle({ line, requester: who, place: { platform: who.platform, channelId: 'c', kind: 'private' } });
 		return { ...res, text: renderPlainText(res.reply) };
@@ -69,7 +75,10 @@ describe('/reload', () => {
 		const before = s.holder.current();
 		const f = path.join(s.dir, EVENT);
 		writeFileSync(f, readFileSync(f, 'utf8').replace(/title: .*/, 'title: Police raid the Baku office of Sputnik Azerbaijan (edited)'));
-		writeFileSync(path.join(s.dir, 'events/2025-12-31-new.yaml'), 'events:\n  - id: new-event\n    date: 2025-12-31\n    title: A new event\n    summary: New.\n    actors: [{ actor: kremlin }]\n    sources: [tass-1983207]\n    status: reported\n');
+		writeFileSync(
+			path.join(s.dir, 'events/2025-12-31-new.yaml'),
+			'events:\n  - id: new-event\n    date: 2025-12-31\n    title: A new event\n    summary: New.\n    actors: [{ actor: kremlin }]\n    sources: [tass-1983207]\n    status: reported\n',
+		);
 		const r = await s.ask('/reload');
 		expect(r.outcome.kind).toBe('ok');
 		expect(r.text).toMatch(/Reloaded: version \w+ replaces \w+/);
@@ -88,13 +97,17 @@ describe('/reload', () => {
 	});
 
 	it('a broken reload leaves the live dataset and every answer unchanged, and lists the errors like validate, without the values', async () => {
-		const answers = await Promise.all(['/timeline limit:25', '/actor kremlin', '/event yekaterinburg-raids', '/briefing date:2025-06-30'].map((l) => s.ask(l)));
+		const answers = await Promise.all(
+			['/timeline limit:25', '/actor kremlin', '/event yekaterinburg-raids', '/briefing date:2025-06-30'].map((l) => s.ask(l)),
+		);
 		writeFileSync(path.join(s.dir, EVENT), 'events:\n  - id: sputnik-azerbaijan-raid\n    date: 2025-02-30\n');
 		const r = await s.ask('/reload');
 		expect(r.text).toMatch(/Reload failed: \d+ errors?\. The live dataset is unchanged\./);
 		expect(r.text).toMatch(/events\/2025-06-30-sputnik-azerbaijan-raid\.yaml:3:11 {2}events\[0\]\.date {2}"…" does not exist/);
 		expect(r.text).not.toContain('2025-02-30');
-		const again = await Promise.all(['/timeline limit:25', '/actor kremlin', '/event yekaterinburg-raids', '/briefing date:2025-06-30'].map((l) => s.ask(l)));
+		const again = await Promise.all(
+			['/timeline limit:25', '/actor kremlin', '/event yekaterinburg-raids', '/briefing date:2025-06-30'].map((l) => s.ask(l)),
+		);
 		expect(again.map((a) => a.text)).toEqual(answers.map((a) => a.text));
 		expect(s.entries[0]).toMatchObject({ result: 'failed', trigger: 'command', requester: { displayName: 'owner' } });
 	});
@@ -118,14 +131,19 @@ describe('the audit log', () => {
 		const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
 		const audit: ReloadAuditLog = { record: () => Promise.reject(new Error('disk full')), recent: () => Promise.resolve([]) };
 		const reloader = new Reloader({ holder, dataDir: dir, logger, clock: () => new Date('2025-07-01T09:00:00Z'), audit });
-		writeFileSync(path.join(dir, 'events/2025-12-31-new.yaml'), 'events:\n  - id: new-event\n    date: 2025-12-31\n    title: A new event\n    summary: New.\n    actors: [{ actor: kremlin }]\n    sources: [tass-1983207]\n    status: reported\n');
+		writeFileSync(
+			path.join(dir, 'events/2025-12-31-new.yaml'),
+			'events:\n  - id: new-event\n    date: 2025-12-31\n    title: A new event\n    summary: New.\n    actors: [{ actor: kremlin }]\n    sources: [tass-1983207]\n    status: reported\n',
+		);
 		const ok = await reloader.reload({ requester: { platform: 'system', userId: 's', displayName: 's' }, trigger: 'signal' });
 		expect(ok.ok && ok.result).toBe('swapped');
 		expect(holder.current().event('new-event')).toBeDefined();
 		writeFileSync(path.join(dir, EVENT), 'events:\n  - id: sputnik-azerbaijan-raid\n    date: 2025-02-30\n');
 		const bad = await reloader.reload({ requester: { platform: 'system', userId: 's', displayName: 's' }, trigger: 'signal' });
 		expect(bad.ok).toBe(false);
-		const failures = lines.map((l) => JSON.parse(l) as { msg: string; result?: string; err?: { message: string } }).filter((l) => l.msg === 'Could not record the reload in the audit log');
+		const failures = lines
+			.map((l) => JSON.parse(l) as { msg: string; result?: string; err?: { message: string } })
+			.filter((l) => l.msg === 'Could not record the reload in the audit log');
 		expect(failures.map((f) => [f.result, f.err?.message])).toEqual([
 			['swapped', 'disk full'],
 			['failed', 'disk full'],
@@ -160,14 +178,31 @@ describe('the audit log', () => {
 		const s = await setup();
 		const stores = openSqliteStores(':memory:');
 		try {
-			const reloader = new Reloader({ holder: s.holder, dataDir: s.dir, logger: silentLogger(), clock: () => new Date('2025-07-01T09:00:00Z'), audit: stores.reloadAudit });
-			const core = new Core({ registry, dataset: () => s.holder.current(), clock: () => new Date('2025-07-01T09:00:00Z'), logger: silentLogger(), services: { registry, reloader } });
-			const ask = async (line: string) => renderPlainText((await core.handle({ line, requester: OWNER, place: { platform: 'console', channelId: 'c', kind: 'private' } })).reply);
+			const reloader = new Reloader({
+				holder: s.holder,
+				dataDir: s.dir,
+				logger: silentLogger(),
+				clock: () => new Date('2025-07-01T09:00:00Z'),
+				audit: stores.reloadAudit,
+			});
+			const core = new Core({
+				registry,
+				dataset: () => s.holder.current(),
+				clock: () => new Date('2025-07-01T09:00:00Z'),
+				logger: silentLogger(),
+				services: { registry, reloader },
+			});
+			const ask = async (line: string) =>
+				renderPlainText(
+					(await core.handle({ line, requester: OWNER, place: { platform: 'console', channelId: 'c', kind: 'private' } })).reply,
+				);
 			expect(await ask('/reload history:true')).toMatch(/No reloads have been recorded yet/);
 			await ask('/reload dry_run:true');
 			await ask('/reload');
 			const text = await ask('/reload history:true');
-			expect(text).toMatch(/2025-07-01 09:00:00 UTC — unchanged by owner \(console, command\) — version \w+, \d+ events[\s\S]*dry run by owner/);
+			expect(text).toMatch(
+				/2025-07-01 09:00:00 UTC — unchanged by owner \(console, command\) — version \w+, \d+ events[\s\S]*dry run by owner/,
+			);
 			expect(await stores.reloadAudit.recent(10)).toMatchObject([{ result: 'unchanged' }, { result: 'dry_run', dryRun: true }]);
 		} finally {
 			stores.close();
@@ -182,11 +217,17 @@ describe('commands in flight during a reload', () => {
 		const v1 = s.holder.current().version;
 		const results: { version: string; ok: boolean }[] = [];
 		const versionSeen = (): Promise<void> =>
-			s.core.handle({ line: '/briefing date:2025-06-30', requester: OWNER, place: { platform: 'console', channelId: 'c', kind: 'console' } }).then((r) => {
-				const text = renderPlainText(r.reply);
-				const m = /Dataset version (\w+)/.exec(text);
-				results.push({ version: m?.[1] ?? '?', ok: r.outcome.kind === 'ok' });
-			});
+			s.core
+				.handle({
+					line: '/briefing date:2025-06-30',
+					requester: OWNER,
+					place: { platform: 'console', channelId: 'c', kind: 'console' },
+				})
+				.then((r) => {
+					const text = renderPlainText(r.reply);
+					const m = /Dataset version (\w+)/.exec(text);
+					results.push({ version: m?.[1] ?? '?', ok: r.outcome.kind === 'ok' });
+				});
 		const stream: Promise<void>[] = [];
 		for (let round = 0; round < 5; round++) {
 			writeFileSync(f, readFileSync(f, 'utf8').replace(/title: .*/, `title: The 2025 Russia–Azerbaijan rift (rev ${round})`));
@@ -208,9 +249,15 @@ describe('diffs', () => {
 	it('are exact for events, actors, sources and claims', async () => {
 		const dir = copyDemo();
 		const a = await loadDataset(dir);
-		writeFileSync(path.join(dir, 'actors.yaml'), readFileSync(path.join(dir, 'actors.yaml'), 'utf8').replace('name: Dmitry Peskov', 'name: Dmitry S. Peskov'));
+		writeFileSync(
+			path.join(dir, 'actors.yaml'),
+			readFileSync(path.join(dir, 'actors.yaml'), 'utf8').replace('name: Dmitry Peskov', 'name: Dmitry S. Peskov'),
+		);
 		const ev = path.join(dir, 'events/2025-06-27-yekaterinburg-raids.yaml');
-		writeFileSync(ev, readFileSync(ev, 'utf8').replace(/(text: )Six people were detained in total\./, '$1Six people in total were detained.'));
+		writeFileSync(
+			ev,
+			readFileSync(ev, 'utf8').replace(/(text: )Six people were detained in total\./, '$1Six people in total were detained.'),
+		);
 		rmSync(path.join(dir, 'events/2025-12-30-mustafayev-galuzin-compensation.yaml'));
 		const b = await loadDataset(dir);
 		if (!a.ok || !b.ok) throw new Error('invalid');
@@ -226,9 +273,15 @@ describe('diffs', () => {
 	it('say when outlets or labels changed, and when a source moved to another outlet', async () => {
 		const dir = copyDemo();
 		const a = await loadDataset(dir);
-		writeFileSync(path.join(dir, 'outlets.yaml'), readFileSync(path.join(dir, 'outlets.yaml'), 'utf8').replace("Russia's federal news agency", "Russia's state news agency"));
+		writeFileSync(
+			path.join(dir, 'outlets.yaml'),
+			readFileSync(path.join(dir, 'outlets.yaml'), 'utf8').replace("Russia's federal news agency", "Russia's state news agency"),
+		);
 		const b = await loadDataset(dir);
-		writeFileSync(path.join(dir, 'sources.yaml'), readFileSync(path.join(dir, 'sources.yaml'), 'utf8').replace('outlet: tengri-times', 'outlet: intellinews'));
+		writeFileSync(
+			path.join(dir, 'sources.yaml'),
+			readFileSync(path.join(dir, 'sources.yaml'), 'utf8').replace('outlet: tengri-times', 'outlet: intellinews'),
+		);
 		const c = await loadDataset(dir);
 		if (!a.ok || !b.ok || !c.ok) throw new Error('invalid');
 		const d = diffDatasets(a.snapshot, b.snapshot);
@@ -240,7 +293,7 @@ describe('diffs', () => {
 });
 
 describe('the file watcher', () => {
-	it('turns an editor\'s burst of writes into one reload', async () => {
+	it("turns an editor's burst of writes into one reload", async () => {
 		const s = await setup();
 		let calls = 0;
 		const w = watchDataset(s.dir, () => calls++, { debounceMs: 150, logger: silentLogger() });
@@ -285,7 +338,11 @@ describe('a reload that removes too much of the story', () => {
 		const before = s.holder.current();
 		rmSync(path.join(s.dir, 'events'), { recursive: true });
 		for (const trigger of ['watch', 'signal'] as const) {
-			const r = await s.reloader.reload({ requester: { platform: 'system', userId: 'system', displayName: 'system' }, trigger, confirm: true });
+			const r = await s.reloader.reload({
+				requester: { platform: 'system', userId: 'system', displayName: 'system' },
+				trigger,
+				confirm: true,
+			});
 			expect(r.ok).toBe(false);
 			expect(r.ok ? [] : r.shrink?.map((x) => x.kind)).toContain('events');
 		}
@@ -297,8 +354,17 @@ describe('a reload that removes too much of the story', () => {
 		// The latest two fifths of the event files (nothing earlier refers to them): under the
 		// default half, over a configured quarter.
 		for (const f of all.slice(all.length - Math.floor((all.length * 2) / 5))) rmSync(path.join(s.dir, 'events', f));
-		const strict = new Reloader({ holder: s.holder, dataDir: s.dir, logger: silentLogger(), clock: () => new Date('2025-07-01T09:00:00Z'), maxRemovedShare: 0.25 });
-		const refused = await strict.reload({ requester: { platform: 'system', userId: 'system', displayName: 'system' }, trigger: 'watch' });
+		const strict = new Reloader({
+			holder: s.holder,
+			dataDir: s.dir,
+			logger: silentLogger(),
+			clock: () => new Date('2025-07-01T09:00:00Z'),
+			maxRemovedShare: 0.25,
+		});
+		const refused = await strict.reload({
+			requester: { platform: 'system', userId: 'system', displayName: 'system' },
+			trigger: 'watch',
+		});
 		expect(refused.ok).toBe(false);
 		const r = await s.ask('/reload');
 		expect(r.text).toMatch(/Reloaded: version/);

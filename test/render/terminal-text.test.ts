@@ -10,7 +10,15 @@ import { balanceIsolates, renderTerminal } from '../../src/render/terminal-text.
 import { testCore } from '../helpers/core.js';
 import { loadSnapshot } from '../helpers/dataset-fixture.js';
 
-const LINES = ['/help', '/timeline limit:12', '/actor masoud-pezeshkian', '/event azal-crash-aktau', '/search drone', '/briefing', '/timelin'];
+const LINES = [
+	'/help',
+	'/timeline limit:12',
+	'/actor masoud-pezeshkian',
+	'/event azal-crash-aktau',
+	'/search drone',
+	'/briefing',
+	'/timelin',
+];
 const OWNER = { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: true, isOwner: true } as const;
 
 let core: Core;
@@ -31,7 +39,9 @@ describe('renderTerminal', () => {
 		for (const locale of ['en', 'ru', 'az', 'fa']) {
 			for (const line of LINES) {
 				const r = await reply(line, locale);
-				expect(words(renderTerminal(r, { width: 64, colorLevel: 1, hyperlinks: false })), `${locale} ${line}`).toEqual(words(renderPlainText(r)));
+				expect(words(renderTerminal(r, { width: 64, colorLevel: 1, hyperlinks: false })), `${locale} ${line}`).toEqual(
+					words(renderPlainText(r)),
+				);
 			}
 		}
 	});
@@ -42,7 +52,8 @@ describe('renderTerminal', () => {
 				const text = renderTerminal(await reply(line), { width, colorLevel: 3, hyperlinks: true });
 				for (const l of text.split('\n')) {
 					// Only a word wider than the line itself may overrun it, alone on its line.
-					if (visible(l).trim().includes(' ')) expect(stringWidth(l), `${line} at ${width}: ${visible(l)}`).toBeLessThanOrEqual(width);
+					if (visible(l).trim().includes(' '))
+						expect(stringWidth(l), `${line} at ${width}: ${visible(l)}`).toBeLessThanOrEqual(width);
 				}
 			}
 		}
@@ -60,7 +71,9 @@ describe('renderTerminal', () => {
 	it('styles headings bold, notes dim and markers in colour, and links sources by outlet name', async () => {
 		const text = renderTerminal(await reply('/event azal-crash-aktau'), { width: 80, colorLevel: 1, hyperlinks: true });
 		expect(text.startsWith('\u001b[1mAzerbaijan Airlines')).toBe(true);
-		expect(text).toContain('\u001b]8;;https://www.themoscowtimes.com/2025/10/10/azerbaijan-frees-sputnik-editor-after-putin-blames-deadly-plane-crash-on-russian-missiles-a90775\u0007\u001b[4mThe Moscow Times\u001b[24m\u001b]8;;\u0007');
+		expect(text).toContain(
+			'\u001b]8;;https://www.themoscowtimes.com/2025/10/10/azerbaijan-frees-sputnik-editor-after-putin-blames-deadly-plane-crash-on-russian-missiles-a90775\u0007\u001b[4mThe Moscow Times\u001b[24m\u001b]8;;\u0007',
+		);
 		expect(text).toContain('\u001b[33m\u001b[1m ⚠');
 		const timeline = renderTerminal(await reply('/timeline limit:3'), { width: 80, colorLevel: 1, hyperlinks: true });
 		expect(timeline).toContain('\u001b[2m38 events');
@@ -69,7 +82,9 @@ describe('renderTerminal', () => {
 
 	it('prints the URL after the outlet when the terminal has no hyperlinks', async () => {
 		const text = visible(renderTerminal(await reply('/event azal-crash-aktau'), { width: 200, colorLevel: 1, hyperlinks: false }));
-		expect(text).toContain('- Caliber.az — Azerbaijani pro-government media <https://caliber.az/en/post/azerbaijan-s-fm-russia-s-closure-of-azal-crash-case-sparks-serious-questions>');
+		expect(text).toContain(
+			'- Caliber.az — Azerbaijani pro-government media <https://caliber.az/en/post/azerbaijan-s-fm-russia-s-closure-of-azal-crash-case-sparks-serious-questions>',
+		);
 	});
 
 	it('lets no dataset text drive the terminal', () => {
@@ -95,7 +110,8 @@ describe('renderTerminal', () => {
 			for (const l of text.split('\n')) {
 				expect([...l].filter((c) => c === '\u2068').length, JSON.stringify(l)).toBe([...l].filter((c) => c === '\u2069').length);
 				// A line with Persian that starts with a Latin run is marked right-to-left.
-				if (/[\u0600-\u06ff]/u.test(l) && /^[\s\u2068]*[A-Za-z]/u.test(l)) expect(l.startsWith('\u200f'), JSON.stringify(l)).toBe(true);
+				if (/[\u0600-\u06ff]/u.test(l) && /^[\s\u2068]*[A-Za-z]/u.test(l))
+					expect(l.startsWith('\u200f'), JSON.stringify(l)).toBe(true);
 			}
 			expect(words(text)).toEqual(words(renderPlainText(r)));
 		}

@@ -40,7 +40,10 @@ describe('healthStatus()', () => {
 		now += 179_000;
 		expect(health.healthStatus().status).toBe('ok');
 		now += 1_000;
-		expect(health.healthStatus()).toEqual({ status: 'unhealthy', reasons: ['the briefing scheduler has not ticked since start-up 180 s ago'] });
+		expect(health.healthStatus()).toEqual({
+			status: 'unhealthy',
+			reasons: ['the briefing scheduler has not ticked since start-up 180 s ago'],
+		});
 		health.tickFinished();
 		expect(health.healthStatus().status).toBe('ok');
 		now += 120_000;
@@ -49,7 +52,10 @@ describe('healthStatus()', () => {
 		now += 120_000;
 		expect(health.healthStatus().status).toBe('ok');
 		now += 60_000;
-		expect(health.healthStatus()).toMatchObject({ status: 'unhealthy', reasons: [expect.stringMatching(/^the briefing scheduler has not ticked for 180 s \(last tick /u)] });
+		expect(health.healthStatus()).toMatchObject({
+			status: 'unhealthy',
+			reasons: [expect.stringMatching(/^the briefing scheduler has not ticked for 180 s \(last tick /u)],
+		});
 	});
 
 	it('is unhealthy when a platform connection has been down longer than configured', () => {
@@ -64,7 +70,10 @@ describe('healthStatus()', () => {
 		now += 59_000;
 		expect(health.healthStatus().status).toBe('ok');
 		now += 1_000;
-		expect(health.healthStatus()).toEqual({ status: 'unhealthy', reasons: ['the telegram connection has been down for 60 s (polling stopped: 401 Unauthorized)'] });
+		expect(health.healthStatus()).toEqual({
+			status: 'unhealthy',
+			reasons: ['the telegram connection has been down for 60 s (polling stopped: 401 Unauthorized)'],
+		});
 		telegram = { up: true, since: now };
 		expect(health.healthStatus().status).toBe('ok');
 	});
@@ -74,7 +83,12 @@ describe('healthStatus()', () => {
 		const health = new DeliveryHealth({ now: () => now });
 		const metrics = createMetrics();
 		cleanups.push(() => metrics.close());
-		const server = await startOpsServer({ port: 0, metrics, logger: silentLogger(), health: () => ({ ok: health.healthStatus().status === 'ok', ...health.healthStatus() }) });
+		const server = await startOpsServer({
+			port: 0,
+			metrics,
+			logger: silentLogger(),
+			health: () => ({ ok: health.healthStatus().status === 'ok', ...health.healthStatus() }),
+		});
 		cleanups.push(() => server.close());
 		const get = async () => {
 			const r = await fetch(`http://127.0.0.1:${server.port}/healthz`);
@@ -82,7 +96,10 @@ describe('healthStatus()', () => {
 		};
 		expect(await get()).toMatchObject({ status: 200, body: { status: 'ok', reasons: [] } });
 		now += 200_000;
-		expect(await get()).toMatchObject({ status: 503, body: { status: 'unhealthy', reasons: [expect.stringContaining('has not ticked')] } });
+		expect(await get()).toMatchObject({
+			status: 503,
+			body: { status: 'unhealthy', reasons: [expect.stringContaining('has not ticked')] },
+		});
 	});
 });
 
@@ -109,12 +126,26 @@ describe('the scheduler, for the operator', () => {
 	it('records a 429 whose retry_after goes past the catch-up window as skipped, with that reason, and counts it', async () => {
 		const s = stores();
 		seedSubscriptions(s.db, [{ channelId: '1001' }, { channelId: '1002' }]);
-		const sender = new FakeSender('telegram', (channel) => (channel === '1001' ? { kind: 'transient', reason: '429: Too Many Requests: retry after 9000', retryAfterMs: 9_000_000 } : { kind: 'transient', reason: '429: Too Many Requests: retry after 30', retryAfterMs: 30_000 }));
-		const runner = createTickRunner({ store: s.subscriptions, ledger: s.ledger, senders: new Map<Platform, PlatformSender>([['telegram', sender]]), dataset: () => makeDataset(), logger: silentLogger(), catchupMinutes: 120 });
+		const sender = new FakeSender('telegram', (channel) =>
+			channel === '1001'
+				? { kind: 'transient', reason: '429: Too Many Requests: retry after 9000', retryAfterMs: 9_000_000 }
+				: { kind: 'transient', reason: '429: Too Many Requests: retry after 30', retryAfterMs: 30_000 },
+		);
+		const runner = createTickRunner({
+			store: s.subscriptions,
+			ledger: s.ledger,
+			senders: new Map<Platform, PlatformSender>([['telegram', sender]]),
+			dataset: () => makeDataset(),
+			logger: silentLogger(),
+			catchupMinutes: 120,
+		});
 		const report = await runner.runTick(AT_0900);
 		expect(report).toMatchObject({ rateLimited: 1, failed: 1 });
 		const [far, near] = await s.ledger.list({ localDate: '2025-07-01' });
-		expect(far).toMatchObject({ status: 'skipped', reason: 'rate limited: the platform asked to wait 9000 s, past the 120-minute catch-up window (429: Too Many Requests: retry after 9000)' });
+		expect(far).toMatchObject({
+			status: 'skipped',
+			reason: 'rate limited: the platform asked to wait 9000 s, past the 120-minute catch-up window (429: Too Many Requests: retry after 9000)',
+		});
 		expect(near).toMatchObject({ status: 'failed', retryable: true });
 	});
 
@@ -124,15 +155,32 @@ describe('the scheduler, for the operator', () => {
 		const told: { userId: string; reply: Reply }[] = [];
 		const sender: PlatformSender = {
 			platform: 'telegram',
-			send: (): Promise<SendOutcome> => Promise.resolve({ kind: 'permanent', reason: '403: Forbidden: bot was kicked from the supergroup chat' }),
+			send: (): Promise<SendOutcome> =>
+				Promise.resolve({ kind: 'permanent', reason: '403: Forbidden: bot was kicked from the supergroup chat' }),
 			sendToUser: (userId, reply) => {
 				told.push({ userId, reply });
 				return Promise.resolve({ kind: 'sent', messageIds: ['1'] });
 			},
 		};
 		const senders = new Map<Platform, PlatformSender>([['telegram', sender]]);
-		const onPaused = ownerNotifier({ owners: [{ platform: 'telegram', id: '42' }, { platform: 'discord', id: '777777' }], senders, logger: silentLogger(), locale: 'ru' });
-		const runner = createTickRunner({ store: s.subscriptions, ledger: s.ledger, senders, dataset: () => makeDataset(), logger: silentLogger(), catchupMinutes: 120, onPaused });
+		const onPaused = ownerNotifier({
+			owners: [
+				{ platform: 'telegram', id: '42' },
+				{ platform: 'discord', id: '777777' },
+			],
+			senders,
+			logger: silentLogger(),
+			locale: 'ru',
+		});
+		const runner = createTickRunner({
+			store: s.subscriptions,
+			ledger: s.ledger,
+			senders,
+			dataset: () => makeDataset(),
+			logger: silentLogger(),
+			catchupMinutes: 120,
+			onPaused,
+		});
 		expect(await runner.runTick(AT_0900)).toMatchObject({ paused: 1 });
 		await runner.runTick(plus(AT_0900, 1));
 		await runner.runTick(plus(AT_0900, 24 * 60));
@@ -144,4 +192,3 @@ describe('the scheduler, for the operator', () => {
 		expect((await s.subscriptions.list())[0]).toMatchObject({ status: 'paused' });
 	});
 });
-

@@ -20,7 +20,12 @@ function simulate(subs: readonly Subscription[], from: string, to: string, catch
 		for (const o of due) {
 			expect(o.scheduledInstant.getTime()).toBeLessThanOrEqual(t);
 			const k = `${o.subscription.id}|${o.localDate}`;
-			const f = fired.get(k) ?? { firstDue: new Date(t).toISOString(), scheduled: new Set<string>(), localDate: o.localDate, subId: o.subscription.id };
+			const f = fired.get(k) ?? {
+				firstDue: new Date(t).toISOString(),
+				scheduled: new Set<string>(),
+				localDate: o.localDate,
+				subId: o.subscription.id,
+			};
 			f.scheduled.add(o.scheduledInstant.toISOString());
 			fired.set(k, f);
 		}
@@ -36,7 +41,12 @@ describe('dueOccurrences across DST transitions', () => {
 			from: '2025-03-09T04:00:00Z',
 			to: '2025-03-10T05:00:00Z',
 			// 02:30 does not exist: once, at 03:00 EDT.
-			expect: { '00:00': '2025-03-09T05:00:00.000Z', '01:30': '2025-03-09T06:30:00.000Z', '02:30': '2025-03-09T07:00:00.000Z', '09:00': '2025-03-09T13:00:00.000Z' },
+			expect: {
+				'00:00': '2025-03-09T05:00:00.000Z',
+				'01:30': '2025-03-09T06:30:00.000Z',
+				'02:30': '2025-03-09T07:00:00.000Z',
+				'09:00': '2025-03-09T13:00:00.000Z',
+			},
 		},
 		{
 			zone: 'America/New_York',
@@ -44,35 +54,60 @@ describe('dueOccurrences across DST transitions', () => {
 			from: '2025-11-02T03:00:00Z',
 			to: '2025-11-03T05:00:00Z',
 			// 01:30 happens twice: once, the first time (EDT).
-			expect: { '00:00': '2025-11-02T04:00:00.000Z', '01:30': '2025-11-02T05:30:00.000Z', '02:30': '2025-11-02T07:30:00.000Z', '09:00': '2025-11-02T14:00:00.000Z' },
+			expect: {
+				'00:00': '2025-11-02T04:00:00.000Z',
+				'01:30': '2025-11-02T05:30:00.000Z',
+				'02:30': '2025-11-02T07:30:00.000Z',
+				'09:00': '2025-11-02T14:00:00.000Z',
+			},
 		},
 		{
 			zone: 'Europe/London',
 			date: '2025-03-30',
 			from: '2025-03-29T23:00:00Z',
 			to: '2025-03-30T23:00:00Z',
-			expect: { '00:00': '2025-03-30T00:00:00.000Z', '01:30': '2025-03-30T01:00:00.000Z', '02:30': '2025-03-30T01:30:00.000Z', '09:00': '2025-03-30T08:00:00.000Z' },
+			expect: {
+				'00:00': '2025-03-30T00:00:00.000Z',
+				'01:30': '2025-03-30T01:00:00.000Z',
+				'02:30': '2025-03-30T01:30:00.000Z',
+				'09:00': '2025-03-30T08:00:00.000Z',
+			},
 		},
 		{
 			zone: 'Europe/London',
 			date: '2025-10-26',
 			from: '2025-10-25T22:00:00Z',
 			to: '2025-10-26T23:30:00Z',
-			expect: { '00:00': '2025-10-25T23:00:00.000Z', '01:30': '2025-10-26T00:30:00.000Z', '02:30': '2025-10-26T02:30:00.000Z', '09:00': '2025-10-26T09:00:00.000Z' },
+			expect: {
+				'00:00': '2025-10-25T23:00:00.000Z',
+				'01:30': '2025-10-26T00:30:00.000Z',
+				'02:30': '2025-10-26T02:30:00.000Z',
+				'09:00': '2025-10-26T09:00:00.000Z',
+			},
 		},
 		{
 			zone: 'Europe/Berlin',
 			date: '2025-03-30',
 			from: '2025-03-29T22:00:00Z',
 			to: '2025-03-30T22:00:00Z',
-			expect: { '00:00': '2025-03-29T23:00:00.000Z', '01:30': '2025-03-30T00:30:00.000Z', '02:30': '2025-03-30T01:00:00.000Z', '09:00': '2025-03-30T07:00:00.000Z' },
+			expect: {
+				'00:00': '2025-03-29T23:00:00.000Z',
+				'01:30': '2025-03-30T00:30:00.000Z',
+				'02:30': '2025-03-30T01:00:00.000Z',
+				'09:00': '2025-03-30T07:00:00.000Z',
+			},
 		},
 		{
 			zone: 'Europe/Berlin',
 			date: '2025-10-26',
 			from: '2025-10-25T21:00:00Z',
 			to: '2025-10-26T23:00:00Z',
-			expect: { '00:00': '2025-10-25T22:00:00.000Z', '01:30': '2025-10-25T23:30:00.000Z', '02:30': '2025-10-26T00:30:00.000Z', '09:00': '2025-10-26T08:00:00.000Z' },
+			expect: {
+				'00:00': '2025-10-25T22:00:00.000Z',
+				'01:30': '2025-10-25T23:30:00.000Z',
+				'02:30': '2025-10-26T00:30:00.000Z',
+				'09:00': '2025-10-26T08:00:00.000Z',
+			},
 		},
 		{
 			zone: 'Australia/Lord_Howe',
@@ -108,7 +143,9 @@ describe('dueOccurrences across DST transitions', () => {
 	];
 
 	it.each(cases)('$zone on $date: each time fires once, at the right instant', (c) => {
-		const subs = Object.keys(c.expect).map((time, i) => sub({ id: 1000 + i, timezone: c.zone, time, effectiveFrom: '2000-01-01T00:00:00.000Z' }));
+		const subs = Object.keys(c.expect).map((time, i) =>
+			sub({ id: 1000 + i, timezone: c.zone, time, effectiveFrom: '2000-01-01T00:00:00.000Z' }),
+		);
 		const fired = simulate(subs, c.from, c.to);
 		for (const [i, time] of Object.keys(c.expect).entries()) {
 			const onDate = [...fired.values()].filter((f) => f.subId === 1000 + i && f.localDate === c.date);
@@ -189,7 +226,13 @@ describe('dueOccurrences catch-up', () => {
 describe('host timezone independence', () => {
 	const root = path.resolve(import.meta.dirname, '../..');
 	const run = (tz: string) =>
-		JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'test/scheduler/helpers/due-worker.ts'], { cwd: root, env: { ...process.env, TZ: tz }, encoding: 'utf8' })) as {
+		JSON.parse(
+			execFileSync(process.execPath, ['--import', 'tsx', 'test/scheduler/helpers/due-worker.ts'], {
+				cwd: root,
+				env: { ...process.env, TZ: tz },
+				encoding: 'utf8',
+			}),
+		) as {
 			hostTz: string;
 			hostOffset: number;
 			due: unknown;
@@ -211,7 +254,9 @@ describe('host timezone independence', () => {
 		const dir = path.join(root, 'src/scheduler');
 		for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
 			const text = readFileSync(path.join(dir, f), 'utf8');
-			expect(text, f).not.toMatch(/\.(get|set)(FullYear|Month|Date|Day|Hours|Minutes|Seconds|TimezoneOffset)\(|toLocale(Date|Time)?String|new Date\(\s*\d+\s*,/u);
+			expect(text, f).not.toMatch(
+				/\.(get|set)(FullYear|Month|Date|Day|Hours|Minutes|Seconds|TimezoneOffset)\(|toLocale(Date|Time)?String|new Date\(\s*\d+\s*,/u,
+			);
 		}
 	});
 });

@@ -15,8 +15,14 @@ afterEach(() => {
 	while (cleanups.length) cleanups.pop()!();
 });
 
-function worker(args: Record<string, unknown>): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; reports: TickReport[] }> } {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'test/scheduler/helpers/tick-worker.ts', JSON.stringify(args)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+function worker(args: Record<string, unknown>): {
+	child: ChildProcess;
+	done: Promise<{ code: number | null; signal: NodeJS.Signals | null; reports: TickReport[] }>;
+} {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'test/scheduler/helpers/tick-worker.ts', JSON.stringify(args)], {
+		cwd: root,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let out = '';
 	let err = '';
 	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -43,14 +49,20 @@ async function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void
 }
 
 /** A fresh database with `n` subscriptions due at 09:00 Baku, and a file the workers log sends to. */
-async function seed(backend: StoreBackend, n: number): Promise<{ dir: string; fresh: FreshStore; store: Record<string, string>; log: string }> {
+async function seed(
+	backend: StoreBackend,
+	n: number,
+): Promise<{ dir: string; fresh: FreshStore; store: Record<string, string>; log: string }> {
 	const t = tempDir();
 	cleanups.push(t.cleanup);
 	const log = path.join(t.dir, 'sends.log');
 	writeFileSync(log, '');
 	const fresh = await backend.fresh();
 	const stores = await fresh.open();
-	await seedStore(stores, Array.from({ length: n }, (_, i) => ({ channelId: `chat-${i + 1}` })));
+	await seedStore(
+		stores,
+		Array.from({ length: n }, (_, i) => ({ channelId: `chat-${i + 1}` })),
+	);
 	await stores.close();
 	return { dir: t.dir, fresh, store: backend.name === 'postgres' ? { databaseUrl: fresh.target } : { db: fresh.target }, log };
 }
@@ -60,7 +72,9 @@ describe.each(titled(backends))('on %s', (_title, backend) => {
 		it('post each occurrence exactly once', async () => {
 			const { dir, store, log } = await seed(backend, 500);
 			const go = path.join(dir, 'go');
-			const workers = [1, 2].map((n) => worker({ ...store, log, now: AT_0900, ticks: 3, delayMs: 1, concurrency: 10, ready: path.join(dir, `ready-${n}`), go }));
+			const workers = [1, 2].map((n) =>
+				worker({ ...store, log, now: AT_0900, ticks: 3, delayMs: 1, concurrency: 10, ready: path.join(dir, `ready-${n}`), go }),
+			);
 			await until(() => existsSync(path.join(dir, 'ready-1')) && existsSync(path.join(dir, 'ready-2')));
 			writeFileSync(go, '');
 			const results = await Promise.all(workers.map((w) => w.done));
@@ -98,7 +112,9 @@ describe.each(titled(backends))('on %s', (_title, backend) => {
 			expect(uncertain.length).toBeLessThanOrEqual(10);
 			const missing = rows.filter((r) => !counts.has(r.channelId));
 			expect(missing.length).toBeLessThanOrEqual(uncertain.length);
-			process.stdout.write(`${backend.name}: kill -9 after ${beforeRestart.size} sends: ${uncertain.length} left uncertain, ${missing.length} subscribers without a briefing, 0 duplicates\n`);
+			process.stdout.write(
+				`${backend.name}: kill -9 after ${beforeRestart.size} sends: ${uncertain.length} left uncertain, ${missing.length} subscribers without a briefing, 0 duplicates\n`,
+			);
 		});
 	});
 });

@@ -27,8 +27,23 @@ describe('a briefing cut between its messages', () => {
 		const standIn = await TelegramStandIn.start();
 		const chat = { ...places.private(people.alice), id: 5001 };
 		standIn.addChat(chat);
-		const platform = await startTelegram({ core: await testCore(), config: testConfig(standIn), logger: silentLogger(), tuning: { pacing: { perChatIntervalMs: 0, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 }, maxRetryAfterMs: 1000 } } });
-		cleanups.push(() => standIn.close(), () => platform.stop());
+		const platform = await startTelegram({
+			core: await testCore(),
+			config: testConfig(standIn),
+			logger: silentLogger(),
+			tuning: {
+				pacing: {
+					perChatIntervalMs: 0,
+					group: { count: 1000, windowMs: 1000 },
+					global: { count: 1000, windowMs: 1000 },
+					maxRetryAfterMs: 1000,
+				},
+			},
+		});
+		cleanups.push(
+			() => standIn.close(),
+			() => platform.stop(),
+		);
 		seedSubscriptions(stores.db, [{ channelId: String(chat.id) }]);
 		const dataset = makeDataset();
 		const runner = createTickRunner({
@@ -38,7 +53,12 @@ describe('a briefing cut between its messages', () => {
 			dataset: () => dataset,
 			logger: silentLogger(),
 			catchupMinutes: 120,
-			compose: () => ({ reply: { blocks: [heading('Daily briefing'), para('alpha '.repeat(600)), para('omega '.repeat(600))] }, newEvents: [], newCount: 0, updatedEvents: [] }),
+			compose: () => ({
+				reply: { blocks: [heading('Daily briefing'), para('alpha '.repeat(600)), para('omega '.repeat(600))] },
+				newEvents: [],
+				newCount: 0,
+				updatedEvents: [],
+			}),
 		});
 		standIn.fail('sendMessage', apiErrors.tooManyRequests(30), { skip: 1, times: 1 });
 		expect(await runner.runTick(AT_0900)).toMatchObject({ failed: 1, uncertain: 0 });
@@ -50,7 +70,9 @@ describe('a briefing cut between its messages', () => {
 		]);
 
 		expect(await runner.runTick(new Date(AT_0900.getTime() + 2 * 60_000))).toMatchObject({ sent: 1, resumed: 1 });
-		const texts = [...standIn.messages.values()].filter((m) => m.chat.id === chat.id).map((m) => (m.text.includes('alpha') ? 'part 1' : 'part 2'));
+		const texts = [...standIn.messages.values()]
+			.filter((m) => m.chat.id === chat.id)
+			.map((m) => (m.text.includes('alpha') ? 'part 1' : 'part 2'));
 		expect(texts).toEqual(['part 1', 'part 2']);
 		const parts = await stores.ledger.parts(key);
 		expect(parts.map((p) => p.status)).toEqual(['sent', 'sent']);

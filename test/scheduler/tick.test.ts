@@ -60,7 +60,8 @@ function setup(rows: readonly SeedRow[], sender = new FakeSender(), since?: stri
 	};
 }
 
-const many = (n: number, row: (i: number) => SeedRow = () => ({})) => Array.from({ length: n }, (_, i) => ({ channelId: `chat-${i + 1}`, ...row(i) }));
+const many = (n: number, row: (i: number) => SeedRow = () => ({})) =>
+	Array.from({ length: n }, (_, i) => ({ channelId: `chat-${i + 1}`, ...row(i) }));
 
 describe('runTick', () => {
 	it('sends each due briefing once, however often the tick runs', async () => {
@@ -74,7 +75,11 @@ describe('runTick', () => {
 		const r4 = await s.runner().runTick(plus(AT_0900, 2));
 		expect(r4).toMatchObject({ claimed: 0, sent: 0, taken: 3 });
 		expect(s.sender.sends.map((x) => x.channelId).sort()).toEqual(['chat-1', 'chat-2', 'chat-3']);
-		expect((await s.stores.ledger.list({ status: 'sent' })).map((r) => r.localDate)).toEqual(['2025-07-01', '2025-07-01', '2025-07-01']);
+		expect((await s.stores.ledger.list({ status: 'sent' })).map((r) => r.localDate)).toEqual([
+			'2025-07-01',
+			'2025-07-01',
+			'2025-07-01',
+		]);
 	});
 
 	it('posts each occurrence exactly once with two ticks at once on two connections', async () => {
@@ -98,7 +103,13 @@ describe('runTick', () => {
 		// A process claimed chat-1 and chat-2, then died before recording anything.
 		const subs = await s.stores.subscriptions.listActive();
 		await s.stores.ledger.claim(
-			subs.slice(0, 2).map((x) => ({ subscriptionId: x.id, localDate: '2025-07-01', scheduledAt: AT_0900.toISOString(), platform: 'telegram' as const, channelId: x.channelId })),
+			subs.slice(0, 2).map((x) => ({
+				subscriptionId: x.id,
+				localDate: '2025-07-01',
+				scheduledAt: AT_0900.toISOString(),
+				platform: 'telegram' as const,
+				channelId: x.channelId,
+			})),
 			AT_0900,
 		);
 		const r = await s.runner().runTick(plus(AT_0900, 1));
@@ -140,13 +151,19 @@ describe('runTick', () => {
 		const r = await s.runner().runTick(QUIET_DAY_0900);
 		expect(r).toMatchObject({ quiet: 1, sent: 1 });
 		expect(s.sender.sends.map((x) => x.channelId)).toEqual(['loud']);
-		expect(await s.stores.ledger.list({ status: 'skipped', localDate: '2025-07-05' })).toMatchObject([{ channelId: 'quiet', reason: 'quiet: no new events' }]);
+		expect(await s.stores.ledger.list({ status: 'skipped', localDate: '2025-07-05' })).toMatchObject([
+			{ channelId: 'quiet', reason: 'quiet: no new events' },
+		]);
 		await s.runner().runTick(AT_0900); // a day with news: quiet still gets it
 		expect(s.sender.countFor('quiet')).toBe(1);
 	});
 
 	it('pauses a subscription on a permanent error, with the reason, without deleting it', async () => {
-		const sender = new FakeSender('telegram', (ch) => (ch === 'blocked' ? { kind: 'permanent', reason: 'Forbidden: bot was blocked by the user' } : { kind: 'sent', messageIds: ['1'] }));
+		const sender = new FakeSender('telegram', (ch) =>
+			ch === 'blocked'
+				? { kind: 'permanent', reason: 'Forbidden: bot was blocked by the user' }
+				: { kind: 'sent', messageIds: ['1'] },
+		);
 		const s = setup([{ channelId: 'blocked' }, { channelId: 'fine' }], sender);
 		const r = await s.runner().runTick(AT_0900);
 		expect(r).toMatchObject({ paused: 1, failed: 1, sent: 1 });
@@ -159,7 +176,9 @@ describe('runTick', () => {
 	});
 
 	it('moves a subscription when the chat migrated and sends once to the new chat', async () => {
-		const sender = new FakeSender('telegram', (ch) => (ch === '-100123' ? { kind: 'migrated', newChannelId: '-1009007199254740993' } : { kind: 'sent', messageIds: ['9'] }));
+		const sender = new FakeSender('telegram', (ch) =>
+			ch === '-100123' ? { kind: 'migrated', newChannelId: '-1009007199254740993' } : { kind: 'sent', messageIds: ['9'] },
+		);
 		const s = setup([{ channelId: '-100123' }], sender);
 		const r = await s.runner().runTick(AT_0900);
 		expect(r).toMatchObject({ moved: 1, sent: 1 });
@@ -169,7 +188,9 @@ describe('runTick', () => {
 	});
 
 	it('pauses instead of merging when the migrated chat already has a subscription', async () => {
-		const sender = new FakeSender('telegram', (ch) => (ch === 'old' ? { kind: 'migrated', newChannelId: 'new' } : { kind: 'sent', messageIds: ['9'] }));
+		const sender = new FakeSender('telegram', (ch) =>
+			ch === 'old' ? { kind: 'migrated', newChannelId: 'new' } : { kind: 'sent', messageIds: ['9'] },
+		);
 		const s = setup([{ channelId: 'old' }, { channelId: 'new', time: '10:00' }], sender);
 		const r = await s.runner().runTick(AT_0900);
 		expect(r).toMatchObject({ paused: 1, sent: 0 });
@@ -178,11 +199,17 @@ describe('runTick', () => {
 
 	it('retries a transient failure on a later tick inside the window, honouring retry-after', async () => {
 		let fail = 2;
-		const sender = new FakeSender('telegram', () => (fail-- > 0 ? { kind: 'transient', reason: '429 Too Many Requests', retryAfterMs: 3 * 60_000 } : { kind: 'sent', messageIds: ['1'] }));
+		const sender = new FakeSender('telegram', () =>
+			fail-- > 0
+				? { kind: 'transient', reason: '429 Too Many Requests', retryAfterMs: 3 * 60_000 }
+				: { kind: 'sent', messageIds: ['1'] },
+		);
 		const s = setup([{ channelId: 'c' }], sender);
 		const runner = s.runner();
 		expect(await runner.runTick(AT_0900)).toMatchObject({ failed: 1 });
-		expect(await s.stores.ledger.list()).toMatchObject([{ status: 'failed', retryable: true, reason: '429 Too Many Requests', nextAttemptAt: plus(AT_0900, 3).toISOString() }]);
+		expect(await s.stores.ledger.list()).toMatchObject([
+			{ status: 'failed', retryable: true, reason: '429 Too Many Requests', nextAttemptAt: plus(AT_0900, 3).toISOString() },
+		]);
 		expect(await runner.runTick(plus(AT_0900, 1))).toMatchObject({ claimed: 0, taken: 1 }); // retry-after not over
 		expect(await runner.runTick(plus(AT_0900, 3))).toMatchObject({ claimed: 1, failed: 1 });
 		expect(await s.runner().runTick(plus(AT_0900, 7))).toMatchObject({ claimed: 1, sent: 1 });
@@ -208,11 +235,12 @@ describe('runTick', () => {
 	it('rides out a 429 storm: every subscriber gets exactly one briefing, within the window', async () => {
 		// A deterministic storm: the platform refuses 60% of sends with 429 for the first 20 minutes.
 		let seed = 7;
-		const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 		let clock = AT_0900;
 		const delivered = new Map<string, number>();
 		const sender = new FakeSender('telegram', (ch) => {
-			if (clock.getTime() < plus(AT_0900, 20).getTime() && random() < 0.6) return { kind: 'transient', reason: '429 Too Many Requests: retry after 30', retryAfterMs: 30_000 };
+			if (clock.getTime() < plus(AT_0900, 20).getTime() && random() < 0.6)
+				return { kind: 'transient', reason: '429 Too Many Requests: retry after 30', retryAfterMs: 30_000 };
 			delivered.set(ch, (delivered.get(ch) ?? 0) + 1);
 			return { kind: 'sent', messageIds: ['1'] };
 		});
@@ -230,7 +258,11 @@ describe('runTick', () => {
 	});
 
 	it('marks an ambiguous send uncertain and never resends it', async () => {
-		const sender = new FakeSender('telegram', () => ({ kind: 'transient', reason: 'ETIMEDOUT after the request was sent', uncertain: true }));
+		const sender = new FakeSender('telegram', () => ({
+			kind: 'transient',
+			reason: 'ETIMEDOUT after the request was sent',
+			uncertain: true,
+		}));
 		const s = setup([{ channelId: 'c' }], sender);
 		expect(await s.runner().runTick(AT_0900)).toMatchObject({ uncertain: 1 });
 		await s.runner().runTick(plus(AT_0900, 5));
@@ -309,7 +341,9 @@ describe('runTick', () => {
 		expect(r.yields).toBe(200);
 		expect(timerTicks).toBeGreaterThan(50); // timers ran during the tick
 		const maxMs = histogram.max / 1e6;
-		process.stdout.write(`5,000-subscriber tick: ${Math.round(ms)} ms, ${r.yields} yields, ${timerTicks} timer callbacks, event-loop delay max ${maxMs.toFixed(1)} ms p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms\n`);
+		process.stdout.write(
+			`5,000-subscriber tick: ${Math.round(ms)} ms, ${r.yields} yields, ${timerTicks} timer callbacks, event-loop delay max ${maxMs.toFixed(1)} ms p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms\n`,
+		);
 		// Loose on purpose: a shared CI box adds noise; the yield and timer counts above are the real check.
 		expect(maxMs).toBeLessThan(1500);
 	});
@@ -344,7 +378,8 @@ describe('links to the web site', () => {
 			expect(reply.link).toEqual({ url: 'https://sitrep.example.org/briefing?date=2025-07-01', label: 'Open on the web' });
 			const events = reply.blocks.filter((b) => b.kind === 'event');
 			expect(events.length).toBeGreaterThan(0);
-			for (const e of events) expect(e.kind === 'event' && e.url).toBe(`https://sitrep.example.org/events/${e.kind === 'event' ? e.id : ''}`);
+			for (const e of events)
+				expect(e.kind === 'event' && e.url).toBe(`https://sitrep.example.org/events/${e.kind === 'event' ? e.id : ''}`);
 		}
 	});
 

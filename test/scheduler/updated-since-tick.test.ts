@@ -78,7 +78,9 @@ async function setup(rows: readonly SeedRow[], options: { recordAtStart?: boolea
 		});
 	const sentTo = (channelId: string, at: Date): Reply => {
 		const day = at.toISOString().slice(0, 10);
-		const hit = sender.sends.filter((s) => s.channelId === channelId && renderPlainText(s.reply).includes(`Briefing for ${Number(day.slice(8))} Jul 2025`));
+		const hit = sender.sends.filter(
+			(s) => s.channelId === channelId && renderPlainText(s.reply).includes(`Briefing for ${Number(day.slice(8))} Jul 2025`),
+		);
 		expect(hit).toHaveLength(1);
 		return hit[0]!.reply;
 	};
@@ -112,7 +114,7 @@ describe('the tick with event versions', () => {
 		expect(updatedSection(s.sentTo('chat-1', DAY1))).toEqual([]);
 		expect(s.composed[0]!.request.updatedSince).toBeUndefined();
 
-		s.demo.edit(SUMMONED, retitle('Azerbaijan summons the Russian chargé d\'affaires (edited)'));
+		s.demo.edit(SUMMONED, retitle("Azerbaijan summons the Russian chargé d'affaires (edited)"));
 		s.demo.edit(REGRETS, (t) => t.replace('wants good relations with Azerbaijan.', 'wants good relations with Azerbaijan, he said.'));
 		s.demo.write('events/2025-07-02-late-report.yaml', newEventYaml('late-report', '2025-07-02', 'A report filed late'));
 		// New or edited inside today's window: listed as new there, not again.
@@ -128,7 +130,11 @@ describe('the tick with event versions', () => {
 			['Changed', 'kremlin-regrets-azerbaijan-decisions'],
 		]);
 		const today = s.composed.at(-1)!.briefing;
-		expect(today.newEvents.map((e) => e.id).sort()).toEqual(['fresh-report', 'kremlin-sources-pezeshkian-visit-reaction', 'pezeshkian-eco-summit-khankendi']);
+		expect(today.newEvents.map((e) => e.id).sort()).toEqual([
+			'fresh-report',
+			'kremlin-sources-pezeshkian-visit-reaction',
+			'pezeshkian-eco-summit-khankendi',
+		]);
 		expect(renderPlainText(reply)).toMatch(/## Updated since your last briefing\n\*Added\*\n• 2 Jul 2025 {2}A report filed late/u);
 		// Both reloads are in the audit log.
 		expect((await s.stores.reloadAudit.recent(10)).map((e) => e.result)).toEqual(['swapped', 'swapped']);
@@ -147,7 +153,7 @@ describe('the tick with event versions', () => {
 		setSent.run('2025-07-03T05:00:01.000Z', 'chat-1');
 		setSent.run('2025-07-03T05:00:09.000Z', 'chat-2');
 		setSent.run('2025-07-03T13:00:00.000Z', 'chat-3');
-		s.demo.edit(SUMMONED, retitle('Azerbaijan summons the Russian chargé d\'affaires (edited)'));
+		s.demo.edit(SUMMONED, retitle("Azerbaijan summons the Russian chargé d'affaires (edited)"));
 		await s.reload('2025-07-03T12:00:00Z');
 		const before = s.composed.length;
 
@@ -170,7 +176,7 @@ describe('the tick with event versions', () => {
 		expect(await s.runner().runTick(DAY2)).toMatchObject({ sent: 1 });
 		expect(updatedSection(s.sentTo('chat-1', DAY2))).toEqual([]);
 
-		s.demo.edit(SUMMONED, retitle('Azerbaijan summons the Russian chargé d\'affaires (edited)'));
+		s.demo.edit(SUMMONED, retitle("Azerbaijan summons the Russian chargé d'affaires (edited)"));
 		await s.reload('2025-07-04T12:00:00Z');
 		expect(await s.runner().runTick(DAY3)).toMatchObject({ sent: 1 });
 		expect(updatedSection(s.sentTo('chat-1', DAY3))).toEqual([['Changed', 'volokovykh-summoned']]);

@@ -38,12 +38,25 @@ describe('instantFromLocal', () => {
 	});
 
 	it('keeps 09:00 at 09:00 local on every day of 2025', () => {
-		for (const zone of ['America/New_York', 'Europe/London', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Baku', 'America/Sao_Paulo']) {
+		for (const zone of [
+			'America/New_York',
+			'Europe/London',
+			'Europe/Berlin',
+			'Australia/Lord_Howe',
+			'Asia/Baku',
+			'America/Sao_Paulo',
+		]) {
 			let d = { year: 2025, month: 1, day: 1 };
 			for (let i = 0; i < 365; i++, d = addDays(d, 1)) {
 				const r = instantFromLocal(zone, d, 9, 0);
 				const w = wallTimeAt(r.instant, zone);
-				expect({ zone, date: formatLocalDate(w), hour: w.hour, minute: w.minute, kind: r.kind }).toEqual({ zone, date: formatLocalDate(d), hour: 9, minute: 0, kind: 'exact' });
+				expect({ zone, date: formatLocalDate(w), hour: w.hour, minute: w.minute, kind: r.kind }).toEqual({
+					zone,
+					date: formatLocalDate(d),
+					hour: 9,
+					minute: 0,
+					kind: 'exact',
+				});
 			}
 		}
 	});

@@ -33,16 +33,55 @@ describe.skipIf(postgres.skip)(`migrate-sqlite-to-postgres${PG_SKIP_REASON ? ` (
 			const src = openSqliteStores(file);
 			const input = { platform: 'telegram', time: '09:00', timezone: 'Asia/Baku', quiet: false, createdBy: 'telegram:1' } as const;
 			await src.subscriptions.upsert({ ...input, channelId: '-1009007199254740993', tag: 'media', quiet: true, language: 'az' }, T0);
-			const b = (await src.subscriptions.upsert({ ...input, platform: 'discord', channelId: 'c1', guildId: 'g1', actorId: 'kremlin' }, T0)).subscription;
+			const b = (
+				await src.subscriptions.upsert({ ...input, platform: 'discord', channelId: 'c1', guildId: 'g1', actorId: 'kremlin' }, T0)
+			).subscription;
 			const gone = (await src.subscriptions.upsert({ ...input, channelId: '-3' }, T0)).subscription;
 			await src.subscriptions.remove('telegram', '-3');
 			await src.subscriptions.pause(b.id, 'missing access', T0);
-			const k = (id: number, localDate: string) => ({ subscriptionId: id, localDate, scheduledAt: `${localDate}T05:00:00.000Z`, platform: 'telegram' as const, channelId: 'x' });
+			const k = (id: number, localDate: string) => ({
+				subscriptionId: id,
+				localDate,
+				scheduledAt: `${localDate}T05:00:00.000Z`,
+				platform: 'telegram' as const,
+				channelId: 'x',
+			});
 			await src.ledger.claim([k(1, '2025-07-01'), k(2, '2025-07-01')], T0);
-			await src.ledger.settle([{ key: k(1, '2025-07-01'), settlement: { status: 'sent', messageIds: ['11', '12'] } }, { key: k(2, '2025-07-01'), settlement: { status: 'failed', reason: '502', retryable: true, nextAttemptAt: new Date('2025-07-01T05:10:00.000Z') } }], T0);
+			await src.ledger.settle(
+				[
+					{ key: k(1, '2025-07-01'), settlement: { status: 'sent', messageIds: ['11', '12'] } },
+					{
+						key: k(2, '2025-07-01'),
+						settlement: {
+							status: 'failed',
+							reason: '502',
+							retryable: true,
+							nextAttemptAt: new Date('2025-07-01T05:10:00.000Z'),
+						},
+					},
+				],
+				T0,
+			);
 			await src.ledger.recordSkipped([k(1, '2025-06-30')], 'late', T0);
-			await src.reloadAudit.record({ at: T0.toISOString(), requester: { platform: 'discord', userId: '7', displayName: 'Ana' }, trigger: 'command', dryRun: true, result: 'dry_run', version: 'v', counts: { events: 1, actors: 2, sources: 3, claims: 4 }, durationMs: 5 });
-			await src.reloadAudit.record({ at: T0.toISOString(), requester: { platform: 'system', userId: 's', displayName: 'SIGHUP' }, trigger: 'signal', dryRun: false, result: 'failed', errorCount: 2, durationMs: 1 });
+			await src.reloadAudit.record({
+				at: T0.toISOString(),
+				requester: { platform: 'discord', userId: '7', displayName: 'Ana' },
+				trigger: 'command',
+				dryRun: true,
+				result: 'dry_run',
+				version: 'v',
+				counts: { events: 1, actors: 2, sources: 3, claims: 4 },
+				durationMs: 5,
+			});
+			await src.reloadAudit.record({
+				at: T0.toISOString(),
+				requester: { platform: 'system', userId: 's', displayName: 'SIGHUP' },
+				trigger: 'signal',
+				dryRun: false,
+				result: 'failed',
+				errorCount: 2,
+				durationMs: 1,
+			});
 			const snapshot = makeDataset();
 			await src.eventVersions.recordSnapshot(snapshot, T0);
 			await src.updates.firstSeen('telegram', '1', T0);
@@ -50,14 +89,21 @@ describe.skipIf(postgres.skip)(`migrate-sqlite-to-postgres${PG_SKIP_REASON ? ` (
 			src.close();
 
 			const { target } = await postgres.fresh();
-			expect(await copySqliteToPostgres(file, target)).toEqual({ subscriptions: 2, deliveries: 3, reloadAudit: 2, eventVersions: [...snapshot.eachEvent()].length });
+			expect(await copySqliteToPostgres(file, target)).toEqual({
+				subscriptions: 2,
+				deliveries: 3,
+				reloadAudit: 2,
+				eventVersions: [...snapshot.eachEvent()].length,
+			});
 			const dst = await openPostgresStores(target);
 			try {
 				expect(await everything(dst, snapshot)).toEqual(before);
 				const next = (await dst.subscriptions.upsert({ ...input, channelId: '-4' }, T0)).subscription;
 				expect(next.id).toBeGreaterThan(gone.id);
 				// A retryable failure copied over is retaken by PostgreSQL's ledger when due.
-				expect(await dst.ledger.claim([k(2, '2025-07-01')], new Date('2025-07-01T05:10:00.000Z'))).toEqual([{ kind: 'claimed', attempt: 2 }]);
+				expect(await dst.ledger.claim([k(2, '2025-07-01')], new Date('2025-07-01T05:10:00.000Z'))).toEqual([
+					{ kind: 'claimed', attempt: 2 },
+				]);
 				expect(await dst.updates.firstSeen('telegram', '1', T0)).toBe(true);
 				// A second copy would mix two histories: refused, nothing changes.
 				await expect(copySqliteToPostgres(file, target)).rejects.toThrow(CopyRefused);

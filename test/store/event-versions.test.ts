@@ -84,7 +84,12 @@ describe.each(titled(backends))('EventVersionStore on %s', (_title, backend) => 
 		expect(introduced2.get('sputnik-azerbaijan-raid')).toBe(T1.toISOString());
 		expect(seen2.get('late-report')).toBe(T3.toISOString());
 		expect(introduced2.get('late-report')).toBe(T3.toISOString());
-		expect([...seen2].filter(([, at]) => at !== T1.toISOString()).map(([id]) => id).sort()).toEqual(['late-report', 'sputnik-azerbaijan-raid']);
+		expect(
+			[...seen2]
+				.filter(([, at]) => at !== T1.toISOString())
+				.map(([id]) => id)
+				.sort(),
+		).toEqual(['late-report', 'sputnik-azerbaijan-raid']);
 		// The old snapshot's versions are still known with their own times.
 		expect((await ev.firstSeen(v1)).get('sputnik-azerbaijan-raid')).toBe(T1.toISOString());
 		expect((await ev.firstSeen(v1)).has('late-report')).toBe(false);
@@ -126,9 +131,16 @@ describe('migration 2', () => {
 		const file = dbFile();
 		const v1 = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version === 1) });
 		expect(schemaVersion(v1)).toBe(1);
-		v1.prepare("INSERT INTO subscriptions (platform, channel_id, time, timezone, created_by, created_at, updated_at, effective_from) VALUES ('telegram', '-100', '09:00', 'Asia/Baku', 't', 'a', 'a', 'a')").run();
-		v1.prepare("INSERT INTO deliveries (subscription_id, local_date, scheduled_at, platform, channel_id, status, created_at, updated_at) VALUES (1, '2025-06-30', 's', 'telegram', '-100', 'sent', '2025-06-30T05:00:00.000Z', '2025-06-30T05:00:01.000Z')").run();
-		const tables = (db: typeof v1) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+		v1.prepare(
+			"INSERT INTO subscriptions (platform, channel_id, time, timezone, created_by, created_at, updated_at, effective_from) VALUES ('telegram', '-100', '09:00', 'Asia/Baku', 't', 'a', 'a', 'a')",
+		).run();
+		v1.prepare(
+			"INSERT INTO deliveries (subscription_id, local_date, scheduled_at, platform, channel_id, status, created_at, updated_at) VALUES (1, '2025-06-30', 's', 'telegram', '-100', 'sent', '2025-06-30T05:00:00.000Z', '2025-06-30T05:00:01.000Z')",
+		).run();
+		const tables = (db: typeof v1) =>
+			(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+				(r) => r.name,
+			);
 		expect(tables(v1)).not.toContain('event_versions');
 		v1.close();
 
@@ -141,9 +153,18 @@ describe('migration 2', () => {
 		const snapshot = await d.load();
 		await stores.eventVersions.recordSnapshot(snapshot, T1);
 		expect((await stores.eventVersions.firstSeen(snapshot)).size).toBe([...snapshot.eachEvent()].length);
-		await stores.reloadAudit.record({ at: T1.toISOString(), requester: { platform: 'console', userId: 'o', displayName: 'o' }, trigger: 'command', dryRun: false, result: 'unchanged', durationMs: 1 });
+		await stores.reloadAudit.record({
+			at: T1.toISOString(),
+			requester: { platform: 'console', userId: 'o', displayName: 'o' },
+			trigger: 'command',
+			dryRun: false,
+			result: 'unchanged',
+			durationMs: 1,
+		});
 		expect(await stores.reloadAudit.recent(5)).toHaveLength(1);
 		// Migration 1 is untouched; every later version is recorded once.
-		expect(stores.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+		expect(stores.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+			MIGRATIONS.map((m) => ({ version: m.version })),
+		);
 	});
 });

@@ -21,8 +21,12 @@ describe('DATABASE_URL', () => {
 	it('accepts postgres:// and postgresql:// URLs and is unset by default', () => {
 		expect(createConfig({}).databaseUrl).toBeUndefined();
 		expect(createConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
-		expect(createConfig({ DATABASE_URL: 'postgres://sitrep:pw@db.internal:5432/sitrep' }).databaseUrl).toBe('postgres://sitrep:pw@db.internal:5432/sitrep');
-		expect(createConfig({ DATABASE_URL: 'postgresql://db/sitrep?sslmode=require' }).databaseUrl).toBe('postgresql://db/sitrep?sslmode=require');
+		expect(createConfig({ DATABASE_URL: 'postgres://sitrep:pw@db.internal:5432/sitrep' }).databaseUrl).toBe(
+			'postgres://sitrep:pw@db.internal:5432/sitrep',
+		);
+		expect(createConfig({ DATABASE_URL: 'postgresql://db/sitrep?sslmode=require' }).databaseUrl).toBe(
+			'postgresql://db/sitrep?sslmode=require',
+		);
 	});
 
 	it('refuses anything else, naming the variable', () => {
@@ -57,15 +61,25 @@ describe('openStores', () => {
 		expect('db' in stores).toBe(true);
 	});
 
-	it.skipIf(postgres.skip)(`opens PostgreSQL when DATABASE_URL is set, and not the file${PG_SKIP_REASON ? ` (${PG_SKIP_REASON})` : ''}`, async () => {
-		const t = tempDir();
-		cleanups.push(t.cleanup);
-		const dbPath = path.join(t.dir, 'sitrep.db');
-		const { target } = await postgres.fresh();
-		const stores = await openStores({ dbPath, databaseUrl: target });
-		cleanups.push(() => stores.close());
-		expect('pool' in stores).toBe(true);
-		expect(existsSync(dbPath)).toBe(false);
-		expect((await stores.subscriptions.upsert({ platform: 'telegram', channelId: '-1', time: '09:00', timezone: 'UTC', quiet: false, createdBy: 't' }, new Date())).created).toBe(true);
-	});
+	it.skipIf(postgres.skip)(
+		`opens PostgreSQL when DATABASE_URL is set, and not the file${PG_SKIP_REASON ? ` (${PG_SKIP_REASON})` : ''}`,
+		async () => {
+			const t = tempDir();
+			cleanups.push(t.cleanup);
+			const dbPath = path.join(t.dir, 'sitrep.db');
+			const { target } = await postgres.fresh();
+			const stores = await openStores({ dbPath, databaseUrl: target });
+			cleanups.push(() => stores.close());
+			expect('pool' in stores).toBe(true);
+			expect(existsSync(dbPath)).toBe(false);
+			expect(
+				(
+					await stores.subscriptions.upsert(
+						{ platform: 'telegram', channelId: '-1', time: '09:00', timezone: 'UTC', quiet: false, createdBy: 't' },
+						new Date(),
+					)
+				).created,
+			).toBe(true);
+		},
+	);
 });

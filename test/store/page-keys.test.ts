@@ -31,15 +31,38 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 	describe.skipIf(backend.skip)('PageKeyTable', () => {
 		it('reads through one connection what another wrote, per platform, with its chat and user', async () => {
 			const [a, b] = await pair(backend);
-			await a.pages.put('telegram', 'pg:abc', { line: '/timeline page:2', chatId: '-1001557912345', userId: '7', expiresAt: NOW + 60_000 }, NOW);
-			await a.pages.put('discord', 'abc', { line: '/search sputnik page:3', userId: '123456789012345678', expiresAt: NOW + 60_000 }, NOW);
-			expect(await b.pages.get('telegram', 'pg:abc', NOW)).toEqual({ line: '/timeline page:2', chatId: '-1001557912345', userId: '7', expiresAt: NOW + 60_000 });
-			expect(await b.pages.get('discord', 'abc', NOW)).toEqual({ line: '/search sputnik page:3', userId: '123456789012345678', expiresAt: NOW + 60_000 });
+			await a.pages.put(
+				'telegram',
+				'pg:abc',
+				{ line: '/timeline page:2', chatId: '-1001557912345', userId: '7', expiresAt: NOW + 60_000 },
+				NOW,
+			);
+			await a.pages.put(
+				'discord',
+				'abc',
+				{ line: '/search sputnik page:3', userId: '123456789012345678', expiresAt: NOW + 60_000 },
+				NOW,
+			);
+			expect(await b.pages.get('telegram', 'pg:abc', NOW)).toEqual({
+				line: '/timeline page:2',
+				chatId: '-1001557912345',
+				userId: '7',
+				expiresAt: NOW + 60_000,
+			});
+			expect(await b.pages.get('discord', 'abc', NOW)).toEqual({
+				line: '/search sputnik page:3',
+				userId: '123456789012345678',
+				expiresAt: NOW + 60_000,
+			});
 			expect(await b.pages.get('discord', 'pg:abc', NOW)).toBeUndefined();
 			expect(await b.pages.get('telegram', 'unknown', NOW)).toBeUndefined();
 			// Anyone in the chat may press: no user.
 			await b.pages.put('telegram', 'pg:any', { line: '/timeline page:2', chatId: '-100', expiresAt: NOW + 60_000 }, NOW);
-			expect(await a.pages.get('telegram', 'pg:any', NOW)).toEqual({ line: '/timeline page:2', chatId: '-100', expiresAt: NOW + 60_000 });
+			expect(await a.pages.get('telegram', 'pg:any', NOW)).toEqual({
+				line: '/timeline page:2',
+				chatId: '-100',
+				expiresAt: NOW + 60_000,
+			});
 		});
 
 		it('answers nothing for an expired key, and keeps a key that is taken', async () => {
@@ -56,7 +79,8 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			const [a, b] = await pair(backend);
 			const ta = bounded(a, 5);
 			const tb = bounded(b, 5);
-			for (let i = 0; i < 12; i++) await (i % 2 ? ta : tb).put('discord', `k${i}`, { line: `/timeline page:${i}`, userId: '1', expiresAt: NOW + 60_000 }, NOW);
+			for (let i = 0; i < 12; i++)
+				await (i % 2 ? ta : tb).put('discord', `k${i}`, { line: `/timeline page:${i}`, userId: '1', expiresAt: NOW + 60_000 }, NOW);
 			const alive: number[] = [];
 			for (let i = 0; i < 12; i++) if (await ta.get('discord', `k${i}`, NOW)) alive.push(i);
 			expect(alive).toEqual([7, 8, 9, 10, 11]);
@@ -64,7 +88,12 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 
 		it('cuts a command line to its bound', async () => {
 			const [a] = await pair(backend);
-			await a.pages.put('discord', 'long', { line: `/search ${'x'.repeat(PAGE_LINE_MAX * 2)}`, userId: '1', expiresAt: NOW + 60_000 }, NOW);
+			await a.pages.put(
+				'discord',
+				'long',
+				{ line: `/search ${'x'.repeat(PAGE_LINE_MAX * 2)}`, userId: '1', expiresAt: NOW + 60_000 },
+				NOW,
+			);
 			expect((await a.pages.get('discord', 'long', NOW))?.line.length).toBe(PAGE_LINE_MAX);
 		});
 	});

@@ -23,9 +23,11 @@ async function freshPool(): Promise<pg.Pool> {
 }
 
 const columns = async (pool: pg.Pool) =>
-	(await pool.query<{ t: string; c: string }>('SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position')).rows.map(
-		(r) => `${r.t}.${r.c}`,
-	);
+	(
+		await pool.query<{ t: string; c: string }>(
+			'SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position',
+		)
+	).rows.map((r) => `${r.t}.${r.c}`);
 
 describe.skipIf(postgres.skip)(`PostgreSQL migrations${PG_SKIP_REASON ? ` (${PG_SKIP_REASON})` : ''}`, () => {
 	it('build the same tables and columns as on SQLite from the one list', async () => {
@@ -33,7 +35,11 @@ describe.skipIf(postgres.skip)(`PostgreSQL migrations${PG_SKIP_REASON ? ` (${PG_
 		expect(await migratePostgres(pool)).toEqual(MIGRATIONS.map((m) => m.version));
 		const sqlite = openSqliteStores(':memory:');
 		const sqliteColumns = (
-			sqlite.db.prepare("SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid").all() as { t: string; c: string }[]
+			sqlite.db
+				.prepare(
+					"SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid",
+				)
+				.all() as { t: string; c: string }[]
 		).map((r) => `${r.t}.${r.c}`);
 		sqlite.close();
 		expect(await columns(pool)).toEqual(sqliteColumns);
@@ -51,7 +57,10 @@ describe.skipIf(postgres.skip)(`PostgreSQL migrations${PG_SKIP_REASON ? ` (${PG_
 
 	it('apply a new migration in order on the next start, and a build that knows fewer refuses the database', async () => {
 		const pool = await freshPool();
-		await migratePostgres(pool, MIGRATIONS.filter((m) => m.version === 1));
+		await migratePostgres(
+			pool,
+			MIGRATIONS.filter((m) => m.version === 1),
+		);
 		expect(await pgSchemaVersion(pool)).toBe(1);
 		const next = [...MIGRATIONS, { version: 99, name: 'test column', sql: 'ALTER TABLE subscriptions ADD COLUMN note TEXT' }];
 		expect(await migratePostgres(pool, next)).toEqual([...MIGRATIONS.slice(1).map((m) => m.version), 99]);
@@ -75,7 +84,9 @@ describe.skipIf(postgres.skip)(`PostgreSQL migrations${PG_SKIP_REASON ? ` (${PG_
 		const opened = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
 		try {
 			expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
-			const versions = (await opened[0]!.pool.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r: { version: number }) => r.version);
+			const versions = (await opened[0]!.pool.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map(
+				(r: { version: number }) => r.version,
+			);
 			expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
 		} finally {
 			await Promise.all(opened.map((s) => s.close()));

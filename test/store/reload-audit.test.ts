@@ -83,7 +83,25 @@ describe.each(titled(backends))('ReloadAuditLog on %s', (_title, backend) => {
 describe('SqlReloadAudit on SQLite', () => {
 	it('stores the columns the issue lists', () => {
 		const { db } = open(dbFile());
-		const cols = (db.prepare("SELECT name FROM pragma_table_info('reload_audit') ORDER BY cid").all() as { name: string }[]).map((c) => c.name);
-		expect(cols).toEqual(['id', 'at', 'platform', 'user_id', 'display_name', 'trigger', 'dry_run', 'result', 'version', 'events', 'actors', 'sources', 'claims', 'error_count', 'duration_ms']);
+		const cols = (db.prepare("SELECT name FROM pragma_table_info('reload_audit') ORDER BY cid").all() as { name: string }[]).map(
+			(c) => c.name,
+		);
+		expect(cols).toEqual([
+			'id',
+			'at',
+			'platform',
+			'user_id',
+			'display_name',
+			'trigger',
+			'dry_run',
+			'result',
+			'version',
+			'events',
+			'actors',
+			'sources',
+			'claims',
+			'error_count',
+			'duration_ms',
+		]);
 	});
 });

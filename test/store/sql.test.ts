@@ -24,7 +24,9 @@ function memory(): Database.Database {
 
 describe('SQL steps', () => {
 	it('number PostgreSQL placeholders in order of appearance', () => {
-		expect(pgPlaceholders('UPDATE t SET a = ?, b = ? WHERE c IN (SELECT x FROM y WHERE z = ?)')).toBe('UPDATE t SET a = $1, b = $2 WHERE c IN (SELECT x FROM y WHERE z = $3)');
+		expect(pgPlaceholders('UPDATE t SET a = ?, b = ? WHERE c IN (SELECT x FROM y WHERE z = ?)')).toBe(
+			'UPDATE t SET a = $1, b = $2 WHERE c IN (SELECT x FROM y WHERE z = $3)',
+		);
 	});
 
 	it('throw a failing statement into the unit of work, which may handle it', () => {
@@ -50,7 +52,12 @@ describe('SQL steps', () => {
 			['b', 'text'],
 			['c', 'boolean'],
 		]);
-		const rows = await x.all(`SELECT a, b, c FROM ${table} AS t`, [jsonRows([[1, 'one', true], [2, null, false]])]);
+		const rows = await x.all(`SELECT a, b, c FROM ${table} AS t`, [
+			jsonRows([
+				[1, 'one', true],
+				[2, null, false],
+			]),
+		]);
 		expect(rows).toEqual([
 			{ a: 1, b: 'one', c: 1 },
 			{ a: 2, b: null, c: 0 },

@@ -59,10 +59,20 @@ describe('openDatabase', () => {
 		// A database made by a build that had version 99 but not yet 98.
 		const without = [...MIGRATIONS, { version: 99, name: 'later', sql: 'ALTER TABLE subscriptions ADD COLUMN later TEXT' }];
 		openDatabase(file, { migrations: without }).close();
-		const both = [...MIGRATIONS, { version: 98, name: 'earlier', sql: 'ALTER TABLE subscriptions ADD COLUMN earlier TEXT' }, without.at(-1)!];
+		const both = [
+			...MIGRATIONS,
+			{ version: 98, name: 'earlier', sql: 'ALTER TABLE subscriptions ADD COLUMN earlier TEXT' },
+			without.at(-1)!,
+		];
 		const db = openDatabase(file, { migrations: both });
-		expect(db.prepare("SELECT COUNT(*) AS n FROM pragma_table_info('subscriptions') WHERE name IN ('earlier', 'later')").get()).toEqual({ n: 2 });
-		expect((db.prepare('SELECT version FROM schema_migrations WHERE version >= 98 ORDER BY version').all() as { version: number }[]).map((r) => r.version)).toEqual([98, 99]);
+		expect(db.prepare("SELECT COUNT(*) AS n FROM pragma_table_info('subscriptions') WHERE name IN ('earlier', 'later')").get()).toEqual(
+			{ n: 2 },
+		);
+		expect(
+			(db.prepare('SELECT version FROM schema_migrations WHERE version >= 98 ORDER BY version').all() as { version: number }[]).map(
+				(r) => r.version,
+			),
+		).toEqual([98, 99]);
 		db.close();
 	});
 
@@ -83,7 +93,9 @@ describe('migration 3', () => {
 		cleanups.push(t.cleanup);
 		const file = path.join(t.dir, 'v2.db');
 		const v2 = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 2) });
-		v2.prepare("INSERT INTO subscriptions (platform, channel_id, time, timezone, created_by, created_at, updated_at, effective_from) VALUES ('telegram', '-100', '09:00', 'Asia/Baku', 't', 'a', 'a', 'a')").run();
+		v2.prepare(
+			"INSERT INTO subscriptions (platform, channel_id, time, timezone, created_by, created_at, updated_at, effective_from) VALUES ('telegram', '-100', '09:00', 'Asia/Baku', 't', 'a', 'a', 'a')",
+		).run();
 		expect(schemaVersion(v2)).toBe(2);
 		v2.close();
 		const upgraded = openSqliteStores(file);

@@ -12,8 +12,22 @@ const backends = useStoreBackends();
 
 const T0 = new Date('2025-07-01T04:00:00Z');
 const later = (min: number) => new Date(T0.getTime() + min * 60_000);
-const input = (over: Partial<SubscriptionInput> = {}): SubscriptionInput => ({ platform: 'telegram', channelId: '-1001557912345', time: '09:00', timezone: 'Asia/Baku', quiet: false, createdBy: 'telegram:42', ...over });
-const target = (subscriptionId = 1, localDate = '2025-07-01'): OccurrenceTarget => ({ subscriptionId, localDate, scheduledAt: '2025-07-01T05:00:00.000Z', platform: 'telegram', channelId: 'chat' });
+const input = (over: Partial<SubscriptionInput> = {}): SubscriptionInput => ({
+	platform: 'telegram',
+	channelId: '-1001557912345',
+	time: '09:00',
+	timezone: 'Asia/Baku',
+	quiet: false,
+	createdBy: 'telegram:42',
+	...over,
+});
+const target = (subscriptionId = 1, localDate = '2025-07-01'): OccurrenceTarget => ({
+	subscriptionId,
+	localDate,
+	scheduledAt: '2025-07-01T05:00:00.000Z',
+	platform: 'telegram',
+	channelId: 'chat',
+});
 
 async function stores(backend: StoreBackend): Promise<Stores> {
 	return (await backend.fresh()).open();
@@ -44,11 +58,22 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 				updatedAt: T0.toISOString(),
 				effectiveFrom: T0.toISOString(),
 			});
-			const second = await subscriptions.upsert(input({ time: '18:30', timezone: 'Europe/London', tag: 'media', quiet: true, actorId: 'kremlin' }), later(5));
+			const second = await subscriptions.upsert(
+				input({ time: '18:30', timezone: 'Europe/London', tag: 'media', quiet: true, actorId: 'kremlin' }),
+				later(5),
+			);
 			expect(second.created).toBe(false);
 			expect(second.previous).toEqual(first.subscription);
 			expect(second.subscription.id).toBe(first.subscription.id);
-			expect(second.subscription).toMatchObject({ time: '18:30', timezone: 'Europe/London', tag: 'media', quiet: true, actorId: 'kremlin', createdAt: T0.toISOString(), updatedAt: later(5).toISOString() });
+			expect(second.subscription).toMatchObject({
+				time: '18:30',
+				timezone: 'Europe/London',
+				tag: 'media',
+				quiet: true,
+				actorId: 'kremlin',
+				createdAt: T0.toISOString(),
+				updatedAt: later(5).toISOString(),
+			});
 			expect(await subscriptions.list()).toHaveLength(1);
 			expect(await subscriptions.get('telegram', '-1001557912345')).toEqual(second.subscription);
 		});
@@ -156,7 +181,9 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 		it('keeps one subscription per channel when two connections subscribe it at once', async () => {
 			const fresh = await backend.fresh();
 			const [a, b] = [await fresh.open(), await fresh.open()];
-			const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).subscriptions.upsert(input({ tag: `t${i}` }), later(i))));
+			const results = await Promise.all(
+				Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).subscriptions.upsert(input({ tag: `t${i}` }), later(i))),
+			);
 			expect(results.filter((r) => r.created)).toHaveLength(1);
 			expect(new Set(results.map((r) => r.subscription.id)).size).toBe(1);
 			expect(await a.subscriptions.list()).toHaveLength(1);
@@ -168,7 +195,10 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			const { ledger } = await stores(backend);
 			expect(await ledger.claim([target()], T0)).toEqual([{ kind: 'claimed', attempt: 1 }]);
 			expect(await ledger.claim([target()], T0)).toEqual([{ kind: 'done', status: 'sending' }]);
-			await ledger.settle([{ key: target(), settlement: { status: 'sent', messageIds: ['7', '8'], channelId: 'chat-moved' } }], later(1));
+			await ledger.settle(
+				[{ key: target(), settlement: { status: 'sent', messageIds: ['7', '8'], channelId: 'chat-moved' } }],
+				later(1),
+			);
 			expect(await ledger.claim([target()], later(2))).toEqual([{ kind: 'done', status: 'sent' }]);
 			expect(await ledger.get(target())).toEqual({
 				subscriptionId: 1,
@@ -202,8 +232,17 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 		it('lets one claimer retake a retryable failure once its next attempt is due', async () => {
 			const { ledger } = await stores(backend);
 			await ledger.claim([target()], T0);
-			await ledger.settle([{ key: target(), settlement: { status: 'failed', reason: '502', retryable: true, nextAttemptAt: later(1) } }], T0);
-			expect(await ledger.get(target())).toMatchObject({ status: 'failed', reason: '502', retryable: true, nextAttemptAt: later(1).toISOString(), messageIds: [] });
+			await ledger.settle(
+				[{ key: target(), settlement: { status: 'failed', reason: '502', retryable: true, nextAttemptAt: later(1) } }],
+				T0,
+			);
+			expect(await ledger.get(target())).toMatchObject({
+				status: 'failed',
+				reason: '502',
+				retryable: true,
+				nextAttemptAt: later(1).toISOString(),
+				messageIds: [],
+			});
 			expect(await ledger.claim([target()], later(0.5))).toEqual([{ kind: 'later' }]);
 			expect(await ledger.claim([target()], later(1))).toEqual([{ kind: 'claimed', attempt: 2 }]);
 			expect(await ledger.claim([target()], later(1))).toEqual([{ kind: 'done', status: 'sending' }]);
@@ -252,7 +291,18 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			const t = { ...target(1), tracksParts: true };
 			await ledger.claim([t, { ...target(2), tracksParts: true }], T0);
 			await ledger.partOnWire(t, 1, 2, 'chat', later(1));
-			expect(await ledger.parts(t)).toEqual([{ subscriptionId: 1, localDate: '2025-07-01', part: 1, parts: 2, channelId: 'chat', status: 'sending', messageIds: [], updatedAt: later(1).toISOString() }]);
+			expect(await ledger.parts(t)).toEqual([
+				{
+					subscriptionId: 1,
+					localDate: '2025-07-01',
+					part: 1,
+					parts: 2,
+					channelId: 'chat',
+					status: 'sending',
+					messageIds: [],
+					updatedAt: later(1).toISOString(),
+				},
+			]);
 			await ledger.partSent(t, { part: 1, parts: 2, messageIds: ['501'] }, 'chat', later(2));
 			// A retried request (a 429) announces the same part again: a part already sent stays sent.
 			await ledger.partOnWire(t, 1, 2, 'chat', later(3));
@@ -263,7 +313,11 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 				[1, 2, 'sent', ['501']],
 				[2, 2, 'sent', ['502']],
 			]);
-			expect((await ledger.parts({ localDate: '2025-07-01' })).map((p) => `${p.subscriptionId}.${p.part}`)).toEqual(['1.1', '1.2', '2.1']);
+			expect((await ledger.parts({ localDate: '2025-07-01' })).map((p) => `${p.subscriptionId}.${p.part}`)).toEqual([
+				'1.1',
+				'1.2',
+				'2.1',
+			]);
 			expect((await ledger.parts({ subscriptionId: 2 })).map((p) => p.channelId)).toEqual(['other']);
 			// Each part keeps the delivery's heartbeat fresh.
 			expect((await ledger.get(t))?.updatedAt).toBe(later(4).toISOString());
@@ -278,14 +332,27 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			await ledger.partOnWire(tracked(2), 1, 2, 'chat', T0);
 			expect(await ledger.expireSending(later(5), later(15))).toEqual({ uncertain: 1, resumable: 3 });
 			expect(await ledger.get(target(4))).toMatchObject({ status: 'uncertain' });
-			for (const id of [1, 2, 3]) expect(await ledger.get(target(id))).toMatchObject({ status: 'failed', retryable: true, reason: expect.stringContaining('stopped') });
+			for (const id of [1, 2, 3])
+				expect(await ledger.get(target(id))).toMatchObject({
+					status: 'failed',
+					retryable: true,
+					reason: expect.stringContaining('stopped'),
+				});
 			expect(await ledger.claim([tracked(1), tracked(2), tracked(3)], later(15))).toEqual([
 				{ kind: 'claimed', attempt: 2 },
 				{ kind: 'claimed', attempt: 2 },
 				{ kind: 'claimed', attempt: 2 },
 			]);
-			expect(resumePoint(await ledger.parts(target(1)))).toMatchObject({ skip: 1, sent: [{ part: 1, messageIds: ['11'] }], uncertain: [] });
-			expect(resumePoint(await ledger.parts(target(2)))).toMatchObject({ skip: 1, sent: [], uncertain: [{ part: 1, parts: 2, status: 'uncertain' }] });
+			expect(resumePoint(await ledger.parts(target(1)))).toMatchObject({
+				skip: 1,
+				sent: [{ part: 1, messageIds: ['11'] }],
+				uncertain: [],
+			});
+			expect(resumePoint(await ledger.parts(target(2)))).toMatchObject({
+				skip: 1,
+				sent: [],
+				uncertain: [{ part: 1, parts: 2, status: 'uncertain' }],
+			});
 			expect(resumePoint(await ledger.parts(target(3)))).toEqual({ skip: 0, sent: [], uncertain: [] });
 		});
 
@@ -296,7 +363,10 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			await ledger.partSent(t, { part: 1, parts: 2, messageIds: ['1'] }, 'chat', T0);
 			await ledger.partOnWire(t, 2, 2, 'chat', T0);
 			// Part 2 met a 429: a certain, retryable failure.
-			await ledger.settle([{ key: t, settlement: { status: 'failed', reason: '429', retryable: true, nextAttemptAt: later(1) } }], T0);
+			await ledger.settle(
+				[{ key: t, settlement: { status: 'failed', reason: '429', retryable: true, nextAttemptAt: later(1) } }],
+				T0,
+			);
 			expect(await ledger.claim([t], later(1))).toEqual([{ kind: 'claimed', attempt: 2 }]);
 			expect((await ledger.parts(t)).map((p) => [p.part, p.status])).toEqual([[1, 'sent']]);
 			// Had the retry's process died before part 2 went out again, nothing would be uncertain.
@@ -319,7 +389,13 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 
 		it('lastSent is the updated_at of the latest sent row before the given local date, ignoring other statuses and subscriptions', async () => {
 			const { ledger } = await stores(backend);
-			const t = (subscriptionId: number, localDate: string): OccurrenceTarget => ({ subscriptionId, localDate, scheduledAt: `${localDate}T05:00:00.000Z`, platform: 'telegram', channelId: `c${subscriptionId}` });
+			const t = (subscriptionId: number, localDate: string): OccurrenceTarget => ({
+				subscriptionId,
+				localDate,
+				scheduledAt: `${localDate}T05:00:00.000Z`,
+				platform: 'telegram',
+				channelId: `c${subscriptionId}`,
+			});
 			const sent = async (x: OccurrenceTarget, at: string) => {
 				await ledger.claim([x], new Date(at));
 				await ledger.settle([{ key: x, settlement: { status: 'sent', messageIds: ['m'] } }], new Date(at));
@@ -329,7 +405,10 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			await sent(t(1, '2025-07-02'), '2025-07-02T05:00:04.000Z');
 			await ledger.recordSkipped([t(1, '2025-07-03')], 'quiet', new Date('2025-07-03T05:00:00.000Z'));
 			await ledger.claim([t(1, '2025-07-04')], new Date('2025-07-04T05:00:00.000Z'));
-			await ledger.settle([{ key: t(1, '2025-07-04'), settlement: { status: 'failed', reason: 'x', retryable: false } }], new Date('2025-07-04T05:00:01.000Z'));
+			await ledger.settle(
+				[{ key: t(1, '2025-07-04'), settlement: { status: 'failed', reason: 'x', retryable: false } }],
+				new Date('2025-07-04T05:00:01.000Z'),
+			);
 			await sent(t(2, '2025-07-04'), '2025-07-04T05:00:02.000Z');
 			expect(await ledger.lastSent(1)).toBe('2025-07-02T05:00:04.000Z');
 			expect(await ledger.lastSent(1, '2025-07-05')).toBe('2025-07-02T05:00:04.000Z');
@@ -377,7 +456,9 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			expect(await a.updates.firstSeen('telegram', '1001', later(1))).toBe(false);
 			expect(await b.updates.firstSeen('telegram', '1001', later(1))).toBe(false);
 			expect(await b.updates.firstSeen('discord', '1001', later(1))).toBe(true);
-			const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).updates.firstSeen('telegram', '1002', later(2))));
+			const racing = await Promise.all(
+				Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).updates.firstSeen('telegram', '1002', later(2))),
+			);
 			expect(racing.filter(Boolean)).toHaveLength(1);
 		});
 
@@ -395,10 +476,27 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 	describe.skipIf(backend.skip)('LiveStore', () => {
 		it('queues an event for a subscription once, and lets exactly one claimer take a batch', async () => {
 			const { live } = await stores(backend);
-			expect(await live.enqueueAlerts([{ subscriptionId: 1, eventId: 'a' }, { subscriptionId: 1, eventId: 'b' }, { subscriptionId: 2, eventId: 'a' }], T0)).toBe(3);
+			expect(
+				await live.enqueueAlerts(
+					[
+						{ subscriptionId: 1, eventId: 'a' },
+						{ subscriptionId: 1, eventId: 'b' },
+						{ subscriptionId: 2, eventId: 'a' },
+					],
+					T0,
+				),
+			).toBe(3);
 			expect(await live.enqueueAlerts([{ subscriptionId: 1, eventId: 'a' }], later(1))).toBe(0);
-			expect(await live.pendingAlerts()).toEqual(new Map([[1, ['a', 'b']], [2, ['a']]]));
-			const claims = await Promise.all([live.claimAlertBatch('alert:1:x', 1, ['a', 'b'], later(2)), live.claimAlertBatch('alert:1:y', 1, ['a', 'b'], later(2))]);
+			expect(await live.pendingAlerts()).toEqual(
+				new Map([
+					[1, ['a', 'b']],
+					[2, ['a']],
+				]),
+			);
+			const claims = await Promise.all([
+				live.claimAlertBatch('alert:1:x', 1, ['a', 'b'], later(2)),
+				live.claimAlertBatch('alert:1:y', 1, ['a', 'b'], later(2)),
+			]);
 			expect(claims.filter(Boolean)).toHaveLength(1);
 			expect(await live.claimAlertBatch('alert:1:x', 1, ['a', 'b'], later(3))).toBe(false);
 			expect((await live.pendingAlerts()).get(1)).toBeUndefined();
@@ -413,7 +511,7 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 			expect(await live.alertsSentSince(1, later(5))).toBe(1);
 		});
 
-		it('claims an edit or a reply once; of a dead process\'s claims, one on the wire turns uncertain, one never sent is released', async () => {
+		it("claims an edit or a reply once; of a dead process's claims, one on the wire turns uncertain, one never sent is released", async () => {
 			const { live } = await stores(backend);
 			expect(await live.claimAction('edit:1:v2', 'edit', 1, T0)).toBe(true);
 			expect(await live.claimAction('edit:1:v2', 'edit', 1, later(1))).toBe(false);
@@ -428,11 +526,37 @@ describe.each(titled(backends))('%s', (_title, backend) => {
 		it('remembers which pushed message showed which event version, updates it after an edit, and forgets it after the window', async () => {
 			const { live } = await stores(backend);
 			const reply = { blocks: [{ kind: 'heading' as const, text: 'Alert' }], locale: 'ru' as const };
-			const id = await live.recordPushed({ platform: 'telegram', channelId: '-100', subscriptionId: 3, kind: 'alert', reply, messageIds: ['11', '12'], events: { a: 'fa1', b: 'fb1' }, pushedAt: T0.toISOString() });
-			await live.recordPushed({ platform: 'discord', channelId: '555', kind: 'briefing', reply, messageIds: ['99'], events: { c: 'fc1' }, pushedAt: T0.toISOString() });
+			const id = await live.recordPushed({
+				platform: 'telegram',
+				channelId: '-100',
+				subscriptionId: 3,
+				kind: 'alert',
+				reply,
+				messageIds: ['11', '12'],
+				events: { a: 'fa1', b: 'fb1' },
+				pushedAt: T0.toISOString(),
+			});
+			await live.recordPushed({
+				platform: 'discord',
+				channelId: '555',
+				kind: 'briefing',
+				reply,
+				messageIds: ['99'],
+				events: { c: 'fc1' },
+				pushedAt: T0.toISOString(),
+			});
 			const found = await live.pushedShowing(['b', 'zzz'], new Date(T0.getTime() - 1000));
 			expect(found).toHaveLength(1);
-			expect(found[0]).toMatchObject({ id, platform: 'telegram', channelId: '-100', subscriptionId: 3, kind: 'alert', reply, messageIds: ['11', '12'], pushedAt: T0.toISOString() });
+			expect(found[0]).toMatchObject({
+				id,
+				platform: 'telegram',
+				channelId: '-100',
+				subscriptionId: 3,
+				kind: 'alert',
+				reply,
+				messageIds: ['11', '12'],
+				pushedAt: T0.toISOString(),
+			});
 			expect({ ...found[0]!.events }).toEqual({ a: 'fa1', b: 'fb1' });
 			expect(await live.pushedShowing(['b'], later(1))).toHaveLength(0);
 			const edited = { blocks: [{ kind: 'heading' as const, text: 'Alert (corrected)' }] };

@@ -26,7 +26,10 @@ import { startTestSite, WEB_NOW, type TestSite } from '../helpers/web.js';
 /** Where Debian's chromium package puts the browser; SITREP_CHROMIUM overrides it. */
 export const CHROMIUM = process.env['SITREP_CHROMIUM'] ?? '/usr/bin/chromium';
 const found = existsSync(CHROMIUM);
-if (!found) console.warn(`Browser tests skipped: no Chromium at ${CHROMIUM}. Install it with "apt-get install -y chromium" (.ci/run does), or set SITREP_CHROMIUM.`);
+if (!found)
+	console.warn(
+		`Browser tests skipped: no Chromium at ${CHROMIUM}. Install it with "apt-get install -y chromium" (.ci/run does), or set SITREP_CHROMIUM.`,
+	);
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -44,7 +47,16 @@ beforeAll(async () => {
 	browser = await chromium.launchPersistentContext(profile, {
 		executablePath: CHROMIUM,
 		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 }, 60_000);
 
@@ -83,14 +95,29 @@ async function axeViolations(page: Page): Promise<string[]> {
 	// Evaluated through the DevTools protocol: the page's CSP (rightly) refuses an injected <script>.
 	await page.evaluate(AXE);
 	const results = await page.evaluate(async () => {
-		const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
+		const axe = (
+			globalThis as unknown as {
+				axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+			}
+		).axe;
 		return axe.run(document, { resultTypes: ['violations'] });
 	});
-	return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+	return results.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
 }
 
 describe.skipIf(!found)('the site in headless Chromium', () => {
-	it.each(['/timeline', '/timeline?actor=kremlin&from=2025-06', '/events/sputnik-azerbaijan-raid', '/actors/kremlin', '/search?q=sputnik', '/briefing?date=2025-06-30', '/events/yekaterinburg-raids?lang=fa', '/timeline?lang=ru'])(
+	it.each([
+		'/timeline',
+		'/timeline?actor=kremlin&from=2025-06',
+		'/events/sputnik-azerbaijan-raid',
+		'/actors/kremlin',
+		'/search?q=sputnik',
+		'/briefing?date=2025-06-30',
+		'/events/yekaterinburg-raids?lang=fa',
+		'/timeline?lang=ru',
+	])(
 		'%s loads with no console error or failed request and no serious axe violation',
 		async (url) => {
 			const { page, errors, failed } = await visit(url);
@@ -126,10 +153,24 @@ describe.skipIf(!found)('the site in headless Chromium', () => {
 
 	it('following an event link from a rendered chat reply opens that event', async () => {
 		const registry = createRegistry(commandModules as unknown as CommandModule[]);
-		const core = new Core({ registry, dataset: () => demo, clock: () => new Date(WEB_NOW), logger: silentLogger(), services: { registry }, publicUrl: site.base });
-		const r = await core.handle({ line: '/timeline actor:kremlin limit:3', requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false }, place: { platform: 'console', channelId: 'c', kind: 'console' } });
+		const core = new Core({
+			registry,
+			dataset: () => demo,
+			clock: () => new Date(WEB_NOW),
+			logger: silentLogger(),
+			services: { registry },
+			publicUrl: site.base,
+		});
+		const r = await core.handle({
+			line: '/timeline actor:kremlin limit:3',
+			requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false },
+			place: { platform: 'console', channelId: 'c', kind: 'console' },
+		});
 		const html = renderTelegram(r.reply).join('\n');
-		const links = [...html.matchAll(/<a href="([^"]+\/events\/([^"?]+))">/gu)].map((m) => ({ url: m[1]!.replace(/&amp;/gu, '&'), id: m[2]! }));
+		const links = [...html.matchAll(/<a href="([^"]+\/events\/([^"?]+))">/gu)].map((m) => ({
+			url: m[1]!.replace(/&amp;/gu, '&'),
+			id: m[2]!,
+		}));
 		expect(links.length).toBe(3);
 		const target = links[1]!;
 		const { page, errors } = await visit(target.url);
@@ -139,7 +180,9 @@ describe.skipIf(!found)('the site in headless Chromium', () => {
 			expect(errors).toEqual([]);
 			// And the reply's own button opens the same selection.
 			const { page: list } = await visit(r.reply.link!.url);
-			const ids = await list.locator('ol.events li a').evaluateAll((as) => as.map((a) => decodeURIComponent(new URL((a as HTMLAnchorElement).href).pathname.split('/').pop()!)));
+			const ids = await list
+				.locator('ol.events li a')
+				.evaluateAll((as) => as.map((a) => decodeURIComponent(new URL((a as HTMLAnchorElement).href).pathname.split('/').pop()!)));
 			expect(ids).toEqual(links.map((l) => l.id));
 			await list.close();
 		} finally {
@@ -149,8 +192,18 @@ describe.skipIf(!found)('the site in headless Chromium', () => {
 
 	it('a filter in the URL shows the events the command lists', async () => {
 		const registry = createRegistry(commandModules as unknown as CommandModule[]);
-		const core = new Core({ registry, dataset: () => demo, clock: () => new Date(WEB_NOW), logger: silentLogger(), services: { registry } });
-		const r = await core.handle({ line: '/timeline tag:sputnik from:2025-06-27 to:2025-07-05', requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false }, place: { platform: 'console', channelId: 'c', kind: 'console' } });
+		const core = new Core({
+			registry,
+			dataset: () => demo,
+			clock: () => new Date(WEB_NOW),
+			logger: silentLogger(),
+			services: { registry },
+		});
+		const r = await core.handle({
+			line: '/timeline tag:sputnik from:2025-06-27 to:2025-07-05',
+			requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false },
+			place: { platform: 'console', channelId: 'c', kind: 'console' },
+		});
 		const expected = r.reply.blocks.flatMap((b) => (b.kind === 'event' ? [b.title] : []));
 		expect(expected.length).toBeGreaterThan(0);
 		const { page } = await visit('/timeline?tag=sputnik&from=2025-06-27&to=2025-07-05');

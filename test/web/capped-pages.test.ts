@@ -19,7 +19,11 @@ afterAll(() => site.close());
 
 const page = async (p: string) => (await fetch(`${site.base}${p}`)).text();
 /** Text without tags, entities of the direction marks, or the marks. */
-const words = (html: string) => html.replace(/<[^>]+>/gu, ' ').replace(/&#x?[0-9a-f]+;/giu, '').replace(/[\u200e\u200f\u2066-\u2069]/gu, '');
+const words = (html: string) =>
+	html
+		.replace(/<[^>]+>/gu, ' ')
+		.replace(/&#x?[0-9a-f]+;/giu, '')
+		.replace(/[\u200e\u200f\u2066-\u2069]/gu, '');
 
 describe('capped counts on the web', () => {
 	it.each([

@@ -19,7 +19,15 @@ import { startDiscord, type DiscordPlatform } from '../../src/platforms/discord/
 import { startTelegram, type TelegramPlatform } from '../../src/platforms/telegram/telegram-adapter.js';
 import { renderPlainText } from '../../src/render/plain-text.js';
 import { DiscordStandIn, user, type RecordedCall } from '../helpers/discord-stand-in.js';
-import { checkTelegramHtml, people, places, TelegramStandIn, testConfig, TOKEN as TG_TOKEN, type StoredMessage } from '../helpers/telegram-stand-in.js';
+import {
+	checkTelegramHtml,
+	people,
+	places,
+	TelegramStandIn,
+	testConfig,
+	TOKEN as TG_TOKEN,
+	type StoredMessage,
+} from '../helpers/telegram-stand-in.js';
 
 const PUBLIC = 'https://sitrep.example.org/story';
 const silent = pino({ level: 'silent' });
@@ -27,11 +35,23 @@ let demo: DatasetSnapshot;
 
 function linkedCore(dataset: DatasetSnapshot): Core {
 	const registry = createRegistry(commandModules as unknown as CommandModule[]);
-	return new Core({ registry, dataset: () => dataset, clock: () => new Date('2025-07-10T09:00:00Z'), logger: silent, services: { registry }, publicUrl: PUBLIC });
+	return new Core({
+		registry,
+		dataset: () => dataset,
+		clock: () => new Date('2025-07-10T09:00:00Z'),
+		logger: silent,
+		services: { registry },
+		publicUrl: PUBLIC,
+	});
 }
 
 const ask = (core: Core, line: string, locale?: string) =>
-	core.handle({ line, requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false }, place: { platform: 'console', channelId: 'c', kind: 'console' }, ...(locale ? { locale } : {}) });
+	core.handle({
+		line,
+		requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false },
+		place: { platform: 'console', channelId: 'c', kind: 'console' },
+		...(locale ? { locale } : {}),
+	});
 
 beforeAll(async () => {
 	const r = await loadDataset(path.resolve('data'));
@@ -67,7 +87,9 @@ describe('the link of each answer', () => {
 
 	it('the console shows the link as a plain line', async () => {
 		const r = await ask(linkedCore(demo), '/event sputnik-azerbaijan-raid');
-		expect(renderPlainText(r.reply)).toMatch(/\nOpen on the web: https:\/\/sitrep\.example\.org\/story\/events\/sputnik-azerbaijan-raid$/u);
+		expect(renderPlainText(r.reply)).toMatch(
+			/\nOpen on the web: https:\/\/sitrep\.example\.org\/story\/events\/sputnik-azerbaijan-raid$/u,
+		);
 	});
 });
 
@@ -76,7 +98,12 @@ describe('Telegram (real telegraf against the stand-in)', () => {
 	let platform: TelegramPlatform;
 	beforeAll(async () => {
 		standIn = await TelegramStandIn.start();
-		platform = await startTelegram({ core: linkedCore(demo), config: testConfig(standIn), logger: silent, tuning: { pacing: { perChatIntervalMs: 5, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 } } } });
+		platform = await startTelegram({
+			core: linkedCore(demo),
+			config: testConfig(standIn),
+			logger: silent,
+			tuning: { pacing: { perChatIntervalMs: 5, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 } } },
+		});
 	});
 	afterAll(async () => {
 		await platform?.stop();
@@ -110,21 +137,33 @@ describe('Discord (real discord.js against the stand-in)', () => {
 	let platform: DiscordPlatform;
 	beforeAll(async () => {
 		standIn = await DiscordStandIn.start();
-		const config = createConfig({ DISCORD_TOKEN: 'stand-in-token-abcdefghijklmnop', DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot });
+		const config = createConfig({
+			DISCORD_TOKEN: 'stand-in-token-abcdefghijklmnop',
+			DISCORD_APP_ID: standIn.appId,
+			DISCORD_API_ROOT: standIn.apiRoot,
+		});
 		platform = await startDiscord({ core: linkedCore(demo), config, logger: silent, deferAfterMs: 1500 });
 	});
 	afterAll(async () => {
 		await platform?.stop();
 		await standIn?.close();
 	});
-	const dataOf = (c: RecordedCall) => c.body?.['data'] as { embeds?: APIEmbed[]; components?: APIActionRowComponent<APIButtonComponent>[] };
+	const dataOf = (c: RecordedCall) =>
+		c.body?.['data'] as { embeds?: APIEmbed[]; components?: APIActionRowComponent<APIButtonComponent>[] };
 
 	it('a paged answer has its page buttons and a link button row; event ids are masked links', async () => {
 		const i = standIn.command({ name: 'timeline', options: { limit: 3, actor: 'kremlin' }, user: user('600000000000000001', 'alice') });
 		const cb = await standIn.waitFor((c) => c.path === `/interactions/${i.id}/${i.token}/callback` && c.status < 300);
 		const data = dataOf(cb);
 		expect(data.components).toHaveLength(2);
-		expect(data.components![1]!.components).toEqual([{ type: ComponentType.Button, style: ButtonStyle.Link, label: 'Open on the web', url: `${PUBLIC}/timeline?actor=kremlin&limit=3` }]);
+		expect(data.components![1]!.components).toEqual([
+			{
+				type: ComponentType.Button,
+				style: ButtonStyle.Link,
+				label: 'Open on the web',
+				url: `${PUBLIC}/timeline?actor=kremlin&limit=3`,
+			},
+		]);
 		const text = (data.embeds ?? []).map((e) => e.description ?? '').join('\n');
 		expect([...text.matchAll(/\[`[a-z0-9-]+`\]\(https:\/\/sitrep\.example\.org\/story\/events\/[a-z0-9-]+\)/gu)]).toHaveLength(3);
 	});

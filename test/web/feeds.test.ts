@@ -38,11 +38,21 @@ beforeAll(async () => {
 	times = { introduced, current };
 }, 120_000);
 
-const filters: TimelineFilter[] = [{}, { actorId: 'actor-3' }, { tag: 'energy' }, { status: 'disputed' }, { tag: 'trade', status: 'confirmed' }, { fromDay: 16_800, toDay: 17_500 }, { text: 'pipeline' }, { actorId: 'no-such-actor' }];
+const filters: TimelineFilter[] = [
+	{},
+	{ actorId: 'actor-3' },
+	{ tag: 'energy' },
+	{ status: 'disputed' },
+	{ tag: 'trade', status: 'confirmed' },
+	{ fromDay: 16_800, toDay: 17_500 },
+	{ text: 'pipeline' },
+	{ actorId: 'no-such-actor' },
+];
 
 describe('feedCandidates', () => {
 	const i18n = createTranslator('en');
-	const feed = (events: readonly StoryEvent[], t?: FeedEntryTimes) => atomFeed({ dataset: ds, events, i18n, base: 'http://127.0.0.1', self: '/feed.atom', times: t });
+	const feed = (events: readonly StoryEvent[], t?: FeedEntryTimes) =>
+		atomFeed({ dataset: ds, events, i18n, base: 'http://127.0.0.1', self: '/feed.atom', times: t });
 
 	it('give the feed the whole selection gives, without versions', () => {
 		for (const f of filters) expect(feed(feedCandidates(boundedSnapshot(ds).dataset, f)), JSON.stringify(f)).toBe(feed(ds.timeline(f)));

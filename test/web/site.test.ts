@@ -40,7 +40,11 @@ function listedIds(page: string): string[] {
 
 /** The event ids of a command's answer, in order. */
 async function commandIds(line: string): Promise<string[]> {
-	const r = await testCore(demo, WEB_NOW).handle({ line, requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false }, place: { platform: 'console', channelId: 'c', kind: 'console' } });
+	const r = await testCore(demo, WEB_NOW).handle({
+		line,
+		requester: { platform: 'console', userId: 'u', displayName: 'u', isChannelAdmin: false, isOwner: false },
+		place: { platform: 'console', channelId: 'c', kind: 'console' },
+	});
 	expect(r.outcome.kind).toBe('ok');
 	return r.reply.blocks.flatMap((b) => (b.kind === 'event' ? [b.id] : []));
 }
@@ -162,10 +166,10 @@ describe('safety', () => {
 	});
 
 	it.each([
-		["/timeline?bogus=1", "does not take the parameter &quot;bogus&quot;"],
+		['/timeline?bogus=1', 'does not take the parameter &quot;bogus&quot;'],
 		['/timeline?actor=a&actor=b', 'is given more than once'],
 		[`/search?q=${'x'.repeat(1100)}`, 'The address is too long'],
-		["/timeline?lang=xx", "The language &quot;xx&quot; is not available"],
+		['/timeline?lang=xx', 'The language &quot;xx&quot; is not available'],
 		['/timeline?from=2025-13', '2025-13'],
 		['/timeline?limit=1000', 'limit'],
 	])('%s is a 400 that says what is wrong', async (url, text) => {
@@ -280,17 +284,31 @@ describe('feeds and caching', () => {
 describe('one listener', () => {
 	it('mounts /healthz, /metrics and the Telegram webhook as routes beside the site', async () => {
 		const metrics = createMetrics();
-		const ops = opsRequestHandler({ metrics, logger: silentLogger(), health: () => ({ ok: true, dataset: { version: demo.version } }) });
+		const ops = opsRequestHandler({
+			metrics,
+			logger: silentLogger(),
+			health: () => ({ ok: true, dataset: { version: demo.version } }),
+		});
 		const s = await startTestSite(demo, { healthz: ops, metrics: ops });
 		const updates: number[] = [];
-		const handler = createWebhookHandler({ path: '/tg/hook', secret: 's3cret', logger: silentLogger(), onUpdate: (u) => void updates.push(u.update_id) });
+		const handler = createWebhookHandler({
+			path: '/tg/hook',
+			secret: 's3cret',
+			logger: silentLogger(),
+			onUpdate: (u) => void updates.push(u.update_id),
+		});
 		const unmount = s.server.mountPost('/tg/hook', (req, res) => handler.handle(req, res));
 		try {
 			const health = await get(s, '/healthz');
 			expect(health.status).toBe(200);
 			expect(((await health.json()) as { dataset: { version: string } }).dataset.version).toBe(demo.version);
 			expect(await (await get(s, '/metrics')).text()).toContain('sitrep_commands_total');
-			const post = (secret: string) => fetch(`${s.base}/tg/hook`, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': secret, 'content-type': 'application/json' }, body: JSON.stringify({ update_id: 7 }) });
+			const post = (secret: string) =>
+				fetch(`${s.base}/tg/hook`, {
+					method: 'POST',
+					headers: { 'x-telegram-bot-api-secret-token': secret, 'content-type': 'application/json' },
+					body: JSON.stringify({ update_id: 7 }),
+				});
 			expect((await post('wrong')).status).toBe(401);
 			expect((await post('s3cret')).status).toBe(200);
 			await handler.drain();
@@ -306,7 +324,12 @@ describe('one listener', () => {
 	it('with no site mounted, only the mounted endpoints answer', async () => {
 		const { startWebServer } = await import('../../src/web/server.js');
 		const metrics = createMetrics();
-		const server = await startWebServer({ port: 0, host: '127.0.0.1', logger: silentLogger(), healthz: opsRequestHandler({ metrics, logger: silentLogger(), health: () => ({ ok: true }) }) });
+		const server = await startWebServer({
+			port: 0,
+			host: '127.0.0.1',
+			logger: silentLogger(),
+			healthz: opsRequestHandler({ metrics, logger: silentLogger(), health: () => ({ ok: true }) }),
+		});
 		try {
 			expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200);
 			expect((await fetch(`http://127.0.0.1:${server.port}/timeline`)).status).toBe(404);

@@ -93,7 +93,10 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 	try {
 		await mkdir(cacheDir, { recursive: true });
 	} catch (err) {
-		return fail(cacheDir, `the dataset cache directory cannot be made: ${(err as NodeJS.ErrnoException).code ?? String(err)}; set SITREP_DATASET_CACHE to a writable directory`);
+		return fail(
+			cacheDir,
+			`the dataset cache directory cannot be made: ${(err as NodeJS.ErrnoException).code ?? String(err)}; set SITREP_DATASET_CACHE to a writable directory`,
+		);
 	}
 	// Fast start: an unchanged dataset (the same names, sizes and mtimes) is found without reading it;
 	// its content hash is checked in the background, and a mismatch builds again and hands the new
@@ -116,13 +119,22 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 }
 
 /** The hash of a fast-started build, checked after the start; a dataset that differs is built again. */
-async function verifyLater(dir: string, cacheDir: string, version: string, options: BuildOptions, remember: (version: string) => void): Promise<void> {
+async function verifyLater(
+	dir: string,
+	cacheDir: string,
+	version: string,
+	options: BuildOptions,
+	remember: (version: string) => void,
+): Promise<void> {
 	let fresh: BuildResult;
 	try {
 		const actual = await datasetVersion(dir, options);
 		if (actual === version) return;
 		// By version, not through the sidecar: it still names the old one.
-		fresh = actual === undefined ? await build(dir, cacheDir, undefined, options) : await buildOrReuseVersion(dir, cacheDir, actual, options);
+		fresh =
+			actual === undefined
+				? await build(dir, cacheDir, undefined, options)
+				: await buildOrReuseVersion(dir, cacheDir, actual, options);
 		// The same names, sizes and mtimes now stand for the new version.
 		if (fresh.ok && fresh.version === actual) remember(actual);
 	} catch (err) {
@@ -219,7 +231,9 @@ export async function datasetVersion(dir: string, options: LoadOptions = {}): Pr
 	const hash = createHash('sha256');
 	const digests: Promise<string | undefined>[] = [];
 	const digestOf = (i: number): Promise<string | undefined> =>
-		readLimited(path.join(dir, files[i]!), files[i]!, limits, root).then(async (r) => (r.ok ? Buffer.from(await webcrypto.subtle.digest('SHA-256', r.bytes)).toString('hex') : undefined));
+		readLimited(path.join(dir, files[i]!), files[i]!, limits, root).then(async (r) =>
+			r.ok ? Buffer.from(await webcrypto.subtle.digest('SHA-256', r.bytes)).toString('hex') : undefined,
+		);
 	for (let i = 0; i < Math.min(HASH_AHEAD, files.length); i++) digests.push(digestOf(i));
 	for (let i = 0; i < files.length; i++) {
 		const digest = await digests[i]!;
@@ -260,8 +274,16 @@ export function checkBuilt(file: string, version: string): 'ok' | 'missing' | 'b
 	let db: Database.Database | undefined;
 	try {
 		db = new Database(file, { readonly: true, fileMustExist: true });
-		const meta = new Map((db.prepare(`SELECT key, value FROM meta WHERE key IN ('complete', 'version')`).all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
-		if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID || db.pragma('user_version', { simple: true }) !== FORMAT_VERSION) return 'bad';
+		const meta = new Map(
+			(db.prepare(`SELECT key, value FROM meta WHERE key IN ('complete', 'version')`).all() as { key: string; value: string }[]).map(
+				(r) => [r.key, r.value],
+			),
+		);
+		if (
+			db.pragma('application_id', { simple: true }) !== APPLICATION_ID ||
+			db.pragma('user_version', { simple: true }) !== FORMAT_VERSION
+		)
+			return 'bad';
 		return meta.get('complete') === '1' && meta.get('version') === version ? 'ok' : 'bad';
 	} catch (err) {
 		if (isCorruption(err) || (err as { code?: string }).code === 'SQLITE_ERROR') return 'bad';
@@ -313,7 +335,13 @@ function runWorker(job: BuildJob): Promise<BuildReply> {
 
 function stopped(dir: string, err: unknown): DatasetError {
 	const why = err instanceof Error ? err.message : String(err);
-	return { file: dir, line: 0, col: 0, path: '', message: `the dataset build stopped before it finished (${why}); nothing of it was kept — fix the cause and reload to build again` };
+	return {
+		file: dir,
+		line: 0,
+		col: 0,
+		path: '',
+		message: `the dataset build stopped before it finished (${why}); nothing of it was kept — fix the cause and reload to build again`,
+	};
 }
 
 function fail(file: string, message: string): BuildResult {

@@ -43,7 +43,11 @@ export function quote(token: string): string {
  * term that more than {@link MAX_TERM_ACTORS} actors share stands for nothing but itself and its
  * longer words.
  */
-export function queryTerms(words: readonly string[], lookup: (term: string) => readonly string[], longer: (term: string) => readonly string[] = () => []): QueryTerm[] {
+export function queryTerms(
+	words: readonly string[],
+	lookup: (term: string) => readonly string[],
+	longer: (term: string) => readonly string[] = () => [],
+): QueryTerm[] {
 	return words.map((term) => {
 		const all = lookup(term);
 		const keys = all.filter((k) => k.startsWith('a_'));

@@ -24,7 +24,9 @@ export function resolveActor(r: Reader, query: string): ActorMatch {
 	if (byId) return { kind: 'found', actor: byId, via: 'id' };
 	const key = nameKey(raw);
 	if (!key) return { kind: 'none', suggestions: [] };
-	const owners = r.stmt('SELECT k.actor FROM actor_keys k JOIN actors a ON a.id = k.actor WHERE k.kind = ? AND k.key = ? ORDER BY a.n').pluck();
+	const owners = r
+		.stmt('SELECT k.actor FROM actor_keys k JOIN actors a ON a.id = k.actor WHERE k.kind = ? AND k.key = ? ORDER BY a.n')
+		.pluck();
 	const exact = owners.all(0, key) as string[];
 	if (exact.length) return pick(r, exact, key, 'alias');
 	const sound = owners.all(1, soundKey(key)) as string[];
@@ -47,7 +49,9 @@ export function resolveActor(r: Reader, query: string): ActorMatch {
 	if (best <= max) return pick(r, [...ids], key, 'spelling');
 	// Suggestions: the closest names among those that begin with the same letter.
 	const first = [...key][0]!;
-	const near = r.stmt('SELECT key, actor FROM actor_keys WHERE kind = 0 AND key >= ? AND key < ? LIMIT ?').all(first, `${first}\u{10ffff}`, NEAR_CANDIDATES) as { key: string; actor: string }[];
+	const near = r
+		.stmt('SELECT key, actor FROM actor_keys WHERE kind = 0 AND key >= ? AND key < ? LIMIT ?')
+		.all(first, `${first}\u{10ffff}`, NEAR_CANDIDATES) as { key: string; actor: string }[];
 	const byKey = new Map<string, string>();
 	for (const c of near) if (!byKey.has(c.key)) byKey.set(c.key, c.actor);
 	const suggestions = [...new Set(closest(raw, byKey.keys(), 10).map((k) => byKey.get(k)!))].slice(0, 3);

@@ -115,7 +115,10 @@ export function timelineQuery(r: Reader, filter: TimelineFilter, tagCount: (tag:
 		ord,
 		text: expr !== undefined,
 		countWithin: (budget, cap) => ({
-			sql: `SELECT count(*) FROM (SELECT 1 FROM (${driven} ORDER BY ${ord} LIMIT ${Math.floor(budget)}) d ${at('d.o')}${whereOf(rest)} LIMIT ${Math.floor(cap) + 1})`.replace(`SELECT ${ord} FROM`, `SELECT ${ord} AS o FROM`),
+			sql: `SELECT count(*) FROM (SELECT 1 FROM (${driven} ORDER BY ${ord} LIMIT ${Math.floor(budget)}) d ${at('d.o')}${whereOf(rest)} LIMIT ${Math.floor(cap) + 1})`.replace(
+				`SELECT ${ord} FROM`,
+				`SELECT ${ord} AS o FROM`,
+			),
 			params: [...dParams, ...jParams, ...rParams],
 			driven: { sql: `SELECT count(*) FROM (${driven} LIMIT ${Math.floor(budget) + 1})`, params: dParams },
 		}),

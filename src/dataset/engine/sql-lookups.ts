@@ -19,13 +19,19 @@ export interface OutletCitations {
 /** The first `limit` sources, events and claims that cite `outletId`, and how many there are. */
 export function outletCitations(r: Reader, outletId: string, limit: number): OutletCitations {
 	const lim = Math.max(0, Math.floor(limit));
-	const sources = (r.stmt('SELECT doc FROM sources WHERE outlet = ? ORDER BY n LIMIT ?').pluck().all(outletId, lim) as string[]).map((d) => deepFreeze(JSON.parse(d) as Source));
+	const sources = (r.stmt('SELECT doc FROM sources WHERE outlet = ? ORDER BY n LIMIT ?').pluck().all(outletId, lim) as string[]).map(
+		(d) => deepFreeze(JSON.parse(d) as Source),
+	);
 	const nSources = r.stmt('SELECT count(*) FROM sources WHERE outlet = ?').pluck().get(outletId) as number;
-	const cited = 'SELECT DISTINCT x.ord FROM sources o JOIN event_sources x ON x.source = o.id JOIN events e ON e.ord = x.ord WHERE o.outlet = ? AND e.hide_at <= ?';
+	const cited =
+		'SELECT DISTINCT x.ord FROM sources o JOIN event_sources x ON x.source = o.id JOIN events e ON e.ord = x.ord WHERE o.outlet = ? AND e.hide_at <= ?';
 	const ords = r.stmt(`${cited} ORDER BY x.ord LIMIT ?`).pluck().all(outletId, r.now, lim) as number[];
 	const nEvents = r.stmt(`SELECT count(*) FROM (${cited})`).pluck().get(outletId, r.now) as number;
-	const claimRows = 'FROM sources o JOIN claims c ON c.source = o.id JOIN events e ON e.ord = c.event_ord WHERE o.outlet = ? AND e.hide_at <= ?';
-	const claims = (r.stmt(`SELECT c.n AS n, c.doc AS doc ${claimRows} ORDER BY c.n LIMIT ?`).all(outletId, r.now, lim) as { n: number; doc: string }[]).map((x) => r.claimAt(x.n, x.doc));
+	const claimRows =
+		'FROM sources o JOIN claims c ON c.source = o.id JOIN events e ON e.ord = c.event_ord WHERE o.outlet = ? AND e.hide_at <= ?';
+	const claims = (
+		r.stmt(`SELECT c.n AS n, c.doc AS doc ${claimRows} ORDER BY c.n LIMIT ?`).all(outletId, r.now, lim) as { n: number; doc: string }[]
+	).map((x) => r.claimAt(x.n, x.doc));
 	const nClaims = r.stmt(`SELECT count(*) ${claimRows}`).pluck().get(outletId, r.now) as number;
 	return { sources, events: ords.map((o) => r.eventAt(o)), claims, counts: { sources: nSources, events: nEvents, claims: nClaims } };
 }
@@ -33,7 +39,10 @@ export function outletCitations(r: Reader, outletId: string, limit: number): Out
 /** Up to `limit` visible events whose id begins with `prefix`, by id (autocomplete), from the id index. */
 export function eventsWithIdPrefix(r: Reader, prefix: string, limit: number): StoryEvent[] {
 	if (!prefix || limit <= 0) return [];
-	const ords = r.stmt('SELECT ord FROM events WHERE id >= ? AND id < ? AND hide_at <= ? ORDER BY id LIMIT ?').pluck().all(prefix, `${prefix}\u{10ffff}`, r.now, Math.floor(limit)) as number[];
+	const ords = r
+		.stmt('SELECT ord FROM events WHERE id >= ? AND id < ? AND hide_at <= ? ORDER BY id LIMIT ?')
+		.pluck()
+		.all(prefix, `${prefix}\u{10ffff}`, r.now, Math.floor(limit)) as number[];
 	return ords.map((o) => r.eventAt(o));
 }
 
@@ -42,8 +51,12 @@ export function recordsOfFile(r: Reader, name: string): { events: StoryEvent[]; 
 	const n = r.stmt('SELECT n FROM files WHERE name = ?').pluck().get(name) as number | undefined;
 	if (n === undefined) return { events: [], actors: [], sources: [] };
 	const ords = r.stmt('SELECT ord FROM events WHERE file = ? AND hide_at <= ? ORDER BY ord').pluck().all(n, r.now) as number[];
-	const actors = (r.stmt('SELECT n, doc FROM actors WHERE file = ? ORDER BY n').all(n) as { n: number; doc: string }[]).map((x) => r.actorAt(x.n, x.doc));
-	const sources = (r.stmt('SELECT doc FROM sources WHERE file = ? ORDER BY n').pluck().all(n) as string[]).map((d) => deepFreeze(JSON.parse(d) as Source));
+	const actors = (r.stmt('SELECT n, doc FROM actors WHERE file = ? ORDER BY n').all(n) as { n: number; doc: string }[]).map((x) =>
+		r.actorAt(x.n, x.doc),
+	);
+	const sources = (r.stmt('SELECT doc FROM sources WHERE file = ? ORDER BY n').pluck().all(n) as string[]).map((d) =>
+		deepFreeze(JSON.parse(d) as Source),
+	);
 	return { events: ords.map((o) => r.eventAt(o)), actors, sources };
 }
 

@@ -9,7 +9,6 @@ import { inColumns, matchedWords, matchExpression, MAX_LONGER, queryTerms, query
 import { ORD_END, type Reader } from './sql-reader.js';
 import { nameKey } from './writer.js';
 
-
 /** Past this many matches a text query stops counting and reports "COUNT_CAP+" (a lower bound). */
 export const COUNT_CAP = 1000;
 
@@ -54,7 +53,9 @@ export function searchPage(r: Reader, query: string, limit: number): SearchPage 
 
 	// Actors named by the query: its name key, and every word of the query in the actor's names.
 	const named = s
-		.stmt(`SELECT a.n AS n, a.doc AS doc FROM actor_keys k JOIN actors a ON a.id = k.actor CROSS JOIN actor_text t ON t.rowid = a.n WHERE k.kind = 0 AND k.key = ? AND t.actor_text MATCH ? ORDER BY a.n`)
+		.stmt(
+			`SELECT a.n AS n, a.doc AS doc FROM actor_keys k JOIN actors a ON a.id = k.actor CROSS JOIN actor_text t ON t.rowid = a.n WHERE k.kind = 0 AND k.key = ? AND t.actor_text MATCH ? ORDER BY a.n`,
+		)
 		.all(nameKey(query), inColumns(['names', 'keys'], expr)) as { n: number; doc: string }[];
 	const namedIds = new Set(named.map((row) => row.n));
 	for (const row of named) {
@@ -65,7 +66,11 @@ export function searchPage(r: Reader, query: string, limit: number): SearchPage 
 
 	const titleExpr = inColumns(['title'], expr);
 	const eventExpr = inColumns(EVENT_DOC, expr);
-	const events = s.stmt('SELECT t.rowid FROM event_text t CROSS JOIN events e ON e.ord = t.rowid WHERE t.event_text MATCH ? AND e.hide_at <= ? ORDER BY t.rowid DESC LIMIT ?').pluck();
+	const events = s
+		.stmt(
+			'SELECT t.rowid FROM event_text t CROSS JOIN events e ON e.ord = t.rowid WHERE t.event_text MATCH ? AND e.hide_at <= ? ORDER BY t.rowid DESC LIMIT ?',
+		)
+		.pluck();
 	if (room() !== 0) {
 		for (const ord of events.all(titleExpr, r.now, room()) as number[]) {
 			const e = r.eventAt(ord);
@@ -84,7 +89,9 @@ export function searchPage(r: Reader, query: string, limit: number): SearchPage 
 	if (room() !== 0) claimResults(r, terms, expr, results, room);
 	if (room() !== 0) {
 		const rows = s
-			.stmt('SELECT a.n AS n, a.doc AS doc FROM actor_text t CROSS JOIN actors a ON a.n = t.rowid WHERE t.actor_text MATCH ? ORDER BY t.rowid')
+			.stmt(
+				'SELECT a.n AS n, a.doc AS doc FROM actor_text t CROSS JOIN actors a ON a.n = t.rowid WHERE t.actor_text MATCH ? ORDER BY t.rowid',
+			)
 			.all(expr) as { n: number; doc: string }[];
 		for (const row of rows) {
 			if (room() === 0) break;
@@ -100,10 +107,16 @@ export function searchPage(r: Reader, query: string, limit: number): SearchPage 
 
 function claimResults(r: Reader, terms: readonly QueryTerm[], expr: string, results: SearchResult[], room: () => number): void {
 	const s = r;
-	const candidates = s.stmt('SELECT t.rowid FROM event_text t CROSS JOIN events e ON e.ord = t.rowid WHERE t.event_text MATCH ? AND e.hide_at <= ? AND t.rowid < ? ORDER BY t.rowid DESC LIMIT ?').pluck();
-	const claimsOf = s.stmt('SELECT c.n AS n, c.doc AS doc FROM claims c CROSS JOIN claim_text t ON t.rowid = c.n WHERE c.event_ord = ? AND t.claim_text MATCH ? ORDER BY c.n');
+	const candidates = s
+		.stmt(
+			'SELECT t.rowid FROM event_text t CROSS JOIN events e ON e.ord = t.rowid WHERE t.event_text MATCH ? AND e.hide_at <= ? AND t.rowid < ? ORDER BY t.rowid DESC LIMIT ?',
+		)
+		.pluck();
+	const claimsOf = s.stmt(
+		'SELECT c.n AS n, c.doc AS doc FROM claims c CROSS JOIN claim_text t ON t.rowid = c.n WHERE c.event_ord = ? AND t.claim_text MATCH ? ORDER BY c.n',
+	);
 	const claimsExpr = inColumns(['claims'], expr);
-	for (let before = ORD_END; ; ) {
+	for (let before = ORD_END; ;) {
 		const batch = Math.max(16, room() < 0 ? 256 : room());
 		const ords = candidates.all(claimsExpr, r.now, before, batch) as number[];
 		for (const ord of ords) {
@@ -123,13 +136,22 @@ function searchTotal(r: Reader, eventExpr: string, expr: string): { total: numbe
 	const s = r;
 	let total = 0;
 	const parts: [string, unknown[]][] = [
-		['SELECT 1 FROM event_text t CROSS JOIN events e ON e.ord = t.rowid WHERE t.event_text MATCH ? AND e.hide_at <= ?', [eventExpr, r.now]],
-		['SELECT 1 FROM claim_text t CROSS JOIN claims c ON c.n = t.rowid CROSS JOIN events e ON e.ord = c.event_ord WHERE t.claim_text MATCH ? AND e.hide_at <= ?', [expr, r.now]],
+		[
+			'SELECT 1 FROM event_text t CROSS JOIN events e ON e.ord = t.rowid WHERE t.event_text MATCH ? AND e.hide_at <= ?',
+			[eventExpr, r.now],
+		],
+		[
+			'SELECT 1 FROM claim_text t CROSS JOIN claims c ON c.n = t.rowid CROSS JOIN events e ON e.ord = c.event_ord WHERE t.claim_text MATCH ? AND e.hide_at <= ?',
+			[expr, r.now],
+		],
 		['SELECT 1 FROM actor_text t WHERE t.actor_text MATCH ?', [expr]],
 	];
 	for (const [sql, params] of parts) {
 		const left = COUNT_CAP + 1 - total;
-		total += s.stmt(`SELECT count(*) FROM (${sql} LIMIT ?)`).pluck().get(...params, left) as number;
+		total += s
+			.stmt(`SELECT count(*) FROM (${sql} LIMIT ?)`)
+			.pluck()
+			.get(...params, left) as number;
 		if (total > COUNT_CAP) return { total: COUNT_CAP, capped: true };
 	}
 	return { total, capped: false };

@@ -35,7 +35,6 @@ export interface SqlSnapshotOptions {
 /** See {@link SqlSnapshotOptions.scanBudget}: about a millisecond or two of rows to walk. */
 export const SCAN_BUDGET = 2000;
 
-
 /** Records of each kind kept parsed per snapshot (see records.ts). */
 const CACHE_RECORDS = 2048;
 /** Rows per read when streaming a table (each* methods): a page is read, then yielded. */
@@ -70,7 +69,9 @@ class Shared {
 		/** Rows of the driving table a capped count reads at most (see SqlSnapshotOptions). */
 		readonly scanBudget: number,
 	) {
-		const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+		const meta = new Map(
+			(db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]),
+		);
 		const need = (k: string): string => {
 			const v = meta.get(k);
 			if (v === undefined) throw new Error(`built dataset: no ${k} in meta`);
@@ -113,7 +114,12 @@ export class SqlSnapshot {
 	/** Content hash of the files the snapshot was built from (and, for a view, how many embargoes have passed). */
 	readonly version: string;
 
-	private constructor(shared: Shared, now: number, version: string, readonly loadedAt: string) {
+	private constructor(
+		shared: Shared,
+		now: number,
+		version: string,
+		readonly loadedAt: string,
+	) {
 		this.#s = shared;
 		this.#now = now;
 		this.version = version;
@@ -136,7 +142,8 @@ export class SqlSnapshot {
 		const db = new Database(path, { readonly: true, fileMustExist: true });
 		try {
 			if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) throw new Error(`${path} is not a built dataset`);
-			if (db.pragma('user_version', { simple: true }) !== FORMAT_VERSION) throw new Error(`${path} is a built dataset of another format`);
+			if (db.pragma('user_version', { simple: true }) !== FORMAT_VERSION)
+				throw new Error(`${path} is a built dataset of another format`);
 			return SqlSnapshot.over(db, loadedAt, options);
 		} catch (err) {
 			db.close();
@@ -217,7 +224,12 @@ export class SqlSnapshot {
 		const s = this.#s;
 		if (s.gate) return s.gate;
 		const drafts = s.stmt('SELECT count(*) FROM events WHERE hide_at <> 0 AND hide_at = ?').pluck().get(HIDDEN_ALWAYS) as number;
-		const embargoes = (s.stmt('SELECT hide_at AS at, id FROM events WHERE hide_at <> 0 AND hide_at < ? ORDER BY hide_at').all(HIDDEN_ALWAYS) as { at: number; id: string }[])
+		const embargoes = (
+			s.stmt('SELECT hide_at AS at, id FROM events WHERE hide_at <> 0 AND hide_at < ? ORDER BY hide_at').all(HIDDEN_ALWAYS) as {
+				at: number;
+				id: string;
+			}[]
+		)
 			.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1))
 			.map((x) => Object.freeze(x));
 		return (s.gate = Object.freeze({ drafts, embargoes: Object.freeze(embargoes) }));
@@ -258,7 +270,10 @@ export class SqlSnapshot {
 		const s = this.#s;
 		if (!this.isView) return (this.#counts = s.counts);
 		const events = s.stmt('SELECT count(*) FROM events WHERE hide_at <> 0 AND hide_at > ?').pluck().get(this.#now) as number;
-		const claims = s.stmt('SELECT count(*) FROM events e JOIN claims c ON c.event_ord = e.ord WHERE e.hide_at <> 0 AND e.hide_at > ?').pluck().get(this.#now) as number;
+		const claims = s
+			.stmt('SELECT count(*) FROM events e JOIN claims c ON c.event_ord = e.ord WHERE e.hide_at <> 0 AND e.hide_at > ?')
+			.pluck()
+			.get(this.#now) as number;
 		return (this.#counts = Object.freeze({ ...s.counts, events: s.counts.events - events, claims: s.counts.claims - claims }));
 	}
 
@@ -323,14 +338,17 @@ export class SqlSnapshot {
 		return this.#s.vocabulary[`${kind}s`].get(id);
 	}
 	claim(id: string): Claim | undefined {
-		const n = this.#s.stmt('SELECT c.n FROM claims c JOIN events e ON e.ord = c.event_ord WHERE c.id = ? AND e.hide_at <= ?').pluck().get(id, this.#now) as number | undefined;
+		const n = this.#s
+			.stmt('SELECT c.n FROM claims c JOIN events e ON e.ord = c.event_ord WHERE c.id = ? AND e.hide_at <= ?')
+			.pluck()
+			.get(id, this.#now) as number | undefined;
 		return n === undefined ? undefined : this.#claimAt(n);
 	}
 
 	/** Events in date order, read a page at a time (never the whole list at once). */
 	*eachEvent(): IterableIterator<StoryEvent> {
 		const page = this.#s.stmt('SELECT ord FROM events WHERE ord > ? AND hide_at <= ? ORDER BY ord LIMIT ?').pluck();
-		for (let after = -1; ; ) {
+		for (let after = -1; ;) {
 			const ords = page.all(after, this.#now, PAGE_ROWS) as number[];
 			if (ords.length === 0) return;
 			after = ords[ords.length - 1]!;
@@ -341,7 +359,7 @@ export class SqlSnapshot {
 	/** Actors in load order. */
 	*eachActor(): IterableIterator<Actor> {
 		const page = this.#s.stmt('SELECT n, doc FROM actors WHERE n > ? ORDER BY n LIMIT ?');
-		for (let after = -1; ; ) {
+		for (let after = -1; ;) {
 			const rows = page.all(after, PAGE_ROWS) as { n: number; doc: string }[];
 			if (rows.length === 0) return;
 			after = rows[rows.length - 1]!.n;
@@ -352,7 +370,7 @@ export class SqlSnapshot {
 	/** Sources in load order. */
 	*eachSource(): IterableIterator<Source> {
 		const page = this.#s.stmt('SELECT n, doc FROM sources WHERE n > ? ORDER BY n LIMIT ?');
-		for (let after = -1; ; ) {
+		for (let after = -1; ;) {
 			const rows = page.all(after, PAGE_ROWS) as { n: number; doc: string }[];
 			if (rows.length === 0) return;
 			after = rows[rows.length - 1]!.n;
@@ -362,8 +380,10 @@ export class SqlSnapshot {
 
 	/** Claims in load order (a view leaves out the claims of hidden events). */
 	*eachClaim(): IterableIterator<Claim> {
-		const page = this.#s.stmt('SELECT c.n, c.doc FROM claims c JOIN events e ON e.ord = c.event_ord WHERE c.n > ? AND e.hide_at <= ? ORDER BY c.n LIMIT ?');
-		for (let after = -1; ; ) {
+		const page = this.#s.stmt(
+			'SELECT c.n, c.doc FROM claims c JOIN events e ON e.ord = c.event_ord WHERE c.n > ? AND e.hide_at <= ? ORDER BY c.n LIMIT ?',
+		);
+		for (let after = -1; ;) {
 			const rows = page.all(after, this.#now, PAGE_ROWS) as { n: number; doc: string }[];
 			if (rows.length === 0) return;
 			after = rows[rows.length - 1]!.n;
@@ -378,7 +398,10 @@ export class SqlSnapshot {
 			const at = s.stmt('SELECT hide_at FROM events WHERE id = ?').pluck().get(eventId) as number | undefined;
 			if (at !== undefined && at > this.#now) return [];
 		}
-		const ords = s.stmt('SELECT l.ord FROM event_links l JOIN events e ON e.ord = l.ord WHERE l.target = ? AND e.hide_at <= ? ORDER BY l.ord').pluck().all(eventId, this.#now) as number[];
+		const ords = s
+			.stmt('SELECT l.ord FROM event_links l JOIN events e ON e.ord = l.ord WHERE l.target = ? AND e.hide_at <= ? ORDER BY l.ord')
+			.pluck()
+			.all(eventId, this.#now) as number[];
 		return this.#eventsAt(ords);
 	}
 
@@ -413,7 +436,10 @@ export class SqlSnapshot {
 	 * claims), for the visible events; made by the build, read here.
 	 */
 	eventFingerprints(): ReadonlyMap<string, string> {
-		const rows = this.#s.stmt('SELECT id, fp FROM events WHERE hide_at <= ? ORDER BY ord').all(this.#now) as { id: string; fp: string }[];
+		const rows = this.#s.stmt('SELECT id, fp FROM events WHERE hide_at <= ? ORDER BY ord').all(this.#now) as {
+			id: string;
+			fp: string;
+		}[];
 		return new Map(rows.map((r) => [r.id, r.fp]));
 	}
 
@@ -423,7 +449,11 @@ export class SqlSnapshot {
 			let list = this.#s.tagCounts.map((t) => ({ ...t }));
 			if (this.isView) {
 				const hidden = new Map<string, number>();
-				for (const r of this.#s.stmt('SELECT g.tag AS tag, count(*) AS count FROM events e JOIN event_tags g ON g.ord = e.ord WHERE e.hide_at <> 0 AND e.hide_at > ? GROUP BY g.tag').all(this.#now) as { tag: string; count: number }[]) {
+				for (const r of this.#s
+					.stmt(
+						'SELECT g.tag AS tag, count(*) AS count FROM events e JOIN event_tags g ON g.ord = e.ord WHERE e.hide_at <> 0 AND e.hide_at > ? GROUP BY g.tag',
+					)
+					.all(this.#now) as { tag: string; count: number }[]) {
 					hidden.set(r.tag, r.count);
 				}
 				list = list.map((t) => ({ tag: t.tag, count: t.count - (hidden.get(t.tag) ?? 0) })).filter((t) => t.count > 0);
@@ -434,7 +464,12 @@ export class SqlSnapshot {
 	}
 
 	hasTag(tag: string): boolean {
-		return this.#s.stmt('SELECT 1 FROM event_tags g JOIN events e ON e.ord = g.ord WHERE g.tag = ? AND e.hide_at <= ? LIMIT 1').pluck().get(tag, this.#now) !== undefined;
+		return (
+			this.#s
+				.stmt('SELECT 1 FROM event_tags g JOIN events e ON e.ord = g.ord WHERE g.tag = ? AND e.hide_at <= ? LIMIT 1')
+				.pluck()
+				.get(tag, this.#now) !== undefined
+		);
 	}
 
 	claimsOf(event: StoryEvent): Claim[] {
@@ -442,12 +477,21 @@ export class SqlSnapshot {
 	}
 
 	claimsBy(actorId: string): readonly Claim[] {
-		const rows = this.#s.stmt('SELECT c.n AS n, c.doc AS doc FROM claims c JOIN events e ON e.ord = c.event_ord WHERE c.by_actor = ? AND e.hide_at <= ? ORDER BY c.n').all(actorId, this.#now) as { n: number; doc: string }[];
+		const rows = this.#s
+			.stmt(
+				'SELECT c.n AS n, c.doc AS doc FROM claims c JOIN events e ON e.ord = c.event_ord WHERE c.by_actor = ? AND e.hide_at <= ? ORDER BY c.n',
+			)
+			.all(actorId, this.#now) as { n: number; doc: string }[];
 		return rows.map((r) => this.#claimAt(r.n, r.doc));
 	}
 
 	eventsOf(actorId: string): readonly StoryEvent[] {
-		return this.#eventsAt(this.#s.stmt('SELECT a.ord FROM event_actors a JOIN events e ON e.ord = a.ord WHERE a.actor = ? AND e.hide_at <= ? ORDER BY a.ord').pluck().all(actorId, this.#now) as number[]);
+		return this.#eventsAt(
+			this.#s
+				.stmt('SELECT a.ord FROM event_actors a JOIN events e ON e.ord = a.ord WHERE a.actor = ? AND e.hide_at <= ? ORDER BY a.ord')
+				.pluck()
+				.all(actorId, this.#now) as number[],
+		);
 	}
 
 	/** Position of a visible event in date order: its ord (ascending with date order, not an array index). */
@@ -471,7 +515,10 @@ export class SqlSnapshot {
 	latest(filter: TimelineFilter, count: number): StoryEvent[] {
 		const q = timelineQuery(this.#reader, filter, (t) => this.#tagCount(t));
 		if (!q || count <= 0) return [];
-		const ords = this.#s.stmt(`${q.sql} ORDER BY ${q.ord} DESC LIMIT ?`).pluck().all(...q.params, Math.floor(count)) as number[];
+		const ords = this.#s
+			.stmt(`${q.sql} ORDER BY ${q.ord} DESC LIMIT ?`)
+			.pluck()
+			.all(...q.params, Math.floor(count)) as number[];
 		return this.#eventsAt(ords.reverse());
 	}
 
@@ -504,8 +551,17 @@ export class SqlSnapshot {
 		const count = Math.max(0, Math.min(total, shown * perPage) - from);
 		let ords: number[] = [];
 		if (count && !capped && from > total / 2) {
-			ords = (s.stmt(`${q.sql} ORDER BY ${q.ord} DESC LIMIT ? OFFSET ?`).pluck().all(...q.params, count, total - from - count) as number[]).reverse();
-		} else if (count) ords = s.stmt(`${q.sql} ORDER BY ${q.ord} LIMIT ? OFFSET ?`).pluck().all(...q.params, count, from) as number[];
+			ords = (
+				s
+					.stmt(`${q.sql} ORDER BY ${q.ord} DESC LIMIT ? OFFSET ?`)
+					.pluck()
+					.all(...q.params, count, total - from - count) as number[]
+			).reverse();
+		} else if (count)
+			ords = s
+				.stmt(`${q.sql} ORDER BY ${q.ord} LIMIT ? OFFSET ?`)
+				.pluck()
+				.all(...q.params, count, from) as number[];
 		const first = total ? (s.stmt(`${q.sql} ORDER BY ${q.ord} LIMIT 1`).pluck().get(q.params) as number) : undefined;
 		const last = total ? (s.stmt(`${q.sql} ORDER BY ${q.ord} DESC LIMIT 1`).pluck().get(q.params) as number) : undefined;
 		return {
@@ -531,7 +587,12 @@ export class SqlSnapshot {
 		if (set.length > 1) return undefined;
 		const s = this.#s;
 		const hidden = (join: string, param: unknown): number =>
-			this.isView ? (s.stmt(`SELECT count(*) FROM events e ${join} WHERE e.hide_at <> 0 AND e.hide_at > ?`).pluck().get(param, this.#now) as number) : 0;
+			this.isView
+				? (s
+						.stmt(`SELECT count(*) FROM events e ${join} WHERE e.hide_at <> 0 AND e.hide_at > ?`)
+						.pluck()
+						.get(param, this.#now) as number)
+				: 0;
 		if (filter.tag !== undefined) return this.#tagCount(filter.tag);
 		if (filter.status !== undefined) {
 			const code = STATUS.get(filter.status);
@@ -550,7 +611,12 @@ export class SqlSnapshot {
 		const q = eventFilter(this.#reader, filter, ordOf(fromDay, 0), Math.min(ORD_END, ordOf(toDay + 1, 0)));
 		if (!q) return [];
 		const cap = Number.isFinite(limit) ? Math.floor(limit) : -1;
-		return this.#eventsAt(this.#s.stmt(`${q.sql} ORDER BY e.ord LIMIT ?`).pluck().all(...q.params, cap) as number[]);
+		return this.#eventsAt(
+			this.#s
+				.stmt(`${q.sql} ORDER BY e.ord LIMIT ?`)
+				.pluck()
+				.all(...q.params, cap) as number[],
+		);
 	}
 
 	/** How many events {@link startingBetween} gives, counted on the indexes (no record is read). */
@@ -565,7 +631,10 @@ export class SqlSnapshot {
 		if (count <= 0) return [];
 		const q = eventFilter(this.#reader, filter, -1, Math.min(ORD_END, ordOf(day + 1, 0)));
 		if (!q) return [];
-		const ords = this.#s.stmt(`${q.sql} ORDER BY e.ord DESC LIMIT ?`).pluck().all(...q.params, Math.floor(count)) as number[];
+		const ords = this.#s
+			.stmt(`${q.sql} ORDER BY e.ord DESC LIMIT ?`)
+			.pluck()
+			.all(...q.params, Math.floor(count)) as number[];
 		return this.#eventsAt(ords.reverse());
 	}
 
@@ -575,7 +644,10 @@ export class SqlSnapshot {
 	 */
 	onThisDay(month: number, day: number, beforeYear: number, limit = Infinity): StoryEvent[] {
 		const cap = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1;
-		const ords = this.#s.stmt('SELECT ord FROM events WHERE md = ? AND year < ? AND hide_at <= ? ORDER BY ord LIMIT ?').pluck().all(month * 100 + day, beforeYear, this.#now, cap) as number[];
+		const ords = this.#s
+			.stmt('SELECT ord FROM events WHERE md = ? AND year < ? AND hide_at <= ? ORDER BY ord LIMIT ?')
+			.pluck()
+			.all(month * 100 + day, beforeYear, this.#now, cap) as number[];
 		return this.#eventsAt(ords);
 	}
 

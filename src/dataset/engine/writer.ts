@@ -56,7 +56,9 @@ function digest(doc: string): string {
 
 /** The folded name key of a name (as the in-heap engine made it): letters and digits, one space apart. */
 export function nameKey(name: string): string {
-	return fold(name).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+	return fold(name)
+		.replace(/[^\p{L}\p{N}]+/gu, ' ')
+		.trim();
 }
 
 export class EngineWriter {
@@ -103,7 +105,12 @@ export class EngineWriter {
 		const doc = JSON.stringify(a);
 		const n = this.#actors++;
 		this.#stmt.actor.run(n, a.id, doc, file, digest(doc));
-		this.#stmt.actorText.run(n, this.#folded(a.name, ...a.aliases, ...Object.values(a.names)), this.#folded(a.description), textKey(a.id));
+		this.#stmt.actorText.run(
+			n,
+			this.#folded(a.name, ...a.aliases, ...Object.values(a.names)),
+			this.#folded(a.description),
+			textKey(a.id),
+		);
 		for (const name of [a.id, a.name, ...a.aliases, ...Object.values(a.names)]) {
 			const key = nameKey(name);
 			if (!key) continue;
@@ -201,7 +208,9 @@ export class EngineWriter {
 		};
 		// better-sqlite3 cannot write while a statement iterates: read in pages (keyset), write between.
 		db.exec('CREATE INDEX temp.stage_events_day ON stage_events (first_day, n)');
-		const byDay = db.prepare('SELECT n, first_day, last_day, id FROM temp.stage_events WHERE (first_day, n) > (?, ?) ORDER BY first_day, n LIMIT 4096');
+		const byDay = db.prepare(
+			'SELECT n, first_day, last_day, id FROM temp.stage_events WHERE (first_day, n) > (?, ?) ORDER BY first_day, n LIMIT 4096',
+		);
 		let after: [number, number] = [-Infinity, -1];
 		for (;;) {
 			const rows = byDay.all(...after) as { n: number; first_day: number; last_day: number; id: string }[];
@@ -221,19 +230,26 @@ export class EngineWriter {
 		// Everything else in date order, in SQL: FTS5 is fed in rowid order (its segments stay sorted).
 		db.exec('CREATE INDEX temp.stage_ord_ord ON stage_ord (ord, n)');
 		const byOrd = 'FROM temp.stage_ord o JOIN temp.stage_events s ON s.n = o.n ORDER BY o.ord';
-		db.exec(`INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp) SELECT o.ord, s.id, s.first_day, s.last_day, s.status, s.hide_at, s.priority, s.md, s.year, s.file, s.hash, s.fp ${byOrd}`);
+		db.exec(
+			`INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp) SELECT o.ord, s.id, s.first_day, s.last_day, s.status, s.hide_at, s.priority, s.md, s.year, s.file, s.hash, s.fp ${byOrd}`,
+		);
 		step();
 		db.exec(`INSERT INTO event_docs (ord, doc) SELECT o.ord, s.doc ${byOrd}`);
 		step();
 		db.exec(`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT o.ord, s.title, s.summary, s.claims, s.keys ${byOrd}`);
 		step();
-		db.exec('INSERT INTO claims (n, id, event_ord, by_actor, source, doc, hash) SELECT c.n, c.id, o.ord, c.by_actor, c.source, c.doc, c.hash FROM temp.stage_claims c JOIN temp.stage_ord o ON o.n = c.event_n ORDER BY c.n');
-		const ofEvents = (kind: number): string => `FROM temp.stage_keys k JOIN temp.stage_ord o ON o.n = k.b WHERE k.kind = ${kind} ORDER BY k.a, o.ord`;
+		db.exec(
+			'INSERT INTO claims (n, id, event_ord, by_actor, source, doc, hash) SELECT c.n, c.id, o.ord, c.by_actor, c.source, c.doc, c.hash FROM temp.stage_claims c JOIN temp.stage_ord o ON o.n = c.event_n ORDER BY c.n',
+		);
+		const ofEvents = (kind: number): string =>
+			`FROM temp.stage_keys k JOIN temp.stage_ord o ON o.n = k.b WHERE k.kind = ${kind} ORDER BY k.a, o.ord`;
 		db.exec(`INSERT OR IGNORE INTO event_actors (actor, ord) SELECT k.a, o.ord ${ofEvents(K.eventActor)}`);
 		db.exec(`INSERT OR IGNORE INTO event_tags (tag, ord) SELECT k.a, o.ord ${ofEvents(K.eventTag)}`);
 		db.exec(`INSERT OR IGNORE INTO event_links (target, ord, type) SELECT k.a, o.ord, k.c ${ofEvents(K.eventLink)}`);
 		db.exec(`INSERT OR IGNORE INTO event_sources (source, ord) SELECT k.a, o.ord ${ofEvents(K.eventSource)}`);
-		db.exec(`INSERT OR IGNORE INTO actor_keys (kind, key, actor) SELECT c, a, b FROM temp.stage_keys WHERE kind = ${K.actorKey} ORDER BY c, a, b`);
+		db.exec(
+			`INSERT OR IGNORE INTO actor_keys (kind, key, actor) SELECT c, a, b FROM temp.stage_keys WHERE kind = ${K.actorKey} ORDER BY c, a, b`,
+		);
 		db.exec(`INSERT OR IGNORE INTO actor_links (target, n) SELECT a, b FROM temp.stage_keys WHERE kind = ${K.actorLink} ORDER BY a, b`);
 		db.exec(`INSERT OR IGNORE INTO term_keys (term, key) SELECT a, b FROM temp.stage_keys WHERE kind = ${K.termKey} ORDER BY a, b`);
 		step();
@@ -274,7 +290,11 @@ export class EngineWriter {
 	/** Events per status code (index in eventStatuses). */
 	#statusCounts(): number[] {
 		const out = eventStatuses.map(() => 0);
-		for (const r of this.#db.prepare('SELECT status, count(*) AS n FROM events GROUP BY status').all() as { status: number; n: number }[]) if (r.status < out.length) out[r.status] = r.n;
+		for (const r of this.#db.prepare('SELECT status, count(*) AS n FROM events GROUP BY status').all() as {
+			status: number;
+			n: number;
+		}[])
+			if (r.status < out.length) out[r.status] = r.n;
 		return out;
 	}
 

@@ -48,7 +48,8 @@ export const az = {
 
 	'error.generic': 'Bizim tərəfdə nəsə səhv getdi. Xəta qeydə alınıb; bir az sonra yenidən cəhd edin.',
 	'error.generic.short': 'Bizim tərəfdə nəsə səhv getdi; yenidən cəhd edin.',
-	'error.slowDown': 'Əmrləri mənim cavab verə biləcəyimdən daha tez göndərirsiniz. Bir dəqiqə gözləyin; o vaxta qədər əmrlərinizi buraxacağam.',
+	'error.slowDown':
+		'Əmrləri mənim cavab verə biləcəyimdən daha tez göndərirsiniz. Bir dəqiqə gözləyin; o vaxta qədər əmrlərinizi buraxacağam.',
 	'attachment.notSaved': '(Şəkli saxlamaq alınmadı ({reason}); yuxarıdakı cavab onsuz da tamdır.)',
 	'error.ownerOnly': '{command} əmri yalnız botun sahibləri üçündür.',
 	'error.adminOnly': '{command} əmri yalnız bu çatın adminləri üçündür.',
@@ -92,7 +93,7 @@ export const az = {
 	'date.problem': '«{value}» tarix kimi oxunmur',
 	'error.noSubscriptionStore': 'Gündəlik brifinqlər burada mövcud deyil: bot abunəlik anbarı olmadan işləyir.',
 	'error.noSubscriptionStore.hint': '/subscribe əmrindən istifadə etmək üçün botu `npm start` ilə işə salın.',
-	'usage': 'İstifadə: {line}',
+	usage: 'İstifadə: {line}',
 	'usage.type.text': 'MƏTN',
 	'usage.type.integer': 'ƏDƏD',
 	'usage.type.date': 'TARİX',
@@ -194,7 +195,8 @@ export const az = {
 	'cmd.language.opt.set.label': 'set',
 
 	'help.title': 'sitrep: {title}',
-	'help.intro': 'İnkişafda olan bir hekayə üzrə brifinq. Hər hadisə mənbələrə istinad edir; mübahisəli faktlar kimin dediyi göstərilməklə iddia kimi verilir.',
+	'help.intro':
+		'İnkişafda olan bir hekayə üzrə brifinq. Hər hadisə mənbələrə istinad edir; mübahisəli faktlar kimin dediyi göstərilməklə iddia kimi verilir.',
 	'help.line.everyone': '<b>{command}</b> {description}. Məsələn: <code>{example}</code>',
 	'help.line.channel_admin': '<b>{command}</b> (çat adminləri üçün) {description}. Məsələn: <code>{example}</code>',
 	'help.line.owner': '<b>{command}</b> (bot sahibləri üçün) {description}. Məsələn: <code>{example}</code>',
@@ -205,7 +207,8 @@ export const az = {
 	'help.choices': '{description}: {choices}',
 	'help.examples': 'Nümunələr',
 	'help.listHint': 'Siyahı üçün /help yazın.',
-	'help.footer': 'Parametrlər ad:dəyər şəklində yazılır; boşluqlu dəyərləri dırnağa alın: /actor "Ilham Aliyev". /help ƏMR bir əmri ətraflı izah edir.',
+	'help.footer':
+		'Parametrlər ad:dəyər şəklində yazılır; boşluqlu dəyərləri dırnağa alın: /actor "Ilham Aliyev". /help ƏMR bir əmri ətraflı izah edir.',
 
 	'timeline.fromAfterTo': '«from» ({from}) «to» ({to}) tarixindən sonradır.',
 	'timeline.fromAfterTo.hint': 'Onların yerini dəyişin, məsələn /timeline from:2025-06-27 to:2025-07-01',
@@ -260,7 +263,8 @@ export const az = {
 	'event.relation.context': 'Kontekst:',
 	'event.followedBy': 'Ardınca gələnlər:',
 
-	'search.none': '«{query}» üzrə heç nə tapılmadı. Hər söz uyğun gəlməlidir: daha az söz və ya başqa yazılış sınayın, ya da /timeline ilə baxın.',
+	'search.none':
+		'«{query}» üzrə heç nə tapılmadı. Hər söz uyğun gəlməlidir: daha az söz və ya başqa yazılış sınayın, ya da /timeline ilə baxın.',
 	'search.title': 'Axtarış: {query}',
 	'search.count': '{n} nəticə, ən uyğunları əvvəldə',
 	'search.countShown': '{n} nəticə, ən uyğunları əvvəldə; {limit} göstərilir',
@@ -327,10 +331,13 @@ export const az = {
 	'reload.idsMore': '{ids}, … daha {n}',
 	'reload.storyChanged': 'Hekayənin ümumi qeydi dəyişib.',
 	'reload.vocabularyChanged': 'Nəşrlər və ya mövzu, teq və rol adları dəyişib.',
-	'reload.refusedShrink': 'Yenidən yüklənmədi: diskdəki fayllar hekayənin icazə veriləndən çox hissəsini silərdi. İşlək məlumatlar dəyişməyib.',
+	'reload.refusedShrink':
+		'Yenidən yüklənmədi: diskdəki fayllar hekayənin icazə veriləndən çox hissəsini silərdi. İşlək məlumatlar dəyişməyib.',
 	'reload.shrinkLine': '{kind}: {before} qeyddən {n} silinəcək ({ids})',
-	'reload.refusedShrink.hint': 'Əgər bu qəsdəndirsə, /reload confirm:true işə salın. Faylların izlənməsi belə yenidən yükləməni heç vaxt təsdiqləmir.',
-	'reload.dryRunShrink': 'Bu yenidən yükləmə hekayənin icazə veriləndən çox hissəsini silir: onun üçün /reload confirm:true lazım olacaq.',
+	'reload.refusedShrink.hint':
+		'Əgər bu qəsdəndirsə, /reload confirm:true işə salın. Faylların izlənməsi belə yenidən yükləməni heç vaxt təsdiqləmir.',
+	'reload.dryRunShrink':
+		'Bu yenidən yükləmə hekayənin icazə veriləndən çox hissəsini silir: onun üçün /reload confirm:true lazım olacaq.',
 
 	'subscribe.created': 'Abunə olundu: bu çatda gündəlik brifinq',
 	'subscribe.resumed': 'Bərpa olundu: bu çatda gündəlik brifinq',
@@ -368,7 +375,8 @@ export const az = {
 	'schedule.zone.hint': 'Saat qurşağı IANA adıdır, məsələn Asia/Baku, Europe/Moscow və ya Europe/London.',
 	'schedule.zone.unknown': '«{value}» mənə məlum olan saat qurşağı deyil.',
 	'schedule.zone.unknown.suggest': '«{value}» mənə məlum olan saat qurşağı deyil. Bəlkə {suggestions}?',
-	'schedule.zone.unknown.hint': 'Saat qurşağı IANA adıdır, məsələn Asia/Baku, Europe/Moscow və ya Europe/London. Məsələn: /subscribe time:08:00 timezone:Asia/Baku',
+	'schedule.zone.unknown.hint':
+		'Saat qurşağı IANA adıdır, məsələn Asia/Baku, Europe/Moscow və ya Europe/London. Məsələn: /subscribe time:08:00 timezone:Asia/Baku',
 	'unsubscribe.none': 'Bu çatda dayandırılacaq gündəlik brifinq yoxdur.',
 	'unsubscribe.none.hint': 'Onu /subscribe ilə başladın',
 	'unsubscribe.done': 'Dayandırıldı: bu çat artıq saat {time} ({zone}) gündəlik brifinqi almayacaq.',
@@ -402,10 +410,13 @@ export const az = {
 	'subscriptions.title': 'Bu çatda gündəlik brifinq',
 	'subscriptions.title.paused': 'Bu çatda gündəlik brifinq: dayandırılıb',
 	'language.pinned': 'Bu çatın dili sabitləndi: {language}.',
-	'language.pinned.hint': 'Buradakı bütün cavablar, /subscribe başqa dil sabitləməyibsə gündəlik brifinq də bu dildə olacaq. /language set:auto sabitləməni götürür.',
-	'language.auto': 'Bu çatın artıq sabit dili yoxdur: hər oxucu cavabı öz tətbiqinin dilində alır (sitrep o dili bilirsə), əks halda ingiliscə.',
+	'language.pinned.hint':
+		'Buradakı bütün cavablar, /subscribe başqa dil sabitləməyibsə gündəlik brifinq də bu dildə olacaq. /language set:auto sabitləməni götürür.',
+	'language.auto':
+		'Bu çatın artıq sabit dili yoxdur: hər oxucu cavabı öz tətbiqinin dilində alır (sitrep o dili bilirsə), əks halda ingiliscə.',
 	'language.show.pinned': 'Bu çatın dili sabitlənib: {language}.',
-	'language.show.auto': 'Bu çatın sabit dili yoxdur: hər oxucu cavabı öz tətbiqinin dilində alır (sitrep ingilis, rus, Azərbaycan və fars dillərini bilir), əks halda ingiliscə.',
+	'language.show.auto':
+		'Bu çatın sabit dili yoxdur: hər oxucu cavabı öz tətbiqinin dilində alır (sitrep ingilis, rus, Azərbaycan və fars dillərini bilir), əks halda ingiliscə.',
 	'language.show.hint': 'Admin dili /language set:az (en, ru, az və ya fa) ilə sabitləyə bilər; /language set:auto sabitləməni götürür.',
 	'language.unavailable': 'Dili burada sabitləmək mümkün deyil: bot çat ayarları anbarı olmadan işləyir.',
 	'language.unavailable.hint': 'Oxucular yenə öz tətbiqlərinin dilini alır, /subscribe language:az isə brifinqin dilini sabitləyir.',
@@ -431,7 +442,8 @@ export const az = {
 	'discord.expired.hint': 'Yenilərini almaq üçün əmri yenidən işlədin.',
 	'discord.notYours': 'Səhifələri yalnız əmri işlədən şəxs vərəqləyə bilər.',
 	'discord.notYours.hint': 'Baxmaq üçün əmri özünüz işlədin.',
-	'console.pagerFailed': '“{command}” səhifələyicisi bu cavabı göstərə bilmədi ({reason}), ona görə cavab buradadır. SITREP_PAGER-də işləyən səhifələyici göstərin, məsələn, less -R.',
+	'console.pagerFailed':
+		'“{command}” səhifələyicisi bu cavabı göstərə bilmədi ({reason}), ona görə cavab buradadır. SITREP_PAGER-də işləyən səhifələyici göstərin, məsələn, less -R.',
 	'console.banner': 'sitrep — {title}\n{events} hadisə, {actors} iştirakçı, {claims} iddia. Əmrlər üçün /help, çıxmaq üçün /quit yazın.',
 
 	// ── Export ────────────────────────────────────────────────────────────────────────────────
@@ -440,7 +452,8 @@ export const az = {
 	'export.note.idsMore': '{ids}, … və daha {n}',
 
 	// ── Reload ────────────────────────────────────────────────────────────────────────────────
-	'reload.errorsIn': '{files} faylda. Hər sətirdə yer (FILE:LINE:COL), sahə və problem ingiliscə verilir, fayllardakı dəyərlər isə buraxılır (…); npx sitrep validate onları məlumat redaktorları üçün tam çap edir:',
+	'reload.errorsIn':
+		'{files} faylda. Hər sətirdə yer (FILE:LINE:COL), sahə və problem ingiliscə verilir, fayllardakı dəyərlər isə buraxılır (…); npx sitrep validate onları məlumat redaktorları üçün tam çap edir:',
 	'reload.errorsMore': '… və daha {n}',
 
 	// ── Pause reasons ─────────────────────────────────────────────────────────────────────────

@@ -59,7 +59,7 @@ export const en = {
 	'error.generic.short': 'Something went wrong on our side; please try again.',
 	'error.slowDown': 'You are sending commands faster than I can answer. Please wait a minute; I will skip your commands until then.',
 	'attachment.notSaved': '(The picture could not be saved ({reason}); the answer above is complete without it.)',
-	'error.ownerOnly': '{command} is for the bot\'s owners only.',
+	'error.ownerOnly': "{command} is for the bot's owners only.",
 	'error.adminOnly': '{command} is for admins of this chat only.',
 	'error.adminOnly.hint': 'Ask an admin of this chat to run it.',
 	'error.noArguments': '{command} takes no arguments.',
@@ -101,7 +101,7 @@ export const en = {
 	'date.problem': '"{value}" is not a date I can read',
 	'error.noSubscriptionStore': 'Daily briefings are not available here: this instance runs without a subscription store.',
 	'error.noSubscriptionStore.hint': 'Start the bot with `npm start` to use /subscribe.',
-	'usage': 'Usage: {line}',
+	usage: 'Usage: {line}',
 	'usage.type.text': 'TEXT',
 	'usage.type.integer': 'INTEGER',
 	'usage.type.date': 'DATE',
@@ -274,7 +274,8 @@ export const en = {
 	'event.followedBy': 'Followed by:',
 
 	// ── /search ───────────────────────────────────────────────────────────────────────────────
-	'search.none': 'Nothing matches "{query}". Search needs every word to match: try fewer words, another spelling, or /timeline to browse.',
+	'search.none':
+		'Nothing matches "{query}". Search needs every word to match: try fewer words, another spelling, or /timeline to browse.',
 	'search.title': 'Search: {query}',
 	'search.count': '{n, plural, one {# result} other {# results}}, best first',
 	'search.countShown': '{n, plural, one {# result} other {# results}}, best first; showing {limit}',
@@ -282,7 +283,8 @@ export const en = {
 	'search.actor': '<b>{name}</b> (actor, {command}): ',
 
 	// ── /export ───────────────────────────────────────────────────────────────────────────────
-	'export.summary': '{file}: {events, plural, one {# event} other {# events}}, {sources, plural, one {# source} other {# sources}} (dataset version {version}).',
+	'export.summary':
+		'{file}: {events, plural, one {# event} other {# events}}, {sources, plural, one {# source} other {# sources}} (dataset version {version}).',
 
 	// ── /briefing and the daily briefing ──────────────────────────────────────────────────────
 	'briefing.oneDay': 'A briefing is for one day: give a full date such as date:2025-06-30.',
@@ -329,9 +331,11 @@ export const en = {
 	'reload.live.title': 'Would go out',
 	'reload.live.alert': 'Alert: {title} → {n, plural, one {# chat} other {# chats}}',
 	'reload.live.alertChats': 'Alert messages: {n, plural, one {# chat} other {# chats}} (quiet hours and the hourly cap may hold some).',
-	'reload.live.corrections': 'Corrections: {events, plural, one {# event} other {# events}} shown in {messages, plural, one {# pushed message} other {# pushed messages}} in {chats, plural, one {# chat} other {# chats}} would be edited.',
+	'reload.live.corrections':
+		'Corrections: {events, plural, one {# event} other {# events}} shown in {messages, plural, one {# pushed message} other {# pushed messages}} in {chats, plural, one {# chat} other {# chats}} would be edited.',
 	'reload.live.none': 'No alerts or corrections would go out.',
-	'reload.counts': '{events, plural, one {# event} other {# events}}, {actors, plural, one {# actor} other {# actors}}, {sources, plural, one {# source} other {# sources}}, {claims, plural, one {# claim} other {# claims}}; loaded in {ms} ms.',
+	'reload.counts':
+		'{events, plural, one {# event} other {# events}}, {actors, plural, one {# actor} other {# actors}}, {sources, plural, one {# source} other {# sources}}, {claims, plural, one {# claim} other {# claims}}; loaded in {ms} ms.',
 	'reload.kind.events': 'Events',
 	'reload.kind.actors': 'Actors',
 	'reload.kind.sources': 'Sources',
@@ -344,7 +348,8 @@ export const en = {
 	'reload.idsMore': '{ids}, … {n} more',
 	'reload.storyChanged': 'The story record changed.',
 	'reload.vocabularyChanged': 'Outlets, or the labels of topics, tags or roles, changed.',
-	'reload.refusedShrink': 'Not reloaded: the files on disk would remove more than the allowed share of the story. The live dataset is unchanged.',
+	'reload.refusedShrink':
+		'Not reloaded: the files on disk would remove more than the allowed share of the story. The live dataset is unchanged.',
 	'reload.shrinkLine': '{kind}: {n} of {before} would be removed ({ids})',
 	'reload.refusedShrink.hint': 'If that is intended, run /reload confirm:true. The file watch never confirms such a reload.',
 	'reload.dryRunShrink': 'This reload removes more than the allowed share of the story: it would need /reload confirm:true.',
@@ -386,7 +391,8 @@ export const en = {
 	'schedule.zone.hint': 'timezone is an IANA zone name, like Europe/London, America/New_York or Asia/Baku.',
 	'schedule.zone.unknown': '"{value}" is not a timezone I know.',
 	'schedule.zone.unknown.suggest': '"{value}" is not a timezone I know. Did you mean {suggestions}?',
-	'schedule.zone.unknown.hint': 'timezone is an IANA zone name, like Europe/London, America/New_York or Asia/Baku. For example /subscribe time:08:00 timezone:Asia/Baku',
+	'schedule.zone.unknown.hint':
+		'timezone is an IANA zone name, like Europe/London, America/New_York or Asia/Baku. For example /subscribe time:08:00 timezone:Asia/Baku',
 	'unsubscribe.none': 'This chat has no daily briefing to stop.',
 	'unsubscribe.none.hint': 'Start one with /subscribe',
 	'unsubscribe.done': 'Stopped: this chat no longer gets the daily briefing at {time} ({zone}).',
@@ -420,10 +426,13 @@ export const en = {
 	'subscriptions.title': 'Daily briefing in this chat',
 	'subscriptions.title.paused': 'Daily briefing in this chat: paused',
 	'language.pinned': 'This chat’s language is now {language}.',
-	'language.pinned.hint': 'Every answer here is in it, and so is the daily briefing unless /subscribe pins another language. /language set:auto removes the pin.',
-	'language.auto': 'This chat has no pinned language any more: each reader gets the language of their app when sitrep speaks it, otherwise English.',
+	'language.pinned.hint':
+		'Every answer here is in it, and so is the daily briefing unless /subscribe pins another language. /language set:auto removes the pin.',
+	'language.auto':
+		'This chat has no pinned language any more: each reader gets the language of their app when sitrep speaks it, otherwise English.',
 	'language.show.pinned': 'This chat’s language is pinned: {language}.',
-	'language.show.auto': 'This chat has no pinned language: each reader gets the language of their app when sitrep speaks it (English, Russian, Azerbaijani or Persian), otherwise English.',
+	'language.show.auto':
+		'This chat has no pinned language: each reader gets the language of their app when sitrep speaks it (English, Russian, Azerbaijani or Persian), otherwise English.',
 	'language.show.hint': 'An admin can pin one with /language set:ru (en, ru, az or fa); /language set:auto removes the pin.',
 	'language.unavailable': 'Pinning a language is not available here: this instance runs without a store for chat settings.',
 	'language.unavailable.hint': 'Readers still get their app’s language, and /subscribe language:ru pins a briefing’s.',
@@ -450,8 +459,10 @@ export const en = {
 	'discord.expired.hint': 'Run the command again to get fresh ones.',
 	'discord.notYours': 'Only the person who ran this command can turn its pages.',
 	'discord.notYours.hint': 'Run the command yourself to browse it.',
-	'console.pagerFailed': 'The pager “{command}” could not show this answer ({reason}), so here it is. Set SITREP_PAGER to a pager that works, such as less -R.',
-	'console.banner': 'sitrep — {title}\n{events, plural, one {# event} other {# events}}, {actors, plural, one {# actor} other {# actors}}, {claims, plural, one {# claim} other {# claims}}. Type /help for commands, /quit to leave.',
+	'console.pagerFailed':
+		'The pager “{command}” could not show this answer ({reason}), so here it is. Set SITREP_PAGER to a pager that works, such as less -R.',
+	'console.banner':
+		'sitrep — {title}\n{events, plural, one {# event} other {# events}}, {actors, plural, one {# actor} other {# actors}}, {claims, plural, one {# claim} other {# claims}}. Type /help for commands, /quit to leave.',
 
 	// ── Export ────────────────────────────────────────────────────────────────────────────────
 	'export.note.icsSkipped': '{n, plural, one {# event} other {# events}} left out: a calendar holds only the years 1–9999 ({ids}).',
@@ -459,7 +470,8 @@ export const en = {
 	'export.note.idsMore': '{ids}, … {n} more',
 
 	// ── Reload ────────────────────────────────────────────────────────────────────────────────
-	'reload.errorsIn': 'In {files, plural, one {# file} other {# files}}. Each line gives the place (FILE:LINE:COL), the field and the problem in English, with the values from the files left out (…); npx sitrep validate prints them in full for the dataset’s editors:',
+	'reload.errorsIn':
+		'In {files, plural, one {# file} other {# files}}. Each line gives the place (FILE:LINE:COL), the field and the problem in English, with the values from the files left out (…); npx sitrep validate prints them in full for the dataset’s editors:',
 	'reload.errorsMore': '… and {n} more',
 
 	// ── Pause reasons (a subscription paused after a platform error; see src/i18n/pause-reasons.ts) ──
@@ -533,7 +545,8 @@ export const en = {
 	'image.legend.approximate': 'approximate date',
 	'image.legend.disputed': 'disputed',
 	'image.legend.corrected': 'corrected',
-	'image.timeline.subtitle': "{n, plural, one {# event} other {# events}} · {from} – {to} · lanes by the country of each event's first actor",
+	'image.timeline.subtitle':
+		"{n, plural, one {# event} other {# events}} · {from} – {to} · lanes by the country of each event's first actor",
 	'image.timeline.empty': 'No events to show',
 	'image.timeline.unlabelled': '{n, plural, one {# event} other {# events}} shown as marks only: too many to label at this scale',
 	'image.timeline.more': '+{n, plural, one {# more event} other {# more events}} from {date} on, not drawn',
@@ -543,10 +556,13 @@ export const en = {
 	'image.relations.title': 'Relations: {name}',
 	'image.relations.none': 'No other actor appears in an event with this actor',
 	'image.relations.subtitle': '{n, plural, one {# actor shares} other {# actors share}} events with {name}',
-	'image.relations.subtitle.top': '{n, plural, one {# actor shares} other {# actors share}} events with {name}; the {shown} with the most are shown',
+	'image.relations.subtitle.top':
+		'{n, plural, one {# actor shares} other {# actors share}} events with {name}; the {shown} with the most are shown',
 	'image.relations.shared': '{n, plural, one {# shared event} other {# shared events}}',
-	'image.alt.timeline': 'Timeline of {n, plural, one {# event} other {# events}} from {from} to {to} by side of the first actor: {lanes}.',
-	'image.alt.timeline.flagged': 'Timeline of {n, plural, one {# event} other {# events}} from {from} to {to} by side of the first actor: {lanes}; {flags}.',
+	'image.alt.timeline':
+		'Timeline of {n, plural, one {# event} other {# events}} from {from} to {to} by side of the first actor: {lanes}.',
+	'image.alt.timeline.flagged':
+		'Timeline of {n, plural, one {# event} other {# events}} from {from} to {to} by side of the first actor: {lanes}; {flags}.',
 	'image.alt.timeline.empty': 'Timeline: {title}. No events.',
 	'image.alt.lane': '{name} {n}',
 	'image.alt.disputed': '{n} disputed',

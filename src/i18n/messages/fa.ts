@@ -53,7 +53,8 @@ export const fa = {
 
 	'error.generic': 'مشکلی در سمت ما پیش آمد. خطا ثبت شد؛ لطفاً چند لحظهٔ دیگر دوباره امتحان کنید.',
 	'error.generic.short': 'مشکلی در سمت ما پیش آمد؛ لطفاً دوباره امتحان کنید.',
-	'error.slowDown': 'شما فرمان‌ها را سریع‌تر از آنچه بتوانم پاسخ دهم می‌فرستید. لطفاً یک دقیقه صبر کنید؛ تا آن موقع از فرمان‌های شما می‌گذرم.',
+	'error.slowDown':
+		'شما فرمان‌ها را سریع‌تر از آنچه بتوانم پاسخ دهم می‌فرستید. لطفاً یک دقیقه صبر کنید؛ تا آن موقع از فرمان‌های شما می‌گذرم.',
 	'attachment.notSaved': '(تصویر ذخیره نشد ({reason})؛ پاسخ بالا بدون آن هم کامل است.)',
 	'error.ownerOnly': 'فرمان {command} فقط برای مالکان ربات است.',
 	'error.adminOnly': 'فرمان {command} فقط برای مدیران این گفت‌وگو است.',
@@ -97,7 +98,7 @@ export const fa = {
 	'date.problem': '«{value}» را نمی‌توان به‌عنوان تاریخ خواند',
 	'error.noSubscriptionStore': 'گزارش‌های روزانه اینجا در دسترس نیست: این نمونه بدون انبار اشتراک‌ها اجرا می‌شود.',
 	'error.noSubscriptionStore.hint': `برای استفاده از ${L('/subscribe')}، ربات را با ${L('`npm start`')} اجرا کنید.`,
-	'usage': 'شیوهٔ استفاده: {line}',
+	usage: 'شیوهٔ استفاده: {line}',
 	'usage.type.text': 'متن',
 	'usage.type.integer': 'عدد',
 	'usage.type.date': 'تاریخ',
@@ -199,7 +200,8 @@ export const fa = {
 	'cmd.language.opt.set.label': 'set',
 
 	'help.title': 'sitrep: {title}',
-	'help.intro': 'گزارشی از ماجرایی در حال تحول. هر رویداد به منابعش استناد می‌کند؛ واقعیت‌های مورد مناقشه به‌صورت ادعا و با ذکر گوینده آمده‌اند.',
+	'help.intro':
+		'گزارشی از ماجرایی در حال تحول. هر رویداد به منابعش استناد می‌کند؛ واقعیت‌های مورد مناقشه به‌صورت ادعا و با ذکر گوینده آمده‌اند.',
 	'help.line.everyone': '<b>{command}</b> {description}. مثلاً <code>{example}</code>',
 	'help.line.channel_admin': '<b>{command}</b> (ویژهٔ مدیران گفت‌وگو) {description}. مثلاً <code>{example}</code>',
 	'help.line.owner': '<b>{command}</b> (ویژهٔ مالکان ربات) {description}. مثلاً <code>{example}</code>',
@@ -332,7 +334,8 @@ export const fa = {
 	'reload.idsMore': '{ids}، … {n} مورد دیگر',
 	'reload.storyChanged': 'رکورد کلی ماجرا تغییر کرد.',
 	'reload.vocabularyChanged': 'رسانه‌ها یا نام‌های نمایشی موضوع‌ها، برچسب‌ها یا نقش‌ها تغییر کرد.',
-	'reload.refusedShrink': 'بارگذاری انجام نشد: پرونده‌های روی دیسک بیش از سهم مجاز از روایت را حذف می‌کردند. داده‌های فعلی تغییری نکرده‌اند.',
+	'reload.refusedShrink':
+		'بارگذاری انجام نشد: پرونده‌های روی دیسک بیش از سهم مجاز از روایت را حذف می‌کردند. داده‌های فعلی تغییری نکرده‌اند.',
 	'reload.shrinkLine': '{kind}: {n} از {before} حذف می‌شود ({ids})',
 	'reload.refusedShrink.hint': `اگر عمداً چنین است، ${L('/reload confirm:true')} را اجرا کنید. پایش پرونده‌ها هرگز چنین بارگذاری‌ای را تأیید نمی‌کند.`,
 	'reload.dryRunShrink': `این بارگذاری بیش از سهم مجاز از روایت را حذف می‌کند: به ${L('/reload confirm:true')} نیاز خواهد داشت.`,
@@ -470,7 +473,8 @@ export const fa = {
 	'pause.removedFromChat': 'ربات از گفتگو حذف شده است',
 	'owners.paused.title': 'خلاصهٔ روزانه متوقف شد',
 	'owners.paused.body': 'خلاصهٔ روزانه برای گفتگوی {channel} در {platform} متوقف شد: {reason}.',
-	'owners.paused.hint': 'فرمان /subscriptions در آن گفتگو آن را نشان می‌دهد؛ وقتی ربات دوباره بتواند پیام بفرستد، /subscribe در همان‌جا آن را از سر می‌گیرد.',
+	'owners.paused.hint':
+		'فرمان /subscriptions در آن گفتگو آن را نشان می‌دهد؛ وقتی ربات دوباره بتواند پیام بفرستد، /subscribe در همان‌جا آن را از سر می‌گیرد.',
 
 	// ── Autocomplete ──────────────────────────────────────────────────────────────────────────
 	'autocomplete.actor': '{name} ({id})',

@@ -50,7 +50,8 @@ export const ru = {
 
 	'error.generic': 'На нашей стороне что-то пошло не так. Ошибка записана в журнал; попробуйте ещё раз чуть позже.',
 	'error.generic.short': 'На нашей стороне что-то пошло не так; попробуйте ещё раз.',
-	'error.slowDown': 'Вы отправляете команды быстрее, чем я успеваю отвечать. Подождите минуту; до тех пор я буду пропускать ваши команды.',
+	'error.slowDown':
+		'Вы отправляете команды быстрее, чем я успеваю отвечать. Подождите минуту; до тех пор я буду пропускать ваши команды.',
 	'attachment.notSaved': '(Не удалось сохранить изображение ({reason}); ответ выше полон и без него.)',
 	'error.ownerOnly': 'Команда {command} доступна только владельцам бота.',
 	'error.adminOnly': 'Команда {command} доступна только администраторам этого чата.',
@@ -65,8 +66,10 @@ export const ru = {
 	'error.unknownCommand.suggest': 'Команды {command} нет. Может быть, вы имели в виду {suggestion}?',
 	'error.unknownCommand.hint': 'Команды: {commands}',
 	'error.missingOption': 'Команде {command} нужен параметр {option}: {description}.',
-	'error.tooLong': 'В параметре {option} {length, plural, one {# символ} few {# символа} many {# символов} other {# символа}}, а допустимо не больше {limit}.',
-	'error.lineTooLong': 'В строке {length, plural, one {# символ} few {# символа} many {# символов} other {# символа}}, а допустимо не больше {limit}.',
+	'error.tooLong':
+		'В параметре {option} {length, plural, one {# символ} few {# символа} many {# символов} other {# символа}}, а допустимо не больше {limit}.',
+	'error.lineTooLong':
+		'В строке {length, plural, one {# символ} few {# символа} many {# символов} other {# символа}}, а допустимо не больше {limit}.',
 	'error.quoteOpen': 'Кавычка ({quote}) не закрыта.',
 	'error.quoteOpen.hint': 'Закройте её: {example}',
 	'error.noSlash': 'Команды начинаются с «/».',
@@ -94,7 +97,7 @@ export const ru = {
 	'date.problem': '«{value}» не удаётся прочитать как дату',
 	'error.noSubscriptionStore': 'Ежедневные сводки здесь недоступны: бот запущен без хранилища подписок.',
 	'error.noSubscriptionStore.hint': 'Запустите бота командой `npm start`, чтобы пользоваться /subscribe.',
-	'usage': 'Использование: {line}',
+	usage: 'Использование: {line}',
 	'usage.type.text': 'ТЕКСТ',
 	'usage.type.integer': 'ЧИСЛО',
 	'usage.type.date': 'ДАТА',
@@ -195,7 +198,8 @@ export const ru = {
 	'cmd.language.opt.set.label': 'задать',
 
 	'help.title': 'sitrep: {title}',
-	'help.intro': 'Сводки о развивающейся истории. У каждого события есть источники; спорные факты даны как заявления с указанием, кто их делает.',
+	'help.intro':
+		'Сводки о развивающейся истории. У каждого события есть источники; спорные факты даны как заявления с указанием, кто их делает.',
 	'help.line.everyone': '<b>{command}</b> {description}. Например: <code>{example}</code>',
 	'help.line.channel_admin': '<b>{command}</b> (для администраторов чата) {description}. Например: <code>{example}</code>',
 	'help.line.owner': '<b>{command}</b> (для владельцев бота) {description}. Например: <code>{example}</code>',
@@ -206,7 +210,8 @@ export const ru = {
 	'help.choices': '{description}: {choices}',
 	'help.examples': 'Примеры',
 	'help.listHint': 'Список всех команд — /help.',
-	'help.footer': 'Параметры пишутся как имя:значение; значения с пробелами берите в кавычки: /actor "Ilham Aliyev". /help КОМАНДА — подробно об одной команде.',
+	'help.footer':
+		'Параметры пишутся как имя:значение; значения с пробелами берите в кавычки: /actor "Ilham Aliyev". /help КОМАНДА — подробно об одной команде.',
 
 	'timeline.fromAfterTo': 'Дата «from» ({from}) позже даты «to» ({to}).',
 	'timeline.fromAfterTo.hint': 'Поменяйте их местами, например /timeline from:2025-06-27 to:2025-07-01',
@@ -261,14 +266,18 @@ export const ru = {
 	'event.relation.context': 'Контекст:',
 	'event.followedBy': 'Затем последовало:',
 
-	'search.none': 'По запросу «{query}» ничего не найдено. Должно совпасть каждое слово: попробуйте меньше слов, другое написание или просмотрите /timeline.',
+	'search.none':
+		'По запросу «{query}» ничего не найдено. Должно совпасть каждое слово: попробуйте меньше слов, другое написание или просмотрите /timeline.',
 	'search.title': 'Поиск: {query}',
 	'search.count': '{n, plural, one {# результат} few {# результата} many {# результатов} other {# результата}}, сначала лучшие',
-	'search.countShown': '{n, plural, one {# результат} few {# результата} many {# результатов} other {# результата}}, сначала лучшие; показано {limit}',
-	'search.countCapped': 'Более {n, plural, one {# результата} few {# результатов} many {# результатов} other {# результата}}, сначала лучшие; показано {limit}',
+	'search.countShown':
+		'{n, plural, one {# результат} few {# результата} many {# результатов} other {# результата}}, сначала лучшие; показано {limit}',
+	'search.countCapped':
+		'Более {n, plural, one {# результата} few {# результатов} many {# результатов} other {# результата}}, сначала лучшие; показано {limit}',
 	'search.actor': '<b>{name}</b> (участник, {command}): ',
 
-	'export.summary': '{file}: {events, plural, one {# событие} few {# события} many {# событий} other {# события}}, {sources, plural, one {# источник} few {# источника} many {# источников} other {# источника}} (версия данных {version}).',
+	'export.summary':
+		'{file}: {events, plural, one {# событие} few {# события} many {# событий} other {# события}}, {sources, plural, one {# источник} few {# источника} many {# источников} other {# источника}} (версия данных {version}).',
 
 	'briefing.oneDay': 'Сводка составляется за один день: укажите полную дату, например date:2025-06-30.',
 	'briefing.sinceAfter': 'Дата «since» позже даты сводки; укажите более раннюю.',
@@ -306,14 +315,17 @@ export const ru = {
 	'reload.trigger.command': 'команда',
 	'reload.trigger.signal': 'сигнал',
 	'reload.trigger.watch': 'слежение за файлами',
-	'reload.failed': 'Перезагрузка не удалась: {n, plural, one {# ошибка} few {# ошибки} many {# ошибок} other {# ошибки}}. Рабочие данные не изменились.',
+	'reload.failed':
+		'Перезагрузка не удалась: {n, plural, one {# ошибка} few {# ошибки} many {# ошибок} other {# ошибки}}. Рабочие данные не изменились.',
 	'reload.dryRun': 'Пробный прогон: версия {after} заменила бы {before}. Ничего не переключено.',
 	'reload.unchanged': 'Файлы не изменились (версия {version}).',
 	'reload.swapped': 'Перезагружено: версия {after} вместо {before}.',
 	'reload.live.title': 'Будет отправлено',
 	'reload.live.alert': 'Оповещение: {title} → {n, plural, one {# чат} few {# чата} many {# чатов} other {# чата}}',
-	'reload.live.alertChats': 'Сообщения с оповещениями: {n, plural, one {# чат} few {# чата} many {# чатов} other {# чата}} (тихие часы и часовой лимит могут их задержать).',
-	'reload.live.corrections': 'Исправления: {events, plural, one {# событие} few {# события} many {# событий} other {# события}} в {messages, plural, one {# отправленном сообщении} few {# отправленных сообщениях} many {# отправленных сообщениях} other {# отправленных сообщениях}} в {chats, plural, one {# чате} few {# чатах} many {# чатах} other {# чатах}} будут отредактированы.',
+	'reload.live.alertChats':
+		'Сообщения с оповещениями: {n, plural, one {# чат} few {# чата} many {# чатов} other {# чата}} (тихие часы и часовой лимит могут их задержать).',
+	'reload.live.corrections':
+		'Исправления: {events, plural, one {# событие} few {# события} many {# событий} other {# события}} в {messages, plural, one {# отправленном сообщении} few {# отправленных сообщениях} many {# отправленных сообщениях} other {# отправленных сообщениях}} в {chats, plural, one {# чате} few {# чатах} many {# чатах} other {# чатах}} будут отредактированы.',
 	'reload.live.none': 'Ни оповещений, ни исправлений отправлено не будет.',
 	'reload.counts':
 		'{events, plural, one {# событие} few {# события} many {# событий} other {# события}}, {actors, plural, one {# участник} few {# участника} many {# участников} other {# участника}}, {sources, plural, one {# источник} few {# источника} many {# источников} other {# источника}}, {claims, plural, one {# заявление} few {# заявления} many {# заявлений} other {# заявления}}; загружено за {ms} мс.',
@@ -329,9 +341,11 @@ export const ru = {
 	'reload.idsMore': '{ids}, … ещё {n}',
 	'reload.storyChanged': 'Изменилась общая запись об истории.',
 	'reload.vocabularyChanged': 'Изменились издания или подписи тем, тегов или ролей.',
-	'reload.refusedShrink': 'Перезагрузка не выполнена: файлы на диске удалили бы больше допустимой доли сюжета. Рабочие данные не изменились.',
+	'reload.refusedShrink':
+		'Перезагрузка не выполнена: файлы на диске удалили бы больше допустимой доли сюжета. Рабочие данные не изменились.',
 	'reload.shrinkLine': '{kind}: будет удалено {n} из {before} ({ids})',
-	'reload.refusedShrink.hint': 'Если так и задумано, выполните /reload confirm:true. Слежение за файлами никогда не подтверждает такую перезагрузку.',
+	'reload.refusedShrink.hint':
+		'Если так и задумано, выполните /reload confirm:true. Слежение за файлами никогда не подтверждает такую перезагрузку.',
 	'reload.dryRunShrink': 'Эта перезагрузка удаляет больше допустимой доли сюжета: для неё понадобится /reload confirm:true.',
 
 	'subscribe.created': 'Подписка оформлена: ежедневная сводка в этом чате',
@@ -361,8 +375,10 @@ export const ru = {
 	'subscription.quietHours.none': 'нет',
 	'schedule.quietHours.bad': 'quiet_hours — это два времени в 24-часовом формате, «с-по», например 22:00-07:00; «{value}» не подходит.',
 	'schedule.quietHours.bad.hint': 'Например: /subscribe quiet_hours:22:00-07:00 или quiet_hours:off, чтобы их снять',
-	'schedule.quietHours.same': 'quiet_hours начинается и заканчивается в {value}: это либо совсем не тихое время, либо тихое круглые сутки.',
-	'schedule.time.ampm': 'Время указывается как ЧЧ:ММ в 24-часовом формате, например 08:00 или 18:30; вместо «{value}» напишите {suggestion}.',
+	'schedule.quietHours.same':
+		'quiet_hours начинается и заканчивается в {value}: это либо совсем не тихое время, либо тихое круглые сутки.',
+	'schedule.time.ampm':
+		'Время указывается как ЧЧ:ММ в 24-часовом формате, например 08:00 или 18:30; вместо «{value}» напишите {suggestion}.',
 	'schedule.time.ampm.hint': 'Например: {example}',
 	'schedule.time.bad': 'Время указывается как ЧЧ:ММ в 24-часовом формате, например 08:00 или 18:30; «{value}» не подходит.',
 	'schedule.time.bad.hint': 'Например: /subscribe time:08:00 или /subscribe time:18:30 timezone:Europe/Moscow',
@@ -370,7 +386,8 @@ export const ru = {
 	'schedule.zone.hint': 'Часовой пояс — это название из базы IANA, например Europe/Moscow, Asia/Baku или Asia/Tehran.',
 	'schedule.zone.unknown': 'Часовой пояс «{value}» мне неизвестен.',
 	'schedule.zone.unknown.suggest': 'Часовой пояс «{value}» мне неизвестен. Может быть, {suggestions}?',
-	'schedule.zone.unknown.hint': 'Часовой пояс — это название из базы IANA, например Europe/Moscow, Asia/Baku или Asia/Tehran. Например: /subscribe time:08:00 timezone:Asia/Baku',
+	'schedule.zone.unknown.hint':
+		'Часовой пояс — это название из базы IANA, например Europe/Moscow, Asia/Baku или Asia/Tehran. Например: /subscribe time:08:00 timezone:Asia/Baku',
 	'unsubscribe.none': 'В этом чате нет ежедневной сводки, которую можно остановить.',
 	'unsubscribe.none.hint': 'Подключить её можно командой /subscribe',
 	'unsubscribe.done': 'Остановлено: ежедневная сводка в {time} ({zone}) больше не будет приходить в этот чат.',
@@ -384,7 +401,8 @@ export const ru = {
 	'subscriptions.alerts.breaking': 'срочные оповещения',
 	'subscriptions.alerts.all': 'все оповещения',
 	'subscriptions.quietHours': 'тихо {from}–{to}',
-	'live.alert.breaking': 'Срочно: {n, plural, one {# новое событие} few {# новых события} many {# новых событий} other {# новых события}}',
+	'live.alert.breaking':
+		'Срочно: {n, plural, one {# новое событие} few {# новых события} many {# новых событий} other {# новых события}}',
 	'live.alert.new': 'Новое в истории: {n, plural, one {# событие} few {# события} many {# событий} other {# события}}',
 	'live.alert.more': '… и ещё {n}: см. /timeline',
 	'live.alert.footer': 'Оповещения в этом чате: /subscribe alerts:off их выключит.',
@@ -395,7 +413,8 @@ export const ru = {
 	'live.change.claims': 'изменены заявления',
 	'live.change.details': 'уточнены подробности',
 	'live.withdrawn': 'отозвано редакцией',
-	'live.reply.title': '{n, plural, one {Исправление к прежнему сообщению} few {Исправления к прежним сообщениям} many {Исправления к прежним сообщениям} other {Исправления к прежним сообщениям}}',
+	'live.reply.title':
+		'{n, plural, one {Исправление к прежнему сообщению} few {Исправления к прежним сообщениям} many {Исправления к прежним сообщениям} other {Исправления к прежним сообщениям}}',
 	'subscriptions.paused': '— приостановлена: {reason}',
 	'subscriptions.noReason': 'без причины',
 	'subscriptions.more': '… и ещё {n}.',
@@ -404,11 +423,15 @@ export const ru = {
 	'subscriptions.title': 'Ежедневная сводка в этом чате',
 	'subscriptions.title.paused': 'Ежедневная сводка в этом чате: приостановлена',
 	'language.pinned': 'Язык этого чата теперь {language}.',
-	'language.pinned.hint': 'На нём будут все ответы здесь и ежедневная сводка, если /subscribe не закрепляет для неё другой язык. /language set:auto снимает закрепление.',
-	'language.auto': 'У этого чата больше нет закреплённого языка: каждый читатель получает ответы на языке своего приложения, если sitrep его знает, а иначе на английском.',
+	'language.pinned.hint':
+		'На нём будут все ответы здесь и ежедневная сводка, если /subscribe не закрепляет для неё другой язык. /language set:auto снимает закрепление.',
+	'language.auto':
+		'У этого чата больше нет закреплённого языка: каждый читатель получает ответы на языке своего приложения, если sitrep его знает, а иначе на английском.',
 	'language.show.pinned': 'Язык этого чата закреплён: {language}.',
-	'language.show.auto': 'У этого чата нет закреплённого языка: каждый читатель получает ответы на языке своего приложения, если sitrep его знает (английский, русский, азербайджанский или персидский), а иначе на английском.',
-	'language.show.hint': 'Администратор может закрепить язык командой /language set:ru (en, ru, az или fa); /language set:auto снимает закрепление.',
+	'language.show.auto':
+		'У этого чата нет закреплённого языка: каждый читатель получает ответы на языке своего приложения, если sitrep его знает (английский, русский, азербайджанский или персидский), а иначе на английском.',
+	'language.show.hint':
+		'Администратор может закрепить язык командой /language set:ru (en, ru, az или fa); /language set:auto снимает закрепление.',
 	'language.unavailable': 'Закрепить язык здесь нельзя: бот запущен без хранилища настроек чатов.',
 	'language.unavailable.hint': 'Читатели по-прежнему получают язык своего приложения, а /subscribe language:ru закрепляет язык сводки.',
 
@@ -425,7 +448,8 @@ export const ru = {
 	'plain.imageSaved': '[изображение сохранено: {path}]',
 	'plain.fileSaved': '[файл сохранён: {path}]',
 	'telegram.noAnswer': '(нет ответа)',
-	'telegram.moreLines': '… {n, plural, one {ещё # строка не помещается} few {ещё # строки не помещаются} many {ещё # строк не помещаются} other {ещё # строки не помещаются}} в одно сообщение.',
+	'telegram.moreLines':
+		'… {n, plural, one {ещё # строка не помещается} few {ещё # строки не помещаются} many {ещё # строк не помещаются} other {ещё # строки не помещаются}} в одно сообщение.',
 	'telegram.pageExpired': 'Эта страница устарела. Отправьте команду ещё раз, чтобы получить свежие результаты.',
 	'telegram.pageForeign': 'Эти кнопки относятся к чужому запросу. Отправьте команду сами, чтобы листать результаты.',
 	'discord.nothing': 'Показать нечего.',
@@ -433,17 +457,20 @@ export const ru = {
 	'discord.expired.hint': 'Выполните команду ещё раз, чтобы получить новые.',
 	'discord.notYours': 'Листать страницы может только тот, кто выполнил команду.',
 	'discord.notYours.hint': 'Выполните команду сами, чтобы просмотреть результаты.',
-	'console.pagerFailed': 'Программа постраничного просмотра «{command}» не смогла показать ответ ({reason}), поэтому он выведен здесь. Укажите в SITREP_PAGER работающую программу, например less -R.',
+	'console.pagerFailed':
+		'Программа постраничного просмотра «{command}» не смогла показать ответ ({reason}), поэтому он выведен здесь. Укажите в SITREP_PAGER работающую программу, например less -R.',
 	'console.banner':
 		'sitrep — {title}\n{events, plural, one {# событие} few {# события} many {# событий} other {# события}}, {actors, plural, one {# участник} few {# участника} many {# участников} other {# участника}}, {claims, plural, one {# заявление} few {# заявления} many {# заявлений} other {# заявления}}. Список команд — /help, выход — /quit.',
 
 	// ── Export ────────────────────────────────────────────────────────────────────────────────
-	'export.note.icsSkipped': '{n, plural, one {# событие не вошло} few {# события не вошли} many {# событий не вошли} other {# события не вошли}} в файл: календарь вмещает только годы 1–9999 ({ids}).',
+	'export.note.icsSkipped':
+		'{n, plural, one {# событие не вошло} few {# события не вошли} many {# событий не вошли} other {# события не вошли}} в файл: календарь вмещает только годы 1–9999 ({ids}).',
 	'export.note.english': 'Текст в файле — английский оригинал набора данных.',
 	'export.note.idsMore': '{ids}, … и ещё {n}',
 
 	// ── Reload ────────────────────────────────────────────────────────────────────────────────
-	'reload.errorsIn': '{files, plural, one {В # файле} few {В # файлах} many {В # файлах} other {В # файла}}. В каждой строке — место (FILE:LINE:COL), поле и суть ошибки на английском, без значений из файлов (…); полностью их выводит npx sitrep validate для редакторов данных:',
+	'reload.errorsIn':
+		'{files, plural, one {В # файле} few {В # файлах} many {В # файлах} other {В # файла}}. В каждой строке — место (FILE:LINE:COL), поле и суть ошибки на английском, без значений из файлов (…); полностью их выводит npx sitrep validate для редакторов данных:',
 	'reload.errorsMore': '… и ещё {n}',
 
 	// ── Pause reasons ─────────────────────────────────────────────────────────────────────────
@@ -462,7 +489,8 @@ export const ru = {
 	'pause.removedFromServer': 'бота удалили с сервера',
 	'pause.moved': 'чат переехал в {channel}, где уже есть своя подписка',
 	'pause.migratedTwice': 'чат переезжал дважды (последний раз — в {channel})',
-	'pause.partial': '{reason}; до этого {n, plural, one {ушло # сообщение} few {ушли # сообщения} many {ушло # сообщений} other {ушло # сообщения}} сводки',
+	'pause.partial':
+		'{reason}; до этого {n, plural, one {ушло # сообщение} few {ушли # сообщения} many {ушло # сообщений} other {ушло # сообщения}} сводки',
 	'pause.known': '{reason} ({code})',
 	'pause.other': 'платформа не приняла сообщение: {detail}',
 	'pause.removedFromChat': 'бота удалили из чата',
@@ -517,26 +545,37 @@ export const ru = {
 	'image.legend.approximate': 'приблизительная дата',
 	'image.legend.disputed': 'оспаривается',
 	'image.legend.corrected': 'исправлено',
-	'image.timeline.subtitle': '{n, plural, one {# событие} few {# события} many {# событий} other {# события}} · {from} – {to} · полосы по стране первого участника каждого события',
+	'image.timeline.subtitle':
+		'{n, plural, one {# событие} few {# события} many {# событий} other {# события}} · {from} – {to} · полосы по стране первого участника каждого события',
 	'image.timeline.empty': 'Нет событий для показа',
-	'image.timeline.unlabelled': '{n, plural, one {# событие показано} few {# события показаны} many {# событий показано} other {# события показаны}} только отметками: в этом масштабе подписи не помещаются',
-	'image.timeline.more': 'Не показано ещё: +{n, plural, one {# событие} few {# события} many {# событий} other {# события}}, с {date} и позже',
-	'image.timeline.more.capped': 'Не показано ещё более {n, plural, one {# события} few {# событий} many {# событий} other {# события}}, с {date} и позже',
+	'image.timeline.unlabelled':
+		'{n, plural, one {# событие показано} few {# события показаны} many {# событий показано} other {# события показаны}} только отметками: в этом масштабе подписи не помещаются',
+	'image.timeline.more':
+		'Не показано ещё: +{n, plural, one {# событие} few {# события} many {# событий} other {# события}}, с {date} и позже',
+	'image.timeline.more.capped':
+		'Не показано ещё более {n, plural, one {# события} few {# событий} many {# событий} other {# события}}, с {date} и позже',
 	'image.lane.head': '{n, plural, one {# событие} few {# события} many {# событий} other {# события}}',
-	'image.lane.head.unlabelled': '{n, plural, one {# событие} few {# события} many {# событий} other {# события}}, без подписи: {unlabelled}',
+	'image.lane.head.unlabelled':
+		'{n, plural, one {# событие} few {# события} many {# событий} other {# события}}, без подписи: {unlabelled}',
 	'image.relations.title': 'Связи: {name}',
 	'image.relations.none': 'Ни один другой участник не встречается в событиях вместе с этим',
-	'image.relations.subtitle': '{name}: общие события с {n, plural, one {# участником} few {# участниками} many {# участниками} other {# участниками}}',
-	'image.relations.subtitle.top': '{name}: общие события с {n, plural, one {# участником} few {# участниками} many {# участниками} other {# участниками}}; показаны {shown} с наибольшим числом общих событий',
+	'image.relations.subtitle':
+		'{name}: общие события с {n, plural, one {# участником} few {# участниками} many {# участниками} other {# участниками}}',
+	'image.relations.subtitle.top':
+		'{name}: общие события с {n, plural, one {# участником} few {# участниками} many {# участниками} other {# участниками}}; показаны {shown} с наибольшим числом общих событий',
 	'image.relations.shared': '{n, plural, one {# общее событие} few {# общих события} many {# общих событий} other {# общего события}}',
-	'image.alt.timeline': 'Хронология: {n, plural, one {# событие} few {# события} many {# событий} other {# события}} с {from} по {to}, по стране первого участника: {lanes}.',
-	'image.alt.timeline.flagged': 'Хронология: {n, plural, one {# событие} few {# события} many {# событий} other {# события}} с {from} по {to}, по стране первого участника: {lanes}; {flags}.',
+	'image.alt.timeline':
+		'Хронология: {n, plural, one {# событие} few {# события} many {# событий} other {# события}} с {from} по {to}, по стране первого участника: {lanes}.',
+	'image.alt.timeline.flagged':
+		'Хронология: {n, plural, one {# событие} few {# события} many {# событий} other {# события}} с {from} по {to}, по стране первого участника: {lanes}; {flags}.',
 	'image.alt.timeline.empty': 'Хронология: {title}. Событий нет.',
 	'image.alt.lane': '{name} — {n}',
 	'image.alt.disputed': 'оспаривается: {n}',
 	'image.alt.corrected': 'исправлено: {n}',
-	'image.alt.more': 'Ещё {n, plural, one {# событие не показано} few {# события не показаны} many {# событий не показано} other {# события не показаны}} на рисунке.',
-	'image.alt.more.capped': 'Ещё более {n, plural, one {# события} few {# событий} many {# событий} other {# события}} не показано на рисунке.',
+	'image.alt.more':
+		'Ещё {n, plural, one {# событие не показано} few {# события не показаны} many {# событий не показано} other {# события не показаны}} на рисунке.',
+	'image.alt.more.capped':
+		'Ещё более {n, plural, one {# события} few {# событий} many {# событий} other {# события}} не показано на рисунке.',
 	'image.alt.relations': '{name} — связи: участники, с которыми есть общие события, и число этих событий: {list}.',
 	'image.alt.relations.none': '{name} — связи: ни у одного другого участника нет общих событий с этим.',
 	'image.alt.neighbour': '{name} ({n})',

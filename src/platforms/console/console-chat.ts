@@ -18,7 +18,13 @@ import { loadHistory, saveHistory } from './history.js';
 import { pageText } from './pager.js';
 import { columnsOf, inlineImage, type TerminalCaps } from './terminal.js';
 
-export const CONSOLE_REQUESTER = { platform: 'console', userId: 'console', displayName: 'console', isChannelAdmin: true, isOwner: true } as const;
+export const CONSOLE_REQUESTER = {
+	platform: 'console',
+	userId: 'console',
+	displayName: 'console',
+	isChannelAdmin: true,
+	isOwner: true,
+} as const;
 export const CONSOLE_PLACE = { platform: 'console', channelId: 'console', kind: 'console' } as const;
 
 /** Widest an inline picture is drawn, in cells, however wide the terminal. */
@@ -73,7 +79,9 @@ export async function runConsoleChat(core: Core, options: ConsoleOptions): Promi
 	const i18n = createTranslator(options.locale);
 	let saving = Promise.resolve();
 	if (options.interactive) {
-		out.write(`${i18n.t('console.banner', { title: storyTitle(i18n, ds.story), events: ds.counts.events, actors: ds.counts.actors, claims: ds.counts.claims })}\n`);
+		out.write(
+			`${i18n.t('console.banner', { title: storyTitle(i18n, ds.story), events: ds.counts.events, actors: ds.counts.actors, claims: ds.counts.claims })}\n`,
+		);
 		rl.setPrompt('sitrep> ');
 		rl.prompt();
 		const file = options.historyFile;
@@ -104,7 +112,12 @@ export async function runConsoleChat(core: Core, options: ConsoleOptions): Promi
 				rl.close();
 				return;
 			}
-			const request: CommandRequest = { line: text.startsWith('/') ? text : `/${text}`, requester: CONSOLE_REQUESTER, place: CONSOLE_PLACE, ...(options.locale ? { locale: options.locale } : {}) };
+			const request: CommandRequest = {
+				line: text.startsWith('/') ? text : `/${text}`,
+				requester: CONSOLE_REQUESTER,
+				place: CONSOLE_PLACE,
+				...(options.locale ? { locale: options.locale } : {}),
+			};
 			const result = await core.handle(request);
 			if (result.outcome.kind === 'ignored') return;
 			let images: string[] = [];
@@ -127,7 +140,13 @@ export async function runConsoleChat(core: Core, options: ConsoleOptions): Promi
 
 /** Writes one answer: plain, or styled and wrapped with pictures inline, paged when asked and long. */
 /** One answer on the console; `note` (ending in a newline) says what went wrong with its pictures. */
-async function show(reply: Reply, imagePaths: readonly string[], rl: readline.Interface, options: ConsoleOptions, note = ''): Promise<void> {
+async function show(
+	reply: Reply,
+	imagePaths: readonly string[],
+	rl: readline.Interface,
+	options: ConsoleOptions,
+	note = '',
+): Promise<void> {
 	const out = options.output;
 	const style = options.terminal?.style;
 	if (!style) {
@@ -137,7 +156,9 @@ async function show(reply: Reply, imagePaths: readonly string[], rl: readline.In
 	if (note) out.write(note);
 	const columns = columnsOf(out);
 	const protocol = options.terminal?.images;
-	const pictures = protocol ? (reply.images ?? []).map((img) => `${inlineImage(img.png, protocol, Math.min(columns, MAX_IMAGE_COLUMNS))}\n`).join('') : '';
+	const pictures = protocol
+		? (reply.images ?? []).map((img) => `${inlineImage(img.png, protocol, Math.min(columns, MAX_IMAGE_COLUMNS))}\n`).join('')
+		: '';
 	const text = `${renderTerminal(reply, { ...style, width: columns }, { imagePaths })}\n`;
 	const rows = (out as { rows?: number }).rows ?? 24;
 	if (options.pager && text.split('\n').length > rows - 1) {

@@ -12,7 +12,8 @@ export function createConsoleSender(output: NodeJS.WritableStream): PlatformSend
 		platform: 'console',
 		send(channelId: string, reply: Reply): Promise<SendOutcome> {
 			const stream = output as NodeJS.WritableStream & { destroyed?: boolean; writableEnded?: boolean };
-			if (stream.destroyed || stream.writableEnded) return Promise.resolve({ kind: 'permanent', reason: 'the console output is closed' });
+			if (stream.destroyed || stream.writableEnded)
+				return Promise.resolve({ kind: 'permanent', reason: 'the console output is closed' });
 			try {
 				output.write(`\n[daily briefing for ${channelId}]\n${renderPlainText(reply)}\n\n`);
 			} catch (err) {

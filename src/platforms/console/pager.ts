@@ -6,7 +6,12 @@ import { spawn } from 'node:child_process';
 import type readline from 'node:readline';
 
 /** Runs `command` (through the shell, as PAGER is conventionally run) with `text` on its stdin. */
-export async function pageText(command: string, text: string, rl: readline.Interface, input: NodeJS.ReadableStream): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function pageText(
+	command: string,
+	text: string,
+	rl: readline.Interface,
+	input: NodeJS.ReadableStream,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
 	const tty = input as NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (mode: boolean) => void; isRaw?: boolean };
 	const wasRaw = Boolean(tty.isTTY && tty.isRaw);
 	rl.pause();

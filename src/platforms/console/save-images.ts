@@ -10,7 +10,10 @@ let counter = 0;
 
 /** Writes the reply's images and file under `dir`; returns the paths written. */
 export async function saveReplyAttachments(reply: Reply, dir: string): Promise<string[]> {
-	const items = [...(reply.images ?? []).map((i) => ({ name: i.name, data: i.png })), ...(reply.file ? [{ name: reply.file.name, data: reply.file.content }] : [])];
+	const items = [
+		...(reply.images ?? []).map((i) => ({ name: i.name, data: i.png })),
+		...(reply.file ? [{ name: reply.file.name, data: reply.file.content }] : []),
+	];
 	if (items.length === 0) return [];
 	await mkdir(dir, { recursive: true });
 	const stamp = new Date().toISOString().replace(/[-:]/gu, '').replace(/\..*$/u, '');

@@ -47,7 +47,8 @@ export function detectTerminal(stream: NodeJS.WritableStream, env: TerminalEnv):
 	if (!color || color.level === 0) return {};
 	const style = { colorLevel: color.level, hyperlinks: !env.multiplexer && createSupportsHyperlinks(tty) };
 	if (env.multiplexer) return { style };
-	if (env.term === 'xterm-kitty' || env.term === 'xterm-ghostty' || (env.kittyWindowId !== undefined && env.kittyWindowId !== '')) return { style, images: 'kitty' };
+	if (env.term === 'xterm-kitty' || env.term === 'xterm-ghostty' || (env.kittyWindowId !== undefined && env.kittyWindowId !== ''))
+		return { style, images: 'kitty' };
 	if (env.termProgram === 'iTerm.app' || env.termProgram === 'WezTerm') return { style, images: 'iterm' };
 	return { style };
 }

@@ -48,13 +48,21 @@ export function createRest(config: Config): REST {
 export async function deployCommands(options: DeployOptions): Promise<DeployResult> {
 	const discord = options.config.discord;
 	if (!discord) throw new Error('Discord is not configured: set DISCORD_TOKEN and DISCORD_APP_ID in .env');
-	if (options.guildId !== undefined && !/^\d{5,25}$/u.test(options.guildId)) throw new Error(`"${options.guildId}" is not a Discord guild id (a number such as 123456789012345678)`);
+	if (options.guildId !== undefined && !/^\d{5,25}$/u.test(options.guildId))
+		throw new Error(`"${options.guildId}" is not a Discord guild id (a number such as 123456789012345678)`);
 	const scope: CommandScope = options.guildId ? 'guild' : 'global';
 	const rest = options.rest ?? createRest(options.config);
-	const route = options.guildId ? Routes.applicationGuildCommands(discord.appId, options.guildId) : Routes.applicationCommands(discord.appId);
-	const desired = registryToJson([...options.registry.values()].map((m) => m.data), scope);
+	const route = options.guildId
+		? Routes.applicationGuildCommands(discord.appId, options.guildId)
+		: Routes.applicationCommands(discord.appId);
+	const desired = registryToJson(
+		[...options.registry.values()].map((m) => m.data),
+		scope,
+	);
 	// With the full localization dictionaries, so that a changed translation is seen as a change.
-	const existing = (await rest.get(route, { query: new URLSearchParams({ with_localizations: 'true' }) })) as RESTGetAPIApplicationCommandsResult;
+	const existing = (await rest.get(route, {
+		query: new URLSearchParams({ with_localizations: 'true' }),
+	})) as RESTGetAPIApplicationCommandsResult;
 	const diff = compareCommands(desired, existing);
 	const base = { scope, ...(options.guildId ? { guildId: options.guildId } : {}), commands: desired.map((c) => c.name) };
 	if (diff.added.length + diff.updated.length + diff.removed.length === 0) {
@@ -81,7 +89,8 @@ export function compareCommands(
 	for (const d of desired) {
 		const e = have.get(d.name);
 		if (e === undefined) added.push(d.name);
-		else if (JSON.stringify(canonical(d as unknown as Json, d)) !== JSON.stringify(canonical(e as Record<string, unknown>, d))) updated.push(d.name);
+		else if (JSON.stringify(canonical(d as unknown as Json, d)) !== JSON.stringify(canonical(e as Record<string, unknown>, d)))
+			updated.push(d.name);
 	}
 	const wanted = new Set(desired.map((d) => d.name));
 	const removed = [...have.keys()].filter((n) => !wanted.has(n));

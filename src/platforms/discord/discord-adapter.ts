@@ -83,13 +83,21 @@ const NO_MENTIONS = { parse: [] as [] };
 /** The answer to a page button that no longer works, in the presser's language. */
 function expired(locale: string | undefined): Reply {
 	const i18n = createTranslator(locale);
-	return { blocks: [para({ text: i18n.t('discord.expired'), mark: 'bold' }), para(i18n.t('discord.expired.hint'))], ephemeral: true, locale: i18n.locale };
+	return {
+		blocks: [para({ text: i18n.t('discord.expired'), mark: 'bold' }), para(i18n.t('discord.expired.hint'))],
+		ephemeral: true,
+		locale: i18n.locale,
+	};
 }
 
 /** The answer to someone pressing another person's page buttons, in the presser's language. */
 function notYours(locale: string | undefined): Reply {
 	const i18n = createTranslator(locale);
-	return { blocks: [para({ text: i18n.t('discord.notYours'), mark: 'bold' }), para(i18n.t('discord.notYours.hint'))], ephemeral: true, locale: i18n.locale };
+	return {
+		blocks: [para({ text: i18n.t('discord.notYours'), mark: 'bold' }), para(i18n.t('discord.notYours.hint'))],
+		ephemeral: true,
+		locale: i18n.locale,
+	};
 }
 
 /**
@@ -105,7 +113,12 @@ type GatewayTrouble = 'starting' | 'closed' | 'reconnecting' | 'invalidated';
 
 /** The gateway's state while it is down, worded for the operator (/healthz), not for readers. */
 function gatewayDown(why: GatewayTrouble, code?: number): ConnectionState {
-	const reason = { starting: 'not connected yet', closed: `gateway closed with code ${code ?? '?'}`, reconnecting: 'gateway reconnecting', invalidated: 'session invalidated' }[why];
+	const reason = {
+		starting: 'not connected yet',
+		closed: `gateway closed with code ${code ?? '?'}`,
+		reconnecting: 'gateway reconnecting',
+		invalidated: 'session invalidated',
+	}[why];
 	return { up: false, since: Date.now(), reason };
 }
 
@@ -157,7 +170,9 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatfor
 	client.on(Events.Invalidated, () => down('invalidated'));
 	client.on(Events.Invalidated, () => logger.error('Discord session invalidated and cannot reconnect; restart the bot'));
 	client.on(Events.Warn, (message) => logger.warn({ message }, 'Discord warning'));
-	client.rest.on(RESTEvents.RateLimited, (info) => logger.warn({ route: info.route, ms: info.timeToReset, global: info.global, scope: info.scope }, 'Discord rate limit'));
+	client.rest.on(RESTEvents.RateLimited, (info) =>
+		logger.warn({ route: info.route, ms: info.timeToReset, global: info.global, scope: info.scope }, 'Discord rate limit'),
+	);
 
 	const handler = new InteractionHandler(opts.core, opts.config, logger, {
 		deferAfterMs: opts.deferAfterMs ?? 1500,
@@ -170,7 +185,14 @@ export async function startDiscord(opts: DiscordOptions): Promise<DiscordPlatfor
 	const membership = opts.membership;
 	if (membership) {
 		client.on(Events.GuildDelete, (guild) => {
-			membership.removedFromGuild('discord', guild.id).catch((err: unknown) => logger.error({ err: describeError(err), guild: guild.id }, 'Could not pause the subscriptions of a server the bot left'));
+			membership
+				.removedFromGuild('discord', guild.id)
+				.catch((err: unknown) =>
+					logger.error(
+						{ err: describeError(err), guild: guild.id },
+						'Could not pause the subscriptions of a server the bot left',
+					),
+				);
 		});
 	}
 
@@ -221,7 +243,9 @@ async function checkSessionBudget(client: Client, floor: number): Promise<void> 
 	const limit = info.session_start_limit;
 	if (limit.remaining < floor) {
 		const hours = Math.ceil(limit.reset_after / 3_600_000);
-		throw new Error(`only ${limit.remaining} of ${limit.total} gateway sessions remain today (floor ${floor}); refusing to start to protect the token. The budget resets in about ${hours} h`);
+		throw new Error(
+			`only ${limit.remaining} of ${limit.total} gateway sessions remain today (floor ${floor}); refusing to start to protect the token. The budget resets in about ${hours} h`,
+		);
 	}
 }
 
@@ -280,12 +304,16 @@ class InteractionHandler {
 		const def = this.core.registry.get(i.commandName)?.data.options.find((o) => o.name === focused.name);
 		let choices: { name: string; value: string }[] = [];
 		try {
-			if (def && AUTOCOMPLETE_TYPES.has(def.type)) choices = suggest(this.core.dataset(), def.type, String(focused.value), interactionLocale(i));
+			if (def && AUTOCOMPLETE_TYPES.has(def.type))
+				choices = suggest(this.core.dataset(), def.type, String(focused.value), interactionLocale(i));
 		} catch (err) {
 			this.logger.error({ err: describeError(err), command: i.commandName }, 'Autocomplete failed');
 		}
 		await i.respond(choices);
-		this.logger.debug({ command: i.commandName, option: focused.name, choices: choices.length, ms: Math.round(performance.now() - started) }, 'Autocomplete answered');
+		this.logger.debug(
+			{ command: i.commandName, option: focused.name, choices: choices.length, ms: Math.round(performance.now() - started) },
+			'Autocomplete answered',
+		);
 	}
 
 	/**
@@ -306,7 +334,13 @@ class InteractionHandler {
 		for (const o of i.options.data) if (o.value !== undefined && o.value !== null) options[o.name] = String(o.value);
 		const immediate = this.settings.deferImmediately.has(i.commandName);
 		await this.answer(i, 'reply', immediate, () =>
-			this.core.handle({ command: i.commandName, options, requester: this.requester(i), place: this.place(i), locale: interactionLocale(i) }),
+			this.core.handle({
+				command: i.commandName,
+				options,
+				requester: this.requester(i),
+				place: this.place(i),
+				locale: interactionLocale(i),
+			}),
 		);
 	}
 
@@ -319,7 +353,9 @@ class InteractionHandler {
 			this.logger.info({ user: i.user.id }, 'Page button pressed by someone else');
 			return this.send(i, 'reply', notYours(locale));
 		}
-		await this.answer(i, 'update', false, () => this.core.handle({ line: target.line, requester: this.requester(i), place: this.place(i), locale }));
+		await this.answer(i, 'update', false, () =>
+			this.core.handle({ line: target.line, requester: this.requester(i), place: this.place(i), locale }),
+		);
 	}
 
 	/**
@@ -345,11 +381,23 @@ class InteractionHandler {
 		}
 		if (deferral) await deferral;
 		await this.send(i, mode, result.reply, deferral !== undefined);
-		this.logger.debug({ command: result.command, outcome: result.outcome.kind, deferred: deferral !== undefined, ms: Math.round(performance.now() - started) }, 'Interaction answered');
+		this.logger.debug(
+			{
+				command: result.command,
+				outcome: result.outcome.kind,
+				deferred: deferral !== undefined,
+				ms: Math.round(performance.now() - started),
+			},
+			'Interaction answered',
+		);
 	}
 
 	/** The paging buttons of a reply; none (the page's words still go out) when the key store fails. */
-	private async pageRow(paging: Paging, userId: string, locale: string | undefined): Promise<APIActionRowComponent<APIButtonComponent> | undefined> {
+	private async pageRow(
+		paging: Paging,
+		userId: string,
+		locale: string | undefined,
+	): Promise<APIActionRowComponent<APIButtonComponent> | undefined> {
 		try {
 			return await this.settings.pages.row(paging, userId, locale);
 		} catch (err) {
@@ -381,7 +429,9 @@ class InteractionHandler {
 			await this.orWithoutFiles(first, (m) => i.followUp(m));
 		} else if (ephemeral) {
 			// A public "thinking…" was shown but the answer is private: remove it, answer privately.
-			await i.deleteReply().catch((err: unknown) => this.logger.warn({ err: describeError(err) }, 'Could not delete the deferred reply'));
+			await i
+				.deleteReply()
+				.catch((err: unknown) => this.logger.warn({ err: describeError(err) }, 'Could not delete the deferred reply'));
 			await this.orWithoutFiles(first, (m) => i.followUp(m));
 		} else {
 			await this.orWithoutFiles(first, (m) => i.editReply({ ...m, flags: undefined }));
@@ -394,7 +444,10 @@ class InteractionHandler {
 	 * Attach Files permission, a bad attachment), logs that and sends the same message without its
 	 * files, so the words still go out.
 	 */
-	private async orWithoutFiles<M extends { readonly files?: readonly unknown[] }>(message: M, send: (m: M) => Promise<unknown>): Promise<void> {
+	private async orWithoutFiles<M extends { readonly files?: readonly unknown[] }>(
+		message: M,
+		send: (m: M) => Promise<unknown>,
+	): Promise<void> {
 		try {
 			await send(message);
 		} catch (err) {
@@ -402,7 +455,10 @@ class InteractionHandler {
 			const code = (err as { code?: unknown }).code;
 			const attachmentProblem = status === 413 || (typeof code === 'number' && [40005, 50013, 50035].includes(code));
 			if (!message.files?.length || !attachmentProblem) throw err;
-			this.logger.warn({ err: describeError(err), files: message.files.length }, 'Discord refused an attachment; the words go out without it');
+			this.logger.warn(
+				{ err: describeError(err), files: message.files.length },
+				'Discord refused an attachment; the words go out without it',
+			);
 			const { files: _files, ...rest } = message;
 			await send(rest as M);
 		}
@@ -410,7 +466,10 @@ class InteractionHandler {
 
 	/** Last resort: log, then answer privately with a generic line if the interaction allows it. */
 	private async fail(i: Interaction, err: unknown): Promise<void> {
-		this.logger.error({ err: describeError(err), type: i.type, command: 'commandName' in i ? i.commandName : undefined }, 'Interaction failed');
+		this.logger.error(
+			{ err: describeError(err), type: i.type, command: 'commandName' in i ? i.commandName : undefined },
+			'Interaction failed',
+		);
 		try {
 			if (i.isAutocomplete()) {
 				if (!i.responded) await i.respond([]);
@@ -434,7 +493,15 @@ function toOptions(m: DiscordMessage, rows: readonly APIActionRowComponent<APIBu
 		embeds: m.embeds,
 		allowedMentions: NO_MENTIONS,
 		...(rows.length ? { components: [...rows] } : {}),
-		...(m.files.length ? { files: m.files.map((f) => ({ attachment: Buffer.from(f.data), name: f.name, ...(f.description ? { description: f.description } : {}) })) } : {}),
+		...(m.files.length
+			? {
+					files: m.files.map((f) => ({
+						attachment: Buffer.from(f.data),
+						name: f.name,
+						...(f.description ? { description: f.description } : {}),
+					})),
+				}
+			: {}),
 		...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
 	};
 }

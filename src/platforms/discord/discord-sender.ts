@@ -19,7 +19,8 @@ const PERMANENT_CODES = new Set([10003, 50001, 50013]);
  * routes carry the interaction token in their path.
  */
 export function describeError(err: unknown): Record<string, unknown> {
-	if (err instanceof DiscordAPIError) return { kind: 'api', status: err.status, code: err.code, method: err.method, message: err.message.slice(0, 300) };
+	if (err instanceof DiscordAPIError)
+		return { kind: 'api', status: err.status, code: err.code, method: err.method, message: err.message.slice(0, 300) };
 	if (err instanceof HTTPError) return { kind: 'http', status: err.status, method: err.method };
 	if (err instanceof RateLimitError) return { kind: 'rate_limit', retryAfterMs: err.retryAfter, global: err.global, route: err.route };
 	if (err instanceof Error) return { kind: 'error', name: err.name, message: err.message.slice(0, 300) };
@@ -43,7 +44,11 @@ export function classifySendError(err: unknown): SendOutcome {
 	}
 	// 5xx after discord.js' own retries, timeouts and network errors: the message may have arrived.
 	if (err instanceof HTTPError) return { kind: 'transient', reason: `Discord ${err.status}`, uncertain: true };
-	return { kind: 'transient', reason: err instanceof Error ? `${err.name}: ${err.message.slice(0, 200)}` : 'network error', uncertain: true };
+	return {
+		kind: 'transient',
+		reason: err instanceof Error ? `${err.name}: ${err.message.slice(0, 200)}` : 'network error',
+		uncertain: true,
+	};
 }
 
 /**
@@ -58,7 +63,11 @@ export function messageNonce(channelId: string, message: DiscordMessage, part: n
 }
 
 /** The REST body and files for one channel message. allowed_mentions is set on every one. */
-export function channelMessageBody(channelId: string, message: DiscordMessage, part: number): { body: Record<string, unknown>; files?: RawFile[] } {
+export function channelMessageBody(
+	channelId: string,
+	message: DiscordMessage,
+	part: number,
+): { body: Record<string, unknown>; files?: RawFile[] } {
 	const body: Record<string, unknown> = {
 		embeds: message.embeds,
 		allowed_mentions: { parse: [] },
@@ -66,7 +75,11 @@ export function channelMessageBody(channelId: string, message: DiscordMessage, p
 		enforce_nonce: true,
 	};
 	if (message.files.length === 0) return { body };
-	body['attachments'] = message.files.map((f, i) => ({ id: i, filename: f.name, ...(f.description ? { description: f.description } : {}) }));
+	body['attachments'] = message.files.map((f, i) => ({
+		id: i,
+		filename: f.name,
+		...(f.description ? { description: f.description } : {}),
+	}));
 	return { body, files: message.files.map((f) => ({ name: f.name, data: Buffer.from(f.data) })) };
 }
 
@@ -88,7 +101,12 @@ function isMissingPermissions(err: unknown): boolean {
 
 /** The message without its pictures and files: the embeds that carry the words. */
 export function withoutAttachments(message: DiscordMessage): DiscordMessage {
-	return { embeds: message.embeds.filter((e) => !e.image?.url?.startsWith('attachment://') || e.title || e.description || e.fields?.length).map((e) => (e.image?.url?.startsWith('attachment://') ? { ...e, image: undefined } : e)), files: [] };
+	return {
+		embeds: message.embeds
+			.filter((e) => !e.image?.url?.startsWith('attachment://') || e.title || e.description || e.fields?.length)
+			.map((e) => (e.image?.url?.startsWith('attachment://') ? { ...e, image: undefined } : e)),
+		files: [],
+	};
 }
 
 /** The words of a message's embeds as plain content, in pieces of at most 2,000 characters. */
@@ -119,14 +137,28 @@ export function plainContent(message: DiscordMessage): string[] {
 
 /** A nonce for a plain-content message, as {@link messageNonce} is for embeds. */
 function contentNonce(channelId: string, content: string, part: number, piece: number): string {
-	return createHash('sha256').update(channelId).update('\n').update(`${part}.${piece}`).update('\n').update(content).digest('base64url').slice(0, 25);
+	return createHash('sha256')
+		.update(channelId)
+		.update('\n')
+		.update(`${part}.${piece}`)
+		.update('\n')
+		.update(content)
+		.digest('base64url')
+		.slice(0, 25);
 }
 
 /**
  * Posts one part. A channel where the bot may not attach files or embed links (50013) still gets
  * the words: first without the pictures, then as plain content. Returns the message ids.
  */
-async function postPart(rest: REST, logger: Logger, channelId: string, message: DiscordMessage, index: number, components: readonly unknown[] = []): Promise<string[]> {
+async function postPart(
+	rest: REST,
+	logger: Logger,
+	channelId: string,
+	message: DiscordMessage,
+	index: number,
+	components: readonly unknown[] = [],
+): Promise<string[]> {
 	// The last message carries the "Open on the web" button, when the reply has a page.
 	const post = async (body: Record<string, unknown>, files?: RawFile[]): Promise<string> => {
 		if (components.length) body['components'] = components;
@@ -144,7 +176,10 @@ async function postPart(rest: REST, logger: Logger, channelId: string, message: 
 		if (bare.embeds.length) {
 			try {
 				const id = await post(channelMessageBody(channelId, bare, index).body);
-				logger.warn({ channel: channelId, part: index + 1 }, 'Discord refused the attachments (Attach Files missing?); sent the words without them');
+				logger.warn(
+					{ channel: channelId, part: index + 1 },
+					'Discord refused the attachments (Attach Files missing?); sent the words without them',
+				);
 				return [id];
 			} catch (err) {
 				if (!isMissingPermissions(err)) throw err;
@@ -153,9 +188,19 @@ async function postPart(rest: REST, logger: Logger, channelId: string, message: 
 	}
 	const ids: string[] = [];
 	for (const [piece, content] of plainContent(message).entries()) {
-		ids.push(await post({ content, allowed_mentions: { parse: [] }, nonce: contentNonce(channelId, content, index, piece), enforce_nonce: true }));
+		ids.push(
+			await post({
+				content,
+				allowed_mentions: { parse: [] },
+				nonce: contentNonce(channelId, content, index, piece),
+				enforce_nonce: true,
+			}),
+		);
 	}
-	logger.warn({ channel: channelId, part: index + 1, messages: ids.length }, 'Discord refused embeds (Embed Links missing?); sent the words as plain content');
+	logger.warn(
+		{ channel: channelId, part: index + 1, messages: ids.length },
+		'Discord refused embeds (Embed Links missing?); sent the words as plain content',
+	);
 	return ids;
 }
 
@@ -186,7 +231,8 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 			}
 		},
 		async send(channelId: string, reply: Reply, progress: SendProgress = {}): Promise<SendOutcome> {
-			if (!/^\d{5,25}$/u.test(channelId)) return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
+			if (!/^\d{5,25}$/u.test(channelId))
+				return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
 			const messageIds: string[] = [];
 			const parts: SentPart[] = [];
 			let stage: 'wire' | 'post' | 'record' = 'wire';
@@ -199,7 +245,14 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 					stage = 'wire';
 					await progress.onWire?.(part, messages.length);
 					stage = 'post';
-					const ids = await postPart(rest, logger, channelId, message, index, index === messages.length - 1 ? linkRow(reply) : []);
+					const ids = await postPart(
+						rest,
+						logger,
+						channelId,
+						message,
+						index,
+						index === messages.length - 1 ? linkRow(reply) : [],
+					);
 					const done: SentPart = { part, parts: messages.length, messageIds: ids };
 					messageIds.push(...ids);
 					parts.push(done);
@@ -210,23 +263,35 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 			} catch (err) {
 				if (stage !== 'post') {
 					// The ledger, not Discord, failed: before the request nothing went out; after it, the part did.
-					logger.error({ channel: channelId, delivered: messageIds.length, err: describeError(err) }, "Could not record a Discord delivery's progress; stopping it");
-					return { kind: 'transient', reason: `could not record the delivery's progress: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`, ...(stage === 'record' ? { uncertain: true } : {}) };
+					logger.error(
+						{ channel: channelId, delivered: messageIds.length, err: describeError(err) },
+						"Could not record a Discord delivery's progress; stopping it",
+					);
+					return {
+						kind: 'transient',
+						reason: `could not record the delivery's progress: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`,
+						...(stage === 'record' ? { uncertain: true } : {}),
+					};
 				}
 				const outcome = classifySendError(err);
-				logger.warn({ channel: channelId, delivered: messageIds.length, outcome: outcome.kind, err: describeError(err) }, 'Discord channel send failed');
+				logger.warn(
+					{ channel: channelId, delivered: messageIds.length, outcome: outcome.kind, err: describeError(err) },
+					'Discord channel send failed',
+				);
 				return outcome;
 			}
 		},
 
 		async sendReply(channelId: string, toMessageId: string, reply: Reply, onWire?: () => Promise<void>): Promise<SendOutcome> {
-			if (!/^\d{5,25}$/u.test(channelId)) return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
+			if (!/^\d{5,25}$/u.test(channelId))
+				return { kind: 'permanent', reason: `"${channelId.slice(0, 40)}" is not a Discord channel id` };
 			const messageIds: string[] = [];
 			try {
 				for (const [index, message] of renderShared(reply).entries()) {
 					const { body, files } = channelMessageBody(channelId, message, index);
 					// Only the first message answers; a gone original must not stop the correction.
-					if (index === 0 && /^\d{5,25}$/u.test(toMessageId)) body['message_reference'] = { message_id: toMessageId, fail_if_not_exists: false };
+					if (index === 0 && /^\d{5,25}$/u.test(toMessageId))
+						body['message_reference'] = { message_id: toMessageId, fail_if_not_exists: false };
 					await onWire?.();
 					const sent = (await rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) })) as APIMessage;
 					messageIds.push(sent.id);
@@ -234,12 +299,21 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 				return { kind: 'sent', messageIds };
 			} catch (err) {
 				const outcome = classifySendError(err);
-				logger.warn({ channel: channelId, delivered: messageIds.length, outcome: outcome.kind, err: describeError(err) }, 'Discord correction reply failed');
+				logger.warn(
+					{ channel: channelId, delivered: messageIds.length, outcome: outcome.kind, err: describeError(err) },
+					'Discord correction reply failed',
+				);
 				return outcome;
 			}
 		},
 
-		async edit(channelId: string, ids: readonly string[], before: Reply, after: Reply, onWire?: () => Promise<void>): Promise<EditOutcome> {
+		async edit(
+			channelId: string,
+			ids: readonly string[],
+			before: Reply,
+			after: Reply,
+			onWire?: () => Promise<void>,
+		): Promise<EditOutcome> {
 			const was = renderShared(before);
 			const now = renderShared(after);
 			if (now.length !== was.length || now.length !== ids.length) return { kind: 'layout' };
@@ -248,14 +322,24 @@ export function createDiscordSender(rest: REST, logger: Logger): PlatformSender 
 				if (JSON.stringify(now[i]!.embeds) === JSON.stringify(was[i]!.embeds)) continue;
 				try {
 					await onWire?.();
-					await rest.patch(Routes.channelMessage(channelId, ids[i]!), { body: { embeds: now[i]!.embeds, allowed_mentions: { parse: [] } } });
+					await rest.patch(Routes.channelMessage(channelId, ids[i]!), {
+						body: { embeds: now[i]!.embeds, allowed_mentions: { parse: [] } },
+					});
 					edited++;
 				} catch (err) {
 					const outcome = classifySendError(err);
-					logger.warn({ channel: channelId, message: ids[i], outcome: outcome.kind, err: describeError(err) }, 'Discord correction edit failed');
+					logger.warn(
+						{ channel: channelId, message: ids[i], outcome: outcome.kind, err: describeError(err) },
+						'Discord correction edit failed',
+					);
 					// Unknown Message (deleted), Missing Access, Cannot edit: the reply alone goes out.
 					if (outcome.kind === 'permanent') return { kind: 'refused', reason: outcome.reason };
-					if (outcome.kind === 'transient') return { kind: 'transient', reason: outcome.reason, ...(outcome.uncertain || edited > 0 ? { uncertain: true } : {}) };
+					if (outcome.kind === 'transient')
+						return {
+							kind: 'transient',
+							reason: outcome.reason,
+							...(outcome.uncertain || edited > 0 ? { uncertain: true } : {}),
+						};
 					return { kind: 'refused', reason: 'unexpected outcome' };
 				}
 			}

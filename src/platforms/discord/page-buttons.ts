@@ -72,7 +72,13 @@ export class PageStore {
 			type: ComponentType.ActionRow,
 			components: [
 				await button(i18n.t('paging.discord.previous'), paging.prev, 'sitrep:page-prev-off'),
-				{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: i18n.t(paging.capped ? 'paging.label.capped' : 'paging.label', { page: paging.page, pages: paging.pages }), custom_id: LABEL_ID, disabled: true },
+				{
+					type: ComponentType.Button,
+					style: ButtonStyle.Secondary,
+					label: i18n.t(paging.capped ? 'paging.label.capped' : 'paging.label', { page: paging.page, pages: paging.pages }),
+					custom_id: LABEL_ID,
+					disabled: true,
+				},
 				await button(i18n.t('paging.discord.next'), paging.next, 'sitrep:page-next-off'),
 			],
 		};
@@ -86,5 +92,10 @@ const MAX_BUTTON_URL = 512;
 export function linkRow(reply: Reply): APIActionRowComponent<APIButtonComponent>[] {
 	const link = reply.link;
 	if (!link || link.url.length > MAX_BUTTON_URL || !/^https?:\/\/\S+$/iu.test(link.url)) return [];
-	return [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Link, label: link.label.slice(0, 80), url: link.url }] }];
+	return [
+		{
+			type: ComponentType.ActionRow,
+			components: [{ type: ComponentType.Button, style: ButtonStyle.Link, label: link.label.slice(0, 80), url: link.url }],
+		},
+	];
 }

@@ -53,7 +53,6 @@ export interface RenderOptions {
 const COLOR = 0x3b6ea5;
 const ZWSP = '\u200b';
 
-
 /** Text with its Persian-bearing lines marked RLM (right-to-left replies only). */
 function directed(text: string, i18n: Translator): string {
 	return i18n.dir === 'rtl' ? markRtlLines(text) : text;
@@ -120,7 +119,8 @@ function spanText(s: Span): string {
 	}
 	const t = escapeMarkdown(s.text);
 	if (!t.trim()) return t;
-	const marked = s.mark === 'bold' || s.mark === 'match' ? `**${t}**` : s.mark === 'italic' ? `*${t}*` : s.mark === 'strike' ? `~~${t}~~` : t;
+	const marked =
+		s.mark === 'bold' || s.mark === 'match' ? `**${t}**` : s.mark === 'italic' ? `*${t}*` : s.mark === 'strike' ? `~~${t}~~` : t;
 	return s.href && /^https?:\/\/\S+$/u.test(s.href) ? `[${marked}](${linkUrl(s.href)})` : marked;
 }
 
@@ -155,7 +155,9 @@ function blockText(b: Block, i18n: Translator, iso: (text: string) => string): s
 			// The claimant always leads the line: the bot never speaks for anyone.
 			const lead = escapeMarkdown(claimLead(b.by, b.stance, i18n));
 			const quote = b.quote ? ` “${escapeMarkdown(iso(b.quote.text))}” (${escapeMarkdown(b.quote.lang)})` : '';
-			const src = b.source ? ` — [${escapeMarkdown(iso(b.source.publisher))}](${linkUrl(b.source.url)}) (${escapeMarkdown(iso(b.source.label))})` : '';
+			const src = b.source
+				? ` — [${escapeMarkdown(iso(b.source.publisher))}](${linkUrl(b.source.url)}) (${escapeMarkdown(iso(b.source.label))})`
+				: '';
 			return `• **${lead}:** ${iso(spansText(b.spans))}${quote}${src}`;
 		}
 		case 'sources':
@@ -318,7 +320,8 @@ export function renderDiscord(reply: Reply, options: RenderOptions = {}): Discor
 		)
 		.filter((embeds) => embeds.length > 0)
 		.map((embeds) => ({ embeds, files: [] as DiscordFile[] }));
-	if (messages.length === 0) messages.push({ embeds: [{ color: COLOR, description: escapeMarkdown(i18n.t('discord.nothing')) }], files: [] });
+	if (messages.length === 0)
+		messages.push({ embeds: [{ color: COLOR, description: escapeMarkdown(i18n.t('discord.nothing')) }], files: [] });
 	if (footer) {
 		const lastEmbeds = messages.at(-1)!.embeds;
 		lastEmbeds[lastEmbeds.length - 1] = { ...lastEmbeds.at(-1)!, footer: { text: footer } };
@@ -331,7 +334,8 @@ export function renderDiscord(reply: Reply, options: RenderOptions = {}): Discor
 		head.files.push({ name, data: img.png, description: clean(img.alt).slice(0, 1000) });
 		if (head.embeds.length < LIMITS.embeds) head.embeds.push({ color: COLOR, image: { url: `attachment://${name}` } });
 	}
-	if (reply.file && head.files.length < LIMITS.files) head.files.push({ name: safeFileName(reply.file.name, 'export.txt'), data: reply.file.content });
+	if (reply.file && head.files.length < LIMITS.files)
+		head.files.push({ name: safeFileName(reply.file.name, 'export.txt'), data: reply.file.content });
 	return messages;
 }
 

@@ -137,8 +137,15 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 	if (!discord) throw new Error('Discord is not configured: set DISCORD_TOKEN and DISCORD_APP_ID in .env');
 	const range = typeof opts.shards === 'object' ? opts.shards : undefined;
 	if (range) {
-		const ok = [range.first, range.last, range.total].every(Number.isInteger) && range.first >= 0 && range.first <= range.last && range.last < range.total;
-		if (!ok) throw new Error(`SITREP_SHARDS must be a range of shard ids within the total, such as 0-3/8, not ${range.first}-${range.last}/${range.total}`);
+		const ok =
+			[range.first, range.last, range.total].every(Number.isInteger) &&
+			range.first >= 0 &&
+			range.first <= range.last &&
+			range.last < range.total;
+		if (!ok)
+			throw new Error(
+				`SITREP_SHARDS must be a range of shard ids within the total, such as 0-3/8, not ${range.first}-${range.last}/${range.total}`,
+			);
 	} else if (opts.shards !== 'auto' && !(typeof opts.shards === 'number' && Number.isInteger(opts.shards) && opts.shards >= 1)) {
 		throw new Error(`SITREP_SHARDS must be "auto" or a whole number of at least 1, not ${String(opts.shards)}`);
 	}
@@ -160,10 +167,17 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 		shardCount = opts.shards === 'auto' ? await recommendedShards(rest) : range ? range.total : (opts.shards as number);
 	} catch (err) {
 		closeRest();
-		throw new Error(`Could not ask Discord for the recommended shard count: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+		throw new Error(`Could not ask Discord for the recommended shard count: ${err instanceof Error ? err.message : String(err)}`, {
+			cause: err,
+		});
 	}
-	const shardIds = range ? Array.from({ length: range.last - range.first + 1 }, (_, i) => range.first + i) : Array.from({ length: shardCount }, (_, i) => i);
-	logger.info({ shards: shardCount, ids: range ? `${range.first}-${range.last}` : 'all', requested: opts.shards }, 'Starting Discord shards');
+	const shardIds = range
+		? Array.from({ length: range.last - range.first + 1 }, (_, i) => range.first + i)
+		: Array.from({ length: shardCount }, (_, i) => i);
+	logger.info(
+		{ shards: shardCount, ids: range ? `${range.first}-${range.last}` : 'all', requested: opts.shards },
+		'Starting Discord shards',
+	);
 
 	const manager = createManager(discord.token, shardCount, shardIds);
 	const env = { ...shardEnv(opts.config, opts.dataDir, opts.now), ...(opts.env ?? {}) };
@@ -191,7 +205,11 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 				timers.delete(shard.id);
 				if (stopping) return;
 				// A rejection here is a respawned shard that died or was slow again; 'death' schedules the next try.
-				shard.spawn(readyTimeout).catch((err: unknown) => logger.warn({ shard: shard.id, err: describeError(err) }, 'Respawned Discord shard not ready'));
+				shard
+					.spawn(readyTimeout)
+					.catch((err: unknown) =>
+						logger.warn({ shard: shard.id, err: describeError(err) }, 'Respawned Discord shard not ready'),
+					);
 			}, delay),
 		);
 	};
@@ -228,10 +246,18 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 			refresh('');
 		});
 		shard.on('message', (message: unknown) => {
-			if (typeof message === 'object' && message !== null && (message as { sitrep?: unknown }).sitrep === SHARD_RELOADED_MESSAGE.sitrep) {
+			if (
+				typeof message === 'object' &&
+				message !== null &&
+				(message as { sitrep?: unknown }).sitrep === SHARD_RELOADED_MESSAGE.sitrep
+			) {
 				logger.info({ shard: shard.id }, 'A Discord shard reloaded its dataset');
 				opts.onShardReload?.(shard.id);
-			} else if (typeof message === 'object' && message !== null && (message as { sitrep?: unknown }).sitrep === GUILD_REMOVED_MESSAGE.sitrep) {
+			} else if (
+				typeof message === 'object' &&
+				message !== null &&
+				(message as { sitrep?: unknown }).sitrep === GUILD_REMOVED_MESSAGE.sitrep
+			) {
 				const guildId = (message as { guildId?: unknown }).guildId;
 				if (typeof guildId === 'string' && /^\d{1,25}$/u.test(guildId)) opts.onGuildRemoved?.(guildId);
 			}
@@ -253,7 +279,10 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 			if (gateway.up) gateway = { up: false, since: Date.now(), reason: `shard ${shard.id}'s process died` };
 			const c = child as ChildProcess;
 			if (c.exitCode === 0) {
-				logger.warn({ shard: shard.id }, 'Discord shard stopped on a signal; not respawning (its guilds are offline until restart)');
+				logger.warn(
+					{ shard: shard.id },
+					'Discord shard stopped on a signal; not respawning (its guilds are offline until restart)',
+				);
 				return;
 			}
 			respawnLater(shard, c);
@@ -279,7 +308,15 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 		await stop();
 		throw new Error(`Discord shards failed to start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 	}
-	logger.info({ shards: shardCount, ids: shardIds.length === shardCount ? 'all' : `${shardIds[0]}-${shardIds.at(-1)}`, ms: Math.round(performance.now() - started), readyMs }, 'Discord shards ready');
+	logger.info(
+		{
+			shards: shardCount,
+			ids: shardIds.length === shardCount ? 'all' : `${shardIds[0]}-${shardIds.at(-1)}`,
+			ms: Math.round(performance.now() - started),
+			readyMs,
+		},
+		'Discord shards ready',
+	);
 
 	let stopped: Promise<void> | undefined;
 	return {
@@ -292,7 +329,15 @@ export async function startDiscordShards(opts: DiscordShardsOptions): Promise<Di
 			[...manager.shards.values()].map((s) => ({ id: s.id, pid: s.process?.pid, ready: s.ready, deaths: deaths.get(s.id) ?? 0 })),
 		async reload() {
 			await Promise.all(
-				[...manager.shards.values()].filter((s) => s.process).map((s) => s.send(RELOAD_MESSAGE).catch((err: unknown) => logger.warn({ shard: s.id, err: describeError(err) }, 'Could not ask a shard to reload'))),
+				[...manager.shards.values()]
+					.filter((s) => s.process)
+					.map((s) =>
+						s
+							.send(RELOAD_MESSAGE)
+							.catch((err: unknown) =>
+								logger.warn({ shard: s.id, err: describeError(err) }, 'Could not ask a shard to reload'),
+							),
+					),
 			);
 		},
 		stop() {

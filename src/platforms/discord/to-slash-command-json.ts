@@ -105,9 +105,13 @@ function optionJson(def: CommandDefinition, o: OptionDefinition): APIApplication
  * `contexts` and `integration_types` only mean something for global commands, so guild-scoped
  * registrations leave them out (Discord would not echo them back, breaking the idempotence check).
  */
-export function toSlashCommandJson(def: CommandDefinition, scope: CommandScope = 'global'): RESTPostAPIChatInputApplicationCommandsJSONBody {
+export function toSlashCommandJson(
+	def: CommandDefinition,
+	scope: CommandScope = 'global',
+): RESTPostAPIChatInputApplicationCommandsJSONBody {
 	const defaultPermissions = def.access === 'channel_admin' ? MANAGE_GUILD : def.access === 'owner' ? '0' : null;
-	const contexts = def.access === 'channel_admin' ? [InteractionContextType.Guild] : [InteractionContextType.Guild, InteractionContextType.BotDM];
+	const contexts =
+		def.access === 'channel_admin' ? [InteractionContextType.Guild] : [InteractionContextType.Guild, InteractionContextType.BotDM];
 	const names = localizations((l) => commandLabel(l, def), def.name, validName);
 	const descriptions = localizations((l) => rawCommandDescription(l, def), def.description, validDescription);
 	return {
@@ -124,6 +128,9 @@ export function toSlashCommandJson(def: CommandDefinition, scope: CommandScope =
 }
 
 /** Every command of a registry, in registry order. */
-export function registryToJson(definitions: Iterable<CommandDefinition>, scope: CommandScope = 'global'): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+export function registryToJson(
+	definitions: Iterable<CommandDefinition>,
+	scope: CommandScope = 'global',
+): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
 	return [...definitions].map((d) => toSlashCommandJson(d, scope));
 }

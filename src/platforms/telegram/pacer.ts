@@ -69,9 +69,11 @@ export class Pacer {
 		const state = this.state(chatId);
 		state.pending++;
 		const result = state.tail.then(() => this.attempt(state, isGroup, task));
-		state.tail = result.catch(() => undefined).finally(() => {
-			state.pending--;
-		});
+		state.tail = result
+			.catch(() => undefined)
+			.finally(() => {
+				state.pending--;
+			});
 		if (++this.runs % 500 === 0) this.sweep();
 		return result;
 	}
@@ -158,7 +160,8 @@ export class Pacer {
 		const now = this.now();
 		const horizon = Math.max(this.options.perChatIntervalMs, this.options.group.windowMs);
 		for (const [id, s] of this.chats) {
-			if (s.pending === 0 && s.pausedUntil < now && (s.sent.at(-1) ?? s.nextAt - this.options.perChatIntervalMs) < now - horizon) this.chats.delete(id);
+			if (s.pending === 0 && s.pausedUntil < now && (s.sent.at(-1) ?? s.nextAt - this.options.perChatIntervalMs) < now - horizon)
+				this.chats.delete(id);
 		}
 	}
 }

@@ -19,7 +19,10 @@ export interface PageEntry {
 	readonly expiresAt: number;
 }
 
-export type PageLookup = { readonly kind: 'ok'; readonly entry: PageEntry } | { readonly kind: 'expired' } | { readonly kind: 'foreign'; readonly entry: PageEntry };
+export type PageLookup =
+	| { readonly kind: 'ok'; readonly entry: PageEntry }
+	| { readonly kind: 'expired' }
+	| { readonly kind: 'foreign'; readonly entry: PageEntry };
 
 /** Prefix of paging keys; other callback data is not ours. */
 export const PAGE_KEY_PREFIX = 'pg:';
@@ -48,7 +51,17 @@ export class PageKeyStore {
 	async put(entry: Omit<PageEntry, 'expiresAt'>): Promise<string> {
 		const key = `${PAGE_KEY_PREFIX}${randomBytes(12).toString('base64url')}`;
 		const now = this.now();
-		await this.table.put('telegram', key, { line: entry.line, chatId: entry.chatId, ...(entry.userId !== undefined ? { userId: entry.userId } : {}), expiresAt: now + this.options.ttlMs }, now);
+		await this.table.put(
+			'telegram',
+			key,
+			{
+				line: entry.line,
+				chatId: entry.chatId,
+				...(entry.userId !== undefined ? { userId: entry.userId } : {}),
+				expiresAt: now + this.options.ttlMs,
+			},
+			now,
+		);
 		return key;
 	}
 
@@ -56,7 +69,12 @@ export class PageKeyStore {
 	async get(key: string, chatId: string, userId: string | undefined): Promise<PageLookup> {
 		const found = await this.table.get('telegram', key, this.now());
 		if (!found || found.chatId !== chatId) return { kind: 'expired' };
-		const entry: PageEntry = { line: found.line, chatId, ...(found.userId !== undefined ? { userId: found.userId } : {}), expiresAt: found.expiresAt };
+		const entry: PageEntry = {
+			line: found.line,
+			chatId,
+			...(found.userId !== undefined ? { userId: found.userId } : {}),
+			expiresAt: found.expiresAt,
+		};
 		if (entry.userId !== undefined && entry.userId !== userId) return { kind: 'foreign', entry };
 		return { kind: 'ok', entry };
 	}

@@ -64,7 +64,6 @@ function spans(list: readonly Span[]): string {
 
 const EN = createTranslator('en');
 
-
 /** What a reader sees of one line of our HTML, for finding its direction. */
 const visible = (line: string) => htmlToPlain(line);
 
@@ -82,9 +81,14 @@ function blockHtml(b: Block, i18n: Translator, iso: (text: string) => string): s
 			return spans(b.spans);
 		case 'event': {
 			const title = b.titleSpans ? iso(spans(b.titleSpans)) : escapeHtml(iso(b.title));
-			const actors = b.actors.length ? ` — ${b.actors.map((a) => escapeHtml(iso(a))).join(escapeHtml(i18n.t('list.separator')))}` : '';
+			const actors = b.actors.length
+				? ` — ${b.actors.map((a) => escapeHtml(iso(a))).join(escapeHtml(i18n.t('list.separator')))}`
+				: '';
 			// The id links to the event's page when the site has a public address.
-			const id = b.url && safeHref(b.url) ? `<a href="${safeHref(b.url)!}">${escapeHtml(iso(b.id))}</a>` : `<code>${escapeHtml(iso(b.id))}</code>`;
+			const id =
+				b.url && safeHref(b.url)
+					? `<a href="${safeHref(b.url)!}">${escapeHtml(iso(b.id))}</a>`
+					: `<code>${escapeHtml(iso(b.id))}</code>`;
 			return `• <b>${escapeHtml(iso(b.date))}</b>  ${title}${actors}${STATUS_MARK[b.status]}  ${id}`;
 		}
 		case 'claim': {
@@ -95,7 +99,12 @@ function blockHtml(b: Block, i18n: Translator, iso: (text: string) => string): s
 		case 'fields':
 			return b.fields.map((f) => `<b>${escapeHtml(f.name)}</b>: ${escapeHtml(iso(f.value))}`).join('\n');
 		case 'sources':
-			return b.sources.map((s) => `– ${link(iso(s.publisher), s.url)} <i>— ${escapeHtml(iso(s.label))}</i>${s.title ? `: ${escapeHtml(iso(s.title))}` : ''}`).join('\n');
+			return b.sources
+				.map(
+					(s) =>
+						`– ${link(iso(s.publisher), s.url)} <i>— ${escapeHtml(iso(s.label))}</i>${s.title ? `: ${escapeHtml(iso(s.title))}` : ''}`,
+				)
+				.join('\n');
 		case 'divider':
 			return '—'.repeat(12);
 	}
@@ -122,8 +131,12 @@ export function renderTelegram(reply: Reply, options: RenderOptions = {}): strin
 }
 
 function pack(reply: Reply, i18n: Translator, limit: number, options: RenderOptions): string[] {
-	const rendered = reply.blocks.map((b) => ({ html: renderBlockHtml(b, i18n), heading: b.kind === 'heading' })).filter((b) => b.html !== '');
-	const footer = reply.paging ? `<i>${escapeHtml(i18n.t(reply.paging.capped ? 'paging.footer.capped' : 'paging.footer', { page: reply.paging.page, pages: reply.paging.pages }))}</i>` : undefined;
+	const rendered = reply.blocks
+		.map((b) => ({ html: renderBlockHtml(b, i18n), heading: b.kind === 'heading' }))
+		.filter((b) => b.html !== '');
+	const footer = reply.paging
+		? `<i>${escapeHtml(i18n.t(reply.paging.capped ? 'paging.footer.capped' : 'paging.footer', { page: reply.paging.page, pages: reply.paging.pages }))}</i>`
+		: undefined;
 	if (footer) rendered.push({ html: footer, heading: false });
 	if (rendered.length === 0) return [escapeHtml(i18n.t('telegram.noAnswer'))];
 	if (options.singleMessage) return [packOne(rendered, limit, footer, i18n)];
@@ -148,9 +161,15 @@ function pack(reply: Reply, i18n: Translator, limit: number, options: RenderOpti
 	return messages;
 }
 
-function packOne(rendered: readonly { html: string; heading: boolean }[], limit: number, footer: string | undefined, i18n: Translator): string {
+function packOne(
+	rendered: readonly { html: string; heading: boolean }[],
+	limit: number,
+	footer: string | undefined,
+	i18n: Translator,
+): string {
 	const body = footer ? rendered.slice(0, -1) : rendered;
-	const tail = (dropped: number) => [dropped ? `<i>${escapeHtml(i18n.t('telegram.moreLines', { n: dropped }))}</i>` : '', footer ?? ''].filter(Boolean).join('\n');
+	const tail = (dropped: number) =>
+		[dropped ? `<i>${escapeHtml(i18n.t('telegram.moreLines', { n: dropped }))}</i>` : '', footer ?? ''].filter(Boolean).join('\n');
 	let out = '';
 	let used = 0;
 	for (const b of body) {
@@ -175,7 +194,11 @@ interface OpenTag {
 	readonly open: string;
 }
 
-const closers = (stack: readonly OpenTag[]) => stack.map((t) => `</${t.name}>`).reverse().join('');
+const closers = (stack: readonly OpenTag[]) =>
+	stack
+		.map((t) => `</${t.name}>`)
+		.reverse()
+		.join('');
 const openers = (stack: readonly OpenTag[]) => stack.map((t) => t.open).join('');
 
 /**

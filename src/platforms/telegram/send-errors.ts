@@ -30,7 +30,12 @@ export function isPictureRefused(err: unknown): boolean {
 	if (!(err instanceof TelegramError)) return false;
 	if (err.code === 400 && err.parameters?.migrate_to_chat_id !== undefined) return false;
 	if (err.code >= 500 || err.code === 404 || err.code === 413) return true;
-	return err.code === 400 && /rights to send (photos|media|files)|SEND_(PHOTOS|MEDIA)_FORBIDDEN|PHOTO_|IMAGE_PROCESS_FAILED|file is too big|too large|wrong file|failed to get HTTP URL content/iu.test(err.description);
+	return (
+		err.code === 400 &&
+		/rights to send (photos|media|files)|SEND_(PHOTOS|MEDIA)_FORBIDDEN|PHOTO_|IMAGE_PROCESS_FAILED|file is too big|too large|wrong file|failed to get HTTP URL content/iu.test(
+			err.description,
+		)
+	);
 }
 
 /** An edit that changes nothing; harmless (a double press). */
@@ -52,7 +57,12 @@ export function classifySendError(err: unknown, token: string, delivered = 0, re
 		if (err.code === 400 && migrateTo !== undefined) return { kind: 'migrated', newChannelId: String(migrateTo) };
 		if (err.code === 429) {
 			const wait = retryAfterMs(err);
-			return { kind: 'transient', reason, ...(wait !== undefined ? { retryAfterMs: wait } : {}), ...(repeats ? { uncertain: true } : {}) };
+			return {
+				kind: 'transient',
+				reason,
+				...(wait !== undefined ? { retryAfterMs: wait } : {}),
+				...(repeats ? { uncertain: true } : {}),
+			};
 		}
 		// 5xx: Telegram may or may not have acted on the request.
 		if (err.code >= 500) return { kind: 'transient', reason, uncertain: true };
@@ -77,7 +87,13 @@ export function safeMessage(err: unknown, token: string): string {
 export function scrub(text: string, token: string): string {
 	if (!token) return text;
 	const secret = token.slice(token.indexOf(':') + 1);
-	return text.split(token).join('[redacted]').split(encodeURIComponent(token)).join('[redacted]').split(secret.length >= 8 ? secret : token).join('[redacted]');
+	return text
+		.split(token)
+		.join('[redacted]')
+		.split(encodeURIComponent(token))
+		.join('[redacted]')
+		.split(secret.length >= 8 ? secret : token)
+		.join('[redacted]');
 }
 
 /** A loggable copy of an error, with the token scrubbed from message and stack. */

@@ -94,12 +94,20 @@ export async function startTelegram(opts: {
 	if (!tg) throw new Error('Telegram is not configured: set TELEGRAM_BOT_TOKEN in .env');
 	const tuning = opts.tuning ?? {};
 	const logger = opts.logger.child({ platform: 'telegram' });
-	const bot = new Telegraf(tg.token, { telegram: { ...(tg.apiRoot ? { apiRoot: tg.apiRoot } : {}), webhookReply: false }, handlerTimeout: 30_000 });
+	const bot = new Telegraf(tg.token, {
+		telegram: { ...(tg.apiRoot ? { apiRoot: tg.apiRoot } : {}), webhookReply: false },
+		handlerTimeout: 30_000,
+	});
 	bot.botInfo = await bot.telegram.getMe();
 	const username = bot.botInfo.username;
 
 	const pacer = new Pacer({ ...DEFAULT_PACING, ...tuning.pacing }, retryAfterMs);
-	const pages = new PageKeyStore({ ttlMs: tuning.pageTtlMs ?? 6 * 60 * 60 * 1000, maxEntries: tuning.maxPages ?? 20_000, ...(tuning.now ? { now: tuning.now } : {}), ...(opts.pages ? { table: opts.pages } : {}) });
+	const pages = new PageKeyStore({
+		ttlMs: tuning.pageTtlMs ?? 6 * 60 * 60 * 1000,
+		maxEntries: tuning.maxPages ?? 20_000,
+		...(tuning.now ? { now: tuning.now } : {}),
+		...(opts.pages ? { table: opts.pages } : {}),
+	});
 	const sender = new TelegramSender(bot.telegram, pacer, pages, logger, tg.token);
 	const owners = new Set(opts.config.owners.filter((o) => o.platform === 'telegram').map((o) => o.id));
 	const flood = { ...DEFAULT_FLOOD_LIMITS, ...tuning.flood };
@@ -110,11 +118,17 @@ export async function startTelegram(opts: {
 
 	for (const menu of commandMenus(opts.core, owners)) {
 		try {
-			await bot.telegram.setMyCommands(menu.commands, { scope: menu.scope, ...(menu.language_code ? { language_code: menu.language_code } : {}) });
+			await bot.telegram.setMyCommands(menu.commands, {
+				scope: menu.scope,
+				...(menu.language_code ? { language_code: menu.language_code } : {}),
+			});
 		} catch (err) {
 			// An owner who never opened a chat with the bot has no chat to scope a menu to.
 			const level = menu.scope.type === 'chat' ? 'debug' : 'warn';
-			logger[level]({ err: loggableError(err, tg.token), scope: menu.scope.type, language: menu.language_code }, 'Could not publish a command menu (setMyCommands); the commands still work');
+			logger[level](
+				{ err: loggableError(err, tg.token), scope: menu.scope.type, language: menu.language_code },
+				'Could not publish a command menu (setMyCommands); the commands still work',
+			);
 		}
 	}
 
@@ -201,18 +215,27 @@ export async function startTelegram(opts: {
  * Each menu is published once without a language (English, for everyone else) and once per other
  * interface language with its `language_code`, the descriptions taken from the message catalog.
  */
-export function commandMenus(core: Core, ownerIds: Iterable<string>): { scope: BotCommandScope; commands: BotCommand[]; language_code?: Locale }[] {
+export function commandMenus(
+	core: Core,
+	ownerIds: Iterable<string>,
+): { scope: BotCommandScope; commands: BotCommand[]; language_code?: Locale }[] {
 	const owners = [...ownerIds];
 	return LOCALES.flatMap((locale) => {
 		const list = (allowed: readonly Access[]) =>
-			[...core.registry.values()].filter((m) => allowed.includes(m.data.access)).map((m) => ({ command: m.data.name, description: rawCommandDescription(locale, m.data) }));
+			[...core.registry.values()]
+				.filter((m) => allowed.includes(m.data.access))
+				.map((m) => ({ command: m.data.name, description: rawCommandDescription(locale, m.data) }));
 		const admin = list(['everyone', 'channel_admin']);
 		const language = locale === 'en' ? {} : { language_code: locale };
 		return [
 			{ scope: { type: 'default' } as const, commands: list(['everyone']), ...language },
 			{ scope: { type: 'all_private_chats' } as const, commands: admin, ...language },
 			{ scope: { type: 'all_chat_administrators' } as const, commands: admin, ...language },
-			...owners.map((id) => ({ scope: { type: 'chat', chat_id: Number(id) } as const, commands: list(['everyone', 'channel_admin', 'owner']), ...language })),
+			...owners.map((id) => ({
+				scope: { type: 'chat', chat_id: Number(id) } as const,
+				commands: list(['everyone', 'channel_admin', 'owner']),
+				...language,
+			})),
 		];
 	});
 }
@@ -236,7 +259,9 @@ class TelegramAdapter {
 	) {}
 
 	install(): void {
-		this.bot.on('message', (ctx) => (ctx.message && 'text' in ctx.message ? this.onText(ctx.message, ctx.update.update_id) : this.onService(ctx.message)));
+		this.bot.on('message', (ctx) =>
+			ctx.message && 'text' in ctx.message ? this.onText(ctx.message, ctx.update.update_id) : this.onService(ctx.message),
+		);
 		this.bot.on('channel_post', (ctx) => ('text' in ctx.channelPost ? this.onText(ctx.channelPost, ctx.update.update_id) : undefined));
 		this.bot.on('callback_query', (ctx) => this.onPress(ctx));
 		this.bot.on('my_chat_member', (ctx) => {
@@ -271,22 +296,39 @@ class TelegramAdapter {
 		if (!command) return;
 		const log = this.logger.child({ update_id: updateId, chat: chat.id, user: msg.from?.id });
 		// Before any work for the command (even the admin lookup): a flood costs one Map entry per member.
-		const admission = this.limiter.admit(msg.from && msg.from.id !== ANONYMOUS_ADMIN_ID ? String(msg.from.id) : `chat:${msg.sender_chat?.id ?? chat.id}`);
+		const admission = this.limiter.admit(
+			msg.from && msg.from.id !== ANONYMOUS_ADMIN_ID ? String(msg.from.id) : `chat:${msg.sender_chat?.id ?? chat.id}`,
+		);
 		if (admission !== 'run') {
 			log.info({ command: command.name, admission }, 'Telegram command refused: over the per-user rate');
-			if (admission === 'slow_down') this.reply(chat, slowDownReply(msg.from?.language_code), chat.type === 'group' || chat.type === 'supergroup' ? { replyTo: msg.message_id } : {});
+			if (admission === 'slow_down')
+				this.reply(
+					chat,
+					slowDownReply(msg.from?.language_code),
+					chat.type === 'group' || chat.type === 'supergroup' ? { replyTo: msg.message_id } : {},
+				);
 			return;
 		}
 		const topic = topicOf(msg);
 		const requester = this.requester(chat, msg.from, msg.sender_chat);
-		const result = await this.core.handle({ line: command.line, ...requester, place: placeOf(chat, topic), ...(msg.from?.language_code ? { locale: msg.from.language_code } : {}), ...this.botName() });
+		const result = await this.core.handle({
+			line: command.line,
+			...requester,
+			place: placeOf(chat, topic),
+			...(msg.from?.language_code ? { locale: msg.from.language_code } : {}),
+			...this.botName(),
+		});
 		log.debug({ command: result.command, outcome: result.outcome.kind }, 'Telegram command answered');
 		if (result.outcome.kind === 'ignored') return;
 		const inGroup = chat.type === 'group' || chat.type === 'supergroup';
 		const shared = chat.type === 'channel' || msg.from === undefined || msg.from.id === ANONYMOUS_ADMIN_ID;
 		// Replies go through the pacer; waiting here would hold every other chat's updates behind this one.
 		// Every message of the answer goes to the topic the command was asked in, not only the first (a reply).
-		this.reply(chat, result.reply, { ...(inGroup ? { replyTo: msg.message_id } : {}), ...(shared ? {} : { pageOwner: requester.requester.userId }), ...(topic !== undefined ? { threadId: topic } : {}) });
+		this.reply(chat, result.reply, {
+			...(inGroup ? { replyTo: msg.message_id } : {}),
+			...(shared ? {} : { pageOwner: requester.requester.userId }),
+			...(topic !== undefined ? { threadId: topic } : {}),
+		});
 	}
 
 	/** Queues a reply in the chat's bounded queue; stop() waits for it like any task. */
@@ -335,18 +377,27 @@ class TelegramAdapter {
 	 * Who asks. Admin status that needs no API call is set here; otherwise the core asks the lazy
 	 * getChatMember check, and only for an admin command (never from the message text).
 	 */
-	private requester(chat: Chat, from: User | undefined, senderChat: Chat | undefined): { requester: Requester; isChannelAdmin?: () => Promise<boolean> } {
+	private requester(
+		chat: Chat,
+		from: User | undefined,
+		senderChat: Chat | undefined,
+	): { requester: Requester; isChannelAdmin?: () => Promise<boolean> } {
 		const isOwner = from !== undefined && from.id !== ANONYMOUS_ADMIN_ID && this.owners.has(String(from.id));
 		const known = knownAdmin(chat, from, senderChat);
 		const title = 'title' in chat ? chat.title : undefined;
 		const requester: Requester = {
 			platform: 'telegram',
 			userId: from && from.id !== ANONYMOUS_ADMIN_ID ? String(from.id) : `chat:${senderChat?.id ?? chat.id}`,
-			displayName: (from && from.id !== ANONYMOUS_ADMIN_ID ? (from.username ?? [from.first_name, from.last_name].filter(Boolean).join(' ')) : title) ?? 'unknown',
+			displayName:
+				(from && from.id !== ANONYMOUS_ADMIN_ID
+					? (from.username ?? [from.first_name, from.last_name].filter(Boolean).join(' '))
+					: title) ?? 'unknown',
 			isChannelAdmin: known === true,
 			isOwner,
 		};
-		return known === undefined && from !== undefined ? { requester, isChannelAdmin: () => this.fetchAdmin(chat.id, from.id) } : { requester };
+		return known === undefined && from !== undefined
+			? { requester, isChannelAdmin: () => this.fetchAdmin(chat.id, from.id) }
+			: { requester };
 	}
 
 	private async fetchAdmin(chatId: number, userId: number): Promise<boolean> {
@@ -358,7 +409,9 @@ class TelegramAdapter {
 		const q = ctx.callbackQuery;
 		const data = 'data' in q ? q.data : undefined;
 		const answer = (text?: string, alert = false) =>
-			ctx.answerCbQuery(text, alert ? { show_alert: true } : {}).catch((err: unknown) => this.logger.warn({ err: loggableError(err, this.token) }, 'answerCallbackQuery failed'));
+			ctx
+				.answerCbQuery(text, alert ? { show_alert: true } : {})
+				.catch((err: unknown) => this.logger.warn({ err: loggableError(err, this.token) }, 'answerCallbackQuery failed'));
 		if (data === undefined || !data.startsWith(PAGE_KEY_PREFIX) || data === NOOP_KEY) return void (await answer());
 		const msg = q.message;
 		const found = msg ? await this.pages.get(data, String(msg.chat.id), String(q.from.id)) : ({ kind: 'expired' } as const);
@@ -367,12 +420,21 @@ class TelegramAdapter {
 		const admission = this.limiter.admit(String(q.from.id));
 		if (admission !== 'run') {
 			this.logger.info({ user: q.from.id, admission }, 'Telegram page turn refused: over the per-user rate');
-			return void (await answer(admission === 'slow_down' ? i18n.t('error.slowDown').slice(0, 200) : undefined, admission === 'slow_down'));
+			return void (await answer(
+				admission === 'slow_down' ? i18n.t('error.slowDown').slice(0, 200) : undefined,
+				admission === 'slow_down',
+			));
 		}
 		if (!msg || found.kind === 'expired') return void (await answer(i18n.t('telegram.pageExpired')));
 		if (found.kind === 'foreign') return void (await answer(i18n.t('telegram.pageForeign')));
 		const chat = msg.chat;
-		const result = await this.core.handle({ line: found.entry.line, ...this.requester(chat, q.from, undefined), place: placeOf(chat), ...(q.from.language_code ? { locale: q.from.language_code } : {}), ...this.botName() });
+		const result = await this.core.handle({
+			line: found.entry.line,
+			...this.requester(chat, q.from, undefined),
+			place: placeOf(chat),
+			...(q.from.language_code ? { locale: q.from.language_code } : {}),
+			...this.botName(),
+		});
 		if (result.outcome.kind !== 'ok') {
 			// Keep the page as it is for everyone else; tell only the presser why not.
 			return void (await answer(renderPlainText(result.reply).slice(0, 200), true));
@@ -380,14 +442,26 @@ class TelegramAdapter {
 		await answer();
 		const chatId = String(chat.id);
 		// A newer press on the same message replaces an edit still waiting: the reader moved past that page.
-		this.track(this.replies.enqueue(chatId, async () => void (await this.sender.editPage(chatId, msg.message_id, result.reply, found.entry.userId)), `edit:${msg.message_id}`));
+		this.track(
+			this.replies.enqueue(
+				chatId,
+				async () => void (await this.sender.editPage(chatId, msg.message_id, result.reply, found.entry.userId)),
+				`edit:${msg.message_id}`,
+			),
+		);
 	}
 
 	/** bot.catch: log with context, answer generically, and never throw (a throw here would stop polling). */
 	private async onError(err: unknown, ctx: Context): Promise<void> {
 		try {
 			this.logger.error(
-				{ err: loggableError(err, this.token), update_id: ctx.update.update_id, update: ctx.updateType, chat: ctx.chat?.id, user: ctx.from?.id },
+				{
+					err: loggableError(err, this.token),
+					update_id: ctx.update.update_id,
+					update: ctx.updateType,
+					chat: ctx.chat?.id,
+					user: ctx.from?.id,
+				},
 				'Telegram update handler failed',
 			);
 			const language = ctx.from?.language_code;

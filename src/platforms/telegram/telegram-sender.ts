@@ -122,7 +122,10 @@ export class TelegramSender implements PlatformSender {
 			return { kind: 'sent', messageIds: ids, parts };
 		} catch (err) {
 			if (err instanceof ProgressError) {
-				this.logger.error({ chat: chatId, err: loggableError(err.cause, this.token), afterSend: err.afterSend }, 'Could not record a Telegram delivery\'s progress; stopping it');
+				this.logger.error(
+					{ chat: chatId, err: loggableError(err.cause, this.token), afterSend: err.afterSend },
+					"Could not record a Telegram delivery's progress; stopping it",
+				);
 				return { kind: 'transient', reason: err.message, ...(err.afterSend ? { uncertain: true } : {}) };
 			}
 			// With progress recorded, the parts already sent are never sent again, so they do not make a retry uncertain.
@@ -156,8 +159,16 @@ export class TelegramSender implements PlatformSender {
 				} catch (err) {
 					if (!isPictureRefused(err)) throw err;
 					// The words never wait on a picture: the caption goes out as a text message.
-					this.logger.warn({ chat: chatId, err: loggableError(err, this.token) }, 'Telegram refused the picture; sending its caption as text');
-					const extra: TextExtra = { ...thread, ...(options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}) };
+					this.logger.warn(
+						{ chat: chatId, err: loggableError(err, this.token) },
+						'Telegram refused the picture; sending its caption as text',
+					);
+					const extra: TextExtra = {
+						...thread,
+						...(options.replyTo !== undefined
+							? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
+							: {}),
+					};
 					return [await this.sendHtml(chatId, caption, extra, wire)];
 				}
 			});
@@ -170,7 +181,9 @@ export class TelegramSender implements PlatformSender {
 				const extra: TextExtra = {
 					...thread,
 					...(markup ? { reply_markup: markup } : {}),
-					...(i === 0 && !first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
+					...(i === 0 && !first && options.replyTo !== undefined
+						? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
+						: {}),
 				};
 				return this.sendHtml(chatId, html, extra, wire).then((id) => [id]);
 			});
@@ -182,7 +195,10 @@ export class TelegramSender implements PlatformSender {
 				} catch (err) {
 					// The words went out already; a further picture is let go, said in the log.
 					if (!isPictureRefused(err)) throw err;
-					this.logger.warn({ chat: chatId, err: loggableError(err, this.token) }, 'Telegram refused a further picture; the answer went out without it');
+					this.logger.warn(
+						{ chat: chatId, err: loggableError(err, this.token) },
+						'Telegram refused a further picture; the answer went out without it',
+					);
 					return [];
 				}
 			});
@@ -214,7 +230,13 @@ export class TelegramSender implements PlatformSender {
 	 * PlatformSender: edits the text messages of a pushed reply in place, the parts whose HTML
 	 * changed, each through the pacer. Never throws.
 	 */
-	async edit(chatId: string, messageIds: readonly string[], before: Reply, after: Reply, onWire?: () => Promise<void>): Promise<EditOutcome> {
+	async edit(
+		chatId: string,
+		messageIds: readonly string[],
+		before: Reply,
+		after: Reply,
+		onWire?: () => Promise<void>,
+	): Promise<EditOutcome> {
 		const was = renderShared(before);
 		const now = renderShared(after);
 		if (now.length !== was.length || now.length !== messageIds.length) return { kind: 'layout' };
@@ -228,8 +250,12 @@ export class TelegramSender implements PlatformSender {
 			} catch (err) {
 				if (isNotModified(err)) continue;
 				const outcome = classifySendError(err, this.token);
-				this.logger.warn({ chat: chatId, message: id, outcome, err: loggableError(err, this.token) }, 'Telegram correction edit failed');
-				if (outcome.kind === 'transient') return { kind: 'transient', reason: outcome.reason, ...(outcome.uncertain || edited > 0 ? { uncertain: true } : {}) };
+				this.logger.warn(
+					{ chat: chatId, message: id, outcome, err: loggableError(err, this.token) },
+					'Telegram correction edit failed',
+				);
+				if (outcome.kind === 'transient')
+					return { kind: 'transient', reason: outcome.reason, ...(outcome.uncertain || edited > 0 ? { uncertain: true } : {}) };
 				return { kind: 'refused', reason: outcome.kind === 'permanent' ? outcome.reason : 'the chat moved' };
 			}
 		}
@@ -255,17 +281,30 @@ export class TelegramSender implements PlatformSender {
 	 * Edits one message's text through the pacer; a 400 "can't parse entities" is edited once more as
 	 * plain text. `wire` is awaited right before each request (after pacing).
 	 */
-	private async editHtml(chatId: string, messageId: number, html: string, extra: { reply_markup?: InlineKeyboardMarkup }, wire: () => Promise<void> = noWire): Promise<void> {
+	private async editHtml(
+		chatId: string,
+		messageId: number,
+		html: string,
+		extra: { reply_markup?: InlineKeyboardMarkup },
+		wire: () => Promise<void> = noWire,
+	): Promise<void> {
 		const edit = (text: string, parse: boolean) =>
 			this.pacer.run(chatId, isGroupChat(chatId), async () => {
 				await wire();
-				return this.telegram.editMessageText(chatId, messageId, undefined, text, { link_preview_options: { is_disabled: true }, ...extra, ...(parse ? { parse_mode: 'HTML' as const } : {}) });
+				return this.telegram.editMessageText(chatId, messageId, undefined, text, {
+					link_preview_options: { is_disabled: true },
+					...extra,
+					...(parse ? { parse_mode: 'HTML' as const } : {}),
+				});
 			});
 		try {
 			await edit(html, true);
 		} catch (err) {
 			if (!isCantParseEntities(err)) throw err;
-			this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: html.slice(0, 300) }, 'Telegram rejected our HTML; editing as plain text');
+			this.logger.warn(
+				{ chat: chatId, err: loggableError(err, this.token), html: html.slice(0, 300) },
+				'Telegram rejected our HTML; editing as plain text',
+			);
 			await edit(htmlToPlain(html), false);
 		}
 	}
@@ -283,7 +322,10 @@ export class TelegramSender implements PlatformSender {
 		} catch (err) {
 			if (!isCantParseEntities(err)) throw err;
 			// A renderer bug, not the reader's problem: say so in the log and deliver the words anyway.
-			this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: html.slice(0, 300) }, 'Telegram rejected our HTML; resending as plain text');
+			this.logger.warn(
+				{ chat: chatId, err: loggableError(err, this.token), html: html.slice(0, 300) },
+				'Telegram rejected our HTML; resending as plain text',
+			);
 			return (await send(htmlToPlain(html), false)).message_id;
 		}
 	}
@@ -299,31 +341,47 @@ export class TelegramSender implements PlatformSender {
 			return await send();
 		} catch (err) {
 			if (!attachmentRefused(err)) throw err;
-			this.logger.warn({ chat: chatId, kind, err: loggableError(err, this.token) }, 'Telegram refused an attachment; the words go out without it');
+			this.logger.warn(
+				{ chat: chatId, kind, err: loggableError(err, this.token) },
+				'Telegram refused an attachment; the words go out without it',
+			);
 			return undefined;
 		}
 	}
 
 	/** A photo with an HTML caption; a caption Telegram cannot parse is resent as plain text. */
 	private async sendPhoto(
-		chatId: string, image: ImageAttachment, caption: string, wire: () => Promise<void>, replyTo?: number, threadId?: number, markup?: InlineKeyboardMarkup,
+		chatId: string,
+		image: ImageAttachment,
+		caption: string,
+		wire: () => Promise<void>,
+		replyTo?: number,
+		threadId?: number,
+		markup?: InlineKeyboardMarkup,
 	): Promise<number> {
 		const send = (text: string, parse: boolean) =>
 			this.pacer.run(chatId, isGroupChat(chatId), async () => {
 				await wire();
-				return this.telegram.sendPhoto(chatId, { source: Buffer.from(image.png), filename: image.name }, {
-					caption: text,
-					...(threadId !== undefined ? { message_thread_id: threadId } : {}),
-					...(parse ? { parse_mode: 'HTML' as const } : {}),
-					...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
-					...(markup ? { reply_markup: markup } : {}),
-				});
+				return this.telegram.sendPhoto(
+					chatId,
+					{ source: Buffer.from(image.png), filename: image.name },
+					{
+						caption: text,
+						...(threadId !== undefined ? { message_thread_id: threadId } : {}),
+						...(parse ? { parse_mode: 'HTML' as const } : {}),
+						...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+						...(markup ? { reply_markup: markup } : {}),
+					},
+				);
 			});
 		try {
 			return (await send(caption, true)).message_id;
 		} catch (err) {
 			if (!isCantParseEntities(err)) throw err;
-			this.logger.warn({ chat: chatId, err: loggableError(err, this.token), html: caption.slice(0, 300) }, 'Telegram rejected our caption HTML; resending as plain text');
+			this.logger.warn(
+				{ chat: chatId, err: loggableError(err, this.token), html: caption.slice(0, 300) },
+				'Telegram rejected our caption HTML; resending as plain text',
+			);
 			return (await send(htmlToPlain(caption), false)).message_id;
 		}
 	}
@@ -339,17 +397,28 @@ export class TelegramSender implements PlatformSender {
 	 * Paging buttons, labelled in the reply's language; none when their keys cannot be stored (the
 	 * shared store is down): the page's words still go out.
 	 */
-	private async keyboard(chatId: string, reply: Reply, paging: Paging, owner: string | undefined): Promise<InlineKeyboardMarkup | undefined> {
+	private async keyboard(
+		chatId: string,
+		reply: Reply,
+		paging: Paging,
+		owner: string | undefined,
+	): Promise<InlineKeyboardMarkup | undefined> {
 		const i18n = createTranslator(reply.locale);
 		const key = (line: string) => this.pages.put({ line, chatId, ...(owner !== undefined ? { userId: owner } : {}) });
 		try {
 			const row: InlineKeyboardButton[] = [];
 			if (paging.prev) row.push({ text: i18n.t('paging.telegram.previous'), callback_data: await key(paging.prev) });
-			row.push({ text: i18n.t(paging.capped ? 'paging.label.capped' : 'paging.label', { page: paging.page, pages: paging.pages }), callback_data: NOOP_KEY });
+			row.push({
+				text: i18n.t(paging.capped ? 'paging.label.capped' : 'paging.label', { page: paging.page, pages: paging.pages }),
+				callback_data: NOOP_KEY,
+			});
 			if (paging.next) row.push({ text: i18n.t('paging.telegram.next'), callback_data: await key(paging.next) });
 			return { inline_keyboard: [row] };
 		} catch (err) {
-			this.logger.warn({ chat: chatId, err: loggableError(err, this.token) }, 'Could not store the paging keys; sending the page without buttons');
+			this.logger.warn(
+				{ chat: chatId, err: loggableError(err, this.token) },
+				'Could not store the paging keys; sending the page without buttons',
+			);
 			return undefined;
 		}
 	}
@@ -376,5 +445,9 @@ function packPieces(pieces: readonly string[], limit: number): string[] {
 function attachmentRefused(err: unknown): boolean {
 	if (!(err instanceof TelegramError) || err.parameters?.migrate_to_chat_id !== undefined) return false;
 	if (err.code === 413) return true;
-	return err.code === 400 && /photo|image|media|document|file|dimensions|too (?:big|large)/iu.test(err.description) && !/chat not found|blocked|kicked|deactivated|upgraded/iu.test(err.description);
+	return (
+		err.code === 400 &&
+		/photo|image|media|document|file|dimensions|too (?:big|large)/iu.test(err.description) &&
+		!/chat not found|blocked|kicked|deactivated|upgraded/iu.test(err.description)
+	);
 }

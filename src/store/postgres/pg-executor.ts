@@ -72,7 +72,8 @@ export function pgExecutor(pool: Pool): SqlExecutor {
 	return {
 		dialect: 'postgres',
 		run: async (sql, params = []) => (await perform(pool, { kind: 'run', sql, params })) as number,
-		get: async <R>(sql: string, params: readonly SqlParam[] = []) => (await perform(pool, { kind: 'get', sql, params })) as R | undefined,
+		get: async <R>(sql: string, params: readonly SqlParam[] = []) =>
+			(await perform(pool, { kind: 'get', sql, params })) as R | undefined,
 		all: async <R>(sql: string, params: readonly SqlParam[] = []) => (await perform(pool, { kind: 'all', sql, params })) as R[],
 		transaction: (work) => transaction(pool, (client: PoolClient) => driveAsync(work(), (step) => perform(client, step))),
 		grouped: (work) => transaction(pool, (client: PoolClient) => driveAsync(work(), (step) => perform(client, step))),

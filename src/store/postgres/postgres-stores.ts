@@ -32,7 +32,12 @@ export interface PostgresStores extends Stores {
  * closed, when the database cannot be reached or migrated.
  */
 export async function openPostgresStores(url: string, options: PostgresOpenOptions = {}): Promise<PostgresStores> {
-	const pool = new Pool({ connectionString: url, max: options.maxConnections ?? 10, application_name: 'sitrep', connectionTimeoutMillis: 15_000 });
+	const pool = new Pool({
+		connectionString: url,
+		max: options.maxConnections ?? 10,
+		application_name: 'sitrep',
+		connectionTimeoutMillis: 15_000,
+	});
 	pool.on('error', (err) => options.onError?.(err));
 	try {
 		await migratePostgres(pool, options.migrations);

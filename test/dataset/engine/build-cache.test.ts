@@ -25,7 +25,9 @@ afterAll(() => {
 
 /** A dataset of its own (its version differs from every other test's). */
 function dataset(tag: string): string {
-	return writeDataset({ 'events/extra.yaml': `events:\n  - id: extra-${tag}\n    date: 2025-07-01\n    title: Extra ${tag}\n    summary: S.\n    actors: [{ actor: beta-agency }]\n    sources: [wire-1]\n    status: reported\n` });
+	return writeDataset({
+		'events/extra.yaml': `events:\n  - id: extra-${tag}\n    date: 2025-07-01\n    title: Extra ${tag}\n    summary: S.\n    actors: [{ actor: beta-agency }]\n    sources: [wire-1]\n    status: reported\n`,
+	});
 }
 
 async function built(dir: string, cache: string): Promise<{ file: string; version: string; built: boolean }> {
@@ -59,7 +61,10 @@ describe('reuse', () => {
 		const cache = cacheDir();
 		const dir = dataset('change');
 		const first = await built(dir, cache);
-		writeFileSync(path.join(dir, 'events/extra.yaml'), `events:\n  - id: extra-changed\n    date: 2025-07-02\n    title: Changed\n    summary: S.\n    actors: [{ actor: beta-agency }]\n    sources: [wire-1]\n    status: reported\n`);
+		writeFileSync(
+			path.join(dir, 'events/extra.yaml'),
+			`events:\n  - id: extra-changed\n    date: 2025-07-02\n    title: Changed\n    summary: S.\n    actors: [{ actor: beta-agency }]\n    sources: [wire-1]\n    status: reported\n`,
+		);
 		const second = await built(dir, cache);
 		expect(second.built).toBe(true);
 		expect(second.version).not.toBe(first.version);
@@ -68,52 +73,62 @@ describe('reuse', () => {
 });
 
 describe('fast start', () => {
-	it('finds an unchanged dataset by its files, checks the hash afterwards, and rebuilds when the content differs', { timeout: 90_000 }, async () => {
-		const cache = cacheDir();
-		const dir = dataset('fast');
-		const file = path.join(dir, 'events/extra.yaml');
-		// A whole second, so that setting it back below is exact on any file system.
-		utimesSync(file, 1_750_000_000, 1_750_000_000);
-		const first = await built(dir, cache);
-		expect(readdirSync(cache).filter((f) => f.endsWith('.files'))).toHaveLength(1);
-		// Unchanged: found again (the background check agrees, so nothing more happens).
-		expect((await built(dir, cache)).built).toBe(false);
-		// The same size and mtime, other bytes: the start still finds the old build at once…
-		writeFileSync(file, readFileSync(file, 'utf8').replace('Extra fast', 'Extra FAST'));
-		utimesSync(file, 1_750_000_000, 1_750_000_000);
-		let changed: (r: Awaited<ReturnType<typeof buildDataset>>) => void = () => {};
-		const fresh = new Promise<Awaited<ReturnType<typeof buildDataset>>>((resolve) => (changed = resolve));
-		const quick = await buildDataset(dir, { cacheDir: cache, onChanged: changed });
-		expect(quick.ok && !quick.built && quick.version === first.version).toBe(true);
-		if (quick.ok) quick.release();
-		// …and the check after it builds the new content and hands it over.
-		const next = await fresh;
-		// (Built by this check, or already by the previous start's own check, which may run late.)
-		expect(next.ok).toBe(true);
-		if (!next.ok) return;
-		expect(next.version).not.toBe(first.version);
-		const db = new Database(next.file, { readonly: true });
-		expect(db.prepare(`SELECT doc FROM event_docs WHERE doc LIKE '%Extra FAST%'`).all()).toHaveLength(1);
-		db.close();
-		next.release();
-	});
+	it(
+		'finds an unchanged dataset by its files, checks the hash afterwards, and rebuilds when the content differs',
+		{ timeout: 90_000 },
+		async () => {
+			const cache = cacheDir();
+			const dir = dataset('fast');
+			const file = path.join(dir, 'events/extra.yaml');
+			// A whole second, so that setting it back below is exact on any file system.
+			utimesSync(file, 1_750_000_000, 1_750_000_000);
+			const first = await built(dir, cache);
+			expect(readdirSync(cache).filter((f) => f.endsWith('.files'))).toHaveLength(1);
+			// Unchanged: found again (the background check agrees, so nothing more happens).
+			expect((await built(dir, cache)).built).toBe(false);
+			// The same size and mtime, other bytes: the start still finds the old build at once…
+			writeFileSync(file, readFileSync(file, 'utf8').replace('Extra fast', 'Extra FAST'));
+			utimesSync(file, 1_750_000_000, 1_750_000_000);
+			let changed: (r: Awaited<ReturnType<typeof buildDataset>>) => void = () => {};
+			const fresh = new Promise<Awaited<ReturnType<typeof buildDataset>>>((resolve) => (changed = resolve));
+			const quick = await buildDataset(dir, { cacheDir: cache, onChanged: changed });
+			expect(quick.ok && !quick.built && quick.version === first.version).toBe(true);
+			if (quick.ok) quick.release();
+			// …and the check after it builds the new content and hands it over.
+			const next = await fresh;
+			// (Built by this check, or already by the previous start's own check, which may run late.)
+			expect(next.ok).toBe(true);
+			if (!next.ok) return;
+			expect(next.version).not.toBe(first.version);
+			const db = new Database(next.file, { readonly: true });
+			expect(db.prepare(`SELECT doc FROM event_docs WHERE doc LIKE '%Extra FAST%'`).all()).toHaveLength(1);
+			db.close();
+			next.release();
+		},
+	);
 });
 
 describe('a build that crashes', () => {
 	for (const how of ['exit', 'throw'] as const) {
-		it(`(the worker ${how === 'exit' ? 'exits' : 'throws'} mid-build) is an error result and leaves no <version>.sqlite`, { timeout: 60_000 }, async () => {
-			const cache = cacheDir();
-			const dir = dataset(`crash-${how}`);
-			const r = await buildDataset(dir, { cacheDir: cache, crash: { afterEvents: 1, how } });
-			expect(r.ok).toBe(false);
-			if (r.ok) return;
-			expect(r.errors).toHaveLength(1);
-			expect(r.errors[0]!.message).toMatch(/the dataset build stopped before it finished \(.*(code 70|stopped on request).*\); nothing of it was kept/);
-			// No file left: not the build's temporary file, not a lock, nothing that could pass as complete.
-			expect(readdirSync(cache)).toEqual([]);
-			// And the process is fine: the next build succeeds.
-			expect((await built(dir, cache)).built).toBe(true);
-		});
+		it(
+			`(the worker ${how === 'exit' ? 'exits' : 'throws'} mid-build) is an error result and leaves no <version>.sqlite`,
+			{ timeout: 60_000 },
+			async () => {
+				const cache = cacheDir();
+				const dir = dataset(`crash-${how}`);
+				const r = await buildDataset(dir, { cacheDir: cache, crash: { afterEvents: 1, how } });
+				expect(r.ok).toBe(false);
+				if (r.ok) return;
+				expect(r.errors).toHaveLength(1);
+				expect(r.errors[0]!.message).toMatch(
+					/the dataset build stopped before it finished \(.*(code 70|stopped on request).*\); nothing of it was kept/,
+				);
+				// No file left: not the build's temporary file, not a lock, nothing that could pass as complete.
+				expect(readdirSync(cache)).toEqual([]);
+				// And the process is fine: the next build succeeds.
+				expect((await built(dir, cache)).built).toBe(true);
+			},
+		);
 	}
 });
 
@@ -179,7 +194,7 @@ describe('an untrusted file under the version name', () => {
 });
 
 describe('locks and cleanup', () => {
-	it("takes over the lock of a dead process, and leaves none of its own", { timeout: 60_000 }, async () => {
+	it('takes over the lock of a dead process, and leaves none of its own', { timeout: 60_000 }, async () => {
 		const cache = cacheDir();
 		const dir = dataset('stale-lock');
 		const first = await built(dir, cache);
@@ -220,14 +235,19 @@ describe('locks and cleanup', () => {
 		versions.push(held.version);
 		// Version 1 is marked in use by a dead process: that marker does not protect it.
 		for (let i = 1; i <= 4; i++) {
-			writeFileSync(file, `events:\n  - id: extra-v${i}\n    date: 2025-07-01\n    title: V${i}\n    summary: S.\n    actors: [{ actor: beta-agency }]\n    sources: [wire-1]\n    status: reported\n`);
+			writeFileSync(
+				file,
+				`events:\n  - id: extra-v${i}\n    date: 2025-07-01\n    title: V${i}\n    summary: S.\n    actors: [{ actor: beta-agency }]\n    sources: [wire-1]\n    status: reported\n`,
+			);
 			const v = await built(dir, cache);
 			versions.push(v.version);
 			if (i === 1) writeFileSync(path.join(cache, `${v.version}.use-${await deadPid()}`), '');
 			// mtimes a second apart, so "most recently used" is unambiguous on any file system.
 			await new Promise((r) => setTimeout(r, 1100));
 		}
-		const left = readdirSync(cache).filter((f) => f.endsWith('.sqlite')).sort();
+		const left = readdirSync(cache)
+			.filter((f) => f.endsWith('.sqlite'))
+			.sort();
 		// In use: v4 (just built), v0 (held); kept: v3, v2; removed: v1.
 		expect(left).toEqual([versions[0], versions[2], versions[3], versions[4]].map((v) => `${v}.sqlite`).sort());
 		expect(readdirSync(cache).some((f) => f.includes('.use-') && !f.endsWith(`.use-${process.pid}`))).toBe(false);

@@ -43,11 +43,19 @@ describe('buildDataset on broken datasets', () => {
 	});
 
 	it('gives the did-you-mean suggestion from ids alone (the engine keeps no record lists)', async () => {
-		const dir = writeDataset({ 'events/x.yaml': 'events:\n  - id: x\n    date: 2025-06-27\n    title: X\n    summary: S\n    actors: [{ actor: beta-agenci }]\n    sources: [wire-1]\n    status: confirmed\n    related: [{ event: firsst, type: follows }]\n' });
+		const dir = writeDataset({
+			'events/x.yaml':
+				'events:\n  - id: x\n    date: 2025-06-27\n    title: X\n    summary: S\n    actors: [{ actor: beta-agenci }]\n    sources: [wire-1]\n    status: confirmed\n    related: [{ event: firsst, type: follows }]\n',
+		});
 		const r = await buildDataset(dir, { cacheDir: cacheDir() });
 		expect(r.ok).toBe(false);
 		if (r.ok) return;
-		expect(r.errors.map((e) => e.message)).toEqual(expect.arrayContaining(['unknown actor "beta-agenci"; did you mean "beta-agency"?', 'unknown event "firsst"; did you mean "first"?']));
+		expect(r.errors.map((e) => e.message)).toEqual(
+			expect.arrayContaining([
+				'unknown actor "beta-agenci"; did you mean "beta-agency"?',
+				'unknown event "firsst"; did you mean "first"?',
+			]),
+		);
 	});
 
 	it('reports a missing directory as the loader does', async () => {
@@ -68,11 +76,20 @@ describe('buildDataset on a valid dataset', () => {
 		expect(path.basename(built.file)).toBe(`${snap.version}.sqlite`);
 		const db = new Database(built.file, { readonly: true });
 		try {
-			const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+			const meta = Object.fromEntries(
+				(db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]),
+			);
 			expect(meta.complete).toBe('1');
 			expect(meta.version).toBe(snap.version);
-			expect(JSON.parse(meta.counts!)).toEqual({ events: [...snap.eachEvent()].length, actors: [...snap.eachActor()].length, sources: [...snap.eachSource()].length, claims: [...snap.eachClaim()].length });
-			expect((db.prepare('SELECT id FROM events ORDER BY ord').pluck().all() as string[])).toEqual([...snap.eachEvent()].map((e) => e.id));
+			expect(JSON.parse(meta.counts!)).toEqual({
+				events: [...snap.eachEvent()].length,
+				actors: [...snap.eachActor()].length,
+				sources: [...snap.eachSource()].length,
+				claims: [...snap.eachClaim()].length,
+			});
+			expect(db.prepare('SELECT id FROM events ORDER BY ord').pluck().all() as string[]).toEqual(
+				[...snap.eachEvent()].map((e) => e.id),
+			);
 			expect(db.prepare('SELECT id FROM actors ORDER BY n').pluck().all()).toEqual([...snap.eachActor()].map((a) => a.id));
 			expect(db.prepare('SELECT id FROM claims ORDER BY n').pluck().all()).toEqual([...snap.eachClaim()].map((c) => c.id));
 			const files = db.prepare('SELECT name, digest FROM files ORDER BY n').all() as { name: string; digest: string }[];

@@ -19,13 +19,18 @@ afterAll(() => {
 
 function runChild(dir: string): Promise<{ ok: boolean; built?: boolean; version?: string; file?: string }> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'test/dataset/engine/helpers/build-child.ts', dir, cache], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, ['--import', 'tsx', 'test/dataset/engine/helpers/build-child.ts', dir, cache], {
+			cwd: root,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
 		child.stderr.on('data', (d: Buffer) => (err += d.toString()));
 		child.once('error', reject);
-		child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { ok: boolean }) : reject(new Error(`child exited ${code}: ${err}`))));
+		child.once('exit', (code) =>
+			code === 0 ? resolve(JSON.parse(out) as { ok: boolean }) : reject(new Error(`child exited ${code}: ${err}`)),
+		);
 	});
 }
 

@@ -9,13 +9,23 @@ import { SqlSnapshot } from '../../../src/dataset/engine/sql-snapshot.js';
 import type { DatasetSnapshot, SearchResult } from '../../../src/dataset/snapshot.js';
 import { cleanupDatasets, loadFixture } from '../../helpers/dataset-fixture.js';
 
-const key = (r: SearchResult): string => (r.kind === 'event' ? `e:${r.event.id}` : r.kind === 'claim' ? `c:${r.claim.id}` : `a:${r.actor.id}`);
+const key = (r: SearchResult): string =>
+	r.kind === 'event' ? `e:${r.event.id}` : r.kind === 'claim' ? `c:${r.claim.id}` : `a:${r.actor.id}`;
 
 let heap: DatasetSnapshot;
 let sql: SqlSnapshot;
 beforeAll(async () => {
 	heap = await loadFixture();
-	sql = SqlSnapshot.fromRecords(heap.story, [...heap.eachActor()], [...heap.eachSource()], [...heap.eachEvent()], [...heap.eachClaim()], heap.version, heap.loadedAt, heap.vocabulary);
+	sql = SqlSnapshot.fromRecords(
+		heap.story,
+		[...heap.eachActor()],
+		[...heap.eachSource()],
+		[...heap.eachEvent()],
+		[...heap.eachClaim()],
+		heap.version,
+		heap.loadedAt,
+		heap.vocabulary,
+	);
 });
 afterAll(() => {
 	sql.close();
@@ -50,7 +60,13 @@ const HOSTILE: readonly (readonly [string, string])[] = [
 describe('untrusted search queries', () => {
 	it('quotes every token: the query keeps its shape whatever the reader typed', () => {
 		expect(quote('a"b')).toBe('"a""b"');
-		const expr = matchExpression(queryTerms(['first', 'ev'], () => ['a_x"y'], () => ['firstly', 'first"*']));
+		const expr = matchExpression(
+			queryTerms(
+				['first', 'ev'],
+				() => ['a_x"y'],
+				() => ['firstly', 'first"*'],
+			),
+		);
 		expect(expr).toBe('("first" OR "firstly" OR "first""*" OR "a_x""y") AND ("ev" OR "a_x""y")');
 	});
 

@@ -13,7 +13,8 @@ import type { SearchResult } from '../../../src/dataset/snapshot.js';
 import type { DatasetSnapshot } from '../../helpers/heap-engine/heap-snapshot.js';
 import { indexTokens } from '../../../src/dataset/text.js';
 
-const idOf = (r: SearchResult): string => (r.kind === 'event' ? `event:${r.event.id}` : r.kind === 'claim' ? `claim:${r.claim.id}` : `actor:${r.actor.id}`);
+const idOf = (r: SearchResult): string =>
+	r.kind === 'event' ? `event:${r.event.id}` : r.kind === 'claim' ? `claim:${r.claim.id}` : `actor:${r.actor.id}`;
 const ids = (s: SqlSnapshot, q: string): string[] => s.search(q).map(idOf).sort();
 
 let heap: DatasetSnapshot;
@@ -22,7 +23,16 @@ beforeAll(async () => {
 	const r = await loadHeapSnapshot('data');
 	if (!r.ok) throw new Error('demo data failed to load');
 	heap = r.snapshot;
-	sql = SqlSnapshot.fromRecords(heap.story, heap.actors, heap.sources, heap.events, heap.claims, heap.version, heap.loadedAt, heap.vocabulary);
+	sql = SqlSnapshot.fromRecords(
+		heap.story,
+		heap.actors,
+		heap.sources,
+		heap.events,
+		heap.claims,
+		heap.version,
+		heap.loadedAt,
+		heap.vocabulary,
+	);
 });
 afterAll(() => sql.close());
 
@@ -53,7 +63,21 @@ function checkOrder(q: string, results: readonly SearchResult[]): void {
 
 describe('search order over a built file', () => {
 	it('puts the actor named by the query first, then title matches, summary matches, claims and other actors, each newest first', () => {
-		for (const q of ['Safarov', 'Ilham Aliyev', 'Pezeshkian', 'Sputnik', 'AZAL crash', 'ministry', 'detained', 'court', 'Peskov', 'Galuzin', 'Сафаров', 'پزشکیان', 'embassy summoned']) {
+		for (const q of [
+			'Safarov',
+			'Ilham Aliyev',
+			'Pezeshkian',
+			'Sputnik',
+			'AZAL crash',
+			'ministry',
+			'detained',
+			'court',
+			'Peskov',
+			'Galuzin',
+			'Сафаров',
+			'پزشکیان',
+			'embassy summoned',
+		]) {
 			const all = sql.search(q);
 			checkOrder(q, all);
 			// A page is the head of the whole order.
@@ -69,7 +93,15 @@ describe('search order over a built file', () => {
 
 	it('finds the Safarovs by their name in Cyrillic and Azerbaijani Latin, as in English', () => {
 		const english = ids(sql, 'Safarov');
-		expect(english.filter((id) => id.startsWith('actor:'))).toEqual(expect.arrayContaining(['actor:akif-safarov', 'actor:ayaz-safarov', 'actor:huseyn-safarov', 'actor:mazakhir-safarov', 'actor:ziyaddin-safarov']));
+		expect(english.filter((id) => id.startsWith('actor:'))).toEqual(
+			expect.arrayContaining([
+				'actor:akif-safarov',
+				'actor:ayaz-safarov',
+				'actor:huseyn-safarov',
+				'actor:mazakhir-safarov',
+				'actor:ziyaddin-safarov',
+			]),
+		);
 		expect(english.filter((id) => id.startsWith('event:')).length).toBeGreaterThanOrEqual(3);
 		expect(ids(sql, 'Сафаров')).toEqual(english);
 		expect(ids(sql, 'Səfərov')).toEqual(expect.arrayContaining(english));
@@ -82,13 +114,16 @@ describe('search order over a built file', () => {
 		const byActor = heap.eventsOf('masoud-pezeshkian').map((e) => `event:${e.id}`);
 		expect(byActor.length).toBeGreaterThanOrEqual(3);
 		expect(ids(sql, 'Пезешкиан')).toEqual(ids(sql, 'Pezeshkian'));
-		for (const q of ['پزشکیان', 'پزشكيان']) expect(ids(sql, q), q).toEqual(expect.arrayContaining([...byActor, 'actor:masoud-pezeshkian']));
+		for (const q of ['پزشکیان', 'پزشكيان'])
+			expect(ids(sql, q), q).toEqual(expect.arrayContaining([...byActor, 'actor:masoud-pezeshkian']));
 		for (const r of sql.search('پزشکیان')) expect(r.matched.every((t) => !t.startsWith('a_'))).toBe(true);
 	});
 
 	it('filters the timeline by a name in another script like by the English one', () => {
 		expect(sql.timeline({ text: 'Сафаров' }).map((e) => e.id)).toEqual(sql.timeline({ text: 'Safarov' }).map((e) => e.id));
-		expect(sql.timeline({ text: 'پزشکیان' }).map((e) => e.id)).toEqual(expect.arrayContaining(heap.timeline({ text: 'Pezeshkian' }).map((e) => e.id)));
+		expect(sql.timeline({ text: 'پزشکیان' }).map((e) => e.id)).toEqual(
+			expect.arrayContaining(heap.timeline({ text: 'Pezeshkian' }).map((e) => e.id)),
+		);
 	});
 
 	it('does not let a word that many actors share stand for all of them', () => {

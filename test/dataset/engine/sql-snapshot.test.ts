@@ -18,20 +18,32 @@ import type { DatasetSnapshot } from '../../helpers/heap-engine/heap-snapshot.js
 import { eventStatuses } from '../../../src/vocabulary/words.js';
 
 const ids = (list: readonly { id: string }[]): string[] => list.map((x) => x.id);
-const key = (r: SearchResult): string => (r.kind === 'event' ? `e:${r.event.id}` : r.kind === 'claim' ? `c:${r.claim.id}` : `a:${r.actor.id}`);
+const key = (r: SearchResult): string =>
+	r.kind === 'event' ? `e:${r.event.id}` : r.kind === 'claim' ? `c:${r.claim.id}` : `a:${r.actor.id}`;
 
 async function both(dir: string): Promise<{ heap: DatasetSnapshot; sql: SqlSnapshot }> {
 	const r = await loadHeapSnapshot(dir);
 	if (!r.ok) throw new Error(`load ${dir}: ${JSON.stringify(r.errors?.slice(0, 3))}`);
 	const heap = r.snapshot;
-	const sql = SqlSnapshot.fromRecords(heap.story, [...heap.eachActor()], [...heap.eachSource()], [...heap.eachEvent()], [...heap.eachClaim()], heap.version, heap.loadedAt, heap.vocabulary);
+	const sql = SqlSnapshot.fromRecords(
+		heap.story,
+		[...heap.eachActor()],
+		[...heap.eachSource()],
+		[...heap.eachEvent()],
+		[...heap.eachClaim()],
+		heap.version,
+		heap.loadedAt,
+		heap.vocabulary,
+	);
 	return { heap, sql };
 }
 
 /** Words to query: common and rare ones from titles, summaries and claims, names in several scripts. */
 function queryWords(heap: DatasetSnapshot): string[] {
 	const words = new Map<string, number>();
-	for (const e of [...heap.eachEvent()]) for (const w of `${e.title} ${e.summary}`.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w.length > 2) words.set(w, (words.get(w) ?? 0) + 1);
+	for (const e of [...heap.eachEvent()])
+		for (const w of `${e.title} ${e.summary}`.toLowerCase().split(/[^\p{L}\p{N}]+/u))
+			if (w.length > 2) words.set(w, (words.get(w) ?? 0) + 1);
 	const sorted = [...words].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w);
 	const pick = [...sorted.slice(0, 12), ...sorted.filter((_, i) => i % 37 === 5).slice(0, 20), ...sorted.slice(-8)];
 	for (const a of [...heap.eachActor()].slice(0, 10)) pick.push(a.name, ...Object.values(a.names).slice(0, 2));
@@ -65,7 +77,9 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 				expect(sql.actor(a.id)).toEqual(a);
 				expect(ids(sql.eventsOf(a.id))).toEqual(ids(heap.eventsOf(a.id)));
 				expect(ids(sql.claimsBy(a.id))).toEqual(ids(heap.claimsBy(a.id)));
-				expect(sql.coActors(a.id).map((x) => [x.actor.id, x.shared])).toEqual(heap.coActors(a.id).map((x) => [x.actor.id, x.shared]));
+				expect(sql.coActors(a.id).map((x) => [x.actor.id, x.shared])).toEqual(
+					heap.coActors(a.id).map((x) => [x.actor.id, x.shared]),
+				);
 			}
 			for (const s of [...heap.eachSource()].slice(0, 50)) expect(sql.source(s.id)).toEqual(s);
 			for (const c of [...heap.eachClaim()].slice(0, 50)) expect(sql.claim(c.id)).toEqual(c);
@@ -86,15 +100,26 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 			const span = hi - lo;
 			const tags = heap.tags().map((t) => t.tag);
 			const actors = [...heap.eachActor()].filter((a) => heap.eventsOf(a.id).length > 0).map((a) => a.id);
-			const filters: TimelineFilter[] = [{}, { fromDay: lo + Math.floor(span / 3) }, { toDay: lo + Math.floor(span / 2) }, { fromDay: lo + 10, toDay: lo + 40 }];
+			const filters: TimelineFilter[] = [
+				{},
+				{ fromDay: lo + Math.floor(span / 3) },
+				{ toDay: lo + Math.floor(span / 2) },
+				{ fromDay: lo + 10, toDay: lo + 40 },
+			];
 			for (const t of tags.slice(0, 4)) filters.push({ tag: t }, { tag: t, fromDay: lo + Math.floor(span / 4) });
-			for (const a of [...actors.slice(0, 3), actors[actors.length - 1]!]) filters.push({ actorId: a }, { actorId: a, tag: tags[0]!, toDay: hi - 5 });
+			for (const a of [...actors.slice(0, 3), actors[actors.length - 1]!])
+				filters.push({ actorId: a }, { actorId: a, tag: tags[0]!, toDay: hi - 5 });
 			for (const s of eventStatuses) filters.push({ status: s }, { status: s, actorId: actors[0]! });
 			filters.push({ actorId: 'nobody' }, { tag: 'nothing' });
 			for (const f of filters) {
 				const want = ids(heap.timeline(f));
 				expect(ids(sql.timeline(f)), JSON.stringify(f)).toEqual(want);
-				for (const [page, per] of [[1, 10], [2, 7], [999, 10], [3, 400]] as const) {
+				for (const [page, per] of [
+					[1, 10],
+					[2, 7],
+					[999, 10],
+					[3, 400],
+				] as const) {
 					const a = heap.timelinePage(f, page, per);
 					const b = sql.timelinePage(f, page, per);
 					const at = JSON.stringify([f, page, per]);
@@ -105,10 +130,21 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 						expect(b.pages, at).toBe(Math.ceil(COUNT_CAP / per));
 						expect(ids(b.events), at).toEqual(want.slice((b.page - 1) * per, Math.min(COUNT_CAP, b.page * per)));
 						expect([b.first?.id, b.last?.id], at).toEqual([a.first?.id, a.last?.id]);
-					} else expect({ ...b, events: ids(b.events), first: b.first?.id, last: b.last?.id }, at).toEqual({ ...a, events: ids(a.events), first: a.first?.id, last: a.last?.id });
+					} else
+						expect({ ...b, events: ids(b.events), first: b.first?.id, last: b.last?.id }, at).toEqual({
+							...a,
+							events: ids(a.events),
+							first: a.first?.id,
+							last: a.last?.id,
+						});
 				}
 			}
-			for (const [from, to] of [[lo, lo + 30], [lo + Math.floor(span / 2), hi], [hi + 1, hi + 10], [lo - 100, lo - 1]] as const) {
+			for (const [from, to] of [
+				[lo, lo + 30],
+				[lo + Math.floor(span / 2), hi],
+				[hi + 1, hi + 10],
+				[lo - 100, lo - 1],
+			] as const) {
 				for (const f of [{}, { tag: tags[1] ?? tags[0]! }, { actorId: actors[0]! }, { status: 'confirmed' as const }]) {
 					expect(ids(sql.startingBetween(from, to, f))).toEqual(ids(heap.startingBetween(from, to, f)));
 					for (const n of [0, 1, 5, 50]) expect(ids(sql.lastStartingBy(to, n, f))).toEqual(ids(heap.lastStartingBy(to, n, f)));
@@ -121,7 +157,8 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 				const k = `${s.month}-${s.day}`;
 				if (seen.has(k)) continue;
 				seen.add(k);
-				for (const y of [s.year + 1, s.year, 3000]) expect(ids(sql.onThisDay(s.month!, s.day!, y))).toEqual(ids(heap.onThisDay(s.month!, s.day!, y)));
+				for (const y of [s.year + 1, s.year, 3000])
+					expect(ids(sql.onThisDay(s.month!, s.day!, y))).toEqual(ids(heap.onThisDay(s.month!, s.day!, y)));
 			}
 		});
 
@@ -138,10 +175,17 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 					expect(r.kind, `${q}: ${key(r)}`).toBe('actor');
 					if (r.kind === 'actor') expect(Object.values(r.actor.names).join(' '), `${q}: ${key(r)}`).not.toBe('');
 				}
-				expect(got.map(key).filter((k) => want.includes(k)).sort(), q).toEqual(want);
+				expect(
+					got
+						.map(key)
+						.filter((k) => want.includes(k))
+						.sort(),
+					q,
+				).toEqual(want);
 				// The words marked as matched are those the in-heap engine marks.
 				const heapMatched = new Map(heap.search(q).map((r) => [key(r), [...r.matched].sort()]));
-				for (const r of got.slice(0, 20)) if (heapMatched.has(key(r))) expect([...r.matched].sort(), `${q} ${key(r)}`).toEqual(heapMatched.get(key(r)));
+				for (const r of got.slice(0, 20))
+					if (heapMatched.has(key(r))) expect([...r.matched].sort(), `${q} ${key(r)}`).toEqual(heapMatched.get(key(r)));
 				const page = sql.searchPage(q, 5);
 				expect(page.results.map(key)).toEqual(got.slice(0, 5).map(key));
 				if (!page.capped) expect(page.total).toBe(got.length);
@@ -154,7 +198,11 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 				const tp = sql.timelinePage({ text: q }, 1, 10);
 				expect(tp.capped ? tp.total === COUNT_CAP && s.length > COUNT_CAP : tp.total === s.length, q).toBe(true);
 				expect(ids(tp.events), q).toEqual(s.slice(0, 10));
-				for (const f of [{ text: q, tag: heap.tags()[0]!.tag }, { text: q, actorId: heap.events[0]!.actors[0]!.actorId }, { text: q, status: 'confirmed' as const, fromDay: heap.events[0]!.date.earliestDay + 20 }]) {
+				for (const f of [
+					{ text: q, tag: heap.tags()[0]!.tag },
+					{ text: q, actorId: heap.events[0]!.actors[0]!.actorId },
+					{ text: q, status: 'confirmed' as const, fromDay: heap.events[0]!.date.earliestDay + 20 },
+				]) {
 					const want = ids(heap.timeline(f));
 					const got = ids(sql.timeline(f));
 					if (q.trim().split(/\s+/).length === 1) expect(got, JSON.stringify(f)).toEqual(want);
@@ -181,11 +229,26 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 describe('a timeline count with a small scan budget', () => {
 	it('is a lower bound once it would read more rows than its budget, and the pages stay right', () => {
 		const { heap } = synthetic as { heap: DatasetSnapshot };
-		const sql = SqlSnapshot.fromRecords(heap.story, heap.actors, heap.sources, heap.events, heap.claims, heap.version, heap.loadedAt, heap.vocabulary, { scanBudget: 300 });
+		const sql = SqlSnapshot.fromRecords(
+			heap.story,
+			heap.actors,
+			heap.sources,
+			heap.events,
+			heap.claims,
+			heap.version,
+			heap.loadedAt,
+			heap.vocabulary,
+			{ scanBudget: 300 },
+		);
 		const tags = heap.tags().map((t) => t.tag);
 		const day0 = heap.events[0]!.date.earliestDay;
 		let lowered = 0;
-		for (const f of [{ tag: tags[0]!, status: 'disputed' as const }, { text: 'sources', tag: tags[1]! }, { fromDay: day0 + 50, status: 'confirmed' as const }, { tag: tags[2]!, fromDay: day0 + 100 }]) {
+		for (const f of [
+			{ tag: tags[0]!, status: 'disputed' as const },
+			{ text: 'sources', tag: tags[1]! },
+			{ fromDay: day0 + 50, status: 'confirmed' as const },
+			{ tag: tags[2]!, fromDay: day0 + 100 },
+		]) {
 			const want = ids(heap.timeline(f));
 			const page = sql.timelinePage(f, 1, 10);
 			expect(ids(page.events), JSON.stringify(f)).toEqual(want.slice(0, 10));

@@ -62,7 +62,17 @@ async function heapFixture(files: Record<string, string>): Promise<DatasetSnapsh
 	return r.snapshot;
 }
 
-const sqlOf = (s: DatasetSnapshot): SqlSnapshot => SqlSnapshot.fromRecords(s.story, [...s.eachActor()], [...s.eachSource()], [...s.eachEvent()], [...s.eachClaim()], s.version, s.loadedAt, s.vocabulary);
+const sqlOf = (s: DatasetSnapshot): SqlSnapshot =>
+	SqlSnapshot.fromRecords(
+		s.story,
+		[...s.eachActor()],
+		[...s.eachSource()],
+		[...s.eachEvent()],
+		[...s.eachClaim()],
+		s.version,
+		s.loadedAt,
+		s.vocabulary,
+	);
 const ids = (list: readonly { id: string }[]): string[] => list.map((x) => x.id);
 
 describe('the editorial gate over a built file', () => {
@@ -87,7 +97,9 @@ describe('the editorial gate over a built file', () => {
 			expect(v.searchPage(q, 5).total, q).toBe(0);
 			expect(v.timeline({ text: q }), q).toEqual([]);
 		}
-		expect(ids(v.timeline({ tag: 'diplomacy' }))).toEqual(ids(full.timeline({ tag: 'diplomacy' })).filter((id) => id !== 'secret-scoop' && id !== 'timed-release'));
+		expect(ids(v.timeline({ tag: 'diplomacy' }))).toEqual(
+			ids(full.timeline({ tag: 'diplomacy' })).filter((id) => id !== 'secret-scoop' && id !== 'timed-release'),
+		);
 		expect(v.tags().find((t) => t.tag === 'diplomacy')?.count).toBe(full.tags().find((t) => t.tag === 'diplomacy')!.count - 2);
 		expect(ids([...v.eachClaim()])).not.toContain('scoop-claim');
 		expect(ids(v.claimsBy('alpha-ministry'))).not.toContain('scoop-claim');

@@ -32,7 +32,12 @@ describe('EngineWriter', () => {
 	it('writes the events in the in-heap engine order, rowids in date order, with the same version fingerprints', async () => {
 		const s = await demo();
 		const db = write(s);
-		const rows = db.prepare('SELECT ord, id, first_day, fp FROM events ORDER BY ord').all() as { ord: number; id: string; first_day: number; fp: string }[];
+		const rows = db.prepare('SELECT ord, id, first_day, fp FROM events ORDER BY ord').all() as {
+			ord: number;
+			id: string;
+			first_day: number;
+			fp: string;
+		}[];
 		expect(rows.map((r) => r.id)).toEqual([...s.eachEvent()].map((e) => e.id));
 		for (const r of rows) expect(dayOfOrd(r.ord)).toBe(r.first_day);
 		const fps = eventVersionFingerprints(s);
@@ -43,11 +48,12 @@ describe('EngineWriter', () => {
 		expect(JSON.parse(db.prepare(`SELECT value FROM meta WHERE key = 'counts'`).pluck().get() as string)).toEqual(s.counts);
 	});
 
-	it('gives every claim its event\'s ord and every actor and tag row its events', async () => {
+	it("gives every claim its event's ord and every actor and tag row its events", async () => {
 		const s = await demo();
 		const db = write(s);
 		const ordOf = new Map((db.prepare('SELECT id, ord FROM events').all() as { id: string; ord: number }[]).map((r) => [r.id, r.ord]));
-		for (const c of [...s.eachClaim()]) expect(db.prepare('SELECT event_ord FROM claims WHERE id = ?').pluck().get(c.id)).toBe(ordOf.get(c.eventId));
+		for (const c of [...s.eachClaim()])
+			expect(db.prepare('SELECT event_ord FROM claims WHERE id = ?').pluck().get(c.id)).toBe(ordOf.get(c.eventId));
 		const actor = [...s.eachActor()][0]!.id;
 		const ords = db.prepare('SELECT ord FROM event_actors WHERE actor = ? ORDER BY ord').pluck().all(actor);
 		expect(ords).toEqual(s.eventsOf(actor).map((e) => ordOf.get(e.id)));
@@ -57,7 +63,10 @@ describe('EngineWriter', () => {
 		const s = await demo();
 		const db = write(s);
 		const find = (q: string): string[] =>
-			db.prepare('SELECT e.id FROM event_text t JOIN events e ON e.ord = t.rowid WHERE event_text MATCH ? ORDER BY t.rowid').pluck().all(q) as string[];
+			db
+				.prepare('SELECT e.id FROM event_text t JOIN events e ON e.ord = t.rowid WHERE event_text MATCH ? ORDER BY t.rowid')
+				.pluck()
+				.all(q) as string[];
 		// The Safarov brothers are "Səfərov" in Azerbaijani and "Сафаров" in Russian; all fold to safarov.
 		const safarov = find('safarov');
 		expect(safarov.length).toBeGreaterThan(0);

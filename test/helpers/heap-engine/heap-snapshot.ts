@@ -9,10 +9,27 @@ import { inAll, lowerBound, statusPositions, statusPositionSteps } from './posit
 import { actorKey, type SearchIndex, type TermKeys } from './search-index.js';
 import { eventsRelatedTo, membersOf } from './reverse-links.js';
 import { runToEnd } from '../../../src/dataset/slices.js';
-import { actorIdList, searchIndexSteps, SnapshotTables, STATUS_CODE, type ActorIds, type EventPositions, type IdLookup, type SnapshotIndexes } from './snapshot-tables.js';
+import {
+	actorIdList,
+	searchIndexSteps,
+	SnapshotTables,
+	STATUS_CODE,
+	type ActorIds,
+	type EventPositions,
+	type IdLookup,
+	type SnapshotIndexes,
+} from './snapshot-tables.js';
 import { closest, editDistance, fold, indexTokens, soundKey } from '../../../src/dataset/text.js';
 
-import type { ActorMatch, DatasetCounts, EventFilter, SearchPage, SearchResult, TimelineFilter, TimelinePage } from '../../../src/dataset/queries.js';
+import type {
+	ActorMatch,
+	DatasetCounts,
+	EventFilter,
+	SearchPage,
+	SearchResult,
+	TimelineFilter,
+	TimelinePage,
+} from '../../../src/dataset/queries.js';
 
 export type { EventPositions, IdLookup, SharedIds, SnapshotIndexes } from './snapshot-tables.js';
 export { SnapshotTables } from './snapshot-tables.js';
@@ -136,7 +153,9 @@ export class DatasetSnapshot {
 
 	/** All tags in use, with how many events carry each, most used first. */
 	tags(): { tag: string; count: number }[] {
-		return [...this.eventsByTag].map(([tag, list]) => ({ tag, count: list.length })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
+		return [...this.eventsByTag]
+			.map(([tag, list]) => ({ tag, count: list.length }))
+			.sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
 	}
 
 	hasTag(tag: string): boolean {
@@ -386,7 +405,9 @@ export class DatasetSnapshot {
 		const raw = query.trim();
 		const byId = this.actorById(raw.toLowerCase());
 		if (byId) return { kind: 'found', actor: byId, via: 'id' };
-		const key = fold(raw).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+		const key = fold(raw)
+			.replace(/[^\p{L}\p{N}]+/gu, ' ')
+			.trim();
 		if (!key) return { kind: 'none', suggestions: [] };
 		const exact = this.nameKeys.get(key);
 		if (exact) return this.pick(actorIdList(exact), key, 'alias');
@@ -417,7 +438,12 @@ export class DatasetSnapshot {
 			return { kind: 'found', actor: a, via: fold(a.name) === key ? 'name' : via };
 		}
 		// Prefer an actor whose full name is the query (e.g. "Kremlin" over people affiliated with it).
-		const full = actors.filter((a) => fold(a.name).replace(/[^\p{L}\p{N}]+/gu, ' ').trim() === key);
+		const full = actors.filter(
+			(a) =>
+				fold(a.name)
+					.replace(/[^\p{L}\p{N}]+/gu, ' ')
+					.trim() === key,
+		);
 		if (full.length === 1) return { kind: 'found', actor: full[0]!, via: 'name' };
 		return { kind: 'ambiguous', candidates: actors.sort((a, b) => a.name.localeCompare(b.name)) };
 	}

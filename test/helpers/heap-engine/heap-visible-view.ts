@@ -82,7 +82,11 @@ function buildView(full: DatasetSnapshot, hidden: ReadonlySet<string>, version: 
 	for (const e of full.events) {
 		if (hidden.has(e.id)) continue;
 		// A link to a hidden event would show its id, and a reader could look it up: drop the link.
-		events.push(e.related.some((r) => hidden.has(r.eventId)) ? Object.freeze({ ...e, related: Object.freeze(e.related.filter((r) => !hidden.has(r.eventId))) }) : e);
+		events.push(
+			e.related.some((r) => hidden.has(r.eventId))
+				? Object.freeze({ ...e, related: Object.freeze(e.related.filter((r) => !hidden.has(r.eventId))) })
+				: e,
+		);
 	}
 	const claims: Claim[] = full.claims.filter((c) => !hidden.has(c.eventId));
 	return new DatasetSnapshot(full.story, full.actors, full.sources, events, claims, version, full.loadedAt);

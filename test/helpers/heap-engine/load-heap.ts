@@ -13,7 +13,10 @@ import { SnapshotTables } from './snapshot-tables.js';
 export type HeapSnapshot = DatasetSnapshot;
 
 /** The in-heap snapshot of `dir`, or the loader's errors. */
-export async function loadHeapSnapshot(dir: string, options: LoadOptions & { now?: Date } = {}): Promise<{ ok: true; snapshot: HeapSnapshot } | { ok: false; errors: DatasetError[] }> {
+export async function loadHeapSnapshot(
+	dir: string,
+	options: LoadOptions & { now?: Date } = {},
+): Promise<{ ok: true; snapshot: HeapSnapshot } | { ok: false; errors: DatasetError[] }> {
 	const feed = new SearchFeed({ offThread: false });
 	try {
 		const r = await loadInto(dir, options, (ids) => new HeapSink(feed, ids, options.now ?? new Date()));
@@ -65,7 +68,17 @@ class HeapSink implements RecordSink<DatasetSnapshot> {
 
 	async finish(meta: LoadedMeta, slicer: Slicer): Promise<DatasetSnapshot> {
 		const prepared = await slicer.run(this.tables.finish());
-		const snapshot = new DatasetSnapshot(meta.story, Object.freeze(this.actors), Object.freeze(this.sources), this.events, Object.freeze(this.claims), meta.version, this.now.toISOString(), prepared, meta.vocabulary);
+		const snapshot = new DatasetSnapshot(
+			meta.story,
+			Object.freeze(this.actors),
+			Object.freeze(this.sources),
+			this.events,
+			Object.freeze(this.claims),
+			meta.version,
+			this.now.toISOString(),
+			prepared,
+			meta.vocabulary,
+		);
 		return snapshot;
 	}
 }

@@ -43,19 +43,31 @@ export function* reverseLinkSteps(dataset: LinkedRecords): Generator<void, void>
 }
 
 function* incomingSteps(dataset: LinkedRecords): Generator<void, ReadonlyMap<string, readonly StoryEvent[]>> {
-	const table = yield* groupBySteps(dataset.events, (e) => e.related, (r) => r.eventId);
+	const table = yield* groupBySteps(
+		dataset.events,
+		(e) => e.related,
+		(r) => r.eventId,
+	);
 	incoming.set(dataset, table);
 	return table;
 }
 
 function* memberSteps(dataset: LinkedRecords): Generator<void, ReadonlyMap<string, readonly Actor[]>> {
-	const table = yield* groupBySteps(dataset.actors, (a) => a.affiliations, (id) => id);
+	const table = yield* groupBySteps(
+		dataset.actors,
+		(a) => a.affiliations,
+		(id) => id,
+	);
 	members.set(dataset, table);
 	return table;
 }
 
 /** Each record under every key it names, in the order of `records`, once per key however often it names it. */
-function* groupBySteps<T, L>(records: readonly T[], links: (record: T) => readonly L[], key: (link: L) => string): Generator<void, Map<string, T[]>> {
+function* groupBySteps<T, L>(
+	records: readonly T[],
+	links: (record: T) => readonly L[],
+	key: (link: L) => string,
+): Generator<void, Map<string, T[]>> {
 	const out = new Map<string, T[]>();
 	for (let r = 0; r < records.length; r++) {
 		if ((r & 1023) === 1023) yield;

@@ -295,5 +295,5 @@ export function indexDocs(docs: readonly IndexedDoc[]): SearchIndex {
 
 /** A copy of `s` that shares no storage with a longer string. */
 function flat(s: string): string {
-	return s.length < 13 ? s : (` ${s}`).slice(1);
+	return s.length < 13 ? s : ` ${s}`.slice(1);
 }

@@ -8,7 +8,22 @@
  * posting. Queries score into dense scratch arrays reused between queries instead of a Map and a
  * Set per matching document.
  */
-import { andInto, bestOf, bestOfBits, bitsOf, byScoreDescending, compact, MatchedLists, orInto, popcount, scoreDense, scoreTerm, seek, seeks, type DenseSet } from './search-kernels.js';
+import {
+	andInto,
+	bestOf,
+	bestOfBits,
+	bitsOf,
+	byScoreDescending,
+	compact,
+	MatchedLists,
+	orInto,
+	popcount,
+	scoreDense,
+	scoreTerm,
+	seek,
+	seeks,
+	type DenseSet,
+} from './search-kernels.js';
 import { indexTokens } from '../../../src/dataset/text.js';
 
 export interface IndexedDoc {
@@ -517,7 +532,15 @@ export class SearchIndex {
 		let s = this.scratch;
 		if (!s) {
 			const nWords = (n >>> 5) + 1;
-			s = this.scratch = { total: new Float64Array(n), term: new Float64Array(n), stage: new Int32Array(n), stamp: 1, buffers: [], words: new Uint32Array(nWords), union: new Uint32Array(nWords) };
+			s = this.scratch = {
+				total: new Float64Array(n),
+				term: new Float64Array(n),
+				stage: new Int32Array(n),
+				stamp: 1,
+				buffers: [],
+				words: new Uint32Array(nWords),
+				union: new Uint32Array(nWords),
+			};
 		}
 		while (s.buffers.length < terms + 2) s.buffers.push(new Int32Array(n));
 		if (s.stamp + 2 * terms + 4 >= 0x7fffffff) {
@@ -576,4 +599,3 @@ const NO_HITS: RankedHits = Object.freeze({ docs: [], scores: [], matched: [], t
 
 /** Past this share of the matches wanted, a full sort beats a bounded heap. */
 const HEAP_FRACTION = 8;
-

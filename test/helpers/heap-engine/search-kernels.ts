@@ -37,7 +37,16 @@ export function bitsOf(words: Uint32Array, out: Int32Array): number {
 }
 
 /** {@link scoreTerm} for a token kept as a bit set: a document's postings place is its rank among the set's bits. */
-export function scoreDense(c: number, tf: Uint16Array | Float64Array, set: DenseSet, docs: Int32Array, count: number, norm: Float64Array, total: Float64Array, first: boolean): void {
+export function scoreDense(
+	c: number,
+	tf: Uint16Array | Float64Array,
+	set: DenseSet,
+	docs: Int32Array,
+	count: number,
+	norm: Float64Array,
+	total: Float64Array,
+	first: boolean,
+): void {
 	const { bits, rank, start } = set;
 	for (let i = 0; i < count; i++) {
 		const doc = docs[i]!;
@@ -52,7 +61,16 @@ export function scoreDense(c: number, tf: Uint16Array | Float64Array, set: Dense
  * Adds one term's BM25 part (a term of one token, whose postings place for each match is known) to
  * `total`, by place among the matches; `first` sets it instead.
  */
-export function scoreTerm(c: number, tf: Uint16Array | Float64Array, pos: Int32Array, docs: Int32Array, count: number, norm: Float64Array, total: Float64Array, first: boolean): void {
+export function scoreTerm(
+	c: number,
+	tf: Uint16Array | Float64Array,
+	pos: Int32Array,
+	docs: Int32Array,
+	count: number,
+	norm: Float64Array,
+	total: Float64Array,
+	first: boolean,
+): void {
 	for (let i = 0; i < count; i++) {
 		const f = tf[pos[i]!]!;
 		const x = (c * (f * 2.2)) / (f + norm[docs[i]!]!);
@@ -150,7 +168,14 @@ export function bestOf(count: number, score: Float64Array, k: number): number[] 
  * queries) have loops of their own: a loop over the terms inside the loop over the matches costs
  * twice as much.
  */
-export function bestOfBits(words: Uint32Array, sets: readonly DenseSet[], c: Float64Array, tf: Uint16Array | Float64Array, norm: Float64Array, k: number): { docs: number[]; scores: number[] } {
+export function bestOfBits(
+	words: Uint32Array,
+	sets: readonly DenseSet[],
+	c: Float64Array,
+	tf: Uint16Array | Float64Array,
+	norm: Float64Array,
+	k: number,
+): { docs: number[]; scores: number[] } {
 	const top = new TopK(k);
 	if (k > 0) {
 		if (sets.length === 1) scanOne(words, sets[0]!, c[0]!, tf, norm, top);
@@ -179,7 +204,16 @@ function scanOne(words: Uint32Array, a: DenseSet, ca: number, tf: Uint16Array | 
 	}
 }
 
-function scanTwo(words: Uint32Array, a: DenseSet, b: DenseSet, ca: number, cb: number, tf: Uint16Array | Float64Array, norm: Float64Array, top: TopK): void {
+function scanTwo(
+	words: Uint32Array,
+	a: DenseSet,
+	b: DenseSet,
+	ca: number,
+	cb: number,
+	tf: Uint16Array | Float64Array,
+	norm: Float64Array,
+	top: TopK,
+): void {
 	for (let w = 0; w < words.length; w++) {
 		let x = words[w]!;
 		if (x === 0) continue;
@@ -202,7 +236,14 @@ function scanTwo(words: Uint32Array, a: DenseSet, b: DenseSet, ca: number, cb: n
 	}
 }
 
-function scanMany(words: Uint32Array, sets: readonly DenseSet[], c: Float64Array, tf: Uint16Array | Float64Array, norm: Float64Array, top: TopK): void {
+function scanMany(
+	words: Uint32Array,
+	sets: readonly DenseSet[],
+	c: Float64Array,
+	tf: Uint16Array | Float64Array,
+	norm: Float64Array,
+	top: TopK,
+): void {
 	const terms = sets.length;
 	const base = new Int32Array(terms);
 	const word = new Int32Array(terms);
@@ -265,7 +306,7 @@ class TopK {
 		} else {
 			hs[0] = score;
 			hd[0] = doc;
-			for (let at = 0; ; ) {
+			for (let at = 0; ;) {
 				const l = 2 * at + 1;
 				const r = l + 1;
 				let m = at;
@@ -355,7 +396,12 @@ export function byScoreDescending(count: number, score: Float64Array, k: number)
 	for (let i = 0; i < n; i++) idx[i] = i;
 	let tmp = new Int32Array(n);
 	const counts = new Int32Array(1 << 16);
-	for (const [key, shift] of [[lo, 0], [lo, 16], [hi, 0], [hi, 16]] as const) {
+	for (const [key, shift] of [
+		[lo, 0],
+		[lo, 16],
+		[hi, 0],
+		[hi, 16],
+	] as const) {
 		counts.fill(0);
 		for (let i = 0; i < n; i++) counts[(key[i]! >>> shift) & 0xffff]!++;
 		let sum = 0;

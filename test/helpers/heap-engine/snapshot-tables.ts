@@ -121,7 +121,12 @@ export class SnapshotTables {
 	}
 
 	/** What the constructor builds when it is not handed {@link SnapshotIndexes}. */
-	static of(actors: readonly Actor[], sources: readonly Source[], events: readonly StoryEvent[], claims: readonly Claim[]): SnapshotIndexes {
+	static of(
+		actors: readonly Actor[],
+		sources: readonly Source[],
+		events: readonly StoryEvent[],
+		claims: readonly Claim[],
+	): SnapshotIndexes {
 		const t = new SnapshotTables(false);
 		for (const a of actors) t.addActor(a);
 		for (const x of sources) t.addSource(x);
@@ -134,7 +139,9 @@ export class SnapshotTables {
 		if (this.ownIds) this.ids.actors.set(a.id, this.actors.length);
 		this.actors.push(a);
 		for (const n of [a.id, a.name, ...a.aliases, ...Object.values(a.names)]) {
-			const key = fold(n).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+			const key = fold(n)
+				.replace(/[^\p{L}\p{N}]+/gu, ' ')
+				.trim();
 			addKey(this.nameKeys, key, a.id);
 			addKey(this.soundKeys, soundKey(key), a.id);
 			// Surnames and single words of a name resolve too ("aliyev", "pezeshkian").
@@ -191,7 +198,9 @@ export class SnapshotTables {
 			sorted[k] = events[order[k]!]!;
 		}
 		yield;
-		const inDateOrder = function* (lists: Map<string, number[]>): Generator<void, { events: Map<string, StoryEvent[]>; positions: Map<string, number[]> }> {
+		const inDateOrder = function* (
+			lists: Map<string, number[]>,
+		): Generator<void, { events: Map<string, StoryEvent[]>; positions: Map<string, number[]> }> {
 			const out = { events: new Map<string, StoryEvent[]>(), positions: new Map<string, number[]>() };
 			let work = 0;
 			for (const [key, list] of lists) {
@@ -276,7 +285,11 @@ const STEP = 512;
  * Fields are added one by one rather than joined into one string: the tokens are the same (a space
  * separates tokens either way), and no joined copy of every text is made.
  */
-export function* searchIndexSteps(events: readonly StoryEvent[], claims: readonly Claim[], actors: readonly Actor[]): Generator<void, SearchIndex> {
+export function* searchIndexSteps(
+	events: readonly StoryEvent[],
+	claims: readonly Claim[],
+	actors: readonly Actor[],
+): Generator<void, SearchIndex> {
 	const b = new SearchIndexBuilder();
 	for (const e of events) indexEvent(b, e);
 	for (const c of claims) indexClaim(b, c);

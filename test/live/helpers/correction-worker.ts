@@ -20,12 +20,25 @@ import { TOKEN } from '../../helpers/telegram-stand-in.js';
 const args = JSON.parse(process.argv[2] ?? '{}') as { db: string; dataDir: string; apiRoot: string; now: string };
 const stores = openSqliteStores(args.db);
 const logger = silentLogger();
-const sender = new TelegramSender(new Telegram(TOKEN, { apiRoot: args.apiRoot }), new Pacer(DEFAULT_PACING, retryAfterMs), new PageKeyStore({ ttlMs: 60_000, maxEntries: 100 }), logger, TOKEN);
+const sender = new TelegramSender(
+	new Telegram(TOKEN, { apiRoot: args.apiRoot }),
+	new Pacer(DEFAULT_PACING, retryAfterMs),
+	new PageKeyStore({ ttlMs: 60_000, maxEntries: 100 }),
+	logger,
+	TOKEN,
+);
 const loaded = await loadDataset(args.dataDir);
 if (!loaded.ok) throw new Error('dataset invalid');
 const clock = () => new Date(args.now);
 const holder = new DatasetHolder(loaded.snapshot, clock);
-const live = new LiveService({ store: stores.live, subscriptions: stores.subscriptions, senders: new Map<Platform, PlatformSender>([['telegram', sender]]), dataset: () => holder.current(), clock, logger });
+const live = new LiveService({
+	store: stores.live,
+	subscriptions: stores.subscriptions,
+	senders: new Map<Platform, PlatformSender>([['telegram', sender]]),
+	dataset: () => holder.current(),
+	clock,
+	logger,
+});
 const report = await live.run();
 stores.close();
 process.stdout.write(JSON.stringify(report));

@@ -55,7 +55,9 @@ describe('the console in a terminal', () => {
 		const start = await s.waitFor(PROMPT);
 		const { answer } = await ask(s, '/event azal-crash-aktau', start);
 		expect(answer).toContain('\u001b[1mAzerbaijan Airlines Embraer 190');
-		expect(answer).toContain('\u001b]8;;https://www.themoscowtimes.com/2025/10/10/azerbaijan-frees-sputnik-editor-after-putin-blames-deadly-plane-crash-on-russian-missiles-a90775\u0007\u001b[4mThe Moscow Times');
+		expect(answer).toContain(
+			'\u001b]8;;https://www.themoscowtimes.com/2025/10/10/azerbaijan-frees-sputnik-editor-after-putin-blames-deadly-plane-crash-on-russian-missiles-a90775\u0007\u001b[4mThe Moscow Times',
+		);
 		expect(answer).toContain('\u001b[33m\u001b[1m ⚠');
 		const lines = stripVTControlCharacters(answer).replace(/\r/gu, '').split('\n');
 		expect(lines.length).toBeGreaterThan(10);
@@ -89,9 +91,16 @@ describe('the console in a terminal', () => {
 		for (const l of lines) {
 			expect([...l].filter((c) => c === '\u2068').length, JSON.stringify(l)).toBe([...l].filter((c) => c === '\u2069').length);
 			// Only a word wider than the window (the saved picture's path) may overrun it, alone on its line.
-			if (l.replace(/[\u200f\u2066-\u2069]/gu, '').trim().includes(' ')) expect(stringWidth(l), l).toBeLessThanOrEqual(60);
+			if (
+				l
+					.replace(/[\u200f\u2066-\u2069]/gu, '')
+					.trim()
+					.includes(' ')
+			)
+				expect(stringWidth(l), l).toBeLessThanOrEqual(60);
 			// Lines of a Persian answer that begin with a Latin run start with a right-to-left mark.
-			if (/^[\s\u2068•]*[A-Za-z]/u.test(l) && /[\u0600-\u06ff]/u.test(l)) expect(l.startsWith('\u200f'), JSON.stringify(l)).toBe(true);
+			if (/^[\s\u2068•]*[A-Za-z]/u.test(l) && /[\u0600-\u06ff]/u.test(l))
+				expect(l.startsWith('\u200f'), JSON.stringify(l)).toBe(true);
 		}
 		s.type('/quit\r');
 		expect((await s.exited).exitCode).toBe(0);
@@ -152,7 +161,10 @@ describe('the console in a terminal', () => {
 
 	it('pages a long answer only when asked (--pager or SITREP_PAGER)', async () => {
 		const pager = `sed 's/^/PAGED: /'`;
-		const hows: { env: Record<string, string>; args?: string[] }[] = [{ env: { SITREP_PAGER: pager } }, { env: { PAGER: pager }, args: ['--pager'] }];
+		const hows: { env: Record<string, string>; args?: string[] }[] = [
+			{ env: { SITREP_PAGER: pager } },
+			{ env: { PAGER: pager }, args: ['--pager'] },
+		];
 		for (const how of hows) {
 			const s = open({ rows: 20, ...how });
 			let at = await s.waitFor(PROMPT);

@@ -21,7 +21,10 @@ describe('console history', () => {
 
 	it('drops over-long and control-character lines from a hand-edited file, and bounds what it loads', async () => {
 		const file = path.join(dir, 'edited');
-		writeFileSync(file, ['/help', 'x'.repeat(5000), '/a\u001b[2J', '', ...Array.from({ length: 900 }, (_, i) => `/event e${i}`)].join('\n'));
+		writeFileSync(
+			file,
+			['/help', 'x'.repeat(5000), '/a\u001b[2J', '', ...Array.from({ length: 900 }, (_, i) => `/event e${i}`)].join('\n'),
+		);
 		const h = await loadHistory(file);
 		expect(h).toHaveLength(HISTORY_LIMIT);
 		expect(h[0]).toBe('/event e899');

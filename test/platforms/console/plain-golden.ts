@@ -47,7 +47,10 @@ export interface Run {
 
 /** Saved pictures carry a time stamp and a counter in their names: the rest of the path is compared. */
 export function normalize(text: string, imageDir: string): string {
-	return text.split(imageDir).join('<images>').replace(/<images>\/\d{8}T\d{6}-\d+-/gu, '<images>/<stamp>-');
+	return text
+		.split(imageDir)
+		.join('<images>')
+		.replace(/<images>\/\d{8}T\d{6}-\d+-/gu, '<images>/<stamp>-');
 }
 
 function run(args: readonly string[], input: string | undefined, extraEnv: Record<string, string>): Run {
@@ -66,7 +69,12 @@ function run(args: readonly string[], input: string | undefined, extraEnv: Recor
 			SITREP_IMAGE_DIR: images,
 			...extraEnv,
 		};
-		const r = spawnSync(process.execPath, ['bin/sitrep.js', ...args.map((a) => a.replace('@IMAGES@', images))], { encoding: 'utf8', input, env, timeout: 120_000 });
+		const r = spawnSync(process.execPath, ['bin/sitrep.js', ...args.map((a) => a.replace('@IMAGES@', images))], {
+			encoding: 'utf8',
+			input,
+			env,
+			timeout: 120_000,
+		});
 		return { code: r.status, stdout: normalize(r.stdout, images), stderr: normalize(r.stderr, images) };
 	} finally {
 		rmSync(tmp, { recursive: true, force: true });

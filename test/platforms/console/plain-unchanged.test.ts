@@ -17,15 +17,29 @@ describe('plain output when piped', () => {
 
 	it('with NO_COLOR, and with FORCE_COLOR and a colour terminal named, it is still the plain text', () => {
 		expect(serialize(runPiped(PIPED_LINES, { NO_COLOR: '1' }))).toBe(fixture('piped-en'));
-		expect(serialize(runPiped(PIPED_LINES, { FORCE_COLOR: '3', TERM: 'xterm-kitty', KITTY_WINDOW_ID: '1', TERM_PROGRAM: 'iTerm.app', COLORTERM: 'truecolor' }))).toBe(fixture('piped-en'));
+		expect(
+			serialize(
+				runPiped(PIPED_LINES, {
+					FORCE_COLOR: '3',
+					TERM: 'xterm-kitty',
+					KITTY_WINDOW_ID: '1',
+					TERM_PROGRAM: 'iTerm.app',
+					COLORTERM: 'truecolor',
+				}),
+			),
+		).toBe(fixture('piped-en'));
 	}, 180_000);
 
 	it('Persian answers keep their order and isolation marks', () => {
 		expect(serialize(runPiped(PIPED_LINES_FA, { SITREP_LOCALE: 'fa' }))).toBe(fixture('piped-fa'));
 	}, 120_000);
 
-	it.each(ASK_CASES)('npx sitrep ask: $name', ({ name, args }) => {
-		expect(serialize(runAsk(args))).toBe(fixture(name));
-		expect(serialize(runAsk(args, { NO_COLOR: '1', FORCE_COLOR: '3' }))).toBe(fixture(name));
-	}, 120_000);
+	it.each(ASK_CASES)(
+		'npx sitrep ask: $name',
+		({ name, args }) => {
+			expect(serialize(runAsk(args))).toBe(fixture(name));
+			expect(serialize(runAsk(args, { NO_COLOR: '1', FORCE_COLOR: '3' }))).toBe(fixture(name));
+		},
+		120_000,
+	);
 });

@@ -6,7 +6,15 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComponentType, Locale, MessageFlags, PermissionFlagsBits, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import {
+	ComponentType,
+	Locale,
+	MessageFlags,
+	PermissionFlagsBits,
+	type APIActionRowComponent,
+	type APIButtonComponent,
+	type APIEmbed,
+} from 'discord.js';
 import { commandModules } from '../../../commands/index.js';
 import { createConfig } from '../../../src/config.js';
 import { defineCommand, type CommandModule } from '../../../src/core/command.js';
@@ -30,7 +38,13 @@ let slowDoneAt: number | undefined;
 
 const testModules = [
 	defineCommand({
-		data: { name: 'admin_only', description: 'A command for channel admins', access: 'channel_admin', options: [], examples: ['/admin_only'] },
+		data: {
+			name: 'admin_only',
+			description: 'A command for channel admins',
+			access: 'channel_admin',
+			options: [],
+			examples: ['/admin_only'],
+		},
 		execute: () => ({ blocks: [para('admin work done')] }),
 	}),
 	defineCommand({
@@ -52,20 +66,37 @@ const testModules = [
 		},
 	}),
 	defineCommand({
-		data: { name: 'slow_private', description: 'Slow, then a private answer', access: 'everyone', options: [], examples: ['/slow_private'] },
+		data: {
+			name: 'slow_private',
+			description: 'Slow, then a private answer',
+			access: 'everyone',
+			options: [],
+			examples: ['/slow_private'],
+		},
 		execute: async () => {
 			await sleep(400);
 			return { blocks: [para('only for you')], ephemeral: true };
 		},
 	}),
 	defineCommand({
-		data: { name: 'slow_pages', description: 'Pages that take a while after the first', access: 'everyone', options: [{ name: 'page', type: 'integer', description: 'Page', min: 1, max: 3 }], examples: ['/slow_pages'] },
+		data: {
+			name: 'slow_pages',
+			description: 'Pages that take a while after the first',
+			access: 'everyone',
+			options: [{ name: 'page', type: 'integer', description: 'Page', min: 1, max: 3 }],
+			examples: ['/slow_pages'],
+		},
 		execute: async ({ args, commandLine }) => {
 			const page = args.page ?? 1;
 			if (page > 1) await sleep(400);
 			return {
 				blocks: [para(`slow page ${page}`)],
-				paging: { page, pages: 3, ...(page > 1 ? { prev: commandLine({ page: String(page - 1) }) } : {}), ...(page < 3 ? { next: commandLine({ page: String(page + 1) }) } : {}) },
+				paging: {
+					page,
+					pages: 3,
+					...(page > 1 ? { prev: commandLine({ page: String(page - 1) }) } : {}),
+					...(page < 3 ? { next: commandLine({ page: String(page + 1) }) } : {}),
+				},
 			};
 		},
 	}),
@@ -92,8 +123,19 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 				},
 			}),
 		);
-		const config = createConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot, SITREP_OWNERS: `discord:${OWNER.id}` });
-		const core = new Core({ registry, dataset: () => dataset, clock: () => new Date('2025-07-10T09:00:00+04:00'), logger, services: { registry } });
+		const config = createConfig({
+			DISCORD_TOKEN: TOKEN,
+			DISCORD_APP_ID: standIn.appId,
+			DISCORD_API_ROOT: standIn.apiRoot,
+			SITREP_OWNERS: `discord:${OWNER.id}`,
+		});
+		const core = new Core({
+			registry,
+			dataset: () => dataset,
+			clock: () => new Date('2025-07-10T09:00:00+04:00'),
+			logger,
+			services: { registry },
+		});
 		// Alice sends far more commands here than the per-user rate allows a person; test/platforms/discord/discord-flood.test.ts checks it.
 		platform = await startDiscord({ core, config, logger, deferAfterMs: 150, flood: { burst: 10_000 } });
 	});
@@ -103,9 +145,25 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 		await standIn?.close();
 	});
 
-	const callback = (i: { id: string; token: string }) => standIn.waitFor((c) => c.path === `/interactions/${i.id}/${i.token}/callback` && c.status < 300);
-	const embedsText = (embeds: readonly APIEmbed[] | undefined) => (embeds ?? []).map((e) => `${e.title ?? ''}\n${e.description ?? ''}\n${(e.fields ?? []).map((f) => `${f.name}: ${f.value}`).join('\n')}\n${e.footer?.text ?? ''}`).join('\n');
-	const dataOf = (c: RecordedCall) => c.body?.['data'] as { embeds?: APIEmbed[]; flags?: number; components?: APIActionRowComponent<APIButtonComponent>[]; allowed_mentions?: unknown; choices?: { name: string; value: string }[] } | undefined;
+	const callback = (i: { id: string; token: string }) =>
+		standIn.waitFor((c) => c.path === `/interactions/${i.id}/${i.token}/callback` && c.status < 300);
+	const embedsText = (embeds: readonly APIEmbed[] | undefined) =>
+		(embeds ?? [])
+			.map(
+				(e) =>
+					`${e.title ?? ''}\n${e.description ?? ''}\n${(e.fields ?? []).map((f) => `${f.name}: ${f.value}`).join('\n')}\n${e.footer?.text ?? ''}`,
+			)
+			.join('\n');
+	const dataOf = (c: RecordedCall) =>
+		c.body?.['data'] as
+			| {
+					embeds?: APIEmbed[];
+					flags?: number;
+					components?: APIActionRowComponent<APIButtonComponent>[];
+					allowed_mentions?: unknown;
+					choices?: { name: string; value: string }[];
+			  }
+			| undefined;
 
 	it('logs in with the Guilds intent only, gets READY and GUILD_CREATE, and is ready fast', () => {
 		expect(standIn.identifies).toHaveLength(1);
@@ -177,11 +235,14 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 		const i = standIn.command({ name: 'slow_pages', user: ALICE });
 		await callback(i);
 		const message = standIn.original(i.token)!;
-		const nextId = ((message.components![0] as APIActionRowComponent<APIButtonComponent>).components[2] as { custom_id: string }).custom_id;
+		const nextId = ((message.components![0] as APIActionRowComponent<APIButtonComponent>).components[2] as { custom_id: string })
+			.custom_id;
 		const press = standIn.press({ message, customId: nextId, user: ALICE });
 		const ack = await callback(press);
 		expect(ack.body?.['type']).toBe(6);
-		const edit = await standIn.waitFor((c) => c.method === 'PATCH' && c.path === `/webhooks/${standIn.appId}/${press.token}/messages/@original`);
+		const edit = await standIn.waitFor(
+			(c) => c.method === 'PATCH' && c.path === `/webhooks/${standIn.appId}/${press.token}/messages/@original`,
+		);
 		expect(edit.body?.['allowed_mentions']).toEqual({ parse: [] });
 		expect(embedsText(edit.body?.['embeds'] as APIEmbed[])).toContain('slow page 2');
 		expect(standIn.messages.get(message.id)?.embeds[0]?.description).toBe('slow page 2');
@@ -222,7 +283,11 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 		expect(dataOf(tags)!.choices![0]?.value).toBe('raid');
 		const events = await callback(standIn.autocomplete({ name: 'event', option: 'id', value: 'event-1', user: ALICE }));
 		// Id prefix matches first (event-10 … event-18), then full-text hits.
-		expect(dataOf(events)!.choices!.slice(0, 9).map((c) => c.value)).toEqual(['event-10', 'event-11', 'event-12', 'event-13', 'event-14', 'event-15', 'event-16', 'event-17', 'event-18']);
+		expect(
+			dataOf(events)!
+				.choices!.slice(0, 9)
+				.map((c) => c.value),
+		).toEqual(['event-10', 'event-11', 'event-12', 'event-13', 'event-14', 'event-15', 'event-16', 'event-17', 'event-18']);
 	});
 
 	it('re-validates an autocompleted value the user did not pick', async () => {
@@ -236,7 +301,9 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 		const denied = await callback(standIn.command({ name: 'admin_only', user: ALICE, permissions: BASIC }));
 		expect(dataOf(denied)!.flags).toBe(MessageFlags.Ephemeral);
 		expect(embedsText(dataOf(denied)!.embeds)).toContain('for admins of this chat only');
-		const allowed = await callback(standIn.command({ name: 'admin_only', user: ALICE, permissions: BASIC | PermissionFlagsBits.ManageGuild }));
+		const allowed = await callback(
+			standIn.command({ name: 'admin_only', user: ALICE, permissions: BASIC | PermissionFlagsBits.ManageGuild }),
+		);
 		expect(dataOf(allowed)!.flags ?? 0).toBe(0);
 		expect(embedsText(dataOf(allowed)!.embeds)).toContain('admin work done');
 		const dm = await callback(standIn.command({ name: 'admin_only', user: ALICE, guildId: null }));
@@ -252,7 +319,9 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 	});
 
 	it('lets only configured owners run owner commands', async () => {
-		const denied = await callback(standIn.command({ name: 'owner_only', user: ALICE, permissions: BASIC | PermissionFlagsBits.Administrator }));
+		const denied = await callback(
+			standIn.command({ name: 'owner_only', user: ALICE, permissions: BASIC | PermissionFlagsBits.Administrator }),
+		);
 		expect(dataOf(denied)!.flags).toBe(MessageFlags.Ephemeral);
 		const allowed = await callback(standIn.command({ name: 'owner_only', user: OWNER, guildId: null }));
 		expect(embedsText(dataOf(allowed)!.embeds)).toContain('owner work done');
@@ -283,7 +352,9 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 		const i = standIn.command({ name: 'slow', user: ALICE });
 		const cb = await callback(i);
 		expect(cb.body?.['type']).toBe(5);
-		const edit = await standIn.waitFor((c) => c.method === 'PATCH' && c.path === `/webhooks/${standIn.appId}/${i.token}/messages/@original`);
+		const edit = await standIn.waitFor(
+			(c) => c.method === 'PATCH' && c.path === `/webhooks/${standIn.appId}/${i.token}/messages/@original`,
+		);
 		// The order, not a duration: the deferral reached Discord before the work was done, and the edit after.
 		expect(slowDoneAt).toBeDefined();
 		expect(cb.at).toBeLessThan(slowDoneAt!);
@@ -308,11 +379,24 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 	});
 
 	it('answers every registry command exactly once, with mentions off and limits kept', async () => {
-		const sample: Record<string, string | number | boolean> = { actor: 'kremlin', event: 'event-03', tag: 'raid', date: '2025-07-05', text: 'baku', integer: 2, boolean: false };
+		const sample: Record<string, string | number | boolean> = {
+			actor: 'kremlin',
+			event: 'event-03',
+			tag: 'raid',
+			date: '2025-07-05',
+			text: 'baku',
+			integer: 2,
+			boolean: false,
+		};
 		for (const module of commandModules as unknown as CommandModule[]) {
 			const options: Record<string, string | number | boolean> = {};
 			for (const o of module.data.options) if (o.required) options[o.name] = o.type === 'choice' ? o.choices![0]! : sample[o.type]!;
-			const i = standIn.command({ name: module.data.name, options, user: ALICE, permissions: BASIC | PermissionFlagsBits.ManageGuild });
+			const i = standIn.command({
+				name: module.data.name,
+				options,
+				user: ALICE,
+				permissions: BASIC | PermissionFlagsBits.ManageGuild,
+			});
 			await callback(i);
 			await sleep(20);
 			const acks = standIn.callsOf(i).filter((c) => c.path.endsWith('/callback'));
@@ -338,7 +422,13 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 		const ok = await platform.sender.send(TEXT_CHANNEL, reply);
 		expect(ok.kind).toBe('sent');
 
-		standIn.inject({ method: 'POST', path: /^\/channels\/\d+\/messages$/u, status: 429, body: { message: 'You are being rate limited.', retry_after: 0.3, global: false }, headers: { 'retry-after': '0.3', 'x-ratelimit-scope': 'user' } });
+		standIn.inject({
+			method: 'POST',
+			path: /^\/channels\/\d+\/messages$/u,
+			status: 429,
+			body: { message: 'You are being rate limited.', retry_after: 0.3, global: false },
+			headers: { 'retry-after': '0.3', 'x-ratelimit-scope': 'user' },
+		});
 		const before = standIn.calls.length;
 		const t0 = performance.now();
 		const limited = await platform.sender.send(TEXT_CHANNEL, { blocks: [para('after a 429')] });
@@ -348,20 +438,42 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 		expect(attempts.map((c) => c.status)).toEqual([429, 200]);
 		expect(attempts[0]!.body?.['nonce']).toBe(attempts[1]!.body?.['nonce']);
 
-		standIn.inject({ method: 'POST', path: /^\/channels\/\d+\/messages$/u, status: 403, body: { message: 'Missing Access', code: 50001 } });
+		standIn.inject({
+			method: 'POST',
+			path: /^\/channels\/\d+\/messages$/u,
+			status: 403,
+			body: { message: 'Missing Access', code: 50001 },
+		});
 		const denied = await platform.sender.send(TEXT_CHANNEL, reply);
 		expect(denied).toMatchObject({ kind: 'permanent' });
 		expect(denied.kind === 'permanent' && denied.reason).toContain('50001');
 
-		standIn.inject({ method: 'POST', path: /^\/channels\/\d+\/messages$/u, status: 404, body: { message: 'Unknown Channel', code: 10003 } });
+		standIn.inject({
+			method: 'POST',
+			path: /^\/channels\/\d+\/messages$/u,
+			status: 404,
+			body: { message: 'Unknown Channel', code: 10003 },
+		});
 		expect((await platform.sender.send('300000000000000999', reply)).kind).toBe('permanent');
 
-		standIn.inject({ method: 'POST', path: /^\/channels\/\d+\/messages$/u, status: 429, body: { message: 'slow down', retry_after: 60, global: false }, headers: { 'retry-after': '60' } });
+		standIn.inject({
+			method: 'POST',
+			path: /^\/channels\/\d+\/messages$/u,
+			status: 429,
+			body: { message: 'slow down', retry_after: 60, global: false },
+			headers: { 'retry-after': '60' },
+		});
 		const long = await platform.sender.send(TEXT_CHANNEL, reply);
 		expect(long).toMatchObject({ kind: 'transient' });
 		expect(long.kind === 'transient' && long.retryAfterMs).toBeGreaterThanOrEqual(59_000);
 
-		standIn.inject({ method: 'POST', path: /^\/channels\/\d+\/messages$/u, status: 502, body: { message: 'bad gateway', code: 0 }, times: 4 });
+		standIn.inject({
+			method: 'POST',
+			path: /^\/channels\/\d+\/messages$/u,
+			status: 502,
+			body: { message: 'bad gateway', code: 0 },
+			times: 4,
+		});
 		expect(await platform.sender.send(TEXT_CHANNEL, reply)).toMatchObject({ kind: 'transient', uncertain: true });
 
 		expect((await platform.sender.send(DM_CHANNEL.slice(0, 3), reply)).kind).toBe('permanent');
@@ -379,8 +491,10 @@ describe('Discord end to end (real discord.js against the stand-in)', () => {
 
 	it('put allowed_mentions {parse: []} and kept every limit on every message it sent', () => {
 		const messages = standIn.calls.flatMap((c): { where: string; body: Record<string, unknown> }[] => {
-			if (c.path.endsWith('/callback') && (c.body?.['type'] === 4 || c.body?.['type'] === 7)) return [{ where: `${c.method} ${c.path}`, body: c.body['data'] as Record<string, unknown> }];
-			if (c.path.startsWith('/webhooks/') && (c.method === 'POST' || c.method === 'PATCH')) return [{ where: `${c.method} ${c.path}`, body: c.body ?? {} }];
+			if (c.path.endsWith('/callback') && (c.body?.['type'] === 4 || c.body?.['type'] === 7))
+				return [{ where: `${c.method} ${c.path}`, body: c.body['data'] as Record<string, unknown> }];
+			if (c.path.startsWith('/webhooks/') && (c.method === 'POST' || c.method === 'PATCH'))
+				return [{ where: `${c.method} ${c.path}`, body: c.body ?? {} }];
 			if (c.path.startsWith('/channels/') && c.method === 'POST') return [{ where: `${c.method} ${c.path}`, body: c.body ?? {} }];
 			return [];
 		});

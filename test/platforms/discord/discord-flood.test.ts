@@ -33,7 +33,10 @@ const counted = defineCommand({
 
 const pictured = defineCommand({
 	data: { name: 'pictured', description: 'Answers with a picture', access: 'everyone', options: [], examples: ['/pictured'] },
-	execute: () => ({ blocks: [para('the words with a picture')], images: [{ name: 'p.png', png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), alt: 'picture' }] }),
+	execute: () => ({
+		blocks: [para('the words with a picture')],
+		images: [{ name: 'p.png', png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), alt: 'picture' }],
+	}),
 }) as unknown as CommandModule;
 
 describe('Discord flood bound and attachments', () => {
@@ -49,7 +52,12 @@ describe('Discord flood bound and attachments', () => {
 		standIn = await DiscordStandIn.start();
 		const logger = pino({ level: 'warn' }, { write: (s: string) => void logLines.push(s) });
 		const config = createConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot });
-		const core = new Core({ registry: createRegistry([counted, pictured]), dataset: () => dataset, clock: () => new Date('2025-07-10T09:00:00+04:00'), logger });
+		const core = new Core({
+			registry: createRegistry([counted, pictured]),
+			dataset: () => dataset,
+			clock: () => new Date('2025-07-10T09:00:00+04:00'),
+			logger,
+		});
 		platform = await startDiscord({ core, config, logger, flood: { burst: 3, refillMs: 60_000 } });
 	});
 
@@ -60,7 +68,9 @@ describe('Discord flood bound and attachments', () => {
 
 	it('runs one member’s flood at most `burst` times and answers the rest privately with "slow down"', async () => {
 		const sent = Array.from({ length: 12 }, () => standIn.command({ name: 'counted', user: ALICE }));
-		const callbacks = await Promise.all(sent.map((i) => standIn.waitFor((c) => c.path === `/interactions/${i.id}/${i.token}/callback` && c.status < 300)));
+		const callbacks = await Promise.all(
+			sent.map((i) => standIn.waitFor((c) => c.path === `/interactions/${i.id}/${i.token}/callback` && c.status < 300)),
+		);
 		const data = callbacks.map((c) => c.body?.['data'] as { embeds?: APIEmbed[]; flags?: number });
 		const text = (d: { embeds?: APIEmbed[] }) => JSON.stringify(d.embeds ?? []);
 		expect(runs).toBe(3);
@@ -83,9 +93,17 @@ describe('Discord flood bound and attachments', () => {
 	});
 
 	it('posts a briefing’s words to a channel when Discord refuses its picture', async () => {
-		standIn.inject({ method: 'POST', path: /^\/channels\/\d+\/messages$/u, status: 413, body: { message: 'Request entity too large', code: 40005 } });
+		standIn.inject({
+			method: 'POST',
+			path: /^\/channels\/\d+\/messages$/u,
+			status: 413,
+			body: { message: 'Request entity too large', code: 40005 },
+		});
 		const before = standIn.calls.length;
-		const outcome = await platform.sender.send(TEXT_CHANNEL, { blocks: [para('briefing words')], images: [{ name: 'p.png', png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), alt: 'picture' }] });
+		const outcome = await platform.sender.send(TEXT_CHANNEL, {
+			blocks: [para('briefing words')],
+			images: [{ name: 'p.png', png: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), alt: 'picture' }],
+		});
 		expect(outcome).toMatchObject({ kind: 'sent' });
 		const posts = standIn.calls.slice(before).filter((c) => c.path.startsWith('/channels/'));
 		expect(posts.map((c) => c.status)).toEqual([413, 200]);

@@ -21,7 +21,11 @@ async function setup(options: { sessionsRemaining?: number } = {}) {
 	if (!loaded.ok) throw new Error('fixture does not load');
 	const snapshot = loaded.snapshot;
 	const core = new Core({ registry, dataset: () => snapshot, clock: () => new Date(), logger: silentLogger() });
-	const config = createConfig({ DISCORD_TOKEN: 'startup-token-abcdefghijk', DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot });
+	const config = createConfig({
+		DISCORD_TOKEN: 'startup-token-abcdefghijk',
+		DISCORD_APP_ID: standIn.appId,
+		DISCORD_API_ROOT: standIn.apiRoot,
+	});
 	return { core, config, standIn };
 }
 

@@ -85,7 +85,11 @@ describe('PageStore', () => {
 });
 
 describe('classifySendError', () => {
-	const api = (status: number, code: number, message = 'x') => new DiscordAPIError({ code, message }, code, status, 'POST', 'https://discord.com/api/v10/channels/1/messages', { body: {}, files: undefined });
+	const api = (status: number, code: number, message = 'x') =>
+		new DiscordAPIError({ code, message }, code, status, 'POST', 'https://discord.com/api/v10/channels/1/messages', {
+			body: {},
+			files: undefined,
+		});
 
 	it('treats lost access as permanent', () => {
 		expect(classifySendError(api(403, 50001, 'Missing Access')).kind).toBe('permanent');
@@ -95,16 +99,38 @@ describe('classifySendError', () => {
 	});
 
 	it('treats rate limits, outages and network errors as transient', () => {
-		const rl = new RateLimitError({ timeToReset: 0, limit: 1, method: 'POST', hash: 'h', url: 'u', route: '/channels/:id/messages', majorParameter: '1', global: false, retryAfter: 30_000, sublimitTimeout: 0, scope: 'user' });
+		const rl = new RateLimitError({
+			timeToReset: 0,
+			limit: 1,
+			method: 'POST',
+			hash: 'h',
+			url: 'u',
+			route: '/channels/:id/messages',
+			majorParameter: '1',
+			global: false,
+			retryAfter: 30_000,
+			sublimitTimeout: 0,
+			scope: 'user',
+		});
 		expect(classifySendError(rl)).toMatchObject({ kind: 'transient', retryAfterMs: 30_000 });
-		expect(classifySendError(new HTTPError(503, 'Service Unavailable', 'POST', 'u', { body: {}, files: undefined }))).toMatchObject({ kind: 'transient', uncertain: true });
+		expect(classifySendError(new HTTPError(503, 'Service Unavailable', 'POST', 'u', { body: {}, files: undefined }))).toMatchObject({
+			kind: 'transient',
+			uncertain: true,
+		});
 		expect(classifySendError(api(500, 0))).toMatchObject({ kind: 'transient', uncertain: true });
 		expect(classifySendError(new TypeError('fetch failed'))).toMatchObject({ kind: 'transient', uncertain: true });
 		expect(classifySendError(api(401, 0, 'Unauthorized'))).toMatchObject({ kind: 'transient' });
 	});
 
 	it('describes errors without the request URL (interaction routes carry tokens)', () => {
-		const err = new DiscordAPIError({ code: 10062, message: 'Unknown interaction' }, 10062, 404, 'POST', 'https://x/api/v10/interactions/1/SECRET-TOKEN/callback', { body: {}, files: undefined });
+		const err = new DiscordAPIError(
+			{ code: 10062, message: 'Unknown interaction' },
+			10062,
+			404,
+			'POST',
+			'https://x/api/v10/interactions/1/SECRET-TOKEN/callback',
+			{ body: {}, files: undefined },
+		);
 		expect(JSON.stringify(describeError(err))).not.toContain('SECRET-TOKEN');
 	});
 

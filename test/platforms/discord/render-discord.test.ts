@@ -1,9 +1,19 @@
 /** Reply → embeds: every Discord limit kept, long replies split, markdown and mentions neutralised. */
 import { describe, expect, it } from 'vitest';
 import type { Block, Reply } from '../../../src/core/reply.js';
-import { escapeMarkdown, fitEscaped, limitProblems, neutraliseMentions, renderDiscord, LIMITS } from '../../../src/platforms/discord/render-discord.js';
+import {
+	escapeMarkdown,
+	fitEscaped,
+	limitProblems,
+	neutraliseMentions,
+	renderDiscord,
+	LIMITS,
+} from '../../../src/platforms/discord/render-discord.js';
 
-function events(n: number, title = (i: number) => `Event number ${i}: a fairly long title about what happened in the city today, with details`): Block[] {
+function events(
+	n: number,
+	title = (i: number) => `Event number ${i}: a fairly long title about what happened in the city today, with details`,
+): Block[] {
 	return Array.from({ length: n }, (_, i) => ({
 		kind: 'event',
 		date: `${(i % 28) + 1} Jul 2025`,
@@ -23,7 +33,9 @@ function expectWithinLimits(messages: ReturnType<typeof renderDiscord>): void {
 
 describe('renderDiscord', () => {
 	it('splits a reply with 40 long events into several messages, each within every limit', () => {
-		const reply: Reply = { blocks: [{ kind: 'heading', text: 'Timeline' }, ...events(40, (i) => `Event ${i} ${'with a very long title '.repeat(8)}`)] };
+		const reply: Reply = {
+			blocks: [{ kind: 'heading', text: 'Timeline' }, ...events(40, (i) => `Event ${i} ${'with a very long title '.repeat(8)}`)],
+		};
 		const messages = renderDiscord(reply);
 		expect(messages.length).toBeGreaterThan(1);
 		expectWithinLimits(messages);
@@ -34,17 +46,35 @@ describe('renderDiscord', () => {
 
 	it('keeps a single description within 4096 and a message within 6000 across 10 embeds', () => {
 		const long = 'word '.repeat(3000);
-		const reply: Reply = { blocks: [{ kind: 'paragraph', spans: [{ text: long }] }, { kind: 'paragraph', spans: [{ text: long }] }] };
+		const reply: Reply = {
+			blocks: [
+				{ kind: 'paragraph', spans: [{ text: long }] },
+				{ kind: 'paragraph', spans: [{ text: long }] },
+			],
+		};
 		const messages = renderDiscord(reply);
 		expectWithinLimits(messages);
 		expect(messages.length).toBeGreaterThanOrEqual(3);
-		const words = messages.flatMap((m) => m.embeds).map((e) => e.description ?? '').join(' ').split(/\s+/u).filter(Boolean);
+		const words = messages
+			.flatMap((m) => m.embeds)
+			.map((e) => e.description ?? '')
+			.join(' ')
+			.split(/\s+/u)
+			.filter(Boolean);
 		expect(words).toHaveLength(6000);
 	});
 
 	it('never exceeds 25 fields per embed or 1024 per value, and truncates long names and values', () => {
-		const fields = Array.from({ length: 60 }, (_, i) => ({ name: `Field ${i} ${'n'.repeat(i === 3 ? 400 : 5)}`, value: i === 7 ? 'v'.repeat(5000) : `value ${i}` }));
-		const messages = renderDiscord({ blocks: [{ kind: 'heading', text: 'T'.repeat(400) }, { kind: 'fields', fields }] });
+		const fields = Array.from({ length: 60 }, (_, i) => ({
+			name: `Field ${i} ${'n'.repeat(i === 3 ? 400 : 5)}`,
+			value: i === 7 ? 'v'.repeat(5000) : `value ${i}`,
+		}));
+		const messages = renderDiscord({
+			blocks: [
+				{ kind: 'heading', text: 'T'.repeat(400) },
+				{ kind: 'fields', fields },
+			],
+		});
 		expectWithinLimits(messages);
 		const all = messages.flatMap((m) => m.embeds);
 		expect(all[0]!.title!.length).toBeLessThanOrEqual(256);
@@ -55,7 +85,8 @@ describe('renderDiscord', () => {
 
 	it('never exceeds 10 embeds in one message', () => {
 		const blocks: Block[] = [];
-		for (let i = 0; i < 30; i++) blocks.push({ kind: 'paragraph', spans: [{ text: `para ${i}` }] }, { kind: 'fields', fields: [{ name: 'a', value: 'b' }] });
+		for (let i = 0; i < 30; i++)
+			blocks.push({ kind: 'paragraph', spans: [{ text: `para ${i}` }] }, { kind: 'fields', fields: [{ name: 'a', value: 'b' }] });
 		const messages = renderDiscord({ blocks });
 		expectWithinLimits(messages);
 		expect(messages.length).toBeGreaterThan(1);
@@ -64,15 +95,24 @@ describe('renderDiscord', () => {
 
 	it('neutralises @everyone, @here and every <@…> form, and escapes markdown in dataset text', () => {
 		const evil = '@everyone @here <@&123> <@456> <#789> </cmd:1> **bold** [link](https://evil.example) `code` ~~s~~ ||spoiler||';
-		const messages = renderDiscord({
-			blocks: [
-				{ kind: 'heading', text: evil },
-				{ kind: 'paragraph', spans: [{ text: evil }] },
-				{ kind: 'claim', by: '@everyone', stance: 'asserts', spans: [{ text: evil }], source: { publisher: '<@&1>', label: '@everyone', url: 'https://example.org/a_(b)' } },
-				{ kind: 'fields', fields: [{ name: evil, value: evil }] },
-			],
-			paging: { page: 1, pages: 2, next: '/search q:@everyone page:2' },
-		}, { paging: 'text' });
+		const messages = renderDiscord(
+			{
+				blocks: [
+					{ kind: 'heading', text: evil },
+					{ kind: 'paragraph', spans: [{ text: evil }] },
+					{
+						kind: 'claim',
+						by: '@everyone',
+						stance: 'asserts',
+						spans: [{ text: evil }],
+						source: { publisher: '<@&1>', label: '@everyone', url: 'https://example.org/a_(b)' },
+					},
+					{ kind: 'fields', fields: [{ name: evil, value: evil }] },
+				],
+				paging: { page: 1, pages: 2, next: '/search q:@everyone page:2' },
+			},
+			{ paging: 'text' },
+		);
 		const all = text(messages);
 		expect(all).not.toMatch(/@everyone|@here|<@|<#|<\/|\*\*bold\*\*|\[link\]\(/u);
 		expect(messages[0]!.embeds.at(-1)!.footer!.text).toContain('next: /search q:@\u200beveryone page:2');
@@ -98,15 +138,26 @@ describe('renderDiscord', () => {
 
 	it('never splits a surrogate pair or leaves a lone surrogate', () => {
 		const emoji = '😀'.repeat(5000);
-		const messages = renderDiscord({ blocks: [{ kind: 'paragraph', spans: [{ text: emoji }] }, { kind: 'paragraph', spans: [{ text: 'x\uD800y' }] }] });
+		const messages = renderDiscord({
+			blocks: [
+				{ kind: 'paragraph', spans: [{ text: emoji }] },
+				{ kind: 'paragraph', spans: [{ text: 'x\uD800y' }] },
+			],
+		});
 		expectWithinLimits(messages);
-		for (const e of messages.flatMap((m) => m.embeds)) expect(e.description).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u);
+		for (const e of messages.flatMap((m) => m.embeds))
+			expect(e.description).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u);
 	});
 
 	it('gives paging a footer: the page alone for buttons, the next command line for scheduled posts', () => {
-		const reply: Reply = { blocks: [{ kind: 'paragraph', spans: [{ text: 'x' }] }], paging: { page: 2, pages: 3, prev: '/timeline page:1', next: '/timeline page:3' } };
+		const reply: Reply = {
+			blocks: [{ kind: 'paragraph', spans: [{ text: 'x' }] }],
+			paging: { page: 2, pages: 3, prev: '/timeline page:1', next: '/timeline page:3' },
+		};
 		expect(renderDiscord(reply)[0]!.embeds[0]!.footer!.text).toBe('Page 2 of 3');
-		expect(renderDiscord(reply, { paging: 'text' })[0]!.embeds[0]!.footer!.text).toBe('Page 2 of 3 · previous: /timeline page:1 · next: /timeline page:3');
+		expect(renderDiscord(reply, { paging: 'text' })[0]!.embeds[0]!.footer!.text).toBe(
+			'Page 2 of 3 · previous: /timeline page:1 · next: /timeline page:3',
+		);
 	});
 
 	it('attaches images and files to the first message', () => {

@@ -35,7 +35,8 @@ function shardChildren(): number[] {
 		try {
 			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
 			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('shard-process.ts')) out.push(Number(entry));
+			if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('shard-process.ts'))
+				out.push(Number(entry));
 		} catch {
 			// The process ended while we looked.
 		}
@@ -59,10 +60,25 @@ describe(`two machines sharing one bot of ${TOTAL} shards: SITREP_SHARDS=0/${TOT
 	beforeAll(async () => {
 		standIn = await DiscordStandIn.start({ guildIds: GUILDS });
 		dir = mkdtempSync(path.join(tmpdir(), 'sitrep-ranges-'));
-		const env = { DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot, SITREP_DB: path.join(dir, 'sitrep.db') };
+		const env = {
+			DISCORD_TOKEN: TOKEN,
+			DISCORD_APP_ID: standIn.appId,
+			DISCORD_API_ROOT: standIn.apiRoot,
+			SITREP_DB: path.join(dir, 'sitrep.db'),
+		};
 		for (const range of [`0/${TOTAL}`, `1-2/${TOTAL}`]) {
 			const config = createConfig({ ...env, SITREP_SHARDS: range });
-			groups.push(await startDiscordShards({ config, logger: silentLogger(), shards: config.shards!, dataDir: DATA, output, spawnDelayMs: 100, stopGraceMs: 5000 }));
+			groups.push(
+				await startDiscordShards({
+					config,
+					logger: silentLogger(),
+					shards: config.shards!,
+					dataDir: DATA,
+					output,
+					spawnDelayMs: 100,
+					stopGraceMs: 5000,
+				}),
+			);
 		}
 	}, 90_000);
 
@@ -77,7 +93,12 @@ describe(`two machines sharing one bot of ${TOTAL} shards: SITREP_SHARDS=0/${TOT
 		expect(a!.shardIds).toEqual([0]);
 		expect(b!.shardIds).toEqual([1, 2]);
 		expect(a!.status().map((s) => s.id)).toEqual([0]);
-		expect(b!.status().map((s) => s.id).sort()).toEqual([1, 2]);
+		expect(
+			b!
+				.status()
+				.map((s) => s.id)
+				.sort(),
+		).toEqual([1, 2]);
 		expect(groups.every((g) => g.shardCount === TOTAL)).toBe(true);
 		const identified = standIn.identifies.map((i) => i['shard'] as [number, number]);
 		expect(identified.map(([id]) => id).sort()).toEqual([0, 1, 2]);
@@ -128,13 +149,17 @@ describe('shard ranges in the configuration', () => {
 		expect(() => createConfig({ SITREP_SHARDS: '3-1/8' })).toThrow(/runs backwards; write the lower shard first, e\.g\. 1-3\/8/u);
 		expect(() => createConfig({ SITREP_SHARDS: '0-8/8' })).toThrow(/shard ids run from 0 to 7 for 8 shards; 8 is past the end/u);
 		expect(() => createConfig({ SITREP_SHARDS: '0-3/0' })).toThrow(/such as 0-3\/8/u);
-		expect(() => createConfig({ SITREP_SHARDS: 'two' })).toThrow(/SITREP_SHARDS is "auto", a number of Discord shards such as 2, or this machine's shards/u);
+		expect(() => createConfig({ SITREP_SHARDS: 'two' })).toThrow(
+			/SITREP_SHARDS is "auto", a number of Discord shards such as 2, or this machine's shards/u,
+		);
 		expect(() => createConfig({ SITREP_SCHEDULER: 'maybe' })).toThrow(/SITREP_SCHEDULER is auto/u);
 	});
 
 	it('refuses a range outside its total before spawning anything', async () => {
 		const config = createConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: '100000000000000001', DISCORD_API_ROOT: 'http://127.0.0.1:9' });
-		await expect(startDiscordShards({ config, logger: silentLogger(), shards: { first: 2, last: 5, total: 4 }, dataDir: DATA })).rejects.toThrow(/range of shard ids within the total/u);
+		await expect(
+			startDiscordShards({ config, logger: silentLogger(), shards: { first: 2, last: 5, total: 4 }, dataDir: DATA }),
+		).rejects.toThrow(/range of shard ids within the total/u);
 		expect(shardChildren()).toEqual([]);
 	});
 });

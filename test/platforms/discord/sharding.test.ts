@@ -71,7 +71,8 @@ function shardChildren(): number[] {
 		try {
 			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
 			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('shard-process.ts')) out.push(Number(entry));
+			if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('shard-process.ts'))
+				out.push(Number(entry));
 		} catch {
 			// The process ended while we looked.
 		}
@@ -87,7 +88,10 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 20_000)
 	}
 }
 
-const embedsText = (c: RecordedCall) => ((c.body?.['data'] as { embeds?: APIEmbed[] } | undefined)?.embeds ?? []).map((e) => `${e.title ?? ''}\n${e.description ?? ''}\n${(e.fields ?? []).map((f) => `${f.name}: ${f.value}`).join('\n')}`).join('\n');
+const embedsText = (c: RecordedCall) =>
+	((c.body?.['data'] as { embeds?: APIEmbed[] } | undefined)?.embeds ?? [])
+		.map((e) => `${e.title ?? ''}\n${e.description ?? ''}\n${(e.fields ?? []).map((f) => `${f.name}: ${f.value}`).join('\n')}`)
+		.join('\n');
 
 describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent', () => {
 	let standIn: DiscordStandIn;
@@ -110,16 +114,46 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 		cpSync(DATA, data, { recursive: true });
 		// A briefing due right now: a scheduler in any process that can read this store would post it.
 		const stores = openSqliteStores(db);
-		await stores.subscriptions.upsert({ platform: 'discord', channelId: TEXT_CHANNEL, guildId: G0, time: '08:00', timezone: 'Asia/Baku', quiet: false, createdBy: `discord:${ALICE.id}` }, new Date('2025-07-09T00:00:00Z'));
+		await stores.subscriptions.upsert(
+			{
+				platform: 'discord',
+				channelId: TEXT_CHANNEL,
+				guildId: G0,
+				time: '08:00',
+				timezone: 'Asia/Baku',
+				quiet: false,
+				createdBy: `discord:${ALICE.id}`,
+			},
+			new Date('2025-07-09T00:00:00Z'),
+		);
 		stores.close();
-		const config = createConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot, SITREP_DB: db, SITREP_OWNERS: `discord:${OWNER.id}`, LOG_LEVEL: 'info' });
+		const config = createConfig({
+			DISCORD_TOKEN: TOKEN,
+			DISCORD_APP_ID: standIn.appId,
+			DISCORD_API_ROOT: standIn.apiRoot,
+			SITREP_DB: db,
+			SITREP_OWNERS: `discord:${OWNER.id}`,
+			LOG_LEVEL: 'info',
+		});
 		// What main.ts does with a shard's report: reload itself (not here) and every shard.
 		const onShardReload = (id: number): void => {
 			reportedReloads.push(id);
 			void shards.reload();
 		};
 		const t0 = performance.now();
-		shards = await startDiscordShards({ config, logger: silentLogger(), shards: 2, dataDir: data, now: NOW, onShardReload, onGuildRemoved: (id) => removedGuilds.push(id), output: out.stream, spawnDelayMs: 100, respawnDelayMs: 200, stopGraceMs: 5000 });
+		shards = await startDiscordShards({
+			config,
+			logger: silentLogger(),
+			shards: 2,
+			dataDir: data,
+			now: NOW,
+			onShardReload,
+			onGuildRemoved: (id) => removedGuilds.push(id),
+			output: out.stream,
+			spawnDelayMs: 100,
+			respawnDelayMs: 200,
+			stopGraceMs: 5000,
+		});
 		startMs = performance.now() - t0;
 	}, 60_000);
 
@@ -160,7 +194,13 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 			// A reply (4), or a deferral (5) then an edit when a loaded machine draws the picture slowly.
 			const type = cb.body?.['type'];
 			expect([4, 5]).toContain(type);
-			const answer = type === 4 ? cb : await standIn.waitFor((c) => c.method === 'PATCH' && c.path === `/webhooks/${standIn.appId}/${i.token}/messages/@original`, 10_000);
+			const answer =
+				type === 4
+					? cb
+					: await standIn.waitFor(
+							(c) => c.method === 'PATCH' && c.path === `/webhooks/${standIn.appId}/${i.token}/messages/@original`,
+							10_000,
+						);
 			expect(embedsText(type === 4 ? answer : { ...answer, body: { data: answer.body } })).toContain('Timeline');
 		}
 	});
@@ -184,14 +224,25 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 		const posts = () => standIn.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${TEXT_CHANNEL}/messages`);
 		expect(posts()).toHaveLength(0);
 		const shardLines = out.json().filter((l) => 'shard' in l);
-		expect(shardLines.some((l) => l['msg'] === 'Briefing scheduler started' || l['component'] === 'scheduler' || l['job'] === 'briefings')).toBe(false);
+		expect(
+			shardLines.some((l) => l['msg'] === 'Briefing scheduler started' || l['component'] === 'scheduler' || l['job'] === 'briefings'),
+		).toBe(false);
 
 		// The parent side, as main.ts runs it: the scheduler with the REST-only sender.
 		const stores = openSqliteStores(db);
 		const loaded = await loadDataset(DATA);
 		if (!loaded.ok) throw new Error('fixture does not load');
 		const snapshot = loaded.snapshot;
-		const scheduler = startScheduler({ store: stores.subscriptions, ledger: stores.ledger, senders: new Map([['discord', shards.sender]]), dataset: () => snapshot, clock: () => new Date(NOW), logger: silentLogger(), catchupMinutes: 120, tickOnStart: false });
+		const scheduler = startScheduler({
+			store: stores.subscriptions,
+			ledger: stores.ledger,
+			senders: new Map([['discord', shards.sender]]),
+			dataset: () => snapshot,
+			clock: () => new Date(NOW),
+			logger: silentLogger(),
+			catchupMinutes: 120,
+			tickOnStart: false,
+		});
 		try {
 			const report = await scheduler.runTick(new Date(NOW));
 			expect(report.due).toBe(1);
@@ -216,7 +267,10 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 
 	it('asks every shard to reload its dataset', async () => {
 		await shards.reload();
-		await until(() => out.json().filter((l) => l['msg'] === 'Reload' && l['trigger'] === 'signal').length === 2, 'both shards to reload');
+		await until(
+			() => out.json().filter((l) => l['msg'] === 'Reload' && l['trigger'] === 'signal').length === 2,
+			'both shards to reload',
+		);
 		expect(
 			out
 				.json()
@@ -230,7 +284,13 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 		const reloads = () => out.json().filter((l) => l['msg'] === 'Reload');
 		const before = reloads().length;
 		const story = path.join(data, 'story.yaml');
-		writeFileSync(story, readFileSync(story, 'utf8').replace('A small story for the Discord adapter tests.', 'A small story for the Discord sharding tests.'));
+		writeFileSync(
+			story,
+			readFileSync(story, 'utf8').replace(
+				'A small story for the Discord adapter tests.',
+				'A small story for the Discord sharding tests.',
+			),
+		);
 		const i = standIn.command({ name: 'reload', user: OWNER, guildId: G0, shard: 0 });
 		const cb = await standIn.waitFor((c) => c.path === `/interactions/${i.id}/${i.token}/callback`, 10_000);
 		expect(cb.status).toBe(204);
@@ -253,11 +313,14 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 		const before = shards.status().find((s) => s.id === 1)!;
 		process.kill(before.pid!, 'SIGKILL');
 		// The gateway counts as down for /healthz from the death until the respawned shard is ready.
-		await until(() => !shards.connection().up, 'the shards\' gateway to be down');
+		await until(() => !shards.connection().up, "the shards' gateway to be down");
 		expect(shards.connection().reason).toMatch(/shard 1/u);
-		await until(() => standIn.identifies.filter((i) => JSON.stringify(i['shard']) === '[1,2]').length === 2, 'shard 1 to identify again');
+		await until(
+			() => standIn.identifies.filter((i) => JSON.stringify(i['shard']) === '[1,2]').length === 2,
+			'shard 1 to identify again',
+		);
 		await until(() => shards.status().find((s) => s.id === 1)!.ready, 'shard 1 to be ready again');
-		await until(() => shards.connection().up, 'the shards\' gateway to be up again');
+		await until(() => shards.connection().up, "the shards' gateway to be up again");
 		const after = shards.status().find((s) => s.id === 1)!;
 		expect(after.pid).not.toBe(before.pid);
 		expect(after.deaths).toBe(1);
@@ -288,12 +351,24 @@ describe('SITREP_SHARDS=auto', () => {
 	it('asks GET /gateway/bot for the recommended count and runs that many', async () => {
 		const standIn = await DiscordStandIn.start({ recommendedShards: 2, guildIds: [guildForShard(0, 2), guildForShard(1, 2)] });
 		const dir = mkdtempSync(path.join(tmpdir(), 'sitrep-shards-'));
-		const config = createConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot, SITREP_DB: path.join(dir, 'sitrep.db') });
+		const config = createConfig({
+			DISCORD_TOKEN: TOKEN,
+			DISCORD_APP_ID: standIn.appId,
+			DISCORD_API_ROOT: standIn.apiRoot,
+			SITREP_DB: path.join(dir, 'sitrep.db'),
+		});
 		let shards: DiscordShards | undefined;
 		const out = capture();
 		onTestFailed(() => console.error(`shard output:\n${out.lines.join('\n')}`));
 		try {
-			shards = await startDiscordShards({ config, logger: silentLogger(), shards: 'auto', dataDir: DATA, output: out.stream, spawnDelayMs: 100 });
+			shards = await startDiscordShards({
+				config,
+				logger: silentLogger(),
+				shards: 'auto',
+				dataDir: DATA,
+				output: out.stream,
+				spawnDelayMs: 100,
+			});
 			expect(shards.shardCount).toBe(2);
 			// 2 is known only from GET /gateway/bot: the parent asked it (then each shard, for its session budget).
 			expect(standIn.calls.filter((c) => c.path === '/gateway/bot').length).toBeGreaterThanOrEqual(3);
@@ -313,9 +388,13 @@ describe('SITREP_SHARDS=auto', () => {
 describe('start-up failures', () => {
 	it('rejects a bad count and a missing Discord configuration before spawning anything', async () => {
 		const config = createConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: '100000000000000001', DISCORD_API_ROOT: 'http://127.0.0.1:9' });
-		await expect(startDiscordShards({ config, logger: silentLogger(), shards: 0, dataDir: DATA })).rejects.toThrow(/SITREP_SHARDS must be "auto" or a whole number/u);
+		await expect(startDiscordShards({ config, logger: silentLogger(), shards: 0, dataDir: DATA })).rejects.toThrow(
+			/SITREP_SHARDS must be "auto" or a whole number/u,
+		);
 		await expect(startDiscordShards({ config, logger: silentLogger(), shards: 1.5, dataDir: DATA })).rejects.toThrow(/SITREP_SHARDS/u);
-		await expect(startDiscordShards({ config: createConfig({}), logger: silentLogger(), shards: 2, dataDir: DATA })).rejects.toThrow(/Discord is not configured/u);
+		await expect(startDiscordShards({ config: createConfig({}), logger: silentLogger(), shards: 2, dataDir: DATA })).rejects.toThrow(
+			/Discord is not configured/u,
+		);
 		expect(shardChildren()).toEqual([]);
 	});
 
@@ -324,8 +403,22 @@ describe('start-up failures', () => {
 		const dir = mkdtempSync(path.join(tmpdir(), 'sitrep-shards-'));
 		const out = capture();
 		try {
-			const config = createConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot, SITREP_DB: path.join(dir, 'sitrep.db') });
-			await expect(startDiscordShards({ config, logger: silentLogger(), shards: 1, dataDir: path.join(dir, 'no-such-dataset'), output: out.stream, respawnDelayMs: 50 })).rejects.toThrow(/Discord shards failed to start/u);
+			const config = createConfig({
+				DISCORD_TOKEN: TOKEN,
+				DISCORD_APP_ID: standIn.appId,
+				DISCORD_API_ROOT: standIn.apiRoot,
+				SITREP_DB: path.join(dir, 'sitrep.db'),
+			});
+			await expect(
+				startDiscordShards({
+					config,
+					logger: silentLogger(),
+					shards: 1,
+					dataDir: path.join(dir, 'no-such-dataset'),
+					output: out.stream,
+					respawnDelayMs: 50,
+				}),
+			).rejects.toThrow(/Discord shards failed to start/u);
 			expect(out.json().some((l) => l['msg'] === 'Shard failed to start' && l['shard'] === 0)).toBe(true);
 			expect(standIn.identifies).toHaveLength(0);
 			expect(shardChildren()).toEqual([]);

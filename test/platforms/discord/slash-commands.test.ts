@@ -32,7 +32,17 @@ describe('toSlashCommandJson', () => {
 			expect(o.description.length).toBeLessThanOrEqual(100);
 			if (o.required) expect(optionalSeen, `${def.name} ${o.name}: required after optional`).toBe(false);
 			else optionalSeen = true;
-			const expected = { text: ApplicationCommandOptionType.String, date: ApplicationCommandOptionType.String, actor: ApplicationCommandOptionType.String, event: ApplicationCommandOptionType.String, tag: ApplicationCommandOptionType.String, outlet: ApplicationCommandOptionType.String, choice: ApplicationCommandOptionType.String, integer: ApplicationCommandOptionType.Integer, boolean: ApplicationCommandOptionType.Boolean }[src.type];
+			const expected = {
+				text: ApplicationCommandOptionType.String,
+				date: ApplicationCommandOptionType.String,
+				actor: ApplicationCommandOptionType.String,
+				event: ApplicationCommandOptionType.String,
+				tag: ApplicationCommandOptionType.String,
+				outlet: ApplicationCommandOptionType.String,
+				choice: ApplicationCommandOptionType.String,
+				integer: ApplicationCommandOptionType.Integer,
+				boolean: ApplicationCommandOptionType.Boolean,
+			}[src.type];
 			expect(o.type, `${def.name} ${o.name}`).toBe(expected);
 			const auto = 'autocomplete' in o ? o.autocomplete : undefined;
 			expect(auto === true, `${def.name} ${o.name} autocomplete`).toBe(['actor', 'event', 'tag', 'outlet'].includes(src.type));
@@ -45,7 +55,8 @@ describe('toSlashCommandJson', () => {
 				expect('min_value' in o ? o.min_value : undefined).toBe(src.min);
 				expect('max_value' in o ? o.max_value : undefined).toBe(src.max);
 			}
-			if (o.type === ApplicationCommandOptionType.String && 'max_length' in o && o.max_length !== undefined) expect(o.max_length).toBeLessThanOrEqual(6000);
+			if (o.type === ApplicationCommandOptionType.String && 'max_length' in o && o.max_length !== undefined)
+				expect(o.max_length).toBeLessThanOrEqual(6000);
 		}
 		if (def.access === 'channel_admin') {
 			expect(json.default_member_permissions).toBe('32');
@@ -67,7 +78,10 @@ describe('toSlashCommandJson', () => {
 	});
 
 	it('hides owner commands from everyone but administrators', () => {
-		const owner = defineCommand({ data: { name: 'reload', description: 'Reload the dataset', access: 'owner', options: [], examples: ['/reload'] }, execute: () => ({ blocks: [] }) });
+		const owner = defineCommand({
+			data: { name: 'reload', description: 'Reload the dataset', access: 'owner', options: [], examples: ['/reload'] },
+			execute: () => ({ blocks: [] }),
+		});
 		expect(toSlashCommandJson(owner.data).default_member_permissions).toBe('0');
 	});
 
@@ -87,7 +101,8 @@ describe('deployCommands', () => {
 		await standIn.close();
 	});
 
-	const config = () => createConfig({ DISCORD_TOKEN: 'deploy-token-abcdefghijkl', DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot });
+	const config = () =>
+		createConfig({ DISCORD_TOKEN: 'deploy-token-abcdefghijkl', DISCORD_APP_ID: standIn.appId, DISCORD_API_ROOT: standIn.apiRoot });
 	const puts = () => standIn.calls.filter((c) => c.method === 'PUT');
 
 	it('registers guild-scoped commands with one PUT, then changes nothing on a second run', async () => {
@@ -116,7 +131,10 @@ describe('deployCommands', () => {
 	it('sends a PUT again when a definition changes, and reports what changed', async () => {
 		const changed = createRegistry([
 			...([...registry.values()].filter((m) => m.data.name !== 'help') as CommandModule[]),
-			defineCommand({ data: { name: 'ping', description: 'Is the bot there?', access: 'everyone', options: [], examples: ['/ping'] }, execute: () => ({ blocks: [] }) }) as unknown as CommandModule,
+			defineCommand({
+				data: { name: 'ping', description: 'Is the bot there?', access: 'everyone', options: [], examples: ['/ping'] },
+				execute: () => ({ blocks: [] }),
+			}) as unknown as CommandModule,
 		]);
 		const r = await deployCommands({ config: config(), registry: changed });
 		expect(r.changed).toBe(true);
@@ -149,7 +167,12 @@ describe('deployCommands', () => {
 		// A translation is managed too: a changed or missing localization is a change.
 		const retranslated = echoed.map((c) => ({ ...c, description_localizations: { ru: 'другое' } }));
 		expect(compareCommands(desired, retranslated).updated).toEqual(['search']);
-		expect(compareCommands(desired, echoed.map((c) => ({ ...c, name_localizations: null }))).updated).toEqual(['search']);
+		expect(
+			compareCommands(
+				desired,
+				echoed.map((c) => ({ ...c, name_localizations: null })),
+			).updated,
+		).toEqual(['search']);
 	});
 
 	it('points REST at the configured root', () => {

@@ -33,7 +33,14 @@ const posts = () => standIn.calls.filter((c) => c.method === 'POST' && MESSAGES.
 
 describe('the words never wait on a picture (Discord)', () => {
 	it('sends the words without the picture where Attach Files is missing', async () => {
-		standIn.inject({ method: 'POST', path: MESSAGES, status: 403, body: missingPermissions, when: (c) => c.files.length > 0, times: 10 });
+		standIn.inject({
+			method: 'POST',
+			path: MESSAGES,
+			status: 403,
+			body: missingPermissions,
+			when: (c) => c.files.length > 0,
+			times: 10,
+		});
 		const outcome = await sender.send(TEXT_CHANNEL, picture);
 		expect(outcome).toMatchObject({ kind: 'sent', parts: [{ part: 1, parts: 1, messageIds: [expect.any(String)] }] });
 		expect(posts().map((c) => [c.status, c.files.length])).toEqual([
@@ -46,7 +53,14 @@ describe('the words never wait on a picture (Discord)', () => {
 	});
 
 	it('sends the words as plain content where Embed Links is missing too', async () => {
-		standIn.inject({ method: 'POST', path: MESSAGES, status: 403, body: missingPermissions, when: (c) => Array.isArray(c.body?.['embeds']), times: 10 });
+		standIn.inject({
+			method: 'POST',
+			path: MESSAGES,
+			status: 403,
+			body: missingPermissions,
+			when: (c) => Array.isArray(c.body?.['embeds']),
+			times: 10,
+		});
 		const outcome = await sender.send(TEXT_CHANNEL, picture);
 		expect(outcome.kind).toBe('sent');
 		expect(posts().map((c) => c.status)).toEqual([403, 403, 200]);
@@ -56,7 +70,14 @@ describe('the words never wait on a picture (Discord)', () => {
 	});
 
 	it('plain content is split within 2,000 characters, and every message id is reported', async () => {
-		standIn.inject({ method: 'POST', path: MESSAGES, status: 403, body: missingPermissions, when: (c) => Array.isArray(c.body?.['embeds']), times: 10 });
+		standIn.inject({
+			method: 'POST',
+			path: MESSAGES,
+			status: 403,
+			body: missingPermissions,
+			when: (c) => Array.isArray(c.body?.['embeds']),
+			times: 10,
+		});
 		const long: Reply = { blocks: [heading('Briefing'), ...Array.from({ length: 6 }, (_, i) => para(`${i} ${'word '.repeat(140)}`))] };
 		const outcome = await sender.send(TEXT_CHANNEL, long);
 		expect(outcome.kind).toBe('sent');

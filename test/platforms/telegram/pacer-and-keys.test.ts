@@ -88,20 +88,38 @@ describe('PageKeyStore', () => {
 
 describe('classifySendError', () => {
 	const token = '123456:AAE-secret-part-xyz';
-	const tgError = (error_code: number, description: string, parameters?: object) => new TelegramError({ error_code, description, ...(parameters ? { parameters } : {}) });
+	const tgError = (error_code: number, description: string, parameters?: object) =>
+		new TelegramError({ error_code, description, ...(parameters ? { parameters } : {}) });
 
 	it('maps the Bot API errors to outcomes', () => {
-		expect(classifySendError(tgError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }), token)).toEqual({ kind: 'transient', reason: '429: Too Many Requests: retry after 7', retryAfterMs: 7000 });
-		expect(classifySendError(tgError(403, 'Forbidden: user is deactivated'), token)).toEqual({ kind: 'permanent', reason: '403: Forbidden: user is deactivated' });
+		expect(classifySendError(tgError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }), token)).toEqual({
+			kind: 'transient',
+			reason: '429: Too Many Requests: retry after 7',
+			retryAfterMs: 7000,
+		});
+		expect(classifySendError(tgError(403, 'Forbidden: user is deactivated'), token)).toEqual({
+			kind: 'permanent',
+			reason: '403: Forbidden: user is deactivated',
+		});
 		expect(classifySendError(tgError(400, 'Bad Request: chat not found'), token).kind).toBe('permanent');
-		expect(classifySendError(tgError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -100123 }), token)).toEqual({ kind: 'migrated', newChannelId: '-100123' });
+		expect(
+			classifySendError(
+				tgError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -100123 }),
+				token,
+			),
+		).toEqual({ kind: 'migrated', newChannelId: '-100123' });
 		expect(classifySendError(tgError(502, 'Bad Gateway'), token)).toMatchObject({ kind: 'transient', uncertain: true });
-		expect(classifySendError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), token)).toMatchObject({ kind: 'transient', uncertain: true });
+		expect(classifySendError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), token)).toMatchObject({
+			kind: 'transient',
+			uncertain: true,
+		});
 		expect(retryAfterMs(tgError(400, 'x'))).toBeUndefined();
 	});
 
 	it('never lets the token into a reason', () => {
-		const err = Object.assign(new Error(`request to https://api.telegram.org/bot${token}/sendMessage failed`), { code: 'ECONNREFUSED' });
+		const err = Object.assign(new Error(`request to https://api.telegram.org/bot${token}/sendMessage failed`), {
+			code: 'ECONNREFUSED',
+		});
 		const outcome = classifySendError(err, token);
 		expect(outcome).toEqual({ kind: 'transient', reason: 'request to https://api.telegram.org/bot[redacted]/sendMessage failed' });
 		expect(scrub(`x AAE-secret-part-xyz y`, token)).toBe('x [redacted] y');

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Block, Reply } from '../../../src/core/reply.js';
 import { bold, heading, para } from '../../../src/core/reply.js';
-import { escapeHtml, htmlToPlain, renderTelegram, splitHtml, TELEGRAM_TEXT_LIMIT } from '../../../src/platforms/telegram/render-telegram.js';
+import {
+	escapeHtml,
+	htmlToPlain,
+	renderTelegram,
+	splitHtml,
+	TELEGRAM_TEXT_LIMIT,
+} from '../../../src/platforms/telegram/render-telegram.js';
 import { checkTelegramHtml, testCore } from '../../helpers/telegram-stand-in.js';
 
 const visible = (html: string): string => {
@@ -10,7 +16,14 @@ const visible = (html: string): string => {
 	return r.text;
 };
 
-const event = (i: number, title = `Event number ${i}`): Block => ({ kind: 'event', date: `2025-06-${String((i % 28) + 1).padStart(2, '0')}`, title, actors: ['Kremlin', 'Baku'], status: 'confirmed', id: `ev-${i}` });
+const event = (i: number, title = `Event number ${i}`): Block => ({
+	kind: 'event',
+	date: `2025-06-${String((i % 28) + 1).padStart(2, '0')}`,
+	title,
+	actors: ['Kremlin', 'Baku'],
+	status: 'confirmed',
+	id: `ev-${i}`,
+});
 
 /** A small deterministic generator, so a failure can be reproduced. */
 function rng(seed: number): () => number {
@@ -29,7 +42,9 @@ describe('escaping', () => {
 	});
 
 	it('shows hostile dataset text literally and disarms @mentions', () => {
-		const reply: Reply = { blocks: [heading('<b>Breaking</b> & @everyone'), event(1, '<script>x</script> @here & <i>'), para('ping @everyone now')] };
+		const reply: Reply = {
+			blocks: [heading('<b>Breaking</b> & @everyone'), event(1, '<script>x</script> @here & <i>'), para('ping @everyone now')],
+		};
 		const [html] = renderTelegram(reply);
 		const text = visible(html!);
 		expect(text).toContain('<b>Breaking</b> & @\u2060everyone');
@@ -39,7 +54,17 @@ describe('escaping', () => {
 	});
 
 	it('makes links only of http(s) URLs and escapes them', () => {
-		const [html] = renderTelegram({ blocks: [{ kind: 'sources', sources: [{ publisher: 'A&B <News>', url: 'https://example.org/?a=1&b=2', label: 'state <b>media</b>' }, { publisher: 'Evil', url: 'javascript:alert(1)', label: 'independent' }] }] });
+		const [html] = renderTelegram({
+			blocks: [
+				{
+					kind: 'sources',
+					sources: [
+						{ publisher: 'A&B <News>', url: 'https://example.org/?a=1&b=2', label: 'state <b>media</b>' },
+						{ publisher: 'Evil', url: 'javascript:alert(1)', label: 'independent' },
+					],
+				},
+			],
+		});
 		expect(html).toContain('<a href="https://example.org/?a=1&amp;b=2">A&amp;B &lt;News&gt;</a>');
 		expect(html).not.toContain('href="javascript');
 		expect(visible(html!)).toContain('Evil (javascript:alert(1))');
@@ -71,7 +96,9 @@ describe('splitting at 4096', () => {
 
 	it('cuts one huge block safely, closing and reopening its tags', () => {
 		const long = 'Слово <b> & word مرحبا 🇦🇿 '.repeat(600);
-		const reply: Reply = { blocks: [para(bold(long), { text: ' tail ', mark: 'italic' }, { text: 'link', href: 'https://example.org/x' })] };
+		const reply: Reply = {
+			blocks: [para(bold(long), { text: ' tail ', mark: 'italic' }, { text: 'link', href: 'https://example.org/x' })],
+		};
 		const messages = renderTelegram(reply);
 		expect(messages.length).toBeGreaterThan(2);
 		for (const m of messages) {
@@ -88,7 +115,9 @@ describe('splitting at 4096', () => {
 		const pieces = ['word ', 'Привет ', 'سلام ', '🇦🇿', '&', '<', '>', '"', '\n', 'x'];
 		for (let round = 0; round < 200; round++) {
 			const spans = Array.from({ length: 1 + Math.floor(next() * 12) }, () => {
-				const text = Array.from({ length: 1 + Math.floor(next() * 30) }, () => pieces[Math.floor(next() * pieces.length)]!).join('');
+				const text = Array.from({ length: 1 + Math.floor(next() * 30) }, () => pieces[Math.floor(next() * pieces.length)]!).join(
+					'',
+				);
 				const mark = (['bold', 'italic', 'code', 'match', undefined] as const)[Math.floor(next() * 5)];
 				return { text, ...(mark ? { mark } : {}), ...(next() < 0.15 ? { href: 'https://example.org/p?q=1&r=2' } : {}) };
 			});
@@ -103,7 +132,10 @@ describe('splitting at 4096', () => {
 	});
 
 	it('fits a paged reply into one message, saying what did not fit', () => {
-		const reply: Reply = { blocks: [heading('Timeline'), ...Array.from({ length: 200 }, (_, i) => event(i))], paging: { page: 2, pages: 5, prev: '/timeline page:1', next: '/timeline page:3' } };
+		const reply: Reply = {
+			blocks: [heading('Timeline'), ...Array.from({ length: 200 }, (_, i) => event(i))],
+			paging: { page: 2, pages: 5, prev: '/timeline page:1', next: '/timeline page:3' },
+		};
 		const messages = renderTelegram(reply, { singleMessage: true });
 		expect(messages).toHaveLength(1);
 		const text = visible(messages[0]!);
@@ -121,7 +153,16 @@ describe('the demo dataset through every command', () => {
 	it('renders valid Telegram HTML within the limit for every event and the list commands', async () => {
 		const core = await testCore();
 		const ids = [...core.dataset().eachEvent()].map((e) => e.id);
-		const lines = ['/help', '/help timeline', '/timeline', '/timeline limit:25', '/briefing', '/search kremlin', '/actor kremlin', ...ids.map((id) => `/event ${id}`)];
+		const lines = [
+			'/help',
+			'/help timeline',
+			'/timeline',
+			'/timeline limit:25',
+			'/briefing',
+			'/search kremlin',
+			'/actor kremlin',
+			...ids.map((id) => `/event ${id}`),
+		];
 		const requester = { platform: 'telegram', userId: '1', displayName: 't', isChannelAdmin: true, isOwner: true } as const;
 		let count = 0;
 		for (const line of lines) {

@@ -5,8 +5,26 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineCommand, type CommandModule } from '../../../src/core/command.js';
 import { GENERIC_FAILURE } from '../../../src/core/dispatch.js';
 import { para } from '../../../src/core/reply.js';
-import { PAGE_EXPIRED, PAGE_FOREIGN, startTelegram, type TelegramPlatform, type TelegramTuning } from '../../../src/platforms/telegram/telegram-adapter.js';
-import { BOT, captureLogger, checkTelegramHtml, people, places, TelegramStandIn, testConfig, testCore, TOKEN, type Call, type StoredMessage } from '../../helpers/telegram-stand-in.js';
+import {
+	PAGE_EXPIRED,
+	PAGE_FOREIGN,
+	startTelegram,
+	type TelegramPlatform,
+	type TelegramTuning,
+} from '../../../src/platforms/telegram/telegram-adapter.js';
+import {
+	BOT,
+	captureLogger,
+	checkTelegramHtml,
+	people,
+	places,
+	TelegramStandIn,
+	testConfig,
+	testCore,
+	TOKEN,
+	type Call,
+	type StoredMessage,
+} from '../../helpers/telegram-stand-in.js';
 
 const adminNote = defineCommand({
 	data: { name: 'admin_note', description: 'Test: for chat admins', access: 'channel_admin', options: [], examples: ['/admin_note'] },
@@ -20,19 +38,34 @@ const boom = defineCommand({
 });
 const hostile = defineCommand({
 	data: { name: 'hostile', description: 'Test: hostile dataset text', access: 'everyone', options: [], examples: ['/hostile'] },
-	execute: () => ({ blocks: [{ kind: 'heading', text: '<b>not bold</b> & <i' }, para('@everyone look: 1 < 2 && 3 > 2'), { kind: 'event', date: '2025', title: '</code><a href="x">', actors: ['@here'], status: 'disputed', id: 'x&y' }] }),
+	execute: () => ({
+		blocks: [
+			{ kind: 'heading', text: '<b>not bold</b> & <i' },
+			para('@everyone look: 1 < 2 && 3 > 2'),
+			{ kind: 'event', date: '2025', title: '</code><a href="x">', actors: ['@here'], status: 'disputed', id: 'x&y' },
+		],
+	}),
 });
 const extra = [adminNote, boom, hostile] as unknown as CommandModule[];
 
-const FAST: TelegramTuning = { pacing: { perChatIntervalMs: 5, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 } } };
+const FAST: TelegramTuning = {
+	pacing: { perChatIntervalMs: 5, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 } },
+};
 
 let standIn: TelegramStandIn;
 let platform: TelegramPlatform | undefined;
 let logs: ReturnType<typeof captureLogger>;
 
-async function start(options: { tuning?: TelegramTuning; owners?: { platform: 'telegram'; id: string }[] } = {}): Promise<TelegramPlatform> {
+async function start(
+	options: { tuning?: TelegramTuning; owners?: { platform: 'telegram'; id: string }[] } = {},
+): Promise<TelegramPlatform> {
 	logs = captureLogger();
-	platform = await startTelegram({ core: await testCore(extra), config: testConfig(standIn, {}, options.owners ?? []), logger: logs.logger, tuning: { ...FAST, ...options.tuning } });
+	platform = await startTelegram({
+		core: await testCore(extra),
+		config: testConfig(standIn, {}, options.owners ?? []),
+		logger: logs.logger,
+		tuning: { ...FAST, ...options.tuning },
+	});
 	return platform;
 }
 
@@ -43,7 +76,8 @@ const textOf = (call: Call): string => {
 	if (!r.ok) throw new Error(r.error);
 	return r.text;
 };
-const storedOf = (call: Call, chatId: number): StoredMessage => [...standIn.messages.values()].filter((m) => m.chat.id === chatId && m.text === call.params['text']).at(-1)!;
+const storedOf = (call: Call, chatId: number): StoredMessage =>
+	[...standIn.messages.values()].filter((m) => m.chat.id === chatId && m.text === call.params['text']).at(-1)!;
 
 beforeEach(async () => {
 	standIn = await TelegramStandIn.start();
@@ -78,7 +112,10 @@ describe('commands', () => {
 		const update = standIn.message(places.group, people.alice, `/timeline@${BOT.username} limit:2`);
 		const call = await nthSent(places.group.id);
 		expect(textOf(call)).toContain('Timeline');
-		expect(call.params['reply_parameters']).toEqual({ message_id: (update as { message: { message_id: number } }).message.message_id, allow_sending_without_reply: true });
+		expect(call.params['reply_parameters']).toEqual({
+			message_id: (update as { message: { message_id: number } }).message.message_id,
+			allow_sending_without_reply: true,
+		});
 	});
 
 	it('ignores commands for another bot and unknown unaddressed commands in groups', async () => {
@@ -112,7 +149,9 @@ describe('commands', () => {
 		const examples = [...core.registry.values()].filter((m) => !extra.includes(m)).flatMap((m) => m.data.examples);
 		const alice = places.private(people.alice);
 		for (const line of examples) standIn.message(alice, people.alice, line);
-		const calls = await standIn.waitFor(() => standIn.ok('sendMessage', alice.id).length >= examples.length && standIn.ok('sendMessage', alice.id));
+		const calls = await standIn.waitFor(
+			() => standIn.ok('sendMessage', alice.id).length >= examples.length && standIn.ok('sendMessage', alice.id),
+		);
 		expect(standIn.calls.filter((c) => c.error)).toEqual([]);
 		for (const c of calls) expect(textOf(c)).not.toBe(GENERIC_FAILURE);
 		expect(examples.length).toBeGreaterThanOrEqual(6);
@@ -120,9 +159,15 @@ describe('commands', () => {
 
 	it('publishes the command menus from the registry, admin and owner commands only where they apply', async () => {
 		standIn.addChat(places.private(people.bob));
-		await start({ owners: [{ platform: 'telegram', id: String(people.bob.id) }, { platform: 'telegram', id: '999' }] });
+		await start({
+			owners: [
+				{ platform: 'telegram', id: String(people.bob.id) },
+				{ platform: 'telegram', id: '999' },
+			],
+		});
 		const modules = [...(await testCore(extra)).registry.values()];
-		const menu = (access: string[]) => modules.filter((m) => access.includes(m.data.access)).map((m) => ({ command: m.data.name, description: m.data.description }));
+		const menu = (access: string[]) =>
+			modules.filter((m) => access.includes(m.data.access)).map((m) => ({ command: m.data.name, description: m.data.description }));
 		// The menus without a language_code (English, for everyone else); the ru, az and fa ones are checked in test/i18n.
 		expect(Object.fromEntries([...standIn.commands].filter(([k]) => !k.includes('@')))).toEqual({
 			default: menu(['everyone']),
@@ -130,7 +175,11 @@ describe('commands', () => {
 			all_chat_administrators: menu(['everyone', 'channel_admin']),
 			[`chat:${people.bob.id}`]: menu(['everyone', 'channel_admin', 'owner']),
 		});
-		expect([...standIn.commands.keys()].filter((k) => k.startsWith('default@')).sort()).toEqual(['default@az', 'default@fa', 'default@ru']);
+		expect([...standIn.commands.keys()].filter((k) => k.startsWith('default@')).sort()).toEqual([
+			'default@az',
+			'default@fa',
+			'default@ru',
+		]);
 		expect(menu(['everyone', 'channel_admin', 'owner'])).toHaveLength(modules.length);
 		expect(menu(['everyone']).map((c) => c.command)).toContain('timeline');
 		expect(menu(['everyone']).map((c) => c.command)).not.toContain('admin_note');
@@ -216,7 +265,9 @@ describe('admin commands check getChatMember at run time', () => {
 
 	it('refuses a message sent on behalf of another chat (a linked channel)', async () => {
 		await start();
-		standIn.message(places.supergroup, { id: 136817688, is_bot: true, first_name: 'Channel' }, '/admin_note', { sender_chat: places.channel });
+		standIn.message(places.supergroup, { id: 136817688, is_bot: true, first_name: 'Channel' }, '/admin_note', {
+			sender_chat: places.channel,
+		});
 		expect(textOf(await nthSent(places.supergroup.id))).toMatch(/is for admins of this chat only/u);
 	});
 });

@@ -7,9 +7,23 @@ import type { Chat } from 'telegraf/types';
 import type { Reply } from '../../../src/core/reply.js';
 import { heading, para } from '../../../src/core/reply.js';
 import { startTelegram, type TelegramPlatform, type TelegramTuning } from '../../../src/platforms/telegram/telegram-adapter.js';
-import { apiErrors, captureLogger, checkTelegramHtml, people, places, TelegramStandIn, testConfig, testCore, TOKEN } from '../../helpers/telegram-stand-in.js';
+import {
+	apiErrors,
+	captureLogger,
+	checkTelegramHtml,
+	people,
+	places,
+	TelegramStandIn,
+	testConfig,
+	testCore,
+	TOKEN,
+} from '../../helpers/telegram-stand-in.js';
 
-const NO_PACING: TelegramTuning['pacing'] = { perChatIntervalMs: 0, group: { count: 10_000, windowMs: 1000 }, global: { count: 10_000, windowMs: 1000 } };
+const NO_PACING: TelegramTuning['pacing'] = {
+	perChatIntervalMs: 0,
+	group: { count: 10_000, windowMs: 1000 },
+	global: { count: 10_000, windowMs: 1000 },
+};
 
 let standIn: TelegramStandIn;
 let platform: TelegramPlatform | undefined;
@@ -44,7 +58,11 @@ describe('send outcomes', () => {
 	it('reports a delivered reply with its message ids', async () => {
 		const p = await start();
 		const outcome = await p.sender.send(String(alice.id), short);
-		expect(outcome).toEqual({ kind: 'sent', messageIds: [expect.stringMatching(/^\d+$/u)], parts: [{ part: 1, parts: 1, messageIds: [expect.stringMatching(/^\d+$/u)] }] });
+		expect(outcome).toEqual({
+			kind: 'sent',
+			messageIds: [expect.stringMatching(/^\d+$/u)],
+			parts: [{ part: 1, parts: 1, messageIds: [expect.stringMatching(/^\d+$/u)] }],
+		});
 		expect(p.sender.platform).toBe('telegram');
 	});
 
@@ -70,9 +88,15 @@ describe('send outcomes', () => {
 	it('reports 403 blocked and kicked as permanent', async () => {
 		const p = await start();
 		standIn.fail('sendMessage', apiErrors.blocked());
-		expect(await p.sender.send(String(alice.id), short)).toEqual({ kind: 'permanent', reason: '403: Forbidden: bot was blocked by the user' });
+		expect(await p.sender.send(String(alice.id), short)).toEqual({
+			kind: 'permanent',
+			reason: '403: Forbidden: bot was blocked by the user',
+		});
 		standIn.fail('sendMessage', apiErrors.kicked());
-		expect(await p.sender.send(String(places.group.id), short)).toMatchObject({ kind: 'permanent', reason: expect.stringContaining('kicked') });
+		expect(await p.sender.send(String(places.group.id), short)).toMatchObject({
+			kind: 'permanent',
+			reason: expect.stringContaining('kicked'),
+		});
 	});
 
 	it('reports a group upgraded to a supergroup with the new chat id', async () => {
@@ -91,7 +115,9 @@ describe('send outcomes', () => {
 		const html = checkTelegramHtml(String(first!.params['text']));
 		expect(html.ok && html.text).toBe(second!.params['text']);
 		expect(second!.params['text']).toBe('Daily briefing\nNothing new & <quiet>.');
-		expect(logs.records().some((r) => r['msg'] === 'Telegram rejected our HTML; resending as plain text' && r['level'] === 40)).toBe(true);
+		expect(logs.records().some((r) => r['msg'] === 'Telegram rejected our HTML; resending as plain text' && r['level'] === 40)).toBe(
+			true,
+		);
 	});
 
 	it('classifies 5xx as transient and uncertain, a refused connection as transient and safe to retry', async () => {
@@ -116,13 +142,20 @@ describe('send outcomes', () => {
 		const texts = standIn.ok('sendMessage', alice.id).map((c) => String(c.params['text']));
 		expect(texts.join('\n').match(/Line \d+/gu)).toEqual(Array.from({ length: 150 }, (_, i) => `Line ${i}`));
 		standIn.fail('sendMessage', apiErrors.blocked(), { skip: 1 });
-		expect(await p.sender.send(String(alice.id), long)).toEqual({ kind: 'permanent', reason: '403: Forbidden: bot was blocked by the user (after 1 message of the reply went out)' });
+		expect(await p.sender.send(String(alice.id), long)).toEqual({
+			kind: 'permanent',
+			reason: '403: Forbidden: bot was blocked by the user (after 1 message of the reply went out)',
+		});
 	});
 
 	it('uploads images and files as multipart', async () => {
 		const p = await start();
 		const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
-		const reply: Reply = { blocks: [para('Map')], images: [{ name: 'map.png', png, alt: '<map> & @everyone' }], file: { name: 'events.csv', content: new TextEncoder().encode('id,title\n'), mime: 'text/csv' } };
+		const reply: Reply = {
+			blocks: [para('Map')],
+			images: [{ name: 'map.png', png, alt: '<map> & @everyone' }],
+			file: { name: 'events.csv', content: new TextEncoder().encode('id,title\n'), mime: 'text/csv' },
+		};
 		const outcome = await p.sender.send(String(alice.id), reply);
 		expect(outcome.kind === 'sent' && outcome.messageIds).toHaveLength(2);
 		const [photo] = standIn.ok('sendPhoto', alice.id);
@@ -142,14 +175,21 @@ describe('send outcomes', () => {
 		const caption = String(standIn.ok('sendPhoto', alice.id)[0]!.params['caption']);
 		expect(caption.length).toBeLessThanOrEqual(1024);
 		expect(caption).toMatch(/^Line 0: &lt;b&gt;x+&lt;\/b&gt; &amp; more/);
-		const rest = standIn.ok('sendMessage', alice.id).map((c) => String(c.params['text'])).join('\n');
+		const rest = standIn
+			.ok('sendMessage', alice.id)
+			.map((c) => String(c.params['text']))
+			.join('\n');
 		for (let i = 0; i < 60; i++) expect(`${caption}\n${rest}`).toContain(`Line ${i}:`);
 	});
 
 	it('sends the words when Telegram refuses the picture or the file, and logs it; a blocked chat stays permanent', async () => {
 		const p = await start();
 		const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
-		const reply: Reply = { blocks: [para('The words of the answer')], images: [{ name: 'map.png', png, alt: 'map' }], file: { name: 'events.csv', content: new TextEncoder().encode('id\n'), mime: 'text/csv' } };
+		const reply: Reply = {
+			blocks: [para('The words of the answer')],
+			images: [{ name: 'map.png', png, alt: 'map' }],
+			file: { name: 'events.csv', content: new TextEncoder().encode('id\n'), mime: 'text/csv' },
+		};
 		standIn.fail('sendPhoto', { error_code: 400, description: 'Bad Request: IMAGE_PROCESS_FAILED' });
 		standIn.fail('sendDocument', { error_code: 413, description: 'Request Entity Too Large' });
 		const outcome = await p.sender.send(String(alice.id), reply);
@@ -157,7 +197,12 @@ describe('send outcomes', () => {
 		expect(standIn.ok('sendMessage', alice.id).map((c) => String(c.params['text']))).toEqual(['The words of the answer']);
 		// The picture carried the words as its caption: they went out as text instead, said in the log; the file is let go.
 		expect(logs.records().filter((r) => r['msg'] === 'Telegram refused the picture; sending its caption as text')).toHaveLength(1);
-		expect(logs.records().filter((r) => r['msg'] === 'Telegram refused an attachment; the words go out without it').map((r) => r['kind'])).toEqual(['document']);
+		expect(
+			logs
+				.records()
+				.filter((r) => r['msg'] === 'Telegram refused an attachment; the words go out without it')
+				.map((r) => r['kind']),
+		).toEqual(['document']);
 		standIn.fail('sendPhoto', apiErrors.blocked());
 		expect(await p.sender.send(String(alice.id), reply)).toMatchObject({ kind: 'permanent' });
 		expect(standIn.ok('sendMessage', alice.id)).toHaveLength(1);
@@ -166,7 +211,11 @@ describe('send outcomes', () => {
 	it('keeps a paged answer as an editable text message and sends the picture after it', async () => {
 		const p = await start();
 		const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
-		await p.sender.send(String(alice.id), { blocks: [para('Page one')], paging: { page: 1, pages: 2, next: '/timeline page:2' }, images: [{ name: 't.png', png, alt: 'A timeline' }] });
+		await p.sender.send(String(alice.id), {
+			blocks: [para('Page one')],
+			paging: { page: 1, pages: 2, next: '/timeline page:2' },
+			images: [{ name: 't.png', png, alt: 'A timeline' }],
+		});
 		expect(standIn.ok('sendMessage', alice.id)).toHaveLength(1);
 		expect(standIn.ok('sendPhoto', alice.id)[0]!.params['caption']).toBe('A timeline');
 	});
@@ -205,7 +254,10 @@ describe('pacing', () => {
 		await new Promise((r) => setTimeout(r, 350));
 		standIn.calls.length = 0;
 		await Promise.all(chats.map((c) => p.sender.send(String(c.id), short)));
-		const at = standIn.ok('sendMessage').map((c) => c.at).sort((a, b) => a - b);
+		const at = standIn
+			.ok('sendMessage')
+			.map((c) => c.at)
+			.sort((a, b) => a - b);
 		expect(at).toHaveLength(8);
 		// 4 per 300 ms, one every 75 ms rather than a burst of 4: few requests are ever in flight at once.
 		for (const gap of gaps(at)) expect(gap).toBeGreaterThanOrEqual(75 - JITTER);

@@ -5,9 +5,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from 'telegraf/types';
 import { startTelegram, type TelegramPlatform, type TelegramTuning } from '../../../src/platforms/telegram/telegram-adapter.js';
-import { captureLogger, checkTelegramHtml, people, places, TelegramStandIn, testConfig, testCore, type Call, type StoredMessage } from '../../helpers/telegram-stand-in.js';
+import {
+	captureLogger,
+	checkTelegramHtml,
+	people,
+	places,
+	TelegramStandIn,
+	testConfig,
+	testCore,
+	type Call,
+	type StoredMessage,
+} from '../../helpers/telegram-stand-in.js';
 
-const FAST: TelegramTuning = { pacing: { perChatIntervalMs: 5, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 } } };
+const FAST: TelegramTuning = {
+	pacing: { perChatIntervalMs: 5, group: { count: 1000, windowMs: 1000 }, global: { count: 1000, windowMs: 1000 } },
+};
 
 let standIn: TelegramStandIn;
 let platform: TelegramPlatform | undefined;
@@ -30,7 +42,12 @@ const textOf = (call: Call): string => {
 describe('flood bounds', () => {
 	it('answers one member at most the burst, then "slow down" once, and ignores the rest', async () => {
 		const logs = captureLogger();
-		platform = await startTelegram({ core: await testCore(), config: testConfig(standIn), logger: logs.logger, tuning: { ...FAST, flood: { burst: 4, refillMs: 60_000 } } });
+		platform = await startTelegram({
+			core: await testCore(),
+			config: testConfig(standIn),
+			logger: logs.logger,
+			tuning: { ...FAST, flood: { burst: 4, refillMs: 60_000 } },
+		});
 		for (let i = 1; i <= 30; i++) standIn.message(places.supergroup, people.alice, `/timeline limit:${(i % 9) + 1} page:${i}`);
 		await standIn.waitFor(() => standIn.ok('sendMessage', places.supergroup.id)[4]);
 		// Whatever else would come has had time to arrive.
@@ -52,7 +69,11 @@ describe('flood bounds', () => {
 			core: await testCore(),
 			config: testConfig(standIn),
 			logger: logs.logger,
-			tuning: { pacing: { perChatIntervalMs: 5, group: { count: 1, windowMs: 60_000 }, global: { count: 1000, windowMs: 1000 } }, flood: { chatQueue: 5 }, drainMs: 10 },
+			tuning: {
+				pacing: { perChatIntervalMs: 5, group: { count: 1, windowMs: 60_000 }, global: { count: 1000, windowMs: 1000 } },
+				flood: { chatQueue: 5 },
+				drainMs: 10,
+			},
 		});
 		const members: User[] = Array.from({ length: 40 }, (_, i) => ({ id: 5000 + i, is_bot: false, first_name: `M${i}` }));
 		let most = 0;
@@ -61,7 +82,10 @@ describe('flood bounds', () => {
 			await new Promise((r) => setTimeout(r, 5));
 			most = Math.max(most, platform.waitingReplies());
 		}
-		await standIn.waitFor(() => logs.records().filter((r) => r['msg'] === 'Reply dropped: no longer useful or too many waiting').length >= 30 || undefined);
+		await standIn.waitFor(
+			() =>
+				logs.records().filter((r) => r['msg'] === 'Reply dropped: no longer useful or too many waiting').length >= 30 || undefined,
+		);
 		most = Math.max(most, platform.waitingReplies());
 		expect(most).toBeLessThanOrEqual(5);
 		expect(platform.waitingReplies()).toBeLessThanOrEqual(5);
@@ -73,11 +97,18 @@ describe('flood bounds', () => {
 
 	it('bounds page turns by the same rate: one popup says slow down, no edit runs beyond it', async () => {
 		const logs = captureLogger();
-		platform = await startTelegram({ core: await testCore(), config: testConfig(standIn), logger: logs.logger, tuning: { ...FAST, flood: { burst: 3, refillMs: 60_000 } } });
+		platform = await startTelegram({
+			core: await testCore(),
+			config: testConfig(standIn),
+			logger: logs.logger,
+			tuning: { ...FAST, flood: { burst: 3, refillMs: 60_000 } },
+		});
 		const alice = places.private(people.alice);
 		standIn.message(alice, people.alice, '/timeline limit:2');
 		const call = await standIn.waitFor(() => standIn.ok('sendMessage', alice.id)[0]);
-		const page = [...standIn.messages.values()].filter((m) => m.chat.id === alice.id && m.text === call.params['text']).at(-1)! as StoredMessage;
+		const page = [...standIn.messages.values()]
+			.filter((m) => m.chat.id === alice.id && m.text === call.params['text'])
+			.at(-1)! as StoredMessage;
 		const next = page.reply_markup!.inline_keyboard.flat().find((b) => b.text === 'Next ›')!.callback_data!;
 		for (let i = 0; i < 8; i++) standIn.press(alice, people.alice, page.message_id, next);
 		await standIn.waitFor(() => standIn.ok('answerCallbackQuery').length >= 8 || undefined);

@@ -50,7 +50,11 @@ async function instance(shared: boolean): Promise<string> {
 /** What the load balancer does: hands the update to one chosen instance. */
 async function deliver(url: string, update: Update): Promise<void> {
 	expect(new URL(url).hostname).toBe('127.0.0.1');
-	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) });
+	const res = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+		body: JSON.stringify(update),
+	});
 	await res.arrayBuffer();
 	expect(res.status).toBe(200);
 }

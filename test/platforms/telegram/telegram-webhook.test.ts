@@ -20,7 +20,10 @@ async function freePort(): Promise<number> {
 	return port;
 }
 
-async function start(secret: string | undefined, updates?: UpdateDeduplicator): Promise<{ url: string; logs: ReturnType<typeof captureLogger> }> {
+async function start(
+	secret: string | undefined,
+	updates?: UpdateDeduplicator,
+): Promise<{ url: string; logs: ReturnType<typeof captureLogger> }> {
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}/telegram/hook`;
 	const logs = captureLogger();
@@ -52,7 +55,12 @@ describe('webhook mode', () => {
 		expect(platform!.webhookPort).toBe(Number(new URL(url).port));
 		expect(platform!.webhookAddress).toBe('127.0.0.1');
 		expect(standIn.webhook).toEqual({ url, secret: 's3cret_token-1' });
-		expect(standIn.calls.find((c) => c.method === 'setWebhook')!.params['allowed_updates']).toEqual(['message', 'channel_post', 'callback_query', 'my_chat_member']);
+		expect(standIn.calls.find((c) => c.method === 'setWebhook')!.params['allowed_updates']).toEqual([
+			'message',
+			'channel_post',
+			'callback_query',
+			'my_chat_member',
+		]);
 		const update = standIn.message(alice, people.alice, '/help');
 		expect(await standIn.deliverWebhook(update)).toBe(200);
 		await standIn.waitFor(() => standIn.ok('sendMessage', alice.id)[0]);
@@ -109,7 +117,11 @@ describe('webhook mode', () => {
 	it('makes up a strong secret when none is configured', async () => {
 		const { url } = await start(undefined);
 		expect(standIn.webhook?.secret).toMatch(/^[A-Za-z0-9_-]{40,256}$/u);
-		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(standIn.message(alice, people.alice, '/help')) });
+		const res = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(standIn.message(alice, people.alice, '/help')),
+		});
 		expect(res.status).toBe(401);
 		expect((await fetch(url.replace('/hook', '/other'), { method: 'POST', body: '{}' })).status).toBe(404);
 	});

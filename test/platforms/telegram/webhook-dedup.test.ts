@@ -35,12 +35,20 @@ async function instance(deduplicator: UpdateDeduplicator | undefined, handled: n
 }
 
 async function post(server: WebhookServer, update: Update): Promise<number> {
-	const res = await fetch(`http://127.0.0.1:${server.port}/hook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update) });
+	const res = await fetch(`http://127.0.0.1:${server.port}/hook`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+		body: JSON.stringify(update),
+	});
 	await res.arrayBuffer();
 	return res.status;
 }
 
-const update = (id: number): Update => ({ update_id: id, message: { message_id: id, date: 1751346000, chat: { id: -100, type: 'supergroup', title: 'g' }, text: '/help' } }) as unknown as Update;
+const update = (id: number): Update =>
+	({
+		update_id: id,
+		message: { message_id: id, date: 1751346000, chat: { id: -100, type: 'supergroup', title: 'g' }, text: '/help' },
+	}) as unknown as Update;
 
 /** Closes the servers, which waits until every answered update has been checked and handed on. */
 async function settle(): Promise<void> {
@@ -86,7 +94,9 @@ describe('the webhook server’s deduplicator', () => {
 		expect(await post(a, update(9))).toBe(200);
 		await settle();
 		expect(handled).toEqual([9]);
-		expect(logs.records().filter((r) => r['msg'] === 'Could not check the update id in the store; handling the update')).toHaveLength(1);
+		expect(logs.records().filter((r) => r['msg'] === 'Could not check the update id in the store; handling the update')).toHaveLength(
+			1,
+		);
 	});
 
 	it('asks the store once per update, with the platform and the id as text', async () => {

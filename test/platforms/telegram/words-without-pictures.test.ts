@@ -6,9 +6,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineCommand, type CommandModule } from '../../../src/core/command.js';
 import { heading, para, type Reply } from '../../../src/core/reply.js';
 import { startTelegram, type TelegramPlatform, type TelegramTuning } from '../../../src/platforms/telegram/telegram-adapter.js';
-import { captureLogger, checkTelegramHtml, people, places, TelegramStandIn, testConfig, testCore, type ApiError } from '../../helpers/telegram-stand-in.js';
+import {
+	captureLogger,
+	checkTelegramHtml,
+	people,
+	places,
+	TelegramStandIn,
+	testConfig,
+	testCore,
+	type ApiError,
+} from '../../helpers/telegram-stand-in.js';
 
-const FAST: TelegramTuning['pacing'] = { perChatIntervalMs: 0, group: { count: 10_000, windowMs: 1000 }, global: { count: 10_000, windowMs: 1000 } };
+const FAST: TelegramTuning['pacing'] = {
+	perChatIntervalMs: 0,
+	group: { count: 10_000, windowMs: 1000 },
+	global: { count: 10_000, windowMs: 1000 },
+};
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 const answer: Reply = {
 	blocks: [heading('The Kremlin'), para('Says the arrests in Yekaterinburg were routine & lawful.')],
@@ -16,7 +29,10 @@ const answer: Reply = {
 };
 
 const refusals: [string, ApiError][] = [
-	['a group that forbids media for members', { error_code: 400, description: 'Bad Request: not enough rights to send photos to the chat' }],
+	[
+		'a group that forbids media for members',
+		{ error_code: 400, description: 'Bad Request: not enough rights to send photos to the chat' },
+	],
 	['a file too large', { error_code: 413, description: 'Request Entity Too Large' }],
 	['a 5xx', { error_code: 500, description: 'Internal Server Error' }],
 	['a Bot API server without sendPhoto', { error_code: 404, description: 'Not Found: method not found' }],
@@ -42,7 +58,12 @@ const pictured = defineCommand({
 
 async function start(extra: CommandModule[] = []): Promise<TelegramPlatform> {
 	logs = captureLogger();
-	platform = await startTelegram({ core: await testCore(extra), config: testConfig(standIn), logger: logs.logger, tuning: { pacing: FAST } });
+	platform = await startTelegram({
+		core: await testCore(extra),
+		config: testConfig(standIn),
+		logger: logs.logger,
+		tuning: { pacing: FAST },
+	});
 	return platform;
 }
 
@@ -77,7 +98,11 @@ describe('the words never wait on a picture (Telegram)', () => {
 	it('a chat that refuses everything is still a permanent failure, not a silent success', async () => {
 		const p = await start();
 		const chat = places.supergroup;
-		standIn.fail('sendPhoto', { error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' }, { chatId: chat.id });
+		standIn.fail(
+			'sendPhoto',
+			{ error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' },
+			{ chatId: chat.id },
+		);
 		expect(await p.sender.send(String(chat.id), answer)).toMatchObject({ kind: 'permanent' });
 		expect(standIn.ok('sendMessage', chat.id)).toHaveLength(0);
 	});
@@ -90,6 +115,8 @@ describe('the words never wait on a picture (Telegram)', () => {
 		const message = await standIn.waitFor(() => standIn.ok('sendMessage', chat.id)[0]);
 		expect(standIn.calls.filter((c) => c.method === 'sendPhoto' && c.error)).toHaveLength(1);
 		expect(text(message.params['text'])).toMatch(/routine & lawful/u);
-		expect(message.params['reply_parameters']).toMatchObject({ message_id: (command as { message?: { message_id: number } }).message!.message_id });
+		expect(message.params['reply_parameters']).toMatchObject({
+			message_id: (command as { message?: { message_id: number } }).message!.message_id,
+		});
 	});
 });

@@ -7,8 +7,19 @@ import { instantFromLocal } from '../../../src/scheduler/zoned-time.js';
 import { sub } from './fixtures.js';
 
 const zones = ['America/New_York', 'Europe/London', 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Baku', 'Pacific/Kiritimati'];
-const subs = zones.flatMap((timezone, i) => ['00:00', '01:30', '02:30', '09:00', '23:45'].map((time, j) => sub({ id: i * 10 + j + 1, timezone, time })));
-const instants = ['2025-03-09T07:00:00Z', '2025-03-30T01:00:00Z', '2025-10-26T00:30:00Z', '2025-11-02T05:30:00Z', '2025-10-04T15:30:00Z', '2025-07-01T05:00:00Z', '2025-07-01T10:00:00Z', '2025-12-31T23:50:00Z'];
+const subs = zones.flatMap((timezone, i) =>
+	['00:00', '01:30', '02:30', '09:00', '23:45'].map((time, j) => sub({ id: i * 10 + j + 1, timezone, time })),
+);
+const instants = [
+	'2025-03-09T07:00:00Z',
+	'2025-03-30T01:00:00Z',
+	'2025-10-26T00:30:00Z',
+	'2025-11-02T05:30:00Z',
+	'2025-10-04T15:30:00Z',
+	'2025-07-01T05:00:00Z',
+	'2025-07-01T10:00:00Z',
+	'2025-12-31T23:50:00Z',
+];
 const due = instants.map((iso) => {
 	const r = dueOccurrences(subs, new Date(iso), 120);
 	return {
@@ -18,4 +29,11 @@ const due = instants.map((iso) => {
 	};
 });
 const resolved = zones.map((z) => instantFromLocal(z, { year: 2025, month: 3, day: 30 }, 2, 30).instant.toISOString());
-process.stdout.write(JSON.stringify({ hostTz: Intl.DateTimeFormat().resolvedOptions().timeZone, hostOffset: new Date('2025-07-01T00:00:00Z').getTimezoneOffset(), due, resolved }));
+process.stdout.write(
+	JSON.stringify({
+		hostTz: Intl.DateTimeFormat().resolvedOptions().timeZone,
+		hostOffset: new Date('2025-07-01T00:00:00Z').getTimezoneOffset(),
+		due,
+		resolved,
+	}),
+);

@@ -51,7 +51,11 @@ export function makeDataset(version = 'v1', timezone = 'Asia/Baku'): DatasetSnap
 		{ title: 'Test story', summary: 'A story for tests.', timezone, status: 'developing', languages: ['en'] },
 		[actor('kremlin', 'The Kremlin'), actor('aliyev', 'Ilham Aliyev')],
 		[],
-		[event('e1', '2025-06-27', ['kremlin'], ['media']), event('e2', '2025-06-30', ['aliyev'], ['courts']), event('e3', '2025-07-01', ['kremlin', 'aliyev'], ['media'])],
+		[
+			event('e1', '2025-06-27', ['kremlin'], ['media']),
+			event('e2', '2025-06-30', ['aliyev'], ['courts']),
+			event('e3', '2025-07-01', ['kremlin', 'aliyev'], ['media']),
+		],
 		[],
 		version,
 		'2025-06-01T00:00:00.000Z',
@@ -100,12 +104,27 @@ export function seedSubscriptions(db: SqliteDatabase, rows: readonly SeedRow[], 
 		 VALUES (?, ?, ?, ?, ?, ?, ?, 'active', 'test', @since, @since, @since)`,
 	);
 	db.transaction(() => {
-		rows.forEach((r, i) => insert.run(r.platform ?? 'telegram', r.channelId ?? `chat-${i + 1}`, r.time ?? '09:00', r.timezone ?? 'Asia/Baku', r.actorId ?? null, r.tag ?? null, r.quiet ? 1 : 0, { since }));
+		rows.forEach((r, i) =>
+			insert.run(
+				r.platform ?? 'telegram',
+				r.channelId ?? `chat-${i + 1}`,
+				r.time ?? '09:00',
+				r.timezone ?? 'Asia/Baku',
+				r.actorId ?? null,
+				r.tag ?? null,
+				r.quiet ? 1 : 0,
+				{ since },
+			),
+		);
 	})();
 }
 
 /** Like {@link seedSubscriptions}, into PostgreSQL: one INSERT for all rows. */
-export async function seedPostgresSubscriptions(stores: PostgresStores, rows: readonly SeedRow[], since = '2025-07-01T00:00:00.000Z'): Promise<void> {
+export async function seedPostgresSubscriptions(
+	stores: PostgresStores,
+	rows: readonly SeedRow[],
+	since = '2025-07-01T00:00:00.000Z',
+): Promise<void> {
 	await stores.pool.query(
 		`INSERT INTO subscriptions (platform, channel_id, time, timezone, actor_id, tag, quiet, status, created_by, created_at, updated_at, effective_from)
 		 SELECT p, c, t, z, a, g, q, 'active', 'test', $8, $8, $8 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[]) AS r(p, c, t, z, a, g, q)`,
@@ -134,7 +153,10 @@ export class FakeSender implements PlatformSender {
 	readonly sends: { channelId: string; reply: Reply }[] = [];
 	constructor(
 		readonly platform: Platform = 'telegram',
-		private readonly outcome: (channelId: string, n: number) => SendOutcome | Promise<SendOutcome> = () => ({ kind: 'sent', messageIds: ['m'] }),
+		private readonly outcome: (channelId: string, n: number) => SendOutcome | Promise<SendOutcome> = () => ({
+			kind: 'sent',
+			messageIds: ['m'],
+		}),
 		/** Appends each channel id to this file, for counting across processes. */
 		private readonly logFile?: string,
 	) {}

@@ -38,7 +38,13 @@ const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 const stores: Stores = args.databaseUrl ? await openPostgresStores(args.databaseUrl) : openSqliteStores(args.db!);
 const logger = silentLogger();
 const telegram = new Telegram(TOKEN, { apiRoot: args.apiRoot });
-const sender = new TelegramSender(telegram, new Pacer(DEFAULT_PACING, retryAfterMs), new PageKeyStore({ ttlMs: 60_000, maxEntries: 100 }), logger, TOKEN);
+const sender = new TelegramSender(
+	telegram,
+	new Pacer(DEFAULT_PACING, retryAfterMs),
+	new PageKeyStore({ ttlMs: 60_000, maxEntries: 100 }),
+	logger,
+	TOKEN,
+);
 const dataset = makeDataset();
 const runner = createTickRunner({
 	store: stores.subscriptions,
@@ -48,7 +54,12 @@ const runner = createTickRunner({
 	logger,
 	catchupMinutes: 120,
 	concurrency: args.concurrency ?? 25,
-	compose: () => ({ reply: { blocks: [heading('Daily briefing'), para(`${PART_A} `.repeat(600)), para(`${PART_B} `.repeat(600))] }, newEvents: [], newCount: 0, updatedEvents: [] }),
+	compose: () => ({
+		reply: { blocks: [heading('Daily briefing'), para(`${PART_A} `.repeat(600)), para(`${PART_B} `.repeat(600))] },
+		newEvents: [],
+		newCount: 0,
+		updatedEvents: [],
+	}),
 });
 const reports = [];
 for (let i = 0; i < (args.ticks ?? 1); i++) {

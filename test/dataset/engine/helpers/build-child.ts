@@ -8,5 +8,7 @@ import { buildDataset } from '../../../../src/dataset/engine/build.js';
 
 const [dir, cacheDir] = process.argv.slice(2) as [string, string];
 const r = await buildDataset(dir, { cacheDir });
-process.stdout.write(`${JSON.stringify(r.ok ? { ok: true, built: r.built, version: r.version, file: r.file } : { ok: false, errors: r.errors })}\n`);
+process.stdout.write(
+	`${JSON.stringify(r.ok ? { ok: true, built: r.built, version: r.version, file: r.file } : { ok: false, errors: r.errors })}\n`,
+);
 if (r.ok) r.release();
