@@ -37,22 +37,17 @@ function eventItem(b: Extract<Block, { kind: 'event' }>, i18n: Translator, href:
 		? html` <span class="actors">— ${b.actors.map((a, i) => html`${i ? i18n.t('list.separator') : ''}<bdi>${a}</bdi>`)}</span>`
 		: '';
 	const marker = STATUS_MARK[b.status].trim();
-	return html`<li class="event status-${b.status}">
-		<span class="date">${b.date}</span> <a href="${href(eventPath(b.id))}"><bdi>${title}</bdi></a
-		>${actors}${marker ? html` <span class="marker" title="${i18n.t(`status.${b.status}`)}">${marker}</span>` : ''}
-	</li>`;
+	return html`<li class="event status-${b.status}"><span class="date">${b.date}</span> <a href="${href(eventPath(b.id))}"><bdi>${title}</bdi></a>${actors}${
+		marker ? html` <span class="marker" title="${i18n.t(`status.${b.status}`)}">${marker}</span>` : ''
+	}</li>`;
 }
 
 function claimItem(b: Extract<Block, { kind: 'claim' }>, i18n: Translator): Html {
 	const quote = b.quote ? html` <q lang="${b.quote.lang}" dir="auto">${b.quote.text}</q>` : '';
 	const src = b.source
-		? html` <span class="source"
-				>— ${external(b.source.publisher, b.source.url)} <span class="outlet-label">(${b.source.label})</span></span
-			>`
+		? html` <span class="source">— ${external(b.source.publisher, b.source.url)} <span class="outlet-label">(${b.source.label})</span></span>`
 		: '';
-	return html`<li class="claim stance-${b.stance}">
-		<strong>${claimLead(b.by, b.stance, i18n)}</strong>: <span dir="auto">${spans(b.spans)}</span>${quote}${src}
-	</li>`;
+	return html`<li class="claim stance-${b.stance}"><strong>${claimLead(b.by, b.stance, i18n)}</strong>: <span dir="auto">${spans(b.spans)}</span>${quote}${src}</li>`;
 }
 
 function single(b: Block, level: number): Html {
@@ -62,27 +57,14 @@ function single(b: Block, level: number): Html {
 		case 'paragraph':
 			return html`<p>${spans(b.spans)}</p>`;
 		case 'fields':
-			return html`<dl class="fields">
-				${b.fields.map(
-					(f) =>
-						html`<div>
-							<dt>${f.name}</dt>
-							<dd><bdi>${f.value}</bdi></dd>
-						</div>`,
-				)}
-			</dl>`;
+			return html`<dl class="fields">${b.fields.map((f) => html`<div><dt>${f.name}</dt><dd><bdi>${f.value}</bdi></dd></div>`)}</dl>`;
 		case 'sources':
-			return html`<ul class="sources">
-				${b.sources.map(
-					(s) =>
-						html`<li>
-							${external(s.publisher, s.url)}
-							<span class="outlet-label">— ${s.label}</span>${s.title ? html`: <bdi>${s.title}</bdi>` : ''}
-						</li>`,
-				)}
-			</ul>`;
+			return html`<ul class="sources">${b.sources.map(
+				(s) =>
+					html`<li>${external(s.publisher, s.url)} <span class="outlet-label">— ${s.label}</span>${s.title ? html`: <bdi>${s.title}</bdi>` : ''}</li>`,
+			)}</ul>`;
 		case 'divider':
-			return html`<hr />`;
+			return html`<hr>`;
 		default:
 			return html``;
 	}
@@ -102,11 +84,7 @@ export function renderBlocks(reply: Reply, i18n: Translator, href: SiteHref): Ht
 			const items: Html[] = [];
 			for (; i < blocks.length && blocks[i]!.kind === 'event'; i++)
 				items.push(eventItem(blocks[i] as Extract<Block, { kind: 'event' }>, i18n, href));
-			out.push(
-				html`<ol class="events">
-					${items}
-				</ol>`,
-			);
+			out.push(html`<ol class="events">${items}</ol>`);
 			continue;
 		}
 		if (b.kind === 'claim') {
@@ -115,14 +93,7 @@ export function renderBlocks(reply: Reply, i18n: Translator, href: SiteHref): Ht
 			for (; i < blocks.length && blocks[i]!.kind === 'claim' && (blocks[i] as Extract<Block, { kind: 'claim' }>).by === by; i++) {
 				items.push(claimItem(blocks[i] as Extract<Block, { kind: 'claim' }>, i18n));
 			}
-			out.push(
-				html`<section class="claimant">
-					<h3>${i18n.t('web.claims.by', { by })}</h3>
-					<ul class="claims">
-						${items}
-					</ul>
-				</section>`,
-			);
+			out.push(html`<section class="claimant"><h3>${i18n.t('web.claims.by', { by })}</h3><ul class="claims">${items}</ul></section>`);
 			continue;
 		}
 		if (b.kind === 'heading') headings++;
@@ -138,10 +109,7 @@ export function renderFigures(images: readonly ImageAttachment[] | undefined): H
 		.filter((img) => img.svg)
 		.map(
 			(img) =>
-				html`<figure class="picture">
-					<div role="img" aria-label="${img.alt}">${trusted(stripSvgProlog(img.svg!))}</div>
-					<figcaption class="alt">${img.alt}</figcaption>
-				</figure>`,
+				html`<figure class="picture"><div role="img" aria-label="${img.alt}">${trusted(stripSvgProlog(img.svg!))}</div><figcaption class="alt">${img.alt}</figcaption></figure>`,
 		)}`;
 }
 

@@ -192,9 +192,7 @@ export function createSite(options: SiteOptions): Hono {
 						? 404
 						: 400
 					: 500;
-		const body = html`${status === 200 ? '' : html`<h1>${r.i18n.t('web.error.title')}</h1>`}
-			<div class="${status === 200 ? 'answer' : 'answer error'}">${renderBlocks(result.reply, r.i18n, r.href)}</div>
-			${renderFigures(result.reply.images)}${extra && status === 200 ? extra(result) : ''}`;
+		const body = html`${status === 200 ? '' : html`<h1>${r.i18n.t('web.error.title')}</h1>`}<div class="${status === 200 ? 'answer' : 'answer error'}">${renderBlocks(result.reply, r.i18n, r.href)}</div>${renderFigures(result.reply.images)}${extra && status === 200 ? extra(result) : ''}`;
 		return {
 			status,
 			type: HTML,
@@ -304,8 +302,7 @@ export function createSite(options: SiteOptions): Hono {
 						title: r.i18n.t('web.nav.search'),
 						storyTitle: r.i18n.content(r.dataset.story.title, r.dataset.story.titles),
 						stylesheet: STYLESHEET,
-						body: html`<h1>${r.i18n.t('web.nav.search')}</h1>
-							<p>${r.i18n.t('web.search.empty')}</p>`,
+						body: html`<h1>${r.i18n.t('web.nav.search')}</h1><p>${r.i18n.t('web.search.empty')}</p>`,
 						here: { path: r.url.pathname, params: r.params },
 						href: r.href,
 					}).value,
@@ -504,15 +501,11 @@ function pager(result: HandleResult, r: { params: URLSearchParams; href: (path: 
 	};
 	// A capped count is a lower bound: "page 3 of 10+", and there may be a page after the last counted.
 	const where = r.i18n.t(paging.capped ? 'web.page.capped' : 'web.page', { page: paging.page, pages: paging.pages });
-	return html`<nav class="pages" aria-label="${where}">
-		<ul>
-			<li>${paging.page > 1 ? html`<a rel="prev" href="${link(paging.page - 1)}">${r.i18n.t('web.page.previous')}</a>` : ''}</li>
-			<li>${where}</li>
-			<li>
-				${paging.page < paging.pages || paging.capped ? html`<a rel="next" href="${link(paging.page + 1)}">${r.i18n.t('web.page.next')}</a>` : ''}
-			</li>
-		</ul>
-	</nav>`;
+	return html`<nav class="pages" aria-label="${where}"><ul>
+<li>${paging.page > 1 ? html`<a rel="prev" href="${link(paging.page - 1)}">${r.i18n.t('web.page.previous')}</a>` : ''}</li>
+<li>${where}</li>
+<li>${paging.page < paging.pages || paging.capped ? html`<a rel="next" href="${link(paging.page + 1)}">${r.i18n.t('web.page.next')}</a>` : ''}</li>
+</ul></nav>`;
 }
 
 /** An event's history on this site: when it first appeared and when its current version did. */
@@ -525,13 +518,10 @@ function historySection(i18n: Translator, times: FeedEntryTimes | undefined, id:
 		const day = parsePartialDate(iso.slice(0, 10));
 		return `${day.ok ? i18n.date(day.value) : iso.slice(0, 10)} ${localDigits(i18n.locale, iso.slice(11, 16))} UTC`;
 	};
-	return html`<h2>${i18n.t('web.history')}</h2>
-		<ul class="history">
-			<li>${i18n.t('web.history.introduced', { time: when(introduced) })}</li>
-			<li>
-				${current && current !== introduced ? i18n.t('web.history.changed', { time: when(current) }) : i18n.t('web.history.unchanged')}
-			</li>
-		</ul>`;
+	return html`<h2>${i18n.t('web.history')}</h2><ul class="history">
+<li>${i18n.t('web.history.introduced', { time: when(introduced) })}</li>
+<li>${current && current !== introduced ? i18n.t('web.history.changed', { time: when(current) }) : i18n.t('web.history.unchanged')}</li>
+</ul>`;
 }
 
 function errorPage(i18n: Translator, text: string, hint: string | undefined, dataset: DatasetSnapshot, url: URL): string {
@@ -541,11 +531,7 @@ function errorPage(i18n: Translator, text: string, hint: string | undefined, dat
 		title: i18n.t('web.error.title'),
 		storyTitle: i18n.content(dataset.story.title, dataset.story.titles),
 		stylesheet: STYLESHEET,
-		body: html`<h1>${i18n.t('web.error.title')}</h1>
-			<div class="error">
-				<p><strong>${text}</strong></p>
-				${hint ? html`<p>${hint}</p>` : ''}
-			</div>`,
+		body: html`<h1>${i18n.t('web.error.title')}</h1><div class="error"><p><strong>${text}</strong></p>${hint ? html`<p>${hint}</p>` : ''}</div>`,
 		here: { path: url.pathname, params: new URLSearchParams() },
 		href,
 	}).value;
