@@ -260,7 +260,11 @@ describe('pacing', () => {
 			.sort((a, b) => a - b);
 		expect(at).toHaveLength(8);
 		// 4 per 300 ms, one every 75 ms rather than a burst of 4: few requests are ever in flight at once.
-		for (const gap of gaps(at)) expect(gap).toBeGreaterThanOrEqual(75 - JITTER);
-		expect(at[4]! - at[0]!).toBeGreaterThanOrEqual(300 - JITTER);
+		// Each call keeps to its slot in the even schedule (none starts early); a call the busy loop
+		// started late may be followed closer by the next, which catches the schedule up, so the
+		// promise is per slot, not per gap.
+		for (let i = 1; i < at.length; i++) expect(at[i]! - at[0]!).toBeGreaterThanOrEqual(i * 75 - JITTER);
+		// Never more than the budget in any window.
+		for (let i = 0; i + 4 < at.length; i++) expect(at[i + 4]! - at[i]!).toBeGreaterThanOrEqual(300 - JITTER);
 	});
 });
