@@ -33,26 +33,17 @@ function external(text: string, url: string): Html {
 
 function eventItem(b: Extract<Block, { kind: 'event' }>, i18n: Translator, href: SiteHref): Html {
 	const title = b.titleSpans ? spans(b.titleSpans) : html`${b.title}`;
-	const actors = b.actors.length
-		? html` <span class="actors">— ${b.actors.map((a, i) => html`${i ? i18n.t('list.separator') : ''}<bdi>${a}</bdi>`)}</span>`
-		: '';
+	const actors = b.actors.length ? html` <span class="actors">— ${b.actors.map((a, i) => html`${i ? i18n.t('list.separator') : ''}<bdi>${a}</bdi>`)}</span>` : '';
 	const marker = STATUS_MARK[b.status].trim();
-	return html`<li class="event status-${b.status}">
-		<span class="date">${b.date}</span> <a href="${href(eventPath(b.id))}"><bdi>${title}</bdi></a
-		>${actors}${marker ? html` <span class="marker" title="${i18n.t(`status.${b.status}`)}">${marker}</span>` : ''}
-	</li>`;
+	return html`<li class="event status-${b.status}"><span class="date">${b.date}</span> <a href="${href(eventPath(b.id))}"><bdi>${title}</bdi></a>${actors}${
+		marker ? html` <span class="marker" title="${i18n.t(`status.${b.status}`)}">${marker}</span>` : ''
+	}</li>`;
 }
 
 function claimItem(b: Extract<Block, { kind: 'claim' }>, i18n: Translator): Html {
 	const quote = b.quote ? html` <q lang="${b.quote.lang}" dir="auto">${b.quote.text}</q>` : '';
-	const src = b.source
-		? html` <span class="source"
-				>— ${external(b.source.publisher, b.source.url)} <span class="outlet-label">(${b.source.label})</span></span
-			>`
-		: '';
-	return html`<li class="claim stance-${b.stance}">
-		<strong>${claimLead(b.by, b.stance, i18n)}</strong>: <span dir="auto">${spans(b.spans)}</span>${quote}${src}
-	</li>`;
+	const src = b.source ? html` <span class="source">— ${external(b.source.publisher, b.source.url)} <span class="outlet-label">(${b.source.label})</span></span>` : '';
+	return html`<li class="claim stance-${b.stance}"><strong>${claimLead(b.by, b.stance, i18n)}</strong>: <span dir="auto">${spans(b.spans)}</span>${quote}${src}</li>`;
 }
 
 function single(b: Block, level: number): Html {
@@ -62,27 +53,13 @@ function single(b: Block, level: number): Html {
 		case 'paragraph':
 			return html`<p>${spans(b.spans)}</p>`;
 		case 'fields':
-			return html`<dl class="fields">
-				${b.fields.map(
-					(f) =>
-						html`<div>
-							<dt>${f.name}</dt>
-							<dd><bdi>${f.value}</bdi></dd>
-						</div>`,
-				)}
-			</dl>`;
+			return html`<dl class="fields">${b.fields.map((f) => html`<div><dt>${f.name}</dt><dd><bdi>${f.value}</bdi></dd></div>`)}</dl>`;
 		case 'sources':
-			return html`<ul class="sources">
-				${b.sources.map(
-					(s) =>
-						html`<li>
-							${external(s.publisher, s.url)}
-							<span class="outlet-label">— ${s.label}</span>${s.title ? html`: <bdi>${s.title}</bdi>` : ''}
-						</li>`,
-				)}
-			</ul>`;
+			return html`<ul class="sources">${b.sources.map(
+				(s) => html`<li>${external(s.publisher, s.url)} <span class="outlet-label">— ${s.label}</span>${s.title ? html`: <bdi>${s.title}</bdi>` : ''}</li>`,
+			)}</ul>`;
 		case 'divider':
-			return html`<hr />`;
+			return html`<hr>`;
 		default:
 			return html``;
 	}
@@ -96,17 +73,12 @@ export function renderBlocks(reply: Reply, i18n: Translator, href: SiteHref): Ht
 	const out: Html[] = [];
 	const blocks = reply.blocks;
 	let headings = 0;
-	for (let i = 0; i < blocks.length;) {
+	for (let i = 0; i < blocks.length; ) {
 		const b = blocks[i]!;
 		if (b.kind === 'event') {
 			const items: Html[] = [];
-			for (; i < blocks.length && blocks[i]!.kind === 'event'; i++)
-				items.push(eventItem(blocks[i] as Extract<Block, { kind: 'event' }>, i18n, href));
-			out.push(
-				html`<ol class="events">
-					${items}
-				</ol>`,
-			);
+			for (; i < blocks.length && blocks[i]!.kind === 'event'; i++) items.push(eventItem(blocks[i] as Extract<Block, { kind: 'event' }>, i18n, href));
+			out.push(html`<ol class="events">${items}</ol>`);
 			continue;
 		}
 		if (b.kind === 'claim') {
@@ -115,14 +87,7 @@ export function renderBlocks(reply: Reply, i18n: Translator, href: SiteHref): Ht
 			for (; i < blocks.length && blocks[i]!.kind === 'claim' && (blocks[i] as Extract<Block, { kind: 'claim' }>).by === by; i++) {
 				items.push(claimItem(blocks[i] as Extract<Block, { kind: 'claim' }>, i18n));
 			}
-			out.push(
-				html`<section class="claimant">
-					<h3>${i18n.t('web.claims.by', { by })}</h3>
-					<ul class="claims">
-						${items}
-					</ul>
-				</section>`,
-			);
+			out.push(html`<section class="claimant"><h3>${i18n.t('web.claims.by', { by })}</h3><ul class="claims">${items}</ul></section>`);
 			continue;
 		}
 		if (b.kind === 'heading') headings++;
@@ -136,13 +101,7 @@ export function renderBlocks(reply: Reply, i18n: Translator, href: SiteHref): Ht
 export function renderFigures(images: readonly ImageAttachment[] | undefined): Html {
 	return html`${(images ?? [])
 		.filter((img) => img.svg)
-		.map(
-			(img) =>
-				html`<figure class="picture">
-					<div role="img" aria-label="${img.alt}">${trusted(stripSvgProlog(img.svg!))}</div>
-					<figcaption class="alt">${img.alt}</figcaption>
-				</figure>`,
-		)}`;
+		.map((img) => html`<figure class="picture"><div role="img" aria-label="${img.alt}">${trusted(stripSvgProlog(img.svg!))}</div><figcaption class="alt">${img.alt}</figcaption></figure>`)}`;
 }
 
 /** Inline SVG in HTML takes no XML declaration. */
