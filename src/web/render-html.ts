@@ -33,7 +33,9 @@ function external(text: string, url: string): Html {
 
 function eventItem(b: Extract<Block, { kind: 'event' }>, i18n: Translator, href: SiteHref): Html {
 	const title = b.titleSpans ? spans(b.titleSpans) : html`${b.title}`;
-	const actors = b.actors.length ? html` <span class="actors">— ${b.actors.map((a, i) => html`${i ? i18n.t('list.separator') : ''}<bdi>${a}</bdi>`)}</span>` : '';
+	const actors = b.actors.length
+		? html` <span class="actors">— ${b.actors.map((a, i) => html`${i ? i18n.t('list.separator') : ''}<bdi>${a}</bdi>`)}</span>`
+		: '';
 	const marker = STATUS_MARK[b.status].trim();
 	return html`<li class="event status-${b.status}"><span class="date">${b.date}</span> <a href="${href(eventPath(b.id))}"><bdi>${title}</bdi></a>${actors}${
 		marker ? html` <span class="marker" title="${i18n.t(`status.${b.status}`)}">${marker}</span>` : ''
@@ -42,7 +44,9 @@ function eventItem(b: Extract<Block, { kind: 'event' }>, i18n: Translator, href:
 
 function claimItem(b: Extract<Block, { kind: 'claim' }>, i18n: Translator): Html {
 	const quote = b.quote ? html` <q lang="${b.quote.lang}" dir="auto">${b.quote.text}</q>` : '';
-	const src = b.source ? html` <span class="source">— ${external(b.source.publisher, b.source.url)} <span class="outlet-label">(${b.source.label})</span></span>` : '';
+	const src = b.source
+		? html` <span class="source">— ${external(b.source.publisher, b.source.url)} <span class="outlet-label">(${b.source.label})</span></span>`
+		: '';
 	return html`<li class="claim stance-${b.stance}"><strong>${claimLead(b.by, b.stance, i18n)}</strong>: <span dir="auto">${spans(b.spans)}</span>${quote}${src}</li>`;
 }
 
@@ -56,7 +60,8 @@ function single(b: Block, level: number): Html {
 			return html`<dl class="fields">${b.fields.map((f) => html`<div><dt>${f.name}</dt><dd><bdi>${f.value}</bdi></dd></div>`)}</dl>`;
 		case 'sources':
 			return html`<ul class="sources">${b.sources.map(
-				(s) => html`<li>${external(s.publisher, s.url)} <span class="outlet-label">— ${s.label}</span>${s.title ? html`: <bdi>${s.title}</bdi>` : ''}</li>`,
+				(s) =>
+					html`<li>${external(s.publisher, s.url)} <span class="outlet-label">— ${s.label}</span>${s.title ? html`: <bdi>${s.title}</bdi>` : ''}</li>`,
 			)}</ul>`;
 		case 'divider':
 			return html`<hr>`;
@@ -73,11 +78,12 @@ export function renderBlocks(reply: Reply, i18n: Translator, href: SiteHref): Ht
 	const out: Html[] = [];
 	const blocks = reply.blocks;
 	let headings = 0;
-	for (let i = 0; i < blocks.length; ) {
+	for (let i = 0; i < blocks.length;) {
 		const b = blocks[i]!;
 		if (b.kind === 'event') {
 			const items: Html[] = [];
-			for (; i < blocks.length && blocks[i]!.kind === 'event'; i++) items.push(eventItem(blocks[i] as Extract<Block, { kind: 'event' }>, i18n, href));
+			for (; i < blocks.length && blocks[i]!.kind === 'event'; i++)
+				items.push(eventItem(blocks[i] as Extract<Block, { kind: 'event' }>, i18n, href));
 			out.push(html`<ol class="events">${items}</ol>`);
 			continue;
 		}
@@ -101,7 +107,10 @@ export function renderBlocks(reply: Reply, i18n: Translator, href: SiteHref): Ht
 export function renderFigures(images: readonly ImageAttachment[] | undefined): Html {
 	return html`${(images ?? [])
 		.filter((img) => img.svg)
-		.map((img) => html`<figure class="picture"><div role="img" aria-label="${img.alt}">${trusted(stripSvgProlog(img.svg!))}</div><figcaption class="alt">${img.alt}</figcaption></figure>`)}`;
+		.map(
+			(img) =>
+				html`<figure class="picture"><div role="img" aria-label="${img.alt}">${trusted(stripSvgProlog(img.svg!))}</div><figcaption class="alt">${img.alt}</figcaption></figure>`,
+		)}`;
 }
 
 /** Inline SVG in HTML takes no XML declaration. */
