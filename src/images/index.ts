@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { ImageAttachment } from '../core/reply.js';
 import type { StoryEvent } from '../dataset/model.js';
-import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { DatasetSnapshot, DerivedIndex } from '../dataset/snapshot.js';
 import type { Translator } from '../i18n/translator.js';
 import { GlyphSink } from './glyphs.js';
 import { drawRelations, layoutRelations, type RelationsLayout } from './relations-svg.js';
@@ -41,9 +41,15 @@ export interface TimelineQuery {
 
 /** Pictures kept, across snapshots; a picture is 50–250 kB. */
 const CACHE_SIZE = 32;
+/**
+ * The last pictures drawn, by snapshot and question. Process-wide on purpose: a picture depends only
+ * on the snapshot and the question, never on who asks or on which platform, so every caller (each
+ * command, the web site, each shard's core) shares one small bounded cache.
+ */
 const cache = new Map<string, Promise<ImageAttachment>>();
-const snapshotIds = new WeakMap<DatasetSnapshot, number>();
 let nextSnapshotId = 1;
+/** A number for the snapshot in the cache's keys, kept by the snapshot (two snapshots may share a version). */
+const CACHE_ID: DerivedIndex<number> = { name: 'picture cache id', make: () => nextSnapshotId++ };
 
 /** Forgets every cached picture (tests, or to measure rendering). */
 export function clearImageCache(): void {
@@ -55,9 +61,7 @@ export function clearImageCache(): void {
  * goes first). A render that fails is not kept, so the next request tries again.
  */
 function cached(dataset: DatasetSnapshot, key: string, make: () => Promise<ImageAttachment>): Promise<ImageAttachment> {
-	let id = snapshotIds.get(dataset);
-	if (id === undefined) snapshotIds.set(dataset, (id = nextSnapshotId++));
-	const full = `${id}\u0000${key}`;
+	const full = `${dataset.derived(CACHE_ID)}\u0000${key}`;
 	const hit = cache.get(full);
 	if (hit) {
 		cache.delete(full);

@@ -13,7 +13,6 @@ import type { Reply } from '../core/reply.js';
 import type { DatasetDiff } from '../dataset/diff.js';
 import type { StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
-import { eventVersionFingerprints } from '../store/event-fingerprints.js';
 import type { Subscription } from '../store/store.js';
 import { CLAIMS, type LiveContext, type LiveOptions, type LiveReport } from './live-context.js';
 import { sendAlerts, wants } from './send-alerts.js';
@@ -106,7 +105,7 @@ export class LiveService {
 		dataset: DatasetSnapshot,
 	): Promise<void> {
 		try {
-			const fps = eventVersionFingerprints(dataset);
+			const fps = dataset.eventFingerprints();
 			const events: Record<string, string> = {};
 			for (const id of shownEvents(reply)) {
 				const fp = fps.get(id);
@@ -155,7 +154,7 @@ export class LiveService {
 			});
 		const ids = [...diff.events.changed, ...diff.events.removed];
 		const messages = await this.o.store.pushedShowing(ids, new Date(this.o.clock().getTime() - this.ctx.windowMs));
-		const fps = eventVersionFingerprints(after);
+		const fps = after.eventFingerprints();
 		const hit = messages.filter((m) => ids.some((id) => id in m.events && m.events[id] !== fps.get(id)));
 		const events = new Set(ids.filter((id) => hit.some((m) => id in m.events)));
 		void before;

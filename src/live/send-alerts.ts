@@ -6,7 +6,6 @@ import { toError } from '../core/errors.js';
 import type { StoryEvent } from '../dataset/model.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { wallTimeAt } from '../scheduler/zoned-time.js';
-import { eventVersionFingerprints } from '../store/event-fingerprints.js';
 import type { Subscription } from '../store/store.js';
 import { composeAlert } from './compose-alert.js';
 import { hash, languageOf, pool, safe, type LiveContext, type LiveReport } from './live-context.js';
@@ -59,7 +58,7 @@ async function alertOne(
 	switch (outcome.kind) {
 		case 'sent': {
 			report.alertsSent++;
-			const fps = eventVersionFingerprints(dataset);
+			const fps = dataset.eventFingerprints();
 			const shown: Record<string, string> = {};
 			for (const e of alert.shown) shown[e.id] = fps.get(e.id) ?? '';
 			await ctx.o.store.settleAlertBatch(key, 'sent', undefined, at);

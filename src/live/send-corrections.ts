@@ -10,7 +10,6 @@ import { parsePartialDate } from '../dataset/partial-date.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import { createTranslator } from '../i18n/translator.js';
 import { localDateAt } from '../scheduler/zoned-time.js';
-import { eventVersionFingerprints } from '../store/event-fingerprints.js';
 import type { PushedMessage } from '../store/store.js';
 import { correctReply, MARK } from './correct-reply.js';
 import { CLAIMS, GONE, hash, languageOf, pool, safe, type LiveContext, type LiveReport } from './live-context.js';
@@ -34,7 +33,7 @@ export async function correctJob(
 	report: LiveReport,
 ): Promise<void> {
 	const dataset = ctx.o.dataset();
-	const fps = eventVersionFingerprints(dataset);
+	const fps = dataset.eventFingerprints();
 	const ids = job.eventIds.filter((id) => !id.startsWith(CLAIMS));
 	const claimsChanged = new Set(job.eventIds.filter((id) => id.startsWith(CLAIMS)).map((id) => id.slice(1)));
 	// Messages pushed after the reload already showed its versions.
