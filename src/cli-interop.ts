@@ -1,8 +1,7 @@
 /** `npx sitrep import` and `npx sitrep export`: another tool's file to a dataset directory, and back. */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { DatasetLoadError } from './app.js';
-import { fail } from './cli-output.js';
+import { fail, parseOptions } from './cli-output.js';
 import { loadConfig } from './config.js';
 import { formatDatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
@@ -27,16 +26,15 @@ const EXPORT_USAGE = 'Usage: npx sitrep export timelinejs|ics|csv [--data DIR] [
 
 /** Runs `sitrep import FORMAT FILE --out DIR`. */
 export async function importCommand(args: string[]): Promise<void> {
-	let parsed;
-	try {
-		parsed = parseArgs({
+	const parsed = parseOptions(
+		{
 			args,
 			allowPositionals: true,
 			options: { out: { type: 'string' }, 'source-url': { type: 'string' }, timezone: { type: 'string' } },
-		});
-	} catch (err) {
-		return fail(`${err instanceof Error ? err.message : String(err)}\n${IMPORT_USAGE}`, 2);
-	}
+		},
+		IMPORT_USAGE,
+	);
+	if (!parsed) return;
 	const [format, file] = parsed.positionals;
 	if (!format || !file || !parsed.values.out) return fail(IMPORT_USAGE, 2);
 	if (!(IMPORT_FORMATS as readonly string[]).includes(format))
@@ -74,12 +72,11 @@ export async function importCommand(args: string[]): Promise<void> {
 
 /** Runs `sitrep export FORMAT [--out FILE]`: published events only. */
 export async function exportCommand(args: string[]): Promise<void> {
-	let parsed;
-	try {
-		parsed = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, data: { type: 'string' } } });
-	} catch (err) {
-		return fail(`${err instanceof Error ? err.message : String(err)}\n${EXPORT_USAGE}`, 2);
-	}
+	const parsed = parseOptions(
+		{ args, allowPositionals: true, options: { out: { type: 'string' }, data: { type: 'string' } } },
+		EXPORT_USAGE,
+	);
+	if (!parsed) return;
 	const format = parsed.positionals[0];
 	if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format))
 		return fail(`${format ? `Unknown export format "${format}". ` : ''}${EXPORT_USAGE}`, 2);

@@ -3,11 +3,10 @@
  * to an edited one would change and send, without sending anything.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { diffBlocks, liveBlocks } from '../commands/reload.js';
 import { DatasetLoadError } from './app.js';
-import { badNow, fail } from './cli-output.js';
-import { loadConfig, tryLoadConfig } from './config.js';
+import { badNow, configAndNow, fail, parseOptions } from './cli-output.js';
+import { loadConfig } from './config.js';
 import { bold, para } from './core/reply.js';
 import { diffDatasets, type DatasetDiff } from './dataset/diff.js';
 import { loadDataset } from './dataset/load-dataset.js';
@@ -41,24 +40,20 @@ async function servedAndEdited(
 
 /** Runs `sitrep reload --dry-run DIR`. */
 export async function reloadCommand(args: string[]): Promise<void> {
-	let parsed;
-	try {
-		parsed = parseArgs({
+	const parsed = parseOptions(
+		{
 			args,
 			allowPositionals: true,
 			options: { 'dry-run': { type: 'boolean' }, data: { type: 'string' }, now: { type: 'string' }, lang: { type: 'string' } },
-		});
-	} catch (err) {
-		return fail(`${err instanceof Error ? err.message : String(err)}\n${RELOAD_USAGE}`, 2);
-	}
+		},
+		RELOAD_USAGE,
+	);
+	if (!parsed) return;
 	const dir = parsed.positionals[0];
 	if (!parsed.values['dry-run'] || !dir) return fail(RELOAD_USAGE, 2);
-	const loaded = tryLoadConfig();
-	if (!loaded.ok) return fail(loaded.message, 1);
-	const config = loaded.config;
-	const now = parsed.values.now ?? config.now;
-	const nowProblem = badNow(now);
-	if (nowProblem) return fail(nowProblem, 2);
+	const configured = configAndNow(parsed.values.now);
+	if (!configured) return;
+	const { config, now } = configured;
 	const at = now ? Date.parse(now) : Date.now();
 	const r = await servedAndEdited(parsed.values.data ?? config.dataDir, dir, at);
 	if (typeof r === 'string') return fail(r, 1);
@@ -95,16 +90,15 @@ export async function reloadCommand(args: string[]): Promise<void> {
 /** Runs `sitrep alerts DIR`: the alert messages a reload to DIR would send. */
 export async function alertsCommand(args: string[]): Promise<void> {
 	const usage = 'Usage: npx sitrep alerts DIR [--data SERVED_DIR] [--lang en|ru|az|fa] [--now ISO-DATETIME]';
-	let parsed;
-	try {
-		parsed = parseArgs({
+	const parsed = parseOptions(
+		{
 			args,
 			allowPositionals: true,
 			options: { data: { type: 'string' }, now: { type: 'string' }, lang: { type: 'string' } },
-		});
-	} catch (err) {
-		return fail(`${err instanceof Error ? err.message : String(err)}\n${usage}`, 2);
-	}
+		},
+		usage,
+	);
+	if (!parsed) return;
 	const dir = parsed.positionals[0];
 	if (!dir) return fail(usage, 2);
 	const config = loadConfig();

@@ -3,18 +3,13 @@
  * runs (its slash commands on Discord, its database on PostgreSQL).
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { fail } from './cli-output.js';
+import { fail, parseOptions } from './cli-output.js';
 import { tryLoadConfig } from './config.js';
 
 /** Runs `sitrep deploy-commands [--guild ID]`. */
 export async function deployCommandsCommand(args: string[]): Promise<void> {
-	let parsed;
-	try {
-		parsed = parseArgs({ args, options: { guild: { type: 'string' } } });
-	} catch (err) {
-		return fail(`${err instanceof Error ? err.message : String(err)}\nUsage: npx sitrep deploy-commands [--guild ID]`, 2);
-	}
+	const parsed = parseOptions({ args, options: { guild: { type: 'string' } } }, 'Usage: npx sitrep deploy-commands [--guild ID]');
+	if (!parsed) return;
 	const loaded = tryLoadConfig();
 	if (!loaded.ok) return fail(loaded.message, 1);
 	const config = loaded.config;
@@ -38,12 +33,8 @@ export async function deployCommandsCommand(args: string[]): Promise<void> {
 /** Runs `sitrep migrate-sqlite-to-postgres [--from FILE]`. */
 export async function migrateSqliteToPostgresCommand(args: string[]): Promise<void> {
 	const usage = 'Usage: npx sitrep migrate-sqlite-to-postgres [--from FILE]   (the target is DATABASE_URL)';
-	let parsed;
-	try {
-		parsed = parseArgs({ args, options: { from: { type: 'string' } } });
-	} catch (err) {
-		return fail(`${err instanceof Error ? err.message : String(err)}\n${usage}`, 2);
-	}
+	const parsed = parseOptions({ args, options: { from: { type: 'string' } } }, usage);
+	if (!parsed) return;
 	const loaded = tryLoadConfig();
 	if (!loaded.ok) return fail(loaded.message, 1);
 	const config = loaded.config;

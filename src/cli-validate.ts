@@ -2,8 +2,7 @@
  * `npx sitrep validate [DIR]`: checks a dataset directory and prints every error; with --languages,
  * the texts without a translation; with --against, what a reload from the live directory would remove.
  */
-import { parseArgs } from 'node:util';
-import { fail } from './cli-output.js';
+import { fail, parseOptions } from './cli-output.js';
 import { tryLoadConfig } from './config.js';
 import { diffDatasets } from './dataset/diff.js';
 import { formatDatasetError } from './dataset/errors.js';
@@ -15,19 +14,15 @@ import { DEFAULT_MAX_REMOVED_SHARE, shrinkBeyond } from './reload/shrink-guard.j
 
 /** Runs `sitrep validate` with its arguments. */
 export async function validate(args: string[]): Promise<void> {
-	let parsed;
-	try {
-		parsed = parseArgs({
+	const parsed = parseOptions(
+		{
 			args,
 			allowPositionals: true,
 			options: { against: { type: 'string' }, languages: { type: 'string' }, 'require-translations': { type: 'boolean' } },
-		});
-	} catch (err) {
-		return fail(
-			`${err instanceof Error ? err.message : String(err)}\nUsage: npx sitrep validate [DIR] [--against LIVE_DIR] [--languages ru,az,fa] [--require-translations]`,
-			2,
-		);
-	}
+		},
+		'Usage: npx sitrep validate [DIR] [--against LIVE_DIR] [--languages ru,az,fa] [--require-translations]',
+	);
+	if (!parsed) return;
 	const { positionals, values } = parsed;
 	const dir = positionals[0] ?? 'data';
 	const languages =

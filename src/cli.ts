@@ -3,11 +3,10 @@
  * deploy-commands | migrate-sqlite-to-postgres. Run it as `npx sitrep <subcommand>` in a checkout.
  * `start` and `ask` are here; the other subcommands live in the cli-*.ts modules beside it.
  */
-import { parseArgs } from 'node:util';
 import { createApp, DatasetLoadError } from './app.js';
 import { previewBriefing } from './cli-briefing.js';
 import { exportCommand, importCommand } from './cli-interop.js';
-import { badNow, fail } from './cli-output.js';
+import { configAndNow, fail, parseOptions } from './cli-output.js';
 import { alertsCommand, reloadCommand } from './cli-reload.js';
 import { deployCommandsCommand, migrateSqliteToPostgresCommand } from './cli-setup.js';
 import { validate } from './cli-validate.js';
@@ -94,19 +93,16 @@ async function main(argv: string[]): Promise<void> {
 		case 'migrate-sqlite-to-postgres':
 			return migrateSqliteToPostgresCommand(rest);
 		case 'start': {
-			let values;
-			try {
-				({ values } = parseArgs({
+			const parsed = parseOptions(
+				{
 					args: rest,
 					options: { data: { type: 'string' }, now: { type: 'string' }, pager: { type: 'boolean' } },
 					strict: true,
-				}));
-			} catch (err) {
-				return fail(
-					`${err instanceof Error ? err.message : String(err)}\nUsage: npx sitrep start [--data DIR] [--now ISO-DATETIME] [--pager]`,
-					2,
-				);
-			}
+				},
+				'Usage: npx sitrep start [--data DIR] [--now ISO-DATETIME] [--pager]',
+			);
+			if (!parsed) return;
+			const { values } = parsed;
 			const { startBot } = await import('./main.js');
 			return startBot({
 				...(values.data ? { dataDir: values.data } : {}),
@@ -129,27 +125,20 @@ async function briefingCommand(args: string[]): Promise<void> {
 }
 
 async function ask(args: string[]): Promise<void> {
-	let parsed;
-	try {
-		parsed = parseArgs({
+	const parsed = parseOptions(
+		{
 			args,
 			allowPositionals: true,
 			options: { data: { type: 'string' }, now: { type: 'string' }, images: { type: 'string' }, lang: { type: 'string' } },
-		});
-	} catch (err) {
-		return fail(
-			`${err instanceof Error ? err.message : String(err)}\nUsage: npx sitrep ask [--data DIR] [--now ISO-DATETIME] "/timeline actor:kremlin"`,
-			2,
-		);
-	}
+		},
+		'Usage: npx sitrep ask [--data DIR] [--now ISO-DATETIME] "/timeline actor:kremlin"',
+	);
+	if (!parsed) return;
 	const line = parsed.positionals.join(' ').trim();
 	if (!line) return fail('Give a command line to answer, e.g.: npx sitrep ask "/timeline from:2025-06-27 to:2025-07-01"', 2);
-	const loaded = tryLoadConfig();
-	if (!loaded.ok) return fail(loaded.message, 1);
-	const config = loaded.config;
-	const now = parsed.values.now ?? config.now;
-	const nowProblem = badNow(now);
-	if (nowProblem) return fail(nowProblem, 2);
+	const at = configAndNow(parsed.values.now);
+	if (!at) return;
+	const { config, now } = at;
 	let app;
 	try {
 		app = await createApp({

@@ -77,6 +77,14 @@ function cached(dataset: DatasetSnapshot, key: string, make: () => Promise<Image
 	return made;
 }
 
+/** The cache key of a timeline picture of listed events: its kind, language, title, size and a hash of the ids. */
+function listedKey(kind: string, events: readonly StoryEvent[], title: string, i18n: Translator, opts: TimelineImageOptions): string {
+	const ids = createHash('sha1')
+		.update(events.map((e) => e.id).join('\n'))
+		.digest('base64');
+	return [kind, i18n.locale, title, opts.maxEvents ?? '', ids].join('\u0000');
+}
+
 /**
  * A PNG timeline of `events` under `title`, rendered off the event loop. Alt text example:
  * "Timeline of 12 events from 27 Jun 2025 to 10 Jul 2025 by side of the first actor: Azerbaijan 7,
@@ -89,10 +97,7 @@ export function timelineImage(
 	i18n: Translator = ENGLISH,
 	opts: TimelineImageOptions = {},
 ): Promise<ImageAttachment> {
-	const ids = createHash('sha1')
-		.update(events.map((e) => e.id).join('\n'))
-		.digest('base64');
-	const key = ['timeline', i18n.locale, title, opts.maxEvents ?? '', ids].join('\u0000');
+	const key = listedKey('timeline', events, title, i18n, opts);
 	return cached(dataset, key, () => drawTimelineImage(dataset, events, title, i18n, opts));
 }
 
@@ -178,10 +183,7 @@ export function timelineSvgImage(
 	i18n: Translator = ENGLISH,
 	opts: TimelineImageOptions = {},
 ): Promise<ImageAttachment> {
-	const ids = createHash('sha1')
-		.update(events.map((e) => e.id).join('\n'))
-		.digest('base64');
-	const key = ['timeline-svg', i18n.locale, title, opts.maxEvents ?? '', ids].join('\u0000');
+	const key = listedKey('timeline-svg', events, title, i18n, opts);
 	return cached(dataset, key, async () => {
 		const layout = layoutTimeline(dataset, events, {
 			title,
