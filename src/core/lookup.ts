@@ -91,7 +91,7 @@ export function actorCandidates(dataset: DatasetSnapshot, typed: string): { read
 
 /** The actors of a snapshot's latest events, most often named first: kept by the snapshot. */
 const ACTORS_IN_THE_NEWS: DerivedIndex<readonly Actor[]> = {
-	name: 'actors in the news',
+	name: 'actorsInTheNews',
 	make(dataset) {
 		const counts = new Map<string, number>();
 		for (const e of latestEvents(dataset, RECENT_EVENTS))

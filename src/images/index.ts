@@ -49,7 +49,7 @@ const CACHE_SIZE = 32;
 const cache = new Map<string, Promise<ImageAttachment>>();
 let nextSnapshotId = 1;
 /** A number for the snapshot in the cache's keys, kept by the snapshot (two snapshots may share a version). */
-const CACHE_ID: DerivedIndex<number> = { name: 'picture cache id', make: () => nextSnapshotId++ };
+const CACHE_ID: DerivedIndex<number> = { name: 'pictureCacheId', make: () => nextSnapshotId++ };
 
 /** Forgets every cached picture (tests, or to measure rendering). */
 export function clearImageCache(): void {

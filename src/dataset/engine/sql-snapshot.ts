@@ -27,7 +27,7 @@ export { COUNT_CAP } from './sql-search.js';
  * never changes. The object is its own key, so declare it once, at module level.
  */
 export interface DerivedIndex<T> {
-	/** What it holds, for a reader of the code and a debugger. */
+	/** A code-like name for it (the function that asks for it), for a debugger. */
 	readonly name: string;
 	make(snapshot: SqlSnapshot): T;
 }
