@@ -37,15 +37,7 @@ export default tseslint.config(
 	},
 	{
 		// TEMPORARY while these are split into named steps (#23); this list must end empty.
-		files: [
-			'src/cli.ts',
-			'src/core/dispatch.ts',
-			'src/dataset/engine/sql-snapshot.ts',
-			'src/dataset/read-dataset.ts',
-			'src/live/live-service.ts',
-			'src/scheduler/tick.ts',
-			'src/web/site.ts',
-		],
+		files: ['src/dataset/engine/sql-snapshot.ts', 'src/dataset/read-dataset.ts'],
 		rules: { 'max-lines': ['error', { max: 560, skipBlankLines: true, skipComments: true }] },
 	},
 	{

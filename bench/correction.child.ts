@@ -25,7 +25,6 @@ import { DEFAULT_PACING, Pacer, type PacingOptions } from '../src/platforms/tele
 import { renderTelegram } from '../src/platforms/telegram/render-telegram.js';
 import { retryAfterMs } from '../src/platforms/telegram/send-errors.js';
 import { TelegramSender } from '../src/platforms/telegram/telegram-sender.js';
-import { eventVersionFingerprints } from '../src/store/event-fingerprints.js';
 import { openSqliteStores } from '../src/store/sqlite/sqlite-stores.js';
 import { BASE_FILES } from '../test/helpers/dataset-fixture.js';
 import { TOKEN } from '../test/helpers/telegram-stand-in.js';
@@ -93,7 +92,7 @@ seedSubscriptions(
 	Array.from({ length: subs }, (_, i) => ({ channelId: String(FIRST_CHAT + i) })),
 	'2025-07-01T00:00:00.000Z',
 );
-const fp = eventVersionFingerprints(before.snapshot).get('border-closure')!;
+const fp = before.snapshot.eventFingerprints().get('border-closure')!;
 const seed = stores.db.transaction(() => {
 	for (let i = 0; i < subs; i++)
 		void stores.live.recordPushed({

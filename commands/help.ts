@@ -1,6 +1,6 @@
 import { msg, UserFacingError } from '../src/core/errors.js';
 import { defineCommand } from '../src/core/command.js';
-import { usageText } from '../src/core/dispatch.js';
+import { usageText } from '../src/core/usage.js';
 import { bold, code, heading, para, type Block } from '../src/core/reply.js';
 import { closest } from '../src/dataset/text.js';
 import { commandDescription, optionDescription } from '../src/i18n/command-text.js';

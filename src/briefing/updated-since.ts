@@ -35,6 +35,10 @@ interface BySeen {
 	readonly seen: readonly string[];
 }
 
+/**
+ * A memo, kept module-level on purpose: its key is the first-seen map one store read made (a tick
+ * reads it once and composes every briefing from it), which never changes, and the order goes with it.
+ */
 const sorted = new WeakMap<ReadonlyMap<string, string>, BySeen>();
 
 /**

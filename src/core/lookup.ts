@@ -6,7 +6,7 @@
  * command still re-validates whatever value arrives).
  */
 import type { Actor, StoryEvent } from '../dataset/model.js';
-import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { DatasetSnapshot, DerivedIndex } from '../dataset/snapshot.js';
 import { closest } from '../dataset/text.js';
 
 /**
@@ -89,27 +89,29 @@ export function actorCandidates(dataset: DatasetSnapshot, typed: string): { read
 	return { actors: [...found.values()], resolved: named };
 }
 
-const recentActors = new WeakMap<DatasetSnapshot, readonly Actor[]>();
+/** The actors of a snapshot's latest events, most often named first: kept by the snapshot. */
+const ACTORS_IN_THE_NEWS: DerivedIndex<readonly Actor[]> = {
+	name: 'actorsInTheNews',
+	make(dataset) {
+		const counts = new Map<string, number>();
+		for (const e of latestEvents(dataset, RECENT_EVENTS))
+			for (const id of new Set(e.actors.map((a) => a.actorId))) counts.set(id, (counts.get(id) ?? 0) + 1);
+		return [...counts]
+			.flatMap(([id, n]) => {
+				const actor = dataset.actor(id);
+				return actor ? [{ actor, n }] : [];
+			})
+			.sort((a, b) => b.n - a.n || a.actor.name.localeCompare(b.actor.name))
+			.map((x) => x.actor);
+	},
+};
 
 /**
  * The actors of the latest events, most often named first (then by name): who is in the news, as
  * the suggestions before anything is typed. Made once per snapshot from its last few hundred events.
  */
 export function actorsInTheNews(dataset: DatasetSnapshot): readonly Actor[] {
-	let list = recentActors.get(dataset);
-	if (list) return list;
-	const counts = new Map<string, number>();
-	for (const e of latestEvents(dataset, RECENT_EVENTS))
-		for (const id of new Set(e.actors.map((a) => a.actorId))) counts.set(id, (counts.get(id) ?? 0) + 1);
-	list = [...counts]
-		.flatMap(([id, n]) => {
-			const actor = dataset.actor(id);
-			return actor ? [{ actor, n }] : [];
-		})
-		.sort((a, b) => b.n - a.n || a.actor.name.localeCompare(b.actor.name))
-		.map((x) => x.actor);
-	recentActors.set(dataset, list);
-	return list;
+	return dataset.derived(ACTORS_IN_THE_NEWS);
 }
 
 /**

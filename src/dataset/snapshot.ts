@@ -4,4 +4,4 @@
  * never changes what a command in flight sees.
  */
 export type { ActorMatch, DatasetCounts, EventFilter, SearchPage, SearchResult, TimelineFilter, TimelinePage } from './queries.js';
-export { SqlSnapshot as DatasetSnapshot } from './engine/sql-snapshot.js';
+export { SqlSnapshot as DatasetSnapshot, type DerivedIndex } from './engine/sql-snapshot.js';

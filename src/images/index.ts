@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { ImageAttachment } from '../core/reply.js';
 import type { StoryEvent } from '../dataset/model.js';
-import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { DatasetSnapshot, DerivedIndex } from '../dataset/snapshot.js';
 import type { Translator } from '../i18n/translator.js';
 import { GlyphSink } from './glyphs.js';
 import { drawRelations, layoutRelations, type RelationsLayout } from './relations-svg.js';
@@ -41,9 +41,15 @@ export interface TimelineQuery {
 
 /** Pictures kept, across snapshots; a picture is 50–250 kB. */
 const CACHE_SIZE = 32;
+/**
+ * The last pictures drawn, by snapshot and question. Process-wide on purpose: a picture depends only
+ * on the snapshot and the question, never on who asks or on which platform, so every caller (each
+ * command, the web site, each shard's core) shares one small bounded cache.
+ */
 const cache = new Map<string, Promise<ImageAttachment>>();
-const snapshotIds = new WeakMap<DatasetSnapshot, number>();
 let nextSnapshotId = 1;
+/** A number for the snapshot in the cache's keys, kept by the snapshot (two snapshots may share a version). */
+const CACHE_ID: DerivedIndex<number> = { name: 'pictureCacheId', make: () => nextSnapshotId++ };
 
 /** Forgets every cached picture (tests, or to measure rendering). */
 export function clearImageCache(): void {
@@ -55,9 +61,7 @@ export function clearImageCache(): void {
  * goes first). A render that fails is not kept, so the next request tries again.
  */
 function cached(dataset: DatasetSnapshot, key: string, make: () => Promise<ImageAttachment>): Promise<ImageAttachment> {
-	let id = snapshotIds.get(dataset);
-	if (id === undefined) snapshotIds.set(dataset, (id = nextSnapshotId++));
-	const full = `${id}\u0000${key}`;
+	const full = `${dataset.derived(CACHE_ID)}\u0000${key}`;
 	const hit = cache.get(full);
 	if (hit) {
 		cache.delete(full);
@@ -73,6 +77,14 @@ function cached(dataset: DatasetSnapshot, key: string, make: () => Promise<Image
 	return made;
 }
 
+/** The cache key of a timeline picture of listed events: its kind, language, title, size and a hash of the ids. */
+function listedKey(kind: string, events: readonly StoryEvent[], title: string, i18n: Translator, opts: TimelineImageOptions): string {
+	const ids = createHash('sha1')
+		.update(events.map((e) => e.id).join('\n'))
+		.digest('base64');
+	return [kind, i18n.locale, title, opts.maxEvents ?? '', ids].join('\u0000');
+}
+
 /**
  * A PNG timeline of `events` under `title`, rendered off the event loop. Alt text example:
  * "Timeline of 12 events from 27 Jun 2025 to 10 Jul 2025 by side of the first actor: Azerbaijan 7,
@@ -85,10 +97,7 @@ export function timelineImage(
 	i18n: Translator = ENGLISH,
 	opts: TimelineImageOptions = {},
 ): Promise<ImageAttachment> {
-	const ids = createHash('sha1')
-		.update(events.map((e) => e.id).join('\n'))
-		.digest('base64');
-	const key = ['timeline', i18n.locale, title, opts.maxEvents ?? '', ids].join('\u0000');
+	const key = listedKey('timeline', events, title, i18n, opts);
 	return cached(dataset, key, () => drawTimelineImage(dataset, events, title, i18n, opts));
 }
 
@@ -174,10 +183,7 @@ export function timelineSvgImage(
 	i18n: Translator = ENGLISH,
 	opts: TimelineImageOptions = {},
 ): Promise<ImageAttachment> {
-	const ids = createHash('sha1')
-		.update(events.map((e) => e.id).join('\n'))
-		.digest('base64');
-	const key = ['timeline-svg', i18n.locale, title, opts.maxEvents ?? '', ids].join('\u0000');
+	const key = listedKey('timeline-svg', events, title, i18n, opts);
 	return cached(dataset, key, async () => {
 		const layout = layoutTimeline(dataset, events, {
 			title,

@@ -62,7 +62,8 @@ export function clip(text: string, max: number): string {
 
 /**
  * Writes a draft as a dataset directory in the demo's layout: story.yaml, actors.yaml, sources.yaml,
- * outlets.yaml and vocabulary.yaml when there are any, and one file per event under events/. Refuses to write into a directory that already has a story.
+ * outlets.yaml and vocabulary.yaml when there are any, and one file per event under events/.
+ * Refuses to write into a directory that already has a story.
  */
 export async function writeDraft(draft: DatasetDraft, dir: string): Promise<string[]> {
 	await mkdir(path.join(dir, 'events'), { recursive: true });

@@ -3,7 +3,6 @@
  */
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Platform } from '../vocabulary/place.js';
-import { eventVersionFingerprints } from './event-fingerprints.js';
 import {
 	eventVersionTimes,
 	instantOrUndefined,
@@ -116,7 +115,7 @@ export class SqlEventVersions implements EventVersionStore {
 
 	async recordSnapshot(snapshot: DatasetSnapshot, at: Date): Promise<void> {
 		if (this.recorded.has(snapshot)) return;
-		const fingerprints = [...eventVersionFingerprints(snapshot)];
+		const fingerprints = [...snapshot.eventFingerprints()];
 		if (fingerprints.length) await this.db.transaction(() => run(this.insert, [at.toISOString(), jsonRows(fingerprints)]));
 		this.recorded.add(snapshot);
 	}
@@ -136,7 +135,7 @@ export class SqlEventVersions implements EventVersionStore {
 	}
 
 	private async scan(snapshot: DatasetSnapshot): Promise<{ firstSeen: Map<string, string>; introduced: Map<string, string> }> {
-		const current = eventVersionFingerprints(snapshot);
+		const current = snapshot.eventFingerprints();
 		const params = this.db.dialect === 'sqlite' ? [] : [jsonRows([...current.keys()].map((id) => [id]))];
 		return eventVersionTimes(current, await this.db.all<EventVersionRow>(this.versionsOf, params));
 	}

@@ -280,7 +280,7 @@ export interface DeliveryLedger {
 /**
  * When each version of each event was first seen, so that a briefing can list what was added or
  * changed since a channel's previous delivery. A version is identified by its fingerprint: the
- * SHA-256 of the event's canonical JSON, its claims included (see eventVersionFingerprints). Rows are
+ * SHA-256 of the event's canonical JSON, its claims included (see DatasetSnapshot.eventFingerprints). Rows are
  * never deleted, so an event's history survives its removal and return.
  */
 export interface EventVersionStore {
@@ -378,7 +378,7 @@ export interface PushedMessage {
 	readonly reply: Reply;
 	/** One id per part, in order. */
 	readonly messageIds: readonly string[];
-	/** Event id → fingerprint (eventVersionFingerprints) of the version shown. */
+	/** Event id → fingerprint (DatasetSnapshot.eventFingerprints) of the version shown. */
 	readonly events: Readonly<Record<string, string>>;
 	readonly pushedAt: string;
 }

@@ -35,6 +35,10 @@ export interface AtomInput {
 /** Entries of the newest versions looked at, at most, for those the filter keeps. */
 const MAX_VERSIONS_WALKED = 5000;
 
+/**
+ * A memo, kept module-level on purpose: its key is the first-seen map one store read made (the site's
+ * HistoryCache keeps it a minute, for one snapshot), which never changes, and the sorted ids go with it.
+ */
 const newestFirst = new WeakMap<ReadonlyMap<string, string>, readonly string[]>();
 
 /** Event ids by when their current version appeared, newest first; sorted once per map. */

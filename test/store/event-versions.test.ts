@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, schemaVersion } from '../../src/store/sqlite/migrations.js';
 import { openDatabase } from '../../src/store/sqlite/open-database.js';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
-import { eventVersionFingerprints } from '../../src/store/event-fingerprints.js';
 import { copyDemo, newEventYaml, type DemoCopy } from '../helpers/demo-copy.js';
 import { titled, useStoreBackends } from '../helpers/store-backends.js';
 import { tempDir } from '../scheduler/helpers/fixtures.js';
@@ -41,8 +40,8 @@ const REGRETS = 'events/2025-06-30-kremlin-regrets-azerbaijan-decisions.yaml';
 describe('event version fingerprints', () => {
 	it('are SHA-256 hex, one per event, stable across loads of the same files', async () => {
 		const d = demo();
-		const a = eventVersionFingerprints(await d.load());
-		const b = eventVersionFingerprints(await d.load());
+		const a = (await d.load()).eventFingerprints();
+		const b = (await d.load()).eventFingerprints();
 		expect(a.size).toBeGreaterThan(30);
 		expect([...a.values()].every((f) => /^[0-9a-f]{64}$/u.test(f))).toBe(true);
 		expect(b).toEqual(a);
@@ -50,10 +49,10 @@ describe('event version fingerprints', () => {
 
 	it('change with the event, and with one of its claims, and with nothing else', async () => {
 		const d = demo();
-		const a = eventVersionFingerprints(await d.load());
+		const a = (await d.load()).eventFingerprints();
 		d.edit(RAID, (t) => t.replace(/title: .*/u, 'title: Police raid the Sputnik Azerbaijan office (edited)'));
 		d.edit(REGRETS, (t) => t.replace('wants good relations with Azerbaijan.', 'wants good relations with Azerbaijan (edited).'));
-		const b = eventVersionFingerprints(await d.load());
+		const b = (await d.load()).eventFingerprints();
 		const changed = [...b.keys()].filter((id) => a.get(id) !== b.get(id));
 		expect(changed.sort()).toEqual(['kremlin-regrets-azerbaijan-decisions', 'sputnik-azerbaijan-raid']);
 	});

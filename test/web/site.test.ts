@@ -12,7 +12,7 @@ import { opsRequestHandler } from '../../src/ops/ops-server.js';
 import { silentLogger } from '../../src/logger.js';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
-import { acceptLanguage, CSP } from '../../src/web/site.js';
+import { acceptLanguage, CSP } from '../../src/web/site-request.js';
 import { ask, testCore } from '../helpers/core.js';
 import { cleanupDatasets, demoDataset, loadFixture } from '../helpers/dataset-fixture.js';
 import { startTestSite, WEB_NOW, type TestSite } from '../helpers/web.js';

@@ -1,9 +1,10 @@
 /**
  * A reader's search words as an FTS5 query over the folded text tables (format.ts), and which of a
  * record's words they matched. A query is untrusted input: every token goes into the FTS5 query as a
- * quoted string (whole words only: no FTS5 prefix query, see format.ts `words`) (a `"` in it doubled), so no FTS5 operator, column filter or quote a reader types
- * can change the query's shape. Words are text.ts `indexTokens` of the query, as the index holds
- * them: runs of letters and digits, folded.
+ * quoted string (whole words only: no FTS5 prefix query, see format.ts `words`) (a `"` in it
+ * doubled), so no FTS5 operator, column filter or quote a reader types can change the query's shape.
+ * Words are text.ts `indexTokens` of the query, as the index holds them: runs of letters and digits,
+ * folded.
  */
 import { indexTokens } from '../text.js';
 

@@ -21,6 +21,17 @@ import { EngineWriter } from './writer.js';
 
 export { COUNT_CAP } from './sql-search.js';
 
+/**
+ * An index a layer above the dataset derives from a snapshot (the actors in the news, a picture
+ * cache key): made on first use and kept by the snapshot for as long as it lives, since a snapshot
+ * never changes. The object is its own key, so declare it once, at module level.
+ */
+export interface DerivedIndex<T> {
+	/** A code-like name for it (the function that asks for it), for a debugger. */
+	readonly name: string;
+	make(snapshot: SqlSnapshot): T;
+}
+
 /** How a snapshot reads. */
 export interface SqlSnapshotOptions {
 	/**
@@ -109,6 +120,9 @@ export class SqlSnapshot {
 	#tags?: { tag: string; count: number }[];
 	#tagMap?: Map<string, number>;
 	#counts?: DatasetCounts;
+	#fingerprints?: ReadonlyMap<string, string>;
+	/** The indexes the layers above derived from this snapshot (see {@link derived}). */
+	readonly #derived = new Map<DerivedIndex<unknown>, unknown>();
 	/** What the query modules read through (sql-reader.ts). */
 	readonly #reader: Reader;
 	/** Content hash of the files the snapshot was built from (and, for a view, how many embargoes have passed). */
@@ -436,11 +450,23 @@ export class SqlSnapshot {
 	 * claims), for the visible events; made by the build, read here.
 	 */
 	eventFingerprints(): ReadonlyMap<string, string> {
-		const rows = this.#s.stmt('SELECT id, fp FROM events WHERE hide_at <= ? ORDER BY ord').all(this.#now) as {
-			id: string;
-			fp: string;
-		}[];
-		return new Map(rows.map((r) => [r.id, r.fp]));
+		// Read once per snapshot: the scheduler, the live layer and the version store ask every tick.
+		if (!this.#fingerprints) {
+			const rows = this.#s.stmt('SELECT id, fp FROM events WHERE hide_at <= ? ORDER BY ord').all(this.#now) as {
+				id: string;
+				fp: string;
+			}[];
+			this.#fingerprints = new Map(rows.map((r) => [r.id, r.fp]));
+		}
+		return this.#fingerprints;
+	}
+
+	/** The snapshot's `index`: made on first use, then kept (one place for every derived index). */
+	derived<T>(index: DerivedIndex<T>): T {
+		if (this.#derived.has(index)) return this.#derived.get(index) as T;
+		const value = index.make(this);
+		this.#derived.set(index, value);
+		return value;
 	}
 
 	/** All tags in use, with how many events carry each, most used first. */

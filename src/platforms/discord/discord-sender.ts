@@ -83,7 +83,11 @@ export function channelMessageBody(
 	return { body, files: message.files.map((f) => ({ name: f.name, data: Buffer.from(f.data) })) };
 }
 
-/** Renderings of replies sent to many channels at once: the same Reply object is rendered once. */
+/**
+ * Renderings of replies sent to many channels at once: the same Reply object is rendered once. A
+ * memo rather than sender state: the rendering is a pure function of an immutable Reply, the same for
+ * every sender, and it is dropped with the reply.
+ */
 const rendered = new WeakMap<Reply, DiscordMessage[]>();
 function renderShared(reply: Reply): DiscordMessage[] {
 	let messages = rendered.get(reply);

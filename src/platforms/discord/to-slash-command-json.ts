@@ -12,7 +12,7 @@ import {
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { CommandDefinition, OptionDefinition, OptionType } from '../../core/command.js';
-import { MAX_VALUE } from '../../core/dispatch.js';
+import { MAX_VALUE } from '../../core/option-values.js';
 import { commandLabel, optionLabel, rawCommandDescription, rawOptionDescription } from '../../i18n/command-text.js';
 import type { Locale } from '../../i18n/locale.js';
 

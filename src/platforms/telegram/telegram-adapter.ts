@@ -9,7 +9,8 @@ import type { BotCommand, BotCommandScope, Chat, Message, Update, User } from 't
 import type { Access, Place, Requester } from '../../core/command.js';
 import type { ConnectionState, PlatformSender } from '../../core/delivery.js';
 import type { Reply } from '../../core/reply.js';
-import { genericFailure, slowDownReply, type Core } from '../../core/dispatch.js';
+import type { Core } from '../../core/dispatch.js';
+import { genericFailure, slowDownReply } from '../../core/error-reply.js';
 import { CommandRateLimiter, DEFAULT_FLOOD_LIMITS, ReplyQueue, type FloodLimits, type OnDrop } from '../../core/flood.js';
 import type { Config } from '../../config.js';
 import { rawCommandDescription } from '../../i18n/command-text.js';

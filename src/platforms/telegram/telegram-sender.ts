@@ -31,7 +31,8 @@ interface TextExtra {
 
 /**
  * Renderings of replies sent to many chats at once (an alert, a correction and its reply): the same
- * Reply object is rendered once, not once per chat.
+ * Reply object is rendered once, not once per chat. A memo rather than sender state: the rendering is
+ * a pure function of an immutable Reply, the same for every sender, and it is dropped with the reply.
  */
 const rendered = new WeakMap<Reply, string[]>();
 function renderShared(reply: Reply): string[] {

@@ -4,7 +4,6 @@ import { EngineWriter } from '../../../src/dataset/engine/writer.js';
 import { APPLICATION_ID, dayOfOrd, FORMAT_VERSION } from '../../../src/dataset/engine/format.js';
 import { loadDataset } from '../../../src/dataset/load-dataset.js';
 import type { DatasetSnapshot } from '../../../src/dataset/snapshot.js';
-import { eventVersionFingerprints } from '../../../src/store/event-fingerprints.js';
 
 async function demo(): Promise<DatasetSnapshot> {
 	const r = await loadDataset('data');
@@ -40,7 +39,7 @@ describe('EngineWriter', () => {
 		}[];
 		expect(rows.map((r) => r.id)).toEqual([...s.eachEvent()].map((e) => e.id));
 		for (const r of rows) expect(dayOfOrd(r.ord)).toBe(r.first_day);
-		const fps = eventVersionFingerprints(s);
+		const fps = s.eventFingerprints();
 		for (const r of rows) expect(r.fp).toBe(fps.get(r.id));
 		expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
 		expect(db.pragma('user_version', { simple: true })).toBe(FORMAT_VERSION);

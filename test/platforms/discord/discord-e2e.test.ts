@@ -18,7 +18,8 @@ import {
 import { commandModules } from '../../../commands/index.js';
 import { createConfig } from '../../../src/config.js';
 import { defineCommand, type CommandModule } from '../../../src/core/command.js';
-import { Core, GENERIC_FAILURE } from '../../../src/core/dispatch.js';
+import { Core } from '../../../src/core/dispatch.js';
+import { GENERIC_FAILURE } from '../../../src/core/error-reply.js';
 import { para } from '../../../src/core/reply.js';
 import { createRegistry } from '../../../src/core/registry.js';
 import { loadDataset } from '../../../src/dataset/load-dataset.js';

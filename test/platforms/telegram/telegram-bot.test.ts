@@ -3,7 +3,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineCommand, type CommandModule } from '../../../src/core/command.js';
-import { GENERIC_FAILURE } from '../../../src/core/dispatch.js';
+import { GENERIC_FAILURE } from '../../../src/core/error-reply.js';
 import { para } from '../../../src/core/reply.js';
 import {
 	PAGE_EXPIRED,
