@@ -40,7 +40,6 @@ export default tseslint.config(
 		files: [
 			'src/cli.ts',
 			'src/core/dispatch.ts',
-			'src/dataset/engine/sql-snapshot.ts',
 			'src/dataset/read-dataset.ts',
 			'src/live/live-service.ts',
 			'src/scheduler/tick.ts',

@@ -11,6 +11,8 @@ export interface Reader {
 	stmt(sql: string): Database.Statement;
 	/** The view's instant: rows with `hide_at` past it are hidden (everything passes in the full snapshot). */
 	readonly now: number;
+	/** Whether the view hides something (`now` is not the full snapshot's "never"). */
+	readonly isView: boolean;
 	/** The longest event span in days (an event starting that long before a day may still overlap it). */
 	readonly maxSpan: number;
 	/** The event at an ord that exists. */
