@@ -17,6 +17,8 @@ export interface Reader {
 	readonly maxSpan: number;
 	/** The event at an ord that exists. */
 	eventAt(ord: number): StoryEvent;
+	/** The events at ords that exist, in their order (read together). */
+	eventsAt(ords: readonly number[]): StoryEvent[];
 	/** The claim of number `n` (its JSON when the caller read it already). */
 	claimAt(n: number, doc?: string): Claim;
 	/** The actor of number `n` (its JSON when the caller read it already). */

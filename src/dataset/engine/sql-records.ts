@@ -47,11 +47,14 @@ export class SqlRecords implements Reader {
 		return this.#s.stmt(sql);
 	}
 
-	/** The event at `ord` (which must exist), from the cache or parsed; a view drops links to hidden events. */
-	eventAt(ord: number): StoryEvent {
+	/**
+	 * The event at `ord` (which must exist), from the cache or parsed (from `doc` when the caller read
+	 * it already); a view drops links to hidden events.
+	 */
+	eventAt(ord: number, doc?: string): StoryEvent {
 		const hit = this.#events.get(ord);
 		if (hit) return hit;
-		let e = JSON.parse(this.stmt('SELECT doc FROM event_docs WHERE ord = ?').pluck().get(ord) as string) as StoryEvent;
+		let e = JSON.parse(doc ?? (this.stmt('SELECT doc FROM event_docs WHERE ord = ?').pluck().get(ord) as string)) as StoryEvent;
 		if (this.isView && e.related.length) {
 			// A link to a hidden event would show its id, and a reader could look it up: drop the link.
 			const visible = e.related.filter((r) => {
@@ -66,6 +69,19 @@ export class SqlRecords implements Reader {
 		// and pictures that look it up again by id need no statement.
 		if (!this.isView) this.#ords.set(e.id, ord);
 		return e;
+	}
+
+	/** The events at `ords` (which must exist), in their order: those not cached read in one statement. */
+	eventsAt(ords: readonly number[]): StoryEvent[] {
+		const missing = ords.filter((o) => this.#events.get(o) === undefined);
+		const docs = new Map<number, string>();
+		if (missing.length > 1) {
+			const rows = this.stmt('SELECT ord, doc FROM event_docs WHERE ord IN (SELECT value FROM json_each(?))').all(
+				JSON.stringify(missing),
+			) as { ord: number; doc: string }[];
+			for (const r of rows) docs.set(r.ord, r.doc);
+		}
+		return ords.map((o) => this.eventAt(o, docs.get(o)));
 	}
 
 	claimAt(n: number, doc?: string): Claim {
@@ -91,6 +107,24 @@ export class SqlRecords implements Reader {
 		// One statement for the number and the record (an actor not met lately is usually not cached).
 		const row = this.stmt('SELECT n, doc FROM actors WHERE id = ?').get(id) as { n: number; doc: string } | undefined;
 		return row && this.actorAt(row.n, row.doc);
+	}
+
+	/**
+	 * The actors of `ids`, in their order (undefined for an unknown id): those not cached read in one
+	 * statement, in index order (an event line names up to four).
+	 */
+	actors(ids: readonly string[]): (Actor | undefined)[] {
+		const missing = ids.filter((id) => this.#actorNs.get(id) === undefined);
+		if (missing.length > 1) {
+			const rows = this.stmt('SELECT n, doc FROM actors WHERE id IN (SELECT value FROM json_each(?))').all(
+				JSON.stringify(missing),
+			) as {
+				n: number;
+				doc: string;
+			}[];
+			for (const r of rows) this.actorAt(r.n, r.doc);
+		}
+		return ids.map((id) => this.actor(id));
 	}
 
 	source(id: string): Source | undefined {

@@ -199,6 +199,10 @@ export class SqlSnapshot {
 	actor(id: string): Actor | undefined {
 		return this.#r.actor(id);
 	}
+	/** The actors of `ids`, in their order (undefined for an unknown id), read together. */
+	actorsById(ids: readonly string[]): (Actor | undefined)[] {
+		return this.#r.actors(ids);
+	}
 	source(id: string): Source | undefined {
 		return this.#r.source(id);
 	}
@@ -271,7 +275,7 @@ export class SqlSnapshot {
 			.stmt('SELECT l.ord FROM event_links l JOIN events e ON e.ord = l.ord WHERE l.target = ? AND e.hide_at <= ? ORDER BY l.ord')
 			.pluck()
 			.all(eventId, this.#now) as number[];
-		return ords.map((o) => this.#r.eventAt(o));
+		return this.#r.eventsAt(ords);
 	}
 
 	/** What cites an outlet (see sql-lookups.ts). */
@@ -372,7 +376,7 @@ export class SqlSnapshot {
 			.stmt('SELECT a.ord FROM event_actors a JOIN events e ON e.ord = a.ord WHERE a.actor = ? AND e.hide_at <= ? ORDER BY a.ord')
 			.pluck()
 			.all(actorId, this.#now) as number[];
-		return ords.map((o) => this.#r.eventAt(o));
+		return this.#r.eventsAt(ords);
 	}
 
 	/** Position of a visible event in date order: its ord (ascending with date order, not an array index). */

@@ -4,6 +4,7 @@
  * Rowids are ords in date order, so every list here is a walk along an index that stops at its LIMIT.
  */
 import type { Claim, StoryEvent } from '../model.js';
+import { dayNumber } from '../partial-date.js';
 import type { EventFilter, TimelineFilter, TimelinePage } from '../queries.js';
 import { ordOf } from './format.js';
 import { eventFilter, timelineQuery, type OrdQuery } from './sql-filters.js';
@@ -22,7 +23,7 @@ export interface Totals {
 	tagCount(tag: string): number;
 }
 
-const eventsAt = (r: Reader, ords: readonly number[]): StoryEvent[] => ords.map((o) => r.eventAt(o));
+const eventsAt = (r: Reader, ords: readonly number[]): StoryEvent[] => r.eventsAt(ords);
 
 /** Events in date order that pass every filter. */
 export function timeline(r: Reader, t: Totals, filter: TimelineFilter): StoryEvent[] {
@@ -183,9 +184,15 @@ export function lastStartingBy(r: Reader, day: number, count: number, filter: Ev
  */
 export function onThisDay(r: Reader, month: number, day: number, beforeYear: number, limit: number): StoryEvent[] {
 	const cap = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : -1;
+	// An event on one exact day begins that day, so "a year before" is "an ord before that year's
+	// first day": the md index alone answers it, without reading an events row (but a view's hide_at).
+	const before = Math.min(ORD_END, ordOf(dayNumber(beforeYear, 1, 1), 0));
+	const [sql, params] = r.isView
+		? ['SELECT ord FROM events WHERE md = ? AND ord < ? AND hide_at <= ? ORDER BY ord LIMIT ?', [before, r.now]]
+		: ['SELECT ord FROM events WHERE md = ? AND ord < ? ORDER BY ord LIMIT ?', [before]];
 	const ords = r
-		.stmt('SELECT ord FROM events WHERE md = ? AND year < ? AND hide_at <= ? ORDER BY ord LIMIT ?')
+		.stmt(sql)
 		.pluck()
-		.all(month * 100 + day, beforeYear, r.now, cap) as number[];
+		.all(month * 100 + day, ...params, cap) as number[];
 	return eventsAt(r, ords);
 }

@@ -88,6 +88,11 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 					heap.coActors(a.id).map((x) => [x.actor.id, x.shared]),
 				);
 			}
+			const some = [...heap.eachActor()].filter((_, i) => i % 3 === 0).map((a) => a.id);
+			for (let i = 0; i < some.length; i += 4) {
+				const batch = [...some.slice(i, i + 4), 'no-such-actor'];
+				expect(sql.actorsById(batch)).toEqual(batch.map((id) => heap.actor(id)));
+			}
 			for (const s of [...heap.eachSource()].slice(0, 50)) expect(sql.source(s.id)).toEqual(s);
 			for (const c of [...heap.eachClaim()].slice(0, 50)) expect(sql.claim(c.id)).toEqual(c);
 		});
