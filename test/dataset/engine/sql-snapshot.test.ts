@@ -159,6 +159,7 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 			] as const) {
 				for (const f of [{}, { tag: tags[1] ?? tags[0]! }, { actorId: actors[0]! }, { status: 'confirmed' as const }]) {
 					expect(ids(sql.startingBetween(from, to, f))).toEqual(ids(heap.startingBetween(from, to, f)));
+					expect(sql.countStartingBetween(from, to, f)).toBe(heap.startingBetween(from, to, f).length);
 					// The briefing's key claims: those of the window's first events, read without the events.
 					for (const n of [1, 3, 50, Infinity])
 						expect(ids(sql.claimsStartingBetween(from, to, f, n)), JSON.stringify([from, to, f, n])).toEqual(
