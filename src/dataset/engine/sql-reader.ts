@@ -19,8 +19,8 @@ export interface Reader {
 	eventAt(ord: number): StoryEvent;
 	/** The events at ords that exist, in their order (read together). */
 	eventsAt(ords: readonly number[]): StoryEvent[];
-	/** The claim of number `n` (its JSON when the caller read it already). */
-	claimAt(n: number, doc?: string): Claim;
+	/** The claim of number `n` (its JSON when the caller read it already; `keep: false` leaves it out of the cache). */
+	claimAt(n: number, doc?: string, keep?: boolean): Claim;
 	/** The actor of number `n` (its JSON when the caller read it already). */
 	actorAt(n: number, doc?: string): Actor;
 	actor(id: string): Actor | undefined;

@@ -84,11 +84,15 @@ export class SqlRecords implements Reader {
 		return ords.map((o) => this.eventAt(o, docs.get(o)));
 	}
 
-	claimAt(n: number, doc?: string): Claim {
+	/**
+	 * The claim of number `n`, from the cache or parsed (from `doc` when the caller read it already);
+	 * `keep: false` leaves a parsed claim out of the cache, for a list most of which is not shown.
+	 */
+	claimAt(n: number, doc?: string, keep = true): Claim {
 		const hit = this.#claims.get(n);
 		if (hit) return hit;
 		const c = deepFreeze(JSON.parse(doc ?? (this.stmt('SELECT doc FROM claims WHERE n = ?').pluck().get(n) as string)) as Claim);
-		this.#claims.set(n, c);
+		if (keep) this.#claims.set(n, c);
 		return c;
 	}
 

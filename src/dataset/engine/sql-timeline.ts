@@ -179,7 +179,9 @@ export function claimsStartingBetween(r: Reader, fromDay: number, toDay: number,
 			`SELECT c.n AS n, c.doc AS doc FROM (${q.sql} ORDER BY e.ord LIMIT ?) f CROSS JOIN claims c ON c.event_ord = f.ord ORDER BY f.ord, c.n`,
 		)
 		.all(...q.params, cap) as { n: number; doc: string }[];
-	return rows.map((x) => r.claimAt(x.n, x.doc));
+	// Most of these are not shown (the briefing shows two claims of six claimants): parsed, not kept,
+	// so that they die young instead of being carried through the collector by the record cache.
+	return rows.map((x) => r.claimAt(x.n, x.doc, false));
 }
 
 /** The last `count` events, in date order, that begin on or before `day` and pass the filters. */
