@@ -37,7 +37,7 @@ export default tseslint.config(
 	},
 	{
 		// TEMPORARY while these are split into named steps (#23); this list must end empty.
-		files: ['src/dataset/engine/sql-snapshot.ts', 'src/dataset/read-dataset.ts'],
+		files: ['src/dataset/read-dataset.ts'],
 		rules: { 'max-lines': ['error', { max: 560, skipBlankLines: true, skipComments: true }] },
 	},
 	{

@@ -36,9 +36,15 @@ const MAX_RUNS = 4096;
 
 /**
  * The records at positions `(i × stride) mod n` for i below {@link MAX_RUNS}, in one streamed pass
- * (a million events are never held at once).
+ * (a million events are never held at once), made when a line first asks for one: a run of only some
+ * cases (users.child.ts --only) does not pass over the events for cases it leaves out.
  */
-function sample<T>(all: Iterable<T>, n: number, stride: number): (i: number) => T {
+function sample<T>(all: () => Iterable<T>, n: number, stride: number): (i: number) => T {
+	let got: Map<number, T> | undefined;
+	return (i) => (got ??= pick(all(), n, stride)).get(i % MAX_RUNS)!;
+}
+
+function pick<T>(all: Iterable<T>, n: number, stride: number): Map<number, T> {
 	const want = new Map<number, number[]>();
 	for (let i = 0; i < MAX_RUNS; i++) {
 		const p = (i * stride) % n;
@@ -52,12 +58,12 @@ function sample<T>(all: Iterable<T>, n: number, stride: number): (i: number) => 
 		for (const i of want.get(p) ?? []) got.set(i, x);
 		p++;
 	}
-	return (i) => got.get(i % MAX_RUNS)!;
+	return got;
 }
 
 export function commandCases(ds: DatasetSnapshot): CommandCase[] {
-	const actor = sample(ds.eachActor(), ds.counts.actors, 7919);
-	const event = sample(ds.eachEvent(), ds.counts.events, 104_729);
+	const actor = sample(() => ds.eachActor(), ds.counts.actors, 7919);
+	const event = sample(() => ds.eachEvent(), ds.counts.events, 104_729);
 	const tags = ds.tags().map((t) => t.tag);
 	const month = (i: number) => `${2015 + (i % 10)}-${pad(1 + (i % 12))}`;
 	const day = (i: number) => `${2015 + (i % 10)}-${pad(1 + (i % 12))}-${pad(1 + (i % 28))}`;

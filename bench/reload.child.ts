@@ -56,6 +56,8 @@ const reloader = new Reloader({ holder, dataDir: dir, logger: silentLogger(), cl
 // Commands that are quick on their own, so that a wait measures the reload, not a slow command
 // ahead in the queue (/briefing, /event and full-text ones are measured on their own).
 const cases = commandCases(first.snapshot).filter((c) => !/text|common|briefing|event/u.test(c.name));
+// The cases pick their records on first use: picked here, not inside the idle measurement.
+for (const c of cases) c.line(0);
 
 /** Sends a command every `every` ms until `until` resolves; returns each command's wait and response time. */
 async function stream(until: Promise<unknown>): Promise<{ waits: number[]; responses: number[] }> {

@@ -6,7 +6,8 @@
  * answer's cost is everything but the render.
  *
  *   node --expose-gc --import tsx bench/users.child.ts --events 100000 [--commands 200] [--pictures off] [--cache DIR]
- *   (or --dir DIR for a dataset directory)
+ *     [--only briefing,actor]
+ *   (or --dir DIR for a dataset directory; --only runs the cases whose name holds one of the words)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -38,6 +39,10 @@ const dir = arg('dir', events ? datasetDir(Number(events)) : '');
 if (!dir) throw new Error('--events N or --dir DIR is required');
 const runs = Number(arg('commands', '200'));
 const pictures = arg('pictures', 'on') !== 'off';
+const only = arg('only', '')
+	.split(',')
+	.map((w) => w.trim())
+	.filter(Boolean);
 const imageDir = mkdtempSync(path.join(os.tmpdir(), 'sitrep-bench-images-'));
 
 const t0 = performance.now();
@@ -91,7 +96,7 @@ const first = await ask('/timeline limit:5');
 const readyMs = performance.now() - t0;
 if (!first.includes('\n')) throw new Error('no answer from the console');
 log(
-	`${[...app.holder.current().eachEvent()].length} events: ready (first answer printed) in ${readyMs.toFixed(0)} ms, pictures ${pictures ? 'on' : 'off'}`,
+	`${app.holder.current().counts.events} events: ready (first answer printed) in ${readyMs.toFixed(0)} ms, pictures ${pictures ? 'on' : 'off'}`,
 );
 
 const ds = app.holder.current();
@@ -99,8 +104,9 @@ const cases: CommandCase[] = [
 	...commandCases(ds),
 	// Asked again by the next reader: the picture is in the cache, the rest of the answer is not.
 	{ name: '/timeline (whole story, again)', line: () => '/timeline' },
-	{ name: '/timeline text (again)', line: (i) => `/timeline text:"${['police raid', 'embassy protest'][i % 2]!}"` },
-];
+	{ name: '/timeline text (again)', line: (i: number) => `/timeline text:"${['police raid', 'embassy protest'][i % 2]!}"` },
+].filter((c) => only.length === 0 || only.some((w) => c.name.includes(w)));
+if (cases.length === 0) throw new Error(`--only ${only.join(',')}: no case's name holds any of these words`);
 await settle();
 const commands: Record<string, Stats & { within5msPercent: number }> = {};
 const everything: number[] = [];
@@ -129,7 +135,7 @@ await closeImageWorkers();
 rmSync(imageDir, { recursive: true, force: true });
 
 const result: UsersResult = {
-	events: [...ds.eachEvent()].length,
+	events: ds.counts.events,
 	pictures,
 	readyMs: round(readyMs, 0),
 	commands,

@@ -53,12 +53,13 @@ export default defineCommand({
 				);
 		} else blocks.push(para(i18n.t('actor.noEvents')));
 
-		const claims = dataset.claimsBy(a.id);
-		if (claims.length) {
-			blocks.push(heading(i18n.t('actor.claims', { n: claims.length })));
-			for (const c of claims.slice(0, MAX_CLAIMS)) blocks.push(claimBlock(dataset, c, i18n));
-			if (claims.length > MAX_CLAIMS)
-				blocks.push(para(i18n.t('actor.claimsMore', { n: claims.length - MAX_CLAIMS, command: `/search ${a.id}` })));
+		// The first claims and their count: an actor of many claims is not read whole.
+		const claims = dataset.claimsByPage(a.id, MAX_CLAIMS);
+		if (claims.total) {
+			blocks.push(heading(i18n.t('actor.claims', { n: claims.total })));
+			for (const c of claims.claims) blocks.push(claimBlock(dataset, c, i18n));
+			if (claims.total > MAX_CLAIMS)
+				blocks.push(para(i18n.t('actor.claimsMore', { n: claims.total - MAX_CLAIMS, command: `/search ${a.id}` })));
 		}
 		const co = dataset.coActors(a.id);
 		if (co.length) {

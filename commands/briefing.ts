@@ -37,10 +37,15 @@ export default defineCommand({
 			...(args.tag ? { tag: args.tag } : {}),
 			locale: i18n.locale,
 		});
-		// The picture shows the events the briefing lists, in date order.
+		// The picture shows the events the briefing lists, in date order (each one's position read once).
 		const ids = new Set(briefing.reply.blocks.flatMap((b) => (b.kind === 'event' ? [b.id] : [])));
-		const events = [...ids].flatMap((id) => dataset.event(id) ?? []);
-		events.sort((x, y) => dataset.positionOf(x.id)! - dataset.positionOf(y.id)!);
+		const events = [...ids]
+			.flatMap((id) => {
+				const event = dataset.event(id);
+				return event ? [{ event, at: dataset.positionOf(id)! }] : [];
+			})
+			.sort((x, y) => x.at - y.at)
+			.map((x) => x.event);
 		const images = await timelineAttachment(ctx, events, i18n.t('briefing.imageTitle', { date: isoFromDay(day) }));
 		return images.length ? { ...briefing.reply, images } : briefing.reply;
 	},

@@ -58,7 +58,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	// without making that list: at 100k events it is most of them.
 	// "New" means the event began inside the window; a month-long event is news once, not all month.
 	const freshCount = dataset.countStartingBetween(since, req.day, filter);
-	const fresh = dataset.startingBetween(since, req.day, filter, Math.max(maxNew, CLAIM_EVENTS));
+	const fresh = freshCount ? dataset.startingBetween(since, req.day, filter, maxNew) : [];
 	const blocks: Block[] = [heading(i18n.t('briefing.title', { day: dayText, title: storyTitle(i18n, dataset.story) }))];
 	const scope = [
 		...(req.actorId ? [i18n.t('filter.actor', { name: actorName(dataset, req.actorId, i18n) })] : []),
@@ -76,7 +76,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 					: i18n.t('briefing.since.count', { date: sinceText, n: freshCount }),
 			),
 		);
-		for (const e of fresh.slice(0, maxNew)) blocks.push(eventLine(dataset, e, i18n));
+		for (const e of fresh) blocks.push(eventLine(dataset, e, i18n));
 		if (freshCount > maxNew)
 			blocks.push(
 				para(
@@ -141,9 +141,11 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 		}
 	}
 
-	// Key claims of each side: claims on today's events, else on the open disputes.
-	const claimSource: readonly StoryEvent[] = fresh.length ? fresh : disputes.slice(0, 2);
-	const claims: Claim[] = claimSource.flatMap((e) => dataset.claimsOf(e));
+	// Key claims of each side: claims on today's events (read by the window, not event by event),
+	// else on the open disputes.
+	const claims: readonly Claim[] = freshCount
+		? dataset.claimsStartingBetween(since, req.day, filter, CLAIM_EVENTS)
+		: disputes.slice(0, 2).flatMap((e) => dataset.claimsOf(e));
 	if (claims.length) {
 		blocks.push(heading(i18n.t('briefing.claims')));
 		for (const [, list] of [...claimsByClaimant(claims)].slice(0, 6)) {
@@ -163,7 +165,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	const reply: Reply = containBidiControls(
 		withUntranslatedNote({ blocks, ...(i18n.locale !== 'en' ? { locale: i18n.locale } : {}) }, i18n),
 	);
-	return { reply, newEvents: fresh.slice(0, maxNew), newCount: freshCount, updatedEvents: updated };
+	return { reply, newEvents: fresh, newCount: freshCount, updatedEvents: updated };
 }
 
 function parsePartialDateOrThrow(text: string) {

@@ -35,7 +35,9 @@ export function claimText(c: Claim, i18n: Translator): string {
  * matches) must mark the title as {@link eventTitle} gives it.
  */
 export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Translator, titleSpans?: readonly Span[]): Block {
-	const actors = [...new Set(e.actors.map((a) => a.actorId))].slice(0, 4).map((id) => actorName(dataset, id, i18n));
+	// The names as actorName gives them, the actors read together.
+	const ids = [...new Set(e.actors.map((a) => a.actorId))].slice(0, 4);
+	const actors = dataset.actorsById(ids).map((a, i) => (a ? i18n.name(a.name, a.names) : ids[i]!));
 	return {
 		kind: 'event',
 		date: i18n.date(e.date),

@@ -20,7 +20,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const load = loadSnapshot;
 
-const ids = (events: readonly StoryEvent[]) => events.map((e) => e.id);
+const ids = (records: readonly { id: string }[]) => records.map((e) => e.id);
 
 /** The timeline up to `day` with the filter, as the briefing used to take it. */
 function upTo(ds: DatasetSnapshot, day: number, f: EventFilter): StoryEvent[] {
@@ -66,6 +66,8 @@ function checkAll(ds: DatasetSnapshot, rounds: number): { listed: number; onThis
 			const timeline = upTo(ds, day, f);
 			const window = timeline.filter((e) => e.date.earliestDay >= since && e.date.earliestDay <= day);
 			expect(ids(ds.startingBetween(since, day, f))).toEqual(ids(window));
+			expect(ds.countStartingBetween(since, day, f)).toBe(window.length);
+			expect(ids(ds.claimsStartingBetween(since, day, f, 3))).toEqual(ids(window.slice(0, 3).flatMap((e) => ds.claimsOf(e))));
 			expect(ds.startingBetween(day + 1, day, f)).toEqual([]);
 			for (const k of [0, 1, 3, 50]) expect(ids(ds.lastStartingBy(day, k, f))).toEqual(ids(k ? timeline.slice(-k) : []));
 			const disputed = timeline.filter((e) => e.status === 'disputed');

@@ -1,6 +1,9 @@
 /**
- * Resolving what a reader typed to an actor, over the actor_keys table (format.ts).
+ * Actors over a built file (format.ts): resolving what a reader typed to one (the actor_keys table),
+ * and what /actor shows of one — its claims and the actors it shares events with — read in SQL
+ * rather than by making every one of its events and claims a record.
  */
+import type { Actor, Claim } from '../model.js';
 import type { ActorMatch } from '../queries.js';
 import { closest, editDistance, fold, soundKey } from '../text.js';
 import type { Reader } from './sql-reader.js';
@@ -94,4 +97,39 @@ function pick(r: Reader, ids: readonly string[], key: string, via: 'alias' | 'sp
 	const full = actors.filter((a) => nameKey(a.name) === key);
 	if (full.length === 1) return { kind: 'found', actor: full[0]!, via: 'name' };
 	return { kind: 'ambiguous', candidates: actors.sort((a, b) => a.name.localeCompare(b.name)) };
+}
+
+/** The first `limit` claims `actorId` makes (of visible events, in dataset order), and how many there are. */
+export function claimsByPage(r: Reader, actorId: string, limit: number): { claims: Claim[]; total: number } {
+	// The full snapshot counts on the claimant index alone; a view reads each claim's event row.
+	const [from, params] = r.isView
+		? ['FROM claims c JOIN events e ON e.ord = c.event_ord WHERE c.by_actor = ? AND e.hide_at <= ?', [actorId, r.now]]
+		: ['FROM claims c WHERE c.by_actor = ?', [actorId]];
+	const rows = r.stmt(`SELECT c.n AS n, c.doc AS doc ${from} ORDER BY c.n LIMIT ?`).all(...params, Math.max(0, Math.floor(limit))) as {
+		n: number;
+		doc: string;
+	}[];
+	const total = r.stmt(`SELECT count(*) ${from}`).pluck().get(params) as number;
+	return { claims: rows.map((x) => r.claimAt(x.n, x.doc)), total };
+}
+
+/**
+ * Actors who share the most events with `actorId` (visible events), with the count of shared events,
+ * most shared first, then by id. event_actors is keyed by actor, not by event, so the actors of each
+ * of its events are read from the event's document — by SQLite's JSON functions, in one statement,
+ * without making the events records.
+ */
+export function coActors(r: Reader, actorId: string, limit: number): { actor: Actor; shared: number }[] {
+	const [view, params] = r.isView ? ['CROSS JOIN events e ON e.ord = a.ord AND e.hide_at <= ?', [r.now, actorId]] : ['', [actorId]];
+	const rows = r
+		.stmt(
+			`SELECT json_extract(j.value, '$.actorId') AS co, count(DISTINCT a.ord) AS shared FROM event_actors a ${view}
+			CROSS JOIN event_docs d ON d.ord = a.ord CROSS JOIN json_each(d.doc, '$.actors') j WHERE a.actor = ? GROUP BY co`,
+		)
+		.all(params) as { co: string; shared: number }[];
+	return rows
+		.filter((x) => x.co !== actorId)
+		.sort((a, b) => b.shared - a.shared || a.co.localeCompare(b.co))
+		.slice(0, limit)
+		.map(({ co, shared }) => ({ actor: r.actor(co)!, shared }));
 }

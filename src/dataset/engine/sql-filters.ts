@@ -125,10 +125,14 @@ export function timelineQuery(r: Reader, filter: TimelineFilter, tagCount: (tag:
 	};
 }
 
-/** The SELECT of the ords in [lo, hi) that pass a briefing's filters (undefined for an unknown status). */
+/**
+ * The SELECT of the ords in [lo, hi) that pass a briefing's filters (undefined for an unknown status).
+ * The full snapshot asks nothing of `hide_at` (every row passes): a status filter is then answered
+ * by the status index alone, without reading an events row.
+ */
 export function eventFilter(r: Reader, filter: EventFilter, lo: number, hi: number): OrdQuery | undefined {
 	const joins: string[] = [];
-	const where = ['e.ord >= ?', 'e.ord < ?', 'e.hide_at <= ?'];
+	const where = ['e.ord >= ?', 'e.ord < ?'];
 	const params: unknown[] = [];
 	if (filter.actorId !== undefined) {
 		joins.push('JOIN event_actors a ON a.actor = ? AND a.ord = e.ord');
@@ -138,7 +142,11 @@ export function eventFilter(r: Reader, filter: EventFilter, lo: number, hi: numb
 		joins.push('JOIN event_tags g ON g.tag = ? AND g.ord = e.ord');
 		params.push(filter.tag);
 	}
-	params.push(lo, hi, r.now);
+	params.push(lo, hi);
+	if (r.isView) {
+		where.push('e.hide_at <= ?');
+		params.push(r.now);
+	}
 	if (filter.status !== undefined) {
 		const code = STATUS.get(filter.status);
 		if (code === undefined) return undefined;

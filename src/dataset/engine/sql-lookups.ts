@@ -33,7 +33,7 @@ export function outletCitations(r: Reader, outletId: string, limit: number): Out
 		r.stmt(`SELECT c.n AS n, c.doc AS doc ${claimRows} ORDER BY c.n LIMIT ?`).all(outletId, r.now, lim) as { n: number; doc: string }[]
 	).map((x) => r.claimAt(x.n, x.doc));
 	const nClaims = r.stmt(`SELECT count(*) ${claimRows}`).pluck().get(outletId, r.now) as number;
-	return { sources, events: ords.map((o) => r.eventAt(o)), claims, counts: { sources: nSources, events: nEvents, claims: nClaims } };
+	return { sources, events: r.eventsAt(ords), claims, counts: { sources: nSources, events: nEvents, claims: nClaims } };
 }
 
 /** Up to `limit` visible events whose id begins with `prefix`, by id (autocomplete), from the id index. */
@@ -43,7 +43,7 @@ export function eventsWithIdPrefix(r: Reader, prefix: string, limit: number): St
 		.stmt('SELECT ord FROM events WHERE id >= ? AND id < ? AND hide_at <= ? ORDER BY id LIMIT ?')
 		.pluck()
 		.all(prefix, `${prefix}\u{10ffff}`, r.now, Math.floor(limit)) as number[];
-	return ords.map((o) => r.eventAt(o));
+	return r.eventsAt(ords);
 }
 
 /** The records read from one dataset file, for reload diffs (empty lists for a file not in the snapshot). */
@@ -57,7 +57,7 @@ export function recordsOfFile(r: Reader, name: string): { events: StoryEvent[]; 
 	const sources = (r.stmt('SELECT doc FROM sources WHERE file = ? ORDER BY n').pluck().all(n) as string[]).map((d) =>
 		deepFreeze(JSON.parse(d) as Source),
 	);
-	return { events: ords.map((o) => r.eventAt(o)), actors, sources };
+	return { events: r.eventsAt(ords), actors, sources };
 }
 
 /**

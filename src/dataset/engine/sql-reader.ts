@@ -11,12 +11,16 @@ export interface Reader {
 	stmt(sql: string): Database.Statement;
 	/** The view's instant: rows with `hide_at` past it are hidden (everything passes in the full snapshot). */
 	readonly now: number;
+	/** Whether the view hides something (`now` is not the full snapshot's "never"). */
+	readonly isView: boolean;
 	/** The longest event span in days (an event starting that long before a day may still overlap it). */
 	readonly maxSpan: number;
 	/** The event at an ord that exists. */
 	eventAt(ord: number): StoryEvent;
-	/** The claim of number `n` (its JSON when the caller read it already). */
-	claimAt(n: number, doc?: string): Claim;
+	/** The events at ords that exist, in their order (read together). */
+	eventsAt(ords: readonly number[]): StoryEvent[];
+	/** The claim of number `n` (its JSON when the caller read it already; `keep: false` leaves it out of the cache). */
+	claimAt(n: number, doc?: string, keep?: boolean): Claim;
 	/** The actor of number `n` (its JSON when the caller read it already). */
 	actorAt(n: number, doc?: string): Actor;
 	actor(id: string): Actor | undefined;

@@ -77,9 +77,21 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 				expect(sql.actor(a.id)).toEqual(a);
 				expect(ids(sql.eventsOf(a.id))).toEqual(ids(heap.eventsOf(a.id)));
 				expect(ids(sql.claimsBy(a.id))).toEqual(ids(heap.claimsBy(a.id)));
+				for (const n of [0, 1, 4]) {
+					const page = sql.claimsByPage(a.id, n);
+					expect({ claims: ids(page.claims), total: page.total }).toEqual({
+						claims: ids(heap.claimsBy(a.id).slice(0, n)),
+						total: heap.claimsBy(a.id).length,
+					});
+				}
 				expect(sql.coActors(a.id).map((x) => [x.actor.id, x.shared])).toEqual(
 					heap.coActors(a.id).map((x) => [x.actor.id, x.shared]),
 				);
+			}
+			const some = [...heap.eachActor()].filter((_, i) => i % 3 === 0).map((a) => a.id);
+			for (let i = 0; i < some.length; i += 4) {
+				const batch = [...some.slice(i, i + 4), 'no-such-actor'];
+				expect(sql.actorsById(batch)).toEqual(batch.map((id) => heap.actor(id)));
 			}
 			for (const s of [...heap.eachSource()].slice(0, 50)) expect(sql.source(s.id)).toEqual(s);
 			for (const c of [...heap.eachClaim()].slice(0, 50)) expect(sql.claim(c.id)).toEqual(c);
@@ -147,6 +159,17 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 			] as const) {
 				for (const f of [{}, { tag: tags[1] ?? tags[0]! }, { actorId: actors[0]! }, { status: 'confirmed' as const }]) {
 					expect(ids(sql.startingBetween(from, to, f))).toEqual(ids(heap.startingBetween(from, to, f)));
+					expect(sql.countStartingBetween(from, to, f)).toBe(heap.startingBetween(from, to, f).length);
+					// The briefing's key claims: those of the window's first events, read without the events.
+					for (const n of [1, 3, 50, Infinity])
+						expect(ids(sql.claimsStartingBetween(from, to, f, n)), JSON.stringify([from, to, f, n])).toEqual(
+							ids(
+								heap
+									.startingBetween(from, to, f)
+									.slice(0, n)
+									.flatMap((e) => heap.claimsOf(e)),
+							),
+						);
 					for (const n of [0, 1, 5, 50]) expect(ids(sql.lastStartingBy(to, n, f))).toEqual(ids(heap.lastStartingBy(to, n, f)));
 				}
 			}
@@ -259,6 +282,32 @@ describe('a timeline count with a small scan budget', () => {
 			} else expect(page.total).toBe(want.length);
 		}
 		expect(lowered).toBeGreaterThan(0);
+		sql.close();
+	});
+});
+
+describe("claims of records given out of their events' order", () => {
+	it("are read in each event's own order (claimIds), by event and by window", () => {
+		const { heap } = demo as { heap: DatasetSnapshot };
+		const events = [...heap.eachEvent()];
+		const withTwo = events.filter((e) => e.claimIds.length >= 2);
+		expect(withTwo.length).toBeGreaterThan(0);
+		// Every claim list reversed: claims no longer come in their events' order.
+		const sql = SqlSnapshot.fromRecords(
+			heap.story,
+			[...heap.eachActor()],
+			[...heap.eachSource()],
+			events,
+			[...heap.eachClaim()].reverse(),
+			heap.version,
+			heap.loadedAt,
+			heap.vocabulary,
+		);
+		for (const e of withTwo) {
+			expect(ids(sql.claimsOf(e))).toEqual([...e.claimIds]);
+			const day = e.date.earliestDay;
+			expect(ids(sql.claimsStartingBetween(day, day))).toEqual(ids(heap.startingBetween(day, day).flatMap((x) => heap.claimsOf(x))));
+		}
 		sql.close();
 	});
 });

@@ -132,6 +132,21 @@ describe('the editorial gate over a built file', () => {
 			}
 			expect(ids(b.eventsOf('beta-agency'))).toEqual(ids(a.eventsOf('beta-agency')));
 			expect(b.coActors('alpha-ministry')).toEqual(a.coActors('alpha-ministry'));
+			for (const actor of ['alpha-ministry', 'beta-agency']) {
+				const page = b.claimsByPage(actor, 1);
+				expect({ claims: ids(page.claims), total: page.total }).toEqual({
+					claims: ids(a.claimsBy(actor).slice(0, 1)),
+					total: a.claimsBy(actor).length,
+				});
+			}
+			expect(ids(b.claimsStartingBetween(0, 30_000, {}, 100))).toEqual(
+				ids(
+					a
+						.startingBetween(0, 30_000)
+						.slice(0, 100)
+						.flatMap((e) => a.claimsOf(e)),
+				),
+			);
 			expect(ids(b.lastStartingBy(30_000, 10))).toEqual(ids(a.lastStartingBy(30_000, 10)));
 		}
 		full.close();

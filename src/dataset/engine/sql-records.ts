@@ -1,0 +1,178 @@
+/**
+ * The records of one view of a built file (sql-snapshot.ts): events, claims, actors and sources read
+ * by key, parsed once and kept in small bounded caches (records.ts), so that what a command shows
+ * again — today's events, a well-known actor, the claimant of several claims — costs no statement.
+ */
+import type { Actor, Claim, Source, StoryEvent } from '../model.js';
+import { HIDDEN_ALWAYS } from './format.js';
+import { deepFreeze, RecordCache } from './records.js';
+import type { Reader } from './sql-reader.js';
+import type { Shared } from './sql-shared.js';
+
+/** Records of each kind kept parsed per view (see records.ts). */
+const CACHE_RECORDS = 2048;
+/** Event ids kept with their ords: a few bytes each, and every event line of an answer looks one up. */
+const CACHE_POSITIONS = 8192;
+
+/** The records of one view: what the query modules read through (the {@link Reader} of sql-reader.ts). */
+export class SqlRecords implements Reader {
+	readonly #s: Shared;
+	readonly #events = new RecordCache<number, StoryEvent>(CACHE_RECORDS);
+	readonly #claims = new RecordCache<number, Claim>(CACHE_RECORDS);
+	readonly #actors = new RecordCache<number, Actor>(CACHE_RECORDS);
+	/** Actor id → its number (actors.n). */
+	readonly #actorNs = new RecordCache<string, number>(CACHE_RECORDS);
+	readonly #sources = new RecordCache<string, Source>(CACHE_RECORDS);
+	/** Event id → ord, of visible events only. */
+	readonly #ords = new RecordCache<string, number>(CACHE_POSITIONS);
+
+	constructor(
+		shared: Shared,
+		/** The view's instant: rows with `hide_at` past it are hidden. */
+		readonly now: number,
+	) {
+		this.#s = shared;
+	}
+
+	get maxSpan(): number {
+		return this.#s.maxSpan;
+	}
+
+	/** Whether this view hides something (every row passes in the full snapshot). */
+	get isView(): boolean {
+		return this.now !== HIDDEN_ALWAYS;
+	}
+
+	stmt(sql: string) {
+		return this.#s.stmt(sql);
+	}
+
+	/**
+	 * The event at `ord` (which must exist), from the cache or parsed (from `doc` when the caller read
+	 * it already); a view drops links to hidden events.
+	 */
+	eventAt(ord: number, doc?: string): StoryEvent {
+		const hit = this.#events.get(ord);
+		if (hit) return hit;
+		let e = JSON.parse(doc ?? (this.stmt('SELECT doc FROM event_docs WHERE ord = ?').pluck().get(ord) as string)) as StoryEvent;
+		if (this.isView && e.related.length) {
+			// A link to a hidden event would show its id, and a reader could look it up: drop the link.
+			const visible = e.related.filter((r) => {
+				const at = this.stmt('SELECT hide_at FROM events WHERE id = ?').pluck().get(r.eventId) as number | undefined;
+				return at === undefined || at <= this.now;
+			});
+			if (visible.length !== e.related.length) e = { ...e, related: visible };
+		}
+		deepFreeze(e);
+		this.#events.set(ord, e);
+		// Every event of the full snapshot is visible, so its id's ord is known now: the event lines
+		// and pictures that look it up again by id need no statement.
+		if (!this.isView) this.#ords.set(e.id, ord);
+		return e;
+	}
+
+	/** The events at `ords` (which must exist), in their order: those not cached read in one statement. */
+	eventsAt(ords: readonly number[]): StoryEvent[] {
+		const missing = ords.filter((o) => this.#events.get(o) === undefined);
+		const docs = new Map<number, string>();
+		if (missing.length > 1) {
+			const rows = this.stmt('SELECT ord, doc FROM event_docs WHERE ord IN (SELECT value FROM json_each(?))').all(
+				JSON.stringify(missing),
+			) as { ord: number; doc: string }[];
+			for (const r of rows) docs.set(r.ord, r.doc);
+		}
+		return ords.map((o) => this.eventAt(o, docs.get(o)));
+	}
+
+	/**
+	 * The claim of number `n`, from the cache or parsed (from `doc` when the caller read it already);
+	 * `keep: false` leaves a parsed claim out of the cache, for a list most of which is not shown.
+	 */
+	claimAt(n: number, doc?: string, keep = true): Claim {
+		const hit = this.#claims.get(n);
+		if (hit) return hit;
+		const c = deepFreeze(JSON.parse(doc ?? (this.stmt('SELECT doc FROM claims WHERE n = ?').pluck().get(n) as string)) as Claim);
+		if (keep) this.#claims.set(n, c);
+		return c;
+	}
+
+	actorAt(n: number, doc?: string): Actor {
+		const hit = this.#actors.get(n);
+		if (hit) return hit;
+		const a = deepFreeze(JSON.parse(doc ?? (this.stmt('SELECT doc FROM actors WHERE n = ?').pluck().get(n) as string)) as Actor);
+		this.#actors.set(n, a);
+		this.#actorNs.set(a.id, n);
+		return a;
+	}
+
+	actor(id: string): Actor | undefined {
+		const n = this.#actorNs.get(id);
+		if (n !== undefined) return this.actorAt(n);
+		// One statement for the number and the record (an actor not met lately is usually not cached).
+		const row = this.stmt('SELECT n, doc FROM actors WHERE id = ?').get(id) as { n: number; doc: string } | undefined;
+		return row && this.actorAt(row.n, row.doc);
+	}
+
+	/**
+	 * The actors of `ids`, in their order (undefined for an unknown id): those not cached read in one
+	 * statement, in index order (an event line names up to four).
+	 */
+	actors(ids: readonly string[]): (Actor | undefined)[] {
+		const missing = ids.filter((id) => this.#actorNs.get(id) === undefined);
+		if (missing.length > 1) {
+			const rows = this.stmt('SELECT n, doc FROM actors WHERE id IN (SELECT value FROM json_each(?))').all(
+				JSON.stringify(missing),
+			) as {
+				n: number;
+				doc: string;
+			}[];
+			for (const r of rows) this.actorAt(r.n, r.doc);
+		}
+		return ids.map((id) => this.actor(id));
+	}
+
+	source(id: string): Source | undefined {
+		const hit = this.#sources.get(id);
+		if (hit) return hit;
+		const doc = this.stmt('SELECT doc FROM sources WHERE id = ?').pluck().get(id) as string | undefined;
+		if (doc === undefined) return undefined;
+		const x = deepFreeze(JSON.parse(doc) as Source);
+		this.#sources.set(id, x);
+		return x;
+	}
+
+	/** The ord of a visible event. */
+	positionOf(id: string): number | undefined {
+		const hit = this.#ords.get(id);
+		if (hit !== undefined) return hit;
+		const ord = this.stmt('SELECT ord FROM events WHERE id = ? AND hide_at <= ?').pluck().get(id, this.now) as number | undefined;
+		if (ord !== undefined) this.#ords.set(id, ord);
+		return ord;
+	}
+
+	event(id: string): StoryEvent | undefined {
+		const ord = this.positionOf(id);
+		return ord === undefined ? undefined : this.eventAt(ord);
+	}
+
+	/** A claim of a visible event. */
+	claim(id: string): Claim | undefined {
+		const row = this.stmt(
+			'SELECT c.n AS n, c.doc AS doc FROM claims c JOIN events e ON e.ord = c.event_ord WHERE c.id = ? AND e.hide_at <= ?',
+		).get(id, this.now) as { n: number; doc: string } | undefined;
+		return row && this.claimAt(row.n, row.doc);
+	}
+
+	/** The claims of a visible event, in its order (`claimIds`): one statement on the claims' event index. */
+	claimsOf(e: StoryEvent): Claim[] {
+		if (e.claimIds.length === 0) return [];
+		const ord = this.positionOf(e.id);
+		if (ord === undefined) return [];
+		const rows = this.stmt('SELECT n, id, doc FROM claims WHERE event_ord = ?').all(ord) as { n: number; id: string; doc: string }[];
+		const byId = new Map(rows.map((r) => [r.id, r]));
+		return e.claimIds.flatMap((id) => {
+			const r = byId.get(id);
+			return r ? [this.claimAt(r.n, r.doc)] : [];
+		});
+	}
+}
