@@ -7,7 +7,7 @@ import layers from './eslint-rules/layers.js';
 const PLATFORM_SDKS = ['discord.js', 'discord.js/*', '@discordjs/*', 'discord-api-types', 'discord-api-types/*', 'telegraf', 'telegraf/*'];
 
 export default tseslint.config(
-	{ ignores: ['node_modules/', 'var/', 'dist/', 'coverage/', 'out/'] },
+	{ ignores: ['node_modules/', 'var/', 'dist/', 'dist.*/', 'coverage/', 'out/'] },
 	{ linterOptions: { reportUnusedDisableDirectives: 'error' } },
 	js.configs.recommended,
 	...tseslint.configs.recommended,

@@ -24,7 +24,7 @@ import type { DatasetSnapshot } from '../src/dataset/snapshot.js';
 import { createTranslator, type Translator } from '../src/i18n/translator.js';
 import { MAX_IMAGE_EVENTS } from '../src/images/attach.js';
 import { clearImageCache, timelineImage } from '../src/images/index.js';
-import { clearGlyphMasks } from '../src/images/glyph-raster.mjs';
+import { clearGlyphMasks } from '../src/images/glyph-raster.js';
 import { GlyphSink } from '../src/images/glyphs.js';
 import { drawRelations, layoutRelations } from '../src/images/relations-svg.js';
 import { closeImageWorkers, renderPng, renderPngOffThread, type PictureJob } from '../src/images/render-png.js';

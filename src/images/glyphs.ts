@@ -8,13 +8,13 @@
  * - 'svg': a plain <text>, as before (readable SVG; the golden tests use it);
  * - 'outlines': one <path> per run of glyph outlines, a self-contained SVG;
  * - a GlyphSink: glyph draws handed to the renderer, which blends cached glyph masks onto the
- *   picture (glyph-raster.mjs); the fastest, and what the bot sends.
+ *   picture (glyph-raster.ts); the fastest, and what the bot sends.
  *
  * Anything else (Arabic script, Hebrew, combining marks, bidi controls, a character the font lacks)
  * stays a <text> element for resvg to shape, so Persian is still joined and ordered right to left by
  * a real shaper, set in a small Arabic-script cut of the font (fonts/README.md).
  */
-import type { GlyphJob, GlyphOutline, TextSprite } from './glyph-raster.mjs';
+import type { GlyphJob, GlyphOutline, TextSprite } from './glyph-raster.js';
 import { ARABIC_FAMILY, el, escapeXml, FONT_FAMILY, glyphOf, metrics, num, textWidth, type FontMetrics, type FontWeight } from './svg.js';
 
 export type TextMode = 'svg' | 'outlines';
@@ -289,7 +289,7 @@ function glyphBox(o: Outliner, g: number): [number, number, number, number] {
 }
 
 /**
- * Collects a picture's plain text as glyph draws for glyph-raster.mjs, which blends cached glyph
+ * Collects a picture's plain text as glyph draws for glyph-raster.ts, which blends cached glyph
  * masks onto the rendered picture: the fastest way to draw it. Text drawn this way leaves nothing in
  * the SVG, so it must not lie under any other shape.
  */

@@ -2,7 +2,7 @@
  * The images commands attach: a timeline of events and an actor's relations, as PNG attachments
  * with alt text that says in words what the picture shows, all in the reader's language. Text that
  * needs no shaping is blended in from cached glyph masks rather than laid out by resvg (see glyphs.ts
- * and glyph-raster.mjs), and the last few pictures are kept per dataset snapshot, so asking the same
+ * and glyph-raster.ts), and the last few pictures are kept per dataset snapshot, so asking the same
  * question again costs no render.
  */
 import { createHash } from 'node:crypto';

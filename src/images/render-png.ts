@@ -1,15 +1,17 @@
 /**
  * SVG to PNG with resvg and only the shipped DejaVu Sans (no system fonts), so a given SVG gives the
- * same bytes on every machine. resvg draws the pixels; glyph-raster.mjs blends in the plain text a
- * picture hands over as glyph draws; png-encode.mjs writes the PNG (resvg's own encoder compresses
+ * same bytes on every machine. resvg draws the pixels; glyph-raster.ts blends in the plain text a
+ * picture hands over as glyph draws; png-encode.ts writes the PNG (resvg's own encoder compresses
  * hard and took as long as the drawing). Rendering takes tens of milliseconds of CPU, so the bot
  * renders in a small worker pool and the event loop stays free.
  */
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { Worker } from 'node:worker_threads';
-import { drawGlyphs, type GlyphJob } from './glyph-raster.mjs';
-import { encodePng } from './png-encode.mjs';
+import { drawGlyphs, type GlyphJob } from './glyph-raster.js';
+import { encodePng } from './png-encode.js';
+import type { RenderReply, RenderRequest, RenderWorkerData } from './render-worker.js';
 import { ARABIC_FONT_FILES, FONT_FAMILY, FONT_FILES } from './svg.js';
+import { siblingModule } from '../sibling-module.js';
 
 /** A picture to render: its SVG, and its plain text as glyph draws (see glyphs.ts GlyphSink), blended in after. */
 export interface PictureJob {
@@ -54,9 +56,7 @@ interface Slot {
 	job?: Job;
 }
 
-type WorkerReply = { id: number; ok: true; png: Uint8Array } | { id: number; ok: false; message: string };
-
-const WORKER_URL = new URL('./render-worker.mjs', import.meta.url);
+const WORKER = siblingModule(import.meta.url, 'render-worker');
 let poolSize = 2;
 let timeoutMs = 20_000;
 let slots: Slot[] = [];
@@ -115,14 +115,17 @@ function pump(): void {
 		job.timer = setTimeout(() => fail(busy, new Error(`image render timed out after ${timeoutMs} ms`)), timeoutMs);
 		job.timer.unref();
 		slot.worker.ref();
-		slot.worker.postMessage(job.crash ? { id: job.id, crash: true } : { id: job.id, ...job.picture });
+		slot.worker.postMessage((job.crash ? { id: job.id, crash: true } : { id: job.id, ...job.picture }) satisfies RenderRequest);
 	}
 }
 
 function spawn(): Slot {
-	const worker = new Worker(WORKER_URL, { workerData: { options: RESVG_OPTIONS } });
+	const worker = new Worker(WORKER.url, {
+		workerData: { options: RESVG_OPTIONS } satisfies RenderWorkerData,
+		execArgv: WORKER.execArgv,
+	});
 	const slot: Slot = { worker };
-	worker.on('message', (reply: WorkerReply) => {
+	worker.on('message', (reply: RenderReply) => {
 		const job = slot.job;
 		if (!job || job.id !== reply.id) return;
 		if (reply.ok) settle(slot, undefined, reply.png);

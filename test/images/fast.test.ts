@@ -3,7 +3,7 @@ import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { MAX_IMAGE_EVENTS, timelineAttachment } from '../../src/images/attach.js';
-import { clearGlyphMasks, glyphMaskCount } from '../../src/images/glyph-raster.mjs';
+import { clearGlyphMasks, glyphMaskCount } from '../../src/images/glyph-raster.js';
 import { GlyphSink, outlinable } from '../../src/images/glyphs.js';
 import { clearImageCache, closeImageWorkers, relationsImage, timelineImage } from '../../src/images/index.js';
 import { drawRelations, layoutRelations, relationsSvg } from '../../src/images/relations-svg.js';

@@ -1,7 +1,7 @@
 /** Our PNG encoder: valid PNGs that decode to exactly what resvg drew and that resvg itself reads back. */
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { encodePng } from '../../src/images/png-encode.mjs';
+import { encodePng } from '../../src/images/png-encode.js';
 import { renderPng } from '../../src/images/render-png.js';
 import { FONT_FAMILY, FONT_FILES } from '../../src/images/svg.js';
 import { timelineSvg } from '../../src/images/timeline-svg.js';

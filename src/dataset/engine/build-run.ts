@@ -1,5 +1,5 @@
 /**
- * The build itself, as the build worker (build-worker.mjs) runs it: the loader's validation feeding an
+ * The build itself, as the build worker (build-worker.ts) runs it: the loader's validation feeding an
  * {@link EngineWriter} on a new file. Kept apart from build.ts, which only starts workers and names
  * files, so that the worker imports no more than the load needs.
  */

@@ -28,6 +28,7 @@ import { listDatasetFiles, type LoadOptions } from '../read-dataset.js';
 import { DEFAULT_YAML_LIMITS, readLimited } from '../safe-yaml.js';
 import type { BuildJob, BuildReply } from './build-run.js';
 import { APPLICATION_ID, FORMAT_VERSION } from './format.js';
+import { siblingModule } from '../../sibling-module.js';
 
 export interface BuildOptions extends LoadOptions {
 	/** Directory of built files (config `datasetCache`, SITREP_DATASET_CACHE); created when missing. */
@@ -66,7 +67,7 @@ export type BuildResult =
 	  }
 	| { readonly ok: false; readonly errors: DatasetError[] };
 
-const WORKER_URL = new URL('./build-worker.mjs', import.meta.url);
+const WORKER = siblingModule(import.meta.url, 'build-worker');
 const SQLITE_MAGIC = 'SQLite format 3\0';
 /** Files the version is hashed from at a time (bounded, as the loader's read-ahead is). */
 const HASH_AHEAD = 8;
@@ -325,7 +326,7 @@ async function build(dir: string, cacheDir: string, expected: string | undefined
 /** One build in a new worker thread; a worker that throws or exits without replying rejects. */
 function runWorker(job: BuildJob): Promise<BuildReply> {
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(WORKER_URL, { workerData: job });
+		const worker = new Worker(WORKER.url, { workerData: job, execArgv: WORKER.execArgv });
 		let reply: BuildReply | undefined;
 		worker.once('message', (m: BuildReply) => (reply = m));
 		worker.once('error', reject);

@@ -36,19 +36,19 @@
  * exits by itself (its IPC channel closes), so no orphan keeps a gateway session.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult, type Shard } from 'discord.js';
 import type { Config, ShardRange } from '../../config.js';
 import type { ConnectionState, PlatformSender } from '../../core/delivery.js';
 import type { Logger } from '../../logger.js';
+import { siblingModule } from '../../sibling-module.js';
 import { restApiBase } from './deploy-commands.js';
 import { createDiscordSender, describeError } from './discord-sender.js';
 
-/** The script every shard process runs. */
-export const SHARD_PROCESS_FILE = fileURLToPath(new URL('./shard-process.ts', import.meta.url));
+/** The script every shard process runs: shard-process.ts from src/ (with tsx's loader), shard-process.js from dist/. */
+const SHARD_PROCESS = siblingModule(import.meta.url, 'shard-process');
+export const SHARD_PROCESS_FILE = SHARD_PROCESS.path;
 
 /** IPC, parent → shard: reload the dataset (DiscordShards.reload). */
 export const RELOAD_MESSAGE = { sitrep: 'reload' } as const;
@@ -376,7 +376,7 @@ function createManager(token: string, totalShards: number, shardList: number[]):
 			respawn: false,
 			// Pipe the shards' output so it reaches `output` line by line.
 			silent: true,
-			execArgv: ['--import', tsxLoader()],
+			execArgv: SHARD_PROCESS.execArgv ?? [],
 		});
 	} finally {
 		for (const [k, v] of saved) {
@@ -385,11 +385,6 @@ function createManager(token: string, totalShards: number, shardList: number[]):
 		}
 	}
 	/* eslint-enable no-restricted-properties */
-}
-
-/** `--import tsx`, resolved from here so a shard starts whatever the working directory. */
-function tsxLoader(): string {
-	return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Drawing text into a rendered picture from cached glyph coverage masks, shared by render-png.ts
-// and the render worker (plain JavaScript, so the worker runs it without a TypeScript loader).
+// and the render worker.
 //
 // Filling glyph outlines with anti-aliasing was the largest part of resvg's drawing time, and the
 // same few hundred glyphs recur in every picture. So a picture's plain text (see glyphs.ts: scripts
@@ -9,7 +9,7 @@
 // needs shaping (Persian) comes as <text> elements: resvg shapes each once into a sprite, kept too,
 // since month names, legends and lane names recur. Text is drawn after everything else, so it must
 // not lie under any other shape (true of both pictures).
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 
 /** Sub-pixel steps per pixel for glyph positions. */
 const STEPS = 4;
@@ -17,29 +17,72 @@ const STEPS = 4;
 const MAX_MASKS = 20000;
 const ATLAS_WIDTH = 2048;
 
-/** @typedef {{ key: string, d: string, box: [number, number, number, number], unitsPerEm: number }} Outline */
-/** @typedef {{ markup: string, x: number, y: number, box: [number, number, number, number] }} TextSprite */
-/** @typedef {{ draws: Float64Array, outlines: Outline[], texts?: TextSprite[] }} GlyphJob */
-/** @typedef {{ ox: number, oy: number, w: number, h: number, data: Uint8Array }} Mask */
+/** A glyph outline a picture uses: path data in font units (y up), its box, the font's units per em. */
+export interface GlyphOutline {
+	/** Weight and glyph id ("0:68"): the same glyph has the same key in every picture. */
+	readonly key: string;
+	readonly d: string;
+	readonly box: readonly [number, number, number, number];
+	readonly unitsPerEm: number;
+}
 
-/** @type {Map<string, Mask>} */
-const masks = new Map();
-/** Shaped text (right-to-left lines and the like) as premultiplied RGBA sprites; data is w × h × 4. @type {Map<string, Mask>} */
-const sprites = new Map();
+/** A text element resvg shapes, drawn relative to the origin; placed at (x, y); `box` bounds its ink around the origin. */
+export interface TextSprite {
+	readonly markup: string;
+	readonly x: number;
+	readonly y: number;
+	readonly box: readonly [number, number, number, number];
+}
+
+/**
+ * A picture's text: plain text as glyph draws, five numbers each (outline index, size px, x, y,
+ * 0xRRGGBB), and text that needs shaping as elements for resvg, kept as sprites.
+ */
+export interface GlyphJob {
+	readonly draws: Float64Array;
+	readonly outlines: readonly GlyphOutline[];
+	readonly texts?: readonly TextSprite[];
+}
+
+/** A rendered coverage mask (one byte a pixel) or text sprite (premultiplied RGBA), offset from its origin. */
+interface Mask {
+	readonly ox: number;
+	readonly oy: number;
+	readonly w: number;
+	readonly h: number;
+	readonly data: Uint8Array;
+}
+
+/** A cell of an atlas: where an element is drawn in the one resvg pass, and the box kept of it. */
+interface Cell {
+	readonly key: string;
+	readonly fx: number;
+	readonly fy: number;
+	readonly ox: number;
+	readonly oy: number;
+	readonly w: number;
+	readonly h: number;
+	readonly cx: number;
+	readonly cy: number;
+}
+
+const masks = new Map<string, Mask>();
+/** Shaped text (right-to-left lines and the like) as premultiplied RGBA sprites; data is w × h × 4. */
+const sprites = new Map<string, Mask>();
 
 /** Forgets every glyph mask and text sprite (tests: the first picture after a start renders them all). */
-export function clearGlyphMasks() {
+export function clearGlyphMasks(): void {
 	masks.clear();
 	sprites.clear();
 }
 
 /** How many glyph masks and text sprites this thread keeps. */
-export function glyphMaskCount() {
+export function glyphMaskCount(): number {
 	return masks.size + sprites.size;
 }
 
 /** Whole-pixel position and quarter-pixel phase of a coordinate. */
-function snap(v) {
+function snap(v: number): [number, number] {
 	const q = Math.round(v * STEPS);
 	const i = Math.floor(q / STEPS);
 	return [i, (q - i * STEPS) / STEPS];
@@ -50,12 +93,11 @@ function snap(v) {
  * sub-pixel phase it has in the picture, and keeps each cropped to its ink. A cell whose ink reaches
  * its edge may have been too small (its box is an estimate), so then the pass is redone with wider
  * margins.
- * @param {Map<string, { sprite: TextSprite, fx: number, fy: number }>} need
- * @param {object} options resvg options, with the fonts
+ * `options` are resvg's, with the fonts.
  */
-function renderSprites(need, options) {
+function renderSprites(need: Map<string, { sprite: TextSprite; fx: number; fy: number }>, options: ResvgRenderOptions): void {
 	for (let margin = 2, attempt = 0; ; margin *= 4, attempt++) {
-		const cells = [];
+		const cells: (Cell & { readonly sprite: TextSprite })[] = [];
 		let x = 0;
 		let y = 0;
 		let rowHeight = 0;
@@ -76,8 +118,8 @@ function renderSprites(need, options) {
 		const img = new Resvg(svg, { ...options, fitTo: { mode: 'original' }, logLevel: 'off' }).render();
 		const px = img.pixels;
 		const stride = img.width * 4;
-		const alpha = (c, i, j) => px[(c.cy + j) * stride + (c.cx + i) * 4 + 3];
-		const spills = (c) => {
+		const alpha = (c: Cell, i: number, j: number): number => px[(c.cy + j) * stride + (c.cx + i) * 4 + 3]!;
+		const spills = (c: Cell): boolean => {
 			for (let i = 0; i < c.w; i++) if (alpha(c, i, 0) || alpha(c, i, c.h - 1)) return true;
 			for (let j = 0; j < c.h; j++) if (alpha(c, 0, j) || alpha(c, c.w - 1, j)) return true;
 			return false;
@@ -106,9 +148,8 @@ function renderSprites(need, options) {
 }
 
 /** Draws kept text sprites onto premultiplied RGBA pixels: source over. */
-function drawSprites(pixels, width, height, texts, options) {
-	/** @type {Map<string, { sprite: TextSprite, fx: number, fy: number }>} */
-	const need = new Map();
+function drawSprites(pixels: Uint8Array, width: number, height: number, texts: readonly TextSprite[], options: ResvgRenderOptions): void {
+	const need = new Map<string, { sprite: TextSprite; fx: number; fy: number }>();
 	const placed = texts.map((sprite) => {
 		const [ix, fx] = snap(sprite.x);
 		const [iy, fy] = snap(sprite.y);
@@ -126,11 +167,11 @@ function drawSprites(pixels, width, height, texts, options) {
 			let q = j * m.w * 4;
 			let p = ((y0 + j) * width + x0) * 4;
 			for (let i = 0; i < m.w; i++, p += 4, q += 4) {
-				const a = m.data[q + 3];
+				const a = m.data[q + 3]!;
 				if (a === 0 || x0 + i < 0 || x0 + i >= width) continue;
 				const na = 255 - a;
-				for (let k = 0; k < 3; k++) pixels[p + k] = m.data[q + k] + (pixels[p + k] * na + 127) / 255;
-				pixels[p + 3] = a + (pixels[p + 3] * na + 127) / 255;
+				for (let k = 0; k < 3; k++) pixels[p + k] = m.data[q + k]! + (pixels[p + k]! * na + 127) / 255;
+				pixels[p + 3] = a + (pixels[p + 3]! * na + 127) / 255;
 			}
 		}
 	}
@@ -139,10 +180,9 @@ function drawSprites(pixels, width, height, texts, options) {
 /**
  * Renders the masks in `need` in one resvg pass: each glyph in a cell of an atlas, its origin at
  * the same sub-pixel offset it has in the picture (coverage does not change under whole-pixel moves).
- * @param {Map<string, { outline: Outline, size: number, fx: number, fy: number }>} need
  */
-function renderMasks(need) {
-	const cells = [];
+function renderMasks(need: Map<string, { outline: GlyphOutline; size: number; fx: number; fy: number }>): void {
+	const cells: (Cell & { readonly outline: GlyphOutline; readonly k: number })[] = [];
 	let x = 0;
 	let y = 0;
 	let rowHeight = 0;
@@ -172,7 +212,7 @@ function renderMasks(need) {
 		const data = new Uint8Array(c.w * c.h);
 		for (let j = 0; j < c.h; j++) {
 			const row = ((c.cy + j) * img.width + c.cx) * 4 + 3;
-			for (let i = 0; i < c.w; i++) data[j * c.w + i] = px[row + i * 4];
+			for (let i = 0; i < c.w; i++) data[j * c.w + i] = px[row + i * 4]!;
 		}
 		masks.set(c.key, { ox: c.ox, oy: c.oy, w: c.w, h: c.h, data });
 	}
@@ -181,27 +221,22 @@ function renderMasks(need) {
 /**
  * Draws a job's glyphs onto premultiplied RGBA `pixels` (resvg's RenderedImage.pixels), in order.
  * Each draw is five numbers: outline index, font size in px, x and y of the glyph's origin on the
- * baseline, colour as 0xRRGGBB.
- * @param {Uint8Array} pixels
- * @param {number} width
- * @param {number} height
- * @param {GlyphJob} job
- * @param {object} [options] resvg options, with the fonts, for the job's text sprites
+ * baseline, colour as 0xRRGGBB. `options` are resvg's (with the fonts) for rendering the job's text
+ * sprites.
  */
-export function drawGlyphs(pixels, width, height, job, options = {}) {
+export function drawGlyphs(pixels: Uint8Array, width: number, height: number, job: GlyphJob, options: ResvgRenderOptions = {}): void {
 	const { draws, outlines } = job;
 	if (job.texts && job.texts.length > 0) drawSprites(pixels, width, height, job.texts, options);
 	const count = Math.floor(draws.length / 5);
-	const keys = new Array(count);
+	const keys = new Array<string>(count);
 	const at = new Int32Array(count * 2);
-	/** @type {Map<string, { outline: Outline, size: number, fx: number, fy: number }>} */
-	const need = new Map();
+	const need = new Map<string, { outline: GlyphOutline; size: number; fx: number; fy: number }>();
 	for (let n = 0; n < count; n++) {
-		const outline = outlines[draws[n * 5]];
+		const outline = outlines[draws[n * 5]!];
 		if (!outline) throw new RangeError(`glyph draw ${n} names no outline`);
-		const size = draws[n * 5 + 1];
-		const [ix, fx] = snap(draws[n * 5 + 2]);
-		const [iy, fy] = snap(draws[n * 5 + 3]);
+		const size = draws[n * 5 + 1]!;
+		const [ix, fx] = snap(draws[n * 5 + 2]!);
+		const [iy, fy] = snap(draws[n * 5 + 3]!);
 		const key = `${outline.key}:${size}:${fx}:${fy}`;
 		keys[n] = key;
 		at[n * 2] = ix;
@@ -210,19 +245,19 @@ export function drawGlyphs(pixels, width, height, job, options = {}) {
 	}
 	if (need.size > 0) renderMasks(need);
 	for (let n = 0; n < count; n++) {
-		const m = masks.get(keys[n]);
+		const m = masks.get(keys[n]!);
 		if (!m) continue;
-		const colour = draws[n * 5 + 4];
+		const colour = draws[n * 5 + 4]!;
 		const r = (colour >> 16) & 255;
 		const g = (colour >> 8) & 255;
 		const b = colour & 255;
-		const x0 = at[n * 2] + m.ox;
-		const y0 = at[n * 2 + 1] + m.oy;
+		const x0 = at[n * 2]! + m.ox;
+		const y0 = at[n * 2 + 1]! + m.oy;
 		for (let j = Math.max(0, -y0); j < m.h && y0 + j < height; j++) {
 			const row = j * m.w;
 			let p = ((y0 + j) * width + x0) * 4;
 			for (let i = 0; i < m.w; i++, p += 4) {
-				const a = m.data[row + i];
+				const a = m.data[row + i]!;
 				if (a === 0 || x0 + i < 0 || x0 + i >= width) continue;
 				if (a === 255) {
 					pixels[p] = r;
@@ -232,10 +267,10 @@ export function drawGlyphs(pixels, width, height, job, options = {}) {
 				} else {
 					// Source over, premultiplied: out = colour × a + under × (1 − a).
 					const na = 255 - a;
-					pixels[p] = (r * a + pixels[p] * na + 127) / 255;
-					pixels[p + 1] = (g * a + pixels[p + 1] * na + 127) / 255;
-					pixels[p + 2] = (b * a + pixels[p + 2] * na + 127) / 255;
-					pixels[p + 3] = a + (pixels[p + 3] * na + 127) / 255;
+					pixels[p] = (r * a + pixels[p]! * na + 127) / 255;
+					pixels[p + 1] = (g * a + pixels[p + 1]! * na + 127) / 255;
+					pixels[p + 2] = (b * a + pixels[p + 2]! * na + 127) / 255;
+					pixels[p + 3] = a + (pixels[p + 3]! * na + 127) / 255;
 				}
 			}
 		}
