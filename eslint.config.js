@@ -41,7 +41,6 @@ export default tseslint.config(
 			'src/cli.ts',
 			'src/core/dispatch.ts',
 			'src/dataset/engine/sql-snapshot.ts',
-			'src/dataset/read-dataset.ts',
 			'src/live/live-service.ts',
 			'src/scheduler/tick.ts',
 			'src/web/site.ts',
