@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { DatasetError } from '../errors.js';
 import { loadInto, type LoadedMeta, type LoadOptions, type RecordSink } from '../read-dataset.js';
 import type { Actor, Claim, Source, StoryEvent } from '../model.js';
+import { datasetVersion } from './dataset-version.js';
 import { EngineWriter } from './writer.js';
 
 /** Page cache of a build, per database (the file and its staging tables), in KiB. */
@@ -18,6 +19,11 @@ export interface BuildJob {
 	/** The file to write: new, in the cache directory; renamed into place by the caller. */
 	readonly file: string;
 	readonly load: LoadOptions;
+	/**
+	 * Only work out the dataset's version (datasetVersion) and reply with it, building nothing
+	 * (`file` unused); a file that cannot be read gives `{ ok: false, errors: [] }`.
+	 */
+	readonly versionOnly?: boolean;
 	/** Tests only: stop the build after this many events, by exiting the worker or by throwing. */
 	readonly crash?: { readonly afterEvents: number; readonly how: 'exit' | 'throw' };
 }
@@ -67,6 +73,10 @@ export class EngineSink implements RecordSink<string> {
 
 /** Loads `job.dir` into a new built dataset at `job.file`; the file is complete only when this says ok. */
 export async function runBuild(job: BuildJob): Promise<BuildReply> {
+	if (job.versionOnly) {
+		const version = await datasetVersion(job.dir, job.load).catch(() => undefined);
+		return version === undefined ? { ok: false, errors: [] } : { ok: true, version };
+	}
 	const db = new Database(job.file);
 	// The build writes index b-trees in an order of their own (by actor, by tag, FTS segments) and reads
 	// the staged events back in date order: SQLite's default page cache of 2 MB makes that
