@@ -26,6 +26,7 @@ import Database from 'better-sqlite3';
 import type { DatasetError } from '../errors.js';
 import { listDatasetFiles, type LoadOptions } from '../read-dataset.js';
 import type { BuildJob, BuildReply } from './build-run.js';
+import { datasetVersion } from './dataset-version.js';
 import { APPLICATION_ID, FORMAT_VERSION } from './format.js';
 
 export interface BuildOptions extends LoadOptions {
@@ -45,6 +46,12 @@ export interface BuildOptions extends LoadOptions {
 	 * swapped in. Without it such a new build is only left in the cache for the next start.
 	 */
 	readonly onChanged?: (fresh: BuildResult) => void;
+	/**
+	 * Work out the dataset's version in a worker thread rather than on this one (a reload, while the
+	 * bot answers commands). A start hashes here: nothing waits on the thread then, and a worker's
+	 * start would cost more than it frees. The check after a fast start always hashes in a worker.
+	 */
+	readonly hashInWorker?: boolean;
 	/** Tests only: the worker stops after this many events, by exiting or by throwing. */
 	readonly crash?: BuildJob['crash'];
 }
@@ -107,7 +114,7 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 		return result;
 	}
 	// Undefined when a file cannot be read: the load then says which and why.
-	const version = await versionInWorker(dir, options).catch(() => undefined);
+	const version = await (options.hashInWorker ? versionInWorker(dir, options) : datasetVersion(dir, options)).catch(() => undefined);
 	if (version === undefined) return build(dir, cacheDir, undefined, options);
 	const result = await buildOrReuseVersion(dir, cacheDir, version, options);
 	// The stamp taken before hashing: a file changed since has another stamp, and is hashed next time.
@@ -278,7 +285,7 @@ export function isCorruption(err: unknown): boolean {
 /** Runs the build in a worker, then renames its file into place; every failure is an error result. */
 async function build(dir: string, cacheDir: string, expected: string | undefined, options: BuildOptions): Promise<BuildResult> {
 	const tmp = path.join(cacheDir, `${expected ?? 'new'}.tmp-${process.pid}-${++tmpCount}`);
-	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, onChanged: _changed, ...load } = options;
+	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, onChanged: _changed, hashInWorker: _h, ...load } = options;
 	const job: BuildJob = { dir, file: tmp, load, ...(crash ? { crash } : {}) };
 	let reply: BuildReply;
 	try {
@@ -301,7 +308,7 @@ async function build(dir: string, cacheDir: string, expected: string | undefined
  * between commands during a reload. Undefined when a file cannot be read within the limits.
  */
 async function versionInWorker(dir: string, options: BuildOptions): Promise<string | undefined> {
-	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash: _crash, onChanged: _changed, ...load } = options;
+	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash: _crash, onChanged: _changed, hashInWorker: _h, ...load } = options;
 	const reply = await runWorker({ dir, file: '', load, versionOnly: true });
 	return reply.ok ? reply.version : undefined;
 }

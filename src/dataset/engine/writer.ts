@@ -39,17 +39,6 @@ const STAGING: readonly string[] = [
 	`CREATE TEMP TABLE stage_keys (kind INTEGER NOT NULL, a TEXT NOT NULL, b, c)`,
 ];
 
-/** Space-joined folded index tokens of texts (what the text tables hold). */
-function folded(...texts: readonly (string | undefined)[]): string {
-	let out = '';
-	for (const t of texts) {
-		if (!t) continue;
-		const words = indexTokens(t);
-		if (words.length) out += (out ? ' ' : '') + words.join(' ');
-	}
-	return out;
-}
-
 function digest(doc: string): string {
 	return createHash('sha256').update(doc).digest('hex').slice(0, 16);
 }
@@ -70,15 +59,21 @@ export class EngineWriter {
 	#sources = 0;
 	#maxSpan = 0;
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
-	#open: { e: StoryEvent; file: number; n: number; claims: Claim[] } | undefined;
+	#open: { e: StoryEvent; file: number; n: number; claims: Claim[]; claimText: string[] } | undefined;
 
 	/** Every word of the text tables (format.ts `words`): a vocabulary, not the text. */
 	readonly #words = new Set<string>();
 
-	/** Folded text, its words noted in the vocabulary. */
+	/** Space-joined folded index tokens of texts (what the text tables hold), the words noted in the vocabulary. */
 	#folded(...texts: readonly (string | undefined)[]): string {
-		const out = folded(...texts);
-		if (out) for (const w of out.split(' ')) this.#words.add(w);
+		let out = '';
+		for (const t of texts) {
+			if (!t) continue;
+			const words = indexTokens(t);
+			if (words.length === 0) continue;
+			for (const w of words) this.#words.add(w);
+			out += (out ? ' ' : '') + words.join(' ');
+		}
 		return out;
 	}
 
@@ -131,7 +126,7 @@ export class EngineWriter {
 	/** An event; its claims follow with {@link addClaim}. */
 	addEvent(e: StoryEvent, file: number): void {
 		this.#closeEvent();
-		this.#open = { e, file, n: this.#events++, claims: [] };
+		this.#open = { e, file, n: this.#events++, claims: [], claimText: [] };
 		this.#maxSpan = Math.max(this.#maxSpan, e.date.latestDay - e.date.earliestDay);
 	}
 
@@ -143,8 +138,11 @@ export class EngineWriter {
 		const n = this.#claims++;
 		this.#stmt.stageClaim.run(n, c.id, open.n, c.by, c.sourceId, doc, digest(doc));
 		// Claims arrive in load order, which is their rowid order: fed to FTS5 in order.
-		this.#stmt.claimText.run(n, this.#folded(c.text, c.quote?.text), textKey(c.by));
+		const text = this.#folded(c.text, c.quote?.text);
+		this.#stmt.claimText.run(n, text, textKey(c.by));
 		open.claims.push(c);
+		// The event's own document holds its claims' words too (folded once, here).
+		if (text) open.claimText.push(text);
 	}
 
 	/** Stages the event added last, now that its claims are known (its fingerprint covers them). */
@@ -152,7 +150,7 @@ export class EngineWriter {
 		const open = this.#open;
 		if (!open) return;
 		this.#open = undefined;
-		const { e, n, claims } = open;
+		const { e, n, claims, claimText } = open;
 		const doc = JSON.stringify(e);
 		const start = e.date.start;
 		const single = start.precision === 'day' && !e.date.end;
@@ -183,7 +181,7 @@ export class EngineWriter {
 			this.#folded(e.summary, ...e.tags, e.location?.name),
 			// Claimants' keys go with the claims' words: keys holds the event's own actors only, so that
 			// {title summary keys} is exactly the event's own search document.
-			[...claims.map((c) => folded(c.text, c.quote?.text)).filter(Boolean), ...new Set(claims.map((c) => textKey(c.by)))].join(' '),
+			[...claimText, ...new Set(claims.map((c) => textKey(c.by)))].join(' '),
 			[...keys].join(' '),
 			doc,
 		);
