@@ -23,6 +23,10 @@ export interface BuildMeta {
 /** Which table a stage_keys row is for (the events' own keys are staged in stage_links). */
 const K = { actorKey: 3, termKey: 4, actorLink: 5 } as const;
 
+/** The text tables (FTS5), and their buffer of pending terms while a build writes them. */
+const FTS_TABLES = ['event_text', 'claim_text', 'actor_text'] as const;
+const FTS_HASH_BYTES = 8 * 1024 * 1024;
+
 const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
 const STAGING: readonly string[] = [
@@ -90,6 +94,13 @@ export class EngineWriter {
 		db.pragma(`application_id = ${APPLICATION_ID}`);
 		db.pragma(`user_version = ${FORMAT_VERSION}`);
 		for (const sql of [...SCHEMA, ...STAGING]) db.exec(sql);
+		// The text tables are merged into one b-tree each by 'optimize' at the end: merging their
+		// segments along the way too (automerge) did the work twice, and a larger buffer of pending
+		// terms makes fewer, larger segments to merge.
+		for (const t of FTS_TABLES) {
+			db.exec(`INSERT INTO ${t} (${t}, rank) VALUES ('automerge', 0)`);
+			db.exec(`INSERT INTO ${t} (${t}, rank) VALUES ('hashsize', ${FTS_HASH_BYTES})`);
+		}
 		this.#stmt = prepare(db);
 		db.exec('BEGIN');
 	}
@@ -288,9 +299,12 @@ export class EngineWriter {
 		this.#words.clear();
 		for (const t of ['stage_ord', 'stage_events', 'stage_claims', 'stage_links', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
-		db.exec(`INSERT INTO event_text (event_text) VALUES ('optimize')`);
-		db.exec(`INSERT INTO actor_text (actor_text) VALUES ('optimize')`);
-		db.exec(`INSERT INTO claim_text (claim_text) VALUES ('optimize')`);
+		for (const t of FTS_TABLES) {
+			db.exec(`INSERT INTO ${t} (${t}) VALUES ('optimize')`);
+			// Back to FTS5's defaults: the file is read-only from now on, but it should not say otherwise.
+			db.exec(`INSERT INTO ${t} (${t}, rank) VALUES ('automerge', 4)`);
+			db.exec(`INSERT INTO ${t} (${t}, rank) VALUES ('hashsize', ${1024 * 1024})`);
+		}
 		s.meta.run('complete', '1');
 		db.exec('COMMIT');
 		db.exec('ANALYZE');
