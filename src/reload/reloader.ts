@@ -90,8 +90,8 @@ export class Reloader {
 		const { holder, dataDir, logger, clock } = this.options;
 		const started = performance.now();
 		const dryRun = request.dryRun ?? false;
-		// The files are hashed in a worker: the bot keeps answering meanwhile.
-		const loaded = await loadDataset(dataDir, { ...this.options.load, hashInWorker: true, now: clock() });
+		// In the background: the files hashed in a worker, the workers below this thread's priority.
+		const loaded = await loadDataset(dataDir, { ...this.options.load, background: true, now: clock() });
 		const durationMs = Math.round(performance.now() - started);
 		const base = { at: clock().toISOString(), requester: request.requester, trigger: request.trigger, dryRun, durationMs };
 		if (!loaded.ok) {

@@ -47,11 +47,13 @@ export interface BuildOptions extends LoadOptions {
 	 */
 	readonly onChanged?: (fresh: BuildResult) => void;
 	/**
-	 * Work out the dataset's version in a worker thread rather than on this one (a reload, while the
-	 * bot answers commands). A start hashes here: nothing waits on the thread then, and a worker's
-	 * start would cost more than it frees. The check after a fast start always hashes in a worker.
+	 * The bot answers commands meanwhile (a reload): the dataset's version is worked out in a worker
+	 * thread rather than on this one, and the workers run at a lower scheduling priority than this
+	 * thread, so that a command never waits behind the build for a core. A start hashes here (nothing
+	 * waits on the thread then, and a worker's start would cost more than it frees) and builds at the
+	 * normal priority. The check after a fast start always hashes in a worker.
 	 */
-	readonly hashInWorker?: boolean;
+	readonly background?: boolean;
 	/** Tests only: the worker stops after this many events, by exiting or by throwing. */
 	readonly crash?: BuildJob['crash'];
 }
@@ -114,7 +116,7 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 		return result;
 	}
 	// Undefined when a file cannot be read: the load then says which and why.
-	const version = await (options.hashInWorker ? versionInWorker(dir, options) : datasetVersion(dir, options)).catch(() => undefined);
+	const version = await (options.background ? versionInWorker(dir, options) : datasetVersion(dir, options)).catch(() => undefined);
 	if (version === undefined) return build(dir, cacheDir, undefined, options);
 	const result = await buildOrReuseVersion(dir, cacheDir, version, options);
 	// The stamp taken before hashing: a file changed since has another stamp, and is hashed next time.
@@ -285,8 +287,8 @@ export function isCorruption(err: unknown): boolean {
 /** Runs the build in a worker, then renames its file into place; every failure is an error result. */
 async function build(dir: string, cacheDir: string, expected: string | undefined, options: BuildOptions): Promise<BuildResult> {
 	const tmp = path.join(cacheDir, `${expected ?? 'new'}.tmp-${process.pid}-${++tmpCount}`);
-	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, onChanged: _changed, hashInWorker: _h, ...load } = options;
-	const job: BuildJob = { dir, file: tmp, load, ...(crash ? { crash } : {}) };
+	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, onChanged: _changed, background, ...load } = options;
+	const job: BuildJob = { dir, file: tmp, load, ...(crash ? { crash } : {}), ...(background ? { background } : {}) };
 	let reply: BuildReply;
 	try {
 		reply = await runWorker(job);
@@ -308,8 +310,8 @@ async function build(dir: string, cacheDir: string, expected: string | undefined
  * between commands during a reload. Undefined when a file cannot be read within the limits.
  */
 async function versionInWorker(dir: string, options: BuildOptions): Promise<string | undefined> {
-	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash: _crash, onChanged: _changed, hashInWorker: _h, ...load } = options;
-	const reply = await runWorker({ dir, file: '', load, versionOnly: true });
+	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash: _crash, onChanged: _changed, background: _b, ...load } = options;
+	const reply = await runWorker({ dir, file: '', load, versionOnly: true, background: true });
 	return reply.ok ? reply.version : undefined;
 }
 
