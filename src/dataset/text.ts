@@ -127,7 +127,6 @@ export function tokenize(input: string): string[] {
 	return words ? words : [];
 }
 
-
 const STOP = new Set([
 	'the',
 	'a',
