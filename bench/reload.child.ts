@@ -6,7 +6,12 @@
  * response time runs on to when its answer was ready. The same stream without a reload gives the
  * baseline.
  *
- *   tsx bench/reload.child.ts --dir DIR --every 2
+ *   tsx bench/reload.child.ts --dir DIR --every 2 [--first-cache DIR] [--stalls]
+ *
+ * --first-cache: where the first load's build is kept between runs (its version is the content
+ * hash, so a later run reuses it); the reload still builds into a new cache directory, as a
+ * changed dataset does. --stalls: also list the longest waits during the reload, with when they
+ * came (ms after the reload started), to find which part of a reload held the main thread.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -45,11 +50,13 @@ cpSync(source, dir, { recursive: true });
 
 // As the bot loads: built in a worker thread into a cache directory (a new one: nothing reused).
 const cacheDir = path.join(tmp, 'cache');
-const first = await loadDataset(dir, { maxFiles: 1_000_000, cacheDir });
+const firstCache = process.argv.includes('--first-cache') ? arg('first-cache') : cacheDir;
+const first = await loadDataset(dir, { maxFiles: 1_000_000, cacheDir: firstCache });
 if (!first.ok) throw new Error('the synthetic dataset does not load');
 // The baseline is a settled bot, not one still collecting its first load's garbage (run.ts starts
 // this child with --expose-gc).
 await settle();
+log(`heap after the first load: ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB used`);
 const holder = new DatasetHolder(first.snapshot);
 const core = benchCore(() => holder.current());
 const reloader = new Reloader({ holder, dataDir: dir, logger: silentLogger(), clock: () => BENCH_NOW, load: { cacheDir } });
@@ -60,11 +67,12 @@ const cases = commandCases(first.snapshot).filter((c) => !/text|common|briefing|
 for (const c of cases) c.line(0);
 
 /** Sends a command every `every` ms until `until` resolves; returns each command's wait and response time. */
-async function stream(until: Promise<unknown>): Promise<{ waits: number[]; responses: number[] }> {
+async function stream(until: Promise<unknown>): Promise<{ waits: number[]; responses: number[]; dueAt: number[] }> {
 	let done = false;
 	void until.then(() => (done = true));
 	const waits: number[] = [];
 	const responses: number[] = [];
+	const dueAt: number[] = [];
 	const inFlight: Promise<void>[] = [];
 	const t0 = performance.now();
 	let i = 0;
@@ -79,14 +87,17 @@ async function stream(until: Promise<unknown>): Promise<{ waits: number[]; respo
 			const due = t0 + i * every;
 			const c = cases[i % cases.length]!;
 			waits.push(performance.now() - due);
+			dueAt.push(due);
 			inFlight.push(ask(core, c.line(i)).then(() => void responses.push(performance.now() - due)));
 		}
 	}
 	await Promise.all(inFlight);
-	return { waits, responses };
+	return { waits, responses, dueAt };
 }
 
-log(`reload: ${[...first.snapshot.eachEvent()].length} events, a command every ${every} ms`);
+// The counts, not a pass over every event: a million records made and dropped would grow the heap
+// whose collections the waits then measure.
+log(`reload: ${first.snapshot.counts.events} events, a command every ${every} ms`);
 const idle = await stream(sleep(3000));
 
 // An editor's change: one title edited and one event added, in the first events file.
@@ -101,12 +112,19 @@ const reload = reloader.reload({ requester: { platform: 'system', userId: 'bench
 const during = await stream(reload);
 const outcome = await reload;
 const reloadMs = performance.now() - started;
-// After the swap the previous snapshot is garbage: its collection is part of what a reload costs.
 const after = await stream(sleep(3000));
+if (process.argv.includes('--stalls')) {
+	const all = [during, after].flatMap((s) => s.waits.map((w, k) => ({ w, at: s.dueAt[k]! - started })));
+	const longest = all
+		.sort((a, b) => b.w - a.w)
+		.slice(0, 30)
+		.sort((a, b) => a.at - b.at);
+	for (const x of longest) log(`stall ${x.w.toFixed(1)} ms at +${x.at.toFixed(0)} ms${x.at > reloadMs ? ' (after the swap)' : ''}`);
+}
 if (!outcome.ok) throw new Error(`the reload failed: ${JSON.stringify(outcome.errors.slice(0, 3))}`);
 
 const result: ReloadResult = {
-	events: [...holder.current().eachEvent()].length,
+	events: holder.current().counts.events,
 	everyMs: every,
 	idle: stats(idle.waits),
 	duringReload: stats(during.waits),

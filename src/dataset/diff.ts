@@ -5,6 +5,7 @@
  */
 import type { Actor, Claim, Source, StoryEvent } from './model.js';
 import type { EventInput } from './schema.js';
+import { runToEnd, type Slicer } from './slices.js';
 import type { DatasetSnapshot } from './snapshot.js';
 import { actorToInput, eventToInput, labelToInput, outletToInput, sourceToInput } from './to-input.js';
 
@@ -60,8 +61,22 @@ function recordFingerprints(ds: DatasetSnapshot): {
 }
 
 export function diffDatasets(before: DatasetSnapshot, after: DatasetSnapshot): DatasetDiff {
-	const files = changedFiles(before, after);
-	if (files) return diffChangedFiles(before, after, files.before, files.after);
+	return runToEnd(diffSteps(before, after));
+}
+
+/**
+ * {@link diffDatasets} in slices: the event loop gets a turn between records whenever `slicer`'s
+ * slice is used up (a reload diffs while the bot answers; a changed file holds hundreds of events,
+ * each read from the engine on both sides). The same result.
+ */
+export function diffDatasetsSliced(before: DatasetSnapshot, after: DatasetSnapshot, slicer: Slicer): Promise<DatasetDiff> {
+	return slicer.run(diffSteps(before, after));
+}
+
+/** The diff as steps: it stops after each record read or compared (see slices.ts). */
+function* diffSteps(before: DatasetSnapshot, after: DatasetSnapshot): Generator<void, DatasetDiff> {
+	const files = yield* changedFiles(before, after);
+	if (files) return yield* diffChangedFiles(before, after, files.before, files.after);
 	const a = recordFingerprints(before);
 	const b = recordFingerprints(after);
 	return {
@@ -96,18 +111,35 @@ export function isEmptyDiff(d: DatasetDiff): boolean {
  * one side only). A file with the same bytes holds the same records — same ids, same canonical JSON
  * — so only these need comparing. Undefined when either snapshot was built another way.
  */
-function changedFiles(before: DatasetSnapshot, after: DatasetSnapshot): { before: FileRecords[]; after: FileRecords[] } | undefined {
+function* changedFiles(
+	before: DatasetSnapshot,
+	after: DatasetSnapshot,
+): Generator<void, { before: FileRecords[]; after: FileRecords[] } | undefined> {
 	const a = before.fileDigests();
 	const b = after.fileDigests();
 	if (!a || !b) return undefined;
 	const out = { before: [] as FileRecords[], after: [] as FileRecords[] };
-	for (const [file, digest] of a) if (b.get(file) !== digest) out.before.push(before.recordsOfFile(file));
-	for (const [file, digest] of b) if (a.get(file) !== digest) out.after.push(after.recordsOfFile(file));
+	for (const [file, digest] of a) if (b.get(file) !== digest) out.before.push(yield* recordsOf(before, file));
+	for (const [file, digest] of b) if (a.get(file) !== digest) out.after.push(yield* recordsOf(after, file));
 	return out;
 }
 
-/** The records of one dataset file (see DatasetSnapshot.recordsOfFile). */
-type FileRecords = ReturnType<DatasetSnapshot['recordsOfFile']>;
+/** The records of one dataset file (see DatasetSnapshot.recordsOfFile), its events in a list. */
+interface FileRecords {
+	readonly events: readonly StoryEvent[];
+	readonly actors: readonly Actor[];
+	readonly sources: readonly Source[];
+}
+
+function* recordsOf(ds: DatasetSnapshot, file: string): Generator<void, FileRecords> {
+	const r = ds.recordsOfFile(file);
+	const events: StoryEvent[] = [];
+	for (const e of r.events) {
+		events.push(e);
+		yield;
+	}
+	return { events, actors: r.actors, sources: r.sources };
+}
 
 /**
  * {@link diffDatasets} from the records of changed files only; the result is the same as comparing
@@ -116,12 +148,12 @@ type FileRecords = ReturnType<DatasetSnapshot['recordsOfFile']>;
  * Records are first compared field by field: equal fields make equal canonical JSON, so only records
  * that differ there pay for the JSON comparison (which decides, e.g. an empty note and none).
  */
-function diffChangedFiles(
+function* diffChangedFiles(
 	before: DatasetSnapshot,
 	after: DatasetSnapshot,
 	was: readonly FileRecords[],
 	now: readonly FileRecords[],
-): DatasetDiff {
+): Generator<void, DatasetDiff> {
 	const inputs = new Map<DatasetSnapshot, Map<string, EventInput>>([
 		[before, new Map()],
 		[after, new Map()],
@@ -135,12 +167,12 @@ function diffChangedFiles(
 	const eventJson = (ds: DatasetSnapshot, e: StoryEvent): string => JSON.stringify({ ...inputOf(ds, e.id), claims: undefined });
 	const claimJson = (ds: DatasetSnapshot, c: Claim): string =>
 		JSON.stringify({ ...inputOf(ds, c.eventId).claims!.find((x) => x.id === c.id)!, event: c.eventId });
-	const kind = <T extends { id: string }>(
-		records: (ds: DatasetSnapshot, f: FileRecords) => readonly T[],
+	function* kind<T extends { id: string }>(
+		records: (ds: DatasetSnapshot, f: FileRecords) => Iterable<T>,
 		find: (ds: DatasetSnapshot, id: string) => T | undefined,
 		same: (a: T, b: T) => boolean,
 		json: (ds: DatasetSnapshot, r: T) => string,
-	): KindDiff => {
+	): Generator<void, KindDiff> {
 		const added: string[] = [];
 		const changed: string[] = [];
 		const removed: string[] = [];
@@ -149,39 +181,55 @@ function diffChangedFiles(
 				const old = find(before, r.id);
 				if (old === undefined) added.push(r.id);
 				else if (!same(old, r) && json(before, old) !== json(after, r)) changed.push(r.id);
+				yield;
 			}
 		}
-		for (const f of was) for (const r of records(before, f)) if (find(after, r.id) === undefined) removed.push(r.id);
+		for (const f of was) {
+			for (const r of records(before, f)) {
+				if (find(after, r.id) === undefined) removed.push(r.id);
+				yield;
+			}
+		}
 		return { added: added.sort(), changed: changed.sort(), removed: removed.sort() };
-	};
+	}
+	// One kind after another, in the order of the result's fields.
+	const events = yield* kind<StoryEvent>(
+		(_, f) => f.events,
+		(ds, id) => ds.event(id),
+		sameEvent,
+		eventJson,
+	);
+	const actors = yield* kind<Actor>(
+		(_, f) => f.actors,
+		(ds, id) => ds.actor(id),
+		sameActor,
+		(_, a) => JSON.stringify(actorToInput(a)),
+	);
+	const sources = yield* kind<Source>(
+		(_, f) => f.sources,
+		(ds, id) => ds.source(id),
+		sameSource,
+		(_, x) => JSON.stringify(sourceToInput(x)),
+	);
+	// A file's claims read event by event, so the steps stay short.
+	const claims = yield* kind<Claim>(
+		(ds, f) => claimsOfEvents(ds, f.events),
+		(ds, id) => ds.claim(id),
+		sameClaim,
+		claimJson,
+	);
 	return {
-		events: kind<StoryEvent>(
-			(_, f) => f.events,
-			(ds, id) => ds.event(id),
-			sameEvent,
-			eventJson,
-		),
-		actors: kind<Actor>(
-			(_, f) => f.actors,
-			(ds, id) => ds.actor(id),
-			sameActor,
-			(_, a) => JSON.stringify(actorToInput(a)),
-		),
-		sources: kind<Source>(
-			(_, f) => f.sources,
-			(ds, id) => ds.source(id),
-			sameSource,
-			(_, x) => JSON.stringify(sourceToInput(x)),
-		),
-		claims: kind<Claim>(
-			(ds, f) => f.events.flatMap((e) => ds.claimsOf(e)),
-			(ds, id) => ds.claim(id),
-			sameClaim,
-			claimJson,
-		),
+		events,
+		actors,
+		sources,
+		claims,
 		storyChanged: JSON.stringify(before.story) !== JSON.stringify(after.story),
 		vocabularyChanged: vocabularyJson(before) !== vocabularyJson(after),
 	};
+}
+
+function* claimsOfEvents(ds: DatasetSnapshot, events: readonly StoryEvent[]): Generator<Claim> {
+	for (const e of events) yield* ds.claimsOf(e);
 }
 
 /** Every field actorToInput reads is identical. */

@@ -2,9 +2,9 @@
  * An event back in the editors' input shape from the record and its claims alone (no snapshot), and
  * the fingerprint of its version: what the build stores per event, and what to-input.ts exports.
  */
-import { createHash } from 'node:crypto';
 import type { Claim, StoryEvent } from './model.js';
 import type { EventInput } from './schema.js';
+import { sha256Hex } from './sha256.js';
 
 /** An event and its claims (in the event's order) back in the editors' input shape. */
 export function eventInputOf(e: StoryEvent, claims: readonly Claim[]): EventInput {
@@ -57,7 +57,5 @@ export function eventFingerprint(e: StoryEvent, claims: readonly Claim[]): strin
 		.map((c) => ({ id: c.id, json: JSON.stringify({ ...c, event: e.id }) }))
 		.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 		.map((c) => c.json);
-	return createHash('sha256')
-		.update(JSON.stringify([eventJson, ...claimJson]))
-		.digest('hex');
+	return sha256Hex(JSON.stringify([eventJson, ...claimJson]));
 }

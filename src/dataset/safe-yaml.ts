@@ -100,38 +100,58 @@ export async function readLimited(
 	/** The data directory's real path: a file whose real path lies outside it is refused unread. */
 	root?: string,
 ): Promise<{ ok: true; bytes: Buffer } | { ok: false; errors: DatasetError[] }> {
-	const fail = (message: string, line = 0, col = 0, path = ''): { ok: false; errors: DatasetError[] } => ({
-		ok: false,
-		errors: [{ file, line, col, path, message }],
-	});
+	const checked = await checkLimited(absPath, file, limits, root);
+	if (!checked.ok) return checked;
+	let bytes: Buffer;
+	try {
+		bytes = await readFile(checked.path);
+	} catch (err) {
+		return failed(file, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+	}
+	if (bytes.length > limits.maxFileBytes) return failed(file, `grew past the limit of ${limits.maxFileBytes} bytes while being read`);
+	return { ok: true, bytes };
+}
+
+/**
+ * The checks of {@link readLimited} before it reads: the file lies inside `root` (its real path, which
+ * is returned), is a regular file, and is within the size cap. For a reader that streams the bytes
+ * (hashing) and must still stop at the cap.
+ */
+export async function checkLimited(
+	absPath: string,
+	file: string,
+	limits: SafeYamlLimits = DEFAULT_YAML_LIMITS,
+	root?: string,
+): Promise<{ ok: true; path: string } | { ok: false; errors: DatasetError[] }> {
 	let size: number;
 	try {
 		if (root !== undefined) {
 			// A symbolic link may point anywhere (a token file, /etc/passwd): read only what really lies inside.
 			const real = await realpath(absPath);
 			if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep))
-				return fail('is a link to a file outside the data directory; only files inside it are read (copy the file in instead)');
+				return failed(
+					file,
+					'is a link to a file outside the data directory; only files inside it are read (copy the file in instead)',
+				);
 			absPath = real;
 		}
 		const st = await stat(absPath);
-		if (!st.isFile()) return fail('is not a regular file');
+		if (!st.isFile()) return failed(file, 'is not a regular file');
 		size = st.size;
 	} catch (err) {
-		return fail(`cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+		return failed(file, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
 	}
 	if (size > limits.maxFileBytes) {
-		return fail(
+		return failed(
+			file,
 			`is ${size} bytes; the limit is ${limits.maxFileBytes} bytes. Split it into several files (e.g. one event per file in events/)`,
 		);
 	}
-	let bytes: Buffer;
-	try {
-		bytes = await readFile(absPath);
-	} catch (err) {
-		return fail(`cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-	}
-	if (bytes.length > limits.maxFileBytes) return fail(`grew past the limit of ${limits.maxFileBytes} bytes while being read`);
-	return { ok: true, bytes };
+	return { ok: true, path: absPath };
+}
+
+function failed(file: string, message: string): { ok: false; errors: DatasetError[] } {
+	return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message }] };
 }
 
 /** The parsing half of {@link readSafeYaml}, for content already in memory. */

@@ -4,9 +4,10 @@
  * snapshot untouched; reloads run one at a time.
  */
 import type { DatasetHolder } from '../dataset/dataset-holder.js';
-import { diffDatasets, type DatasetDiff } from '../dataset/diff.js';
+import { diffDatasetsSliced, type DatasetDiff } from '../dataset/diff.js';
 import { formatDatasetErrorWithoutValues, type DatasetError } from '../dataset/errors.js';
 import { loadDataset, type LoadDatasetOptions } from '../dataset/load-dataset.js';
+import { Slicer } from '../dataset/slices.js';
 import { visibleView } from '../dataset/visible-view.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
@@ -66,6 +67,9 @@ export interface ReloaderOptions {
 	readonly maxRemovedShare?: number;
 }
 
+/** How long the reload's diff holds the event loop at a time. */
+const DIFF_SLICE_MS = 2;
+
 export class Reloader {
 	private chain: Promise<unknown> = Promise.resolve();
 
@@ -86,7 +90,8 @@ export class Reloader {
 		const { holder, dataDir, logger, clock } = this.options;
 		const started = performance.now();
 		const dryRun = request.dryRun ?? false;
-		const loaded = await loadDataset(dataDir, { ...this.options.load, now: clock() });
+		// In the background: the files hashed in a worker, the workers below this thread's priority.
+		const loaded = await loadDataset(dataDir, { ...this.options.load, background: true, now: clock() });
 		const durationMs = Math.round(performance.now() - started);
 		const base = { at: clock().toISOString(), requester: request.requester, trigger: request.trigger, dryRun, durationMs };
 		if (!loaded.ok) {
@@ -105,7 +110,9 @@ export class Reloader {
 		// and announced, view to view: an edit to a draft changes nothing anyone sees.
 		const before = holder.current();
 		const after = visibleView(loaded.snapshot, clock().getTime()).view;
-		const diff = diffDatasets(before, after);
+		// In slices of a few ms: the changed files' records are read from both engines while commands
+		// keep being answered.
+		const diff = await diffDatasetsSliced(before, after, new Slicer(DIFF_SLICE_MS));
 		const shrink = shrinkBeyond(diff, before.counts, this.options.maxRemovedShare ?? DEFAULT_MAX_REMOVED_SHARE);
 		// The file watch and a signal never confirm: an emptied folder must wait for an owner.
 		if (shrink.length && !dryRun && !(request.confirm === true && request.trigger === 'command')) {

@@ -7,8 +7,9 @@ import { diffBlocks } from '../../commands/reload.js';
 import { Core } from '../../src/core/dispatch.js';
 import type { Requester } from '../../src/core/command.js';
 import { DatasetHolder } from '../../src/dataset/dataset-holder.js';
-import { diffDatasets } from '../../src/dataset/diff.js';
+import { diffDatasets, diffDatasetsSliced } from '../../src/dataset/diff.js';
 import { loadDataset } from '../../src/dataset/load-dataset.js';
+import { Slicer } from '../../src/dataset/slices.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import { Reloader, type ReloadAuditEntry, type ReloadAuditLog } from '../../src/reload/reloader.js';
 import { watchDataset } from '../../src/reload/watch-dataset.js';
@@ -268,6 +269,25 @@ describe('diffs', () => {
 		expect(d.claims.changed).toHaveLength(1);
 		expect(d.sources).toEqual({ added: [], changed: [], removed: [] });
 		expect(d.vocabularyChanged).toBe(false);
+	});
+
+	it('diff in slices as a reload does, with the same result, giving the event loop turns between records', async () => {
+		const dir = copyDemo();
+		const a = await loadDataset(dir);
+		const file = path.join(dir, 'actors.yaml');
+		writeFileSync(file, readFileSync(file, 'utf8').replace('name: Dmitry Peskov', 'name: Dmitry S. Peskov'));
+		rmSync(path.join(dir, 'events/2025-12-30-mustafayev-galuzin-compensation.yaml'));
+		const b = await loadDataset(dir);
+		if (!a.ok || !b.ok) throw new Error('invalid');
+		let turns = 0;
+		const tick = setInterval(() => turns++, 0);
+		// A slice of 0 ms: a turn after every step.
+		const sliced = await diffDatasetsSliced(a.snapshot, b.snapshot, new Slicer(0));
+		clearInterval(tick);
+		expect(sliced).toEqual(diffDatasets(a.snapshot, b.snapshot));
+		expect(sliced.events.removed).toEqual(['mustafayev-galuzin-compensation']);
+		expect(sliced.actors.changed).toEqual(['dmitry-peskov']);
+		expect(turns).toBeGreaterThan(2);
 	});
 
 	it('say when outlets or labels changed, and when a source moved to another outlet', async () => {

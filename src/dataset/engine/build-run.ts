@@ -3,10 +3,13 @@
  * {@link EngineWriter} on a new file. Kept apart from build.ts, which only starts workers and names
  * files, so that the worker imports no more than the load needs.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import Database from 'better-sqlite3';
 import type { DatasetError } from '../errors.js';
 import { loadInto, type LoadedMeta, type LoadOptions, type RecordSink } from '../read-dataset.js';
 import type { Actor, Claim, Source, StoryEvent } from '../model.js';
+import { datasetVersion } from './dataset-version.js';
 import { EngineWriter } from './writer.js';
 
 /** Page cache of a build, per database (the file and its staging tables), in KiB. */
@@ -18,6 +21,13 @@ export interface BuildJob {
 	/** The file to write: new, in the cache directory; renamed into place by the caller. */
 	readonly file: string;
 	readonly load: LoadOptions;
+	/**
+	 * Only work out the dataset's version (datasetVersion) and reply with it, building nothing
+	 * (`file` unused); a file that cannot be read gives `{ ok: false, errors: [] }`.
+	 */
+	readonly versionOnly?: boolean;
+	/** The bot answers commands meanwhile: run this worker's thread at a lower priority (see lowerPriority). */
+	readonly background?: boolean;
 	/** Tests only: stop the build after this many events, by exiting the worker or by throwing. */
 	readonly crash?: { readonly afterEvents: number; readonly how: 'exit' | 'throw' };
 }
@@ -67,6 +77,11 @@ export class EngineSink implements RecordSink<string> {
 
 /** Loads `job.dir` into a new built dataset at `job.file`; the file is complete only when this says ok. */
 export async function runBuild(job: BuildJob): Promise<BuildReply> {
+	if (job.background) lowerPriority();
+	if (job.versionOnly) {
+		const version = await datasetVersion(job.dir, job.load).catch(() => undefined);
+		return version === undefined ? { ok: false, errors: [] } : { ok: true, version };
+	}
 	const db = new Database(job.file);
 	// The build writes index b-trees in an order of their own (by actor, by tag, FTS segments) and reads
 	// the staged events back in date order: SQLite's default page cache of 2 MB makes that
@@ -89,5 +104,23 @@ export async function runBuild(job: BuildJob): Promise<BuildReply> {
 		throw err;
 	} finally {
 		db.close();
+	}
+}
+
+/** The nice value of a background worker's thread (0 is the default, 19 the lowest). */
+const BACKGROUND_NICE = 10;
+
+/**
+ * Lowers the scheduling priority of this thread alone (Linux: a thread's nice value is its own, and
+ * /proc/thread-self names its id). A reload's build then takes a core only when the thread answering
+ * commands does not want it; on a machine with cores to spare it runs as fast as before. Elsewhere,
+ * or when the system refuses, the build runs at the normal priority.
+ */
+function lowerPriority(): void {
+	try {
+		const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+		if (Number.isSafeInteger(tid) && tid > 0) setPriority(tid, BACKGROUND_NICE);
+	} catch {
+		// Not Linux, or not allowed: the normal priority.
 	}
 }

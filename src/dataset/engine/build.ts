@@ -16,17 +16,17 @@
  * - `<dir hash>.files`: for one data directory, the names, sizes and mtimes of its files (hashed) and
  *   the version they had: a start on an unchanged dataset skips hashing the files (see onChanged).
  */
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { mkdir, readdir, realpath, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { DatasetError } from '../errors.js';
 import { listDatasetFiles, type LoadOptions } from '../read-dataset.js';
-import { DEFAULT_YAML_LIMITS, readLimited } from '../safe-yaml.js';
 import type { BuildJob, BuildReply } from './build-run.js';
+import { datasetVersion } from './dataset-version.js';
 import { APPLICATION_ID, FORMAT_VERSION } from './format.js';
 import { siblingModule } from '../../sibling-module.js';
 
@@ -47,6 +47,14 @@ export interface BuildOptions extends LoadOptions {
 	 * swapped in. Without it such a new build is only left in the cache for the next start.
 	 */
 	readonly onChanged?: (fresh: BuildResult) => void;
+	/**
+	 * The bot answers commands meanwhile (a reload): the dataset's version is worked out in a worker
+	 * thread rather than on this one, and the workers run at a lower scheduling priority than this
+	 * thread, so that a command never waits behind the build for a core. A start hashes here (nothing
+	 * waits on the thread then, and a worker's start would cost more than it frees) and builds at the
+	 * normal priority. The check after a fast start always hashes in a worker.
+	 */
+	readonly background?: boolean;
 	/** Tests only: the worker stops after this many events, by exiting or by throwing. */
 	readonly crash?: BuildJob['crash'];
 }
@@ -69,8 +77,6 @@ export type BuildResult =
 
 const WORKER = siblingModule(import.meta.url, 'build-worker');
 const SQLITE_MAGIC = 'SQLite format 3\0';
-/** Files the version is hashed from at a time (bounded, as the loader's read-ahead is). */
-const HASH_AHEAD = 8;
 const POLL_MS = 100;
 
 let tmpCount = 0;
@@ -111,7 +117,7 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 		return result;
 	}
 	// Undefined when a file cannot be read: the load then says which and why.
-	const version = await datasetVersion(dir, options).catch(() => undefined);
+	const version = await (options.background ? versionInWorker(dir, options) : datasetVersion(dir, options)).catch(() => undefined);
 	if (version === undefined) return build(dir, cacheDir, undefined, options);
 	const result = await buildOrReuseVersion(dir, cacheDir, version, options);
 	// The stamp taken before hashing: a file changed since has another stamp, and is hashed next time.
@@ -129,7 +135,7 @@ async function verifyLater(
 ): Promise<void> {
 	let fresh: BuildResult;
 	try {
-		const actual = await datasetVersion(dir, options);
+		const actual = await versionInWorker(dir, options);
 		if (actual === version) return;
 		// By version, not through the sidecar: it still names the old one.
 		fresh =
@@ -222,30 +228,6 @@ export function builtPath(cacheDir: string, version: string): string {
 }
 
 /**
- * The dataset's version as the loader computes it (every file's name and SHA-256, in load order),
- * read with the loader's limits; undefined when a file cannot be read within them.
- */
-export async function datasetVersion(dir: string, options: LoadOptions = {}): Promise<string | undefined> {
-	const limits = { ...DEFAULT_YAML_LIMITS, ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}) };
-	const files = await listDatasetFiles(dir);
-	const root = await realpath(dir);
-	const hash = createHash('sha256');
-	const digests: Promise<string | undefined>[] = [];
-	const digestOf = (i: number): Promise<string | undefined> =>
-		readLimited(path.join(dir, files[i]!), files[i]!, limits, root).then(async (r) =>
-			r.ok ? Buffer.from(await webcrypto.subtle.digest('SHA-256', r.bytes)).toString('hex') : undefined,
-		);
-	for (let i = 0; i < Math.min(HASH_AHEAD, files.length); i++) digests.push(digestOf(i));
-	for (let i = 0; i < files.length; i++) {
-		const digest = await digests[i]!;
-		if (i + HASH_AHEAD < files.length) digests.push(digestOf(i + HASH_AHEAD));
-		if (digest === undefined) return undefined;
-		hash.update(files[i]!).update('\0').update(digest).update('\0');
-	}
-	return files.length ? hash.digest('hex').slice(0, 16) : undefined;
-}
-
-/**
  * Whether a built file can be trusted, by cheap checks that do not read the whole file (PRAGMA
  * quick_check would, and takes long on a big one): the header's page size × page count is the file's
  * size (a truncated or extended file fails), its application id and format number are ours, and the
@@ -306,8 +288,8 @@ export function isCorruption(err: unknown): boolean {
 /** Runs the build in a worker, then renames its file into place; every failure is an error result. */
 async function build(dir: string, cacheDir: string, expected: string | undefined, options: BuildOptions): Promise<BuildResult> {
 	const tmp = path.join(cacheDir, `${expected ?? 'new'}.tmp-${process.pid}-${++tmpCount}`);
-	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, onChanged: _changed, ...load } = options;
-	const job: BuildJob = { dir, file: tmp, load, ...(crash ? { crash } : {}) };
+	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, onChanged: _changed, background, ...load } = options;
+	const job: BuildJob = { dir, file: tmp, load, ...(crash ? { crash } : {}), ...(background ? { background } : {}) };
 	let reply: BuildReply;
 	try {
 		reply = await runWorker(job);
@@ -321,6 +303,17 @@ async function build(dir: string, cacheDir: string, expected: string | undefined
 	}
 	await unlink(tmp).catch(() => {});
 	return reply;
+}
+
+/**
+ * The dataset's version (see datasetVersion), worked out in a worker thread: hashing a big dataset
+ * reads and digests every byte, and on the main thread the buffers' allocation and collection came
+ * between commands during a reload. Undefined when a file cannot be read within the limits.
+ */
+async function versionInWorker(dir: string, options: BuildOptions): Promise<string | undefined> {
+	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash: _crash, onChanged: _changed, background: _b, ...load } = options;
+	const reply = await runWorker({ dir, file: '', load, versionOnly: true, background: true });
+	return reply.ok ? reply.version : undefined;
 }
 
 /** One build in a new worker thread; a worker that throws or exits without replying rejects. */

@@ -46,8 +46,12 @@ export function eventsWithIdPrefix(r: Reader, prefix: string, limit: number): St
 	return r.eventsAt(ords);
 }
 
-/** The records read from one dataset file, for reload diffs (empty lists for a file not in the snapshot). */
-export function recordsOfFile(r: Reader, name: string): { events: StoryEvent[]; actors: Actor[]; sources: Source[] } {
+/**
+ * The records read from one dataset file, for reload diffs (nothing for a file not in the snapshot).
+ * Its events are made one at a time as they are iterated, so a caller can give the event loop a turn
+ * between them (a file may hold hundreds).
+ */
+export function recordsOfFile(r: Reader, name: string): { events: Iterable<StoryEvent>; actors: Actor[]; sources: Source[] } {
 	const n = r.stmt('SELECT n FROM files WHERE name = ?').pluck().get(name) as number | undefined;
 	if (n === undefined) return { events: [], actors: [], sources: [] };
 	const ords = r.stmt('SELECT ord FROM events WHERE file = ? AND hide_at <= ? ORDER BY ord').pluck().all(n, r.now) as number[];
@@ -57,7 +61,13 @@ export function recordsOfFile(r: Reader, name: string): { events: StoryEvent[]; 
 	const sources = (r.stmt('SELECT doc FROM sources WHERE file = ? ORDER BY n').pluck().all(n) as string[]).map((d) =>
 		deepFreeze(JSON.parse(d) as Source),
 	);
-	return { events: r.eventsAt(ords), actors, sources };
+	return {
+		events: (function* () {
+			for (const o of ords) yield r.eventAt(o);
+		})(),
+		actors,
+		sources,
+	};
 }
 
 /**

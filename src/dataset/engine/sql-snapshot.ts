@@ -313,8 +313,8 @@ export class SqlSnapshot {
 		return fileDigests(this.#r);
 	}
 
-	/** The records read from one dataset file (empty lists for a file not in the snapshot). */
-	recordsOfFile(name: string): { events: StoryEvent[]; actors: Actor[]; sources: Source[] } {
+	/** The records read from one dataset file (none for a file not in the snapshot); events made as iterated. */
+	recordsOfFile(name: string): { events: Iterable<StoryEvent>; actors: Actor[]; sources: Source[] } {
 		return recordsOfFile(this.#r, name);
 	}
 

@@ -3,12 +3,12 @@
  * {@link EngineWriter.finish}. The loader feeds it each record as it validates, so a build never
  * holds the dataset on the JS heap: records go to staging tables on disk, and SQLite sorts them.
  */
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Actor, Claim, Source, Story, StoryEvent, Vocabulary } from '../model.js';
 import { eventStatuses } from '../../vocabulary/words.js';
 import { embargoMs } from '../schema.js';
 import { eventFingerprint } from '../event-input.js';
+import { sha256Hex } from '../sha256.js';
 import { fold, indexTokens, soundKey } from '../text.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
 
@@ -20,8 +20,12 @@ export interface BuildMeta {
 	readonly version: string;
 }
 
-/** Which table a stage_keys row is for. */
-const K = { eventActor: 0, eventTag: 1, eventLink: 2, actorKey: 3, termKey: 4, actorLink: 5, eventSource: 6 } as const;
+/** Which table a stage_keys row is for (the events' own keys are staged in stage_links). */
+const K = { actorKey: 3, termKey: 4, actorLink: 5 } as const;
+
+/** The text tables (FTS5), and their buffer of pending terms while a build writes them. */
+const FTS_TABLES = ['event_text', 'claim_text', 'actor_text'] as const;
+const FTS_HASH_BYTES = 8 * 1024 * 1024;
 
 const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
@@ -34,24 +38,16 @@ const STAGING: readonly string[] = [
 	`CREATE TEMP TABLE stage_ord (n INTEGER PRIMARY KEY, ord INTEGER NOT NULL)`,
 	// Claims with their event's staging number; into claims, with the event's ord, at the end.
 	`CREATE TEMP TABLE stage_claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL, event_n INTEGER NOT NULL, by_actor TEXT NOT NULL, source TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
-	// Rows of the WITHOUT ROWID tables, written in key order at the end (kind: which table; for
-	// events' rows b is the event's staging number).
+	// An event's actors, tags, related events ([id, type]) and sources, as JSON lists: one row per event
+	// (not one per key: a statement run each was a large part of a build), spread into event_actors,
+	// event_tags, event_links and event_sources by json_each at the end, in key order.
+	`CREATE TEMP TABLE stage_links (n INTEGER PRIMARY KEY, actors TEXT NOT NULL, tags TEXT NOT NULL, links TEXT NOT NULL, sources TEXT NOT NULL)`,
+	// Rows of the actors' WITHOUT ROWID tables, written in key order at the end (kind: which table).
 	`CREATE TEMP TABLE stage_keys (kind INTEGER NOT NULL, a TEXT NOT NULL, b, c)`,
 ];
 
-/** Space-joined folded index tokens of texts (what the text tables hold). */
-function folded(...texts: readonly (string | undefined)[]): string {
-	let out = '';
-	for (const t of texts) {
-		if (!t) continue;
-		const words = indexTokens(t);
-		if (words.length) out += (out ? ' ' : '') + words.join(' ');
-	}
-	return out;
-}
-
 function digest(doc: string): string {
-	return createHash('sha256').update(doc).digest('hex').slice(0, 16);
+	return sha256Hex(doc).slice(0, 16);
 }
 
 /** The folded name key of a name (as the in-heap engine made it): letters and digits, one space apart. */
@@ -70,15 +66,21 @@ export class EngineWriter {
 	#sources = 0;
 	#maxSpan = 0;
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
-	#open: { e: StoryEvent; file: number; n: number; claims: Claim[] } | undefined;
+	#open: { e: StoryEvent; file: number; n: number; claims: Claim[]; claimText: string[] } | undefined;
 
 	/** Every word of the text tables (format.ts `words`): a vocabulary, not the text. */
 	readonly #words = new Set<string>();
 
-	/** Folded text, its words noted in the vocabulary. */
+	/** Space-joined folded index tokens of texts (what the text tables hold), the words noted in the vocabulary. */
 	#folded(...texts: readonly (string | undefined)[]): string {
-		const out = folded(...texts);
-		if (out) for (const w of out.split(' ')) this.#words.add(w);
+		let out = '';
+		for (const t of texts) {
+			if (!t) continue;
+			const words = indexTokens(t);
+			if (words.length === 0) continue;
+			for (const w of words) this.#words.add(w);
+			out += (out ? ' ' : '') + words.join(' ');
+		}
 		return out;
 	}
 
@@ -92,6 +94,13 @@ export class EngineWriter {
 		db.pragma(`application_id = ${APPLICATION_ID}`);
 		db.pragma(`user_version = ${FORMAT_VERSION}`);
 		for (const sql of [...SCHEMA, ...STAGING]) db.exec(sql);
+		// The text tables are merged into one b-tree each by 'optimize' at the end: merging their
+		// segments along the way too (automerge) did the work twice, and a larger buffer of pending
+		// terms makes fewer, larger segments to merge.
+		for (const t of FTS_TABLES) {
+			db.exec(`INSERT INTO ${t} (${t}, rank) VALUES ('automerge', 0)`);
+			db.exec(`INSERT INTO ${t} (${t}, rank) VALUES ('hashsize', ${FTS_HASH_BYTES})`);
+		}
 		this.#stmt = prepare(db);
 		db.exec('BEGIN');
 	}
@@ -131,7 +140,7 @@ export class EngineWriter {
 	/** An event; its claims follow with {@link addClaim}. */
 	addEvent(e: StoryEvent, file: number): void {
 		this.#closeEvent();
-		this.#open = { e, file, n: this.#events++, claims: [] };
+		this.#open = { e, file, n: this.#events++, claims: [], claimText: [] };
 		this.#maxSpan = Math.max(this.#maxSpan, e.date.latestDay - e.date.earliestDay);
 	}
 
@@ -143,8 +152,11 @@ export class EngineWriter {
 		const n = this.#claims++;
 		this.#stmt.stageClaim.run(n, c.id, open.n, c.by, c.sourceId, doc, digest(doc));
 		// Claims arrive in load order, which is their rowid order: fed to FTS5 in order.
-		this.#stmt.claimText.run(n, this.#folded(c.text, c.quote?.text), textKey(c.by));
+		const text = this.#folded(c.text, c.quote?.text);
+		this.#stmt.claimText.run(n, text, textKey(c.by));
 		open.claims.push(c);
+		// The event's own document holds its claims' words too (folded once, here).
+		if (text) open.claimText.push(text);
 	}
 
 	/** Stages the event added last, now that its claims are known (its fingerprint covers them). */
@@ -152,20 +164,25 @@ export class EngineWriter {
 		const open = this.#open;
 		if (!open) return;
 		this.#open = undefined;
-		const { e, n, claims } = open;
+		const { e, n, claims, claimText } = open;
 		const doc = JSON.stringify(e);
 		const start = e.date.start;
 		const single = start.precision === 'day' && !e.date.end;
 		const hideAt = e.draft ? HIDDEN_ALWAYS : e.embargo !== undefined ? embargoMs(e.embargo) : 0;
 		const keys = new Set<string>();
+		const actors: string[] = [];
 		for (const a of e.actors) {
 			if (keys.has(textKey(a.actorId))) continue;
 			keys.add(textKey(a.actorId));
-			this.#stmt.stageKey.run(K.eventActor, a.actorId, n, null);
+			actors.push(a.actorId);
 		}
-		for (const t of new Set(e.tags)) this.#stmt.stageKey.run(K.eventTag, t, n, null);
-		for (const r of e.related) this.#stmt.stageKey.run(K.eventLink, r.eventId, n, r.type);
-		for (const id of new Set(e.sourceIds)) this.#stmt.stageKey.run(K.eventSource, id, n, null);
+		this.#stmt.stageLinks.run(
+			n,
+			JSON.stringify(actors),
+			JSON.stringify([...new Set(e.tags)]),
+			JSON.stringify(e.related.map((r) => [r.eventId, r.type])),
+			JSON.stringify([...new Set(e.sourceIds)]),
+		);
 		this.#stmt.stageEvent.run(
 			n,
 			e.date.earliestDay,
@@ -183,7 +200,7 @@ export class EngineWriter {
 			this.#folded(e.summary, ...e.tags, e.location?.name),
 			// Claimants' keys go with the claims' words: keys holds the event's own actors only, so that
 			// {title summary keys} is exactly the event's own search document.
-			[...claims.map((c) => folded(c.text, c.quote?.text)).filter(Boolean), ...new Set(claims.map((c) => textKey(c.by)))].join(' '),
+			[...claimText, ...new Set(claims.map((c) => textKey(c.by)))].join(' '),
 			[...keys].join(' '),
 			doc,
 		);
@@ -241,12 +258,15 @@ export class EngineWriter {
 		db.exec(
 			'INSERT INTO claims (n, id, event_ord, by_actor, source, doc, hash) SELECT c.n, c.id, o.ord, c.by_actor, c.source, c.doc, c.hash FROM temp.stage_claims c JOIN temp.stage_ord o ON o.n = c.event_n ORDER BY c.n',
 		);
-		const ofEvents = (kind: number): string =>
-			`FROM temp.stage_keys k JOIN temp.stage_ord o ON o.n = k.b WHERE k.kind = ${kind} ORDER BY k.a, o.ord`;
-		db.exec(`INSERT OR IGNORE INTO event_actors (actor, ord) SELECT k.a, o.ord ${ofEvents(K.eventActor)}`);
-		db.exec(`INSERT OR IGNORE INTO event_tags (tag, ord) SELECT k.a, o.ord ${ofEvents(K.eventTag)}`);
-		db.exec(`INSERT OR IGNORE INTO event_links (target, ord, type) SELECT k.a, o.ord, k.c ${ofEvents(K.eventLink)}`);
-		db.exec(`INSERT OR IGNORE INTO event_sources (source, ord) SELECT k.a, o.ord ${ofEvents(K.eventSource)}`);
+		// Each event's keys spread from its JSON lists; in key order, then date order (j.key: as listed).
+		const ofEvents = (column: string): string =>
+			`FROM temp.stage_ord o JOIN temp.stage_links l ON l.n = o.n, json_each(l.${column}) j ORDER BY 1, o.ord, j.key`;
+		db.exec(`INSERT OR IGNORE INTO event_actors (actor, ord) SELECT j.value, o.ord ${ofEvents('actors')}`);
+		db.exec(`INSERT OR IGNORE INTO event_tags (tag, ord) SELECT j.value, o.ord ${ofEvents('tags')}`);
+		db.exec(
+			`INSERT OR IGNORE INTO event_links (target, ord, type) SELECT json_extract(j.value, '$[0]'), o.ord, json_extract(j.value, '$[1]') ${ofEvents('links')}`,
+		);
+		db.exec(`INSERT OR IGNORE INTO event_sources (source, ord) SELECT j.value, o.ord ${ofEvents('sources')}`);
 		db.exec(
 			`INSERT OR IGNORE INTO actor_keys (kind, key, actor) SELECT c, a, b FROM temp.stage_keys WHERE kind = ${K.actorKey} ORDER BY c, a, b`,
 		);
@@ -277,11 +297,14 @@ export class EngineWriter {
 		const word = db.prepare('INSERT OR IGNORE INTO words (word) VALUES (?)');
 		for (const w of [...this.#words].sort()) word.run(w);
 		this.#words.clear();
-		for (const t of ['stage_ord', 'stage_events', 'stage_claims', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
+		for (const t of ['stage_ord', 'stage_events', 'stage_claims', 'stage_links', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
-		db.exec(`INSERT INTO event_text (event_text) VALUES ('optimize')`);
-		db.exec(`INSERT INTO actor_text (actor_text) VALUES ('optimize')`);
-		db.exec(`INSERT INTO claim_text (claim_text) VALUES ('optimize')`);
+		for (const t of FTS_TABLES) {
+			db.exec(`INSERT INTO ${t} (${t}) VALUES ('optimize')`);
+			// Back to FTS5's defaults: the file is read-only from now on, but it should not say otherwise.
+			db.exec(`INSERT INTO ${t} (${t}, rank) VALUES ('automerge', 4)`);
+			db.exec(`INSERT INTO ${t} (${t}, rank) VALUES ('hashsize', ${1024 * 1024})`);
+		}
 		s.meta.run('complete', '1');
 		db.exec('COMMIT');
 		db.exec('ANALYZE');
@@ -332,6 +355,7 @@ function prepare(db: Database.Database) {
 		source: db.prepare('INSERT INTO sources (n, id, outlet, doc, file, hash) VALUES (?, ?, ?, ?, ?, ?)'),
 		stageClaim: db.prepare('INSERT INTO temp.stage_claims (n, id, event_n, by_actor, source, doc, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
 		stageKey: db.prepare('INSERT INTO temp.stage_keys (kind, a, b, c) VALUES (?, ?, ?, ?)'),
+		stageLinks: db.prepare('INSERT INTO temp.stage_links (n, actors, tags, links, sources) VALUES (?, ?, ?, ?, ?)'),
 		stageEvent: db.prepare(
 			'INSERT INTO temp.stage_events (n, first_day, last_day, id, status, hide_at, priority, md, year, file, hash, fp, title, summary, claims, keys, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
 		),

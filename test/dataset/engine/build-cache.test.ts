@@ -70,6 +70,22 @@ describe('reuse', () => {
 		expect(second.version).not.toBe(first.version);
 		expect(existsSync(first.file)).toBe(true);
 	});
+
+	it(
+		'finds the same build when the files are hashed in a worker, in the background (as a reload does)',
+		{ timeout: 60_000 },
+		async () => {
+			const cache = cacheDir();
+			const dir = dataset('hash-in-worker');
+			const first = await built(dir, cache);
+			// Another directory with the same files: no sidecar, so the version is worked out from the content.
+			const copy = dataset('hash-in-worker');
+			const r = await buildDataset(copy, { cacheDir: cache, background: true });
+			if (!r.ok) throw new Error(JSON.stringify(r.errors));
+			r.release();
+			expect(r).toMatchObject({ version: first.version, built: false, file: first.file });
+		},
+	);
 });
 
 describe('fast start', () => {

@@ -1,0 +1,61 @@
+/**
+ * The cold build as the bot makes it (issue #22 "cold build ≤ 4× JSON.parse"): `loadDataset` with a
+ * new cache directory, so the loader runs in the build worker into the engine's writer; or, with
+ * --parse, the baseline: read and JSON.parse every file of the same dataset, each dropped. One per
+ * process, for a clean peak RSS; run both and compare (`--runs` alternates them).
+ *
+ *   node --import tsx bench/cold-build.child.ts --dir DIR [--parse]
+ *   node --import tsx bench/cold-build.child.ts --dir DIR --runs 3     both, alternating, in child processes
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadDataset } from '../src/dataset/load-dataset.js';
+import { parseFiles } from './engine-build.js';
+import { arg, cpuMs, flag, log, median, peakRssMb, reply, round, runChild } from './lib.js';
+
+export interface ColdBuildResult {
+	readonly mode: 'build' | 'parse';
+	readonly wallMs: number;
+	/** Process CPU time, every thread (the build worker's included). */
+	readonly cpuMs: number;
+	readonly peakRssMb: number;
+}
+
+const dir = arg('dir');
+
+async function build(): Promise<ColdBuildResult> {
+	const cacheDir = mkdtempSync(path.join(tmpdir(), 'sitrep-cold-build-'));
+	const started = performance.now();
+	const cpu = process.cpuUsage();
+	const r = await loadDataset(dir, { maxFiles: 1_000_000, cacheDir });
+	const wallMs = performance.now() - started;
+	const cpuUsed = cpuMs(cpu);
+	if (!r.ok) throw new Error(`the dataset does not load: ${JSON.stringify(r.errors.slice(0, 3))}`);
+	r.snapshot.close();
+	rmSync(cacheDir, { recursive: true, force: true });
+	return { mode: 'build', wallMs: round(wallMs), cpuMs: round(cpuUsed), peakRssMb: peakRssMb() };
+}
+
+if (process.argv.includes('--runs')) {
+	const runs = Number(arg('runs'));
+	const builds: ColdBuildResult[] = [];
+	const parses: ColdBuildResult[] = [];
+	for (let i = 0; i < runs; i++) {
+		parses.push(await runChild<ColdBuildResult>('./cold-build.child.ts', ['--dir', dir, '--parse']));
+		builds.push(await runChild<ColdBuildResult>('./cold-build.child.ts', ['--dir', dir]));
+		log(`run ${i + 1}: build ${JSON.stringify(builds[i])}, parse ${JSON.stringify(parses[i])}`);
+	}
+	const m = (list: ColdBuildResult[], k: 'wallMs' | 'cpuMs' | 'peakRssMb'): number => round(median(list.map((x) => x[k])));
+	const summary = {
+		build: { wallMs: m(builds, 'wallMs'), cpuMs: m(builds, 'cpuMs'), peakRssMb: m(builds, 'peakRssMb') },
+		parse: { wallMs: m(parses, 'wallMs'), cpuMs: m(parses, 'cpuMs'), peakRssMb: m(parses, 'peakRssMb') },
+		ratio: round(m(builds, 'wallMs') / m(parses, 'wallMs')),
+		builds,
+		parses,
+	};
+	reply(summary);
+} else if (flag('parse')) {
+	const p = parseFiles(dir);
+	reply({ mode: 'parse', wallMs: p.wallMs, cpuMs: p.cpuMs, peakRssMb: p.peakRssMb } satisfies ColdBuildResult);
+} else reply(await build());
