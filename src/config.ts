@@ -12,6 +12,14 @@ const optionalText = z
 	.trim()
 	.transform((v) => (v === '' ? undefined : v))
 	.optional();
+/** A TCP port, or unset (absent or empty). */
+const optionalPort = z.coerce
+	.number()
+	.int()
+	.min(0)
+	.max(65535)
+	.optional()
+	.or(z.literal('').transform(() => undefined));
 
 /** A parsable postgres:// or postgresql:// URL with a host. */
 function isPostgresUrl(v: string): boolean {
@@ -94,13 +102,7 @@ const envSchema = z.object({
 		(v) => v === undefined || isTimeZone(v),
 		'SITREP_DEFAULT_TIMEZONE must be an IANA zone such as Asia/Baku',
 	),
-	SITREP_OPS_PORT: z.coerce
-		.number()
-		.int()
-		.min(0)
-		.max(65535)
-		.optional()
-		.or(z.literal('').transform(() => undefined)),
+	SITREP_OPS_PORT: optionalPort,
 	SITREP_OPS_HOST: optionalText.default('127.0.0.1'),
 	SITREP_PLATFORM_DOWN_SECONDS: z.coerce
 		.number()
@@ -108,13 +110,7 @@ const envSchema = z.object({
 		.min(10)
 		.max(24 * 3600)
 		.default(300),
-	SITREP_WEB_PORT: z.coerce
-		.number()
-		.int()
-		.min(0)
-		.max(65535)
-		.optional()
-		.or(z.literal('').transform(() => undefined)),
+	SITREP_WEB_PORT: optionalPort,
 	SITREP_WEB_HOST: optionalText.default('127.0.0.1'),
 	SITREP_WEB_ROUTES: optionalText.default('site').transform((v, ctx) => {
 		const parts = (v ?? 'site')

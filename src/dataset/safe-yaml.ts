@@ -151,7 +151,12 @@ export async function checkLimited(
 }
 
 function failed(file: string, message: string): { ok: false; errors: DatasetError[] } {
-	return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message }] };
+	return failedAt(file, 0, 0, message);
+}
+
+/** One error at a place in the file, not at a field. */
+function failedAt(file: string, line: number, col: number, message: string): { ok: false; errors: DatasetError[] } {
+	return { ok: false, errors: [{ file, line, col, path: '', message }] };
 }
 
 /** The parsing half of {@link readSafeYaml}, for content already in memory. */
@@ -166,18 +171,12 @@ export function parseSafeYaml(
 	const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
 	if (bad >= 0) {
 		const { line, col } = lineColAt(bytes, bad);
-		return {
-			ok: false,
-			errors: [
-				{
-					file,
-					line,
-					col,
-					path: '',
-					message: `is not valid UTF-8 (byte 0x${bytes[bad]!.toString(16)} at offset ${bad}); save the file as UTF-8`,
-				},
-			],
-		};
+		return failedAt(
+			file,
+			line,
+			col,
+			`is not valid UTF-8 (byte 0x${bytes[bad]!.toString(16)} at offset ${bad}); save the file as UTF-8`,
+		);
 	}
 	let source = bytes.toString('utf8');
 	if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
@@ -200,18 +199,12 @@ export function parseSafeYaml(
 		const before = source.slice(0, ctl.index);
 		const line = before.split('\n').length;
 		const col = ctl.index - before.lastIndexOf('\n');
-		return {
-			ok: false,
-			errors: [
-				{
-					file,
-					line,
-					col,
-					path: '',
-					message: `contains the control character U+${ctl[0].charCodeAt(0).toString(16).padStart(4, '0')}; remove it`,
-				},
-			],
-		};
+		return failedAt(
+			file,
+			line,
+			col,
+			`contains the control character U+${ctl[0].charCodeAt(0).toString(16).padStart(4, '0')}; remove it`,
+		);
 	}
 	if (json) {
 		const fast = parseJsonFast(json.value, source, bytes, file, limits);
@@ -231,7 +224,7 @@ export function parseSafeYaml(
 		lc.addNewLine(0);
 		for (let i = 0; i < source.length; i++) if (source[i] === '\n') lc.addNewLine(i + 1);
 		const { line, col } = lc.linePos(depthProblem);
-		return { ok: false, errors: [{ file, line, col, path: '', message: `nests deeper than ${limits.maxDepth} levels` }] };
+		return failedAt(file, line, col, `nests deeper than ${limits.maxDepth} levels`);
 	}
 	let doc: Document.Parsed;
 	try {
@@ -246,8 +239,7 @@ export function parseSafeYaml(
 			customTags: [],
 		});
 	} catch (err) {
-		if (err instanceof RangeError)
-			return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: `nests deeper than ${limits.maxDepth} levels` }] };
+		if (err instanceof RangeError) return failed(file, `nests deeper than ${limits.maxDepth} levels`);
 		return {
 			ok: false,
 			errors: [{ file, line: 0, col: 0, path: '', message: `cannot be parsed: ${err instanceof Error ? err.message : String(err)}` }],
