@@ -6,6 +6,7 @@ import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 import { copyDemo, newEventYaml, type DemoCopy } from '../helpers/demo-copy.js';
 import { titled, useStoreBackends } from '../helpers/store-backends.js';
 import { tempDir } from '../scheduler/helpers/fixtures.js';
+import { firstSeenOf, introducedOf } from '../helpers/version-maps.js';
 
 const backends = useStoreBackends();
 const cleanups: (() => void)[] = [];
@@ -68,7 +69,7 @@ describe.each(titled(backends))('EventVersionStore on %s', (_title, backend) => 
 		const v1 = await d.load();
 		await ev.recordSnapshot(v1, T1);
 		await ev.recordSnapshot(await d.load(), T2); // the same files again: nothing new
-		const seen1 = await ev.firstSeen(v1);
+		const seen1 = await firstSeenOf(ev, v1);
 		expect(seen1.size).toBe([...v1.eachEvent()].length);
 		expect(new Set(seen1.values())).toEqual(new Set([T1.toISOString()]));
 		expect(await ev.trackingSince()).toBe(T1.toISOString());
@@ -77,8 +78,8 @@ describe.each(titled(backends))('EventVersionStore on %s', (_title, backend) => 
 		d.write('events/2025-07-02-late.yaml', newEventYaml('late-report', '2025-07-02'));
 		const v2 = await d.load();
 		await ev.recordSnapshot(v2, T3);
-		const seen2 = await ev.firstSeen(v2);
-		const introduced2 = await ev.introduced(v2);
+		const seen2 = await firstSeenOf(ev, v2);
+		const introduced2 = await introducedOf(ev, v2);
 		expect(seen2.get('sputnik-azerbaijan-raid')).toBe(T3.toISOString());
 		expect(introduced2.get('sputnik-azerbaijan-raid')).toBe(T1.toISOString());
 		expect(seen2.get('late-report')).toBe(T3.toISOString());
@@ -90,8 +91,8 @@ describe.each(titled(backends))('EventVersionStore on %s', (_title, backend) => 
 				.sort(),
 		).toEqual(['late-report', 'sputnik-azerbaijan-raid']);
 		// The old snapshot's versions are still known with their own times.
-		expect((await ev.firstSeen(v1)).get('sputnik-azerbaijan-raid')).toBe(T1.toISOString());
-		expect((await ev.firstSeen(v1)).has('late-report')).toBe(false);
+		expect((await firstSeenOf(ev, v1)).get('sputnik-azerbaijan-raid')).toBe(T1.toISOString());
+		expect((await firstSeenOf(ev, v1)).has('late-report')).toBe(false);
 		expect(await ev.trackingSince()).toBe(T1.toISOString());
 	});
 
@@ -102,14 +103,14 @@ describe.each(titled(backends))('EventVersionStore on %s', (_title, backend) => 
 		const v1 = await d.load();
 		await a.eventVersions.recordSnapshot(v1, T1);
 		await b.eventVersions.recordSnapshot(v1, T2);
-		expect(new Set((await b.eventVersions.firstSeen(v1)).values())).toEqual(new Set([T1.toISOString()]));
+		expect(new Set((await firstSeenOf(b.eventVersions, v1)).values())).toEqual(new Set([T1.toISOString()]));
 		// Two processes recording a new version at the same moment: one time wins for both.
 		d.write('events/2025-07-02-late.yaml', newEventYaml('late-report', '2025-07-02'));
 		const [v2a, v2b] = [await d.load(), await d.load()];
 		await Promise.all([b.eventVersions.recordSnapshot(v2a, T2), c.eventVersions.recordSnapshot(v2b, T3)]);
-		const late = (await a.eventVersions.firstSeen(v2a)).get('late-report');
+		const late = (await firstSeenOf(a.eventVersions, v2a)).get('late-report');
 		expect([T2.toISOString(), T3.toISOString()]).toContain(late);
-		expect((await c.eventVersions.firstSeen(v2b)).get('late-report')).toBe(late);
+		expect((await firstSeenOf(c.eventVersions, v2b)).get('late-report')).toBe(late);
 		expect(await c.eventVersions.trackingSince()).toBe(T1.toISOString());
 	});
 
@@ -119,9 +120,9 @@ describe.each(titled(backends))('EventVersionStore on %s', (_title, backend) => 
 		await ev.recordSnapshot(await d.load(), T1);
 		d.edit(RAID, (t) => t.replace(/title: .*/u, 'title: Edited, not recorded'));
 		const v2 = await d.load();
-		expect((await ev.firstSeen(v2)).has('sputnik-azerbaijan-raid')).toBe(false);
-		expect((await ev.introduced(v2)).has('sputnik-azerbaijan-raid')).toBe(false);
-		expect((await ev.firstSeen(v2)).size).toBe([...v2.eachEvent()].length - 1);
+		expect((await firstSeenOf(ev, v2)).has('sputnik-azerbaijan-raid')).toBe(false);
+		expect((await introducedOf(ev, v2)).has('sputnik-azerbaijan-raid')).toBe(false);
+		expect((await firstSeenOf(ev, v2)).size).toBe([...v2.eachEvent()].length - 1);
 	});
 });
 
@@ -151,7 +152,7 @@ describe('migration 2', () => {
 		const d = demo();
 		const snapshot = await d.load();
 		await stores.eventVersions.recordSnapshot(snapshot, T1);
-		expect((await stores.eventVersions.firstSeen(snapshot)).size).toBe([...snapshot.eachEvent()].length);
+		expect((await firstSeenOf(stores.eventVersions, snapshot)).size).toBe([...snapshot.eachEvent()].length);
 		await stores.reloadAudit.record({
 			at: T1.toISOString(),
 			requester: { platform: 'console', userId: 'o', displayName: 'o' },
