@@ -120,8 +120,10 @@ export class SqlEventVersions implements EventVersionStore {
 		const iso = at.toISOString();
 		// A page per short transaction, the event loop served between pages: no statement, string or
 		// lock spans the whole dataset, and commands keep being answered while a large one is recorded.
+		// Grouped (on SQLite, a commit that does not wait for the disk): a version lost to a power cut
+		// is recorded again at the next start, which records the snapshot it loads.
 		for (const page of snapshot.eventFingerprintPages(this.pageSize)) {
-			await this.db.transaction(() => run(this.insert, [iso, jsonRows(page)]));
+			await this.db.grouped(() => run(this.insert, [iso, jsonRows(page)]));
 			await yieldToLoop();
 		}
 		this.recorded.add(snapshot);

@@ -356,7 +356,7 @@ export interface PageKeyTable {
 export const PAGE_KEYS_MAX = 50_000;
 
 /** Events per page when a snapshot's versions are recorded or checked (EventVersionStore). */
-export const VERSION_PAGE = 5000;
+export const VERSION_PAGE = 1000;
 
 /** How often (by the caller's clock) a page key table deletes expired keys. */
 export const PAGE_KEY_PRUNE_INTERVAL_MS = 60 * 1000;

@@ -217,9 +217,9 @@ describe('recording a snapshot page by page', () => {
 		const counting: SqlExecutor = {
 			...sql,
 			dialect: sql.dialect,
-			transaction: (work) => {
+			grouped: (work) => {
 				transactions.push(turns);
-				return sql.transaction(work);
+				return sql.grouped(work);
 			},
 		};
 		const ev = new SqlEventVersions(counting, 7);

@@ -338,16 +338,22 @@ export class SqlSnapshot {
 	}
 
 	/**
-	 * The visible events' [id, fingerprint] pairs in dataset order, `size` per page: each page is read
-	 * when asked for, so a caller that yields between pages holds one page at a time.
+	 * The visible events' [id, fingerprint] pairs in id order, `size` per page: each page is read
+	 * when asked for, so a caller that yields between pages holds one page at a time. By id rather
+	 * than by date because the version store's key begins with the id: a page then lands on
+	 * neighbouring rows of its table, where pages in date order would touch rows all over it.
 	 */
 	*eventFingerprintPages(size = FINGERPRINT_PAGE): Generator<[string, string][]> {
-		const page = this.#s.stmt('SELECT ord, id, fp FROM events WHERE ord > ? AND hide_at <= ? ORDER BY ord LIMIT ?');
-		let after = Number.MIN_SAFE_INTEGER;
+		const first = this.#s.stmt('SELECT id, fp FROM events WHERE hide_at <= ? ORDER BY id LIMIT ?');
+		const next = this.#s.stmt('SELECT id, fp FROM events WHERE id > ? AND hide_at <= ? ORDER BY id LIMIT ?');
+		let after: string | undefined;
 		for (;;) {
-			const rows = page.all(after, this.#now, size) as { ord: number; id: string; fp: string }[];
+			const rows = (after === undefined ? first.all(this.#now, size) : next.all(after, this.#now, size)) as {
+				id: string;
+				fp: string;
+			}[];
 			if (!rows.length) return;
-			after = rows[rows.length - 1]!.ord;
+			after = rows[rows.length - 1]!.id;
 			yield rows.map((r) => [r.id, r.fp]);
 			if (rows.length < size) return;
 		}
