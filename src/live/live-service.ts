@@ -105,10 +105,9 @@ export class LiveService {
 		dataset: DatasetSnapshot,
 	): Promise<void> {
 		try {
-			const fps = dataset.eventFingerprints();
 			const events: Record<string, string> = {};
 			for (const id of shownEvents(reply)) {
-				const fp = fps.get(id);
+				const fp = dataset.eventFingerprint(id);
 				if (fp) events[id] = fp;
 			}
 			if (!Object.keys(events).length || !messageIds.length) return;
@@ -154,7 +153,7 @@ export class LiveService {
 			});
 		const ids = [...diff.events.changed, ...diff.events.removed];
 		const messages = await this.o.store.pushedShowing(ids, new Date(this.o.clock().getTime() - this.ctx.windowMs));
-		const fps = after.eventFingerprints();
+		const fps = new Map(ids.map((id) => [id, after.eventFingerprint(id)]));
 		const hit = messages.filter((m) => ids.some((id) => id in m.events && m.events[id] !== fps.get(id)));
 		const events = new Set(ids.filter((id) => hit.some((m) => id in m.events)));
 		void before;

@@ -58,9 +58,8 @@ async function alertOne(
 	switch (outcome.kind) {
 		case 'sent': {
 			report.alertsSent++;
-			const fps = dataset.eventFingerprints();
 			const shown: Record<string, string> = {};
-			for (const e of alert.shown) shown[e.id] = fps.get(e.id) ?? '';
+			for (const e of alert.shown) shown[e.id] = dataset.eventFingerprint(e.id) ?? '';
 			await ctx.o.store.settleAlertBatch(key, 'sent', undefined, at);
 			await ctx.o.store
 				.recordPushed({

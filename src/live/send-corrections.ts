@@ -20,7 +20,8 @@ interface CorrectionRun {
 	readonly ids: readonly string[];
 	readonly claimsChanged: ReadonlySet<string>;
 	readonly dataset: DatasetSnapshot;
-	readonly fps: ReadonlyMap<string, string>;
+	/** The fingerprint of an event's version now (DatasetSnapshot.eventFingerprint), read event by event. */
+	readonly fps: (id: string) => string | undefined;
 	readonly report: LiveReport;
 	/** Chats that were sent the same message get the same corrected one: made once, rendered once. */
 	readonly shared: Map<string, unknown>;
@@ -33,7 +34,7 @@ export async function correctJob(
 	report: LiveReport,
 ): Promise<void> {
 	const dataset = ctx.o.dataset();
-	const fps = dataset.eventFingerprints();
+	const fps = (id: string) => dataset.eventFingerprint(id);
 	const ids = job.eventIds.filter((id) => !id.startsWith(CLAIMS));
 	const claimsChanged = new Set(job.eventIds.filter((id) => id.startsWith(CLAIMS)).map((id) => id.slice(1)));
 	// Messages pushed after the reload already showed its versions.
@@ -72,7 +73,7 @@ async function correctChat(ctx: LiveContext, run: CorrectionRun, messages: reado
 	const forReply = new Map<string, { substance: boolean; note: string; withdrawn: boolean; title: string; to: string }>();
 	for (const m of messages) {
 		const relevant = ids.filter((id) => id in m.events);
-		const changed = new Set(relevant.filter((id) => m.events[id] !== (fps.get(id) ?? GONE)));
+		const changed = new Set(relevant.filter((id) => m.events[id] !== (fps(id) ?? GONE)));
 		// Corrected by an earlier attempt of this job that a stopped process left before its reply:
 		// the reply still says so, in the words of the mark the message now carries.
 		for (const id of relevant) {
@@ -88,11 +89,11 @@ async function correctChat(ctx: LiveContext, run: CorrectionRun, messages: reado
 		}));
 		const newEvents: Record<string, string> = {};
 		// A withdrawn event stays listed (as gone), so a restarted run knows its line is done.
-		for (const [id, fp] of Object.entries(m.events)) newEvents[id] = changed.has(id) ? (fps.get(id) ?? GONE) : fp;
+		for (const [id, fp] of Object.entries(m.events)) newEvents[id] = changed.has(id) ? (fps(id) ?? GONE) : fp;
 		const versionKey = hash(
 			[...changed]
 				.sort()
-				.map((id) => `${id}@${fps.get(id) ?? 'gone'}`)
+				.map((id) => `${id}@${fps(id) ?? 'gone'}`)
 				.join(','),
 		);
 		const editKey = `edit:${m.id}:${versionKey}`;

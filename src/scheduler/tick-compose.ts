@@ -5,6 +5,7 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Briefing, BriefingRequest, UpdatedSince } from '../briefing/compose-briefing.js';
+import type { VersionTimes } from '../briefing/version-times.js';
 import { toError } from '../core/errors.js';
 import { webPathFor, withWebLinks } from '../core/web-links.js';
 import { dayNumber } from '../dataset/partial-date.js';
@@ -31,8 +32,7 @@ export interface ComposeInputs {
 /** What the "Updated since your last briefing" section of each occurrence starts from. */
 interface Updates {
 	readonly since: Map<Occurrence, string>;
-	readonly firstSeen: ReadonlyMap<string, string>;
-	readonly introduced: ReadonlyMap<string, string>;
+	readonly times: VersionTimes;
 }
 
 /** One tick's briefings: each distinct one is composed once, on first use, and shared by its subscribers. */
@@ -70,10 +70,7 @@ export function composeOnce(briefings: Briefings, o: Occurrence): Briefing {
 	const d = parseLocalDate(o.localDate);
 	const sub = o.subscription;
 	const at = briefings.updates?.since.get(o);
-	const u: UpdatedSince | undefined =
-		briefings.updates && at !== undefined
-			? { at, firstSeen: briefings.updates.firstSeen, introduced: briefings.updates.introduced }
-			: undefined;
+	const u: UpdatedSince | undefined = briefings.updates && at !== undefined ? { at, times: briefings.updates.times } : undefined;
 	const locale = languageOf(briefings, o);
 	let b = briefings.inputs.compose(briefings.dataset, {
 		day: dayNumber(d.year, d.month, d.day),
@@ -129,9 +126,10 @@ async function updatesSince(
 ): Promise<Updates | undefined> {
 	try {
 		await store.recordSnapshot(ds, inputs.now);
-		const [firstSeen, introduced, tracking] = await Promise.all([store.firstSeen(ds), store.introduced(ds), store.trackingSince()]);
+		const times = await store.versionTimes(ds);
+		const tracking = times.trackingSince;
 		if (tracking === undefined) return undefined;
-		const marks = [...new Set([tracking, ...firstSeen.values(), ...introduced.values()])].sort();
+		const marks = times.marks;
 		const since = new Map<Occurrence, string>();
 		for (let i = 0; i < occurrences.length; i++) {
 			const o = occurrences[i]!;
@@ -141,7 +139,7 @@ async function updatesSince(
 			if (prev !== undefined) since.set(o, latestAtOrBefore(marks, prev < tracking ? tracking : prev));
 			if (i % 1000 === 999) await yieldToLoop();
 		}
-		return { since, firstSeen, introduced };
+		return { since, times };
 	} catch (err) {
 		inputs.log.error({ err: toError(err) }, 'Event versions unavailable; briefings go out without "Updated since your last briefing"');
 		return undefined;

@@ -257,24 +257,17 @@ export interface EventVersionRow {
 }
 
 /**
- * From event_versions rows, for the events of a snapshot (`current`: event id → fingerprint of its
- * version now): when each current version was first seen, and when each event was first seen in any
- * version. An event whose current version is not recorded yet has no first-seen time: both maps leave it out.
+ * From one event's event_versions rows: when its current version (fingerprint `current`) was first
+ * seen, and when any version of it was; undefined when the current version is not among them.
  */
-export function eventVersionTimes(
-	current: ReadonlyMap<string, string>,
-	rows: Iterable<EventVersionRow>,
-): { firstSeen: Map<string, string>; introduced: Map<string, string> } {
-	const firstSeen = new Map<string, string>();
-	const introduced = new Map<string, string>();
+export function eventTimes(current: string, rows: Iterable<EventVersionRow>): { firstSeen: string; introduced: string } | undefined {
+	let firstSeen: string | undefined;
+	let introduced: string | undefined;
 	for (const r of rows) {
-		if (!current.has(r.event_id)) continue;
 		// ISO instants of one format compare as text.
 		const at = instant(r.first_seen_at);
-		if (current.get(r.event_id) === r.fingerprint) firstSeen.set(r.event_id, at);
-		const earliest = introduced.get(r.event_id);
-		if (earliest === undefined || at < earliest) introduced.set(r.event_id, at);
+		if (r.fingerprint === current) firstSeen = at;
+		if (introduced === undefined || at < introduced) introduced = at;
 	}
-	for (const id of introduced.keys()) if (!firstSeen.has(id)) introduced.delete(id);
-	return { firstSeen, introduced };
+	return firstSeen === undefined ? undefined : { firstSeen, introduced: introduced! };
 }

@@ -3,14 +3,9 @@
  */
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Platform } from '../vocabulary/place.js';
-import {
-	eventVersionTimes,
-	instantOrUndefined,
-	pageRecordFromRow,
-	type EventVersionRow,
-	type InstantValue,
-	type PageKeyRow,
-} from './rows.js';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { sparseVersionTimes, type VersionTimes } from '../briefing/version-times.js';
+import { eventTimes, instantOrUndefined, pageRecordFromRow, type EventVersionRow, type InstantValue, type PageKeyRow } from './rows.js';
 import { jsonRows, jsonTable, run, type SqlExecutor } from './sql.js';
 import {
 	PAGE_KEY_PRUNE_INTERVAL_MS,
@@ -18,6 +13,7 @@ import {
 	PAGE_LINE_MAX,
 	UPDATE_ID_PRUNE_INTERVAL_MS,
 	UPDATE_ID_RETENTION_MS,
+	VERSION_PAGE,
 	type EventVersionStore,
 	type PageKeyTable,
 	type PageRecord,
@@ -90,42 +86,84 @@ export class SqlPageKeys implements PageKeyTable {
 
 /**
  * The PRIMARY KEY (event_id, fingerprint) makes recording idempotent and safe for several
- * processes: whoever inserts a version first sets its first_seen_at.
+ * processes: whoever inserts a version first sets its first_seen_at. Nothing here holds the whole
+ * dataset: a snapshot is recorded a page at a time, and times are read only for the events with a
+ * version first seen after recording began (the index on first_seen_at finds them).
  */
 export class SqlEventVersions implements EventVersionStore {
 	// Rows are never deleted, so a snapshot recorded once needs no second pass (the scheduler records
-	// the live snapshot on every tick that has work).
+	// the live snapshot on every tick that has work), and its every version is known to be recorded.
 	private readonly recorded = new WeakSet<DatasetSnapshot>();
 	private readonly insert: string;
-	private readonly versionsOf: string;
+	private readonly unrecorded: string;
+	private readonly later =
+		'SELECT event_id, fingerprint, first_seen_at FROM event_versions WHERE event_id IN (SELECT event_id FROM event_versions WHERE first_seen_at > (SELECT MIN(first_seen_at) FROM event_versions))';
 
-	constructor(private readonly db: SqlExecutor) {
-		// Sorted, so two processes recording the same snapshot queue instead of deadlocking.
+	constructor(
+		private readonly db: SqlExecutor,
+		private readonly pageSize: number = VERSION_PAGE,
+	) {
+		const pairs = jsonTable(db.dialect, [
+			['t_event_id', 'text'],
+			['t_fingerprint', 'text'],
+		]);
+		// Sorted, so two processes recording the same page queue instead of deadlocking.
 		this.insert = `
 			INSERT INTO event_versions (event_id, fingerprint, first_seen_at)
-			SELECT t_event_id, t_fingerprint, ? FROM ${jsonTable(db.dialect, [
-				['t_event_id', 'text'],
-				['t_fingerprint', 'text'],
-			])} AS t WHERE TRUE ORDER BY t_event_id, t_fingerprint
+			SELECT t_event_id, t_fingerprint, ? FROM ${pairs} AS t WHERE TRUE ORDER BY t_event_id, t_fingerprint
 			ON CONFLICT (event_id, fingerprint) DO NOTHING`;
-		// SQLite reads the whole table in one pass (a few versions per event, no round trips); PostgreSQL
-		// fetches only the snapshot's events in one query.
-		this.versionsOf = `SELECT event_id, fingerprint, first_seen_at FROM event_versions${db.dialect === 'sqlite' ? '' : ` WHERE event_id IN (SELECT t_event_id FROM ${jsonTable(db.dialect, [['t_event_id', 'text']])} AS k)`}`;
+		this.unrecorded = `SELECT t_event_id AS event_id FROM ${pairs} AS t WHERE NOT EXISTS (SELECT 1 FROM event_versions v WHERE v.event_id = t.t_event_id AND v.fingerprint = t.t_fingerprint)`;
 	}
 
 	async recordSnapshot(snapshot: DatasetSnapshot, at: Date): Promise<void> {
 		if (this.recorded.has(snapshot)) return;
-		const fingerprints = [...snapshot.eventFingerprints()];
-		if (fingerprints.length) await this.db.transaction(() => run(this.insert, [at.toISOString(), jsonRows(fingerprints)]));
+		const iso = at.toISOString();
+		// A page per short transaction, the event loop served between pages: no statement, string or
+		// lock spans the whole dataset, and commands keep being answered while a large one is recorded.
+		// Grouped (on SQLite, a commit that does not wait for the disk): a version lost to a power cut
+		// is recorded again at the next start, which records the snapshot it loads.
+		for (const page of snapshot.eventFingerprintPages(this.pageSize)) {
+			await this.db.grouped(() => run(this.insert, [iso, jsonRows(page)]));
+			await yieldToLoop();
+		}
 		this.recorded.add(snapshot);
 	}
 
-	async firstSeen(snapshot: DatasetSnapshot): Promise<Map<string, string>> {
-		return (await this.scan(snapshot)).firstSeen;
-	}
-
-	async introduced(snapshot: DatasetSnapshot): Promise<Map<string, string>> {
-		return (await this.scan(snapshot)).introduced;
+	async versionTimes(snapshot: DatasetSnapshot): Promise<VersionTimes> {
+		const tracking = await this.trackingSince();
+		if (tracking === undefined)
+			return sparseVersionTimes(
+				undefined,
+				new Map(),
+				() => false,
+				() => [],
+			);
+		const rowsOf = new Map<string, EventVersionRow[]>();
+		for (const r of await this.db.all<EventVersionRow>(this.later)) {
+			const list = rowsOf.get(r.event_id);
+			if (list) list.push(r);
+			else rowsOf.set(r.event_id, [r]);
+		}
+		const later = new Map<string, { firstSeen: string; introduced: string }>();
+		// Events with a later version whose current version is not recorded: no times for them.
+		const without = new Set<string>();
+		for (const [id, rows] of rowsOf) {
+			const fp = snapshot.eventFingerprint(id);
+			if (fp === undefined) continue;
+			const t = eventTimes(fp, rows);
+			if (t) later.set(id, t);
+			else without.add(id);
+		}
+		// A snapshot this store recorded has every version in the table; another is checked page by page.
+		const missing = this.recorded.has(snapshot) ? undefined : await this.unrecordedOf(snapshot);
+		return sparseVersionTimes(
+			tracking,
+			later,
+			(id) => !without.has(id) && !missing?.has(id) && snapshot.eventFingerprint(id) !== undefined,
+			function* () {
+				for (const page of snapshot.eventFingerprintPages()) for (const [id] of page) yield id;
+			},
+		);
 	}
 
 	async trackingSince(): Promise<string | undefined> {
@@ -134,9 +172,13 @@ export class SqlEventVersions implements EventVersionStore {
 		);
 	}
 
-	private async scan(snapshot: DatasetSnapshot): Promise<{ firstSeen: Map<string, string>; introduced: Map<string, string> }> {
-		const current = snapshot.eventFingerprints();
-		const params = this.db.dialect === 'sqlite' ? [] : [jsonRows([...current.keys()].map((id) => [id]))];
-		return eventVersionTimes(current, await this.db.all<EventVersionRow>(this.versionsOf, params));
+	/** The snapshot's events whose current version is not recorded (only these are kept). */
+	private async unrecordedOf(snapshot: DatasetSnapshot): Promise<Set<string>> {
+		const out = new Set<string>();
+		for (const page of snapshot.eventFingerprintPages(this.pageSize)) {
+			for (const r of await this.db.all<{ event_id: string }>(this.unrecorded, [jsonRows(page)])) out.add(r.event_id);
+			await yieldToLoop();
+		}
+		return out;
 	}
 }

@@ -10,6 +10,7 @@ import type { SentPart } from '../core/delivery.js';
 import type { Reply } from '../core/reply.js';
 import type { Locale } from '../i18n/locale.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
+import type { VersionTimes } from '../briefing/version-times.js';
 
 export type SubscriptionStatus = 'active' | 'paused';
 
@@ -287,16 +288,16 @@ export interface EventVersionStore {
 	/**
 	 * Records the snapshot's event versions: each (event id, fingerprint) not known yet is inserted
 	 * with first_seen_at = `at`; known pairs keep their first time. Idempotent: call it at start-up
-	 * and after every swap.
+	 * and after every swap. A page of {@link VERSION_PAGE} events at a time, each in its own transaction.
 	 */
 	recordSnapshot(snapshot: DatasetSnapshot, at: Date): Promise<void>;
-	/** Event id → when the snapshot's current version of the event was first seen (ISO), for each recorded one. */
-	firstSeen(snapshot: DatasetSnapshot): Promise<Map<string, string>>;
 	/**
-	 * Event id → when any version of the event was first seen (ISO), for the snapshot's recorded
-	 * events. Earlier than {@link firstSeen} when the event has changed since it appeared.
+	 * When the snapshot's events' versions were first seen: the current one and the first one of each
+	 * event (none for an event whose current version is not recorded). Holds entries only for the
+	 * events with a version first seen after recording began; every other recorded one answers the
+	 * tracking start.
 	 */
-	introduced(snapshot: DatasetSnapshot): Promise<Map<string, string>>;
+	versionTimes(snapshot: DatasetSnapshot): Promise<VersionTimes>;
 	/**
 	 * When recording began: the earliest first_seen_at of any row, undefined while none is recorded.
 	 * Versions first seen then were already there before recording began, so they are nobody's news.
@@ -353,6 +354,9 @@ export interface PageKeyTable {
 
 /** The most paging keys a table keeps, over all platforms. */
 export const PAGE_KEYS_MAX = 50_000;
+
+/** Events per page when a snapshot's versions are recorded or checked (EventVersionStore). */
+export const VERSION_PAGE = 1000;
 
 /** How often (by the caller's clock) a page key table deletes expired keys. */
 export const PAGE_KEY_PRUNE_INTERVAL_MS = 60 * 1000;

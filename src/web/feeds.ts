@@ -9,16 +9,14 @@ import type { DatasetSnapshot, TimelineFilter } from '../dataset/snapshot.js';
 import { eventPath, joinUrl } from '../core/web-links.js';
 import { eventSummary, eventTitle } from '../core/present.js';
 import type { Translator } from '../i18n/translator.js';
+import type { VersionTimes } from '../briefing/version-times.js';
 import { escapeHtml } from './html.js';
 
 /** Most entries in one feed. */
 export const FEED_ENTRIES = 50;
 
-/** Event id → ISO instant: when any version appeared (`introduced`) and when the current one did (`current`). */
-export interface FeedEntryTimes {
-	readonly introduced: ReadonlyMap<string, string>;
-	readonly current: ReadonlyMap<string, string>;
-}
+/** When each event's first version appeared (`introduced`) and its current one did (`firstSeen`). */
+export type FeedEntryTimes = VersionTimes;
 
 export interface AtomInput {
 	readonly dataset: DatasetSnapshot;
@@ -36,15 +34,20 @@ export interface AtomInput {
 const MAX_VERSIONS_WALKED = 5000;
 
 /**
- * A memo, kept module-level on purpose: its key is the first-seen map one store read made (the site's
- * HistoryCache keeps it a minute, for one snapshot), which never changes, and the sorted ids go with it.
+ * A memo, kept module-level on purpose: its key is the times one store read made (the site's
+ * HistoryCache keeps them a minute, for one snapshot), which never change, and the sorted ids go with them.
  */
-const newestFirst = new WeakMap<ReadonlyMap<string, string>, readonly string[]>();
+const newestFirst = new WeakMap<VersionTimes, readonly string[]>();
 
-/** Event ids by when their current version appeared, newest first; sorted once per map. */
-function byNewestVersion(current: ReadonlyMap<string, string>): readonly string[] {
-	let ids = newestFirst.get(current);
-	if (!ids) newestFirst.set(current, (ids = [...current].sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).map(([id]) => id)));
+/**
+ * Event ids by when their current version appeared, newest first, among those that appeared after
+ * tracking began: the rest share its time, and the feed's tail (the selection's latest events)
+ * already holds every one of them that could rank among the entries.
+ */
+function byNewestVersion(times: VersionTimes): readonly string[] {
+	let ids = newestFirst.get(times);
+	if (!ids)
+		newestFirst.set(times, (ids = times.trackingSince === undefined ? [] : [...times.updatedAfter(times.trackingSince)].reverse()));
 	return ids;
 }
 
@@ -73,7 +76,7 @@ export function feedCandidates(dataset: DatasetSnapshot, filter: TimelineFilter,
 	const picked = new Map(tail.map((e) => [e.id, e]));
 	if (times && filter.text === undefined) {
 		let kept = 0;
-		const ids = byNewestVersion(times.current);
+		const ids = byNewestVersion(times);
 		for (let i = 0; i < ids.length && i < MAX_VERSIONS_WALKED && kept < FEED_ENTRIES; i++) {
 			const e = dataset.event(ids[i]!);
 			if (!e || !passes(e, filter)) continue;
@@ -94,8 +97,8 @@ function xml(text: string): string {
 export function atomFeed(input: AtomInput): string {
 	const { dataset, i18n, base, times } = input;
 	const fallback = dataset.loadedAt;
-	const updatedOf = (e: StoryEvent) => times?.current.get(e.id) ?? fallback;
-	const publishedOf = (e: StoryEvent) => times?.introduced.get(e.id) ?? updatedOf(e);
+	const updatedOf = (e: StoryEvent) => times?.firstSeen(e.id) ?? fallback;
+	const publishedOf = (e: StoryEvent) => times?.introduced(e.id) ?? updatedOf(e);
 	// Newest version first; among equal times, the later event first (the timeline's reverse).
 	const entries = input.events
 		.map((e, i) => ({ e, i, updated: updatedOf(e) }))

@@ -10,7 +10,7 @@ import { localDigits } from '../i18n/format.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { EventVersionStore } from '../store/store.js';
-import type { FeedEntryTimes } from './feeds.js';
+import type { VersionTimes } from '../briefing/version-times.js';
 import { html, type Html } from './html.js';
 import { layout } from './layout.js';
 import { renderBlocks, renderFigures } from './render-html.js';
@@ -117,9 +117,9 @@ export function pager(result: HandleResult, r: { params: URLSearchParams; href: 
 }
 
 /** An event's history on this site: when it first appeared and when its current version did. */
-export function historySection(i18n: Translator, times: FeedEntryTimes | undefined, id: string): Html {
-	const introduced = times?.introduced.get(id);
-	const current = times?.current.get(id);
+export function historySection(i18n: Translator, times: VersionTimes | undefined, id: string): Html {
+	const introduced = times?.introduced(id);
+	const current = times?.firstSeen(id);
 	if (!introduced) return html``;
 	// The day as the bot writes dates, then the UTC time, in the reader's digits.
 	const when = (iso: string) => {
@@ -137,19 +137,20 @@ export function historySection(i18n: Translator, times: FeedEntryTimes | undefin
  * most: a page view must not cost a scan of the versions table.
  */
 export class HistoryCache {
-	private entry?: { snapshot: DatasetSnapshot; at: number; times: Promise<FeedEntryTimes | undefined> };
+	private entry?: { snapshot: DatasetSnapshot; at: number; times: Promise<VersionTimes | undefined> };
 	constructor(
 		private readonly store: EventVersionStore | undefined,
 		private readonly logger: Logger,
 	) {}
 
-	of(snapshot: DatasetSnapshot): Promise<FeedEntryTimes | undefined> {
+	of(snapshot: DatasetSnapshot): Promise<VersionTimes | undefined> {
 		if (!this.store) return Promise.resolve(undefined);
 		const now = Date.now();
 		if (this.entry && this.entry.snapshot === snapshot && now - this.entry.at < 60_000) return this.entry.times;
 		const store = this.store;
-		const times = Promise.all([store.introduced(snapshot), store.firstSeen(snapshot)])
-			.then(([introduced, current]) => ({ introduced, current }))
+		const times = store
+			.versionTimes(snapshot)
+			.then((t): VersionTimes | undefined => t)
 			.catch((err: unknown) => {
 				this.logger.warn({ err }, 'Could not read event versions; pages show no history');
 				return undefined;

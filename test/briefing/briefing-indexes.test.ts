@@ -14,6 +14,7 @@ import { updatedEvents } from '../../src/briefing/updated-since.js';
 import type { StoryEvent } from '../../src/dataset/model.js';
 import { civilFromDay } from '../../src/dataset/partial-date.js';
 import type { DatasetSnapshot, EventFilter } from '../../src/dataset/snapshot.js';
+import { versionTimesFromMaps } from '../../src/briefing/version-times.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'sitrep-briefing-ix-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,9 +33,9 @@ function updatedScan(candidates: readonly StoryEvent[], fresh: readonly StoryEve
 	const listed = new Set(fresh.map((e) => e.id));
 	const out: UpdatedEvent[] = [];
 	for (const event of candidates) {
-		const seen = u.firstSeen.get(event.id);
+		const seen = u.times.firstSeen(event.id);
 		if (seen === undefined || seen <= u.at || listed.has(event.id)) continue;
-		const since = u.introduced.get(event.id) ?? seen;
+		const since = u.times.introduced(event.id) ?? seen;
 		out.push({ event, change: since <= u.at ? 'changed' : 'added' });
 	}
 	return out;
@@ -126,7 +127,7 @@ function checkUpdated(ds: DatasetSnapshot, rounds: number): number {
 		}
 		// Ids the dataset no longer has.
 		firstSeen.set('gone-event', instant());
-		const u: UpdatedSince = { at: instant(), firstSeen, introduced };
+		const u: UpdatedSince = { at: instant(), times: versionTimesFromMaps(firstSeen, introduced) };
 		const day = [...ds.eachEvent()][Math.floor(r() * [...ds.eachEvent()].length)]!.date.earliestDay;
 		for (const f of filters(ds, i)) {
 			const timeline = upTo(ds, day, f);

@@ -4,6 +4,7 @@ import { dayNumber } from '../../src/dataset/partial-date.js';
 import { renderPlainText } from '../../src/render/plain-text.js';
 import { boundedSnapshot } from '../helpers/bounded-snapshot.js';
 import { makeDataset } from '../scheduler/helpers/fixtures.js';
+import { versionTimesFromMaps } from '../../src/briefing/version-times.js';
 
 // The fixture has e1 (27 Jun, kremlin, media), e2 (30 Jun, aliyev, courts), e3 (1 Jul, both, media).
 const dataset = makeDataset();
@@ -14,7 +15,10 @@ const BEFORE = '2025-06-20T00:00:00.000Z';
 const AFTER = '2025-07-01T12:00:00.000Z';
 
 function updated(firstSeen: Record<string, string>, introduced: Record<string, string> = {}, at = PREVIOUS): UpdatedSince {
-	return { at, firstSeen: new Map(Object.entries(firstSeen)), introduced: new Map(Object.entries({ ...firstSeen, ...introduced })) };
+	return {
+		at,
+		times: versionTimesFromMaps(new Map(Object.entries(firstSeen)), new Map(Object.entries({ ...firstSeen, ...introduced }))),
+	};
 }
 
 /** The lines of the section, from its heading to the next heading. */

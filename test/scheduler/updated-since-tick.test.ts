@@ -18,6 +18,7 @@ import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 import type { EventVersionStore } from '../../src/store/store.js';
 import { copyDemo, newEventYaml } from '../helpers/demo-copy.js';
 import { FakeSender, seedSubscriptions, tempDir, type SeedRow } from './helpers/fixtures.js';
+import { firstSeenOf } from '../helpers/version-maps.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -185,7 +186,7 @@ describe('the tick with event versions', () => {
 	it('records the live snapshot itself when start-up did not', async () => {
 		const s = await setup([{ channelId: 'chat-1' }], { recordAtStart: false });
 		await s.runner().runTick(DAY1);
-		expect((await s.stores.eventVersions.firstSeen(s.holder.current())).size).toBe([...s.holder.current().eachEvent()].length);
+		expect((await firstSeenOf(s.stores.eventVersions, s.holder.current())).size).toBe([...s.holder.current().eachEvent()].length);
 		expect(await s.stores.eventVersions.trackingSince()).toBe(DAY1.toISOString());
 	});
 
@@ -194,8 +195,7 @@ describe('the tick with event versions', () => {
 		await s.runner().runTick(DAY1);
 		const broken: EventVersionStore = {
 			recordSnapshot: () => Promise.resolve(),
-			firstSeen: () => Promise.reject(new Error('database is locked')),
-			introduced: () => Promise.resolve(new Map()),
+			versionTimes: () => Promise.reject(new Error('database is locked')),
 			trackingSince: () => Promise.resolve('2025-07-01T00:00:00.000Z'),
 		};
 		expect(await s.runner({ eventVersions: broken }).runTick(DAY2)).toMatchObject({ sent: 1, failed: 0 });

@@ -11,6 +11,7 @@ import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 import type { Stores } from '../../src/store/stores.js';
 import { PG_SKIP_REASON, useStoreBackends } from '../helpers/store-backends.js';
 import { makeDataset, tempDir } from '../scheduler/helpers/fixtures.js';
+import { firstSeenOf } from '../helpers/version-maps.js';
 
 const postgres = useStoreBackends().find((b) => b.name === 'postgres')!;
 const T0 = new Date('2025-07-01T04:00:00.000Z');
@@ -20,7 +21,7 @@ async function everything(s: Stores, snapshot: DatasetSnapshot) {
 		subscriptions: await s.subscriptions.list(),
 		deliveries: await s.ledger.list(),
 		audit: await s.reloadAudit.recent(100),
-		firstSeen: await s.eventVersions.firstSeen(snapshot),
+		firstSeen: await firstSeenOf(s.eventVersions, snapshot),
 		since: await s.eventVersions.trackingSince(),
 	};
 }

@@ -15,6 +15,7 @@ import { createTranslator } from '../../src/i18n/translator.js';
 import { atomFeed, FEED_ENTRIES, feedCandidates, type FeedEntryTimes } from '../../src/web/feeds.js';
 import { boundedSnapshot } from '../helpers/bounded-snapshot.js';
 import { loadSnapshot } from '../helpers/dataset-fixture.js';
+import { versionTimesFromMaps } from '../../src/briefing/version-times.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'sitrep-feeds-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -35,7 +36,7 @@ beforeAll(async () => {
 		introduced.set(e.id, at);
 		current.set(e.id, r() < 0.05 ? new Date(t0 + 400 * 86_400_000 + Math.floor(r() * 1e9)).toISOString() : at);
 	});
-	times = { introduced, current };
+	times = versionTimesFromMaps(current, introduced);
 }, 120_000);
 
 const filters: TimelineFilter[] = [

@@ -55,6 +55,9 @@ const EVERYTHING = HIDDEN_ALWAYS;
 /** The views of each open file, by how many embargoes have passed (see {@link SqlSnapshot.at}). */
 const viewsOf = new WeakMap<Shared, Map<number, SqlSnapshot>>();
 
+/** How many event fingerprints {@link SqlSnapshot.eventFingerprintPages} reads at a time by default. */
+export const FINGERPRINT_PAGE = 5000;
+
 export class SqlSnapshot {
 	readonly #s: Shared;
 	/** The view's instant: rows with `hide_at` past it are hidden. */
@@ -66,7 +69,6 @@ export class SqlSnapshot {
 	#tags?: { tag: string; count: number }[];
 	#tagMap?: Map<string, number>;
 	#counts?: DatasetCounts;
-	#fingerprints?: ReadonlyMap<string, string>;
 	/** The indexes the layers above derived from this snapshot (see {@link derived}). */
 	readonly #derived = new Map<DerivedIndex<unknown>, unknown>();
 	/** Content hash of the files the snapshot was built from (and, for a view, how many embargoes have passed). */
@@ -320,18 +322,41 @@ export class SqlSnapshot {
 
 	/**
 	 * Event id → the fingerprint of its version (to-input.ts eventFingerprint: the event with its
-	 * claims), for the visible events; made by the build, read here.
+	 * claims), for the visible events; made by the build, read here. The whole map, made on every call
+	 * and not kept: at a million events it is tens of megabytes, so the layers above read a page at a
+	 * time ({@link eventFingerprintPages}) or one event's ({@link eventFingerprint}).
 	 */
 	eventFingerprints(): ReadonlyMap<string, string> {
-		// Read once per snapshot: the scheduler, the live layer and the version store ask every tick.
-		if (!this.#fingerprints) {
-			const rows = this.#s.stmt('SELECT id, fp FROM events WHERE hide_at <= ? ORDER BY ord').all(this.#now) as {
+		const out = new Map<string, string>();
+		for (const page of this.eventFingerprintPages()) for (const [id, fp] of page) out.set(id, fp);
+		return out;
+	}
+
+	/** The fingerprint of the visible event `id`'s version (see {@link eventFingerprints}); undefined for no such event. */
+	eventFingerprint(id: string): string | undefined {
+		return this.#s.stmt('SELECT fp FROM events WHERE id = ? AND hide_at <= ?').pluck().get(id, this.#now) as string | undefined;
+	}
+
+	/**
+	 * The visible events' [id, fingerprint] pairs in id order, `size` per page: each page is read
+	 * when asked for, so a caller that yields between pages holds one page at a time. By id rather
+	 * than by date because the version store's key begins with the id: a page then lands on
+	 * neighbouring rows of its table, where pages in date order would touch rows all over it.
+	 */
+	*eventFingerprintPages(size = FINGERPRINT_PAGE): Generator<[string, string][]> {
+		const first = this.#s.stmt('SELECT id, fp FROM events WHERE hide_at <= ? ORDER BY id LIMIT ?');
+		const next = this.#s.stmt('SELECT id, fp FROM events WHERE id > ? AND hide_at <= ? ORDER BY id LIMIT ?');
+		let after: string | undefined;
+		for (;;) {
+			const rows = (after === undefined ? first.all(this.#now, size) : next.all(after, this.#now, size)) as {
 				id: string;
 				fp: string;
 			}[];
-			this.#fingerprints = new Map(rows.map((r) => [r.id, r.fp]));
+			if (!rows.length) return;
+			after = rows[rows.length - 1]!.id;
+			yield rows.map((r) => [r.id, r.fp]);
+			if (rows.length < size) return;
 		}
-		return this.#fingerprints;
 	}
 
 	/** The snapshot's `index`: made on first use, then kept (one place for every derived index). */

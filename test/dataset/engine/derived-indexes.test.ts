@@ -52,13 +52,22 @@ describe('indexes derived from a snapshot', () => {
 		// What the view derives sees the view: the embargoed event is not among its fingerprints.
 		expect(s.eventFingerprints().has('later-statement')).toBe(true);
 		expect(view.eventFingerprints().has('later-statement')).toBe(false);
+		expect(view.eventFingerprint('later-statement')).toBeUndefined();
+		expect(s.eventFingerprint('later-statement')).toBe(s.eventFingerprints().get('later-statement'));
 	});
 
-	it('include the event fingerprints, read once and the same map on every ask', async () => {
+	it('give the event fingerprints whole, by page and one by one, the same on every ask and none kept', async () => {
 		const s = await loadFixture();
 		const fps = s.eventFingerprints();
-		expect(s.eventFingerprints()).toBe(fps);
 		expect(fps.size).toBe(s.counts.events);
+		// Made on each ask, not remembered for the snapshot's life (a million entries would stay in memory).
+		expect(s.eventFingerprints()).not.toBe(fps);
+		expect(s.eventFingerprints()).toEqual(fps);
+		const pages = [...s.eventFingerprintPages(3)];
+		expect(pages.every((p) => p.length <= 3)).toBe(true);
+		expect(pages.flat()).toEqual([...fps]);
+		for (const [id, fp] of fps) expect(s.eventFingerprint(id)).toBe(fp);
+		expect(s.eventFingerprint('no-such-event')).toBeUndefined();
 	});
 
 	it('include the actors in the news, the same list on every ask of one snapshot', async () => {
