@@ -60,8 +60,8 @@ export class ReadAhead {
  * Positions of fields in files. The file being processed answers directly. An earlier file — only a
  * duplicate id or a reference error points back at one — is read again and parsed for positions,
  * provided its bytes still have the digest they had when loaded; otherwise its positions are
- * reported as 0:0. Keeping every file's bytes instead would hold the whole dataset's text (94 MB at
- * 100k events) for the rare load that fails.
+ * reported as 0:0. Keeping every file's bytes instead would hold the whole dataset's text for the
+ * rare load that fails.
  */
 export class Places {
 	private readonly digests: string[] = [];

@@ -85,8 +85,8 @@ export async function runBuild(job: BuildJob): Promise<BuildReply> {
 	const db = new Database(job.file);
 	// The build writes index b-trees in an order of their own (by actor, by tag, FTS segments) and reads
 	// the staged events back in date order: SQLite's default page cache of 2 MB makes that
-	// re-read pages from the file again and again. 8 MB each for the file and the staging tables (32 MB
-	// took no less CPU at 100k events and peaked 50 MB higher).
+	// re-read pages from the file again and again. A few MB each for the file and the staging tables
+	// (a larger cache cost memory and saved no CPU: bench/README.md, "After the switch").
 	db.pragma(`cache_size = ${-CACHE_KB}`);
 	db.pragma(`temp.cache_size = ${-CACHE_KB}`);
 	// One writer, and nobody may read a file before it is renamed into place: no file locking needed.

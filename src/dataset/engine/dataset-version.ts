@@ -36,8 +36,8 @@ export async function datasetVersion(dir: string, options: LoadOptions = {}): Pr
 }
 
 /**
- * SHA-256 of one file's bytes, hex, streamed: at 1M events the files are 947 MB, and reading each
- * whole left that much in buffers for the collector (the loader's own reads hold a few files at a
+ * SHA-256 of one file's bytes, hex, streamed: a big dataset's files are about its JSON's size, and
+ * reading each whole left that much in buffers for the collector (the loader's own reads hold a few files at a
  * time). Undefined when the file cannot be read within the limits (readLimited's checks).
  */
 async function fileDigest(absPath: string, file: string, limits: SafeYamlLimits, root: string): Promise<string | undefined> {
