@@ -234,4 +234,19 @@ export const MIGRATIONS: readonly Migration[] = [
 			CREATE INDEX page_keys_expires_at ON page_keys (expires_at);
 		`,
 	},
+	{
+		version: 10,
+		name: 'recorded dataset versions',
+		// A dataset version whose every event version is in event_versions, written only after its
+		// last page was committed: a start with that version again skips the pass (SqlEventVersions).
+		// Several rows, so a return to an earlier version skips too; the newest few are kept.
+		sql: (t) => `
+			CREATE TABLE event_versions_recorded (
+				dataset_version TEXT PRIMARY KEY,
+				events INTEGER NOT NULL,
+				recorded_at ${t.instant} NOT NULL
+			)${t.withoutRowid};
+			CREATE INDEX event_versions_recorded_at ON event_versions_recorded (recorded_at);
+		`,
+	},
 ];

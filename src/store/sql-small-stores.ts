@@ -20,6 +20,14 @@ import {
 	type UpdateDeduplicator,
 } from './store.js';
 
+/** How many recorded dataset versions are noted (the newest); an older one is recorded again if it returns. */
+export const RECORDED_VERSIONS_KEPT = 100;
+
+const NOTE_RECORDED =
+	'INSERT INTO event_versions_recorded (dataset_version, events, recorded_at) VALUES (?, ?, ?) ON CONFLICT (dataset_version) DO NOTHING';
+const PRUNE_RECORDED =
+	'DELETE FROM event_versions_recorded WHERE dataset_version NOT IN (SELECT dataset_version FROM event_versions_recorded ORDER BY recorded_at DESC, dataset_version LIMIT ?)';
+
 /** The PRIMARY KEY (platform, update_id) decides which process (or connection) saw an update first. */
 export class SqlUpdateDeduplicator implements UpdateDeduplicator {
 	private lastPrune = Number.NEGATIVE_INFINITY;
@@ -88,7 +96,9 @@ export class SqlPageKeys implements PageKeyTable {
  * The PRIMARY KEY (event_id, fingerprint) makes recording idempotent and safe for several
  * processes: whoever inserts a version first sets its first_seen_at. Nothing here holds the whole
  * dataset: a snapshot is recorded a page at a time, and times are read only for the events with a
- * version first seen after recording began (the index on first_seen_at finds them).
+ * version first seen after recording began (the index on first_seen_at finds them). A dataset
+ * version recorded to its last page is noted in event_versions_recorded, so a later start (or
+ * another process) with the same version reads one row instead of every event's version.
  */
 export class SqlEventVersions implements EventVersionStore {
 	// Rows are never deleted, so a snapshot recorded once needs no second pass (the scheduler records
@@ -115,18 +125,36 @@ export class SqlEventVersions implements EventVersionStore {
 		this.unrecorded = `SELECT t_event_id AS event_id FROM ${pairs} AS t WHERE NOT EXISTS (SELECT 1 FROM event_versions v WHERE v.event_id = t.t_event_id AND v.fingerprint = t.t_fingerprint)`;
 	}
 
-	async recordSnapshot(snapshot: DatasetSnapshot, at: Date): Promise<void> {
-		if (this.recorded.has(snapshot)) return;
+	async recordSnapshot(snapshot: DatasetSnapshot, at: Date): Promise<boolean> {
+		if (this.recorded.has(snapshot)) return false;
+		// The dataset version names the files' content, and an event's fingerprint is a function of
+		// its content alone (event-input.ts), so a version noted as recorded has every fingerprint here.
+		if (await this.db.get('SELECT 1 AS known FROM event_versions_recorded WHERE dataset_version = ?', [snapshot.version])) {
+			this.recorded.add(snapshot);
+			return false;
+		}
 		const iso = at.toISOString();
+		let events = 0;
 		// A page per short transaction, the event loop served between pages: no statement, string or
 		// lock spans the whole dataset, and commands keep being answered while a large one is recorded.
 		// Grouped (on SQLite, a commit that does not wait for the disk): a version lost to a power cut
 		// is recorded again at the next start, which records the snapshot it loads.
 		for (const page of snapshot.eventFingerprintPages(this.pageSize)) {
 			await this.db.grouped(() => run(this.insert, [iso, jsonRows(page)]));
+			events += page.length;
 			await yieldToLoop();
 		}
+		// Noted only after the last page's commit, so a pass cut short (a crash, a lost connection)
+		// leaves no note and the next start records again. A full commit: on SQLite it makes the
+		// grouped pages before it durable as well. Two processes finishing the same version both note
+		// it; the key keeps one row.
+		const version = snapshot.version;
+		await this.db.transaction(function* () {
+			yield* run(NOTE_RECORDED, [version, events, iso]);
+			yield* run(PRUNE_RECORDED, [RECORDED_VERSIONS_KEPT]);
+		});
 		this.recorded.add(snapshot);
+		return true;
 	}
 
 	async versionTimes(snapshot: DatasetSnapshot): Promise<VersionTimes> {

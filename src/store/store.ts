@@ -289,8 +289,11 @@ export interface EventVersionStore {
 	 * Records the snapshot's event versions: each (event id, fingerprint) not known yet is inserted
 	 * with first_seen_at = `at`; known pairs keep their first time. Idempotent: call it at start-up
 	 * and after every swap. A page of {@link VERSION_PAGE} events at a time, each in its own transaction.
+	 * Once the last page is committed the store notes the snapshot's version as recorded, and a later
+	 * call with that version (from any process sharing the store) reads nothing else. Resolves true
+	 * when this call went through the snapshot's versions, false when they were known recorded.
 	 */
-	recordSnapshot(snapshot: DatasetSnapshot, at: Date): Promise<void>;
+	recordSnapshot(snapshot: DatasetSnapshot, at: Date): Promise<boolean>;
 	/**
 	 * When the snapshot's events' versions were first seen: the current one and the first one of each
 	 * event (none for an event whose current version is not recorded). Holds entries only for the

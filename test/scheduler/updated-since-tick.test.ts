@@ -52,7 +52,9 @@ async function setup(rows: readonly SeedRow[], options: { recordAtStart?: boolea
 		logger: silentLogger(),
 		clock: () => clock.now,
 		audit: stores.reloadAudit,
-		onSwap: (next) => stores.eventVersions.recordSnapshot(next, clock.now),
+		onSwap: async (next) => {
+			await stores.eventVersions.recordSnapshot(next, clock.now);
+		},
 	});
 	const reload = async (at: string) => {
 		clock.now = new Date(at);
@@ -194,7 +196,7 @@ describe('the tick with event versions', () => {
 		const s = await setup([{ channelId: 'chat-1' }]);
 		await s.runner().runTick(DAY1);
 		const broken: EventVersionStore = {
-			recordSnapshot: () => Promise.resolve(),
+			recordSnapshot: () => Promise.resolve(false),
 			versionTimes: () => Promise.reject(new Error('database is locked')),
 			trackingSince: () => Promise.resolve('2025-07-01T00:00:00.000Z'),
 		};

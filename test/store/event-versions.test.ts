@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { MIGRATIONS, schemaVersion } from '../../src/store/sqlite/migrations.js';
 import { openDatabase } from '../../src/store/sqlite/open-database.js';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 import { sqliteExecutor } from '../../src/store/sqlite/sqlite-executor.js';
-import { SqlEventVersions } from '../../src/store/sql-small-stores.js';
+import { RECORDED_VERSIONS_KEPT, SqlEventVersions } from '../../src/store/sql-small-stores.js';
 import type { SqlExecutor } from '../../src/store/sql.js';
 import { copyDemo, newEventYaml, type DemoCopy } from '../helpers/demo-copy.js';
 import { titled, useStoreBackends } from '../helpers/store-backends.js';
@@ -159,6 +160,114 @@ describe.each(titled(backends))('EventVersionStore on %s', (_title, backend) => 
 			expect(again.introduced(e.id)).toBe(times.introduced(e.id));
 		}
 		expect(again.marks).toEqual(times.marks);
+	});
+});
+
+/** Counts the passes over a snapshot's versions (every recording or checking pass reads them so). */
+function passesOver(snapshot: DatasetSnapshot): { readonly count: () => number } {
+	const spy = vi.spyOn(snapshot, 'eventFingerprintPages');
+	return { count: () => spy.mock.calls.length };
+}
+
+/** The snapshot's versions read 5 events a page, failing (as a crash would) when the third page is asked for. */
+function crashingAfterTwoPages(snapshot: DatasetSnapshot): void {
+	const pages = snapshot.eventFingerprintPages.bind(snapshot);
+	vi.spyOn(snapshot, 'eventFingerprintPages').mockImplementation(function* () {
+		let n = 0;
+		for (const page of pages(5)) {
+			if (++n === 3) throw new Error('the process died here');
+			yield page;
+		}
+	});
+}
+
+describe.each(titled(backends))('a recorded dataset version on %s', (_title, backend) => {
+	it.skipIf(backend.skip)('is not recorded again: another process with the same version reads no event version', async () => {
+		const d = demo();
+		const fresh = await backend.fresh();
+		const [a, b] = [await fresh.open(), await fresh.open()];
+		const v1 = await d.load();
+		expect(await a.eventVersions.recordSnapshot(v1, T1)).toBe(true);
+		const again = await d.load(); // the next start: the same files, a new snapshot, a new connection
+		expect(again.version).toBe(v1.version);
+		const passes = passesOver(again);
+		expect(await b.eventVersions.recordSnapshot(again, T2)).toBe(false);
+		// Nor does reading the times check the snapshot against the table page by page.
+		const times = await b.eventVersions.versionTimes(again);
+		expect(passes.count()).toBe(0);
+		expect(times.firstSeen(REGRETS_ID)).toBe(T1.toISOString());
+		expect(new Set((await firstSeenOf(b.eventVersions, again)).values())).toEqual(new Set([T1.toISOString()]));
+	});
+
+	it.skipIf(backend.skip)('is recorded again when the dataset changed, and then skipped in turn', async () => {
+		const d = demo();
+		const fresh = await backend.fresh();
+		await (await fresh.open()).eventVersions.recordSnapshot(await d.load(), T1);
+		d.write('events/2025-07-02-late.yaml', newEventYaml('late-report', '2025-07-02'));
+		const v2 = await d.load();
+		const passes = passesOver(v2);
+		const { eventVersions: ev } = await fresh.open();
+		expect(await ev.recordSnapshot(v2, T2)).toBe(true);
+		expect(passes.count()).toBe(1);
+		expect((await firstSeenOf(ev, v2)).get('late-report')).toBe(T2.toISOString());
+		const v2again = await d.load();
+		const later = passesOver(v2again);
+		expect(await (await fresh.open()).eventVersions.recordSnapshot(v2again, T3)).toBe(false);
+		expect(later.count()).toBe(0);
+	});
+
+	it.skipIf(backend.skip)('is finished at the next start when a pass was cut short, keeping the pages already in', async () => {
+		const d = demo();
+		const fresh = await backend.fresh();
+		const first = await d.load();
+		crashingAfterTwoPages(first);
+		await expect((await fresh.open()).eventVersions.recordSnapshot(first, T1)).rejects.toThrow('the process died here');
+
+		const next = await d.load();
+		const passes = passesOver(next);
+		const { eventVersions: ev } = await fresh.open();
+		expect(await ev.recordSnapshot(next, T2)).toBe(true);
+		expect(passes.count()).toBe(1);
+		const seen = await firstSeenOf(ev, next);
+		expect(seen.size).toBe([...next.eachEvent()].length);
+		// The two pages committed before the crash keep their time; the rest were first seen at the second start.
+		const counts = { [T1.toISOString()]: 0, [T2.toISOString()]: 0 };
+		for (const at of seen.values()) counts[at] = (counts[at] ?? 0) + 1;
+		expect(counts).toEqual({ [T1.toISOString()]: 10, [T2.toISOString()]: seen.size - 10 });
+
+		const third = await d.load();
+		expect(await (await fresh.open()).eventVersions.recordSnapshot(third, T3)).toBe(false);
+	});
+
+	it.skipIf(backend.skip)('is noted once when two processes record it at the same moment', async () => {
+		const d = demo();
+		const fresh = await backend.fresh();
+		const [a, b, c] = [await fresh.open(), await fresh.open(), await fresh.open()];
+		const [va, vb] = [await d.load(), await d.load()];
+		expect(await Promise.all([a.eventVersions.recordSnapshot(va, T1), b.eventVersions.recordSnapshot(vb, T2)])).toEqual([true, true]);
+		const seen = await firstSeenOf(c.eventVersions, va);
+		expect(seen.size).toBe([...va.eachEvent()].length);
+		expect(new Set(seen.values()).size).toBe(1);
+		expect(await c.eventVersions.recordSnapshot(await d.load(), T3)).toBe(false);
+	});
+});
+
+describe('recorded dataset versions kept', () => {
+	it(`are the newest ${RECORDED_VERSIONS_KEPT}: an older one is recorded again if it returns`, async () => {
+		const stores = open(dbFile());
+		const note = stores.db.prepare('INSERT INTO event_versions_recorded (dataset_version, events, recorded_at) VALUES (?, 1, ?)');
+		for (let i = 0; i < RECORDED_VERSIONS_KEPT + 5; i++)
+			note.run(`old-${String(i).padStart(3, '0')}`, new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString());
+		const d = demo();
+		expect(await stores.eventVersions.recordSnapshot(await d.load(), T1)).toBe(true);
+		const kept = (
+			stores.db.prepare('SELECT dataset_version FROM event_versions_recorded ORDER BY recorded_at').all() as {
+				dataset_version: string;
+			}[]
+		).map((r) => r.dataset_version);
+		expect(kept).toHaveLength(RECORDED_VERSIONS_KEPT);
+		expect(kept[0]).toBe('old-006');
+		expect(kept.at(-1)).not.toMatch(/^old-/u);
 	});
 });
 
