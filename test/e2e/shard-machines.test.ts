@@ -5,47 +5,33 @@
  * then it is posted once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
-import { DiscordStandIn, GUILD, shardOfGuild, TEXT_CHANNEL, user } from '../helpers/discord-stand-in.js';
+import { user } from '../helpers/discord-stand-in.js';
+import { DUE_NOW, seedDueBriefing, type DueBriefing } from '../helpers/discord-shards.js';
 
 const TOKEN = 'two-machines-discord-token-0123456789';
 const ALICE = user('600000000000000001', 'alice');
-/** 08:30 in Baku: the seeded 08:00 briefing is due (catch-up window 120 minutes). */
-const NOW = '2025-07-10T08:30:00+04:00';
-
-function guildForShard(shard: number, count: number): string {
-	let id = BigInt(GUILD);
-	while (shardOfGuild(id.toString(), count) !== shard) id += 1n << 22n;
-	return id.toString();
-}
-const G0 = guildForShard(0, 2);
-const G1 = guildForShard(1, 2);
 
 interface Machine {
 	readonly proc: ChildProcess;
 	logs: string;
 }
 
-let standIn: DiscordStandIn;
-let dir: string;
+let due: DueBriefing;
 const machines: Machine[] = [];
 
 function start(shards: string): Machine {
 	const env = {
 		...process.env,
 		DISCORD_TOKEN: TOKEN,
-		DISCORD_APP_ID: standIn.appId,
-		DISCORD_API_ROOT: standIn.apiRoot,
+		DISCORD_APP_ID: due.standIn.appId,
+		DISCORD_API_ROOT: due.standIn.apiRoot,
 		TELEGRAM_BOT_TOKEN: '',
 		DATABASE_URL: '',
-		SITREP_DATA: path.join(dir, 'data'),
-		SITREP_DB: path.join(dir, 'sitrep.db'),
-		SITREP_NOW: NOW,
+		SITREP_DATA: due.data,
+		SITREP_DB: due.db,
+		SITREP_NOW: DUE_NOW,
 		SITREP_SHARDS: shards,
 		SITREP_SCHEDULER: '',
 		LOG_LEVEL: 'info',
@@ -66,26 +52,8 @@ async function waitForLog(m: Machine, pattern: RegExp, timeoutMs = 60_000): Prom
 	}
 }
 
-const posts = () => standIn.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${TEXT_CHANNEL}/messages`);
-
 beforeAll(async () => {
-	standIn = await DiscordStandIn.start({ guildIds: [G0, G1] });
-	dir = mkdtempSync(path.join(tmpdir(), 'sitrep-machines-'));
-	cpSync('test/fixtures/discord', path.join(dir, 'data'), { recursive: true });
-	const stores = openSqliteStores(path.join(dir, 'sitrep.db'));
-	await stores.subscriptions.upsert(
-		{
-			platform: 'discord',
-			channelId: TEXT_CHANNEL,
-			guildId: G0,
-			time: '08:00',
-			timezone: 'Asia/Baku',
-			quiet: false,
-			createdBy: `discord:${ALICE.id}`,
-		},
-		new Date('2025-07-09T00:00:00Z'),
-	);
-	stores.close();
+	due = await seedDueBriefing({ prefix: 'sitrep-machines-', createdBy: `discord:${ALICE.id}` });
 });
 
 afterAll(async () => {
@@ -96,8 +64,7 @@ afterAll(async () => {
 		await Promise.race([exited, sleep(15_000)]);
 		if (m.proc.exitCode === null) m.proc.kill('SIGKILL');
 	}
-	await standIn?.close();
-	rmSync(dir, { recursive: true, force: true });
+	await due?.close();
 });
 
 describe('two machines sharing one bot by shard ranges', () => {
@@ -105,20 +72,20 @@ describe('two machines sharing one bot by shard ranges', () => {
 		const b = start('1/2');
 		await waitForLog(b, /"msg":"Discord shards started"/);
 		expect(b.logs).toMatch(/"msg":"Briefing scheduler off on this machine/u);
-		expect(standIn.identifies.map((i) => i['shard'])).toEqual([[1, 2]]);
+		expect(due.standIn.identifies.map((i) => i['shard'])).toEqual([[1, 2]]);
 		// A scheduler ticks at start; the due briefing would be posted within moments.
 		await sleep(2000);
-		expect(posts()).toHaveLength(0);
+		expect(due.posts()).toHaveLength(0);
 
 		const a = start('0/2');
 		await waitForLog(a, /"msg":"Discord shards started"/);
 		expect(a.logs).not.toMatch(/Briefing scheduler off/u);
-		await standIn.waitFor((c) => c.method === 'POST' && c.path === `/channels/${TEXT_CHANNEL}/messages`, 20_000);
-		expect(standIn.identifies.map((i) => i['shard'])).toEqual([
+		await due.standIn.waitFor(due.isPost, 20_000);
+		expect(due.standIn.identifies.map((i) => i['shard'])).toEqual([
 			[1, 2],
 			[0, 2],
 		]);
 		await sleep(1000);
-		expect(posts()).toHaveLength(1);
+		expect(due.posts()).toHaveLength(1);
 	}, 180_000);
 });

@@ -4,57 +4,28 @@
  * they identify as every shard of the bot once; each group runs only its own shards, holds only its
  * guilds and answers only their interactions.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { createConfig } from '../../../src/config.js';
 import { silentLogger } from '../../../src/logger.js';
 import { startDiscordShards, type DiscordShards } from '../../../src/platforms/discord/sharding.js';
-import { DiscordStandIn, GUILD, shardOfGuild, user } from '../../helpers/discord-stand-in.js';
+import { DiscordStandIn, user } from '../../helpers/discord-stand-in.js';
+import { captureLines, guildForShard, SHARD_FIXTURE, shardChildren } from '../../helpers/discord-shards.js';
 
 const TOKEN = 'shard-range-token-abcdefghijklmnop';
 const ALICE = user('600000000000000001', 'alice');
-const DATA = path.resolve('test/fixtures/discord');
+const DATA = SHARD_FIXTURE;
 const TOTAL = 3;
 
-/** The first guild id from GUILD on that Discord routes to `shard` of `count`. */
-function guildForShard(shard: number, count: number): string {
-	let id = BigInt(GUILD);
-	while (shardOfGuild(id.toString(), count) !== shard) id += 1n << 22n;
-	return id.toString();
-}
 const GUILDS = Array.from({ length: TOTAL }, (_, s) => guildForShard(s, TOTAL));
-
-/** Shard processes whose parent is this one (Linux /proc). */
-function shardChildren(): number[] {
-	const out: number[] = [];
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/u.test(entry)) continue;
-		try {
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('shard-process.ts'))
-				out.push(Number(entry));
-		} catch {
-			// The process ended while we looked.
-		}
-	}
-	return out;
-}
 
 describe(`two machines sharing one bot of ${TOTAL} shards: SITREP_SHARDS=0/${TOTAL} and 1-2/${TOTAL}`, () => {
 	let standIn: DiscordStandIn;
 	let dir: string;
 	const groups: DiscordShards[] = [];
-	const lines: string[] = [];
-	const output = new Writable({
-		write(chunk: Buffer, _enc, done) {
-			lines.push(...chunk.toString().split('\n').filter(Boolean));
-			done();
-		},
-	});
+	const { lines, stream: output } = captureLines();
 	beforeEach(() => onTestFailed(() => console.error(`shard output:\n${lines.join('\n')}`)));
 
 	beforeAll(async () => {

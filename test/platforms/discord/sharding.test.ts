@@ -3,10 +3,9 @@
  * a `node --import tsx shard-process.ts` child with the real discord.js Client, all against the local
  * stand-in on 127.0.0.1. The stand-in routes each interaction to one shard's connection only.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { APIEmbed } from 'discord.js';
@@ -16,43 +15,23 @@ import { silentLogger } from '../../../src/logger.js';
 import { startDiscordShards, type DiscordShards } from '../../../src/platforms/discord/sharding.js';
 import { startScheduler } from '../../../src/scheduler/briefing-scheduler.js';
 import { openSqliteStores } from '../../../src/store/sqlite/sqlite-stores.js';
-import { DiscordStandIn, GUILD, shardOfGuild, TEXT_CHANNEL, user, type RecordedCall } from '../../helpers/discord-stand-in.js';
+import { DiscordStandIn, user, type RecordedCall } from '../../helpers/discord-stand-in.js';
+import {
+	captureLines,
+	DUE_NOW,
+	seedDueBriefing,
+	SHARD_FIXTURE,
+	shardChildren,
+	TWO_SHARD_GUILDS,
+	type DueBriefing,
+} from '../../helpers/discord-shards.js';
 
 const TOKEN = 'shard-test-token-abcdefghijklmnop';
 const ALICE = user('600000000000000001', 'alice');
 const OWNER = user('600000000000000009', 'owner');
-const DATA = path.resolve('test/fixtures/discord');
-/** 08:30 in Baku: the seeded 08:00 briefing is due (catch-up window 120 minutes). */
-const NOW = '2025-07-10T08:30:00+04:00';
-/** The first guild id from GUILD on that Discord routes to `shard` of `count`. */
-function guildForShard(shard: number, count: number): string {
-	let id = BigInt(GUILD);
-	while (shardOfGuild(id.toString(), count) !== shard) id += 1n << 22n;
-	return id.toString();
-}
-
-const G0 = guildForShard(0, 2);
-const G1 = guildForShard(1, 2);
-
-interface Captured {
-	readonly lines: string[];
-	readonly stream: Writable;
-	json(): Record<string, unknown>[];
-}
-
-function capture(): Captured {
-	const lines: string[] = [];
-	return {
-		lines,
-		stream: new Writable({
-			write(chunk: Buffer, _enc, done) {
-				lines.push(...chunk.toString().split('\n').filter(Boolean));
-				done();
-			},
-		}),
-		json: () => lines.flatMap((l) => (l.startsWith('{') ? [JSON.parse(l) as Record<string, unknown>] : [])),
-	};
-}
+const DATA = SHARD_FIXTURE;
+const NOW = DUE_NOW;
+const [G0, G1] = TWO_SHARD_GUILDS;
 
 function alive(pid: number): boolean {
 	try {
@@ -61,23 +40,6 @@ function alive(pid: number): boolean {
 	} catch {
 		return false;
 	}
-}
-
-/** Processes whose parent is this one and that run the shard script (Linux /proc). */
-function shardChildren(): number[] {
-	const out: number[] = [];
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/u.test(entry)) continue;
-		try {
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('shard-process.ts'))
-				out.push(Number(entry));
-		} catch {
-			// The process ended while we looked.
-		}
-	}
-	return out;
 }
 
 async function until(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
@@ -94,39 +56,22 @@ const embedsText = (c: RecordedCall) =>
 		.join('\n');
 
 describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent', () => {
+	let due: DueBriefing;
 	let standIn: DiscordStandIn;
 	let shards: DiscordShards;
-	let dir: string;
 	let db: string;
 	let data: string;
 	const reportedReloads: number[] = [];
 	const removedGuilds: string[] = [];
-	const out = capture();
+	const out = captureLines();
 	let startMs = 0;
 	// A failure here is much easier to read next to what the shards logged.
 	beforeEach(() => onTestFailed(() => console.error(`shard output:\n${out.lines.join('\n')}`)));
 
 	beforeAll(async () => {
-		standIn = await DiscordStandIn.start({ guildIds: [G0, G1] });
-		dir = mkdtempSync(path.join(tmpdir(), 'sitrep-shards-'));
-		db = path.join(dir, 'sitrep.db');
-		data = path.join(dir, 'data');
-		cpSync(DATA, data, { recursive: true });
 		// A briefing due right now: a scheduler in any process that can read this store would post it.
-		const stores = openSqliteStores(db);
-		await stores.subscriptions.upsert(
-			{
-				platform: 'discord',
-				channelId: TEXT_CHANNEL,
-				guildId: G0,
-				time: '08:00',
-				timezone: 'Asia/Baku',
-				quiet: false,
-				createdBy: `discord:${ALICE.id}`,
-			},
-			new Date('2025-07-09T00:00:00Z'),
-		);
-		stores.close();
+		due = await seedDueBriefing({ prefix: 'sitrep-shards-', createdBy: `discord:${ALICE.id}` });
+		({ standIn, db, data } = due);
 		const config = createConfig({
 			DISCORD_TOKEN: TOKEN,
 			DISCORD_APP_ID: standIn.appId,
@@ -159,8 +104,7 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 
 	afterAll(async () => {
 		await shards?.stop();
-		await standIn?.close();
-		rmSync(dir, { recursive: true, force: true });
+		await due?.close();
 	});
 
 	it('runs two processes that identify as shard [0, 2] and [1, 2]', () => {
@@ -221,8 +165,7 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 	it('no shard runs a scheduler: the due briefing is posted only when the parent’s scheduler ticks, through REST', async () => {
 		// Both shards have been up with the due subscription readable; a scheduler there ticks at start.
 		await sleep(1000);
-		const posts = () => standIn.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${TEXT_CHANNEL}/messages`);
-		expect(posts()).toHaveLength(0);
+		expect(due.posts()).toHaveLength(0);
 		const shardLines = out.json().filter((l) => 'shard' in l);
 		expect(
 			shardLines.some((l) => l['msg'] === 'Briefing scheduler started' || l['component'] === 'scheduler' || l['job'] === 'briefings'),
@@ -246,10 +189,10 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 		try {
 			const report = await scheduler.runTick(new Date(NOW));
 			expect(report.due).toBe(1);
-			const post = await standIn.waitFor((c) => c.method === 'POST' && c.path === `/channels/${TEXT_CHANNEL}/messages`);
+			const post = await standIn.waitFor(due.isPost);
 			expect(post.authorization).toBe(`Bot ${TOKEN}`);
 			expect(post.body?.['allowed_mentions']).toEqual({ parse: [] });
-			expect(posts()).toHaveLength(1);
+			expect(due.posts()).toHaveLength(1);
 		} finally {
 			await scheduler.stop();
 			stores.close();
@@ -349,7 +292,7 @@ describe('SITREP_SHARDS=2: two shard processes, the scheduler only in the parent
 
 describe('SITREP_SHARDS=auto', () => {
 	it('asks GET /gateway/bot for the recommended count and runs that many', async () => {
-		const standIn = await DiscordStandIn.start({ recommendedShards: 2, guildIds: [guildForShard(0, 2), guildForShard(1, 2)] });
+		const standIn = await DiscordStandIn.start({ recommendedShards: 2, guildIds: [...TWO_SHARD_GUILDS] });
 		const dir = mkdtempSync(path.join(tmpdir(), 'sitrep-shards-'));
 		const config = createConfig({
 			DISCORD_TOKEN: TOKEN,
@@ -358,7 +301,7 @@ describe('SITREP_SHARDS=auto', () => {
 			SITREP_DB: path.join(dir, 'sitrep.db'),
 		});
 		let shards: DiscordShards | undefined;
-		const out = capture();
+		const out = captureLines();
 		onTestFailed(() => console.error(`shard output:\n${out.lines.join('\n')}`));
 		try {
 			shards = await startDiscordShards({
@@ -401,7 +344,7 @@ describe('start-up failures', () => {
 	it('rejects, with every shard stopped, when a shard cannot start (bad dataset)', async () => {
 		const standIn = await DiscordStandIn.start();
 		const dir = mkdtempSync(path.join(tmpdir(), 'sitrep-shards-'));
-		const out = capture();
+		const out = captureLines();
 		try {
 			const config = createConfig({
 				DISCORD_TOKEN: TOKEN,
