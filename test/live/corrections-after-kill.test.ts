@@ -4,7 +4,7 @@
  * no chat gets two correction replies, and every chat is told: only requests on the wire at the kill
  * are left uncertain.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,8 +23,8 @@ import { Reloader } from '../../src/reload/reloader.js';
 import { openSqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 import { cleanupDatasets, loadSnapshot, writeDataset } from '../helpers/dataset-fixture.js';
 import { people, places, TelegramStandIn, TOKEN } from '../helpers/telegram-stand-in.js';
+import { spawnWorker } from '../helpers/worker-process.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const CHATS = 60;
 const NOW = '2025-07-02T05:00:00.000Z';
 const chatIds = Array.from({ length: CHATS }, (_, i) => String(5001 + i));
@@ -46,24 +46,9 @@ afterEach(async () => {
 });
 
 function worker(args: Record<string, unknown>): { child: ChildProcess; done: Promise<{ signal: NodeJS.Signals | null; out: string }> } {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'test/live/helpers/correction-worker.ts', JSON.stringify(args)], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	let out = '';
-	let err = '';
-	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-	child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-	cleanups.push(() => {
-		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-	});
-	const done = new Promise<{ signal: NodeJS.Signals | null; out: string }>((resolve, reject) => {
-		child.on('error', reject);
-		child.on('exit', (code, signal) =>
-			code !== 0 && signal === null ? reject(new Error(`worker exited ${code}: ${err}`)) : resolve({ signal, out }),
-		);
-	});
-	return { child, done };
+	const w = spawnWorker('test/live/helpers/correction-worker.ts', args);
+	cleanups.push(w.kill);
+	return { child: w.child, done: w.done };
 }
 
 describe('corrections and kill -9', () => {

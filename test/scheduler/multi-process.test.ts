@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TickReport } from '../../src/scheduler/tick.js';
 import { titled, useStoreBackends, type FreshStore, type StoreBackend } from '../helpers/store-backends.js';
 import { countLines, seedStore, tempDir } from './helpers/fixtures.js';
+import { spawnWorker } from '../helpers/worker-process.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const AT_0900 = '2025-07-01T05:00:00.000Z';
 const backends = useStoreBackends();
 const cleanups: (() => void)[] = [];
@@ -19,25 +19,12 @@ function worker(args: Record<string, unknown>): {
 	child: ChildProcess;
 	done: Promise<{ code: number | null; signal: NodeJS.Signals | null; reports: TickReport[] }>;
 } {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'test/scheduler/helpers/tick-worker.ts', JSON.stringify(args)], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	let out = '';
-	let err = '';
-	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-	child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-	cleanups.push(() => {
-		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-	});
-	const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; reports: TickReport[] }>((resolve, reject) => {
-		child.on('error', reject);
-		child.on('exit', (code, signal) => {
-			if (code !== 0 && signal === null) reject(new Error(`worker exited ${code}: ${err}`));
-			else resolve({ code, signal, reports: out ? (JSON.parse(out) as TickReport[]) : [] });
-		});
-	});
-	return { child, done };
+	const w = spawnWorker('test/scheduler/helpers/tick-worker.ts', args);
+	cleanups.push(w.kill);
+	return {
+		child: w.child,
+		done: w.done.then(({ code, signal, out }) => ({ code, signal, reports: out ? (JSON.parse(out) as TickReport[]) : [] })),
+	};
 }
 
 async function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {

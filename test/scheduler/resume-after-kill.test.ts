@@ -3,15 +3,14 @@
  * Telegram sender and pacer (Telegram's global and per-chat pace), the Bot API stand-in. Each chat
  * ends with the whole briefing, no message twice; only a request on the wire at the kill is uncertain.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TickReport } from '../../src/scheduler/tick.js';
 import { titled, useStoreBackends, type StoreBackend } from '../helpers/store-backends.js';
 import { people, places, TelegramStandIn } from '../helpers/telegram-stand-in.js';
 import { seedStore } from './helpers/fixtures.js';
+import { spawnWorker } from '../helpers/worker-process.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const AT_0900 = '2025-07-01T05:00:00.000Z';
 const CHATS = 60;
 const backends = useStoreBackends();
@@ -24,25 +23,9 @@ function worker(args: Record<string, unknown>): {
 	child: ChildProcess;
 	done: Promise<{ signal: NodeJS.Signals | null; reports: TickReport[] }>;
 } {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'test/scheduler/helpers/telegram-tick-worker.ts', JSON.stringify(args)], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	let out = '';
-	let err = '';
-	child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-	child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-	cleanups.push(() => {
-		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-	});
-	const done = new Promise<{ signal: NodeJS.Signals | null; reports: TickReport[] }>((resolve, reject) => {
-		child.on('error', reject);
-		child.on('exit', (code, signal) => {
-			if (code !== 0 && signal === null) reject(new Error(`worker exited ${code}: ${err}`));
-			else resolve({ signal, reports: out ? (JSON.parse(out) as TickReport[]) : [] });
-		});
-	});
-	return { child, done };
+	const w = spawnWorker('test/scheduler/helpers/telegram-tick-worker.ts', args);
+	cleanups.push(w.kill);
+	return { child: w.child, done: w.done.then(({ signal, out }) => ({ signal, reports: out ? (JSON.parse(out) as TickReport[]) : [] })) };
 }
 
 const chatIds = Array.from({ length: CHATS }, (_, i) => String(5001 + i));
