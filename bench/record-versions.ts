@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '../src/dataset/load-dataset.js';
 import { SqlEventVersions } from '../src/store/sql-small-stores.js';
-import type { SqlExecutor } from '../src/store/sql.js';
+import type { SqlExecutor, Steps } from '../src/store/sql.js';
 import { openDatabase } from '../src/store/sqlite/open-database.js';
 import { sqliteExecutor } from '../src/store/sqlite/sqlite-executor.js';
 
@@ -31,32 +31,23 @@ function counting(sql: SqlExecutor): { executor: SqlExecutor; statements: () => 
 		statements++;
 		for (const p of params) if (typeof p === 'string' && p.startsWith('[[')) rows += (JSON.parse(p) as unknown[]).length;
 	};
+	// Each step of a unit of work counted as it passes to the real executor.
+	function* counted<T>(steps: Steps<T>): Steps<T> {
+		let next = steps.next();
+		while (!next.done) {
+			count(next.value.params);
+			next = steps.next(yield next.value);
+		}
+		return next.value;
+	}
 	const executor: SqlExecutor = {
 		...sql,
 		dialect: sql.dialect,
 		get: (q, p) => (count(p), sql.get(q, p)),
 		all: (q, p) => (count(p), sql.all(q, p)),
 		run: (q, p) => (count(p), sql.run(q, p)),
-		grouped: (work) =>
-			sql.grouped(function* () {
-				const steps = work();
-				let next = steps.next();
-				while (!next.done) {
-					count(next.value.params);
-					next = steps.next(yield next.value);
-				}
-				return next.value;
-			}),
-		transaction: (work) =>
-			sql.transaction(function* () {
-				const steps = work();
-				let next = steps.next();
-				while (!next.done) {
-					count(next.value.params);
-					next = steps.next(yield next.value);
-				}
-				return next.value;
-			}),
+		grouped: (work) => sql.grouped(() => counted(work())),
+		transaction: (work) => sql.transaction(() => counted(work())),
 	};
 	return { executor, statements: () => statements, rows: () => rows, reset: () => void (statements = rows = 0) };
 }
