@@ -54,22 +54,35 @@ interface Job {
 interface Slot {
 	readonly worker: Worker;
 	job?: Job;
+	/** Ends the worker once it has been idle for idleMs. */
+	idle?: NodeJS.Timeout;
 }
 
 const WORKER = siblingModule(import.meta.url, 'render-worker');
 let poolSize = 2;
 let timeoutMs = 20_000;
+// An idle worker holds its isolate, resvg's font data and its malloc arena (about 20 MB at rest):
+// a bot nobody asks for pictures gives that back, and the next picture starts a worker again (tens
+// of milliseconds, and its glyph masks are drawn afresh).
+let idleMs = 60_000;
 let slots: Slot[] = [];
 const queue: Job[] = [];
 let nextId = 1;
 
 /**
- * Sets the worker pool size (1 or 2) and the per-render time limit. Takes effect for workers
- * started afterwards; call {@link closeImageWorkers} first to apply it to running ones.
+ * Sets the worker pool size (1 or 2), the per-render time limit and how long a worker may sit idle
+ * before it ends (0: never). Size and time limit take effect for workers started afterwards; call
+ * {@link closeImageWorkers} first to apply them to running ones.
  */
-export function configureImageWorkers(options: { readonly size?: 1 | 2; readonly timeoutMs?: number }): void {
+export function configureImageWorkers(options: { readonly size?: 1 | 2; readonly timeoutMs?: number; readonly idleMs?: number }): void {
 	if (options.size !== undefined) poolSize = options.size;
 	if (options.timeoutMs !== undefined) timeoutMs = options.timeoutMs;
+	if (options.idleMs !== undefined) idleMs = options.idleMs;
+}
+
+/** The thread ids of the running render workers (tests: an idle worker ends, a busy one stays). */
+export function imageWorkerThreadIds(): number[] {
+	return slots.map((s) => s.worker.threadId);
 }
 
 /**
@@ -98,7 +111,10 @@ export async function closeImageWorkers(): Promise<void> {
 	slots = [];
 	const err = new Error('image workers closed');
 	for (const job of queue.splice(0)) job.reject(err);
-	for (const slot of closing) settle(slot, err);
+	for (const slot of closing) {
+		clearTimeout(slot.idle);
+		settle(slot, err);
+	}
 	await Promise.all(closing.map((s) => s.worker.terminate()));
 }
 
@@ -110,6 +126,7 @@ function pump(): void {
 			slot = spawn();
 		}
 		const job = queue.shift()!;
+		clearTimeout(slot.idle);
 		slot.job = job;
 		const busy = slot;
 		job.timer = setTimeout(() => fail(busy, new Error(`image render timed out after ${timeoutMs} ms`)), timeoutMs);
@@ -145,16 +162,29 @@ function settle(slot: Slot, err: Error | undefined, png?: Uint8Array): void {
 	const job = slot.job;
 	slot.job = undefined;
 	slot.worker.unref();
+	if (idleMs > 0 && slots.includes(slot)) {
+		clearTimeout(slot.idle);
+		slot.idle = setTimeout(() => retire(slot), idleMs);
+		slot.idle.unref();
+	}
 	if (!job) return;
 	clearTimeout(job.timer);
 	if (err) job.reject(err);
 	else job.resolve(png!);
 }
 
+/** An idle worker's time is up: drop it (a later picture starts another) and let it end. */
+function retire(slot: Slot): void {
+	if (slot.job || !slots.includes(slot)) return;
+	slots = slots.filter((s) => s !== slot);
+	void slot.worker.terminate();
+}
+
 /** A worker died or hung: reject its job, drop it, and let the queue start a replacement. */
 function fail(slot: Slot, err: Error): void {
 	if (!slots.includes(slot)) return;
 	slots = slots.filter((s) => s !== slot);
+	clearTimeout(slot.idle);
 	settle(slot, err);
 	void slot.worker.terminate();
 	pump();
