@@ -59,6 +59,8 @@ interface Slot {
 }
 
 const WORKER = siblingModule(import.meta.url, 'render-worker');
+/** The render worker's young generation, MB. */
+const RENDER_YOUNG_GENERATION_MB = 2;
 let poolSize = 2;
 let timeoutMs = 20_000;
 // An idle worker holds its isolate, resvg's font data and its malloc arena (about 20 MB at rest):
@@ -140,6 +142,10 @@ function spawn(): Slot {
 	const worker = new Worker(WORKER.url, {
 		workerData: { options: RESVG_OPTIONS } satisfies RenderWorkerData,
 		execArgv: WORKER.execArgv,
+		// The worker's JavaScript is small (glyph blending over typed arrays; resvg draws natively), but
+		// V8 lets a thread's young generation grow to 32 MB and keeps it: capped, it holds about 14 MB less
+		// after a few dozen pictures (bench/README.md "Steady memory, round three").
+		resourceLimits: { maxYoungGenerationSizeMb: RENDER_YOUNG_GENERATION_MB },
 	});
 	const slot: Slot = { worker };
 	worker.on('message', (reply: RenderReply) => {
