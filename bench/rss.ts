@@ -206,14 +206,17 @@ async function isolateHeaps(wsUrl: string): Promise<Record<string, IsolateHeap>>
 }
 
 async function sample(pid: number, wsUrl: string | undefined): Promise<Record<string, unknown>> {
-	const s: Record<string, number>[] = [];
+	// Three readings a second apart, each with its split by mapping read straight after its status,
+	// so the split given is the one of the median reading, not of a later moment.
+	const s: { status: Record<string, number>; smaps: Record<string, number> }[] = [];
 	for (let i = 0; i < 3; i++) {
-		s.push(status(pid));
+		s.push({ status: status(pid), smaps: breakdown(pid) });
 		if (i < 2) await sleep(1000);
 	}
 	const med: Record<string, number> = {};
-	for (const k of Object.keys(s[0]!)) med[k] = round(median(s.map((x) => x[k]!)), 1);
-	return { ...med, smaps: breakdown(pid), ...(wsUrl ? { heaps: await isolateHeaps(wsUrl) } : {}) };
+	for (const k of Object.keys(s[0]!.status)) med[k] = round(median(s.map((x) => x.status[k]!)), 1);
+	const mid = [...s].sort((a, b) => a.status['VmRSS']! - b.status['VmRSS']!)[1]!;
+	return { ...med, smaps: mid.smaps, ...(wsUrl ? { heaps: await isolateHeaps(wsUrl) } : {}) };
 }
 
 async function quietOutput(child: ChildProcess, out: () => number, timeoutMs = 300_000): Promise<void> {
