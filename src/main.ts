@@ -24,9 +24,8 @@ import { pauseCategory } from './i18n/pause-reasons.js';
 import { ownerNotifier } from './scheduler/tell-owners.js';
 import { createMembership } from './scheduler/membership.js';
 import { opsRequestHandler, startOpsServer, type Health } from './ops/ops-server.js';
-import { createWebhookHandler, type StartWebhook } from './platforms/telegram/webhook-server.js';
-import { startWebServer, type WebServer } from './web/server.js';
-import { createSite } from './web/site.js';
+import type { StartWebhook } from './platforms/telegram/webhook-server.js';
+import type { WebServer } from './web/server.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleSender } from './platforms/console/console-sender.js';
 import { saveReplyAttachments } from './platforms/console/save-images.js';
@@ -237,6 +236,12 @@ async function startWeb(running: Running, healthReport: () => Health): Promise<S
 	const { boot, stores, app, metrics } = running;
 	const { config, logger, parts } = boot;
 	if (!config.web) return undefined;
+	// Loaded only when the listener is configured: a bot without it keeps the site's and hono's modules out of memory.
+	const [{ startWebServer }, { createSite }, { createWebhookHandler }] = await Promise.all([
+		import('./web/server.js'),
+		import('./web/site.js'),
+		import('./platforms/telegram/webhook-server.js'),
+	]);
 	const { routes, host } = config.web;
 	const ops = opsRequestHandler({ metrics, health: healthReport, logger });
 	const web: WebServer = await startWebServer({

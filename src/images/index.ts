@@ -18,7 +18,7 @@ import { oneLine } from './svg.js';
 import { layoutTimeline, type TimelineLayout } from './timeline-layout.js';
 import { drawTimeline } from './timeline-svg.js';
 
-export { closeImageWorkers, configureImageWorkers, renderPng, renderPngOffThread } from './render-png.js';
+export { closeImageWorkers, configureImageWorkers, imageWorkerThreadIds, renderPng, renderPngOffThread } from './render-png.js';
 export { relationsSvg } from './relations-svg.js';
 export { timelineSvg } from './timeline-svg.js';
 

@@ -54,22 +54,37 @@ interface Job {
 interface Slot {
 	readonly worker: Worker;
 	job?: Job;
+	/** Ends the worker once it has been idle for idleMs. */
+	idle?: NodeJS.Timeout;
 }
 
 const WORKER = siblingModule(import.meta.url, 'render-worker');
+/** The render worker's young generation, MB. */
+const RENDER_YOUNG_GENERATION_MB = 2;
 let poolSize = 2;
 let timeoutMs = 20_000;
+// An idle worker holds its isolate, resvg's font data and its malloc arena (about 20 MB at rest):
+// a bot nobody asks for pictures gives that back, and the next picture starts a worker again (tens
+// of milliseconds, and its glyph masks are drawn afresh).
+let idleMs = 60_000;
 let slots: Slot[] = [];
 const queue: Job[] = [];
 let nextId = 1;
 
 /**
- * Sets the worker pool size (1 or 2) and the per-render time limit. Takes effect for workers
- * started afterwards; call {@link closeImageWorkers} first to apply it to running ones.
+ * Sets the worker pool size (1 or 2), the per-render time limit and how long a worker may sit idle
+ * before it ends (0: never). Size and time limit take effect for workers started afterwards; call
+ * {@link closeImageWorkers} first to apply them to running ones.
  */
-export function configureImageWorkers(options: { readonly size?: 1 | 2; readonly timeoutMs?: number }): void {
+export function configureImageWorkers(options: { readonly size?: 1 | 2; readonly timeoutMs?: number; readonly idleMs?: number }): void {
 	if (options.size !== undefined) poolSize = options.size;
 	if (options.timeoutMs !== undefined) timeoutMs = options.timeoutMs;
+	if (options.idleMs !== undefined) idleMs = options.idleMs;
+}
+
+/** The thread ids of the running render workers (tests: an idle worker ends, a busy one stays). */
+export function imageWorkerThreadIds(): number[] {
+	return slots.map((s) => s.worker.threadId);
 }
 
 /**
@@ -98,7 +113,10 @@ export async function closeImageWorkers(): Promise<void> {
 	slots = [];
 	const err = new Error('image workers closed');
 	for (const job of queue.splice(0)) job.reject(err);
-	for (const slot of closing) settle(slot, err);
+	for (const slot of closing) {
+		clearTimeout(slot.idle);
+		settle(slot, err);
+	}
 	await Promise.all(closing.map((s) => s.worker.terminate()));
 }
 
@@ -110,6 +128,7 @@ function pump(): void {
 			slot = spawn();
 		}
 		const job = queue.shift()!;
+		clearTimeout(slot.idle);
 		slot.job = job;
 		const busy = slot;
 		job.timer = setTimeout(() => fail(busy, new Error(`image render timed out after ${timeoutMs} ms`)), timeoutMs);
@@ -123,6 +142,10 @@ function spawn(): Slot {
 	const worker = new Worker(WORKER.url, {
 		workerData: { options: RESVG_OPTIONS } satisfies RenderWorkerData,
 		execArgv: WORKER.execArgv,
+		// The worker's JavaScript is small (glyph blending over typed arrays; resvg draws natively), but
+		// V8 lets a thread's young generation grow to 32 MB and keeps it: capped, it holds about 14 MB less
+		// after a few dozen pictures (bench/README.md "Steady memory, round three").
+		resourceLimits: { maxYoungGenerationSizeMb: RENDER_YOUNG_GENERATION_MB },
 	});
 	const slot: Slot = { worker };
 	worker.on('message', (reply: RenderReply) => {
@@ -145,16 +168,29 @@ function settle(slot: Slot, err: Error | undefined, png?: Uint8Array): void {
 	const job = slot.job;
 	slot.job = undefined;
 	slot.worker.unref();
+	if (idleMs > 0 && slots.includes(slot)) {
+		clearTimeout(slot.idle);
+		slot.idle = setTimeout(() => retire(slot), idleMs);
+		slot.idle.unref();
+	}
 	if (!job) return;
 	clearTimeout(job.timer);
 	if (err) job.reject(err);
 	else job.resolve(png!);
 }
 
+/** An idle worker's time is up: drop it (a later picture starts another) and let it end. */
+function retire(slot: Slot): void {
+	if (slot.job || !slots.includes(slot)) return;
+	slots = slots.filter((s) => s !== slot);
+	void slot.worker.terminate();
+}
+
 /** A worker died or hung: reject its job, drop it, and let the queue start a replacement. */
 function fail(slot: Slot, err: Error): void {
 	if (!slots.includes(slot)) return;
 	slots = slots.filter((s) => s !== slot);
+	clearTimeout(slot.idle);
 	settle(slot, err);
 	void slot.worker.terminate();
 	pump();

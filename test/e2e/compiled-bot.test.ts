@@ -164,9 +164,11 @@ describe('node dist/src/cli.js start with SITREP_SHARDS=1', () => {
 		await standIn?.close();
 	});
 
-	it('forks the shard as plain node running dist/…/shard-process.js, with no loader', () => {
+	it('forks the shard as plain node running dist/…/shard-process.js, with no loader, only the semi-space cap', () => {
 		const shards = childCommandLines(bot.pid!).filter((argv) => argv.some((a) => a.includes('shard-process')));
-		expect(shards).toEqual([[process.execPath, path.join(app, 'dist/src/platforms/discord/shard-process.js')]]);
+		expect(shards).toEqual([
+			[process.execPath, '--max-semi-space-size=4', path.join(app, 'dist/src/platforms/discord/shard-process.js')],
+		]);
 	});
 
 	it('answers a command on the shard, with its picture drawn there', async () => {

@@ -4,6 +4,7 @@ import {
 	closeImageWorkers,
 	configureImageWorkers,
 	crashImageWorkerForTests,
+	imageWorkerThreadIds,
 	renderPng,
 	renderPngOffThread,
 } from '../../src/images/render-png.js';
@@ -61,6 +62,41 @@ describe('PNG rendering', async () => {
 		await closeImageWorkers();
 		for (const r of await pending) expect(r.status === 'rejected' && String(r.reason)).toMatch(/closed/u);
 		expect(pngSize(await renderPngOffThread(svg)).width).toBe(1200);
+	});
+
+	it('ends an idle worker after its idle time, and the next picture starts another with the same bytes', async () => {
+		await closeImageWorkers();
+		configureImageWorkers({ size: 1, idleMs: 200 });
+		try {
+			const first = await renderPngOffThread(svg);
+			const [started] = imageWorkerThreadIds();
+			expect(started).toBeDefined();
+			await expect.poll(() => imageWorkerThreadIds().length, { timeout: 10_000, interval: 50 }).toBe(0);
+			const again = await renderPngOffThread(svg);
+			expect(imageWorkerThreadIds()).toHaveLength(1);
+			expect(imageWorkerThreadIds()[0]).not.toBe(started);
+			expect(Buffer.from(again).equals(Buffer.from(first))).toBe(true);
+			expect(Buffer.from(again).equals(Buffer.from(renderPng(svg)))).toBe(true);
+		} finally {
+			configureImageWorkers({ idleMs: 60_000 });
+		}
+	});
+
+	it('keeps a worker that is given work before its idle time is up', async () => {
+		await closeImageWorkers();
+		configureImageWorkers({ size: 1, idleMs: 1_500 });
+		try {
+			await renderPngOffThread(svg);
+			const started = imageWorkerThreadIds();
+			expect(started).toHaveLength(1);
+			for (let i = 0; i < 4; i++) {
+				await new Promise((r) => setTimeout(r, 500));
+				await renderPngOffThread(svg);
+				expect(imageWorkerThreadIds()).toEqual(started);
+			}
+		} finally {
+			configureImageWorkers({ idleMs: 60_000 });
+		}
 	});
 });
 

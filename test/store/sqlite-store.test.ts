@@ -30,6 +30,13 @@ describe('openDatabase', () => {
 		expect(Number(stores.db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
 	});
 
+	it('bounds its page cache well below the 16 MB better-sqlite3 gives a connection (negative: KiB)', () => {
+		const { stores } = fileStores();
+		const cache = Number(stores.db.pragma('cache_size', { simple: true }));
+		expect(cache).toBeLessThan(0);
+		expect(-cache).toBeLessThanOrEqual(4096);
+	});
+
 	it('records applied migrations and applies nothing twice', () => {
 		const { stores, file } = fileStores();
 		const versions = stores.db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();

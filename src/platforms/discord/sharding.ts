@@ -49,6 +49,11 @@ import { createDiscordSender, describeError } from './discord-sender.js';
 /** The script every shard process runs: shard-process.ts from src/ (with tsx's loader), shard-process.js from dist/. */
 const SHARD_PROCESS = siblingModule(import.meta.url, 'shard-process');
 export const SHARD_PROCESS_FILE = SHARD_PROCESS.path;
+/**
+ * V8's young generation grows to 32 MB in a busy bot process and stays there; 4 MB semi-spaces hold
+ * the bot's short-lived garbage (as `npm start` runs the bot; bench/README.md "Steady memory, round three").
+ */
+const SHARD_V8_FLAGS = ['--max-semi-space-size=4'];
 
 /** IPC, parent → shard: reload the dataset (DiscordShards.reload). */
 export const RELOAD_MESSAGE = { sitrep: 'reload' } as const;
@@ -376,7 +381,7 @@ function createManager(token: string, totalShards: number, shardList: number[]):
 			respawn: false,
 			// Pipe the shards' output so it reaches `output` line by line.
 			silent: true,
-			execArgv: SHARD_PROCESS.execArgv ?? [],
+			execArgv: [...SHARD_V8_FLAGS, ...(SHARD_PROCESS.execArgv ?? [])],
 		});
 	} finally {
 		for (const [k, v] of saved) {
