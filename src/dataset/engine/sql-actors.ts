@@ -127,9 +127,10 @@ export function coActors(r: Reader, actorId: string, limit: number): { actor: Ac
 			CROSS JOIN event_docs d ON d.ord = a.ord CROSS JOIN json_each(d.doc, '$.actors') j WHERE a.actor = ? GROUP BY co`,
 		)
 		.all(params) as { co: string; shared: number }[];
-	return rows
+	const top = rows
 		.filter((x) => x.co !== actorId)
 		.sort((a, b) => b.shared - a.shared || a.co.localeCompare(b.co))
-		.slice(0, limit)
-		.map(({ co, shared }) => ({ actor: r.actor(co)!, shared }));
+		.slice(0, limit);
+	const actors = r.actors(top.map((x) => x.co));
+	return top.map(({ shared }, i) => ({ actor: actors[i]!, shared }));
 }

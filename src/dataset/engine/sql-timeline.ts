@@ -218,6 +218,40 @@ export function claimsStartingBetween(r: Reader, fromDay: number, toDay: number,
 	return rows.map((x) => r.claimAt(x.n, x.doc, false));
 }
 
+/**
+ * What the briefing shows of {@link claimsStartingBetween}: the claims of the first `claimants`
+ * claimants in the order they first appear, at most `perClaimant` each, in that list's order. Who
+ * makes each claim comes from the claims' event index (format.ts `claims_event` holds it), so only the
+ * claims kept are read and parsed.
+ */
+export function keyClaimsStartingBetween(
+	r: Reader,
+	fromDay: number,
+	toDay: number,
+	filter: EventFilter,
+	eventLimit: number,
+	claimants: number,
+	perClaimant: number,
+): Claim[] {
+	const q = eventLimit > 0 ? window(r, fromDay, toDay, filter) : undefined;
+	if (!q) return [];
+	const cap = Number.isFinite(eventLimit) ? Math.floor(eventLimit) : -1;
+	const rows = r
+		.stmt(
+			`SELECT c.n AS n, c.by_actor AS by FROM (${q.sql} ORDER BY e.ord LIMIT ?) f CROSS JOIN claims c ON c.event_ord = f.ord ORDER BY f.ord, c.n`,
+		)
+		.all(...q.params, cap) as { n: number; by: string }[];
+	const taken = new Map<string, number>();
+	const keep: number[] = [];
+	for (const x of rows) {
+		const had = taken.get(x.by);
+		if (had === undefined ? taken.size >= claimants : had >= perClaimant) continue;
+		taken.set(x.by, (had ?? 0) + 1);
+		keep.push(x.n);
+	}
+	return r.claimsAt(keep);
+}
+
 /** The last `count` events, in date order, that begin on or before `day` and pass the filters. */
 export function lastStartingBy(r: Reader, day: number, count: number, filter: EventFilter): StoryEvent[] {
 	if (count <= 0) return [];
