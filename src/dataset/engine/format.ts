@@ -149,5 +149,7 @@ export const INDEXES: readonly string[] = [
 	// The events that last more than a day, with what a timeline filters them by: the events that
 	// begin before a range and still overlap it are found here, without walking every event of the
 	// longest span's days before it.
+	// The actors of each event from the index alone: who shares an actor's events (sql-actors.ts coActors).
+	`CREATE INDEX event_actors_ord ON event_actors (ord, actor)`,
 	`CREATE INDEX events_spanning ON events (ord, last_day, status, hide_at) WHERE last_day > first_day`,
 ];
