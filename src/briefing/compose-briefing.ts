@@ -68,6 +68,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	const { year, month, day } = civilFromDay(req.day);
 	const onThisDay = dataset.onThisDay(month, day, year, 5);
 	readLineActors(dataset, [...fresh, ...disputes, ...onThisDay]);
+	const disputeClaims = dataset.claimsOfEach(disputes);
 	const blocks: Block[] = [heading(i18n.t('briefing.title', { day: dayText, title: storyTitle(i18n, dataset.story) }))];
 	const scope = [
 		...(req.actorId ? [i18n.t('filter.actor', { name: actorName(dataset, req.actorId, i18n) })] : []),
@@ -122,17 +123,10 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	// Open disputes: the latest disputed events up to today, with what is disputed.
 	if (disputes.length) {
 		blocks.push(heading(i18n.t('briefing.disputes')));
-		for (const e of disputes) {
+		for (const [i, e] of disputes.entries()) {
 			blocks.push(eventLine(dataset, e, i18n));
 			// Topics are dataset slugs ("detainee-count"), shown as words.
-			const topics = [
-				...new Set(
-					dataset
-						.claimsOf(e)
-						.map((c) => c.topic)
-						.filter((t): t is string => t !== undefined),
-				),
-			];
+			const topics = [...new Set(disputeClaims[i]!.map((c) => c.topic).filter((t): t is string => t !== undefined))];
 			if (topics.length)
 				blocks.push(
 					para(
@@ -153,7 +147,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	// only the claims shown), else on the open disputes.
 	const claims: readonly Claim[] = freshCount
 		? dataset.keyClaimsStartingBetween(since, req.day, filter, CLAIM_EVENTS, KEY_CLAIMANTS, CLAIMS_EACH)
-		: disputes.slice(0, 2).flatMap((e) => dataset.claimsOf(e));
+		: disputeClaims.slice(0, 2).flat();
 	if (claims.length) {
 		blocks.push(heading(i18n.t('briefing.claims')));
 		const shown = [...claimsByClaimant(claims)].slice(0, KEY_CLAIMANTS).flatMap(([, list]) => list.slice(0, CLAIMS_EACH));

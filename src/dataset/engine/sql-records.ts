@@ -9,6 +9,13 @@ import { deepFreeze, RecordCache } from './records.js';
 import type { Reader } from './sql-reader.js';
 import type { Shared } from './sql-shared.js';
 
+/** A claim's row as read with its id (claim ids are unique in a file). */
+interface ClaimRow {
+	readonly n: number;
+	readonly id: string;
+	readonly doc: string;
+}
+
 /** Records of each kind kept parsed per view (see records.ts). */
 const CACHE_RECORDS = 2048;
 /** Event ids kept with their ords: a few bytes each, and every event line of an answer looks one up. */
@@ -188,14 +195,28 @@ export class SqlRecords implements Reader {
 
 	/** The claims of a visible event, in its order (`claimIds`): one statement on the claims' event index. */
 	claimsOf(e: StoryEvent): Claim[] {
-		if (e.claimIds.length === 0) return [];
-		const ord = this.positionOf(e.id);
-		if (ord === undefined) return [];
-		const rows = this.stmt('SELECT n, id, doc FROM claims WHERE event_ord = ?').all(ord) as { n: number; id: string; doc: string }[];
+		return this.claimsOfEach([e])[0]!;
+	}
+
+	/** The claims of each visible event of `events`, each in its order: one statement for all of them. */
+	claimsOfEach(events: readonly StoryEvent[]): Claim[][] {
+		const ords = events.map((e) => (e.claimIds.length ? this.positionOf(e.id) : undefined));
+		const asked = ords.filter((o) => o !== undefined);
+		const rows = !asked.length
+			? []
+			: asked.length === 1
+				? (this.stmt('SELECT n, id, doc FROM claims WHERE event_ord = ?').all(asked[0]) as ClaimRow[])
+				: (this.stmt('SELECT n, id, doc FROM claims WHERE event_ord IN (SELECT value FROM json_each(?))').all(
+						JSON.stringify(asked),
+					) as ClaimRow[]);
 		const byId = new Map(rows.map((r) => [r.id, r]));
-		return e.claimIds.flatMap((id) => {
-			const r = byId.get(id);
-			return r ? [this.claimAt(r.n, r.doc)] : [];
-		});
+		return events.map((e, i) =>
+			ords[i] === undefined
+				? []
+				: e.claimIds.flatMap((id) => {
+						const r = byId.get(id);
+						return r ? [this.claimAt(r.n, r.doc)] : [];
+					}),
+		);
 	}
 }

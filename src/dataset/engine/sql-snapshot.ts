@@ -411,6 +411,11 @@ export class SqlSnapshot {
 		return this.#r.claimsOf(event);
 	}
 
+	/** The claims of each of `events`, each in its order (as {@link claimsOf}), read in one statement. */
+	claimsOfEach(events: readonly StoryEvent[]): Claim[][] {
+		return this.#r.claimsOfEach(events);
+	}
+
 	/** Every claim `actorId` makes, in dataset order (see {@link claimsByPage} for the first few and a count). */
 	claimsBy(actorId: string): readonly Claim[] {
 		const rows = this.#s

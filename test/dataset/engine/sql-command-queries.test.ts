@@ -147,3 +147,20 @@ describe('sources read together', () => {
 		expect(sql.sourcesById([])).toEqual([]);
 	});
 });
+
+describe('claims of several events read together', () => {
+	it("are each event's claims in its order, as the reference engine gives them, in the full snapshot and in a view", () => {
+		const events = [...heap.eachEvent()].filter((_, i) => i % 13 === 0);
+		expect(events.some((e) => e.claimIds.length === 0)).toBe(true);
+		expect(events.filter((e) => e.claimIds.length > 1).length).toBeGreaterThan(3);
+		expect(sql.claimsOfEach(events).map(ids)).toEqual(events.map((e) => ids(heap.claimsOf(e))));
+		expect(sql.claimsOfEach(events.slice(0, 1)).map(ids)).toEqual([ids(heap.claimsOf(events[0]!))]);
+		expect(sql.claimsOfEach([])).toEqual([]);
+		const at = Date.parse('2029-06-01T00:00:00Z');
+		const a = heapVisibleView(heap, at).view;
+		const b = visibleView(sql, at).view;
+		// A hidden event has no claims in a view.
+		expect(b.claimsOfEach(events).map(ids)).toEqual(events.map((e) => (a.event(e.id) ? ids(a.claimsOf(e)) : [])));
+		expect(events.some((e) => !a.event(e.id) && e.claimIds.length > 0)).toBe(true);
+	});
+});
