@@ -1,6 +1,6 @@
 import { defineCommand } from '../src/core/command.js';
 import { relationsAttachment } from '../src/images/attach.js';
-import { actorName, claimBlock, describeActorType, eventLine } from '../src/core/present.js';
+import { actorName, claimBlocks, describeActorType, eventLines } from '../src/core/present.js';
 import { heading, para, type Block, type Span } from '../src/core/reply.js';
 import { en } from '../src/i18n/messages/index.js';
 
@@ -23,8 +23,10 @@ export default defineCommand({
 		const fields = [{ name: i18n.t('actor.type'), value: describeActorType(a, i18n) }];
 		if (a.country) fields.push({ name: i18n.t('actor.country'), value: a.country });
 		if (a.aliases.length) fields.push({ name: i18n.t('actor.aliases'), value: i18n.list(a.aliases.slice(0, 12)) });
-		if (a.affiliations.length)
+		if (a.affiliations.length) {
+			dataset.actorsById(a.affiliations); // read together; actorName finds them in the record cache
 			fields.push({ name: i18n.t('actor.affiliations'), value: i18n.list(a.affiliations.map((id) => actorName(dataset, id, i18n))) });
+		}
 		const members = dataset.membersOf(a.id);
 		if (members.length) {
 			const names = i18n.list(members.slice(0, 10).map(name));
@@ -41,7 +43,7 @@ export default defineCommand({
 		const { events, total, capped } = dataset.timelinePage({ actorId: a.id }, 1, MAX_EVENTS);
 		if (total) {
 			blocks.push(heading(i18n.t(capped ? 'actor.events.capped' : 'actor.events', { n: total })));
-			for (const e of events) blocks.push(eventLine(dataset, e, i18n));
+			blocks.push(...eventLines(dataset, events, i18n));
 			if (total > MAX_EVENTS)
 				blocks.push(
 					para(
@@ -57,7 +59,7 @@ export default defineCommand({
 		const claims = dataset.claimsByPage(a.id, MAX_CLAIMS);
 		if (claims.total) {
 			blocks.push(heading(i18n.t('actor.claims', { n: claims.total })));
-			for (const c of claims.claims) blocks.push(claimBlock(dataset, c, i18n));
+			blocks.push(...claimBlocks(dataset, claims.claims, i18n));
 			if (claims.total > MAX_CLAIMS)
 				blocks.push(para(i18n.t('actor.claimsMore', { n: claims.total - MAX_CLAIMS, command: `/search ${a.id}` })));
 		}

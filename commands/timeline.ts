@@ -2,7 +2,7 @@ import { msg, UserFacingError } from '../src/core/errors.js';
 import { defineCommand } from '../src/core/command.js';
 import { timelineFilterAttachment } from '../src/images/attach.js';
 import { timelineEnds } from '../src/core/lookup.js';
-import { eventLine } from '../src/core/present.js';
+import { eventLines } from '../src/core/present.js';
 import { heading, italic, para } from '../src/core/reply.js';
 import { eventStatuses } from '../src/dataset/schema.js';
 import { en } from '../src/i18n/messages/index.js';
@@ -100,7 +100,7 @@ export default defineCommand({
 		const range = capped
 			? i18n.t('timeline.range.capped', { n: total, first: i18n.date(earliest!.date) })
 			: i18n.t('timeline.range', { n: total, first: i18n.date(earliest!.date), last: i18n.date(latest!.date) });
-		const blocks = [heading(title), para(italic(range)), ...shown.map((e) => eventLine(dataset, e, i18n))];
+		const blocks = [heading(title), para(italic(range)), ...eventLines(dataset, shown, i18n)];
 		blocks.push(para(italic(i18n.t('timeline.legend'))));
 		// The picture shows the whole result, on the first page only: later pages edit the same message.
 		// Asked by the question, so that a picture already drawn is found before any event is listed.

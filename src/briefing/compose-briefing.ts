@@ -3,7 +3,7 @@
  * updated since the previous delivery), so the scheduler can compose each distinct briefing once
  * and send it to every subscriber that shares it.
  */
-import { claimBlock, claimsByClaimant, eventLine, actorName, withUntranslatedNote } from '../core/present.js';
+import { claimBlocks, claimsByClaimant, eventLine, eventLines, actorName, readLineActors, withUntranslatedNote } from '../core/present.js';
 import { bold, containBidiControls, heading, italic, para, type Block, type Reply } from '../core/reply.js';
 import type { Claim, StoryEvent } from '../dataset/model.js';
 import { civilFromDay, isoFromDay, parsePartialDate } from '../dataset/partial-date.js';
@@ -47,6 +47,10 @@ const MAX_DISPUTES = 4;
  * has far fewer; a bound keeps a briefing of a crowded day from reading every one of its events).
  */
 const CLAIM_EVENTS = 50;
+/** "Key claims" shows the claims of this many claimants, in the order they first appear… */
+const KEY_CLAIMANTS = 6;
+/** …and at most this many claims of each. */
+const CLAIMS_EACH = 2;
 
 export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest): Briefing {
 	const i18n = createTranslator(req.locale);
@@ -59,6 +63,12 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	// "New" means the event began inside the window; a month-long event is news once, not all month.
 	const freshCount = dataset.countStartingBetween(since, req.day, filter);
 	const fresh = freshCount ? dataset.startingBetween(since, req.day, filter, maxNew) : [];
+	// Open disputes and "on this day" read now, so that the actors of every list are read together.
+	const disputes = dataset.lastStartingBy(req.day, MAX_DISPUTES, { ...filter, status: 'disputed' }).reverse();
+	const { year, month, day } = civilFromDay(req.day);
+	const onThisDay = dataset.onThisDay(month, day, year, 5);
+	readLineActors(dataset, [...fresh, ...disputes, ...onThisDay]);
+	const disputeClaims = dataset.claimsOfEach(disputes);
 	const blocks: Block[] = [heading(i18n.t('briefing.title', { day: dayText, title: storyTitle(i18n, dataset.story) }))];
 	const scope = [
 		...(req.actorId ? [i18n.t('filter.actor', { name: actorName(dataset, req.actorId, i18n) })] : []),
@@ -76,7 +86,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 					: i18n.t('briefing.since.count', { date: sinceText, n: freshCount }),
 			),
 		);
-		for (const e of fresh) blocks.push(eventLine(dataset, e, i18n));
+		blocks.push(...eventLines(dataset, fresh, i18n));
 		if (freshCount > maxNew)
 			blocks.push(
 				para(
@@ -93,7 +103,7 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 		const recent = dataset.lastStartingBy(req.day, 3, filter);
 		if (recent.length) {
 			blocks.push(para(bold(i18n.t('briefing.recent'))));
-			for (const e of recent) blocks.push(eventLine(dataset, e, i18n));
+			blocks.push(...eventLines(dataset, recent, i18n));
 		}
 	}
 
@@ -111,20 +121,12 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 	}
 
 	// Open disputes: the latest disputed events up to today, with what is disputed.
-	const disputes = dataset.lastStartingBy(req.day, MAX_DISPUTES, { ...filter, status: 'disputed' }).reverse();
 	if (disputes.length) {
 		blocks.push(heading(i18n.t('briefing.disputes')));
-		for (const e of disputes) {
+		for (const [i, e] of disputes.entries()) {
 			blocks.push(eventLine(dataset, e, i18n));
 			// Topics are dataset slugs ("detainee-count"), shown as words.
-			const topics = [
-				...new Set(
-					dataset
-						.claimsOf(e)
-						.map((c) => c.topic)
-						.filter((t): t is string => t !== undefined),
-				),
-			];
+			const topics = [...new Set(disputeClaims[i]!.map((c) => c.topic).filter((t): t is string => t !== undefined))];
 			if (topics.length)
 				blocks.push(
 					para(
@@ -141,24 +143,21 @@ export function composeBriefing(dataset: DatasetSnapshot, req: BriefingRequest):
 		}
 	}
 
-	// Key claims of each side: claims on today's events (read by the window, not event by event),
-	// else on the open disputes.
+	// Key claims of each side: claims on today's events (read by the window, not event by event;
+	// only the claims shown), else on the open disputes.
 	const claims: readonly Claim[] = freshCount
-		? dataset.claimsStartingBetween(since, req.day, filter, CLAIM_EVENTS)
-		: disputes.slice(0, 2).flatMap((e) => dataset.claimsOf(e));
+		? dataset.keyClaimsStartingBetween(since, req.day, filter, CLAIM_EVENTS, KEY_CLAIMANTS, CLAIMS_EACH)
+		: disputeClaims.slice(0, 2).flat();
 	if (claims.length) {
 		blocks.push(heading(i18n.t('briefing.claims')));
-		for (const [, list] of [...claimsByClaimant(claims)].slice(0, 6)) {
-			for (const c of list.slice(0, 2)) blocks.push(claimBlock(dataset, c, i18n));
-		}
+		const shown = [...claimsByClaimant(claims)].slice(0, KEY_CLAIMANTS).flatMap(([, list]) => list.slice(0, CLAIMS_EACH));
+		blocks.push(...claimBlocks(dataset, shown, i18n));
 	}
 
 	// On this day in earlier years.
-	const { year, month, day } = civilFromDay(req.day);
-	const onThisDay = dataset.onThisDay(month, day, year, 5);
 	if (onThisDay.length) {
 		blocks.push(heading(i18n.t('briefing.onThisDay')));
-		for (const e of onThisDay.slice(0, 5)) blocks.push(eventLine(dataset, e, i18n));
+		blocks.push(...eventLines(dataset, onThisDay.slice(0, 5), i18n));
 	}
 	blocks.push(para(italic(i18n.t('briefing.footer', { version: dataset.version }))));
 	// Briefings reach the platforms without the core: dataset text is contained here as in Core.handle.

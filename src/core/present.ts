@@ -50,6 +50,27 @@ export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Transla
 }
 
 /**
+ * Reads together the actors that the event lines of `events` name, so that {@link eventLine} finds
+ * them in the snapshot's record cache: one statement for a list instead of one per line.
+ */
+export function readLineActors(dataset: DatasetSnapshot, events: readonly StoryEvent[]): void {
+	dataset.actorsById([...new Set(events.flatMap((e) => [...new Set(e.actors.map((a) => a.actorId))].slice(0, 4)))]);
+}
+
+/** The lines of `events` (see {@link eventLine}), their actors read together. */
+export function eventLines(dataset: DatasetSnapshot, events: readonly StoryEvent[], i18n: Translator): Block[] {
+	readLineActors(dataset, events);
+	return events.map((e) => eventLine(dataset, e, i18n));
+}
+
+/** The blocks of `claims` (see {@link claimBlock}), their claimants and sources read together. */
+export function claimBlocks(dataset: DatasetSnapshot, claims: readonly Claim[], i18n: Translator): Block[] {
+	dataset.actorsById([...new Set(claims.map((c) => c.by))]);
+	dataset.sourcesById([...new Set(claims.map((c) => c.sourceId))]);
+	return claims.map((c) => claimBlock(dataset, c, i18n));
+}
+
+/**
  * The lead-in of a claim, phrased so it reads right for a person, a body or "unnamed sources":
  * "According to …", "Denial by …", "Counter-claim by …" (and their equivalents in the catalog).
  */

@@ -12,7 +12,7 @@
 /** `PRAGMA application_id` of a built dataset: "SITR". */
 export const APPLICATION_ID = 0x53495452;
 /** `PRAGMA user_version`: raised whenever the tables below change, so older files are rebuilt. */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 
 /** `events.hide_at` of a draft: never visible. Embargoed events hold the embargo instant (ms). */
 export const HIDDEN_ALWAYS = Number.MAX_SAFE_INTEGER;
@@ -124,6 +124,9 @@ export const SCHEMA: readonly string[] = [
 	`CREATE VIRTUAL TABLE claim_text USING fts5 (text, keys, content='', columnsize=0, detail=column, tokenize="${TOKENIZE}")`,
 	// rowid = actors.n. names: name, aliases, names in other scripts; keys: the actor's textKey.
 	`CREATE VIRTUAL TABLE actor_text USING fts5 (names, description, keys, content='', columnsize=0, detail=column, tokenize="${TOKENIZE}")`,
+	// Per first day with events: how many events (drafts included) begin on it or before (summaries.ts).
+	// A date range's count is two lookups here instead of a walk over its events.
+	`CREATE TABLE day_counts (day INTEGER PRIMARY KEY, upto INTEGER NOT NULL)`,
 ];
 
 /** Indexes made after the rows are written (see {@link SCHEMA}). */
@@ -141,5 +144,12 @@ export const INDEXES: readonly string[] = [
 	`CREATE INDEX claims_source ON claims (source, n)`,
 	`CREATE UNIQUE INDEX claims_id ON claims (id)`,
 	`CREATE INDEX claims_by ON claims (by_actor, n)`,
-	`CREATE INDEX claims_event ON claims (event_ord, n)`,
+	// by_actor: who makes each claim of a window comes from the index; only the claims shown are read.
+	`CREATE INDEX claims_event ON claims (event_ord, n, by_actor)`,
+	// The events that last more than a day, with what a timeline filters them by: the events that
+	// begin before a range and still overlap it are found here, without walking every event of the
+	// longest span's days before it.
+	// The actors of each event from the index alone: who shares an actor's events (sql-actors.ts coActors).
+	`CREATE INDEX event_actors_ord ON event_actors (ord, actor)`,
+	`CREATE INDEX events_spanning ON events (ord, last_day, status, hide_at) WHERE last_day > first_day`,
 ];

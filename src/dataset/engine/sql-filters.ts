@@ -68,6 +68,7 @@ export function timelineQuery(r: Reader, filter: TimelineFilter, tagCount: (tag:
 		dWhere.push('g.tag = ?');
 		dParams.push(filter.tag);
 	} else if (expr !== undefined) [table, ord] = ['event_text t', 't.rowid'];
+	else if (filter.fromDay !== undefined) return overlapQuery(r, filter.fromDay, filter.toDay, status);
 	else [table, ord] = ['events e', 'e.ord'];
 	if (expr !== undefined) {
 		if (ord === 't.rowid') {
@@ -121,6 +122,50 @@ export function timelineQuery(r: Reader, filter: TimelineFilter, tagCount: (tag:
 			),
 			params: [...dParams, ...jParams, ...rParams],
 			driven: { sql: `SELECT count(*) FROM (${driven} LIMIT ${Math.floor(budget) + 1})`, params: dParams },
+		}),
+	};
+}
+
+/**
+ * The events that overlap [fromDay, toDay] (toDay open when undefined) and have `status`, when the
+ * events table drives: those that begin before fromDay and last into it, from the index of events
+ * longer than a day (`events_spanning`, which holds every column filtered here), then every event
+ * that begins in the range, a walk along the rowid. The first part's ords all come before the
+ * second's; SQLite merges the two in ord order and stops at a LIMIT. (One walk from the longest
+ * span's days before fromDay, checking each event's last day, read every event of those days.)
+ */
+function overlapQuery(r: Reader, fromDay: number, toDay: number | undefined, status: number | undefined): TimelineQuery {
+	const begin = ordOf(fromDay, 0);
+	const end = toDay === undefined ? ORD_END : Math.min(ORD_END, ordOf(toDay + 1, 0));
+	const spanning = (cols: string) =>
+		`SELECT e.ord AS ${cols} FROM events e INDEXED BY events_spanning WHERE e.last_day > e.first_day AND e.ord >= ? AND e.ord < ? AND e.last_day >= ?`;
+	const spanParams = [ordOf(fromDay - r.maxSpan, 0), Math.min(begin, end), fromDay];
+	const within = (cols: string) => `SELECT e.ord AS ${cols} FROM events e WHERE e.ord >= ? AND e.ord < ?`;
+	const withinParams = [begin, end];
+	const rest: string[] = [];
+	const rParams: unknown[] = [];
+	if (r.isView) {
+		rest.push('e.hide_at <= ?');
+		rParams.push(r.now);
+	}
+	if (status !== undefined) {
+		rest.push('e.status = ?');
+		rParams.push(status);
+	}
+	const and = rest.map((c) => ` AND ${c}`).join('');
+	const driven = `${spanning('o')} UNION ALL ${within('o')}`;
+	const drivenParams = [...spanParams, ...withinParams];
+	return {
+		sql: `${spanning('ord')}${and} UNION ALL ${within('ord')}${and}`,
+		params: [...spanParams, ...rParams, ...withinParams, ...rParams],
+		ord: 'ord',
+		text: false,
+		countWithin: (budget, cap) => ({
+			sql: rest.length
+				? `SELECT count(*) FROM (SELECT 1 FROM (${driven} ORDER BY o LIMIT ${Math.floor(budget)}) d CROSS JOIN events e ON e.ord = d.o WHERE ${rest.join(' AND ')} LIMIT ${Math.floor(cap) + 1})`
+				: `SELECT count(*) FROM (SELECT 1 FROM (${driven} ORDER BY o LIMIT ${Math.floor(budget)}) d LIMIT ${Math.floor(cap) + 1})`,
+			params: [...drivenParams, ...rParams],
+			driven: { sql: `SELECT count(*) FROM (${driven} LIMIT ${Math.floor(budget) + 1})`, params: drivenParams },
 		}),
 	};
 }

@@ -21,9 +21,13 @@ export interface Reader {
 	eventsAt(ords: readonly number[]): StoryEvent[];
 	/** The claim of number `n` (its JSON when the caller read it already; `keep: false` leaves it out of the cache). */
 	claimAt(n: number, doc?: string, keep?: boolean): Claim;
+	/** The claims of numbers `ns` (which must exist), in their order: those not cached read in one statement. */
+	claimsAt(ns: readonly number[]): Claim[];
 	/** The actor of number `n` (its JSON when the caller read it already). */
 	actorAt(n: number, doc?: string): Actor;
 	actor(id: string): Actor | undefined;
+	/** The actors of `ids`, in their order (undefined for an unknown id), read together. */
+	actors(ids: readonly string[]): (Actor | undefined)[];
 }
 
 /** Status codes of the events table (format.ts): index in eventStatuses. */

@@ -9,6 +9,13 @@ import { deepFreeze, RecordCache } from './records.js';
 import type { Reader } from './sql-reader.js';
 import type { Shared } from './sql-shared.js';
 
+/** A claim's row as read with its id (claim ids are unique in a file). */
+interface ClaimRow {
+	readonly n: number;
+	readonly id: string;
+	readonly doc: string;
+}
+
 /** Records of each kind kept parsed per view (see records.ts). */
 const CACHE_RECORDS = 2048;
 /** Event ids kept with their ords: a few bytes each, and every event line of an answer looks one up. */
@@ -73,14 +80,11 @@ export class SqlRecords implements Reader {
 
 	/** The events at `ords` (which must exist), in their order: those not cached read in one statement. */
 	eventsAt(ords: readonly number[]): StoryEvent[] {
-		const missing = ords.filter((o) => this.#events.get(o) === undefined);
-		const docs = new Map<number, string>();
-		if (missing.length > 1) {
-			const rows = this.stmt('SELECT ord, doc FROM event_docs WHERE ord IN (SELECT value FROM json_each(?))').all(
-				JSON.stringify(missing),
-			) as { ord: number; doc: string }[];
-			for (const r of rows) docs.set(r.ord, r.doc);
-		}
+		const docs = this.#docs(
+			'event_docs',
+			'ord',
+			ords.filter((o) => this.#events.get(o) === undefined),
+		);
 		return ords.map((o) => this.eventAt(o, docs.get(o)));
 	}
 
@@ -94,6 +98,26 @@ export class SqlRecords implements Reader {
 		const c = deepFreeze(JSON.parse(doc ?? (this.stmt('SELECT doc FROM claims WHERE n = ?').pluck().get(n) as string)) as Claim);
 		if (keep) this.#claims.set(n, c);
 		return c;
+	}
+
+	claimsAt(ns: readonly number[]): Claim[] {
+		const docs = this.#docs(
+			'claims',
+			'n',
+			ns.filter((n) => this.#claims.get(n) === undefined),
+		);
+		return ns.map((n) => this.claimAt(n, docs.get(n)));
+	}
+
+	/** The documents of `keys` in `table` (by its column `key`), read in one statement when more than one. */
+	#docs<K>(table: 'claims' | 'sources' | 'event_docs', key: 'n' | 'id' | 'ord', keys: readonly K[]): Map<K, string> {
+		const docs = new Map<K, string>();
+		if (keys.length > 1)
+			for (const r of this.stmt(`SELECT ${key} AS k, doc FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`).all(
+				JSON.stringify(keys),
+			) as { k: K; doc: string }[])
+				docs.set(r.k, r.doc);
+		return docs;
 	}
 
 	actorAt(n: number, doc?: string): Actor {
@@ -131,10 +155,16 @@ export class SqlRecords implements Reader {
 		return ids.map((id) => this.actor(id));
 	}
 
-	source(id: string): Source | undefined {
+	/** The sources of `ids`, in their order (undefined for an unknown id): those not cached read in one statement. */
+	sources(ids: readonly string[]): (Source | undefined)[] {
+		const docs = this.#docs('sources', 'id', [...new Set(ids.filter((id) => this.#sources.get(id) === undefined))]);
+		return ids.map((id) => this.source(id, docs.get(id)));
+	}
+
+	source(id: string, known?: string): Source | undefined {
 		const hit = this.#sources.get(id);
 		if (hit) return hit;
-		const doc = this.stmt('SELECT doc FROM sources WHERE id = ?').pluck().get(id) as string | undefined;
+		const doc = known ?? (this.stmt('SELECT doc FROM sources WHERE id = ?').pluck().get(id) as string | undefined);
 		if (doc === undefined) return undefined;
 		const x = deepFreeze(JSON.parse(doc) as Source);
 		this.#sources.set(id, x);
@@ -165,14 +195,28 @@ export class SqlRecords implements Reader {
 
 	/** The claims of a visible event, in its order (`claimIds`): one statement on the claims' event index. */
 	claimsOf(e: StoryEvent): Claim[] {
-		if (e.claimIds.length === 0) return [];
-		const ord = this.positionOf(e.id);
-		if (ord === undefined) return [];
-		const rows = this.stmt('SELECT n, id, doc FROM claims WHERE event_ord = ?').all(ord) as { n: number; id: string; doc: string }[];
+		return this.claimsOfEach([e])[0]!;
+	}
+
+	/** The claims of each visible event of `events`, each in its order: one statement for all of them. */
+	claimsOfEach(events: readonly StoryEvent[]): Claim[][] {
+		const ords = events.map((e) => (e.claimIds.length ? this.positionOf(e.id) : undefined));
+		const asked = ords.filter((o) => o !== undefined);
+		const rows = !asked.length
+			? []
+			: asked.length === 1
+				? (this.stmt('SELECT n, id, doc FROM claims WHERE event_ord = ?').all(asked[0]) as ClaimRow[])
+				: (this.stmt('SELECT n, id, doc FROM claims WHERE event_ord IN (SELECT value FROM json_each(?))').all(
+						JSON.stringify(asked),
+					) as ClaimRow[]);
 		const byId = new Map(rows.map((r) => [r.id, r]));
-		return e.claimIds.flatMap((id) => {
-			const r = byId.get(id);
-			return r ? [this.claimAt(r.n, r.doc)] : [];
-		});
+		return events.map((e, i) =>
+			ords[i] === undefined
+				? []
+				: e.claimIds.flatMap((id) => {
+						const r = byId.get(id);
+						return r ? [this.claimAt(r.n, r.doc)] : [];
+					}),
+		);
 	}
 }

@@ -229,6 +229,10 @@ export class SqlSnapshot {
 	source(id: string): Source | undefined {
 		return this.#r.source(id);
 	}
+	/** The sources of `ids`, in their order (undefined for an unknown id), read together. */
+	sourcesById(ids: readonly string[]): (Source | undefined)[] {
+		return this.#r.sources(ids);
+	}
 	/** An outlet by id (outlets.yaml). */
 	outlet(id: string): Outlet | undefined {
 		return this.#s.vocabulary.outlets.get(id);
@@ -414,6 +418,11 @@ export class SqlSnapshot {
 		return this.#r.claimsOf(event);
 	}
 
+	/** The claims of each of `events`, each in its order (as {@link claimsOf}), read in one statement. */
+	claimsOfEach(events: readonly StoryEvent[]): Claim[][] {
+		return this.#r.claimsOfEach(events);
+	}
+
 	/** Every claim `actorId` makes, in dataset order (see {@link claimsByPage} for the first few and a count). */
 	claimsBy(actorId: string): readonly Claim[] {
 		const rows = this.#s
@@ -483,6 +492,22 @@ export class SqlSnapshot {
 	 */
 	claimsStartingBetween(fromDay: number, toDay: number, filter: EventFilter = {}, eventLimit = Infinity): Claim[] {
 		return timeline.claimsStartingBetween(this.#r, fromDay, toDay, filter, eventLimit);
+	}
+
+	/**
+	 * The briefing's key claims of a window: of {@link claimsStartingBetween}, the claims of the first
+	 * `claimants` claimants (in the order they first appear), at most `perClaimant` each, in that
+	 * order; only those claims are read.
+	 */
+	keyClaimsStartingBetween(
+		fromDay: number,
+		toDay: number,
+		filter: EventFilter,
+		eventLimit: number,
+		claimants: number,
+		perClaimant: number,
+	): Claim[] {
+		return timeline.keyClaimsStartingBetween(this.#r, fromDay, toDay, filter, eventLimit, claimants, perClaimant);
 	}
 
 	/** The last `count` events, in date order, that begin on or before `day` and pass the filters. */

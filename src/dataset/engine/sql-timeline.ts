@@ -106,6 +106,7 @@ export function timelinePage(r: Reader, t: Totals, filter: TimelineFilter, page:
 function exactTotal(r: Reader, t: Totals, filter: TimelineFilter): number | undefined {
 	const set = (['fromDay', 'toDay', 'actorId', 'tag', 'status', 'text'] as const).filter((k) => filter[k] !== undefined);
 	if (set.length === 0) return t.events;
+	if (set.every((k) => k === 'fromDay' || k === 'toDay')) return overlapCount(r, filter.fromDay, filter.toDay);
 	if (set.length > 1) return undefined;
 	const hidden = (join: string, param: unknown): number =>
 		r.isView
@@ -121,6 +122,39 @@ function exactTotal(r: Reader, t: Totals, filter: TimelineFilter): number | unde
 		return all - hidden('JOIN event_actors a ON a.actor = ? AND a.ord = e.ord', filter.actorId);
 	}
 	return undefined;
+}
+
+/**
+ * How many visible events overlap [fromDay, toDay] (either end open when undefined), on the summary
+ * rows and the indexes: those that begin in the range from `day_counts` (less a view's hidden ones,
+ * from the index of hidden events), and those that begin before it and last into it from the index of
+ * events longer than a day. No events row is read.
+ */
+function overlapCount(r: Reader, fromDay: number | undefined, toDay: number | undefined): number {
+	const upto = r.stmt('SELECT upto FROM day_counts WHERE day <= ? ORDER BY day DESC LIMIT 1').pluck();
+	const begun = (day: number | undefined): number =>
+		day === undefined ? 0 : ((upto.get(Math.min(Number.MAX_SAFE_INTEGER, day)) as number | undefined) ?? 0);
+	const begin = fromDay === undefined ? -1 : ordOf(fromDay, 0);
+	const end = toDay === undefined ? ORD_END : Math.min(ORD_END, ordOf(toDay + 1, 0));
+	let n = 0;
+	if (begin < end) {
+		n = (toDay === undefined ? begun(Number.MAX_SAFE_INTEGER) : begun(toDay)) - (fromDay === undefined ? 0 : begun(fromDay - 1));
+		if (r.isView)
+			n -= r
+				.stmt('SELECT count(*) FROM events WHERE hide_at <> 0 AND hide_at > ? AND ord >= ? AND ord < ?')
+				.pluck()
+				.get(r.now, begin, end) as number;
+	}
+	if (fromDay !== undefined) {
+		const view = r.isView ? ' AND e.hide_at <= ?' : '';
+		n += r
+			.stmt(
+				`SELECT count(*) FROM events e INDEXED BY events_spanning WHERE e.last_day > e.first_day AND e.ord >= ? AND e.ord < ? AND e.last_day >= ?${view}`,
+			)
+			.pluck()
+			.get(ordOf(fromDay - r.maxSpan, 0), Math.min(begin, end), fromDay, ...(r.isView ? [r.now] : [])) as number;
+	}
+	return n;
 }
 
 /** The SELECT of the events that begin (by their earliest day) in [fromDay, toDay] and pass the filters. */
@@ -182,6 +216,40 @@ export function claimsStartingBetween(r: Reader, fromDay: number, toDay: number,
 	// Most of these are not shown (the briefing shows two claims of six claimants): parsed, not kept,
 	// so that they die young instead of being carried through the collector by the record cache.
 	return rows.map((x) => r.claimAt(x.n, x.doc, false));
+}
+
+/**
+ * What the briefing shows of {@link claimsStartingBetween}: the claims of the first `claimants`
+ * claimants in the order they first appear, at most `perClaimant` each, in that list's order. Who
+ * makes each claim comes from the claims' event index (format.ts `claims_event` holds it), so only the
+ * claims kept are read and parsed.
+ */
+export function keyClaimsStartingBetween(
+	r: Reader,
+	fromDay: number,
+	toDay: number,
+	filter: EventFilter,
+	eventLimit: number,
+	claimants: number,
+	perClaimant: number,
+): Claim[] {
+	const q = eventLimit > 0 ? window(r, fromDay, toDay, filter) : undefined;
+	if (!q) return [];
+	const cap = Number.isFinite(eventLimit) ? Math.floor(eventLimit) : -1;
+	const rows = r
+		.stmt(
+			`SELECT c.n AS n, c.by_actor AS by FROM (${q.sql} ORDER BY e.ord LIMIT ?) f CROSS JOIN claims c ON c.event_ord = f.ord ORDER BY f.ord, c.n`,
+		)
+		.all(...q.params, cap) as { n: number; by: string }[];
+	const taken = new Map<string, number>();
+	const keep: number[] = [];
+	for (const x of rows) {
+		const had = taken.get(x.by);
+		if (had === undefined ? taken.size >= claimants : had >= perClaimant) continue;
+		taken.set(x.by, (had ?? 0) + 1);
+		keep.push(x.n);
+	}
+	return r.claimsAt(keep);
 }
 
 /** The last `count` events, in date order, that begin on or before `day` and pass the filters. */

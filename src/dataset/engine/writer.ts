@@ -10,6 +10,7 @@ import { embargoMs } from '../schema.js';
 import { eventFingerprint } from '../event-input.js';
 import { sha256Hex } from '../sha256.js';
 import { fold, indexTokens, soundKey } from '../text.js';
+import { writeDayCounts } from './summaries.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
 
 /** What {@link EngineWriter.finish} records besides the records. */
@@ -274,6 +275,7 @@ export class EngineWriter {
 		db.exec(`INSERT OR IGNORE INTO term_keys (term, key) SELECT a, b FROM temp.stage_keys WHERE kind = ${K.termKey} ORDER BY a, b`);
 		step();
 		for (const sql of INDEXES) db.exec(sql);
+		writeDayCounts(db);
 		step();
 		const counts = { events: this.#events, actors: this.#actors, sources: this.#sources, claims: this.#claims };
 		const vocabulary = {

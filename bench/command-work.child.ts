@@ -1,0 +1,180 @@
+/**
+ * The work each command does, counted rather than timed: the bot as users.child.ts composes it
+ * (createApp over a built file, pictures off), the same cases, each line through Core.handle, and per
+ * command the SQL statements run, the rows they returned, the records parsed (`JSON.parse`), the read
+ * system calls the process made (SQLite reads a page per call when its own cache misses: the pages
+ * read, from the page cache or the disk) and the bytes the disk gave (`/proc/self/io` read_bytes: 0
+ * when every page was in the page cache), and the process CPU time. Wall times are printed too, but on
+ * a shared machine the counts are what compare two trees.
+ *
+ *   node --expose-gc --import tsx bench/command-work.child.ts --events 1000000 --commands 300
+ *     --cache /tmp/sitrep-bench-cache [--only briefing,actor] [--statements]
+ *
+ * --statements lists, per case, the statements by total time with their counts and pages read (the
+ * per-statement counts read /proc/self/io around each statement: slower, but the sums still hold).
+ */
+import { readSync, openSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createApp } from '../src/app.js';
+import type { Requester } from '../src/core/command.js';
+import { silentLogger } from '../src/logger.js';
+import { BENCH_NOW, commandCases } from './commands.js';
+import { arg, datasetDir, log, reply, round } from './lib.js';
+
+const events = arg('events', '');
+const dir = arg('dir', events ? datasetDir(Number(events)) : '');
+if (!dir) throw new Error('--events N or --dir DIR is required');
+const runs = Number(arg('commands', '300'));
+const perStatement = process.argv.includes('--statements');
+const only = arg('only', '')
+	.split(',')
+	.map((w) => w.trim())
+	.filter(Boolean);
+const cache = arg('cache', path.join(os.tmpdir(), 'sitrep-bench-cache'));
+
+// /proc/self/io, read through one descriptor (each read is itself one read call, taken off below).
+const ioFd = openSync('/proc/self/io', 'r');
+const ioBuf = Buffer.alloc(512);
+function io(): { syscr: number; readBytes: number } {
+	const n = readSync(ioFd, ioBuf, 0, ioBuf.length, 0);
+	const text = ioBuf.toString('latin1', 0, n);
+	return { syscr: Number(/syscr: (\d+)/u.exec(text)![1]), readBytes: Number(/^read_bytes: (\d+)/mu.exec(text)![1]) };
+}
+
+const counter = { statements: 0, rows: 0, parses: 0 };
+const bySql = new Map<string, { count: number; ms: number; reads: number; rows: number }>();
+const proto = Database.prototype as unknown as { prepare: (sql: string) => Database.Statement };
+const prepare = proto.prepare;
+const wrapped = new WeakSet<object>();
+proto.prepare = function (this: Database.Database, sql: string) {
+	const st = prepare.call(this, sql);
+	const sproto = Object.getPrototypeOf(st) as Record<string, unknown>;
+	if (!wrapped.has(sproto)) {
+		wrapped.add(sproto);
+		for (const m of ['get', 'all', 'run', 'iterate'] as const) {
+			const orig = sproto[m] as (...a: unknown[]) => unknown;
+			sproto[m] = function (this: Database.Statement, ...a: unknown[]) {
+				counter.statements++;
+				const before = perStatement ? io().syscr : 0;
+				const t = perStatement ? performance.now() : 0;
+				const out = orig.apply(this, a);
+				const rows = Array.isArray(out) ? out.length : out === undefined ? 0 : 1;
+				counter.rows += rows;
+				if (perStatement) {
+					const reads = io().syscr - before - 1;
+					const s = bySql.get(this.source) ?? { count: 0, ms: 0, reads: 0, rows: 0 };
+					s.count++;
+					s.ms += performance.now() - t;
+					s.reads += reads;
+					s.rows += rows;
+					bySql.set(this.source, s);
+				}
+				return out;
+			};
+		}
+	}
+	return st;
+};
+const parse = JSON.parse;
+JSON.parse = function (...a: Parameters<typeof JSON.parse>) {
+	counter.parses++;
+	return parse.apply(JSON, a) as unknown;
+};
+
+const app = await createApp({
+	dataDir: dir,
+	datasetCache: cache,
+	now: BENCH_NOW.toISOString(),
+	logger: silentLogger(),
+	services: { images: false },
+});
+const REQUESTER: Requester = { platform: 'console', userId: 'bench', displayName: 'bench', isChannelAdmin: false, isOwner: false };
+const ask = async (line: string): Promise<void> => {
+	const r = await app.core.handle({ line, requester: REQUESTER, place: { platform: 'console', channelId: 'bench', kind: 'console' } });
+	if (r.outcome.kind !== 'ok') throw new Error(`${line}: ${r.outcome.kind}`);
+};
+await ask('/timeline limit:5');
+
+interface Sample {
+	readonly line: string;
+	readonly ms: number;
+	readonly cpuMs: number;
+	readonly statements: number;
+	readonly rows: number;
+	readonly parses: number;
+	readonly reads: number;
+	readonly diskKb: number;
+}
+const q = (xs: number[], p: number): number => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
+};
+const mean = (xs: number[]): number => round(xs.reduce((a, b) => a + b, 0) / xs.length, 1);
+const result: Record<string, Record<string, unknown>> = {};
+for (const c of commandCases(app.holder.current()).filter((c) => only.length === 0 || only.some((w) => c.name.includes(w)))) {
+	// As users.child.ts: three lines first (the first line of a case picks the records it rotates through).
+	for (let i = 0; i < 3; i++) await ask(c.line(i));
+	bySql.clear();
+	const samples: Sample[] = [];
+	for (let i = 0; i < runs; i++) {
+		const line = c.line(i);
+		const before = { ...counter };
+		const io0 = io();
+		const cpu0 = process.cpuUsage();
+		const t = performance.now();
+		await ask(line);
+		const ms = performance.now() - t;
+		const cpu = process.cpuUsage(cpu0);
+		const io1 = io();
+		samples.push({
+			line,
+			ms,
+			cpuMs: (cpu.user + cpu.system) / 1000,
+			statements: counter.statements - before.statements,
+			rows: counter.rows - before.rows,
+			parses: counter.parses - before.parses,
+			reads: io1.syscr - io0.syscr - 1,
+			diskKb: (io1.readBytes - io0.readBytes) / 1024,
+		});
+	}
+	const col = (k: keyof Omit<Sample, 'line'>) => {
+		const xs = samples.map((s) => s[k]);
+		return {
+			mean: mean(xs),
+			median: round(q(xs, 0.5), 2),
+			p90: round(q(xs, 0.9), 2),
+			p99: round(q(xs, 0.99), 2),
+			max: round(Math.max(...xs), 2),
+		};
+	};
+	const summary = {
+		statements: col('statements'),
+		rows: col('rows'),
+		parses: col('parses'),
+		reads: col('reads'),
+		diskKb: col('diskKb'),
+		cpuMs: col('cpuMs'),
+		ms: col('ms'),
+		slowest: [...samples]
+			.sort((a, b) => b.ms - a.ms)
+			.slice(0, 5)
+			.map((s) => ({ ...s, ms: round(s.ms), cpuMs: round(s.cpuMs) })),
+		...(perStatement
+			? {
+					bySql: [...bySql.entries()]
+						.sort((a, b) => b[1].ms - a[1].ms)
+						.slice(0, 12)
+						.map(([sql, s]) => ({ sql: sql.replace(/\s+/gu, ' ').slice(0, 240), ...s, ms: round(s.ms) })),
+				}
+			: {}),
+	};
+	result[c.name] = summary;
+	log(
+		`${c.name}: statements ${summary.statements.mean}, rows ${summary.rows.mean}, parses ${summary.parses.mean}, reads ${summary.reads.mean} (p99 ${summary.reads.p99}), disk ${summary.diskKb.mean} kB, cpu ${summary.cpuMs.median}/${summary.cpuMs.p99} ms, wall ${summary.ms.median}/${summary.ms.p99} ms`,
+	);
+}
+app.holder.current();
+reply(result);
+process.exit(0);
