@@ -9,6 +9,7 @@ import { eventStatuses } from '../../vocabulary/words.js';
 import { embargoMs } from '../schema.js';
 import { eventFingerprint } from '../event-input.js';
 import { sha256Hex } from '../sha256.js';
+import { Int32List } from '../int-list.js';
 import { fold, indexTokens, soundKey } from '../text.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
 
@@ -68,8 +69,8 @@ export class EngineWriter {
 	#sources = 0;
 	#maxSpan = 0;
 	/** Each staged event's first and last day and id, by staging number: what its ord is made of. */
-	#firstDay: number[] = [];
-	#lastDay: number[] = [];
+	#firstDay = new Int32List();
+	#lastDay = new Int32List();
 	#ids: string[] = [];
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
 	#open: { e: StoryEvent; file: number; n: number; claims: Claim[]; claimText: string[] } | undefined;
@@ -226,8 +227,8 @@ export class EngineWriter {
 	 * as the in-heap engine compared them.
 	 */
 	#ords(): Float64Array {
-		const first = this.#firstDay;
-		const last = this.#lastDay;
+		const first = this.#firstDay.view();
+		const last = this.#lastDay.view();
 		const ids = this.#ids;
 		const order = Uint32Array.from({ length: first.length }, (_, i) => i);
 		order.sort((a, b) => first[a]! - first[b]! || last[a]! - last[b]! || ids[a]!.localeCompare(ids[b]!));
@@ -251,8 +252,8 @@ export class EngineWriter {
 		const db = this.#db;
 		const s = this.#stmt;
 		const ords = this.#ords();
-		this.#firstDay = [];
-		this.#lastDay = [];
+		this.#firstDay = new Int32List();
+		this.#lastDay = new Int32List();
 		this.#ids = [];
 		// A staged row's ord, by its staging number. Each copy below scans its staging table in arrival
 		// order and lets SQLite sort the rows by ord (a sort of runs read and written in sequence); a join
