@@ -251,14 +251,14 @@ export class EngineWriter {
 		this.#closeEvent();
 		const db = this.#db;
 		const s = this.#stmt;
-		const ords = this.#ords();
+		let ords: Float64Array | undefined = this.#ords();
 		this.#firstDay = new Int32List();
 		this.#lastDay = new Int32List();
 		this.#ids = [];
 		// A staged row's ord, by its staging number. Each copy below scans its staging table in arrival
 		// order and lets SQLite sort the rows by ord (a sort of runs read and written in sequence); a join
 		// in ord order instead read the staged rows in random order, page by page.
-		db.function('temp_ord', { deterministic: true }, (n) => ords[n as number]!);
+		db.function('temp_ord', { deterministic: true }, (n) => ords?.[n as number] ?? null);
 		const ord = (n: string): string => `CAST(temp_ord(${n}) AS INTEGER)`;
 		step();
 		db.exec(
@@ -283,6 +283,8 @@ export class EngineWriter {
 			`INSERT OR IGNORE INTO event_links (target, ord, type) SELECT json_extract(j.value, '$[0]'), ${ord('l.n')}, json_extract(j.value, '$[1]') ${ofEvents('links')}`,
 		);
 		db.exec(`INSERT OR IGNORE INTO event_sources (source, ord) SELECT j.value, ${ord('l.n')} ${ofEvents('sources')}`);
+		// The connection keeps the function (a database opened without a file serves on after the build): not the ords.
+		ords = undefined;
 		db.exec(
 			`INSERT OR IGNORE INTO actor_keys (kind, key, actor) SELECT c, a, b FROM temp.stage_keys WHERE kind = ${K.actorKey} ORDER BY c, a, b`,
 		);
