@@ -4,7 +4,7 @@ import { Int32List } from '../../src/dataset/int-list.js';
 describe('Int32List', () => {
 	it('keeps every item pushed, in order, past several growths', () => {
 		const list = new Int32List();
-		const items = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? -i : i * 3));
+		const items = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? -i - 1 : i * 3));
 		for (const v of items) list.push(v);
 		expect(list.length).toBe(items.length);
 		expect([...list.view()]).toEqual(items);
