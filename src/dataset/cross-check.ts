@@ -39,20 +39,20 @@ function checkClaimIds(state: LoadState): void {
 	const { claimEvent, claimIndex, files } = state;
 	const events = state.kinds.events;
 	for (const d of state.claimDuplicates) {
-		const firstEvent = claimEvent[d.first]!;
-		const { line } = state.places.locate(events.file[firstEvent]!, [
+		const firstEvent = claimEvent.at(d.first);
+		const { line } = state.places.locate(events.file.at(firstEvent), [
 			'events',
-			events.index[firstEvent]!,
+			events.index.at(firstEvent),
 			'claims',
-			claimIndex[d.first]!,
+			claimIndex.at(d.first),
 			'id',
 		]);
 		state.errors.push(
 			state.at(
 				'events',
-				claimEvent[d.claim]!,
-				['claims', claimIndex[d.claim]!, 'id'],
-				`duplicate claim id "${d.id}"; it is already used at ${files[events.file[firstEvent]!]!}:${line}`,
+				claimEvent.at(d.claim),
+				['claims', claimIndex.at(d.claim), 'id'],
+				`duplicate claim id "${d.id}"; it is already used at ${files[events.file.at(firstEvent)]!}:${line}`,
 			),
 		);
 	}
@@ -91,8 +91,8 @@ function checkOutlets(state: LoadState): void {
 	const sources = state.kinds.sources;
 	for (const r of state.outletRefs) {
 		if (outlets.has(r.outlet)) continue;
-		const fileIndex = sources.file[r.source]!;
-		const full = ['sources', sources.index[r.source]!, 'outlet'];
+		const fileIndex = sources.file.at(r.source);
+		const full = ['sources', sources.index.at(r.source), 'outlet'];
 		const { line, col } = state.places.locate(fileIndex, full);
 		const near = closest(r.outlet, [...outlets.keys()], 1);
 		state.errors.push({
@@ -114,7 +114,7 @@ function lazyIds(records: Records): () => string[] {
 	return () => {
 		if (ids) return ids;
 		const valid = new Uint8Array(records.file.length);
-		for (const n of records.valid) valid[n] = 1;
+		for (const n of records.valid.view()) valid[n] = 1;
 		ids = [];
 		for (const [id, n] of records.known) if (valid[n]) ids.push(id);
 		return ids;

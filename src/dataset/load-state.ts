@@ -5,6 +5,7 @@
  */
 import { formatPath, type DatasetError } from './errors.js';
 import { createFastValidator } from './fast-validate.js';
+import { Int32List } from './int-list.js';
 import type { Places } from './load-files.js';
 import type { Label, Outlet } from './model.js';
 import type { LoadIds } from './record-sink.js';
@@ -16,10 +17,10 @@ export class Records {
 	/** Id → record number (file order). */
 	readonly known = new Map<string, number>();
 	/** Per record number: file index and index in the file's list. */
-	readonly file: number[] = [];
-	readonly index: number[] = [];
+	readonly file = new Int32List();
+	readonly index = new Int32List();
 	/** Numbers of the records that passed validation, ascending. */
-	readonly valid: number[] = [];
+	readonly valid = new Int32List();
 }
 
 /** The kinds of record kept by number (many of them); the vocabulary's few are kept by id. */
@@ -40,8 +41,8 @@ export class LoadState {
 	readonly kinds: Record<RecordKind, Records> = { actors: new Records(), sources: new Records(), events: new Records() };
 	/** Claims of valid events: id → number of its first occurrence, and where each is (event record, index). */
 	readonly claimIds = new Map<string, number>();
-	readonly claimEvent: number[] = [];
-	readonly claimIndex: number[] = [];
+	readonly claimEvent = new Int32List();
+	readonly claimIndex = new Int32List();
 	readonly claimDuplicates: { claim: number; first: number; id: string }[] = [];
 	readonly accuracy: AccuracyIssue[] = [];
 	/** Outlets and labels by id. */
@@ -80,8 +81,8 @@ export class LoadState {
 
 	/** An error at a field of a record (actor or event number `n`, or the `n`th story record). */
 	at(kind: 'actors' | 'events' | 'story', n: number, sub: readonly PropertyKey[], message: string): DatasetError {
-		const fileIndex = kind === 'story' ? this.stories[n]!.file : this.kinds[kind].file[n]!;
-		const full = kind === 'story' ? ['story', ...sub] : [kind, this.kinds[kind].index[n]!, ...sub];
+		const fileIndex = kind === 'story' ? this.stories[n]!.file : this.kinds[kind].file.at(n);
+		const full = kind === 'story' ? ['story', ...sub] : [kind, this.kinds[kind].index.at(n), ...sub];
 		const { line, col } = this.places.locate(fileIndex, full);
 		return { file: this.files[fileIndex]!, line, col, path: formatPath(full), message };
 	}

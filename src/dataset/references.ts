@@ -2,6 +2,7 @@
  * The loader's reference checks: every id an actor or event record names, checked against the ids
  * defined anywhere in the dataset.
  */
+import { Int32List } from './int-list.js';
 import type { Slicer } from './slices.js';
 
 /** Kinds of reference, in the order their errors are listed for one record. */
@@ -29,12 +30,19 @@ export const REF_PATH: readonly ((k: number) => PropertyKey[])[] = [
 	(k) => ['claims', k, 'source'],
 ];
 
-/** References left to check once every id is known, in the order their errors would be listed. */
+/**
+ * References left to check once every id is known, in the order their errors would be listed. A
+ * dataset whose sources come after its events leaves nearly every source reference here: kept as
+ * numbers (kind, record, index, and the id's number among the distinct ids named), each id once.
+ */
 export class PendingRefs {
-	private readonly kind: Ref[] = [];
-	private readonly record: number[] = [];
-	private readonly index: number[] = [];
-	private readonly id: string[] = [];
+	private readonly kind = new Int32List();
+	private readonly record = new Int32List();
+	private readonly index = new Int32List();
+	private readonly id = new Int32List();
+	/** The distinct ids named, by number; and their numbers. */
+	private readonly ids: string[] = [];
+	private readonly idNumber = new Map<string, number>();
 
 	/**
 	 * A reference from record `n` (its `k`th of this kind) to `id`: fine at once when `known` has it,
@@ -65,19 +73,25 @@ export class PendingRefs {
 	async check(slicer: Slicer, check: (kind: Ref, n: number, k: number, id: string) => void): Promise<void> {
 		for (const actors of [true, false]) {
 			for (let p = 0; p < this.kind.length; p++) {
-				const kind = this.kind[p]!;
+				const kind = this.kind.at(p) as Ref;
 				if ((kind === Ref.Affiliation || kind === Ref.SelfAffiliation) !== actors) continue;
-				check(kind, this.record[p]!, this.index[p]!, this.id[p]!);
+				check(kind, this.record.at(p), this.index.at(p), this.ids[this.id.at(p)]!);
 				if ((p & 1023) === 1023) await slicer.maybeYield();
 			}
 		}
 	}
 
 	private add(kind: Ref, n: number, k: number, id: string): void {
+		let number = this.idNumber.get(id);
+		if (number === undefined) {
+			number = this.ids.length;
+			this.ids.push(id);
+			this.idNumber.set(id, number);
+		}
 		this.kind.push(kind);
 		this.record.push(n);
 		this.index.push(k);
-		this.id.push(id);
+		this.id.push(number);
 	}
 }
 

@@ -142,13 +142,13 @@ async function validateRecords(
 			const first = kind.known.get(id);
 			if (first !== undefined) {
 				const { line, col } = parsed.locate([key, i, 'id']);
-				const firstAt = state.places.locate(kind.file[first]!, [key, kind.index[first]!, 'id']);
+				const firstAt = state.places.locate(kind.file.at(first), [key, kind.index.at(first), 'id']);
 				state.errors.push({
 					file,
 					line,
 					col,
 					path: formatPath([key, i, 'id']),
-					message: `duplicate ${key.slice(0, -1)} id "${id}"; it is already used at ${state.files[kind.file[first]!]!}:${firstAt.line}`,
+					message: `duplicate ${key.slice(0, -1)} id "${id}"; it is already used at ${state.files[kind.file.at(first)]!}:${firstAt.line}`,
 				});
 				continue;
 			}
@@ -198,7 +198,8 @@ function validateEvent(state: LoadState, n: number, item: unknown, i: number, { 
 	for (let k = 0; k < claims.length; k++) {
 		const c = claims[k]!;
 		const first = state.claimIds.get(c.id);
-		const number = state.claimEvent.push(n) - 1;
+		const number = state.claimEvent.length;
+		state.claimEvent.push(n);
 		state.claimIndex.push(k);
 		if (first === undefined) state.claimIds.set(c.id, number);
 		else state.claimDuplicates.push({ claim: number, first, id: c.id });

@@ -9,6 +9,7 @@ import { eventStatuses } from '../../vocabulary/words.js';
 import { embargoMs } from '../schema.js';
 import { eventFingerprint } from '../event-input.js';
 import { sha256Hex } from '../sha256.js';
+import { Int32List } from '../int-list.js';
 import { fold, indexTokens, soundKey } from '../text.js';
 import { writeDayCounts } from './summaries.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
@@ -31,12 +32,14 @@ const FTS_HASH_BYTES = 8 * 1024 * 1024;
 const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
 const STAGING: readonly string[] = [
-	// Events in arrival order with everything derived from them; into events, event_docs and
-	// event_text in date order at the end.
+	// Events in arrival order, split by what each copy at the end reads, so that each copy scans one
+	// table from start to end: the narrow columns of events, the documents, and the folded text.
+	// Into events, event_docs and event_text in date order at the end (SQLite sorts them).
 	`CREATE TEMP TABLE stage_events (n INTEGER PRIMARY KEY, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, id TEXT NOT NULL,
 		status INTEGER NOT NULL, hide_at INTEGER NOT NULL, priority INTEGER NOT NULL, md INTEGER, year INTEGER NOT NULL, file INTEGER NOT NULL,
-		hash TEXT NOT NULL, fp TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, claims TEXT NOT NULL, keys TEXT NOT NULL, doc TEXT NOT NULL)`,
-	`CREATE TEMP TABLE stage_ord (n INTEGER PRIMARY KEY, ord INTEGER NOT NULL)`,
+		hash TEXT NOT NULL, fp TEXT NOT NULL)`,
+	`CREATE TEMP TABLE stage_docs (n INTEGER PRIMARY KEY, doc TEXT NOT NULL)`,
+	`CREATE TEMP TABLE stage_text (n INTEGER PRIMARY KEY, title TEXT NOT NULL, summary TEXT NOT NULL, claims TEXT NOT NULL, keys TEXT NOT NULL)`,
 	// Claims with their event's staging number; into claims, with the event's ord, at the end.
 	`CREATE TEMP TABLE stage_claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL, event_n INTEGER NOT NULL, by_actor TEXT NOT NULL, source TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
 	// An event's actors, tags, related events ([id, type]) and sources, as JSON lists: one row per event
@@ -66,6 +69,10 @@ export class EngineWriter {
 	#actors = 0;
 	#sources = 0;
 	#maxSpan = 0;
+	/** Each staged event's first and last day and id, by staging number: what its ord is made of. */
+	#firstDay = new Int32List();
+	#lastDay = new Int32List();
+	#ids: string[] = [];
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
 	#open: { e: StoryEvent; file: number; n: number; claims: Claim[]; claimText: string[] } | undefined;
 
@@ -184,6 +191,8 @@ export class EngineWriter {
 			JSON.stringify(e.related.map((r) => [r.eventId, r.type])),
 			JSON.stringify([...new Set(e.sourceIds)]),
 		);
+		const hash = digest(doc);
+		const fp = eventFingerprint(e, claims);
 		this.#stmt.stageEvent.run(
 			n,
 			e.date.earliestDay,
@@ -195,16 +204,43 @@ export class EngineWriter {
 			single ? start.month! * 100 + start.day! : null,
 			start.year,
 			open.file,
-			digest(doc),
-			eventFingerprint(e, claims),
+			hash,
+			fp,
+		);
+		this.#stmt.stageDoc.run(n, doc);
+		this.#stmt.stageText.run(
+			n,
 			this.#folded(e.title, ...Object.values(e.titles)),
 			this.#folded(e.summary, ...e.tags, e.location?.name),
 			// Claimants' keys go with the claims' words: keys holds the event's own actors only, so that
 			// {title summary keys} is exactly the event's own search document.
 			[...claimText, ...new Set(claims.map((c) => textKey(c.by)))].join(' '),
 			[...keys].join(' '),
-			doc,
 		);
+		// What the date order needs, kept here (a few bytes an event) so that finish sorts no rows to find it.
+		this.#firstDay.push(e.date.earliestDay);
+		this.#lastDay.push(e.date.latestDay);
+		this.#ids.push(e.id);
+	}
+
+	/**
+	 * Every event's ord (format.ts), by staging number: rank within a first day by last day, then id
+	 * as the in-heap engine compared them.
+	 */
+	#ords(): Float64Array {
+		const first = this.#firstDay.view();
+		const last = this.#lastDay.view();
+		const ids = this.#ids;
+		const order = Uint32Array.from({ length: first.length }, (_, i) => i);
+		order.sort((a, b) => first[a]! - first[b]! || last[a]! - last[b]! || ids[a]!.localeCompare(ids[b]!));
+		const ords = new Float64Array(first.length);
+		let rank = 0;
+		for (let i = 0; i < order.length; i++) {
+			const n = order[i]!;
+			rank = i > 0 && first[order[i - 1]!] === first[n] ? rank + 1 : 0;
+			ords[n] = ordOf(first[n]!, rank);
+		}
+		return ords;
 	}
 
 	/**
@@ -216,58 +252,40 @@ export class EngineWriter {
 		this.#closeEvent();
 		const db = this.#db;
 		const s = this.#stmt;
-		// Ranks within a first day: by last day, then id as the in-heap engine compared them.
-		let day = NaN;
-		let group: { n: number; last: number; id: string }[] = [];
-		const flush = (): void => {
-			group.sort((a, b) => a.last - b.last || a.id.localeCompare(b.id));
-			group.forEach((x, rank) => s.stageOrd.run(x.n, ordOf(day, rank)));
-			group = [];
-		};
-		// better-sqlite3 cannot write while a statement iterates: read in pages (keyset), write between.
-		db.exec('CREATE INDEX temp.stage_events_day ON stage_events (first_day, n)');
-		const byDay = db.prepare(
-			'SELECT n, first_day, last_day, id FROM temp.stage_events WHERE (first_day, n) > (?, ?) ORDER BY first_day, n LIMIT 4096',
-		);
-		let after: [number, number] = [-Infinity, -1];
-		for (;;) {
-			const rows = byDay.all(...after) as { n: number; first_day: number; last_day: number; id: string }[];
-			if (rows.length === 0) break;
-			for (const row of rows) {
-				if (row.first_day !== day) {
-					if (group.length) flush();
-					day = row.first_day;
-				}
-				group.push({ n: row.n, last: row.last_day, id: row.id });
-			}
-			const end = rows[rows.length - 1]!;
-			after = [end.first_day, end.n];
-			step();
-		}
-		if (group.length) flush();
-		// Everything else in date order, in SQL: FTS5 is fed in rowid order (its segments stay sorted).
-		db.exec('CREATE INDEX temp.stage_ord_ord ON stage_ord (ord, n)');
-		const byOrd = 'FROM temp.stage_ord o JOIN temp.stage_events s ON s.n = o.n ORDER BY o.ord';
-		db.exec(
-			`INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp) SELECT o.ord, s.id, s.first_day, s.last_day, s.status, s.hide_at, s.priority, s.md, s.year, s.file, s.hash, s.fp ${byOrd}`,
-		);
-		step();
-		db.exec(`INSERT INTO event_docs (ord, doc) SELECT o.ord, s.doc ${byOrd}`);
-		step();
-		db.exec(`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT o.ord, s.title, s.summary, s.claims, s.keys ${byOrd}`);
+		let ords: Float64Array | undefined = this.#ords();
+		this.#firstDay = new Int32List();
+		this.#lastDay = new Int32List();
+		this.#ids = [];
+		// A staged row's ord, by its staging number. Each copy below scans its staging table in arrival
+		// order and lets SQLite sort the rows by ord (a sort of runs read and written in sequence); a join
+		// in ord order instead read the staged rows in random order, page by page.
+		db.function('temp_ord', { deterministic: true }, (n) => ords?.[n as number] ?? null);
+		const ord = (n: string): string => `CAST(temp_ord(${n}) AS INTEGER)`;
 		step();
 		db.exec(
-			'INSERT INTO claims (n, id, event_ord, by_actor, source, doc, hash) SELECT c.n, c.id, o.ord, c.by_actor, c.source, c.doc, c.hash FROM temp.stage_claims c JOIN temp.stage_ord o ON o.n = c.event_n ORDER BY c.n',
+			`INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp) SELECT ${ord('n')} AS o, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp FROM temp.stage_events ORDER BY o`,
+		);
+		step();
+		db.exec(`INSERT INTO event_docs (ord, doc) SELECT ${ord('n')} AS o, doc FROM temp.stage_docs ORDER BY o`);
+		step();
+		// FTS5 is fed in rowid order (its segments stay sorted).
+		db.exec(
+			`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT ${ord('n')} AS o, title, summary, claims, keys FROM temp.stage_text ORDER BY o`,
+		);
+		step();
+		db.exec(
+			`INSERT INTO claims (n, id, event_ord, by_actor, source, doc, hash) SELECT n, id, ${ord('event_n')}, by_actor, source, doc, hash FROM temp.stage_claims ORDER BY n`,
 		);
 		// Each event's keys spread from its JSON lists; in key order, then date order (j.key: as listed).
-		const ofEvents = (column: string): string =>
-			`FROM temp.stage_ord o JOIN temp.stage_links l ON l.n = o.n, json_each(l.${column}) j ORDER BY 1, o.ord, j.key`;
-		db.exec(`INSERT OR IGNORE INTO event_actors (actor, ord) SELECT j.value, o.ord ${ofEvents('actors')}`);
-		db.exec(`INSERT OR IGNORE INTO event_tags (tag, ord) SELECT j.value, o.ord ${ofEvents('tags')}`);
+		const ofEvents = (column: string): string => `FROM temp.stage_links l, json_each(l.${column}) j ORDER BY 1, 2, j.key`;
+		db.exec(`INSERT OR IGNORE INTO event_actors (actor, ord) SELECT j.value, ${ord('l.n')} ${ofEvents('actors')}`);
+		db.exec(`INSERT OR IGNORE INTO event_tags (tag, ord) SELECT j.value, ${ord('l.n')} ${ofEvents('tags')}`);
 		db.exec(
-			`INSERT OR IGNORE INTO event_links (target, ord, type) SELECT json_extract(j.value, '$[0]'), o.ord, json_extract(j.value, '$[1]') ${ofEvents('links')}`,
+			`INSERT OR IGNORE INTO event_links (target, ord, type) SELECT json_extract(j.value, '$[0]'), ${ord('l.n')}, json_extract(j.value, '$[1]') ${ofEvents('links')}`,
 		);
-		db.exec(`INSERT OR IGNORE INTO event_sources (source, ord) SELECT j.value, o.ord ${ofEvents('sources')}`);
+		db.exec(`INSERT OR IGNORE INTO event_sources (source, ord) SELECT j.value, ${ord('l.n')} ${ofEvents('sources')}`);
+		// The connection keeps the function (a database opened without a file serves on after the build): not the ords.
+		ords = undefined;
 		db.exec(
 			`INSERT OR IGNORE INTO actor_keys (kind, key, actor) SELECT c, a, b FROM temp.stage_keys WHERE kind = ${K.actorKey} ORDER BY c, a, b`,
 		);
@@ -299,7 +317,8 @@ export class EngineWriter {
 		const word = db.prepare('INSERT OR IGNORE INTO words (word) VALUES (?)');
 		for (const w of [...this.#words].sort()) word.run(w);
 		this.#words.clear();
-		for (const t of ['stage_ord', 'stage_events', 'stage_claims', 'stage_links', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
+		for (const t of ['stage_events', 'stage_docs', 'stage_text', 'stage_claims', 'stage_links', 'stage_keys'])
+			db.exec(`DROP TABLE temp.${t}`);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		for (const t of FTS_TABLES) {
 			db.exec(`INSERT INTO ${t} (${t}) VALUES ('optimize')`);
@@ -359,9 +378,10 @@ function prepare(db: Database.Database) {
 		stageKey: db.prepare('INSERT INTO temp.stage_keys (kind, a, b, c) VALUES (?, ?, ?, ?)'),
 		stageLinks: db.prepare('INSERT INTO temp.stage_links (n, actors, tags, links, sources) VALUES (?, ?, ?, ?, ?)'),
 		stageEvent: db.prepare(
-			'INSERT INTO temp.stage_events (n, first_day, last_day, id, status, hide_at, priority, md, year, file, hash, fp, title, summary, claims, keys, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+			'INSERT INTO temp.stage_events (n, first_day, last_day, id, status, hide_at, priority, md, year, file, hash, fp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
 		),
-		stageOrd: db.prepare('INSERT INTO temp.stage_ord (n, ord) VALUES (?, ?)'),
+		stageDoc: db.prepare('INSERT INTO temp.stage_docs (n, doc) VALUES (?, ?)'),
+		stageText: db.prepare('INSERT INTO temp.stage_text (n, title, summary, claims, keys) VALUES (?, ?, ?, ?, ?)'),
 		claimText: db.prepare('INSERT INTO claim_text (rowid, text, keys) VALUES (?, ?, ?)'),
 		meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
 	};

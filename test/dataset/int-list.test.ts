@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { Int32List } from '../../src/dataset/int-list.js';
+
+describe('Int32List', () => {
+	it('keeps every item pushed, in order, past several growths', () => {
+		const list = new Int32List();
+		const items = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? -i - 1 : i * 3));
+		for (const v of items) list.push(v);
+		expect(list.length).toBe(items.length);
+		expect([...list.view()]).toEqual(items);
+		expect(list.at(4999)).toBe(items[4999]);
+	});
+
+	it('views only the items pushed', () => {
+		const list = new Int32List();
+		list.push(1);
+		list.push(2);
+		expect([...list.view()]).toEqual([1, 2]);
+	});
+});
