@@ -1,0 +1,74 @@
+import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { paceWriteback } from '../../../src/dataset/engine/writeback.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+	for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tmpDir(): string {
+	const d = mkdtempSync(path.join(os.tmpdir(), 'sitrep-writeback-'));
+	dirs.push(d);
+	return d;
+}
+
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+	const end = Date.now() + ms;
+	while (!check()) {
+		if (Date.now() > end) throw new Error('timed out');
+		await sleep(10);
+	}
+}
+
+describe('paceWriteback', () => {
+	it('syncs the build file again and again until stopped, and not after', async () => {
+		const file = path.join(tmpDir(), 'build.sqlite');
+		writeFileSync(file, Buffer.alloc(1 << 20, 1));
+		const synced: string[] = [];
+		const pacer = paceWriteback(file, { periodMs: 5, onSynced: (f) => synced.push(f) });
+		await until(() => synced.length >= 3);
+		await pacer.stop();
+		expect(new Set(synced)).toEqual(new Set([path.resolve(file)]));
+		const count = synced.length;
+		await sleep(50);
+		expect(synced.length).toBe(count);
+	});
+
+	it.runIf(process.platform === 'linux')("syncs SQLite's temporary files too, reached through /proc (they have no name)", async () => {
+		const dir = tmpDir();
+		const db = new Database(path.join(dir, 'build.sqlite'));
+		// As the build's staging tables: on disk, with a cache too small to hold them.
+		db.pragma('temp_store = FILE');
+		db.pragma('temp.cache_size = 16');
+		db.exec('CREATE TEMP TABLE stage (n INTEGER PRIMARY KEY, doc TEXT)');
+		const insert = db.prepare('INSERT INTO stage (doc) VALUES (?)');
+		for (let i = 0; i < 2000; i++) insert.run('x'.repeat(500));
+		const links: string[] = [];
+		const pacer = paceWriteback(path.join(dir, 'build.sqlite'), {
+			periodMs: 5,
+			onSynced: (f) => {
+				if (f.startsWith('/proc/self/fd/')) links.push(readlinkSync(f));
+			},
+		});
+		try {
+			await until(() => links.length > 0);
+		} finally {
+			await pacer.stop();
+			db.close();
+		}
+		expect(links[0]).toMatch(/\/etilqs_\w+ \(deleted\)$/u);
+	});
+
+	it('gives up quietly on a file that is not there (a build that has not started writing)', async () => {
+		const synced: string[] = [];
+		const pacer = paceWriteback(path.join(tmpDir(), 'none.sqlite'), { periodMs: 5, onSynced: (f) => synced.push(f) });
+		await sleep(40);
+		await pacer.stop();
+		expect(synced.filter((f) => !f.startsWith('/proc/'))).toEqual([]);
+	});
+});
