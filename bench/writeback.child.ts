@@ -1,0 +1,74 @@
+/**
+ * The reload's stall at 1M in isolation: a thread writes a big new file at about a build's pace while
+ * this thread reads pages of the live built file at random (as commands do, through pread) and
+ * measures how long each read takes. `--pace on` syncs the new file as a background build does
+ * (src/dataset/engine/writeback.ts); `--pace off` leaves it to the kernel's flusher, which writes out
+ * what has been dirty for 30 s in one burst. The run goes on 35 s after the writer finishes, so that
+ * the last burst is measured too.
+ *
+ *   tsx bench/writeback.child.ts --read /tmp/sitrep-bench-cache/<version>.sqlite --pace on|off [--mb 1500] [--mbps 25]
+ *
+ * Reads are 4 KiB at random 4 KiB-aligned offsets of the whole file, one every 20 ms: most miss the
+ * page cache when the file is larger than it, as a 2.1 GB built file is on this machine.
+ */
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import { paceWriteback } from '../src/dataset/engine/writeback.js';
+import { arg, log, reply, stats } from './lib.js';
+
+const readFile = arg('read');
+const pace = arg('pace') === 'on';
+const mb = Number(arg('mb', '1500'));
+const mbps = Number(arg('mbps', '25'));
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'sitrep-writeback-'));
+const out = path.join(tmp, 'new.bin');
+
+// The writer: 1 MiB writes at `mbps`, as a plain thread (no TypeScript needed).
+const writer = new Worker(
+	`const { openSync, writeSync, closeSync } = require('node:fs');
+	const { out, mb, mbps } = require('node:worker_threads').workerData;
+	const fd = openSync(out, 'w');
+	const chunk = Buffer.alloc(1 << 20, 7);
+	const t0 = Date.now();
+	for (let i = 0; i < mb; i++) {
+		writeSync(fd, chunk, 0, chunk.length, i * chunk.length);
+		const ahead = t0 + ((i + 1) * 1000) / mbps - Date.now();
+		if (ahead > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ahead);
+	}
+	closeSync(fd);`,
+	{ eval: true, workerData: { out, mb, mbps } },
+);
+const pacer = pace ? paceWriteback(out) : undefined;
+let writing = true;
+const written = new Promise<void>((resolve, reject) => {
+	writer.once('error', reject);
+	writer.once('exit', () => {
+		writing = false;
+		resolve();
+	});
+});
+
+const fd = openSync(readFile, 'r');
+const pages = Math.floor(fstatSync(fd).size / 4096);
+const page = Buffer.alloc(4096);
+const during: number[] = [];
+const after: number[] = [];
+let tail: number | undefined;
+for (;;) {
+	const t = performance.now();
+	readSync(fd, page, 0, 4096, Math.floor(Math.random() * pages) * 4096);
+	(writing ? during : after).push(performance.now() - t);
+	if (!writing) tail ??= performance.now();
+	if (tail !== undefined && performance.now() - tail > 35_000) break;
+	await sleep(20);
+}
+await written;
+await pacer?.stop();
+closeSync(fd);
+rmSync(tmp, { recursive: true, force: true });
+const slow = (xs: number[]) => xs.filter((x) => x > 50).length;
+log(`pace ${pace ? 'on' : 'off'}: ${during.length + after.length} reads, ${slow(during) + slow(after)} over 50 ms`);
+reply({ pace, mb, mbps, during: stats(during), after: stats(after), over50ms: slow(during) + slow(after) });
