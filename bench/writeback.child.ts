@@ -8,10 +8,12 @@
  *
  *   tsx bench/writeback.child.ts --read /tmp/sitrep-bench-cache/<version>.sqlite --pace on|off [--mb 1500] [--mbps 25]
  *
- * Reads are 4 KiB at random 4 KiB-aligned offsets of the whole file, one every 20 ms: most miss the
- * page cache when the file is larger than it, as a 2.1 GB built file is on this machine.
+ * Reads are 4 KiB at random 4 KiB-aligned offsets of the whole file, one every 20 ms, with O_DIRECT:
+ * each goes to the disk as a command's read of a page that is not in the page cache does (the page
+ * cache is shared with everything else on the machine, so how many of a command's reads miss it
+ * varies; what a miss waits for is what this measures).
  */
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,15 +53,27 @@ const written = new Promise<void>((resolve, reject) => {
 	});
 });
 
-const fd = openSync(readFile, 'r');
+const fd = openSync(readFile, constants.O_RDONLY | constants.O_DIRECT);
 const pages = Math.floor(fstatSync(fd).size / 4096);
-const page = Buffer.alloc(4096);
+// O_DIRECT wants a buffer aligned to the disk's block; a Buffer's memory is 16-byte aligned: the
+// first offset in it that the kernel accepts is used.
+const buffer = Buffer.allocUnsafeSlow(4096 + 4096);
+let at = 0;
+for (; at < 4096; at += 16) {
+	try {
+		readSync(fd, buffer, at, 4096, 0);
+		break;
+	} catch {
+		// EINVAL: not aligned; the next offset.
+	}
+}
+if (at >= 4096) throw new Error('no aligned buffer for O_DIRECT');
 const during: number[] = [];
 const after: number[] = [];
 let tail: number | undefined;
 for (;;) {
 	const t = performance.now();
-	readSync(fd, page, 0, 4096, Math.floor(Math.random() * pages) * 4096);
+	readSync(fd, buffer, at, 4096, Math.floor(Math.random() * pages) * 4096);
 	(writing ? during : after).push(performance.now() - t);
 	if (!writing) tail ??= performance.now();
 	if (tail !== undefined && performance.now() - tail > 35_000) break;
