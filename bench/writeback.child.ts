@@ -6,7 +6,7 @@
  * what has been dirty for 30 s in one burst. The run goes on 35 s after the writer finishes, so that
  * the last burst is measured too.
  *
- *   tsx bench/writeback.child.ts --read /tmp/sitrep-bench-cache/<version>.sqlite --pace on|off [--mb 1500] [--mbps 25]
+ *   tsx bench/writeback.child.ts --read /tmp/sitrep-bench-cache/<version>.sqlite --pace on|off [--mb 1000] [--mbps 20] [--pattern random|sequential]
  *
  * Reads are 4 KiB at random 4 KiB-aligned offsets of the whole file, one every 20 ms, with O_DIRECT:
  * each goes to the disk as a command's read of a page that is not in the page cache does (the page
@@ -23,25 +23,32 @@ import { arg, log, reply, stats } from './lib.js';
 
 const readFile = arg('read');
 const pace = arg('pace') === 'on';
-const mb = Number(arg('mb', '1500'));
-const mbps = Number(arg('mbps', '25'));
+const mb = Number(arg('mb', '1000'));
+const mbps = Number(arg('mbps', '20'));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sitrep-writeback-'));
 const out = path.join(tmp, 'new.bin');
 
-// The writer: 1 MiB writes at `mbps`, as a plain thread (no TypeScript needed).
+// The writer, as a plain thread (no TypeScript needed): `mb` MiB at `mbps`, in 1 MiB pieces one
+// after the other (--pattern sequential), or as 4 KiB pages at random places of a file of that size
+// (--pattern random, the default: a build's b-tree pages, index sorts and temporary tables land all
+// over its files, and the disk takes scattered pages far more slowly than a stream).
+const pattern = arg('pattern', 'random');
 const writer = new Worker(
 	`const { openSync, writeSync, closeSync } = require('node:fs');
-	const { out, mb, mbps } = require('node:worker_threads').workerData;
+	const { out, mb, mbps, random } = require('node:worker_threads').workerData;
 	const fd = openSync(out, 'w');
-	const chunk = Buffer.alloc(1 << 20, 7);
+	const size = random ? 4096 : 1 << 20;
+	const count = (mb * (1 << 20)) / size;
+	const chunk = Buffer.alloc(size, 7);
 	const t0 = Date.now();
-	for (let i = 0; i < mb; i++) {
-		writeSync(fd, chunk, 0, chunk.length, i * chunk.length);
-		const ahead = t0 + ((i + 1) * 1000) / mbps - Date.now();
-		if (ahead > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ahead);
+	for (let i = 0; i < count; i++) {
+		const at = random ? Math.floor(Math.random() * count) : i;
+		writeSync(fd, chunk, 0, size, at * size);
+		const ahead = t0 + ((i + 1) * size * 1000) / (mbps * (1 << 20)) - Date.now();
+		if (ahead > 1) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ahead);
 	}
 	closeSync(fd);`,
-	{ eval: true, workerData: { out, mb, mbps } },
+	{ eval: true, workerData: { out, mb, mbps, random: pattern === 'random' } },
 );
 const pacer = pace ? paceWriteback(out) : undefined;
 let writing = true;
@@ -85,4 +92,4 @@ closeSync(fd);
 rmSync(tmp, { recursive: true, force: true });
 const slow = (xs: number[]) => xs.filter((x) => x > 50).length;
 log(`pace ${pace ? 'on' : 'off'}: ${during.length + after.length} reads, ${slow(during) + slow(after)} over 50 ms`);
-reply({ pace, mb, mbps, during: stats(during), after: stats(after), over50ms: slow(during) + slow(after) });
+reply({ pace, pattern, mb, mbps, during: stats(during), after: stats(after), over50ms: slow(during) + slow(after) });
