@@ -10,14 +10,25 @@
  *
  * The syncs run on libuv's thread pool (fs promises): the calling thread only starts them, and the
  * build thread is not stopped either (it keeps writing while its earlier pages go to the disk).
+ *
+ * SQLite's temporary files go away in steps too. On a file system mounted with `discard` (ext4 here),
+ * the last close of a deleted file frees its blocks and discards every extent before it returns; a
+ * build's temporary tables are scattered pages over a GB or more, so closing them at the build's end
+ * filled the disk's queue with discards and the live file's reads waited behind them. The pacer keeps
+ * a descriptor of each temporary file it has seen; once SQLite has closed the file, it truncates it a
+ * few MB at a time, with pauses, before letting go of it.
  */
 import { constants } from 'node:fs';
-import { open, readdir, readlink } from 'node:fs/promises';
+import { open, readdir, readlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How often the build's dirty pages are handed to the disk. */
 const DEFAULT_PERIOD_MS = 200;
+
+/** A closed temporary file is truncated by this much at a time, with RELEASE_PAUSE_MS between. */
+const RELEASE_STEP_BYTES = 16 * 1024 * 1024;
+const RELEASE_PAUSE_MS = 10;
 
 /** SQLite's temporary files (unix VFS: `etilqs_` + random), open but already deleted. */
 const SQLITE_TEMP = /\/etilqs_[0-9A-Za-z]+ \(deleted\)$/u;
@@ -43,6 +54,8 @@ export function paceWriteback(file: string, options: WritebackOptions = {}): Wri
 	const periodMs = options.periodMs ?? DEFAULT_PERIOD_MS;
 	const abort = new AbortController();
 	const target = path.resolve(file);
+	/** SQLite's temporary files seen open, by `<fd>:<link>`: our own read-write descriptor of each. */
+	const held = new Map<string, FileHandle>();
 	const loop = (async () => {
 		while (!abort.signal.aborted) {
 			try {
@@ -50,31 +63,85 @@ export function paceWriteback(file: string, options: WritebackOptions = {}): Wri
 			} catch {
 				return; // stopped
 			}
-			for (const f of await buildFiles(target)) if (await syncFile(f)) options.onSynced?.(f);
+			if (await syncFile(target)) options.onSynced?.(target);
+			const open = await tempFiles();
+			for (const [key, handle] of held) {
+				if (open.has(key)) continue;
+				held.delete(key);
+				await release(handle);
+			}
+			for (const [key, fdPath] of open) {
+				let handle = held.get(key);
+				if (!handle) {
+					handle = await holdFile(fdPath);
+					if (!handle) continue;
+					held.set(key, handle);
+				}
+				if (
+					await handle.datasync().then(
+						() => true,
+						() => false,
+					)
+				)
+					options.onSynced?.(fdPath);
+			}
 		}
 	})();
 	return {
 		async stop() {
 			abort.abort();
 			await loop;
+			// The build is over and SQLite has closed its files: ours are the last descriptors.
+			for (const handle of held.values()) await release(handle);
+			held.clear();
 		},
 	};
 }
 
-/**
- * The build's file and SQLite's temporary files open in this process. A temporary file has no name
- * left; it is reached through its descriptor's /proc entry. (Temporary files of other connections in
- * this process are synced as well: harmless, and they are few.)
- */
-async function buildFiles(target: string): Promise<string[]> {
-	const files = [target];
-	if (process.platform !== 'linux') return files;
+/** SQLite's temporary files open in this process (Linux), by `<fd>:<link>` → their /proc descriptor path. */
+async function tempFiles(): Promise<Map<string, string>> {
+	const found = new Map<string, string>();
+	if (process.platform !== 'linux') return found;
 	const fds = await readdir('/proc/self/fd').catch(() => [] as string[]);
 	for (const fd of fds) {
 		const link = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
-		if (SQLITE_TEMP.test(link)) files.push(`/proc/self/fd/${fd}`);
+		if (SQLITE_TEMP.test(link)) found.set(`${fd}:${link}`, `/proc/self/fd/${fd}`);
 	}
-	return files;
+	return found;
+}
+
+/** A read-write descriptor of our own for a temporary file (through /proc), or undefined. */
+async function holdFile(fdPath: string): Promise<FileHandle | undefined> {
+	const handle = await open(fdPath, constants.O_RDWR | constants.O_NONBLOCK).catch(() => undefined);
+	if (!handle) return undefined;
+	if (
+		await handle.stat().then(
+			(st) => st.isFile(),
+			() => false,
+		)
+	)
+		return handle;
+	await handle.close().catch(() => {});
+	return undefined;
+}
+
+/**
+ * Lets go of a temporary file SQLite has closed (ours is its last descriptor): truncated from the end
+ * a step at a time, so that its blocks are freed, and discarded, a few MB at a time.
+ */
+async function release(handle: FileHandle): Promise<void> {
+	try {
+		let size = (await handle.stat()).size;
+		while (size > 0) {
+			size = Math.max(0, size - RELEASE_STEP_BYTES);
+			await handle.truncate(size);
+			await sleep(RELEASE_PAUSE_MS);
+		}
+	} catch {
+		// Gone already: nothing to free in steps.
+	} finally {
+		await handle.close().catch(() => {});
+	}
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -62,6 +62,39 @@ describe('paceWriteback', () => {
 			db.close();
 		}
 		expect(links[0]).toMatch(/\/etilqs_\w+ \(deleted\)$/u);
+	});
+
+	it.runIf(process.platform === 'linux')('lets go of a temporary file once SQLite has closed it, and of all when stopped', async () => {
+		const dir = tmpDir();
+		const db = new Database(path.join(dir, 'build.sqlite'));
+		db.pragma('temp_store = FILE');
+		db.pragma('temp.cache_size = 16');
+		db.exec('CREATE TEMP TABLE stage (n INTEGER PRIMARY KEY, doc TEXT)');
+		const insert = db.prepare('INSERT INTO stage (doc) VALUES (?)');
+		for (let i = 0; i < 2000; i++) insert.run('x'.repeat(500));
+		const tempLinks = (): string[] =>
+			readdirSync('/proc/self/fd')
+				.map((fd) => {
+					try {
+						return readlinkSync(`/proc/self/fd/${fd}`);
+					} catch {
+						return '';
+					}
+				})
+				.filter((l) => /\/etilqs_\w+ \(deleted\)$/u.test(l));
+		const synced: string[] = [];
+		const pacer = paceWriteback(path.join(dir, 'build.sqlite'), { periodMs: 5, onSynced: (f) => synced.push(f) });
+		try {
+			await until(() => synced.some((f) => f.startsWith('/proc/')));
+			// SQLite's descriptor and the pacer's.
+			expect(tempLinks().length).toBeGreaterThanOrEqual(2);
+			db.close();
+			await until(() => tempLinks().length === 0);
+		} finally {
+			await pacer.stop();
+			if (db.open) db.close();
+		}
+		expect(tempLinks()).toEqual([]);
 	});
 
 	it('gives up quietly on a file that is not there (a build that has not started writing)', async () => {
