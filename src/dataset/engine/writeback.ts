@@ -54,7 +54,7 @@ export function paceWriteback(file: string, options: WritebackOptions = {}): Wri
 	const periodMs = options.periodMs ?? DEFAULT_PERIOD_MS;
 	const abort = new AbortController();
 	const target = path.resolve(file);
-	/** SQLite's temporary files seen open, by `<fd>:<link>`: our own read-write descriptor of each. */
+	/** SQLite's temporary files seen open, by their link (a random name each): our own descriptor of each. */
 	const held = new Map<string, FileHandle>();
 	const loop = (async () => {
 		while (!abort.signal.aborted) {
@@ -64,7 +64,8 @@ export function paceWriteback(file: string, options: WritebackOptions = {}): Wri
 				return; // stopped
 			}
 			if (await syncFile(target)) options.onSynced?.(target);
-			const open = await tempFiles();
+			// Our own descriptors link to the same files: never counted as SQLite's.
+			const open = await tempFiles(new Set([...held.values()].map((h) => h.fd)));
 			for (const [key, handle] of held) {
 				if (open.has(key)) continue;
 				held.delete(key);
@@ -98,14 +99,18 @@ export function paceWriteback(file: string, options: WritebackOptions = {}): Wri
 	};
 }
 
-/** SQLite's temporary files open in this process (Linux), by `<fd>:<link>` → their /proc descriptor path. */
-async function tempFiles(): Promise<Map<string, string>> {
+/**
+ * SQLite's temporary files open in this process (Linux) on descriptors other than `own`, by link →
+ * a /proc descriptor path. A file is SQLite's until no descriptor but ours is open on it.
+ */
+async function tempFiles(own: ReadonlySet<number>): Promise<Map<string, string>> {
 	const found = new Map<string, string>();
 	if (process.platform !== 'linux') return found;
 	const fds = await readdir('/proc/self/fd').catch(() => [] as string[]);
 	for (const fd of fds) {
+		if (own.has(Number(fd))) continue;
 		const link = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
-		if (SQLITE_TEMP.test(link)) found.set(`${fd}:${link}`, `/proc/self/fd/${fd}`);
+		if (SQLITE_TEMP.test(link)) found.set(link, `/proc/self/fd/${fd}`);
 	}
 	return found;
 }
