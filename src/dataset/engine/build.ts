@@ -28,7 +28,6 @@ import { listDatasetFiles, type LoadOptions } from '../read-dataset.js';
 import type { BuildJob, BuildReply } from './build-run.js';
 import { datasetVersion } from './dataset-version.js';
 import { APPLICATION_ID, FORMAT_VERSION } from './format.js';
-import { paceWriteback } from './writeback.js';
 import { siblingModule } from '../../sibling-module.js';
 
 export interface BuildOptions extends LoadOptions {
@@ -319,16 +318,13 @@ async function versionInWorker(dir: string, options: BuildOptions): Promise<stri
 
 /** One build in a new worker thread; a worker that throws or exits without replying rejects. */
 function runWorker(job: BuildJob): Promise<BuildReply> {
-	// A build while commands are answered: its writes go to the disk in small pieces, so that the
-	// live file's reads do not queue behind the kernel's 30-second bursts (writeback.ts).
-	const pacer = job.background && !job.versionOnly ? paceWriteback(job.file) : undefined;
-	return new Promise<BuildReply>((resolve, reject) => {
+	return new Promise((resolve, reject) => {
 		const worker = new Worker(WORKER.url, { workerData: job, execArgv: WORKER.execArgv });
 		let reply: BuildReply | undefined;
 		worker.once('message', (m: BuildReply) => (reply = m));
 		worker.once('error', reject);
 		worker.once('exit', (code) => (reply ? resolve(reply) : reject(new Error(`the build worker exited with code ${code}`))));
-	}).finally(() => pacer?.stop());
+	});
 }
 
 function stopped(dir: string, err: unknown): DatasetError {
