@@ -200,19 +200,25 @@ export function countStartingBetween(r: Reader, fromDay: number, toDay: number, 
 }
 
 /**
+ * The claims' rows (the given columns of `claims c`) of the first `eventLimit` events of
+ * {@link startingBetween}, in date order and each event's claims in its order.
+ */
+function windowClaimRows<Row>(r: Reader, fromDay: number, toDay: number, filter: EventFilter, eventLimit: number, columns: string): Row[] {
+	const q = eventLimit > 0 ? window(r, fromDay, toDay, filter) : undefined;
+	if (!q) return [];
+	const cap = Number.isFinite(eventLimit) ? Math.floor(eventLimit) : -1;
+	return r
+		.stmt(`SELECT ${columns} FROM (${q.sql} ORDER BY e.ord LIMIT ?) f CROSS JOIN claims c ON c.event_ord = f.ord ORDER BY f.ord, c.n`)
+		.all(...q.params, cap) as Row[];
+}
+
+/**
  * The claims of the first `eventLimit` events of {@link startingBetween}, in date order and each
  * event's claims in its order: one statement over the claims' event index, no event record read.
  * (Claims are numbered in their event's order: the loader adds them so, and fromRecords too.)
  */
 export function claimsStartingBetween(r: Reader, fromDay: number, toDay: number, filter: EventFilter, eventLimit: number): Claim[] {
-	const q = eventLimit > 0 ? window(r, fromDay, toDay, filter) : undefined;
-	if (!q) return [];
-	const cap = Number.isFinite(eventLimit) ? Math.floor(eventLimit) : -1;
-	const rows = r
-		.stmt(
-			`SELECT c.n AS n, c.doc AS doc FROM (${q.sql} ORDER BY e.ord LIMIT ?) f CROSS JOIN claims c ON c.event_ord = f.ord ORDER BY f.ord, c.n`,
-		)
-		.all(...q.params, cap) as { n: number; doc: string }[];
+	const rows = windowClaimRows<{ n: number; doc: string }>(r, fromDay, toDay, filter, eventLimit, 'c.n AS n, c.doc AS doc');
 	// Most of these are not shown (the briefing shows two claims of six claimants): parsed, not kept,
 	// so that they die young instead of being carried through the collector by the record cache.
 	return rows.map((x) => r.claimAt(x.n, x.doc, false));
@@ -233,14 +239,7 @@ export function keyClaimsStartingBetween(
 	claimants: number,
 	perClaimant: number,
 ): Claim[] {
-	const q = eventLimit > 0 ? window(r, fromDay, toDay, filter) : undefined;
-	if (!q) return [];
-	const cap = Number.isFinite(eventLimit) ? Math.floor(eventLimit) : -1;
-	const rows = r
-		.stmt(
-			`SELECT c.n AS n, c.by_actor AS by FROM (${q.sql} ORDER BY e.ord LIMIT ?) f CROSS JOIN claims c ON c.event_ord = f.ord ORDER BY f.ord, c.n`,
-		)
-		.all(...q.params, cap) as { n: number; by: string }[];
+	const rows = windowClaimRows<{ n: number; by: string }>(r, fromDay, toDay, filter, eventLimit, 'c.n AS n, c.by_actor AS by');
 	const taken = new Map<string, number>();
 	const keep: number[] = [];
 	for (const x of rows) {
