@@ -12,8 +12,13 @@
  *
  * --statements lists, per case, the statements by total time with their counts and pages read (the
  * per-statement counts read /proc/self/io around each statement: slower, but the sums still hold).
+ * --profile DIR writes a V8 CPU profile of each case's measured runs only (not the start or the
+ * picking of arguments) into DIR, and prints where its samples fell (profile-summary.ts).
+ * --allocations N prints, per case, the N functions that allocated most in its measured runs (V8's
+ * sampling heap profiler: what was allocated, live or not, KB a command).
  */
-import { readSync, openSync } from 'node:fs';
+import { mkdirSync, readSync, openSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -22,6 +27,7 @@ import type { Requester } from '../src/core/command.js';
 import { silentLogger } from '../src/logger.js';
 import { BENCH_NOW, commandCases } from './commands.js';
 import { arg, datasetDir, log, reply, round } from './lib.js';
+import { allocationsByFunction, summariseProfile, type CpuProfile, type SamplingHeapProfile } from './profile-summary.js';
 
 const events = arg('events', '');
 const dir = arg('dir', events ? datasetDir(Number(events)) : '');
@@ -33,6 +39,17 @@ const only = arg('only', '')
 	.map((w) => w.trim())
 	.filter(Boolean);
 const cache = arg('cache', path.join(os.tmpdir(), 'sitrep-bench-cache'));
+const profileDir = arg('profile', '');
+const allocations = Number(arg('allocations', '0'));
+const inspector = profileDir || allocations ? new Session() : undefined;
+if (inspector) inspector.connect();
+if (inspector && profileDir) {
+	mkdirSync(profileDir, { recursive: true });
+	await inspector.post('Profiler.enable');
+	// 100 µs: a command of a millisecond or two gets 10–20 samples.
+	await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+}
+if (inspector && allocations) await inspector.post('HeapProfiler.enable');
 
 // /proc/self/io, read through one descriptor (each read is itself one read call, taken off below).
 const ioFd = openSync('/proc/self/io', 'r');
@@ -118,6 +135,14 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 	for (let i = 0; i < 3; i++) await ask(c.line(i));
 	bySql.clear();
 	const samples: Sample[] = [];
+	if (inspector && profileDir) await inspector.post('Profiler.start');
+	// Every allocation of 4 KB on average is sampled (and those kept: what was allocated, not what lived).
+	if (inspector && allocations)
+		await inspector.post('HeapProfiler.startSampling', {
+			samplingInterval: 4096,
+			includeObjectsCollectedByMajorGC: true,
+			includeObjectsCollectedByMinorGC: true,
+		});
 	for (let i = 0; i < runs; i++) {
 		const line = c.line(i);
 		const before = { ...counter };
@@ -138,6 +163,20 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 			reads: io1.syscr - io0.syscr - 1,
 			diskKb: (io1.readBytes - io0.readBytes) / 1024,
 		});
+	}
+	let profile: Record<string, number> | undefined;
+	let allocated: Record<string, number> | undefined;
+	if (inspector && allocations) {
+		const { profile: p } = (await inspector.post('HeapProfiler.stopSampling')) as { profile: SamplingHeapProfile };
+		allocated = allocationsByFunction(p, runs, allocations);
+	}
+	if (inspector && profileDir) {
+		const { profile: p } = (await inspector.post('Profiler.stop')) as { profile: CpuProfile };
+		writeFileSync(
+			path.join(profileDir, `${c.name.replace(/[^a-z0-9]+/giu, '-').replace(/^-|-$/gu, '')}.cpuprofile`),
+			JSON.stringify(p),
+		);
+		profile = summariseProfile(p, runs);
 	}
 	const col = (k: keyof Omit<Sample, 'line'>) => {
 		const xs = samples.map((s) => s[k]);
@@ -161,6 +200,8 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 			.sort((a, b) => b.ms - a.ms)
 			.slice(0, 5)
 			.map((s) => ({ ...s, ms: round(s.ms), cpuMs: round(s.cpuMs) })),
+		...(profile ? { profile } : {}),
+		...(allocated ? { allocated } : {}),
 		...(perStatement
 			? {
 					bySql: [...bySql.entries()]
@@ -171,6 +212,8 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 			: {}),
 	};
 	result[c.name] = summary;
+	if (profile) log(`${c.name}: profile ms a command ${JSON.stringify(profile)}`);
+	if (allocated) log(`${c.name}: allocated KB a command ${JSON.stringify(allocated)}`);
 	log(
 		`${c.name}: statements ${summary.statements.mean}, rows ${summary.rows.mean}, parses ${summary.parses.mean}, reads ${summary.reads.mean} (p99 ${summary.reads.p99}), disk ${summary.diskKb.mean} kB, cpu ${summary.cpuMs.median}/${summary.cpuMs.p99} ms, wall ${summary.ms.median}/${summary.ms.p99} ms`,
 	);
