@@ -13,7 +13,7 @@ const EN = createTranslator('en');
 
 /** An actor's name in the reader's language (its `names` entry), else as written; the id when unknown. */
 export function actorName(dataset: DatasetSnapshot, id: string, i18n: Translator = EN): string {
-	const a = dataset.actor(id);
+	const a = dataset.actorNames([id])[0];
 	return a ? i18n.name(a.name, a.names) : id;
 }
 
@@ -37,7 +37,7 @@ export function claimText(c: Claim, i18n: Translator): string {
 export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Translator, titleSpans?: readonly Span[]): Block {
 	// The names as actorName gives them, the actors read together.
 	const ids = lineActorIds(e);
-	const actors = dataset.actorsById(ids).map((a, i) => (a ? i18n.name(a.name, a.names) : ids[i]!));
+	const actors = dataset.actorNames(ids).map((a, i) => (a ? i18n.name(a.name, a.names) : ids[i]!));
 	return {
 		kind: 'event',
 		date: i18n.date(e.date),
@@ -56,7 +56,7 @@ export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Transla
 export function readLineActors(dataset: DatasetSnapshot, events: readonly StoryEvent[]): void {
 	const ids = new Set<string>();
 	for (const e of events) for (const id of lineActorIds(e)) ids.add(id);
-	dataset.actorsById([...ids]);
+	dataset.actorNames([...ids]);
 }
 
 /** How many actors an event line names. */
@@ -84,7 +84,7 @@ export function eventLines(dataset: DatasetSnapshot, events: readonly StoryEvent
 
 /** The blocks of `claims` (see {@link claimBlock}), their claimants and sources read together. */
 export function claimBlocks(dataset: DatasetSnapshot, claims: readonly Claim[], i18n: Translator): Block[] {
-	dataset.actorsById([...new Set(claims.map((c) => c.by))]);
+	dataset.actorNames([...new Set(claims.map((c) => c.by))]);
 	dataset.sourcesById([...new Set(claims.map((c) => c.sourceId))]);
 	return claims.map((c) => claimBlock(dataset, c, i18n));
 }

@@ -28,10 +28,10 @@ describe('event lines', () => {
 		const calls: string[][] = [];
 		const counting = new Proxy(ds, {
 			get(target, key) {
-				if (key === 'actorsById')
+				if (key === 'actorNames')
 					return (list: readonly string[]) => {
 						calls.push([...list]);
-						return target.actorsById(list);
+						return target.actorNames(list);
 					};
 				const v = Reflect.get(target, key, target) as unknown;
 				return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
