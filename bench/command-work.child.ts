@@ -20,6 +20,7 @@
 import { mkdirSync, readSync, openSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createApp } from '../src/app.js';
@@ -59,6 +60,16 @@ function io(): { syscr: number; readBytes: number } {
 	const text = ioBuf.toString('latin1', 0, n);
 	return { syscr: Number(/syscr: (\d+)/u.exec(text)![1]), readBytes: Number(/^read_bytes: (\d+)/mu.exec(text)![1]) };
 }
+
+// Garbage collections, as V8 reports them (young-generation scavenges and full mark-compacts).
+const gcs: { minor: boolean; ms: number }[] = [];
+new PerformanceObserver((list) => {
+	for (const e of list.getEntries())
+		gcs.push({
+			minor: (e as unknown as { detail: { kind: number } }).detail.kind === constants.NODE_PERFORMANCE_GC_MINOR,
+			ms: e.duration,
+		});
+}).observe({ entryTypes: ['gc'] });
 
 const counter = { statements: 0, rows: 0, parses: 0 };
 const bySql = new Map<string, { count: number; ms: number; reads: number; rows: number }>();
@@ -135,6 +146,8 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 	for (let i = 0; i < 3; i++) await ask(c.line(i));
 	bySql.clear();
 	const samples: Sample[] = [];
+	await new Promise((resolve) => setImmediate(resolve));
+	const gc0 = gcs.length;
 	if (inspector && profileDir) await inspector.post('Profiler.start');
 	// Every allocation of 4 KB on average is sampled (and those kept: what was allocated, not what lived).
 	if (inspector && allocations)
@@ -165,6 +178,13 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 		});
 	}
 	let profile: Record<string, number> | undefined;
+	await new Promise((resolve) => setImmediate(resolve));
+	const ofCase = gcs.slice(gc0);
+	const pauses = (minor: boolean) => {
+		const xs = ofCase.filter((g) => g.minor === minor).map((g) => g.ms);
+		return { count: xs.length, totalMs: round(xs.reduce((a, b) => a + b, 0)), maxMs: round(Math.max(0, ...xs)) };
+	};
+	const gc = { scavenges: pauses(true), full: pauses(false) };
 	let allocated: Record<string, number> | undefined;
 	if (inspector && allocations) {
 		const { profile: p } = (await inspector.post('HeapProfiler.stopSampling')) as { profile: SamplingHeapProfile };
@@ -196,6 +216,7 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 		diskKb: col('diskKb'),
 		cpuMs: col('cpuMs'),
 		ms: col('ms'),
+		gc,
 		slowest: [...samples]
 			.sort((a, b) => b.ms - a.ms)
 			.slice(0, 5)
@@ -215,7 +236,7 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 	if (profile) log(`${c.name}: profile ms a command ${JSON.stringify(profile)}`);
 	if (allocated) log(`${c.name}: allocated KB a command ${JSON.stringify(allocated)}`);
 	log(
-		`${c.name}: statements ${summary.statements.mean}, rows ${summary.rows.mean}, parses ${summary.parses.mean}, reads ${summary.reads.mean} (p99 ${summary.reads.p99}), disk ${summary.diskKb.mean} kB, cpu ${summary.cpuMs.median}/${summary.cpuMs.p99} ms, wall ${summary.ms.median}/${summary.ms.p99} ms`,
+		`${c.name}: statements ${summary.statements.mean}, rows ${summary.rows.mean}, parses ${summary.parses.mean}, reads ${summary.reads.mean} (p99 ${summary.reads.p99}), disk ${summary.diskKb.mean} kB, cpu ${summary.cpuMs.median}/${summary.cpuMs.p99} ms, wall ${summary.ms.median}/${summary.ms.p99} ms, scavenges ${gc.scavenges.count} (${gc.scavenges.totalMs} ms, max ${gc.scavenges.maxMs}), full GCs ${gc.full.count}`,
 	);
 }
 app.holder.current();
