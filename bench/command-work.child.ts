@@ -146,7 +146,7 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 	for (let i = 0; i < 3; i++) await ask(c.line(i));
 	bySql.clear();
 	const samples: Sample[] = [];
-	await new Promise((resolve) => setImmediate(resolve));
+	await new Promise((resolve) => setTimeout(resolve, 100));
 	const gc0 = gcs.length;
 	if (inspector && profileDir) await inspector.post('Profiler.start');
 	// Every allocation of 4 KB on average is sampled (and those kept: what was allocated, not what lived).
@@ -178,7 +178,7 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 		});
 	}
 	let profile: Record<string, number> | undefined;
-	await new Promise((resolve) => setImmediate(resolve));
+	await new Promise((resolve) => setTimeout(resolve, 100));
 	const ofCase = gcs.slice(gc0);
 	const pauses = (minor: boolean) => {
 		const xs = ofCase.filter((g) => g.minor === minor).map((g) => g.ms);
