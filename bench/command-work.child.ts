@@ -12,9 +12,15 @@
  *
  * --statements lists, per case, the statements by total time with their counts and pages read (the
  * per-statement counts read /proc/self/io around each statement: slower, but the sums still hold).
+ * --profile DIR writes a V8 CPU profile of each case's measured runs only (not the start or the
+ * picking of arguments) into DIR, and prints where its samples fell (profile-summary.ts).
+ * --allocations N prints, per case, the N functions that allocated most in its measured runs (V8's
+ * sampling heap profiler: what was allocated, live or not, KB a command).
  */
-import { readSync, openSync } from 'node:fs';
+import { mkdirSync, readSync, openSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createApp } from '../src/app.js';
@@ -22,6 +28,7 @@ import type { Requester } from '../src/core/command.js';
 import { silentLogger } from '../src/logger.js';
 import { BENCH_NOW, commandCases } from './commands.js';
 import { arg, datasetDir, log, reply, round } from './lib.js';
+import { allocationsByFunction, summariseProfile, type CpuProfile, type SamplingHeapProfile } from './profile-summary.js';
 
 const events = arg('events', '');
 const dir = arg('dir', events ? datasetDir(Number(events)) : '');
@@ -33,6 +40,17 @@ const only = arg('only', '')
 	.map((w) => w.trim())
 	.filter(Boolean);
 const cache = arg('cache', path.join(os.tmpdir(), 'sitrep-bench-cache'));
+const profileDir = arg('profile', '');
+const allocations = Number(arg('allocations', '0'));
+const inspector = profileDir || allocations ? new Session() : undefined;
+if (inspector) inspector.connect();
+if (inspector && profileDir) {
+	mkdirSync(profileDir, { recursive: true });
+	await inspector.post('Profiler.enable');
+	// 100 µs: a command of a millisecond or two gets 10–20 samples.
+	await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+}
+if (inspector && allocations) await inspector.post('HeapProfiler.enable');
 
 // /proc/self/io, read through one descriptor (each read is itself one read call, taken off below).
 const ioFd = openSync('/proc/self/io', 'r');
@@ -42,6 +60,16 @@ function io(): { syscr: number; readBytes: number } {
 	const text = ioBuf.toString('latin1', 0, n);
 	return { syscr: Number(/syscr: (\d+)/u.exec(text)![1]), readBytes: Number(/^read_bytes: (\d+)/mu.exec(text)![1]) };
 }
+
+// Garbage collections, as V8 reports them (young-generation scavenges and full mark-compacts).
+const gcs: { minor: boolean; ms: number }[] = [];
+new PerformanceObserver((list) => {
+	for (const e of list.getEntries())
+		gcs.push({
+			minor: (e as unknown as { detail: { kind: number } }).detail.kind === constants.NODE_PERFORMANCE_GC_MINOR,
+			ms: e.duration,
+		});
+}).observe({ entryTypes: ['gc'] });
 
 const counter = { statements: 0, rows: 0, parses: 0 };
 const bySql = new Map<string, { count: number; ms: number; reads: number; rows: number }>();
@@ -118,6 +146,16 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 	for (let i = 0; i < 3; i++) await ask(c.line(i));
 	bySql.clear();
 	const samples: Sample[] = [];
+	await new Promise((resolve) => setTimeout(resolve, 100));
+	const gc0 = gcs.length;
+	if (inspector && profileDir) await inspector.post('Profiler.start');
+	// Every allocation of 4 KB on average is sampled (and those kept: what was allocated, not what lived).
+	if (inspector && allocations)
+		await inspector.post('HeapProfiler.startSampling', {
+			samplingInterval: 4096,
+			includeObjectsCollectedByMajorGC: true,
+			includeObjectsCollectedByMinorGC: true,
+		});
 	for (let i = 0; i < runs; i++) {
 		const line = c.line(i);
 		const before = { ...counter };
@@ -139,6 +177,27 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 			diskKb: (io1.readBytes - io0.readBytes) / 1024,
 		});
 	}
+	let profile: Record<string, number> | undefined;
+	await new Promise((resolve) => setTimeout(resolve, 100));
+	const ofCase = gcs.slice(gc0);
+	const pauses = (minor: boolean) => {
+		const xs = ofCase.filter((g) => g.minor === minor).map((g) => g.ms);
+		return { count: xs.length, totalMs: round(xs.reduce((a, b) => a + b, 0)), maxMs: round(Math.max(0, ...xs)) };
+	};
+	const gc = { scavenges: pauses(true), full: pauses(false) };
+	let allocated: Record<string, number> | undefined;
+	if (inspector && allocations) {
+		const { profile: p } = (await inspector.post('HeapProfiler.stopSampling')) as { profile: SamplingHeapProfile };
+		allocated = allocationsByFunction(p, runs, allocations);
+	}
+	if (inspector && profileDir) {
+		const { profile: p } = (await inspector.post('Profiler.stop')) as { profile: CpuProfile };
+		writeFileSync(
+			path.join(profileDir, `${c.name.replace(/[^a-z0-9]+/giu, '-').replace(/^-|-$/gu, '')}.cpuprofile`),
+			JSON.stringify(p),
+		);
+		profile = summariseProfile(p, runs);
+	}
 	const col = (k: keyof Omit<Sample, 'line'>) => {
 		const xs = samples.map((s) => s[k]);
 		return {
@@ -157,10 +216,13 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 		diskKb: col('diskKb'),
 		cpuMs: col('cpuMs'),
 		ms: col('ms'),
+		gc,
 		slowest: [...samples]
 			.sort((a, b) => b.ms - a.ms)
 			.slice(0, 5)
 			.map((s) => ({ ...s, ms: round(s.ms), cpuMs: round(s.cpuMs) })),
+		...(profile ? { profile } : {}),
+		...(allocated ? { allocated } : {}),
 		...(perStatement
 			? {
 					bySql: [...bySql.entries()]
@@ -171,8 +233,10 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 			: {}),
 	};
 	result[c.name] = summary;
+	if (profile) log(`${c.name}: profile ms a command ${JSON.stringify(profile)}`);
+	if (allocated) log(`${c.name}: allocated KB a command ${JSON.stringify(allocated)}`);
 	log(
-		`${c.name}: statements ${summary.statements.mean}, rows ${summary.rows.mean}, parses ${summary.parses.mean}, reads ${summary.reads.mean} (p99 ${summary.reads.p99}), disk ${summary.diskKb.mean} kB, cpu ${summary.cpuMs.median}/${summary.cpuMs.p99} ms, wall ${summary.ms.median}/${summary.ms.p99} ms`,
+		`${c.name}: statements ${summary.statements.mean}, rows ${summary.rows.mean}, parses ${summary.parses.mean}, reads ${summary.reads.mean} (p99 ${summary.reads.p99}), disk ${summary.diskKb.mean} kB, cpu ${summary.cpuMs.median}/${summary.cpuMs.p99} ms, wall ${summary.ms.median}/${summary.ms.p99} ms, scavenges ${gc.scavenges.count} (${gc.scavenges.totalMs} ms, max ${gc.scavenges.maxMs}), full GCs ${gc.full.count}`,
 	);
 }
 app.holder.current();

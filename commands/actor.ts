@@ -24,7 +24,7 @@ export default defineCommand({
 		if (a.country) fields.push({ name: i18n.t('actor.country'), value: a.country });
 		if (a.aliases.length) fields.push({ name: i18n.t('actor.aliases'), value: i18n.list(a.aliases.slice(0, 12)) });
 		if (a.affiliations.length) {
-			dataset.actorsById(a.affiliations); // read together; actorName finds them in the record cache
+			dataset.actorNames(a.affiliations); // read together; actorName finds them in the snapshot's cache
 			fields.push({ name: i18n.t('actor.affiliations'), value: i18n.list(a.affiliations.map((id) => actorName(dataset, id, i18n))) });
 		}
 		const members = dataset.membersOf(a.id);

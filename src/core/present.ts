@@ -13,7 +13,7 @@ const EN = createTranslator('en');
 
 /** An actor's name in the reader's language (its `names` entry), else as written; the id when unknown. */
 export function actorName(dataset: DatasetSnapshot, id: string, i18n: Translator = EN): string {
-	const a = dataset.actor(id);
+	const a = dataset.actorNames([id])[0];
 	return a ? i18n.name(a.name, a.names) : id;
 }
 
@@ -36,8 +36,8 @@ export function claimText(c: Claim, i18n: Translator): string {
  */
 export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Translator, titleSpans?: readonly Span[]): Block {
 	// The names as actorName gives them, the actors read together.
-	const ids = [...new Set(e.actors.map((a) => a.actorId))].slice(0, 4);
-	const actors = dataset.actorsById(ids).map((a, i) => (a ? i18n.name(a.name, a.names) : ids[i]!));
+	const ids = lineActorIds(e);
+	const actors = dataset.actorNames(ids).map((a, i) => (a ? i18n.name(a.name, a.names) : ids[i]!));
 	return {
 		kind: 'event',
 		date: i18n.date(e.date),
@@ -54,7 +54,26 @@ export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Transla
  * them in the snapshot's record cache: one statement for a list instead of one per line.
  */
 export function readLineActors(dataset: DatasetSnapshot, events: readonly StoryEvent[]): void {
-	dataset.actorsById([...new Set(events.flatMap((e) => [...new Set(e.actors.map((a) => a.actorId))].slice(0, 4)))]);
+	const ids = new Set<string>();
+	for (const e of events) for (const id of lineActorIds(e)) ids.add(id);
+	dataset.actorNames([...ids]);
+}
+
+/** How many actors an event line names. */
+const LINE_ACTORS = 4;
+
+/**
+ * The actors an event line names: the first {@link LINE_ACTORS} distinct ids of its actors, in their
+ * order. A loop over a list of at most four, not a Set and two arrays a line: every answer makes
+ * dozens of lines.
+ */
+function lineActorIds(e: StoryEvent): string[] {
+	const ids: string[] = [];
+	for (const a of e.actors) {
+		if (!ids.includes(a.actorId)) ids.push(a.actorId);
+		if (ids.length === LINE_ACTORS) break;
+	}
+	return ids;
 }
 
 /** The lines of `events` (see {@link eventLine}), their actors read together. */
@@ -65,7 +84,7 @@ export function eventLines(dataset: DatasetSnapshot, events: readonly StoryEvent
 
 /** The blocks of `claims` (see {@link claimBlock}), their claimants and sources read together. */
 export function claimBlocks(dataset: DatasetSnapshot, claims: readonly Claim[], i18n: Translator): Block[] {
-	dataset.actorsById([...new Set(claims.map((c) => c.by))]);
+	dataset.actorNames([...new Set(claims.map((c) => c.by))]);
 	dataset.sourcesById([...new Set(claims.map((c) => c.sourceId))]);
 	return claims.map((c) => claimBlock(dataset, c, i18n));
 }

@@ -2,7 +2,7 @@
  * Helpers that build Reply blocks. The model itself is vocabulary (src/vocabulary/reply.ts), re-exported
  * here so that commands keep one import.
  */
-import { containBidi, needsContaining } from '../i18n/bidi.js';
+import { containBidi, openIsolatesAfter } from '../i18n/bidi.js';
 import type { Block, Reply, Span } from '../vocabulary/reply.js';
 
 export type { Block, ImageAttachment, Paging, Reply, Span } from '../vocabulary/reply.js';
@@ -47,10 +47,30 @@ function containIn(value: unknown): unknown {
 }
 
 /**
+ * The isolates open after the strings of `value` (keys and values, in JSON.stringify's order) read as
+ * one text, or -1 when they need containing: what needsContaining(JSON.stringify(value)) decides,
+ * without making the JSON text of every block of every answer.
+ */
+function openIsolatesIn(value: unknown, open: number): number {
+	if (open < 0) return open;
+	if (typeof value === 'string') return openIsolatesAfter(value, open);
+	if (Array.isArray(value)) {
+		for (const v of value) open = openIsolatesIn(v, open);
+		return open;
+	}
+	if (value && typeof value === 'object')
+		for (const k in value) {
+			const v = (value as Record<string, unknown>)[k];
+			if (v !== undefined) open = openIsolatesIn(v, openIsolatesAfter(k, open));
+		}
+	return open;
+}
+
+/**
  * The reply with every text that holds an explicit bidi control (a U+202E in a dataset title)
  * isolated, for every platform's renderer alike. A reply without one is returned as is.
  */
 export function containBidiControls(reply: Reply): Reply {
-	if (!reply.blocks.some((b) => needsContaining(JSON.stringify(b)))) return reply;
+	if (!reply.blocks.some((b) => openIsolatesIn(b, 0) !== 0)) return reply;
 	return { ...reply, blocks: reply.blocks.map((b) => containIn(b) as Block) };
 }

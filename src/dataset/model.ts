@@ -39,6 +39,9 @@ export interface Actor {
 	readonly descriptions: Readonly<Record<string, string>>;
 }
 
+/** What a line shows of an actor: its name, in the reader's language when `names` has it. */
+export type ActorName = Pick<Actor, 'id' | 'name' | 'names'>;
+
 export interface Source {
 	readonly id: string;
 	/** Id of the outlet that published it; absent in the older form, which gives publisher and affiliation. */

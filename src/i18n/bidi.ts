@@ -93,11 +93,24 @@ export function containBidi(text: string): string {
  * catalog puts around every value in a right-to-left language — end inside the text and need nothing.
  */
 export function needsContaining(text: string): boolean {
-	if (/[\u202a-\u202e]/u.test(text)) return true;
-	let open = 0;
+	return openIsolatesAfter(text, 0) !== 0;
+}
+
+/** Any explicit bidi control: an embedding or override (U+202A–U+202E) or an isolate (U+2066–U+2069). */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * {@link needsContaining} over several texts read as one, a text at a time (a reply block's strings,
+ * without joining them): `open` is the isolates the texts before left open. The isolates open after
+ * `text`, or -1 when the run needs containing whatever follows (an embedding or override, or a PDI
+ * with nothing open).
+ */
+export function openIsolatesAfter(text: string, open: number): number {
+	if (open < 0 || !BIDI_CONTROL.test(text)) return open;
+	if (/[\u202a-\u202e]/u.test(text)) return -1;
 	for (const ch of text) {
 		if (ch === '\u2066' || ch === '\u2067' || ch === '\u2068') open++;
-		else if (ch === '\u2069' && --open < 0) return true;
+		else if (ch === '\u2069' && --open < 0) return -1;
 	}
-	return open !== 0;
+	return open;
 }

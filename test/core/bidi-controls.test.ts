@@ -9,7 +9,7 @@ import { Core } from '../../src/core/dispatch.js';
 import { containBidiControls, heading, para } from '../../src/core/reply.js';
 import { composeBriefing } from '../../src/briefing/compose-briefing.js';
 import { loadDataset } from '../../src/dataset/load-dataset.js';
-import { FSI, PDI } from '../../src/i18n/bidi.js';
+import { FSI, needsContaining, PDI } from '../../src/i18n/bidi.js';
 import { silentLogger } from '../../src/logger.js';
 import { renderPlainText } from '../../src/render/plain-text.js';
 import { BASE_FILES, cleanupDatasets, writeDataset } from '../helpers/dataset-fixture.js';
@@ -52,6 +52,24 @@ describe('bidi controls in dataset text', () => {
 	it('leaves a reply without them untouched', () => {
 		const reply = { blocks: [heading('plain'), para('text')] };
 		expect(containBidiControls(reply)).toBe(reply);
+	});
+
+	it('are found across a block as in its JSON text, without making it', () => {
+		// The walk over a block's strings decides as needsContaining(JSON.stringify(block)) did: an
+		// isolate opened in one string and closed in another balances, one left open or closed twice does
+		// not, an override anywhere needs containing. Every combination of these pieces in two strings.
+		const pieces = ['', 'a', '\u2068', '\u2069', '\u2066x\u2069', '\u2067', '\u202e', '\u2069\u2068', 'ب\u200f'];
+		let checked = 0;
+		for (const a of pieces)
+			for (const b of pieces)
+				for (const c of pieces) {
+					const block = { kind: 'event', title: a, actors: [b, 'x'], spans: [{ text: c, mark: 'bold' }], extra: undefined };
+					const reply = { blocks: [heading('plain'), block as unknown as ReturnType<typeof heading>] };
+					const expected = needsContaining(JSON.stringify(block));
+					expect(containBidiControls(reply) !== reply, JSON.stringify(block)).toBe(expected);
+					checked += expected ? 1 : 0;
+				}
+		expect(checked).toBeGreaterThan(100);
 	});
 
 	it('are a warning in sitrep validate, which still exits 0', () => {

@@ -3,7 +3,7 @@
  * by key, parsed once and kept in small bounded caches (records.ts), so that what a command shows
  * again — today's events, a well-known actor, the claimant of several claims — costs no statement.
  */
-import type { Actor, Claim, Source, StoryEvent } from '../model.js';
+import type { Actor, ActorName, Claim, Source, StoryEvent } from '../model.js';
 import { HIDDEN_ALWAYS } from './format.js';
 import { deepFreeze, RecordCache } from './records.js';
 import type { Reader } from './sql-reader.js';
@@ -15,6 +15,17 @@ interface ClaimRow {
 	readonly id: string;
 	readonly doc: string;
 }
+
+/** A row of actor_names. */
+interface NameRow {
+	readonly id: string;
+	readonly name: string;
+	/** JSON: language tag → name. */
+	readonly names: string;
+}
+
+/** The names of an actor with none in other languages (most of them): one object for all. */
+const NO_NAMES: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Records of each kind kept parsed per view (see records.ts). */
 const CACHE_RECORDS = 2048;
@@ -30,6 +41,8 @@ export class SqlRecords implements Reader {
 	/** Actor id → its number (actors.n). */
 	readonly #actorNs = new RecordCache<string, number>(CACHE_RECORDS);
 	readonly #sources = new RecordCache<string, Source>(CACHE_RECORDS);
+	/** Actor id → what a line shows of it (actor_names), for actors whose record is not cached. */
+	readonly #names = new RecordCache<string, ActorName>(CACHE_RECORDS);
 	/** Event id → ord, of visible events only. */
 	readonly #ords = new RecordCache<string, number>(CACHE_POSITIONS);
 
@@ -153,6 +166,37 @@ export class SqlRecords implements Reader {
 			for (const r of rows) this.actorAt(r.n, r.doc);
 		}
 		return ids.map((id) => this.actor(id));
+	}
+
+	/**
+	 * What lines show of the actors of `ids`, in their order (undefined for an unknown id): the cached
+	 * record when there is one, else the row of `actor_names`, those not cached read in one statement.
+	 */
+	actorNames(ids: readonly string[]): (ActorName | undefined)[] {
+		const known = (id: string): ActorName | undefined => {
+			const n = this.#actorNs.get(id);
+			return (n === undefined ? undefined : this.#actors.get(n)) ?? this.#names.get(id);
+		};
+		const missing = ids.filter((id) => known(id) === undefined);
+		if (missing.length) {
+			const rows = (
+				missing.length === 1
+					? this.stmt('SELECT id, name, names FROM actor_names WHERE id = ?').all(missing[0])
+					: this.stmt('SELECT id, name, names FROM actor_names WHERE id IN (SELECT value FROM json_each(?))').all(
+							JSON.stringify(missing),
+						)
+			) as NameRow[];
+			for (const r of rows)
+				this.#names.set(
+					r.id,
+					Object.freeze({
+						id: r.id,
+						name: r.name,
+						names: r.names === '{}' ? NO_NAMES : deepFreeze(JSON.parse(r.names) as Record<string, string>),
+					}),
+				);
+		}
+		return ids.map(known);
 	}
 
 	/** The sources of `ids`, in their order (undefined for an unknown id): those not cached read in one statement. */

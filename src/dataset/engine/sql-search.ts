@@ -5,7 +5,16 @@
  */
 import type { Actor, StoryEvent } from '../model.js';
 import type { SearchPage, SearchResult } from '../queries.js';
-import { inColumns, matchedWords, matchExpression, MAX_LONGER, queryTerms, queryWords, type QueryTerm } from './fts-query.js';
+import {
+	inColumns,
+	matchedWords,
+	matchExpression,
+	MAX_LONGER,
+	MAX_TERM_ACTORS,
+	queryTerms,
+	queryWords,
+	type QueryTerm,
+} from './fts-query.js';
 import { ORD_END, type Reader } from './sql-reader.js';
 import { nameKey } from './writer.js';
 
@@ -19,11 +28,21 @@ export const EVENT_DOC = ['title', 'summary', 'keys'] as const;
 export function termsOf(r: Reader, query: string): QueryTerm[] | undefined {
 	const words = queryWords(query);
 	if (words.length === 0) return undefined;
-	const keys = r.stmt('SELECT key FROM term_keys WHERE term = ?').pluck();
+	// A term's actor keys (`a_…`: the keys from 'a_' up to 'a`', the code point after '_') and its
+	// other words, apart: past MAX_TERM_ACTORS actor keys a term stands for none of them (queryTerms),
+	// so one more than that is all it needs to know — a surname that a thousand actors share read a
+	// thousand rows a query word before.
+	const actorKeys = r
+		.stmt(`SELECT key FROM term_keys WHERE term = ? AND key >= 'a_' AND key < 'a\`' ORDER BY key LIMIT ${MAX_TERM_ACTORS + 1}`)
+		.pluck();
+	// Two ranges, each a seek (with an OR, SQLite walked every key of the term and filtered).
+	const otherKeys = r
+		.stmt("SELECT key FROM term_keys WHERE term = ? AND key < 'a_' UNION ALL SELECT key FROM term_keys WHERE term = ? AND key >= 'a`'")
+		.pluck();
 	const longer = r.stmt(`SELECT word FROM words WHERE word > ? AND word < ? ORDER BY word LIMIT ${MAX_LONGER}`).pluck();
 	return queryTerms(
 		words,
-		(t) => keys.all(t) as string[],
+		(t) => [...(actorKeys.all(t) as string[]), ...(otherKeys.all(t, t) as string[])],
 		(t) => longer.all(t, `${t}\u{10ffff}`) as string[],
 	);
 }

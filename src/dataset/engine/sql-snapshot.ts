@@ -8,7 +8,7 @@
  * `hide_at <= now`, and the full snapshot is the view at "never" (everything passes).
  */
 import Database from 'better-sqlite3';
-import type { Actor, Claim, Label, Outlet, Source, Story, StoryEvent, Vocabulary } from '../model.js';
+import type { Actor, ActorName, Claim, Label, Outlet, Source, Story, StoryEvent, Vocabulary } from '../model.js';
 import type { ActorMatch, DatasetCounts, EventFilter, SearchPage, SearchResult, TimelineFilter, TimelinePage } from '../queries.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS } from './format.js';
 import { databaseFromRecords } from './from-records.js';
@@ -225,6 +225,13 @@ export class SqlSnapshot {
 	/** The actors of `ids`, in their order (undefined for an unknown id), read together. */
 	actorsById(ids: readonly string[]): (Actor | undefined)[] {
 		return this.#r.actors(ids);
+	}
+	/**
+	 * What lines show of the actors of `ids` (name, names), in their order (undefined for an unknown
+	 * id), read together from a table much smaller than the actors' records.
+	 */
+	actorNames(ids: readonly string[]): (ActorName | undefined)[] {
+		return this.#r.actorNames(ids);
 	}
 	source(id: string): Source | undefined {
 		return this.#r.source(id);

@@ -1,6 +1,6 @@
 /**
- * Summary rows a build writes once the events are in (format.ts `day_counts`): what a command would
- * otherwise count by walking rows. Kept apart from the writer's ingest so that the cost of each is
+ * Summary rows a build writes once the events are in (format.ts `day_counts`, `actor_names`): what a
+ * command would otherwise count by walking rows, or read from a larger table. Kept apart from the writer's ingest so that the cost of each is
  * its own.
  */
 import type Database from 'better-sqlite3';
@@ -23,4 +23,14 @@ export function writeDayCounts(db: Database.Database): void {
 		insert.run(day, upto);
 		ord = next.get(end) as number | undefined;
 	}
+}
+
+/**
+ * Fills `actor_names` from the actors' documents, in id order (the table's key: the rows are appended,
+ * not inserted at random places). An actor without `names` gets `{}`, as the loader writes it.
+ */
+export function writeActorNames(db: Database.Database): void {
+	db.exec(
+		"INSERT INTO actor_names (id, name, names) SELECT id, json_extract(doc, '$.name'), coalesce(json_extract(doc, '$.names'), '{}') FROM actors ORDER BY id",
+	);
 }

@@ -11,7 +11,7 @@ import { eventFingerprint } from '../event-input.js';
 import { sha256Hex } from '../sha256.js';
 import { Int32List } from '../int-list.js';
 import { fold, indexTokens, soundKey } from '../text.js';
-import { writeDayCounts } from './summaries.js';
+import { writeActorNames, writeDayCounts } from './summaries.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
 
 /** What {@link EngineWriter.finish} records besides the records. */
@@ -294,6 +294,7 @@ export class EngineWriter {
 		step();
 		for (const sql of INDEXES) db.exec(sql);
 		writeDayCounts(db);
+		writeActorNames(db);
 		step();
 		const counts = { events: this.#events, actors: this.#actors, sources: this.#sources, claims: this.#claims };
 		const vocabulary = {

@@ -93,6 +93,16 @@ function compareEverything(name: string, get: () => { heap: DatasetSnapshot; sql
 				const batch = [...some.slice(i, i + 4), 'no-such-actor'];
 				expect(sql.actorsById(batch)).toEqual(batch.map((id) => heap.actor(id)));
 			}
+			// What lines show of an actor (actor_names), for actors whose record was not read above (so
+			// not served from the record cache), one at a time and together, unknown ids included.
+			const lineOf = (a: { id: string; name: string; names: Readonly<Record<string, string>> } | undefined) =>
+				a && { id: a.id, name: a.name, names: a.names };
+			const unread = [...heap.eachActor()].filter((_, i) => i >= 100 && i % 3 !== 0).map((a) => a.id);
+			for (let i = 0; i < unread.length; i += 5) {
+				const batch = i % 2 ? [unread[i]!] : [...unread.slice(i, i + 5), 'no-such-actor'];
+				expect(sql.actorNames(batch).map(lineOf)).toEqual(batch.map((id) => lineOf(heap.actor(id))));
+			}
+			expect(sql.actorNames([...heap.eachActor()].map((a) => a.id)).map(lineOf)).toEqual([...heap.eachActor()].map(lineOf));
 			for (const s of [...heap.eachSource()].slice(0, 50)) expect(sql.source(s.id)).toEqual(s);
 			for (const c of [...heap.eachClaim()].slice(0, 50)) expect(sql.claim(c.id)).toEqual(c);
 		});
