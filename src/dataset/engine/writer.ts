@@ -31,15 +31,21 @@ const FTS_HASH_BYTES = 8 * 1024 * 1024;
 
 const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
+/**
+ * Days of first dates per staging bucket. Events are staged in one table per bucket (in arrival order
+ * within it), so that finish sorts one bucket at a time: a bucket of a few MB sorts in SQLite's
+ * sorter memory and writes no sort runs to a temporary file, where one sort of every event wrote
+ * all their documents and text a second time. A story dense enough to put more than the sorter's
+ * memory in one bucket still builds right: that bucket's sort spills as before.
+ */
+const BUCKET_DAYS = 16;
+
+/** The columns of a staged event (a bucket table), in the order its insert binds them. */
+const BUCKET_COLUMNS = `n INTEGER PRIMARY KEY, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, id TEXT NOT NULL,
+	status INTEGER NOT NULL, hide_at INTEGER NOT NULL, priority INTEGER NOT NULL, md INTEGER, year INTEGER NOT NULL, file INTEGER NOT NULL,
+	hash TEXT NOT NULL, fp TEXT NOT NULL, doc TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, claims TEXT NOT NULL, keys TEXT NOT NULL`;
+
 const STAGING: readonly string[] = [
-	// Events in arrival order, split by what each copy at the end reads, so that each copy scans one
-	// table from start to end: the narrow columns of events, the documents, and the folded text.
-	// Into events, event_docs and event_text in date order at the end (SQLite sorts them).
-	`CREATE TEMP TABLE stage_events (n INTEGER PRIMARY KEY, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, id TEXT NOT NULL,
-		status INTEGER NOT NULL, hide_at INTEGER NOT NULL, priority INTEGER NOT NULL, md INTEGER, year INTEGER NOT NULL, file INTEGER NOT NULL,
-		hash TEXT NOT NULL, fp TEXT NOT NULL)`,
-	`CREATE TEMP TABLE stage_docs (n INTEGER PRIMARY KEY, doc TEXT NOT NULL)`,
-	`CREATE TEMP TABLE stage_text (n INTEGER PRIMARY KEY, title TEXT NOT NULL, summary TEXT NOT NULL, claims TEXT NOT NULL, keys TEXT NOT NULL)`,
 	// Claims with their event's staging number; into claims, with the event's ord, at the end.
 	`CREATE TEMP TABLE stage_claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL, event_n INTEGER NOT NULL, by_actor TEXT NOT NULL, source TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
 	// An event's actors, tags, related events ([id, type]) and sources, as JSON lists: one row per event
@@ -73,6 +79,8 @@ export class EngineWriter {
 	#firstDay = new Int32List();
 	#lastDay = new Int32List();
 	#ids: string[] = [];
+	/** The staging bucket tables (see BUCKET_DAYS) by bucket number: name and insert. */
+	readonly #buckets = new Map<number, { name: string; insert: Database.Statement }>();
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
 	#open: { e: StoryEvent; file: number; n: number; claims: Claim[]; claimText: string[] } | undefined;
 
@@ -193,7 +201,7 @@ export class EngineWriter {
 		);
 		const hash = digest(doc);
 		const fp = eventFingerprint(e, claims);
-		this.#stmt.stageEvent.run(
+		this.#bucket(e.date.earliestDay).run(
 			n,
 			e.date.earliestDay,
 			e.date.latestDay,
@@ -206,10 +214,7 @@ export class EngineWriter {
 			open.file,
 			hash,
 			fp,
-		);
-		this.#stmt.stageDoc.run(n, doc);
-		this.#stmt.stageText.run(
-			n,
+			doc,
 			this.#folded(e.title, ...Object.values(e.titles)),
 			this.#folded(e.summary, ...e.tags, e.location?.name),
 			// Claimants' keys go with the claims' words: keys holds the event's own actors only, so that
@@ -221,6 +226,24 @@ export class EngineWriter {
 		this.#firstDay.push(e.date.earliestDay);
 		this.#lastDay.push(e.date.latestDay);
 		this.#ids.push(e.id);
+	}
+
+	/** The insert of the staging bucket of events whose first day is `day`, its table made on first use. */
+	#bucket(day: number): Database.Statement {
+		const b = Math.floor(day / BUCKET_DAYS);
+		let bucket = this.#buckets.get(b);
+		if (!bucket) {
+			const name = `stage_b${this.#buckets.size}`;
+			this.#db.exec(`CREATE TEMP TABLE ${name} (${BUCKET_COLUMNS})`);
+			const insert = this.#db.prepare(
+				`INSERT INTO temp.${name} VALUES (${BUCKET_COLUMNS.split(',')
+					.map(() => '?')
+					.join(', ')})`,
+			);
+			bucket = { name, insert };
+			this.#buckets.set(b, bucket);
+		}
+		return bucket.insert;
 	}
 
 	/**
@@ -262,17 +285,21 @@ export class EngineWriter {
 		db.function('temp_ord', { deterministic: true }, (n) => ords?.[n as number] ?? null);
 		const ord = (n: string): string => `CAST(temp_ord(${n}) AS INTEGER)`;
 		step();
-		db.exec(
-			`INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp) SELECT ${ord('n')} AS o, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp FROM temp.stage_events ORDER BY o`,
-		);
-		step();
-		db.exec(`INSERT INTO event_docs (ord, doc) SELECT ${ord('n')} AS o, doc FROM temp.stage_docs ORDER BY o`);
-		step();
-		// FTS5 is fed in rowid order (its segments stay sorted).
-		db.exec(
-			`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT ${ord('n')} AS o, title, summary, claims, keys FROM temp.stage_text ORDER BY o`,
-		);
-		step();
+		// Bucket by bucket in date order: each bucket's ords follow the last one's, so every table
+		// below is appended to at its end, and FTS5 is fed in rowid order (its segments stay sorted).
+		for (const b of [...this.#buckets.keys()].sort((x, y) => x - y)) {
+			const { name } = this.#buckets.get(b)!;
+			db.exec(
+				`INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp) SELECT ${ord('n')} AS o, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp FROM temp.${name} ORDER BY o`,
+			);
+			db.exec(`INSERT INTO event_docs (ord, doc) SELECT ${ord('n')} AS o, doc FROM temp.${name} ORDER BY o`);
+			db.exec(
+				`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT ${ord('n')} AS o, title, summary, claims, keys FROM temp.${name} ORDER BY o`,
+			);
+			db.exec(`DROP TABLE temp.${name}`);
+			step();
+		}
+		this.#buckets.clear();
 		db.exec(
 			`INSERT INTO claims (n, id, event_ord, by_actor, source, doc, hash) SELECT n, id, ${ord('event_n')}, by_actor, source, doc, hash FROM temp.stage_claims ORDER BY n`,
 		);
@@ -317,8 +344,7 @@ export class EngineWriter {
 		const word = db.prepare('INSERT OR IGNORE INTO words (word) VALUES (?)');
 		for (const w of [...this.#words].sort()) word.run(w);
 		this.#words.clear();
-		for (const t of ['stage_events', 'stage_docs', 'stage_text', 'stage_claims', 'stage_links', 'stage_keys'])
-			db.exec(`DROP TABLE temp.${t}`);
+		for (const t of ['stage_claims', 'stage_links', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		for (const t of FTS_TABLES) {
 			db.exec(`INSERT INTO ${t} (${t}) VALUES ('optimize')`);
@@ -377,11 +403,6 @@ function prepare(db: Database.Database) {
 		stageClaim: db.prepare('INSERT INTO temp.stage_claims (n, id, event_n, by_actor, source, doc, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
 		stageKey: db.prepare('INSERT INTO temp.stage_keys (kind, a, b, c) VALUES (?, ?, ?, ?)'),
 		stageLinks: db.prepare('INSERT INTO temp.stage_links (n, actors, tags, links, sources) VALUES (?, ?, ?, ?, ?)'),
-		stageEvent: db.prepare(
-			'INSERT INTO temp.stage_events (n, first_day, last_day, id, status, hide_at, priority, md, year, file, hash, fp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-		),
-		stageDoc: db.prepare('INSERT INTO temp.stage_docs (n, doc) VALUES (?, ?)'),
-		stageText: db.prepare('INSERT INTO temp.stage_text (n, title, summary, claims, keys) VALUES (?, ?, ?, ?, ?)'),
 		claimText: db.prepare('INSERT INTO claim_text (rowid, text, keys) VALUES (?, ?, ?)'),
 		meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
 	};
