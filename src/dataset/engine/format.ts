@@ -12,7 +12,7 @@
 /** `PRAGMA application_id` of a built dataset: "SITR". */
 export const APPLICATION_ID = 0x53495452;
 /** `PRAGMA user_version`: raised whenever the tables below change, so older files are rebuilt. */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 
 /** `events.hide_at` of a draft: never visible. Embargoed events hold the embargo instant (ms). */
 export const HIDDEN_ALWAYS = Number.MAX_SAFE_INTEGER;
@@ -87,7 +87,8 @@ export const SCHEMA: readonly string[] = [
 		hash TEXT NOT NULL,
 		fp TEXT NOT NULL
 	)`,
-	// The StoryEvent as JSON (model.ts), keyed like events.
+	// The StoryEvent as JSON (model.ts), keyed like events, less what is made again on read: the date
+	// as its text, empty lists and maps left out (event-doc.ts).
 	`CREATE TABLE event_docs (ord INTEGER PRIMARY KEY, doc TEXT NOT NULL)`,
 	// Once per actor and event (an actor may appear in two roles).
 	`CREATE TABLE event_actors (actor TEXT NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (actor, ord)) WITHOUT ROWID`,

@@ -12,6 +12,7 @@ import { sha256Hex } from '../sha256.js';
 import { Int32List } from '../int-list.js';
 import { fold, indexTokens, soundKey } from '../text.js';
 import { writeDayCounts } from './summaries.js';
+import { DateCheck, eventDoc } from './event-doc.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
 
 /** What {@link EngineWriter.finish} records besides the records. */
@@ -83,6 +84,9 @@ export class EngineWriter {
 	readonly #buckets = new Map<number, { name: string; insert: Database.Statement }>();
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
 	#open: { e: StoryEvent; file: number; n: number; claims: Claim[]; claimText: string[] } | undefined;
+
+	/** Which dates' texts parse back to them (event-doc.ts). */
+	readonly #dates = new DateCheck();
 
 	/** Every word of the text tables (format.ts `words`): a vocabulary, not the text. */
 	readonly #words = new Set<string>();
@@ -181,7 +185,7 @@ export class EngineWriter {
 		if (!open) return;
 		this.#open = undefined;
 		const { e, n, claims, claimText } = open;
-		const doc = JSON.stringify(e);
+		const doc = eventDoc(e, this.#dates);
 		const start = e.date.start;
 		const single = start.precision === 'day' && !e.date.end;
 		const hideAt = e.draft ? HIDDEN_ALWAYS : e.embargo !== undefined ? embargoMs(e.embargo) : 0;
