@@ -41,6 +41,14 @@ const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
  */
 const BUCKET_DAYS = 16;
 
+/**
+ * At most this many bucket tables (22 years of 16 days): dataset files are untrusted, and a table
+ * per bucket for dates spread over thousands of years would grow the schema and the prepared
+ * statements without bound. A story past it is staged in one table and sorted in one go (its sort
+ * spills to temporary files, as every build's did before the buckets).
+ */
+const MAX_BUCKETS = 512;
+
 /** The columns of a staged event (a bucket table), in the order its insert binds them. */
 const BUCKET_COLUMNS = `n INTEGER PRIMARY KEY, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, id TEXT NOT NULL,
 	status INTEGER NOT NULL, hide_at INTEGER NOT NULL, priority INTEGER NOT NULL, md INTEGER, year INTEGER NOT NULL, file INTEGER NOT NULL,
@@ -82,6 +90,9 @@ export class EngineWriter {
 	#ids: string[] = [];
 	/** The staging bucket tables (see BUCKET_DAYS) by bucket number: name and insert. */
 	readonly #buckets = new Map<number, { name: string; insert: Database.Statement }>();
+	/** Every staged event in one table, once there were more than the bucket limit. */
+	#all: { name: string; insert: Database.Statement } | undefined;
+	readonly #maxBuckets: number;
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
 	#open: { e: StoryEvent; file: number; n: number; claims: Claim[]; claimText: string[] } | undefined;
 
@@ -105,8 +116,9 @@ export class EngineWriter {
 	}
 
 	/** `db`: an empty database, opened for writing; the writer owns it until {@link finish}. */
-	constructor(db: Database.Database) {
+	constructor(db: Database.Database, options: { readonly maxBuckets?: number } = {}) {
 		this.#db = db;
+		this.#maxBuckets = options.maxBuckets ?? MAX_BUCKETS;
 		// Nothing survives a crash of a build anyway: the file is only used once `complete` is written.
 		db.pragma('journal_mode = OFF');
 		db.pragma('synchronous = OFF');
@@ -234,20 +246,37 @@ export class EngineWriter {
 
 	/** The insert of the staging bucket of events whose first day is `day`, its table made on first use. */
 	#bucket(day: number): Database.Statement {
+		if (this.#all) return this.#all.insert;
 		const b = Math.floor(day / BUCKET_DAYS);
 		let bucket = this.#buckets.get(b);
 		if (!bucket) {
-			const name = `stage_b${this.#buckets.size}`;
-			this.#db.exec(`CREATE TEMP TABLE ${name} (${BUCKET_COLUMNS})`);
-			const insert = this.#db.prepare(
-				`INSERT INTO temp.${name} VALUES (${BUCKET_COLUMNS.split(',')
-					.map(() => '?')
-					.join(', ')})`,
-			);
-			bucket = { name, insert };
+			if (this.#buckets.size >= this.#maxBuckets) return this.#stageInOne();
+			bucket = this.#stagingTable(`stage_b${this.#buckets.size}`);
 			this.#buckets.set(b, bucket);
 		}
 		return bucket.insert;
+	}
+
+	#stagingTable(name: string): { name: string; insert: Database.Statement } {
+		this.#db.exec(`CREATE TEMP TABLE ${name} (${BUCKET_COLUMNS})`);
+		const insert = this.#db.prepare(
+			`INSERT INTO temp.${name} VALUES (${BUCKET_COLUMNS.split(',')
+				.map(() => '?')
+				.join(', ')})`,
+		);
+		return { name, insert };
+	}
+
+	/** Past the bucket limit: every bucket's rows moved into one table, where every later event goes too. */
+	#stageInOne(): Database.Statement {
+		const all = this.#stagingTable('stage_all');
+		for (const { name } of this.#buckets.values()) {
+			this.#db.exec(`INSERT INTO temp.stage_all SELECT * FROM temp.${name}`);
+			this.#db.exec(`DROP TABLE temp.${name}`);
+		}
+		this.#buckets.clear();
+		this.#all = all;
+		return all.insert;
 	}
 
 	/**
@@ -291,8 +320,10 @@ export class EngineWriter {
 		step();
 		// Bucket by bucket in date order: each bucket's ords follow the last one's, so every table
 		// below is appended to at its end, and FTS5 is fed in rowid order (its segments stay sorted).
-		for (const b of [...this.#buckets.keys()].sort((x, y) => x - y)) {
-			const { name } = this.#buckets.get(b)!;
+		const tables = this.#all
+			? [this.#all.name]
+			: [...this.#buckets.keys()].sort((x, y) => x - y).map((b) => this.#buckets.get(b)!.name);
+		for (const name of tables) {
 			db.exec(
 				`INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp) SELECT ${ord('n')} AS o, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp FROM temp.${name} ORDER BY o`,
 			);
@@ -304,6 +335,7 @@ export class EngineWriter {
 			step();
 		}
 		this.#buckets.clear();
+		this.#all = undefined;
 		db.exec(
 			`INSERT INTO claims (n, id, event_ord, by_actor, source, doc, hash) SELECT n, id, ${ord('event_n')}, by_actor, source, doc, hash FROM temp.stage_claims ORDER BY n`,
 		);

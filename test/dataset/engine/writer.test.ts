@@ -13,9 +13,13 @@ async function demo(): Promise<DatasetSnapshot> {
 }
 
 /** The demo records written by the writer (claims right after their event), events in `order`. */
-function write(s: DatasetSnapshot, order: (events: StoryEvent[]) => StoryEvent[] = (events) => events.reverse()): Database.Database {
+function write(
+	s: DatasetSnapshot,
+	order: (events: StoryEvent[]) => StoryEvent[] = (events) => events.reverse(),
+	options: { maxBuckets?: number } = {},
+): Database.Database {
 	const db = new Database(':memory:');
-	const w = new EngineWriter(db);
+	const w = new EngineWriter(db, options);
 	const file = w.addFile('all.yaml', 'digest');
 	for (const a of [...s.eachActor()]) w.addActor(a, file);
 	for (const x of [...s.eachSource()]) w.addSource(x, file);
@@ -99,7 +103,9 @@ describe('EngineWriter', () => {
 		// the events arrive in date order (inserts in the middle of a b-tree leave pages half full).
 		const pages = (db: Database.Database): number =>
 			db.prepare(`SELECT count(*) FROM dbstat WHERE name IN ('events', 'event_docs')`).pluck().get() as number;
-		for (const db of [write(s), write(s, shuffled)]) {
+		// With a bucket limit the story passes, every event staged in one table (dates spread over
+		// millennia must not make a table each).
+		for (const db of [write(s), write(s, shuffled), write(s, shuffled, { maxBuckets: 2 })]) {
 			expect(rows(db)).toEqual(rows(inOrder));
 			expect(words(db)).toEqual(words(inOrder));
 			expect(pages(db)).toBe(pages(inOrder));
