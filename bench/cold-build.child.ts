@@ -11,7 +11,7 @@
  * worker, which is what a user's cold start pays. --cache-parent DIR: where the new cache directory
  * goes (default the system's temporary directory; a 1M build writes about 4 GB there while it runs).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { loadDataset as LoadDataset } from '../src/dataset/load-dataset.js';
@@ -24,6 +24,24 @@ export interface ColdBuildResult {
 	/** Process CPU time, every thread (the build worker's included). */
 	readonly cpuMs: number;
 	readonly peakRssMb: number;
+	/**
+	 * What the process wrote (/proc/self/io, every thread): `writeMb` is write_bytes, the pages it
+	 * dirtied in files (SQLite's temporary files included, counted when dirtied, before they are
+	 * deleted); `cancelledMb` the part of it that was deleted before it reached the disk.
+	 */
+	readonly writeMb?: number;
+	readonly cancelledMb?: number;
+}
+
+/** write_bytes and cancelled_write_bytes of this process so far, in MB (0 where /proc is missing). */
+function ioMb(): { write: number; cancelled: number } {
+	try {
+		const io = readFileSync('/proc/self/io', 'utf8');
+		const field = (k: string): number => Number(new RegExp(`^${k}: (\\d+)`, 'm').exec(io)?.[1] ?? 0) / 1e6;
+		return { write: field('write_bytes'), cancelled: field('cancelled_write_bytes') };
+	} catch {
+		return { write: 0, cancelled: 0 };
+	}
 }
 
 const dir = arg('dir');
@@ -33,15 +51,24 @@ async function build(): Promise<ColdBuildResult> {
 	const source = flag('dist') ? '../dist/src/dataset/load-dataset.js' : '../src/dataset/load-dataset.js';
 	const { loadDataset } = (await import(source)) as { loadDataset: typeof LoadDataset };
 	const cacheDir = mkdtempSync(path.join(arg('cache-parent', tmpdir()), 'sitrep-cold-build-'));
+	const io = ioMb();
 	const started = performance.now();
 	const cpu = process.cpuUsage();
 	const r = await loadDataset(dir, { maxFiles: 1_000_000, cacheDir });
 	const wallMs = performance.now() - started;
 	const cpuUsed = cpuMs(cpu);
+	const ioAfter = ioMb();
 	if (!r.ok) throw new Error(`the dataset does not load: ${JSON.stringify(r.errors.slice(0, 3))}`);
 	r.snapshot.close();
 	rmSync(cacheDir, { recursive: true, force: true });
-	return { mode: 'build', wallMs: round(wallMs), cpuMs: round(cpuUsed), peakRssMb: peakRssMb() };
+	return {
+		mode: 'build',
+		wallMs: round(wallMs),
+		cpuMs: round(cpuUsed),
+		peakRssMb: peakRssMb(),
+		writeMb: round(ioAfter.write - io.write),
+		cancelledMb: round(ioAfter.cancelled - io.cancelled),
+	};
 }
 
 if (process.argv.includes('--runs')) {
@@ -54,9 +81,10 @@ if (process.argv.includes('--runs')) {
 		builds.push(await runChild<ColdBuildResult>('./cold-build.child.ts', ['--dir', dir, ...passOn]));
 		log(`run ${i + 1}: build ${JSON.stringify(builds[i])}, parse ${JSON.stringify(parses[i])}`);
 	}
-	const m = (list: ColdBuildResult[], k: 'wallMs' | 'cpuMs' | 'peakRssMb'): number => round(median(list.map((x) => x[k])));
+	const m = (list: ColdBuildResult[], k: 'wallMs' | 'cpuMs' | 'peakRssMb' | 'writeMb'): number =>
+		round(median(list.map((x) => x[k] ?? 0)));
 	const summary = {
-		build: { wallMs: m(builds, 'wallMs'), cpuMs: m(builds, 'cpuMs'), peakRssMb: m(builds, 'peakRssMb') },
+		build: { wallMs: m(builds, 'wallMs'), cpuMs: m(builds, 'cpuMs'), peakRssMb: m(builds, 'peakRssMb'), writeMb: m(builds, 'writeMb') },
 		parse: { wallMs: m(parses, 'wallMs'), cpuMs: m(parses, 'cpuMs'), peakRssMb: m(parses, 'peakRssMb') },
 		ratio: round(m(builds, 'wallMs') / m(parses, 'wallMs')),
 		builds,

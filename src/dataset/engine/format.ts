@@ -87,7 +87,8 @@ export const SCHEMA: readonly string[] = [
 		hash TEXT NOT NULL,
 		fp TEXT NOT NULL
 	)`,
-	// The StoryEvent as JSON (model.ts), keyed like events.
+	// The StoryEvent as JSON (model.ts), keyed like events, less what is made again on read: the date
+	// as its text, empty lists and maps left out (event-doc.ts).
 	`CREATE TABLE event_docs (ord INTEGER PRIMARY KEY, doc TEXT NOT NULL)`,
 	// Once per actor and event (an actor may appear in two roles).
 	`CREATE TABLE event_actors (actor TEXT NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (actor, ord)) WITHOUT ROWID`,

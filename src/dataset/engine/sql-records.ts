@@ -4,6 +4,7 @@
  * again — today's events, a well-known actor, the claimant of several claims — costs no statement.
  */
 import type { Actor, ActorName, Claim, Source, StoryEvent } from '../model.js';
+import { eventOfDoc } from './event-doc.js';
 import { HIDDEN_ALWAYS } from './format.js';
 import { deepFreeze, RecordCache } from './records.js';
 import type { Reader } from './sql-reader.js';
@@ -74,7 +75,7 @@ export class SqlRecords implements Reader {
 	eventAt(ord: number, doc?: string): StoryEvent {
 		const hit = this.#events.get(ord);
 		if (hit) return hit;
-		let e = JSON.parse(doc ?? (this.stmt('SELECT doc FROM event_docs WHERE ord = ?').pluck().get(ord) as string)) as StoryEvent;
+		let e = eventOfDoc(doc ?? (this.stmt('SELECT doc FROM event_docs WHERE ord = ?').pluck().get(ord) as string));
 		if (this.isView && e.related.length) {
 			// A link to a hidden event would show its id, and a reader could look it up: drop the link.
 			const visible = e.related.filter((r) => {

@@ -12,6 +12,7 @@ import { sha256Hex } from '../sha256.js';
 import { Int32List } from '../int-list.js';
 import { fold, indexTokens, soundKey } from '../text.js';
 import { writeActorNames, writeDayCounts } from './summaries.js';
+import { DateCheck, eventDoc } from './event-doc.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
 
 /** What {@link EngineWriter.finish} records besides the records. */
@@ -31,15 +32,29 @@ const FTS_HASH_BYTES = 8 * 1024 * 1024;
 
 const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
+/**
+ * Days of first dates per staging bucket. Events are staged in one table per bucket (in arrival order
+ * within it), so that finish sorts one bucket at a time: a bucket of a few MB sorts in SQLite's
+ * sorter memory and writes no sort runs to a temporary file, where one sort of every event wrote
+ * all their documents and text a second time. A story dense enough to put more than the sorter's
+ * memory in one bucket still builds right: that bucket's sort spills as before.
+ */
+const BUCKET_DAYS = 16;
+
+/**
+ * At most this many bucket tables (22 years of 16 days): dataset files are untrusted, and a table
+ * per bucket for dates spread over thousands of years would grow the schema and the prepared
+ * statements without bound. A story past it is staged in one table and sorted in one go (its sort
+ * spills to temporary files, as every build's did before the buckets).
+ */
+const MAX_BUCKETS = 512;
+
+/** The columns of a staged event (a bucket table), in the order its insert binds them. */
+const BUCKET_COLUMNS = `n INTEGER PRIMARY KEY, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, id TEXT NOT NULL,
+	status INTEGER NOT NULL, hide_at INTEGER NOT NULL, priority INTEGER NOT NULL, md INTEGER, year INTEGER NOT NULL, file INTEGER NOT NULL,
+	hash TEXT NOT NULL, fp TEXT NOT NULL, doc TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, claims TEXT NOT NULL, keys TEXT NOT NULL`;
+
 const STAGING: readonly string[] = [
-	// Events in arrival order, split by what each copy at the end reads, so that each copy scans one
-	// table from start to end: the narrow columns of events, the documents, and the folded text.
-	// Into events, event_docs and event_text in date order at the end (SQLite sorts them).
-	`CREATE TEMP TABLE stage_events (n INTEGER PRIMARY KEY, first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, id TEXT NOT NULL,
-		status INTEGER NOT NULL, hide_at INTEGER NOT NULL, priority INTEGER NOT NULL, md INTEGER, year INTEGER NOT NULL, file INTEGER NOT NULL,
-		hash TEXT NOT NULL, fp TEXT NOT NULL)`,
-	`CREATE TEMP TABLE stage_docs (n INTEGER PRIMARY KEY, doc TEXT NOT NULL)`,
-	`CREATE TEMP TABLE stage_text (n INTEGER PRIMARY KEY, title TEXT NOT NULL, summary TEXT NOT NULL, claims TEXT NOT NULL, keys TEXT NOT NULL)`,
 	// Claims with their event's staging number; into claims, with the event's ord, at the end.
 	`CREATE TEMP TABLE stage_claims (n INTEGER PRIMARY KEY, id TEXT NOT NULL, event_n INTEGER NOT NULL, by_actor TEXT NOT NULL, source TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL)`,
 	// An event's actors, tags, related events ([id, type]) and sources, as JSON lists: one row per event
@@ -73,8 +88,16 @@ export class EngineWriter {
 	#firstDay = new Int32List();
 	#lastDay = new Int32List();
 	#ids: string[] = [];
+	/** The staging bucket tables (see BUCKET_DAYS) by bucket number: name and insert. */
+	readonly #buckets = new Map<number, { name: string; insert: Database.Statement }>();
+	/** Every staged event in one table, once there were more than the bucket limit. */
+	#all: { name: string; insert: Database.Statement } | undefined;
+	readonly #maxBuckets: number;
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
 	#open: { e: StoryEvent; file: number; n: number; claims: Claim[]; claimText: string[] } | undefined;
+
+	/** Which dates' texts parse back to them (event-doc.ts). */
+	readonly #dates = new DateCheck();
 
 	/** Every word of the text tables (format.ts `words`): a vocabulary, not the text. */
 	readonly #words = new Set<string>();
@@ -93,8 +116,9 @@ export class EngineWriter {
 	}
 
 	/** `db`: an empty database, opened for writing; the writer owns it until {@link finish}. */
-	constructor(db: Database.Database) {
+	constructor(db: Database.Database, options: { readonly maxBuckets?: number } = {}) {
 		this.#db = db;
+		this.#maxBuckets = options.maxBuckets ?? MAX_BUCKETS;
 		// Nothing survives a crash of a build anyway: the file is only used once `complete` is written.
 		db.pragma('journal_mode = OFF');
 		db.pragma('synchronous = OFF');
@@ -173,7 +197,7 @@ export class EngineWriter {
 		if (!open) return;
 		this.#open = undefined;
 		const { e, n, claims, claimText } = open;
-		const doc = JSON.stringify(e);
+		const doc = eventDoc(e, this.#dates);
 		const start = e.date.start;
 		const single = start.precision === 'day' && !e.date.end;
 		const hideAt = e.draft ? HIDDEN_ALWAYS : e.embargo !== undefined ? embargoMs(e.embargo) : 0;
@@ -193,7 +217,7 @@ export class EngineWriter {
 		);
 		const hash = digest(doc);
 		const fp = eventFingerprint(e, claims);
-		this.#stmt.stageEvent.run(
+		this.#bucket(e.date.earliestDay).run(
 			n,
 			e.date.earliestDay,
 			e.date.latestDay,
@@ -206,10 +230,7 @@ export class EngineWriter {
 			open.file,
 			hash,
 			fp,
-		);
-		this.#stmt.stageDoc.run(n, doc);
-		this.#stmt.stageText.run(
-			n,
+			doc,
 			this.#folded(e.title, ...Object.values(e.titles)),
 			this.#folded(e.summary, ...e.tags, e.location?.name),
 			// Claimants' keys go with the claims' words: keys holds the event's own actors only, so that
@@ -221,6 +242,41 @@ export class EngineWriter {
 		this.#firstDay.push(e.date.earliestDay);
 		this.#lastDay.push(e.date.latestDay);
 		this.#ids.push(e.id);
+	}
+
+	/** The insert of the staging bucket of events whose first day is `day`, its table made on first use. */
+	#bucket(day: number): Database.Statement {
+		if (this.#all) return this.#all.insert;
+		const b = Math.floor(day / BUCKET_DAYS);
+		let bucket = this.#buckets.get(b);
+		if (!bucket) {
+			if (this.#buckets.size >= this.#maxBuckets) return this.#stageInOne();
+			bucket = this.#stagingTable(`stage_b${this.#buckets.size}`);
+			this.#buckets.set(b, bucket);
+		}
+		return bucket.insert;
+	}
+
+	#stagingTable(name: string): { name: string; insert: Database.Statement } {
+		this.#db.exec(`CREATE TEMP TABLE ${name} (${BUCKET_COLUMNS})`);
+		const insert = this.#db.prepare(
+			`INSERT INTO temp.${name} VALUES (${BUCKET_COLUMNS.split(',')
+				.map(() => '?')
+				.join(', ')})`,
+		);
+		return { name, insert };
+	}
+
+	/** Past the bucket limit: every bucket's rows moved into one table, where every later event goes too. */
+	#stageInOne(): Database.Statement {
+		const all = this.#stagingTable('stage_all');
+		for (const { name } of this.#buckets.values()) {
+			this.#db.exec(`INSERT INTO temp.stage_all SELECT * FROM temp.${name}`);
+			this.#db.exec(`DROP TABLE temp.${name}`);
+		}
+		this.#buckets.clear();
+		this.#all = all;
+		return all.insert;
 	}
 
 	/**
@@ -262,17 +318,24 @@ export class EngineWriter {
 		db.function('temp_ord', { deterministic: true }, (n) => ords?.[n as number] ?? null);
 		const ord = (n: string): string => `CAST(temp_ord(${n}) AS INTEGER)`;
 		step();
-		db.exec(
-			`INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp) SELECT ${ord('n')} AS o, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp FROM temp.stage_events ORDER BY o`,
-		);
-		step();
-		db.exec(`INSERT INTO event_docs (ord, doc) SELECT ${ord('n')} AS o, doc FROM temp.stage_docs ORDER BY o`);
-		step();
-		// FTS5 is fed in rowid order (its segments stay sorted).
-		db.exec(
-			`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT ${ord('n')} AS o, title, summary, claims, keys FROM temp.stage_text ORDER BY o`,
-		);
-		step();
+		// Bucket by bucket in date order: each bucket's ords follow the last one's, so every table
+		// below is appended to at its end, and FTS5 is fed in rowid order (its segments stay sorted).
+		const tables = this.#all
+			? [this.#all.name]
+			: [...this.#buckets.keys()].sort((x, y) => x - y).map((b) => this.#buckets.get(b)!.name);
+		for (const name of tables) {
+			db.exec(
+				`INSERT INTO events (ord, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp) SELECT ${ord('n')} AS o, id, first_day, last_day, status, hide_at, priority, md, year, file, hash, fp FROM temp.${name} ORDER BY o`,
+			);
+			db.exec(`INSERT INTO event_docs (ord, doc) SELECT ${ord('n')} AS o, doc FROM temp.${name} ORDER BY o`);
+			db.exec(
+				`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT ${ord('n')} AS o, title, summary, claims, keys FROM temp.${name} ORDER BY o`,
+			);
+			db.exec(`DROP TABLE temp.${name}`);
+			step();
+		}
+		this.#buckets.clear();
+		this.#all = undefined;
 		db.exec(
 			`INSERT INTO claims (n, id, event_ord, by_actor, source, doc, hash) SELECT n, id, ${ord('event_n')}, by_actor, source, doc, hash FROM temp.stage_claims ORDER BY n`,
 		);
@@ -318,8 +381,7 @@ export class EngineWriter {
 		const word = db.prepare('INSERT OR IGNORE INTO words (word) VALUES (?)');
 		for (const w of [...this.#words].sort()) word.run(w);
 		this.#words.clear();
-		for (const t of ['stage_events', 'stage_docs', 'stage_text', 'stage_claims', 'stage_links', 'stage_keys'])
-			db.exec(`DROP TABLE temp.${t}`);
+		for (const t of ['stage_claims', 'stage_links', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		for (const t of FTS_TABLES) {
 			db.exec(`INSERT INTO ${t} (${t}) VALUES ('optimize')`);
@@ -378,11 +440,6 @@ function prepare(db: Database.Database) {
 		stageClaim: db.prepare('INSERT INTO temp.stage_claims (n, id, event_n, by_actor, source, doc, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
 		stageKey: db.prepare('INSERT INTO temp.stage_keys (kind, a, b, c) VALUES (?, ?, ?, ?)'),
 		stageLinks: db.prepare('INSERT INTO temp.stage_links (n, actors, tags, links, sources) VALUES (?, ?, ?, ?, ?)'),
-		stageEvent: db.prepare(
-			'INSERT INTO temp.stage_events (n, first_day, last_day, id, status, hide_at, priority, md, year, file, hash, fp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-		),
-		stageDoc: db.prepare('INSERT INTO temp.stage_docs (n, doc) VALUES (?, ?)'),
-		stageText: db.prepare('INSERT INTO temp.stage_text (n, title, summary, claims, keys) VALUES (?, ?, ?, ?, ?)'),
 		claimText: db.prepare('INSERT INTO claim_text (rowid, text, keys) VALUES (?, ?, ?)'),
 		meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
 	};

@@ -4,6 +4,7 @@ import { EngineWriter } from '../../../src/dataset/engine/writer.js';
 import { APPLICATION_ID, dayOfOrd, FORMAT_VERSION } from '../../../src/dataset/engine/format.js';
 import { loadDataset } from '../../../src/dataset/load-dataset.js';
 import type { DatasetSnapshot } from '../../../src/dataset/snapshot.js';
+import type { StoryEvent } from '../../../src/dataset/model.js';
 
 async function demo(): Promise<DatasetSnapshot> {
 	const r = await loadDataset('data');
@@ -11,15 +12,19 @@ async function demo(): Promise<DatasetSnapshot> {
 	return r.snapshot;
 }
 
-/** The demo records written by the writer in the loader's order (claims right after their event). */
-function write(s: DatasetSnapshot): Database.Database {
+/** The demo records written by the writer (claims right after their event), events in `order`. */
+function write(
+	s: DatasetSnapshot,
+	order: (events: StoryEvent[]) => StoryEvent[] = (events) => events.reverse(),
+	options: { maxBuckets?: number } = {},
+): Database.Database {
 	const db = new Database(':memory:');
-	const w = new EngineWriter(db);
+	const w = new EngineWriter(db, options);
 	const file = w.addFile('all.yaml', 'digest');
 	for (const a of [...s.eachActor()]) w.addActor(a, file);
 	for (const x of [...s.eachSource()]) w.addSource(x, file);
-	// Arrival order on purpose unlike date order: the writer sorts.
-	for (const e of [...s.eachEvent()].reverse()) {
+	// Arrival order on purpose unlike date order by default: the writer sorts.
+	for (const e of order([...s.eachEvent()])) {
 		w.addEvent(e, file);
 		for (const c of s.claimsOf(e)) w.addClaim(c);
 	}
@@ -72,5 +77,38 @@ describe('EngineWriter', () => {
 		// Actor keys: every event of an actor carries its key.
 		const actor = s.eventsOf([...s.eachActor()][0]!.id);
 		expect(find(`"a_${[...s.eachActor()][0]!.id}"`)).toEqual(expect.arrayContaining(actor.map((e) => e.id)));
+	});
+
+	it('writes the same rows whatever order the events arrive in (they are staged by date bucket and sorted per bucket)', async () => {
+		const s = await demo();
+		// Claims are numbered in arrival order (claims.n): compared by id, without their number.
+		const rows = (db: Database.Database): unknown[] => [
+			...['events', 'event_docs', 'event_actors', 'event_tags', 'event_sources', 'day_counts'].map((t) =>
+				db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).raw().all(),
+			),
+			db.prepare('SELECT id, event_ord, by_actor, source, doc, hash FROM claims ORDER BY id').raw().all(),
+		];
+		const words = (db: Database.Database): unknown =>
+			db.prepare(`SELECT t.rowid FROM event_text t WHERE event_text MATCH 'a* OR s* OR t*' ORDER BY t.rowid`).pluck().all();
+		// A fixed shuffle (no randomness in a test): every third event first, then the rest backwards.
+		const shuffled = (events: StoryEvent[]): StoryEvent[] => [
+			...events.filter((_, i) => i % 3 === 0),
+			...events.filter((_, i) => i % 3 !== 0).reverse(),
+		];
+		const inOrder = write(s, (events) => events);
+		const buckets = new Set((inOrder.prepare('SELECT first_day FROM events').pluck().all() as number[]).map((d) => Math.floor(d / 16)));
+		// The demo story's first days fall in several buckets, so the order across buckets is tested too.
+		expect(buckets.size).toBeGreaterThan(3);
+		// The tables are appended to in date order whatever the arrival order: pages as full as when
+		// the events arrive in date order (inserts in the middle of a b-tree leave pages half full).
+		const pages = (db: Database.Database): number =>
+			db.prepare(`SELECT count(*) FROM dbstat WHERE name IN ('events', 'event_docs')`).pluck().get() as number;
+		// With a bucket limit the story passes, every event staged in one table (dates spread over
+		// millennia must not make a table each).
+		for (const db of [write(s), write(s, shuffled), write(s, shuffled, { maxBuckets: 2 })]) {
+			expect(rows(db)).toEqual(rows(inOrder));
+			expect(words(db)).toEqual(words(inOrder));
+			expect(pages(db)).toBe(pages(inOrder));
+		}
 	});
 });
