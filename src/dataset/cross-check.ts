@@ -116,7 +116,7 @@ function lazyIds(records: Records): () => string[] {
 		const valid = new Uint8Array(records.file.length);
 		for (const n of records.valid.view()) valid[n] = 1;
 		ids = [];
-		for (const [id, n] of records.known) if (valid[n]) ids.push(id);
+		for (const [id, n] of records.known.entries()) if (valid[n]) ids.push(id);
 		return ids;
 	};
 }

@@ -5,6 +5,7 @@
  */
 import { formatPath, type DatasetError } from './errors.js';
 import { createFastValidator } from './fast-validate.js';
+import { IdIndex } from './id-index.js';
 import { Int32List } from './int-list.js';
 import type { Places } from './load-files.js';
 import type { Label, Outlet } from './model.js';
@@ -14,8 +15,8 @@ import type { StoryInput } from './schema.js';
 
 /** The actor, source or event records of a load: where each is, and which ids are taken. */
 export class Records {
-	/** Id → record number (file order). */
-	readonly known = new Map<string, number>();
+	/** Id → record number (file order), off the heap. */
+	readonly known = new IdIndex();
 	/** Per record number: file index and index in the file's list. */
 	readonly file = new Int32List();
 	readonly index = new Int32List();
@@ -40,7 +41,7 @@ export class LoadState {
 	/** Every actor, source and event record but repeated ids, valid or not, numbered in file order. */
 	readonly kinds: Record<RecordKind, Records> = { actors: new Records(), sources: new Records(), events: new Records() };
 	/** Claims of valid events: id → number of its first occurrence, and where each is (event record, index). */
-	readonly claimIds = new Map<string, number>();
+	readonly claimIds = new IdIndex();
 	readonly claimEvent = new Int32List();
 	readonly claimIndex = new Int32List();
 	readonly claimDuplicates: { claim: number; first: number; id: string }[] = [];

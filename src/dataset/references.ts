@@ -2,6 +2,7 @@
  * The loader's reference checks: every id an actor or event record names, checked against the ids
  * defined anywhere in the dataset.
  */
+import { IdIndex, type IdLookup } from './id-index.js';
 import { Int32List } from './int-list.js';
 import type { Slicer } from './slices.js';
 
@@ -40,15 +41,14 @@ export class PendingRefs {
 	private readonly record = new Int32List();
 	private readonly index = new Int32List();
 	private readonly id = new Int32List();
-	/** The distinct ids named, by number; and their numbers. */
-	private readonly ids: string[] = [];
-	private readonly idNumber = new Map<string, number>();
+	/** The distinct ids named, numbered in the order first named. */
+	private readonly ids = new IdIndex();
 
 	/**
 	 * A reference from record `n` (its `k`th of this kind) to `id`: fine at once when `known` has it,
 	 * an error when it is the record's own id (`self`), else left for {@link check}.
 	 */
-	ref(kind: Ref, n: number, k: number, id: string, self: string | undefined, known: ReadonlyMap<string, number>): void {
+	ref(kind: Ref, n: number, k: number, id: string, self: string | undefined, known: IdLookup): void {
 		if (self !== undefined && id === self) this.add(kind === Ref.Affiliation ? Ref.SelfAffiliation : Ref.SelfRelated, n, k, id);
 		else if (!known.has(id)) this.add(kind, n, k, id);
 	}
@@ -75,19 +75,15 @@ export class PendingRefs {
 			for (let p = 0; p < this.kind.length; p++) {
 				const kind = this.kind.at(p) as Ref;
 				if ((kind === Ref.Affiliation || kind === Ref.SelfAffiliation) !== actors) continue;
-				check(kind, this.record.at(p), this.index.at(p), this.ids[this.id.at(p)]!);
+				check(kind, this.record.at(p), this.index.at(p), this.ids.idAt(this.id.at(p)));
 				if ((p & 1023) === 1023) await slicer.maybeYield();
 			}
 		}
 	}
 
 	private add(kind: Ref, n: number, k: number, id: string): void {
-		let number = this.idNumber.get(id);
-		if (number === undefined) {
-			number = this.ids.length;
-			this.ids.push(id);
-			this.idNumber.set(id, number);
-		}
+		const next = this.ids.size;
+		const number = this.ids.getOrAdd(id, next) ?? next;
 		this.kind.push(kind);
 		this.record.push(n);
 		this.index.push(k);

@@ -139,7 +139,8 @@ async function validateRecords(
 		const id = (item as { id?: unknown } | null)?.id;
 		const n = kind.file.length;
 		if (typeof id === 'string') {
-			const first = kind.known.get(id);
+			// Located lazily: working out a position costs a parse, and only a duplicate needs it.
+			const first = kind.known.getOrAdd(id, n);
 			if (first !== undefined) {
 				const { line, col } = parsed.locate([key, i, 'id']);
 				const firstAt = state.places.locate(kind.file.at(first), [key, kind.index.at(first), 'id']);
@@ -152,8 +153,6 @@ async function validateRecords(
 				});
 				continue;
 			}
-			// Located lazily: working out a position costs a parse, and only a duplicate needs it.
-			kind.known.set(id, n);
 		}
 		kind.file.push(at.fileIndex);
 		kind.index.push(i);
@@ -197,12 +196,11 @@ function validateEvent(state: LoadState, n: number, item: unknown, i: number, { 
 	const made: Claim[] = [];
 	for (let k = 0; k < claims.length; k++) {
 		const c = claims[k]!;
-		const first = state.claimIds.get(c.id);
 		const number = state.claimEvent.length;
+		const first = state.claimIds.getOrAdd(c.id, number);
 		state.claimEvent.push(n);
 		state.claimIndex.push(k);
-		if (first === undefined) state.claimIds.set(c.id, number);
-		else state.claimDuplicates.push({ claim: number, first, id: c.id });
+		if (first !== undefined) state.claimDuplicates.push({ claim: number, first, id: c.id });
 		made.push(toClaim(c, v.id, fast));
 	}
 	const e = toEvent(v, file, fast);

@@ -18,3 +18,18 @@ describe('Int32List', () => {
 		expect([...list.view()]).toEqual([1, 2]);
 	});
 });
+
+describe('Int32List across chunks', () => {
+	it('keeps items past a chunk, and views them as one copy', () => {
+		const list = new Int32List();
+		const n = 200_003;
+		for (let i = 0; i < n; i++) list.push(i ^ 0x5555);
+		expect(list.length).toBe(n);
+		expect(list.at(65_535)).toBe(65_535 ^ 0x5555);
+		expect(list.at(65_536)).toBe(65_536 ^ 0x5555);
+		expect(list.at(n - 1)).toBe((n - 1) ^ 0x5555);
+		const all = list.view();
+		expect(all.length).toBe(n);
+		expect(all.every((v, i) => v === (i ^ 0x5555))).toBe(true);
+	});
+});
