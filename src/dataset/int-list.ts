@@ -56,3 +56,57 @@ export class Int32List {
 		return out;
 	}
 }
+
+/**
+ * A growing list of bytes in chunks, written at its end and read from any place: a stream of
+ * variable-length numbers ({@link ByteList.pushNumber}), for lists whose items are mostly small.
+ */
+export class ByteList {
+	readonly #chunks: Uint8Array[] = [];
+	#tail = new Uint8Array(0);
+	#length = 0;
+
+	get length(): number {
+		return this.#length;
+	}
+
+	push(byte: number): void {
+		const i = this.#length & MASK;
+		if (i === 0 && (this.#length > 0 || this.#chunks.length === 0)) {
+			this.#tail = new Uint8Array(this.#length === 0 ? 256 : CHUNK);
+			this.#chunks.push(this.#tail);
+		} else if (i === this.#tail.length) {
+			// The first chunk grows up to full size; later chunks start full.
+			const grown = new Uint8Array(Math.min(CHUNK, i * 4));
+			grown.set(this.#tail);
+			this.#tail = this.#chunks[0] = grown;
+		}
+		this.#tail[i] = byte;
+		this.#length++;
+	}
+
+	at(i: number): number {
+		return this.#chunks[i >>> CHUNK_BITS]![i & MASK]!;
+	}
+
+	/** A non-negative integer (up to 2⁵³) in 7-bit groups, low first: one byte below 128. */
+	pushNumber(value: number): void {
+		while (value >= 0x80) {
+			this.push((value % 0x80) | 0x80);
+			value = Math.floor(value / 0x80);
+		}
+		this.push(value);
+	}
+
+	/** The number written at `place` by pushNumber, and the place after it. */
+	numberAt(place: number): { value: number; next: number } {
+		let value = 0;
+		let scale = 1;
+		for (;;) {
+			const b = this.at(place++);
+			value += (b & 0x7f) * scale;
+			if (b < 0x80) return { value, next: place };
+			scale *= 0x80;
+		}
+	}
+}
