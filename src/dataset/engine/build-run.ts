@@ -15,6 +15,14 @@ import { EngineWriter } from './writer.js';
 /** Page cache of a build, per database (the file and its staging tables), in KiB. */
 const CACHE_KB = 8 * 1024;
 
+/**
+ * The build worker's V8 limits. Its young generation (where every parsed record is made and dies)
+ * would grow to V8's default of 3 × 16 MB; a few MB do the same work (the loader keeps almost
+ * nothing on the heap) in less memory: bench/README.md, "Peak memory, round four". The old
+ * generation is left unbounded: a broken dataset's errors are all kept there.
+ */
+export const BUILD_WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
+
 /** What the worker is handed (structured-cloned). */
 export interface BuildJob {
 	readonly dir: string;
