@@ -120,7 +120,7 @@ export class LoadState {
 	};
 	/** `<key>\0<id>` → where that outlet or label was defined (for a repeated id's message). */
 	readonly vocabularyAt = new Map<string, string>();
-	/** Sources that name an outlet: record number and outlet id, checked once every outlet is known. */
+	/** Sources that name an outlet not defined when they were read: record number and outlet id, checked at the end. */
 	readonly outletRefs: { source: number; outlet: string }[] = [];
 	/**
 	 * References are checked on every record, valid or not, so that a bad date in an event does not

@@ -181,7 +181,8 @@ function validateSource(state: LoadState, n: number, item: unknown, i: number, {
 		return;
 	}
 	const x = toSource(v, state.fast);
-	if (x.outlet !== undefined) state.outletRefs.push({ source: n, outlet: x.outlet });
+	// An outlet defined by now is defined at the end too: only the others wait (an object each).
+	if (x.outlet !== undefined && !state.vocabulary.outlets.has(x.outlet)) state.outletRefs.push({ source: n, outlet: x.outlet });
 	sink.source(x);
 }
 
