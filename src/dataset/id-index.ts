@@ -1,8 +1,8 @@
 /**
  * The loader's id → number maps, off the JS heap. A load keeps one entry for every event, claim,
  * actor and source id of the dataset until it ends (to find repeated ids and check references); as
- * a JS Map with the id strings that made 150–200 bytes of heap an id once the collector's headroom
- * is counted, most of a million-event build's memory (bench/README.md, "Peak memory, round four").
+ * JS Maps with their id strings they were most of a million-event build's memory, with the
+ * collector's headroom on top (figures in bench/README.md, "Peak memory, round four").
  *
  * Here an id is kept once, as its characters in a byte arena (one byte a character for ASCII, which
  * every valid id is; two for anything else), and found through an open-addressing hash table of
