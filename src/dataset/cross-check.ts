@@ -36,23 +36,23 @@ function checkStory(state: LoadState): void {
 
 /** Claim ids are unique across all events. */
 function checkClaimIds(state: LoadState): void {
-	const { claimEvent, claimIndex, files } = state;
+	const { claimPlaces, files } = state;
 	const events = state.kinds.events;
 	for (const d of state.claimDuplicates) {
-		const firstEvent = claimEvent.at(d.first);
-		const { line } = state.places.locate(events.file.at(firstEvent), [
+		const firstEvent = claimPlaces.a(d.first);
+		const { line } = state.places.locate(events.fileOf(firstEvent), [
 			'events',
-			events.index.at(firstEvent),
+			events.indexOf(firstEvent),
 			'claims',
-			claimIndex.at(d.first),
+			claimPlaces.b(d.first),
 			'id',
 		]);
 		state.errors.push(
 			state.at(
 				'events',
-				claimEvent.at(d.claim),
-				['claims', claimIndex.at(d.claim), 'id'],
-				`duplicate claim id "${d.id}"; it is already used at ${files[events.file.at(firstEvent)]!}:${line}`,
+				claimPlaces.a(d.claim),
+				['claims', claimPlaces.b(d.claim), 'id'],
+				`duplicate claim id "${d.id}"; it is already used at ${files[events.fileOf(firstEvent)]!}:${line}`,
 			),
 		);
 	}
@@ -91,8 +91,8 @@ function checkOutlets(state: LoadState): void {
 	const sources = state.kinds.sources;
 	for (const r of state.outletRefs) {
 		if (outlets.has(r.outlet)) continue;
-		const fileIndex = sources.file.at(r.source);
-		const full = ['sources', sources.index.at(r.source), 'outlet'];
+		const fileIndex = sources.fileOf(r.source);
+		const full = ['sources', sources.indexOf(r.source), 'outlet'];
 		const { line, col } = state.places.locate(fileIndex, full);
 		const near = closest(r.outlet, [...outlets.keys()], 1);
 		state.errors.push({
@@ -113,10 +113,10 @@ function lazyIds(records: Records): () => string[] {
 	let ids: string[] | undefined;
 	return () => {
 		if (ids) return ids;
-		const valid = new Uint8Array(records.file.length);
-		for (const n of records.valid.view()) valid[n] = 1;
+		const valid = new Uint8Array(records.count).fill(1);
+		for (const n of records.invalid.view()) valid[n] = 0;
 		ids = [];
-		for (const [id, n] of records.known) if (valid[n]) ids.push(id);
+		for (const [id, n] of records.known.entries()) if (valid[n]) ids.push(id);
 		return ids;
 	};
 }

@@ -27,6 +27,9 @@ const URL = /^https?:\/\/(?![^/?#]*@)[^\s<>"]+$/u;
 
 type Obj = Record<string, unknown>;
 
+/** Distinct date texts kept parsed at once (see createFastValidator). */
+const MAX_CACHED_DATES = 20_000;
+
 /** A plain object as JSON.parse and the YAML parser make them; anything else goes to zod. */
 function plain(v: unknown): v is Obj {
 	return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
@@ -80,8 +83,8 @@ export interface FastValidator {
 	source(v: unknown): boolean;
 	event(v: unknown): boolean;
 	/**
-	 * The parsed form of a date that passed the schema, shared by every record of one load with the
-	 * same text: the snapshot holds one frozen object per distinct date instead of one per record.
+	 * The parsed form of a date that passed the schema, frozen, and shared by the records of one load
+	 * with the same text while it stays in the validator's cache.
 	 */
 	date(v: string | number): PartialDate;
 }
@@ -95,6 +98,9 @@ export function createFastValidator(): FastValidator {
 		if (d === undefined) {
 			const r = parsePartialDate(v);
 			d = r.ok ? freezeDate(r.value) : null;
+			// Ranges and approximate dates make distinct texts grow with the dataset: the cache is
+			// emptied now and then rather than kept whole (a date parsed again is the same date).
+			if (dates.size >= MAX_CACHED_DATES) dates.clear();
 			dates.set(v, d);
 		}
 		return d;

@@ -82,7 +82,7 @@ async function inMemory(dir: string, options: LoadOptions, loadedAt: string): Pr
 	const db = new Database('');
 	const writer = new EngineWriter(db);
 	try {
-		const r = await loadInto(dir, options, () => new EngineSink(writer));
+		const r = await loadInto(dir, options, (ids) => new EngineSink(writer, ids));
 		if (!r.ok) {
 			writer.abort();
 			db.close();

@@ -5,6 +5,7 @@
  */
 import { formatPath, type DatasetError } from './errors.js';
 import { createFastValidator } from './fast-validate.js';
+import { IdIndex } from './id-index.js';
 import { Int32List } from './int-list.js';
 import type { Places } from './load-files.js';
 import type { Label, Outlet } from './model.js';
@@ -12,15 +13,81 @@ import type { LoadIds } from './record-sink.js';
 import { PendingRefs } from './references.js';
 import type { StoryInput } from './schema.js';
 
+/**
+ * Numbered pairs (a, b) where, within a run of pairs with the same a, b counts up by one: where each
+ * record is (file, index in its list), where each claim is (event, index in its claims). Kept as
+ * runs — one a file or an event, and one more after each record with a repeated id — not as two
+ * numbers a pair.
+ */
+export class CountingPairs {
+	/** Per run: its first pair's number, a, and b of its first pair. */
+	readonly #start = new Int32List();
+	readonly #a = new Int32List();
+	readonly #b = new Int32List();
+	#length = 0;
+	#lastA = -1;
+	#lastB = -1;
+
+	get length(): number {
+		return this.#length;
+	}
+
+	push(a: number, b: number): void {
+		if (a !== this.#lastA || b !== this.#lastB + 1) {
+			this.#start.push(this.#length);
+			this.#a.push(a);
+			this.#b.push(b);
+		}
+		this.#lastA = a;
+		this.#lastB = b;
+		this.#length++;
+	}
+
+	/** a of pair `n` (0 ≤ n < length). */
+	a(n: number): number {
+		return this.#a.at(this.#run(n));
+	}
+
+	/** b of pair `n`. */
+	b(n: number): number {
+		const run = this.#run(n);
+		return this.#b.at(run) + n - this.#start.at(run);
+	}
+
+	/** The last run starting at or before pair `n`. */
+	#run(n: number): number {
+		let lo = 0;
+		let hi = this.#start.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi + 1) >>> 1;
+			if (this.#start.at(mid) <= n) lo = mid;
+			else hi = mid - 1;
+		}
+		return lo;
+	}
+}
+
 /** The actor, source or event records of a load: where each is, and which ids are taken. */
 export class Records {
-	/** Id → record number (file order). */
-	readonly known = new Map<string, number>();
+	/** Id → record number (file order: every record but one with a repeated id), off the heap. */
+	readonly known = new IdIndex();
 	/** Per record number: file index and index in the file's list. */
-	readonly file = new Int32List();
-	readonly index = new Int32List();
-	/** Numbers of the records that passed validation, ascending. */
-	readonly valid = new Int32List();
+	readonly places = new CountingPairs();
+	/** Numbers of the records that failed validation, ascending (a dataset that loads has none). */
+	readonly invalid = new Int32List();
+
+	/** How many records are numbered. */
+	get count(): number {
+		return this.places.length;
+	}
+
+	fileOf(n: number): number {
+		return this.places.a(n);
+	}
+
+	indexOf(n: number): number {
+		return this.places.b(n);
+	}
 }
 
 /** The kinds of record kept by number (many of them); the vocabulary's few are kept by id. */
@@ -40,9 +107,8 @@ export class LoadState {
 	/** Every actor, source and event record but repeated ids, valid or not, numbered in file order. */
 	readonly kinds: Record<RecordKind, Records> = { actors: new Records(), sources: new Records(), events: new Records() };
 	/** Claims of valid events: id → number of its first occurrence, and where each is (event record, index). */
-	readonly claimIds = new Map<string, number>();
-	readonly claimEvent = new Int32List();
-	readonly claimIndex = new Int32List();
+	readonly claimIds = new IdIndex();
+	readonly claimPlaces = new CountingPairs();
 	readonly claimDuplicates: { claim: number; first: number; id: string }[] = [];
 	readonly accuracy: AccuracyIssue[] = [];
 	/** Outlets and labels by id. */
@@ -54,7 +120,7 @@ export class LoadState {
 	};
 	/** `<key>\0<id>` → where that outlet or label was defined (for a repeated id's message). */
 	readonly vocabularyAt = new Map<string, string>();
-	/** Sources that name an outlet: record number and outlet id, checked once every outlet is known. */
+	/** Sources that name an outlet not defined when they were read: record number and outlet id, checked at the end. */
 	readonly outletRefs: { source: number; outlet: string }[] = [];
 	/**
 	 * References are checked on every record, valid or not, so that a bad date in an event does not
@@ -81,8 +147,8 @@ export class LoadState {
 
 	/** An error at a field of a record (actor or event number `n`, or the `n`th story record). */
 	at(kind: 'actors' | 'events' | 'story', n: number, sub: readonly PropertyKey[], message: string): DatasetError {
-		const fileIndex = kind === 'story' ? this.stories[n]!.file : this.kinds[kind].file.at(n);
-		const full = kind === 'story' ? ['story', ...sub] : [kind, this.kinds[kind].index.at(n), ...sub];
+		const fileIndex = kind === 'story' ? this.stories[n]!.file : this.kinds[kind].fileOf(n);
+		const full = kind === 'story' ? ['story', ...sub] : [kind, this.kinds[kind].indexOf(n), ...sub];
 		const { line, col } = this.places.locate(fileIndex, full);
 		return { file: this.files[fileIndex]!, line, col, path: formatPath(full), message };
 	}

@@ -2,6 +2,7 @@
  * The loader's contracts with its callers: the options of a load, where it puts each valid record
  * (a {@link RecordSink}), and what it hands over once every record is valid.
  */
+import type { IdLookup } from './id-index.js';
 import type { Actor, Claim, Source, Story, StoryEvent, Vocabulary } from './model.js';
 import type { SafeYamlLimits } from './safe-yaml.js';
 import type { Slicer } from './slices.js';
@@ -40,10 +41,15 @@ export interface RecordSink<R> {
 	finish(meta: LoadedMeta, slicer: Slicer): Promise<R>;
 }
 
-/** Ids shared between the loader and a sink: id → record number in file order (see SnapshotTables). */
+/**
+ * Ids shared between the loader and a sink: id → record number in file order (claims: in load
+ * order). Read-only to the sink. Kept off the heap (id-index.ts); when the load succeeds every record
+ * is valid and no id repeats, so the record numbers are the sink's own arrival numbers and
+ * `idAt(n)` is the id of the `n`th record of that kind.
+ */
 export interface LoadIds {
-	readonly actors: Map<string, number>;
-	readonly sources: Map<string, number>;
-	readonly events: Map<string, number>;
-	readonly claims: Map<string, number>;
+	readonly actors: IdLookup;
+	readonly sources: IdLookup;
+	readonly events: IdLookup;
+	readonly claims: IdLookup;
 }

@@ -2,7 +2,8 @@
  * The loader's reference checks: every id an actor or event record names, checked against the ids
  * defined anywhere in the dataset.
  */
-import { Int32List } from './int-list.js';
+import { IdIndex, type IdLookup } from './id-index.js';
+import { ByteList } from './int-list.js';
 import type { Slicer } from './slices.js';
 
 /** Kinds of reference, in the order their errors are listed for one record. */
@@ -32,23 +33,23 @@ export const REF_PATH: readonly ((k: number) => PropertyKey[])[] = [
 
 /**
  * References left to check once every id is known, in the order their errors would be listed. A
- * dataset whose sources come after its events leaves nearly every source reference here: kept as
- * numbers (kind, record, index, and the id's number among the distinct ids named), each id once.
+ * dataset whose sources come after its events leaves nearly every source reference here — two or
+ * three for each event — so each is kept in a few bytes: a stream of three variable-length numbers
+ * (the record's distance from the previous reference's record, the index and kind together, and the
+ * id's number among the distinct ids named, each id kept once).
  */
 export class PendingRefs {
-	private readonly kind = new Int32List();
-	private readonly record = new Int32List();
-	private readonly index = new Int32List();
-	private readonly id = new Int32List();
-	/** The distinct ids named, by number; and their numbers. */
-	private readonly ids: string[] = [];
-	private readonly idNumber = new Map<string, number>();
+	private readonly stream = new ByteList();
+	private count = 0;
+	private lastRecord = 0;
+	/** The distinct ids named, numbered in the order first named. */
+	private readonly ids = new IdIndex();
 
 	/**
 	 * A reference from record `n` (its `k`th of this kind) to `id`: fine at once when `known` has it,
 	 * an error when it is the record's own id (`self`), else left for {@link check}.
 	 */
-	ref(kind: Ref, n: number, k: number, id: string, self: string | undefined, known: ReadonlyMap<string, number>): void {
+	ref(kind: Ref, n: number, k: number, id: string, self: string | undefined, known: IdLookup): void {
 		if (self !== undefined && id === self) this.add(kind === Ref.Affiliation ? Ref.SelfAffiliation : Ref.SelfRelated, n, k, id);
 		else if (!known.has(id)) this.add(kind, n, k, id);
 	}
@@ -71,27 +72,33 @@ export class PendingRefs {
 
 	/** Calls `check` for each, actors' before events', each kind's in record order. */
 	async check(slicer: Slicer, check: (kind: Ref, n: number, k: number, id: string) => void): Promise<void> {
+		const { stream } = this;
 		for (const actors of [true, false]) {
-			for (let p = 0; p < this.kind.length; p++) {
-				const kind = this.kind.at(p) as Ref;
+			let record = 0;
+			for (let p = 0, at = 0; p < this.count; p++) {
+				const step = stream.numberAt(at);
+				const place = stream.numberAt(step.next);
+				const id = stream.numberAt(place.next);
+				at = id.next;
+				// Zigzag: actors' numbers and events' start again from 0, so a step may go back.
+				record += step.value % 2 ? -(step.value + 1) / 2 : step.value / 2;
+				const kind = (place.value % 8) as Ref;
 				if ((kind === Ref.Affiliation || kind === Ref.SelfAffiliation) !== actors) continue;
-				check(kind, this.record.at(p), this.index.at(p), this.ids[this.id.at(p)]!);
+				check(kind, record, Math.floor(place.value / 8), this.ids.idAt(id.value));
 				if ((p & 1023) === 1023) await slicer.maybeYield();
 			}
 		}
 	}
 
 	private add(kind: Ref, n: number, k: number, id: string): void {
-		let number = this.idNumber.get(id);
-		if (number === undefined) {
-			number = this.ids.length;
-			this.ids.push(id);
-			this.idNumber.set(id, number);
-		}
-		this.kind.push(kind);
-		this.record.push(n);
-		this.index.push(k);
-		this.id.push(number);
+		const next = this.ids.size;
+		const number = this.ids.getOrAdd(id, next) ?? next;
+		const step = n - this.lastRecord;
+		this.lastRecord = n;
+		this.stream.pushNumber(step < 0 ? -step * 2 - 1 : step * 2);
+		this.stream.pushNumber(k * 8 + kind);
+		this.stream.pushNumber(number);
+		this.count++;
 	}
 }
 

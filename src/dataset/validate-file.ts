@@ -137,26 +137,24 @@ async function validateRecords(
 		if ((i & 63) === 63) await slicer.maybeYield();
 		const item: unknown = list[i];
 		const id = (item as { id?: unknown } | null)?.id;
-		const n = kind.file.length;
+		const n = kind.count;
 		if (typeof id === 'string') {
-			const first = kind.known.get(id);
+			// Located lazily: working out a position costs a parse, and only a duplicate needs it.
+			const first = kind.known.getOrAdd(id, n);
 			if (first !== undefined) {
 				const { line, col } = parsed.locate([key, i, 'id']);
-				const firstAt = state.places.locate(kind.file.at(first), [key, kind.index.at(first), 'id']);
+				const firstAt = state.places.locate(kind.fileOf(first), [key, kind.indexOf(first), 'id']);
 				state.errors.push({
 					file,
 					line,
 					col,
 					path: formatPath([key, i, 'id']),
-					message: `duplicate ${key.slice(0, -1)} id "${id}"; it is already used at ${state.files[kind.file.at(first)]!}:${firstAt.line}`,
+					message: `duplicate ${key.slice(0, -1)} id "${id}"; it is already used at ${state.files[kind.fileOf(first)]!}:${firstAt.line}`,
 				});
 				continue;
 			}
-			// Located lazily: working out a position costs a parse, and only a duplicate needs it.
-			kind.known.set(id, n);
 		}
-		kind.file.push(at.fileIndex);
-		kind.index.push(i);
+		kind.places.push(at.fileIndex, i);
 		if (key === 'actors') validateActor(state, n, item, i, at, sink);
 		else if (key === 'sources') validateSource(state, n, item, i, at, sink);
 		else validateEvent(state, n, item, i, at, sink);
@@ -166,11 +164,11 @@ async function validateRecords(
 function validateActor(state: LoadState, n: number, item: unknown, i: number, { file, parsed }: At, sink: RecordSink<unknown>): void {
 	const v = valid(state.fast.actor(item), item, actorSchema, file, parsed, 'actors', i, state.errors);
 	if (v === undefined) {
+		state.kinds.actors.invalid.push(n);
 		state.refs.actorRaw(n, item);
 		return;
 	}
 	const a = toActor(v);
-	state.kinds.actors.valid.push(n);
 	sink.actor(a);
 	for (let k = 0; k < a.affiliations.length; k++)
 		state.refs.ref(Ref.Affiliation, n, k, a.affiliations[k]!, a.id, state.kinds.actors.known);
@@ -178,10 +176,13 @@ function validateActor(state: LoadState, n: number, item: unknown, i: number, { 
 
 function validateSource(state: LoadState, n: number, item: unknown, i: number, { file, parsed }: At, sink: RecordSink<unknown>): void {
 	const v = valid(state.fast.source(item), item, sourceSchema, file, parsed, 'sources', i, state.errors);
-	if (v === undefined) return;
+	if (v === undefined) {
+		state.kinds.sources.invalid.push(n);
+		return;
+	}
 	const x = toSource(v, state.fast);
-	if (x.outlet !== undefined) state.outletRefs.push({ source: n, outlet: x.outlet });
-	state.kinds.sources.valid.push(n);
+	// An outlet defined by now is defined at the end too: only the others wait (an object each).
+	if (x.outlet !== undefined && !state.vocabulary.outlets.has(x.outlet)) state.outletRefs.push({ source: n, outlet: x.outlet });
 	sink.source(x);
 }
 
@@ -190,6 +191,7 @@ function validateEvent(state: LoadState, n: number, item: unknown, i: number, { 
 	const { fast, refs, kinds } = state;
 	const v = valid(fast.event(item), item, eventSchema, file, parsed, 'events', i, state.errors);
 	if (v === undefined) {
+		kinds.events.invalid.push(n);
 		refs.eventRaw(n, item);
 		return;
 	}
@@ -197,16 +199,13 @@ function validateEvent(state: LoadState, n: number, item: unknown, i: number, { 
 	const made: Claim[] = [];
 	for (let k = 0; k < claims.length; k++) {
 		const c = claims[k]!;
-		const first = state.claimIds.get(c.id);
-		const number = state.claimEvent.length;
-		state.claimEvent.push(n);
-		state.claimIndex.push(k);
-		if (first === undefined) state.claimIds.set(c.id, number);
-		else state.claimDuplicates.push({ claim: number, first, id: c.id });
+		const number = state.claimPlaces.length;
+		const first = state.claimIds.getOrAdd(c.id, number);
+		state.claimPlaces.push(n, k);
+		if (first !== undefined) state.claimDuplicates.push({ claim: number, first, id: c.id });
 		made.push(toClaim(c, v.id, fast));
 	}
 	const e = toEvent(v, file, fast);
-	kinds.events.valid.push(n);
 	sink.event(e, made);
 	// The ids as written, in the order the reference errors are listed.
 	const actorIds = kinds.actors.known;

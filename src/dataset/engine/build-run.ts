@@ -7,13 +7,21 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import Database from 'better-sqlite3';
 import type { DatasetError } from '../errors.js';
-import { loadInto, type LoadedMeta, type LoadOptions, type RecordSink } from '../read-dataset.js';
+import { loadInto, type LoadedMeta, type LoadIds, type LoadOptions, type RecordSink } from '../read-dataset.js';
 import type { Actor, Claim, Source, StoryEvent } from '../model.js';
 import { datasetVersion } from './dataset-version.js';
 import { EngineWriter } from './writer.js';
 
 /** Page cache of a build, per database (the file and its staging tables), in KiB. */
 const CACHE_KB = 8 * 1024;
+
+/**
+ * The build worker's V8 limits. Its young generation (where every parsed record is made and dies)
+ * would grow to V8's default of 3 × 16 MB; a few MB do the same work (the loader keeps almost
+ * nothing on the heap) in less memory: bench/README.md, "Peak memory, round four". The old
+ * generation is left unbounded: a broken dataset's errors are all kept there.
+ */
+export const BUILD_WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
 
 /** What the worker is handed (structured-cloned). */
 export interface BuildJob {
@@ -36,7 +44,8 @@ export type BuildReply = { ok: true; version: string } | { ok: false; errors: Da
 
 /**
  * The loader's sink for a build: each valid record straight to the writer, which stages it on disk.
- * Nothing is kept here but the number of the current file.
+ * Nothing is kept here but the number of the current file. The writer reads the events' ids from
+ * the loader's (`ids`) rather than keeping its own copy of each.
  */
 export class EngineSink implements RecordSink<string> {
 	#file = 0;
@@ -44,8 +53,11 @@ export class EngineSink implements RecordSink<string> {
 
 	constructor(
 		private readonly writer: EngineWriter,
+		ids: LoadIds,
 		private readonly crash?: BuildJob['crash'],
-	) {}
+	) {
+		writer.useEventIds(ids.events);
+	}
 
 	file(name: string, digest: string): void {
 		this.#file = this.writer.addFile(name, digest);
@@ -93,7 +105,7 @@ export async function runBuild(job: BuildJob): Promise<BuildReply> {
 	db.pragma('locking_mode = EXCLUSIVE');
 	const writer = new EngineWriter(db);
 	try {
-		const r = await loadInto(job.dir, job.load, () => new EngineSink(writer, job.crash));
+		const r = await loadInto(job.dir, job.load, (ids) => new EngineSink(writer, ids, job.crash));
 		if (!r.ok) {
 			writer.abort();
 			return r;

@@ -25,7 +25,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { DatasetError } from '../errors.js';
 import { listDatasetFiles, type LoadOptions } from '../read-dataset.js';
-import type { BuildJob, BuildReply } from './build-run.js';
+import { BUILD_WORKER_LIMITS, type BuildJob, type BuildReply } from './build-run.js';
 import { datasetVersion } from './dataset-version.js';
 import { APPLICATION_ID, FORMAT_VERSION } from './format.js';
 import { siblingModule } from '../../sibling-module.js';
@@ -319,7 +319,7 @@ async function versionInWorker(dir: string, options: BuildOptions): Promise<stri
 /** One build in a new worker thread; a worker that throws or exits without replying rejects. */
 function runWorker(job: BuildJob): Promise<BuildReply> {
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(WORKER.url, { workerData: job, execArgv: WORKER.execArgv });
+		const worker = new Worker(WORKER.url, { workerData: job, execArgv: WORKER.execArgv, resourceLimits: BUILD_WORKER_LIMITS });
 		let reply: BuildReply | undefined;
 		worker.once('message', (m: BuildReply) => (reply = m));
 		worker.once('error', reject);

@@ -9,6 +9,7 @@ import { eventStatuses } from '../../vocabulary/words.js';
 import { embargoMs } from '../schema.js';
 import { eventFingerprint } from '../event-input.js';
 import { sha256Hex } from '../sha256.js';
+import type { IdLookup } from '../id-index.js';
 import { Int32List } from '../int-list.js';
 import { fold, indexTokens, soundKey } from '../text.js';
 import { writeActorNames, writeDayCounts } from './summaries.js';
@@ -29,6 +30,9 @@ const K = { actorKey: 3, termKey: 4, actorLink: 5 } as const;
 /** The text tables (FTS5), and their buffer of pending terms while a build writes them. */
 const FTS_TABLES = ['event_text', 'claim_text', 'actor_text'] as const;
 const FTS_HASH_BYTES = 8 * 1024 * 1024;
+
+/** The order of `a.localeCompare(b)` (the same default collator), made once rather than per comparison. */
+const ID_ORDER = new Intl.Collator();
 
 const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
@@ -87,6 +91,8 @@ export class EngineWriter {
 	/** Each staged event's first and last day and id, by staging number: what its ord is made of. */
 	#firstDay = new Int32List();
 	#lastDay = new Int32List();
+	/** Each event's id by staging number: the loader's (useEventIds), or else kept here. */
+	#eventIds: IdLookup | undefined;
 	#ids: string[] = [];
 	/** The staging bucket tables (see BUCKET_DAYS) by bucket number: name and insert. */
 	readonly #buckets = new Map<number, { name: string; insert: Database.Statement }>();
@@ -135,6 +141,17 @@ export class EngineWriter {
 		}
 		this.#stmt = prepare(db);
 		db.exec('BEGIN');
+	}
+
+	/**
+	 * The loader's event ids (LoadIds.events), whose entry `n` is the id of the `n`th event added
+	 * when the load succeeds (every record valid, no id repeated; finish is only called then): the
+	 * writer reads an event's id there instead of keeping a string per event until finish. Before
+	 * the first event.
+	 */
+	useEventIds(ids: IdLookup): void {
+		if (this.#events > 0) throw new Error('useEventIds after the first event');
+		this.#eventIds = ids;
 	}
 
 	/** A dataset file, in load order; returns its number for the records read from it. */
@@ -241,7 +258,7 @@ export class EngineWriter {
 		// What the date order needs, kept here (a few bytes an event) so that finish sorts no rows to find it.
 		this.#firstDay.push(e.date.earliestDay);
 		this.#lastDay.push(e.date.latestDay);
-		this.#ids.push(e.id);
+		if (!this.#eventIds) this.#ids.push(e.id);
 	}
 
 	/** The insert of the staging bucket of events whose first day is `day`, its table made on first use. */
@@ -286,9 +303,9 @@ export class EngineWriter {
 	#ords(): Float64Array {
 		const first = this.#firstDay.view();
 		const last = this.#lastDay.view();
-		const ids = this.#ids;
 		const order = Uint32Array.from({ length: first.length }, (_, i) => i);
-		order.sort((a, b) => first[a]! - first[b]! || last[a]! - last[b]! || ids[a]!.localeCompare(ids[b]!));
+		order.sort((a, b) => first[a]! - first[b]! || last[a]! - last[b]!);
+		this.#orderTiesById(order, first, last);
 		const ords = new Float64Array(first.length);
 		let rank = 0;
 		for (let i = 0; i < order.length; i++) {
@@ -297,6 +314,27 @@ export class EngineWriter {
 			ords[n] = ordOf(first[n]!, rank);
 		}
 		return ords;
+	}
+
+	/**
+	 * Sorts each run of events with the same first and last day (both sorts are stable: the same order
+	 * as one sort by days, then id) by id, each id read once.
+	 */
+	#orderTiesById(order: Uint32Array, first: Int32Array, last: Int32Array): void {
+		const known = this.#eventIds;
+		if (known && known.size !== first.length) throw new Error(`${known.size} event ids for ${first.length} events`);
+		const idOf = known ? (n: number): string => known.idAt(n) : (n: number): string => this.#ids[n]!;
+		for (let i = 0; i < order.length;) {
+			const a = order[i]!;
+			let j = i + 1;
+			while (j < order.length && first[order[j]!] === first[a] && last[order[j]!] === last[a]) j++;
+			if (j - i > 1) {
+				const run = [...order.subarray(i, j)].map((n) => ({ n, id: idOf(n) }));
+				run.sort((x, y) => ID_ORDER.compare(x.id, y.id));
+				run.forEach((x, k) => (order[i + k] = x.n));
+			}
+			i = j;
+		}
 	}
 
 	/**

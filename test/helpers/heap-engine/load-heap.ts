@@ -3,7 +3,7 @@
  * guard tests compare the SQLite engine with. The same validation (read-dataset.ts) feeds it.
  */
 import type { Actor, Claim, Source, StoryEvent } from '../../../src/dataset/model.js';
-import { loadInto, type LoadedMeta, type LoadIds, type LoadOptions, type RecordSink } from '../../../src/dataset/read-dataset.js';
+import { loadInto, type LoadedMeta, type LoadOptions, type RecordSink } from '../../../src/dataset/read-dataset.js';
 import type { Slicer } from '../../../src/dataset/slices.js';
 import type { DatasetError } from '../../../src/dataset/errors.js';
 import { DatasetSnapshot } from './heap-snapshot.js';
@@ -19,7 +19,7 @@ export async function loadHeapSnapshot(
 ): Promise<{ ok: true; snapshot: HeapSnapshot } | { ok: false; errors: DatasetError[] }> {
 	const feed = new SearchFeed({ offThread: false });
 	try {
-		const r = await loadInto(dir, options, (ids) => new HeapSink(feed, ids, options.now ?? new Date()));
+		const r = await loadInto(dir, options, () => new HeapSink(feed, options.now ?? new Date()));
 		return r.ok ? { ok: true, snapshot: r.value } : r;
 	} finally {
 		feed.close();
@@ -39,10 +39,10 @@ class HeapSink implements RecordSink<DatasetSnapshot> {
 
 	constructor(
 		feed: SearchFeed,
-		ids: LoadIds,
 		private readonly now: Date,
 	) {
-		this.tables = new SnapshotTables(feed, ids);
+		// Its own id maps: the loader's are kept off the heap, as lookups only (LoadIds).
+		this.tables = new SnapshotTables(feed);
 	}
 
 	file(): void {}
