@@ -9,11 +9,10 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../src/app.js';
 import type { Requester } from '../src/core/command.js';
-import { silentLogger } from '../src/logger.js';
 import { renderPlainText } from '../src/render/plain-text.js';
-import { BENCH_NOW, commandCases } from './commands.js';
+import { commandCases } from './commands.js';
+import { benchApp } from './bench-app.js';
 import { arg, datasetDir } from './lib.js';
 
 const events = arg('events', '');
@@ -22,13 +21,7 @@ if (!dir) throw new Error('--events N or --dir DIR is required');
 const lines = Number(arg('lines', '30'));
 const cache = arg('cache', path.join(os.tmpdir(), 'sitrep-bench-cache'));
 
-const app = await createApp({
-	dataDir: dir,
-	datasetCache: cache,
-	now: BENCH_NOW.toISOString(),
-	logger: silentLogger(),
-	services: { images: false },
-});
+const app = await benchApp(dir, cache, false);
 const out: string[] = [];
 const ask = async (userId: string, line: string): Promise<void> => {
 	const requester: Requester = { platform: 'console', userId, displayName: userId, isChannelAdmin: false, isOwner: false };

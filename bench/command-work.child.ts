@@ -23,10 +23,9 @@ import os from 'node:os';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { createApp } from '../src/app.js';
 import type { Requester } from '../src/core/command.js';
-import { silentLogger } from '../src/logger.js';
-import { BENCH_NOW, commandCases } from './commands.js';
+import { commandCases } from './commands.js';
+import { benchApp } from './bench-app.js';
 import { arg, datasetDir, log, reply, round } from './lib.js';
 import { allocationsByFunction, summariseProfile, type CpuProfile, type SamplingHeapProfile } from './profile-summary.js';
 
@@ -111,13 +110,7 @@ JSON.parse = function (...a: Parameters<typeof JSON.parse>) {
 	return parse.apply(JSON, a) as unknown;
 };
 
-const app = await createApp({
-	dataDir: dir,
-	datasetCache: cache,
-	now: BENCH_NOW.toISOString(),
-	logger: silentLogger(),
-	services: { images: false },
-});
+const app = await benchApp(dir, cache, false);
 const REQUESTER: Requester = { platform: 'console', userId: 'bench', displayName: 'bench', isChannelAdmin: false, isOwner: false };
 const ask = async (line: string): Promise<void> => {
 	const r = await app.core.handle({ line, requester: REQUESTER, place: { platform: 'console', channelId: 'bench', kind: 'console' } });

@@ -13,12 +13,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { createApp } from '../src/app.js';
 import { closeImageWorkers } from '../src/images/index.js';
-import { silentLogger } from '../src/logger.js';
 import { runConsoleChat } from '../src/platforms/console/console-chat.js';
 import { saveReplyAttachments } from '../src/platforms/console/save-images.js';
-import { BENCH_NOW, commandCases, type CommandCase } from './commands.js';
+import { commandCases, type CommandCase } from './commands.js';
+import { benchApp } from './bench-app.js';
 import { arg, datasetDir, log, peakRssMb, reply, round, settle, stats, type Stats } from './lib.js';
 
 export interface UsersResult {
@@ -48,13 +47,7 @@ const imageDir = mkdtempSync(path.join(os.tmpdir(), 'sitrep-bench-images-'));
 const t0 = performance.now();
 // The built dataset is kept as the bot keeps it (SITREP_DATASET_CACHE): a second run starts from it.
 const cache = arg('cache', path.join(os.tmpdir(), 'sitrep-bench-cache'));
-const app = await createApp({
-	dataDir: dir,
-	datasetCache: cache,
-	now: BENCH_NOW.toISOString(),
-	logger: silentLogger(),
-	services: { images: pictures },
-});
+const app = await benchApp(dir, cache, pictures);
 
 // The console chat, fed a line at a time; each answer ends with a blank line.
 const input = new PassThrough();

@@ -1,0 +1,18 @@
+/**
+ * The bot as the command benches compose it (users, command-work, answers): createApp over a story
+ * directory, its built dataset kept in `cache` as SITREP_DATASET_CACHE keeps it (so a second run
+ * starts from the built file), the benches' fixed clock, and no logs.
+ */
+import { createApp, type App } from '../src/app.js';
+import { silentLogger } from '../src/logger.js';
+import { BENCH_NOW } from './commands.js';
+
+export function benchApp(dir: string, cache: string, images: boolean): Promise<App> {
+	return createApp({
+		dataDir: dir,
+		datasetCache: cache,
+		now: BENCH_NOW.toISOString(),
+		logger: silentLogger(),
+		services: { images },
+	});
+}
