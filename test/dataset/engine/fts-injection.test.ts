@@ -4,8 +4,9 @@
  * finds exactly what its plain words find (and what the in-heap engine finds for it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlOfHeap } from '../../helpers/heap-engine/sql-of-heap.js';
 import { matchExpression, queryTerms, quote } from '../../../src/dataset/engine/fts-query.js';
-import { SqlSnapshot } from '../../../src/dataset/engine/sql-snapshot.js';
+import type { SqlSnapshot } from '../../../src/dataset/engine/sql-snapshot.js';
 import type { DatasetSnapshot, SearchResult } from '../../../src/dataset/snapshot.js';
 import { cleanupDatasets, loadFixture } from '../../helpers/dataset-fixture.js';
 
@@ -16,16 +17,7 @@ let heap: DatasetSnapshot;
 let sql: SqlSnapshot;
 beforeAll(async () => {
 	heap = await loadFixture();
-	sql = SqlSnapshot.fromRecords(
-		heap.story,
-		[...heap.eachActor()],
-		[...heap.eachSource()],
-		[...heap.eachEvent()],
-		[...heap.eachClaim()],
-		heap.version,
-		heap.loadedAt,
-		heap.vocabulary,
-	);
+	sql = sqlOfHeap(heap);
 });
 afterAll(() => {
 	sql.close();

@@ -9,9 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlOfHeap } from '../../helpers/heap-engine/sql-of-heap.js';
 import { generateStory, writeStory } from '../../../bench/generate.js';
 import { claimsByClaimant } from '../../../src/core/present.js';
-import { SqlSnapshot } from '../../../src/dataset/engine/sql-snapshot.js';
+import type { SqlSnapshot } from '../../../src/dataset/engine/sql-snapshot.js';
 import type { TimelineFilter } from '../../../src/dataset/snapshot.js';
 import { visibleView } from '../../../src/dataset/visible-view.js';
 import type { DatasetSnapshot } from '../../helpers/heap-engine/heap-snapshot.js';
@@ -38,16 +39,7 @@ beforeAll(async () => {
 	const r = await loadHeapSnapshot(tmp);
 	if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
 	heap = r.snapshot;
-	sql = SqlSnapshot.fromRecords(
-		heap.story,
-		[...heap.eachActor()],
-		[...heap.eachSource()],
-		[...heap.eachEvent()],
-		[...heap.eachClaim()],
-		heap.version,
-		heap.loadedAt,
-		heap.vocabulary,
-	);
+	sql = sqlOfHeap(heap);
 }, 120_000);
 
 afterAll(() => {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlOfHeap } from '../../helpers/heap-engine/sql-of-heap.js';
 import { generateStory, writeStory } from '../../../bench/generate.js';
 import { COUNT_CAP, SqlSnapshot } from '../../../src/dataset/engine/sql-snapshot.js';
 import { loadHeapSnapshot } from '../../helpers/heap-engine/load-heap.js';
@@ -25,16 +26,7 @@ async function both(dir: string): Promise<{ heap: DatasetSnapshot; sql: SqlSnaps
 	const r = await loadHeapSnapshot(dir);
 	if (!r.ok) throw new Error(`load ${dir}: ${JSON.stringify(r.errors?.slice(0, 3))}`);
 	const heap = r.snapshot;
-	const sql = SqlSnapshot.fromRecords(
-		heap.story,
-		[...heap.eachActor()],
-		[...heap.eachSource()],
-		[...heap.eachEvent()],
-		[...heap.eachClaim()],
-		heap.version,
-		heap.loadedAt,
-		heap.vocabulary,
-	);
+	const sql = sqlOfHeap(heap);
 	return { heap, sql };
 }
 

@@ -4,7 +4,7 @@
  * the in-heap view does; each view answers like the in-heap view of the same instant.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqlSnapshot } from '../../../src/dataset/engine/sql-snapshot.js';
+import { sqlOfHeap } from '../../helpers/heap-engine/sql-of-heap.js';
 import type { DatasetSnapshot } from '../../helpers/heap-engine/heap-snapshot.js';
 import { hiddenCounts, visibleView } from '../../../src/dataset/visible-view.js';
 import { visibleView as heapVisibleView } from '../../helpers/heap-engine/heap-visible-view.js';
@@ -62,23 +62,12 @@ async function heapFixture(files: Record<string, string>): Promise<DatasetSnapsh
 	return r.snapshot;
 }
 
-const sqlOf = (s: DatasetSnapshot): SqlSnapshot =>
-	SqlSnapshot.fromRecords(
-		s.story,
-		[...s.eachActor()],
-		[...s.eachSource()],
-		[...s.eachEvent()],
-		[...s.eachClaim()],
-		s.version,
-		s.loadedAt,
-		s.vocabulary,
-	);
 const ids = (list: readonly { id: string }[]): string[] => list.map((x) => x.id);
 
 describe('the editorial gate over a built file', () => {
 	it('hides drafts and future embargoes from every query, drops links to them, and releases at the embargo', async () => {
 		const heap = await heapFixture(GATED);
-		const full = sqlOf(heap);
+		const full = sqlOfHeap(heap);
 		expect(full.event('secret-scoop')?.draft).toBe(true);
 		const early = Date.parse('2025-07-01T04:59:59Z');
 		const before = visibleView(full, early);
@@ -119,7 +108,7 @@ describe('the editorial gate over a built file', () => {
 
 	it('each view answers like the in-heap view of the same instant', async () => {
 		const heap = await heapFixture(GATED);
-		const full = sqlOf(heap);
+		const full = sqlOfHeap(heap);
 		for (const at of [Date.parse('2025-07-01T04:59:59Z'), Date.parse(EMBARGO)]) {
 			const a = heapVisibleView(heap, at).view;
 			const b = visibleView(full, at).view;
@@ -153,7 +142,7 @@ describe('the editorial gate over a built file', () => {
 	});
 
 	it('a file with nothing gated is its own view', async () => {
-		const full = sqlOf(await heapFixture({}));
+		const full = sqlOfHeap(await heapFixture({}));
 		expect(visibleView(full, Date.now()).view).toBe(full);
 		expect(full.isView).toBe(false);
 		full.close();
