@@ -178,26 +178,28 @@ export class SqlRecords implements Reader {
 			const n = this.#actorNs.get(id);
 			return (n === undefined ? undefined : this.#actors.get(n)) ?? this.#names.get(id);
 		};
-		const missing = ids.filter((id) => known(id) === undefined);
-		if (missing.length) {
-			const rows = (
-				missing.length === 1
-					? this.stmt('SELECT id, name, names FROM actor_names WHERE id = ?').all(missing[0])
-					: this.stmt('SELECT id, name, names FROM actor_names WHERE id IN (SELECT value FROM json_each(?))').all(
-							JSON.stringify(missing),
-						)
-			) as NameRow[];
-			for (const r of rows)
-				this.#names.set(
-					r.id,
-					Object.freeze({
-						id: r.id,
-						name: r.name,
-						names: r.names === '{}' ? NO_NAMES : deepFreeze(JSON.parse(r.names) as Record<string, string>),
-					}),
-				);
+		const out = ids.map(known);
+		const missing = ids.filter((_, i) => out[i] === undefined);
+		if (missing.length === 0) return out;
+		const rows = (
+			missing.length === 1
+				? this.stmt('SELECT id, name, names FROM actor_names WHERE id = ?').all(missing[0])
+				: this.stmt('SELECT id, name, names FROM actor_names WHERE id IN (SELECT value FROM json_each(?))').all(
+						JSON.stringify(missing),
+					)
+		) as NameRow[];
+		// Answered from the rows read, not the cache: a long list may push its own first names out of it.
+		const read = new Map<string, ActorName>();
+		for (const r of rows) {
+			const name: ActorName = Object.freeze({
+				id: r.id,
+				name: r.name,
+				names: r.names === '{}' ? NO_NAMES : deepFreeze(JSON.parse(r.names) as Record<string, string>),
+			});
+			read.set(r.id, name);
+			this.#names.set(r.id, name);
 		}
-		return ids.map(known);
+		return out.map((hit, i) => hit ?? read.get(ids[i]!));
 	}
 
 	/** The sources of `ids`, in their order (undefined for an unknown id): those not cached read in one statement. */
