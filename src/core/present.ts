@@ -51,12 +51,13 @@ export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Transla
 
 /**
  * Reads together the actors that the event lines of `events` name, so that {@link eventLine} finds
- * them in the snapshot's record cache: one statement for a list instead of one per line.
+ * them in the snapshot's record cache: one statement for a list instead of one per line. An id named
+ * by several lines is asked for each time (the snapshot reads it once): no Set and no second array.
  */
 export function readLineActors(dataset: DatasetSnapshot, events: readonly StoryEvent[]): void {
-	const ids = new Set<string>();
-	for (const e of events) for (const id of lineActorIds(e)) ids.add(id);
-	dataset.actorNames([...ids]);
+	const ids: string[] = [];
+	for (const e of events) lineActorIds(e, ids);
+	dataset.actorNames(ids);
 }
 
 /** How many actors an event line names. */
@@ -64,16 +65,16 @@ const LINE_ACTORS = 4;
 
 /**
  * The actors an event line names: the first {@link LINE_ACTORS} distinct ids of its actors, in their
- * order. A loop over a list of at most four, not a Set and two arrays a line: every answer makes
- * dozens of lines.
+ * order, appended to `into` (a new list by default). A loop over a list of at most four, not a Set
+ * and two arrays a line: every answer makes dozens of lines.
  */
-function lineActorIds(e: StoryEvent): string[] {
-	const ids: string[] = [];
+function lineActorIds(e: StoryEvent, into: string[] = []): string[] {
+	const from = into.length;
 	for (const a of e.actors) {
-		if (!ids.includes(a.actorId)) ids.push(a.actorId);
-		if (ids.length === LINE_ACTORS) break;
+		if (into.indexOf(a.actorId, from) < 0) into.push(a.actorId);
+		if (into.length - from === LINE_ACTORS) break;
 	}
-	return ids;
+	return into;
 }
 
 /** The lines of `events` (see {@link eventLine}), their actors read together. */

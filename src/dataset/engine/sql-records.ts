@@ -174,13 +174,18 @@ export class SqlRecords implements Reader {
 	 * record when there is one, else the row of `actor_names`, those not cached read in one statement.
 	 */
 	actorNames(ids: readonly string[]): (ActorName | undefined)[] {
-		const known = (id: string): ActorName | undefined => {
+		// Loops rather than map/filter with closures: every event line of an answer comes here, and the
+		// names are nearly always cached (the lines' actors were read together just before).
+		const out: (ActorName | undefined)[] = new Array<ActorName | undefined>(ids.length);
+		let missing: string[] | undefined;
+		for (let i = 0; i < ids.length; i++) {
+			const id = ids[i]!;
 			const n = this.#actorNs.get(id);
-			return (n === undefined ? undefined : this.#actors.get(n)) ?? this.#names.get(id);
-		};
-		const out = ids.map(known);
-		const missing = ids.filter((_, i) => out[i] === undefined);
-		if (missing.length === 0) return out;
+			const hit = (n === undefined ? undefined : this.#actors.get(n)) ?? this.#names.get(id);
+			out[i] = hit;
+			if (hit === undefined) (missing ??= []).push(id);
+		}
+		if (missing === undefined) return out;
 		const rows = (
 			missing.length === 1
 				? this.stmt('SELECT id, name, names FROM actor_names WHERE id = ?').all(missing[0])
@@ -199,7 +204,8 @@ export class SqlRecords implements Reader {
 			read.set(r.id, name);
 			this.#names.set(r.id, name);
 		}
-		return out.map((hit, i) => hit ?? read.get(ids[i]!));
+		for (let i = 0; i < ids.length; i++) out[i] ??= read.get(ids[i]!);
+		return out;
 	}
 
 	/** The sources of `ids`, in their order (undefined for an unknown id): those not cached read in one statement. */
