@@ -189,9 +189,21 @@ export function formatHuman(d: PartialDate): string {
 	return `${prefix}${humanPoint(d.start)} – ${humanPoint(d.end)}`;
 }
 
+/** Formatters of the wall calendar by zone as asked for (see {@link localDayNumber}). */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** Zones kept: a story's and a few readers'; a zone's name may be spelt in any case, so the list is bounded. */
+const DAY_FORMATS_KEPT = 64;
+
 /** Day number of "today" in an IANA zone, from an instant. Uses Intl only to read the wall calendar. */
 export function localDayNumber(instant: Date, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(instant);
+	// Made once per zone: a new Intl.DateTimeFormat is the costliest part of a /briefing without a date.
+	let f = dayFormats.get(timeZone);
+	if (!f) {
+		f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
+		if (dayFormats.size >= DAY_FORMATS_KEPT) dayFormats.clear();
+		dayFormats.set(timeZone, f);
+	}
+	const parts = f.formatToParts(instant);
 	const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
 	const era = parts.find((p) => p.type === 'era');
 	const year = get('year');

@@ -131,4 +131,18 @@ describe('parsePartialDate', () => {
 		expect(localDayNumber(instant, 'Asia/Baku')).toBe(dayNumber(2025, 6, 28));
 		expect(localDayNumber(instant, 'America/New_York')).toBe(dayNumber(2025, 6, 27));
 	});
+
+	it('reads each zone right with its formatter kept, past the zones it keeps, and rejects an unknown zone', () => {
+		const instant = new Date('2025-06-27T21:30:00Z');
+		// Every zone twice over (more than the 64 formatters kept), each against a formatter made afresh.
+		const zones = Intl.supportedValuesOf('timeZone');
+		for (const zone of [...zones, ...zones]) {
+			const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+				instant,
+			);
+			const [y, m, d] = parts.split('-').map(Number);
+			expect(localDayNumber(instant, zone)).toBe(dayNumber(y!, m!, d!));
+		}
+		expect(() => localDayNumber(instant, 'Mars/Olympus_Mons')).toThrow(RangeError);
+	});
 });
