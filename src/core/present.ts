@@ -35,18 +35,19 @@ export function claimText(c: Claim, i18n: Translator): string {
  * matches) must mark the title as {@link eventTitle} gives it.
  */
 export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Translator, titleSpans?: readonly Span[]): Block {
-	// The names as actorName gives them, the actors read together.
-	const ids = lineActorIds(e);
-	const actors = dataset.actorNames(ids).map((a, i) => (a ? i18n.name(a.name, a.names) : ids[i]!));
-	return {
-		kind: 'event',
-		date: i18n.date(e.date),
-		title: eventTitle(e, i18n),
-		actors,
-		status: e.status,
-		id: e.id,
-		...(titleSpans ? { titleSpans } : {}),
-	};
+	// The names as actorName gives them, the actors read together; written over the line's own list of
+	// ids (made for this line), and the block made by one literal: every answer makes dozens of lines.
+	const actors = lineActorIds(e);
+	const names = dataset.actorNames(actors);
+	for (let i = 0; i < actors.length; i++) {
+		const a = names[i];
+		if (a) actors[i] = i18n.name(a.name, a.names);
+	}
+	const date = i18n.date(e.date);
+	const title = eventTitle(e, i18n);
+	return titleSpans
+		? { kind: 'event', date, title, actors, status: e.status, id: e.id, titleSpans }
+		: { kind: 'event', date, title, actors, status: e.status, id: e.id };
 }
 
 /**
@@ -56,7 +57,7 @@ export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Transla
  */
 export function readLineActors(dataset: DatasetSnapshot, events: readonly StoryEvent[]): void {
 	const ids: string[] = [];
-	for (const e of events) lineActorIds(e, ids);
+	for (let i = 0; i < events.length; i++) lineActorIds(events[i]!, ids);
 	dataset.actorNames(ids);
 }
 
@@ -70,9 +71,10 @@ const LINE_ACTORS = 4;
  */
 function lineActorIds(e: StoryEvent, into: string[] = []): string[] {
 	const from = into.length;
-	for (const a of e.actors) {
-		if (into.indexOf(a.actorId, from) < 0) into.push(a.actorId);
-		if (into.length - from === LINE_ACTORS) break;
+	// Indexes, not for…of: no iterator is made for each line.
+	for (let i = 0; i < e.actors.length && into.length - from < LINE_ACTORS; i++) {
+		const id = e.actors[i]!.actorId;
+		if (into.indexOf(id, from) < 0) into.push(id);
 	}
 	return into;
 }
