@@ -66,8 +66,13 @@ function isEmpty(v: unknown): boolean {
 	return true;
 }
 
-/** Dates read back lately, by their text (frozen: events share them). */
-const DATES_KEPT = 4096;
+/**
+ * Dates read back lately, by their text (frozen: events share them). Few: enough for the events of
+ * the answers being made (a day's events share one date), and short-lived, so that a date dies young
+ * like the garbage it saves rather than outliving the next scavenges and ending in the old generation
+ * (as records.ts explains for records).
+ */
+const DATES_KEPT = 128;
 const dates = new Map<string, PartialDate>();
 
 /**

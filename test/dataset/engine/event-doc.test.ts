@@ -64,8 +64,8 @@ describe('event documents', () => {
 		const b = eventOfDoc(doc('~2025-06-27/2025-07-03'));
 		expect(b.date).toBe(a.date);
 		expect(Object.isFrozen(a.date) && Object.isFrozen(a.date.start) && Object.isFrozen(a.date.end)).toBe(true);
-		// More distinct texts than are kept (4,096), then the first again: each reads as its own text parses.
-		for (let day = 0; day < 5000; day += 1) {
+		// More distinct texts than are kept (128), then the first again: each reads as its own text parses.
+		for (let day = 0; day < 300; day += 1) {
 			const text = new Date(Date.UTC(2000, 0, 1 + day)).toISOString().slice(0, 10);
 			expect(eventOfDoc(doc(text)).date).toEqual((parsePartialDate(text) as { value: unknown }).value);
 		}
