@@ -168,6 +168,53 @@ export function parsePartialDate(input: string | number): DateParseResult {
 	return { ok: true, value };
 }
 
+/** The number the digits of `text` from `from` to `to` make, or -1 when one is not an ASCII digit. */
+function digitsAt(text: string, from: number, to: number): number {
+	let n = 0;
+	for (let i = from; i < to; i++) {
+		const c = text.charCodeAt(i) - 48;
+		if (c < 0 || c > 9) return -1;
+		n = n * 10 + c;
+	}
+	return n;
+}
+
+/**
+ * The date of a date's normalised text when it is a plain day, month or year with a four-digit year
+ * ("2025-06-27", "2025-06", "2025") — what almost every stored date is — without the regular
+ * expressions and intermediate lists of {@link parsePartialDate}, whose value it equals, key for key.
+ * Undefined for any other text (approximate, a range, another year, not a date): parse that in full.
+ */
+export function plainDate(text: string): PartialDate | undefined {
+	const year = digitsAt(text, 0, 4);
+	if (year < 0) return undefined;
+	if (text.length === 4) {
+		return {
+			start: { year, precision: 'year' },
+			approximate: false,
+			earliestDay: dayNumber(year, 1, 1),
+			latestDay: dayNumber(year, 12, 31),
+			text,
+		};
+	}
+	if (text.length !== 7 && text.length !== 10) return undefined;
+	const month = text.charCodeAt(4) === 45 ? digitsAt(text, 5, 7) : -1;
+	if (month < 1 || month > 12) return undefined;
+	if (text.length === 7) {
+		return {
+			start: { year, month, precision: 'month' },
+			approximate: false,
+			earliestDay: dayNumber(year, month, 1),
+			latestDay: dayNumber(year, month, daysInMonth(year, month)),
+			text,
+		};
+	}
+	const day = text.charCodeAt(7) === 45 ? digitsAt(text, 8, 10) : -1;
+	if (day < 1 || day > daysInMonth(year, month)) return undefined;
+	const d = dayNumber(year, month, day);
+	return { start: { year, month, day, precision: 'day' }, approximate: false, earliestDay: d, latestDay: d, text };
+}
+
 /** Ordering for timelines: by first day, then coarser precision first, then by last day. */
 export function compareDates(a: PartialDate, b: PartialDate): number {
 	return a.earliestDay - b.earliestDay || a.latestDay - b.latestDay;

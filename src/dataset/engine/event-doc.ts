@@ -5,7 +5,7 @@
  * byte left out here is left out of the file, the staging tables and the pages a command reads.
  */
 import type { PartialDate } from '../partial-date.js';
-import { parsePartialDate } from '../partial-date.js';
+import { parsePartialDate, plainDate } from '../partial-date.js';
 import type { StoryEvent } from '../model.js';
 
 /** The fields left out of a document when empty, in the record's key order (records.ts toEvent); `file` follows them. */
@@ -78,14 +78,18 @@ const dates = new Map<string, PartialDate>();
 /**
  * The date of a stored date text, parsed once: the events of a day, a month or a year share their
  * date's text, and parsing it (two regular expressions, a split, the bounds) made about as much
- * garbage as parsing the rest of the document. Bounded: past {@link DATES_KEPT} texts the oldest goes.
+ * garbage as parsing the rest of the document; a plain day, month or year is read without them. Bounded: past {@link DATES_KEPT} texts the oldest goes.
  */
 function storedDate(text: string): PartialDate {
 	const known = dates.get(text);
 	if (known) return known;
-	const d = parsePartialDate(text);
-	if (!d.ok) throw new Error(`a stored event's date does not parse: ${text}`);
-	const date = Object.freeze(d.value);
+	let value = plainDate(text);
+	if (!value) {
+		const d = parsePartialDate(text);
+		if (!d.ok) throw new Error(`a stored event's date does not parse: ${text}`);
+		value = d.value;
+	}
+	const date = Object.freeze(value);
 	Object.freeze(date.start);
 	if (date.end) Object.freeze(date.end);
 	if (dates.size >= DATES_KEPT) dates.delete(dates.keys().next().value!);
