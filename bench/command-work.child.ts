@@ -26,14 +26,13 @@
 import { mkdirSync, readSync, openSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
-import { constants, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import v8 from 'node:v8';
 import Database from 'better-sqlite3';
 import type { Requester } from '../src/core/command.js';
 import { commandCases } from './commands.js';
 import { benchApp } from './bench-app.js';
-import { arg, datasetDir, log, reply, round } from './lib.js';
+import { arg, datasetDir, gcInCommands, log, reply, round, watchGc } from './lib.js';
 import {
 	allocationsByFunction,
 	allocationsByModule,
@@ -74,14 +73,7 @@ function io(): { syscr: number; readBytes: number } {
 }
 
 // Garbage collections, as V8 reports them (young-generation scavenges and full mark-compacts).
-const gcs: { minor: boolean; ms: number }[] = [];
-new PerformanceObserver((list) => {
-	for (const e of list.getEntries())
-		gcs.push({
-			minor: (e as unknown as { detail: { kind: number } }).detail.kind === constants.NODE_PERFORMANCE_GC_MINOR,
-			ms: e.duration,
-		});
-}).observe({ entryTypes: ['gc'] });
+const gcs = watchGc();
 
 const counter = { statements: 0, rows: 0, parses: 0 };
 const bySql = new Map<string, { count: number; ms: number; reads: number; rows: number }>();
@@ -133,6 +125,7 @@ await ask('/timeline limit:5');
 
 interface Sample {
 	readonly line: string;
+	readonly start: number;
 	readonly ms: number;
 	readonly cpuMs: number;
 	readonly statements: number;
@@ -192,6 +185,7 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 		const io1 = io();
 		samples.push({
 			line,
+			start: t,
 			ms,
 			cpuMs: (cpu.user + cpu.system) / 1000,
 			statements: counter.statements - before.statements,
@@ -227,7 +221,7 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 		);
 		profile = summariseProfile(p, runs);
 	}
-	const col = (k: keyof Omit<Sample, 'line'>) => {
+	const col = (k: keyof Omit<Sample, 'line' | 'start'>) => {
 		const xs = samples.map((s) => s[k]).filter((x) => !Number.isNaN(x));
 		return {
 			mean: mean(xs),
@@ -246,11 +240,19 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 		cpuMs: col('cpuMs'),
 		ms: col('ms'),
 		heapKb: { ...col('heapKb'), commands: samples.filter((s) => !Number.isNaN(s.heapKb)).length },
-		gc: { ...gc, scavengesPer100: round((gc.scavenges.count * 100) / runs, 1) },
+		gc: {
+			...gc,
+			scavengesPer100: round((gc.scavenges.count * 100) / runs, 1),
+			...gcInCommands(
+				gcs,
+				samples.map((s) => s.start),
+				samples.map((s) => s.ms),
+			),
+		},
 		slowest: [...samples]
 			.sort((a, b) => b.ms - a.ms)
 			.slice(0, 5)
-			.map((s) => ({ ...s, ms: round(s.ms), cpuMs: round(s.cpuMs), heapKb: round(s.heapKb) })),
+			.map(({ start: _, ...s }) => ({ ...s, ms: round(s.ms), cpuMs: round(s.cpuMs), heapKb: round(s.heapKb) })),
 		...(profile ? { profile } : {}),
 		...(allocated ? { allocated } : {}),
 		...(allocatedByModule ? { allocatedByModule } : {}),
@@ -268,7 +270,7 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 	if (allocated) log(`${c.name}: allocated KB a command ${JSON.stringify(allocated)}`);
 	if (allocatedByModule) log(`${c.name}: allocated KB a command by module ${JSON.stringify(allocatedByModule)}`);
 	log(
-		`${c.name}: statements ${summary.statements.mean}, rows ${summary.rows.mean}, parses ${summary.parses.mean}, reads ${summary.reads.mean} (p99 ${summary.reads.p99}), disk ${summary.diskKb.mean} kB, cpu ${summary.cpuMs.median}/${summary.cpuMs.p99} ms, wall ${summary.ms.median}/${summary.ms.p99} ms, heap ${summary.heapKb.mean} KB a command (median ${summary.heapKb.median}, of ${summary.heapKb.commands}), scavenges ${gc.scavenges.count} (${summary.gc.scavengesPer100} per 100; ${gc.scavenges.totalMs} ms, max ${gc.scavenges.maxMs}), full GCs ${gc.full.count}`,
+		`${c.name}: statements ${summary.statements.mean}, rows ${summary.rows.mean}, parses ${summary.parses.mean}, reads ${summary.reads.mean} (p99 ${summary.reads.p99}), disk ${summary.diskKb.mean} kB, cpu ${summary.cpuMs.median}/${summary.cpuMs.p99} ms, wall ${summary.ms.median}/${summary.ms.p99} ms, heap ${summary.heapKb.mean} KB a command (median ${summary.heapKb.median}, of ${summary.heapKb.commands}), scavenges ${gc.scavenges.count} (${summary.gc.scavengesPer100} per 100; ${gc.scavenges.totalMs} ms, max ${gc.scavenges.maxMs}), full GCs ${gc.full.count}; a collection in ${summary.gc.withGcPercent}% of the commands and ${summary.gc.tailWithGc} at or above the p99, p99 of the rest ${summary.gc.p99WithoutGcMs} ms`,
 	);
 }
 app.holder.current();
