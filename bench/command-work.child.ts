@@ -15,19 +15,31 @@
  * --profile DIR writes a V8 CPU profile of each case's measured runs only (not the start or the
  * picking of arguments) into DIR, and prints where its samples fell (profile-summary.ts).
  * --allocations N prints, per case, the N functions that allocated most in its measured runs (V8's
- * sampling heap profiler: what was allocated, live or not, KB a command).
+ * sampling heap profiler: what was allocated, live or not, KB a command), and the same allocations by
+ * the module that asked for them (a native call's — JSON.parse, a statement's rows — put down to its
+ * caller).
+ *
+ * Every run also reports the heap bytes a command allocated, exactly: the growth of V8's used heap
+ * across the command, over the commands no collection fell in (a collection frees, so those are left
+ * out), less what reading the heap's figures itself allocates; and the scavenges per 100 commands.
  */
 import { mkdirSync, readSync, openSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
-import { constants, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
+import v8 from 'node:v8';
 import Database from 'better-sqlite3';
 import type { Requester } from '../src/core/command.js';
 import { commandCases } from './commands.js';
 import { benchApp } from './bench-app.js';
-import { arg, datasetDir, log, reply, round } from './lib.js';
-import { allocationsByFunction, summariseProfile, type CpuProfile, type SamplingHeapProfile } from './profile-summary.js';
+import { arg, datasetDir, gcInCommands, log, reply, round, watchGc } from './lib.js';
+import {
+	allocationsByFunction,
+	allocationsByModule,
+	summariseProfile,
+	type CpuProfile,
+	type SamplingHeapProfile,
+} from './profile-summary.js';
 
 const events = arg('events', '');
 const dir = arg('dir', events ? datasetDir(Number(events)) : '');
@@ -61,14 +73,7 @@ function io(): { syscr: number; readBytes: number } {
 }
 
 // Garbage collections, as V8 reports them (young-generation scavenges and full mark-compacts).
-const gcs: { minor: boolean; ms: number }[] = [];
-new PerformanceObserver((list) => {
-	for (const e of list.getEntries())
-		gcs.push({
-			minor: (e as unknown as { detail: { kind: number } }).detail.kind === constants.NODE_PERFORMANCE_GC_MINOR,
-			ms: e.duration,
-		});
-}).observe({ entryTypes: ['gc'] });
+const gcs = watchGc();
 
 const counter = { statements: 0, rows: 0, parses: 0 };
 const bySql = new Map<string, { count: number; ms: number; reads: number; rows: number }>();
@@ -120,6 +125,7 @@ await ask('/timeline limit:5');
 
 interface Sample {
 	readonly line: string;
+	readonly start: number;
 	readonly ms: number;
 	readonly cpuMs: number;
 	readonly statements: number;
@@ -127,7 +133,22 @@ interface Sample {
 	readonly parses: number;
 	readonly reads: number;
 	readonly diskKb: number;
+	/** Heap bytes allocated, KB; NaN when a collection fell in the command. */
+	readonly heapKb: number;
 }
+
+// What reading the used heap twice allocates by itself (its result object), taken off each command's growth.
+const usedHeap = (): number => v8.getHeapStatistics().used_heap_size;
+const heapProbe = (() => {
+	let least = Infinity;
+	for (let i = 0; i < 50; i++) {
+		const g = gcs.length;
+		const a = usedHeap();
+		const b = usedHeap();
+		if (gcs.length === g && b >= a) least = Math.min(least, b - a);
+	}
+	return Number.isFinite(least) ? least : 0;
+})();
 const q = (xs: number[], p: number): number => {
 	const s = [...xs].sort((a, b) => a - b);
 	return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
@@ -154,13 +175,17 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 		const before = { ...counter };
 		const io0 = io();
 		const cpu0 = process.cpuUsage();
+		const gcBefore = gcs.length;
+		const heap0 = usedHeap();
 		const t = performance.now();
 		await ask(line);
 		const ms = performance.now() - t;
+		const heap1 = usedHeap();
 		const cpu = process.cpuUsage(cpu0);
 		const io1 = io();
 		samples.push({
 			line,
+			start: t,
 			ms,
 			cpuMs: (cpu.user + cpu.system) / 1000,
 			statements: counter.statements - before.statements,
@@ -168,6 +193,9 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 			parses: counter.parses - before.parses,
 			reads: io1.syscr - io0.syscr - 1,
 			diskKb: (io1.readBytes - io0.readBytes) / 1024,
+			// The gc entries arrive after the collection, so one in this command may show only at the next check:
+			// a command whose heap shrank had one too.
+			heapKb: gcs.length === gcBefore && heap1 >= heap0 ? (heap1 - heap0 - heapProbe) / 1024 : NaN,
 		});
 	}
 	let profile: Record<string, number> | undefined;
@@ -179,9 +207,11 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 	};
 	const gc = { scavenges: pauses(true), full: pauses(false) };
 	let allocated: Record<string, number> | undefined;
+	let allocatedByModule: Record<string, number> | undefined;
 	if (inspector && allocations) {
 		const { profile: p } = (await inspector.post('HeapProfiler.stopSampling')) as { profile: SamplingHeapProfile };
 		allocated = allocationsByFunction(p, runs, allocations);
+		allocatedByModule = allocationsByModule(p, runs);
 	}
 	if (inspector && profileDir) {
 		const { profile: p } = (await inspector.post('Profiler.stop')) as { profile: CpuProfile };
@@ -191,8 +221,8 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 		);
 		profile = summariseProfile(p, runs);
 	}
-	const col = (k: keyof Omit<Sample, 'line'>) => {
-		const xs = samples.map((s) => s[k]);
+	const col = (k: keyof Omit<Sample, 'line' | 'start'>) => {
+		const xs = samples.map((s) => s[k]).filter((x) => !Number.isNaN(x));
 		return {
 			mean: mean(xs),
 			median: round(q(xs, 0.5), 2),
@@ -209,13 +239,23 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 		diskKb: col('diskKb'),
 		cpuMs: col('cpuMs'),
 		ms: col('ms'),
-		gc,
+		heapKb: { ...col('heapKb'), commands: samples.filter((s) => !Number.isNaN(s.heapKb)).length },
+		gc: {
+			...gc,
+			scavengesPer100: round((gc.scavenges.count * 100) / runs, 1),
+			...gcInCommands(
+				gcs,
+				samples.map((s) => s.start),
+				samples.map((s) => s.ms),
+			),
+		},
 		slowest: [...samples]
 			.sort((a, b) => b.ms - a.ms)
 			.slice(0, 5)
-			.map((s) => ({ ...s, ms: round(s.ms), cpuMs: round(s.cpuMs) })),
+			.map(({ start: _, ...s }) => ({ ...s, ms: round(s.ms), cpuMs: round(s.cpuMs), heapKb: round(s.heapKb) })),
 		...(profile ? { profile } : {}),
 		...(allocated ? { allocated } : {}),
+		...(allocatedByModule ? { allocatedByModule } : {}),
 		...(perStatement
 			? {
 					bySql: [...bySql.entries()]
@@ -228,8 +268,9 @@ for (const c of commandCases(app.holder.current()).filter((c) => only.length ===
 	result[c.name] = summary;
 	if (profile) log(`${c.name}: profile ms a command ${JSON.stringify(profile)}`);
 	if (allocated) log(`${c.name}: allocated KB a command ${JSON.stringify(allocated)}`);
+	if (allocatedByModule) log(`${c.name}: allocated KB a command by module ${JSON.stringify(allocatedByModule)}`);
 	log(
-		`${c.name}: statements ${summary.statements.mean}, rows ${summary.rows.mean}, parses ${summary.parses.mean}, reads ${summary.reads.mean} (p99 ${summary.reads.p99}), disk ${summary.diskKb.mean} kB, cpu ${summary.cpuMs.median}/${summary.cpuMs.p99} ms, wall ${summary.ms.median}/${summary.ms.p99} ms, scavenges ${gc.scavenges.count} (${gc.scavenges.totalMs} ms, max ${gc.scavenges.maxMs}), full GCs ${gc.full.count}`,
+		`${c.name}: statements ${summary.statements.mean}, rows ${summary.rows.mean}, parses ${summary.parses.mean}, reads ${summary.reads.mean} (p99 ${summary.reads.p99}), disk ${summary.diskKb.mean} kB, cpu ${summary.cpuMs.median}/${summary.cpuMs.p99} ms, wall ${summary.ms.median}/${summary.ms.p99} ms, heap ${summary.heapKb.mean} KB a command (median ${summary.heapKb.median}, of ${summary.heapKb.commands}), scavenges ${gc.scavenges.count} (${summary.gc.scavengesPer100} per 100; ${gc.scavenges.totalMs} ms, max ${gc.scavenges.maxMs}), full GCs ${gc.full.count}; a collection in ${summary.gc.withGcPercent}% of the commands and ${summary.gc.tailWithGc} at or above the p99, p99 of the rest ${summary.gc.p99WithoutGcMs} ms`,
 	);
 }
 app.holder.current();

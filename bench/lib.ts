@@ -5,6 +5,7 @@ import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeSyntheticStory, type GenerateOptions } from './generate.js';
 
@@ -23,6 +24,51 @@ function quantile(sorted: readonly number[], p: number): number {
 export function stats(samples: readonly number[]): Stats {
 	const s = [...samples].sort((a, b) => a - b);
 	return { n: s.length, medianMs: round(quantile(s, 0.5)), p99Ms: round(quantile(s, 0.99)), maxMs: round(s[s.length - 1] ?? 0) };
+}
+
+/** Garbage collections as V8 reports them, with when each started (performance.now time). */
+export interface GcEntry {
+	readonly minor: boolean;
+	readonly start: number;
+	readonly ms: number;
+}
+
+/**
+ * Watches the process's garbage collections from now on (PerformanceObserver 'gc'; entries arrive a
+ * moment after each collection, so read them after a short wait).
+ */
+export function watchGc(): GcEntry[] {
+	const gcs: GcEntry[] = [];
+	new PerformanceObserver((list) => {
+		for (const e of list.getEntries())
+			gcs.push({
+				minor: (e as unknown as { detail: { kind: number } }).detail.kind === constants.NODE_PERFORMANCE_GC_MINOR,
+				start: e.startTime,
+				ms: e.duration,
+			});
+	}).observe({ entryTypes: ['gc'] });
+	return gcs;
+}
+
+/**
+ * Which commands a collection fell in: of commands timed from `starts[i]` for `samples[i]` ms, the
+ * share with a collection inside, how many of those above the p99 had one, and the p99 of the
+ * commands without one — what the tail would be if the collector never paused a command.
+ */
+export function gcInCommands(
+	gcs: readonly GcEntry[],
+	starts: readonly number[],
+	samples: readonly number[],
+): { withGcPercent: number; tailWithGc: string; p99WithoutGcMs: number } {
+	const hit = samples.map((ms, i) => gcs.some((g) => g.start < starts[i]! + ms && g.start + g.ms > starts[i]!));
+	const p99 = stats(samples).p99Ms;
+	const tail = samples.flatMap((ms, i) => (ms >= p99 ? [hit[i]!] : []));
+	const clean = samples.filter((_, i) => !hit[i]);
+	return {
+		withGcPercent: round((100 * hit.filter(Boolean).length) / samples.length, 1),
+		tailWithGc: `${tail.filter(Boolean).length} of ${tail.length}`,
+		p99WithoutGcMs: clean.length ? stats(clean).p99Ms : 0,
+	};
 }
 
 export function median(samples: readonly number[]): number {

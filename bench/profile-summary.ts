@@ -94,18 +94,70 @@ interface SamplingHeapNode {
 export function allocationsByFunction(p: SamplingHeapProfile, runs: number, top: number): Record<string, number> {
 	const by = new Map<string, number>();
 	let total = 0;
-	const walk = (n: SamplingHeapNode): void => {
+	const name = (f: SamplingHeapNode['callFrame']): string =>
+		`${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(src|commands|bench|node_modules)\//u, '$1/')}`;
+	// A builtin's allocations (Map#set, an iterator's next, RegExp#exec: frames without a script) are
+	// named with the function that called it, which is what a change would touch.
+	const walk = (n: SamplingHeapNode, caller: string): void => {
+		const here = name(n.callFrame);
 		if (n.selfSize) {
-			const f = n.callFrame;
-			const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(src|commands|bench|node_modules)\//u, '$1/')}`;
+			const key = n.callFrame.url ? here : `${here.trim()} ← ${caller}`;
 			by.set(key, (by.get(key) ?? 0) + n.selfSize);
 			total += n.selfSize;
 		}
-		for (const c of n.children) walk(c);
+		for (const c of n.children) walk(c, n.callFrame.url ? here : caller);
 	};
-	walk(p.head);
+	walk(p.head, '(root)');
 	const out: Record<string, number> = {};
 	for (const [k, v] of [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) out[k] = Math.round(v / runs / 102.4) / 10;
+	out.total = Math.round(total / runs / 102.4) / 10;
+	return out;
+}
+
+/** The module a frame's allocations are put down to: its file under src/, commands/ or bench/, or a library. */
+function moduleName(url: string): string {
+	const m = /\/(src|commands|bench)\/(.*)$/u.exec(url);
+	if (m) return `${m[1]}/${m[2]}`;
+	if (url.includes('node_modules')) return 'libraries';
+	return url ? 'node' : '(native)';
+}
+
+/**
+ * KB a command (`runs` of them) allocated, by who asked for it: each allocation goes to the module of
+ * the nearest JavaScript frame (a native call — JSON.parse, a statement's rows, a string made by V8 —
+ * is put down to the module that called it, with the native's name: "json.parse ← src/dataset/…"), so
+ * the shares add up to the total and say which part of the path to cut.
+ */
+export function allocationsByModule(p: SamplingHeapProfile, runs: number): Record<string, number> {
+	const by = new Map<string, number>();
+	let total = 0;
+	const walk = (n: SamplingHeapNode, js: string, native: string | undefined): void => {
+		const f = n.callFrame;
+		let nextJs = js;
+		let nextNative = native;
+		// command-work.child.ts counts statements and parses through wrappers: what they allocate is the
+		// native call's (a statement's rows, a parsed document), for the module that called it.
+		if (f.url.includes('/bench/command-work') && (f.functionName === 'sproto.<computed>' || f.functionName === 'JSON.parse'))
+			nextNative = f.functionName === 'JSON.parse' ? 'json.parse' : 'sqlite rows';
+		else if (f.url) {
+			nextJs = moduleName(f.url);
+			nextNative = undefined;
+		} else if (['parse', 'stringify', 'all', 'get', 'iterate', 'run', 'raw', 'pluck'].includes(f.functionName)) {
+			nextNative = f.functionName === 'parse' ? 'json.parse' : f.functionName === 'stringify' ? 'json.stringify' : 'sqlite rows';
+		}
+		if (n.selfSize) {
+			const key = nextNative ? `${nextNative} ← ${nextJs}` : nextJs;
+			by.set(key, (by.get(key) ?? 0) + n.selfSize);
+			total += n.selfSize;
+		}
+		for (const c of n.children) walk(c, nextJs, nextNative);
+	};
+	walk(p.head, '(root)', undefined);
+	const out: Record<string, number> = {};
+	for (const [k, v] of [...by.entries()].sort((a, b) => b[1] - a[1])) {
+		const kb = Math.round(v / runs / 102.4) / 10;
+		if (kb >= 0.5) out[k] = kb;
+	}
 	out.total = Math.round(total / runs / 102.4) / 10;
 	return out;
 }

@@ -18,14 +18,15 @@ import { runConsoleChat } from '../src/platforms/console/console-chat.js';
 import { saveReplyAttachments } from '../src/platforms/console/save-images.js';
 import { commandCases, type CommandCase } from './commands.js';
 import { benchApp } from './bench-app.js';
-import { arg, datasetDir, log, peakRssMb, reply, round, settle, stats, type Stats } from './lib.js';
+import { arg, datasetDir, gcInCommands, log, peakRssMb, reply, round, settle, stats, watchGc, type Stats } from './lib.js';
 
 export interface UsersResult {
 	readonly events: number;
 	readonly pictures: boolean;
 	/** From createApp's start to the first answer printed, ms. */
 	readonly readyMs: number;
-	readonly commands: Record<string, Stats & { readonly within5msPercent: number }>;
+	/** Per case; `gc`: the commands a collection fell in (lib.ts gcInCommands). */
+	readonly commands: Record<string, Stats & { readonly within5msPercent: number; readonly gc: ReturnType<typeof gcInCommands> }>;
 	/** Every answer of every case. */
 	readonly all: Stats & { readonly within5msPercent: number };
 	readonly steadyRssMb: number;
@@ -101,23 +102,29 @@ const cases: CommandCase[] = [
 ].filter((c) => only.length === 0 || only.some((w) => c.name.includes(w)));
 if (cases.length === 0) throw new Error(`--only ${only.join(',')}: no case's name holds any of these words`);
 await settle();
-const commands: Record<string, Stats & { within5msPercent: number }> = {};
+const commands: Record<string, Stats & { within5msPercent: number; gc: ReturnType<typeof gcInCommands> }> = {};
+const gcs = watchGc();
 const everything: number[] = [];
 const within = (samples: readonly number[]): number => round((100 * samples.filter((s) => s <= 5).length) / samples.length, 1);
 for (const c of cases) {
 	for (let i = 0; i < 3; i++) await ask(c.line(i)); // warm-up
 	const samples: number[] = [];
+	const starts: number[] = [];
 	for (let i = 0; i < runs; i++) {
 		const line = c.line(i);
 		const s = performance.now();
 		const text = await ask(line);
 		samples.push(performance.now() - s);
+		starts.push(s);
 		if (/went wrong|error/iu.test(text.slice(0, 200)) && i === 0) log(`${c.name}: ${text.slice(0, 200)}`);
 	}
 	everything.push(...samples);
-	commands[c.name] = { ...stats(samples), within5msPercent: within(samples) };
+	// The last collections' entries arrive a moment after them.
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	const gc = gcInCommands(gcs, starts, samples);
+	commands[c.name] = { ...stats(samples), within5msPercent: within(samples), gc };
 	log(
-		`${c.name}: median ${commands[c.name]!.medianMs} ms, p99 ${commands[c.name]!.p99Ms} ms, ${commands[c.name]!.within5msPercent}% within 5 ms`,
+		`${c.name}: median ${commands[c.name]!.medianMs} ms, p99 ${commands[c.name]!.p99Ms} ms, ${commands[c.name]!.within5msPercent}% within 5 ms; a collection in ${gc.withGcPercent}% of them and in ${gc.tailWithGc} at or above the p99; p99 of the rest ${gc.p99WithoutGcMs} ms`,
 	);
 }
 await settle();

@@ -3,7 +3,7 @@ import { msg, UserFacingError } from '../src/core/errors.js';
 import { defineCommand } from '../src/core/command.js';
 import { isoFromDay, localDayNumber } from '../src/dataset/partial-date.js';
 import { en } from '../src/i18n/messages/index.js';
-import { timelineAttachment } from '../src/images/attach.js';
+import { imagesEnabled, timelineAttachment } from '../src/images/attach.js';
 
 export default defineCommand({
 	data: {
@@ -37,6 +37,7 @@ export default defineCommand({
 			...(args.tag ? { tag: args.tag } : {}),
 			locale: i18n.locale,
 		});
+		if (!imagesEnabled(ctx.services)) return briefing.reply;
 		// The picture shows the events the briefing lists, in date order (each one's position read once).
 		const ids = new Set(briefing.reply.blocks.flatMap((b) => (b.kind === 'event' ? [b.id] : [])));
 		const events = [...ids]

@@ -35,28 +35,30 @@ export function claimText(c: Claim, i18n: Translator): string {
  * matches) must mark the title as {@link eventTitle} gives it.
  */
 export function eventLine(dataset: DatasetSnapshot, e: StoryEvent, i18n: Translator, titleSpans?: readonly Span[]): Block {
-	// The names as actorName gives them, the actors read together.
-	const ids = lineActorIds(e);
-	const actors = dataset.actorNames(ids).map((a, i) => (a ? i18n.name(a.name, a.names) : ids[i]!));
-	return {
-		kind: 'event',
-		date: i18n.date(e.date),
-		title: eventTitle(e, i18n),
-		actors,
-		status: e.status,
-		id: e.id,
-		...(titleSpans ? { titleSpans } : {}),
-	};
+	// The names as actorName gives them, the actors read together; written over the line's own list of
+	// ids (made for this line), and the block made by one literal: every answer makes dozens of lines.
+	const actors = lineActorIds(e);
+	const names = dataset.actorNames(actors);
+	for (let i = 0; i < actors.length; i++) {
+		const a = names[i];
+		if (a) actors[i] = i18n.name(a.name, a.names);
+	}
+	const date = i18n.date(e.date);
+	const title = eventTitle(e, i18n);
+	return titleSpans
+		? { kind: 'event', date, title, actors, status: e.status, id: e.id, titleSpans }
+		: { kind: 'event', date, title, actors, status: e.status, id: e.id };
 }
 
 /**
  * Reads together the actors that the event lines of `events` name, so that {@link eventLine} finds
- * them in the snapshot's record cache: one statement for a list instead of one per line.
+ * them in the snapshot's record cache: one statement for a list instead of one per line. An id named
+ * by several lines is asked for each time (the snapshot reads it once): no Set and no second array.
  */
 export function readLineActors(dataset: DatasetSnapshot, events: readonly StoryEvent[]): void {
-	const ids = new Set<string>();
-	for (const e of events) for (const id of lineActorIds(e)) ids.add(id);
-	dataset.actorNames([...ids]);
+	const ids: string[] = [];
+	for (let i = 0; i < events.length; i++) lineActorIds(events[i]!, ids);
+	dataset.actorNames(ids);
 }
 
 /** How many actors an event line names. */
@@ -64,16 +66,17 @@ const LINE_ACTORS = 4;
 
 /**
  * The actors an event line names: the first {@link LINE_ACTORS} distinct ids of its actors, in their
- * order. A loop over a list of at most four, not a Set and two arrays a line: every answer makes
- * dozens of lines.
+ * order, appended to `into` (a new list by default). A loop over a list of at most four, not a Set
+ * and two arrays a line: every answer makes dozens of lines.
  */
-function lineActorIds(e: StoryEvent): string[] {
-	const ids: string[] = [];
-	for (const a of e.actors) {
-		if (!ids.includes(a.actorId)) ids.push(a.actorId);
-		if (ids.length === LINE_ACTORS) break;
+function lineActorIds(e: StoryEvent, into: string[] = []): string[] {
+	const from = into.length;
+	// Indexes, not for…of: no iterator is made for each line.
+	for (let i = 0; i < e.actors.length && into.length - from < LINE_ACTORS; i++) {
+		const id = e.actors[i]!.actorId;
+		if (into.indexOf(id, from) < 0) into.push(id);
 	}
-	return ids;
+	return into;
 }
 
 /** The lines of `events` (see {@link eventLine}), their actors read together. */

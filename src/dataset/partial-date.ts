@@ -168,6 +168,53 @@ export function parsePartialDate(input: string | number): DateParseResult {
 	return { ok: true, value };
 }
 
+/** The number the digits of `text` from `from` to `to` make, or -1 when one is not an ASCII digit. */
+function digitsAt(text: string, from: number, to: number): number {
+	let n = 0;
+	for (let i = from; i < to; i++) {
+		const c = text.charCodeAt(i) - 48;
+		if (c < 0 || c > 9) return -1;
+		n = n * 10 + c;
+	}
+	return n;
+}
+
+/**
+ * The date of a date's normalised text when it is a plain day, month or year with a four-digit year
+ * ("2025-06-27", "2025-06", "2025") — what almost every stored date is — without the regular
+ * expressions and intermediate lists of {@link parsePartialDate}, whose value it equals, key for key.
+ * Undefined for any other text (approximate, a range, another year, not a date): parse that in full.
+ */
+export function plainDate(text: string): PartialDate | undefined {
+	const year = digitsAt(text, 0, 4);
+	if (year < 0) return undefined;
+	if (text.length === 4) {
+		return {
+			start: { year, precision: 'year' },
+			approximate: false,
+			earliestDay: dayNumber(year, 1, 1),
+			latestDay: dayNumber(year, 12, 31),
+			text,
+		};
+	}
+	if (text.length !== 7 && text.length !== 10) return undefined;
+	const month = text.charCodeAt(4) === 45 ? digitsAt(text, 5, 7) : -1;
+	if (month < 1 || month > 12) return undefined;
+	if (text.length === 7) {
+		return {
+			start: { year, month, precision: 'month' },
+			approximate: false,
+			earliestDay: dayNumber(year, month, 1),
+			latestDay: dayNumber(year, month, daysInMonth(year, month)),
+			text,
+		};
+	}
+	const day = text.charCodeAt(7) === 45 ? digitsAt(text, 8, 10) : -1;
+	if (day < 1 || day > daysInMonth(year, month)) return undefined;
+	const d = dayNumber(year, month, day);
+	return { start: { year, month, day, precision: 'day' }, approximate: false, earliestDay: d, latestDay: d, text };
+}
+
 /** Ordering for timelines: by first day, then coarser precision first, then by last day. */
 export function compareDates(a: PartialDate, b: PartialDate): number {
 	return a.earliestDay - b.earliestDay || a.latestDay - b.latestDay;
@@ -189,9 +236,21 @@ export function formatHuman(d: PartialDate): string {
 	return `${prefix}${humanPoint(d.start)} – ${humanPoint(d.end)}`;
 }
 
+/** Formatters of the wall calendar by zone as asked for (see {@link localDayNumber}). */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** Zones kept: a story's and a few readers'; a zone's name may be spelt in any case, so the list is bounded. */
+const DAY_FORMATS_KEPT = 64;
+
 /** Day number of "today" in an IANA zone, from an instant. Uses Intl only to read the wall calendar. */
 export function localDayNumber(instant: Date, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(instant);
+	// Made once per zone: a new Intl.DateTimeFormat is the costliest part of a /briefing without a date.
+	let f = dayFormats.get(timeZone);
+	if (!f) {
+		f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
+		if (dayFormats.size >= DAY_FORMATS_KEPT) dayFormats.clear();
+		dayFormats.set(timeZone, f);
+	}
+	const parts = f.formatToParts(instant);
 	const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
 	const era = parts.find((p) => p.type === 'era');
 	const year = get('year');

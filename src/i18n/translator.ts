@@ -67,64 +67,94 @@ export function pick(translations: Readonly<Record<string, string>> | undefined,
 
 /** A fresh Translator for a locale hint ("ru", "fa-IR", undefined → English). */
 export function createTranslator(hint?: string | null): Translator {
-	const locale = chooseLocale(hint);
-	const catalog = CATALOGS[locale];
-	const rtl = RTL.has(locale);
-	let untranslated = 0;
-	const prepare = (params: Params | undefined): Params => {
-		if (!params || !rtl) return params ?? {};
+	return new ReplyTranslator(chooseLocale(hint));
+}
+
+/**
+ * The Translator of one reply. A class rather than an object of closures: every command and every
+ * briefing makes one, and its methods then live once on the prototype instead of a dozen new
+ * functions per reply.
+ */
+class ReplyTranslator implements Translator {
+	readonly dir: 'ltr' | 'rtl';
+	readonly #catalog: (typeof CATALOGS)[Locale];
+	readonly #rtl: boolean;
+	#untranslated = 0;
+
+	constructor(readonly locale: Locale) {
+		this.#catalog = CATALOGS[locale];
+		this.#rtl = RTL.has(locale);
+		this.dir = this.#rtl ? 'rtl' : 'ltr';
+	}
+
+	get untranslated(): number {
+		return this.#untranslated;
+	}
+
+	#prepare(params: Params | undefined): Params {
+		if (!params || !this.#rtl) return params ?? {};
 		const out: Record<string, string | number> = {};
 		for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'string' ? isolate(v) : v;
 		return out;
-	};
-	const t = (key: MessageKey, params?: Params): string => formatMessage(catalog[key], prepare(params), locale);
-	return {
-		locale,
-		dir: rtl ? 'rtl' : 'ltr',
-		t,
-		spans(key, params) {
-			const values: string[] = [];
-			const stand: Record<string, string | number> = {};
-			for (const [k, v] of Object.entries(prepare(params))) {
-				if (typeof v === 'number') stand[k] = v;
-				else {
-					stand[k] = `${OPEN}${values.length}${CLOSE}`;
-					values.push(v);
-				}
+	}
+
+	t(key: MessageKey, params?: Params): string {
+		return formatMessage(this.#catalog[key], this.#prepare(params), this.locale);
+	}
+
+	spans(key: MessageKey, params?: Params): Span[] {
+		const values: string[] = [];
+		const stand: Record<string, string | number> = {};
+		for (const [k, v] of Object.entries(this.#prepare(params))) {
+			if (typeof v === 'number') stand[k] = v;
+			else {
+				stand[k] = `${OPEN}${values.length}${CLOSE}`;
+				values.push(v);
 			}
-			const text = formatMessage(catalog[key], stand, locale);
-			const restore = (s: string) => s.replace(new RegExp(`${OPEN}(\\d+)${CLOSE}`, 'gu'), (_m, i: string) => values[Number(i)] ?? '');
-			const out: Span[] = [];
-			let mark: Span['mark'];
-			let last = 0;
-			for (const m of text.matchAll(/<(\/?)(b|i|code)>/gu)) {
-				const piece = text.slice(last, m.index);
-				if (piece) out.push({ text: restore(piece), ...(mark ? { mark } : {}) });
-				mark = m[1] ? undefined : MARKS[m[2]!];
-				last = m.index + m[0].length;
-			}
-			const rest = text.slice(last);
-			if (rest) out.push({ text: restore(rest), ...(mark ? { mark } : {}) });
-			return out;
-		},
-		maybe(key, params) {
-			return isMessageKey(key) ? t(key, params) : undefined;
-		},
-		date: (d) => formatDateLocalized(d, locale),
-		number: (n) => formatNumber(locale, n),
-		list: (items, separator = 'comma') => items.join(catalog[separator === 'comma' ? 'list.separator' : 'list.semicolon']),
-		content(original, translations) {
-			if (locale === 'en' || original === '') return original;
-			const found = pick(translations, locale);
-			if (found !== undefined) return found;
-			untranslated++;
-			return original;
-		},
-		name: (original, names) => (locale === 'en' ? original : (pick(names, locale) ?? original)),
-		get untranslated() {
-			return untranslated;
-		},
-	};
+		}
+		const text = formatMessage(this.#catalog[key], stand, this.locale);
+		const restore = (s: string) => s.replace(new RegExp(`${OPEN}(\\d+)${CLOSE}`, 'gu'), (_m, i: string) => values[Number(i)] ?? '');
+		const out: Span[] = [];
+		let mark: Span['mark'];
+		let last = 0;
+		for (const m of text.matchAll(/<(\/?)(b|i|code)>/gu)) {
+			const piece = text.slice(last, m.index);
+			if (piece) out.push({ text: restore(piece), ...(mark ? { mark } : {}) });
+			mark = m[1] ? undefined : MARKS[m[2]!];
+			last = m.index + m[0].length;
+		}
+		const rest = text.slice(last);
+		if (rest) out.push({ text: restore(rest), ...(mark ? { mark } : {}) });
+		return out;
+	}
+
+	maybe(key: string, params?: Params): string | undefined {
+		return isMessageKey(key) ? this.t(key, params) : undefined;
+	}
+
+	date(d: PartialDate): string {
+		return formatDateLocalized(d, this.locale);
+	}
+
+	number(n: number): string {
+		return formatNumber(this.locale, n);
+	}
+
+	list(items: readonly string[], separator: 'comma' | 'semicolon' = 'comma'): string {
+		return items.join(this.#catalog[separator === 'comma' ? 'list.separator' : 'list.semicolon']);
+	}
+
+	content(original: string, translations?: Readonly<Record<string, string>>): string {
+		if (this.locale === 'en' || original === '') return original;
+		const found = pick(translations, this.locale);
+		if (found !== undefined) return found;
+		this.#untranslated++;
+		return original;
+	}
+
+	name(original: string, names?: Readonly<Record<string, string>>): string {
+		return this.locale === 'en' ? original : (pick(names, this.locale) ?? original);
+	}
 }
 
 /** Fills a Localizable in the reader's language. */

@@ -3,10 +3,12 @@ import {
 	civilFromDay,
 	compareDates,
 	dayNumber,
+	isoFromDay,
 	daysInMonth,
 	formatHuman,
 	localDayNumber,
 	parsePartialDate,
+	plainDate,
 } from '../../src/dataset/partial-date.js';
 
 /** Deterministic PRNG (mulberry32) so generated cases are the same on every run. */
@@ -130,5 +132,51 @@ describe('parsePartialDate', () => {
 		const instant = new Date('2025-06-27T21:30:00Z');
 		expect(localDayNumber(instant, 'Asia/Baku')).toBe(dayNumber(2025, 6, 28));
 		expect(localDayNumber(instant, 'America/New_York')).toBe(dayNumber(2025, 6, 27));
+	});
+
+	it('reads each zone right with its formatter kept, past the zones it keeps, and rejects an unknown zone', () => {
+		const instant = new Date('2025-06-27T21:30:00Z');
+		// Every zone twice over (more than the 64 formatters kept), each against a formatter made afresh.
+		const zones = Intl.supportedValuesOf('timeZone');
+		for (const zone of [...zones, ...zones]) {
+			const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+				instant,
+			);
+			const [y, m, d] = parts.split('-').map(Number);
+			expect(localDayNumber(instant, zone)).toBe(dayNumber(y!, m!, d!));
+		}
+		expect(() => localDayNumber(instant, 'Mars/Olympus_Mons')).toThrow(RangeError);
+	});
+
+	it('reads a plain day, month or year as parsePartialDate does, key for key, and leaves every other text to it', () => {
+		const texts: string[] = ['0000', '0001', '9999', '2024-02-29', '2025-02-29', '2025-13', '2025-00', '2025-06-00', '2025-06-32'];
+		for (let day = dayNumber(1890, 1, 1); day <= dayNumber(2110, 12, 31); day++) texts.push(isoFromDay(day));
+		for (let y = 1890; y <= 2110; y++) for (let m = 1; m <= 12; m++) texts.push(`${y}-${String(m).padStart(2, '0')}`, String(y));
+		texts.push(
+			'~2025-06-27',
+			'2025-06-27/2025-06-28',
+			'2025-06..2025-07',
+			'-0054',
+			'20250',
+			'2025-6-01',
+			'2025-06-2x',
+			' 2025',
+			'abcd',
+			'',
+		);
+		let plain = 0;
+		for (const text of texts) {
+			const fast = plainDate(text);
+			const full = parsePartialDate(text);
+			if (fast === undefined) {
+				// Only texts that are not a plain four-digit-year date (or not a date at all) are left to the full parse.
+				expect(full.ok && /^\d{4}(-\d{2}){0,2}$/u.test(text)).toBe(false);
+				continue;
+			}
+			plain++;
+			expect(full.ok).toBe(true);
+			expect(JSON.stringify(fast)).toBe(JSON.stringify(full.ok && full.value));
+		}
+		expect(plain).toBeGreaterThan(80_000);
 	});
 });

@@ -5,17 +5,24 @@
  * byte left out here is left out of the file, the staging tables and the pages a command reads.
  */
 import type { PartialDate } from '../partial-date.js';
-import { parsePartialDate } from '../partial-date.js';
+import { parsePartialDate, plainDate } from '../partial-date.js';
 import type { StoryEvent } from '../model.js';
 
 /** The fields left out of a document when empty, in the record's key order (records.ts toEvent); `file` follows them. */
 const EMPTY_FIELDS = ['related', 'claimIds', 'titles', 'summaries', 'notes'] as const;
-const EMPTY_VALUE: Readonly<Record<(typeof EMPTY_FIELDS)[number], () => unknown>> = {
-	related: () => [],
-	claimIds: () => [],
-	titles: () => ({}),
-	summaries: () => ({}),
-	notes: () => ({}),
+/**
+ * What an empty field reads back as: one frozen empty list and one frozen empty map shared by every
+ * event read, since records are deep-frozen anyway (sql-records.ts) and a command reads dozens of
+ * events, most of them with three to five empty fields.
+ */
+const EMPTY_LIST: readonly never[] = Object.freeze([]);
+const EMPTY_MAP: Readonly<Record<string, never>> = Object.freeze({});
+const EMPTY_VALUE: Readonly<Record<(typeof EMPTY_FIELDS)[number], unknown>> = {
+	related: EMPTY_LIST,
+	claimIds: EMPTY_LIST,
+	titles: EMPTY_MAP,
+	summaries: EMPTY_MAP,
+	notes: EMPTY_MAP,
 };
 
 /**
@@ -60,32 +67,59 @@ function isEmpty(v: unknown): boolean {
 }
 
 /**
+ * Dates read back lately, by their text (frozen: events share them). Few: enough for the events of
+ * the answers being made (a day's events share one date), and short-lived, so that a date dies young
+ * like the garbage it saves rather than outliving the next scavenges and ending in the old generation
+ * (as records.ts explains for records).
+ */
+const DATES_KEPT = 128;
+const dates = new Map<string, PartialDate>();
+
+/**
+ * The date of a stored date text, parsed once: the events of a day, a month or a year share their
+ * date's text, and parsing it (two regular expressions, a split, the bounds) made about as much
+ * garbage as parsing the rest of the document; a plain day, month or year is read without them. Bounded: past {@link DATES_KEPT} texts the oldest goes.
+ */
+function storedDate(text: string): PartialDate {
+	const known = dates.get(text);
+	if (known) return known;
+	let value = plainDate(text);
+	if (!value) {
+		const d = parsePartialDate(text);
+		if (!d.ok) throw new Error(`a stored event's date does not parse: ${text}`);
+		value = d.value;
+	}
+	const date = Object.freeze(value);
+	Object.freeze(date.start);
+	if (date.end) Object.freeze(date.end);
+	if (dates.size >= DATES_KEPT) dates.delete(dates.keys().next().value!);
+	dates.set(text, date);
+	return date;
+}
+
+/**
  * The event of a stored document: the date parsed from its text, the empty fields put back where the
  * record has them (before `file`), every other field as stored and in its order — so the event, and
- * its JSON, are the loader's record exactly.
+ * its JSON, are the loader's record exactly. The empty fields put back are shared frozen values.
  */
 export function eventOfDoc(doc: string): StoryEvent {
 	const stored = JSON.parse(doc) as Record<string, unknown>;
 	const out: Record<string, unknown> = {};
 	// The empty fields put back before the first field stored after them: `next` is the first not yet placed.
 	let next = 0;
-	const placeUpTo = (end: number): void => {
-		for (; next < end; next++) {
+	// for…in, not Object.keys: no array of keys per event (JSON.parse's objects have no inherited keys).
+	for (const key in stored) {
+		const at = key === 'file' ? EMPTY_FIELDS.length : (EMPTY_FIELDS as readonly string[]).indexOf(key) + 1;
+		for (; next < at; next++) {
 			const f = EMPTY_FIELDS[next]!;
-			if (!(f in stored)) out[f] = EMPTY_VALUE[f]();
+			if (!(f in stored)) out[f] = EMPTY_VALUE[f];
 		}
-	};
-	for (const key of Object.keys(stored)) {
-		const at = (EMPTY_FIELDS as readonly string[]).indexOf(key);
-		if (at >= 0) placeUpTo(at + 1);
-		else if (key === 'file') placeUpTo(EMPTY_FIELDS.length);
 		const value = stored[key];
-		if (key === 'date' && typeof value === 'string') {
-			const d = parsePartialDate(value);
-			if (!d.ok) throw new Error(`a stored event's date does not parse: ${value}`);
-			out[key] = d.value;
-		} else out[key] = value;
+		out[key] = key === 'date' && typeof value === 'string' ? storedDate(value) : value;
 	}
-	placeUpTo(EMPTY_FIELDS.length);
+	for (; next < EMPTY_FIELDS.length; next++) {
+		const f = EMPTY_FIELDS[next]!;
+		if (!(f in stored)) out[f] = EMPTY_VALUE[f];
+	}
 	return out as unknown as StoryEvent;
 }

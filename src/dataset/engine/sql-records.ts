@@ -94,12 +94,13 @@ export class SqlRecords implements Reader {
 
 	/** The events at `ords` (which must exist), in their order: those not cached read in one statement. */
 	eventsAt(ords: readonly number[]): StoryEvent[] {
-		const docs = this.#docs(
-			'event_docs',
-			'ord',
-			ords.filter((o) => this.#events.get(o) === undefined),
-		);
-		return ords.map((o) => this.eventAt(o, docs.get(o)));
+		// Loops, not filter and map with closures: every list a command shows comes through here.
+		let missing: number[] | undefined;
+		for (let i = 0; i < ords.length; i++) if (this.#events.get(ords[i]!) === undefined) (missing ??= []).push(ords[i]!);
+		const docs = missing && this.#docs('event_docs', 'ord', missing);
+		const out = new Array<StoryEvent>(ords.length);
+		for (let i = 0; i < ords.length; i++) out[i] = this.eventAt(ords[i]!, docs?.get(ords[i]!));
+		return out;
 	}
 
 	/**
@@ -115,22 +116,25 @@ export class SqlRecords implements Reader {
 	}
 
 	claimsAt(ns: readonly number[]): Claim[] {
-		const docs = this.#docs(
-			'claims',
-			'n',
-			ns.filter((n) => this.#claims.get(n) === undefined),
-		);
-		return ns.map((n) => this.claimAt(n, docs.get(n)));
+		let missing: number[] | undefined;
+		for (let i = 0; i < ns.length; i++) if (this.#claims.get(ns[i]!) === undefined) (missing ??= []).push(ns[i]!);
+		const docs = missing && this.#docs('claims', 'n', missing);
+		const out = new Array<Claim>(ns.length);
+		for (let i = 0; i < ns.length; i++) out[i] = this.claimAt(ns[i]!, docs?.get(ns[i]!));
+		return out;
 	}
 
-	/** The documents of `keys` in `table` (by its column `key`), read in one statement when more than one. */
-	#docs<K>(table: 'claims' | 'sources' | 'event_docs', key: 'n' | 'id' | 'ord', keys: readonly K[]): Map<K, string> {
+	/**
+	 * The documents of `keys` in `table` (by its column `key`), read in one statement when more than
+	 * one; undefined for one (its reader reads it by key).
+	 */
+	#docs<K>(table: 'claims' | 'sources' | 'event_docs', key: 'n' | 'id' | 'ord', keys: readonly K[]): Map<K, string> | undefined {
+		if (keys.length < 2) return undefined;
 		const docs = new Map<K, string>();
-		if (keys.length > 1)
-			for (const r of this.stmt(`SELECT ${key} AS k, doc FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`).all(
-				JSON.stringify(keys),
-			) as { k: K; doc: string }[])
-				docs.set(r.k, r.doc);
+		const rows = this.stmt(`SELECT ${key} AS k, doc FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`).all(
+			JSON.stringify(keys),
+		) as { k: K; doc: string }[];
+		for (let i = 0; i < rows.length; i++) docs.set(rows[i]!.k, rows[i]!.doc);
 		return docs;
 	}
 
@@ -174,13 +178,18 @@ export class SqlRecords implements Reader {
 	 * record when there is one, else the row of `actor_names`, those not cached read in one statement.
 	 */
 	actorNames(ids: readonly string[]): (ActorName | undefined)[] {
-		const known = (id: string): ActorName | undefined => {
+		// Loops rather than map/filter with closures: every event line of an answer comes here, and the
+		// names are nearly always cached (the lines' actors were read together just before).
+		const out: (ActorName | undefined)[] = new Array<ActorName | undefined>(ids.length);
+		let missing: string[] | undefined;
+		for (let i = 0; i < ids.length; i++) {
+			const id = ids[i]!;
 			const n = this.#actorNs.get(id);
-			return (n === undefined ? undefined : this.#actors.get(n)) ?? this.#names.get(id);
-		};
-		const out = ids.map(known);
-		const missing = ids.filter((_, i) => out[i] === undefined);
-		if (missing.length === 0) return out;
+			const hit = (n === undefined ? undefined : this.#actors.get(n)) ?? this.#names.get(id);
+			out[i] = hit;
+			if (hit === undefined) (missing ??= []).push(id);
+		}
+		if (missing === undefined) return out;
 		const rows = (
 			missing.length === 1
 				? this.stmt('SELECT id, name, names FROM actor_names WHERE id = ?').all(missing[0])
@@ -199,13 +208,14 @@ export class SqlRecords implements Reader {
 			read.set(r.id, name);
 			this.#names.set(r.id, name);
 		}
-		return out.map((hit, i) => hit ?? read.get(ids[i]!));
+		for (let i = 0; i < ids.length; i++) out[i] ??= read.get(ids[i]!);
+		return out;
 	}
 
 	/** The sources of `ids`, in their order (undefined for an unknown id): those not cached read in one statement. */
 	sources(ids: readonly string[]): (Source | undefined)[] {
 		const docs = this.#docs('sources', 'id', [...new Set(ids.filter((id) => this.#sources.get(id) === undefined))]);
-		return ids.map((id) => this.source(id, docs.get(id)));
+		return ids.map((id) => this.source(id, docs?.get(id)));
 	}
 
 	source(id: string, known?: string): Source | undefined {
@@ -247,8 +257,14 @@ export class SqlRecords implements Reader {
 
 	/** The claims of each visible event of `events`, each in its order: one statement for all of them. */
 	claimsOfEach(events: readonly StoryEvent[]): Claim[][] {
-		const ords = events.map((e) => (e.claimIds.length ? this.positionOf(e.id) : undefined));
-		const asked = ords.filter((o) => o !== undefined);
+		const ords = new Array<number | undefined>(events.length);
+		const asked: number[] = [];
+		for (let i = 0; i < events.length; i++) {
+			const e = events[i]!;
+			const ord = e.claimIds.length ? this.positionOf(e.id) : undefined;
+			ords[i] = ord;
+			if (ord !== undefined) asked.push(ord);
+		}
 		const rows = !asked.length
 			? []
 			: asked.length === 1
@@ -256,14 +272,18 @@ export class SqlRecords implements Reader {
 				: (this.stmt('SELECT n, id, doc FROM claims WHERE event_ord IN (SELECT value FROM json_each(?))').all(
 						JSON.stringify(asked),
 					) as ClaimRow[]);
-		const byId = new Map(rows.map((r) => [r.id, r]));
-		return events.map((e, i) =>
-			ords[i] === undefined
-				? []
-				: e.claimIds.flatMap((id) => {
-						const r = byId.get(id);
-						return r ? [this.claimAt(r.n, r.doc)] : [];
-					}),
-		);
+		const byId = new Map<string, ClaimRow>();
+		for (let i = 0; i < rows.length; i++) byId.set(rows[i]!.id, rows[i]!);
+		const out = new Array<Claim[]>(events.length);
+		for (let i = 0; i < events.length; i++) {
+			const list: Claim[] = [];
+			if (ords[i] !== undefined)
+				for (const id of events[i]!.claimIds) {
+					const r = byId.get(id);
+					if (r) list.push(this.claimAt(r.n, r.doc));
+				}
+			out[i] = list;
+		}
+		return out;
 	}
 }

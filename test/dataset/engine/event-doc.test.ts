@@ -55,4 +55,24 @@ describe('event documents', () => {
 		expect(JSON.parse(doc)).toMatchObject({ date: { latestDay: parsed.value.latestDay + 3 } });
 		expect(eventOfDoc(doc)).toEqual(odd);
 	});
+
+	it('reads a date text once into a frozen date that events share, and stays right past the dates it keeps', async () => {
+		const [e] = await demoEvents();
+		const doc = (date: string) =>
+			eventDoc({ ...e!, date: (parsePartialDate(date) as { value: StoryEvent['date'] }).value }, new DateCheck());
+		const a = eventOfDoc(doc('~2025-06-27/2025-07-03'));
+		const b = eventOfDoc(doc('~2025-06-27/2025-07-03'));
+		expect(b.date).toBe(a.date);
+		expect(Object.isFrozen(a.date) && Object.isFrozen(a.date.start) && Object.isFrozen(a.date.end)).toBe(true);
+		// More distinct texts than are kept (128), then the first again: each reads as its own text parses.
+		for (let day = 0; day < 300; day += 1) {
+			const text = new Date(Date.UTC(2000, 0, 1 + day)).toISOString().slice(0, 10);
+			expect(eventOfDoc(doc(text)).date).toEqual((parsePartialDate(text) as { value: unknown }).value);
+		}
+		expect(eventOfDoc(doc('~2025-06-27/2025-07-03')).date).toEqual(a.date);
+		// The empty lists and maps put back are shared and frozen: no record can change another's.
+		const empty = eventOfDoc(eventDoc({ ...e!, related: [], claimIds: [], titles: {}, summaries: {}, notes: {} }, new DateCheck()));
+		expect(Object.isFrozen(empty.related) && Object.isFrozen(empty.titles)).toBe(true);
+		expect(() => eventOfDoc(JSON.stringify({ ...JSON.parse(doc('2025-06-27')), date: '2025-13-01' }))).toThrow(/does not parse/u);
+	});
 });
