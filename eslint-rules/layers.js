@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
  */
 export const LAYERS = [
 	{ name: 'vocabulary', patterns: [/^src\/vocabulary\//] },
-	{ name: 'base (logger, clock)', patterns: [/^src\/(logger|clock|sibling-module)\.ts$/] },
+	{ name: 'base (logger, clock)', patterns: [/^src\/(logger|clock|sibling-module|release-memory)\.ts$/] },
 	{ name: 'dataset, i18n', patterns: [/^src\/(dataset|i18n)\//] },
 	{
 		name: 'core, images, interop, briefing, render, config',

@@ -12,6 +12,7 @@ import { encodePng } from './png-encode.js';
 import type { RenderReply, RenderRequest, RenderWorkerData } from './render-worker.js';
 import { ARABIC_FONT_FILES, FONT_FAMILY, FONT_FILES } from './svg.js';
 import { siblingModule } from '../sibling-module.js';
+import { releaseFreeMemory } from '../release-memory.js';
 
 /** A picture to render: its SVG, and its plain text as glyph draws (see glyphs.ts GlyphSink), blended in after. */
 export interface PictureJob {
@@ -183,7 +184,8 @@ function settle(slot: Slot, err: Error | undefined, png?: Uint8Array): void {
 function retire(slot: Slot): void {
 	if (slot.job || !slots.includes(slot)) return;
 	slots = slots.filter((s) => s !== slot);
-	void slot.worker.terminate();
+	// resvg's canvases and font data were the worker's; give their memory back once it has ended.
+	void slot.worker.terminate().then(() => releaseFreeMemory());
 }
 
 /** A worker died or hung: reject its job, drop it, and let the queue start a replacement. */

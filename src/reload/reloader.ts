@@ -11,6 +11,7 @@ import { Slicer } from '../dataset/slices.js';
 import { visibleView } from '../dataset/visible-view.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
 import type { Logger } from '../logger.js';
+import { releaseFreeMemory } from '../release-memory.js';
 import type { ReloadAuditEntry, ReloadAuditLog, ReloadRequester, ReloadTrigger } from '../store/reload-audit.js';
 import { DEFAULT_MAX_REMOVED_SHARE, shrinkBeyond, type Shrink } from './shrink-guard.js';
 
@@ -148,7 +149,11 @@ export class Reloader {
 	 * are done with it (they hold it for a reply's length, far below the grace period).
 	 */
 	private retire(snapshot: DatasetSnapshot): void {
-		setTimeout(() => snapshot.close(), this.options.retireAfterMs ?? 60_000).unref();
+		setTimeout(() => {
+			snapshot.close();
+			// Its connection's page cache, and what the commands that read it left free.
+			releaseFreeMemory();
+		}, this.options.retireAfterMs ?? 60_000).unref();
 	}
 
 	// The audit log is a record of reloads, not a precondition: a store outage must not stop an

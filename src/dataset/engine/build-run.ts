@@ -12,8 +12,11 @@ import type { Actor, Claim, Source, StoryEvent } from '../model.js';
 import { datasetVersion } from './dataset-version.js';
 import { EngineWriter } from './writer.js';
 
-/** Page cache of a build, per database (the file and its staging tables), in KiB. */
-const CACHE_KB = 8 * 1024;
+/**
+ * Page cache of a build, per database (the file and its staging tables), in KiB. Twice as much saved
+ * no CPU and raised the peak memory of a reload (bench/README.md, "Peak memory, round five").
+ */
+const CACHE_KB = 4 * 1024;
 
 /**
  * The build worker's V8 limits. Its young generation (where every parsed record is made and dies)

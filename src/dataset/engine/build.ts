@@ -29,6 +29,7 @@ import { BUILD_WORKER_LIMITS, type BuildJob, type BuildReply } from './build-run
 import { datasetVersion } from './dataset-version.js';
 import { APPLICATION_ID, FORMAT_VERSION } from './format.js';
 import { siblingModule } from '../../sibling-module.js';
+import { releaseFreeMemory } from '../../release-memory.js';
 
 export interface BuildOptions extends LoadOptions {
 	/** Directory of built files (config `datasetCache`, SITREP_DATASET_CACHE); created when missing. */
@@ -323,7 +324,13 @@ function runWorker(job: BuildJob): Promise<BuildReply> {
 		let reply: BuildReply | undefined;
 		worker.once('message', (m: BuildReply) => (reply = m));
 		worker.once('error', reject);
-		worker.once('exit', (code) => (reply ? resolve(reply) : reject(new Error(`the build worker exited with code ${code}`))));
+		worker.once('exit', (code) => {
+			// The worker's SQLite caches, FTS5 buffers and typed bookkeeping were freed as it ended;
+			// without this they would stay resident while the bot only answers commands.
+			releaseFreeMemory();
+			if (reply) resolve(reply);
+			else reject(new Error(`the build worker exited with code ${code}`));
+		});
 	});
 }
 

@@ -1,0 +1,171 @@
+/**
+ * Peak memory of the compiled bot as `npm start` runs it, through a start and a reload (issue #22,
+ * "peak RSS ≤ 250 MB at 100k and ≤ 400 MB at 1M, during load and reload included"; bench/README.md,
+ * "Peak memory, round five").
+ *
+ *   npx tsx bench/reload-peak.ts --data DIR [--cache-from DIR] [--env NAME=VALUE,...] [--runs 2] [--json FILE]
+ *
+ * Each run copies the dataset (and, with --cache-from, a built cache: a warm start) into a scratch
+ * directory, starts `bin/sitrep.js start` with the environment and node flags of package.json's
+ * `start` script (the console chat, pictures on, a fresh store), and asks `/timeline`. Once it has
+ * answered it reads VmHWM (the start's peak: with no cache, the cold build's), changes the title of
+ * the first event of the first events file, sends `/reload`, and samples VmRSS every 100 ms until the
+ * reload has answered and three seconds more. It reports the peak of the reload (VmHWM, which the
+ * kernel keeps exactly, and the highest sample with its second), the bytes the process wrote during
+ * the reload (/proc/PID/io write_bytes), and the resident memory after it. `--env` adds to or
+ * overrides the start script's environment (`--env MALLOC_ARENA_MAX=` leaves glibc's default).
+ * Linux only (/proc).
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { arg, log, round } from './lib.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DATA = path.resolve(arg('data'));
+const CACHE_FROM = arg('cache-from', '');
+const RUNS = Number(arg('runs', '1'));
+const JSON_OUT = arg('json', '');
+
+/** The start script's leading `NAME=VALUE`s and node flags: what `npm start` gives the process. */
+function startScript(): { env: Record<string, string>; nodeArgs: string[] } {
+	const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+	const words = script.split(/\s+/u);
+	const env: Record<string, string> = {};
+	while (words[0] && /^[A-Z_]+=/u.test(words[0])) {
+		const w = words.shift()!;
+		env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+	}
+	if (words.shift() !== 'node') throw new Error(`package.json's start script does not run node: ${script}`);
+	return { env, nodeArgs: words.filter((w) => w.startsWith('--')) };
+}
+
+const extraEnv = Object.fromEntries(
+	arg('env', '')
+		.split(',')
+		.filter(Boolean)
+		.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
+
+const kb = (text: string, field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'mu').exec(text)?.[1] ?? NaN);
+const statusMb = (pid: number, field: string): number => round(kb(readFileSync(`/proc/${pid}/status`, 'utf8'), field) / 1024, 1);
+const writtenMb = (pid: number): number => kb(readFileSync(`/proc/${pid}/io`, 'utf8'), 'write_bytes') / 1e6;
+
+export interface ReloadPeakResult {
+	readonly env: Record<string, string>;
+	readonly nodeArgs: readonly string[];
+	/** From spawn to the first answer printed, ms. */
+	readonly firstAnswerMs: number;
+	/** VmHWM once the first answer is printed: the start's peak. */
+	readonly startPeakMb: number;
+	readonly rssBeforeReloadMb: number;
+	/** VmHWM after the reload: the peak of the whole run, which the reload's is when it is above startPeakMb. */
+	readonly reloadPeakMb: number;
+	/** The highest 100 ms sample of VmRSS during the reload, and when, s after `/reload`. */
+	readonly reloadSampledPeakMb: number;
+	readonly reloadSampledPeakAtS: number;
+	readonly reloadMs: number;
+	readonly reloadWriteMb: number;
+	readonly rssAfterReloadMb: number;
+}
+
+async function run(): Promise<ReloadPeakResult> {
+	const scratch = mkdtempSync(path.join(os.tmpdir(), 'sitrep-reload-peak-'));
+	try {
+		const data = path.join(scratch, 'data');
+		cpSync(DATA, data, { recursive: true });
+		const cache = path.join(scratch, 'cache');
+		if (CACHE_FROM) cpSync(CACHE_FROM, cache, { recursive: true, filter: (src) => !/\.use-\d+$/u.test(src) });
+		const { env: scriptEnv, nodeArgs } = startScript();
+		const env: NodeJS.ProcessEnv = {};
+		for (const [k, v] of Object.entries(process.env)) {
+			if (!/^(SITREP_|DISCORD_|TELEGRAM_|DATABASE_URL|NODE_OPTIONS|LOG_LEVEL|MALLOC_)/u.test(k)) env[k] = v;
+		}
+		const runEnv = { ...scriptEnv, ...extraEnv };
+		for (const [k, v] of Object.entries(runEnv)) if (v === '') delete runEnv[k];
+		Object.assign(env, runEnv, {
+			SITREP_DATA: data,
+			SITREP_DATASET_CACHE: cache,
+			SITREP_DB: path.join(scratch, 'sitrep.db'),
+			SITREP_IMAGE_DIR: path.join(scratch, 'images'),
+			SITREP_CONSOLE_HISTORY: path.join(scratch, 'history'),
+		});
+		const started = performance.now();
+		const bot = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/sitrep.js'), 'start'], {
+			env,
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
+		let out = '';
+		let err = '';
+		bot.stdout.on('data', (b: Buffer) => (out += b.toString()));
+		bot.stderr.on('data', (b: Buffer) => (err += b.toString()));
+		const exited = new Promise<void>((resolve) => bot.once('exit', () => resolve()));
+		const waitFor = async (re: RegExp, from: number): Promise<void> => {
+			while (!re.test(out.slice(from))) {
+				if (bot.exitCode !== null) throw new Error(`the bot exited: ${err.slice(-2000)}`);
+				await sleep(50);
+			}
+		};
+		const pid = bot.pid!;
+		bot.stdin.write('/timeline\n');
+		await waitFor(/\n\n$/u, 0);
+		const firstAnswerMs = performance.now() - started;
+		const startPeakMb = statusMb(pid, 'VmHWM');
+		const rssBeforeReloadMb = statusMb(pid, 'VmRSS');
+
+		const eventsDir = path.join(data, 'events');
+		const first = path.join(eventsDir, readdirSync(eventsDir).sort()[0]!);
+		const text = readFileSync(first, 'utf8');
+		// JSON (`"title":"…`) or YAML (`title: …`, quoted or not).
+		const edited = text.replace(/("title"\s*:\s*"|^\s*(?:-\s+)?title:[ \t]*["']?)/mu, '$1Edited ');
+		if (edited === text) throw new Error(`no "title" to change in ${first}`);
+		writeFileSync(first, edited);
+
+		const written = writtenMb(pid);
+		let peak = 0;
+		let peakAt = 0;
+		const reloadStarted = performance.now();
+		const from = out.length;
+		bot.stdin.write('/reload\n');
+		const sampler = setInterval(() => {
+			const rss = statusMb(pid, 'VmRSS');
+			if (rss > peak) [peak, peakAt] = [rss, (performance.now() - reloadStarted) / 1000];
+		}, 100);
+		await waitFor(/Reloaded|reload[^\n]*\n\n$/iu, from);
+		const reloadMs = performance.now() - reloadStarted;
+		await sleep(3000);
+		clearInterval(sampler);
+		const result: ReloadPeakResult = {
+			env: runEnv,
+			nodeArgs,
+			firstAnswerMs: round(firstAnswerMs),
+			startPeakMb,
+			rssBeforeReloadMb,
+			reloadPeakMb: statusMb(pid, 'VmHWM'),
+			reloadSampledPeakMb: peak,
+			reloadSampledPeakAtS: round(peakAt, 1),
+			reloadMs: round(reloadMs),
+			reloadWriteMb: round(writtenMb(pid) - written),
+			rssAfterReloadMb: statusMb(pid, 'VmRSS'),
+		};
+		if (!/Reloaded/u.test(out.slice(from))) throw new Error(`the reload did not swap: ${out.slice(from, from + 2000)}`);
+		bot.stdin.end();
+		bot.kill('SIGTERM');
+		await exited;
+		return result;
+	} finally {
+		rmSync(scratch, { recursive: true, force: true });
+	}
+}
+
+const results: ReloadPeakResult[] = [];
+for (let i = 0; i < RUNS; i++) {
+	const r = await run();
+	log(`run ${i + 1}: ${JSON.stringify(r)}`);
+	results.push(r);
+}
+if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
+console.log(JSON.stringify(results.length === 1 ? results[0] : results, null, 2));
