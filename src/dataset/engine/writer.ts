@@ -99,6 +99,8 @@ export class EngineWriter {
 	/** Every staged event in one table, once there were more than the bucket limit. */
 	#all: { name: string; insert: Database.Statement } | undefined;
 	readonly #maxBuckets: number;
+	/** Leave the staging tables to the connection's close (see the constructor's `closesAfterFinish`). */
+	readonly #keepStaging: boolean;
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
 	#open: { e: StoryEvent; file: number; n: number; claims: Claim[]; claimText: string[] } | undefined;
 
@@ -121,10 +123,18 @@ export class EngineWriter {
 		return out;
 	}
 
-	/** `db`: an empty database, opened for writing; the writer owns it until {@link finish}. */
-	constructor(db: Database.Database, options: { readonly maxBuckets?: number } = {}) {
+	/**
+	 * `db`: an empty database, opened for writing; the writer owns it until {@link finish}.
+	 * `closesAfterFinish`: the caller closes `db` right after finish (a build into a file), so the
+	 * staging tables are left for the close to delete with the temporary database: dropping a table
+	 * reads every page of it back to free it, which for the staged events (as large as the file's
+	 * documents and text) was a noticeable part of finish. Otherwise (a database that serves on after
+	 * the build) they are dropped as they are used up.
+	 */
+	constructor(db: Database.Database, options: { readonly maxBuckets?: number; readonly closesAfterFinish?: boolean } = {}) {
 		this.#db = db;
 		this.#maxBuckets = options.maxBuckets ?? MAX_BUCKETS;
+		this.#keepStaging = options.closesAfterFinish ?? false;
 		// Nothing survives a crash of a build anyway: the file is only used once `complete` is written.
 		db.pragma('journal_mode = OFF');
 		db.pragma('synchronous = OFF');
@@ -369,7 +379,7 @@ export class EngineWriter {
 			db.exec(
 				`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT ${ord('n')} AS o, title, summary, claims, keys FROM temp.${name} ORDER BY o`,
 			);
-			db.exec(`DROP TABLE temp.${name}`);
+			if (!this.#keepStaging) db.exec(`DROP TABLE temp.${name}`);
 			step();
 		}
 		this.#buckets.clear();
@@ -419,7 +429,7 @@ export class EngineWriter {
 		const word = db.prepare('INSERT OR IGNORE INTO words (word) VALUES (?)');
 		for (const w of [...this.#words].sort()) word.run(w);
 		this.#words.clear();
-		for (const t of ['stage_claims', 'stage_links', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
+		if (!this.#keepStaging) for (const t of ['stage_claims', 'stage_links', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		for (const t of FTS_TABLES) {
 			db.exec(`INSERT INTO ${t} (${t}) VALUES ('optimize')`);
@@ -429,7 +439,8 @@ export class EngineWriter {
 		}
 		s.meta.run('complete', '1');
 		db.exec('COMMIT');
-		db.exec('ANALYZE');
+		// The main file only: the temporary database may still hold the staging tables (closesAfterFinish).
+		db.exec('ANALYZE main');
 	}
 
 	/** Events per status code (index in eventStatuses). */
