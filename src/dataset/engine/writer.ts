@@ -69,6 +69,15 @@ const STAGING: readonly string[] = [
 	`CREATE TEMP TABLE stage_keys (kind INTEGER NOT NULL, a TEXT NOT NULL, b, c)`,
 ];
 
+/**
+ * `JSON.stringify([...new Set(list)])`: the list as it is when no item repeats (events have a few
+ * tags and sources, nearly always distinct), with no Set and no copy made for it.
+ */
+function distinctJson(list: readonly string[]): string {
+	for (let i = 1; i < list.length; i++) if (list.lastIndexOf(list[i]!, i - 1) >= 0) return JSON.stringify([...new Set(list)]);
+	return JSON.stringify(list);
+}
+
 function digest(doc: string): string {
 	return sha256Hex(doc).slice(0, 16);
 }
@@ -238,9 +247,9 @@ export class EngineWriter {
 		this.#stmt.stageLinks.run(
 			n,
 			JSON.stringify(actors),
-			JSON.stringify([...new Set(e.tags)]),
-			JSON.stringify(e.related.map((r) => [r.eventId, r.type])),
-			JSON.stringify([...new Set(e.sourceIds)]),
+			distinctJson(e.tags),
+			e.related.length ? JSON.stringify(e.related.map((r) => [r.eventId, r.type])) : '[]',
+			distinctJson(e.sourceIds),
 		);
 		const hash = digest(doc);
 		const fp = eventFingerprint(e, claims);
