@@ -14,6 +14,7 @@ import { Int32List } from '../int-list.js';
 import { fold, indexTokens, soundKey } from '../text.js';
 import { writeActorNames, writeDayCounts } from './summaries.js';
 import { DateCheck, eventDoc } from './event-doc.js';
+import { BatchInsert } from './batch-insert.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
 
 /** What {@link EngineWriter.finish} records besides the records. */
@@ -363,6 +364,7 @@ export class EngineWriter {
 	 */
 	finish(meta: BuildMeta, step: () => void = () => {}): void {
 		this.#closeEvent();
+		for (const b of this.#batches()) b.flush();
 		const db = this.#db;
 		const s = this.#stmt;
 		let ords: Float64Array | undefined = this.#ords();
@@ -465,7 +467,13 @@ export class EngineWriter {
 
 	/** Aborts: nothing is committed. */
 	abort(): void {
+		for (const b of this.#batches()) b.discard();
 		if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+	}
+
+	#batches(): BatchInsert[] {
+		const s = this.#stmt;
+		return [s.stageClaim, s.stageKey, s.stageLinks, s.claimText];
 	}
 
 	/**
@@ -495,10 +503,12 @@ function prepare(db: Database.Database) {
 		actor: db.prepare('INSERT INTO actors (n, id, doc, file, hash) VALUES (?, ?, ?, ?, ?)'),
 		actorText: db.prepare('INSERT INTO actor_text (rowid, names, description, keys) VALUES (?, ?, ?, ?)'),
 		source: db.prepare('INSERT INTO sources (n, id, outlet, doc, file, hash) VALUES (?, ?, ?, ?, ?, ?)'),
-		stageClaim: db.prepare('INSERT INTO temp.stage_claims (n, id, event_n, by_actor, source, doc, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-		stageKey: db.prepare('INSERT INTO temp.stage_keys (kind, a, b, c) VALUES (?, ?, ?, ?)'),
-		stageLinks: db.prepare('INSERT INTO temp.stage_links (n, actors, tags, links, sources) VALUES (?, ?, ?, ?, ?)'),
-		claimText: db.prepare('INSERT INTO claim_text (rowid, text, keys) VALUES (?, ?, ?)'),
+		// The rows staged by the hundred thousand, and the claims' text rows (fed in rowid order all the
+		// same), in batches: flushed at the start of finish, before anything reads them.
+		stageClaim: new BatchInsert(db, 'INSERT INTO temp.stage_claims (n, id, event_n, by_actor, source, doc, hash)', 7),
+		stageKey: new BatchInsert(db, 'INSERT INTO temp.stage_keys (kind, a, b, c)', 4),
+		stageLinks: new BatchInsert(db, 'INSERT INTO temp.stage_links (n, actors, tags, links, sources)', 5),
+		claimText: new BatchInsert(db, 'INSERT INTO claim_text (rowid, text, keys)', 3),
 		meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
 	};
 }
