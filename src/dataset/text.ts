@@ -155,9 +155,20 @@ const STOP = new Set([
 	'her',
 ]);
 
+/** ASCII words of two characters or more: a one-character run never matches, a longer run matches whole. */
+const ASCII_WORDS = /[a-z0-9]{2,}/g;
+
 /** Tokens worth indexing: no stop words, no one-letter noise. */
 export function indexTokens(input: string): string[] {
-	return tokenize(input).filter((t) => t.length > 1 && !STOP.has(t));
+	if (!ASCII.test(input)) return tokenize(input).filter((t) => t.length > 1 && !STOP.has(t));
+	// The build tokenises every text of the dataset, most of it ASCII: the runs too short to keep are
+	// left out by the pattern, and the stop words are dropped in place, not copied by a filter.
+	const words = input.toLowerCase().match(ASCII_WORDS);
+	if (!words) return [];
+	let kept = 0;
+	for (const w of words) if (!STOP.has(w)) words[kept++] = w;
+	words.length = kept;
+	return words;
 }
 
 /** The words {@link indexTokens} leaves out. */

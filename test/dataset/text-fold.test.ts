@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { event } from '../scheduler/helpers/fixtures.js';
-import { fold, indexTokens, tokenize } from '../../src/dataset/text.js';
+import { fold, indexTokens, STOP_WORDS, tokenize } from '../../src/dataset/text.js';
 
 /** Each pair folds alike; and a document holding one is found by a query holding the other. */
 const PAIRS: readonly (readonly [string, string, string])[] = [
@@ -67,5 +67,26 @@ describe('fold', () => {
 		expect(fold('ی')).not.toBe(fold('ن'));
 		expect(fold('ه')).not.toBe(fold('ح'));
 		expect(fold('a')).not.toBe(fold('e'));
+	});
+});
+
+describe('indexTokens on ASCII text', () => {
+	it('gives the tokens of two characters or more that are not stop words, as tokenize does', () => {
+		const texts = [
+			'',
+			'a',
+			'A b C',
+			'The Minister of Energy, at 10:30 -- no: at 9.',
+			'x1 y22 Z333 a_b c-d e.f g/h I',
+			'IS it the THE tHe A an AN in-in of_of',
+			'  leading and trailing  ',
+			'~!@#$%^&*()[]{}',
+			'word\tword\nword',
+			'Raid on "Azerbaijani House" in Yekaterinburg; 2 killed, 9 detained (June 27-28, 2025)',
+		];
+		for (const t of texts) expect(indexTokens(t)).toEqual(tokenize(t).filter((w) => w.length > 1 && !STOP_WORDS.has(w)));
+		expect(indexTokens('A b C')).toEqual([]);
+		expect(indexTokens('x1 y22 Z333 I')).toEqual(['x1', 'y22', 'z333']);
+		expect(indexTokens('The house OF THE minister')).toEqual(['house', 'minister']);
 	});
 });

@@ -106,7 +106,8 @@ export async function runBuild(job: BuildJob): Promise<BuildReply> {
 	db.pragma(`temp.cache_size = ${-CACHE_KB}`);
 	// One writer, and nobody may read a file before it is renamed into place: no file locking needed.
 	db.pragma('locking_mode = EXCLUSIVE');
-	const writer = new EngineWriter(db);
+	// The file is closed right after finish (below): its staging tables go with the connection.
+	const writer = new EngineWriter(db, { closesAfterFinish: true });
 	try {
 		const r = await loadInto(job.dir, job.load, (ids) => new EngineSink(writer, ids, job.crash));
 		if (!r.ok) {

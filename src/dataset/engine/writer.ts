@@ -14,6 +14,7 @@ import { Int32List } from '../int-list.js';
 import { fold, indexTokens, soundKey } from '../text.js';
 import { writeActorNames, writeDayCounts } from './summaries.js';
 import { DateCheck, eventDoc } from './event-doc.js';
+import { BatchInsert } from './batch-insert.js';
 import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
 
 /** What {@link EngineWriter.finish} records besides the records. */
@@ -74,6 +75,15 @@ const STAGING: readonly string[] = [
 	`CREATE TEMP TABLE stage_keys (kind INTEGER NOT NULL, a TEXT NOT NULL, b, c)`,
 ];
 
+/**
+ * `JSON.stringify([...new Set(list)])`: the list as it is when no item repeats (events have a few
+ * tags and sources, nearly always distinct), with no Set and no copy made for it.
+ */
+function distinctJson(list: readonly string[]): string {
+	for (let i = 1; i < list.length; i++) if (list.lastIndexOf(list[i]!, i - 1) >= 0) return JSON.stringify([...new Set(list)]);
+	return JSON.stringify(list);
+}
+
 function digest(doc: string): string {
 	return sha256Hex(doc).slice(0, 16);
 }
@@ -104,6 +114,8 @@ export class EngineWriter {
 	/** Every staged event in one table, once there were more than the bucket limit. */
 	#all: { name: string; insert: Database.Statement } | undefined;
 	readonly #maxBuckets: number;
+	/** Leave the staging tables to the connection's close (see the constructor's `closesAfterFinish`). */
+	readonly #keepStaging: boolean;
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
 	#open: { e: StoryEvent; file: number; n: number; claims: Claim[]; claimText: string[] } | undefined;
 
@@ -126,10 +138,18 @@ export class EngineWriter {
 		return out;
 	}
 
-	/** `db`: an empty database, opened for writing; the writer owns it until {@link finish}. */
-	constructor(db: Database.Database, options: { readonly maxBuckets?: number } = {}) {
+	/**
+	 * `db`: an empty database, opened for writing; the writer owns it until {@link finish}.
+	 * `closesAfterFinish`: the caller closes `db` right after finish (a build into a file), so the
+	 * staging tables are left for the close to delete with the temporary database: dropping a table
+	 * reads every page of it back to free it, which for the staged events (as large as the file's
+	 * documents and text) was a noticeable part of finish. Otherwise (a database that serves on after
+	 * the build) they are dropped as they are used up.
+	 */
+	constructor(db: Database.Database, options: { readonly maxBuckets?: number; readonly closesAfterFinish?: boolean } = {}) {
 		this.#db = db;
 		this.#maxBuckets = options.maxBuckets ?? MAX_BUCKETS;
+		this.#keepStaging = options.closesAfterFinish ?? false;
 		// Nothing survives a crash of a build anyway: the file is only used once `complete` is written.
 		db.pragma('journal_mode = OFF');
 		db.pragma('synchronous = OFF');
@@ -233,9 +253,9 @@ export class EngineWriter {
 		this.#stmt.stageLinks.run(
 			n,
 			JSON.stringify(actors),
-			JSON.stringify([...new Set(e.tags)]),
-			JSON.stringify(e.related.map((r) => [r.eventId, r.type])),
-			JSON.stringify([...new Set(e.sourceIds)]),
+			distinctJson(e.tags),
+			e.related.length ? JSON.stringify(e.related.map((r) => [r.eventId, r.type])) : '[]',
+			distinctJson(e.sourceIds),
 		);
 		const hash = digest(doc);
 		const fp = eventFingerprint(e, claims);
@@ -349,6 +369,7 @@ export class EngineWriter {
 	 */
 	finish(meta: BuildMeta, step: () => void = () => {}): void {
 		this.#closeEvent();
+		for (const b of this.#batches()) b.flush();
 		const db = this.#db;
 		const s = this.#stmt;
 		let ords: Float64Array | undefined = this.#ords();
@@ -374,7 +395,7 @@ export class EngineWriter {
 			db.exec(
 				`INSERT INTO event_text (rowid, title, summary, claims, keys) SELECT ${ord('n')} AS o, title, summary, claims, keys FROM temp.${name} ORDER BY o`,
 			);
-			db.exec(`DROP TABLE temp.${name}`);
+			if (!this.#keepStaging) db.exec(`DROP TABLE temp.${name}`);
 			step();
 		}
 		this.#buckets.clear();
@@ -424,7 +445,7 @@ export class EngineWriter {
 		const word = db.prepare('INSERT OR IGNORE INTO words (word) VALUES (?)');
 		for (const w of [...this.#words].sort()) word.run(w);
 		this.#words.clear();
-		for (const t of ['stage_claims', 'stage_links', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
+		if (!this.#keepStaging) for (const t of ['stage_claims', 'stage_links', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		for (const t of FTS_TABLES) {
 			db.exec(`INSERT INTO ${t} (${t}) VALUES ('optimize')`);
@@ -434,7 +455,8 @@ export class EngineWriter {
 		}
 		s.meta.run('complete', '1');
 		db.exec('COMMIT');
-		db.exec('ANALYZE');
+		// The main file only: the temporary database may still hold the staging tables (closesAfterFinish).
+		db.exec('ANALYZE main');
 	}
 
 	/** Events per status code (index in eventStatuses). */
@@ -450,7 +472,13 @@ export class EngineWriter {
 
 	/** Aborts: nothing is committed. */
 	abort(): void {
+		for (const b of this.#batches()) b.discard();
 		if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+	}
+
+	#batches(): BatchInsert[] {
+		const s = this.#stmt;
+		return [s.stageClaim, s.stageKey, s.stageLinks, s.claimText];
 	}
 
 	/**
@@ -480,10 +508,12 @@ function prepare(db: Database.Database) {
 		actor: db.prepare('INSERT INTO actors (n, id, doc, file, hash) VALUES (?, ?, ?, ?, ?)'),
 		actorText: db.prepare('INSERT INTO actor_text (rowid, names, description, keys) VALUES (?, ?, ?, ?)'),
 		source: db.prepare('INSERT INTO sources (n, id, outlet, doc, file, hash) VALUES (?, ?, ?, ?, ?, ?)'),
-		stageClaim: db.prepare('INSERT INTO temp.stage_claims (n, id, event_n, by_actor, source, doc, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-		stageKey: db.prepare('INSERT INTO temp.stage_keys (kind, a, b, c) VALUES (?, ?, ?, ?)'),
-		stageLinks: db.prepare('INSERT INTO temp.stage_links (n, actors, tags, links, sources) VALUES (?, ?, ?, ?, ?)'),
-		claimText: db.prepare('INSERT INTO claim_text (rowid, text, keys) VALUES (?, ?, ?)'),
+		// The rows staged by the hundred thousand, and the claims' text rows (fed in rowid order all the
+		// same), in batches: flushed at the start of finish, before anything reads them.
+		stageClaim: new BatchInsert(db, 'INSERT INTO temp.stage_claims (n, id, event_n, by_actor, source, doc, hash)', 7),
+		stageKey: new BatchInsert(db, 'INSERT INTO temp.stage_keys (kind, a, b, c)', 4),
+		stageLinks: new BatchInsert(db, 'INSERT INTO temp.stage_links (n, actors, tags, links, sources)', 5),
+		claimText: new BatchInsert(db, 'INSERT INTO claim_text (rowid, text, keys)', 3),
 		meta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
 	};
 }

@@ -16,7 +16,7 @@ async function demo(): Promise<DatasetSnapshot> {
 function write(
 	s: DatasetSnapshot,
 	order: (events: StoryEvent[]) => StoryEvent[] = (events) => events.reverse(),
-	options: { maxBuckets?: number } = {},
+	options: { maxBuckets?: number; closesAfterFinish?: boolean } = {},
 ): Database.Database {
 	const db = new Database(':memory:');
 	const w = new EngineWriter(db, options);
@@ -110,5 +110,38 @@ describe('EngineWriter', () => {
 			expect(words(db)).toEqual(words(inOrder));
 			expect(pages(db)).toBe(pages(inOrder));
 		}
+	});
+
+	it('leaves the staging tables to the close when told the database closes after finish, the file the same', async () => {
+		const s = await demo();
+		const temp = (db: Database.Database): number =>
+			db.prepare(`SELECT count(*) FROM sqlite_temp_master WHERE type = 'table'`).pluck().get() as number;
+		const dropped = write(s);
+		const kept = write(s, undefined, { closesAfterFinish: true });
+		expect(temp(dropped)).toBe(0);
+		expect(temp(kept)).toBeGreaterThan(3);
+		// Every table's rows, each text table's vocabulary by column (as bench/built-digest.ts compares files).
+		const content = (db: Database.Database): Record<string, unknown[]> => {
+			const out: Record<string, unknown[]> = {};
+			const tables = db.prepare(`SELECT name, sql FROM main.sqlite_master WHERE type = 'table' ORDER BY name`).all() as {
+				name: string;
+				sql: string;
+			}[];
+			for (const { name, sql } of tables) {
+				if (/USING fts5/iu.test(sql)) {
+					db.exec(`CREATE VIRTUAL TABLE temp.v_${name} USING fts5vocab(main, ${name}, col)`);
+					out[name] = db.prepare(`SELECT * FROM temp.v_${name} ORDER BY 1, 2`).raw().all();
+				} else if (!name.startsWith('sqlite_') && !tables.some((t) => /USING fts5/iu.test(t.sql) && name.startsWith(`${t.name}_`)))
+					out[name] = db.prepare(`SELECT * FROM "${name}" ORDER BY 1`).raw().all();
+			}
+			return out;
+		};
+		const a = content(kept);
+		expect(Object.keys(a).length).toBeGreaterThan(15);
+		expect(a).toEqual(content(dropped));
+		// ANALYZE reads the file's tables alone: the same statistics, none for the staging tables.
+		const stats = (db: Database.Database): unknown[] => db.prepare('SELECT * FROM main.sqlite_stat1 ORDER BY 1, 2').raw().all();
+		expect(stats(kept)).toEqual(stats(dropped));
+		expect(stats(kept).length).toBeGreaterThan(10);
 	});
 });
