@@ -94,13 +94,7 @@ export class SqlRecords implements Reader {
 
 	/** The events at `ords` (which must exist), in their order: those not cached read in one statement. */
 	eventsAt(ords: readonly number[]): StoryEvent[] {
-		// Loops, not filter and map with closures: every list a command shows comes through here.
-		let missing: number[] | undefined;
-		for (let i = 0; i < ords.length; i++) if (this.#events.get(ords[i]!) === undefined) (missing ??= []).push(ords[i]!);
-		const docs = missing && this.#docs('event_docs', 'ord', missing);
-		const out = new Array<StoryEvent>(ords.length);
-		for (let i = 0; i < ords.length; i++) out[i] = this.eventAt(ords[i]!, docs?.get(ords[i]!));
-		return out;
+		return this.#recordsAt(ords, this.#events, 'event_docs', 'ord', (ord, doc) => this.eventAt(ord, doc));
 	}
 
 	/**
@@ -116,11 +110,26 @@ export class SqlRecords implements Reader {
 	}
 
 	claimsAt(ns: readonly number[]): Claim[] {
+		return this.#recordsAt(ns, this.#claims, 'claims', 'n', (n, doc) => this.claimAt(n, doc));
+	}
+
+	/**
+	 * The records at `keys`, in their order, each made by `at` from the cache or from its document:
+	 * those not cached read in one statement. Loops, not filter and map with closures: every list a
+	 * command shows comes through here.
+	 */
+	#recordsAt<T>(
+		keys: readonly number[],
+		cache: RecordCache<number, T>,
+		table: 'claims' | 'event_docs',
+		key: 'n' | 'ord',
+		at: (k: number, doc: string | undefined) => T,
+	): T[] {
 		let missing: number[] | undefined;
-		for (let i = 0; i < ns.length; i++) if (this.#claims.get(ns[i]!) === undefined) (missing ??= []).push(ns[i]!);
-		const docs = missing && this.#docs('claims', 'n', missing);
-		const out = new Array<Claim>(ns.length);
-		for (let i = 0; i < ns.length; i++) out[i] = this.claimAt(ns[i]!, docs?.get(ns[i]!));
+		for (let i = 0; i < keys.length; i++) if (cache.get(keys[i]!) === undefined) (missing ??= []).push(keys[i]!);
+		const docs = missing && this.#docs(table, key, missing);
+		const out = new Array<T>(keys.length);
+		for (let i = 0; i < keys.length; i++) out[i] = at(keys[i]!, docs?.get(keys[i]!));
 		return out;
 	}
 
