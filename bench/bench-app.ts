@@ -7,12 +7,21 @@ import { createApp, type App } from '../src/app.js';
 import { silentLogger } from '../src/logger.js';
 import { BENCH_NOW } from './commands.js';
 
-export function benchApp(dir: string, cache: string, images: boolean): Promise<App> {
-	return createApp({
+/** The app, and when the check of the files' content after a fast start has ended (see AppOptions.onDatasetChecked). */
+export interface BenchApp extends App {
+	readonly checked: Promise<void>;
+}
+
+export async function benchApp(dir: string, cache: string, images: boolean): Promise<BenchApp> {
+	let done: () => void = () => {};
+	const checked = new Promise<void>((resolve) => (done = resolve));
+	const app = await createApp({
 		dataDir: dir,
 		datasetCache: cache,
 		now: BENCH_NOW.toISOString(),
 		logger: silentLogger(),
 		services: { images },
+		onDatasetChecked: () => done(),
 	});
+	return { ...app, checked };
 }

@@ -6,8 +6,9 @@
  * answer's cost is everything but the render.
  *
  *   node --expose-gc --import tsx bench/users.child.ts --events 100000 [--commands 200] [--pictures off] [--cache DIR]
- *     [--only briefing,actor]
- *   (or --dir DIR for a dataset directory; --only runs the cases whose name holds one of the words)
+ *     [--only briefing,actor] [--slowest N]
+ *   (or --dir DIR for a dataset directory; --only runs the cases whose name holds one of the words;
+ *   --slowest N logs each case's N slowest lines with their times, to tell a heavy argument from noise)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +26,8 @@ export interface UsersResult {
 	readonly pictures: boolean;
 	/** From createApp's start to the first answer printed, ms. */
 	readonly readyMs: number;
+	/** From createApp's start to the end of the check of the files' content (measuring starts then), ms. */
+	readonly checkedMs: number;
 	/** Per case; `gc`: the commands a collection fell in (lib.ts gcInCommands). */
 	readonly commands: Record<string, Stats & { readonly within5msPercent: number; readonly gc: ReturnType<typeof gcInCommands> }>;
 	/** Every answer of every case. */
@@ -43,6 +46,7 @@ const only = arg('only', '')
 	.split(',')
 	.map((w) => w.trim())
 	.filter(Boolean);
+const slowest = Number(arg('slowest', '0'));
 const imageDir = mkdtempSync(path.join(os.tmpdir(), 'sitrep-bench-images-'));
 
 const t0 = performance.now();
@@ -93,6 +97,14 @@ log(
 	`${app.holder.current().counts.events} events: ready (first answer printed) in ${readyMs.toFixed(0)} ms, pictures ${pictures ? 'on' : 'off'}`,
 );
 
+// A start that found its build by the files' names, sizes and mtimes reads and hashes every file in
+// a worker just after (AppOptions.onDatasetChecked): at a million events a second or two of both
+// cores and a gigabyte through the page cache. Commands are measured once it has ended, as the bot
+// runs from then on; the wait is reported.
+await app.checked;
+const checkedMs = performance.now() - t0;
+log(`the start's check of the files' content ended ${checkedMs.toFixed(0)} ms after the start`);
+
 const ds = app.holder.current();
 const cases: CommandCase[] = [
 	...commandCases(ds),
@@ -110,18 +122,24 @@ for (const c of cases) {
 	for (let i = 0; i < 3; i++) await ask(c.line(i)); // warm-up
 	const samples: number[] = [];
 	const starts: number[] = [];
+	const lines: string[] = [];
 	for (let i = 0; i < runs; i++) {
 		const line = c.line(i);
 		const s = performance.now();
 		const text = await ask(line);
 		samples.push(performance.now() - s);
 		starts.push(s);
+		lines.push(line);
 		if (/went wrong|error/iu.test(text.slice(0, 200)) && i === 0) log(`${c.name}: ${text.slice(0, 200)}`);
 	}
 	everything.push(...samples);
 	// The last collections' entries arrive a moment after them.
 	await new Promise((resolve) => setTimeout(resolve, 50));
 	const gc = gcInCommands(gcs, starts, samples);
+	if (slowest > 0) {
+		const order = samples.map((_, i) => i).sort((a, b) => samples[b]! - samples[a]!);
+		for (const i of order.slice(0, slowest)) log(`  ${round(samples[i]!, 2)} ms (#${i}): ${lines[i]!}`);
+	}
 	commands[c.name] = { ...stats(samples), within5msPercent: within(samples), gc };
 	log(
 		`${c.name}: median ${commands[c.name]!.medianMs} ms, p99 ${commands[c.name]!.p99Ms} ms, ${commands[c.name]!.within5msPercent}% within 5 ms; a collection in ${gc.withGcPercent}% of them and in ${gc.tailWithGc} at or above the p99; p99 of the rest ${gc.p99WithoutGcMs} ms`,
@@ -138,6 +156,7 @@ const result: UsersResult = {
 	events: ds.counts.events,
 	pictures,
 	readyMs: round(readyMs, 0),
+	checkedMs: round(checkedMs, 0),
 	commands,
 	all: { ...stats(everything), within5msPercent: within(everything) },
 	steadyRssMb,

@@ -30,6 +30,8 @@ export interface LoadDatasetOptions extends LoadOptions {
 	 * after, turned out different; a new build is ready (a reload picks it up). Never called otherwise.
 	 */
 	readonly onChanged?: () => void;
+	/** With a cache: the files' content has been checked (see BuildOptions.onChecked). */
+	readonly onChecked?: () => void;
 	/** With a cache: the bot answers commands meanwhile (a reload; see BuildOptions.background). */
 	readonly background?: boolean;
 }

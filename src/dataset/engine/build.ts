@@ -49,6 +49,12 @@ export interface BuildOptions extends LoadOptions {
 	 */
 	readonly onChanged?: (fresh: BuildResult) => void;
 	/**
+	 * Called once the files' content is known to be what the result was built from: as this call
+	 * returns when it hashed them, or when the check after a fast start has ended (after onChanged, if
+	 * the content differed). Until then a fast start's check reads and hashes every file in a worker.
+	 */
+	readonly onChecked?: () => void;
+	/**
 	 * The bot answers commands meanwhile (a reload): the dataset's version is worked out in a worker
 	 * thread rather than on this one, and the workers run at a lower scheduling priority than this
 	 * thread, so that a command never waits behind the build for a core. A start hashes here (nothing
@@ -123,6 +129,7 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 	const result = await buildOrReuseVersion(dir, cacheDir, version, options);
 	// The stamp taken before hashing: a file changed since has another stamp, and is hashed next time.
 	if (result.ok && result.version === version && stamp !== undefined) writeSidecar(sidecar, stamp, version);
+	options.onChecked?.();
 	return result;
 }
 
@@ -137,7 +144,10 @@ async function verifyLater(
 	let fresh: BuildResult;
 	try {
 		const actual = await versionInWorker(dir, options);
-		if (actual === version) return;
+		if (actual === version) {
+			options.onChecked?.();
+			return;
+		}
 		// By version, not through the sidecar: it still names the old one.
 		fresh =
 			actual === undefined
@@ -150,6 +160,7 @@ async function verifyLater(
 	}
 	if (options.onChanged) options.onChanged(fresh);
 	else if (fresh.ok) fresh.release();
+	options.onChecked?.();
 }
 
 /** The names, sizes and modification times of the dataset's files, hashed: what the sidecar is keyed by. */
@@ -289,7 +300,7 @@ export function isCorruption(err: unknown): boolean {
 /** Runs the build in a worker, then renames its file into place; every failure is an error result. */
 async function build(dir: string, cacheDir: string, expected: string | undefined, options: BuildOptions): Promise<BuildResult> {
 	const tmp = path.join(cacheDir, `${expected ?? 'new'}.tmp-${process.pid}-${++tmpCount}`);
-	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, onChanged: _changed, background, ...load } = options;
+	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, onChanged: _changed, onChecked: _checked, background, ...load } = options;
 	const job: BuildJob = { dir, file: tmp, load, ...(crash ? { crash } : {}), ...(background ? { background } : {}) };
 	let reply: BuildReply;
 	try {
@@ -312,7 +323,16 @@ async function build(dir: string, cacheDir: string, expected: string | undefined
  * between commands during a reload. Undefined when a file cannot be read within the limits.
  */
 async function versionInWorker(dir: string, options: BuildOptions): Promise<string | undefined> {
-	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash: _crash, onChanged: _changed, background: _b, ...load } = options;
+	const {
+		cacheDir: _cache,
+		waitMs: _wait,
+		keep: _keep,
+		crash: _crash,
+		onChanged: _changed,
+		onChecked: _checked,
+		background: _b,
+		...load
+	} = options;
 	const reply = await runWorker({ dir, file: '', load, versionOnly: true, background: true });
 	return reply.ok ? reply.version : undefined;
 }

@@ -124,6 +124,38 @@ describe('fast start', () => {
 	);
 });
 
+describe('onChecked', () => {
+	it(
+		'says when the files are known to be what the build was made from: at once when hashed, after the check on a fast start',
+		{ timeout: 90_000 },
+		async () => {
+			const cache = cacheDir();
+			const dir = dataset('checked');
+			const calls: string[] = [];
+			// Hashed up front (no sidecar yet): called before the result is returned.
+			const first = await buildDataset(dir, { cacheDir: cache, onChecked: () => calls.push('first') });
+			if (!first.ok) throw new Error(JSON.stringify(first.errors));
+			expect(calls).toEqual(['first']);
+			first.release();
+			// A fast start: returned before its check, which calls it when it has read every file.
+			let checked: () => void = () => {};
+			const done = new Promise<void>((resolve) => (checked = resolve));
+			const quick = await buildDataset(dir, {
+				cacheDir: cache,
+				onChecked: () => {
+					calls.push('quick');
+					checked();
+				},
+			});
+			expect(quick.ok && { built: quick.built, calls: [...calls] }).toEqual({ built: false, calls: ['first'] });
+			expect(calls).toEqual(['first']);
+			if (quick.ok) quick.release();
+			await done;
+			expect(calls).toEqual(['first', 'quick']);
+		},
+	);
+});
+
 describe('a build that crashes', () => {
 	for (const how of ['exit', 'throw'] as const) {
 		it(
