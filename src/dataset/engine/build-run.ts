@@ -94,7 +94,8 @@ export class EngineSink implements RecordSink<string> {
 export async function runBuild(job: BuildJob): Promise<BuildReply> {
 	if (job.background) lowerPriority();
 	if (job.versionOnly) {
-		const version = await datasetVersion(job.dir, job.load).catch(() => undefined);
+		// On this thread: below the bot's priority when it answers commands meanwhile (see lowerPriority).
+		const version = await datasetVersion(job.dir, job.load, 'thread').catch(() => undefined);
 		return version === undefined ? { ok: false, errors: [] } : { ok: true, version };
 	}
 	const db = new Database(job.file);

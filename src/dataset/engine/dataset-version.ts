@@ -3,7 +3,7 @@
  * the same as the loader's (read-dataset.ts). The build cache names built files by it.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { listDatasetFiles, type LoadOptions } from '../read-dataset.js';
@@ -17,14 +17,24 @@ const CHUNK = 256 * 1024;
 /**
  * The dataset's version as the loader computes it (every file's name and SHA-256, in load order),
  * read with the loader's limits; undefined when a file cannot be read within them.
+ *
+ * `reads`: 'pool' streams the files through libuv's thread pool, several at a time (the pool's
+ * threads run at the process's priority); 'thread' reads them on the calling thread, one chunk at a
+ * time — for a worker running below the bot's priority (a reload, the check after a fast start), so
+ * that copying a gigabyte out of the page cache is done at its priority too, not the pool's.
  */
-export async function datasetVersion(dir: string, options: LoadOptions = {}): Promise<string | undefined> {
+export async function datasetVersion(
+	dir: string,
+	options: LoadOptions = {},
+	reads: 'pool' | 'thread' = 'pool',
+): Promise<string | undefined> {
 	const limits = { ...DEFAULT_YAML_LIMITS, ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}) };
 	const files = await listDatasetFiles(dir);
 	const root = await realpath(dir);
 	const hash = createHash('sha256');
 	const digests: Promise<string | undefined>[] = [];
-	const digestOf = (i: number): Promise<string | undefined> => fileDigest(path.join(dir, files[i]!), files[i]!, limits, root);
+	const buffer = reads === 'thread' ? Buffer.allocUnsafe(CHUNK) : undefined;
+	const digestOf = (i: number): Promise<string | undefined> => fileDigest(path.join(dir, files[i]!), files[i]!, limits, root, buffer);
 	for (let i = 0; i < Math.min(HASH_AHEAD, files.length); i++) digests.push(digestOf(i));
 	for (let i = 0; i < files.length; i++) {
 		const digest = await digests[i]!;
@@ -38,13 +48,21 @@ export async function datasetVersion(dir: string, options: LoadOptions = {}): Pr
 /**
  * SHA-256 of one file's bytes, hex, streamed: a big dataset's files are about its JSON's size, and
  * reading each whole left that much in buffers for the collector (the loader's own reads hold a few files at a
- * time). Undefined when the file cannot be read within the limits (readLimited's checks).
+ * time). Undefined when the file cannot be read within the limits (readLimited's checks). With
+ * `buffer`, read into it on this thread, synchronously.
  */
-async function fileDigest(absPath: string, file: string, limits: SafeYamlLimits, root: string): Promise<string | undefined> {
+async function fileDigest(
+	absPath: string,
+	file: string,
+	limits: SafeYamlLimits,
+	root: string,
+	buffer?: Buffer,
+): Promise<string | undefined> {
 	const checked = await checkLimited(absPath, file, limits, root);
 	if (!checked.ok) return undefined;
 	const hash = createHash('sha256');
 	let bytes = 0;
+	if (buffer) return digestHere(checked.path, hash, limits.maxFileBytes, buffer);
 	try {
 		for await (const chunk of createReadStream(checked.path, { highWaterMark: CHUNK })) {
 			bytes += (chunk as Buffer).length;
@@ -55,4 +73,22 @@ async function fileDigest(absPath: string, file: string, limits: SafeYamlLimits,
 		return undefined;
 	}
 	return hash.digest('hex');
+}
+
+function digestHere(file: string, hash: ReturnType<typeof createHash>, maxBytes: number, buffer: Buffer): string | undefined {
+	let fd: number | undefined;
+	try {
+		fd = openSync(file, 'r');
+		let bytes = 0;
+		for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) {
+			bytes += n;
+			if (bytes > maxBytes) return undefined;
+			hash.update(buffer.subarray(0, n));
+		}
+		return hash.digest('hex');
+	} catch {
+		return undefined;
+	} finally {
+		if (fd !== undefined) closeSync(fd);
+	}
 }
