@@ -38,6 +38,12 @@ function lookUp(): Trim | null {
 export function releaseFreeMemory(): boolean {
 	trim ??= lookUp();
 	if (!trim) return false;
-	trim(0);
-	return true;
+	try {
+		trim(0);
+		return true;
+	} catch {
+		// Called from exit handlers and timers: a failed call must not take them down.
+		trim = null;
+		return false;
+	}
 }
