@@ -186,3 +186,13 @@ export function flag(name: string): boolean {
 export function log(...parts: unknown[]): void {
 	console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
 }
+
+/** `--env NAME=VALUE,...`: environment variables a bench sets for the bot it starts. */
+export function envArg(): Record<string, string> {
+	return Object.fromEntries(
+		arg('env', '')
+			.split(',')
+			.filter(Boolean)
+			.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+	);
+}

@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { arg, log, round } from './lib.js';
+import { arg, envArg, log, round } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = path.resolve(arg('data'));
@@ -43,12 +43,7 @@ function startScript(): { env: Record<string, string>; nodeArgs: string[] } {
 	return { env, nodeArgs: words.filter((w) => w.startsWith('--')) };
 }
 
-const extraEnv = Object.fromEntries(
-	arg('env', '')
-		.split(',')
-		.filter(Boolean)
-		.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-);
+const extraEnv = envArg();
 
 const kb = (text: string, field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'mu').exec(text)?.[1] ?? NaN);
 const statusMb = (pid: number, field: string): number => round(kb(readFileSync(`/proc/${pid}/status`, 'utf8'), field) / 1024, 1);

@@ -30,7 +30,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { arg, flag, median, round } from './lib.js';
+import { arg, envArg, flag, median, round } from './lib.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = path.resolve(arg('data', path.join(ROOT, 'data')));
@@ -38,12 +38,7 @@ const CACHE = arg('cache', '');
 const HEAPS = flag('heaps');
 const IDLE_S = Number(arg('idle-s', '40'));
 const JSON_OUT = arg('json', '');
-const EXTRA_ENV = Object.fromEntries(
-	arg('env', '')
-		.split(',')
-		.filter(Boolean)
-		.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-);
+const EXTRA_ENV = envArg();
 const NODE_ARGS = arg('node-args', '').split(' ').filter(Boolean);
 
 /** The commands a user sends; five of them answer with a picture. */

@@ -300,8 +300,14 @@ export function isCorruption(err: unknown): boolean {
 /** Runs the build in a worker, then renames its file into place; every failure is an error result. */
 async function build(dir: string, cacheDir: string, expected: string | undefined, options: BuildOptions): Promise<BuildResult> {
 	const tmp = path.join(cacheDir, `${expected ?? 'new'}.tmp-${process.pid}-${++tmpCount}`);
-	const { cacheDir: _cache, waitMs: _wait, keep: _keep, crash, onChanged: _changed, onChecked: _checked, background, ...load } = options;
-	const job: BuildJob = { dir, file: tmp, load, ...(crash ? { crash } : {}), ...(background ? { background } : {}) };
+	const { crash, background } = options;
+	const job: BuildJob = {
+		dir,
+		file: tmp,
+		load: loadOptionsOf(options),
+		...(crash ? { crash } : {}),
+		...(background ? { background } : {}),
+	};
 	let reply: BuildReply;
 	try {
 		reply = await runWorker(job);
@@ -323,6 +329,15 @@ async function build(dir: string, cacheDir: string, expected: string | undefined
  * between commands during a reload. Undefined when a file cannot be read within the limits.
  */
 async function versionInWorker(dir: string, options: BuildOptions): Promise<string | undefined> {
+	const reply = await runWorker({ dir, file: '', load: loadOptionsOf(options), versionOnly: true, background: true });
+	return reply.ok ? reply.version : undefined;
+}
+
+/**
+ * The loader's part of the options, for a worker's job: it is structured-cloned, so nothing of the
+ * cache's own options (callbacks above all) may go with it.
+ */
+function loadOptionsOf(options: BuildOptions): LoadOptions {
 	const {
 		cacheDir: _cache,
 		waitMs: _wait,
@@ -333,8 +348,7 @@ async function versionInWorker(dir: string, options: BuildOptions): Promise<stri
 		background: _b,
 		...load
 	} = options;
-	const reply = await runWorker({ dir, file: '', load, versionOnly: true, background: true });
-	return reply.ok ? reply.version : undefined;
+	return load;
 }
 
 /** One build in a new worker thread; a worker that throws or exits without replying rejects. */

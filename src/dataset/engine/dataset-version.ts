@@ -60,9 +60,9 @@ async function fileDigest(
 ): Promise<string | undefined> {
 	const checked = await checkLimited(absPath, file, limits, root);
 	if (!checked.ok) return undefined;
+	if (buffer) return digestHere(checked.path, limits.maxFileBytes, buffer);
 	const hash = createHash('sha256');
 	let bytes = 0;
-	if (buffer) return digestHere(checked.path, hash, limits.maxFileBytes, buffer);
 	try {
 		for await (const chunk of createReadStream(checked.path, { highWaterMark: CHUNK })) {
 			bytes += (chunk as Buffer).length;
@@ -75,7 +75,8 @@ async function fileDigest(
 	return hash.digest('hex');
 }
 
-function digestHere(file: string, hash: ReturnType<typeof createHash>, maxBytes: number, buffer: Buffer): string | undefined {
+function digestHere(file: string, maxBytes: number, buffer: Buffer): string | undefined {
+	const hash = createHash('sha256');
 	let fd: number | undefined;
 	try {
 		fd = openSync(file, 'r');
