@@ -14,9 +14,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
-import Database from 'better-sqlite3';
 import { EngineSink } from '../src/dataset/engine/build-run.js';
 import { EngineWriter } from '../src/dataset/engine/writer.js';
+import { openBuildFile } from '../src/dataset/engine/build-file.js';
+import { InThread } from '../src/dataset/engine/write-channel.js';
 import type { Actor, Claim, Source, StoryEvent } from '../src/dataset/model.js';
 import { loadInto, type LoadedMeta, type RecordSink } from '../src/dataset/read-dataset.js';
 import { arg, flag, log } from './lib.js';
@@ -33,12 +34,9 @@ const dir = arg('dir');
 const tmp = flag('out') ? undefined : mkdtempSync(path.join(tmpdir(), 'sitrep-build-memory-'));
 const out = tmp ? path.join(tmp, 'build.sqlite') : arg('out');
 rmSync(out, { force: true });
-const db = new Database(out);
-// As build-run.ts sets them.
-db.pragma(`cache_size = ${-8 * 1024}`);
-db.pragma(`temp.cache_size = ${-8 * 1024}`);
-db.pragma('locking_mode = EXCLUSIVE');
-const writer = new EngineWriter(db);
+// As a build on one thread opens and writes it (build-run.ts).
+const db = openBuildFile(out);
+const writer = new EngineWriter(db, { closesAfterFinish: true });
 
 let peak = process.memoryUsage();
 const sample = (): void => {
@@ -78,7 +76,7 @@ class Watched implements RecordSink<string> {
 	}
 }
 
-const r = await loadInto(dir, { maxFiles: 1_000_000 }, (ids) => new Watched(new EngineSink(writer, ids)));
+const r = await loadInto(dir, { maxFiles: 1_000_000 }, (ids) => new Watched(new EngineSink(new InThread(writer), ids)));
 clearInterval(sampler);
 sample();
 db.close();

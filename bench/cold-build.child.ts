@@ -10,6 +10,8 @@
  * --dist: the compiled loader (dist/, `npm run build` first), as the bot runs it: no tsx in the build
  * worker, which is what a user's cold start pays. --cache-parent DIR: where the new cache directory
  * goes (default the system's temporary directory; a 1M build writes about 4 GB there while it runs).
+ * --one-thread: the build's writing on the loader's thread, as a reload builds (BuildOptions.writerThread
+ * false); by default a cold build writes on a second thread.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +56,7 @@ async function build(): Promise<ColdBuildResult> {
 	const io = ioMb();
 	const started = performance.now();
 	const cpu = process.cpuUsage();
-	const r = await loadDataset(dir, { maxFiles: 1_000_000, cacheDir });
+	const r = await loadDataset(dir, { maxFiles: 1_000_000, cacheDir, writerThread: !flag('one-thread') });
 	const wallMs = performance.now() - started;
 	const cpuUsed = cpuMs(cpu);
 	const ioAfter = ioMb();
@@ -77,7 +79,11 @@ if (process.argv.includes('--runs')) {
 	const parses: ColdBuildResult[] = [];
 	for (let i = 0; i < runs; i++) {
 		parses.push(await runChild<ColdBuildResult>('./cold-build.child.ts', ['--dir', dir, '--parse']));
-		const passOn = [...(flag('dist') ? ['--dist'] : []), ...(flag('cache-parent') ? ['--cache-parent', arg('cache-parent')] : [])];
+		const passOn = [
+			...(flag('dist') ? ['--dist'] : []),
+			...(flag('one-thread') ? ['--one-thread'] : []),
+			...(flag('cache-parent') ? ['--cache-parent', arg('cache-parent')] : []),
+		];
 		builds.push(await runChild<ColdBuildResult>('./cold-build.child.ts', ['--dir', dir, ...passOn]));
 		log(`run ${i + 1}: build ${JSON.stringify(builds[i])}, parse ${JSON.stringify(parses[i])}`);
 	}

@@ -14,6 +14,7 @@ import { buildDataset, discardBuilt } from './engine/build.js';
 import { EngineSink } from './engine/build-run.js';
 import { SqlSnapshot } from './engine/sql-snapshot.js';
 import { EngineWriter } from './engine/writer.js';
+import { InThread } from './engine/write-channel.js';
 import { loadInto, type LoadOptions } from './read-dataset.js';
 import type { DatasetSnapshot } from './snapshot.js';
 
@@ -34,6 +35,8 @@ export interface LoadDatasetOptions extends LoadOptions {
 	readonly onChecked?: () => void;
 	/** With a cache: the bot answers commands meanwhile (a reload; see BuildOptions.background). */
 	readonly background?: boolean;
+	/** With a cache: whether a build writes on a second thread (see BuildOptions.writerThread). */
+	readonly writerThread?: boolean;
 }
 
 export type LoadResult = { ok: true; snapshot: DatasetSnapshot } | { ok: false; errors: DatasetError[] };
@@ -84,7 +87,7 @@ async function inMemory(dir: string, options: LoadOptions, loadedAt: string): Pr
 	const db = new Database('');
 	const writer = new EngineWriter(db);
 	try {
-		const r = await loadInto(dir, options, (ids) => new EngineSink(writer, ids));
+		const r = await loadInto(dir, options, (ids) => new EngineSink(new InThread(writer), ids));
 		if (!r.ok) {
 			writer.abort();
 			db.close();

@@ -135,6 +135,8 @@ async function readAndValidate(
 		await validateFile(state, fileIndex, parsed, sink, slicer);
 		places.leave();
 		await slicer.maybeYield();
+		const room = sink.ready?.();
+		if (room) await room;
 	}
 	return hash.digest('hex').slice(0, 16);
 }

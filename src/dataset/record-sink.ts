@@ -37,6 +37,12 @@ export interface RecordSink<R> {
 	source(x: Source): void;
 	/** A valid event and its claims (each claim's id may repeat one seen before: the load then fails). */
 	event(e: StoryEvent, claims: readonly Claim[]): void;
+	/**
+	 * Asked every few dozen records and after each file: a promise to wait for before more records come
+	 * (a sink whose writing runs elsewhere and has fallen behind; it rejects when the writing failed),
+	 * or undefined to go on at once.
+	 */
+	ready?(): Promise<void> | undefined;
 	/** Every record was valid: the result of the load. Called at most once, and never after errors. */
 	finish(meta: LoadedMeta, slicer: Slicer): Promise<R>;
 }

@@ -134,7 +134,12 @@ async function validateRecords(
 	const kind = state.kinds[key];
 	const { file, parsed } = at;
 	for (let i = 0; i < list.length; i++) {
-		if ((i & 63) === 63) await slicer.maybeYield();
+		if ((i & 63) === 63) {
+			await slicer.maybeYield();
+			// A sink that writes elsewhere may ask the loader to wait for it (RecordSink.ready).
+			const room = sink.ready?.();
+			if (room) await room;
+		}
 		const item: unknown = list[i];
 		const id = (item as { id?: unknown } | null)?.id;
 		const n = kind.count;

@@ -5,26 +5,42 @@
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import Database from 'better-sqlite3';
+import type { ResourceLimits } from 'node:worker_threads';
 import type { DatasetError } from '../errors.js';
 import { loadInto, type LoadedMeta, type LoadIds, type LoadOptions, type RecordSink } from '../read-dataset.js';
+import { DEFAULT_YAML_LIMITS } from '../safe-yaml.js';
 import type { Actor, Claim, Source, StoryEvent } from '../model.js';
 import { datasetVersion } from './dataset-version.js';
+import { openBuildFile } from './build-file.js';
+import { InThread, WriteChannel, type BuildTarget } from './write-channel.js';
 import { EngineWriter } from './writer.js';
 
 /**
- * Page cache of a build, per database (the file and its staging tables), in KiB. Twice as much saved
- * no CPU and raised the peak memory of a reload (bench/README.md, "Peak memory, round five").
+ * The V8 limits of the build worker (the loader) and of its writer thread, for files of at most
+ * `maxFileBytes` (LoadOptions).
+ *
+ * Young generation: where every parsed record is made and dies. V8's default would grow it to
+ * 3 × 16 MB; a few MB do the same work in less memory (bench/README.md, "Peak memory, round four").
+ *
+ * Old generation: bounded. V8 lets an old generation grow to a multiple of what is live before it
+ * collects, and the multiple rises with the bound, up to 4× for an unbounded one. Both threads keep
+ * little alive (tens of MB at a million events: the ids are off the heap), so with no bound it was
+ * their garbage, not their data, that set a build's peak memory; with these bounds a build at 100k
+ * events peaked 30–40 MB lower (bench/README.md, "Peak memory, round six"). And a dataset that needs
+ * more (a file of millions of records, millions of errors) ends the worker with an error the bot
+ * reports, where it would have grown the process until the system killed it. A parsed file takes a
+ * few times its bytes, hence the part per MB of the file limit.
  */
-const CACHE_KB = 4 * 1024;
-
-/**
- * The build worker's V8 limits. Its young generation (where every parsed record is made and dies)
- * would grow to V8's default of 3 × 16 MB; a few MB do the same work (the loader keeps almost
- * nothing on the heap) in less memory: bench/README.md, "Peak memory, round four". The old
- * generation is left unbounded: a broken dataset's errors are all kept there.
- */
-export const BUILD_WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
+export function buildWorkerLimits(maxFileBytes: number = DEFAULT_YAML_LIMITS.maxFileBytes): {
+	readonly loader: ResourceLimits;
+	readonly writer: ResourceLimits;
+} {
+	const fileMb = Math.ceil(maxFileBytes / (1024 * 1024));
+	return {
+		loader: { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 512 + 16 * fileMb },
+		writer: { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 64 + 8 * fileMb },
+	};
+}
 
 /** What the worker is handed (structured-cloned). */
 export interface BuildJob {
@@ -39,8 +55,17 @@ export interface BuildJob {
 	readonly versionOnly?: boolean;
 	/** The bot answers commands meanwhile: run this worker's thread at a lower priority (see lowerPriority). */
 	readonly background?: boolean;
-	/** Tests only: stop the build after this many events, by exiting the worker or by throwing. */
-	readonly crash?: { readonly afterEvents: number; readonly how: 'exit' | 'throw' };
+	/**
+	 * Write the file on a thread of its own (write-channel.ts), the loader's work and SQLite's on two
+	 * cores at once; else both on this worker's thread. Not with `background`: a reload's build leaves
+	 * the other core to the commands.
+	 */
+	readonly writerThread?: boolean;
+	/**
+	 * Tests only: stop the build after this many events, by exiting the worker, by throwing, or (with
+	 * `writerThread`) by the writer thread's throwing.
+	 */
+	readonly crash?: { readonly afterEvents: number; readonly how: 'exit' | 'throw' | 'writer' };
 }
 
 export type BuildReply = { ok: true; version: string } | { ok: false; errors: DatasetError[] };
@@ -55,7 +80,7 @@ export class EngineSink implements RecordSink<string> {
 	#events = 0;
 
 	constructor(
-		private readonly writer: EngineWriter,
+		private readonly writer: BuildTarget,
 		ids: LoadIds,
 		private readonly crash?: BuildJob['crash'],
 	) {
@@ -75,18 +100,20 @@ export class EngineSink implements RecordSink<string> {
 	}
 
 	event(e: StoryEvent, claims: readonly Claim[]): void {
-		this.writer.addEvent(e, this.#file);
-		// The writer takes an event's claims right after it (it numbers them by that event).
-		for (const c of claims) this.writer.addClaim(c);
-		if (this.crash && ++this.#events >= this.crash.afterEvents) {
+		this.writer.addEvent(e, claims, this.#file);
+		if (this.crash && this.crash.how !== 'writer' && ++this.#events >= this.crash.afterEvents) {
 			if (this.crash.how === 'exit') process.exit(70);
 			throw new Error('build stopped on request (test)');
 		}
 	}
 
-	finish(meta: LoadedMeta): Promise<string> {
-		this.writer.finish({ story: meta.story, vocabulary: meta.vocabulary, version: meta.version });
-		return Promise.resolve(meta.version);
+	ready(): Promise<void> | undefined {
+		return this.writer.ready();
+	}
+
+	async finish(meta: LoadedMeta): Promise<string> {
+		await this.writer.finish({ story: meta.story, vocabulary: meta.vocabulary, version: meta.version });
+		return meta.version;
 	}
 }
 
@@ -98,29 +125,29 @@ export async function runBuild(job: BuildJob): Promise<BuildReply> {
 		const version = await datasetVersion(job.dir, job.load, 'thread').catch(() => undefined);
 		return version === undefined ? { ok: false, errors: [] } : { ok: true, version };
 	}
-	const db = new Database(job.file);
-	// The build writes index b-trees in an order of their own (by actor, by tag, FTS segments) and reads
-	// the staged events back in date order: SQLite's default page cache of 2 MB makes that
-	// re-read pages from the file again and again. A few MB each for the file and the staging tables
-	// (a larger cache cost memory and saved no CPU: bench/README.md, "After the switch").
-	db.pragma(`cache_size = ${-CACHE_KB}`);
-	db.pragma(`temp.cache_size = ${-CACHE_KB}`);
-	// One writer, and nobody may read a file before it is renamed into place: no file locking needed.
-	db.pragma('locking_mode = EXCLUSIVE');
-	// The file is closed right after finish (below): its staging tables go with the connection.
-	const writer = new EngineWriter(db, { closesAfterFinish: true });
+	let target: BuildTarget;
+	let db: ReturnType<typeof openBuildFile> | undefined;
+	if (job.writerThread && !job.background) {
+		const limits = buildWorkerLimits(job.load.maxFileBytes).writer;
+		target = new WriteChannel(job.file, limits, job.crash?.how === 'writer' ? job.crash.afterEvents : undefined);
+	} else {
+		db = openBuildFile(job.file);
+		// The file is closed right after finish (below): its staging tables go with the connection.
+		target = new InThread(new EngineWriter(db, { closesAfterFinish: true }));
+	}
 	try {
-		const r = await loadInto(job.dir, job.load, (ids) => new EngineSink(writer, ids, job.crash));
+		const r = await loadInto(job.dir, job.load, (ids) => new EngineSink(target, ids, job.crash));
 		if (!r.ok) {
-			writer.abort();
+			await target.abort();
 			return r;
 		}
 		return { ok: true, version: r.value };
 	} catch (err) {
-		writer.abort();
-		throw err;
+		// The writer thread's own reason, when it failed first (the loader only saw that it had).
+		const why = await target.abort().catch(() => undefined);
+		throw why === undefined ? err : new Error(why);
 	} finally {
-		db.close();
+		db?.close();
 	}
 }
 

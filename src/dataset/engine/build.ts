@@ -25,7 +25,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { DatasetError } from '../errors.js';
 import { listDatasetFiles, type LoadOptions } from '../read-dataset.js';
-import { BUILD_WORKER_LIMITS, type BuildJob, type BuildReply } from './build-run.js';
+import { buildWorkerLimits, type BuildJob, type BuildReply } from './build-run.js';
 import { datasetVersion } from './dataset-version.js';
 import { APPLICATION_ID, FORMAT_VERSION } from './format.js';
 import { siblingModule } from '../../sibling-module.js';
@@ -62,6 +62,12 @@ export interface BuildOptions extends LoadOptions {
 	 * normal priority. The check after a fast start always hashes in a worker.
 	 */
 	readonly background?: boolean;
+	/**
+	 * Whether a build writes its file on a second thread while the loader reads on the first
+	 * (write-channel.ts). Default: yes, unless `background`, whose build leaves the other core to the
+	 * commands. False: one thread (tests and benches compare the two).
+	 */
+	readonly writerThread?: boolean;
 	/** Tests only: the worker stops after this many events, by exiting or by throwing. */
 	readonly crash?: BuildJob['crash'];
 }
@@ -307,6 +313,7 @@ async function build(dir: string, cacheDir: string, expected: string | undefined
 		load: loadOptionsOf(options),
 		...(crash ? { crash } : {}),
 		...(background ? { background } : {}),
+		...((options.writerThread ?? !background) ? { writerThread: true } : {}),
 	};
 	let reply: BuildReply;
 	try {
@@ -346,6 +353,7 @@ function loadOptionsOf(options: BuildOptions): LoadOptions {
 		onChanged: _changed,
 		onChecked: _checked,
 		background: _b,
+		writerThread: _w,
 		...load
 	} = options;
 	return load;
@@ -354,10 +362,19 @@ function loadOptionsOf(options: BuildOptions): LoadOptions {
 /** One build in a new worker thread; a worker that throws or exits without replying rejects. */
 function runWorker(job: BuildJob): Promise<BuildReply> {
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(WORKER.url, { workerData: job, execArgv: WORKER.execArgv, resourceLimits: BUILD_WORKER_LIMITS });
+		const resourceLimits = buildWorkerLimits(job.load.maxFileBytes).loader;
+		const worker = new Worker(WORKER.url, { workerData: job, execArgv: WORKER.execArgv, resourceLimits });
 		let reply: BuildReply | undefined;
 		worker.once('message', (m: BuildReply) => (reply = m));
-		worker.once('error', reject);
+		worker.once('error', (err: Error & { code?: string }) =>
+			reject(
+				err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+					? new Error(
+							`the build needed more than its ${resourceLimits.maxOldGenerationSizeMb} MB of memory: a file too large, or a very great many errors — \`sitrep validate\` lists them`,
+						)
+					: err,
+			),
+		);
 		worker.once('exit', (code) => {
 			// The worker's SQLite caches, FTS5 buffers and typed bookkeeping were freed as it ended;
 			// without this they would stay resident while the bot only answers commands.

@@ -6,16 +6,16 @@
 import type Database from 'better-sqlite3';
 import type { Actor, Claim, Source, Story, StoryEvent, Vocabulary } from '../model.js';
 import { eventStatuses } from '../../vocabulary/words.js';
-import { embargoMs } from '../schema.js';
-import { eventFingerprint } from '../event-input.js';
 import { sha256Hex } from '../sha256.js';
 import type { IdLookup } from '../id-index.js';
 import { Int32List } from '../int-list.js';
 import { fold, indexTokens, soundKey } from '../text.js';
 import { writeActorNames, writeDayCounts } from './summaries.js';
-import { DateCheck, eventDoc } from './event-doc.js';
+import { DateCheck } from './event-doc.js';
 import { BatchInsert } from './batch-insert.js';
-import { APPLICATION_ID, FORMAT_VERSION, HIDDEN_ALWAYS, INDEXES, ordOf, SCHEMA, textKey } from './format.js';
+import { eventOrds } from './event-ords.js';
+import { prepareEvent, type PreparedEvent } from './prepared.js';
+import { APPLICATION_ID, FORMAT_VERSION, INDEXES, SCHEMA, textKey } from './format.js';
 
 /** What {@link EngineWriter.finish} records besides the records. */
 export interface BuildMeta {
@@ -36,11 +36,6 @@ const K = { actorKey: 3, termKey: 4, actorLink: 5 } as const;
  */
 const FTS_TABLES = ['event_text', 'claim_text', 'actor_text'] as const;
 const FTS_HASH_BYTES = 4 * 1024 * 1024;
-
-/** The order of `a.localeCompare(b)` (the same default collator), made once rather than per comparison. */
-const ID_ORDER = new Intl.Collator();
-
-const STATUS = new Map<string, number>(eventStatuses.map((s, i) => [s, i]));
 
 /**
  * Days of first dates per staging bucket. Events are staged in one table per bucket (in arrival order
@@ -75,15 +70,6 @@ const STAGING: readonly string[] = [
 	`CREATE TEMP TABLE stage_keys (kind INTEGER NOT NULL, a TEXT NOT NULL, b, c)`,
 ];
 
-/**
- * `JSON.stringify([...new Set(list)])`: the list as it is when no item repeats (events have a few
- * tags and sources, nearly always distinct), with no Set and no copy made for it.
- */
-function distinctJson(list: readonly string[]): string {
-	for (let i = 1; i < list.length; i++) if (list.lastIndexOf(list[i]!, i - 1) >= 0) return JSON.stringify([...new Set(list)]);
-	return JSON.stringify(list);
-}
-
 function digest(doc: string): string {
 	return sha256Hex(doc).slice(0, 16);
 }
@@ -117,22 +103,20 @@ export class EngineWriter {
 	/** Leave the staging tables to the connection's close (see the constructor's `closesAfterFinish`). */
 	readonly #keepStaging: boolean;
 	/** The event added last, staged once its claims are in (addClaim follows its addEvent). */
-	#open: { e: StoryEvent; file: number; n: number; claims: Claim[]; claimText: string[] } | undefined;
+	#open: { e: StoryEvent; file: number; claims: Claim[] } | undefined;
+	/** The events' ords come with finish (see the constructor): no ids kept here. */
+	readonly #ordsGiven: boolean;
 
 	/** Which dates' texts parse back to them (event-doc.ts). */
 	readonly #dates = new DateCheck();
 
-	/** Every word of the text tables (format.ts `words`): a vocabulary, not the text. */
-	readonly #words = new Set<string>();
-
-	/** Space-joined folded index tokens of texts (what the text tables hold), the words noted in the vocabulary. */
+	/** Space-joined folded index tokens of texts: what the text tables hold. */
 	#folded(...texts: readonly (string | undefined)[]): string {
 		let out = '';
 		for (const t of texts) {
 			if (!t) continue;
 			const words = indexTokens(t);
 			if (words.length === 0) continue;
-			for (const w of words) this.#words.add(w);
 			out += (out ? ' ' : '') + words.join(' ');
 		}
 		return out;
@@ -145,9 +129,15 @@ export class EngineWriter {
 	 * reads every page of it back to free it, which for the staged events (as large as the file's
 	 * documents and text) was a noticeable part of finish. Otherwise (a database that serves on after
 	 * the build) they are dropped as they are used up.
+	 * `ordsGiven`: {@link finish} is handed the events' ords (a build whose loader runs on another
+	 * thread works them out there, from the loader's ids), so no id is kept here.
 	 */
-	constructor(db: Database.Database, options: { readonly maxBuckets?: number; readonly closesAfterFinish?: boolean } = {}) {
+	constructor(
+		db: Database.Database,
+		options: { readonly maxBuckets?: number; readonly closesAfterFinish?: boolean; readonly ordsGiven?: boolean } = {},
+	) {
 		this.#db = db;
+		this.#ordsGiven = options.ordsGiven ?? false;
 		this.#maxBuckets = options.maxBuckets ?? MAX_BUCKETS;
 		this.#keepStaging = options.closesAfterFinish ?? false;
 		// Nothing survives a crash of a build anyway: the file is only used once `complete` is written.
@@ -214,23 +204,14 @@ export class EngineWriter {
 	/** An event; its claims follow with {@link addClaim}. */
 	addEvent(e: StoryEvent, file: number): void {
 		this.#closeEvent();
-		this.#open = { e, file, n: this.#events++, claims: [], claimText: [] };
-		this.#maxSpan = Math.max(this.#maxSpan, e.date.latestDay - e.date.earliestDay);
+		this.#open = { e, file, claims: [] };
 	}
 
 	/** A claim of the event added last. */
 	addClaim(c: Claim): void {
 		const open = this.#open;
 		if (!open || c.eventId !== open.e.id) throw new Error(`claim ${c.id} does not follow its event ${c.eventId}`);
-		const doc = JSON.stringify(c);
-		const n = this.#claims++;
-		this.#stmt.stageClaim.run(n, c.id, open.n, c.by, c.sourceId, doc, digest(doc));
-		// Claims arrive in load order, which is their rowid order: fed to FTS5 in order.
-		const text = this.#folded(c.text, c.quote?.text);
-		this.#stmt.claimText.run(n, text, textKey(c.by));
 		open.claims.push(c);
-		// The event's own document holds its claims' words too (folded once, here).
-		if (text) open.claimText.push(text);
 	}
 
 	/** Stages the event added last, now that its claims are known (its fingerprint covers them). */
@@ -238,51 +219,55 @@ export class EngineWriter {
 		const open = this.#open;
 		if (!open) return;
 		this.#open = undefined;
-		const { e, n, claims, claimText } = open;
-		const doc = eventDoc(e, this.#dates);
-		const start = e.date.start;
-		const single = start.precision === 'day' && !e.date.end;
-		const hideAt = e.draft ? HIDDEN_ALWAYS : e.embargo !== undefined ? embargoMs(e.embargo) : 0;
-		const keys = new Set<string>();
-		const actors: string[] = [];
-		for (const a of e.actors) {
-			if (keys.has(textKey(a.actorId))) continue;
-			keys.add(textKey(a.actorId));
-			actors.push(a.actorId);
+		this.addPrepared(prepareEvent(open.e, open.claims, open.file, this.#dates));
+	}
+
+	/**
+	 * An event and its claims as prepared.ts makes them (on this thread or the loader's): staged, its
+	 * claims numbered after the claims before them. Not between an {@link addEvent} and the next.
+	 */
+	addPrepared(e: PreparedEvent): void {
+		if (this.#open) throw new Error(`event ${e.id} added while event ${this.#open.e.id} is open`);
+		const n = this.#events++;
+		this.#maxSpan = Math.max(this.#maxSpan, e.lastDay - e.firstDay);
+		// The event's own document holds its claims' words too (each claim folded once, here).
+		let claimText = '';
+		for (const c of e.claims) {
+			const cn = this.#claims++;
+			this.#stmt.stageClaim.run(cn, c.id, n, c.by, c.source, c.doc, digest(c.doc));
+			// Claims arrive in load order, which is their rowid order: fed to FTS5 in order.
+			const text = this.#folded(c.text, c.quote ?? undefined);
+			this.#stmt.claimText.run(cn, text, textKey(c.by));
+			if (text) claimText += (claimText ? ' ' : '') + text;
 		}
-		this.#stmt.stageLinks.run(
+		this.#stmt.stageLinks.run(n, e.actors, e.tags, e.links, e.sources);
+		// Claimants' keys go with the claims' words: keys holds the event's own actors only, so that
+		// {title summary keys} is exactly the event's own search document.
+		for (const k of e.claimants) claimText += (claimText ? ' ' : '') + k;
+		this.#bucket(e.firstDay).run(
 			n,
-			JSON.stringify(actors),
-			distinctJson(e.tags),
-			e.related.length ? JSON.stringify(e.related.map((r) => [r.eventId, r.type])) : '[]',
-			distinctJson(e.sourceIds),
-		);
-		const hash = digest(doc);
-		const fp = eventFingerprint(e, claims);
-		this.#bucket(e.date.earliestDay).run(
-			n,
-			e.date.earliestDay,
-			e.date.latestDay,
+			e.firstDay,
+			e.lastDay,
 			e.id,
-			STATUS.get(e.status) ?? 255,
-			hideAt,
-			e.priority === 'breaking' ? 1 : 0,
-			single ? start.month! * 100 + start.day! : null,
-			start.year,
-			open.file,
-			hash,
-			fp,
-			doc,
-			this.#folded(e.title, ...Object.values(e.titles)),
-			this.#folded(e.summary, ...e.tags, e.location?.name),
-			// Claimants' keys go with the claims' words: keys holds the event's own actors only, so that
-			// {title summary keys} is exactly the event's own search document.
-			[...claimText, ...new Set(claims.map((c) => textKey(c.by)))].join(' '),
-			[...keys].join(' '),
+			e.status,
+			e.hideAt,
+			e.priority,
+			e.md,
+			e.year,
+			e.file,
+			digest(e.doc),
+			e.fp,
+			e.doc,
+			this.#folded(...e.title),
+			this.#folded(...e.summary),
+			claimText,
+			e.keys,
 		);
-		// What the date order needs, kept here (a few bytes an event) so that finish sorts no rows to find it.
-		this.#firstDay.push(e.date.earliestDay);
-		this.#lastDay.push(e.date.latestDay);
+		// What the date order needs, kept here (a few bytes an event) so that finish sorts no rows to find
+		// it; unless the ords come with finish (worked out where the events were read).
+		if (this.#ordsGiven) return;
+		this.#firstDay.push(e.firstDay);
+		this.#lastDay.push(e.lastDay);
 		if (!this.#eventIds) this.#ids.push(e.id);
 	}
 
@@ -321,58 +306,28 @@ export class EngineWriter {
 		return all.insert;
 	}
 
-	/**
-	 * Every event's ord (format.ts), by staging number: rank within a first day by last day, then id
-	 * as the in-heap engine compared them.
-	 */
+	/** Every event's ord (format.ts) by staging number, from the days and ids kept here. */
 	#ords(): Float64Array {
-		const first = this.#firstDay.view();
-		const last = this.#lastDay.view();
-		const order = Uint32Array.from({ length: first.length }, (_, i) => i);
-		order.sort((a, b) => first[a]! - first[b]! || last[a]! - last[b]!);
-		this.#orderTiesById(order, first, last);
-		const ords = new Float64Array(first.length);
-		let rank = 0;
-		for (let i = 0; i < order.length; i++) {
-			const n = order[i]!;
-			rank = i > 0 && first[order[i - 1]!] === first[n] ? rank + 1 : 0;
-			ords[n] = ordOf(first[n]!, rank);
-		}
-		return ords;
-	}
-
-	/**
-	 * Sorts each run of events with the same first and last day (both sorts are stable: the same order
-	 * as one sort by days, then id) by id, each id read once.
-	 */
-	#orderTiesById(order: Uint32Array, first: Int32Array, last: Int32Array): void {
 		const known = this.#eventIds;
-		if (known && known.size !== first.length) throw new Error(`${known.size} event ids for ${first.length} events`);
-		const idOf = known ? (n: number): string => known.idAt(n) : (n: number): string => this.#ids[n]!;
-		for (let i = 0; i < order.length;) {
-			const a = order[i]!;
-			let j = i + 1;
-			while (j < order.length && first[order[j]!] === first[a] && last[order[j]!] === last[a]) j++;
-			if (j - i > 1) {
-				const run = [...order.subarray(i, j)].map((n) => ({ n, id: idOf(n) }));
-				run.sort((x, y) => ID_ORDER.compare(x.id, y.id));
-				run.forEach((x, k) => (order[i + k] = x.n));
-			}
-			i = j;
-		}
+		const count = this.#firstDay.length;
+		if (known && known.size !== count) throw new Error(`${known.size} event ids for ${count} events`);
+		if (this.#ordsGiven) throw new Error("the events' ords must be given to finish (ordsGiven)");
+		return eventOrds(this.#firstDay.view(), this.#lastDay.view(), known ? (n) => known.idAt(n) : (n) => this.#ids[n]!);
 	}
 
 	/**
 	 * Sorts the events into date order (rowids, see format.ts), writes the events, their links and
 	 * text in that order, then the meta rows and last the `complete` mark; commits. `step` is called
-	 * every few thousand events (a build on the main thread can yield there).
+	 * every few thousand events (a build on the main thread can yield there). `ords`: the events' ords
+	 * by staging number (event-ords.ts), where the writer was made with `ordsGiven`; else worked out here.
 	 */
-	finish(meta: BuildMeta, step: () => void = () => {}): void {
+	finish(meta: BuildMeta, step: () => void = () => {}, given?: Float64Array): void {
 		this.#closeEvent();
 		for (const b of this.#batches()) b.flush();
 		const db = this.#db;
 		const s = this.#stmt;
-		let ords: Float64Array | undefined = this.#ords();
+		if (given && given.length !== this.#events) throw new Error(`${given.length} ords for ${this.#events} events`);
+		let ords: Float64Array | undefined = given ?? this.#ords();
 		this.#firstDay = new Int32List();
 		this.#lastDay = new Int32List();
 		this.#ids = [];
@@ -442,9 +397,6 @@ export class EngineWriter {
 		] as const) {
 			s.meta.run(k, v);
 		}
-		const word = db.prepare('INSERT OR IGNORE INTO words (word) VALUES (?)');
-		for (const w of [...this.#words].sort()) word.run(w);
-		this.#words.clear();
 		if (!this.#keepStaging) for (const t of ['stage_claims', 'stage_links', 'stage_keys']) db.exec(`DROP TABLE temp.${t}`);
 		// FTS5 merges its segments into one b-tree: fewer pages to read per query.
 		for (const t of FTS_TABLES) {
@@ -453,10 +405,26 @@ export class EngineWriter {
 			db.exec(`INSERT INTO ${t} (${t}, rank) VALUES ('automerge', 4)`);
 			db.exec(`INSERT INTO ${t} (${t}, rank) VALUES ('hashsize', ${1024 * 1024})`);
 		}
+		this.#writeWords();
 		s.meta.run('complete', '1');
 		db.exec('COMMIT');
 		// The main file only: the temporary database may still hold the staging tables (closesAfterFinish).
 		db.exec('ANALYZE main');
+	}
+
+	/**
+	 * The words table: every term of the text tables but the actor keys (the only terms with `_`), read
+	 * from FTS5's own vocabulary once the text is in rather than gathered in a set on the heap as each
+	 * text is folded: the same words (each folded token is one term of the tokenizer), at no cost per
+	 * token, and no memory that grows with the dataset's vocabulary.
+	 */
+	#writeWords(): void {
+		const db = this.#db;
+		for (const t of FTS_TABLES) db.exec(`CREATE VIRTUAL TABLE temp.vocab_${t} USING fts5vocab(main, ${t}, row)`);
+		db.exec(
+			`INSERT INTO words (word) ${FTS_TABLES.map((t) => `SELECT term FROM temp.vocab_${t} WHERE instr(term, '_') = 0`).join(' UNION ')} ORDER BY 1`,
+		);
+		for (const t of FTS_TABLES) db.exec(`DROP TABLE temp.vocab_${t}`);
 	}
 
 	/** Events per status code (index in eventStatuses). */
