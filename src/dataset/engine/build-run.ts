@@ -17,7 +17,7 @@ import { EngineWriter } from './writer.js';
 
 /**
  * The V8 limits of the build worker (the loader) and of its writer thread, for files of at most
- * `maxFileBytes` (LoadOptions).
+ * `maxFileBytes` (LoadOptions); `background`: a reload's build, while the bot answers commands.
  *
  * Young generation: where every parsed record is made and dies. V8's default would grow it to
  * 3 × 16 MB; a few MB do the same work in less memory (bench/README.md, "Peak memory, round four").
@@ -25,19 +25,24 @@ import { EngineWriter } from './writer.js';
  * Old generation: bounded. V8 lets an old generation grow to a multiple of what is live before it
  * collects, and the multiple rises with the bound, up to 4× for an unbounded one. Both threads keep
  * little alive (tens of MB at a million events: the ids are off the heap), so with no bound it was
- * their garbage, not their data, that set a build's peak memory; with these bounds a build at 100k
- * events peaked 30–40 MB lower (bench/README.md, "Peak memory, round six"). And a dataset that needs
- * more (a file of millions of records, millions of errors) ends the worker with an error the bot
- * reports, where it would have grown the process until the system killed it. A parsed file takes a
- * few times its bytes, hence the part per MB of the file limit.
+ * their garbage, not their data, that set a build's peak memory. A dataset that needs more than the
+ * bound (a file of millions of records, millions of errors) ends the worker with an error the bot
+ * reports, where it would have grown the process until the system stopped it. A parsed file takes
+ * a few times its bytes, hence the part per MB of the file limit.
+ *
+ * A start's build (nothing to answer yet) gets the tight bound: its peak 30–40 MB lower at 100k
+ * events. A reload's gets a loose one: a tightly bounded heap is collected far more often, and V8's
+ * collector threads, shared by the whole process and not lowered in priority like the build's own
+ * thread, then took the core a command was waiting for (command wait p99 at 1M 2.5–2.9 ms with the
+ * loose bound, 6.4–8.4 ms with the tight one: bench/README.md, "Cold build, round six").
  */
-export function buildWorkerLimits(maxFileBytes: number = DEFAULT_YAML_LIMITS.maxFileBytes): {
-	readonly loader: ResourceLimits;
-	readonly writer: ResourceLimits;
-} {
+export function buildWorkerLimits(
+	maxFileBytes: number = DEFAULT_YAML_LIMITS.maxFileBytes,
+	background = false,
+): { readonly loader: ResourceLimits; readonly writer: ResourceLimits } {
 	const fileMb = Math.ceil(maxFileBytes / (1024 * 1024));
 	return {
-		loader: { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 512 + 16 * fileMb },
+		loader: { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: (background ? 2048 : 512) + 16 * fileMb },
 		writer: { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 64 + 8 * fileMb },
 	};
 }

@@ -362,7 +362,7 @@ function loadOptionsOf(options: BuildOptions): LoadOptions {
 /** One build in a new worker thread; a worker that throws or exits without replying rejects. */
 function runWorker(job: BuildJob): Promise<BuildReply> {
 	return new Promise((resolve, reject) => {
-		const resourceLimits = buildWorkerLimits(job.load.maxFileBytes).loader;
+		const resourceLimits = buildWorkerLimits(job.load.maxFileBytes, job.background).loader;
 		const worker = new Worker(WORKER.url, { workerData: job, execArgv: WORKER.execArgv, resourceLimits });
 		let reply: BuildReply | undefined;
 		worker.once('message', (m: BuildReply) => (reply = m));
