@@ -22,9 +22,8 @@ import { EngineWriter } from './writer.js';
  * Young generation: where every parsed record is made and dies. V8's default would grow it to
  * 3 × 16 MB; a few MB do the same work in less memory (bench/README.md, "Peak memory, round four").
  * A start's loader gets more: it makes a document, a fingerprint and a batch to send of every event,
- * and with fewer scavenges its build took about a second less at 100k for 7–11 MB more at its peak
- * (bench/README.md, "Cold build on two threads, round six"); a reload's, whose peak comes on top of
- * the serving bot's, keeps the few MB.
+ * and with fewer scavenges its build is faster for a little more memory at its peak; a reload's,
+ * whose peak comes on top of the serving bot's, keeps the few MB.
  *
  * Old generation: bounded. V8 lets an old generation grow to a multiple of what is live before it
  * collects, and the multiple rises with the bound, up to 4× for an unbounded one. Both threads keep
@@ -34,11 +33,10 @@ import { EngineWriter } from './writer.js';
  * reports, where it would have grown the process until the system stopped it. A parsed file takes
  * a few times its bytes, hence the part per MB of the file limit.
  *
- * A start's build (nothing to answer yet) gets the tight bound: its peak 30–40 MB lower at 100k
- * events. A reload's gets a loose one: a tightly bounded heap is collected far more often, and V8's
- * collector threads, shared by the whole process and not lowered in priority like the build's own
- * thread, then took the core a command was waiting for (command wait p99 at 1M 2.5–2.9 ms with the
- * loose bound, 6.4–8.4 ms with the tight one: bench/README.md, "Cold build, round six").
+ * A start's build (nothing to answer yet) gets the tight bound, for the lower peak. A reload's gets a
+ * loose one: a tightly bounded heap is collected far more often, and V8's collector threads, shared
+ * by the whole process and not lowered in priority like the build's own thread, then took the core a
+ * command was waiting for. Figures for both: bench/README.md, "Cold build on two threads, round six".
  */
 export function buildWorkerLimits(
 	maxFileBytes: number = DEFAULT_YAML_LIMITS.maxFileBytes,
@@ -69,8 +67,8 @@ export interface BuildJob {
 	readonly background?: boolean;
 	/**
 	 * Write the file on a thread of its own (write-channel.ts), the loader's work and SQLite's on two
-	 * cores at once; else both on this worker's thread. Not with `background`: a reload's build leaves
-	 * the other core to the commands.
+	 * cores at once; else both on this worker's thread. The caller decides (BuildOptions.writerThread:
+	 * not for a reload, whose build leaves the other core to the commands).
 	 */
 	readonly writerThread?: boolean;
 	/**
@@ -139,7 +137,7 @@ export async function runBuild(job: BuildJob): Promise<BuildReply> {
 	}
 	let target: BuildTarget;
 	let db: ReturnType<typeof openBuildFile> | undefined;
-	if (job.writerThread && !job.background) {
+	if (job.writerThread) {
 		const limits = buildWorkerLimits(job.load.maxFileBytes).writer;
 		target = new WriteChannel(job.file, limits, job.crash?.how === 'writer' ? job.crash.afterEvents : undefined);
 	} else {

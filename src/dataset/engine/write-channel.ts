@@ -100,7 +100,6 @@ export class WriteChannel implements BuildTarget {
 	#ops: WriterOp[] = [];
 	/** Characters of documents in #ops. */
 	#chars = 0;
-	#events = 0;
 	#files = 0;
 	/** Batches sent and not yet written. */
 	#inFlight = 0;
@@ -108,6 +107,7 @@ export class WriteChannel implements BuildTarget {
 	#room: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } | undefined;
 	/** Why the writing failed, once it has. */
 	#failure: string | undefined;
+	/** Each event's first and last day by arrival: its date order, worked out at the finish. */
 	readonly #firstDay = new Int32List();
 	readonly #lastDay = new Int32List();
 	#ids: IdLookup | undefined;
@@ -169,7 +169,6 @@ export class WriteChannel implements BuildTarget {
 		this.#lastDay.push(prepared.lastDay);
 		let chars = prepared.doc.length;
 		for (const c of prepared.claims) chars += c.doc.length;
-		this.#events++;
 		this.#push(['event', prepared], chars);
 	}
 
@@ -188,7 +187,8 @@ export class WriteChannel implements BuildTarget {
 	async finish(meta: BuildMeta): Promise<void> {
 		this.#send();
 		const ids = this.#ids;
-		if (!ids || ids.size !== this.#events) throw new Error(`${ids?.size ?? 'no'} event ids for ${this.#events} events`);
+		const events = this.#firstDay.length;
+		if (!ids || ids.size !== events) throw new Error(`${ids?.size ?? 'no'} event ids for ${events} events`);
 		const ords = eventOrds(this.#firstDay.view(), this.#lastDay.view(), (n) => ids.idAt(n));
 		this.#post({ kind: 'finish', meta, ords }, [ords.buffer as ArrayBuffer]);
 		const r = await this.#ended;
