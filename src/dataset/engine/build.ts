@@ -429,15 +429,16 @@ async function done(cacheDir: string, version: string, built: boolean, options: 
 
 /**
  * Removes old builds: every `<version>.sqlite` but the one in use, the `keep` most recently used, and
- * any that a live process has marked in use or is building; failed builds' temporary files and the
- * markers and locks of dead processes.
+ * any that a live process has marked in use or is building; failed builds' temporary files (with any
+ * journal SQLite left beside them) and the markers and locks of dead processes.
  */
 export async function cleanup(cacheDir: string, inUse: string, keep: number): Promise<void> {
 	const names = await readdir(cacheDir);
 	const busy = new Set<string>([inUse]);
 	for (const name of names) {
 		const use = /^([0-9a-f]+)\.use-(\d+)$/u.exec(name);
-		const tmp = /^([0-9a-z]+)\.tmp-(\d+)-\d+$/u.exec(name);
+		// A build's temporary file, and what SQLite may have left beside it when its process died.
+		const tmp = /^([0-9a-z]+)\.tmp-(\d+)-\d+(?:-journal|-wal|-shm)?$/u.exec(name);
 		const lock = /^([0-9a-f]+)\.lock$/u.exec(name);
 		if (use) {
 			if (alive(Number(use[2]))) busy.add(use[1]!);

@@ -254,6 +254,17 @@ describe('locks and cleanup', () => {
 		expect(readdirSync(cache).filter((f) => !f.endsWith('.files'))).toEqual([`${first.version}.sqlite`]);
 	});
 
+	it("removes a dead process's temporary build file and the journal SQLite left beside it", { timeout: 60_000 }, async () => {
+		const cache = cacheDir();
+		const dir = dataset('dead-tmp');
+		const first = await built(dir, cache);
+		const dead = await deadPid();
+		const left = [`${first.version}.tmp-${dead}-1`, `${first.version}.tmp-${dead}-1-journal`];
+		for (const f of left) writeFileSync(path.join(cache, f), 'partial');
+		expect((await built(dir, cache)).built).toBe(false);
+		expect(readdirSync(cache).filter((f) => left.includes(f))).toEqual([]);
+	});
+
 	it('waits while a live process holds the lock, then uses its file', { timeout: 60_000 }, async () => {
 		const cache = cacheDir();
 		const dir = dataset('live-lock');
