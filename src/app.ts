@@ -8,7 +8,7 @@ import { clockFrom, systemClock, type Clock } from './clock.js';
 import { Core, type CoreOptions } from './core/dispatch.js';
 import type { CommandServices } from './core/command.js';
 import { DatasetHolder } from './dataset/dataset-holder.js';
-import { formatDatasetErrors, type DatasetError } from './dataset/errors.js';
+import { formatDatasetErrors, formatDatasetErrorWithoutValues, type DatasetError } from './dataset/errors.js';
 import { loadDataset } from './dataset/load-dataset.js';
 import type { Logger } from './logger.js';
 import { Reloader, type ReloaderOptions } from './reload/reloader.js';
@@ -30,6 +30,13 @@ export interface AppOptions {
 	 * and the page cache); the benchmarks wait for this to measure the bot as it then runs.
 	 */
 	readonly onDatasetChecked?: () => void;
+	/**
+	 * With a cache: a start on files changed since their last build answers from that build at once
+	 * and swaps the new one in by a reload when it is made — so that what changed while the bot was
+	 * down is announced as a reload announces it (alerts, corrections). For the bot's processes, not a
+	 * one-off command (which would answer from the old build and exit).
+	 */
+	readonly serveLastBuild?: boolean;
 	readonly services?: CommandServices;
 	readonly botName?: string;
 	readonly onHandled?: CoreOptions['onHandled'];
@@ -79,18 +86,28 @@ export async function createApp(options: AppOptions): Promise<App> {
 	const dataDir = path.resolve(options.dataDir);
 	const clock = options.now ? clockFrom(options.now) : systemClock;
 	const load = options.datasetCache !== undefined ? { cacheDir: options.datasetCache } : {};
-	// A start that found the build by the files' names, sizes and mtimes checks their content after;
-	// if it differs, the new build is swapped in by a reload (the files changed in place).
+	// A start that found the build by the files' names, sizes and mtimes checks their content after,
+	// and one that served the last build of changed files (serveLastBuild) builds them after: the new
+	// build is swapped in by a reload, which diffs it against what was served and announces the change.
 	const later: { reloader?: Reloader } = {};
 	const loaded = await loadDataset(dataDir, {
 		...load,
 		now: clock(),
 		...(options.onDatasetChecked ? { onChecked: options.onDatasetChecked } : {}),
-		onChanged: () =>
+		...(options.serveLastBuild ? { serveLast: true } : {}),
+		onChanged: (errors) => {
+			if (errors) {
+				options.logger.error(
+					{ errors: errors.length, first: errors[0] && formatDatasetErrorWithoutValues(errors[0]) },
+					`The dataset files changed and do not load; the last good build is served until they are fixed (npx sitrep validate ${options.dataDir})`,
+				);
+				return;
+			}
 			void later.reloader?.reload({
 				requester: { platform: 'system', userId: 'start', displayName: 'start-up check' },
 				trigger: 'watch',
-			}),
+			});
+		},
 	});
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
 	const holder = new DatasetHolder(loaded.snapshot, clock);

@@ -98,6 +98,8 @@ export function createBootApp(boot: Bootstrapped, stores: Stores, options: BootA
 	return createApp({
 		dataDir: options.dataDir ?? config.dataDir,
 		datasetCache: config.datasetCache,
+		// A restart after the files changed answers at once, and announces the change as a reload does.
+		serveLastBuild: true,
 		...(now ? { now } : {}),
 		logger,
 		services: {

@@ -27,10 +27,17 @@ export interface LoadDatasetOptions extends LoadOptions {
 	 */
 	readonly cacheDir?: string;
 	/**
-	 * With a cache: the build was found by the files' names, sizes and mtimes, and their content, checked
-	 * after, turned out different; a new build is ready (a reload picks it up). Never called otherwise.
+	 * With a cache: the snapshot was opened before the files' content was checked (a fast start, or
+	 * `serveLast`), and it turned out different. Without `errors` a new build is ready (a reload picks it
+	 * up); with them, the files as they are now do not load, and the snapshot given stays the one to
+	 * serve. Never called otherwise.
 	 */
-	readonly onChanged?: () => void;
+	readonly onChanged?: (errors?: readonly DatasetError[]) => void;
+	/**
+	 * With a cache: a bot's start on files that changed since their last build answers from that build
+	 * while the new one is made in the background (BuildOptions.serveLast); onChanged then tells.
+	 */
+	readonly serveLast?: boolean;
 	/** With a cache: the files' content has been checked (see BuildOptions.onChecked). */
 	readonly onChecked?: () => void;
 	/** With a cache: the bot answers commands meanwhile (a reload; see BuildOptions.background). */
@@ -54,7 +61,7 @@ export async function loadDataset(dir: string, options: LoadDatasetOptions = {})
 			onChanged: (fresh) => {
 				// The reload opens it again; this handle only said it is ready.
 				if (fresh.ok) fresh.release();
-				onChanged?.();
+				onChanged?.(fresh.ok ? undefined : fresh.errors);
 			},
 		});
 		if (!built.ok) return built;

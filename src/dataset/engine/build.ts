@@ -14,7 +14,9 @@
  * - `<version>.use-<pid>`: a process has the version open. Old versions are removed only when no live
  *   process holds one of these.
  * - `<dir hash>.files`: for one data directory, the names, sizes and mtimes of its files (hashed) and
- *   the version they had: a start on an unchanged dataset skips hashing the files (see onChanged).
+ *   the version they had: a start on an unchanged dataset skips hashing the files (see onChanged), and
+ *   a bot's start on changed files answers from that version's build while the new one is made
+ *   (see serveLast).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
@@ -62,6 +64,15 @@ export interface BuildOptions extends LoadOptions {
 	 * normal priority. The check after a fast start always hashes in a worker.
 	 */
 	readonly background?: boolean;
+	/**
+	 * A start that may answer from this data directory's last build while its files have changed (the
+	 * bot, whose reload swaps the new build in; not a one-off command, which would answer from the old
+	 * one and exit). When the files' names, sizes or mtimes differ from the sidecar's and the version
+	 * the sidecar names is still built, that build is the result at once; the files' version is worked
+	 * out and built in the background, as a reload builds, and handed to onChanged (when it is another
+	 * version, or does not load). Without a last build, or without onChanged, the files are built now.
+	 */
+	readonly serveLast?: boolean;
 	/**
 	 * Whether a build writes its file on a second thread while the loader reads on the first
 	 * (write-channel.ts). Default: yes, unless `background`, whose build leaves the other core to the
@@ -123,10 +134,20 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 	// build to onChanged.
 	const stamp = await filesStamp(dir).catch(() => undefined);
 	const sidecar = path.join(cacheDir, `${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16)}.files`);
-	const known = stamp === undefined ? undefined : readSidecar(sidecar, stamp);
+	const recorded = stamp === undefined ? undefined : readSidecar(sidecar);
+	const known = recorded?.stamp === stamp ? recorded?.version : undefined;
 	if (known !== undefined && checkBuilt(builtPath(cacheDir, known), known) === 'ok') {
 		const result = await done(cacheDir, known, false, options);
 		void verifyLater(dir, cacheDir, known, options, (v) => writeSidecar(sidecar, stamp!, v));
+		return result;
+	}
+	// The files changed since the last build was made from them: it answers while the new one builds.
+	const last = options.serveLast && options.onChanged ? recorded?.version : undefined;
+	if (last !== undefined && stamp !== undefined && checkBuilt(builtPath(cacheDir, last), last) === 'ok') {
+		const result = await done(cacheDir, last, false, options);
+		// Built as a reload builds: on one thread below the commands' priority, the bot answering meanwhile.
+		const later = { ...options, background: true, writerThread: false };
+		void verifyLater(dir, cacheDir, last, later, (v) => writeSidecar(sidecar, stamp, v), { stale: true });
 		return result;
 	}
 	// Undefined when a file cannot be read: the load then says which and why.
@@ -139,18 +160,25 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 	return result;
 }
 
-/** The hash of a fast-started build, checked after the start; a dataset that differs is built again. */
+/**
+ * The hash of a fast-started build, checked after the start; a dataset that differs is built again.
+ * `stale`: the start served the last build of files whose stamp had changed (serveLast); when their
+ * content turns out the same after all (a file touched, or copied in again), their new stamp is
+ * remembered for it.
+ */
 async function verifyLater(
 	dir: string,
 	cacheDir: string,
 	version: string,
 	options: BuildOptions,
 	remember: (version: string) => void,
+	{ stale = false } = {},
 ): Promise<void> {
 	let fresh: BuildResult;
 	try {
 		const actual = await versionInWorker(dir, options);
 		if (actual === version) {
+			if (stale) remember(actual);
 			options.onChecked?.();
 			return;
 		}
@@ -180,10 +208,13 @@ async function filesStamp(dir: string): Promise<string> {
 	return hash.digest('hex');
 }
 
-function readSidecar(file: string, stamp: string): string | undefined {
+/** The sidecar's stamp and the version last built from the files it stamps; undefined when missing or not ours. */
+function readSidecar(file: string): { readonly stamp: string; readonly version: string } | undefined {
 	try {
 		const v = JSON.parse(readFileSync(file, 'utf8')) as { stamp?: unknown; version?: unknown };
-		return v.stamp === stamp && typeof v.version === 'string' && /^[0-9a-f]{16}$/u.test(v.version) ? v.version : undefined;
+		return typeof v.stamp === 'string' && typeof v.version === 'string' && /^[0-9a-f]{16}$/u.test(v.version)
+			? { stamp: v.stamp, version: v.version }
+			: undefined;
 	} catch {
 		return undefined;
 	}
@@ -354,6 +385,7 @@ function loadOptionsOf(options: BuildOptions): LoadOptions {
 		onChecked: _checked,
 		background: _b,
 		writerThread: _w,
+		serveLast: _last,
 		...load
 	} = options;
 	return load;

@@ -124,6 +124,109 @@ describe('fast start', () => {
 	);
 });
 
+type Result = Awaited<ReturnType<typeof buildDataset>>;
+
+/** A buildDataset call with serveLast, and what its onChanged and onChecked are then told. */
+async function startServingLast(dir: string, cache: string): Promise<{ quick: Result; changed: Promise<Result | 'checked'> }> {
+	let settle: (r: Result | 'checked') => void = () => {};
+	const changed = new Promise<Result | 'checked'>((resolve) => (settle = resolve));
+	let fresh: Result | undefined;
+	const quick = await buildDataset(dir, {
+		cacheDir: cache,
+		serveLast: true,
+		onChanged: (r) => (fresh = r),
+		onChecked: () => settle(fresh ?? 'checked'),
+	});
+	return { quick, changed };
+}
+
+function rewrite(dir: string, title: string): void {
+	writeFileSync(
+		path.join(dir, 'events/extra.yaml'),
+		`events:\n  - id: extra\n    date: 2025-07-02\n    title: ${title}\n    summary: S.\n    actors: [{ actor: beta-agency }]\n    sources: [wire-1]\n    status: reported\n`,
+	);
+}
+
+describe('serveLast: a bot that restarts after its files changed', () => {
+	it(
+		'answers from the last build at once, builds the new files in the background, and hands the new build over',
+		{ timeout: 90_000 },
+		async () => {
+			const cache = cacheDir();
+			const dir = dataset('last');
+			const first = await built(dir, cache);
+			rewrite(dir, 'Rewritten while the bot was down');
+			const { quick, changed } = await startServingLast(dir, cache);
+			expect(quick.ok && { built: quick.built, version: quick.version }).toEqual({ built: false, version: first.version });
+			if (quick.ok) quick.release();
+			const next = await changed;
+			if (next === 'checked' || !next.ok) throw new Error(`no new build: ${JSON.stringify(next)}`);
+			expect(next.version).not.toBe(first.version);
+			const db = new Database(next.file, { readonly: true });
+			expect(db.prepare(`SELECT doc FROM event_docs WHERE doc LIKE '%Rewritten while the bot was down%'`).all()).toHaveLength(1);
+			db.close();
+			next.release();
+			// The sidecar now stands for the new files: the next start finds their build without hashing.
+			const again = await built(dir, cache);
+			expect(again).toMatchObject({ version: next.version, built: false });
+		},
+	);
+
+	it('without serveLast (a one-off command) builds the changed files before it answers', { timeout: 90_000 }, async () => {
+		const cache = cacheDir();
+		const dir = dataset('not-last');
+		const first = await built(dir, cache);
+		rewrite(dir, 'Changed');
+		const r = await buildDataset(dir, { cacheDir: cache, onChanged: () => {} });
+		if (!r.ok) throw new Error(JSON.stringify(r.errors));
+		r.release();
+		expect(r.built).toBe(true);
+		expect(r.version).not.toBe(first.version);
+	});
+
+	it('files that no longer load: the last build stays, and onChanged gets their errors', { timeout: 90_000 }, async () => {
+		const cache = cacheDir();
+		const dir = dataset('last-broken');
+		const first = await built(dir, cache);
+		writeFileSync(path.join(dir, 'events/extra.yaml'), 'events:\n  - id: extra\n    date: not a date\n');
+		const { quick, changed } = await startServingLast(dir, cache);
+		expect(quick.ok && quick.version).toBe(first.version);
+		if (quick.ok) quick.release();
+		const next = await changed;
+		if (next === 'checked' || next.ok) throw new Error(`expected the load's errors, got ${JSON.stringify(next)}`);
+		expect(next.errors.some((e) => e.file.endsWith('extra.yaml'))).toBe(true);
+		expect(readdirSync(cache).filter((f) => f.endsWith('.sqlite'))).toEqual([path.basename(first.file)]);
+	});
+
+	it('files touched but not changed: the last build is theirs, and their new stamp is remembered', { timeout: 90_000 }, async () => {
+		const cache = cacheDir();
+		const dir = dataset('touched');
+		const first = await built(dir, cache);
+		utimesSync(path.join(dir, 'events/extra.yaml'), 1_760_000_000, 1_760_000_000);
+		const { quick, changed } = await startServingLast(dir, cache);
+		expect(quick.ok && quick.version).toBe(first.version);
+		if (quick.ok) quick.release();
+		expect(await changed).toBe('checked');
+		// Found by the new stamp now: returned at once, with onChecked left to a check after it.
+		const calls: string[] = [];
+		const r = await buildDataset(dir, { cacheDir: cache, onChecked: () => calls.push('checked') });
+		expect(r.ok && r.version).toBe(first.version);
+		expect(calls).toEqual([]);
+		if (r.ok) r.release();
+	});
+
+	it('when the last build is gone from the cache, builds the files before it answers', { timeout: 90_000 }, async () => {
+		const cache = cacheDir();
+		const dir = dataset('last-gone');
+		const first = await built(dir, cache);
+		rmSync(first.file);
+		rewrite(dir, 'Changed again');
+		const { quick } = await startServingLast(dir, cache);
+		expect(quick.ok && quick.built).toBe(true);
+		if (quick.ok) quick.release();
+	});
+});
+
 describe('onChecked', () => {
 	it(
 		'says when the files are known to be what the build was made from: at once when hashed, after the check on a fast start',
