@@ -2,11 +2,12 @@
  * Shared pieces of the benchmarks: statistics, child processes, synthetic datasets on disk.
  */
 import { fork } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { writeSyntheticStory, type GenerateOptions } from './generate.js';
 
 export interface Stats {
@@ -195,4 +196,46 @@ export function envArg(): Record<string, string> {
 			.filter(Boolean)
 			.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 	);
+}
+
+/** The repository's root (where bin/sitrep.js and package.json are). */
+export const BENCH_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The start script's leading `NAME=VALUE`s and node flags: what `npm start` gives the process. */
+export function startScript(): { env: Record<string, string>; nodeArgs: string[] } {
+	const script = (JSON.parse(readFileSync(path.join(BENCH_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
+		.start;
+	const words = script.split(/\s+/u);
+	const env: Record<string, string> = {};
+	while (words[0] && /^[A-Z_]+=/u.test(words[0])) {
+		const w = words.shift()!;
+		env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+	}
+	if (words.shift() !== 'node') throw new Error(`package.json's start script does not run node: ${script}`);
+	return { env, nodeArgs: words.filter((w) => w.startsWith('--')) };
+}
+
+/** A field of /proc/PID/status (VmHWM, VmRSS…) in MB, to a tenth. Linux only. */
+export function statusMb(pid: number, field: string): number {
+	const kb = Number(new RegExp(`^${field}:\\s+(\\d+)`, 'mu').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+	return round(kb / 1024, 1);
+}
+
+/**
+ * The environment of a bot a bench starts in `scratch`: this process's without any sitrep, platform
+ * or allocator setting, then `runEnv`, then the scratch directory's dataset (`data/`), cache
+ * (`cache/`), store, pictures and console history. No platform token: the console chat.
+ */
+export function botEnv(scratch: string, runEnv: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [k, v] of Object.entries(process.env)) {
+		if (!/^(SITREP_|DISCORD_|TELEGRAM_|DATABASE_URL|NODE_OPTIONS|LOG_LEVEL|MALLOC_)/u.test(k)) env[k] = v;
+	}
+	return Object.assign(env, runEnv, {
+		SITREP_DATA: path.join(scratch, 'data'),
+		SITREP_DATASET_CACHE: path.join(scratch, 'cache'),
+		SITREP_DB: path.join(scratch, 'sitrep.db'),
+		SITREP_IMAGE_DIR: path.join(scratch, 'images'),
+		SITREP_CONSOLE_HISTORY: path.join(scratch, 'history'),
+	});
 }

@@ -21,33 +21,17 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { arg, envArg, log, round } from './lib.js';
+import { arg, BENCH_ROOT, botEnv, envArg, log, round, startScript, statusMb } from './lib.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = path.resolve(arg('data'));
 const CACHE_FROM = arg('cache-from', '');
 const RUNS = Number(arg('runs', '1'));
 const JSON_OUT = arg('json', '');
 
-/** The start script's leading `NAME=VALUE`s and node flags: what `npm start` gives the process. */
-function startScript(): { env: Record<string, string>; nodeArgs: string[] } {
-	const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-	const words = script.split(/\s+/u);
-	const env: Record<string, string> = {};
-	while (words[0] && /^[A-Z_]+=/u.test(words[0])) {
-		const w = words.shift()!;
-		env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
-	}
-	if (words.shift() !== 'node') throw new Error(`package.json's start script does not run node: ${script}`);
-	return { env, nodeArgs: words.filter((w) => w.startsWith('--')) };
-}
-
 const extraEnv = envArg();
 
-const kb = (text: string, field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'mu').exec(text)?.[1] ?? NaN);
-const statusMb = (pid: number, field: string): number => round(kb(readFileSync(`/proc/${pid}/status`, 'utf8'), field) / 1024, 1);
-const writtenMb = (pid: number): number => kb(readFileSync(`/proc/${pid}/io`, 'utf8'), 'write_bytes') / 1e6;
+const writtenMb = (pid: number): number =>
+	Number(/^write_bytes:\s+(\d+)/mu.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN) / 1e6;
 
 export interface ReloadPeakResult {
 	readonly env: Record<string, string>;
@@ -75,21 +59,11 @@ async function run(): Promise<ReloadPeakResult> {
 		const cache = path.join(scratch, 'cache');
 		if (CACHE_FROM) cpSync(CACHE_FROM, cache, { recursive: true, filter: (src) => !/\.use-\d+$/u.test(src) });
 		const { env: scriptEnv, nodeArgs } = startScript();
-		const env: NodeJS.ProcessEnv = {};
-		for (const [k, v] of Object.entries(process.env)) {
-			if (!/^(SITREP_|DISCORD_|TELEGRAM_|DATABASE_URL|NODE_OPTIONS|LOG_LEVEL|MALLOC_)/u.test(k)) env[k] = v;
-		}
 		const runEnv = { ...scriptEnv, ...extraEnv };
 		for (const [k, v] of Object.entries(runEnv)) if (v === '') delete runEnv[k];
-		Object.assign(env, runEnv, {
-			SITREP_DATA: data,
-			SITREP_DATASET_CACHE: cache,
-			SITREP_DB: path.join(scratch, 'sitrep.db'),
-			SITREP_IMAGE_DIR: path.join(scratch, 'images'),
-			SITREP_CONSOLE_HISTORY: path.join(scratch, 'history'),
-		});
+		const env = botEnv(scratch, runEnv);
 		const started = performance.now();
-		const bot = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/sitrep.js'), 'start'], {
+		const bot = spawn(process.execPath, [...nodeArgs, path.join(BENCH_ROOT, 'bin/sitrep.js'), 'start'], {
 			env,
 			stdio: ['pipe', 'pipe', 'pipe'],
 		});
