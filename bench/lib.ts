@@ -239,3 +239,14 @@ export function botEnv(scratch: string, runEnv: Readonly<Record<string, string>>
 		SITREP_CONSOLE_HISTORY: path.join(scratch, 'history'),
 	});
 }
+
+/** Puts "Edited " before the title of the first event of the first file in `data`/events: a one-event edit. */
+export function editFirstTitle(data: string): void {
+	const eventsDir = path.join(data, 'events');
+	const file = path.join(eventsDir, readdirSync(eventsDir).sort()[0]!);
+	const text = readFileSync(file, 'utf8');
+	// JSON (`"title":"…`) or YAML (`title: …`, quoted or not).
+	const edited = text.replace(/("title"\s*:\s*"|^\s*(?:-\s+)?title:[ \t]*["']?)/mu, '$1Edited ');
+	if (edited === text) throw new Error(`no "title" to change in ${file}`);
+	writeFileSync(file, edited);
+}

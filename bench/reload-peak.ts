@@ -17,11 +17,11 @@
  * Linux only (/proc).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { arg, BENCH_ROOT, botEnv, envArg, log, round, startScript, statusMb } from './lib.js';
+import { arg, BENCH_ROOT, botEnv, editFirstTitle, envArg, log, round, startScript, statusMb } from './lib.js';
 
 const DATA = path.resolve(arg('data'));
 const CACHE_FROM = arg('cache-from', '');
@@ -85,13 +85,7 @@ async function run(): Promise<ReloadPeakResult> {
 		const startPeakMb = statusMb(pid, 'VmHWM');
 		const rssBeforeReloadMb = statusMb(pid, 'VmRSS');
 
-		const eventsDir = path.join(data, 'events');
-		const first = path.join(eventsDir, readdirSync(eventsDir).sort()[0]!);
-		const text = readFileSync(first, 'utf8');
-		// JSON (`"title":"…`) or YAML (`title: …`, quoted or not).
-		const edited = text.replace(/("title"\s*:\s*"|^\s*(?:-\s+)?title:[ \t]*["']?)/mu, '$1Edited ');
-		if (edited === text) throw new Error(`no "title" to change in ${first}`);
-		writeFileSync(first, edited);
+		editFirstTitle(data);
 
 		const written = writtenMb(pid);
 		let peak = 0;

@@ -13,11 +13,11 @@
  * (/proc).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { arg, BENCH_ROOT, botEnv, log, round, startScript, statusMb } from './lib.js';
+import { arg, BENCH_ROOT, botEnv, editFirstTitle, log, round, startScript, statusMb } from './lib.js';
 
 const DATA = path.resolve(arg('data'));
 const CACHE_FROM = arg('cache-from', '');
@@ -71,12 +71,7 @@ async function run(): Promise<{ first: Started; restart: Started }> {
 		cpSync(DATA, data, { recursive: true });
 		if (CACHE_FROM) cpSync(CACHE_FROM, path.join(scratch, 'cache'), { recursive: true, filter: (src) => !/\.use-\d+$/u.test(src) });
 		const first = await startOnce(scratch, false);
-		const eventsDir = path.join(data, 'events');
-		const file = path.join(eventsDir, readdirSync(eventsDir).sort()[0]!);
-		const text = readFileSync(file, 'utf8');
-		const edited = text.replace(/("title"\s*:\s*"|^\s*(?:-\s+)?title:[ \t]*["']?)/mu, '$1Edited ');
-		if (edited === text) throw new Error(`no "title" to change in ${file}`);
-		writeFileSync(file, edited);
+		editFirstTitle(data);
 		const restart = await startOnce(scratch, true);
 		return { first, restart };
 	} finally {
