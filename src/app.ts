@@ -52,6 +52,12 @@ export interface App {
 	readonly clock: Clock;
 	readonly dataDir: string;
 	readonly reloader: Reloader;
+	/**
+	 * Settles once the dataset served is known to be the files' own: at once when the start read them
+	 * (or had no cache); after the start-up check otherwise — and, when that check found the files
+	 * changed, after the reload that swapped their build in (or failed, leaving the last good one).
+	 */
+	readonly settled: Promise<void>;
 }
 
 export class DatasetLoadError extends Error {
@@ -89,12 +95,18 @@ export async function createApp(options: AppOptions): Promise<App> {
 	// A start that found the build by the files' names, sizes and mtimes checks their content after,
 	// and one that served the last build of changed files (serveLastBuild) builds them after: the new
 	// build is swapped in by a reload, which diffs it against what was served and announces the change.
-	const later: { reloader?: Reloader } = {};
+	const later: { reloader?: Reloader; swap?: Promise<unknown> } = {};
+	let settle: () => void = () => {};
+	const settled = new Promise<void>((resolve) => (settle = resolve));
 	const loaded = await loadDataset(dataDir, {
 		...load,
 		now: clock(),
-		...(options.onDatasetChecked ? { onChecked: options.onDatasetChecked } : {}),
 		...(options.serveLastBuild ? { serveLast: true } : {}),
+		// After onChanged, when both are called.
+		onChecked: () => {
+			options.onDatasetChecked?.();
+			if (!later.swap) settle();
+		},
 		onChanged: (errors) => {
 			if (errors) {
 				options.logger.error(
@@ -103,12 +115,16 @@ export async function createApp(options: AppOptions): Promise<App> {
 				);
 				return;
 			}
-			void later.reloader?.reload({
-				requester: { platform: 'system', userId: 'start', displayName: 'start-up check' },
-				trigger: 'watch',
-			});
+			later.swap = later.reloader
+				?.reload({
+					requester: { platform: 'system', userId: 'start', displayName: 'start-up check' },
+					trigger: 'watch',
+				})
+				.then(settle, settle);
 		},
 	});
+	// Without a cache nothing is checked after the start: what was read is what is served.
+	if (options.datasetCache === undefined) settle();
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
 	const holder = new DatasetHolder(loaded.snapshot, clock);
 	const reloader = new Reloader({
@@ -136,5 +152,5 @@ export async function createApp(options: AppOptions): Promise<App> {
 		...(options.onHandled ? { onHandled: options.onHandled } : {}),
 		...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
 	});
-	return { core, holder, clock, dataDir, reloader };
+	return { core, holder, clock, dataDir, reloader, settled };
 }

@@ -371,6 +371,8 @@ function startBriefings(running: Running, tellOwners: TellOwners): void {
 		health.withoutScheduler();
 	} else {
 		const scheduler: BriefingScheduler = startScheduler({
+			// Not from the last build a restart serves while it builds the changed files.
+			after: app.settled,
 			store: stores.subscriptions,
 			ledger: stores.ledger,
 			senders: countingSenders(senders, metrics),

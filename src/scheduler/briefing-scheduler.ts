@@ -15,6 +15,13 @@ export interface SchedulerOptions extends TickOptions {
 	readonly tickOnStart?: boolean;
 	/** Called after every tick: its report, or undefined when it failed (the failure is logged). */
 	readonly onTick?: (report: TickReport | undefined) => void;
+	/**
+	 * No tick runs before this settles (App.settled: the dataset served is the files' own), so that no
+	 * briefing is made from the build a restart answers with while the changed files are built. The
+	 * minutes in between count as progress (a scheduler waiting for its dataset is not stuck); the
+	 * start-up tick runs when it settles and catches up what fell due meanwhile.
+	 */
+	readonly after?: Promise<unknown>;
 }
 
 export interface BriefingScheduler {
@@ -30,7 +37,13 @@ export function startScheduler(options: SchedulerOptions): BriefingScheduler {
 	let inFlight: Promise<unknown> | undefined;
 	let stopped = false;
 
+	let ready = options.after === undefined;
+
 	const tick = (): Promise<unknown> => {
+		if (!ready) {
+			options.onProgress?.();
+			return Promise.resolve();
+		}
 		if (inFlight) {
 			log.debug('Previous tick still running; skipping this one');
 			return inFlight;
@@ -67,7 +80,14 @@ export function startScheduler(options: SchedulerOptions): BriefingScheduler {
 			},
 		},
 	);
-	if (options.tickOnStart ?? true) void tick();
+	const begin = (): void => {
+		ready = true;
+		if (!stopped && (options.tickOnStart ?? true)) void tick();
+	};
+	if (options.after) {
+		log.info('Briefings wait until the dataset served is the files’ own (a restart builds the changed files first)');
+		options.after.then(begin, begin);
+	} else begin();
 	log.info({ catchupMinutes: options.catchupMinutes, platforms: [...options.senders.keys()] }, 'Briefing scheduler started');
 
 	return {

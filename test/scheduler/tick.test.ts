@@ -365,6 +365,28 @@ describe('startScheduler', () => {
 		expect(s.sender.sends).toHaveLength(1);
 		expect((await scheduler.runTick(plus(AT_0900, 1))).sent).toBe(0);
 	});
+
+	it('with `after`, runs no tick until it settles (a restart building its changed files), then catches up', async () => {
+		const s = setup([{ channelId: 'c' }]);
+		let settle: () => void = () => {};
+		const after = new Promise<void>((resolve) => (settle = resolve));
+		const scheduler = startScheduler({
+			store: s.stores.subscriptions,
+			ledger: s.stores.ledger,
+			senders: new Map<Platform, PlatformSender>([['telegram', s.sender]]),
+			dataset: () => makeDataset(),
+			clock: () => AT_0900,
+			logger: silentLogger(),
+			catchupMinutes: 120,
+			after,
+		});
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(s.sender.sends).toHaveLength(0);
+		settle();
+		await after;
+		await scheduler.stop();
+		expect(s.sender.sends).toHaveLength(1);
+	});
 });
 
 export type { SendOutcome };
