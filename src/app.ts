@@ -126,6 +126,11 @@ export async function createApp(options: AppOptions): Promise<App> {
 	// Without a cache nothing is checked after the start: what was read is what is served.
 	if (options.datasetCache === undefined) settle();
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
+	if (loaded.stale)
+		options.logger.info(
+			{ version: loaded.snapshot.version },
+			'The dataset files changed since the last start: answering from the last build while theirs is built, then swapping it in',
+		);
 	const holder = new DatasetHolder(loaded.snapshot, clock);
 	const reloader = new Reloader({
 		holder,

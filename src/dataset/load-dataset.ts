@@ -46,7 +46,11 @@ export interface LoadDatasetOptions extends LoadOptions {
 	readonly writerThread?: boolean;
 }
 
-export type LoadResult = { ok: true; snapshot: DatasetSnapshot } | { ok: false; errors: DatasetError[] };
+/**
+ * The snapshot, or every error. `stale`: the last build of files that changed since (serveLast),
+ * served while theirs is made; onChanged follows.
+ */
+export type LoadResult = { ok: true; snapshot: DatasetSnapshot; stale?: boolean } | { ok: false; errors: DatasetError[] };
 
 export async function loadDataset(dir: string, options: LoadDatasetOptions = {}): Promise<LoadResult> {
 	const loadedAt = (options.now ?? new Date()).toISOString();
@@ -66,7 +70,8 @@ export async function loadDataset(dir: string, options: LoadDatasetOptions = {})
 		});
 		if (!built.ok) return built;
 		try {
-			return { ok: true, snapshot: SqlSnapshot.open(built.file, loadedAt, { onClose: () => built.release() }) };
+			const snapshot = SqlSnapshot.open(built.file, loadedAt, { onClose: () => built.release() });
+			return built.stale ? { ok: true, snapshot, stale: true } : { ok: true, snapshot };
 		} catch (err) {
 			built.release();
 			if (attempt > 0)

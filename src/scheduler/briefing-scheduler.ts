@@ -85,7 +85,7 @@ export function startScheduler(options: SchedulerOptions): BriefingScheduler {
 		if (!stopped && (options.tickOnStart ?? true)) void tick();
 	};
 	if (options.after) {
-		log.info('Briefings wait until the dataset served is the files’ own (a restart builds the changed files first)');
+		log.debug('Briefings wait until the dataset served is known to be the files’ own');
 		options.after.then(begin, begin);
 	} else begin();
 	log.info({ catchupMinutes: options.catchupMinutes, platforms: [...options.senders.keys()] }, 'Briefing scheduler started');

@@ -115,6 +115,7 @@ describe('a restart after the dataset changed', () => {
 		// It answers from the build it last served…
 		const loaded = await waitForLog(second.logs, /"version":"([0-9a-f]+)".*"msg":"Dataset loaded"/u);
 		expect(loaded[1]).toBe(swapped[1]);
+		expect(second.logs()).toContain('answering from the last build while theirs is built');
 		// …swaps the corrected files in as a reload…
 		await waitForLog(second.logs, /"trigger":"watch","result":"swapped"/u);
 		// …and the chat that saw the old headline is told.

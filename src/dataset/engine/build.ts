@@ -92,6 +92,11 @@ export type BuildResult =
 			/** Whether this call built the file (false: an earlier build was reused). */
 			readonly built: boolean;
 			/**
+			 * The last build of files that have changed since (serveLast): the files' own build follows,
+			 * through onChanged.
+			 */
+			readonly stale?: boolean;
+			/**
 			 * Says this process no longer uses the file, so a later cleanup may remove it. The file is
 			 * marked in use (a `<version>.use-<pid>` file) from the moment this result is made.
 			 */
@@ -144,7 +149,7 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 	// The files changed since the last build was made from them: it answers while the new one builds.
 	const last = options.serveLast && options.onChanged ? recorded?.version : undefined;
 	if (last !== undefined && stamp !== undefined && checkBuilt(builtPath(cacheDir, last), last) === 'ok') {
-		const result = await done(cacheDir, last, false, options);
+		const result = { ...(await done(cacheDir, last, false, options)), stale: true };
 		// Built as a reload builds: on one thread below the commands' priority, the bot answering meanwhile.
 		const later = { ...options, background: true, writerThread: false };
 		void verifyLater(dir, cacheDir, last, later, (v) => writeSidecar(sidecar, stamp, v), { stale: true });

@@ -157,7 +157,11 @@ describe('serveLast: a bot that restarts after its files changed', () => {
 			const first = await built(dir, cache);
 			rewrite(dir, 'Rewritten while the bot was down');
 			const { quick, changed } = await startServingLast(dir, cache);
-			expect(quick.ok && { built: quick.built, version: quick.version }).toEqual({ built: false, version: first.version });
+			expect(quick.ok && { built: quick.built, version: quick.version, stale: quick.stale }).toEqual({
+				built: false,
+				version: first.version,
+				stale: true,
+			});
 			if (quick.ok) quick.release();
 			const next = await changed;
 			if (next === 'checked' || !next.ok) throw new Error(`no new build: ${JSON.stringify(next)}`);
