@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { composeBriefing, type BriefingRequest } from '../../src/briefing/compose-briefing.js';
 import type { Platform } from '../../src/core/command.js';
 import type { PlatformSender, SendOutcome } from '../../src/core/delivery.js';
@@ -386,6 +386,39 @@ describe('startScheduler', () => {
 		await after;
 		await scheduler.stop();
 		expect(s.sender.sends).toHaveLength(1);
+	});
+
+	it('with `after`, the minute ticks that fire while it waits send nothing, and count as progress', async () => {
+		vi.useFakeTimers({ now: AT_0900, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+		try {
+			const s = setup([{ channelId: 'c' }]);
+			let settle: () => void = () => {};
+			const after = new Promise<void>((resolve) => (settle = resolve));
+			let progress = 0;
+			const scheduler = startScheduler({
+				store: s.stores.subscriptions,
+				ledger: s.stores.ledger,
+				senders: new Map<Platform, PlatformSender>([['telegram', s.sender]]),
+				dataset: () => makeDataset(),
+				clock: () => new Date(),
+				logger: silentLogger(),
+				catchupMinutes: 120,
+				onProgress: () => progress++,
+				after,
+			});
+			// Three minutes of cron firings while the dataset is being built.
+			await vi.advanceTimersByTimeAsync(3 * 60_000);
+			expect(s.sender.sends).toHaveLength(0);
+			expect(progress).toBeGreaterThanOrEqual(2);
+			settle();
+			await after;
+			await vi.advanceTimersByTimeAsync(1000);
+			await scheduler.stop();
+			// The 09:00 briefing, caught up at 09:03.
+			expect(s.sender.sends).toHaveLength(1);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });
 
