@@ -176,6 +176,30 @@ describe('serveLast: a bot that restarts after its files changed', () => {
 		},
 	);
 
+	it(
+		'two starts at once (the bot and a shard process) both answer from the last build; the changed files are built once',
+		{ timeout: 90_000 },
+		async () => {
+			const cache = cacheDir();
+			const dir = dataset('last-shared');
+			const first = await built(dir, cache);
+			rewrite(dir, 'Rewritten for two');
+			const starts = await Promise.all([startServingLast(dir, cache), startServingLast(dir, cache)]);
+			for (const { quick } of starts) {
+				expect(quick.ok && quick.version).toBe(first.version);
+				if (quick.ok) quick.release();
+			}
+			const fresh = await Promise.all(starts.map((s) => s.changed));
+			const ok = fresh.flatMap((r) => (r !== 'checked' && r.ok ? [r] : []));
+			expect(ok).toHaveLength(2);
+			expect(ok[0]!.version).toBe(ok[1]!.version);
+			expect(ok[0]!.version).not.toBe(first.version);
+			// One built it; the other waited on its lock and took the file.
+			expect(ok.map((r) => r.built).sort()).toEqual([false, true]);
+			for (const r of ok) r.release();
+		},
+	);
+
 	it('without serveLast (a one-off command) builds the changed files before it answers', { timeout: 90_000 }, async () => {
 		const cache = cacheDir();
 		const dir = dataset('not-last');
