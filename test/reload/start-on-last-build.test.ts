@@ -49,17 +49,27 @@ function start(dataDir: string, cache: string, swaps: DatasetDiff[]): Promise<Ap
 	});
 }
 
+function newCache(): string {
+	const cache = mkdtempSync(path.join(tmpdir(), 'sitrep-last-'));
+	caches.push(cache);
+	return cache;
+}
+
+/** A dataset whose event has `title`, and a bot that started on it once, built it and stopped. */
+async function ranOnce(title: string): Promise<{ dir: string; cache: string; swaps: DatasetDiff[]; version: string }> {
+	const cache = newCache();
+	const dir = writeDataset({ 'events/restarted.yaml': EVENT(title) });
+	const swaps: DatasetDiff[] = [];
+	const first = await start(dir, cache, swaps);
+	await first.settled;
+	const version = first.holder.current().version;
+	first.holder.current().close();
+	return { dir, cache, swaps, version };
+}
+
 describe('a start on the last build', () => {
 	it('answers from it, swaps the changed files in by a reload with its diff, then settles', { timeout: 90_000 }, async () => {
-		const cache = mkdtempSync(path.join(tmpdir(), 'sitrep-last-'));
-		caches.push(cache);
-		const dir = writeDataset({ 'events/restarted.yaml': EVENT('Before the restart') });
-		const swaps: DatasetDiff[] = [];
-		const first = await start(dir, cache, swaps);
-		await first.settled;
-		const version = first.holder.current().version;
-		first.holder.current().close();
-
+		const { dir, cache, swaps, version } = await ranOnce('Before the restart');
 		writeFileSync(path.join(dir, 'events/restarted.yaml'), EVENT('Corrected while down'));
 		const again = await start(dir, cache, swaps);
 		// At once: the build it served before.
@@ -73,13 +83,7 @@ describe('a start on the last build', () => {
 	});
 
 	it('files that no longer load: settles on the last good build, which stays', { timeout: 90_000 }, async () => {
-		const cache = mkdtempSync(path.join(tmpdir(), 'sitrep-last-'));
-		caches.push(cache);
-		const dir = writeDataset({ 'events/restarted.yaml': EVENT('Good') });
-		const swaps: DatasetDiff[] = [];
-		const first = await start(dir, cache, swaps);
-		await first.settled;
-		const version = first.holder.current().version;
+		const { dir, cache, swaps, version } = await ranOnce('Good');
 		writeFileSync(path.join(dir, 'events/restarted.yaml'), 'events:\n  - id: restarted\n    date: not a date\n');
 		const again = await start(dir, cache, swaps);
 		await again.settled;
@@ -94,8 +98,7 @@ describe('a start on the last build', () => {
 		void inMemory.settled.then(() => (settled = true));
 		await Promise.resolve();
 		expect(settled).toBe(true);
-		const cache = mkdtempSync(path.join(tmpdir(), 'sitrep-last-'));
-		caches.push(cache);
+		const cache = newCache();
 		const swaps: DatasetDiff[] = [];
 		await (
 			await start(dir, cache, swaps)

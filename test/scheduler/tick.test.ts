@@ -7,7 +7,7 @@ import type { PlatformSender, SendOutcome } from '../../src/core/delivery.js';
 import type { Reply } from '../../src/core/reply.js';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { silentLogger } from '../../src/logger.js';
-import { startScheduler } from '../../src/scheduler/briefing-scheduler.js';
+import { startScheduler, type SchedulerOptions } from '../../src/scheduler/briefing-scheduler.js';
 import { createTickRunner, type TickOptions } from '../../src/scheduler/tick.js';
 import { openSqliteStores, type SqliteStores } from '../../src/store/sqlite/sqlite-stores.js';
 import { FakeSender, makeDataset, seedSubscriptions, tempDir, type SeedRow } from './helpers/fixtures.js';
@@ -350,17 +350,22 @@ describe('runTick', () => {
 });
 
 describe('startScheduler', () => {
-	it('ticks at start, runs ticks on demand, and stops cleanly', async () => {
-		const s = setup([{ channelId: 'c' }]);
-		const scheduler = startScheduler({
+	/** The scheduler over setup()'s store and sender, the test's dataset, catching up two hours. */
+	function startFor(s: ReturnType<typeof setup>, options: Pick<SchedulerOptions, 'clock'> & Partial<SchedulerOptions>) {
+		return startScheduler({
 			store: s.stores.subscriptions,
 			ledger: s.stores.ledger,
 			senders: new Map<Platform, PlatformSender>([['telegram', s.sender]]),
 			dataset: () => makeDataset(),
-			clock: () => AT_0900,
 			logger: silentLogger(),
 			catchupMinutes: 120,
+			...options,
 		});
+	}
+
+	it('ticks at start, runs ticks on demand, and stops cleanly', async () => {
+		const s = setup([{ channelId: 'c' }]);
+		const scheduler = startFor(s, { clock: () => AT_0900 });
 		await scheduler.stop();
 		expect(s.sender.sends).toHaveLength(1);
 		expect((await scheduler.runTick(plus(AT_0900, 1))).sent).toBe(0);
@@ -370,16 +375,7 @@ describe('startScheduler', () => {
 		const s = setup([{ channelId: 'c' }]);
 		let settle: () => void = () => {};
 		const after = new Promise<void>((resolve) => (settle = resolve));
-		const scheduler = startScheduler({
-			store: s.stores.subscriptions,
-			ledger: s.stores.ledger,
-			senders: new Map<Platform, PlatformSender>([['telegram', s.sender]]),
-			dataset: () => makeDataset(),
-			clock: () => AT_0900,
-			logger: silentLogger(),
-			catchupMinutes: 120,
-			after,
-		});
+		const scheduler = startFor(s, { clock: () => AT_0900, after });
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(s.sender.sends).toHaveLength(0);
 		settle();
@@ -395,17 +391,7 @@ describe('startScheduler', () => {
 			let settle: () => void = () => {};
 			const after = new Promise<void>((resolve) => (settle = resolve));
 			let progress = 0;
-			const scheduler = startScheduler({
-				store: s.stores.subscriptions,
-				ledger: s.stores.ledger,
-				senders: new Map<Platform, PlatformSender>([['telegram', s.sender]]),
-				dataset: () => makeDataset(),
-				clock: () => new Date(),
-				logger: silentLogger(),
-				catchupMinutes: 120,
-				onProgress: () => progress++,
-				after,
-			});
+			const scheduler = startFor(s, { clock: () => new Date(), onProgress: () => progress++, after });
 			// Three minutes of cron firings while the dataset is being built.
 			await vi.advanceTimersByTimeAsync(3 * 60_000);
 			expect(s.sender.sends).toHaveLength(0);
