@@ -96,12 +96,21 @@ export async function createApp(options: AppOptions): Promise<App> {
 	// and one that served the last build of changed files (serveLastBuild) builds them after: the new
 	// build is swapped in by a reload, which diffs it against what was served and announces the change.
 	const later: { reloader?: Reloader; swap?: Promise<unknown> } = {};
+	let buildingSince: number | undefined;
 	let settle: () => void = () => {};
 	const settled = new Promise<void>((resolve) => (settle = resolve));
 	const loaded = await loadDataset(dataDir, {
 		...load,
 		now: clock(),
 		...(options.serveLastBuild ? { serveLast: true } : {}),
+		// A first start on a big dataset is silent for as long as the build takes otherwise.
+		onBuilding: () => {
+			buildingSince = performance.now();
+			options.logger.info(
+				{ dataDir },
+				'Building the dataset from its files (no build of them on this machine yet); the bot answers once it is built',
+			);
+		},
 		// After onChanged, when both are called.
 		onChecked: () => {
 			options.onDatasetChecked?.();
@@ -126,6 +135,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 	// Without a cache nothing is checked after the start: what was read is what is served.
 	if (options.datasetCache === undefined) settle();
 	if (!loaded.ok) throw new DatasetLoadError(options.dataDir, loaded.errors);
+	if (buildingSince !== undefined)
+		options.logger.info({ version: loaded.snapshot.version, ms: Math.round(performance.now() - buildingSince) }, 'Dataset built');
 	if (loaded.stale)
 		options.logger.info(
 			{ version: loaded.snapshot.version },

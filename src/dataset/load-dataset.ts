@@ -38,6 +38,11 @@ export interface LoadDatasetOptions extends LoadOptions {
 	 * while the new one is made in the background (BuildOptions.serveLast); onChanged then tells.
 	 */
 	readonly serveLast?: boolean;
+	/**
+	 * With a cache: a build of the files begins, and the result waits for it (no build of them to reuse,
+	 * or to serve meanwhile; see BuildOptions.onBuilding).
+	 */
+	readonly onBuilding?: () => void;
 	/** With a cache: the files' content has been checked (see BuildOptions.onChecked). */
 	readonly onChecked?: () => void;
 	/** With a cache: the bot answers commands meanwhile (a reload; see BuildOptions.background). */

@@ -79,6 +79,11 @@ export interface BuildOptions extends LoadOptions {
 	 * commands. False: one thread (tests and benches compare the two).
 	 */
 	readonly writerThread?: boolean;
+	/**
+	 * Called as a build of the files begins (not when a build is reused, nor for a build in the
+	 * background after a fast or stale start): the caller may say that the first answer waits for it.
+	 */
+	readonly onBuilding?: () => void;
 	/** Tests only: the worker stops after this many events, by exiting or by throwing. */
 	readonly crash?: BuildJob['crash'];
 }
@@ -179,9 +184,11 @@ async function verifyLater(
 	remember: (version: string) => void,
 	{ stale = false } = {},
 ): Promise<void> {
+	// The start has answered already: its build here waits for no one.
+	const { onBuilding: _building, ...quiet } = options;
 	let fresh: BuildResult;
 	try {
-		const actual = await versionInWorker(dir, options);
+		const actual = await versionInWorker(dir, quiet);
 		if (actual === version) {
 			if (stale) remember(actual);
 			options.onChecked?.();
@@ -189,9 +196,7 @@ async function verifyLater(
 		}
 		// By version, not through the sidecar: it still names the old one.
 		fresh =
-			actual === undefined
-				? await build(dir, cacheDir, undefined, options)
-				: await buildOrReuseVersion(dir, cacheDir, actual, options);
+			actual === undefined ? await build(dir, cacheDir, undefined, quiet) : await buildOrReuseVersion(dir, cacheDir, actual, quiet);
 		// The same names, sizes and mtimes now stand for the new version.
 		if (fresh.ok && fresh.version === actual) remember(actual);
 	} catch (err) {
@@ -351,6 +356,7 @@ async function build(dir: string, cacheDir: string, expected: string | undefined
 		...(background ? { background } : {}),
 		...((options.writerThread ?? !background) ? { writerThread: true } : {}),
 	};
+	options.onBuilding?.();
 	let reply: BuildReply;
 	try {
 		reply = await runWorker(job);
@@ -386,6 +392,7 @@ function loadOptionsOf(options: BuildOptions): LoadOptions {
 		waitMs: _wait,
 		keep: _keep,
 		crash: _crash,
+		onBuilding: _building,
 		onChanged: _changed,
 		onChecked: _checked,
 		background: _b,

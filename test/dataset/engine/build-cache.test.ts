@@ -88,6 +88,38 @@ describe('reuse', () => {
 	);
 });
 
+describe('onBuilding', () => {
+	it(
+		'says a build begins that the result waits for: not for a reuse, nor for the build after a stale start',
+		{ timeout: 90_000 },
+		async () => {
+			const cache = cacheDir();
+			const dir = dataset('building');
+			const calls: string[] = [];
+			const first = await buildDataset(dir, { cacheDir: cache, onBuilding: () => calls.push('cold') });
+			if (!first.ok) throw new Error(JSON.stringify(first.errors));
+			expect(first.built).toBe(true);
+			first.release();
+			expect(calls).toEqual(['cold']);
+			const again = await buildDataset(dir, { cacheDir: cache, onBuilding: () => calls.push('reuse') });
+			if (again.ok) again.release();
+			rewrite(dir, 'Built behind a stale start');
+			let done: () => void = () => {};
+			const checked = new Promise<void>((resolve) => (done = resolve));
+			const stale = await buildDataset(dir, {
+				cacheDir: cache,
+				serveLast: true,
+				onBuilding: () => calls.push('stale'),
+				onChanged: (r) => r.ok && r.release(),
+				onChecked: done,
+			});
+			if (stale.ok) stale.release();
+			await checked;
+			expect(calls).toEqual(['cold']);
+		},
+	);
+});
+
 describe('fast start', () => {
 	it(
 		'finds an unchanged dataset by its files, checks the hash afterwards, and rebuilds when the content differs',
