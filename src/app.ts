@@ -111,6 +111,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 				'Building the dataset from its files (no build of them on this machine yet); the bot answers once it is built',
 			);
 		},
+		onProgress: ({ files, events }) => options.logger.info({ files, events }, 'Building the dataset'),
 		// After onChanged, when both are called.
 		onChecked: () => {
 			options.onDatasetChecked?.();

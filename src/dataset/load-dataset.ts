@@ -43,6 +43,8 @@ export interface LoadDatasetOptions extends LoadOptions {
 	 * or to serve meanwhile; see BuildOptions.onBuilding).
 	 */
 	readonly onBuilding?: () => void;
+	/** During that build: how far it has read, every few seconds (see BuildOptions.onProgress). */
+	readonly onProgress?: (p: { readonly files: number; readonly events: number }) => void;
 	/** With a cache: the files' content has been checked (see BuildOptions.onChecked). */
 	readonly onChecked?: () => void;
 	/** With a cache: the bot answers commands meanwhile (a reload; see BuildOptions.background). */

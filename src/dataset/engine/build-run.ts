@@ -76,6 +76,15 @@ export interface BuildJob {
 	 * `writerThread`) by the writer thread's throwing.
 	 */
 	readonly crash?: { readonly afterEvents: number; readonly how: 'exit' | 'throw' | 'writer' };
+	/** Post a {@link BuildProgress} this often while the loader reads (a build the caller waits for). */
+	readonly progressMs?: number;
+}
+
+/** How far a build's loader has read: posted by the worker between its start and its reply. */
+export interface BuildProgress {
+	readonly kind: 'progress';
+	readonly files: number;
+	readonly events: number;
 }
 
 export type BuildReply = { ok: true; version: string } | { ok: false; errors: DatasetError[] };
@@ -87,18 +96,32 @@ export type BuildReply = { ok: true; version: string } | { ok: false; errors: Da
  */
 export class EngineSink implements RecordSink<string> {
 	#file = 0;
+	#files = 0;
 	#events = 0;
+	#nextReport = 0;
 
+	/** `progress`: told how far the load has read, at most once per `everyMs`. */
 	constructor(
 		private readonly writer: BuildTarget,
 		ids: LoadIds,
 		private readonly crash?: BuildJob['crash'],
+		private readonly progress?: { readonly everyMs: number; readonly report: (p: BuildProgress) => void },
 	) {
 		writer.useEventIds(ids.events);
+		if (progress) this.#nextReport = performance.now() + progress.everyMs;
 	}
 
 	file(name: string, digest: string): void {
 		this.#file = this.writer.addFile(name, digest);
+		this.#files++;
+		this.#report();
+	}
+
+	#report(): void {
+		const p = this.progress;
+		if (!p || performance.now() < this.#nextReport) return;
+		this.#nextReport = performance.now() + p.everyMs;
+		p.report({ kind: 'progress', files: this.#files, events: this.#events });
 	}
 
 	actor(a: Actor): void {
@@ -111,7 +134,9 @@ export class EngineSink implements RecordSink<string> {
 
 	event(e: StoryEvent, claims: readonly Claim[]): void {
 		this.writer.addEvent(e, claims, this.#file);
-		if (this.crash && this.crash.how !== 'writer' && ++this.#events >= this.crash.afterEvents) {
+		// The clock read every thousand events only.
+		if ((++this.#events & 1023) === 0) this.#report();
+		if (this.crash && this.crash.how !== 'writer' && this.#events >= this.crash.afterEvents) {
 			if (this.crash.how === 'exit') process.exit(70);
 			throw new Error('build stopped on request (test)');
 		}
@@ -127,8 +152,11 @@ export class EngineSink implements RecordSink<string> {
 	}
 }
 
-/** Loads `job.dir` into a new built dataset at `job.file`; the file is complete only when this says ok. */
-export async function runBuild(job: BuildJob): Promise<BuildReply> {
+/**
+ * Loads `job.dir` into a new built dataset at `job.file`; the file is complete only when this says ok.
+ * `report`: told how far the load has read, every `job.progressMs`.
+ */
+export async function runBuild(job: BuildJob, report?: (p: BuildProgress) => void): Promise<BuildReply> {
 	if (job.background) lowerPriority();
 	if (job.versionOnly) {
 		// On this thread: below the bot's priority when it answers commands meanwhile (see lowerPriority).
@@ -146,7 +174,8 @@ export async function runBuild(job: BuildJob): Promise<BuildReply> {
 		target = new InThread(new EngineWriter(db, { closesAfterFinish: true }));
 	}
 	try {
-		const r = await loadInto(job.dir, job.load, (ids) => new EngineSink(target, ids, job.crash));
+		const progress = report && job.progressMs !== undefined ? { everyMs: job.progressMs, report } : undefined;
+		const r = await loadInto(job.dir, job.load, (ids) => new EngineSink(target, ids, job.crash, progress));
 		if (!r.ok) {
 			await target.abort();
 			return r;

@@ -27,7 +27,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { DatasetError } from '../errors.js';
 import { listDatasetFiles, type LoadOptions } from '../read-dataset.js';
-import { buildWorkerLimits, type BuildJob, type BuildReply } from './build-run.js';
+import { buildWorkerLimits, type BuildJob, type BuildProgress, type BuildReply } from './build-run.js';
 import { datasetVersion } from './dataset-version.js';
 import { APPLICATION_ID, FORMAT_VERSION } from './format.js';
 import { siblingModule } from '../../sibling-module.js';
@@ -84,6 +84,9 @@ export interface BuildOptions extends LoadOptions {
 	 * background after a fast or stale start): the caller may say that the first answer waits for it.
 	 */
 	readonly onBuilding?: () => void;
+	/** During such a build: how far its loader has read, every `progressMs` (default 10 s). */
+	readonly onProgress?: (p: { readonly files: number; readonly events: number }) => void;
+	readonly progressMs?: number;
 	/** Tests only: the worker stops after this many events, by exiting or by throwing. */
 	readonly crash?: BuildJob['crash'];
 }
@@ -185,7 +188,7 @@ async function verifyLater(
 	{ stale = false } = {},
 ): Promise<void> {
 	// The start has answered already: its build here waits for no one.
-	const { onBuilding: _building, ...quiet } = options;
+	const { onBuilding: _building, onProgress: _progress, ...quiet } = options;
 	let fresh: BuildResult;
 	try {
 		const actual = await versionInWorker(dir, quiet);
@@ -355,11 +358,12 @@ async function build(dir: string, cacheDir: string, expected: string | undefined
 		...(crash ? { crash } : {}),
 		...(background ? { background } : {}),
 		...((options.writerThread ?? !background) ? { writerThread: true } : {}),
+		...(options.onProgress ? { progressMs: options.progressMs ?? 10_000 } : {}),
 	};
 	options.onBuilding?.();
 	let reply: BuildReply;
 	try {
-		reply = await runWorker(job);
+		reply = await runWorker(job, options.onProgress);
 		if (reply.ok) {
 			// The files may have changed since the version was worked out: the name is what was built.
 			await rename(tmp, builtPath(cacheDir, reply.version));
@@ -393,6 +397,8 @@ function loadOptionsOf(options: BuildOptions): LoadOptions {
 		keep: _keep,
 		crash: _crash,
 		onBuilding: _building,
+		onProgress: _progress,
+		progressMs: _progressMs,
 		onChanged: _changed,
 		onChecked: _checked,
 		background: _b,
@@ -403,13 +409,19 @@ function loadOptionsOf(options: BuildOptions): LoadOptions {
 	return load;
 }
 
-/** One build in a new worker thread; a worker that throws or exits without replying rejects. */
-function runWorker(job: BuildJob): Promise<BuildReply> {
+/**
+ * One build in a new worker thread; a worker that throws or exits without replying rejects.
+ * `onProgress`: the worker's progress messages (with job.progressMs).
+ */
+function runWorker(job: BuildJob, onProgress?: (p: BuildProgress) => void): Promise<BuildReply> {
 	return new Promise((resolve, reject) => {
 		const resourceLimits = buildWorkerLimits(job.load.maxFileBytes, job.background).loader;
 		const worker = new Worker(WORKER.url, { workerData: job, execArgv: WORKER.execArgv, resourceLimits });
 		let reply: BuildReply | undefined;
-		worker.once('message', (m: BuildReply) => (reply = m));
+		worker.on('message', (m: BuildReply | BuildProgress) => {
+			if ('kind' in m) onProgress?.(m);
+			else reply = m;
+		});
 		worker.once('error', (err: Error & { code?: string }) =>
 			reject(
 				err.code === 'ERR_WORKER_OUT_OF_MEMORY'

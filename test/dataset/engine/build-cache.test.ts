@@ -90,17 +90,27 @@ describe('reuse', () => {
 
 describe('onBuilding', () => {
 	it(
-		'says a build begins that the result waits for: not for a reuse, nor for the build after a stale start',
+		'says a build begins that the result waits for, and how far it has read: not for a reuse, nor for the build after a stale start',
 		{ timeout: 90_000 },
 		async () => {
 			const cache = cacheDir();
 			const dir = dataset('building');
 			const calls: string[] = [];
-			const first = await buildDataset(dir, { cacheDir: cache, onBuilding: () => calls.push('cold') });
+			const progress: { files: number; events: number }[] = [];
+			const first = await buildDataset(dir, {
+				cacheDir: cache,
+				onBuilding: () => calls.push('cold'),
+				// Every file read is reported at this interval.
+				progressMs: 0,
+				onProgress: (p) => progress.push({ files: p.files, events: p.events }),
+			});
 			if (!first.ok) throw new Error(JSON.stringify(first.errors));
 			expect(first.built).toBe(true);
 			first.release();
 			expect(calls).toEqual(['cold']);
+			expect(progress.length).toBeGreaterThan(2);
+			expect(progress.map((p) => p.files)).toEqual(progress.map((_, i) => i + 1));
+			expect(progress.at(-1)!.events).toBeGreaterThan(0);
 			const again = await buildDataset(dir, { cacheDir: cache, onBuilding: () => calls.push('reuse') });
 			if (again.ok) again.release();
 			rewrite(dir, 'Built behind a stale start');
@@ -110,6 +120,8 @@ describe('onBuilding', () => {
 				cacheDir: cache,
 				serveLast: true,
 				onBuilding: () => calls.push('stale'),
+				progressMs: 0,
+				onProgress: () => calls.push('stale progress'),
 				onChanged: (r) => r.ok && r.release(),
 				onChecked: done,
 			});
