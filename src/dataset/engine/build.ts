@@ -86,6 +86,7 @@ export interface BuildOptions extends LoadOptions {
 	readonly onBuilding?: () => void;
 	/** During such a build: how far its loader has read, every `progressMs` (default 10 s). */
 	readonly onProgress?: (p: { readonly files: number; readonly events: number }) => void;
+	/** How often onProgress is told (tests set it low). */
 	readonly progressMs?: number;
 	/** Tests only: the worker stops after this many events, by exiting or by throwing. */
 	readonly crash?: BuildJob['crash'];

@@ -67,7 +67,7 @@ function distinctJson(list: readonly string[]): string {
 	return JSON.stringify(list);
 }
 
-export function prepareClaim(c: Claim): PreparedClaim {
+function prepareClaim(c: Claim): PreparedClaim {
 	return { id: c.id, by: c.by, source: c.sourceId, doc: JSON.stringify(c), text: c.text, quote: c.quote?.text ?? null };
 }
 
