@@ -95,7 +95,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 	// A start that found the build by the files' names, sizes and mtimes checks their content after,
 	// and one that served the last build of changed files (serveLastBuild) builds them after: the new
 	// build is swapped in by a reload, which diffs it against what was served and announces the change.
-	const later: { reloader?: Reloader; swap?: Promise<unknown> } = {};
+	const later: { reloader?: Reloader; served?: string; swap?: Promise<unknown> } = {};
 	let buildingSince: number | undefined;
 	let settle: () => void = () => {};
 	const settled = new Promise<void>((resolve) => (settle = resolve));
@@ -117,19 +117,25 @@ export async function createApp(options: AppOptions): Promise<App> {
 			options.onDatasetChecked?.();
 			if (!later.swap) settle();
 		},
-		onChanged: (errors) => {
-			if (errors) {
+		onChanged: (fresh) => {
+			if (!fresh.ok) {
 				options.logger.error(
-					{ errors: errors.length, first: errors[0] && formatDatasetErrorWithoutValues(errors[0]) },
+					{ errors: fresh.errors.length, first: fresh.errors[0] && formatDatasetErrorWithoutValues(fresh.errors[0]) },
 					`The dataset files changed and do not load; the last good build is served until they are fixed (npx sitrep validate ${options.dataDir})`,
 				);
 				return;
 			}
+			// Both are set before the check can end (it ends in a later task than the start's continuation).
+			if (!later.reloader || later.served === undefined) {
+				fresh.snapshot.close();
+				return;
+			}
+			// Their build is ready: swapped in as it is, not looked for again by a load.
 			later.swap = later.reloader
-				?.reload({
-					requester: { platform: 'system', userId: 'start', displayName: 'start-up check' },
-					trigger: 'watch',
-				})
+				.reload(
+					{ requester: { platform: 'system', userId: 'start', displayName: 'start-up check' }, trigger: 'watch' },
+					{ snapshot: fresh.snapshot, replaces: later.served },
+				)
 				.then(settle, settle);
 		},
 	});
@@ -155,6 +161,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 		...(options.reload?.maxRemovedShare !== undefined ? { maxRemovedShare: options.reload.maxRemovedShare } : {}),
 	});
 	later.reloader = reloader;
+	later.served = loaded.snapshot.version;
 	const services: CommandServices = { registry, reloader, ...(options.services ?? {}) };
 	// The channel languages live in the subscription store; the core hears of them only through localePin.
 	const localePin = channelLanguagePin(services.subscriptions);

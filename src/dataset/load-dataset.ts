@@ -28,11 +28,11 @@ export interface LoadDatasetOptions extends LoadOptions {
 	readonly cacheDir?: string;
 	/**
 	 * With a cache: the snapshot was opened before the files' content was checked (a fast start, or
-	 * `serveLast`), and it turned out different. Without `errors` a new build is ready (a reload picks it
-	 * up); with them, the files as they are now do not load, and the snapshot given stays the one to
-	 * serve. Never called otherwise.
+	 * `serveLast`), and it turned out different. `fresh` is then the files' own build, opened — the
+	 * caller owns it and closes it if it does not serve it (a reload swaps it in) — or their errors,
+	 * and the snapshot given stays the one to serve. Never called otherwise.
 	 */
-	readonly onChanged?: (errors?: readonly DatasetError[]) => void;
+	readonly onChanged?: (fresh: LoadResult) => void;
 	/**
 	 * With a cache: a bot's start on files that changed since their last build answers from that build
 	 * while the new one is made in the background (BuildOptions.serveLast); onChanged then tells.
@@ -63,6 +63,7 @@ export async function loadDataset(dir: string, options: LoadDatasetOptions = {})
 	const loadedAt = (options.now ?? new Date()).toISOString();
 	if (options.cacheDir === undefined) return inMemory(dir, options, loadedAt);
 	const { cacheDir, onChanged, ...load } = options;
+	const started = Date.now();
 	// A file that passed the cheap trust checks can still turn out damaged or incomplete when opened
 	// (corrupt pages, a meta row missing): it is never trusted — removed and built again, once.
 	for (let attempt = 0; ; attempt++) {
@@ -70,32 +71,45 @@ export async function loadDataset(dir: string, options: LoadDatasetOptions = {})
 			...load,
 			cacheDir,
 			onChanged: (fresh) => {
-				// The reload opens it again; this handle only said it is ready.
-				if (fresh.ok) fresh.release();
-				onChanged?.(fresh.ok ? undefined : fresh.errors);
+				if (!onChanged) {
+					if (fresh.ok) fresh.release();
+					return;
+				}
+				if (!fresh.ok) return onChanged(fresh);
+				// Loaded when the check ends: the load's own time, moved on by what the check took.
+				const at = new Date((options.now?.getTime() ?? started) + Date.now() - started).toISOString();
+				const opened = openBuilt(fresh.file, at, () => fresh.release());
+				// Damaged after all: built again by the next load rather than trusted.
+				if (!opened.ok) void discardBuilt(cacheDir, fresh.version).catch(() => {});
+				onChanged(opened);
 			},
 		});
 		if (!built.ok) return built;
-		try {
-			const snapshot = SqlSnapshot.open(built.file, loadedAt, { onClose: () => built.release() });
-			return built.stale ? { ok: true, snapshot, stale: true } : { ok: true, snapshot };
-		} catch (err) {
-			built.release();
-			if (attempt > 0)
-				return {
-					ok: false,
-					errors: [
-						{
-							file: built.file,
-							line: 0,
-							col: 0,
-							path: '',
-							message: `the built dataset cannot be opened: ${err instanceof Error ? err.message : String(err)}`,
-						},
-					],
-				};
-			await discardBuilt(cacheDir, built.version);
-		}
+		const opened = openBuilt(built.file, loadedAt, () => built.release());
+		if (opened.ok) return built.stale ? { ...opened, stale: true } : opened;
+		if (attempt > 0) return opened;
+		await discardBuilt(cacheDir, built.version);
+	}
+}
+
+/** A built file opened as a snapshot that releases it when closed; its error as a dataset error. */
+function openBuilt(file: string, loadedAt: string, release: () => void): LoadResult {
+	try {
+		return { ok: true, snapshot: SqlSnapshot.open(file, loadedAt, { onClose: release }) };
+	} catch (err) {
+		release();
+		return {
+			ok: false,
+			errors: [
+				{
+					file,
+					line: 0,
+					col: 0,
+					path: '',
+					message: `the built dataset cannot be opened: ${err instanceof Error ? err.message : String(err)}`,
+				},
+			],
+		};
 	}
 }
 

@@ -6,7 +6,7 @@
 import type { DatasetHolder } from '../dataset/dataset-holder.js';
 import { diffDatasetsSliced, type DatasetDiff } from '../dataset/diff.js';
 import { formatDatasetErrorWithoutValues, type DatasetError } from '../dataset/errors.js';
-import { loadDataset, type LoadDatasetOptions } from '../dataset/load-dataset.js';
+import { loadDataset, type LoadDatasetOptions, type LoadResult } from '../dataset/load-dataset.js';
 import { Slicer } from '../dataset/slices.js';
 import { visibleView } from '../dataset/visible-view.js';
 import type { DatasetSnapshot } from '../dataset/snapshot.js';
@@ -36,6 +36,19 @@ export type ReloadOutcome =
 			readonly shrink: readonly Shrink[];
 	  }
 	| { readonly ok: false; readonly errors: readonly DatasetError[]; readonly durationMs: number; readonly shrink?: readonly Shrink[] };
+
+/**
+ * A build made already, swapped in by a reload instead of loading the files again: the files' own
+ * build after a start or a reload answered before their content was checked.
+ */
+export interface ReadyBuild {
+	readonly snapshot: DatasetSnapshot;
+	/**
+	 * The version served when it was made. It is used only while that is still served: a reload
+	 * in between may have swapped in newer files, and then the files are loaded as they are now.
+	 */
+	readonly replaces: string;
+}
 
 /** One reload request. */
 export interface ReloadRequest {
@@ -68,6 +81,9 @@ export interface ReloaderOptions {
 	readonly maxRemovedShare?: number;
 }
 
+/** Who asks for the reload that swaps in what a check after a load found. */
+const CHECK: ReloadRequester = { platform: 'system', userId: 'check', displayName: 'content check' };
+
 /** How long the reload's diff holds the event loop at a time. */
 const DIFF_SLICE_MS = 2;
 
@@ -80,19 +96,21 @@ export class Reloader {
 		return this.options.audit;
 	}
 
-	/** Reloads (or, with dryRun, only compares). Concurrent calls run one after another. */
-	reload(request: ReloadRequest): Promise<ReloadOutcome> {
-		const run = this.chain.then(() => this.run(request));
+	/**
+	 * Reloads (or, with dryRun, only compares). Concurrent calls run one after another. `ready`: a
+	 * build to swap in instead of loading the files (see {@link ReadyBuild}); the reloader owns it.
+	 */
+	reload(request: ReloadRequest, ready?: ReadyBuild): Promise<ReloadOutcome> {
+		const run = this.chain.then(() => this.run(request, ready));
 		this.chain = run.catch(() => undefined);
 		return run;
 	}
 
-	private async run(request: ReloadRequest): Promise<ReloadOutcome> {
-		const { holder, dataDir, logger, clock } = this.options;
+	private async run(request: ReloadRequest, ready: ReadyBuild | undefined): Promise<ReloadOutcome> {
+		const { holder, logger, clock } = this.options;
 		const started = performance.now();
 		const dryRun = request.dryRun ?? false;
-		// In the background: the files hashed in a worker, the workers below this thread's priority.
-		const loaded = await loadDataset(dataDir, { ...this.options.load, background: true, now: clock() });
+		const loaded = await this.load(ready, dryRun);
 		const durationMs = Math.round(performance.now() - started);
 		const base = { at: clock().toISOString(), requester: request.requester, trigger: request.trigger, dryRun, durationMs };
 		if (!loaded.ok) {
@@ -142,6 +160,44 @@ export class Reloader {
 		logger.info({ trigger: request.trigger, result, version: after.version, ...after.counts, ms: durationMs }, 'Reload');
 		await this.record({ ...base, result, version: after.version, counts: after.counts });
 		return { ok: true, result, diff, before, after, loaded: loaded.snapshot, durationMs, shrink };
+	}
+
+	/**
+	 * The snapshot to compare and swap in: `ready` while what it replaces is still served, else the
+	 * files loaded. A load may answer before the files' content is checked (their names, sizes and
+	 * mtimes are the ones last built); should the check find other content, its build follows as a
+	 * reload of its own — not for a dry run, which swaps nothing.
+	 */
+	private async load(ready: ReadyBuild | undefined, dryRun: boolean): Promise<LoadResult> {
+		const { holder, dataDir, logger, clock } = this.options;
+		if (ready) {
+			if (holder.loaded().version === ready.replaces) return { ok: true, snapshot: ready.snapshot };
+			ready.snapshot.close();
+		}
+		let version: string | undefined;
+		const onChanged = (fresh: LoadResult): void => {
+			if (!fresh.ok) {
+				logger.warn(
+					{ errors: fresh.errors.length, first: fresh.errors[0] && formatDatasetErrorWithoutValues(fresh.errors[0]) },
+					'The dataset files changed while they were checked and do not load; the live dataset stays',
+				);
+				return;
+			}
+			const next = version === undefined ? undefined : { snapshot: fresh.snapshot, replaces: version };
+			if (!next) fresh.snapshot.close();
+			this.reload({ requester: CHECK, trigger: 'watch' }, next).catch((err: unknown) =>
+				logger.error({ err }, 'The reload of the files a check found changed failed; the live dataset stays'),
+			);
+		};
+		// In the background: the files hashed in a worker, the workers below this thread's priority.
+		const loaded = await loadDataset(dataDir, {
+			...this.options.load,
+			background: true,
+			now: clock(),
+			...(dryRun ? {} : { onChanged }),
+		});
+		if (loaded.ok) version = loaded.snapshot.version;
+		return loaded;
 	}
 
 	/**
