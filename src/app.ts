@@ -132,9 +132,9 @@ export async function createApp(options: AppOptions): Promise<App> {
 			}
 			// Their build is ready: swapped in as it is, not looked for again by a load.
 			later.swap = later.reloader
-				.reload(
-					{ requester: { platform: 'system', userId: 'start', displayName: 'start-up check' }, trigger: 'watch' },
+				.swapFound(
 					{ snapshot: fresh.snapshot, replaces: later.served },
+					{ platform: 'system', userId: 'start', displayName: 'start-up check' },
 				)
 				.then(settle, settle);
 		},

@@ -10,7 +10,7 @@
  */
 import Database from 'better-sqlite3';
 import type { DatasetError } from './errors.js';
-import { buildDataset, discardBuilt } from './engine/build.js';
+import { buildDataset, discardBuilt, type BuildResult } from './engine/build.js';
 import { EngineSink } from './engine/build-run.js';
 import { SqlSnapshot } from './engine/sql-snapshot.js';
 import { EngineWriter } from './engine/writer.js';
@@ -70,19 +70,20 @@ export async function loadDataset(dir: string, options: LoadDatasetOptions = {})
 		const built = await buildDataset(dir, {
 			...load,
 			cacheDir,
-			onChanged: (fresh) => {
-				if (!onChanged) {
-					if (fresh.ok) fresh.release();
-					return;
-				}
-				if (!fresh.ok) return onChanged(fresh);
-				// Loaded when the check ends: the load's own time, moved on by what the check took.
-				const at = new Date((options.now?.getTime() ?? started) + Date.now() - started).toISOString();
-				const opened = openBuilt(fresh.file, at, () => fresh.release());
-				// Damaged after all: built again by the next load rather than trusted.
-				if (!opened.ok) void discardBuilt(cacheDir, fresh.version).catch(() => {});
-				onChanged(opened);
-			},
+			// Only a caller that can be told of a later finding is answered before the files are hashed.
+			...(onChanged
+				? {
+						onChanged: (fresh: BuildResult) => {
+							if (!fresh.ok) return onChanged(fresh);
+							// Loaded when the check ends: the load's own time, moved on by what the check took.
+							const at = new Date((options.now?.getTime() ?? started) + Date.now() - started).toISOString();
+							const opened = openBuilt(fresh.file, at, () => fresh.release());
+							// Damaged after all: built again by the next load rather than trusted.
+							if (!opened.ok) void discardBuilt(cacheDir, fresh.version).catch(() => {});
+							onChanged(opened);
+						},
+					}
+				: {}),
 		});
 		if (!built.ok) return built;
 		const opened = openBuilt(built.file, loadedAt, () => built.release());

@@ -81,9 +81,6 @@ export interface ReloaderOptions {
 	readonly maxRemovedShare?: number;
 }
 
-/** Who asks for the reload that swaps in what a check after a load found. */
-const CHECK: ReloadRequester = { platform: 'system', userId: 'check', displayName: 'content check' };
-
 /** How long the reload's diff holds the event loop at a time. */
 const DIFF_SLICE_MS = 2;
 
@@ -96,12 +93,27 @@ export class Reloader {
 		return this.options.audit;
 	}
 
+	/** Reloads (or, with dryRun, only compares). Concurrent calls run one after another. */
+	reload(request: ReloadRequest): Promise<ReloadOutcome> {
+		return this.queue(() => this.run(request, undefined));
+	}
+
 	/**
-	 * Reloads (or, with dryRun, only compares). Concurrent calls run one after another. `ready`: a
-	 * build to swap in instead of loading the files (see {@link ReadyBuild}); the reloader owns it.
+	 * Swaps in a build that a content check found (see {@link ReadyBuild}; the reloader owns it), as a
+	 * reload triggered by the watch, after the reloads queued before it. Undefined when one of them
+	 * has served these same files meanwhile: there is nothing left to swap or announce.
 	 */
-	reload(request: ReloadRequest, ready?: ReadyBuild): Promise<ReloadOutcome> {
-		const run = this.chain.then(() => this.run(request, ready));
+	swapFound(ready: ReadyBuild, requester: ReloadRequester): Promise<ReloadOutcome | undefined> {
+		return this.queue(() => {
+			if (this.options.holder.loaded().version !== ready.snapshot.version) return this.run({ requester, trigger: 'watch' }, ready);
+			ready.snapshot.close();
+			return Promise.resolve(undefined);
+		});
+	}
+
+	/** Runs `step` after every step queued before it: reloads run one at a time. */
+	private queue<T>(step: () => Promise<T>): Promise<T> {
+		const run = this.chain.then(step);
 		this.chain = run.catch(() => undefined);
 		return run;
 	}
@@ -110,7 +122,7 @@ export class Reloader {
 		const { holder, logger, clock } = this.options;
 		const started = performance.now();
 		const dryRun = request.dryRun ?? false;
-		const loaded = await this.load(ready, dryRun);
+		const loaded = await this.load(ready);
 		const durationMs = Math.round(performance.now() - started);
 		const base = { at: clock().toISOString(), requester: request.requester, trigger: request.trigger, dryRun, durationMs };
 		if (!loaded.ok) {
@@ -164,40 +176,17 @@ export class Reloader {
 
 	/**
 	 * The snapshot to compare and swap in: `ready` while what it replaces is still served, else the
-	 * files loaded. A load may answer before the files' content is checked (their names, sizes and
-	 * mtimes are the ones last built); should the check find other content, its build follows as a
-	 * reload of its own — not for a dry run, which swaps nothing.
+	 * files loaded — hashed first, even when their names, sizes and mtimes are the ones last built, so
+	 * that a reload answers for their content (loadDataset without onChanged).
 	 */
-	private async load(ready: ReadyBuild | undefined, dryRun: boolean): Promise<LoadResult> {
-		const { holder, dataDir, logger, clock } = this.options;
+	private async load(ready: ReadyBuild | undefined): Promise<LoadResult> {
+		const { holder, dataDir, clock } = this.options;
 		if (ready) {
 			if (holder.loaded().version === ready.replaces) return { ok: true, snapshot: ready.snapshot };
 			ready.snapshot.close();
 		}
-		let version: string | undefined;
-		const onChanged = (fresh: LoadResult): void => {
-			if (!fresh.ok) {
-				logger.warn(
-					{ errors: fresh.errors.length, first: fresh.errors[0] && formatDatasetErrorWithoutValues(fresh.errors[0]) },
-					'The dataset files changed while they were checked and do not load; the live dataset stays',
-				);
-				return;
-			}
-			const next = version === undefined ? undefined : { snapshot: fresh.snapshot, replaces: version };
-			if (!next) fresh.snapshot.close();
-			this.reload({ requester: CHECK, trigger: 'watch' }, next).catch((err: unknown) =>
-				logger.error({ err }, 'The reload of the files a check found changed failed; the live dataset stays'),
-			);
-		};
 		// In the background: the files hashed in a worker, the workers below this thread's priority.
-		const loaded = await loadDataset(dataDir, {
-			...this.options.load,
-			background: true,
-			now: clock(),
-			...(dryRun ? {} : { onChanged }),
-		});
-		if (loaded.ok) version = loaded.snapshot.version;
-		return loaded;
+		return loadDataset(dataDir, { ...this.options.load, background: true, now: clock() });
 	}
 
 	/**

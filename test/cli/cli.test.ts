@@ -1,11 +1,16 @@
 /** The `sitrep` command and `npm start`, run as a user would: child processes. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupDatasets, writeDataset } from '../helpers/dataset-fixture.js';
 
-afterAll(cleanupDatasets);
+const stores: string[] = [];
+afterAll(() => {
+	cleanupDatasets();
+	for (const d of stores) rmSync(d, { recursive: true, force: true });
+});
 
 function sitrep(
 	args: string[],
@@ -127,8 +132,22 @@ describe('npx sitrep', () => {
 });
 
 describe('npm start with no tokens: the console chat', () => {
+	/**
+	 * A store of its own: the console chat's choices persist (a `/language set:` pinned by hand in
+	 * var/ would otherwise answer these tests in that language).
+	 */
+	const ownStore = (): { SITREP_DB: string } => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'sitrep-cli-'));
+		stores.push(dir);
+		return { SITREP_DB: path.join(dir, 'sitrep.db') };
+	};
+
 	it('answers each line from a pipe and exits at end of input', () => {
-		const r = sitrep(['start', '--now', '2025-07-01T09:00:00+04:00'], '/help\n/actor kremlin\nnot a command\n/timeline limit:2\n');
+		const r = sitrep(
+			['start', '--now', '2025-07-01T09:00:00+04:00'],
+			'/help\n/actor kremlin\nnot a command\n/timeline limit:2\n',
+			ownStore(),
+		);
 		expect(r.code).toBe(0);
 		expect(r.stdout).toMatch(/\/timeline/);
 		expect(r.stdout).toMatch(/## (The )?Kremlin/);
@@ -139,6 +158,7 @@ describe('npm start with no tokens: the console chat', () => {
 		// A directory under a regular file cannot be made, whoever runs the test (root included).
 		const blocker = path.join(writeDataset(), 'story.yaml');
 		const r = sitrep(['start', '--now', '2025-07-01T09:00:00+04:00'], '/timeline limit:2\n/actor kremlin\n', {
+			...ownStore(),
 			SITREP_IMAGE_DIR: path.join(blocker, 'images'),
 			LOG_LEVEL: 'warn',
 		});
@@ -157,8 +177,6 @@ describe('npm start with no tokens: the console chat', () => {
 
 describe('npx sitrep import and export', () => {
 	it('imports a TimelineJS file into a directory that validates, and reports what was not mapped', async () => {
-		const { mkdtempSync } = await import('node:fs');
-		const { tmpdir } = await import('node:os');
 		const out = `${mkdtempSync(`${tmpdir()}/sitrep-cli-`)}/ds`;
 		const r = sitrep(['import', 'timelinejs', 'test/fixtures/timelinejs/women_in_computing.json', '--out', out]);
 		expect(r.code).toBe(0);

@@ -44,10 +44,11 @@ export interface BuildOptions extends LoadOptions {
 	/** Old versions kept besides the one in use (default 2). */
 	readonly keep?: number;
 	/**
-	 * A start found the dataset by its files' names, sizes and mtimes (the sidecar), without hashing
-	 * them; the hash is checked afterwards, and when the content differs after all (a file rewritten
-	 * with the same size and mtime) the dataset is built again and the new result handed here, to be
-	 * swapped in. Without it such a new build is only left in the cache for the next start.
+	 * Lets a start answer before the files are hashed: when their names, sizes and mtimes are the ones
+	 * the sidecar recorded, its version is the result at once, and the hash is checked afterwards. When
+	 * the content differs after all (a file rewritten with the same size and mtime), the dataset is
+	 * built again and the new result handed here, to be swapped in. Without it (a reload, which answers
+	 * for the files' content and has no one to hand a later finding to) the files are hashed first.
 	 */
 	readonly onChanged?: (fresh: BuildResult) => void;
 	/**
@@ -145,11 +146,11 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 	}
 	// Fast start: an unchanged dataset (the same names, sizes and mtimes) is found without reading it;
 	// its content hash is checked in the background, and a mismatch builds again and hands the new
-	// build to onChanged.
+	// build to onChanged — so only a caller with onChanged is answered before the check.
 	const stamp = await filesStamp(dir).catch(() => undefined);
 	const sidecar = path.join(cacheDir, `${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16)}.files`);
 	const recorded = stamp === undefined ? undefined : readSidecar(sidecar);
-	const known = recorded?.stamp === stamp ? recorded?.version : undefined;
+	const known = recorded?.stamp === stamp && options.onChanged ? recorded?.version : undefined;
 	if (known !== undefined && checkBuilt(builtPath(cacheDir, known), known) === 'ok') {
 		const result = await done(cacheDir, known, false, options);
 		void verifyLater(dir, cacheDir, known, options, (v) => writeSidecar(sidecar, stamp!, v));

@@ -206,7 +206,7 @@ describe('serveLast: a bot that restarts after its files changed', () => {
 		expect(await changed).toBe('checked');
 		// Found by the new stamp now: returned at once, with onChecked left to a check after it.
 		const calls: string[] = [];
-		const r = await buildDataset(dir, { cacheDir: cache, onChecked: () => calls.push('checked') });
+		const r = await buildDataset(dir, { cacheDir: cache, onChanged: () => {}, onChecked: () => calls.push('checked') });
 		expect(r.ok && r.version).toBe(first.version);
 		expect(calls).toEqual([]);
 		if (r.ok) r.release();
@@ -236,11 +236,13 @@ describe('onChecked', () => {
 			if (!first.ok) throw new Error(JSON.stringify(first.errors));
 			expect(calls).toEqual(['first']);
 			first.release();
-			// A fast start: returned before its check, which calls it when it has read every file.
+			// A fast start (it can be told of a later finding): returned before its check, which calls it
+			// when it has read every file.
 			let checked: () => void = () => {};
 			const done = new Promise<void>((resolve) => (checked = resolve));
 			const quick = await buildDataset(dir, {
 				cacheDir: cache,
+				onChanged: () => {},
 				onChecked: () => {
 					calls.push('quick');
 					checked();
@@ -251,6 +253,10 @@ describe('onChecked', () => {
 			if (quick.ok) quick.release();
 			await done;
 			expect(calls).toEqual(['first', 'quick']);
+			// Without onChanged (a reload) the same files are hashed before the result, stamp or not.
+			const hashed = await buildDataset(dir, { cacheDir: cache, onChecked: () => calls.push('hashed') });
+			expect(calls).toEqual(['first', 'quick', 'hashed']);
+			if (hashed.ok) hashed.release();
 		},
 	);
 });
