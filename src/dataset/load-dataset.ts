@@ -29,8 +29,9 @@ export interface LoadDatasetOptions extends LoadOptions {
 	/**
 	 * With a cache: the snapshot was opened before the files' content was checked (a fast start, or
 	 * `serveLast`), and it turned out different. `fresh` is then the files' own build, opened — the
-	 * caller owns it and closes it if it does not serve it (a reload swaps it in) — or their errors,
-	 * and the snapshot given stays the one to serve. Never called otherwise.
+	 * caller owns it and closes it if it does not serve it (Reloader.swapFound swaps it in) — or their
+	 * errors, and the snapshot given stays the one to serve. Never called otherwise. Only a caller that
+	 * passes it is answered before the files are hashed; without it they are hashed first.
 	 */
 	readonly onChanged?: (fresh: LoadResult) => void;
 	/**
