@@ -39,7 +39,8 @@ export type ReloadOutcome =
 
 /**
  * A build made already, swapped in by a reload instead of loading the files again: the files' own
- * build after a start or a reload answered before their content was checked.
+ * build, made by the check after a start that answered before their content was known
+ * (LoadDatasetOptions.onChanged).
  */
 export interface ReadyBuild {
 	readonly snapshot: DatasetSnapshot;
