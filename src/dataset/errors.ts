@@ -11,6 +11,11 @@ export interface DatasetError {
 	readonly message: string;
 }
 
+/** A problem with a whole file or directory (`file`), not at a place or field in it. */
+export function fileError(file: string, message: string): DatasetError {
+	return { file, line: 0, col: 0, path: '', message };
+}
+
 /** `FILE:LINE:COL  field.path  message`, the form `sitrep validate` prints. */
 export function formatDatasetError(e: DatasetError): string {
 	return `${e.file}:${e.line}:${e.col}  ${e.path || '(file)'}  ${e.message}`;

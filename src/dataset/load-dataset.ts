@@ -9,7 +9,7 @@
  * private temporary database.
  */
 import Database from 'better-sqlite3';
-import type { DatasetError } from './errors.js';
+import { fileError, type DatasetError } from './errors.js';
 import { buildDataset, discardBuilt, type BuildResult } from './engine/build.js';
 import { EngineSink } from './engine/build-run.js';
 import { SqlSnapshot } from './engine/sql-snapshot.js';
@@ -102,15 +102,7 @@ function openBuilt(file: string, loadedAt: string, release: () => void): LoadRes
 		release();
 		return {
 			ok: false,
-			errors: [
-				{
-					file,
-					line: 0,
-					col: 0,
-					path: '',
-					message: `the built dataset cannot be opened: ${err instanceof Error ? err.message : String(err)}`,
-				},
-			],
+			errors: [fileError(file, `the built dataset cannot be opened: ${err instanceof Error ? err.message : String(err)}`)],
 		};
 	}
 }

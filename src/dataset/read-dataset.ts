@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { crossCheck } from './cross-check.js';
-import type { DatasetError } from './errors.js';
+import { fileError, type DatasetError } from './errors.js';
 import { Places, ReadAhead } from './load-files.js';
 import { LoadState } from './load-state.js';
 import type { Story, Vocabulary } from './model.js';
@@ -79,7 +79,7 @@ export async function loadInto<R>(dir: string, options: LoadOptions, makeSink: (
 
 /** The dataset's files, or why there are none to load. */
 async function listStep(dir: string, maxFiles: number): Promise<LoadResult<string[]>> {
-	const whole = (message: string): LoadResult<string[]> => ({ ok: false, errors: [{ file: dir, line: 0, col: 0, path: '', message }] });
+	const whole = (message: string): LoadResult<string[]> => ({ ok: false, errors: [fileError(dir, message)] });
 	let files: string[];
 	try {
 		files = await listFiles(dir);
@@ -119,13 +119,7 @@ async function readAndValidate(
 		const { parsed, digest } = r;
 		total += parsed.bytes.length;
 		if (total > maxTotal) {
-			errors.push({
-				file,
-				line: 0,
-				col: 0,
-				path: '',
-				message: `the dataset passes ${maxTotal} bytes in all here; the limit is ${maxTotal}`,
-			});
+			errors.push(fileError(file, `the dataset passes ${maxTotal} bytes in all here; the limit is ${maxTotal}`));
 			break;
 		}
 		// The version: every file's name and digest (the digests are computed off this thread as files arrive).

@@ -240,10 +240,7 @@ export function parseSafeYaml(
 		});
 	} catch (err) {
 		if (err instanceof RangeError) return failed(file, `nests deeper than ${limits.maxDepth} levels`);
-		return {
-			ok: false,
-			errors: [{ file, line: 0, col: 0, path: '', message: `cannot be parsed: ${err instanceof Error ? err.message : String(err)}` }],
-		};
+		return failed(file, `cannot be parsed: ${err instanceof Error ? err.message : String(err)}`);
 	}
 	// Unknown tags (!!js/function, !custom) are only warnings to the parser; here they are errors.
 	for (const e of [...doc.errors, ...doc.warnings]) {
@@ -303,20 +300,12 @@ export function parseSafeYaml(
 		value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
 	} catch (err) {
 		const msg = err instanceof Error ? err.message : String(err);
-		return {
-			ok: false,
-			errors: [
-				{
-					file,
-					line: 0,
-					col: 0,
-					path: '',
-					message: /alias/iu.test(msg)
-						? `uses too many YAML aliases (limit ${limits.maxAliasCount}); write the values out instead`
-						: `cannot be read: ${firstLine(msg)}`,
-				},
-			],
-		};
+		return failed(
+			file,
+			/alias/iu.test(msg)
+				? `uses too many YAML aliases (limit ${limits.maxAliasCount}); write the values out instead`
+				: `cannot be read: ${firstLine(msg)}`,
+		);
 	}
 
 	const locate = (path: readonly PropertyKey[], key?: string): { line: number; col: number } => {

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { DatasetError } from '../errors.js';
+import { fileError, type DatasetError } from '../errors.js';
 import { listDatasetFiles, type LoadOptions } from '../read-dataset.js';
 import { buildWorkerLimits, type BuildJob, type BuildProgress, type BuildReply } from './build-run.js';
 import { datasetVersion } from './dataset-version.js';
@@ -445,17 +445,14 @@ function runWorker(job: BuildJob, onProgress?: (p: BuildProgress) => void): Prom
 
 function stopped(dir: string, err: unknown): DatasetError {
 	const why = err instanceof Error ? err.message : String(err);
-	return {
-		file: dir,
-		line: 0,
-		col: 0,
-		path: '',
-		message: `the dataset build stopped before it finished (${why}); nothing of it was kept — fix the cause and reload to build again`,
-	};
+	return fileError(
+		dir,
+		`the dataset build stopped before it finished (${why}); nothing of it was kept — fix the cause and reload to build again`,
+	);
 }
 
 function fail(file: string, message: string): BuildResult {
-	return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message }] };
+	return { ok: false, errors: [fileError(file, message)] };
 }
 
 /** The result for a complete file: marked in use and as the newest, and old versions cleaned up. */
