@@ -46,6 +46,19 @@ export const BASE_FILES: Readonly<Record<string, string>> = {
 `,
 };
 
+/** An events file of one reported event on 1 July 2025 titled `title`, citing BASE_FILES' actor and source. */
+export function oneEventFile(id: string, title: string): string {
+	return `events:
+  - id: ${id}
+    date: 2025-07-01
+    title: ${title}
+    summary: S.
+    actors: [{ actor: beta-agency }]
+    sources: [wire-1]
+    status: reported
+`;
+}
+
 const made: string[] = [];
 
 /** Writes BASE_FILES overlaid with `files` (a null value deletes a base file) and returns the directory. */

@@ -4,8 +4,7 @@
  * what the check after a start found (Reloader.swapFound) — is swapped in as it is, without the files
  * being looked for and hashed again, unless something else was swapped in meanwhile.
  */
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetHolder } from '../../src/dataset/dataset-holder.js';
@@ -13,23 +12,12 @@ import { loadDataset } from '../../src/dataset/load-dataset.js';
 import type { DatasetSnapshot } from '../../src/dataset/snapshot.js';
 import { silentLogger } from '../../src/logger.js';
 import { Reloader, type ReloadAuditEntry } from '../../src/reload/reloader.js';
-import { cleanupDatasets, writeDataset } from '../helpers/dataset-fixture.js';
+import { cacheDir, cleanupCaches } from '../helpers/build-cache.js';
+import { oneEventFile, writeDataset } from '../helpers/dataset-fixture.js';
 
-const caches: string[] = [];
-afterAll(() => {
-	cleanupDatasets();
-	for (const d of caches) rmSync(d, { recursive: true, force: true });
-});
+afterAll(cleanupCaches);
 
-const EVENT = (title: string): string => `events:
-  - id: checked
-    date: 2025-07-01
-    title: ${title}
-    summary: S.
-    actors: [{ actor: beta-agency }]
-    sources: [wire-1]
-    status: reported
-`;
+const EVENT = (title: string): string => oneEventFile('checked', title);
 
 const OWNER = { platform: 'console', userId: 'o', displayName: 'owner' } as const;
 const CHECK = { platform: 'system', userId: 'check', displayName: 'content check' } as const;
@@ -57,14 +45,13 @@ function reloaderOver(snapshot: DatasetSnapshot, dataDir: string, cacheDir?: str
 
 describe('a reload with a dataset cache', () => {
 	it('answers for the files’ content: a file rewritten with the same size and mtime is swapped in', { timeout: 90_000 }, async () => {
-		const cacheDir = mkdtempSync(path.join(tmpdir(), 'sitrep-ready-'));
-		caches.push(cacheDir);
+		const cache = cacheDir();
 		const dir = writeDataset({ 'events/checked.yaml': EVENT('Title before') });
 		const file = path.join(dir, 'events/checked.yaml');
 		// Whole seconds, so that the mtime can be put back exactly as it was.
 		const mtime = new Date('2025-07-01T12:00:00Z');
 		utimesSync(file, mtime, mtime);
-		const { holder, reloader } = reloaderOver(await load(dir, cacheDir), dir, cacheDir);
+		const { holder, reloader } = reloaderOver(await load(dir, cache), dir, cache);
 		// The same length, and the mtime put back: as a copy that keeps times can leave a file. The
 		// sidecar's names, sizes and mtimes still match; a start would answer from them and check after.
 		writeFileSync(file, EVENT('Title after!'));

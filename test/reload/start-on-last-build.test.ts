@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import type { DatasetDiff } from '../../src/dataset/diff.js';
 import { silentLogger } from '../../src/logger.js';
-import { cleanupDatasets, writeDataset } from '../helpers/dataset-fixture.js';
+import { cleanupDatasets, oneEventFile, writeDataset } from '../helpers/dataset-fixture.js';
 
 const caches: string[] = [];
 afterAll(() => {
@@ -19,15 +19,7 @@ afterAll(() => {
 	for (const d of caches) rmSync(d, { recursive: true, force: true });
 });
 
-const EVENT = (title: string): string => `events:
-  - id: restarted
-    date: 2025-07-01
-    title: ${title}
-    summary: S.
-    actors: [{ actor: beta-agency }]
-    sources: [wire-1]
-    status: reported
-`;
+const EVENT = (title: string): string => oneEventFile('restarted', title);
 
 async function ask(app: App, line: string): Promise<string> {
 	const r = await app.core.handle({
