@@ -146,18 +146,18 @@ async function buildOrReuse(dir: string, options: BuildOptions): Promise<BuildRe
 	}
 	// Fast start: an unchanged dataset (the same names, sizes and mtimes) is found without reading it;
 	// its content hash is checked in the background, and a mismatch builds again and hands the new
-	// build to onChanged — so only a caller with onChanged is answered before the check.
+	// build to onChanged — so the sidecar answers only a caller with onChanged; others hash first.
 	const stamp = await filesStamp(dir).catch(() => undefined);
 	const sidecar = path.join(cacheDir, `${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16)}.files`);
-	const recorded = stamp === undefined ? undefined : readSidecar(sidecar);
-	const known = recorded?.stamp === stamp && options.onChanged ? recorded?.version : undefined;
+	const recorded = stamp === undefined || !options.onChanged ? undefined : readSidecar(sidecar);
+	const known = recorded?.stamp === stamp ? recorded?.version : undefined;
 	if (known !== undefined && checkBuilt(builtPath(cacheDir, known), known) === 'ok') {
 		const result = await done(cacheDir, known, false, options);
 		void verifyLater(dir, cacheDir, known, options, (v) => writeSidecar(sidecar, stamp!, v));
 		return result;
 	}
 	// The files changed since the last build was made from them: it answers while the new one builds.
-	const last = options.serveLast && options.onChanged ? recorded?.version : undefined;
+	const last = options.serveLast ? recorded?.version : undefined;
 	if (last !== undefined && stamp !== undefined && checkBuilt(builtPath(cacheDir, last), last) === 'ok') {
 		const result = { ...(await done(cacheDir, last, false, options)), stale: true };
 		// Built as a reload builds: on one thread below the commands' priority, the bot answering meanwhile.
